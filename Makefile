@@ -1,0 +1,74 @@
+# Trustloop: `make demo` runs the whole system, `make test` runs every check. Both set up what is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PG_HOST ?= 127.0.0.1
+PG_PORT ?= 5432
+PG_USER ?= postgres
+PSQL := psql -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) -v ON_ERROR_STOP=1 -Atq
+DEMO_DB ?= trustloop
+VENV := .venv
+BIN := $(VENV)/bin
+# The OSRM wheels are built for CPython 3.12 only; use the machine's 3.12 (on PATH or under pyenv).
+PYTHON312 ?= $(shell command -v python3.12 2>/dev/null || ls -d $$(pyenv root 2>/dev/null)/versions/3.12*/bin/python3.12 2>/dev/null | sort -V | tail -n 1)
+
+.PHONY: help setup services postgis venv test lint typecheck pytest demo serve bench lock clean
+
+help:
+	@echo "make demo   set up everything and run the system with a seeded fleet"
+	@echo "make test   set up what the tests need and run ruff, mypy and pytest"
+	@echo "make serve  run the API and OSRM without seeding (TRUSTLOOP_* settings)"
+	@echo "make bench  run the benchmarks"
+
+setup: services postgis venv
+
+services:
+	@pg_isready -q -h $(PG_HOST) -p $(PG_PORT) || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | sort -V | tail -n 1) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h $(PG_HOST) -p $(PG_PORT) && exit 0; sleep 1; done; echo "PostgreSQL is not reachable"; exit 1
+
+postgis: services
+	@if [ "$$($(PSQL) -d postgres -c "SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'")" != "1" ]; then \
+		echo "Installing PostGIS"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-$$(ls /etc/postgresql | sort -V | tail -n 1)-postgis-3 >/dev/null; \
+	fi
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@test -n "$(PYTHON312)" || { echo "Python 3.12 is required (the OSRM wheels are built for it only)"; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON312) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $@
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: venv
+	$(BIN)/mypy .
+
+pytest: setup
+	$(BIN)/pytest
+
+test: setup lint typecheck pytest
+
+demo-db: setup
+	@$(PSQL) -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$(DEMO_DB)'" | grep -q 1 || $(PSQL) -d postgres -c 'CREATE DATABASE "$(DEMO_DB)"'
+
+demo: demo-db
+	TRUSTLOOP_DEV_AUTH=1 TRUSTLOOP_DATABASE_URL=postgresql+asyncpg://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(DEMO_DB) \
+		$(BIN)/trustloop serve --seed
+
+serve: demo-db
+	$(BIN)/trustloop serve
+
+bench: setup
+	$(BIN)/python -m bench.routing
+
+# Regenerates requirements.lock from pyproject.toml (needs uv: `pip install uv`).
+lock:
+	uv pip compile pyproject.toml --group dev --python-version 3.12 --generate-hashes --no-header -q -o requirements.lock
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""Trustloop: the roadside-assistance backend."""

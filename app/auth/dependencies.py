@@ -1,0 +1,43 @@
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.auth.tokens import Principal, TokenVerifier
+from app.enums import Role
+from app.errors import Forbidden, Unauthorized
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def token_verifier(request: Request) -> TokenVerifier:
+    verifier: TokenVerifier = request.app.state.tokens
+    return verifier
+
+
+async def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("A bearer token is required.", headers={"WWW-Authenticate": "Bearer"})
+    return token_verifier(request).verify(credentials.credentials)
+
+
+def require_role(*roles: Role) -> Callable[..., Coroutine[Any, Any, Principal]]:
+    async def dependency(
+        principal: Annotated[Principal, Depends(current_principal)],
+    ) -> Principal:
+        if principal.role not in roles:
+            raise Forbidden(f"This action is not available to the {principal.role.value} role.")
+        return principal
+
+    return dependency
+
+
+AnyUser = Annotated[Principal, Depends(current_principal)]
+DriverUser = Annotated[Principal, Depends(require_role(Role.DRIVER))]
+TechnicianUser = Annotated[Principal, Depends(require_role(Role.TECHNICIAN))]
+OperatorUser = Annotated[Principal, Depends(require_role(Role.OPERATOR))]
+DriverOrOperator = Annotated[Principal, Depends(require_role(Role.DRIVER, Role.OPERATOR))]

@@ -1,0 +1,47 @@
+from typing import Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Request, status
+from pydantic import BaseModel
+
+from app.auth.tokens import JwtTokens, Principal
+from app.db import DbSession
+from app.enums import Role
+from app.errors import NotFound
+from app.schemas import Name
+from app.technicians.models import Technician
+from app.users.models import Driver, User
+
+router = APIRouter(prefix="/v1/dev", tags=["development"])
+
+
+class DevTokenRequest(BaseModel):
+    role: Literal["driver", "operator", "technician"]
+    technician_id: UUID | None = None
+    name: Name | None = None
+
+
+class DevTokenResponse(BaseModel):
+    token: str
+    user_id: UUID
+
+
+@router.post("/tokens", status_code=status.HTTP_201_CREATED, response_model=DevTokenResponse)
+async def issue_dev_token(body: DevTokenRequest, session: DbSession, request: Request) -> DevTokenResponse:
+    """Development only: mounted when TRUSTLOOP_DEV_AUTH=1."""
+    tokens: JwtTokens = request.app.state.tokens
+    if body.role == "technician":
+        if body.technician_id is None or await session.get(Technician, body.technician_id) is None:
+            raise NotFound("No such technician.")
+        user_id = body.technician_id
+    else:
+        user = User(role=Role(body.role), name=body.name)
+        session.add(user)
+        await session.flush()
+        if user.role is Role.DRIVER:
+            session.add(Driver(id=user.id))
+        user_id = user.id
+    return DevTokenResponse(
+        token=tokens.issue(Principal(user_id=user_id, role=Role(body.role))),
+        user_id=user_id,
+    )

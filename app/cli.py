@@ -1,0 +1,118 @@
+"""The `trustloop` command: migrate, prepare regions, run OSRM and the API, seed the demo."""
+
+import argparse
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from app.config import PROJECT_ROOT, Settings, get_settings
+from app.routing.regions import is_prepared, prepare_region, region_graph, routed_command
+
+BUNDLED_REGIONS = {
+    "liechtenstein": PROJECT_ROOT / "data" / "osm" / "liechtenstein.osm.pbf",
+    "helsinki": PROJECT_ROOT / "data" / "osm" / "helsinki.osm.pbf",
+}
+
+
+def migrate(settings: Settings) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("sqlalchemy.url", settings.database_url)
+    command.upgrade(config, "head")
+
+
+def import_region(pbf: Path, name: str, settings: Settings) -> None:
+    started = time.perf_counter()
+    graph = prepare_region(pbf, name, settings.data_dir / "regions" / name)
+    print(f"region {name}: OSRM data ready at {graph} in {time.perf_counter() - started:.1f} s")
+
+
+def ensure_region(settings: Settings) -> Path:
+    if not is_prepared(settings.region_dir, settings.region):
+        bundled = BUNDLED_REGIONS.get(settings.region)
+        if bundled is None:
+            raise SystemExit(
+                f"Region {settings.region} is not prepared: run `trustloop region import PATH --name NAME`"
+            )
+        import_region(bundled, settings.region, settings)
+    return region_graph(settings.region_dir, settings.region)
+
+
+def wait_until_up(url: str, timeout_s: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=1.0)
+            return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise SystemExit(f"{url} did not come up within {timeout_s:.0f} s")
+
+
+def start_osrm(settings: Settings) -> subprocess.Popen[bytes] | None:
+    """Starts osrm-routed for the active region unless TRUSTLOOP_OSRM_URL points at one already."""
+    if settings.osrm_url:
+        return None
+    graph = ensure_region(settings)
+    process = subprocess.Popen(routed_command(graph, settings.osrm_port), stdout=subprocess.DEVNULL)
+    wait_until_up(f"{settings.effective_osrm_url}/nearest/v1/driving/0,0")
+    return process
+
+
+def serve(settings: Settings, seed: bool) -> None:
+    migrate(settings)
+    osrm_process = start_osrm(settings)
+    env = {**os.environ, "TRUSTLOOP_OSRM_URL": settings.effective_osrm_url}
+    api = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", settings.host, "--port", str(settings.port)],
+        env=env,
+    )
+    base = f"http://{settings.host}:{settings.port}"
+    try:
+        wait_until_up(f"{base}/healthz")
+        if seed:
+            from app.seed import seed_demo
+
+            asyncio.run(seed_demo(settings))
+        print(f"Trustloop is up: API {base}/docs  ready {base}/readyz  (Ctrl-C stops)", flush=True)
+        api.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in (api, osrm_process):
+            if process is not None and process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=10)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="trustloop")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="apply the database migrations")
+    region = commands.add_parser("region", help="service regions").add_subparsers(dest="region_command", required=True)
+    region_import = region.add_parser("import", help="prepare OSRM data for an OpenStreetMap extract")
+    region_import.add_argument("pbf", type=Path)
+    region_import.add_argument("--name", required=True)
+    serve_parser = commands.add_parser("serve", help="run OSRM and the API")
+    serve_parser.add_argument("--seed", action="store_true", help="seed a demo fleet in the region")
+    args = parser.parse_args(argv)
+
+    settings = get_settings()
+    if args.command == "migrate":
+        migrate(settings)
+    elif args.command == "region":
+        import_region(args.pbf, args.name, settings)
+    elif args.command == "serve":
+        serve(settings, seed=args.seed)
+
+
+if __name__ == "__main__":
+    main()

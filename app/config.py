@@ -1,0 +1,55 @@
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_JWT_SECRET = "trustloop-development-secret-change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TRUSTLOOP_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/trustloop"
+    database_pool_size: int = 10
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    jwt_secret: str = DEV_JWT_SECRET
+    jwt_ttl_s: int = 7 * 24 * 3600
+    dev_auth: bool = False
+
+    region: str = "liechtenstein"
+    data_dir: Path = PROJECT_ROOT / "var"
+    osrm_url: str | None = None
+    osrm_port: int = 5000
+    osrm_timeout_s: float = 2.0
+    osrm_snap_radius_m: float = 200.0
+
+    idempotency_ttl_s: int = 48 * 3600
+    search_radius_m: float = Field(default=25_000.0, gt=0)
+
+    @model_validator(mode="after")
+    def refuse_insecure_production(self) -> "Settings":
+        if self.environment == "production":
+            if self.jwt_secret == DEV_JWT_SECRET or len(self.jwt_secret) < 32:
+                raise ValueError("TRUSTLOOP_JWT_SECRET must be set to 32+ random characters in production")
+            if self.dev_auth:
+                raise ValueError("TRUSTLOOP_DEV_AUTH must not be enabled in production")
+        return self
+
+    @property
+    def region_dir(self) -> Path:
+        return self.data_dir / "regions" / self.region
+
+    @property
+    def effective_osrm_url(self) -> str:
+        return self.osrm_url or f"http://127.0.0.1:{self.osrm_port}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,36 @@
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Enum
+
+
+class Role(StrEnum):
+    DRIVER = "driver"
+    TECHNICIAN = "technician"
+    OPERATOR = "operator"
+
+
+class Service(StrEnum):
+    TOW = "tow"
+    JUMP_START = "jump_start"
+    TYRE_CHANGE = "tyre_change"
+    FUEL_DELIVERY = "fuel_delivery"
+    LOCKOUT = "lockout"
+    WINCH = "winch"
+
+
+def text_enum(enum_cls: type[StrEnum], name: str) -> Enum:
+    """A StrEnum stored as VARCHAR with a CHECK constraint (no PostgreSQL enum type to migrate)."""
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+def enum_values(enum_cls: type[StrEnum]) -> list[Any]:
+    return [m.value for m in enum_cls]

@@ -1,0 +1,32 @@
+import math
+from typing import Any
+
+from geoalchemy2.elements import WKTElement
+from geoalchemy2.shape import to_shape
+from pydantic import BaseModel, ConfigDict, Field
+
+EARTH_RADIUS_M = 6_371_008.8
+
+
+class Point(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    lat: float = Field(strict=True, ge=-90, le=90, allow_inf_nan=False)
+    lon: float = Field(strict=True, ge=-180, le=180, allow_inf_nan=False)
+
+
+def to_geography(point: Point) -> WKTElement:
+    return WKTElement(f"POINT({point.lon!r} {point.lat!r})", srid=4326)
+
+
+def from_geography(value: Any) -> Point:
+    shape = to_shape(value)
+    return Point(lat=shape.y, lon=shape.x)
+
+
+def haversine_m(a: Point, b: Point) -> float:
+    lat1, lat2 = math.radians(a.lat), math.radians(b.lat)
+    dlat = lat2 - lat1
+    dlon = math.radians(b.lon - a.lon)
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))

@@ -1,0 +1,71 @@
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.errors import InvalidInput
+from app.idempotency.models import IdempotencyKey
+
+
+@dataclass(frozen=True, slots=True)
+class StoredResponse:
+    status: int
+    body: Any
+
+
+def request_fingerprint(body: Any) -> str:
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+async def claim(
+    session: AsyncSession,
+    user_id: UUID,
+    key: str,
+    scope: str,
+    fingerprint: str,
+    ttl_s: int,
+) -> StoredResponse | None:
+    """Claims the key for this request, or returns the response stored for it.
+
+    A concurrent request with the same key waits on the unique index until the first commits,
+    then sees its stored response.
+    """
+    expired_before = datetime.now(UTC) - timedelta(seconds=ttl_s)
+    await session.execute(
+        delete(IdempotencyKey).where(
+            IdempotencyKey.user_id == user_id,
+            IdempotencyKey.key == key,
+            IdempotencyKey.created_at < expired_before,
+        )
+    )
+    inserted = await session.execute(
+        insert(IdempotencyKey)
+        .values(user_id=user_id, key=key, scope=scope, request_hash=fingerprint)
+        .on_conflict_do_nothing()
+        .returning(IdempotencyKey.key)
+    )
+    if inserted.first() is not None:
+        return None
+    stored = (
+        await session.execute(
+            select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
+        )
+    ).scalar_one()
+    if stored.scope != scope or stored.request_hash != fingerprint:
+        raise InvalidInput("This Idempotency-Key was already used with a different request.")
+    assert stored.response_status is not None
+    return StoredResponse(status=stored.response_status, body=stored.response_body)
+
+
+async def store_response(session: AsyncSession, user_id: UUID, key: str, status: int, body: Any) -> None:
+    stored = await session.get(IdempotencyKey, (user_id, key))
+    assert stored is not None
+    stored.response_status = status
+    stored.response_body = body

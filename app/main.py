@@ -1,0 +1,50 @@
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app import health
+from app.auth import endpoints as dev_auth
+from app.auth.tokens import JwtTokens
+from app.config import Settings, get_settings
+from app.db import make_engine, make_sessionmaker
+from app.errors import install_error_handlers
+from app.orders import endpoints as orders
+from app.routing.osrm import Router
+from app.technicians import endpoints as technicians
+from dispatch import endpoints as dispatch
+from notifications import endpoints as notifications
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url, settings.database_pool_size)
+        router = Router(
+            settings.effective_osrm_url,
+            timeout_s=settings.osrm_timeout_s,
+            snap_radius_m=settings.osrm_snap_radius_m,
+        )
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+        app.state.router = router
+        try:
+            yield
+        finally:
+            await router.aclose()
+            await engine.dispose()
+
+    app = FastAPI(title="Trustloop", version="1.0.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.tokens = JwtTokens(settings.jwt_secret, settings.jwt_ttl_s)
+    install_error_handlers(app)
+    app.include_router(health.router)
+    if settings.dev_auth:
+        app.include_router(dev_auth.router)
+    app.include_router(orders.router)
+    app.include_router(technicians.router)
+    app.include_router(dispatch.router)
+    app.include_router(notifications.router)
+    return app

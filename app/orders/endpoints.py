@@ -1,0 +1,74 @@
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Header, status
+from fastapi.responses import JSONResponse
+
+from app.auth.dependencies import AnyUser, DriverOrOperator, DriverUser, TechnicianUser
+from app.db import DbSession
+from app.dependencies import AppSettings
+from app.idempotency import service as idempotency
+from app.orders import service
+from app.orders.schemas import OrderCancel, OrderCreate, OrderRead, StatusChange
+from app.pagination import Cursor, Limit
+from app.schemas import Page
+
+router = APIRouter(prefix="/v1/orders", tags=["orders"])
+
+IdempotencyKeyHeader = Annotated[str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255)]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=OrderRead)
+async def create_order(
+    body: OrderCreate,
+    session: DbSession,
+    driver: DriverUser,
+    settings: AppSettings,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    if idempotency_key is None:
+        created = await service.create_order(session, driver, body)
+        return JSONResponse(created.model_dump(mode="json"), status_code=status.HTTP_201_CREATED)
+    fingerprint = idempotency.request_fingerprint(body.model_dump(mode="json"))
+    stored = await idempotency.claim(
+        session,
+        driver.user_id,
+        idempotency_key,
+        "orders.create",
+        fingerprint,
+        settings.idempotency_ttl_s,
+    )
+    if stored is not None:
+        return JSONResponse(stored.body, status_code=stored.status)
+    created_body = (await service.create_order(session, driver, body)).model_dump(mode="json")
+    await idempotency.store_response(session, driver.user_id, idempotency_key, status.HTTP_201_CREATED, created_body)
+    return JSONResponse(created_body, status_code=status.HTTP_201_CREATED)
+
+
+@router.get("", response_model=Page[OrderRead])
+async def list_orders(
+    session: DbSession, driver: DriverUser, limit: Limit = 50, cursor: Cursor = None
+) -> Page[OrderRead]:
+    return await service.list_orders(session, driver, limit, cursor)
+
+
+@router.get("/{order_id}", response_model=OrderRead)
+async def read_order(order_id: UUID, session: DbSession, user: AnyUser) -> OrderRead:
+    return await service.read_order(session, user, order_id)
+
+
+@router.post("/{order_id}/cancel", response_model=OrderRead)
+async def cancel_order(
+    order_id: UUID,
+    session: DbSession,
+    user: DriverOrOperator,
+    body: OrderCancel | None = None,
+) -> OrderRead:
+    return await service.cancel_order(session, user, order_id, body.reason if body else None)
+
+
+@router.post("/{order_id}/status", response_model=OrderRead)
+async def report_status(
+    order_id: UUID, body: StatusChange, session: DbSession, technician: TechnicianUser
+) -> OrderRead:
+    return await service.report_status(session, technician, order_id, body)

@@ -1,0 +1,98 @@
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from geoalchemy2 import Geography
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base, CreatedAt, UUIDPrimaryKey
+from app.enums import Service, text_enum
+
+
+class OrderStatus(StrEnum):
+    SEARCHING = "searching"
+    ASSIGNED = "assigned"
+    EN_ROUTE = "en_route"
+    ARRIVED = "arrived"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    UNFULFILLED = "unfulfilled"
+
+
+class Resolution(StrEnum):
+    FIXED_ON_SITE = "fixed_on_site"
+    TOWED = "towed"
+    NOT_FIXED = "not_fixed"
+
+
+ACTIVE_JOB_SQL = "status IN ('assigned', 'en_route', 'arrived', 'in_progress')"
+OPEN_ORDER_SQL = "status IN ('searching', 'assigned', 'en_route', 'arrived', 'in_progress')"
+
+
+class Order(UUIDPrimaryKey, CreatedAt, Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        Index("ix_orders_location", "location", postgresql_using="gist"),
+        Index("ix_orders_driver_id_created_at", "driver_id", "created_at"),
+        Index("ix_orders_status", "status"),
+        # A technician holds at most one active job; a driver has at most one open order.
+        Index(
+            "uq_orders_active_technician",
+            "technician_id",
+            unique=True,
+            postgresql_where=text(ACTIVE_JOB_SQL),
+        ),
+        Index(
+            "uq_orders_open_driver",
+            "driver_id",
+            unique=True,
+            postgresql_where=text(OPEN_ORDER_SQL),
+        ),
+    )
+
+    driver_id: Mapped[UUID] = mapped_column(ForeignKey("drivers.id"))
+    service: Mapped[Service] = mapped_column(text_enum(Service, "service"))
+    status: Mapped[OrderStatus] = mapped_column(text_enum(OrderStatus, "status"), default=OrderStatus.SEARCHING)
+    location: Mapped[Any] = mapped_column(Geography(geometry_type="POINT", srid=4326, spatial_index=False))
+    address: Mapped[str | None] = mapped_column(String(500))
+    vehicle: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    notes: Mapped[str | None] = mapped_column(Text)
+    technician_id: Mapped[UUID | None] = mapped_column(ForeignKey("technicians.id"))
+    assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    promised_arrival_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    eta_arrival_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    eta_confidence: Mapped[str | None] = mapped_column(String(8))
+    route_geometry: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    route_distance_m: Mapped[float | None] = mapped_column(Float)
+    route_duration_s: Mapped[float | None] = mapped_column(Float)
+    resolution: Mapped[Resolution | None] = mapped_column(text_enum(Resolution, "resolution"))
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class JobEvent(CreatedAt, Base):
+    """The order's timeline: one row per status change, in order."""
+
+    __tablename__ = "job_events"
+    __table_args__ = (Index("ix_job_events_order_id_id", "order_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    order_id: Mapped[UUID] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    status: Mapped[OrderStatus] = mapped_column(text_enum(OrderStatus, "status"))
+    actor_id: Mapped[UUID | None] = mapped_column(ForeignKey("users.id"))
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSONB)

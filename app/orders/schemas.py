@@ -1,0 +1,81 @@
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.enums import Service
+from app.geo import Point
+from app.orders.models import OrderStatus, Resolution
+from app.schemas import Reason, Vehicle
+
+Notes = Annotated[str, Field(strict=True, max_length=2000)]
+Address = Annotated[str, Field(strict=True, max_length=500)]
+
+
+class OrderCreate(BaseModel):
+    service: Service
+    location: Point
+    address: Address | None = None
+    vehicle: Vehicle | None = None
+    notes: Notes | None = None
+
+
+class OrderCancel(BaseModel):
+    reason: Reason | None = None
+
+
+TechnicianReportedStatus = Literal["en_route", "arrived", "in_progress", "completed", "failed"]
+
+
+class StatusChange(BaseModel):
+    status: TechnicianReportedStatus
+    resolution: Resolution | None = None
+
+
+class ManualAssign(BaseModel):
+    technician_id: UUID
+
+
+class TimelineEntry(BaseModel):
+    status: OrderStatus
+    at: datetime
+
+
+class AssignedTechnician(BaseModel):
+    id: UUID
+    name: str
+    rating: float | None
+    vehicle: dict[str, Any] | None
+
+
+class Eta(BaseModel):
+    seconds: int
+    arrival_at: datetime
+    promised_at: datetime | None
+    confidence: Literal["high", "low"]
+
+
+class Route(BaseModel):
+    geometry: dict[str, Any]
+    distance_m: float
+    duration_s: float
+
+
+class OrderRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    status: OrderStatus
+    service: Service
+    location: Point
+    address: str | None
+    vehicle: dict[str, Any] | None
+    notes: str | None
+    created_at: datetime
+    technician: AssignedTechnician | None
+    eta: Eta | None
+    route: Route | None
+    resolution: Resolution | None
+    cancel_reason: str | None
+    timeline: list[TimelineEntry]

@@ -1,0 +1,276 @@
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.tokens import Principal
+from app.db import violated_constraint
+from app.enums import Role
+from app.errors import Conflict, InvalidInput, NotFound, Unauthorized
+from app.geo import from_geography, to_geography
+from app.orders import repository
+from app.orders.models import JobEvent, Order, OrderStatus, Resolution
+from app.orders.schemas import (
+    AssignedTechnician,
+    Eta,
+    OrderCreate,
+    OrderRead,
+    Route,
+    StatusChange,
+    TimelineEntry,
+)
+from app.orders.state_machine import ensure_transition
+from app.outbox.repository import enqueue
+from app.pagination import decode_cursor, encode_cursor
+from app.schemas import Page
+from app.technicians.models import Technician
+from app.users.models import Driver
+from dispatch.models import Offer, OfferStatus
+
+ORDER_EVENTS_TOPIC = "order_events"
+RESOLUTIONS_BY_OUTCOME = {
+    OrderStatus.COMPLETED: {Resolution.FIXED_ON_SITE, Resolution.TOWED},
+    OrderStatus.FAILED: {Resolution.NOT_FIXED, Resolution.TOWED},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class EtaEstimate:
+    seconds: float
+    confidence: str
+    distance_m: float | None = None
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def load_visible(session: AsyncSession, principal: Principal, order_id: UUID, *, lock: bool = False) -> Order:
+    """The order if the caller may see it; otherwise 404, so as not to reveal that it exists."""
+    order = await (repository.get_for_update if lock else repository.get)(session, order_id)
+    if order is None or not may_see(principal, order):
+        raise NotFound("No such order.")
+    return order
+
+
+def may_see(principal: Principal, order: Order) -> bool:
+    if principal.role is Role.OPERATOR:
+        return True
+    if principal.role is Role.DRIVER:
+        return order.driver_id == principal.user_id
+    return order.technician_id == principal.user_id
+
+
+async def apply_transition(
+    session: AsyncSession,
+    order: Order,
+    target: OrderStatus,
+    actor_id: UUID | None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Moves a locked order to `target`, appends the timeline and queues the event, in this transaction."""
+    ensure_transition(order.status, target)
+    previous = order.status
+    at = now()
+    order.status = target
+    order.updated_at = at
+    session.add(
+        JobEvent(
+            order_id=order.id,
+            status=target,
+            actor_id=actor_id,
+            data=data,
+            created_at=at,
+        )
+    )
+    enqueue(
+        session,
+        ORDER_EVENTS_TOPIC,
+        {
+            "order_id": str(order.id),
+            "status": target.value,
+            "previous": previous.value,
+            "at": at.isoformat(),
+            "driver_id": str(order.driver_id),
+            "technician_id": str(order.technician_id) if order.technician_id else None,
+        },
+    )
+
+
+async def flush_guarded(session: AsyncSession) -> None:
+    """Flushes, turning a violated uniqueness rule of the lifecycle into a 409."""
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        constraint = violated_constraint(exc)
+        if constraint == "uq_orders_active_technician":
+            raise Conflict("The technician already has an active job.") from exc
+        if constraint == "uq_orders_open_driver":
+            raise Conflict("You already have an open order.") from exc
+        raise
+
+
+async def create_order(session: AsyncSession, principal: Principal, data: OrderCreate) -> OrderRead:
+    if await session.get(Driver, principal.user_id) is None:
+        raise Unauthorized("This driver account does not exist.")
+    if await repository.open_order_of_driver(session, principal.user_id) is not None:
+        raise Conflict("You already have an open order.")
+    at = now()
+    order = Order(
+        driver_id=principal.user_id,
+        service=data.service,
+        status=OrderStatus.SEARCHING,
+        location=to_geography(data.location),
+        address=data.address,
+        vehicle=data.vehicle.model_dump(exclude_none=True) if data.vehicle else None,
+        notes=data.notes,
+        created_at=at,
+        updated_at=at,
+    )
+    session.add(order)
+    await flush_guarded(session)
+    session.add(
+        JobEvent(
+            order_id=order.id,
+            status=OrderStatus.SEARCHING,
+            actor_id=principal.user_id,
+            created_at=at,
+        )
+    )
+    enqueue(
+        session,
+        ORDER_EVENTS_TOPIC,
+        {
+            "order_id": str(order.id),
+            "status": "searching",
+            "previous": None,
+            "at": at.isoformat(),
+            "driver_id": str(order.driver_id),
+            "technician_id": None,
+        },
+    )
+    return await present(session, order)
+
+
+async def read_order(session: AsyncSession, principal: Principal, order_id: UUID) -> OrderRead:
+    return await present(session, await load_visible(session, principal, order_id))
+
+
+async def list_orders(session: AsyncSession, principal: Principal, limit: int, cursor: str | None) -> Page[OrderRead]:
+    after = decode_cursor(cursor) if cursor else None
+    orders = await repository.list_for_driver(session, principal.user_id, limit + 1, after)
+    page = orders[:limit]
+    next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if len(orders) > limit else None
+    return Page(items=[await present(session, order) for order in page], next_cursor=next_cursor)
+
+
+async def cancel_order(session: AsyncSession, principal: Principal, order_id: UUID, reason: str | None) -> OrderRead:
+    order = await load_visible(session, principal, order_id, lock=True)
+    await apply_transition(session, order, OrderStatus.CANCELLED, principal.user_id, {"reason": reason})
+    order.cancel_reason = reason
+    await withdraw_pending_offers(session, order.id)
+    return await present(session, order)
+
+
+async def report_status(session: AsyncSession, principal: Principal, order_id: UUID, change: StatusChange) -> OrderRead:
+    order = await load_visible(session, principal, order_id, lock=True)
+    target = OrderStatus(change.status)
+    if change.resolution is not None:
+        allowed = RESOLUTIONS_BY_OUTCOME.get(target)
+        if allowed is None or change.resolution not in allowed:
+            raise InvalidInput(f"Resolution {change.resolution.value} does not fit status {target.value}.")
+    await apply_transition(session, order, target, principal.user_id)
+    if change.resolution is not None:
+        order.resolution = change.resolution
+    elif target is OrderStatus.FAILED:
+        order.resolution = Resolution.NOT_FIXED
+    return await present(session, order)
+
+
+async def assign(
+    session: AsyncSession,
+    order: Order,
+    technician: Technician,
+    actor_id: UUID | None,
+    eta: EtaEstimate | None,
+) -> None:
+    """Gives a locked order to a technician and stores the promised arrival time."""
+    if order.service.value not in technician.skills:
+        raise Conflict(f"The technician does not offer {order.service.value}.")
+    previous_technician = order.technician_id
+    order.technician_id = technician.id
+    await apply_transition(
+        session,
+        order,
+        OrderStatus.ASSIGNED,
+        actor_id,
+        {
+            "technician_id": str(technician.id),
+            "reassigned_from": str(previous_technician) if previous_technician else None,
+        },
+    )
+    at = order.updated_at
+    order.assigned_at = at
+    if eta is not None:
+        order.promised_arrival_at = at + timedelta(seconds=eta.seconds)
+        order.eta_arrival_at = order.promised_arrival_at
+        order.eta_confidence = eta.confidence
+    else:
+        order.promised_arrival_at = order.eta_arrival_at = order.eta_confidence = None
+    order.route_geometry = order.route_distance_m = order.route_duration_s = None
+    await withdraw_pending_offers(session, order.id)
+    await flush_guarded(session)
+
+
+async def withdraw_pending_offers(session: AsyncSession, order_id: UUID) -> None:
+    """Withdraws the order's open offers. Callers hold the order's row lock, which guards its offers."""
+    await session.execute(
+        update(Offer)
+        .where(Offer.order_id == order_id, Offer.status == OfferStatus.PENDING)
+        .values(status=OfferStatus.WITHDRAWN, responded_at=now())
+    )
+
+
+async def present(session: AsyncSession, order: Order) -> OrderRead:
+    await session.flush()
+    events = await repository.timeline(session, order.id)
+    technician = None
+    if order.technician_id is not None:
+        tech, rating = await repository.technician_with_rating(session, order.technician_id)
+        technician = AssignedTechnician(id=tech.id, name=tech.name, rating=rating, vehicle=tech.vehicle)
+    eta = None
+    if order.eta_arrival_at is not None and order.eta_confidence is not None:
+        remaining = max(0, round((order.eta_arrival_at - now()).total_seconds()))
+        eta = Eta(
+            seconds=remaining,
+            arrival_at=order.eta_arrival_at,
+            promised_at=order.promised_arrival_at,
+            confidence="high" if order.eta_confidence == "high" else "low",
+        )
+    route = None
+    if order.route_geometry is not None and order.route_distance_m is not None and order.route_duration_s is not None:
+        route = Route(
+            geometry=order.route_geometry,
+            distance_m=order.route_distance_m,
+            duration_s=order.route_duration_s,
+        )
+    return OrderRead(
+        id=order.id,
+        status=order.status,
+        service=order.service,
+        location=from_geography(order.location),
+        address=order.address,
+        vehicle=order.vehicle,
+        notes=order.notes,
+        created_at=order.created_at,
+        technician=technician,
+        eta=eta,
+        route=route,
+        resolution=order.resolution,
+        cancel_reason=order.cancel_reason,
+        timeline=[TimelineEntry(status=e.status, at=e.created_at) for e in events],
+    )

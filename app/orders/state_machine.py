@@ -1,0 +1,33 @@
+"""The order lifecycle: which status may follow which. The one place that decides."""
+
+from app.errors import Conflict
+from app.orders.models import OrderStatus
+
+S = OrderStatus
+
+TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
+    S.SEARCHING: frozenset({S.ASSIGNED, S.CANCELLED, S.UNFULFILLED}),
+    # An operator may hand an assigned job to another technician until he has arrived.
+    S.ASSIGNED: frozenset({S.ASSIGNED, S.EN_ROUTE, S.CANCELLED}),
+    S.EN_ROUTE: frozenset({S.ASSIGNED, S.ARRIVED, S.CANCELLED}),
+    S.ARRIVED: frozenset({S.IN_PROGRESS, S.FAILED, S.CANCELLED}),
+    S.IN_PROGRESS: frozenset({S.COMPLETED, S.FAILED}),
+    S.COMPLETED: frozenset(),
+    S.FAILED: frozenset(),
+    S.CANCELLED: frozenset(),
+    S.UNFULFILLED: frozenset(),
+}
+
+OPEN_STATUSES = frozenset({S.SEARCHING, S.ASSIGNED, S.EN_ROUTE, S.ARRIVED, S.IN_PROGRESS})
+ACTIVE_JOB_STATUSES = frozenset({S.ASSIGNED, S.EN_ROUTE, S.ARRIVED, S.IN_PROGRESS})
+# The driver may watch the technician's position only while he is on the way.
+POSITION_VISIBLE_STATUSES = frozenset({S.ASSIGNED, S.EN_ROUTE})
+
+
+def can_transition(current: OrderStatus, target: OrderStatus) -> bool:
+    return target in TRANSITIONS[current]
+
+
+def ensure_transition(current: OrderStatus, target: OrderStatus) -> None:
+    if not can_transition(current, target):
+        raise Conflict(f"An order that is {current.value} cannot become {target.value}.")

@@ -1,0 +1,60 @@
+"""Preparing OSRM data for an OpenStreetMap extract and running `osrm-routed` on it."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import osrm
+
+CAR_PROFILE = Path(osrm.__file__).parent / "share" / "profiles" / "car.lua"
+DEFAULT_MAX_TABLE_SIZE = 10_000
+
+
+def osrm_command(tool: str, *args: str) -> list[str]:
+    return [sys.executable, "-m", "osrm", tool, *args]
+
+
+def region_graph(region_dir: Path, name: str) -> Path:
+    return region_dir / f"{name}.osrm"
+
+
+def prepare_region(pbf: Path, name: str, region_dir: Path) -> Path:
+    """Extracts and contracts (CH) the extract with the car profile; returns the graph's base path."""
+    if not pbf.is_file():
+        raise FileNotFoundError(f"No such extract: {pbf}")
+    region_dir.mkdir(parents=True, exist_ok=True)
+    extract = region_dir / f"{name}.osm.pbf"
+    if extract.resolve() != pbf.resolve():
+        shutil.copyfile(pbf, extract)
+    graph = region_graph(region_dir, name)
+    log = region_dir / "prepare.log"
+    with log.open("w") as out:
+        subprocess.run(
+            osrm_command("extract", "-p", str(CAR_PROFILE), str(extract)), check=True, stdout=out, stderr=out
+        )
+        subprocess.run(osrm_command("contract", str(graph)), check=True, stdout=out, stderr=out)
+    return graph
+
+
+def is_prepared(region_dir: Path, name: str) -> bool:
+    return Path(f"{region_graph(region_dir, name)}.hsgr").is_file()
+
+
+def routed_command(graph: Path, port: int, host: str = "127.0.0.1", threads: int = 2) -> list[str]:
+    return osrm_command(
+        "routed",
+        "--algorithm",
+        "ch",
+        "--ip",
+        host,
+        "--port",
+        str(port),
+        "--threads",
+        str(threads),
+        "--max-table-size",
+        str(DEFAULT_MAX_TABLE_SIZE),
+        "--max-viaroute-size",
+        "500",
+        str(graph),
+    )

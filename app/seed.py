@@ -1,0 +1,67 @@
+"""A small demo fleet: technicians spread over the region's roads, online, with positions."""
+
+import random
+from datetime import UTC, datetime
+
+import httpx
+
+from app.config import Settings
+from app.db import make_engine, make_sessionmaker
+from app.enums import Service
+from app.geo import Point
+from app.routing.osrm import Router
+from app.technicians.positions import set_last_position
+
+REGION_BOXES = {
+    "liechtenstein": (47.05, 9.47, 47.27, 9.63),
+    "helsinki": (60.1642, 24.9352, 60.1791, 24.9534),
+}
+FIRST_NAMES = [
+    "Anna",
+    "Boris",
+    "Clara",
+    "Dmitri",
+    "Elena",
+    "Felix",
+    "Greta",
+    "Hugo",
+    "Irina",
+    "Jonas",
+    "Katya",
+    "Lukas",
+]
+
+
+async def seed_demo(settings: Settings, technicians: int = 12, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    south, west, north, east = REGION_BOXES.get(settings.region, REGION_BOXES["liechtenstein"])
+    base = f"http://{settings.host}:{settings.port}"
+    router = Router(settings.effective_osrm_url)
+    engine = make_engine(settings.database_url, 2)
+    sessions = make_sessionmaker(engine)
+    try:
+        async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+            operator = (await client.post("/v1/dev/tokens", json={"role": "operator"})).json()["token"]
+            headers = {"Authorization": f"Bearer {operator}"}
+            for index in range(technicians):
+                skills = rng.sample([s.value for s in Service], k=rng.randint(2, 5))
+                body = {"name": f"{FIRST_NAMES[index % len(FIRST_NAMES)]} #{index + 1}", "skills": skills}
+                technician = (await client.post("/v1/ops/technicians", json=body, headers=headers)).json()
+                token = (
+                    await client.post("/v1/dev/tokens", json={"role": "technician", "technician_id": technician["id"]})
+                ).json()["token"]
+                await client.put(
+                    "/v1/technicians/me/availability",
+                    json={"online": True},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
+                raw = Point(lat=rng.uniform(south, north), lon=rng.uniform(west, east))
+                snapped = await router.snap(raw)
+                async with sessions() as session, session.begin():
+                    await set_last_position(
+                        session, technician["id"], snapped[0] if snapped else raw, datetime.now(UTC)
+                    )
+                print(f"  technician {body['name']}: {', '.join(skills)}")
+    finally:
+        await router.aclose()
+        await engine.dispose()

@@ -1,0 +1,26 @@
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from geoalchemy2 import Geography
+from sqlalchemy import ARRAY, Boolean, DateTime, Float, ForeignKey, Index, String, false
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base, CreatedAt
+
+
+class Technician(CreatedAt, Base):
+    __tablename__ = "technicians"
+    __table_args__ = (Index("ix_technicians_position", "position", postgresql_using="gist"),)
+
+    id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    skills: Mapped[list[str]] = mapped_column(ARRAY(String(32)))
+    vehicle: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    online: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    position: Mapped[Any | None] = mapped_column(Geography(geometry_type="POINT", srid=4326, spatial_index=False))
+    position_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heading: Mapped[float | None] = mapped_column(Float)
+    speed_mps: Mapped[float | None] = mapped_column(Float)

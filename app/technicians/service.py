@@ -1,0 +1,66 @@
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.tokens import Principal
+from app.enums import Role, Service
+from app.errors import NotFound
+from app.geo import from_geography
+from app.technicians import repository
+from app.technicians.models import Technician
+from app.technicians.schemas import TechnicianCreate, TechnicianRead
+from app.users.models import User
+
+
+async def create_technician(session: AsyncSession, data: TechnicianCreate) -> TechnicianRead:
+    user = User(role=Role.TECHNICIAN, name=data.name)
+    session.add(user)
+    await session.flush()
+    technician = Technician(
+        id=user.id,
+        name=data.name,
+        phone=data.phone,
+        skills=sorted({skill.value for skill in data.skills}),
+        vehicle=data.vehicle.model_dump(exclude_none=True) if data.vehicle else None,
+        online=False,
+    )
+    session.add(technician)
+    await session.flush()
+    return present(technician)
+
+
+async def get_own(session: AsyncSession, principal: Principal) -> Technician:
+    technician = await repository.get(session, principal.user_id)
+    if technician is None:
+        raise NotFound("No technician profile belongs to this account.")
+    return technician
+
+
+async def get_by_id(session: AsyncSession, technician_id: UUID) -> Technician:
+    technician = await repository.get(session, technician_id)
+    if technician is None:
+        raise NotFound("No such technician.")
+    return technician
+
+
+async def set_availability(session: AsyncSession, principal: Principal, online: bool) -> TechnicianRead:
+    technician = await repository.get_for_update(session, principal.user_id)
+    if technician is None:
+        raise NotFound("No technician profile belongs to this account.")
+    technician.online = online
+    await session.flush()
+    return present(technician)
+
+
+def present(technician: Technician) -> TechnicianRead:
+    return TechnicianRead(
+        id=technician.id,
+        name=technician.name,
+        phone=technician.phone,
+        skills=[Service(skill) for skill in technician.skills],
+        vehicle=technician.vehicle,
+        online=technician.online,
+        position=from_geography(technician.position) if technician.position is not None else None,
+        position_at=technician.position_at,
+        trust_score=None,
+    )

@@ -1,0 +1,63 @@
+from uuid import UUID
+
+from fastapi import APIRouter, status
+
+from app.auth.dependencies import OperatorUser, TechnicianUser
+from app.db import DbSession
+from app.dependencies import RoutingEngine
+from app.orders.schemas import ManualAssign, OrderRead
+from dispatch import service
+from dispatch.schemas import OfferCreate, OfferDecline, OfferRead
+
+router = APIRouter(tags=["dispatch"])
+
+
+@router.get("/v1/technicians/me/offers", response_model=list[OfferRead])
+async def list_offers(session: DbSession, technician: TechnicianUser) -> list[OfferRead]:
+    return await service.list_pending(session, technician)
+
+
+@router.post("/v1/offers/{offer_id}/accept", response_model=OrderRead)
+async def accept_offer(
+    offer_id: UUID,
+    session: DbSession,
+    routing: RoutingEngine,
+    technician: TechnicianUser,
+) -> OrderRead:
+    return await service.accept(session, routing, technician, offer_id)
+
+
+@router.post("/v1/offers/{offer_id}/decline", response_model=OfferRead)
+async def decline_offer(
+    offer_id: UUID,
+    session: DbSession,
+    technician: TechnicianUser,
+    body: OfferDecline | None = None,
+) -> OfferRead:
+    return await service.decline(session, technician, offer_id, body.reason if body else None)
+
+
+@router.post(
+    "/v1/ops/orders/{order_id}/offers",
+    status_code=status.HTTP_201_CREATED,
+    response_model=OfferRead,
+)
+async def create_offer(
+    order_id: UUID,
+    body: OfferCreate,
+    session: DbSession,
+    routing: RoutingEngine,
+    _: OperatorUser,
+) -> OfferRead:
+    return await service.create_offer(session, routing, order_id, body)
+
+
+@router.post("/v1/ops/orders/{order_id}/assign", response_model=OrderRead)
+async def manual_assign(
+    order_id: UUID,
+    body: ManualAssign,
+    session: DbSession,
+    routing: RoutingEngine,
+    operator: OperatorUser,
+) -> OrderRead:
+    return await service.manual_assign(session, routing, operator, order_id, body.technician_id)

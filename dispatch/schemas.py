@@ -1,0 +1,30 @@
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from app.enums import Service
+from app.geo import Point
+from app.schemas import Reason
+from dispatch.models import OfferStatus
+
+
+class OfferCreate(BaseModel):
+    technician_id: UUID
+    ttl_s: int = Field(default=30, strict=True, ge=5, le=600)
+
+
+class OfferDecline(BaseModel):
+    reason: Reason | None = None
+
+
+class OfferRead(BaseModel):
+    id: UUID
+    order_id: UUID
+    technician_id: UUID
+    status: OfferStatus
+    service: Service
+    location: Point
+    eta_seconds: int | None
+    distance_m: float | None
+    expires_at: datetime

@@ -1,0 +1,163 @@
+from datetime import timedelta
+from uuid import UUID
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.tokens import Principal
+from app.db import violated_constraint
+from app.errors import Conflict, NotFound
+from app.geo import from_geography
+from app.orders import repository as orders_repository
+from app.orders import service as orders
+from app.orders.models import Order, OrderStatus
+from app.orders.schemas import OrderRead
+from app.outbox.repository import enqueue
+from app.routing.osrm import Router
+from app.technicians import repository as technicians_repository
+from app.technicians.models import Technician
+from dispatch import repository
+from dispatch.models import Offer, OfferStatus
+from dispatch.schemas import OfferCreate, OfferRead
+
+OFFER_EVENTS_TOPIC = "offer_events"
+
+
+async def estimate_arrival(router: Router, technician: Technician, order: Order) -> orders.EtaEstimate | None:
+    """Road travel time from the technician's last position to the driver; None if he has no position."""
+    if technician.position is None:
+        return None
+    origin, destination = (
+        from_geography(technician.position),
+        from_geography(order.location),
+    )
+    table = await router.table([origin], [destination])
+    duration, distance = table.durations[0][0], table.distances[0][0]
+    if duration is None:
+        return None
+    return orders.EtaEstimate(seconds=duration, confidence=table.confidence, distance_m=distance)
+
+
+async def _locked_order(session: AsyncSession, order_id: UUID) -> Order:
+    order = await orders_repository.get_for_update(session, order_id)
+    if order is None:
+        raise NotFound("No such order.")
+    return order
+
+
+async def create_offer(session: AsyncSession, router: Router, order_id: UUID, data: OfferCreate) -> OfferRead:
+    order = await _locked_order(session, order_id)
+    if order.status is not OrderStatus.SEARCHING:
+        raise Conflict(f"Only a searching order can be offered; this one is {order.status.value}.")
+    technician = await technicians_repository.get(session, data.technician_id)
+    if technician is None:
+        raise NotFound("No such technician.")
+    if order.service.value not in technician.skills:
+        raise Conflict(f"The technician does not offer {order.service.value}.")
+    eta = await estimate_arrival(router, technician, order)
+    offer = Offer(
+        order_id=order.id,
+        technician_id=technician.id,
+        status=OfferStatus.PENDING,
+        source="operator",
+        eta_seconds=round(eta.seconds) if eta else None,
+        distance_m=eta.distance_m if eta else None,
+        expires_at=orders.now() + timedelta(seconds=data.ttl_s),
+    )
+    session.add(offer)
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        if violated_constraint(exc) == "uq_offers_order_id_technician_id":
+            raise Conflict("This technician was already offered this order.") from exc
+        raise
+    enqueue(
+        session,
+        OFFER_EVENTS_TOPIC,
+        {
+            "offer_id": str(offer.id),
+            "technician_id": str(technician.id),
+            "order_id": str(order.id),
+            "status": "pending",
+        },
+    )
+    return present(offer, order)
+
+
+async def list_pending(session: AsyncSession, principal: Principal) -> list[OfferRead]:
+    pairs = await repository.pending_for_technician(session, principal.user_id, orders.now())
+    return [present(offer, order) for offer, order in pairs]
+
+
+async def _locked_own_offer(session: AsyncSession, principal: Principal, offer_id: UUID) -> tuple[Offer, Order]:
+    """Locks the order first, then the offer: every writer of offers holds its order's lock, so none deadlock."""
+    offer = await repository.get(session, offer_id)
+    if offer is None or offer.technician_id != principal.user_id:
+        raise NotFound("No such offer.")
+    order = await _locked_order(session, offer.order_id)
+    offer = await repository.get_for_update(session, offer_id)
+    assert offer is not None
+    return offer, order
+
+
+def _ensure_open(offer: Offer) -> None:
+    if offer.status is not OfferStatus.PENDING:
+        raise Conflict(f"The offer is no longer open: it was {offer.status.value}.")
+    if offer.expires_at <= orders.now():
+        raise Conflict("The offer has expired.")
+
+
+async def accept(session: AsyncSession, router: Router, principal: Principal, offer_id: UUID) -> OrderRead:
+    offer, order = await _locked_own_offer(session, principal, offer_id)
+    _ensure_open(offer)
+    if order.status is not OrderStatus.SEARCHING:
+        raise Conflict("The order was taken or closed.")
+    technician = await technicians_repository.get(session, principal.user_id)
+    assert technician is not None
+    eta = await estimate_arrival(router, technician, order)
+    await orders.assign(session, order, technician, principal.user_id, eta)
+    # assign() withdraws the order's pending offers; this one was accepted.
+    offer.status = OfferStatus.ACCEPTED
+    offer.responded_at = orders.now()
+    await session.flush()
+    return await orders.present(session, order)
+
+
+async def decline(session: AsyncSession, principal: Principal, offer_id: UUID, reason: str | None) -> OfferRead:
+    offer, order = await _locked_own_offer(session, principal, offer_id)
+    _ensure_open(offer)
+    offer.status = OfferStatus.DECLINED
+    offer.responded_at = orders.now()
+    offer.decline_reason = reason
+    await session.flush()
+    return present(offer, order)
+
+
+async def manual_assign(
+    session: AsyncSession,
+    router: Router,
+    principal: Principal,
+    order_id: UUID,
+    technician_id: UUID,
+) -> OrderRead:
+    order = await _locked_order(session, order_id)
+    technician = await technicians_repository.get_for_update(session, technician_id)
+    if technician is None:
+        raise NotFound("No such technician.")
+    eta = await estimate_arrival(router, technician, order)
+    await orders.assign(session, order, technician, principal.user_id, eta)
+    return await orders.present(session, order)
+
+
+def present(offer: Offer, order: Order) -> OfferRead:
+    return OfferRead(
+        id=offer.id,
+        order_id=offer.order_id,
+        technician_id=offer.technician_id,
+        status=offer.status,
+        service=order.service,
+        location=from_geography(order.location),
+        eta_seconds=offer.eta_seconds,
+        distance_m=offer.distance_m,
+        expires_at=offer.expires_at,
+    )

@@ -1,0 +1,49 @@
+from uuid import uuid4
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.tokens import Principal
+from app.errors import NotFound
+from notifications import repository
+from notifications.models import Device
+from notifications.schemas import DeviceRead, DeviceRegister
+
+
+async def register_device(session: AsyncSession, principal: Principal, data: DeviceRegister) -> tuple[DeviceRead, bool]:
+    """Registers a push token for the caller; returns it and whether it is new.
+
+    A token seen before moves to the caller (phones change hands, apps re-install) and is active again.
+    """
+    created = await repository.insert_if_absent(
+        session,
+        Device(
+            id=uuid4(),
+            user_id=principal.user_id,
+            token=data.token,
+            platform=data.platform,
+            locale=data.locale,
+        ),
+    )
+    device = await repository.get_by_token_for_update(session, data.token)
+    assert device is not None
+    if not created:
+        device.user_id = principal.user_id
+        device.platform = data.platform
+        device.locale = data.locale
+        device.active = True
+        device.deactivated_at = None
+        device.deactivation_reason = None
+    await session.flush()
+    return DeviceRead(
+        token=device.token,
+        platform=device.platform,
+        locale=device.locale,
+        active=device.active,
+    ), created
+
+
+async def unregister_device(session: AsyncSession, principal: Principal, token: str) -> None:
+    device = await repository.get_by_token_for_update(session, token)
+    if device is None or device.user_id != principal.user_id:
+        raise NotFound("No such device.")
+    await session.delete(device)

@@ -1,0 +1,217 @@
+"""Test harness: a fresh PostGIS database migrated with Alembic, a real osrm-routed on central Helsinki."""
+
+import asyncio
+import os
+import socket
+import subprocess
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import asyncpg
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.cli import migrate
+from app.config import PROJECT_ROOT, Settings
+from app.geo import Point
+from app.main import create_app
+from app.models import Base
+from app.routing.regions import is_prepared, prepare_region, region_graph, routed_command
+from app.technicians.positions import set_last_position
+
+TEST_DATABASE_URL = os.environ.get(
+    "TRUSTLOOP_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/trustloop_test"
+)
+TEST_REGION_DIR = PROJECT_ROOT / "var" / "test-regions" / "helsinki"
+HELSINKI_PBF = PROJECT_ROOT / "data" / "osm" / "helsinki.osm.pbf"
+
+# Points on the road network of central Helsinki.
+KAIVOKATU = Point(lat=60.169902, lon=24.938396)
+MIKONKATU = Point(lat=60.170013, lon=24.945371)
+UNIONINKATU = Point(lat=60.175005, lon=24.950212)
+KAISANIEMENKATU = Point(lat=60.172026, lon=24.947896)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+async def _recreate_database(url: str) -> None:
+    parsed = make_url(url)
+    admin = await asyncpg.connect(
+        host=parsed.host, port=parsed.port, user=parsed.username, password=parsed.password, database="postgres"
+    )
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{parsed.database}"')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    asyncio.run(_recreate_database(TEST_DATABASE_URL))
+    migrate(Settings(database_url=TEST_DATABASE_URL))
+    return TEST_DATABASE_URL
+
+
+def start_routed(graph: Path, port: int) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(routed_command(graph, port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/nearest/v1/driving/24.94,60.17", timeout=1)
+            return process
+        except httpx.TransportError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError("osrm-routed did not start")
+
+
+@pytest.fixture(scope="session")
+def helsinki_graph() -> Path:
+    if not is_prepared(TEST_REGION_DIR, "helsinki"):
+        prepare_region(HELSINKI_PBF, "helsinki", TEST_REGION_DIR)
+    return region_graph(TEST_REGION_DIR, "helsinki")
+
+
+@pytest.fixture(scope="session")
+def osrm_url(helsinki_graph: Path) -> Iterator[str]:
+    port = free_port()
+    process = start_routed(helsinki_graph, port)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, osrm_url: str) -> Settings:
+    return Settings(environment="test", database_url=database_url, osrm_url=osrm_url, dev_auth=True)
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture(autouse=True)
+async def _clean_tables(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    yield
+    if "app" not in request.fixturenames:
+        return
+    application: FastAPI = request.getfixturevalue("app")
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    async with application.state.engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def sessions(app: FastAPI) -> async_sessionmaker[AsyncSession]:
+    maker: async_sessionmaker[AsyncSession] = app.state.sessionmaker
+    return maker
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://trustloop.test") as http:
+        yield http
+
+
+@dataclass
+class Actor:
+    id: UUID
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+class Api:
+    """Creates the people of a scenario through the API, as the apps and the console would."""
+
+    def __init__(self, client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.client = client
+        self.sessions = sessions
+        self._operator: Actor | None = None
+
+    async def _token(self, body: dict[str, Any]) -> Actor:
+        response = await self.client.post("/v1/dev/tokens", json=body)
+        assert response.status_code == 201, response.text
+        data = response.json()
+        return Actor(id=UUID(data["user_id"]), token=data["token"])
+
+    async def driver(self) -> Actor:
+        return await self._token({"role": "driver"})
+
+    async def operator(self) -> Actor:
+        if self._operator is None:
+            self._operator = await self._token({"role": "operator"})
+        return self._operator
+
+    async def technician(
+        self, skills: list[str] | None = None, at: Point | None = KAIVOKATU, online: bool = True, name: str = "Tech"
+    ) -> Actor:
+        operator = await self.operator()
+        body = {"name": name, "skills": skills or ["tow", "jump_start", "tyre_change"], "vehicle": {"plate": "ABC-1"}}
+        response = await self.client.post("/v1/ops/technicians", json=body, headers=operator.headers)
+        assert response.status_code == 201, response.text
+        actor = await self._token({"role": "technician", "technician_id": response.json()["id"]})
+        if online:
+            availability = {"online": True}
+            assert (
+                await self.client.put("/v1/technicians/me/availability", json=availability, headers=actor.headers)
+            ).status_code == 200
+        if at is not None:
+            async with self.sessions() as session, session.begin():
+                await set_last_position(session, actor.id, at, datetime.now(UTC))
+        return actor
+
+    async def order(self, driver: Actor, service: str = "tow", at: Point = MIKONKATU) -> dict[str, Any]:
+        body = {"service": service, "location": at.model_dump(), "address": "Mikonkatu 1"}
+        response = await self.client.post("/v1/orders", json=body, headers=driver.headers)
+        assert response.status_code == 201, response.text
+        order: dict[str, Any] = response.json()
+        return order
+
+    async def offer(self, order_id: str, technician: Actor, ttl_s: int = 30) -> dict[str, Any]:
+        operator = await self.operator()
+        response = await self.client.post(
+            f"/v1/ops/orders/{order_id}/offers",
+            json={"technician_id": str(technician.id), "ttl_s": ttl_s},
+            headers=operator.headers,
+        )
+        assert response.status_code == 201, response.text
+        offer: dict[str, Any] = response.json()
+        return offer
+
+    async def assign(self, order_id: str, technician: Actor) -> httpx.Response:
+        operator = await self.operator()
+        return await self.client.post(
+            f"/v1/ops/orders/{order_id}/assign", json={"technician_id": str(technician.id)}, headers=operator.headers
+        )
+
+    async def status(self, order_id: str, technician: Actor, status: str, **extra: str) -> httpx.Response:
+        return await self.client.post(
+            f"/v1/orders/{order_id}/status", json={"status": status, **extra}, headers=technician.headers
+        )
+
+
+@pytest.fixture
+def api(client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]) -> Api:
+    return Api(client, sessions)
