@@ -10,7 +10,7 @@ DEMO_DB ?= trustloop
 VENV := .venv
 BIN := $(VENV)/bin
 # The OSRM wheels are built for CPython 3.12 only; use the machine's 3.12 (on PATH or under pyenv).
-PYTHON312 ?= $(shell command -v python3.12 2>/dev/null || ls -d $$(pyenv root 2>/dev/null)/versions/3.12*/bin/python3.12 2>/dev/null | sort -V | tail -n 1)
+PYTHON312 ?= $(shell for p in $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.12*/bin/python3.12 2>/dev/null | sort -rV) $$(command -v python3.12); do "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null && echo "$$p" && break; done)
 
 .PHONY: help setup services postgis venv test lint typecheck pytest demo serve bench lock clean
 

@@ -10,7 +10,8 @@ async def test_driver_orders_and_technician_walks_the_job_to_completion(api: Api
     assert order["status"] == "searching"
     assert order["location"] == {"lat": MIKONKATU.lat, "lon": MIKONKATU.lon}
     assert [entry["status"] for entry in order["timeline"]] == ["searching"]
-    assert order["technician"] is None and order["eta"] is None
+    assert order["technician"] is None
+    assert order["eta"] is None
 
     offer = await api.offer(order["id"], technician)
     offers = (await api.client.get("/v1/technicians/me/offers", headers=technician.headers)).json()
