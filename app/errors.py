@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -89,7 +90,13 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status_code, str(exc.detail), headers=exc.headers)
 
 
+async def _integrity_error(_: Request, exc: Exception) -> JSONResponse:
+    # Services turn the rules they know into precise errors; this is the net for a race they did not foresee.
+    return problem(409, "The request conflicts with the current state of the resource; reload and retry.")
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(IntegrityError, _integrity_error)
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _request_validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

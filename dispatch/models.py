@@ -31,18 +31,7 @@ class Offer(UUIDPrimaryKey, CreatedAt, Base):
     __table_args__ = (
         # Each technician is offered a given order at most once: a decline or expiry excludes him for good.
         UniqueConstraint("order_id", "technician_id"),
-        Index(
-            "uq_offers_pending_order",
-            "order_id",
-            unique=True,
-            postgresql_where=text("status = 'pending'"),
-        ),
-        Index(
-            "uq_offers_pending_technician",
-            "technician_id",
-            unique=True,
-            postgresql_where=text("status = 'pending'"),
-        ),
+        Index("ix_offers_technician_id_status", "technician_id", "status"),
         Index(
             "ix_offers_pending_expires_at",
             "expires_at",

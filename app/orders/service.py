@@ -222,8 +222,8 @@ async def assign(
     else:
         order.promised_arrival_at = order.eta_arrival_at = order.eta_confidence = None
     order.route_geometry = order.route_distance_m = order.route_duration_s = None
-    await withdraw_pending_offers(session, order.id)
     await flush_guarded(session)
+    await withdraw_pending_offers(session, order.id)
 
 
 async def withdraw_pending_offers(session: AsyncSession, order_id: UUID) -> None:

@@ -4,7 +4,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 11:03:50.575388
+Create Date: 2026-11-22 11:13:23.999351
 """
 
 from collections.abc import Sequence
@@ -29,32 +29,14 @@ def upgrade() -> None:
         sa.Column("payload", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
         sa.Column(
             "status",
-            sa.Enum(
-                "pending",
-                "done",
-                "failed",
-                name="status",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
-            ),
+            sa.Enum("pending", "done", "failed", name="status", native_enum=False, create_constraint=True, length=32),
             nullable=False,
         ),
-        sa.Column(
-            "available_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
+        sa.Column("available_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("processed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
     )
     op.create_index(
@@ -69,24 +51,13 @@ def upgrade() -> None:
         sa.Column(
             "role",
             sa.Enum(
-                "driver",
-                "technician",
-                "operator",
-                name="role",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
+                "driver", "technician", "operator", name="role", native_enum=False, create_constraint=True, length=32
             ),
             nullable=False,
         ),
         sa.Column("name", sa.String(length=200), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
     )
     op.create_table(
@@ -95,45 +66,20 @@ def upgrade() -> None:
         sa.Column("token", sa.String(length=4096), nullable=False),
         sa.Column(
             "platform",
-            sa.Enum(
-                "android",
-                "ios",
-                "web",
-                name="platform",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
-            ),
+            sa.Enum("android", "ios", "web", name="platform", native_enum=False, create_constraint=True, length=32),
             nullable=False,
         ),
         sa.Column(
             "locale",
-            sa.Enum(
-                "en",
-                "ru",
-                name="locale",
-                native_enum=False,
-                create_constraint=True,
-                length=32,
-            ),
+            sa.Enum("en", "ru", name="locale", native_enum=False, create_constraint=True, length=32),
             nullable=False,
         ),
         sa.Column("active", sa.Boolean(), server_default=sa.text("true"), nullable=False),
         sa.Column("deactivated_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("deactivation_reason", sa.String(length=64), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["users.id"],
-            name=op.f("fk_devices_user_id_users"),
-            ondelete="CASCADE",
-        ),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_devices_user_id_users"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_devices")),
         sa.UniqueConstraint("token", name=op.f("uq_devices_token")),
     )
@@ -142,12 +88,7 @@ def upgrade() -> None:
         "drivers",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("phone", sa.String(length=40), nullable=True),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.ForeignKeyConstraint(["id"], ["users.id"], name=op.f("fk_drivers_id_users"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_drivers")),
     )
@@ -159,26 +100,13 @@ def upgrade() -> None:
         sa.Column("request_hash", sa.String(length=64), nullable=False),
         sa.Column("response_status", sa.Integer(), nullable=True),
         sa.Column("response_body", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.ForeignKeyConstraint(
-            ["user_id"],
-            ["users.id"],
-            name=op.f("fk_idempotency_keys_user_id_users"),
-            ondelete="CASCADE",
+            ["user_id"], ["users.id"], name=op.f("fk_idempotency_keys_user_id_users"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("user_id", "key", name=op.f("pk_idempotency_keys")),
     )
-    op.create_index(
-        "ix_idempotency_keys_created_at",
-        "idempotency_keys",
-        ["created_at"],
-        unique=False,
-    )
+    op.create_index("ix_idempotency_keys_created_at", "idempotency_keys", ["created_at"], unique=False)
     op.create_geospatial_table(
         "technicians",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -202,27 +130,12 @@ def upgrade() -> None:
         sa.Column("position_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("heading", sa.Float(), nullable=True),
         sa.Column("speed_mps", sa.Float(), nullable=True),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
-        sa.ForeignKeyConstraint(
-            ["id"],
-            ["users.id"],
-            name=op.f("fk_technicians_id_users"),
-            ondelete="CASCADE",
-        ),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.ForeignKeyConstraint(["id"], ["users.id"], name=op.f("fk_technicians_id_users"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_technicians")),
     )
     op.create_geospatial_index(
-        "ix_technicians_position",
-        "technicians",
-        ["position"],
-        unique=False,
-        postgresql_using="gist",
-        postgresql_ops={},
+        "ix_technicians_position", "technicians", ["position"], unique=False, postgresql_using="gist", postgresql_ops={}
     )
     op.create_geospatial_table(
         "orders",
@@ -300,40 +213,18 @@ def upgrade() -> None:
             nullable=True,
         ),
         sa.Column("cancel_reason", sa.String(length=500), nullable=True),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
+        sa.Column("updated_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.ForeignKeyConstraint(["driver_id"], ["drivers.id"], name=op.f("fk_orders_driver_id_drivers")),
         sa.ForeignKeyConstraint(
-            ["technician_id"],
-            ["technicians.id"],
-            name=op.f("fk_orders_technician_id_technicians"),
+            ["technician_id"], ["technicians.id"], name=op.f("fk_orders_technician_id_technicians")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_orders")),
     )
-    op.create_index(
-        "ix_orders_driver_id_created_at",
-        "orders",
-        ["driver_id", "created_at"],
-        unique=False,
-    )
+    op.create_index("ix_orders_driver_id_created_at", "orders", ["driver_id", "created_at"], unique=False)
     op.create_geospatial_index(
-        "ix_orders_location",
-        "orders",
-        ["location"],
-        unique=False,
-        postgresql_using="gist",
-        postgresql_ops={},
+        "ix_orders_location", "orders", ["location"], unique=False, postgresql_using="gist", postgresql_ops={}
     )
     op.create_index("ix_orders_status", "orders", ["status"], unique=False)
     op.create_index(
@@ -361,26 +252,16 @@ def upgrade() -> None:
         sa.Column("tags", sa.ARRAY(sa.String(length=64)), nullable=False),
         sa.Column("comment", sa.Text(), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.CheckConstraint("ces IS NULL OR ces BETWEEN 1 AND 7", name=op.f("ck_feedback_ces_range")),
         sa.CheckConstraint("csat BETWEEN 1 AND 5", name=op.f("ck_feedback_csat_range")),
         sa.CheckConstraint("nps IS NULL OR nps BETWEEN 0 AND 10", name=op.f("ck_feedback_nps_range")),
         sa.ForeignKeyConstraint(["driver_id"], ["drivers.id"], name=op.f("fk_feedback_driver_id_drivers")),
         sa.ForeignKeyConstraint(
-            ["order_id"],
-            ["orders.id"],
-            name=op.f("fk_feedback_order_id_orders"),
-            ondelete="CASCADE",
+            ["order_id"], ["orders.id"], name=op.f("fk_feedback_order_id_orders"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
-            ["technician_id"],
-            ["technicians.id"],
-            name=op.f("fk_feedback_technician_id_technicians"),
+            ["technician_id"], ["technicians.id"], name=op.f("fk_feedback_technician_id_technicians")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_feedback")),
         sa.UniqueConstraint("order_id", name=op.f("uq_feedback_order_id")),
@@ -411,18 +292,10 @@ def upgrade() -> None:
         ),
         sa.Column("actor_id", sa.Uuid(), nullable=True),
         sa.Column("data", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.ForeignKeyConstraint(["actor_id"], ["users.id"], name=op.f("fk_job_events_actor_id_users")),
         sa.ForeignKeyConstraint(
-            ["order_id"],
-            ["orders.id"],
-            name=op.f("fk_job_events_order_id_orders"),
-            ondelete="CASCADE",
+            ["order_id"], ["orders.id"], name=op.f("fk_job_events_order_id_orders"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_job_events")),
     )
@@ -453,22 +326,12 @@ def upgrade() -> None:
         sa.Column("responded_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("decline_reason", sa.String(length=500), nullable=True),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.Column(
-            "created_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
+        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["order_id"], ["orders.id"], name=op.f("fk_offers_order_id_orders"), ondelete="CASCADE"
         ),
         sa.ForeignKeyConstraint(
-            ["order_id"],
-            ["orders.id"],
-            name=op.f("fk_offers_order_id_orders"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["technician_id"],
-            ["technicians.id"],
-            name=op.f("fk_offers_technician_id_technicians"),
+            ["technician_id"], ["technicians.id"], name=op.f("fk_offers_technician_id_technicians")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_offers")),
         sa.UniqueConstraint("order_id", "technician_id", name=op.f("uq_offers_order_id_technician_id")),
@@ -480,38 +343,12 @@ def upgrade() -> None:
         unique=False,
         postgresql_where=sa.text("status = 'pending'"),
     )
-    op.create_index(
-        "uq_offers_pending_order",
-        "offers",
-        ["order_id"],
-        unique=True,
-        postgresql_where=sa.text("status = 'pending'"),
-    )
-    op.create_index(
-        "uq_offers_pending_technician",
-        "offers",
-        ["technician_id"],
-        unique=True,
-        postgresql_where=sa.text("status = 'pending'"),
-    )
+    op.create_index("ix_offers_technician_id_status", "offers", ["technician_id", "status"], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index(
-        "uq_offers_pending_technician",
-        table_name="offers",
-        postgresql_where=sa.text("status = 'pending'"),
-    )
-    op.drop_index(
-        "uq_offers_pending_order",
-        table_name="offers",
-        postgresql_where=sa.text("status = 'pending'"),
-    )
-    op.drop_index(
-        "ix_offers_pending_expires_at",
-        table_name="offers",
-        postgresql_where=sa.text("status = 'pending'"),
-    )
+    op.drop_index("ix_offers_technician_id_status", table_name="offers")
+    op.drop_index("ix_offers_pending_expires_at", table_name="offers", postgresql_where=sa.text("status = 'pending'"))
     op.drop_table("offers")
     op.drop_index("ix_job_events_order_id_id", table_name="job_events")
     op.drop_table("job_events")
@@ -528,19 +365,11 @@ def downgrade() -> None:
         postgresql_where=sa.text("status IN ('assigned', 'en_route', 'arrived', 'in_progress')"),
     )
     op.drop_index("ix_orders_status", table_name="orders")
-    op.drop_geospatial_index(
-        "ix_orders_location",
-        table_name="orders",
-        postgresql_using="gist",
-        column_name="location",
-    )
+    op.drop_geospatial_index("ix_orders_location", table_name="orders", postgresql_using="gist", column_name="location")
     op.drop_index("ix_orders_driver_id_created_at", table_name="orders")
     op.drop_geospatial_table("orders")
     op.drop_geospatial_index(
-        "ix_technicians_position",
-        table_name="technicians",
-        postgresql_using="gist",
-        column_name="position",
+        "ix_technicians_position", table_name="technicians", postgresql_using="gist", column_name="position"
     )
     op.drop_geospatial_table("technicians")
     op.drop_index("ix_idempotency_keys_created_at", table_name="idempotency_keys")
@@ -549,9 +378,5 @@ def downgrade() -> None:
     op.drop_index("ix_devices_user_id", table_name="devices")
     op.drop_table("devices")
     op.drop_table("users")
-    op.drop_index(
-        "ix_outbox_pending",
-        table_name="outbox",
-        postgresql_where=sa.text("status = 'pending'"),
-    )
+    op.drop_index("ix_outbox_pending", table_name="outbox", postgresql_where=sa.text("status = 'pending'"))
     op.drop_table("outbox")

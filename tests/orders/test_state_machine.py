@@ -1,0 +1,153 @@
+"""Every illegal transition is a 409 that changes nothing; cancel works exactly where the lifecycle allows it."""
+
+from typing import Any
+
+import pytest
+
+from app.orders.models import ACTIVE_JOB_SQL, OPEN_ORDER_SQL, OrderStatus
+from app.orders.state_machine import ACTIVE_JOB_STATUSES, OPEN_STATUSES, TRANSITIONS
+from tests.conftest import Actor, Api
+
+TECHNICIAN_STATUSES = ["en_route", "arrived", "in_progress", "completed", "failed"]
+# The path that reaches each status from a fresh order, with the actor that takes each step.
+PATH_TO: dict[str, list[str]] = {
+    "searching": [],
+    "assigned": ["assign"],
+    "en_route": ["assign", "en_route"],
+    "arrived": ["assign", "en_route", "arrived"],
+    "in_progress": ["assign", "en_route", "arrived", "in_progress"],
+    "completed": ["assign", "en_route", "arrived", "in_progress", "completed"],
+    "failed": ["assign", "en_route", "arrived", "failed"],
+    "cancelled": ["cancel"],
+}
+
+
+async def order_in(api: Api, status: str) -> tuple[dict[str, Any], Actor, Actor]:
+    driver = await api.driver()
+    technician = await api.technician()
+    order = await api.order(driver)
+    for step in PATH_TO[status]:
+        if step == "assign":
+            response = await api.assign(order["id"], technician)
+        elif step == "cancel":
+            response = await api.client.post(f"/v1/orders/{order['id']}/cancel", json={}, headers=driver.headers)
+        else:
+            response = await api.status(order["id"], technician, step)
+        assert response.status_code == 200, response.text
+    return order, driver, technician
+
+
+def test_sql_predicates_match_the_state_machine() -> None:
+    for statuses, sql in ((ACTIVE_JOB_STATUSES, ACTIVE_JOB_SQL), (OPEN_STATUSES, OPEN_ORDER_SQL)):
+        assert sorted(s.value for s in statuses) == sorted(part.strip(" '()") for part in sql[10:].split(","))
+    assert not any(TRANSITIONS[s] for s in OrderStatus if s not in OPEN_STATUSES)
+
+
+ILLEGAL = [
+    (start, target)
+    for start in PATH_TO
+    for target in TECHNICIAN_STATUSES
+    if OrderStatus(target) not in TRANSITIONS[OrderStatus(start)] and start != "searching"
+]
+
+
+@pytest.mark.parametrize(("start", "target"), ILLEGAL)
+async def test_illegal_technician_transition_is_409_and_changes_nothing(api: Api, start: str, target: str) -> None:
+    order, driver, technician = await order_in(api, start)
+    before = (await api.client.get(f"/v1/orders/{order['id']}", headers=driver.headers)).json()
+    response = await api.status(order["id"], technician, target)
+    if start == "cancelled":
+        # A cancelled order is no longer the technician's job: it was never assigned to him.
+        assert response.status_code == 404
+    else:
+        assert response.status_code == 409, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+        assert response.json()["status"] == 409
+    after = (await api.client.get(f"/v1/orders/{order['id']}", headers=driver.headers)).json()
+    assert after == before
+
+
+async def test_technician_cannot_report_on_a_searching_order(api: Api) -> None:
+    order, _, technician = await order_in(api, "searching")
+    assert (await api.status(order["id"], technician, "en_route")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("start", "allowed"),
+    [
+        ("searching", True),
+        ("assigned", True),
+        ("en_route", True),
+        ("arrived", True),
+        ("in_progress", False),
+        ("completed", False),
+        ("failed", False),
+        ("cancelled", False),
+    ],
+)
+async def test_cancel_at_each_state(api: Api, start: str, allowed: bool) -> None:
+    order, driver, technician = await order_in(api, start)
+    response = await api.client.post(
+        f"/v1/orders/{order['id']}/cancel", json={"reason": "found help"}, headers=driver.headers
+    )
+    if allowed:
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["status"] == "cancelled"
+        assert body["cancel_reason"] == "found help"
+        assert body["timeline"][-1]["status"] == "cancelled"
+        # The technician is free again: he can take a new job.
+        other = await api.order(await api.driver())
+        assert (await api.assign(other["id"], technician)).status_code == 200
+    else:
+        assert response.status_code == 409
+        assert (await api.client.get(f"/v1/orders/{order['id']}", headers=driver.headers)).json()["status"] == start
+
+
+async def test_resolution_must_fit_the_outcome(api: Api) -> None:
+    order, _, technician = await order_in(api, "in_progress")
+    wrong = await api.status(order["id"], technician, "completed", resolution="not_fixed")
+    assert wrong.status_code == 422
+    failed = await api.status(order["id"], technician, "failed")
+    assert failed.json()["resolution"] == "not_fixed"
+
+
+async def test_operator_reassigns_until_arrival(api: Api) -> None:
+    order, _, first = await order_in(api, "en_route")
+    second = await api.technician(name="Second")
+    response = await api.assign(order["id"], second)
+    assert response.status_code == 200
+    assert response.json()["technician"]["id"] == str(second.id)
+    # The first technician lost the job: he can no longer report on it.
+    assert (await api.status(order["id"], first, "arrived")).status_code == 404
+    assert (await api.status(order["id"], second, "en_route")).status_code == 200
+    assert (await api.status(order["id"], second, "arrived")).status_code == 200
+    third = await api.technician(name="Third")
+    assert (await api.assign(order["id"], third)).status_code == 409
+
+
+async def test_a_driver_has_one_open_order(api: Api) -> None:
+    driver = await api.driver()
+    await api.order(driver)
+    second = await api.client.post(
+        "/v1/orders", json={"service": "tow", "location": {"lat": 60.17, "lon": 24.94}}, headers=driver.headers
+    )
+    assert second.status_code == 409
+    listed = (await api.client.get("/v1/orders", headers=driver.headers)).json()
+    assert len(listed["items"]) == 1
+
+
+async def test_a_technician_holds_one_active_job(api: Api) -> None:
+    technician = await api.technician()
+    first = await api.order(await api.driver())
+    second = await api.order(await api.driver())
+    assert (await api.assign(first["id"], technician)).status_code == 200
+    busy = await api.assign(second["id"], technician)
+    assert busy.status_code == 409
+    assert "active job" in busy.json()["detail"]
+
+
+async def test_skills_are_respected_on_assignment(api: Api) -> None:
+    technician = await api.technician(skills=["lockout"])
+    order = await api.order(await api.driver(), service="tow")
+    assert (await api.assign(order["id"], technician)).status_code == 409

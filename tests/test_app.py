@@ -1,0 +1,40 @@
+import httpx
+import pytest
+from pydantic import ValidationError
+
+from app.config import Settings
+from app.main import create_app
+
+
+async def test_dev_tokens_are_absent_without_dev_auth(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"dev_auth": False}))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        response = await client.post("/v1/dev/tokens", json={"role": "driver"})
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_production_refuses_insecure_settings() -> None:
+    with pytest.raises(ValidationError, match="JWT_SECRET"):
+        Settings(environment="production")
+    with pytest.raises(ValidationError, match="DEV_AUTH"):
+        Settings(environment="production", jwt_secret="s" * 40, dev_auth=True)
+    assert Settings(environment="production", jwt_secret="s" * 40).environment == "production"
+
+
+async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/healthz")).json() == {"status": "ok"}
+    ready = await client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["checks"] == {"database": "ok", "osrm": "ok"}
+
+
+async def test_readiness_reports_osrm_down(settings: Settings) -> None:
+    app = create_app(settings.model_copy(update={"osrm_url": "http://127.0.0.1:9"}))
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client,
+    ):
+        ready = await client.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json()["checks"] == {"database": "ok", "osrm": "down"}
