@@ -67,7 +67,12 @@ def start_osrm(settings: Settings) -> subprocess.Popen[bytes] | None:
     return process
 
 
+def _exit_on_sigterm(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def serve(settings: Settings, seed: bool) -> None:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # so that `finally` stops the children too
     migrate(settings)
     osrm_process = start_osrm(settings)
     env = {**os.environ, "TRUSTLOOP_OSRM_URL": settings.effective_osrm_url}

@@ -4,12 +4,14 @@ import random
 from datetime import UTC, datetime
 
 import httpx
+from sqlalchemy import func, select
 
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
 from app.enums import Service
 from app.geo import Point
 from app.routing.osrm import Router
+from app.technicians.models import Technician
 from app.technicians.positions import set_last_position
 
 REGION_BOXES = {
@@ -41,6 +43,10 @@ async def seed_demo(settings: Settings, technicians: int = 12, seed: int = 7) ->
     sessions = make_sessionmaker(engine)
     try:
         async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+            async with sessions() as session:
+                if await session.scalar(select(func.count()).select_from(Technician)):
+                    print("  the fleet is already seeded")
+                    return
             operator = (await client.post("/v1/dev/tokens", json={"role": "operator"})).json()["token"]
             headers = {"Authorization": f"Bearer {operator}"}
             for index in range(technicians):

@@ -15,7 +15,9 @@ MIGRATIONS_DATABASE_URL = TEST_DATABASE_URL.rsplit("/", 1)[0] + "/trustloop_migr
 
 async def user_tables(url: str) -> set[str]:
     parsed = make_url(url)
-    connection = await asyncpg.connect(host=parsed.host, port=parsed.port, user=parsed.username, database=parsed.database)
+    connection = await asyncpg.connect(
+        host=parsed.host, port=parsed.port, user=parsed.username, database=parsed.database
+    )
     try:
         rows = await connection.fetch(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'spatial_ref_sys'"

@@ -2,7 +2,6 @@
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import osrm
@@ -11,8 +10,12 @@ CAR_PROFILE = Path(osrm.__file__).parent / "share" / "profiles" / "car.lua"
 DEFAULT_MAX_TABLE_SIZE = 10_000
 
 
+OSRM_BIN = Path(osrm.__file__).parent / "bin"
+
+
 def osrm_command(tool: str, *args: str) -> list[str]:
-    return [sys.executable, "-m", "osrm", tool, *args]
+    # The binaries are run directly (not through `python -m osrm`) so that stopping the process stops the server.
+    return [str(OSRM_BIN / f"osrm-{tool}"), *args]
 
 
 def region_graph(region_dir: Path, name: str) -> Path:
