@@ -12,7 +12,9 @@ from pathlib import Path
 import httpx
 
 from app.config import PROJECT_ROOT, Settings, get_settings
-from app.routing.regions import is_prepared, prepare_region, region_graph, routed_command
+from app.db import make_engine, make_sessionmaker
+from app.regions import service as regions
+from app.routing.regions import is_prepared, region_graph, routed_command
 
 BUNDLED_REGIONS = {
     "liechtenstein": PROJECT_ROOT / "data" / "osm" / "liechtenstein.osm.pbf",
@@ -30,9 +32,21 @@ def migrate(settings: Settings) -> None:
 
 
 def import_region(pbf: Path, name: str, settings: Settings) -> None:
+    """Prepares OSRM data for any OpenStreetMap extract and records the region and its area."""
     started = time.perf_counter()
-    graph = prepare_region(pbf, name, settings.data_dir / "regions" / name)
-    print(f"region {name}: OSRM data ready at {graph} in {time.perf_counter() - started:.1f} s")
+    graph, box = regions.prepare(pbf, name, settings.data_dir)
+    migrate(settings)
+
+    async def record() -> None:
+        engine = make_engine(settings.database_url, 1)
+        try:
+            async with make_sessionmaker(engine)() as session, session.begin():
+                await regions.record_region(session, name, box, graph)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(record())
+    print(f"region {name}: OSRM data ready at {graph} in {time.perf_counter() - started:.1f} s, area {box}")
 
 
 def ensure_region(settings: Settings) -> Path:

@@ -4,6 +4,7 @@ from app.db import Base
 from app.idempotency.models import IdempotencyKey
 from app.orders.models import JobEvent, Order
 from app.outbox.models import OutboxMessage
+from app.regions.models import Region
 from app.technicians.models import Technician
 from app.users.models import Driver, User
 from dispatch.models import Offer
@@ -20,6 +21,7 @@ __all__ = [
     "Offer",
     "Order",
     "OutboxMessage",
+    "Region",
     "Technician",
     "User",
 ]

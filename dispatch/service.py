@@ -31,7 +31,7 @@ async def estimate_arrival(router: Router, technician: Technician, order: Order)
         from_geography(technician.position),
         from_geography(order.location),
     )
-    table = await router.table([origin], [destination])
+    table = await router.table([origin], [destination], with_distances=True)
     duration, distance = table.durations[0][0], table.distances[0][0]
     if duration is None:
         return None

@@ -2,10 +2,12 @@
 
 import asyncio
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
 import httpx
+import orjson
 
 from app.geo import Point
 from app.routing.estimate import (
@@ -17,6 +19,8 @@ from app.routing.estimate import (
 
 log = logging.getLogger(__name__)
 
+# Tables with at least this many cells are split over the server's threads.
+PARALLEL_TABLE_CELLS = 20_000
 UNROUTABLE_CODES = {"NoRoute", "NoSegment", "NoMatch", "NoTable"}
 
 
@@ -26,6 +30,28 @@ class RoutingUnavailable(Exception):
 
 class Unroutable(Exception):
     """The points cannot be connected on the road network (off the network, on an island, outside the region)."""
+
+
+def _unsnappable_index(message: str) -> int | None:
+    match = re.search(r"coordinate (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+def _nones(rows: int, columns: int) -> list[list[float | None]]:
+    return [[None] * columns for _ in range(rows)]
+
+
+def _spread(
+    matrix: list[list[float | None]], rows: list[int], columns: list[int], n_rows: int, n_columns: int
+) -> list[list[float | None]]:
+    """Places the cells computed for the kept points back at their places in the full table."""
+    full = _nones(n_rows, n_columns)
+    for r, i in enumerate(rows):
+        target = full[i]
+        source = matrix[r]
+        for c, j in enumerate(columns):
+            target[j - n_rows] = source[c]
+    return full
 
 
 def _coordinates(points: Sequence[Point]) -> str:
@@ -40,11 +66,13 @@ class Router:
         timeout_s: float = 2.0,
         snap_radius_m: float = 200.0,
         retries: int = 2,
+        parallelism: int = 2,
         client: httpx.AsyncClient | None = None,
     ) -> None:
         self._base_url = base_url.rstrip("/")
         self._snap_radius_m = snap_radius_m
         self._retries = retries
+        self._parallelism = max(1, parallelism)
         self._client = client or httpx.AsyncClient(
             timeout=httpx.Timeout(timeout_s),
             limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
@@ -71,7 +99,7 @@ class Router:
                 if attempt == self._retries:
                     raise RoutingUnavailable(f"OSRM answered {response.status_code}")
                 continue
-            body: dict[str, Any] = response.json()
+            body: dict[str, Any] = orjson.loads(response.content)
             code = body.get("code")
             if code in UNROUTABLE_CODES:
                 raise Unroutable(body.get("message", code))
@@ -80,32 +108,67 @@ class Router:
             return body
         raise AssertionError("unreachable")
 
-    async def table(self, sources: Sequence[Point], destinations: Sequence[Point]) -> TravelTable:
-        """Durations and distances from every source to every destination; None for pairs with no road."""
+    async def table(
+        self, sources: Sequence[Point], destinations: Sequence[Point], *, with_distances: bool = False
+    ) -> TravelTable:
+        """Durations (and distances if asked) from every source to every destination; None where no road leads.
+
+        Large tables are split by sources into parts that osrm-routed computes in parallel on its threads.
+        """
         if not sources or not destinations:
-            return TravelTable(
-                durations=[[] for _ in sources],
-                distances=[[] for _ in sources],
-                confidence="high",
-            )
-        params = {
-            "sources": ";".join(str(i) for i in range(len(sources))),
-            "destinations": ";".join(str(len(sources) + j) for j in range(len(destinations))),
-            "annotations": "duration,distance",
-        }
+            return TravelTable(durations=[[] for _ in sources], distances=[[] for _ in sources], confidence="high")
+        parts = 1
+        if len(sources) * len(destinations) >= PARALLEL_TABLE_CELLS:
+            parts = min(self._parallelism, len(sources))
+        size = -(-len(sources) // parts)
+        chunks = [list(sources[i : i + size]) for i in range(0, len(sources), size)]
         try:
-            body = await self._get("table", [*sources, *destinations], params)
+            results = await asyncio.gather(*(self._table_part(chunk, destinations, with_distances) for chunk in chunks))
         except RoutingUnavailable as exc:
             log.warning("OSRM table unavailable, falling back to straight lines: %s", exc)
             return straight_line_table(list(sources), list(destinations))
-        except Unroutable:
-            # Some point could not be snapped at all: no pair involving the request can be routed.
-            return TravelTable(
-                durations=[[None] * len(destinations) for _ in sources],
-                distances=[[None] * len(destinations) for _ in sources],
-                confidence="high",
+        return TravelTable(
+            durations=[row for durations, _ in results for row in durations],
+            distances=[row for _, distances in results for row in distances],
+            confidence="high",
+        )
+
+    async def _table_part(
+        self, sources: list[Point], destinations: Sequence[Point], with_distances: bool
+    ) -> tuple[list[list[float | None]], list[list[float | None]]]:
+        """One table request. A point farther than the snap radius from any road makes OSRM refuse the
+        whole request: such a point is dropped (its row or column stays None) and the rest asked again."""
+        points = [*sources, *destinations]
+        kept = list(range(len(points)))
+        annotations = "duration,distance" if with_distances else "duration"
+        while True:
+            kept_sources = [i for i in kept if i < len(sources)]
+            kept_destinations = [i for i in kept if i >= len(sources)]
+            if not kept_sources or not kept_destinations:
+                return _nones(len(sources), len(destinations)), _nones(len(sources), len(destinations))
+            params = {
+                "sources": ";".join(str(k) for k in range(len(kept_sources))),
+                "destinations": ";".join(str(len(kept_sources) + k) for k in range(len(kept_destinations))),
+                "annotations": annotations,
+            }
+            try:
+                body = await self._get("table", [points[i] for i in kept], params)
+            except Unroutable as exc:
+                unsnappable = _unsnappable_index(str(exc))
+                if unsnappable is None or unsnappable >= len(kept):
+                    return _nones(len(sources), len(destinations)), _nones(len(sources), len(destinations))
+                del kept[unsnappable]
+                continue
+            durations: list[list[float | None]] = body["durations"]
+            distances: list[list[float | None]] = body.get("distances") or _nones(
+                len(kept_sources), len(kept_destinations)
             )
-        return TravelTable(durations=body["durations"], distances=body["distances"], confidence="high")
+            if len(kept) == len(points):
+                return durations, distances
+            return (
+                _spread(durations, kept_sources, kept_destinations, len(sources), len(destinations)),
+                _spread(distances, kept_sources, kept_destinations, len(sources), len(destinations)),
+            )
 
     async def route(self, origin: Point, destination: Point) -> Route | None:
         """The driving route with its GeoJSON geometry, or None if the points are not connected by road."""

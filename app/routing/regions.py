@@ -18,6 +18,17 @@ def osrm_command(tool: str, *args: str) -> list[str]:
     return [str(OSRM_BIN / f"osrm-{tool}"), *args]
 
 
+def _osm_suffix(path: Path) -> str:
+    """The suffix by which OSRM (libosmium) recognises the file's format."""
+    lowered = path.name.lower()
+    for suffix in (".osm.pbf", ".osm.bz2", ".osm.gz", ".osm"):
+        if lowered.endswith(suffix):
+            return suffix
+    if lowered.endswith(".pbf"):
+        return ".osm.pbf"
+    raise ValueError(f"{path.name}: expected an OpenStreetMap extract (.osm.pbf, .pbf or .osm)")
+
+
 def region_graph(region_dir: Path, name: str) -> Path:
     return region_dir / f"{name}.osrm"
 
@@ -27,7 +38,7 @@ def prepare_region(pbf: Path, name: str, region_dir: Path) -> Path:
     if not pbf.is_file():
         raise FileNotFoundError(f"No such extract: {pbf}")
     region_dir.mkdir(parents=True, exist_ok=True)
-    extract = region_dir / f"{name}.osm.pbf"
+    extract = region_dir / f"{name}{_osm_suffix(pbf)}"
     if extract.resolve() != pbf.resolve():
         shutil.copyfile(pbf, extract)
     graph = region_graph(region_dir, name)

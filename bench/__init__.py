@@ -1,0 +1,1 @@
+"""Benchmarks: each module prints its figures and can write them as JSON (`--json PATH`)."""

@@ -1,0 +1,119 @@
+"""Routing on Liechtenstein through our OSRM client: one route with geometry and tables up to 300 x 1000.
+
+Targets on a 2-core machine: 100 x 200 < 50 ms, 300 x 1000 < 250 ms, a route with geometry < 5 ms.
+Baseline in the same run: the same requests as bare HTTP GETs, to show what our client adds.
+"""
+
+import asyncio
+import functools
+import random
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+
+from app.cli import BUNDLED_REGIONS
+from app.config import PROJECT_ROOT
+from app.geo import Point
+from app.routing.osrm import Router
+from app.routing.regions import is_prepared, prepare_region, region_graph, routed_command
+from bench.common import parser, report, summary_ms, time_async
+
+REGION_DIR = PROJECT_ROOT / "var" / "regions" / "liechtenstein"
+BOX = (47.06, 9.48, 47.24, 9.62)  # south, west, north, east: the populated valley and the hills around it
+TABLE_SIZES = [(20, 50), (100, 200), (300, 1000)]
+
+
+def start_osrm(port: int) -> subprocess.Popen[bytes]:
+    if not is_prepared(REGION_DIR, "liechtenstein"):
+        prepare_region(BUNDLED_REGIONS["liechtenstein"], "liechtenstein", REGION_DIR)
+    process = subprocess.Popen(
+        routed_command(region_graph(REGION_DIR, "liechtenstein"), port), stdout=subprocess.DEVNULL
+    )
+    for _ in range(300):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/nearest/v1/driving/9.52,47.14", timeout=1)
+            return process
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise RuntimeError("osrm-routed did not start")
+
+
+async def road_points(base_url: str, count: int, rng: random.Random) -> list[Point]:
+    points: list[Point] = []
+    async with httpx.AsyncClient() as client:
+        while len(points) < count:
+            lat, lon = rng.uniform(BOX[0], BOX[2]), rng.uniform(BOX[1], BOX[3])
+            body = (await client.get(f"{base_url}/nearest/v1/driving/{lon},{lat}")).json()
+            if body["waypoints"][0]["distance"] < 100:
+                lon, lat = body["waypoints"][0]["location"]
+                points.append(Point(lat=lat, lon=lon))
+    return points
+
+
+async def run(repeat: int, port: int) -> dict[str, object]:
+    base_url = f"http://127.0.0.1:{port}"
+    rng = random.Random(42)
+    points = await road_points(base_url, 1300, rng)
+    router = Router(base_url, timeout_s=10)
+    raw = httpx.AsyncClient(timeout=10)
+    figures: dict[str, object] = {}
+    try:
+        a, b = points[0], points[1]
+        route = await router.route(a, b)
+        assert route is not None
+        figures["route"] = {
+            "distance_m": round(route.distance_m),
+            "client": summary_ms(await time_async(lambda: router.route(a, b), repeat * 5)),
+            "bare_http": summary_ms(
+                await time_async(
+                    lambda: raw.get(
+                        f"{base_url}/route/v1/driving/{a.lon},{a.lat};{b.lon},{b.lat}",
+                        params={"overview": "full", "geometries": "geojson"},
+                    ),
+                    repeat * 5,
+                )
+            ),
+        }
+        for sources, destinations in TABLE_SIZES:
+            src, dst = points[:sources], points[sources : sources + destinations]
+            table = await router.table(src, dst)
+            routable = sum(cell is not None for row in table.durations for cell in row)
+            coordinates = ";".join(f"{p.lon:.6f},{p.lat:.6f}" for p in [*src, *dst])
+            params = {
+                "sources": ";".join(map(str, range(sources))),
+                "destinations": ";".join(map(str, range(sources, sources + destinations))),
+                "annotations": "duration",
+            }
+            client_samples = await time_async(functools.partial(router.table, src, dst), repeat)
+            bare_samples = await time_async(
+                functools.partial(raw.get, f"{base_url}/table/v1/driving/{coordinates}", params=params), repeat
+            )
+            client, bare = summary_ms(client_samples), summary_ms(bare_samples)
+            figures[f"table_{sources}x{destinations}"] = {
+                "routable_share": round(routable / (sources * destinations), 4),
+                "client": client,
+                "bare_http": bare,
+                "client_over_bare": round(client["median_ms"] / bare["median_ms"], 3),
+            }
+    finally:
+        await router.aclose()
+        await raw.aclose()
+    return figures
+
+
+def main() -> None:
+    args = parser(__doc__ or "").parse_args()
+    port = 5900
+    process = start_osrm(port)
+    try:
+        figures = asyncio.run(run(args.repeat, port))
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    report("routing", figures, args.json or Path("bench/results/routing.json"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""The routing client against a real osrm-routed on central Helsinki."""
+
+import itertools
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from app.geo import Point, haversine_m
+from app.routing.estimate import DETOUR_FACTOR, TYPICAL_SPEED_MPS
+from app.routing.osrm import PARALLEL_TABLE_CELLS, Router
+from tests.conftest import KAISANIEMENKATU, KAIVOKATU, MIKONKATU, UNIONINKATU, free_port, start_routed
+
+POINTS = [KAIVOKATU, MIKONKATU, UNIONINKATU, KAISANIEMENKATU]
+NOWHERE = Point(lat=10.0, lon=10.0)  # no road of the region within any snapping radius
+
+
+@pytest.fixture
+async def router(osrm_url: str) -> AsyncIterator[Router]:
+    client = Router(osrm_url)
+    yield client
+    await client.aclose()
+
+
+async def test_table_and_routes_agree(router: Router) -> None:
+    table = await router.table(POINTS, POINTS, with_distances=True)
+    assert table.confidence == "high"
+    for i, j in itertools.permutations(range(len(POINTS)), 2):
+        route = await router.route(POINTS[i], POINTS[j])
+        assert route is not None
+        cell = table.durations[i][j]
+        distance = table.distances[i][j]
+        assert cell is not None
+        assert distance is not None
+        assert route.duration_s == pytest.approx(cell, abs=0.2)  # OSRM rounds table cells to 0.1 s
+        assert route.distance_m == pytest.approx(distance, rel=0.01, abs=1)
+        # Roads are longer than the straight line, and city driving is not faster than 60 km/h.
+        assert route.distance_m >= haversine_m(POINTS[i], POINTS[j])
+        assert route.distance_m / route.duration_s < 60 / 3.6
+    assert all(table.durations[i][i] == 0 for i in range(len(POINTS)))
+
+
+async def test_route_geometry_starts_and_ends_at_the_points(router: Router) -> None:
+    origin, destination = KAIVOKATU, UNIONINKATU
+    route = await router.route(origin, destination)
+    assert route is not None
+    assert route.geometry["type"] == "LineString"
+    coordinates = route.geometry["coordinates"]
+    assert len(coordinates) > 2
+    first, last = (
+        Point(lon=coordinates[0][0], lat=coordinates[0][1]),
+        Point(lon=coordinates[-1][0], lat=coordinates[-1][1]),
+    )
+    assert haversine_m(first, origin) < 25
+    assert haversine_m(last, destination) < 25
+
+
+async def test_unroutable_points_are_reported_not_zero(router: Router) -> None:
+    assert await router.route(KAIVOKATU, NOWHERE) is None
+    table = await router.table([KAIVOKATU, NOWHERE], [MIKONKATU, NOWHERE, UNIONINKATU])
+    assert table.confidence == "high"
+    assert table.durations[0][0] is not None
+    assert table.durations[0][2] is not None
+    assert table.durations[0][1] is None
+    assert table.durations[1] == [None, None, None]
+    assert await router.snap(NOWHERE) is None
+    snapped = await router.snap(Point(lat=60.16995, lon=24.93845))
+    assert snapped is not None
+    assert snapped[1] < 10
+
+
+async def test_fallback_when_osrm_is_down_and_recovery(helsinki_graph: Path) -> None:
+    port = free_port()
+    router = Router(f"http://127.0.0.1:{port}", timeout_s=0.5, retries=1)
+    try:
+        down = await router.table([KAIVOKATU], [UNIONINKATU])
+        assert down.confidence == "low"
+        expected = haversine_m(KAIVOKATU, UNIONINKATU) * DETOUR_FACTOR
+        assert down.distances[0][0] == pytest.approx(expected)
+        assert down.durations[0][0] == pytest.approx(expected / TYPICAL_SPEED_MPS)
+        route = await router.route(KAIVOKATU, UNIONINKATU)
+        assert route is not None
+        assert route.confidence == "low"
+        assert route.geometry["coordinates"] == [[KAIVOKATU.lon, KAIVOKATU.lat], [UNIONINKATU.lon, UNIONINKATU.lat]]
+        assert not await router.healthy()
+
+        process = start_routed(helsinki_graph, port)
+        try:
+            assert await router.healthy()
+            up = await router.table([KAIVOKATU], [UNIONINKATU])
+            assert up.confidence == "high"
+            assert up.durations[0][0] != pytest.approx(down.durations[0][0])
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+        again = await router.table([KAIVOKATU], [UNIONINKATU])
+        assert again.confidence == "low"
+    finally:
+        await router.aclose()
+
+
+async def test_a_large_table_split_over_threads_matches_the_small_one(router: Router) -> None:
+    small = await router.table(POINTS, POINTS)
+    sources, destinations = POINTS * 40, POINTS * 35
+    assert len(sources) * len(destinations) >= PARALLEL_TABLE_CELLS
+    large = await router.table(sources, destinations)
+    assert len(large.durations) == len(sources)
+    for i, row in enumerate(large.durations):
+        assert row == [small.durations[i % 4][j % 4] for j in range(len(destinations))]
