@@ -2,12 +2,15 @@
 
 import argparse
 import asyncio
+import logging
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -81,6 +84,28 @@ def start_osrm(settings: Settings) -> subprocess.Popen[bytes] | None:
     return process
 
 
+def _dispatcher(settings: Settings, stop: asyncio.Event) -> Coroutine[Any, Any, None]:
+    from dispatch.tasks import run_dispatcher
+
+    return run_dispatcher(settings, stop)
+
+
+WORKERS: dict[str, Callable[[Settings, asyncio.Event], Coroutine[Any, Any, None]]] = {"dispatch": _dispatcher}
+
+
+def run_worker(name: str, settings: Settings) -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        await WORKERS[name](settings, stop)
+
+    asyncio.run(main())
+
+
 def _exit_on_sigterm(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 
@@ -94,6 +119,7 @@ def serve(settings: Settings, seed: bool) -> None:
         [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", settings.host, "--port", str(settings.port)],
         env=env,
     )
+    workers = [subprocess.Popen([sys.executable, "-m", "app.cli", "worker", name], env=env) for name in sorted(WORKERS)]
     base = f"http://{settings.host}:{settings.port}"
     try:
         wait_until_up(f"{base}/healthz")
@@ -106,7 +132,7 @@ def serve(settings: Settings, seed: bool) -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        for process in (api, osrm_process):
+        for process in (*workers, api, osrm_process):
             if process is not None and process.poll() is None:
                 process.send_signal(signal.SIGTERM)
                 process.wait(timeout=10)
@@ -120,7 +146,9 @@ def main(argv: list[str] | None = None) -> None:
     region_import = region.add_parser("import", help="prepare OSRM data for an OpenStreetMap extract")
     region_import.add_argument("pbf", type=Path)
     region_import.add_argument("--name", required=True)
-    serve_parser = commands.add_parser("serve", help="run OSRM and the API")
+    worker = commands.add_parser("worker", help="run one worker in the foreground")
+    worker.add_argument("name", choices=sorted(WORKERS))
+    serve_parser = commands.add_parser("serve", help="run OSRM, the API and the workers")
     serve_parser.add_argument("--seed", action="store_true", help="seed a demo fleet in the region")
     args = parser.parse_args(argv)
 
@@ -129,6 +157,8 @@ def main(argv: list[str] | None = None) -> None:
         migrate(settings)
     elif args.command == "region":
         import_region(args.pbf, args.name, settings)
+    elif args.command == "worker":
+        run_worker(args.name, settings)
     elif args.command == "serve":
         serve(settings, seed=args.seed)
 

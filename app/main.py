@@ -13,6 +13,7 @@ from app.orders import endpoints as orders
 from app.routing.osrm import Router
 from app.technicians import endpoints as technicians
 from dispatch import endpoints as dispatch
+from feedback import endpoints as feedback
 from notifications import endpoints as notifications
 
 
@@ -47,4 +48,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(technicians.router)
     app.include_router(dispatch.router)
     app.include_router(notifications.router)
+    app.include_router(feedback.router)
     return app

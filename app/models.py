@@ -7,13 +7,14 @@ from app.outbox.models import OutboxMessage
 from app.regions.models import Region
 from app.technicians.models import Technician
 from app.users.models import Driver, User
-from dispatch.models import Offer
+from dispatch.models import DispatchDecision, Offer
 from feedback.models import Feedback
 from notifications.models import Device
 
 __all__ = [
     "Base",
     "Device",
+    "DispatchDecision",
     "Driver",
     "Feedback",
     "IdempotencyKey",

@@ -4,10 +4,10 @@ from fastapi import APIRouter, status
 
 from app.auth.dependencies import OperatorUser, TechnicianUser
 from app.db import DbSession
-from app.dependencies import RoutingEngine
+from app.dependencies import AppSettings, RoutingEngine
 from app.orders.schemas import ManualAssign, OrderRead
 from dispatch import service
-from dispatch.schemas import OfferCreate, OfferDecline, OfferRead
+from dispatch.schemas import DecisionRead, OfferCreate, OfferDecline, OfferRead
 
 router = APIRouter(tags=["dispatch"])
 
@@ -47,9 +47,10 @@ async def create_offer(
     body: OfferCreate,
     session: DbSession,
     routing: RoutingEngine,
+    settings: AppSettings,
     _: OperatorUser,
 ) -> OfferRead:
-    return await service.create_offer(session, routing, order_id, body)
+    return await service.create_offer(session, routing, settings, order_id, body)
 
 
 @router.post("/v1/ops/orders/{order_id}/assign", response_model=OrderRead)
@@ -58,6 +59,12 @@ async def manual_assign(
     body: ManualAssign,
     session: DbSession,
     routing: RoutingEngine,
+    settings: AppSettings,
     operator: OperatorUser,
 ) -> OrderRead:
-    return await service.manual_assign(session, routing, operator, order_id, body.technician_id)
+    return await service.manual_assign(session, routing, settings, operator, order_id, body.technician_id)
+
+
+@router.get("/v1/ops/orders/{order_id}/decision", response_model=DecisionRead)
+async def explain_decision(order_id: UUID, session: DbSession, _: OperatorUser) -> DecisionRead:
+    return await service.explain(session, order_id)

@@ -1,8 +1,10 @@
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
+    BigInteger,
     DateTime,
     Float,
     ForeignKey,
@@ -12,6 +14,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, CreatedAt, UUIDPrimaryKey
@@ -48,3 +51,20 @@ class Offer(UUIDPrimaryKey, CreatedAt, Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decline_reason: Mapped[str | None] = mapped_column(String(500))
+
+
+class DispatchDecision(CreatedAt, Base):
+    """Why the dispatcher offered an order to a technician, or left it open: every candidate and its cost."""
+
+    __tablename__ = "dispatch_decisions"
+    __table_args__ = (Index("ix_dispatch_decisions_order_id_id", "order_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    order_id: Mapped[UUID] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    round_id: Mapped[UUID] = mapped_column()
+    outcome: Mapped[str] = mapped_column(String(16))
+    chosen_technician_id: Mapped[UUID | None] = mapped_column(ForeignKey("technicians.id"))
+    unassigned_cost: Mapped[float] = mapped_column(Float)
+    waited_s: Mapped[float] = mapped_column(Float)
+    candidates: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    weights: Mapped[dict[str, Any]] = mapped_column(JSONB)

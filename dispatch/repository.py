@@ -1,11 +1,13 @@
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.geo import Point
 from app.orders.models import Order, OrderStatus
-from dispatch.models import Offer, OfferStatus
+from dispatch.models import DispatchDecision, Offer, OfferStatus
 
 
 async def get(session: AsyncSession, offer_id: UUID) -> Offer | None:
@@ -32,3 +34,141 @@ async def pending_for_technician(session: AsyncSession, technician_id: UUID, at:
         .order_by(Offer.expires_at)
     )
     return [(offer, order) for offer, order in result.all()]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    order_id: UUID
+    technician_id: UUID
+    position: Point
+    straight_m: float
+
+
+async def lock_orders_with_expired_offers(session: AsyncSession, now: datetime) -> list[UUID]:
+    """Locks (skipping those busy elsewhere) the orders whose pending offers have run out."""
+    expired = select(Offer.order_id).where(Offer.status == OfferStatus.PENDING, Offer.expires_at <= now)
+    result = await session.execute(select(Order.id).where(Order.id.in_(expired)).with_for_update(skip_locked=True))
+    return list(result.scalars())
+
+
+async def expire_offers(session: AsyncSession, order_ids: list[UUID], now: datetime) -> int:
+    result = await session.execute(
+        update(Offer)
+        .where(Offer.order_id.in_(order_ids), Offer.status == OfferStatus.PENDING, Offer.expires_at <= now)
+        .values(status=OfferStatus.EXPIRED, responded_at=now)
+        .returning(Offer.id)
+    )
+    return len(result.all())
+
+
+async def lock_searching_orders(session: AsyncSession, now: datetime) -> list[Order]:
+    """The orders waiting for a technician and holding no live offer, locked for this round.
+
+    SKIP LOCKED: an order that an operator or a technician is changing right now waits for the next round.
+    """
+    live_offer = (
+        select(Offer.id)
+        .where(Offer.order_id == Order.id, Offer.status == OfferStatus.PENDING, Offer.expires_at > now)
+        .exists()
+    )
+    result = await session.execute(
+        select(Order)
+        .where(Order.status == OrderStatus.SEARCHING, ~live_offer)
+        .order_by(Order.created_at)
+        .with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)
+    )
+    return list(result.scalars())
+
+
+CANDIDATES_SQL = text(
+    """
+    SELECT o.id AS order_id, t.id AS technician_id,
+           ST_Y(t.position::geometry) AS lat, ST_X(t.position::geometry) AS lon,
+           ST_Distance(t.position, o.location) AS straight_m
+    FROM orders o
+    CROSS JOIN LATERAL (
+        SELECT t.id, t.position
+        FROM technicians t
+        WHERE t.online
+          AND t.position IS NOT NULL
+          AND t.position_at >= :fresh_after
+          AND o.service = ANY(t.skills)
+          AND ST_DWithin(
+                t.position, o.location,
+                LEAST(:radius_m + :growth_m_per_s * EXTRACT(EPOCH FROM (:now - o.created_at)), :max_radius_m))
+          AND NOT EXISTS (
+                SELECT 1 FROM orders busy
+                WHERE busy.technician_id = t.id
+                  AND busy.status IN ('assigned', 'en_route', 'arrived', 'in_progress'))
+          AND NOT EXISTS (
+                SELECT 1 FROM offers live
+                WHERE live.technician_id = t.id AND live.status = 'pending' AND live.expires_at > :now)
+          AND NOT EXISTS (
+                SELECT 1 FROM offers before
+                WHERE before.order_id = o.id AND before.technician_id = t.id)
+          AND NOT EXISTS (
+                SELECT 1 FROM feedback blocked
+                WHERE blocked.driver_id = o.driver_id AND blocked.technician_id = t.id
+                  AND blocked.csat <= :block_csat)
+        ORDER BY t.position <-> o.location
+        LIMIT :prefilter
+    ) t
+    WHERE o.id = ANY(:order_ids)
+    """
+)
+
+
+async def candidates(
+    session: AsyncSession,
+    order_ids: list[UUID],
+    *,
+    now: datetime,
+    fresh_after: datetime,
+    radius_m: float,
+    growth_m_per_min: float,
+    max_radius_m: float,
+    prefilter: int,
+    block_csat: int,
+) -> list[Candidate]:
+    """Per order, the nearest (straight line) technicians who could take it: online, skilled, with a fresh
+    position, free, not offered this order before, not blocked by this driver, within a radius that widens
+    while the order waits."""
+    if not order_ids:
+        return []
+    rows = await session.execute(
+        CANDIDATES_SQL,
+        {
+            "order_ids": order_ids,
+            "now": now,
+            "fresh_after": fresh_after,
+            "radius_m": radius_m,
+            "growth_m_per_s": growth_m_per_min / 60,
+            "max_radius_m": max_radius_m,
+            "prefilter": prefilter,
+            "block_csat": block_csat,
+        },
+    )
+    return [
+        Candidate(
+            order_id=r.order_id,
+            technician_id=r.technician_id,
+            position=Point(lat=r.lat, lon=r.lon),
+            straight_m=r.straight_m,
+        )
+        for r in rows
+    ]
+
+
+async def decisions_for_order(session: AsyncSession, order_id: UUID) -> list[DispatchDecision]:
+    result = await session.execute(
+        select(DispatchDecision).where(DispatchDecision.order_id == order_id).order_by(DispatchDecision.id.desc())
+    )
+    return list(result.scalars())
+
+
+async def accepted_offer(session: AsyncSession, order_id: UUID) -> Offer | None:
+    result = await session.execute(
+        select(Offer).where(Offer.order_id == order_id, Offer.status == OfferStatus.ACCEPTED).limit(1)
+    )
+    return result.scalar_one_or_none()

@@ -28,3 +28,33 @@ class OfferRead(BaseModel):
     eta_seconds: int | None
     distance_m: float | None
     expires_at: datetime
+
+
+class DecisionCandidate(BaseModel):
+    technician_id: UUID
+    chosen: bool
+    eta_s: float
+    trust_score: float
+    ratings: int
+    trust_factor: float
+    newcomer_factor: float
+    cost: float
+
+
+class DecisionRound(BaseModel):
+    round_id: UUID
+    at: datetime
+    outcome: str
+    winner: UUID | None
+    unassigned_cost: float
+    waited_s: float
+    weights: dict[str, float]
+    candidates: list[DecisionCandidate]
+
+
+class DecisionRead(BaseModel):
+    order_id: UUID
+    status: str
+    technician_id: UUID | None
+    assigned_by: str | None
+    rounds: list[DecisionRound]

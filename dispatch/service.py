@@ -5,6 +5,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.tokens import Principal
+from app.config import Settings
 from app.db import violated_constraint
 from app.errors import Conflict, NotFound
 from app.geo import from_geography
@@ -12,15 +13,16 @@ from app.orders import repository as orders_repository
 from app.orders import service as orders
 from app.orders.models import Order, OrderStatus
 from app.orders.schemas import OrderRead
-from app.outbox.repository import enqueue
+from app.outbox.channels import DISPATCH_CHANNEL
+from app.outbox.repository import enqueue, notify_on_commit
 from app.routing.osrm import Router
 from app.technicians import repository as technicians_repository
 from app.technicians.models import Technician
 from dispatch import repository
+from dispatch.dispatcher import OFFER_EVENTS_TOPIC
 from dispatch.models import Offer, OfferStatus
-from dispatch.schemas import OfferCreate, OfferRead
-
-OFFER_EVENTS_TOPIC = "offer_events"
+from dispatch.schemas import DecisionCandidate, DecisionRead, DecisionRound, OfferCreate, OfferRead
+from feedback import repository as feedback_repository
 
 
 async def estimate_arrival(router: Router, technician: Technician, order: Order) -> orders.EtaEstimate | None:
@@ -45,7 +47,14 @@ async def _locked_order(session: AsyncSession, order_id: UUID) -> Order:
     return order
 
 
-async def create_offer(session: AsyncSession, router: Router, order_id: UUID, data: OfferCreate) -> OfferRead:
+async def ensure_not_blocked(session: AsyncSession, settings: Settings, order: Order, technician_id: UUID) -> None:
+    if await feedback_repository.is_blocked(session, order.driver_id, technician_id, settings.block_csat_at_or_below):
+        raise Conflict("This driver asked never to be served by this technician again.")
+
+
+async def create_offer(
+    session: AsyncSession, router: Router, settings: Settings, order_id: UUID, data: OfferCreate
+) -> OfferRead:
     order = await _locked_order(session, order_id)
     if order.status is not OrderStatus.SEARCHING:
         raise Conflict(f"Only a searching order can be offered; this one is {order.status.value}.")
@@ -54,6 +63,7 @@ async def create_offer(session: AsyncSession, router: Router, order_id: UUID, da
         raise NotFound("No such technician.")
     if order.service.value not in technician.skills:
         raise Conflict(f"The technician does not offer {order.service.value}.")
+    await ensure_not_blocked(session, settings, order, technician.id)
     eta = await estimate_arrival(router, technician, order)
     offer = Offer(
         order_id=order.id,
@@ -130,20 +140,24 @@ async def decline(session: AsyncSession, principal: Principal, offer_id: UUID, r
     offer.responded_at = orders.now()
     offer.decline_reason = reason
     await session.flush()
+    await notify_on_commit(session, DISPATCH_CHANNEL)
     return present(offer, order)
 
 
 async def manual_assign(
     session: AsyncSession,
     router: Router,
+    settings: Settings,
     principal: Principal,
     order_id: UUID,
     technician_id: UUID,
 ) -> OrderRead:
+    """An operator's assignment: it overrides the dispatcher, whose open offers for the order are withdrawn."""
     order = await _locked_order(session, order_id)
     technician = await technicians_repository.get_for_update(session, technician_id)
     if technician is None:
         raise NotFound("No such technician.")
+    await ensure_not_blocked(session, settings, order, technician.id)
     eta = await estimate_arrival(router, technician, order)
     await orders.assign(session, order, technician, principal.user_id, eta)
     return await orders.present(session, order)
@@ -160,4 +174,35 @@ def present(offer: Offer, order: Order) -> OfferRead:
         eta_seconds=offer.eta_seconds,
         distance_m=offer.distance_m,
         expires_at=offer.expires_at,
+    )
+
+
+async def explain(session: AsyncSession, order_id: UUID) -> DecisionRead:
+    """Why the order went (or did not go) to each candidate, round by round, newest first."""
+    order = await orders_repository.get(session, order_id)
+    if order is None:
+        raise NotFound("No such order.")
+    rounds = await repository.decisions_for_order(session, order_id)
+    assigned_by = None
+    if order.technician_id is not None:
+        accepted = await repository.accepted_offer(session, order_id)
+        assigned_by = accepted.source if accepted and accepted.technician_id == order.technician_id else "operator"
+    return DecisionRead(
+        order_id=order.id,
+        status=order.status.value,
+        technician_id=order.technician_id,
+        assigned_by=assigned_by,
+        rounds=[
+            DecisionRound(
+                round_id=d.round_id,
+                at=d.created_at,
+                outcome=d.outcome,
+                winner=d.chosen_technician_id,
+                unassigned_cost=d.unassigned_cost,
+                waited_s=d.waited_s,
+                weights=d.weights,
+                candidates=[DecisionCandidate.model_validate(c) for c in d.candidates],
+            )
+            for d in rounds
+        ],
     )

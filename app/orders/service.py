@@ -24,7 +24,8 @@ from app.orders.schemas import (
     TimelineEntry,
 )
 from app.orders.state_machine import ensure_transition
-from app.outbox.repository import enqueue
+from app.outbox.channels import DISPATCH_CHANNEL
+from app.outbox.repository import enqueue, notify_on_commit
 from app.pagination import decode_cursor, encode_cursor
 from app.schemas import Page
 from app.technicians.models import Technician
@@ -153,6 +154,7 @@ async def create_order(session: AsyncSession, principal: Principal, data: OrderC
             "technician_id": None,
         },
     )
+    await notify_on_commit(session, DISPATCH_CHANNEL)
     return await present(session, order)
 
 
@@ -173,6 +175,7 @@ async def cancel_order(session: AsyncSession, principal: Principal, order_id: UU
     await apply_transition(session, order, OrderStatus.CANCELLED, principal.user_id, {"reason": reason})
     order.cancel_reason = reason
     await withdraw_pending_offers(session, order.id)
+    await notify_on_commit(session, DISPATCH_CHANNEL)  # a technician may be free again
     return await present(session, order)
 
 
@@ -188,6 +191,8 @@ async def report_status(session: AsyncSession, principal: Principal, order_id: U
         order.resolution = change.resolution
     elif target is OrderStatus.FAILED:
         order.resolution = Resolution.NOT_FIXED
+    if target in (OrderStatus.COMPLETED, OrderStatus.FAILED):
+        await notify_on_commit(session, DISPATCH_CHANNEL)  # the technician is free again
     return await present(session, order)
 
 

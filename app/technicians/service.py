@@ -6,6 +6,8 @@ from app.auth.tokens import Principal
 from app.enums import Role, Service
 from app.errors import NotFound
 from app.geo import from_geography
+from app.outbox.channels import DISPATCH_CHANNEL
+from app.outbox.repository import notify_on_commit
 from app.technicians import repository
 from app.technicians.models import Technician
 from app.technicians.schemas import TechnicianCreate, TechnicianRead
@@ -49,6 +51,8 @@ async def set_availability(session: AsyncSession, principal: Principal, online: 
         raise NotFound("No technician profile belongs to this account.")
     technician.online = online
     await session.flush()
+    if online:
+        await notify_on_commit(session, DISPATCH_CHANNEL)
     return present(technician)
 
 

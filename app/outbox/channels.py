@@ -1,0 +1,3 @@
+"""PostgreSQL NOTIFY channels that wake workers when there is work for them."""
+
+DISPATCH_CHANNEL = "trustloop_dispatch"

@@ -1,0 +1,66 @@
+"""What an offer costs: the formula the solver minimises, explicit and explainable. Pure.
+
+    cost = eta_s * trust_factor * newcomer_factor
+    trust_factor    = clamp(1 - trust_weight * (score - prior), min_factor, max_factor)
+    newcomer_factor = 1 - newcomer_bonus   if the technician has fewer than `newcomer_ratings` ratings, else 1
+    unassigned      = unassigned_base_s + wait_bonus_s_per_min * minutes waited (capped)
+
+A technician rated above the fleet prior looks nearer than he is, one below looks farther: with the
+defaults a top technician (score 0.95) costs 0.85 * his ETA, a poor one (0.5) 1.3 *, so a much better
+technician wins when the ETAs are close but not when he is far. The unassigned price grows while an
+order waits, so when orders compete for a technician, the one that waited longest is not left behind.
+Newcomers get a small discount so that they receive a share of offers and can earn a score.
+"""
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from feedback.trust import TrustScore
+
+
+@dataclass(frozen=True, slots=True)
+class CostWeights:
+    trust_weight: float = 1.0
+    min_factor: float = 0.6
+    max_factor: float = 1.6
+    newcomer_ratings: int = 5
+    newcomer_bonus: float = 0.08
+    unassigned_base_s: float = 2400.0
+    wait_bonus_s_per_min: float = 120.0
+    max_wait_bonus_s: float = 3600.0
+    max_eta_s: float = 3600.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class CostBreakdown:
+    eta_s: float
+    trust_score: float
+    ratings: int
+    trust_factor: float
+    newcomer_factor: float
+    cost: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def offer_cost(eta_s: float, score: TrustScore, weights: CostWeights) -> CostBreakdown:
+    trust_factor = 1 - weights.trust_weight * (score.value - score.prior)
+    trust_factor = min(max(trust_factor, weights.min_factor), weights.max_factor)
+    newcomer_factor = 1 - weights.newcomer_bonus if score.ratings < weights.newcomer_ratings else 1.0
+    return CostBreakdown(
+        eta_s=eta_s,
+        trust_score=round(score.value, 4),
+        ratings=score.ratings,
+        trust_factor=round(trust_factor, 4),
+        newcomer_factor=newcomer_factor,
+        cost=eta_s * trust_factor * newcomer_factor,
+    )
+
+
+def unassigned_cost(waited_s: float, weights: CostWeights) -> float:
+    bonus = min(weights.wait_bonus_s_per_min * max(waited_s, 0.0) / 60, weights.max_wait_bonus_s)
+    return weights.unassigned_base_s + bonus

@@ -1,0 +1,222 @@
+"""One dispatch round: expire offers, close orders nobody took in time, and offer the open orders to the
+technicians that minimise the batch's total cost. Runs in the caller's transaction."""
+
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import cast
+from uuid import UUID, uuid4
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.config import Settings
+from app.geo import Point, from_geography
+from app.orders.models import Order, OrderStatus
+from app.orders.service import apply_transition
+from app.outbox.repository import enqueue
+from app.routing.osrm import Router
+from dispatch import repository
+from dispatch.cost import CostBreakdown, CostWeights, offer_cost, unassigned_cost
+from dispatch.models import DispatchDecision, Offer, OfferStatus
+from dispatch.solver import Arc, OpenOrder, solve
+from feedback import repository as feedback_repository
+from feedback.trust import RatingSums, trust_score
+
+ADVISORY_LOCK_CLASS = 0x7472  # the first key of pg_try_advisory_xact_lock(int, int): "tr"
+OFFER_EVENTS_TOPIC = "offer_events"
+
+
+@dataclass(frozen=True, slots=True)
+class DispatchConfig:
+    region: str = "default"
+    offer_ttl_s: int = 30
+    position_stale_s: int = 120
+    search_radius_m: float = 5_000.0
+    search_radius_growth_m_per_min: float = 2_000.0
+    max_search_radius_m: float = 40_000.0
+    candidates_prefilter: int = 24
+    candidates_per_order: int = 8
+    unfulfilled_after_s: int = 900
+    block_csat_at_or_below: int = 2
+    weights: CostWeights = field(default_factory=CostWeights)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "DispatchConfig":
+        return cls(
+            region=settings.region,
+            offer_ttl_s=settings.offer_ttl_s,
+            position_stale_s=settings.position_stale_s,
+            search_radius_m=settings.search_radius_m,
+            search_radius_growth_m_per_min=settings.search_radius_growth_m_per_min,
+            max_search_radius_m=settings.max_search_radius_m,
+            candidates_prefilter=settings.candidates_prefilter,
+            candidates_per_order=settings.candidates_per_order,
+            unfulfilled_after_s=settings.unfulfilled_after_s,
+            block_csat_at_or_below=settings.block_csat_at_or_below,
+        )
+
+
+@dataclass
+class RoundReport:
+    ran: bool
+    orders: int = 0
+    offers: int = 0
+    left_open: int = 0
+    unfulfilled: int = 0
+    expired_offers: int = 0
+    phases_ms: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredArc:
+    technician_id: UUID
+    breakdown: CostBreakdown
+
+
+async def dispatch_round(session: AsyncSession, router: Router, config: DispatchConfig, now: datetime) -> RoundReport:
+    clock = _PhaseClock()
+    locked = await session.scalar(
+        select(func.pg_try_advisory_xact_lock(ADVISORY_LOCK_CLASS, func.hashtext(config.region)))
+    )
+    if not locked:
+        return RoundReport(ran=False)  # another dispatcher holds this region
+    report = RoundReport(ran=True)
+
+    expiring = await repository.lock_orders_with_expired_offers(session, now)
+    report.expired_offers = await repository.expire_offers(session, expiring, now)
+
+    orders = await repository.lock_searching_orders(session, now)
+    too_old = [o for o in orders if (now - o.created_at).total_seconds() >= config.unfulfilled_after_s]
+    for order in too_old:
+        await apply_transition(session, order, OrderStatus.UNFULFILLED, None, {"reason": "no technician in time"})
+    report.unfulfilled = len(too_old)
+    orders = [o for o in orders if o not in too_old]
+    report.orders = len(orders)
+    clock.lap("lock")
+    if not orders:
+        report.phases_ms = clock.phases
+        return report
+
+    candidates = await repository.candidates(
+        session,
+        [o.id for o in orders],
+        now=now,
+        fresh_after=now - timedelta(seconds=config.position_stale_s),
+        radius_m=config.search_radius_m,
+        growth_m_per_min=config.search_radius_growth_m_per_min,
+        max_radius_m=config.max_search_radius_m,
+        prefilter=config.candidates_prefilter,
+        block_csat=config.block_csat_at_or_below,
+    )
+    clock.lap("candidates")
+
+    positions = {c.technician_id: c.position for c in candidates}
+    technician_ids = list(positions)
+    column = {order.id: j for j, order in enumerate(orders)}
+    row = {t: i for i, t in enumerate(technician_ids)}
+    table = await router.table([positions[t] for t in technician_ids], [from_geography(o.location) for o in orders])
+    clock.lap("osrm_table")
+
+    sums = await feedback_repository.rating_sums(session, technician_ids, now)
+    scores = {t: trust_score(sums.get(t, RatingSums())) for t in technician_ids}
+    scored: dict[UUID, list[ScoredArc]] = {o.id: [] for o in orders}
+    for c in candidates:
+        eta = table.durations[row[c.technician_id]][column[c.order_id]]
+        if eta is None or eta > config.weights.max_eta_s:
+            continue
+        scored[c.order_id].append(ScoredArc(c.technician_id, offer_cost(eta, scores[c.technician_id], config.weights)))
+    for arcs in scored.values():
+        arcs.sort(key=lambda a: a.breakdown.eta_s)
+        del arcs[config.candidates_per_order :]
+
+    waited = {o.id: (now - o.created_at).total_seconds() for o in orders}
+    open_orders = [OpenOrder(o.id, unassigned_cost(waited[o.id], config.weights)) for o in orders]
+    assignments = solve(
+        open_orders,
+        [Arc(order_id, a.technician_id, a.breakdown.cost) for order_id, arcs in scored.items() for a in arcs],
+    )
+    clock.lap("solve")
+
+    chosen = {cast(UUID, a.order_id): cast(UUID, a.technician_id) for a in assignments if a.technician_id is not None}
+    distances = await _distances(router, [(positions[chosen[o.id]], o) for o in orders if o.id in chosen])
+    round_id = uuid4()
+    for order, open_order in zip(orders, open_orders, strict=True):
+        technician_id = chosen.get(order.id)
+        arcs = scored[order.id]
+        if technician_id is not None:
+            breakdown = next(a.breakdown for a in arcs if a.technician_id == technician_id)
+            offer = Offer(
+                order_id=order.id,
+                technician_id=technician_id,
+                status=OfferStatus.PENDING,
+                source="dispatch",
+                eta_seconds=round(breakdown.eta_s),
+                distance_m=distances.get(order.id),
+                expires_at=now + timedelta(seconds=config.offer_ttl_s),
+            )
+            session.add(offer)
+            await session.flush()
+            enqueue(
+                session,
+                OFFER_EVENTS_TOPIC,
+                {
+                    "offer_id": str(offer.id),
+                    "technician_id": str(technician_id),
+                    "order_id": str(order.id),
+                    "status": "pending",
+                },
+            )
+            report.offers += 1
+        else:
+            report.left_open += 1
+        session.add(
+            DispatchDecision(
+                order_id=order.id,
+                round_id=round_id,
+                outcome="offered" if technician_id else ("left_open" if arcs else "no_candidates"),
+                chosen_technician_id=technician_id,
+                unassigned_cost=open_order.unassigned_cost,
+                waited_s=waited[order.id],
+                candidates=[
+                    {
+                        "technician_id": str(a.technician_id),
+                        "chosen": a.technician_id == technician_id,
+                        **a.breakdown.as_dict(),
+                    }
+                    for a in sorted(arcs, key=lambda a: a.breakdown.cost)
+                ],
+                weights=config.weights.as_dict(),
+                created_at=now,
+            )
+        )
+    await session.flush()
+    clock.lap("offers")
+    report.phases_ms = clock.phases
+    return report
+
+
+async def _distances(router: Router, pairs: list[tuple[Point, Order]]) -> dict[UUID, float]:
+    """Road distance of each offered pair, shown to the technician with the offer."""
+    if not pairs:
+        return {}
+    table = await router.table(
+        [origin for origin, _ in pairs], [from_geography(order.location) for _, order in pairs], with_distances=True
+    )
+    result: dict[UUID, float] = {}
+    for k, (_, order) in enumerate(pairs):
+        distance = table.distances[k][k]
+        if distance is not None:
+            result[order.id] = distance
+    return result
+
+
+class _PhaseClock:
+    def __init__(self) -> None:
+        self._last = time.perf_counter()
+        self.phases: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        current = time.perf_counter()
+        self.phases[name] = round((current - self._last) * 1000, 2)
+        self._last = current

@@ -1,0 +1,48 @@
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import func, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from feedback.models import Feedback
+from feedback.trust import HALF_LIFE_DAYS, RatingSums
+
+
+async def rating_sums(
+    session: AsyncSession, technician_ids: Sequence[UUID], now: datetime, half_life_days: float = HALF_LIFE_DAYS
+) -> dict[UUID, RatingSums]:
+    """Per technician: sum w, sum w·x and the count of his ratings, w halving every `half_life_days`."""
+    if not technician_ids:
+        return {}
+    age_days = func.greatest(func.extract("epoch", literal(now) - Feedback.created_at) / 86400.0, 0.0)
+    weight = func.power(0.5, age_days / half_life_days)
+    rows = await session.execute(
+        select(
+            Feedback.technician_id,
+            func.sum(weight),
+            func.sum(weight * (Feedback.csat - 1) / 4.0),
+            func.count(),
+        )
+        .where(Feedback.technician_id.in_(technician_ids))
+        .group_by(Feedback.technician_id)
+    )
+    return {
+        technician_id: RatingSums(weight=float(w), weighted_score=float(ws), count=int(n))
+        for technician_id, w, ws, n in rows.all()
+        if technician_id is not None
+    }
+
+
+async def is_blocked(session: AsyncSession, driver_id: UUID, technician_id: UUID, block_csat_at_or_below: int) -> bool:
+    """True if the driver once rated this technician so low that they must never be matched again."""
+    found = await session.execute(
+        select(Feedback.id)
+        .where(
+            Feedback.driver_id == driver_id,
+            Feedback.technician_id == technician_id,
+            Feedback.csat <= block_csat_at_or_below,
+        )
+        .limit(1)
+    )
+    return found.first() is not None

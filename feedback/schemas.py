@@ -1,0 +1,27 @@
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+Tag = Annotated[str, Field(strict=True, min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")]
+
+
+class FeedbackCreate(BaseModel):
+    csat: int = Field(strict=True, ge=1, le=5)
+    nps: int | None = Field(default=None, strict=True, ge=0, le=10)
+    ces: int | None = Field(default=None, strict=True, ge=1, le=7)
+    tags: list[Tag] = Field(default_factory=list, max_length=20)
+    comment: str | None = Field(default=None, strict=True, max_length=2000)
+
+
+class FeedbackRead(BaseModel):
+    id: UUID
+    order_id: UUID
+    technician_id: UUID | None
+    csat: int
+    nps: int | None
+    ces: int | None
+    tags: list[str]
+    comment: str | None
+    created_at: datetime

@@ -1,0 +1,68 @@
+from datetime import UTC, datetime, timedelta
+from uuid import UUID, uuid4
+
+from fastapi import FastAPI
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.enums import Role, Service
+from app.geo import Point, to_geography
+from app.orders.models import Order, OrderStatus
+from app.users.models import Driver, User
+from dispatch.dispatcher import DispatchConfig, RoundReport, dispatch_round
+from dispatch.models import Offer, OfferStatus
+from feedback.models import Feedback
+
+TEST_CONFIG = DispatchConfig(region="tests")
+
+
+async def run_round(app: FastAPI, now: datetime | None = None, config: DispatchConfig = TEST_CONFIG) -> RoundReport:
+    async with app.state.sessionmaker() as session, session.begin():
+        return await dispatch_round(session, app.state.router, config, now or datetime.now(UTC))
+
+
+async def pending_offers(sessions: async_sessionmaker[AsyncSession]) -> dict[str, str]:
+    """order id -> technician id of every pending offer."""
+    async with sessions() as session:
+        rows = await session.execute(
+            select(Offer.order_id, Offer.technician_id).where(Offer.status == OfferStatus.PENDING)
+        )
+        return {str(o): str(t) for o, t in rows.all()}
+
+
+async def give_ratings(
+    sessions: async_sessionmaker[AsyncSession],
+    technician_id: UUID,
+    csats: list[int],
+    driver_id: UUID | None = None,
+    age: timedelta = timedelta(days=1),
+) -> None:
+    """Past jobs of the technician, completed and rated (history written as the service would have kept it)."""
+    at = datetime.now(UTC) - age
+    async with sessions() as session, session.begin():
+        for csat in csats:
+            driver = driver_id
+            if driver is None:
+                user = User(id=uuid4(), role=Role.DRIVER)
+                session.add(user)
+                await session.flush()
+                session.add(Driver(id=user.id))
+                await session.flush()
+                driver = user.id
+            order = Order(
+                id=uuid4(),
+                driver_id=driver,
+                service=Service.TOW,
+                status=OrderStatus.COMPLETED,
+                location=to_geography(Point(lat=60.17, lon=24.94)),
+                technician_id=technician_id,
+                created_at=at,
+                updated_at=at,
+            )
+            session.add(order)
+            await session.flush()
+            session.add(
+                Feedback(
+                    order_id=order.id, driver_id=driver, technician_id=technician_id, csat=csat, tags=[], created_at=at
+                )
+            )

@@ -1,0 +1,286 @@
+"""The dispatcher on real roads (Helsinki), a real database and the real solver."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from itertools import permutations
+
+from fastapi import FastAPI
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.geo import Point
+from app.outbox.models import OutboxMessage
+from app.routing.osrm import Router
+from dispatch.dispatcher import DispatchConfig, dispatch_round
+from dispatch.models import Offer, OfferStatus
+from dispatch.solver import Arc, OpenOrder, greedy_nearest, solve, total_cost
+from tests.conftest import KAISANIEMENKATU, KAIVOKATU, MIKONKATU, UNIONINKATU, Api
+from tests.dispatch.helpers import TEST_CONFIG, give_ratings, pending_offers, run_round
+
+ESPLANADI = Point(lat=60.16745, lon=24.94615)
+# A constructed batch (one-way streets make it so): Y is the nearest to the first driver but the only one
+# near the second; nearest-first gives the first driver Y and sends X across town to the second.
+FIRST_DRIVER = Point(lat=60.168725, lon=24.940469)
+SECOND_DRIVER = Point(lat=60.176353, lon=24.944109)
+TECHNICIAN_X = Point(lat=60.167141, lon=24.940072)
+TECHNICIAN_Y = Point(lat=60.176473, lon=24.943619)
+
+
+async def etas(router: Router, origins: list[Point], destination: Point) -> list[float]:
+    table = await router.table(origins, [destination])
+    values = [row[0] for row in table.durations]
+    assert all(v is not None for v in values)
+    return [float(v) for v in values if v is not None]
+
+
+async def test_the_nearest_of_equal_technicians_gets_the_offer(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    spots = [UNIONINKATU, KAISANIEMENKATU, KAIVOKATU]
+    technicians = [await api.technician(at=spot, name=f"T{i}") for i, spot in enumerate(spots)]
+    order = await api.order(await api.driver(), at=MIKONKATU)
+    durations = await etas(app.state.router, spots, MIKONKATU)
+    nearest = technicians[durations.index(min(durations))]
+    report = await run_round(app)
+    assert (report.orders, report.offers) == (1, 1)
+    assert await pending_offers(sessions) == {order["id"]: str(nearest.id)}
+    offers = (await api.client.get("/v1/technicians/me/offers", headers=nearest.headers)).json()
+    assert offers[0]["eta_seconds"] == round(min(durations))
+    assert offers[0]["distance_m"] > 0
+
+
+async def test_a_much_better_rated_technician_wins_when_close_not_when_far(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    # Side by side: the same ETA, so the trusted one wins.
+    average = await api.technician(at=KAISANIEMENKATU, name="Average")
+    trusted = await api.technician(at=KAISANIEMENKATU, name="Trusted")
+    await give_ratings(sessions, average.id, [4, 3, 4, 4, 3, 4, 4, 3, 4, 4] * 2)
+    await give_ratings(sessions, trusted.id, [5] * 20)
+    first = await api.order(await api.driver(), at=MIKONKATU)
+    await run_round(app)
+    assert await pending_offers(sessions) == {first["id"]: str(trusted.id)}
+    decision = (
+        await api.client.get(f"/v1/ops/orders/{first['id']}/decision", headers=(await api.operator()).headers)
+    ).json()
+    parts = {c["technician_id"]: c for c in decision["rounds"][0]["candidates"]}
+    assert parts[str(trusted.id)]["eta_s"] == parts[str(average.id)]["eta_s"]
+    assert parts[str(trusted.id)]["trust_score"] > parts[str(average.id)]["trust_score"]
+    assert parts[str(trusted.id)]["cost"] < parts[str(average.id)]["cost"]
+
+
+async def test_a_trusted_technician_far_away_loses(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    near, far = KAISANIEMENKATU, ESPLANADI
+    near_eta, far_eta = await etas(app.state.router, [near, far], UNIONINKATU)
+    assert far_eta > 1.5 * near_eta, "the constructed case needs the trusted technician clearly farther"
+    average = await api.technician(at=near, name="Average")
+    trusted = await api.technician(at=far, name="Trusted")
+    await give_ratings(sessions, average.id, [4, 3, 4, 4, 3, 4, 4, 3, 4, 4] * 2)
+    await give_ratings(sessions, trusted.id, [5] * 20)
+    order = await api.order(await api.driver(), at=UNIONINKATU)
+    await run_round(app)
+    assert await pending_offers(sessions) == {order["id"]: str(average.id)}
+
+
+async def test_a_blocked_technician_is_never_offered(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    driver = await api.driver()
+    blocked = await api.technician(at=KAISANIEMENKATU, name="Blocked")
+    other = await api.technician(at=UNIONINKATU, name="Other")
+    await give_ratings(sessions, blocked.id, [2], driver_id=driver.id)
+    order = await api.order(driver, at=MIKONKATU)
+    await run_round(app)
+    assert await pending_offers(sessions) == {order["id"]: str(other.id)}
+    # Even when he is the only one left, and an operator cannot force the pair either.
+    await api.client.post(
+        f"/v1/offers/{(await api.client.get('/v1/technicians/me/offers', headers=other.headers)).json()[0]['id']}/decline",
+        headers=other.headers,
+    )
+    report = await run_round(app)
+    assert report.offers == 0
+    assert await pending_offers(sessions) == {}
+    assert (await api.assign(order["id"], blocked)).status_code == 409
+    operator = await api.operator()
+    first_rounds = (await api.client.get(f"/v1/ops/orders/{order['id']}/decision", headers=operator.headers)).json()
+    assert str(blocked.id) not in {c["technician_id"] for r in first_rounds["rounds"] for c in r["candidates"]}
+    # Another driver may still be served by him.
+    second = await api.order(await api.driver(), at=MIKONKATU)
+    await run_round(app)
+    second_rounds = (await api.client.get(f"/v1/ops/orders/{second['id']}/decision", headers=operator.headers)).json()
+    assert str(blocked.id) in {c["technician_id"] for c in second_rounds["rounds"][0]["candidates"]}
+
+
+async def test_decline_and_expiry_move_on_to_the_next_best(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    spots = [KAISANIEMENKATU, UNIONINKATU, KAIVOKATU]
+    technicians = [await api.technician(at=spot, name=f"T{i}") for i, spot in enumerate(spots)]
+    ranked = [
+        t
+        for _, t in sorted(
+            zip(await etas(app.state.router, spots, MIKONKATU), technicians, strict=True), key=lambda p: p[0]
+        )
+    ]
+    order = await api.order(await api.driver(), at=MIKONKATU)
+    now = datetime.now(UTC)
+    await run_round(app, now)
+    assert await pending_offers(sessions) == {order["id"]: str(ranked[0].id)}
+
+    offer = (await api.client.get("/v1/technicians/me/offers", headers=ranked[0].headers)).json()[0]
+    assert (
+        await api.client.post(f"/v1/offers/{offer['id']}/decline", json={"reason": "busy"}, headers=ranked[0].headers)
+    ).status_code == 200
+    await run_round(app, now)
+    assert await pending_offers(sessions) == {order["id"]: str(ranked[1].id)}
+
+    # Nobody answers: after the offer's 30 s it expires and the third gets it.
+    report = await run_round(app, now + timedelta(seconds=TEST_CONFIG.offer_ttl_s + 1))
+    assert report.expired_offers == 1
+    assert await pending_offers(sessions) == {order["id"]: str(ranked[2].id)}
+
+
+async def test_skills_are_respected(app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]) -> None:
+    await api.technician(at=KAISANIEMENKATU, skills=["lockout"], name="Locksmith")
+    tower = await api.technician(at=UNIONINKATU, skills=["tow"], name="Tower")
+    tow = await api.order(await api.driver(), service="tow", at=MIKONKATU)
+    winch = await api.order(await api.driver(), service="winch", at=MIKONKATU)
+    report = await run_round(app)
+    assert await pending_offers(sessions) == {tow["id"]: str(tower.id)}
+    assert report.left_open == 1
+    decision = (
+        await api.client.get(f"/v1/ops/orders/{winch['id']}/decision", headers=(await api.operator()).headers)
+    ).json()
+    assert decision["rounds"][0]["outcome"] == "no_candidates"
+
+
+async def test_the_batch_is_solved_globally_where_greedy_does_worse(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    order_spots = [FIRST_DRIVER, SECOND_DRIVER]
+    tech_spots = [TECHNICIAN_X, TECHNICIAN_Y]
+    table = await app.state.router.table(tech_spots, order_spots)
+    eta = [[float(v) for v in row] for row in table.durations]
+    orders = [OpenOrder(i, 2400) for i in range(2)]
+    arcs = [Arc(i, t, eta[t][i]) for i in range(2) for t in range(2)]
+    greedy, best = (
+        total_cost(greedy_nearest(orders, arcs)),
+        min(eta[a][0] + eta[b][1] for a, b in permutations(range(2))),
+    )
+    assert greedy > best + 30, "the constructed case must punish nearest-first"
+
+    technicians = [await api.technician(at=spot, name=f"T{i}") for i, spot in enumerate(tech_spots)]
+    created = [await api.order(await api.driver(), at=spot) for spot in order_spots]
+    await run_round(app)
+    offers = await pending_offers(sessions)
+    index = {str(t.id): k for k, t in enumerate(technicians)}
+    chosen_total = sum(eta[index[offers[created[i]["id"]]]][i] for i in range(2))
+    assert chosen_total == best
+    assert total_cost(solve(orders, arcs)) == best
+
+
+async def test_orders_nobody_takes_in_time_become_unfulfilled(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    driver = await api.driver()
+    order = await api.order(driver, at=MIKONKATU)
+    created = datetime.fromisoformat(order["created_at"])
+    report = await run_round(app, created + timedelta(seconds=TEST_CONFIG.unfulfilled_after_s - 1))
+    assert (report.unfulfilled, report.left_open) == (0, 1)
+    report = await run_round(app, created + timedelta(seconds=TEST_CONFIG.unfulfilled_after_s))
+    assert report.unfulfilled == 1
+    body = (await api.client.get(f"/v1/orders/{order['id']}", headers=driver.headers)).json()
+    assert body["status"] == "unfulfilled"
+    async with sessions() as session:
+        events = (
+            (await session.execute(select(OutboxMessage.payload).where(OutboxMessage.topic == "order_events")))
+            .scalars()
+            .all()
+        )
+    assert {"order_id": order["id"], "status": "unfulfilled"}.items() <= events[-1].items()
+    # The driver may order again.
+    await api.order(driver)
+
+
+async def test_the_dispatcher_never_undoes_a_manual_assignment(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    first = await api.technician(at=KAISANIEMENKATU, name="First")
+    second = await api.technician(at=UNIONINKATU, name="Second")
+    order = await api.order(await api.driver(), at=MIKONKATU)
+    await run_round(app)
+    offered = (await pending_offers(sessions))[order["id"]]
+    near, chosen = (first, second) if offered == str(first.id) else (second, first)
+    assigned = await api.assign(order["id"], chosen)
+    assert assigned.status_code == 200
+    assert await pending_offers(sessions) == {}  # the dispatcher's offer was withdrawn
+    near_offer = (await api.client.get("/v1/technicians/me/offers", headers=near.headers)).json()
+    assert near_offer == []
+    await run_round(app)
+    assert await pending_offers(sessions) == {}
+    decision = (
+        await api.client.get(f"/v1/ops/orders/{order['id']}/decision", headers=(await api.operator()).headers)
+    ).json()
+    assert decision["technician_id"] == str(chosen.id)
+    assert decision["assigned_by"] == "operator"
+
+
+async def test_the_search_radius_widens_while_the_order_waits(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    config = DispatchConfig(region="tests", search_radius_m=100, search_radius_growth_m_per_min=1000)
+    technician = await api.technician(at=UNIONINKATU)  # about 600 m from Mikonkatu
+    order = await api.order(await api.driver(), at=MIKONKATU)
+    created = datetime.fromisoformat(order["created_at"])
+    assert (await run_round(app, created + timedelta(seconds=5), config)).offers == 0
+    assert (await run_round(app, created + timedelta(seconds=50), config)).offers == 1
+    assert await pending_offers(sessions) == {order["id"]: str(technician.id)}
+
+
+async def test_stale_positions_and_offline_technicians_are_not_candidates(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await api.technician(at=KAISANIEMENKATU, online=False, name="Offline")
+    stale = await api.technician(at=KAIVOKATU, name="Stale")
+    order = await api.order(await api.driver(), at=MIKONKATU)
+    later = datetime.now(UTC) + timedelta(seconds=TEST_CONFIG.position_stale_s + 5)
+    assert (await run_round(app, later)).offers == 0
+    assert (await run_round(app)).offers == 1
+    assert await pending_offers(sessions) == {order["id"]: str(stale.id)}
+
+
+async def test_dispatch_keeps_working_when_osrm_is_down(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    technician = await api.technician(at=KAISANIEMENKATU)
+    order = await api.order(await api.driver(), at=MIKONKATU)
+    dead = Router("http://127.0.0.1:9", timeout_s=0.2, retries=0)
+    try:
+        async with app.state.sessionmaker() as session, session.begin():
+            report = await dispatch_round(session, dead, TEST_CONFIG, datetime.now(UTC))
+    finally:
+        await dead.aclose()
+    assert report.offers == 1
+    assert await pending_offers(sessions) == {order["id"]: str(technician.id)}
+
+
+async def test_two_dispatchers_at_once_never_double_book(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    spots = [KAISANIEMENKATU, UNIONINKATU, KAIVOKATU, MIKONKATU]
+    technicians = [await api.technician(at=spot, name=f"T{i}") for i, spot in enumerate(spots)]
+    for _ in range(3):
+        for spot in spots:
+            await api.order(await api.driver(), at=spot)
+        reports = await asyncio.gather(*(run_round(app) for _ in range(4)))
+        assert sum(r.offers for r in reports) == len(spots)
+        async with sessions() as session:
+            pending = (await session.execute(select(Offer).where(Offer.status == OfferStatus.PENDING))).scalars().all()
+        assert len(pending) == len(spots)
+        assert len({o.order_id for o in pending}) == len(pending)
+        assert len({o.technician_id for o in pending}) == len(pending)
+        for technician in technicians:  # everyone declines, so the next batch finds them free
+            for offer in (await api.client.get("/v1/technicians/me/offers", headers=technician.headers)).json():
+                await api.client.post(f"/v1/offers/{offer['id']}/decline", headers=technician.headers)
