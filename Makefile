@@ -64,7 +64,8 @@ serve: demo-db
 	$(BIN)/trustloop serve
 
 bench: setup
-	$(BIN)/python -m bench.routing
+	$(BIN)/python -m bench.routing --json bench/results/routing.json
+	$(BIN)/python -m bench.dispatch --json bench/results/dispatch.json
 
 # Regenerates requirements.lock from pyproject.toml (needs uv: `pip install uv`).
 lock:

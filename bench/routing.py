@@ -41,14 +41,16 @@ def start_osrm(port: int) -> subprocess.Popen[bytes]:
 
 
 async def road_points(base_url: str, count: int, rng: random.Random) -> list[Point]:
+    """Random places in the region that lie on a road (within 100 m of one, then snapped onto it)."""
     points: list[Point] = []
-    async with httpx.AsyncClient() as client:
+    router = Router(base_url, snap_radius_m=100)
+    try:
         while len(points) < count:
-            lat, lon = rng.uniform(BOX[0], BOX[2]), rng.uniform(BOX[1], BOX[3])
-            body = (await client.get(f"{base_url}/nearest/v1/driving/{lon},{lat}")).json()
-            if body["waypoints"][0]["distance"] < 100:
-                lon, lat = body["waypoints"][0]["location"]
-                points.append(Point(lat=lat, lon=lon))
+            snapped = await router.snap(Point(lat=rng.uniform(BOX[0], BOX[2]), lon=rng.uniform(BOX[1], BOX[3])))
+            if snapped is not None:
+                points.append(snapped[0])
+    finally:
+        await router.aclose()
     return points
 
 

@@ -1,24 +1,27 @@
 """One dispatch round: expire offers, close orders nobody took in time, and offer the open orders to the
 technicians that minimise the batch's total cost. Runs in the caller's transaction."""
 
+import asyncio
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import cast
+from typing import Any, cast
 from uuid import UUID, uuid4
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
-from app.geo import Point, from_geography
+from app.geo import from_geography
 from app.orders.models import Order, OrderStatus
 from app.orders.service import apply_transition
-from app.outbox.repository import enqueue
+from app.outbox.repository import enqueue_many
 from app.routing.osrm import Router
 from dispatch import repository
 from dispatch.cost import CostBreakdown, CostWeights, offer_cost, unassigned_cost
+from dispatch.grouping import spatial_groups
 from dispatch.models import DispatchDecision, Offer, OfferStatus
+from dispatch.repository import Candidate
 from dispatch.solver import Arc, OpenOrder, solve
 from feedback import repository as feedback_repository
 from feedback.trust import RatingSums, trust_score
@@ -35,8 +38,9 @@ class DispatchConfig:
     search_radius_m: float = 5_000.0
     search_radius_growth_m_per_min: float = 2_000.0
     max_search_radius_m: float = 40_000.0
-    candidates_prefilter: int = 24
+    candidates_prefilter: int = 16
     candidates_per_order: int = 8
+    table_group_size: int = 20
     unfulfilled_after_s: int = 900
     block_csat_at_or_below: int = 2
     weights: CostWeights = field(default_factory=CostWeights)
@@ -113,16 +117,15 @@ async def dispatch_round(session: AsyncSession, router: Router, config: Dispatch
 
     positions = {c.technician_id: c.position for c in candidates}
     technician_ids = list(positions)
-    column = {order.id: j for j, order in enumerate(orders)}
-    row = {t: i for i, t in enumerate(technician_ids)}
-    table = await router.table([positions[t] for t in technician_ids], [from_geography(o.location) for o in orders])
+    etas = await _road_etas(router, orders, candidates, config.table_group_size)
     clock.lap("osrm_table")
 
     sums = await feedback_repository.rating_sums(session, technician_ids, now)
     scores = {t: trust_score(sums.get(t, RatingSums())) for t in technician_ids}
+    clock.lap("scores")
     scored: dict[UUID, list[ScoredArc]] = {o.id: [] for o in orders}
     for c in candidates:
-        eta = table.durations[row[c.technician_id]][column[c.order_id]]
+        eta = etas.get((c.order_id, c.technician_id))
         if eta is None or eta > config.weights.max_eta_s:
             continue
         scored[c.order_id].append(ScoredArc(c.technician_id, offer_cost(eta, scores[c.technician_id], config.weights)))
@@ -139,76 +142,97 @@ async def dispatch_round(session: AsyncSession, router: Router, config: Dispatch
     clock.lap("solve")
 
     chosen = {cast(UUID, a.order_id): cast(UUID, a.technician_id) for a in assignments if a.technician_id is not None}
-    distances = await _distances(router, [(positions[chosen[o.id]], o) for o in orders if o.id in chosen])
     round_id = uuid4()
+    offers: list[dict[str, Any]] = []
+    decisions: list[dict[str, Any]] = []
+    expires_at = now + timedelta(seconds=config.offer_ttl_s)
     for order, open_order in zip(orders, open_orders, strict=True):
         technician_id = chosen.get(order.id)
-        arcs = scored[order.id]
+        arcs = sorted(scored[order.id], key=lambda a: a.breakdown.cost)
         if technician_id is not None:
             breakdown = next(a.breakdown for a in arcs if a.technician_id == technician_id)
-            offer = Offer(
-                order_id=order.id,
-                technician_id=technician_id,
-                status=OfferStatus.PENDING,
-                source="dispatch",
-                eta_seconds=round(breakdown.eta_s),
-                distance_m=distances.get(order.id),
-                expires_at=now + timedelta(seconds=config.offer_ttl_s),
-            )
-            session.add(offer)
-            await session.flush()
-            enqueue(
-                session,
-                OFFER_EVENTS_TOPIC,
+            offers.append(
                 {
-                    "offer_id": str(offer.id),
-                    "technician_id": str(technician_id),
-                    "order_id": str(order.id),
-                    "status": "pending",
-                },
+                    "id": uuid4(),
+                    "order_id": order.id,
+                    "technician_id": technician_id,
+                    "status": OfferStatus.PENDING,
+                    "source": "dispatch",
+                    "eta_seconds": round(breakdown.eta_s),
+                    "distance_m": None,  # measured when the technician lists his offers, from where he is then
+                    "expires_at": expires_at,
+                    "created_at": now,
+                }
             )
-            report.offers += 1
-        else:
-            report.left_open += 1
-        session.add(
-            DispatchDecision(
-                order_id=order.id,
-                round_id=round_id,
-                outcome="offered" if technician_id else ("left_open" if arcs else "no_candidates"),
-                chosen_technician_id=technician_id,
-                unassigned_cost=open_order.unassigned_cost,
-                waited_s=waited[order.id],
-                candidates=[
+        decisions.append(
+            {
+                "order_id": order.id,
+                "round_id": round_id,
+                "outcome": "offered" if technician_id else ("left_open" if arcs else "no_candidates"),
+                "chosen_technician_id": technician_id,
+                "unassigned_cost": open_order.unassigned_cost,
+                "waited_s": waited[order.id],
+                "candidates": [
                     {
                         "technician_id": str(a.technician_id),
                         "chosen": a.technician_id == technician_id,
                         **a.breakdown.as_dict(),
                     }
-                    for a in sorted(arcs, key=lambda a: a.breakdown.cost)
+                    for a in arcs
                 ],
-                weights=config.weights.as_dict(),
-                created_at=now,
-            )
+                "weights": config.weights.as_dict(),
+                "created_at": now,
+            }
         )
-    await session.flush()
+    if offers:
+        await session.execute(insert(Offer), offers)
+        await enqueue_many(
+            session,
+            OFFER_EVENTS_TOPIC,
+            [
+                {
+                    "offer_id": str(o["id"]),
+                    "technician_id": str(o["technician_id"]),
+                    "order_id": str(o["order_id"]),
+                    "status": "pending",
+                }
+                for o in offers
+            ],
+        )
+    await session.execute(insert(DispatchDecision), decisions)
+    report.offers, report.left_open = len(offers), len(orders) - len(offers)
     clock.lap("offers")
     report.phases_ms = clock.phases
     return report
 
 
-async def _distances(router: Router, pairs: list[tuple[Point, Order]]) -> dict[UUID, float]:
-    """Road distance of each offered pair, shown to the technician with the offer."""
-    if not pairs:
-        return {}
-    table = await router.table(
-        [origin for origin, _ in pairs], [from_geography(order.location) for _, order in pairs], with_distances=True
+async def _road_etas(
+    router: Router, orders: list[Order], candidates: list[Candidate], group_size: int
+) -> dict[tuple[UUID, UUID], float | None]:
+    """Road ETA of every (order, candidate) pair. Orders are grouped by place and each group asks one table
+    of its own candidates: local tables cost OSRM far less than one table of every technician to every order."""
+    locations = [from_geography(o.location) for o in orders]
+    by_order: dict[UUID, list[Candidate]] = {}
+    for c in candidates:
+        by_order.setdefault(c.order_id, []).append(c)
+    groups = [g for g in spatial_groups(locations, group_size) if any(orders[i].id in by_order for i in g)]
+    group_technicians = [
+        list(dict.fromkeys(c.technician_id for i in g for c in by_order.get(orders[i].id, []))) for g in groups
+    ]
+    positions = {c.technician_id: c.position for c in candidates}
+    tables = await asyncio.gather(
+        *(
+            router.table([positions[t] for t in technicians], [locations[i] for i in g])
+            for g, technicians in zip(groups, group_technicians, strict=True)
+        )
     )
-    result: dict[UUID, float] = {}
-    for k, (_, order) in enumerate(pairs):
-        distance = table.distances[k][k]
-        if distance is not None:
-            result[order.id] = distance
-    return result
+    etas: dict[tuple[UUID, UUID], float | None] = {}
+    for g, technicians, table in zip(groups, group_technicians, tables, strict=True):
+        row = {t: k for k, t in enumerate(technicians)}
+        for column, i in enumerate(g):
+            for c in by_order.get(orders[i].id, []):
+                etas[c.order_id, c.technician_id] = table.durations[row[c.technician_id]][column]
+    return etas
 
 
 class _PhaseClock:

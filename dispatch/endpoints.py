@@ -13,8 +13,8 @@ router = APIRouter(tags=["dispatch"])
 
 
 @router.get("/v1/technicians/me/offers", response_model=list[OfferRead])
-async def list_offers(session: DbSession, technician: TechnicianUser) -> list[OfferRead]:
-    return await service.list_pending(session, technician)
+async def list_offers(session: DbSession, routing: RoutingEngine, technician: TechnicianUser) -> list[OfferRead]:
+    return await service.list_pending(session, routing, technician)
 
 
 @router.post("/v1/offers/{offer_id}/accept", response_model=OrderRead)

@@ -34,7 +34,12 @@ class Offer(UUIDPrimaryKey, CreatedAt, Base):
     __table_args__ = (
         # Each technician is offered a given order at most once: a decline or expiry excludes him for good.
         UniqueConstraint("order_id", "technician_id"),
-        Index("ix_offers_technician_id_status", "technician_id", "status"),
+        Index(
+            "ix_offers_pending_technician_id",
+            "technician_id",
+            "expires_at",
+            postgresql_where=text("status = 'pending'"),
+        ),
         Index(
             "ix_offers_pending_expires_at",
             "expires_at",

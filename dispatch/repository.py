@@ -41,7 +41,6 @@ class Candidate:
     order_id: UUID
     technician_id: UUID
     position: Point
-    straight_m: float
 
 
 async def lock_orders_with_expired_offers(session: AsyncSession, now: datetime) -> list[UUID]:
@@ -84,8 +83,7 @@ async def lock_searching_orders(session: AsyncSession, now: datetime) -> list[Or
 CANDIDATES_SQL = text(
     """
     SELECT o.id AS order_id, t.id AS technician_id,
-           ST_Y(t.position::geometry) AS lat, ST_X(t.position::geometry) AS lon,
-           ST_Distance(t.position, o.location) AS straight_m
+           ST_Y(t.position::geometry) AS lat, ST_X(t.position::geometry) AS lon
     FROM orders o
     CROSS JOIN LATERAL (
         SELECT t.id, t.position
@@ -96,14 +94,16 @@ CANDIDATES_SQL = text(
           AND o.service = ANY(t.skills)
           AND ST_DWithin(
                 t.position, o.location,
-                LEAST(:radius_m + :growth_m_per_s * EXTRACT(EPOCH FROM (:now - o.created_at)), :max_radius_m))
-          AND NOT EXISTS (
-                SELECT 1 FROM orders busy
-                WHERE busy.technician_id = t.id
+                LEAST(:radius_m + :growth_m_per_s * EXTRACT(EPOCH FROM (:now - o.created_at)), :max_radius_m),
+                false)  -- on the sphere: the radius is a search bound, not a measurement
+          -- Who is busy does not depend on the order: NOT IN makes each a hashed set, built once per query.
+          AND t.id NOT IN (
+                SELECT busy.technician_id FROM orders busy
+                WHERE busy.technician_id IS NOT NULL
                   AND busy.status IN ('assigned', 'en_route', 'arrived', 'in_progress'))
-          AND NOT EXISTS (
-                SELECT 1 FROM offers live
-                WHERE live.technician_id = t.id AND live.status = 'pending' AND live.expires_at > :now)
+          AND t.id NOT IN (
+                SELECT live.technician_id FROM offers live
+                WHERE live.status = 'pending' AND live.expires_at > :now)
           AND NOT EXISTS (
                 SELECT 1 FROM offers before
                 WHERE before.order_id = o.id AND before.technician_id = t.id)
@@ -136,6 +136,8 @@ async def candidates(
     while the order waits."""
     if not order_ids:
         return []
+    # Plan for these orders' actual radii and ages, not the generic plan a prepared statement drifts to.
+    await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     rows = await session.execute(
         CANDIDATES_SQL,
         {
@@ -154,7 +156,6 @@ async def candidates(
             order_id=r.order_id,
             technician_id=r.technician_id,
             position=Point(lat=r.lat, lon=r.lon),
-            straight_m=r.straight_m,
         )
         for r in rows
     ]

@@ -94,9 +94,20 @@ async def create_offer(
     return present(offer, order)
 
 
-async def list_pending(session: AsyncSession, principal: Principal) -> list[OfferRead]:
+async def list_pending(session: AsyncSession, router: Router, principal: Principal) -> list[OfferRead]:
+    """The technician's open offers; the road distance is measured now, from where he is."""
     pairs = await repository.pending_for_technician(session, principal.user_id, orders.now())
-    return [present(offer, order) for offer, order in pairs]
+    offers = [present(offer, order) for offer, order in pairs]
+    technician = await technicians_repository.get(session, principal.user_id)
+    if offers and technician is not None and technician.position is not None:
+        table = await router.table(
+            [from_geography(technician.position)], [offer.location for offer in offers], with_distances=True
+        )
+        offers = [
+            offer.model_copy(update={"distance_m": table.distances[0][k]}) if offer.distance_m is None else offer
+            for k, offer in enumerate(offers)
+        ]
+    return offers
 
 
 async def _locked_own_offer(session: AsyncSession, principal: Principal, offer_id: UUID) -> tuple[Offer, Order]:

@@ -2,7 +2,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import ARRAY, Uuid, any_, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from feedback.models import Feedback
@@ -24,7 +24,7 @@ async def rating_sums(
             func.sum(weight * (Feedback.csat - 1) / 4.0),
             func.count(),
         )
-        .where(Feedback.technician_id.in_(technician_ids))
+        .where(Feedback.technician_id == any_(literal(list(technician_ids), ARRAY(Uuid()))))
         .group_by(Feedback.technician_id)
     )
     return {

@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 
 # Tables with at least this many cells are split over the server's threads.
 PARALLEL_TABLE_CELLS = 20_000
+# Coordinates in one request, so that its URL stays well under common limits (httpx refuses > 64 KiB).
+MAX_POINTS_PER_REQUEST = 1_400
 UNROUTABLE_CODES = {"NoRoute", "NoSegment", "NoMatch", "NoTable"}
 
 
@@ -35,6 +37,22 @@ class Unroutable(Exception):
 def _unsnappable_index(message: str) -> int | None:
     match = re.search(r"coordinate (\d+)", message)
     return int(match.group(1)) if match else None
+
+
+def _tiles(n_sources: int, n_destinations: int, parallelism: int) -> list[tuple[range, range]]:
+    """Blocks of (source rows, destination columns) that together cover the table."""
+    if n_sources + n_destinations <= MAX_POINTS_PER_REQUEST:
+        column_size = n_destinations
+        parts = min(parallelism, n_sources) if n_sources * n_destinations >= PARALLEL_TABLE_CELLS else 1
+        row_size = -(-n_sources // parts)
+    else:
+        column_size = min(n_destinations, MAX_POINTS_PER_REQUEST // 2)
+        row_size = MAX_POINTS_PER_REQUEST - column_size
+    return [
+        (range(r, min(r + row_size, n_sources)), range(c, min(c + column_size, n_destinations)))
+        for r in range(0, n_sources, row_size)
+        for c in range(0, n_destinations, column_size)
+    ]
 
 
 def _nones(rows: int, columns: int) -> list[list[float | None]]:
@@ -73,6 +91,8 @@ class Router:
         self._snap_radius_m = snap_radius_m
         self._retries = retries
         self._parallelism = max(1, parallelism)
+        # Requests beyond the server's threads would only queue there; they queue here instead.
+        self._in_flight = asyncio.Semaphore(self._parallelism)
         self._client = client or httpx.AsyncClient(
             timeout=httpx.Timeout(timeout_s),
             limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
@@ -113,25 +133,34 @@ class Router:
     ) -> TravelTable:
         """Durations (and distances if asked) from every source to every destination; None where no road leads.
 
-        Large tables are split by sources into parts that osrm-routed computes in parallel on its threads.
+        Large tables are cut into tiles: no request exceeds MAX_POINTS_PER_REQUEST coordinates (URL length),
+        and big ones are split by sources so that osrm-routed computes the parts in parallel on its threads.
         """
         if not sources or not destinations:
             return TravelTable(durations=[[] for _ in sources], distances=[[] for _ in sources], confidence="high")
-        parts = 1
-        if len(sources) * len(destinations) >= PARALLEL_TABLE_CELLS:
-            parts = min(self._parallelism, len(sources))
-        size = -(-len(sources) // parts)
-        chunks = [list(sources[i : i + size]) for i in range(0, len(sources), size)]
+        tiles = _tiles(len(sources), len(destinations), self._parallelism)
+
+        async def fetch(tile: tuple[range, range]) -> tuple[list[list[float | None]], list[list[float | None]]]:
+            rows, columns = tile
+            async with self._in_flight:
+                return await self._table_part(
+                    [sources[i] for i in rows], [destinations[j] for j in columns], with_distances
+                )
+
         try:
-            results = await asyncio.gather(*(self._table_part(chunk, destinations, with_distances) for chunk in chunks))
+            results = await asyncio.gather(*(fetch(tile) for tile in tiles))
         except RoutingUnavailable as exc:
             log.warning("OSRM table unavailable, falling back to straight lines: %s", exc)
             return straight_line_table(list(sources), list(destinations))
-        return TravelTable(
-            durations=[row for durations, _ in results for row in durations],
-            distances=[row for _, distances in results for row in distances],
-            confidence="high",
-        )
+        if len(tiles) == 1:
+            return TravelTable(durations=results[0][0], distances=results[0][1], confidence="high")
+        durations = _nones(len(sources), len(destinations))
+        distances = _nones(len(sources), len(destinations))
+        for (rows, columns), (tile_durations, tile_distances) in zip(tiles, results, strict=True):
+            for k, i in enumerate(rows):
+                durations[i][columns.start : columns.stop] = tile_durations[k]
+                distances[i][columns.start : columns.stop] = tile_distances[k]
+        return TravelTable(durations=durations, distances=distances, confidence="high")
 
     async def _table_part(
         self, sources: list[Point], destinations: Sequence[Point], with_distances: bool

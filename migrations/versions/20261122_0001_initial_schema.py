@@ -343,11 +343,19 @@ def upgrade() -> None:
         unique=False,
         postgresql_where=sa.text("status = 'pending'"),
     )
-    op.create_index("ix_offers_technician_id_status", "offers", ["technician_id", "status"], unique=False)
+    op.create_index(
+        "ix_offers_pending_technician_id",
+        "offers",
+        ["technician_id", "expires_at"],
+        unique=False,
+        postgresql_where=sa.text("status = 'pending'"),
+    )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_offers_technician_id_status", table_name="offers")
+    op.drop_index(
+        "ix_offers_pending_technician_id", table_name="offers", postgresql_where=sa.text("status = 'pending'")
+    )
     op.drop_index("ix_offers_pending_expires_at", table_name="offers", postgresql_where=sa.text("status = 'pending'"))
     op.drop_table("offers")
     op.drop_index("ix_job_events_order_id_id", table_name="job_events")

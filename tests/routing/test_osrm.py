@@ -8,7 +8,7 @@ import pytest
 
 from app.geo import Point, haversine_m
 from app.routing.estimate import DETOUR_FACTOR, TYPICAL_SPEED_MPS
-from app.routing.osrm import PARALLEL_TABLE_CELLS, Router
+from app.routing.osrm import MAX_POINTS_PER_REQUEST, PARALLEL_TABLE_CELLS, Router
 from tests.conftest import KAISANIEMENKATU, KAIVOKATU, MIKONKATU, UNIONINKATU, free_port, start_routed
 
 POINTS = [KAIVOKATU, MIKONKATU, UNIONINKATU, KAISANIEMENKATU]
@@ -107,3 +107,13 @@ async def test_a_large_table_split_over_threads_matches_the_small_one(router: Ro
     assert len(large.durations) == len(sources)
     for i, row in enumerate(large.durations):
         assert row == [small.durations[i % 4][j % 4] for j in range(len(destinations))]
+
+
+async def test_tables_too_large_for_one_request_are_tiled(router: Router) -> None:
+    small = await router.table(POINTS, POINTS)
+    for sources, destinations in ((POINTS * 400, POINTS * 2), (POINTS * 10, POINTS * 400)):
+        assert len(sources) + len(destinations) > MAX_POINTS_PER_REQUEST
+        table = await router.table(sources, destinations)
+        assert table.confidence == "high"
+        expected = [[small.durations[i % 4][j % 4] for j in range(len(destinations))] for i in range(len(sources))]
+        assert table.durations == expected

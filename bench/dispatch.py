@@ -1,0 +1,186 @@
+"""Dispatch on Liechtenstein: the solver alone and a full round (candidates + OSRM table + solve + commit),
+against a greedy nearest-first baseline on the same input.
+
+Targets on a 2-core machine: the solve < 100 ms at 1,000 orders x 5,000 technicians; a full round at
+200 x 2,000 < 500 ms.
+"""
+
+import asyncio
+import random
+import statistics
+import time
+from datetime import UTC, datetime
+from typing import Any
+from uuid import uuid4
+
+from sqlalchemy import delete, insert, text
+
+from app.cli import migrate
+from app.config import Settings
+from app.db import make_engine, make_sessionmaker
+from app.enums import Role, Service
+from app.geo import Point, to_geography
+from app.orders.models import JobEvent, Order, OrderStatus
+from app.outbox.models import OutboxMessage
+from app.routing.osrm import Router
+from app.technicians.models import Technician
+from app.users.models import Driver, User
+from bench.common import parser, report, summary_ms, time_sync
+from bench.routing import road_points, start_osrm
+from dispatch.dispatcher import DispatchConfig, dispatch_round
+from dispatch.models import DispatchDecision, Offer
+from dispatch.solver import Arc, OpenOrder, greedy_nearest, solve
+from tests.conftest import _recreate_database
+
+BENCH_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/trustloop_bench"
+SIZES = [(200, 2000), (1000, 5000)]
+
+
+def assignment_figures(orders: list[OpenOrder], arcs: list[Arc], repeat: int) -> dict[str, Any]:
+    optimal = solve(orders, arcs)
+    greedy = greedy_nearest(orders, arcs)
+
+    def totals(assignments: list[Any]) -> dict[str, float]:
+        assigned = [a for a in assignments if a.technician_id is not None]
+        return {"assigned": len(assigned), "total_eta_s": round(sum(a.cost for a in assigned), 1)}
+
+    return {
+        "arcs": len(arcs),
+        "solver": {**summary_ms(time_sync(lambda: solve(orders, arcs), repeat)), **totals(optimal)},
+        "greedy": {**summary_ms(time_sync(lambda: greedy_nearest(orders, arcs), repeat)), **totals(greedy)},
+    }
+
+
+async def solver_alone(router: Router, technicians: list[Point], orders: list[Point], repeat: int) -> dict[str, Any]:
+    """Arcs as the dispatcher builds them: each order's K best technicians by road ETA (pure ETA costs)."""
+    table = await router.table(technicians, orders)
+    figures: dict[str, Any] = {}
+    for k in (8, 50):
+        arcs = []
+        for j in range(len(orders)):
+            column = [(table.durations[i][j], i) for i in range(len(technicians)) if table.durations[i][j] is not None]
+            arcs += [Arc(j, i, float(eta)) for eta, i in sorted(column)[:k] if eta is not None]
+        open_orders = [OpenOrder(j, 2400.0) for j in range(len(orders))]
+        figures[f"k{k}"] = assignment_figures(open_orders, arcs, repeat)
+    return figures
+
+
+async def seed(settings: Settings, technicians: list[Point], orders: list[Point]) -> None:
+    engine = make_engine(settings.database_url, 2)
+    now = datetime.now(UTC)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "TRUNCATE users, drivers, technicians, orders, offers, job_events, dispatch_decisions, outbox CASCADE"
+                )
+            )
+            tech_ids = [uuid4() for _ in technicians]
+            driver_ids = [uuid4() for _ in orders]
+            await connection.execute(
+                insert(User),
+                [{"id": i, "role": Role.TECHNICIAN} for i in tech_ids]
+                + [{"id": i, "role": Role.DRIVER} for i in driver_ids],
+            )
+            await connection.execute(insert(Driver), [{"id": i} for i in driver_ids])
+            await connection.execute(
+                insert(Technician),
+                [
+                    {
+                        "id": i,
+                        "name": f"T{n}",
+                        "skills": [s.value for s in Service],
+                        "online": True,
+                        "position": to_geography(p),
+                        "position_at": now,
+                    }
+                    for n, (i, p) in enumerate(zip(tech_ids, technicians, strict=True))
+                ],
+            )
+            await connection.execute(
+                insert(Order),
+                [
+                    {
+                        "id": uuid4(),
+                        "driver_id": d,
+                        "service": Service.TOW,
+                        "status": OrderStatus.SEARCHING,
+                        "location": to_geography(p),
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for d, p in zip(driver_ids, orders, strict=True)
+                ],
+            )
+        async with engine.connect() as connection:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await connection.execute(text("ANALYZE"))  # as autovacuum would have by now in a running system
+    finally:
+        await engine.dispose()
+
+
+async def full_round(settings: Settings, router: Router, repeat: int) -> dict[str, Any]:
+    engine = make_engine(settings.database_url, 2)
+    sessions = make_sessionmaker(engine)
+    config = DispatchConfig(region="bench")
+    samples, phases, offers = [], [], []
+    try:
+        for run in range(repeat + 1):
+            started = time.perf_counter()
+            async with sessions() as session, session.begin():
+                result = await dispatch_round(session, router, config, datetime.now(UTC))
+            elapsed = time.perf_counter() - started
+            if run:  # the first run warms caches
+                samples.append(elapsed)
+                phases.append(result.phases_ms)
+                offers.append(result.offers)
+            async with sessions() as session, session.begin():
+                for model in (Offer, DispatchDecision, OutboxMessage, JobEvent):
+                    await session.execute(delete(model))
+            async with engine.connect() as connection:  # the next run starts as clean as the first
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+                await connection.execute(text("VACUUM ANALYZE offers, dispatch_decisions, outbox, job_events"))
+    finally:
+        await engine.dispose()
+    return {
+        **summary_ms(samples),
+        "offers": statistics.median(offers),
+        "phases_median_ms": {name: round(statistics.median(p[name] for p in phases), 2) for name in phases[0]},
+    }
+
+
+async def run(repeat: int, port: int) -> dict[str, Any]:
+    base_url = f"http://127.0.0.1:{port}"
+    settings = Settings(database_url=BENCH_DATABASE_URL, osrm_url=base_url)
+    await _recreate_database(BENCH_DATABASE_URL)
+    await asyncio.to_thread(migrate, settings)
+    rng = random.Random(7)
+    points = await road_points(base_url, 6000, rng)
+    router = Router(base_url, timeout_s=30)
+    figures: dict[str, Any] = {}
+    try:
+        for n_orders, n_technicians in SIZES:
+            technicians, orders = points[:n_technicians], points[n_technicians : n_technicians + n_orders]
+            name = f"{n_orders}x{n_technicians}"
+            figures[f"solver_{name}"] = await solver_alone(router, technicians, orders, repeat)
+            await seed(settings, technicians, orders)
+            figures[f"round_{name}"] = await full_round(settings, router, max(3, repeat // 2))
+    finally:
+        await router.aclose()
+    return figures
+
+
+def main() -> None:
+    args = parser(__doc__ or "").parse_args()
+    port = 5901
+    process = start_osrm(port)
+    try:
+        figures = asyncio.run(run(args.repeat, port))
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    report("dispatch", figures, args.json or __import__("pathlib").Path("bench/results/dispatch.json"))
+
+
+if __name__ == "__main__":
+    main()
