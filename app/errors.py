@@ -8,6 +8,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.db import violated_constraint
+
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -90,9 +92,17 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status_code, str(exc.detail), headers=exc.headers)
 
 
+# The database enforces the rules that races could break (unique indexes); each rule's 409 says which.
+CONFLICT_MESSAGES: dict[str, str] = {}
+
+
+def conflict_message(constraint: str, message: str) -> None:
+    CONFLICT_MESSAGES[constraint] = message
+
+
 async def _integrity_error(_: Request, exc: Exception) -> JSONResponse:
-    # Services turn the rules they know into precise errors; this is the net for a race they did not foresee.
-    return problem(409, "The request conflicts with the current state of the resource; reload and retry.")
+    detail = CONFLICT_MESSAGES.get(violated_constraint(exc) or "")
+    return problem(409, detail or "The request conflicts with the current state of the resource; reload and retry.")
 
 
 def install_error_handlers(app: FastAPI) -> None:

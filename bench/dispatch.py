@@ -21,7 +21,6 @@ from app.db import make_engine, make_sessionmaker
 from app.enums import Role, Service
 from app.geo import Point, to_geography
 from app.orders.models import JobEvent, Order, OrderStatus
-from app.outbox.models import OutboxMessage
 from app.routing.osrm import Router
 from app.technicians.models import Technician
 from app.users.models import Driver, User
@@ -30,6 +29,7 @@ from bench.routing import road_points, start_osrm
 from dispatch.dispatcher import DispatchConfig, dispatch_round
 from dispatch.models import DispatchDecision, Offer
 from dispatch.solver import Arc, OpenOrder, greedy_nearest, solve
+from notifications.models import Notification
 from tests.conftest import _recreate_database
 
 BENCH_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/trustloop_bench"
@@ -72,7 +72,7 @@ async def seed(settings: Settings, technicians: list[Point], orders: list[Point]
         async with engine.begin() as connection:
             await connection.execute(
                 text(
-                    "TRUNCATE users, drivers, technicians, orders, offers, job_events, dispatch_decisions, outbox CASCADE"
+                    "TRUNCATE users, drivers, technicians, orders, offers, job_events, dispatch_decisions, notifications CASCADE"
                 )
             )
             tech_ids = [uuid4() for _ in technicians]
@@ -135,11 +135,11 @@ async def full_round(settings: Settings, router: Router, repeat: int) -> dict[st
                 phases.append(result.phases_ms)
                 offers.append(result.offers)
             async with sessions() as session, session.begin():
-                for model in (Offer, DispatchDecision, OutboxMessage, JobEvent):
+                for model in (Offer, DispatchDecision, Notification, JobEvent):
                     await session.execute(delete(model))
             async with engine.connect() as connection:  # the next run starts as clean as the first
                 await connection.execution_options(isolation_level="AUTOCOMMIT")
-                await connection.execute(text("VACUUM ANALYZE offers, dispatch_decisions, outbox, job_events"))
+                await connection.execute(text("VACUUM ANALYZE offers, dispatch_decisions, notifications, job_events"))
     finally:
         await engine.dispose()
     return {

@@ -15,7 +15,6 @@ from app.config import Settings
 from app.geo import from_geography
 from app.orders.models import Order, OrderStatus
 from app.orders.service import apply_transition
-from app.outbox.repository import enqueue_many
 from app.routing.osrm import Router
 from dispatch import repository
 from dispatch.cost import CostBreakdown, CostWeights, offer_cost, unassigned_cost
@@ -25,9 +24,9 @@ from dispatch.repository import Candidate
 from dispatch.solver import Arc, OpenOrder, solve
 from feedback import repository as feedback_repository
 from feedback.trust import RatingSums, trust_score
+from notifications import policy
 
 ADVISORY_LOCK_CLASS = 0x7472  # the first key of pg_try_advisory_xact_lock(int, int): "tr"
-OFFER_EVENTS_TOPIC = "offer_events"
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,17 +184,16 @@ async def dispatch_round(session: AsyncSession, router: Router, config: Dispatch
             }
         )
     if offers:
+        service = {order.id: order.service.value for order in orders}
         await session.execute(insert(Offer), offers)
-        await enqueue_many(
+        await policy.push_offers(
             session,
-            OFFER_EVENTS_TOPIC,
             [
-                {
-                    "offer_id": str(o["id"]),
-                    "technician_id": str(o["technician_id"]),
-                    "order_id": str(o["order_id"]),
-                    "status": "pending",
-                }
+                (
+                    o["technician_id"],
+                    o["order_id"],
+                    policy.offer_params(service[o["order_id"]], o["eta_seconds"], config.offer_ttl_s),
+                )
                 for o in offers
             ],
         )

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, CreatedAt, UUIDPrimaryKey
 from app.enums import text_enum
+from app.errors import conflict_message
 
 
 class OfferStatus(StrEnum):
@@ -73,3 +74,6 @@ class DispatchDecision(CreatedAt, Base):
     waited_s: Mapped[float] = mapped_column(Float)
     candidates: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
     weights: Mapped[dict[str, Any]] = mapped_column(JSONB)
+
+
+conflict_message("uq_offers_order_id_technician_id", "This technician was already offered this order.")

@@ -1,12 +1,10 @@
 from datetime import timedelta
 from uuid import UUID
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.tokens import Principal
 from app.config import Settings
-from app.db import violated_constraint
 from app.errors import Conflict, NotFound
 from app.geo import from_geography
 from app.orders import repository as orders_repository
@@ -14,15 +12,15 @@ from app.orders import service as orders
 from app.orders.models import Order, OrderStatus
 from app.orders.schemas import OrderRead
 from app.outbox.channels import DISPATCH_CHANNEL
-from app.outbox.repository import enqueue, notify_on_commit
+from app.outbox.repository import notify_on_commit
 from app.routing.osrm import Router
 from app.technicians import repository as technicians_repository
 from app.technicians.models import Technician
 from dispatch import repository
-from dispatch.dispatcher import OFFER_EVENTS_TOPIC
 from dispatch.models import Offer, OfferStatus
 from dispatch.schemas import DecisionCandidate, DecisionRead, DecisionRound, OfferCreate, OfferRead
 from feedback import repository as feedback_repository
+from notifications import policy
 
 
 async def estimate_arrival(router: Router, technician: Technician, order: Order) -> orders.EtaEstimate | None:
@@ -75,21 +73,9 @@ async def create_offer(
         expires_at=orders.now() + timedelta(seconds=data.ttl_s),
     )
     session.add(offer)
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        if violated_constraint(exc) == "uq_offers_order_id_technician_id":
-            raise Conflict("This technician was already offered this order.") from exc
-        raise
-    enqueue(
-        session,
-        OFFER_EVENTS_TOPIC,
-        {
-            "offer_id": str(offer.id),
-            "technician_id": str(technician.id),
-            "order_id": str(order.id),
-            "status": "pending",
-        },
+    await session.flush()
+    await policy.push_offers(
+        session, [(technician.id, order.id, policy.offer_params(order.service.value, offer.eta_seconds, data.ttl_s))]
     )
     return present(offer, order)
 

@@ -4,6 +4,7 @@ from sqlalchemy import ARRAY, CheckConstraint, ForeignKey, SmallInteger, String,
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, CreatedAt, UUIDPrimaryKey
+from app.errors import conflict_message
 
 
 class Feedback(UUIDPrimaryKey, CreatedAt, Base):
@@ -22,3 +23,6 @@ class Feedback(UUIDPrimaryKey, CreatedAt, Base):
     ces: Mapped[int | None] = mapped_column(SmallInteger)
     tags: Mapped[list[str]] = mapped_column(ARRAY(String(64)), default=list)
     comment: Mapped[str | None] = mapped_column(Text)
+
+
+conflict_message("uq_feedback_order_id", "Feedback was already given for this order.")

@@ -1,11 +1,9 @@
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.tokens import Principal
-from app.db import violated_constraint
 from app.errors import Conflict
 from app.orders.models import OrderStatus
 from app.orders.service import load_visible
@@ -37,12 +35,7 @@ async def give_feedback(
         created_at=datetime.now(UTC),
     )
     session.add(feedback)
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        if violated_constraint(exc) == "uq_feedback_order_id":
-            raise Conflict("Feedback was already given for this order.") from exc
-        raise
+    await session.flush()
     return FeedbackRead(
         id=feedback.id,
         order_id=feedback.order_id,

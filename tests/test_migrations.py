@@ -35,7 +35,7 @@ def test_upgrade_check_downgrade_upgrade() -> None:
     command.upgrade(config, "head")
     command.check(config)  # raises if the models and the migrations disagree
     assert asyncio.run(user_tables(MIGRATIONS_DATABASE_URL)) >= {
-        "users", "drivers", "technicians", "orders", "job_events", "offers", "devices", "feedback", "outbox",
+        "users", "drivers", "technicians", "orders", "job_events", "offers", "devices", "feedback", "notifications", "deliveries",
         "idempotency_keys", "regions", "alembic_version",
     }  # fmt: skip
 

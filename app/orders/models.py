@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, CreatedAt, UUIDPrimaryKey
 from app.enums import Service, text_enum
+from app.errors import conflict_message
 
 
 class OrderStatus(StrEnum):
@@ -96,3 +97,7 @@ class JobEvent(CreatedAt, Base):
     status: Mapped[OrderStatus] = mapped_column(text_enum(OrderStatus, "status"))
     actor_id: Mapped[UUID | None] = mapped_column(ForeignKey("users.id"))
     data: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+
+
+conflict_message("uq_orders_active_technician", "The technician already has an active job.")
+conflict_message("uq_orders_open_driver", "You already have an open order.")

@@ -4,11 +4,9 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.tokens import Principal
-from app.db import violated_constraint
 from app.enums import Role
 from app.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from app.geo import from_geography, to_geography
@@ -25,14 +23,14 @@ from app.orders.schemas import (
 )
 from app.orders.state_machine import ensure_transition
 from app.outbox.channels import DISPATCH_CHANNEL
-from app.outbox.repository import enqueue, notify_on_commit
+from app.outbox.repository import notify_on_commit
 from app.pagination import decode_cursor, encode_cursor
 from app.schemas import Page
 from app.technicians.models import Technician
 from app.users.models import Driver
 from dispatch.models import Offer, OfferStatus
+from notifications import policy
 
-ORDER_EVENTS_TOPIC = "order_events"
 RESOLUTIONS_BY_OUTCOME = {
     OrderStatus.COMPLETED: {Resolution.FIXED_ON_SITE, Resolution.TOWED},
     OrderStatus.FAILED: {Resolution.NOT_FIXED, Resolution.TOWED},
@@ -72,47 +70,18 @@ async def apply_transition(
     target: OrderStatus,
     actor_id: UUID | None,
     data: dict[str, Any] | None = None,
+    previous_technician_id: UUID | None = None,
 ) -> None:
-    """Moves a locked order to `target`, appends the timeline and queues the event, in this transaction."""
+    """Moves a locked order to `target`, appends the timeline and writes the pushes it owes, in this transaction."""
     ensure_transition(order.status, target)
-    previous = order.status
     at = now()
     order.status = target
     order.updated_at = at
-    session.add(
-        JobEvent(
-            order_id=order.id,
-            status=target,
-            actor_id=actor_id,
-            data=data,
-            created_at=at,
-        )
+    session.add(JobEvent(order_id=order.id, status=target, actor_id=actor_id, data=data, created_at=at))
+    technician = await session.get(Technician, order.technician_id) if order.technician_id else None
+    await policy.on_status_change(
+        session, order, previous_technician_id, actor_id, technician.name if technician else None
     )
-    enqueue(
-        session,
-        ORDER_EVENTS_TOPIC,
-        {
-            "order_id": str(order.id),
-            "status": target.value,
-            "previous": previous.value,
-            "at": at.isoformat(),
-            "driver_id": str(order.driver_id),
-            "technician_id": str(order.technician_id) if order.technician_id else None,
-        },
-    )
-
-
-async def flush_guarded(session: AsyncSession) -> None:
-    """Flushes, turning a violated uniqueness rule of the lifecycle into a 409."""
-    try:
-        await session.flush()
-    except IntegrityError as exc:
-        constraint = violated_constraint(exc)
-        if constraint == "uq_orders_active_technician":
-            raise Conflict("The technician already has an active job.") from exc
-        if constraint == "uq_orders_open_driver":
-            raise Conflict("You already have an open order.") from exc
-        raise
 
 
 async def create_order(session: AsyncSession, principal: Principal, data: OrderCreate) -> OrderRead:
@@ -133,7 +102,7 @@ async def create_order(session: AsyncSession, principal: Principal, data: OrderC
         updated_at=at,
     )
     session.add(order)
-    await flush_guarded(session)
+    await session.flush()
     session.add(
         JobEvent(
             order_id=order.id,
@@ -141,18 +110,6 @@ async def create_order(session: AsyncSession, principal: Principal, data: OrderC
             actor_id=principal.user_id,
             created_at=at,
         )
-    )
-    enqueue(
-        session,
-        ORDER_EVENTS_TOPIC,
-        {
-            "order_id": str(order.id),
-            "status": "searching",
-            "previous": None,
-            "at": at.isoformat(),
-            "driver_id": str(order.driver_id),
-            "technician_id": None,
-        },
     )
     await notify_on_commit(session, DISPATCH_CHANNEL)
     return await present(session, order)
@@ -208,6 +165,15 @@ async def assign(
         raise Conflict(f"The technician does not offer {order.service.value}.")
     previous_technician = order.technician_id
     order.technician_id = technician.id
+    at = now()
+    order.assigned_at = at
+    if eta is not None:
+        order.promised_arrival_at = at + timedelta(seconds=eta.seconds)
+        order.eta_arrival_at = order.promised_arrival_at
+        order.eta_confidence = eta.confidence
+    else:
+        order.promised_arrival_at = order.eta_arrival_at = order.eta_confidence = None
+    order.route_geometry = order.route_distance_m = order.route_duration_s = None
     await apply_transition(
         session,
         order,
@@ -217,17 +183,9 @@ async def assign(
             "technician_id": str(technician.id),
             "reassigned_from": str(previous_technician) if previous_technician else None,
         },
+        previous_technician_id=previous_technician,
     )
-    at = order.updated_at
-    order.assigned_at = at
-    if eta is not None:
-        order.promised_arrival_at = at + timedelta(seconds=eta.seconds)
-        order.eta_arrival_at = order.promised_arrival_at
-        order.eta_confidence = eta.confidence
-    else:
-        order.promised_arrival_at = order.eta_arrival_at = order.eta_confidence = None
-    order.route_geometry = order.route_distance_m = order.route_duration_s = None
-    await flush_guarded(session)
+    await session.flush()
     await withdraw_pending_offers(session, order.id)
 
 

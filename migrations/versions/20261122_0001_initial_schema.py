@@ -23,30 +23,6 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.execute("CREATE EXTENSION IF NOT EXISTS postgis")
     op.create_table(
-        "outbox",
-        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
-        sa.Column("topic", sa.String(length=32), nullable=False),
-        sa.Column("payload", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column(
-            "status",
-            sa.Enum("pending", "done", "failed", name="status", native_enum=False, create_constraint=True, length=32),
-            nullable=False,
-        ),
-        sa.Column("available_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("last_error", sa.Text(), nullable=True),
-        sa.Column("processed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
-    )
-    op.create_index(
-        "ix_outbox_pending",
-        "outbox",
-        ["topic", "available_at"],
-        unique=False,
-        postgresql_where=sa.text("status = 'pending'"),
-    )
-    op.create_table(
         "users",
         sa.Column(
             "role",
@@ -386,5 +362,3 @@ def downgrade() -> None:
     op.drop_index("ix_devices_user_id", table_name="devices")
     op.drop_table("devices")
     op.drop_table("users")
-    op.drop_index("ix_outbox_pending", table_name="outbox", postgresql_where=sa.text("status = 'pending'"))
-    op.drop_table("outbox")
