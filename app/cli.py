@@ -90,10 +90,21 @@ def _dispatcher(settings: Settings, stop: asyncio.Event) -> Coroutine[Any, Any, 
     return run_dispatcher(settings, stop)
 
 
-WORKERS: dict[str, Callable[[Settings, asyncio.Event], Coroutine[Any, Any, None]]] = {"dispatch": _dispatcher}
+def _notifier(settings: Settings, stop: asyncio.Event) -> Coroutine[Any, Any, None]:
+    from notifications.tasks import run_notifier
+
+    return run_notifier(settings, stop)
+
+
+WORKERS: dict[str, Callable[[Settings, asyncio.Event], Coroutine[Any, Any, None]]] = {
+    "dispatch": _dispatcher,
+    "notifications": _notifier,
+}
 
 
 def run_worker(name: str, settings: Settings) -> None:
+    import app.models  # noqa: F401 - every mapped table, so that foreign keys resolve in any worker
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
 
     async def main() -> None:

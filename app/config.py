@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     unfulfilled_after_s: int = Field(default=900, gt=0)
     block_csat_at_or_below: int = Field(default=2, ge=1, le=5)
 
+    timezone: str = "Europe/Vaduz"
+    fcm_credentials: Path | None = None
+    fcm_endpoint: str | None = None
+    push_interval_s: float = Field(default=1.0, gt=0)
+
     @model_validator(mode="after")
     def refuse_insecure_production(self) -> "Settings":
         if self.environment == "production":

@@ -1,11 +1,13 @@
 """Test harness: a fresh PostGIS database migrated with Alembic, a real osrm-routed on central Helsinki."""
 
 import asyncio
+import json
 import os
 import socket
 import subprocess
+import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +17,8 @@ from uuid import UUID
 import asyncpg
 import httpx
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -215,3 +219,54 @@ class Api:
 @pytest.fixture
 def api(client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]) -> Api:
     return Api(client, sessions)
+
+
+@pytest.fixture(scope="session")
+def fcm_standin() -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "tests.fcm_standin", "--port", str(port)])
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            httpx.get(f"{base}/received", timeout=1)
+            break
+        except httpx.TransportError:
+            if time.monotonic() > deadline:
+                process.kill()
+                raise
+            time.sleep(0.05)
+    yield base
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def fcm_credentials(fcm_standin: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A service account with a key made here, whose token_uri is the stand-in: the production credential path."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    account = {
+        "type": "service_account",
+        "project_id": "trustloop-test",
+        "private_key_id": "local-test-key",
+        "private_key": pem,
+        "client_email": "push@trustloop-test.iam.gserviceaccount.com",
+        "client_id": "1",
+        "token_uri": f"{fcm_standin}/token",
+    }
+    path = tmp_path_factory.mktemp("fcm") / "service-account.json"
+    path.write_text(json.dumps(account))
+    return path
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], timeout_s: float = 10.0, every_s: float = 0.05) -> bool:
+    """Polls `check` until it holds or time runs out: for effects of other processes."""
+    deadline = time.monotonic() + timeout_s
+    while not await check():
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(every_s)
+    return True

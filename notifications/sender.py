@@ -1,0 +1,206 @@
+"""Draining the push outbox: claim due notifications, send them to every active device of the recipient,
+record each device's outcome, retry what may succeed later. Runs in the caller's transaction: if the
+process dies mid-batch, the claimed rows return to the queue and are sent again, with the same id."""
+
+import random
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+from uuid import UUID
+
+from firebase_admin import exceptions, messaging
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from notifications.models import Delivery, DeliveryStatus, Device, Notification, NotificationStatus
+from notifications.templates import render
+
+RETRYABLE = (messaging.QuotaExceededError, exceptions.UnavailableError, exceptions.InternalError,
+             exceptions.DeadlineExceededError, exceptions.UnknownError, exceptions.UnauthenticatedError)  # fmt: skip
+TOKEN_GONE = (messaging.UnregisteredError, messaging.SenderIdMismatchError)
+FCM_ERROR_CODES: dict[type, str] = {
+    messaging.QuotaExceededError: "QUOTA_EXCEEDED",
+    messaging.UnregisteredError: "UNREGISTERED",
+    messaging.SenderIdMismatchError: "SENDER_ID_MISMATCH",
+    messaging.ThirdPartyAuthError: "THIRD_PARTY_AUTH_ERROR",
+}
+FINAL_STATUSES = (DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.UNREGISTERED)
+
+
+class PushGateway(Protocol):
+    async def send(self, messages: Sequence[messaging.Message]) -> list[messaging.SendResponse]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SenderConfig:
+    timezone: str = "Europe/Vaduz"
+    batch_size: int = 500
+    max_attempts: int = 6
+    backoff_base_s: float = 2.0
+    backoff_cap_s: float = 300.0
+
+
+@dataclass
+class DrainReport:
+    notifications: int = 0
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    unregistered: int = 0
+    no_devices: int = 0
+    deferred: int = 0
+
+
+def backoff(attempts: int, config: SenderConfig, rng: random.Random) -> timedelta:
+    """Exponential backoff with jitter: spreads the retries of a quota storm instead of synchronising them."""
+    ceiling = min(config.backoff_cap_s, config.backoff_base_s * 2 ** (attempts - 1))
+    return timedelta(seconds=rng.uniform(ceiling / 2, ceiling))
+
+
+def classify(response: messaging.SendResponse) -> tuple[DeliveryStatus, str | None]:
+    if response.success:
+        return DeliveryStatus.SENT, None
+    error = response.exception
+    code = FCM_ERROR_CODES.get(type(error)) or getattr(error, "code", None) or type(error).__name__
+    if isinstance(error, TOKEN_GONE):
+        return DeliveryStatus.UNREGISTERED, str(code)
+    if isinstance(error, RETRYABLE):
+        return DeliveryStatus.RETRY, str(code)
+    return DeliveryStatus.FAILED, str(code)
+
+
+def build_message(notification: Notification, device: Device, config: SenderConfig) -> messaging.Message:
+    text = render(notification.kind, device.locale, notification.params, config.timezone)
+    data = {
+        "type": notification.kind,
+        "order_id": str(notification.order_id) if notification.order_id else "",
+        "notification_id": str(notification.id),
+        "title": text.title,
+        "body": text.body,
+    }
+    collapse = notification.collapse_key
+    with warnings.catch_warnings():
+        # The SDK now prefers installation ids (fid); the apps register FCM registration tokens.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return messaging.Message(
+            token=device.token,
+            data=data,
+            notification=messaging.Notification(title=text.title, body=text.body),
+            android=messaging.AndroidConfig(collapse_key=collapse, priority="high"),
+            apns=messaging.APNSConfig(headers={"apns-collapse-id": collapse[:64]} if collapse else None),
+        )
+
+
+async def drain_once(
+    session: AsyncSession, gateway: PushGateway, now: datetime, config: SenderConfig, rng: random.Random | None = None
+) -> DrainReport:
+    rng = rng or random.Random()
+    report = DrainReport()
+    due = list(
+        (
+            await session.execute(
+                select(Notification)
+                .where(Notification.status == NotificationStatus.PENDING, Notification.available_at <= now)
+                .order_by(Notification.available_at, Notification.id)
+                .limit(config.batch_size)
+                .with_for_update(skip_locked=True)
+            )
+        ).scalars()
+    )
+    # One notification per person per batch, oldest first: a phone must not hear "completed" before "arrived".
+    first_per_user: dict[UUID, Notification] = {}
+    for notification in due:
+        first_per_user.setdefault(notification.user_id, notification)
+    report.deferred = len(due) - len(first_per_user)
+    due = list(first_per_user.values())
+    report.notifications = len(due)
+    if not due:
+        return report
+    devices_by_user: dict[UUID, list[Device]] = {}
+    for device in (
+        await session.execute(
+            select(Device)
+            .where(Device.user_id.in_({n.user_id for n in due}), Device.active)
+            .order_by(Device.created_at)
+        )
+    ).scalars():
+        devices_by_user.setdefault(device.user_id, []).append(device)
+    earlier = (
+        await session.execute(
+            select(Delivery.notification_id, Delivery.device_id, Delivery.status).where(
+                Delivery.notification_id.in_([n.id for n in due]), Delivery.status.in_(FINAL_STATUSES)
+            )
+        )
+    ).all()
+    settled = {(notification_id, device_id) for notification_id, device_id, _ in earlier}
+    reached_before = {notification_id for notification_id, _, status in earlier if status is DeliveryStatus.SENT}
+
+    targets = [
+        (notification, device)
+        for notification in due
+        for device in devices_by_user.get(notification.user_id, [])
+        if (notification.id, device.id) not in settled
+    ]
+    responses = await gateway.send([build_message(n, d, config) for n, d in targets]) if targets else []
+
+    outcomes: dict[UUID, list[DeliveryStatus]] = {}
+    errors: dict[UUID, str] = {}
+    gone: list[UUID] = []
+    rows = []
+    for (notification, device), response in zip(targets, responses, strict=True):
+        status, code = classify(response)
+        outcomes.setdefault(notification.id, []).append(status)
+        if code:
+            errors[notification.id] = code
+        if status is DeliveryStatus.UNREGISTERED:
+            gone.append(device.id)
+        rows.append(
+            {"notification_id": notification.id, "device_id": device.id, "status": status, "error_code": code,
+             "fcm_message_id": response.message_id, "updated_at": now}
+        )  # fmt: skip
+    if rows:
+        statement = insert(Delivery).values(rows)
+        await session.execute(
+            statement.on_conflict_do_update(
+                index_elements=[Delivery.notification_id, Delivery.device_id],
+                set_={
+                    "status": statement.excluded.status,
+                    "error_code": statement.excluded.error_code,
+                    "fcm_message_id": statement.excluded.fcm_message_id,
+                    "attempts": Delivery.attempts + 1,
+                    "updated_at": statement.excluded.updated_at,
+                },
+            )
+        )
+    if gone:
+        await session.execute(
+            update(Device)
+            .where(Device.id.in_(gone))
+            .values(active=False, deactivated_at=now, deactivation_reason="unregistered")
+        )
+        report.unregistered = len(gone)
+
+    for notification in due:
+        statuses = outcomes.get(notification.id, [])
+        reached = notification.id in reached_before or DeliveryStatus.SENT in statuses
+        notification.attempts += 1
+        notification.last_error = errors.get(notification.id, notification.last_error)
+        if DeliveryStatus.RETRY in statuses and notification.attempts < config.max_attempts:
+            notification.available_at = now + backoff(notification.attempts, config, rng)
+            report.retried += 1
+            continue
+        if not statuses and not any(n == notification.id for n, _ in settled):
+            notification.status = NotificationStatus.NO_DEVICES
+            report.no_devices += 1
+        elif reached:
+            notification.status = NotificationStatus.SENT
+            notification.sent_at = now
+            report.sent += 1
+        else:
+            notification.status = NotificationStatus.FAILED
+            report.failed += 1
+    await session.flush()
+    return report

@@ -1,0 +1,83 @@
+"""The push policy's timing rules and the templates, against the real database with a controlled clock."""
+
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+from fastapi import FastAPI
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from notifications import policy
+from notifications.models import Locale, Notification
+from notifications.templates import TEMPLATES, render
+from tests.conftest import Api
+
+
+async def kinds(sessions: async_sessionmaker[AsyncSession], order_id: str) -> list[str]:
+    async with sessions() as session:
+        rows = await session.execute(
+            select(Notification.kind).where(Notification.order_id == UUID(order_id)).order_by(Notification.created_at)
+        )
+        return list(rows.scalars())
+
+
+async def test_eta_changes_push_only_past_the_threshold_and_at_most_once_per_gap(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    driver = await api.driver()
+    order = await api.order(driver)
+    promised = datetime.now(UTC) + timedelta(minutes=20)
+    start = datetime.now(UTC)
+
+    async def update(live: datetime, now: datetime) -> None:
+        async with app.state.sessionmaker() as session, session.begin():
+            await policy.on_eta_update(
+                session, order_id=UUID(order["id"]), driver_id=driver.id, params={"technician": "Anna"},
+                promised_at=promised, live_arrival_at=live, now=now,
+            )  # fmt: skip
+
+    await update(promised + timedelta(minutes=2), start)  # within the promise's tolerance
+    assert await kinds(sessions, order["id"]) == []
+    await update(promised + timedelta(minutes=4), start)
+    assert await kinds(sessions, order["id"]) == ["eta_changed"]
+    await update(promised + timedelta(minutes=9), start + timedelta(minutes=1))  # too soon for another
+    assert await kinds(sessions, order["id"]) == ["eta_changed"]
+    async with sessions() as session, session.begin():  # five minutes pass
+        for n in (await session.execute(select(Notification))).scalars():
+            n.created_at -= policy.ETA_CHANGE_MIN_GAP
+    await update(promised + timedelta(minutes=9), start + timedelta(minutes=6))
+    assert await kinds(sessions, order["id"]) == ["eta_changed", "eta_changed"]
+
+
+async def test_arriving_is_pushed_once_a_few_minutes_out(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    driver = await api.driver()
+    order = await api.order(driver)
+    now = datetime.now(UTC)
+    for minutes_out in (10, 5, 2.5, 1):
+        async with app.state.sessionmaker() as session, session.begin():
+            live = now + timedelta(minutes=minutes_out)
+            await policy.on_eta_update(
+                session, order_id=UUID(order["id"]), driver_id=driver.id, params={}, promised_at=live,
+                live_arrival_at=live, now=now,
+            )  # fmt: skip
+    assert await kinds(sessions, order["id"]) == ["arriving"]
+    async with sessions() as session:
+        arriving = (await session.execute(select(Notification))).scalar_one()
+    assert arriving.params["minutes"] == 2  # 2.5 min rounds to the nearest minute
+
+
+def test_every_kind_has_both_languages_and_renders_the_local_time() -> None:
+    for kind, texts in TEMPLATES.items():
+        assert set(texts) == {Locale.EN, Locale.RU}, kind
+        for locale in Locale:
+            rendered = render(kind, locale, {"technician": "Anna", "service": "tow", "minutes": 4, "ttl": 30,
+                                             "arrival_at": "2026-07-01T12:32:00+00:00"}, "Europe/Helsinki")  # fmt: skip
+            assert rendered.title
+            assert "{" not in rendered.body
+    assert render("assigned", Locale.EN, {"technician": "Anna", "arrival_at": "2026-07-01T12:32:00+00:00"},
+                  "Europe/Helsinki").body == "Anna is assigned and arrives at 15:32."  # fmt: skip
+    assert render("offer", Locale.RU, {"service": "tow", "minutes": 4, "ttl": 30}, "UTC").body == (
+        "Эвакуатор, 4 мин в пути. Ответьте за 30 с."
+    )

@@ -1,0 +1,210 @@
+"""Pushes through the real firebase-admin SDK to a local FCM stand-in over HTTP."""
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.config import Settings
+from notifications import policy
+from notifications.fcm import FcmGateway
+from notifications.models import Device, Notification, NotificationStatus
+from tests.conftest import Actor, Api, eventually
+from tests.notifications.helpers import attempts, by_token, drain, received
+
+
+@pytest.fixture(scope="session")
+async def gateway(fcm_credentials: Path, fcm_standin: str) -> AsyncIterator[FcmGateway]:
+    fcm = FcmGateway(fcm_credentials, fcm_standin)
+    yield fcm
+    await fcm.aclose()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_standin(fcm_standin: str) -> None:
+    httpx.post(f"{fcm_standin}/reset")
+
+
+async def register(api: Api, actor: Actor, token: str, locale: str = "en", platform: str = "android") -> None:
+    body = {"token": token, "platform": platform, "locale": locale}
+    assert (await api.client.post("/v1/devices", json=body, headers=actor.headers)).status_code == 201
+
+
+async def test_a_whole_lifecycle_pushes_exactly_what_it_should(
+    app: FastAPI, api: Api, gateway: FcmGateway, fcm_standin: str
+) -> None:
+    driver = await api.driver()
+    technician = await api.technician(name="Anna")
+    await register(api, driver, "driver-phone", locale="ru")
+    await register(api, driver, "driver-tablet", locale="en", platform="ios")
+    await register(api, technician, "tech-phone")
+    order = await api.order(driver)
+    offer = await api.offer(order["id"], technician)
+    await drain(app, gateway)
+    assert by_token(fcm_standin) == {"tech-phone": ["offer"]}
+
+    assert (await api.client.post(f"/v1/offers/{offer['id']}/accept", headers=technician.headers)).status_code == 200
+    for status in ("en_route", "arrived", "in_progress"):
+        await api.status(order["id"], technician, status)
+    await api.status(order["id"], technician, "completed", resolution="fixed_on_site")
+    report = await drain(app, gateway)
+    assert report.sent == 4  # the feedback request waits a little after completion
+    later = await drain(app, gateway, datetime.now(UTC) + policy.FEEDBACK_REQUEST_DELAY + timedelta(seconds=1))
+    assert later.sent == 1
+
+    expected = ["assigned", "en_route", "arrived", "completed", "feedback_request"]
+    assert by_token(fcm_standin) == {"tech-phone": ["offer"], "driver-phone": expected, "driver-tablet": expected}
+    messages = {(m["token"], m["message"]["data"]["type"]): m["message"] for m in received(fcm_standin)}
+    russian = messages["driver-phone", "assigned"]
+    assert russian["notification"]["title"] == "Помощь в пути"
+    assert russian["notification"]["body"].startswith("Anna назначен и прибудет в ")
+    english = messages["driver-tablet", "assigned"]
+    assert english["notification"]["title"] == "Help is on the way"
+    assert english["data"]["order_id"] == order["id"]
+    assert english["data"]["notification_id"] == messages["driver-phone", "assigned"]["data"]["notification_id"]
+    assert "apns-collapse-id" not in english.get("apns", {}).get("headers", {})
+    assert messages["tech-phone", "offer"]["android"]["collapse_key"] == f"offer:{order['id']}"
+
+
+async def test_an_unregistered_token_is_deactivated_and_never_used_again(
+    app: FastAPI, api: Api, gateway: FcmGateway, fcm_standin: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    driver = await api.driver()
+    await register(api, driver, "unregistered-old-phone")
+    await register(api, driver, "new-phone")
+    order = await api.order(driver)
+    await api.client.post(f"/v1/orders/{order['id']}/cancel", json={}, headers=(await api.operator()).headers)
+    report = await drain(app, gateway)
+    assert (report.sent, report.unregistered) == (1, 1)
+    async with sessions() as session:
+        devices = {d.token: d for d in (await session.execute(select(Device))).scalars()}
+    assert devices["unregistered-old-phone"].active is False
+    assert devices["unregistered-old-phone"].deactivation_reason == "unregistered"
+    assert devices["new-phone"].active is True
+
+    second = await api.order(driver)
+    await api.client.post(f"/v1/orders/{second['id']}/cancel", json={}, headers=(await api.operator()).headers)
+    await drain(app, gateway)
+    assert attempts(fcm_standin)["unregistered-old-phone"] == 1
+    assert by_token(fcm_standin) == {"new-phone": ["cancelled", "cancelled"]}
+
+
+async def test_quota_and_unavailable_are_retried_then_succeed(
+    app: FastAPI, api: Api, gateway: FcmGateway, fcm_standin: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    driver = await api.driver()
+    await register(api, driver, "quota-2-phone")
+    await register(api, driver, "unavailable-2-tablet")
+    order = await api.order(driver)
+    await api.client.post(f"/v1/orders/{order['id']}/cancel", json={}, headers=(await api.operator()).headers)
+    now = datetime.now(UTC)
+    first = await drain(app, gateway, now)
+    # The SDK itself retried the 503s; the 429 waits for our backoff.
+    assert first.retried == 1
+    assert by_token(fcm_standin) == {"unavailable-2-tablet": ["cancelled"]}
+    async with sessions() as session:
+        pending = (await session.execute(select(Notification))).scalar_one()
+    assert pending.status is NotificationStatus.PENDING
+    assert pending.last_error == "QUOTA_EXCEEDED"
+    assert now + timedelta(seconds=1) <= pending.available_at <= now + timedelta(seconds=2)
+    assert (await drain(app, gateway, now)).notifications == 0  # not due yet
+    await drain(app, gateway, now + timedelta(minutes=1))
+    await drain(app, gateway, now + timedelta(minutes=2))
+    assert by_token(fcm_standin) == {"unavailable-2-tablet": ["cancelled"], "quota-2-phone": ["cancelled"]}
+    assert attempts(fcm_standin) == {"unavailable-2-tablet": 3, "quota-2-phone": 3}
+    async with sessions() as session:
+        done = (await session.execute(select(Notification))).scalar_one()
+    assert done.status is NotificationStatus.SENT
+
+
+async def test_invalid_argument_fails_without_retry(
+    app: FastAPI, api: Api, gateway: FcmGateway, fcm_standin: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    driver = await api.driver()
+    await register(api, driver, "invalid-token")
+    order = await api.order(driver)
+    await api.client.post(f"/v1/orders/{order['id']}/cancel", json={}, headers=(await api.operator()).headers)
+    report = await drain(app, gateway)
+    assert report.failed == 1
+    await drain(app, gateway, datetime.now(UTC) + timedelta(hours=1))
+    assert attempts(fcm_standin) == {"invalid-token": 1}
+    async with sessions() as session:
+        failed = (await session.execute(select(Notification))).scalar_one()
+    assert failed.status is NotificationStatus.FAILED
+    assert failed.last_error == "INVALID_ARGUMENT"
+
+
+async def test_no_push_for_a_rolled_back_transaction(
+    app: FastAPI, api: Api, gateway: FcmGateway, fcm_standin: str
+) -> None:
+    driver = await api.driver()
+    await register(api, driver, "phone")
+    order = await api.order(driver)
+    async with app.state.sessionmaker() as session, session.begin():
+        await policy.push(session, driver.id, "unfulfilled", None, {})
+        await session.rollback()
+    # A request that fails after its change (the order cannot be cancelled twice) sends nothing either.
+    operator = await api.operator()
+    await api.client.post(f"/v1/orders/{order['id']}/cancel", json={}, headers=operator.headers)
+    assert (
+        await api.client.post(f"/v1/orders/{order['id']}/cancel", json={}, headers=operator.headers)
+    ).status_code == 409
+    await drain(app, gateway)
+    assert by_token(fcm_standin) == {"phone": ["cancelled"]}
+
+
+async def test_a_killed_worker_loses_nothing(
+    app: FastAPI, api: Api, settings: Settings, fcm_credentials: Path, fcm_standin: str,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:  # fmt: skip
+    driver = await api.driver()
+    await register(api, driver, "slow-phone")
+    order = await api.order(driver)
+    env = {
+        **os.environ,
+        "TRUSTLOOP_DATABASE_URL": settings.database_url,
+        "TRUSTLOOP_FCM_CREDENTIALS": str(fcm_credentials),
+        "TRUSTLOOP_FCM_ENDPOINT": fcm_standin,
+    }
+    command = [sys.executable, "-m", "app.cli", "worker", "notifications"]
+    first = await asyncio.create_subprocess_exec(*command, env=env, stderr=asyncio.subprocess.DEVNULL)
+    try:
+        await asyncio.sleep(2)  # listening
+        await api.client.post(f"/v1/orders/{order['id']}/cancel", json={}, headers=(await api.operator()).headers)
+
+        async def in_flight() -> bool:
+            return bool(attempts(fcm_standin))
+
+        assert await eventually(in_flight)
+        assert attempts(fcm_standin) == {"slow-phone": 1}  # the send is under way, its row claimed
+        first.send_signal(signal.SIGKILL)
+        await asyncio.wait_for(first.wait(), timeout=10)
+    finally:
+        if first.returncode is None:
+            first.kill()
+    async with sessions() as session:
+        row = (await session.execute(select(Notification))).scalar_one()
+    assert row.status is NotificationStatus.PENDING  # the claim died with the worker's transaction
+
+    async def sent() -> bool:
+        async with sessions() as session:
+            return (await session.execute(select(Notification.status))).scalar_one() is NotificationStatus.SENT
+
+    second = await asyncio.create_subprocess_exec(*command, env=env, stderr=asyncio.subprocess.DEVNULL)
+    try:
+        assert await eventually(sent, timeout_s=20)
+    finally:
+        second.terminate()
+        await asyncio.wait_for(second.wait(), timeout=10)
+    copies = [m for m in received(fcm_standin) if m["token"] == "slow-phone"]
+    assert 1 <= len(copies) <= 2  # the first may have reached the phone before the crash
+    assert {m["message"]["data"]["notification_id"] for m in copies} == {str(row.id)}
