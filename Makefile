@@ -66,6 +66,7 @@ serve: demo-db
 bench: setup
 	$(BIN)/python -m bench.routing --json bench/results/routing.json
 	$(BIN)/python -m bench.dispatch --json bench/results/dispatch.json
+	$(BIN)/python -m bench.notifications --json bench/results/notifications.json
 
 # Regenerates requirements.lock from pyproject.toml (needs uv: `pip install uv`).
 lock:
