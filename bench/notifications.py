@@ -99,8 +99,8 @@ async def run(credentials: Path, standin: str, steady_rate: int, steady_seconds:
 
     env = {**os.environ, "TRUSTLOOP_DATABASE_URL": BENCH_DATABASE_URL, "TRUSTLOOP_FCM_CREDENTIALS": str(credentials),
            "TRUSTLOOP_FCM_ENDPOINT": standin}  # fmt: skip
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "worker", "notifications"], env=env, stderr=subprocess.DEVNULL
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "app.cli", "worker", "notifications", env=env, stderr=asyncio.subprocess.DEVNULL
     )
     try:
         await asyncio.sleep(2)  # the worker is up and listening

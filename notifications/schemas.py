@@ -1,4 +1,6 @@
+from datetime import datetime
 from typing import Annotated
+from uuid import UUID
 
 from pydantic import BaseModel, Field
 
@@ -18,3 +20,20 @@ class DeviceRead(BaseModel):
     platform: Platform
     locale: Locale
     active: bool
+
+
+class PushPreview(BaseModel):
+    title: str
+    body: str
+
+
+class NotificationRead(BaseModel):
+    id: UUID
+    user_id: UUID
+    kind: str
+    order_id: UUID | None
+    status: str
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    preview: dict[str, PushPreview]

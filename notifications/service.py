@@ -1,12 +1,15 @@
+from dataclasses import asdict
 from uuid import uuid4
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.tokens import Principal
 from app.errors import NotFound
 from notifications import repository
-from notifications.models import Device
-from notifications.schemas import DeviceRead, DeviceRegister
+from notifications.models import Device, Locale, Notification, NotificationStatus
+from notifications.schemas import DeviceRead, DeviceRegister, NotificationRead, PushPreview
+from notifications.templates import render
 
 
 async def register_device(session: AsyncSession, principal: Principal, data: DeviceRegister) -> tuple[DeviceRead, bool]:
@@ -47,3 +50,29 @@ async def unregister_device(session: AsyncSession, principal: Principal, token: 
     if device is None or device.user_id != principal.user_id:
         raise NotFound("No such device.")
     await session.delete(device)
+
+
+async def list_notifications(
+    session: AsyncSession, status: NotificationStatus | None, limit: int, timezone: str
+) -> list[NotificationRead]:
+    """Newest first, with what each phone would show in each language (the demo runs without FCM)."""
+    query = select(Notification).order_by(Notification.created_at.desc()).limit(limit)
+    if status is not None:
+        query = query.where(Notification.status == status)
+    rows = (await session.execute(query)).scalars()
+    return [
+        NotificationRead(
+            id=n.id,
+            user_id=n.user_id,
+            kind=n.kind,
+            order_id=n.order_id,
+            status=n.status.value,
+            attempts=n.attempts,
+            last_error=n.last_error,
+            created_at=n.created_at,
+            preview={
+                locale.value: PushPreview(**asdict(render(n.kind, locale, n.params, timezone))) for locale in Locale
+            },
+        )
+        for n in rows
+    ]

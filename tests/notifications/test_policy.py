@@ -81,3 +81,15 @@ def test_every_kind_has_both_languages_and_renders_the_local_time() -> None:
     assert render("offer", Locale.RU, {"service": "tow", "minutes": 4, "ttl": 30}, "UTC").body == (
         "Эвакуатор, 4 мин в пути. Ответьте за 30 с."
     )
+
+
+async def test_operators_see_what_each_phone_would_show(api: Api) -> None:
+    driver = await api.driver()
+    order = await api.order(driver)
+    operator = await api.operator()
+    await api.client.post(f"/v1/orders/{order['id']}/cancel", json={}, headers=operator.headers)
+    listed = (await api.client.get("/v1/ops/notifications?status=pending", headers=operator.headers)).json()
+    assert [(n["kind"], n["user_id"]) for n in listed] == [("cancelled", str(driver.id))]
+    assert listed[0]["preview"]["ru"]["title"] == "Заказ отменён"
+    assert listed[0]["preview"]["en"]["body"] == "The order for Tow was cancelled."
+    assert (await api.client.get("/v1/ops/notifications", headers=driver.headers)).status_code == 403
