@@ -42,6 +42,13 @@ class Settings(BaseSettings):
     unfulfilled_after_s: int = Field(default=900, gt=0)
     block_csat_at_or_below: int = Field(default=2, ge=1, le=5)
 
+    location_requests_per_window: int = Field(default=20, ge=1)
+    location_window_s: int = Field(default=10, ge=1)
+    eta_refresh_s: float = Field(default=5.0, ge=0)
+    off_route_m: float = Field(default=80.0, gt=0)
+    arrival_radius_m: float = Field(default=75.0, gt=0)
+    arrival_dwell_s: float = Field(default=20.0, ge=0)
+
     timezone: str = "Europe/Vaduz"
     fcm_credentials: Path | None = None
     fcm_endpoint: str | None = None

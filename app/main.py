@@ -9,6 +9,10 @@ from app.auth.tokens import JwtTokens
 from app.config import Settings, get_settings
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
+from app.live import endpoints as live
+from app.live import streams
+from app.live.hub import Hub
+from app.live.streams import load_route_event
 from app.orders import endpoints as orders
 from app.routing.osrm import Router
 from app.technicians import endpoints as technicians
@@ -31,9 +35,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
         app.state.router = router
+        sessions = app.state.sessionmaker
+        hub = Hub(settings.database_url, lambda order_id: load_route_event(sessions, order_id))
+        await hub.start()
+        app.state.hub = hub
         try:
             yield
         finally:
+            await hub.stop()
             await router.aclose()
             await engine.dispose()
 
@@ -49,4 +58,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(dispatch.router)
     app.include_router(notifications.router)
     app.include_router(feedback.router)
+    app.include_router(live.router)
+    app.include_router(streams.router)
     return app

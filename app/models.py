@@ -2,6 +2,7 @@
 
 from app.db import Base
 from app.idempotency.models import IdempotencyKey
+from app.live.models import LocationPoint, RateWindow
 from app.orders.models import JobEvent, Order
 from app.regions.models import Region
 from app.technicians.models import Technician
@@ -19,9 +20,11 @@ __all__ = [
     "Feedback",
     "IdempotencyKey",
     "JobEvent",
+    "LocationPoint",
     "Notification",
     "Offer",
     "Order",
+    "RateWindow",
     "Region",
     "Technician",
     "User",

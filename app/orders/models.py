@@ -81,6 +81,8 @@ class Order(UUIDPrimaryKey, CreatedAt, Base):
     route_geometry: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     route_distance_m: Mapped[float | None] = mapped_column(Float)
     route_duration_s: Mapped[float | None] = mapped_column(Float)
+    eta_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    near_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resolution: Mapped[Resolution | None] = mapped_column(text_enum(Resolution, "resolution"))
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

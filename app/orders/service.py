@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.auth.tokens import Principal
 from app.enums import Role
 from app.errors import Conflict, InvalidInput, NotFound, Unauthorized
-from app.geo import from_geography, to_geography
+from app.geo import from_geography, haversine_m, to_geography
+from app.live import events
 from app.orders import repository
 from app.orders.models import JobEvent, Order, OrderStatus, Resolution
 from app.orders.schemas import (
@@ -78,6 +79,8 @@ async def apply_transition(
     order.status = target
     order.updated_at = at
     session.add(JobEvent(order_id=order.id, status=target, actor_id=actor_id, data=data, created_at=at))
+    order.near_since = None
+    await events.publish_status(session, order.id, target.value, at)
     technician = await session.get(Technician, order.technician_id) if order.technician_id else None
     await policy.on_status_change(
         session, order, previous_technician_id, actor_id, technician.name if technician else None
@@ -143,6 +146,8 @@ async def report_status(session: AsyncSession, principal: Principal, order_id: U
         allowed = RESOLUTIONS_BY_OUTCOME.get(target)
         if allowed is None or change.resolution not in allowed:
             raise InvalidInput(f"Resolution {change.resolution.value} does not fit status {target.value}.")
+    if target is OrderStatus.ARRIVED:
+        await ensure_near(session, order)
     await apply_transition(session, order, target, principal.user_id)
     if change.resolution is not None:
         order.resolution = change.resolution
@@ -151,6 +156,22 @@ async def report_status(session: AsyncSession, principal: Principal, order_id: U
     if target in (OrderStatus.COMPLETED, OrderStatus.FAILED):
         await notify_on_commit(session, DISPATCH_CHANNEL)  # the technician is free again
     return await present(session, order)
+
+
+ARRIVED_CLAIM_MAX_M = 500.0
+FRESH_POSITION = timedelta(minutes=2)
+
+
+async def ensure_near(session: AsyncSession, order: Order) -> None:
+    """A technician cannot claim to have arrived while his phone places him kilometres away."""
+    technician = await session.get(Technician, order.technician_id) if order.technician_id else None
+    if technician is None or technician.position is None or technician.position_at is None:
+        return  # no fresh fix to contradict him
+    if now() - technician.position_at > FRESH_POSITION:
+        return
+    distance = haversine_m(from_geography(technician.position), from_geography(order.location))
+    if distance > ARRIVED_CLAIM_MAX_M:
+        raise Conflict(f"Your last position is {distance / 1000:.1f} km from the driver: not arrived yet.")
 
 
 async def assign(

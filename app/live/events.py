@@ -1,0 +1,58 @@
+"""Live events: published with PostgreSQL NOTIFY (delivered on commit, to every process), kept small."""
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+import orjson
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.outbox.repository import notify_on_commit
+
+LIVE_CHANNEL = "trustloop_live"
+NOTIFY_PAYLOAD_LIMIT = 7_900  # PostgreSQL refuses payloads of 8,000 bytes or more
+
+
+def rfc3339(moment: datetime) -> str:
+    """UTC with a Z, as the API's own JSON writes times."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+async def publish(session: AsyncSession, event: dict[str, Any]) -> None:
+    payload = orjson.dumps(event).decode()
+    if len(payload) > NOTIFY_PAYLOAD_LIMIT:
+        raise ValueError(f"live event too large for NOTIFY ({len(payload)} bytes): send ids, not bodies")
+    await notify_on_commit(session, LIVE_CHANNEL, payload)
+
+
+async def publish_status(session: AsyncSession, order_id: UUID, status: str, at: datetime) -> None:
+    await publish(session, {"order_id": str(order_id), "type": "status", "status": status, "at": rfc3339(at)})
+
+
+async def publish_position(
+    session: AsyncSession, order_id: UUID | None, technician_id: UUID, lat: float, lon: float,
+    heading: float | None, at: datetime,
+) -> None:  # fmt: skip
+    event: dict[str, Any] = {"type": "position", "technician_id": str(technician_id), "lat": lat, "lon": lon,
+                             "at": rfc3339(at)}  # fmt: skip
+    if heading is not None:
+        event["heading"] = heading
+    if order_id is not None:
+        event["order_id"] = str(order_id)
+    await publish(session, event)
+
+
+async def publish_eta(
+    session: AsyncSession, order_id: UUID, seconds: int, arrival_at: datetime, promised_at: datetime | None,
+    confidence: str,
+) -> None:  # fmt: skip
+    await publish(
+        session,
+        {"order_id": str(order_id), "type": "eta", "seconds": seconds, "arrival_at": rfc3339(arrival_at),
+         "promised_at": rfc3339(promised_at) if promised_at else None, "confidence": confidence},
+    )  # fmt: skip
+
+
+async def publish_route_changed(session: AsyncSession, order_id: UUID) -> None:
+    """Routes are too big for NOTIFY: listeners load the geometry once per process and fan it out."""
+    await publish(session, {"order_id": str(order_id), "type": "route"})

@@ -1,0 +1,134 @@
+"""Location ingest: the filter chain, the rate limit, and what a position means for the job."""
+
+import asyncio
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.geo import Point
+from app.live.filters import FilterLimits, Fix, Rejection, filter_fixes
+from app.live.models import LocationPoint
+from app.technicians.models import Technician
+from tests.conftest import KAISANIEMENKATU, KAIVOKATU, MIKONKATU, Actor, Api
+
+
+def fix(point: Point, seconds_ago: float, **extra: Any) -> dict[str, Any]:
+    at = datetime.now(UTC) - timedelta(seconds=seconds_ago)
+    return {"lat": point.lat, "lon": point.lon, "recorded_at": at.isoformat(), **extra}
+
+
+async def post(api: Api, technician: Actor, points: list[dict[str, Any]]) -> Any:
+    return await api.client.post("/v1/technicians/me/locations", json={"points": points}, headers=technician.headers)
+
+
+async def history_count(sessions: async_sessionmaker[AsyncSession]) -> int:
+    async with sessions() as session:
+        return int((await session.execute(select(func.count()).select_from(LocationPoint))).scalar_one())
+
+
+async def test_each_kind_of_implausible_point_is_counted_and_not_stored(
+    api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    technician = await api.technician(at=None)
+    order = await api.order(await api.driver())
+    await api.assign(order["id"], technician)
+    points = [
+        fix(KAIVOKATU, 40),                                  # accepted
+        {**fix(KAIVOKATU, 39), "lat": 0.0, "lon": 0.0},      # null island
+        fix(KAIVOKATU, -120),                                # two minutes in the future
+        fix(KAIVOKATU, 3600),                                # an hour old
+        fix(KAIVOKATU, 45),                                  # older than the accepted one
+        fix(Point(lat=60.25, lon=24.94), 38),                # 9 km in 2 s
+        fix(KAIVOKATU, 37, accuracy_m=900.0),                # a cell-tower guess
+        fix(KAISANIEMENKATU, 10, heading=90.0, speed_mps=8.0),  # accepted
+    ]  # fmt: skip
+    response = await post(api, technician, points)
+    assert response.status_code == 202
+    assert response.json() == {
+        "accepted": 2,
+        "rejected": 6,
+        "reasons": {r.value: 1 for r in Rejection},
+    }
+    async with sessions() as session:
+        stored = await session.get(Technician, technician.id)
+        assert stored is not None
+        assert stored.heading == 90.0
+    assert await history_count(sessions) == 2  # only the believable points of the job
+
+
+async def test_bad_batches_are_422_and_store_nothing(api: Api, sessions: async_sessionmaker[AsyncSession]) -> None:
+    technician = await api.technician(at=None)
+    headers = {**technician.headers, "content-type": "application/json"}
+    for body in (
+        b'{"points": [',
+        b'{"points": []}',
+        b'{"points": [{"lat": 60.1, "lon": 24.9}]}',
+        b'{"points": [{"lat": 91, "lon": 24.9, "recorded_at": "2026-01-01T00:00:00Z"}]}',
+        b'{"points": [{"lat": 60.1, "lon": 24.9, "recorded_at": "2026-01-01T00:00:00"}]}',
+        b'{"points": [{"lat": "60.1", "lon": 24.9, "recorded_at": "2026-01-01T00:00:00Z"}]}',
+    ):
+        response = await api.client.post("/v1/technicians/me/locations", content=body, headers=headers)
+        assert response.status_code == 422, body
+    many = [fix(KAIVOKATU, 60 - i * 0.5) for i in range(101)]
+    assert (await post(api, technician, many)).status_code == 422
+    async with sessions() as session:
+        stored = await session.get(Technician, technician.id)
+        assert stored is not None
+        assert stored.position is None
+
+
+async def test_too_many_batches_get_429_with_retry_after(api: Api) -> None:
+    technician = await api.technician(at=None)
+    into_window = time.time() % 10
+    if into_window > 8:  # start in a fresh 10 s window, so that all the batches fall into one
+        await asyncio.sleep(10 - into_window)
+    statuses = [(await post(api, technician, [fix(KAIVOKATU, 30 - i)])).status_code for i in range(25)]
+    assert statuses.count(202) == 20
+    limited = await post(api, technician, [fix(KAIVOKATU, 1)])
+    assert limited.status_code == 429
+    assert 1 <= int(limited.headers["retry-after"]) <= 10
+    assert limited.json()["status"] == 429
+
+
+async def test_a_technician_cannot_claim_arrival_from_far_away(api: Api) -> None:
+    technician = await api.technician(at=None)
+    order = await api.order(await api.driver(), at=MIKONKATU)
+    await api.assign(order["id"], technician)
+    await api.status(order["id"], technician, "en_route")
+    far = Point(lat=60.1650, lon=24.9360)  # over a kilometre away, still in the region
+    assert (await post(api, technician, [fix(far, 100)])).status_code == 202
+    refused = await api.status(order["id"], technician, "arrived")
+    assert refused.status_code == 409
+    assert "km from the driver" in refused.json()["detail"]
+    assert (await post(api, technician, [fix(KAISANIEMENKATU, 1)])).status_code == 202  # 260 m away
+    assert (await api.status(order["id"], technician, "arrived")).status_code == 200
+
+
+async def test_positions_refresh_the_live_eta_and_route(api: Api) -> None:
+    technician = await api.technician(at=None)
+    assert (await post(api, technician, [fix(KAIVOKATU, 90)])).json()["accepted"] == 1
+    driver = await api.driver()
+    order = await api.order(driver, at=MIKONKATU)
+    promised = (await api.assign(order["id"], technician)).json()["eta"]["promised_at"]
+    await api.status(order["id"], technician, "en_route")
+    moved = await post(api, technician, [fix(KAISANIEMENKATU, 1)])
+    assert moved.json()["accepted"] == 1
+    seen = (await api.client.get(f"/v1/orders/{order['id']}", headers=driver.headers)).json()
+    assert seen["eta"]["promised_at"] == promised  # the promise stays as made
+    assert seen["eta"]["confidence"] == "high"
+    assert seen["route"]["geometry"]["type"] == "LineString"
+    assert seen["route"]["distance_m"] > 0
+
+
+def test_filter_chain_is_pure() -> None:
+    now = datetime.now(UTC)
+    last = Fix(KAIVOKATU, now - timedelta(seconds=120))
+    accepted, rejected = filter_fixes(
+        [Fix(KAISANIEMENKATU, now - timedelta(seconds=60)), Fix(KAIVOKATU, now - timedelta(seconds=70))],
+        last, now, FilterLimits(),
+    )  # fmt: skip
+    assert [f.point for f in accepted] == [KAISANIEMENKATU]
+    assert rejected == {Rejection.OUT_OF_ORDER: 1}
