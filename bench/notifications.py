@@ -8,7 +8,6 @@ Targets on a 2-core machine: the backlog drains in < 60 s; p99 commit-to-send < 
 import asyncio
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,7 +28,7 @@ from app.config import Settings
 from app.db import make_engine, make_sessionmaker
 from app.enums import Role
 from app.users.models import User
-from bench.common import parser, report
+from bench.common import parser, report, summary_ms
 from notifications.fcm import FcmGateway
 from notifications.models import Device, Notification, NotificationStatus
 from notifications.policy import NOTIFICATIONS_CHANNEL
@@ -152,12 +151,7 @@ async def run(credentials: Path, standin: str, steady_rate: int, steady_seconds:
             "seconds": steady_seconds,
             "delivered": len(latencies),
             "committed": len(committed),
-            "commit_to_send_ms": {
-                "median": round(statistics.median(latencies) * 1000, 1),
-                "p90": round(latencies[int(0.9 * (len(latencies) - 1))] * 1000, 1),
-                "p99": round(latencies[int(0.99 * (len(latencies) - 1))] * 1000, 1),
-                "max": round(latencies[-1] * 1000, 1),
-            },
+            "commit_to_send": summary_ms(latencies),
         }
     finally:
         worker.terminate()

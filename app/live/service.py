@@ -1,19 +1,17 @@
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.tokens import Principal
 from app.config import Settings
 from app.errors import NotFound, TooManyRequests
-from app.geo import Point, from_geography, to_geography
+from app.geo import Point
 from app.live import events, repository, tracking
 from app.live.filters import FilterLimits, Fix, filter_fixes
 from app.live.schemas import LocationBatch, LocationResult
 from app.orders import repository as orders_repository
 from app.orders.state_machine import POSITION_VISIBLE_STATUSES
 from app.routing.osrm import Router
-from app.technicians import repository as technicians_repository
 
 
 def rules_from(settings: Settings) -> tracking.TrackingRules:
@@ -39,7 +37,11 @@ async def ingest(
     session: AsyncSession, router: Router, settings: Settings, principal: Principal, batch: LocationBatch
 ) -> LocationResult:
     """Believable positions become the technician's last position (one update) and, during a job, its
-    history, a live event for the driver and a fresh ETA."""
+    history, a live event for the driver and a fresh ETA.
+
+    Pings are many and each is superseded seconds later, so their transactions commit without waiting for
+    the disk (synchronous_commit off, set with the rate count): a crash may lose the last few hundred ms of
+    positions, never an order, a rating or a push, whose transactions keep the default synchronous commit."""
     now = datetime.now(UTC)
     await enforce_rate(
         session,
@@ -48,25 +50,13 @@ async def ingest(
         settings.location_window_s,
         now,
     )
-    # Pings are many and each is superseded seconds later: a crash may lose the last few hundred ms of them,
-    # never an order, a rating or a push (those transactions keep the default, synchronous commit).
-    await session.execute(text("SET LOCAL synchronous_commit = off"))
-    # Lock order: the job's order row first, then the technician row, as everywhere else.
-    job_id = await repository.active_job_id(session, principal.user_id)
-    order = await orders_repository.get_for_update(session, job_id) if job_id else None
-    technician = await technicians_repository.get_for_update(session, principal.user_id)
-    if technician is None:
+    state = await repository.technician_state(session, principal.user_id)
+    if state is None:
         raise NotFound("No technician profile belongs to this account.")
-    if order is not None and order.technician_id != technician.id:
-        order = None  # the job moved on between the two reads
-
-    last = None
-    if technician.position is not None and technician.position_at is not None:
-        last = Fix(point=from_geography(technician.position), recorded_at=technician.position_at)
     fixes = [
         Fix(Point(lat=p.lat, lon=p.lon), p.recorded_at, p.accuracy_m, p.heading, p.speed_mps) for p in batch.points
     ]
-    accepted, rejected = filter_fixes(fixes, last, now, FilterLimits())
+    accepted, rejected = filter_fixes(fixes, state.last, now, FilterLimits())
     result = LocationResult(
         accepted=len(accepted), rejected=sum(rejected.values()), reasons={r.value: n for r, n in rejected.items()}
     )
@@ -74,17 +64,18 @@ async def ingest(
         return result
 
     latest = accepted[-1]
-    technician.position = to_geography(latest.point)
-    technician.position_at = latest.recorded_at
-    technician.heading = latest.heading
-    technician.speed_mps = latest.speed_mps
+    if not await repository.move_technician(session, principal.user_id, latest):
+        return result  # a concurrent batch carried a newer fix already
+    order = await orders_repository.get_for_update(session, state.job_id) if state.job_id else None
+    if order is not None and order.technician_id != principal.user_id:
+        order = None  # the job moved on between the two reads
     visible_to_driver = order is not None and order.status in POSITION_VISIBLE_STATUSES
     await events.publish_position(
-        session, order.id if visible_to_driver and order else None, technician.id,
+        session, order.id if visible_to_driver and order else None, principal.user_id,
         latest.point.lat, latest.point.lon, latest.heading, latest.recorded_at,
     )  # fmt: skip
     if order is not None:
-        await repository.keep_history(session, technician.id, order.id, accepted)
-        await tracking.on_position(session, router, order, latest.point, technician.name, now, rules_from(settings))
+        await repository.keep_history(session, principal.user_id, order.id, accepted)
+        await tracking.on_position(session, router, order, latest.point, state.name, now, rules_from(settings))
     await session.flush()
     return result

@@ -3,6 +3,7 @@
 import asyncio
 import logging
 import re
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -85,12 +86,15 @@ class Router:
         snap_radius_m: float = 200.0,
         retries: int = 2,
         parallelism: int = 2,
+        cooldown_s: float = 5.0,
         client: httpx.AsyncClient | None = None,
     ) -> None:
         self._base_url = base_url.rstrip("/")
         self._snap_radius_m = snap_radius_m
         self._retries = retries
         self._parallelism = max(1, parallelism)
+        self._cooldown_s = cooldown_s
+        self._down_until = 0.0
         # Requests beyond the server's threads would only queue there; they queue here instead.
         self._in_flight = asyncio.Semaphore(self._parallelism)
         self._client = client or httpx.AsyncClient(
@@ -107,16 +111,20 @@ class Router:
             "radiuses": ";".join([f"{self._snap_radius_m:g}"] * len(points)),
             **params,
         }
+        if time.monotonic() < self._down_until:
+            raise RoutingUnavailable("OSRM failed moments ago; not asking again yet")
         for attempt in range(self._retries + 1):
             try:
                 response = await self._client.get(url, params=params)
             except (httpx.TransportError, httpx.TimeoutException) as exc:
                 if attempt == self._retries:
+                    self._trip()
                     raise RoutingUnavailable(str(exc) or type(exc).__name__) from exc
                 await asyncio.sleep(0.05 * 2**attempt)
                 continue
             if response.status_code >= 500:
                 if attempt == self._retries:
+                    self._trip()
                     raise RoutingUnavailable(f"OSRM answered {response.status_code}")
                 continue
             body: dict[str, Any] = orjson.loads(response.content)
@@ -227,9 +235,17 @@ class Router:
         lon, lat = waypoint["location"]
         return Point(lat=lat, lon=lon), float(waypoint["distance"])
 
+    def _trip(self) -> None:
+        """After a failure, callers get the fallback at once for a while instead of each waiting on retries."""
+        self._down_until = time.monotonic() + self._cooldown_s
+
     async def healthy(self) -> bool:
+        """Probes OSRM (whatever the breaker says) and closes the breaker when it answers."""
         try:
             response = await self._client.get(f"{self._base_url}/nearest/v1/driving/0,0", params={"number": "1"})
         except (httpx.TransportError, httpx.TimeoutException):
             return False
-        return response.status_code < 500
+        if response.status_code < 500:
+            self._down_until = 0.0
+            return True
+        return False

@@ -280,3 +280,23 @@ async def test_two_dispatchers_at_once_never_double_book(
         for technician in technicians:  # everyone declines, so the next batch finds them free
             for offer in (await api.client.get("/v1/technicians/me/offers", headers=technician.headers)).json():
                 await api.client.post(f"/v1/offers/{offer['id']}/decline", headers=technician.headers)
+
+
+async def test_a_newcomer_gets_a_share_against_an_established_peer(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    # Same place, same ETA, ratings of the same mean: the newcomer's discount outweighs the established
+    # technician's slightly better shrunk score, so newcomers get offers and can earn a score.
+    established = await api.technician(at=KAISANIEMENKATU, name="Established")
+    newcomer = await api.technician(at=KAISANIEMENKATU, name="Newcomer")
+    await give_ratings(sessions, established.id, [4, 5] * 10)  # mean 0.875 of the scale, shrunk towards 0.8
+    await give_ratings(sessions, newcomer.id, [4, 5])  # two ratings: still a newcomer
+    order = await api.order(await api.driver(), at=MIKONKATU)
+    await run_round(app)
+    assert await pending_offers(sessions) == {order["id"]: str(newcomer.id)}
+    decision = (
+        await api.client.get(f"/v1/ops/orders/{order['id']}/decision", headers=(await api.operator()).headers)
+    ).json()
+    parts = {c["technician_id"]: c for c in decision["rounds"][0]["candidates"]}
+    assert parts[str(newcomer.id)]["newcomer_factor"] < 1
+    assert parts[str(established.id)]["newcomer_factor"] == 1
