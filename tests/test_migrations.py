@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 from app.config import PROJECT_ROOT
 from tests.conftest import TEST_DATABASE_URL, _recreate_database
 
-MIGRATIONS_DATABASE_URL = TEST_DATABASE_URL.rsplit("/", 1)[0] + "/trustloop_migrations_test"
+MIGRATIONS_DATABASE_URL = TEST_DATABASE_URL + "_migrations"
 
 
 async def user_tables(url: str) -> set[str]:
