@@ -58,7 +58,7 @@ demo-db: setup
 
 demo: demo-db
 	TRUSTLOOP_DEV_AUTH=1 TRUSTLOOP_DATABASE_URL=postgresql+asyncpg://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(DEMO_DB) \
-		$(BIN)/trustloop serve --seed
+		$(BIN)/trustloop serve --seed --simulate
 
 serve: demo-db
 	$(BIN)/trustloop serve

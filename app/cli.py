@@ -96,10 +96,17 @@ def _notifier(settings: Settings, stop: asyncio.Event) -> Coroutine[Any, Any, No
     return run_notifier(settings, stop)
 
 
+def _simulation(settings: Settings, stop: asyncio.Event) -> Coroutine[Any, Any, None]:
+    from app.simulate import simulate
+
+    return simulate(settings, stop)
+
+
 WORKERS: dict[str, Callable[[Settings, asyncio.Event], Coroutine[Any, Any, None]]] = {
     "dispatch": _dispatcher,
     "notifications": _notifier,
 }
+AGENTS = {**WORKERS, "simulate": _simulation}
 
 
 def run_worker(name: str, settings: Settings) -> None:
@@ -112,7 +119,7 @@ def run_worker(name: str, settings: Settings) -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        await WORKERS[name](settings, stop)
+        await AGENTS[name](settings, stop)
 
     asyncio.run(main())
 
@@ -121,7 +128,7 @@ def _exit_on_sigterm(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def serve(settings: Settings, seed: bool) -> None:
+def serve(settings: Settings, seed: bool, simulate: bool = False) -> None:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)  # so that `finally` stops the children too
     migrate(settings)
     osrm_process = start_osrm(settings)
@@ -138,6 +145,8 @@ def serve(settings: Settings, seed: bool) -> None:
             from app.seed import seed_demo
 
             asyncio.run(seed_demo(settings))
+        if simulate:
+            workers.append(subprocess.Popen([sys.executable, "-m", "app.cli", "simulate"], env=env))
         print(f"Trustloop is up: API {base}/docs  ready {base}/readyz  (Ctrl-C stops)", flush=True)
         api.wait()
     except KeyboardInterrupt:
@@ -161,6 +170,8 @@ def main(argv: list[str] | None = None) -> None:
     worker.add_argument("name", choices=sorted(WORKERS))
     serve_parser = commands.add_parser("serve", help="run OSRM, the API and the workers")
     serve_parser.add_argument("--seed", action="store_true", help="seed a demo fleet in the region")
+    serve_parser.add_argument("--simulate", action="store_true", help="also run simulated drivers and technicians")
+    commands.add_parser("simulate", help="simulated drivers and technicians against a running server")
     args = parser.parse_args(argv)
 
     settings = get_settings()
@@ -171,7 +182,9 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "worker":
         run_worker(args.name, settings)
     elif args.command == "serve":
-        serve(settings, seed=args.seed)
+        serve(settings, seed=args.seed, simulate=args.simulate)
+    elif args.command == "simulate":
+        run_worker("simulate", settings)
 
 
 if __name__ == "__main__":

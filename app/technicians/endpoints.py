@@ -4,6 +4,7 @@ from fastapi import APIRouter, status
 
 from app.auth.dependencies import OperatorUser, TechnicianUser
 from app.db import DbSession
+from app.pagination import Limit
 from app.technicians import service
 from app.technicians.schemas import Availability, TechnicianCreate, TechnicianRead
 
@@ -27,6 +28,11 @@ async def set_availability(body: Availability, session: DbSession, technician: T
 )
 async def create_technician(body: TechnicianCreate, session: DbSession, _: OperatorUser) -> TechnicianRead:
     return await service.create_technician(session, body)
+
+
+@router.get("/v1/ops/technicians", response_model=list[TechnicianRead])
+async def list_technicians(session: DbSession, _: OperatorUser, limit: Limit = 200) -> list[TechnicianRead]:
+    return [service.present(t) for t in await service.list_technicians(session, limit)]
 
 
 @router.get("/v1/ops/technicians/{technician_id}", response_model=TechnicianRead)

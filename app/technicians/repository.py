@@ -18,3 +18,8 @@ async def get_for_update(session: AsyncSession, technician_id: UUID) -> Technici
         .execution_options(populate_existing=True)
     )
     return result.scalar_one_or_none()
+
+
+async def list_all(session: AsyncSession, limit: int) -> list[Technician]:
+    result = await session.execute(select(Technician).order_by(Technician.name, Technician.id).limit(limit))
+    return list(result.scalars())

@@ -68,3 +68,7 @@ def present(technician: Technician) -> TechnicianRead:
         position_at=technician.position_at,
         trust_score=None,
     )
+
+
+async def list_technicians(session: AsyncSession, limit: int) -> list[Technician]:
+    return await repository.list_all(session, limit)

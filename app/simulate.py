@@ -1,0 +1,193 @@
+"""The demo's simulated people, acting only through the public API as the apps would.
+
+Technicians keep their phones reporting, accept offers after a moment's thought, drive the OSRM
+route to the driver (a little faster than life, so the demo moves), fix the car and close the job.
+Drivers break down at random places on the region's roads and rate the job afterwards: technicians
+have a hidden quality, and a late arrival against the promise costs a star.
+"""
+
+import asyncio
+import logging
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from app.config import Settings
+from app.geo import Point, haversine_m
+from app.routing.osrm import Router
+from app.seed import REGION_BOXES
+
+log = logging.getLogger("trustloop.simulate")
+
+TICK_S = 2.0
+SPEED_UP = 4.0  # the vans drive four times faster than the road allows, within the plausibility filter
+WORK_TICKS = 4
+
+
+@dataclass
+class SimTechnician:
+    id: str
+    name: str
+    token: str
+    position: Point
+    quality: float
+    path: list[Point] = field(default_factory=list)
+    order_id: str | None = None
+    stage: str = "idle"
+    work_left: int = 0
+
+
+@dataclass
+class SimDriver:
+    token: str
+    order_id: str
+
+
+class Simulation:
+    def __init__(self, base_url: str, router: Router, region: str, rng: random.Random, order_every_s: float) -> None:
+        self._api = httpx.AsyncClient(base_url=base_url, timeout=10)
+        self._router = router
+        self._box = REGION_BOXES.get(region, REGION_BOXES["liechtenstein"])
+        self._rng = rng
+        self._order_every_s = order_every_s
+        self._technicians: list[SimTechnician] = []
+        self._drivers: list[SimDriver] = []
+        self._operator = ""
+
+    async def aclose(self) -> None:
+        await self._api.aclose()
+
+    async def _post(self, path: str, token: str, body: dict[str, Any] | None = None) -> httpx.Response:
+        return await self._api.post(path, json=body or {}, headers={"Authorization": f"Bearer {token}"})
+
+    async def _get(self, path: str, token: str) -> httpx.Response:
+        return await self._api.get(path, headers={"Authorization": f"Bearer {token}"})
+
+    async def start(self) -> None:
+        self._operator = (await self._api.post("/v1/dev/tokens", json={"role": "operator"})).json()["token"]
+        for profile in (await self._get("/v1/ops/technicians", self._operator)).json():
+            token = (
+                await self._api.post("/v1/dev/tokens", json={"role": "technician", "technician_id": profile["id"]})
+            ).json()["token"]
+            await self._api.put("/v1/technicians/me/availability", json={"online": True},
+                                headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+            spot = profile["position"] or {"lat": sum(self._box[::2]) / 2, "lon": sum(self._box[1::2]) / 2}
+            self._technicians.append(
+                SimTechnician(profile["id"], profile["name"], token, Point(**spot), quality=self._rng.uniform(0.4, 1.0))
+            )
+        log.info("simulating %d technicians", len(self._technicians))
+
+    async def run(self, stop: asyncio.Event) -> None:
+        next_order = 0.0
+        elapsed = 0.0
+        while not stop.is_set():
+            if elapsed >= next_order:
+                await self._new_order()
+                next_order = elapsed + self._rng.expovariate(1 / self._order_every_s)
+            for technician in self._technicians:
+                await self._step(technician)
+            await self._rate_finished()
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=TICK_S)
+            except TimeoutError:
+                elapsed += TICK_S
+
+    async def _new_order(self) -> None:
+        south, west, north, east = self._box
+        snapped = await self._router.snap(Point(lat=self._rng.uniform(south, north), lon=self._rng.uniform(west, east)))
+        if snapped is None:
+            return
+        token = (await self._api.post("/v1/dev/tokens", json={"role": "driver"})).json()["token"]
+        service = self._rng.choice(["tow", "jump_start", "tyre_change", "fuel_delivery", "lockout", "winch"])
+        body = {"service": service, "location": snapped[0].model_dump(), "address": "by the roadside"}
+        response = await self._post("/v1/orders", token, body)
+        if response.status_code == 201:
+            self._drivers.append(SimDriver(token, response.json()["id"]))
+            log.info("a driver asks for %s", service)
+
+    async def _step(self, t: SimTechnician) -> None:
+        if t.stage == "idle":
+            offers = (await self._get("/v1/technicians/me/offers", t.token)).json()
+            if offers and self._rng.random() < 0.85:
+                accepted = await self._post(f"/v1/offers/{offers[0]['id']}/accept", t.token)
+                if accepted.status_code == 200:
+                    t.order_id, t.stage = offers[0]["order_id"], "assigned"
+            elif offers:
+                await self._post(f"/v1/offers/{offers[0]['id']}/decline", t.token, {"reason": "busy"})
+        elif t.stage == "assigned":
+            order = (await self._get(f"/v1/orders/{t.order_id}", t.token)).json()
+            route = await self._router.route(t.position, Point(**order["location"]))
+            t.path = [Point(lat=lat, lon=lon) for lon, lat in route.geometry["coordinates"]] if route else []
+            await self._post(f"/v1/orders/{t.order_id}/status", t.token, {"status": "en_route"})
+            t.stage = "driving"
+        elif t.stage == "driving":
+            self._advance(t)
+            if not t.path:
+                arrived = await self._post(f"/v1/orders/{t.order_id}/status", t.token, {"status": "arrived"})
+                if arrived.status_code == 200 or "arrived" in arrived.text:
+                    await self._post(f"/v1/orders/{t.order_id}/status", t.token, {"status": "in_progress"})
+                    t.stage, t.work_left = "working", WORK_TICKS
+        elif t.stage == "working":
+            t.work_left -= 1
+            if t.work_left <= 0:
+                fixed = self._rng.random() < 0.5 + t.quality / 2
+                body = {"status": "completed", "resolution": "fixed_on_site"} if fixed else {"status": "failed"}
+                await self._post(f"/v1/orders/{t.order_id}/status", t.token, body)
+                t.stage, t.order_id = "idle", None
+        await self._report_position(t)
+
+    def _advance(self, t: SimTechnician) -> None:
+        budget = 13.0 * SPEED_UP * TICK_S  # metres this tick at about 47 km/h, sped up
+        while t.path and budget > 0:
+            step = haversine_m(t.position, t.path[0])
+            if step <= budget:
+                budget -= step
+                t.position = t.path.pop(0)
+            else:
+                fraction = budget / step
+                t.position = Point(
+                    lat=t.position.lat + (t.path[0].lat - t.position.lat) * fraction,
+                    lon=t.position.lon + (t.path[0].lon - t.position.lon) * fraction,
+                )
+                budget = 0
+
+    async def _report_position(self, t: SimTechnician) -> None:
+        point = {"lat": t.position.lat, "lon": t.position.lon, "recorded_at": datetime.now(UTC).isoformat(),
+                 "accuracy_m": 8.0}  # fmt: skip
+        await self._post("/v1/technicians/me/locations", t.token, {"points": [point]})
+
+    async def _rate_finished(self) -> None:
+        for driver in list(self._drivers):
+            order = (await self._get(f"/v1/orders/{driver.order_id}", driver.token)).json()
+            if order["status"] in ("cancelled", "unfulfilled"):
+                self._drivers.remove(driver)
+            elif order["status"] in ("completed", "failed"):
+                await self._post(f"/v1/orders/{driver.order_id}/feedback", driver.token, self._rating(order))
+                self._drivers.remove(driver)
+
+    def _rating(self, order: dict[str, Any]) -> dict[str, Any]:
+        quality = next(
+            (t.quality for t in self._technicians if order["technician"] and t.id == order["technician"]["id"]), 0.7
+        )
+        score = quality * 5 + self._rng.gauss(0, 0.6) - (1.5 if order["status"] == "failed" else 0)
+        eta = order.get("eta") or {}
+        if eta.get("promised_at") and eta.get("arrival_at") and eta["arrival_at"] > eta["promised_at"]:
+            score -= 1
+        csat = max(1, min(5, round(score)))
+        return {"csat": csat, "nps": max(0, min(10, csat * 2 + self._rng.choice([-1, 0, 0, 1]))), "ces": 6 - csat + 1}
+
+
+async def simulate(settings: Settings, stop: asyncio.Event, order_every_s: float = 20.0, seed: int = 11) -> None:
+    router = Router(settings.effective_osrm_url)
+    simulation = Simulation(
+        f"http://{settings.host}:{settings.port}", router, settings.region, random.Random(seed), order_every_s
+    )
+    try:
+        await simulation.start()
+        await simulation.run(stop)
+    finally:
+        await simulation.aclose()
+        await router.aclose()
