@@ -12,10 +12,9 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import make_engine, make_sessionmaker
+from app.processes import spawn_until_up, wait_until_up
 from app.regions import service as regions
 from app.routing.regions import is_prepared, region_graph, routed_command
 
@@ -63,25 +62,14 @@ def ensure_region(settings: Settings) -> Path:
     return region_graph(settings.region_dir, settings.region)
 
 
-def wait_until_up(url: str, timeout_s: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(url, timeout=1.0)
-            return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise SystemExit(f"{url} did not come up within {timeout_s:.0f} s")
-
-
 def start_osrm(settings: Settings) -> subprocess.Popen[bytes] | None:
     """Starts osrm-routed for the active region unless TRUSTLOOP_OSRM_URL points at one already."""
     if settings.osrm_url:
         return None
     graph = ensure_region(settings)
-    process = subprocess.Popen(routed_command(graph, settings.osrm_port), stdout=subprocess.DEVNULL)
-    wait_until_up(f"{settings.effective_osrm_url}/nearest/v1/driving/0,0")
-    return process
+    return spawn_until_up(
+        routed_command(graph, settings.osrm_port), f"{settings.effective_osrm_url}/nearest/v1/driving/0,0"
+    )
 
 
 def _dispatcher(settings: Settings, stop: asyncio.Event) -> Coroutine[Any, Any, None]:
@@ -140,7 +128,7 @@ def serve(settings: Settings, seed: bool, simulate: bool = False) -> None:
     workers = [subprocess.Popen([sys.executable, "-m", "app.cli", "worker", name], env=env) for name in sorted(WORKERS)]
     base = f"http://{settings.host}:{settings.port}"
     try:
-        wait_until_up(f"{base}/healthz")
+        wait_until_up(f"{base}/healthz", process=api)
         if seed:
             from app.seed import seed_demo
 

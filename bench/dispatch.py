@@ -10,6 +10,7 @@ import random
 import statistics
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
@@ -25,12 +26,12 @@ from app.routing.osrm import Router
 from app.technicians.models import Technician
 from app.users.models import Driver, User
 from bench.common import parser, report, summary_ms, time_sync
-from bench.routing import road_points, start_osrm
+from bench.routing import liechtenstein_osrm, road_points
 from dispatch.dispatcher import DispatchConfig, dispatch_round
 from dispatch.models import DispatchDecision, Offer
 from dispatch.solver import Arc, OpenOrder, greedy_nearest, solve
 from notifications.models import Notification
-from tests.conftest import _recreate_database
+from tests.conftest import recreate_database
 
 BENCH_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/trustloop_bench"
 SIZES = [(200, 2000), (1000, 5000)]
@@ -149,10 +150,9 @@ async def full_round(settings: Settings, router: Router, repeat: int) -> dict[st
     }
 
 
-async def run(repeat: int, port: int) -> dict[str, Any]:
-    base_url = f"http://127.0.0.1:{port}"
+async def run(repeat: int, base_url: str) -> dict[str, Any]:
     settings = Settings(database_url=BENCH_DATABASE_URL, osrm_url=base_url)
-    await _recreate_database(BENCH_DATABASE_URL)
+    await recreate_database(BENCH_DATABASE_URL)
     await asyncio.to_thread(migrate, settings)
     rng = random.Random(7)
     points = await road_points(base_url, 6000, rng)
@@ -172,14 +172,9 @@ async def run(repeat: int, port: int) -> dict[str, Any]:
 
 def main() -> None:
     args = parser(__doc__ or "").parse_args()
-    port = 5901
-    process = start_osrm(port)
-    try:
-        figures = asyncio.run(run(args.repeat, port))
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-    report("dispatch", figures, args.json or __import__("pathlib").Path("bench/results/dispatch.json"))
+    with liechtenstein_osrm() as base_url:
+        figures = asyncio.run(run(args.repeat, base_url))
+    report("dispatch", figures, args.json or Path("bench/results/dispatch.json"))
 
 
 if __name__ == "__main__":

@@ -28,11 +28,12 @@ from app.db import make_engine
 from app.enums import Role, Service
 from app.geo import Point, to_geography
 from app.orders.models import Order, OrderStatus
+from app.processes import free_port, spawn_until_up
 from app.technicians.models import Technician
 from app.users.models import Driver, User
 from bench.common import parser, report, summary_ms
-from bench.routing import start_osrm
-from tests.conftest import _recreate_database, free_port
+from bench.routing import liechtenstein_osrm
+from tests.conftest import recreate_database
 
 BENCH_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/trustloop_bench_live"
 CENTRE = Point(lat=47.14, lon=9.52)
@@ -40,7 +41,7 @@ CENTRE = Point(lat=47.14, lon=9.52)
 
 async def seed(technicians: int, jobs: int) -> tuple[list[UUID], list[tuple[UUID, UUID, UUID]]]:
     """Technicians (the first `jobs` of them en route to a driver each); returns ids and (order, driver, tech)."""
-    await _recreate_database(BENCH_DATABASE_URL)
+    await recreate_database(BENCH_DATABASE_URL)
     await asyncio.to_thread(migrate, Settings(database_url=BENCH_DATABASE_URL))
     engine = make_engine(BENCH_DATABASE_URL, 2)
     tech_ids = [uuid4() for _ in range(technicians)]
@@ -67,17 +68,9 @@ async def seed(technicians: int, jobs: int) -> tuple[list[UUID], list[tuple[UUID
 def start_server(port: int, osrm_url: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "TRUSTLOOP_DATABASE_URL": BENCH_DATABASE_URL, "TRUSTLOOP_OSRM_URL": osrm_url,
            "TRUSTLOOP_LOCATION_REQUESTS_PER_WINDOW": "1000", "TRUSTLOOP_ETA_REFRESH_S": "3600"}  # fmt: skip
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1", "--port", str(port), "--workers", "2",
-         "--log-level", "warning", "--no-access-log"], env=env,
-    )  # fmt: skip
-    for _ in range(300):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return process
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise RuntimeError("server did not start")
+    command = [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1", "--port", str(port),
+               "--workers", "2", "--log-level", "warning", "--no-access-log"]  # fmt: skip
+    return spawn_until_up(command, f"http://127.0.0.1:{port}/healthz", env=env)
 
 
 def resident_kib(root: int) -> int:
@@ -183,27 +176,25 @@ async def fan_out(base: str, ws_base: str, jobs: list[tuple[UUID, UUID, UUID]], 
 async def run(args: Any) -> dict[str, Any]:
     technician_ids, jobs = await seed(args.technicians, args.subscribers)
     tokens = JwtTokens(DEV_JWT_SECRET, 3600)
-    port, osrm_port = free_port(), free_port()
-    osrm = start_osrm(osrm_port)
-    server = start_server(port, f"http://127.0.0.1:{osrm_port}")
+    port = free_port()
     base, ws_base = f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}"
-    try:
-        idle = list(technician_ids[len(jobs) :])
-        technician_tokens = [tokens.issue(Principal(t, Role.TECHNICIAN)) for t in idle]
-        half = len(technician_tokens) // 2
-        figures = {
-            # The same technicians never post twice within a window: each phase has its own half of the fleet.
-            "ingest": await ingest(base, technician_tokens[:half], args.requests, args.points, args.concurrency),
-            "ingest_larger_batches": await ingest(
-                base, technician_tokens[half:], args.requests // 2, args.points * 2, max(1, args.concurrency // 2)
-            ),
-            "fan_out": await fan_out(base, ws_base, jobs, tokens, args.posts, args.rate, server.pid),
-        }
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        osrm.terminate()
-        osrm.wait(timeout=10)
+    with liechtenstein_osrm() as osrm_url:
+        server = start_server(port, osrm_url)
+        try:
+            idle = list(technician_ids[len(jobs) :])
+            technician_tokens = [tokens.issue(Principal(t, Role.TECHNICIAN)) for t in idle]
+            half = len(technician_tokens) // 2
+            figures = {
+                # The same technicians never post twice in a window: each phase has its own half of the fleet.
+                "ingest": await ingest(base, technician_tokens[:half], args.requests, args.points, args.concurrency),
+                "ingest_larger_batches": await ingest(
+                    base, technician_tokens[half:], args.requests // 2, args.points * 2, max(1, args.concurrency // 2)
+                ),
+                "fan_out": await fan_out(base, ws_base, jobs, tokens, args.posts, args.rate, server.pid),
+            }
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
     return figures
 
 

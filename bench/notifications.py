@@ -8,7 +8,6 @@ Targets on a 2-core machine: the backlog drains in < 60 s; p99 commit-to-send < 
 import asyncio
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,27 +26,17 @@ from app.cli import migrate
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
 from app.enums import Role
+from app.processes import free_port
 from app.users.models import User
 from bench.common import parser, report, summary_ms
 from notifications.fcm import FcmGateway
 from notifications.models import Device, Notification, NotificationStatus
 from notifications.policy import NOTIFICATIONS_CHANNEL
-from tests.conftest import _recreate_database, free_port
+from tests.conftest import recreate_database, start_fcm_standin
 
 BENCH_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/trustloop_bench_push"
 BACKLOG = 10_000
 USERS = 2_000
-
-
-def start_standin(port: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen([sys.executable, "-m", "tests.fcm_standin", "--port", str(port)])
-    for _ in range(200):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/received", timeout=1)
-            return process
-        except httpx.TransportError:
-            time.sleep(0.05)
-    raise RuntimeError("the FCM stand-in did not start")
 
 
 def write_credentials(directory: Path, standin: str) -> Path:
@@ -82,7 +71,7 @@ async def baseline(credentials: Path, standin: str, count: int) -> dict[str, Any
 
 async def run(credentials: Path, standin: str, steady_rate: int, steady_seconds: int) -> dict[str, Any]:
     settings = Settings(database_url=BENCH_DATABASE_URL)
-    await _recreate_database(BENCH_DATABASE_URL)
+    await recreate_database(BENCH_DATABASE_URL)
     await asyncio.to_thread(migrate, settings)
     engine = make_engine(BENCH_DATABASE_URL, 4)
     sessions = make_sessionmaker(engine)
@@ -166,7 +155,7 @@ def main() -> None:
     arguments.add_argument("--seconds", type=int, default=20, help="duration of the steady load")
     args = arguments.parse_args()
     port = free_port()
-    standin = start_standin(port)
+    standin = start_fcm_standin(port)
     try:
         with tempfile.TemporaryDirectory() as directory:
             credentials = write_credentials(Path(directory), f"http://127.0.0.1:{port}")

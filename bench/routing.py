@@ -5,10 +5,10 @@ Baseline in the same run: the same requests as bare HTTP GETs, to show what our 
 """
 
 import asyncio
+import contextlib
 import functools
 import random
-import subprocess
-import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -16,6 +16,7 @@ import httpx
 from app.cli import BUNDLED_REGIONS
 from app.config import PROJECT_ROOT
 from app.geo import Point
+from app.processes import free_port, spawn_until_up
 from app.routing.osrm import Router
 from app.routing.regions import is_prepared, prepare_region, region_graph, routed_command
 from bench.common import parser, report, summary_ms, time_async
@@ -25,19 +26,20 @@ BOX = (47.06, 9.48, 47.24, 9.62)  # south, west, north, east: the populated vall
 TABLE_SIZES = [(20, 50), (100, 200), (300, 1000)]
 
 
-def start_osrm(port: int) -> subprocess.Popen[bytes]:
+@contextlib.contextmanager
+def liechtenstein_osrm() -> Iterator[str]:
+    """osrm-routed on the bundled Liechtenstein extract (prepared if need be); yields its base URL."""
     if not is_prepared(REGION_DIR, "liechtenstein"):
         prepare_region(BUNDLED_REGIONS["liechtenstein"], "liechtenstein", REGION_DIR)
-    process = subprocess.Popen(
-        routed_command(region_graph(REGION_DIR, "liechtenstein"), port), stdout=subprocess.DEVNULL
-    )
-    for _ in range(300):
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/nearest/v1/driving/9.52,47.14", timeout=1)
-            return process
-        except httpx.TransportError:
-            time.sleep(0.05)
-    raise RuntimeError("osrm-routed did not start")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    graph = region_graph(REGION_DIR, "liechtenstein")
+    process = spawn_until_up(routed_command(graph, port), f"{base}/nearest/v1/driving/9.52,47.14")
+    try:
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 async def road_points(base_url: str, count: int, rng: random.Random) -> list[Point]:
@@ -54,8 +56,7 @@ async def road_points(base_url: str, count: int, rng: random.Random) -> list[Poi
     return points
 
 
-async def run(repeat: int, port: int) -> dict[str, object]:
-    base_url = f"http://127.0.0.1:{port}"
+async def run(repeat: int, base_url: str) -> dict[str, object]:
     rng = random.Random(42)
     points = await road_points(base_url, 1300, rng)
     router = Router(base_url, timeout_s=10)
@@ -107,13 +108,8 @@ async def run(repeat: int, port: int) -> dict[str, object]:
 
 def main() -> None:
     args = parser(__doc__ or "").parse_args()
-    port = 5900
-    process = start_osrm(port)
-    try:
-        figures = asyncio.run(run(args.repeat, port))
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with liechtenstein_osrm() as base_url:
+        figures = asyncio.run(run(args.repeat, base_url))
     report("routing", figures, args.json or Path("bench/results/routing.json"))
 
 

@@ -3,7 +3,6 @@
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -29,6 +28,7 @@ from app.config import PROJECT_ROOT, Settings
 from app.geo import Point
 from app.main import create_app
 from app.models import Base
+from app.processes import free_port, spawn_until_up
 from app.routing.regions import is_prepared, prepare_region, region_graph, routed_command
 from app.technicians.positions import set_last_position
 
@@ -45,14 +45,7 @@ UNIONINKATU = Point(lat=60.175005, lon=24.950212)
 KAISANIEMENKATU = Point(lat=60.172026, lon=24.947896)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-async def _recreate_database(url: str) -> None:
+async def recreate_database(url: str) -> None:
     parsed = make_url(url)
     admin = await asyncpg.connect(
         host=parsed.host, port=parsed.port, user=parsed.username, password=parsed.password, database="postgres"
@@ -66,22 +59,13 @@ async def _recreate_database(url: str) -> None:
 
 @pytest.fixture(scope="session")
 def database_url() -> str:
-    asyncio.run(_recreate_database(TEST_DATABASE_URL))
+    asyncio.run(recreate_database(TEST_DATABASE_URL))
     migrate(Settings(database_url=TEST_DATABASE_URL))
     return TEST_DATABASE_URL
 
 
 def start_routed(graph: Path, port: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(routed_command(graph, port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"http://127.0.0.1:{port}/nearest/v1/driving/24.94,60.17", timeout=1)
-            return process
-        except httpx.TransportError:
-            time.sleep(0.05)
-    process.kill()
-    raise RuntimeError("osrm-routed did not start")
+    return spawn_until_up(routed_command(graph, port), f"http://127.0.0.1:{port}/nearest/v1/driving/24.94,60.17")
 
 
 @pytest.fixture(scope="session")
@@ -221,21 +205,15 @@ def api(client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]) -
     return Api(client, sessions)
 
 
+def start_fcm_standin(port: int) -> subprocess.Popen[bytes]:
+    command = [sys.executable, "-m", "tests.fcm_standin", "--port", str(port)]
+    return spawn_until_up(command, f"http://127.0.0.1:{port}/received", quiet=False)
+
+
 @pytest.fixture(scope="session")
 def fcm_standin() -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "tests.fcm_standin", "--port", str(port)])
+    process = start_fcm_standin(port := free_port())
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            httpx.get(f"{base}/received", timeout=1)
-            break
-        except httpx.TransportError:
-            if time.monotonic() > deadline:
-                process.kill()
-                raise
-            time.sleep(0.05)
     yield base
     process.terminate()
     process.wait(timeout=10)

@@ -8,7 +8,7 @@ from alembic.config import Config
 from sqlalchemy.engine import make_url
 
 from app.config import PROJECT_ROOT
-from tests.conftest import TEST_DATABASE_URL, _recreate_database
+from tests.conftest import TEST_DATABASE_URL, recreate_database
 
 MIGRATIONS_DATABASE_URL = TEST_DATABASE_URL + "_migrations"
 
@@ -28,7 +28,7 @@ async def user_tables(url: str) -> set[str]:
 
 
 def test_upgrade_check_downgrade_upgrade() -> None:
-    asyncio.run(_recreate_database(MIGRATIONS_DATABASE_URL))
+    asyncio.run(recreate_database(MIGRATIONS_DATABASE_URL))
     config = Config(str(PROJECT_ROOT / "alembic.ini"))
     config.set_main_option("sqlalchemy.url", MIGRATIONS_DATABASE_URL)
 

@@ -10,7 +10,7 @@ import httpx
 from fastapi import FastAPI
 
 from app.config import Settings
-from tests.conftest import free_port
+from app.processes import free_port
 
 
 def test_serve_starts_osrm_and_the_api_and_seeds_a_fleet(app: FastAPI, settings: Settings, tmp_path: Path) -> None:

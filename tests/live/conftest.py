@@ -1,15 +1,13 @@
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from fastapi import FastAPI
 
 from app.config import Settings
-from tests.conftest import free_port
+from app.processes import free_port, spawn_until_up
 
 
 def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
@@ -21,21 +19,8 @@ def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
         "TRUSTLOOP_ETA_REFRESH_S": "0",
         "TRUSTLOOP_ARRIVAL_DWELL_S": "1",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("the API server did not start")
+    command = [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1", "--port", str(port)]
+    return spawn_until_up(command, f"http://127.0.0.1:{port}/healthz", env=env)
 
 
 @pytest.fixture(scope="session")

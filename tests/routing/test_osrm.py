@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from app.geo import Point, haversine_m
+from app.processes import free_port
 from app.routing.estimate import DETOUR_FACTOR, TYPICAL_SPEED_MPS
 from app.routing.osrm import MAX_POINTS_PER_REQUEST, PARALLEL_TABLE_CELLS, Router
-from tests.conftest import KAISANIEMENKATU, KAIVOKATU, MIKONKATU, UNIONINKATU, free_port, start_routed
+from tests.conftest import KAISANIEMENKATU, KAIVOKATU, MIKONKATU, UNIONINKATU, start_routed
 
 POINTS = [KAIVOKATU, MIKONKATU, UNIONINKATU, KAISANIEMENKATU]
 NOWHERE = Point(lat=10.0, lon=10.0)  # no road of the region within any snapping radius

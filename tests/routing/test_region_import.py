@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from app.config import Settings
 from app.geo import Point
+from app.processes import free_port
 from app.regions.models import Region
 from app.routing.osrm import Router
 from app.routing.regions import region_graph
-from tests.conftest import free_port, start_routed
+from tests.conftest import start_routed
 from tests.routing.synthetic import Grid, write_grids
 
 TOWN = Grid(origin=Point(lat=46.9001, lon=7.4003), size=6, spacing_m=200)
