@@ -1,5 +1,4 @@
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import Enum
 
@@ -30,7 +29,3 @@ def text_enum(enum_cls: type[StrEnum], name: str) -> Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
-
-
-def enum_values(enum_cls: type[StrEnum]) -> list[Any]:
-    return [m.value for m in enum_cls]

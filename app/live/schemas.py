@@ -1,4 +1,3 @@
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, Field
@@ -23,10 +22,3 @@ class LocationResult(BaseModel):
     accepted: int
     rejected: int
     reasons: dict[str, int]
-
-
-class LivePosition(BaseModel):
-    lat: float
-    lon: float
-    heading: float | None
-    at: datetime
