@@ -9,8 +9,10 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -126,6 +128,28 @@ async def ingest(
             "latency": summary_ms(latencies)}  # fmt: skip
 
 
+def ingest_with_wrk(base: str, tokens: list[str], seconds: int, connections: int) -> dict[str, Any] | None:
+    """The same ingest driven by wrk (C, two threads): the Python client above spends a core of its own."""
+    if shutil.which("wrk") is None:
+        return None
+    with tempfile.TemporaryDirectory() as directory:
+        token_file = Path(directory) / "tokens.txt"
+        token_file.write_text("\n".join(tokens) + "\n")
+        script = Path(__file__).with_name("ingest.lua")
+        output = subprocess.run(
+            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script), base, "--", str(token_file), "2"],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+    result = json.loads(next(line for line in output.splitlines() if line.startswith("RESULT "))[7:])
+    seconds_taken = result["duration_us"] / 1e6
+    return {
+        "requests": result["requests"], "points_per_request": 5, "connections": connections,
+        "points_per_s": round(result["requests"] * 5 / seconds_taken),
+        "accepted_points_per_s": round(result["accepted_points"] / seconds_taken), "non_2xx": result["non_2xx"],
+        "latency": {name: round(result[f"{name}_us"] / 1000, 2) for name in ("p50", "p90", "p99", "max")},
+    }  # fmt: skip
+
+
 async def fan_out(base: str, ws_base: str, jobs: list[tuple[UUID, UUID, UUID]], tokens: JwtTokens, posts: int,
                   rate: float, server_pid: int) -> dict[str, Any]:  # fmt: skip
     sent_at: dict[str, float] = {}
@@ -184,7 +208,7 @@ async def run(args: Any) -> dict[str, Any]:
             idle = list(technician_ids[len(jobs) :])
             technician_tokens = [tokens.issue(Principal(t, Role.TECHNICIAN)) for t in idle]
             half = len(technician_tokens) // 2
-            figures = {
+            figures: dict[str, Any] = {
                 # The same technicians never post twice in a window: each phase has its own half of the fleet.
                 "ingest": await ingest(base, technician_tokens[:half], args.requests, args.points, args.concurrency),
                 "ingest_larger_batches": await ingest(
@@ -192,6 +216,13 @@ async def run(args: Any) -> dict[str, Any]:
                 ),
                 "fan_out": await fan_out(base, ws_base, jobs, tokens, args.posts, args.rate, server.pid),
             }
+            # A fresh share of the fleet after a pause, so no technician's last fix is newer than wrk's.
+            fresh = [tokens.issue(Principal(t, Role.TECHNICIAN)) for t in technician_ids[len(jobs) :]]
+            for connections in (8, 16):
+                figures[f"ingest_wrk_c{connections}"] = await asyncio.to_thread(
+                    ingest_with_wrk, base, fresh, args.wrk_seconds, connections
+                )
+                await asyncio.sleep(2)
         finally:
             server.terminate()
             server.wait(timeout=20)
@@ -207,6 +238,7 @@ def main() -> None:
     arguments.add_argument("--concurrency", type=int, default=16)
     arguments.add_argument("--posts", type=int, default=600, help="positions posted while 1,000 drivers watch")
     arguments.add_argument("--rate", type=float, default=50.0, help="positions per second while they watch")
+    arguments.add_argument("--wrk-seconds", type=int, default=10, help="duration of each wrk ingest run")
     args = arguments.parse_args()
     figures = asyncio.run(run(args))
     report("live", figures, args.json or Path("bench/results/live.json"))
