@@ -18,28 +18,32 @@ def rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-async def publish(session: AsyncSession, event: dict[str, Any]) -> None:
+def encode(event: dict[str, Any]) -> str:
     payload = orjson.dumps(event).decode()
     if len(payload) > NOTIFY_PAYLOAD_LIMIT:
         raise ValueError(f"live event too large for NOTIFY ({len(payload)} bytes): send ids, not bodies")
-    await notify_on_commit(session, LIVE_CHANNEL, payload)
+    return payload
+
+
+async def publish(session: AsyncSession, event: dict[str, Any]) -> None:
+    await notify_on_commit(session, LIVE_CHANNEL, encode(event))
 
 
 async def publish_status(session: AsyncSession, order_id: UUID, status: str, at: datetime) -> None:
     await publish(session, {"order_id": str(order_id), "type": "status", "status": status, "at": rfc3339(at)})
 
 
-async def publish_position(
-    session: AsyncSession, order_id: UUID | None, technician_id: UUID, lat: float, lon: float,
-    heading: float | None, at: datetime,
-) -> None:  # fmt: skip
+def position_event(
+    order_id: UUID | None, technician_id: UUID, lat: float, lon: float, heading: float | None, at: datetime
+) -> str:
+    """A technician's position: for the operators always, for a driver when `order_id` is given."""
     event: dict[str, Any] = {"type": "position", "technician_id": str(technician_id), "lat": lat, "lon": lon,
                              "at": rfc3339(at)}  # fmt: skip
     if heading is not None:
         event["heading"] = heading
     if order_id is not None:
         event["order_id"] = str(order_id)
-    await publish(session, event)
+    return encode(event)
 
 
 async def publish_eta(

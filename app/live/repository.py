@@ -2,74 +2,87 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import insert, or_, text, update
+from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.geo import Point, to_geography
 from app.live.filters import Fix
 from app.live.models import LocationPoint
-from app.technicians.models import Technician
-
-RATE_SQL = text(
-    """
-    INSERT INTO rate_windows (key, window_start, count)
-    SELECT :key, :window_start, 1
-    -- In the same round trip: this transaction's commit need not wait for the disk (see ingest()).
-    FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed
-    ON CONFLICT (key) DO UPDATE SET
-        count = CASE WHEN rate_windows.window_start = EXCLUDED.window_start THEN rate_windows.count + 1 ELSE 1 END,
-        window_start = EXCLUDED.window_start
-    RETURNING count
-    """
-)
-
-
-async def count_request(session: AsyncSession, key: str, window_start: datetime) -> int:
-    """This request's number within its window, counted in the database so that every process agrees."""
-    return int((await session.execute(RATE_SQL, {"key": key, "window_start": window_start})).scalar_one())
 
 
 @dataclass(frozen=True, slots=True)
 class TechnicianState:
+    requests_in_window: int
     name: str
     last: Fix | None
     job_id: UUID | None
 
 
-TECHNICIAN_STATE_SQL = text(
+# One round trip: count this request in its rate window (and let this transaction commit without waiting
+# for the disk, see ingest()), then read the technician's last fix and active job. No row lock: a stale read
+# only turns the conditional update below into a no-op.
+COUNT_AND_READ_SQL = text(
     """
-    SELECT t.name, ST_Y(t.position::geometry) AS lat, ST_X(t.position::geometry) AS lon, t.position_at,
+    WITH counted AS (
+        INSERT INTO rate_windows (key, window_start, count)
+        SELECT :key, :window_start, 1
+        FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed
+        ON CONFLICT (key) DO UPDATE SET
+            count = CASE WHEN rate_windows.window_start = EXCLUDED.window_start
+                         THEN rate_windows.count + 1 ELSE 1 END,
+            window_start = EXCLUDED.window_start
+        RETURNING count
+    )
+    SELECT counted.count AS requests_in_window, t.name, ST_Y(t.position::geometry) AS lat, ST_X(t.position::geometry) AS lon,
+           t.position_at,
            (SELECT o.id FROM orders o
             WHERE o.technician_id = t.id AND o.status IN ('assigned', 'en_route', 'arrived', 'in_progress')) AS job_id
-    FROM technicians t WHERE t.id = :technician_id
+    FROM counted LEFT JOIN technicians t ON t.id = :technician_id
     """
 )
 
 
-async def technician_state(session: AsyncSession, technician_id: UUID) -> TechnicianState | None:
-    """His last fix and active job in one read; no lock (a stale read only makes the update below a no-op)."""
-    row = (await session.execute(TECHNICIAN_STATE_SQL, {"technician_id": technician_id})).first()
-    if row is None:
+async def count_and_read(
+    session: AsyncSession, technician_id: UUID, rate_key: str, window_start: datetime
+) -> TechnicianState | None:
+    """None if no technician has this id; otherwise his state and this request's number in its window."""
+    row = (
+        await session.execute(
+            COUNT_AND_READ_SQL, {"key": rate_key, "window_start": window_start, "technician_id": technician_id}
+        )
+    ).one()
+    if row.name is None:
         return None
     last = None
     if row.lat is not None and row.position_at is not None:
         last = Fix(point=Point(lat=row.lat, lon=row.lon), recorded_at=row.position_at)
-    return TechnicianState(name=row.name, last=last, job_id=row.job_id)
+    return TechnicianState(requests_in_window=row.requests_in_window, name=row.name, last=last, job_id=row.job_id)
 
 
-async def move_technician(session: AsyncSession, technician_id: UUID, fix: Fix) -> bool:
-    """Moves his last position forward; never backwards, whatever concurrent batches do."""
-    result = await session.execute(
-        update(Technician)
-        .where(
-            Technician.id == technician_id,
-            or_(Technician.position_at.is_(None), Technician.position_at < fix.recorded_at),
-        )
-        .values(
-            position=to_geography(fix.point), position_at=fix.recorded_at, heading=fix.heading, speed_mps=fix.speed_mps
-        )
-        .returning(Technician.id)
+MOVE_AND_ANNOUNCE_SQL = text(
+    """
+    WITH moved AS (
+        UPDATE technicians
+        SET position = ST_GeogFromText(:wkt), position_at = :at, heading = :heading, speed_mps = :speed
+        WHERE id = :technician_id AND (position_at IS NULL OR position_at < :at)
+        RETURNING id
     )
+    SELECT pg_notify(:channel, :payload) FROM moved
+    """
+)
+
+
+async def move_and_announce(session: AsyncSession, technician_id: UUID, fix: Fix, channel: str, payload: str) -> bool:
+    """Moves his last position forward (never backwards, whatever concurrent batches do) and, if it moved,
+    announces it on commit; one round trip. False if a newer fix was there already."""
+    result = await session.execute(
+        MOVE_AND_ANNOUNCE_SQL,
+        {
+            "technician_id": technician_id, "wkt": f"SRID=4326;POINT({fix.point.lon!r} {fix.point.lat!r})",
+            "at": fix.recorded_at, "heading": fix.heading, "speed": fix.speed_mps, "channel": channel,
+            "payload": payload,
+        },
+    )  # fmt: skip
     return result.first() is not None
 
 

@@ -23,14 +23,10 @@ def rules_from(settings: Settings) -> tracking.TrackingRules:
     )
 
 
-async def enforce_rate(session: AsyncSession, key: str, limit: int, window_s: int, now: datetime) -> None:
+def rate_window(now: datetime, window_s: int) -> tuple[datetime, int]:
+    """The start of the fixed window that holds `now`, and the seconds left in it."""
     epoch = int(now.timestamp())
-    window_start = datetime.fromtimestamp(epoch - epoch % window_s, UTC)
-    if await repository.count_request(session, key, window_start) > limit:
-        retry_after = max(1, window_s - epoch % window_s)
-        raise TooManyRequests(
-            f"At most {limit} location batches per {window_s} s.", headers={"Retry-After": str(retry_after)}
-        )
+    return datetime.fromtimestamp(epoch - epoch % window_s, UTC), max(1, window_s - epoch % window_s)
 
 
 async def ingest(
@@ -43,16 +39,15 @@ async def ingest(
     the disk (synchronous_commit off, set with the rate count): a crash may lose the last few hundred ms of
     positions, never an order, a rating or a push, whose transactions keep the default synchronous commit."""
     now = datetime.now(UTC)
-    await enforce_rate(
-        session,
-        f"locations:{principal.user_id}",
-        settings.location_requests_per_window,
-        settings.location_window_s,
-        now,
-    )
-    state = await repository.technician_state(session, principal.user_id)
+    window_start, retry_after = rate_window(now, settings.location_window_s)
+    state = await repository.count_and_read(session, principal.user_id, f"locations:{principal.user_id}", window_start)
     if state is None:
         raise NotFound("No technician profile belongs to this account.")
+    if state.requests_in_window > settings.location_requests_per_window:
+        raise TooManyRequests(
+            f"At most {settings.location_requests_per_window} location batches per {settings.location_window_s} s.",
+            headers={"Retry-After": str(retry_after)},
+        )
     fixes = [
         Fix(Point(lat=p.lat, lon=p.lon), p.recorded_at, p.accuracy_m, p.heading, p.speed_mps) for p in batch.points
     ]
@@ -64,16 +59,17 @@ async def ingest(
         return result
 
     latest = accepted[-1]
-    if not await repository.move_technician(session, principal.user_id, latest):
-        return result  # a concurrent batch carried a newer fix already
+    # Lock order as everywhere: the job's order row first, then (by the update) the technician's.
     order = await orders_repository.get_for_update(session, state.job_id) if state.job_id else None
-    if order is not None and order.technician_id != principal.user_id:
-        order = None  # the job moved on between the two reads
     visible_to_driver = order is not None and order.status in POSITION_VISIBLE_STATUSES
-    await events.publish_position(
-        session, order.id if visible_to_driver and order else None, principal.user_id,
+    event = events.position_event(
+        order.id if order is not None and visible_to_driver else None, principal.user_id,
         latest.point.lat, latest.point.lon, latest.heading, latest.recorded_at,
     )  # fmt: skip
+    if not await repository.move_and_announce(session, principal.user_id, latest, events.LIVE_CHANNEL, event):
+        return result  # a concurrent batch carried a newer fix already
+    if order is not None and order.technician_id != principal.user_id:
+        order = None  # the job moved on between the two reads
     if order is not None:
         await repository.keep_history(session, principal.user_id, order.id, accepted)
         await tracking.on_position(session, router, order, latest.point, state.name, now, rules_from(settings))
