@@ -1,0 +1,57 @@
+"""The demo's simulated people complete jobs through a real server and a real dispatcher process."""
+
+import asyncio
+import os
+import random
+import sys
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.config import Settings
+from app.orders.models import Order, OrderStatus
+from app.routing.osrm import Router
+from app.simulate import Simulation
+from feedback.models import Feedback
+from tests.conftest import KAISANIEMENKATU, KAIVOKATU, UNIONINKATU, Api, eventually
+
+
+async def test_simulated_drivers_and_technicians_complete_and_rate_jobs(
+    servers: tuple[str, str], api: Api, settings: Settings, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    for spot in (KAISANIEMENKATU, KAIVOKATU, UNIONINKATU):
+        await api.technician(at=spot, skills=["tow", "jump_start", "tyre_change", "fuel_delivery", "lockout", "winch"])
+    env = {**os.environ, "TRUSTLOOP_DATABASE_URL": settings.database_url,
+           "TRUSTLOOP_OSRM_URL": settings.effective_osrm_url, "TRUSTLOOP_REGION": "helsinki"}  # fmt: skip
+    dispatcher = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "app.cli", "worker", "dispatch", env=env, stderr=asyncio.subprocess.DEVNULL
+    )
+    router = Router(settings.effective_osrm_url)
+    simulation = Simulation(f"http://{servers[0]}", router, "helsinki", random.Random(3), order_every_s=4.0)
+    stop = asyncio.Event()
+
+    async def rated() -> bool:
+        async with sessions() as session:
+            return bool(await session.scalar(select(func.count()).select_from(Feedback)))
+
+    try:
+        await simulation.start()
+        running = asyncio.create_task(simulation.run(stop))
+        assert await eventually(rated, timeout_s=90, every_s=0.5)
+        stop.set()
+        await running
+    finally:
+        stop.set()
+        await simulation.aclose()
+        await router.aclose()
+        dispatcher.terminate()
+        await dispatcher.wait()
+    async with sessions() as session:
+        finished = await session.scalar(
+            select(func.count()).where(Order.status.in_([OrderStatus.COMPLETED, OrderStatus.FAILED]))
+        )
+        feedback = (await session.execute(select(Feedback))).scalars().all()
+    assert finished is not None
+    assert finished >= 1
+    assert all(1 <= f.csat <= 5 for f in feedback)
+    assert all(f.technician_id is not None for f in feedback)
