@@ -8,7 +8,7 @@ from app.regions.models import Region
 from app.technicians.models import Technician
 from app.users.models import Driver, User
 from dispatch.models import DispatchDecision, Offer
-from feedback.models import Feedback
+from feedback.models import Feedback, FollowUp
 from notifications.models import Delivery, Device, Notification
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "DispatchDecision",
     "Driver",
     "Feedback",
+    "FollowUp",
     "IdempotencyKey",
     "JobEvent",
     "LocationPoint",

@@ -2,10 +2,12 @@ from uuid import UUID
 
 from fastapi import APIRouter, status
 
-from app.auth.dependencies import DriverUser
+from app.auth.dependencies import DriverUser, OperatorUser
 from app.db import DbSession
+from app.pagination import Limit
 from feedback import service
-from feedback.schemas import FeedbackCreate, FeedbackRead
+from feedback.models import FollowUpStatus
+from feedback.schemas import FeedbackCreate, FeedbackRead, FollowUpRead, FollowUpResolve
 
 router = APIRouter(tags=["feedback"])
 
@@ -13,3 +15,17 @@ router = APIRouter(tags=["feedback"])
 @router.post("/v1/orders/{order_id}/feedback", status_code=status.HTTP_201_CREATED, response_model=FeedbackRead)
 async def give_feedback(order_id: UUID, body: FeedbackCreate, session: DbSession, driver: DriverUser) -> FeedbackRead:
     return await service.give_feedback(session, driver, order_id, body)
+
+
+@router.get("/v1/ops/followups", response_model=list[FollowUpRead])
+async def list_follow_ups(
+    session: DbSession, _: OperatorUser, status: FollowUpStatus | None = None, limit: Limit = 50
+) -> list[FollowUpRead]:
+    return await service.list_follow_ups(session, status, limit)
+
+
+@router.post("/v1/ops/followups/{case_id}/resolve", response_model=FollowUpRead)
+async def resolve_follow_up(
+    case_id: UUID, body: FollowUpResolve, session: DbSession, operator: OperatorUser
+) -> FollowUpRead:
+    return await service.resolve_follow_up(session, operator, case_id, body)

@@ -1,9 +1,12 @@
+from datetime import datetime
+from enum import StrEnum
 from uuid import UUID
 
-from sqlalchemy import ARRAY, CheckConstraint, ForeignKey, SmallInteger, String, Text
+from sqlalchemy import ARRAY, CheckConstraint, DateTime, ForeignKey, Index, SmallInteger, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, CreatedAt, UUIDPrimaryKey
+from app.enums import text_enum
 from app.errors import conflict_message
 
 
@@ -26,3 +29,29 @@ class Feedback(UUIDPrimaryKey, CreatedAt, Base):
 
 
 conflict_message("uq_feedback_order_id", "Feedback was already given for this order.")
+
+
+class FollowUpStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class FollowUp(UUIDPrimaryKey, CreatedAt, Base):
+    """A detractor's case for operators: call the driver back before the due time."""
+
+    __tablename__ = "followups"
+    __table_args__ = (Index("ix_followups_open_due_at", "due_at", postgresql_where=text("status = 'open'")),)
+
+    feedback_id: Mapped[UUID] = mapped_column(ForeignKey("feedback.id", ondelete="CASCADE"), unique=True)
+    order_id: Mapped[UUID] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    driver_id: Mapped[UUID] = mapped_column(ForeignKey("drivers.id"))
+    technician_id: Mapped[UUID | None] = mapped_column(ForeignKey("technicians.id"))
+    reason: Mapped[str] = mapped_column(String(200))
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[FollowUpStatus] = mapped_column(text_enum(FollowUpStatus, "status"), default=FollowUpStatus.OPEN)
+    note: Mapped[str | None] = mapped_column(Text)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_by: Mapped[UUID | None] = mapped_column(ForeignKey("users.id"))
+
+
+conflict_message("uq_followups_feedback_id", "A follow-up already exists for this feedback.")

@@ -5,7 +5,7 @@ from uuid import UUID
 from sqlalchemy import ARRAY, Uuid, any_, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from feedback.models import Feedback
+from feedback.models import Feedback, FollowUp, FollowUpStatus
 from feedback.trust import HALF_LIFE_DAYS, RatingSums
 
 
@@ -46,3 +46,17 @@ async def is_blocked(session: AsyncSession, driver_id: UUID, technician_id: UUID
         .limit(1)
     )
     return found.first() is not None
+
+
+async def follow_ups(session: AsyncSession, status: FollowUpStatus | None, limit: int) -> list[FollowUp]:
+    query = select(FollowUp).order_by(FollowUp.due_at, FollowUp.id).limit(limit)
+    if status is not None:
+        query = query.where(FollowUp.status == status)
+    return list((await session.execute(query)).scalars())
+
+
+async def follow_up_for_update(session: AsyncSession, case_id: UUID) -> FollowUp | None:
+    result = await session.execute(
+        select(FollowUp).where(FollowUp.id == case_id).with_for_update().execution_options(populate_existing=True)
+    )
+    return result.scalar_one_or_none()

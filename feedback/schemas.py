@@ -25,3 +25,21 @@ class FeedbackRead(BaseModel):
     tags: list[str]
     comment: str | None
     created_at: datetime
+
+
+class FollowUpResolve(BaseModel):
+    note: str = Field(strict=True, min_length=1, max_length=2000)
+
+
+class FollowUpRead(BaseModel):
+    id: UUID
+    order_id: UUID
+    driver_id: UUID
+    technician_id: UUID | None
+    reason: str
+    due_at: datetime
+    overdue: bool
+    status: str
+    note: str | None
+    created_at: datetime
+    resolved_at: datetime | None

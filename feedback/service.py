@@ -4,12 +4,15 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.tokens import Principal
-from app.errors import Conflict
+from app.errors import Conflict, NotFound
+from app.live import events
 from app.orders.models import OrderStatus
 from app.orders.service import load_visible
-from feedback.models import Feedback
-from feedback.schemas import FeedbackCreate, FeedbackRead
+from feedback import repository
+from feedback.models import Feedback, FollowUp, FollowUpStatus
+from feedback.schemas import FeedbackCreate, FeedbackRead, FollowUpRead, FollowUpResolve
 
+FOLLOW_UP_WITHIN = timedelta(hours=1)
 RATEABLE = frozenset({OrderStatus.COMPLETED, OrderStatus.FAILED})
 FEEDBACK_WINDOW = timedelta(days=14)
 
@@ -36,6 +39,8 @@ async def give_feedback(
     )
     session.add(feedback)
     await session.flush()
+    if is_detractor(data.csat, data.nps):
+        await open_follow_up(session, feedback)
     return FeedbackRead(
         id=feedback.id,
         order_id=feedback.order_id,
@@ -47,3 +52,57 @@ async def give_feedback(
         comment=feedback.comment,
         created_at=feedback.created_at,
     )
+
+
+def is_detractor(csat: int, nps: int | None) -> bool:
+    """Unhappy enough that a person should call back: NPS 0-6 or CSAT 1-2."""
+    return csat <= 2 or (nps is not None and nps <= 6)
+
+
+async def open_follow_up(session: AsyncSession, feedback: Feedback) -> None:
+    parts = [f"CSAT {feedback.csat}"] + ([f"NPS {feedback.nps}"] if feedback.nps is not None else [])
+    case = FollowUp(
+        feedback_id=feedback.id,
+        order_id=feedback.order_id,
+        driver_id=feedback.driver_id,
+        technician_id=feedback.technician_id,
+        reason=", ".join(parts + feedback.tags),
+        due_at=feedback.created_at + FOLLOW_UP_WITHIN,
+        status=FollowUpStatus.OPEN,
+    )
+    session.add(case)
+    await session.flush()
+    # For the operators' console only: no "order_id" key, so the driver's stream does not carry it.
+    await events.publish(session, {"type": "followup", "followup_id": str(case.id), "order": str(case.order_id),
+                                   "status": case.status.value, "due_at": events.rfc3339(case.due_at)})  # fmt: skip
+
+
+async def list_follow_ups(session: AsyncSession, status: FollowUpStatus | None, limit: int) -> list[FollowUpRead]:
+    return [present_follow_up(case) for case in await repository.follow_ups(session, status, limit)]
+
+
+async def resolve_follow_up(
+    session: AsyncSession, principal: Principal, case_id: UUID, data: FollowUpResolve
+) -> FollowUpRead:
+    case = await repository.follow_up_for_update(session, case_id)
+    if case is None:
+        raise NotFound("No such follow-up.")
+    if case.status is FollowUpStatus.RESOLVED:
+        raise Conflict("This follow-up was already resolved.")
+    case.status = FollowUpStatus.RESOLVED
+    case.note = data.note
+    case.resolved_at = datetime.now(UTC)
+    case.resolved_by = principal.user_id
+    await session.flush()
+    await events.publish(session, {"type": "followup", "followup_id": str(case.id), "order": str(case.order_id),
+                                   "status": case.status.value, "due_at": events.rfc3339(case.due_at)})  # fmt: skip
+    return present_follow_up(case)
+
+
+def present_follow_up(case: FollowUp) -> FollowUpRead:
+    return FollowUpRead(
+        id=case.id, order_id=case.order_id, driver_id=case.driver_id, technician_id=case.technician_id,
+        reason=case.reason, due_at=case.due_at,
+        overdue=case.status is FollowUpStatus.OPEN and case.due_at < datetime.now(UTC),
+        status=case.status.value, note=case.note, created_at=case.created_at, resolved_at=case.resolved_at,
+    )  # fmt: skip
