@@ -1,6 +1,8 @@
+from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
+from pydantic import AwareDatetime
 
 from app.auth.dependencies import DriverUser, OperatorUser
 from app.db import DbSession
@@ -29,3 +31,14 @@ async def resolve_follow_up(
     case_id: UUID, body: FollowUpResolve, session: DbSession, operator: OperatorUser
 ) -> FollowUpRead:
     return await service.resolve_follow_up(session, operator, case_id, body)
+
+
+@router.get("/v1/ops/kpis")
+async def period_kpis(
+    session: DbSession,
+    _: OperatorUser,
+    since: Annotated[AwareDatetime | None, Query(alias="from")] = None,
+    until: Annotated[AwareDatetime | None, Query(alias="to")] = None,
+) -> dict[str, object]:
+    """NPS (-100..100), CSAT, FCR and rates (0..1), CES mean, response and arrival percentiles in seconds."""
+    return await service.period_kpis(session, since, until)

@@ -2,9 +2,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import ARRAY, Uuid, any_, func, literal, select
+from sqlalchemy import ARRAY, Uuid, any_, func, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from feedback.kpis import OrderFacts
 from feedback.models import Feedback, FollowUp, FollowUpStatus
 from feedback.trust import HALF_LIFE_DAYS, RatingSums
 
@@ -60,3 +61,24 @@ async def follow_up_for_update(session: AsyncSession, case_id: UUID) -> FollowUp
         select(FollowUp).where(FollowUp.id == case_id).with_for_update().execution_options(populate_existing=True)
     )
     return result.scalar_one_or_none()
+
+
+ORDER_FACTS_SQL = text(
+    """
+    SELECT o.status, o.resolution, o.created_at, o.promised_arrival_at AS promised_at,
+           (SELECT min(e.created_at) FROM job_events e WHERE e.order_id = o.id AND e.status = 'assigned') AS assigned_at,
+           (SELECT min(e.created_at) FROM job_events e WHERE e.order_id = o.id AND e.status = 'arrived') AS arrived_at,
+           f.csat, f.nps, f.ces
+    FROM orders o LEFT JOIN feedback f ON f.order_id = o.id
+    WHERE o.created_at >= :since AND o.created_at < :until
+    """
+)
+
+
+async def order_facts(session: AsyncSession, since: datetime, until: datetime) -> list[OrderFacts]:
+    rows = await session.execute(ORDER_FACTS_SQL, {"since": since, "until": until})
+    return [
+        OrderFacts(status=r.status, resolution=r.resolution, created_at=r.created_at, assigned_at=r.assigned_at,
+                   arrived_at=r.arrived_at, promised_at=r.promised_at, csat=r.csat, nps=r.nps, ces=r.ces)
+        for r in rows
+    ]  # fmt: skip

@@ -4,11 +4,12 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.tokens import Principal
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, InvalidInput, NotFound
 from app.live import events
 from app.orders.models import OrderStatus
 from app.orders.service import load_visible
 from feedback import repository
+from feedback.kpis import kpis
 from feedback.models import Feedback, FollowUp, FollowUpStatus
 from feedback.schemas import FeedbackCreate, FeedbackRead, FollowUpRead, FollowUpResolve
 
@@ -106,3 +107,11 @@ def present_follow_up(case: FollowUp) -> FollowUpRead:
         overdue=case.status is FollowUpStatus.OPEN and case.due_at < datetime.now(UTC),
         status=case.status.value, note=case.note, created_at=case.created_at, resolved_at=case.resolved_at,
     )  # fmt: skip
+
+
+async def period_kpis(session: AsyncSession, since: datetime | None, until: datetime | None) -> dict[str, object]:
+    until = until or datetime.now(UTC)
+    since = since or until - timedelta(days=30)
+    if since >= until:
+        raise InvalidInput("`from` must be before `to`.")
+    return {"from": since, "to": until, **kpis(await repository.order_facts(session, since, until))}

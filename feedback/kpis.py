@@ -1,0 +1,63 @@
+"""Customer-experience metrics over a set of orders, by the standard formulas. Pure."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+PROMISE_TOLERANCE = timedelta(minutes=2)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFacts:
+    status: str
+    resolution: str | None
+    created_at: datetime
+    assigned_at: datetime | None = None
+    arrived_at: datetime | None = None
+    promised_at: datetime | None = None
+    csat: int | None = None
+    nps: int | None = None
+    ces: int | None = None
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """Linear interpolation between the closest ranks (as numpy's default); None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def share(hits: int, total: int) -> float | None:
+    return hits / total if total else None
+
+
+def kpis(facts: Sequence[OrderFacts], tolerance: timedelta = PROMISE_TOLERANCE) -> dict[str, object]:
+    finished = [f for f in facts if f.status in ("completed", "failed")]
+    npses = [f.nps for f in facts if f.nps is not None]
+    csats = [f.csat for f in facts if f.csat is not None]
+    ceses = [f.ces for f in facts if f.ces is not None]
+    first_response = [(f.assigned_at - f.created_at).total_seconds() for f in facts if f.assigned_at]
+    to_arrival = [(f.arrived_at - f.created_at).total_seconds() for f in facts if f.arrived_at]
+    promised = [f for f in facts if f.arrived_at and f.promised_at]
+    nps = None
+    if npses:
+        nps = 100 * (sum(n >= 9 for n in npses) - sum(n <= 6 for n in npses)) / len(npses)
+    return {
+        "orders": len(facts),
+        "nps": nps,
+        "csat": share(sum(c >= 4 for c in csats), len(csats)),
+        "ces": sum(ceses) / len(ceses) if ceses else None,
+        "fcr": share(sum(f.resolution == "fixed_on_site" for f in finished), len(finished)),
+        "first_response_s": {"p50": percentile(first_response, 0.5), "p90": percentile(first_response, 0.9)},
+        "time_to_arrival_s": {"p50": percentile(to_arrival, 0.5), "p90": percentile(to_arrival, 0.9)},
+        "eta_promise_kept": share(
+            sum(f.arrived_at <= f.promised_at + tolerance for f in promised if f.arrived_at and f.promised_at),
+            len(promised),
+        ),
+        "cancel_rate": share(sum(f.status == "cancelled" for f in facts), len(facts)),
+        "feedback_rate": share(sum(f.csat is not None for f in finished), len(finished)),
+    }
