@@ -22,8 +22,7 @@ from dispatch.grouping import spatial_groups
 from dispatch.models import DispatchDecision, Offer, OfferStatus
 from dispatch.repository import Candidate
 from dispatch.solver import Arc, OpenOrder, solve
-from feedback import repository as feedback_repository
-from feedback.trust import RatingSums, trust_score
+from feedback import service as feedback
 from notifications import policy
 
 ADVISORY_LOCK_CLASS = 0x7472  # the first key of pg_try_advisory_xact_lock(int, int): "tr"
@@ -119,8 +118,7 @@ async def dispatch_round(session: AsyncSession, router: Router, config: Dispatch
     etas = await _road_etas(router, orders, candidates, config.table_group_size)
     clock.lap("osrm_table")
 
-    sums = await feedback_repository.rating_sums(session, technician_ids, now)
-    scores = {t: trust_score(sums.get(t, RatingSums())) for t in technician_ids}
+    scores = await feedback.trust_scores(session, technician_ids, now)
     clock.lap("scores")
     scored: dict[UUID, list[ScoredArc]] = {o.id: [] for o in orders}
     for c in candidates:

@@ -5,6 +5,7 @@ from uuid import UUID
 from sqlalchemy import ARRAY, Uuid, any_, func, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from dispatch.models import Offer, OfferStatus
 from feedback.kpis import OrderFacts
 from feedback.models import Feedback, FollowUp, FollowUpStatus
 from feedback.trust import HALF_LIFE_DAYS, RatingSums
@@ -71,14 +72,27 @@ ORDER_FACTS_SQL = text(
            f.csat, f.nps, f.ces
     FROM orders o LEFT JOIN feedback f ON f.order_id = o.id
     WHERE o.created_at >= :since AND o.created_at < :until
+      AND (CAST(:technician_id AS uuid) IS NULL OR o.technician_id = :technician_id)
     """
 )
 
 
-async def order_facts(session: AsyncSession, since: datetime, until: datetime) -> list[OrderFacts]:
-    rows = await session.execute(ORDER_FACTS_SQL, {"since": since, "until": until})
+async def order_facts(
+    session: AsyncSession, since: datetime, until: datetime, technician_id: UUID | None = None
+) -> list[OrderFacts]:
+    """The facts of the orders created in [since, until), or of one technician's jobs among them."""
+    rows = await session.execute(ORDER_FACTS_SQL, {"since": since, "until": until, "technician_id": technician_id})
     return [
         OrderFacts(status=r.status, resolution=r.resolution, created_at=r.created_at, assigned_at=r.assigned_at,
                    arrived_at=r.arrived_at, promised_at=r.promised_at, csat=r.csat, nps=r.nps, ces=r.ces)
         for r in rows
     ]  # fmt: skip
+
+
+async def offer_outcomes(session: AsyncSession, technician_id: UUID) -> dict[str, int]:
+    """How the technician answered his offers: accepted, declined, expired, withdrawn, pending."""
+    rows = await session.execute(
+        select(Offer.status, func.count()).where(Offer.technician_id == technician_id).group_by(Offer.status)
+    )
+    counted = {status.value: int(n) for status, n in rows.all()}
+    return {status.value: counted.get(status.value, 0) for status in OfferStatus}

@@ -4,6 +4,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from app.technicians.schemas import TechnicianRead
+
 Tag = Annotated[str, Field(strict=True, min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")]
 
 
@@ -43,3 +45,22 @@ class FollowUpRead(BaseModel):
     note: str | None
     created_at: datetime
     resolved_at: datetime | None
+
+
+class TrustParts(BaseModel):
+    score: float
+    ratings: int
+    effective_ratings: float
+    rated_mean: float | None
+    prior: float
+    prior_weight: float
+
+
+class Scorecard(TechnicianRead):
+    trust: TrustParts
+    jobs: dict[str, int]
+    csat: float | None
+    nps: float | None
+    fcr: float | None
+    on_time_rate: float | None
+    offers: dict[str, int]

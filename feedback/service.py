@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
@@ -8,10 +9,13 @@ from app.errors import Conflict, InvalidInput, NotFound
 from app.live import events
 from app.orders.models import OrderStatus
 from app.orders.service import load_visible
+from app.technicians import service as technicians
+from app.technicians.models import Technician
 from feedback import repository
 from feedback.kpis import kpis
 from feedback.models import Feedback, FollowUp, FollowUpStatus
-from feedback.schemas import FeedbackCreate, FeedbackRead, FollowUpRead, FollowUpResolve
+from feedback.schemas import FeedbackCreate, FeedbackRead, FollowUpRead, FollowUpResolve, Scorecard, TrustParts
+from feedback.trust import RatingSums, TrustScore, trust_score
 
 FOLLOW_UP_WITHIN = timedelta(hours=1)
 RATEABLE = frozenset({OrderStatus.COMPLETED, OrderStatus.FAILED})
@@ -115,3 +119,28 @@ async def period_kpis(session: AsyncSession, since: datetime | None, until: date
     if since >= until:
         raise InvalidInput("`from` must be before `to`.")
     return {"from": since, "to": until, **kpis(await repository.order_facts(session, since, until))}
+
+
+async def trust_scores(session: AsyncSession, technician_ids: Sequence[UUID], now: datetime) -> dict[UUID, TrustScore]:
+    """Each technician's current trust score (the fleet prior for the unrated)."""
+    sums = await repository.rating_sums(session, technician_ids, now)
+    return {t: trust_score(sums.get(t, RatingSums())) for t in technician_ids}
+
+
+async def scorecard(session: AsyncSession, technician: Technician) -> Scorecard:
+    """Everything an operator needs to judge a technician, and why dispatch ranks him as it does."""
+    now = datetime.now(UTC)
+    trust = (await trust_scores(session, [technician.id], now))[technician.id]
+    facts = await repository.order_facts(session, datetime.min.replace(tzinfo=UTC), now, technician.id)
+    metrics = kpis(facts)
+    offers = await repository.offer_outcomes(session, technician.id)
+    return Scorecard(
+        **technicians.present(technician, trust.value).model_dump(),
+        trust=TrustParts(
+            score=trust.value, ratings=trust.ratings, effective_ratings=trust.effective_ratings,
+            rated_mean=trust.rated_mean, prior=trust.prior, prior_weight=trust.prior_weight,
+        ),
+        jobs={status: sum(f.status == status for f in facts) for status in ("completed", "failed", "cancelled")},
+        csat=metrics["csat"], nps=metrics["nps"], fcr=metrics["fcr"], on_time_rate=metrics["eta_promise_kept"],
+        offers=offers,
+    )  # fmt: skip

@@ -1,3 +1,4 @@
+from datetime import UTC, datetime
 from uuid import UUID
 
 from fastapi import APIRouter, status
@@ -6,19 +7,22 @@ from app.auth.dependencies import OperatorUser, TechnicianUser
 from app.db import DbSession
 from app.pagination import Limit
 from app.technicians import service
+from app.technicians.models import Technician
 from app.technicians.schemas import Availability, TechnicianCreate, TechnicianRead
+from feedback import service as feedback
+from feedback.schemas import Scorecard
 
 router = APIRouter(tags=["technicians"])
 
 
 @router.get("/v1/technicians/me", response_model=TechnicianRead)
 async def read_me(session: DbSession, technician: TechnicianUser) -> TechnicianRead:
-    return service.present(await service.get_own(session, technician))
+    return await with_trust(session, await service.get_own(session, technician))
 
 
 @router.put("/v1/technicians/me/availability", response_model=TechnicianRead)
 async def set_availability(body: Availability, session: DbSession, technician: TechnicianUser) -> TechnicianRead:
-    return await service.set_availability(session, technician, body.online)
+    return await with_trust(session, await service.set_availability(session, technician, body.online))
 
 
 @router.post(
@@ -32,9 +36,16 @@ async def create_technician(body: TechnicianCreate, session: DbSession, _: Opera
 
 @router.get("/v1/ops/technicians", response_model=list[TechnicianRead])
 async def list_technicians(session: DbSession, _: OperatorUser, limit: Limit = 200) -> list[TechnicianRead]:
-    return [service.present(t) for t in await service.list_technicians(session, limit)]
+    fleet = await service.list_technicians(session, limit)
+    scores = await feedback.trust_scores(session, [t.id for t in fleet], datetime.now(UTC))
+    return [service.present(t, scores[t.id].value) for t in fleet]
 
 
-@router.get("/v1/ops/technicians/{technician_id}", response_model=TechnicianRead)
-async def read_technician(technician_id: UUID, session: DbSession, _: OperatorUser) -> TechnicianRead:
-    return service.present(await service.get_by_id(session, technician_id))
+@router.get("/v1/ops/technicians/{technician_id}", response_model=Scorecard)
+async def read_scorecard(technician_id: UUID, session: DbSession, _: OperatorUser) -> Scorecard:
+    return await feedback.scorecard(session, await service.get_by_id(session, technician_id))
+
+
+async def with_trust(session: DbSession, technician: Technician) -> TechnicianRead:
+    scores = await feedback.trust_scores(session, [technician.id], datetime.now(UTC))
+    return service.present(technician, scores[technician.id].value)

@@ -12,6 +12,7 @@ from app.technicians import repository
 from app.technicians.models import Technician
 from app.technicians.schemas import TechnicianCreate, TechnicianRead
 from app.users.models import User
+from feedback.trust import FLEET_PRIOR
 
 
 async def create_technician(session: AsyncSession, data: TechnicianCreate) -> TechnicianRead:
@@ -28,7 +29,7 @@ async def create_technician(session: AsyncSession, data: TechnicianCreate) -> Te
     )
     session.add(technician)
     await session.flush()
-    return present(technician)
+    return present(technician, FLEET_PRIOR)
 
 
 async def get_own(session: AsyncSession, principal: Principal) -> Technician:
@@ -45,7 +46,7 @@ async def get_by_id(session: AsyncSession, technician_id: UUID) -> Technician:
     return technician
 
 
-async def set_availability(session: AsyncSession, principal: Principal, online: bool) -> TechnicianRead:
+async def set_availability(session: AsyncSession, principal: Principal, online: bool) -> Technician:
     technician = await repository.get_for_update(session, principal.user_id)
     if technician is None:
         raise NotFound("No technician profile belongs to this account.")
@@ -53,10 +54,10 @@ async def set_availability(session: AsyncSession, principal: Principal, online: 
     await session.flush()
     if online:
         await notify_on_commit(session, DISPATCH_CHANNEL)
-    return present(technician)
+    return technician
 
 
-def present(technician: Technician) -> TechnicianRead:
+def present(technician: Technician, trust_score: float | None) -> TechnicianRead:
     return TechnicianRead(
         id=technician.id,
         name=technician.name,
@@ -66,7 +67,7 @@ def present(technician: Technician) -> TechnicianRead:
         online=technician.online,
         position=from_geography(technician.position) if technician.position is not None else None,
         position_at=technician.position_at,
-        trust_score=None,
+        trust_score=trust_score,
     )
 
 
