@@ -3,7 +3,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from app import health
+from app import health, metrics
 from app.auth import endpoints as dev_auth
 from app.auth.tokens import JwtTokens
 from app.config import Settings, get_settings
@@ -13,6 +13,7 @@ from app.live import endpoints as live
 from app.live import streams
 from app.live.hub import Hub
 from app.live.streams import load_route_event
+from app.metrics import install_metrics
 from app.orders import endpoints as orders
 from app.routing.osrm import Router
 from app.technicians import endpoints as technicians
@@ -50,7 +51,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.tokens = JwtTokens(settings.jwt_secret, settings.jwt_ttl_s)
     install_error_handlers(app)
+    install_metrics(app)
     app.include_router(health.router)
+    app.include_router(metrics.router)
     if settings.dev_auth:
         app.include_router(dev_auth.router)
     app.include_router(orders.router)
