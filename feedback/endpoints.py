@@ -2,10 +2,14 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, status
+from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime
 
 from app.auth.dependencies import DriverUser, OperatorUser
 from app.db import DbSession
+from app.dependencies import AppSettings
+from app.idempotency import service as idempotency
+from app.idempotency.dependencies import IdempotencyKeyHeader
 from app.pagination import Limit
 from feedback import service
 from feedback.models import FollowUpStatus
@@ -15,8 +19,18 @@ router = APIRouter(tags=["feedback"])
 
 
 @router.post("/v1/orders/{order_id}/feedback", status_code=status.HTTP_201_CREATED, response_model=FeedbackRead)
-async def give_feedback(order_id: UUID, body: FeedbackCreate, session: DbSession, driver: DriverUser) -> FeedbackRead:
-    return await service.give_feedback(session, driver, order_id, body)
+async def give_feedback(
+    order_id: UUID,
+    body: FeedbackCreate,
+    session: DbSession,
+    driver: DriverUser,
+    settings: AppSettings,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    return await idempotency.respond_once(
+        session, driver.user_id, idempotency_key, f"feedback.create:{order_id}", body, settings.idempotency_ttl_s,
+        lambda: service.give_feedback(session, driver, order_id, body),
+    )  # fmt: skip
 
 
 @router.get("/v1/ops/followups", response_model=list[FollowUpRead])

@@ -1,10 +1,13 @@
 import hashlib
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -69,3 +72,25 @@ async def store_response(session: AsyncSession, user_id: UUID, key: str, status:
     assert stored is not None
     stored.response_status = status
     stored.response_body = body
+
+
+async def respond_once(
+    session: AsyncSession,
+    user_id: UUID,
+    key: str | None,
+    scope: str,
+    request_body: BaseModel,
+    ttl_s: int,
+    create: Callable[[], Awaitable[BaseModel]],
+    status: int = 201,
+) -> JSONResponse:
+    """Runs `create` once per Idempotency-Key: a retry with the same key and body gets the first response
+    again (same status, same body); the same key with another body is 422. Without a key, just creates."""
+    if key is None:
+        return JSONResponse((await create()).model_dump(mode="json"), status_code=status)
+    stored = await claim(session, user_id, key, scope, request_fingerprint(request_body.model_dump(mode="json")), ttl_s)
+    if stored is not None:
+        return JSONResponse(stored.body, status_code=stored.status)
+    body = (await create()).model_dump(mode="json")
+    await store_response(session, user_id, key, status, body)
+    return JSONResponse(body, status_code=status)

@@ -1,21 +1,19 @@
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Header, status
+from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
 from app.auth.dependencies import AnyUser, DriverOrOperator, DriverUser, TechnicianUser
 from app.db import DbSession
 from app.dependencies import AppSettings
 from app.idempotency import service as idempotency
+from app.idempotency.dependencies import IdempotencyKeyHeader
 from app.orders import service
 from app.orders.schemas import OrderCancel, OrderCreate, OrderRead, StatusChange
 from app.pagination import Cursor, Limit
 from app.schemas import Page
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
-
-IdempotencyKeyHeader = Annotated[str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255)]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=OrderRead)
@@ -26,23 +24,10 @@ async def create_order(
     settings: AppSettings,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
-    if idempotency_key is None:
-        created = await service.create_order(session, driver, body)
-        return JSONResponse(created.model_dump(mode="json"), status_code=status.HTTP_201_CREATED)
-    fingerprint = idempotency.request_fingerprint(body.model_dump(mode="json"))
-    stored = await idempotency.claim(
-        session,
-        driver.user_id,
-        idempotency_key,
-        "orders.create",
-        fingerprint,
-        settings.idempotency_ttl_s,
-    )
-    if stored is not None:
-        return JSONResponse(stored.body, status_code=stored.status)
-    created_body = (await service.create_order(session, driver, body)).model_dump(mode="json")
-    await idempotency.store_response(session, driver.user_id, idempotency_key, status.HTTP_201_CREATED, created_body)
-    return JSONResponse(created_body, status_code=status.HTTP_201_CREATED)
+    return await idempotency.respond_once(
+        session, driver.user_id, idempotency_key, "orders.create", body, settings.idempotency_ttl_s,
+        lambda: service.create_order(session, driver, body),
+    )  # fmt: skip
 
 
 @router.get("", response_model=Page[OrderRead])

@@ -2,9 +2,13 @@ from datetime import UTC, datetime
 from uuid import UUID
 
 from fastapi import APIRouter, status
+from fastapi.responses import JSONResponse
 
 from app.auth.dependencies import OperatorUser, TechnicianUser
 from app.db import DbSession
+from app.dependencies import AppSettings
+from app.idempotency import service as idempotency
+from app.idempotency.dependencies import IdempotencyKeyHeader
 from app.pagination import Limit
 from app.technicians import service
 from app.technicians.models import Technician
@@ -25,13 +29,18 @@ async def set_availability(body: Availability, session: DbSession, technician: T
     return await with_trust(session, await service.set_availability(session, technician, body.online))
 
 
-@router.post(
-    "/v1/ops/technicians",
-    status_code=status.HTTP_201_CREATED,
-    response_model=TechnicianRead,
-)
-async def create_technician(body: TechnicianCreate, session: DbSession, _: OperatorUser) -> TechnicianRead:
-    return await service.create_technician(session, body)
+@router.post("/v1/ops/technicians", status_code=status.HTTP_201_CREATED, response_model=TechnicianRead)
+async def create_technician(
+    body: TechnicianCreate,
+    session: DbSession,
+    settings: AppSettings,
+    operator: OperatorUser,
+    idempotency_key: IdempotencyKeyHeader = None,
+) -> JSONResponse:
+    return await idempotency.respond_once(
+        session, operator.user_id, idempotency_key, "technicians.create", body, settings.idempotency_ttl_s,
+        lambda: service.create_technician(session, body),
+    )  # fmt: skip
 
 
 @router.get("/v1/ops/technicians", response_model=list[TechnicianRead])

@@ -67,3 +67,29 @@ async def test_key_longer_than_255_is_422(api: Api) -> None:
     driver = await api.driver()
     headers = {**driver.headers, "Idempotency-Key": "k" * 256}
     assert (await api.client.post("/v1/orders", json=BODY, headers=headers)).status_code == 422
+
+
+async def test_every_creating_post_honours_the_key(api: Api) -> None:
+    operator = await api.operator()
+    headers = {**operator.headers, "Idempotency-Key": "new-van"}
+    body = {"name": "Boris", "skills": ["tow"]}
+    first = await api.client.post("/v1/ops/technicians", json=body, headers=headers)
+    again = await api.client.post("/v1/ops/technicians", json=body, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert first.json()["id"] == again.json()["id"]
+    assert len((await api.client.get("/v1/ops/technicians", headers=operator.headers)).json()) == 1
+
+    driver = await api.driver()
+    technician = await api.technician()
+    order = await api.order(driver)
+    await api.assign(order["id"], technician)
+    for status in ("en_route", "arrived", "in_progress", "completed"):
+        await api.status(order["id"], technician, status)
+    rating = {**driver.headers, "Idempotency-Key": "rate-once"}
+    url = f"/v1/orders/{order['id']}/feedback"
+    first = await api.client.post(url, json={"csat": 5}, headers=rating)
+    retry = await api.client.post(url, json={"csat": 5}, headers=rating)
+    assert (first.status_code, retry.status_code) == (201, 201)
+    assert first.json() == retry.json()
+    assert (await api.client.post(url, json={"csat": 4}, headers=rating)).status_code == 422
+    assert (await api.client.post(url, json={"csat": 5}, headers=driver.headers)).status_code == 409
