@@ -4,8 +4,6 @@ import asyncio
 import logging
 from datetime import UTC, datetime
 
-from sqlalchemy.exc import DBAPIError
-
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
 from app.outbox.channels import DISPATCH_CHANNEL
@@ -32,7 +30,7 @@ async def run_dispatcher(settings: Settings, stop: asyncio.Event) -> None:
                 try:
                     async with sessions() as session, session.begin():
                         report = await dispatch_round(session, router, config, datetime.now(UTC))
-                except DBAPIError:
+                except Exception:
                     log.exception("dispatch round failed; retrying next round")
                     continue
                 _log(report)

@@ -4,8 +4,6 @@ import asyncio
 import logging
 from datetime import UTC, datetime
 
-from sqlalchemy.exc import DBAPIError
-
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
 from app.workers import listening, wait_for_work
@@ -33,8 +31,8 @@ async def run_notifier(settings: Settings, stop: asyncio.Event) -> None:
                     try:
                         async with sessions() as session, session.begin():
                             report = await drain_once(session, gateway, datetime.now(UTC), config)
-                    except DBAPIError:
-                        log.exception("push batch failed; its rows return to the queue")
+                    except Exception:
+                        log.exception("push batch failed; retrying after the interval")
                         break
                     if report.notifications:
                         log.info("pushes: %s", report)

@@ -65,6 +65,7 @@ class Hub:
         self._everything: set[Subscription] = set()
         self._connection: asyncpg.Connection | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._stopping = False
 
     @property
     def subscribers(self) -> int:
@@ -73,8 +74,28 @@ class Hub:
     async def start(self) -> None:
         self._connection = await asyncpg.connect(asyncpg_dsn(self._database_url))
         await self._connection.add_listener(LIVE_CHANNEL, self._on_notify)
+        self._connection.add_termination_listener(self._on_lost)
+
+    def _on_lost(self, _connection: object) -> None:
+        """The LISTEN connection died (a database restart, a network blip): listen again as soon as we can."""
+        if self._stopping:
+            return
+        log.warning("live LISTEN connection lost; reconnecting")
+        task = asyncio.get_running_loop().create_task(self._reconnect())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _reconnect(self) -> None:
+        while not self._stopping:
+            try:
+                await self.start()
+                log.info("live LISTEN connection restored")
+                return
+            except (OSError, asyncpg.PostgresError):
+                await asyncio.sleep(1.0)
 
     async def stop(self) -> None:
+        self._stopping = True
         if self._connection is not None:
             with contextlib.suppress(Exception):
                 await self._connection.close()

@@ -1,8 +1,14 @@
 """A slow subscriber loses stale positions first, never a status; the newest position replaces the older."""
 
+import asyncio
+
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from app.live import events
 from app.live.geometry import distance_to_route_m
-from app.live.hub import Subscription
-from tests.conftest import KAISANIEMENKATU, KAIVOKATU
+from app.live.hub import Hub, Subscription
+from tests.conftest import KAISANIEMENKATU, KAIVOKATU, eventually
 
 
 def test_positions_coalesce_and_statuses_survive_a_full_queue() -> None:
@@ -28,3 +34,21 @@ def test_distance_to_route() -> None:
     }
     assert distance_to_route_m(KAIVOKATU, route) < 0.01
     assert 500 < distance_to_route_m(KAIVOKATU, {"type": "LineString", "coordinates": [[24.95, 60.17]]}) < 700
+
+
+async def test_the_hub_listens_again_after_losing_its_connection(app: FastAPI) -> None:
+    hub: Hub = app.state.hub
+    lost_pid = hub._connection.get_server_pid() if hub._connection else None
+    async with app.state.sessionmaker() as session, session.begin():
+        await session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": lost_pid})
+
+    async def relistening() -> bool:
+        connection = hub._connection
+        return connection is not None and not connection.is_closed() and connection.get_server_pid() != lost_pid
+
+    assert await eventually(relistening, timeout_s=10)
+    with hub.subscribe("order-after-restart") as subscription:
+        async with app.state.sessionmaker() as session, session.begin():
+            await events.publish(session, {"order_id": "order-after-restart", "type": "status", "status": "en_route"})
+        event = await asyncio.wait_for(subscription.next(), timeout=5)
+    assert event["status"] == "en_route"
