@@ -84,6 +84,12 @@ def _notifier(settings: Settings, stop: asyncio.Event) -> Coroutine[Any, Any, No
     return run_notifier(settings, stop)
 
 
+def _sla_watcher(settings: Settings, stop: asyncio.Event) -> Coroutine[Any, Any, None]:
+    from app.sla.tasks import run_sla_watcher
+
+    return run_sla_watcher(settings, stop)
+
+
 def _simulation(settings: Settings, stop: asyncio.Event) -> Coroutine[Any, Any, None]:
     from app.simulate import simulate
 
@@ -93,6 +99,7 @@ def _simulation(settings: Settings, stop: asyncio.Event) -> Coroutine[Any, Any, 
 WORKERS: dict[str, Callable[[Settings, asyncio.Event], Coroutine[Any, Any, None]]] = {
     "dispatch": _dispatcher,
     "notifications": _notifier,
+    "sla": _sla_watcher,
 }
 AGENTS = {**WORKERS, "simulate": _simulation}
 

@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     fcm_credentials: Path | None = None
     fcm_endpoint: str | None = None
     push_interval_s: float = Field(default=1.0, gt=0)
+    sla_interval_s: float = Field(default=10.0, gt=0)
 
     @model_validator(mode="after")
     def refuse_insecure_production(self) -> "Settings":

@@ -16,6 +16,7 @@ from app.live.streams import load_route_event
 from app.metrics import install_metrics
 from app.orders import endpoints as orders
 from app.routing.osrm import Router
+from app.sla import endpoints as sla
 from app.technicians import endpoints as technicians
 from dispatch import endpoints as dispatch
 from feedback import endpoints as feedback
@@ -63,4 +64,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(feedback.router)
     app.include_router(live.router)
     app.include_router(streams.router)
+    app.include_router(sla.router)
     return app

@@ -1,0 +1,22 @@
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import BaseModel
+
+
+class SlaItem(BaseModel):
+    order_id: UUID
+    status: str
+    service: str
+    created_at: datetime
+    technician_id: UUID | None
+    promised_at: datetime | None
+    live_eta_at: datetime | None
+    sla_state: str
+    sla_reason: str | None
+    sla_changed_at: datetime | None
+
+
+class SlaBoard(BaseModel):
+    at_risk: list[SlaItem]
+    breached: list[SlaItem]
