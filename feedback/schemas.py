@@ -2,7 +2,7 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.technicians.schemas import TechnicianRead
 
@@ -18,6 +18,8 @@ class FeedbackCreate(BaseModel):
 
 
 class FeedbackRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: UUID
     order_id: UUID
     technician_id: UUID | None

@@ -46,17 +46,7 @@ async def give_feedback(
     await session.flush()
     if is_detractor(data.csat, data.nps):
         await open_follow_up(session, feedback)
-    return FeedbackRead(
-        id=feedback.id,
-        order_id=feedback.order_id,
-        technician_id=feedback.technician_id,
-        csat=feedback.csat,
-        nps=feedback.nps,
-        ces=feedback.ces,
-        tags=feedback.tags,
-        comment=feedback.comment,
-        created_at=feedback.created_at,
-    )
+    return FeedbackRead.model_validate(feedback)
 
 
 def is_detractor(csat: int, nps: int | None) -> bool:
@@ -77,9 +67,7 @@ async def open_follow_up(session: AsyncSession, feedback: Feedback) -> None:
     )
     session.add(case)
     await session.flush()
-    # For the operators' console only: no "order_id" key, so the driver's stream does not carry it.
-    await events.publish(session, {"type": "followup", "followup_id": str(case.id), "order": str(case.order_id),
-                                   "status": case.status.value, "due_at": events.rfc3339(case.due_at)})  # fmt: skip
+    await announce(session, case)
 
 
 async def list_follow_ups(session: AsyncSession, status: FollowUpStatus | None, limit: int) -> list[FollowUpRead]:
@@ -99,9 +87,15 @@ async def resolve_follow_up(
     case.resolved_at = datetime.now(UTC)
     case.resolved_by = principal.user_id
     await session.flush()
-    await events.publish(session, {"type": "followup", "followup_id": str(case.id), "order": str(case.order_id),
-                                   "status": case.status.value, "due_at": events.rfc3339(case.due_at)})  # fmt: skip
+    await announce(session, case)
     return present_follow_up(case)
+
+
+async def announce(session: AsyncSession, case: FollowUp) -> None:
+    await events.publish_for_operators(
+        session, "followup", case.order_id, followup_id=str(case.id), status=case.status.value,
+        due_at=events.rfc3339(case.due_at),
+    )  # fmt: skip
 
 
 def present_follow_up(case: FollowUp) -> FollowUpRead:

@@ -29,6 +29,12 @@ async def publish(session: AsyncSession, event: dict[str, Any]) -> None:
     await notify_on_commit(session, LIVE_CHANNEL, encode(event))
 
 
+async def publish_for_operators(session: AsyncSession, kind: str, order_id: UUID, **fields: Any) -> None:
+    """An event about an order for the operators' stream only: it carries the order under "order", not
+    "order_id", so the hub does not route it to the driver's stream."""
+    await publish(session, {"type": kind, "order": str(order_id), **fields})
+
+
 async def publish_status(session: AsyncSession, order_id: UUID, status: str, at: datetime) -> None:
     await publish(session, {"order_id": str(order_id), "type": "status", "status": status, "at": rfc3339(at)})
 

@@ -36,9 +36,9 @@ async def sla_round(session: AsyncSession, now: datetime, targets: SlaTargets) -
         )
         if changed.first() is None:
             continue
-        # The key "order" (not "order_id") keeps this on the operators' stream only.
-        await events.publish(session, {"type": "sla", "order": str(order_id), "state": new.label, "reason": reason,
-                                       "at": events.rfc3339(now)})  # fmt: skip
+        await events.publish_for_operators(
+            session, "sla", order_id, state=new.label, reason=reason, at=events.rfc3339(now)
+        )
         risen.append((order_id, new))
     return risen
 
