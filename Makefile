@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 # The OSRM wheels are built for CPython 3.12 only; use the machine's 3.12 (on PATH or under pyenv).
 PYTHON312 ?= $(shell for p in $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.12*/bin/python3.12 2>/dev/null | sort -rV) $$(command -v python3.12); do "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null && echo "$$p" && break; done)
 
-.PHONY: help setup services postgis venv test lint typecheck pytest demo serve bench lock clean
+.PHONY: help setup services postgis venv browser test lint typecheck pytest demo serve bench study lock clean
 
 help:
 	@echo "make demo   set up everything and run the system with a seeded fleet"
@@ -48,7 +48,11 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy .
 
-pytest: setup
+# Debian's Chromium, for the console's browser test (driven by Playwright from the venv).
+browser:
+	@command -v chromium >/dev/null || { echo "Installing Chromium"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+pytest: setup browser
 	$(BIN)/pytest
 
 test: setup lint typecheck pytest
@@ -69,6 +73,11 @@ bench: setup
 	$(BIN)/python -m bench.routing --json bench/results/routing.json
 	$(BIN)/python -m bench.dispatch --json bench/results/dispatch.json
 	$(BIN)/python -m bench.notifications --json bench/results/notifications.json
+
+# The 30-day seeded comparison of trust-weighted and nearest-ETA dispatch (figures and charts in var/study).
+study: demo-db
+	TRUSTLOOP_DATABASE_URL=postgresql+asyncpg://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(DEMO_DB) \
+		$(BIN)/trustloop simulate --compare --days 30 --seed 7 --out var/study
 
 # Regenerates requirements.lock from pyproject.toml (needs uv: `pip install uv`).
 lock:

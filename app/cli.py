@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from app.config import PROJECT_ROOT, Settings, get_settings
-from app.db import make_engine, make_sessionmaker
+from app.db import create_database_if_missing, make_engine, make_sessionmaker
 from app.processes import spawn_until_up, wait_until_up
 from app.regions import service as regions
 from app.routing.regions import is_prepared, region_graph, routed_command
@@ -153,6 +153,35 @@ def serve(settings: Settings, seed: bool, simulate: bool = False) -> None:
                 process.wait(timeout=10)
 
 
+def study(settings: Settings, days: int, per_day: float, fleet: int, seed: int, out: Path) -> None:
+    """The 30-day comparison of the trust-weighted dispatcher with nearest-ETA (app/study)."""
+    from sqlalchemy.engine import make_url
+
+    from app.seed import REGION_BOXES
+    from app.study.report import write_report
+    from app.study.runner import StudyConfig, run_study
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    database = make_url(settings.database_url)
+    config = StudyConfig(
+        database_url=database.set(database=f"{database.database}_study").render_as_string(hide_password=False),
+        osrm_url=settings.effective_osrm_url,
+        box=REGION_BOXES[settings.region],
+        days=days, per_day=per_day, fleet_size=fleet, seed=seed,
+    )  # fmt: skip
+    asyncio.run(create_database_if_missing(settings.database_url))  # where the region is recorded
+    osrm_process = start_osrm(settings)
+    try:
+        results = run_study(config)
+    finally:
+        if osrm_process is not None:
+            osrm_process.terminate()
+            osrm_process.wait(timeout=10)
+    print(write_report(results, days, out))
+    print(f"figures and charts in {out}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="trustloop")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -166,7 +195,17 @@ def main(argv: list[str] | None = None) -> None:
     serve_parser = commands.add_parser("serve", help="run OSRM, the API and the workers")
     serve_parser.add_argument("--seed", action="store_true", help="seed a demo fleet in the region")
     serve_parser.add_argument("--simulate", action="store_true", help="also run simulated drivers and technicians")
-    commands.add_parser("simulate", help="simulated drivers and technicians against a running server")
+    simulate_parser = commands.add_parser(
+        "simulate", help="simulated drivers and technicians against a running server, or --compare dispatchers"
+    )
+    simulate_parser.add_argument(
+        "--compare", action="store_true", help="run the seeded study: trust-weighted vs nearest-ETA dispatch"
+    )
+    simulate_parser.add_argument("--days", type=int, default=30)
+    simulate_parser.add_argument("--per-day", type=float, default=60.0, help="breakdowns per day")
+    simulate_parser.add_argument("--fleet", type=int, default=24, help="technicians")
+    simulate_parser.add_argument("--seed", type=int, default=7)
+    simulate_parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "var" / "study")
     args = parser.parse_args(argv)
 
     settings = get_settings()
@@ -178,6 +217,8 @@ def main(argv: list[str] | None = None) -> None:
         run_worker(args.name, settings)
     elif args.command == "serve":
         serve(settings, seed=args.seed, simulate=args.simulate)
+    elif args.command == "simulate" and args.compare:
+        study(settings, args.days, args.per_day, args.fleet, args.seed, args.out)
     elif args.command == "simulate":
         run_worker("simulate", settings)
 

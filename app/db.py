@@ -3,9 +3,11 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID, uuid4
 
+import asyncpg
 import orjson
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -13,6 +15,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from app import clock
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -32,7 +36,7 @@ class UUIDPrimaryKey:
 
 
 class CreatedAt:
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now, server_default=func.now())
 
 
 def make_engine(database_url: str, pool_size: int = 10) -> AsyncEngine:
@@ -74,3 +78,27 @@ def violated_constraint(exc: BaseException) -> str | None:
             return name
         cause = cause.__cause__ or getattr(cause, "orig", None)
     return None
+
+
+async def recreate_database(url: str) -> None:
+    """Drops and creates the database of `url` (tests and the simulation study start from empty ones)."""
+    await _create_database(url, drop_first=True)
+
+
+async def create_database_if_missing(url: str) -> None:
+    await _create_database(url, drop_first=False)
+
+
+async def _create_database(url: str, drop_first: bool) -> None:
+    parsed = make_url(url)
+    admin = await asyncpg.connect(
+        host=parsed.host, port=parsed.port, user=parsed.username, password=parsed.password, database="postgres"
+    )
+    try:
+        if drop_first:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
+        exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", parsed.database)
+        if not exists:
+            await admin.execute(f'CREATE DATABASE "{parsed.database}"')
+    finally:
+        await admin.close()

@@ -1,11 +1,11 @@
 """A small demo fleet: technicians spread over the region's roads, online, with positions."""
 
 import random
-from datetime import UTC, datetime
 
 import httpx
 from sqlalchemy import func, select
 
+from app import clock
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
 from app.enums import Service
@@ -64,9 +64,7 @@ async def seed_demo(settings: Settings, technicians: int = 12, seed: int = 7) ->
                 raw = Point(lat=rng.uniform(south, north), lon=rng.uniform(west, east))
                 snapped = await router.snap(raw)
                 async with sessions() as session, session.begin():
-                    await set_last_position(
-                        session, technician["id"], snapped[0] if snapped else raw, datetime.now(UTC)
-                    )
+                    await set_last_position(session, technician["id"], snapped[0] if snapped else raw, clock.now())
                 print(f"  technician {body['name']}: {', '.join(skills)}")
     finally:
         await router.aclose()

@@ -1,24 +1,28 @@
 """The demo's simulated people, acting only through the public API as the apps would.
 
 Technicians keep their phones reporting, accept offers after a moment's thought, drive the OSRM
-route to the driver (a little faster than life, so the demo moves), fix the car and close the job.
-Drivers break down at random places on the region's roads and rate the job afterwards: technicians
-have a hidden quality, and a late arrival against the promise costs a star.
+route to the driver (faster than life, so the demo moves), fix the car and close the job. Each has a
+hidden class (app/study/world.py: manner, pace, fix rate, how he answers offers), the same world the
+dispatch study simulates. Drivers break down at random places on the region's roads and rate the job
+afterwards from what happened: the technician's manner, lateness against the promise, the fix.
 """
 
 import asyncio
 import logging
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import httpx
 
+from app import clock
 from app.config import Settings
 from app.geo import Point, haversine_m
 from app.routing.osrm import Router
 from app.seed import REGION_BOXES
+from app.study import world
+from app.study.world import Profile
 
 log = logging.getLogger("trustloop.simulate")
 
@@ -33,7 +37,7 @@ class SimTechnician:
     name: str
     token: str
     position: Point
-    quality: float
+    profile: Profile
     path: list[Point] = field(default_factory=list)
     order_id: str | None = None
     stage: str = "idle"
@@ -68,16 +72,15 @@ class Simulation:
 
     async def start(self) -> None:
         self._operator = (await self._api.post("/v1/dev/tokens", json={"role": "operator"})).json()["token"]
-        for profile in (await self._get("/v1/ops/technicians", self._operator)).json():
+        fleet = (await self._get("/v1/ops/technicians", self._operator)).json()
+        for profile, hidden in zip(fleet, world.fleet(len(fleet)), strict=True):
             token = (
                 await self._api.post("/v1/dev/tokens", json={"role": "technician", "technician_id": profile["id"]})
             ).json()["token"]
             await self._api.put("/v1/technicians/me/availability", json={"online": True},
                                 headers={"Authorization": f"Bearer {token}"})  # fmt: skip
             spot = profile["position"] or {"lat": sum(self._box[::2]) / 2, "lon": sum(self._box[1::2]) / 2}
-            self._technicians.append(
-                SimTechnician(profile["id"], profile["name"], token, Point(**spot), quality=self._rng.uniform(0.4, 1.0))
-            )
+            self._technicians.append(SimTechnician(profile["id"], profile["name"], token, Point(**spot), hidden))
         log.info("simulating %d technicians", len(self._technicians))
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -111,11 +114,12 @@ class Simulation:
     async def _step(self, t: SimTechnician) -> None:
         if t.stage == "idle":
             offers = (await self._get("/v1/technicians/me/offers", t.token)).json()
-            if offers and self._rng.random() < 0.85:
+            draw = self._rng.random()
+            if offers and draw < t.profile.accepts:
                 accepted = await self._post(f"/v1/offers/{offers[0]['id']}/accept", t.token)
                 if accepted.status_code == 200:
                     t.order_id, t.stage = offers[0]["order_id"], "assigned"
-            elif offers:
+            elif offers and draw < t.profile.accepts + t.profile.declines:
                 await self._post(f"/v1/offers/{offers[0]['id']}/decline", t.token, {"reason": "busy"})
         elif t.stage == "assigned":
             order = (await self._get(f"/v1/orders/{t.order_id}", t.token)).json()
@@ -133,14 +137,14 @@ class Simulation:
         elif t.stage == "working":
             t.work_left -= 1
             if t.work_left <= 0:
-                fixed = self._rng.random() < 0.5 + t.quality / 2
+                fixed = self._rng.random() < t.profile.fixes
                 body = {"status": "completed", "resolution": "fixed_on_site"} if fixed else {"status": "failed"}
                 await self._post(f"/v1/orders/{t.order_id}/status", t.token, body)
                 t.stage, t.order_id = "idle", None
         await self._report_position(t)
 
     def _advance(self, t: SimTechnician) -> None:
-        budget = 13.0 * SPEED_UP * TICK_S  # metres this tick at about 47 km/h, sped up
+        budget = 13.0 * SPEED_UP * TICK_S / t.profile.pace  # metres this tick at about 47 km/h, sped up
         while t.path and budget > 0:
             step = haversine_m(t.position, t.path[0])
             if step <= budget:
@@ -155,7 +159,7 @@ class Simulation:
                 budget = 0
 
     async def _report_position(self, t: SimTechnician) -> None:
-        point = {"lat": t.position.lat, "lon": t.position.lon, "recorded_at": datetime.now(UTC).isoformat(),
+        point = {"lat": t.position.lat, "lon": t.position.lon, "recorded_at": clock.now().isoformat(),
                  "accuracy_m": 8.0}  # fmt: skip
         await self._post("/v1/technicians/me/locations", t.token, {"points": [point]})
 
@@ -169,15 +173,18 @@ class Simulation:
                 self._drivers.remove(driver)
 
     def _rating(self, order: dict[str, Any]) -> dict[str, Any]:
-        quality = next(
-            (t.quality for t in self._technicians if order["technician"] and t.id == order["technician"]["id"]), 0.7
+        assigned = order["technician"] and next(
+            (t for t in self._technicians if t.id == order["technician"]["id"]), None
         )
-        score = quality * 5 + self._rng.gauss(0, 0.6) - (1.5 if order["status"] == "failed" else 0)
+        profile = assigned.profile if assigned else world.CALIBRES[world.Calibre.AVERAGE]
         eta = order.get("eta") or {}
-        if eta.get("promised_at") and eta.get("arrival_at") and eta["arrival_at"] > eta["promised_at"]:
-            score -= 1
-        csat = max(1, min(5, round(score)))
-        return {"csat": csat, "nps": max(0, min(10, csat * 2 + self._rng.choice([-1, 0, 0, 1]))), "ces": 6 - csat + 1}
+        late_s = 0.0
+        if eta.get("promised_at") and eta.get("arrival_at"):
+            late_s = (
+                datetime.fromisoformat(eta["arrival_at"]) - datetime.fromisoformat(eta["promised_at"])
+            ).total_seconds()
+        given = world.rating(profile, late_s, order["status"] == "completed", self._rng)
+        return {"csat": given.csat, "nps": given.nps, "ces": given.ces, "tags": list(given.tags)}
 
 
 async def simulate(settings: Settings, stop: asyncio.Event, order_every_s: float = 20.0, seed: int = 11) -> None:

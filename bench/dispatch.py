@@ -18,7 +18,7 @@ from sqlalchemy import delete, insert, text
 
 from app.cli import migrate
 from app.config import Settings
-from app.db import make_engine, make_sessionmaker
+from app.db import make_engine, make_sessionmaker, recreate_database
 from app.enums import Role, Service
 from app.geo import Point, to_geography
 from app.orders.models import JobEvent, Order, OrderStatus
@@ -31,7 +31,6 @@ from dispatch.dispatcher import DispatchConfig, dispatch_round
 from dispatch.models import DispatchDecision, Offer
 from dispatch.solver import Arc, OpenOrder, greedy_nearest, solve
 from notifications.models import Notification
-from tests.conftest import recreate_database
 
 BENCH_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/trustloop_bench"
 SIZES = [(200, 2000), (1000, 5000)]

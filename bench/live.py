@@ -26,7 +26,7 @@ from websockets.asyncio.client import connect
 from app.auth.tokens import JwtTokens, Principal
 from app.cli import migrate
 from app.config import DEV_JWT_SECRET, Settings
-from app.db import make_engine
+from app.db import make_engine, recreate_database
 from app.enums import Role, Service
 from app.geo import Point, to_geography
 from app.orders.models import Order, OrderStatus
@@ -35,7 +35,6 @@ from app.technicians.models import Technician
 from app.users.models import Driver, User
 from bench.common import parser, report, summary_ms
 from bench.routing import liechtenstein_osrm
-from tests.conftest import recreate_database
 
 BENCH_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/trustloop_bench_live"
 CENTRE = Point(lat=47.14, lon=9.52)

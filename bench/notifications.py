@@ -24,7 +24,7 @@ from sqlalchemy import func, insert, select, text
 
 from app.cli import migrate
 from app.config import Settings
-from app.db import make_engine, make_sessionmaker
+from app.db import make_engine, make_sessionmaker, recreate_database
 from app.enums import Role
 from app.processes import free_port
 from app.users.models import User
@@ -32,7 +32,7 @@ from bench.common import parser, report, summary_ms
 from notifications.fcm import FcmGateway
 from notifications.models import Device, Notification, NotificationStatus
 from notifications.policy import NOTIFICATIONS_CHANNEL
-from tests.conftest import recreate_database, start_fcm_standin
+from tests.conftest import start_fcm_standin
 
 BENCH_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/trustloop_bench_push"
 BACKLOG = 10_000

@@ -19,10 +19,10 @@ from app.routing.osrm import Router
 from dispatch import repository
 from dispatch.cost import CostBreakdown, CostWeights, offer_cost, unassigned_cost
 from dispatch.grouping import spatial_groups
-from dispatch.models import DispatchDecision, Offer, OfferStatus
+from dispatch.models import DispatchDecision, DispatchRound, Offer, OfferStatus
 from dispatch.repository import Candidate
 from dispatch.solver import Arc, OpenOrder, solve
-from feedback import service as feedback
+from feedback import scores
 from notifications import policy
 
 ADVISORY_LOCK_CLASS = 0x7472  # the first key of pg_try_advisory_xact_lock(int, int): "tr"
@@ -86,7 +86,9 @@ async def dispatch_round(session: AsyncSession, router: Router, config: Dispatch
     report = RoundReport(ran=True)
 
     expiring = await repository.lock_orders_with_expired_offers(session, now)
-    report.expired_offers = await repository.expire_offers(session, expiring, now)
+    lapsed_by = await repository.expire_offers(session, expiring, now)
+    report.expired_offers = len(lapsed_by)
+    await scores.refresh(session, lapsed_by, "offer_expired", now)
 
     orders = await repository.lock_searching_orders(session, now)
     too_old = [o for o in orders if (now - o.created_at).total_seconds() >= config.unfulfilled_after_s]
@@ -113,19 +115,20 @@ async def dispatch_round(session: AsyncSession, router: Router, config: Dispatch
     )
     clock.lap("candidates")
 
-    positions = {c.technician_id: c.position for c in candidates}
-    technician_ids = list(positions)
     etas = await _road_etas(router, orders, candidates, config.table_group_size)
     clock.lap("osrm_table")
 
-    scores = await feedback.trust_scores(session, technician_ids, now)
+    service_of = {o.id: o.service.value for o in orders}
+    trust = await scores.for_services(session, {(c.technician_id, service_of[c.order_id]) for c in candidates})
     clock.lap("scores")
     scored: dict[UUID, list[ScoredArc]] = {o.id: [] for o in orders}
     for c in candidates:
         eta = etas.get((c.order_id, c.technician_id))
         if eta is None or eta > config.weights.max_eta_s:
             continue
-        scored[c.order_id].append(ScoredArc(c.technician_id, offer_cost(eta, scores[c.technician_id], config.weights)))
+        scored[c.order_id].append(
+            ScoredArc(c.technician_id, offer_cost(eta, trust[c.technician_id, service_of[c.order_id]], config.weights))
+        )
     for arcs in scored.values():
         arcs.sort(key=lambda a: a.breakdown.eta_s)
         del arcs[config.candidates_per_order :]
@@ -199,6 +202,10 @@ async def dispatch_round(session: AsyncSession, router: Router, config: Dispatch
     report.offers, report.left_open = len(offers), len(orders) - len(offers)
     clock.lap("offers")
     report.phases_ms = clock.phases
+    session.add(
+        DispatchRound(id=round_id, region=config.region, at=now, duration_s=clock.total_s, orders=len(orders),
+                      offers=len(offers))
+    )  # fmt: skip
     return report
 
 
@@ -233,8 +240,12 @@ async def _road_etas(
 
 class _PhaseClock:
     def __init__(self) -> None:
-        self._last = time.perf_counter()
+        self._started = self._last = time.perf_counter()
         self.phases: dict[str, float] = {}
+
+    @property
+    def total_s(self) -> float:
+        return time.perf_counter() - self._started
 
     def lap(self, name: str) -> None:
         current = time.perf_counter()

@@ -35,6 +35,7 @@ class Offer(UUIDPrimaryKey, CreatedAt, Base):
     __table_args__ = (
         # Each technician is offered a given order at most once: a decline or expiry excludes him for good.
         UniqueConstraint("order_id", "technician_id"),
+        Index("ix_offers_technician_id_created_at", "technician_id", "created_at"),
         Index(
             "ix_offers_pending_technician_id",
             "technician_id",
@@ -57,6 +58,20 @@ class Offer(UUIDPrimaryKey, CreatedAt, Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     decline_reason: Mapped[str | None] = mapped_column(String(500))
+
+
+class DispatchRound(Base):
+    """The timing of each dispatch round that had orders to place, for /metrics and the console."""
+
+    __tablename__ = "dispatch_rounds"
+    __table_args__ = (Index("ix_dispatch_rounds_at", "at"),)
+
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    region: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    duration_s: Mapped[float] = mapped_column(Float)
+    orders: Mapped[int] = mapped_column(Integer)
+    offers: Mapped[int] = mapped_column(Integer)
 
 
 class DispatchDecision(CreatedAt, Base):

@@ -50,14 +50,15 @@ async def lock_orders_with_expired_offers(session: AsyncSession, now: datetime) 
     return list(result.scalars())
 
 
-async def expire_offers(session: AsyncSession, order_ids: list[UUID], now: datetime) -> int:
+async def expire_offers(session: AsyncSession, order_ids: list[UUID], now: datetime) -> list[UUID]:
+    """Expires the orders' lapsed offers; returns the technicians who let them lapse."""
     result = await session.execute(
         update(Offer)
         .where(Offer.order_id.in_(order_ids), Offer.status == OfferStatus.PENDING, Offer.expires_at <= now)
         .values(status=OfferStatus.EXPIRED, responded_at=now)
-        .returning(Offer.id)
+        .returning(Offer.technician_id)
     )
-    return len(result.all())
+    return list(result.scalars())
 
 
 async def lock_searching_orders(session: AsyncSession, now: datetime) -> list[Order]:

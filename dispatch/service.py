@@ -20,6 +20,7 @@ from dispatch import repository
 from dispatch.models import Offer, OfferStatus
 from dispatch.schemas import DecisionCandidate, DecisionRead, DecisionRound, OfferCreate, OfferRead
 from feedback import repository as feedback_repository
+from feedback import scores
 from notifications import policy
 
 
@@ -127,6 +128,7 @@ async def accept(session: AsyncSession, router: Router, principal: Principal, of
     offer.status = OfferStatus.ACCEPTED
     offer.responded_at = orders.now()
     await session.flush()
+    await scores.refresh(session, [offer.technician_id], "offer_accepted", offer.responded_at, order.id)
     return await orders.present(session, order)
 
 
@@ -137,6 +139,7 @@ async def decline(session: AsyncSession, principal: Principal, offer_id: UUID, r
     offer.responded_at = orders.now()
     offer.decline_reason = reason
     await session.flush()
+    await scores.refresh(session, [offer.technician_id], "offer_declined", offer.responded_at, order.id)
     await notify_on_commit(session, DISPATCH_CHANNEL)
     return present(offer, order)
 

@@ -2,8 +2,8 @@
 
 import asyncio
 import logging
-from datetime import UTC, datetime
 
+from app import clock
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
 from app.outbox.channels import DISPATCH_CHANNEL
@@ -29,7 +29,7 @@ async def run_dispatcher(settings: Settings, stop: asyncio.Event) -> None:
                     break
                 try:
                     async with sessions() as session, session.begin():
-                        report = await dispatch_round(session, router, config, datetime.now(UTC))
+                        report = await dispatch_round(session, router, config, clock.now())
                 except Exception:
                     log.exception("dispatch round failed; retrying next round")
                     continue

@@ -47,6 +47,14 @@ async def resolve_follow_up(
     return await service.resolve_follow_up(session, operator, case_id, body)
 
 
+@router.get("/v1/ops/kpis/daily")
+async def daily_kpis(
+    session: DbSession, _: OperatorUser, days: Annotated[int, Query(ge=1, le=90)] = 14
+) -> list[dict[str, object]]:
+    """The same KPIs per UTC day over the last `days` days (today included), oldest first."""
+    return await service.daily_kpis(session, days)
+
+
 @router.get("/v1/ops/kpis")
 async def period_kpis(
     session: DbSession,

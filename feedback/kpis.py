@@ -2,7 +2,8 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from uuid import UUID
 
 PROMISE_TOLERANCE = timedelta(minutes=2)
 
@@ -18,6 +19,7 @@ class OrderFacts:
     csat: int | None = None
     nps: int | None = None
     ces: int | None = None
+    technician_id: UUID | None = None
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
@@ -61,3 +63,13 @@ def kpis(facts: Sequence[OrderFacts], tolerance: timedelta = PROMISE_TOLERANCE) 
         "cancel_rate": share(sum(f.status == "cancelled" for f in facts), len(facts)),
         "feedback_rate": share(sum(f.csat is not None for f in finished), len(finished)),
     }
+
+
+def daily(facts: Sequence[OrderFacts], first_day: date, days: int) -> list[dict[str, object]]:
+    """The KPIs of each UTC day from `first_day`, for trend charts: every day present, empty or not."""
+    by_day: dict[date, list[OrderFacts]] = {first_day + timedelta(days=d): [] for d in range(days)}
+    for fact in facts:
+        bucket = by_day.get(fact.created_at.astimezone(UTC).date())
+        if bucket is not None:
+            bucket.append(fact)
+    return [{"day": day.isoformat(), **kpis(day_facts)} for day, day_facts in by_day.items()]

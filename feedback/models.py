@@ -1,8 +1,23 @@
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ARRAY, CheckConstraint, DateTime, ForeignKey, Index, SmallInteger, String, Text, text
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, CreatedAt, UUIDPrimaryKey
@@ -52,6 +67,37 @@ class FollowUp(UUIDPrimaryKey, CreatedAt, Base):
     note: Mapped[str | None] = mapped_column(Text)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resolved_by: Mapped[UUID | None] = mapped_column(ForeignKey("users.id"))
+    breached_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # not contacted by due_at
 
 
 conflict_message("uq_followups_feedback_id", "A follow-up already exists for this feedback.")
+
+
+class TrustScoreRow(Base):
+    """A technician's current score, overall (service '*') and per service, rewritten in the transaction of
+    every event that moves it. Dispatch reads these rows."""
+
+    __tablename__ = "trust_scores"
+
+    technician_id: Mapped[UUID] = mapped_column(ForeignKey("technicians.id", ondelete="CASCADE"), primary_key=True)
+    service: Mapped[str] = mapped_column(String(32), primary_key=True)
+    score: Mapped[float] = mapped_column(Float)
+    prior: Mapped[float] = mapped_column(Float)
+    ratings: Mapped[int] = mapped_column(Integer)
+    parts: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TrustScoreChange(Base):
+    """The history of a technician's overall score: one row per event that changed it, and why."""
+
+    __tablename__ = "trust_score_history"
+    __table_args__ = (Index("ix_trust_score_history_technician_id_at", "technician_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    technician_id: Mapped[UUID] = mapped_column(ForeignKey("technicians.id", ondelete="CASCADE"))
+    score: Mapped[float] = mapped_column(Float)
+    previous: Mapped[float | None] = mapped_column(Float)
+    cause: Mapped[str] = mapped_column(String(32))
+    order_id: Mapped[UUID | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -49,13 +49,34 @@ class FollowUpRead(BaseModel):
     resolved_at: datetime | None
 
 
+class TrustPart(BaseModel):
+    """One signal of the score: its shrunk rate, his own observed rate, the evidence and its share."""
+
+    signal: str
+    value: float
+    observed: float | None
+    events: int
+    effective_events: float
+    prior: float
+    weight: float
+    contribution: float
+
+
+class ScoreChange(BaseModel):
+    score: float
+    previous: float | None
+    cause: str
+    order_id: UUID | None
+    at: datetime
+
+
 class TrustParts(BaseModel):
     score: float
-    ratings: int
-    effective_ratings: float
-    rated_mean: float | None
     prior: float
-    prior_weight: float
+    ratings: int
+    parts: list[TrustPart]
+    by_service: dict[str, float]
+    history: list[ScoreChange]
 
 
 class Scorecard(TechnicianRead):

@@ -1,9 +1,9 @@
-from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import clock
 from app.auth.tokens import Principal
 from app.errors import Conflict, InvalidInput, NotFound
 from app.live import events
@@ -11,11 +11,21 @@ from app.orders.models import OrderStatus
 from app.orders.service import load_visible
 from app.technicians import service as technicians
 from app.technicians.models import Technician
-from feedback import repository
+from feedback import repository, scores
+from feedback.kpis import daily as kpis_by_day
 from feedback.kpis import kpis
 from feedback.models import Feedback, FollowUp, FollowUpStatus
-from feedback.schemas import FeedbackCreate, FeedbackRead, FollowUpRead, FollowUpResolve, Scorecard, TrustParts
-from feedback.trust import RatingSums, TrustScore, trust_score
+from feedback.schemas import (
+    FeedbackCreate,
+    FeedbackRead,
+    FollowUpRead,
+    FollowUpResolve,
+    Scorecard,
+    ScoreChange,
+    TrustPart,
+    TrustParts,
+)
+from feedback.trust import ALL_SERVICES
 
 FOLLOW_UP_WITHIN = timedelta(hours=1)
 RATEABLE = frozenset({OrderStatus.COMPLETED, OrderStatus.FAILED})
@@ -29,7 +39,7 @@ async def give_feedback(
     order = await load_visible(session, principal, order_id, lock=True)
     if order.status not in RATEABLE:
         raise Conflict("Feedback opens when the job is completed or failed.")
-    if datetime.now(UTC) - order.updated_at > FEEDBACK_WINDOW:
+    if clock.now() - order.updated_at > FEEDBACK_WINDOW:
         raise Conflict("The time to rate this job has passed.")
     feedback = Feedback(
         order_id=order.id,
@@ -40,10 +50,12 @@ async def give_feedback(
         ces=data.ces,
         tags=sorted(set(data.tags)),
         comment=data.comment,
-        created_at=datetime.now(UTC),
+        created_at=clock.now(),
     )
     session.add(feedback)
     await session.flush()
+    if feedback.technician_id is not None:
+        await scores.refresh(session, [feedback.technician_id], "rating", feedback.created_at, order.id)
     if is_detractor(data.csat, data.nps):
         await open_follow_up(session, feedback)
     return FeedbackRead.model_validate(feedback)
@@ -84,7 +96,7 @@ async def resolve_follow_up(
         raise Conflict("This follow-up was already resolved.")
     case.status = FollowUpStatus.RESOLVED
     case.note = data.note
-    case.resolved_at = datetime.now(UTC)
+    case.resolved_at = clock.now()
     case.resolved_by = principal.user_id
     await session.flush()
     await announce(session, case)
@@ -102,37 +114,50 @@ def present_follow_up(case: FollowUp) -> FollowUpRead:
     return FollowUpRead(
         id=case.id, order_id=case.order_id, driver_id=case.driver_id, technician_id=case.technician_id,
         reason=case.reason, due_at=case.due_at,
-        overdue=case.status is FollowUpStatus.OPEN and case.due_at < datetime.now(UTC),
+        overdue=case.status is FollowUpStatus.OPEN and case.due_at < clock.now(),
         status=case.status.value, note=case.note, created_at=case.created_at, resolved_at=case.resolved_at,
     )  # fmt: skip
 
 
 async def period_kpis(session: AsyncSession, since: datetime | None, until: datetime | None) -> dict[str, object]:
-    until = until or datetime.now(UTC)
+    until = until or clock.now()
     since = since or until - timedelta(days=30)
     if since >= until:
         raise InvalidInput("`from` must be before `to`.")
     return {"from": since, "to": until, **kpis(await repository.order_facts(session, since, until))}
 
 
-async def trust_scores(session: AsyncSession, technician_ids: Sequence[UUID], now: datetime) -> dict[UUID, TrustScore]:
-    """Each technician's current trust score (the fleet prior for the unrated)."""
-    sums = await repository.rating_sums(session, technician_ids, now)
-    return {t: trust_score(sums.get(t, RatingSums())) for t in technician_ids}
+async def daily_kpis(session: AsyncSession, days: int) -> list[dict[str, object]]:
+    today = clock.now().astimezone(UTC).date()
+    first_day = today - timedelta(days=days - 1)
+    since = datetime.combine(first_day, time.min, tzinfo=UTC)
+    facts = await repository.order_facts(session, since, since + timedelta(days=days))
+    return kpis_by_day(facts, first_day, days)
 
 
 async def scorecard(session: AsyncSession, technician: Technician) -> Scorecard:
     """Everything an operator needs to judge a technician, and why dispatch ranks him as it does."""
-    now = datetime.now(UTC)
-    trust = (await trust_scores(session, [technician.id], now))[technician.id]
+    now = clock.now()
+    services = [*technician.skills]
+    trust = await scores.for_services(session, [(technician.id, s) for s in [ALL_SERVICES, *services]])
+    overall = trust[technician.id, ALL_SERVICES]
     facts = await repository.order_facts(session, datetime.min.replace(tzinfo=UTC), now, technician.id)
     metrics = kpis(facts)
     offers = await repository.offer_outcomes(session, technician.id)
+    history = await repository.score_history(session, technician.id, limit=50)
     return Scorecard(
-        **technicians.present(technician, trust.value).model_dump(),
+        **technicians.present(technician, overall.value).model_dump(),
         trust=TrustParts(
-            score=trust.value, ratings=trust.ratings, effective_ratings=trust.effective_ratings,
-            rated_mean=trust.rated_mean, prior=trust.prior, prior_weight=trust.prior_weight,
+            score=overall.value, prior=overall.prior, ratings=overall.ratings,
+            parts=[
+                TrustPart(signal=p.signal.value, value=p.value, observed=p.observed, events=p.events,
+                          effective_events=p.effective_events, prior=p.prior, weight=p.weight,
+                          contribution=p.contribution)
+                for p in overall.parts
+            ],
+            by_service={s: trust[technician.id, s].value for s in services},
+            history=[ScoreChange(score=c.score, previous=c.previous, cause=c.cause, order_id=c.order_id, at=c.at)
+                     for c in history],
         ),
         jobs={status: sum(f.status == status for f in facts) for status in ("completed", "failed", "cancelled")},
         csat=metrics["csat"], nps=metrics["nps"], fcr=metrics["fcr"], on_time_rate=metrics["eta_promise_kept"],

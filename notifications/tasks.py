@@ -2,8 +2,8 @@
 
 import asyncio
 import logging
-from datetime import UTC, datetime
 
+from app import clock
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
 from app.workers import listening, wait_for_work
@@ -30,7 +30,7 @@ async def run_notifier(settings: Settings, stop: asyncio.Event) -> None:
                 while not stop.is_set():  # drain the backlog before sleeping again
                     try:
                         async with sessions() as session, session.begin():
-                            report = await drain_once(session, gateway, datetime.now(UTC), config)
+                            report = await drain_once(session, gateway, clock.now(), config)
                     except Exception:
                         log.exception("push batch failed; retrying after the interval")
                         break

@@ -13,18 +13,17 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-import asyncpg
 import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.cli import migrate
 from app.config import PROJECT_ROOT, Settings
+from app.db import recreate_database
 from app.geo import Point
 from app.main import create_app
 from app.models import Base
@@ -43,18 +42,6 @@ KAIVOKATU = Point(lat=60.169902, lon=24.938396)
 MIKONKATU = Point(lat=60.170013, lon=24.945371)
 UNIONINKATU = Point(lat=60.175005, lon=24.950212)
 KAISANIEMENKATU = Point(lat=60.172026, lon=24.947896)
-
-
-async def recreate_database(url: str) -> None:
-    parsed = make_url(url)
-    admin = await asyncpg.connect(
-        host=parsed.host, port=parsed.port, user=parsed.username, password=parsed.password, database="postgres"
-    )
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{parsed.database}"')
-    finally:
-        await admin.close()
 
 
 @pytest.fixture(scope="session")
@@ -199,6 +186,15 @@ class Api:
             f"/v1/orders/{order_id}/status", json={"status": status, **extra}, headers=technician.headers
         )
 
+    async def finish(self, order_id: str, technician: Actor, outcome: str = "completed", **extra: str) -> None:
+        """Drives an assigned job to its end as the technician's app would."""
+        for status in ("en_route", "arrived", "in_progress"):
+            assert (await self.status(order_id, technician, status)).status_code == 200
+        assert (await self.status(order_id, technician, outcome, **extra)).status_code == 200
+
+    async def rate(self, order_id: str, driver: Actor, **rating: Any) -> httpx.Response:
+        return await self.client.post(f"/v1/orders/{order_id}/feedback", json=rating, headers=driver.headers)
+
 
 @pytest.fixture
 def api(client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]) -> Api:
@@ -250,8 +246,9 @@ async def eventually(check: Callable[[], Awaitable[bool]], timeout_s: float = 10
     return True
 
 
-def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
+def start_server(settings: Settings, port: int, **extra_env: str) -> subprocess.Popen[bytes]:
     env = {
+        **extra_env,
         **os.environ,
         "TRUSTLOOP_DATABASE_URL": settings.database_url,
         "TRUSTLOOP_OSRM_URL": settings.effective_osrm_url,

@@ -8,7 +8,8 @@ from alembic.config import Config
 from sqlalchemy.engine import make_url
 
 from app.config import PROJECT_ROOT
-from tests.conftest import TEST_DATABASE_URL, recreate_database
+from app.db import recreate_database
+from tests.conftest import TEST_DATABASE_URL
 
 MIGRATIONS_DATABASE_URL = TEST_DATABASE_URL + "_migrations"
 

@@ -2,7 +2,7 @@ import hashlib
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -12,6 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import clock
 from app.errors import InvalidInput
 from app.idempotency.models import IdempotencyKey
 
@@ -40,7 +41,7 @@ async def claim(
     A concurrent request with the same key waits on the unique index until the first commits,
     then sees its stored response.
     """
-    expired_before = datetime.now(UTC) - timedelta(seconds=ttl_s)
+    expired_before = clock.now() - timedelta(seconds=ttl_s)
     await session.execute(
         delete(IdempotencyKey).where(
             IdempotencyKey.user_id == user_id,

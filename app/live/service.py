@@ -2,6 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import clock
 from app.auth.tokens import Principal
 from app.config import Settings
 from app.errors import NotFound, TooManyRequests
@@ -38,7 +39,7 @@ async def ingest(
     Pings are many and each is superseded seconds later, so their transactions commit without waiting for
     the disk (synchronous_commit off, set with the rate count): a crash may lose the last few hundred ms of
     positions, never an order, a rating or a push, whose transactions keep the default synchronous commit."""
-    now = datetime.now(UTC)
+    now = clock.now()
     window_start, retry_after = rate_window(now, settings.location_window_s)
     state = await repository.count_and_read(session, principal.user_id, f"locations:{principal.user_id}", window_start)
     if state is None:

@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app import clock
 from app.db import Base, CreatedAt, UUIDPrimaryKey
 from app.enums import Service, text_enum
 from app.errors import conflict_message
@@ -51,6 +52,7 @@ class Order(UUIDPrimaryKey, CreatedAt, Base):
         Index("ix_orders_location", "location", postgresql_using="gist"),
         Index("ix_orders_driver_id_created_at", "driver_id", "created_at"),
         Index("ix_orders_status", "status"),
+        Index("ix_orders_technician_id_created_at", "technician_id", "created_at"),
         # A technician holds at most one active job; a driver has at most one open order.
         Index(
             "uq_orders_active_technician",
@@ -88,7 +90,9 @@ class Order(UUIDPrimaryKey, CreatedAt, Base):
     sla_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resolution: Mapped[Resolution | None] = mapped_column(text_enum(Resolution, "resolution"))
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=clock.now, onupdate=clock.now, server_default=func.now()
+    )
 
 
 class JobEvent(CreatedAt, Base):

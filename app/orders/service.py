@@ -1,11 +1,12 @@
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import clock
 from app.auth.tokens import Principal
 from app.enums import Role
 from app.errors import Conflict, InvalidInput, NotFound, Unauthorized
@@ -30,6 +31,7 @@ from app.schemas import Page
 from app.technicians.models import Technician
 from app.users.models import Driver
 from dispatch.models import Offer, OfferStatus
+from feedback import scores
 from notifications import policy
 
 RESOLUTIONS_BY_OUTCOME = {
@@ -45,8 +47,9 @@ class EtaEstimate:
     distance_m: float | None = None
 
 
-def now() -> datetime:
-    return datetime.now(UTC)
+now = clock.now
+# The statuses that settle one of the technician's trust signals (on time, first fix, kept jobs).
+MOVES_TRUST = frozenset({OrderStatus.ARRIVED, OrderStatus.COMPLETED, OrderStatus.FAILED, OrderStatus.CANCELLED})
 
 
 async def load_visible(session: AsyncSession, principal: Principal, order_id: UUID, *, lock: bool = False) -> Order:
@@ -85,6 +88,10 @@ async def apply_transition(
     await policy.on_status_change(
         session, order, previous_technician_id, actor_id, technician.name if technician else None
     )
+    if target in MOVES_TRUST and order.technician_id is not None:
+        await scores.refresh(session, [order.technician_id], target.value, at, order.id)
+    if previous_technician_id is not None and previous_technician_id != order.technician_id:
+        await scores.refresh(session, [previous_technician_id], "reassigned_away", at, order.id)
 
 
 async def create_order(session: AsyncSession, principal: Principal, data: OrderCreate) -> OrderRead:
@@ -114,6 +121,7 @@ async def create_order(session: AsyncSession, principal: Principal, data: OrderC
             created_at=at,
         )
     )
+    await events.publish_status(session, order.id, OrderStatus.SEARCHING.value, at)  # the console sees it at once
     await notify_on_commit(session, DISPATCH_CHANNEL)
     return await present(session, order)
 

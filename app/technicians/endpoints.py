@@ -1,4 +1,3 @@
-from datetime import UTC, datetime
 from uuid import UUID
 
 from fastapi import APIRouter, status
@@ -13,6 +12,7 @@ from app.pagination import Limit
 from app.technicians import service
 from app.technicians.models import Technician
 from app.technicians.schemas import Availability, TechnicianCreate, TechnicianRead
+from feedback import scores
 from feedback import service as feedback
 from feedback.schemas import Scorecard
 
@@ -46,8 +46,8 @@ async def create_technician(
 @router.get("/v1/ops/technicians", response_model=list[TechnicianRead])
 async def list_technicians(session: DbSession, _: OperatorUser, limit: Limit = 200) -> list[TechnicianRead]:
     fleet = await service.list_technicians(session, limit)
-    scores = await feedback.trust_scores(session, [t.id for t in fleet], datetime.now(UTC))
-    return [service.present(t, scores[t.id].value) for t in fleet]
+    trust = await scores.overall(session, [t.id for t in fleet])
+    return [service.present(t, trust[t.id].value) for t in fleet]
 
 
 @router.get("/v1/ops/technicians/{technician_id}", response_model=Scorecard)
@@ -56,5 +56,5 @@ async def read_scorecard(technician_id: UUID, session: DbSession, _: OperatorUse
 
 
 async def with_trust(session: DbSession, technician: Technician) -> TechnicianRead:
-    scores = await feedback.trust_scores(session, [technician.id], datetime.now(UTC))
-    return service.present(technician, scores[technician.id].value)
+    trust = await scores.overall(session, [technician.id])
+    return service.present(technician, trust[technician.id].value)

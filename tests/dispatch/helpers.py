@@ -7,10 +7,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.enums import Role, Service
 from app.geo import Point, to_geography
-from app.orders.models import Order, OrderStatus
+from app.orders.models import Order, OrderStatus, Resolution
 from app.users.models import Driver, User
 from dispatch.dispatcher import DispatchConfig, RoundReport, dispatch_round
 from dispatch.models import Offer, OfferStatus
+from feedback import scores
 from feedback.models import Feedback
 
 TEST_CONFIG = DispatchConfig(region="tests")
@@ -36,6 +37,7 @@ async def give_ratings(
     csats: list[int],
     driver_id: UUID | None = None,
     age: timedelta = timedelta(days=1),
+    service: Service = Service.TOW,
 ) -> None:
     """Past jobs of the technician, completed and rated (history written as the service would have kept it)."""
     at = datetime.now(UTC) - age
@@ -52,8 +54,9 @@ async def give_ratings(
             order = Order(
                 id=uuid4(),
                 driver_id=driver,
-                service=Service.TOW,
+                service=service,
                 status=OrderStatus.COMPLETED,
+                resolution=Resolution.TOWED if service is Service.TOW else Resolution.FIXED_ON_SITE,
                 location=to_geography(Point(lat=60.17, lon=24.94)),
                 technician_id=technician_id,
                 created_at=at,
@@ -66,3 +69,4 @@ async def give_ratings(
                     order_id=order.id, driver_id=driver, technician_id=technician_id, csat=csat, tags=[], created_at=at
                 )
             )
+        await scores.refresh(session, [technician_id], "rating", datetime.now(UTC))

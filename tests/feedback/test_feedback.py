@@ -15,9 +15,7 @@ async def finished_job(api: Api, outcome: str = "completed") -> tuple[Actor, Act
     technician = await api.technician()
     order = await api.order(driver)
     await api.assign(order["id"], technician)
-    for status in ("en_route", "arrived", "in_progress"):
-        await api.status(order["id"], technician, status)
-    await api.status(order["id"], technician, outcome)
+    await api.finish(order["id"], technician, outcome)
     return driver, technician, order
 
 

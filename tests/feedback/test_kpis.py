@@ -1,6 +1,6 @@
 """KPI formulas on a hand-made set of orders with known answers, through the API and the real database."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import uuid4
 
@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.enums import Service
 from app.geo import to_geography
 from app.orders.models import JobEvent, Order, OrderStatus, Resolution
-from feedback.kpis import percentile
+from feedback.kpis import OrderFacts, daily, percentile
 from feedback.models import Feedback
 from tests.conftest import MIKONKATU, Api
 
@@ -84,3 +84,21 @@ def test_percentile_interpolates_like_numpy() -> None:
     assert percentile([1, 2, 3, 4], 0.5) == 2.5
     assert percentile([10], 0.9) == 10
     assert percentile([], 0.5) is None
+
+
+def test_daily_kpis_give_every_day_its_own_figures() -> None:
+    first = date(2026, 3, 1)
+    at = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    facts = [
+        OrderFacts("completed", "fixed_on_site", at, nps=10, csat=5),
+        OrderFacts("completed", "fixed_on_site", at + timedelta(hours=1), nps=3, csat=2),
+        OrderFacts("cancelled", None, at + timedelta(days=1)),
+        OrderFacts("completed", None, at - timedelta(days=5), nps=10),  # before the first day: left out
+    ]
+    days = daily(facts, first, 3)
+    assert [d["day"] for d in days] == ["2026-03-01", "2026-03-02", "2026-03-03"]
+    assert [d["orders"] for d in days] == [0, 2, 1]
+    assert days[0]["nps"] is None
+    assert days[1]["nps"] == 0.0
+    assert days[1]["csat"] == 0.5
+    assert days[2]["cancel_rate"] == 1.0

@@ -11,13 +11,8 @@ async def test_scorecard_adds_up_the_technicians_record(api: Api) -> None:
     order = await api.order(driver)
     offer = await api.offer(order["id"], technician)
     await api.client.post(f"/v1/offers/{offer['id']}/accept", headers=technician.headers)
-    for status in ("en_route", "arrived", "in_progress"):
-        await api.status(order["id"], technician, status)
-    await api.status(order["id"], technician, "completed", resolution="fixed_on_site")
-    rating = {"csat": 5, "nps": 10}
-    assert (
-        await api.client.post(f"/v1/orders/{order['id']}/feedback", json=rating, headers=driver.headers)
-    ).status_code == 201
+    await api.finish(order["id"], technician, resolution="fixed_on_site")
+    assert (await api.rate(order["id"], driver, csat=5, nps=10)).status_code == 201
     other = await api.order(await api.driver())
     declined = await api.offer(other["id"], technician)
     await api.client.post(f"/v1/offers/{declined['id']}/decline", headers=technician.headers)
@@ -32,8 +27,13 @@ async def test_scorecard_adds_up_the_technicians_record(api: Api) -> None:
     assert card["offers"]["accepted"] == 1
     assert card["offers"]["declined"] == 1
     assert card["trust"]["ratings"] == 1
-    assert card["trust"]["rated_mean"] == 1.0
-    assert FLEET_PRIOR < card["trust"]["score"] < 0.9  # one rating moves the prior only a little
+    parts = {p["signal"]: p for p in card["trust"]["parts"]}
+    assert parts["rating"]["observed"] == 1.0
+    assert parts["first_fix"]["observed"] == 1.0
+    assert parts["responsive"]["events"] == 2  # one accepted, one declined
+    assert parts["responsive"]["observed"] == pytest.approx(0.5, abs=1e-6)  # decayed by seconds
+    assert [c["cause"] for c in card["trust"]["history"]][:2] == ["offer_declined", "rating"]
+    assert FLEET_PRIOR < card["trust"]["score"] < FLEET_PRIOR + 0.03  # one good job moves the prior only a little
     # The same score everywhere (up to the decay of the seconds between two requests).
     score = pytest.approx(card["trust"]["score"], abs=1e-6)
     assert card["trust_score"] == score

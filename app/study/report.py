@@ -1,0 +1,161 @@
+"""The study's figures: a table per policy, the comparison against the targets, and PNG charts."""
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from app.study.runner import JobRecord
+from app.study.world import Calibre
+from feedback.kpis import kpis
+
+TARGET_NPS_GAIN = 10.0
+TARGET_MAX_ETA_GROWTH = 0.05
+TARGET_PROMISE_KEPT = 0.90
+
+
+@dataclass(frozen=True, slots=True)
+class PolicySummary:
+    orders: int
+    served: float | None
+    nps: float | None
+    csat: float | None
+    mean_eta_s: float | None
+    promise_kept: float | None
+    time_to_arrival_p50_s: float | None
+    jobs_by_calibre: dict[str, float]
+
+
+def summarise(records: Sequence[JobRecord]) -> PolicySummary:
+    metrics = kpis([r.facts for r in records])
+    etas = [r.promised_eta_s for r in records if r.promised_eta_s is not None]
+    served = [r for r in records if r.facts.status in ("completed", "failed")]
+    jobs = [r for r in records if r.calibre is not None]
+    arrival = metrics["time_to_arrival_s"]
+    assert isinstance(arrival, dict)
+    return PolicySummary(
+        orders=len(records),
+        served=len(served) / len(records) if records else None,
+        nps=_number(metrics["nps"]),
+        csat=_number(metrics["csat"]),
+        mean_eta_s=sum(etas) / len(etas) if etas else None,
+        promise_kept=_number(metrics["eta_promise_kept"]),
+        time_to_arrival_p50_s=_number(arrival["p50"]),
+        jobs_by_calibre={c.value: sum(r.calibre is c for r in jobs) / len(jobs) if jobs else 0.0 for c in Calibre},
+    )
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+def daily(records: Sequence[JobRecord], days: int, window: int = 3) -> dict[str, list[float | None]]:
+    """Per day: NPS over a trailing window of days, mean promised ETA, and the share of jobs by calibre."""
+    series: dict[str, list[float | None]] = {"nps": [], "mean_eta_s": [], **{c.value: [] for c in Calibre}}
+    for day in range(days):
+        recent = [r for r in records if day - window < r.day <= day]
+        today = [r for r in records if r.day == day]
+        series["nps"].append(summarise(recent).nps if recent else None)
+        etas = [r.promised_eta_s for r in today if r.promised_eta_s is not None]
+        series["mean_eta_s"].append(sum(etas) / len(etas) if etas else None)
+        jobs = [r for r in today if r.calibre is not None]
+        for calibre in Calibre:
+            series[calibre.value].append(sum(r.calibre is calibre for r in jobs) / len(jobs) if jobs else None)
+    return series
+
+
+def compare(summaries: dict[str, PolicySummary]) -> dict[str, Any]:
+    baseline, trusted = summaries["nearest_eta"], summaries["trust_weighted"]
+    nps_gain = trusted.nps - baseline.nps if trusted.nps is not None and baseline.nps is not None else None
+    eta_growth = trusted.mean_eta_s / baseline.mean_eta_s - 1 if trusted.mean_eta_s and baseline.mean_eta_s else None
+    return {
+        "nps_gain": nps_gain,
+        "mean_eta_growth": eta_growth,
+        "promise_kept": trusted.promise_kept,
+        "targets_met": {
+            "nps_gain": nps_gain is not None and nps_gain >= TARGET_NPS_GAIN,
+            "mean_eta_growth": eta_growth is not None and eta_growth <= TARGET_MAX_ETA_GROWTH,
+            "promise_kept": trusted.promise_kept is not None and trusted.promise_kept >= TARGET_PROMISE_KEPT,
+        },
+    }
+
+
+def table(summaries: dict[str, PolicySummary], comparison: dict[str, Any]) -> str:
+    def cell(value: float | None, fmt: str) -> str:
+        return "n/a" if value is None else format(value, fmt)
+
+    lines = [
+        "| policy | orders | served | NPS | CSAT | mean ETA (s) | promise kept | arrival p50 (s) | jobs good/avg/poor |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, s in summaries.items():
+        shares = "/".join(f"{s.jobs_by_calibre[c.value]:.0%}" for c in Calibre)
+        lines.append(
+            f"| {name} | {s.orders} | {cell(s.served, '.1%')} | {cell(s.nps, '.1f')} | {cell(s.csat, '.1%')} "
+            f"| {cell(s.mean_eta_s, '.0f')} | {cell(s.promise_kept, '.1%')} | {cell(s.time_to_arrival_p50_s, '.0f')} "
+            f"| {shares} |"
+        )
+    met = comparison["targets_met"]
+    lines += [
+        "",
+        f"NPS gain: {cell(comparison['nps_gain'], '+.1f')} points (target ≥ {TARGET_NPS_GAIN:.0f}: "
+        f"{'met' if met['nps_gain'] else 'missed'})",
+        f"Mean ETA growth: {cell(comparison['mean_eta_growth'], '+.1%')} (target ≤ {TARGET_MAX_ETA_GROWTH:.0%}: "
+        f"{'met' if met['mean_eta_growth'] else 'missed'})",
+        f"Promise kept (trust-weighted): {cell(comparison['promise_kept'], '.1%')} (target ≥ "
+        f"{TARGET_PROMISE_KEPT:.0%}: {'met' if met['promise_kept'] else 'missed'})",
+    ]
+    return "\n".join(lines)
+
+
+def charts(series: dict[str, dict[str, list[float | None]]], out: Path) -> list[Path]:
+    """nps.png, jobs.png and eta.png: the two policies day by day."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    written = []
+    styles = {"nearest_eta": "tab:gray", "trust_weighted": "tab:blue"}
+    for name, title, keys in (
+        ("nps", "NPS (trailing 3 days)", ["nps"]),
+        ("jobs", "Share of the day's jobs: good (solid) and poor (dashed) technicians", ["good", "poor"]),
+        ("eta", "Mean promised ETA of the day's jobs (s)", ["mean_eta_s"]),
+    ):
+        figure, axes = plt.subplots(figsize=(9, 4.5))
+        for policy, values in series.items():
+            for key in keys:
+                points = [(day, v) for day, v in enumerate(values[key]) if v is not None]
+                axes.plot(
+                    [d for d, _ in points], [v for _, v in points], color=styles.get(policy, "tab:red"),
+                    linestyle="--" if key == "poor" else "-", label=f"{policy} {key}" if len(keys) > 1 else policy,
+                )  # fmt: skip
+        axes.set_title(title)
+        axes.set_xlabel("day")
+        axes.grid(alpha=0.3)
+        axes.legend()
+        path = out / f"{name}.png"
+        figure.tight_layout()
+        figure.savefig(path, dpi=100)
+        plt.close(figure)
+        written.append(path)
+    return written
+
+
+def write_report(results: Mapping[str, Sequence[JobRecord]], days: int, out: Path) -> str:
+    """Writes study.json, study.md and the charts into `out`; returns the table."""
+    out.mkdir(parents=True, exist_ok=True)
+    summaries = {policy: summarise(records) for policy, records in results.items()}
+    comparison = compare(summaries)
+    series = {policy: daily(records, days) for policy, records in results.items()}
+    text = table(summaries, comparison)
+    (out / "study.md").write_text(text + "\n")
+    payload = {
+        "summaries": {policy: asdict(summary) for policy, summary in summaries.items()},
+        "comparison": comparison,
+        "daily": series,
+    }  # fmt: skip
+    (out / "study.json").write_text(json.dumps(payload, indent=2))
+    charts(series, out)
+    return text

@@ -1,0 +1,118 @@
+"""The simulated world of the dispatch study: technicians with a hidden quality, drivers who break down
+and rate what happened. Pure: every draw comes from the random generators handed in.
+
+Each technician belongs to a hidden class. Good ones drive at the pace OSRM expects, fix most cars on the
+spot and leave drivers happy; poor ones run late, fix less and leave drivers unhappy. Nothing here is
+visible to the dispatcher: it learns only from ratings and from what the technicians do.
+"""
+
+import math
+import random
+from dataclasses import dataclass
+from enum import StrEnum
+
+from app.enums import Service
+from app.geo import Point
+
+# The share of demand by hour of the day (UTC): quiet at night, rush hours at 7-9 and 16-18.
+HOURLY_DEMAND = (0.3, 0.2, 0.2, 0.2, 0.3, 0.5, 0.9, 1.6, 1.7, 1.2, 1.0, 1.0,
+                 1.1, 1.0, 1.0, 1.2, 1.6, 1.7, 1.3, 1.0, 0.8, 0.6, 0.5, 0.4)  # fmt: skip
+LATE_TOLERANCE_S = 120.0
+
+
+class Calibre(StrEnum):
+    GOOD = "good"
+    AVERAGE = "average"
+    POOR = "poor"
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    calibre: Calibre
+    quality: float  # 0..1: how the driver feels about the work and the manner
+    pace: float  # true driving time / OSRM's estimate
+    fixes: float  # chance to fix on site
+    accepts: float  # chance to accept an offer
+    declines: float  # chance to decline it (else he lets it lapse)
+    work_minutes: float  # mean time on site
+
+
+CALIBRES = {
+    Calibre.GOOD: Profile(Calibre.GOOD, quality=0.92, pace=1.0, fixes=0.9, accepts=0.92, declines=0.05,
+                          work_minutes=25),
+    Calibre.AVERAGE: Profile(Calibre.AVERAGE, quality=0.72, pace=1.06, fixes=0.8, accepts=0.88, declines=0.08,
+                             work_minutes=30),
+    Calibre.POOR: Profile(Calibre.POOR, quality=0.42, pace=1.2, fixes=0.6, accepts=0.8, declines=0.1,
+                          work_minutes=35),
+}  # fmt: skip
+FLEET_MIX = ((Calibre.GOOD, 1 / 3), (Calibre.AVERAGE, 5 / 12), (Calibre.POOR, 1 / 4))
+
+
+@dataclass(frozen=True, slots=True)
+class Breakdown:
+    at_s: float  # seconds after the study's start
+    where: Point
+    service: Service
+
+
+@dataclass(frozen=True, slots=True)
+class Rating:
+    csat: int
+    nps: int
+    ces: int
+    tags: tuple[str, ...]
+
+
+def fleet(size: int) -> list[Profile]:
+    """The fleet's hidden classes in the mix of FLEET_MIX (rounded), the rest average."""
+    profiles: list[Profile] = []
+    for calibre, share in FLEET_MIX:
+        profiles += [CALIBRES[calibre]] * round(size * share)
+    profiles = profiles[:size]
+    profiles += [CALIBRES[Calibre.AVERAGE]] * (size - len(profiles))
+    return profiles
+
+
+def breakdowns(
+    rng: random.Random, days: int, per_day: float, box: tuple[float, float, float, float]
+) -> list[Breakdown]:
+    """A Poisson stream of breakdowns following HOURLY_DEMAND, at uniform places in the box (to be snapped)."""
+    south, west, north, east = box
+    peak = max(HOURLY_DEMAND)
+    mean = sum(HOURLY_DEMAND) / len(HOURLY_DEMAND)
+    peak_rate_per_s = per_day / 86400 * peak / mean
+    found: list[Breakdown] = []
+    t = 0.0
+    while True:
+        t += rng.expovariate(peak_rate_per_s)
+        if t >= days * 86400:
+            return found
+        if rng.random() < HOURLY_DEMAND[int(t // 3600) % 24] / peak:  # thinning to the hour's rate
+            where = Point(lat=rng.uniform(south, north), lon=rng.uniform(west, east))
+            found.append(Breakdown(t, where, rng.choice(list(Service))))
+
+
+def driving_time_s(profile: Profile, estimate_s: float, rng: random.Random) -> float:
+    """How long he really takes: his pace against OSRM's estimate, and traffic."""
+    return estimate_s * profile.pace * math.exp(rng.gauss(0.0, 0.1))
+
+
+def work_time_s(profile: Profile, rng: random.Random) -> float:
+    return rng.expovariate(1 / (profile.work_minutes * 60)) + 300.0
+
+
+def rating(profile: Profile, late_s: float, fixed: bool, rng: random.Random) -> Rating:
+    """What the driver answers: the technician's manner and work, minus lateness against the promise."""
+    stars = 1 + 4 * profile.quality + rng.gauss(0.0, 0.5)
+    tags: list[str] = []
+    if late_s > LATE_TOLERANCE_S:
+        stars -= 1.0 if late_s < 600 else 2.0
+        tags.append("late")
+    if not fixed:
+        stars -= 1.0
+    if fixed and late_s <= 0:
+        tags.append("fixed_fast")
+    csat = min(5, max(1, round(stars)))
+    nps = min(10, max(0, round(2 * stars + rng.gauss(0.0, 0.8))))
+    ces = min(7, max(1, round(8 - stars + rng.gauss(0.0, 0.5))))
+    return Rating(csat, nps, ces, tuple(tags))

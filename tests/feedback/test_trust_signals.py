@@ -1,0 +1,146 @@
+"""The reliability signals of the trust score, kept current in the transaction of each event, on a
+controlled clock: fair attribution of lateness and cancellations, dropped jobs, lapsed offers, history,
+and the per-service score that dispatch reads."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app import clock
+from app.enums import Service
+from tests.conftest import KAISANIEMENKATU, MIKONKATU, UNIONINKATU, Actor, Api
+from tests.dispatch.helpers import give_ratings, pending_offers, run_round
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.at = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def advance(self, **delta: float) -> None:
+        self.at += timedelta(**delta)
+
+
+async def card(api: Api, technician: Actor) -> dict[str, Any]:
+    operator = await api.operator()
+    response = await api.client.get(f"/v1/ops/technicians/{technician.id}", headers=operator.headers)
+    assert response.status_code == 200
+    scorecard: dict[str, Any] = response.json()
+    return scorecard
+
+
+def part(scorecard: dict[str, Any], signal: str) -> dict[str, Any]:
+    found: dict[str, Any] = next(p for p in scorecard["trust"]["parts"] if p["signal"] == signal)
+    return found
+
+
+async def accepted_job(api: Api, technician: Actor) -> dict[str, Any]:
+    driver = await api.driver()
+    order = await api.order(driver)
+    offer = await api.offer(order["id"], technician)
+    response = await api.client.post(f"/v1/offers/{offer['id']}/accept", headers=technician.headers)
+    assert response.status_code == 200, response.text
+    return {**response.json(), "driver": driver}
+
+
+async def test_the_promise_counts_from_the_technicians_own_accept(api: Api) -> None:
+    now = FakeClock()
+    with clock.using(now):
+        technician = await api.technician(at=KAISANIEMENKATU)
+        driver = await api.driver()
+        order = await api.order(driver)
+        now.advance(minutes=25)  # nobody accepted for 25 minutes: not his doing
+        offer = await api.offer(order["id"], technician)
+        assert (
+            await api.client.post(f"/v1/offers/{offer['id']}/accept", headers=technician.headers)
+        ).status_code == 200
+        now.advance(seconds=30)
+        for status in ("en_route", "arrived"):
+            assert (await api.status(order["id"], technician, status)).status_code == 200
+        on_time = part(await card(api, technician), "on_time")
+        assert (on_time["events"], on_time["observed"]) == (1, 1.0)
+        kept_score = (await card(api, technician))["trust"]["score"]
+
+        await api.status(order["id"], technician, "in_progress")
+        await api.status(order["id"], technician, "completed", resolution="fixed_on_site")
+        second = await accepted_job(api, technician)
+        now.advance(seconds=second["eta"]["seconds"] + 4 * 60)  # two minutes past the promise and its tolerance
+        for status in ("en_route", "arrived"):
+            assert (await api.status(second["id"], technician, status)).status_code == 200
+        scorecard = await card(api, technician)
+    on_time = part(scorecard, "on_time")
+    assert on_time["events"] == 2
+    assert abs(on_time["observed"] - 0.5) < 1e-3
+    causes = [(c["cause"], c["order_id"]) for c in scorecard["trust"]["history"]]
+    assert causes[0] == ("arrived", second["id"])
+    assert scorecard["trust"]["history"][0]["score"] < kept_score  # the late arrival cost him
+
+
+async def test_a_driver_cancelling_counts_against_him_only_after_the_promise_passed(api: Api) -> None:
+    now = FakeClock()
+    with clock.using(now):
+        technician = await api.technician(at=KAISANIEMENKATU)
+        early = await accepted_job(api, technician)
+        now.advance(minutes=1)
+        cancel = await api.client.post(f"/v1/orders/{early['id']}/cancel", json={}, headers=early["driver"].headers)
+        assert cancel.status_code == 200
+        kept = part(await card(api, technician), "kept_jobs")
+        assert (kept["events"], kept["observed"]) == (1, 1.0)
+
+        waited_in_vain = await accepted_job(api, technician)
+        now.advance(seconds=waited_in_vain["eta"]["seconds"] + 5 * 60)
+        cancel = await api.client.post(
+            f"/v1/orders/{waited_in_vain['id']}/cancel", json={}, headers=waited_in_vain["driver"].headers
+        )
+        assert cancel.status_code == 200
+        kept = part(await card(api, technician), "kept_jobs")
+    assert kept["events"] == 2
+    assert abs(kept["observed"] - 0.5) < 1e-3
+
+
+async def test_a_job_handed_to_someone_else_and_a_lapsed_offer_lower_his_score(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    now = FakeClock()
+    with clock.using(now):
+        first, second = await api.technician(at=KAISANIEMENKATU, name="First"), await api.technician(name="Second")
+        job = await accepted_job(api, first)
+        before = (await card(api, first))["trust"]["score"]
+        assert (await api.assign(job["id"], second)).status_code == 200  # an operator stepped in
+        scorecard = await card(api, first)
+        assert part(scorecard, "kept_jobs")["observed"] == 0.0
+        assert scorecard["trust"]["history"][0]["cause"] == "reassigned_away"
+        assert scorecard["trust"]["score"] < before
+
+        order = await api.order(await api.driver(), at=UNIONINKATU)
+        await api.offer(order["id"], second, ttl_s=30)
+        assert (await api.status(job["id"], second, "en_route")).status_code == 200  # he is busy elsewhere
+        now.advance(seconds=31)
+        before = (await card(api, second))["trust"]["score"]
+        await run_round(app, now())
+        scorecard = await card(api, second)
+    responsive = part(scorecard, "responsive")
+    assert (responsive["events"], responsive["observed"]) == (1, 0.0)  # the manual assignment was no offer
+    assert scorecard["trust"]["history"][0]["cause"] == "offer_expired"
+    assert scorecard["trust"]["score"] < before
+
+
+async def test_dispatch_reads_the_score_of_the_orders_service(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    tower = await api.technician(at=KAISANIEMENKATU, name="Good at towing, poor at jump starts")
+    steady = await api.technician(at=KAISANIEMENKATU, name="Steady")
+    await give_ratings(sessions, tower.id, [5] * 20, service=Service.TOW)
+    await give_ratings(sessions, tower.id, [2, 3] * 4, service=Service.JUMP_START)
+    await give_ratings(sessions, steady.id, [4] * 20, service=Service.TOW)
+    tow = await api.order(await api.driver(), service="tow", at=MIKONKATU)
+    jump_start = await api.order(await api.driver(), service="jump_start", at=UNIONINKATU)
+    await run_round(app)
+    assert await pending_offers(sessions) == {tow["id"]: str(tower.id), jump_start["id"]: str(steady.id)}
+    scorecard = await card(api, tower)
+    by_service = scorecard["trust"]["by_service"]
+    assert by_service["jump_start"] < scorecard["trust"]["score"] < by_service["tow"]

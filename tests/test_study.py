@@ -1,0 +1,86 @@
+"""The dispatch study's machinery on a short run (the 30-day figures come from `make study`): the same
+seeded demand through the real API, dispatcher, PostGIS and OSRM under both policies, and its report."""
+
+import random
+from datetime import UTC, datetime
+from pathlib import Path
+
+from app.config import Settings
+from app.seed import REGION_BOXES
+from app.study import world
+from app.study.report import compare, summarise, write_report
+from app.study.runner import POLICIES, JobRecord, StudyConfig, run_study
+from app.study.world import Calibre
+from feedback.kpis import OrderFacts
+from tests.conftest import TEST_DATABASE_URL
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_short_study_serves_the_same_demand_under_both_policies(settings: Settings, tmp_path: Path) -> None:
+    config = StudyConfig(
+        database_url=f"{TEST_DATABASE_URL}_study", osrm_url=settings.effective_osrm_url,
+        box=REGION_BOXES["helsinki"], days=1, per_day=60, fleet_size=8, seed=3,
+    )  # fmt: skip
+    results = run_study(config)
+    assert set(results) == set(POLICIES)
+    baseline, trusted = results["nearest_eta"], results["trust_weighted"]
+    assert len(baseline) == len(trusted) > 35
+    assert [r.facts.created_at for r in baseline] == [r.facts.created_at for r in trusted]  # the same breakdowns
+    for records in results.values():
+        served = [r for r in records if r.facts.status in ("completed", "failed")]
+        assert len(served) >= 0.8 * len(records)  # a small fleet leaves some rush-hour orders unfulfilled
+        assert all(r.calibre is not None and r.promised_eta_s is not None for r in served)
+        rated = [r for r in served if r.facts.csat is not None]
+        assert len(rated) >= 0.7 * len(served)
+        csat = {c: [r.facts.csat or 0 for r in rated if r.calibre is c] for c in (Calibre.GOOD, Calibre.POOR)}
+        assert sum(csat[Calibre.GOOD]) / len(csat[Calibre.GOOD]) > sum(csat[Calibre.POOR]) / len(csat[Calibre.POOR])
+
+    table = write_report(results, config.days, tmp_path)
+    assert "| trust_weighted |" in table
+    assert "| nearest_eta |" in table
+    for chart in ("nps.png", "jobs.png", "eta.png"):
+        assert (tmp_path / chart).read_bytes().startswith(PNG)
+    assert (tmp_path / "study.json").stat().st_size > 0
+
+
+def record(calibre: Calibre, nps: int, eta_s: float, kept: bool) -> JobRecord:
+    created = datetime(2026, 1, 5, 8, tzinfo=UTC)
+    assigned = created.replace(minute=1)
+    promised = assigned.replace(second=int(eta_s) % 60, minute=1 + int(eta_s) // 60)
+    arrived = promised if kept else promised.replace(minute=promised.minute + 5)
+    facts = OrderFacts("completed", "fixed_on_site", created, assigned, arrived, promised, csat=4, nps=nps)
+    return JobRecord(day=0, calibre=calibre, facts=facts, promised_eta_s=eta_s)
+
+
+def test_the_comparison_checks_the_targets() -> None:
+    baseline = [record(Calibre.POOR, 3, 300, False), record(Calibre.GOOD, 10, 300, True)]
+    better = [record(Calibre.GOOD, 10, 310, True), record(Calibre.GOOD, 9, 310, True)]
+    summaries = {"nearest_eta": summarise(baseline), "trust_weighted": summarise(better)}
+    assert summaries["nearest_eta"].nps == 0.0
+    assert summaries["trust_weighted"].nps == 100.0
+    assert summaries["trust_weighted"].jobs_by_calibre == {"good": 1.0, "average": 0.0, "poor": 0.0}
+    comparison = compare(summaries)
+    assert comparison["nps_gain"] == 100.0
+    assert abs(comparison["mean_eta_growth"] - 10 / 300) < 1e-9
+    assert comparison["targets_met"] == {"nps_gain": True, "mean_eta_growth": True, "promise_kept": True}
+    slower = {**summaries, "trust_weighted": summarise([record(Calibre.GOOD, 10, 400, True)])}
+    assert compare(slower)["targets_met"]["mean_eta_growth"] is False
+
+
+def test_the_world_is_seeded_and_follows_the_day() -> None:
+    box = REGION_BOXES["liechtenstein"]
+    first = world.breakdowns(random.Random(1), 30, 60, box)
+    assert first == world.breakdowns(random.Random(1), 30, 60, box)
+    assert 0.9 * 1800 < len(first) < 1.1 * 1800
+    night = sum(1 for b in first if int(b.at_s // 3600) % 24 in (1, 2, 3))
+    rush = sum(1 for b in first if int(b.at_s // 3600) % 24 in (7, 8, 17))
+    assert rush > 5 * night
+    good, poor = world.CALIBRES[Calibre.GOOD], world.CALIBRES[Calibre.POOR]
+    rng = random.Random(2)
+    on_time = [world.rating(good, 0, True, rng).nps for _ in range(200)]
+    late = [world.rating(good, 900, True, rng).nps for _ in range(200)]
+    poor_on_time = [world.rating(poor, 0, True, rng).nps for _ in range(200)]
+    assert sum(late) < sum(on_time)
+    assert sum(poor_on_time) < sum(on_time)
+    assert [p.calibre for p in world.fleet(12)].count(Calibre.POOR) == 3
