@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     fcm_endpoint: str | None = None
     push_interval_s: float = Field(default=1.0, gt=0)
     sla_interval_s: float = Field(default=10.0, gt=0)
+    # Seconds per target, by service or "default": {"tow": {"arrival_within": 3600}} (see app/sla/rules.py).
+    sla_targets: dict[str, dict[str, float]] = Field(default_factory=dict)
+    # Which SLA states page the operators by push (to their registered devices); [] for none.
+    sla_alert_on: list[str] = Field(default_factory=lambda: ["breached"])
 
     @model_validator(mode="after")
     def refuse_insecure_production(self) -> "Settings":

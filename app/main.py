@@ -2,11 +2,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from app import health, metrics
 from app.auth import endpoints as dev_auth
 from app.auth.tokens import JwtTokens
 from app.config import Settings, get_settings
+from app.console import endpoints as console
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
 from app.live import endpoints as live
@@ -65,4 +67,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(live.router)
     app.include_router(streams.router)
     app.include_router(sla.router)
+    app.include_router(console.router)
+    app.mount("/console/static", StaticFiles(directory=console.STATIC), name="console-static")
     return app

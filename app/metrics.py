@@ -2,14 +2,19 @@
 database at scrape time so that every API process reports the same truth."""
 
 import time
+from collections.abc import Iterator
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily, Metric
+from prometheus_client.registry import Collector
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.orders.models import Order
-from dispatch.models import Offer
+from dispatch.models import DispatchRound, Offer
+from feedback.models import FollowUp
 from notifications.models import Delivery, Notification, NotificationStatus
 
 router = APIRouter(tags=["health"])
@@ -33,6 +38,45 @@ class Metrics:
         self.live_subscribers = Gauge(
             "trustloop_live_subscribers", "Live stream subscribers in this process", registry=self.registry
         )
+        self.readings = DatabaseReadings()
+        self.registry.register(self.readings)
+
+
+ROUND_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
+
+
+class DatabaseReadings(Collector):
+    """Series counted in the database because the workers that produce them run in other processes."""
+
+    def __init__(self) -> None:
+        self.round_buckets: list[tuple[str, float]] = [(str(b), 0.0) for b in ROUND_BUCKETS] + [("+Inf", 0.0)]
+        self.round_seconds_sum = 0.0
+        self.breaches: dict[str, int] = {}
+
+    def collect(self) -> Iterator[Metric]:
+        yield HistogramMetricFamily(
+            "trustloop_dispatch_round_seconds", "Time of the dispatch rounds that had orders to place",
+            buckets=self.round_buckets, sum_value=self.round_seconds_sum,
+        )  # fmt: skip
+        breaches = CounterMetricFamily("trustloop_sla_breaches", "SLA breaches so far", labels=["subject"])
+        for subject, count in sorted(self.breaches.items()):
+            breaches.add_metric([subject], count)
+        yield breaches
+
+    async def read(self, session: AsyncSession) -> None:
+        under = [func.count().filter(DispatchRound.duration_s <= bound) for bound in ROUND_BUCKETS]
+        row = (
+            await session.execute(select(*under, func.count(), func.coalesce(func.sum(DispatchRound.duration_s), 0.0)))
+        ).one()
+        self.round_buckets = [(str(b), float(n)) for b, n in zip(ROUND_BUCKETS, row, strict=False)]
+        self.round_buckets.append(("+Inf", float(row[len(ROUND_BUCKETS)])))
+        self.round_seconds_sum = float(row[-1])
+        orders = select(func.count()).where(Order.sla_state == "breached")
+        follow_ups = select(func.count()).where(FollowUp.breached_at.is_not(None))
+        self.breaches = {
+            "order": (await session.execute(orders)).scalar_one(),
+            "followup": (await session.execute(follow_ups)).scalar_one(),
+        }
 
 
 class MeasureRequests:
@@ -84,5 +128,6 @@ async def scrape(request: Request) -> Response:
         outcomes = select(Delivery.status, func.count()).group_by(Delivery.status)
         for status, count in (await session.execute(outcomes)).all():
             metrics.push_outcomes.labels(status.value).set(count)
+        await metrics.readings.read(session)
     metrics.live_subscribers.set(request.app.state.hub.subscribers)
     return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -8,6 +8,10 @@ from zoneinfo import ZoneInfo
 from notifications.models import Locale
 
 TEMPLATES: dict[str, dict[Locale, tuple[str, str]]] = {
+    "sla_alert": {
+        Locale.EN: ("SLA {state}", "{reason}"),
+        Locale.RU: ("SLA: {state}", "{reason}"),
+    },
     "assigned": {
         Locale.EN: ("Help is on the way", "{technician} is assigned and arrives at {arrival}."),
         Locale.RU: ("Помощь в пути", "{technician} назначен и прибудет в {arrival}."),
@@ -75,6 +79,8 @@ def render(kind: str, locale: Locale, params: dict[str, Any], timezone: str) -> 
         "service": SERVICE_NAMES[locale].get(str(params.get("service")), str(params.get("service", ""))),
         "minutes": params.get("minutes", ""),
         "ttl": params.get("ttl", ""),
+        "state": str(params.get("state", "")).replace("_", " "),
+        "reason": params.get("reason", ""),
         "arrival": _clock(params.get("arrival_at"), timezone),
     }
     return Rendered(title=title.format(**values), body=body.format(**values))

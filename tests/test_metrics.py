@@ -1,20 +1,40 @@
+from datetime import datetime, timedelta
+
+from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 
+from app.sla.rules import SlaPolicy
+from app.sla.service import sla_round
 from tests.conftest import Api
+from tests.dispatch.helpers import run_round
 
 
-async def test_metrics_parse_and_name_the_series(api: Api) -> None:
+async def test_metrics_parse_and_name_the_series(app: FastAPI, api: Api) -> None:
     driver = await api.driver()
-    await api.order(driver)
+    await api.technician()
+    order = await api.order(driver)
     await api.client.get("/v1/orders", headers=driver.headers)
+    await run_round(app)
+    await run_round(app)  # nothing left to place: not a round worth timing
+    async with app.state.sessionmaker() as session, session.begin():
+        created = datetime.fromisoformat(order["created_at"])
+        await sla_round(session, created + timedelta(hours=1), SlaPolicy())
     response = await api.client.get("/metrics")
     assert response.status_code == 200
     families = {f.name: f for f in text_string_to_metric_families(response.text)}
     assert {
         "trustloop_http_request_duration_seconds", "trustloop_orders", "trustloop_offers",
         "trustloop_push_outbox_pending", "trustloop_push_deliveries", "trustloop_live_subscribers",
+        "trustloop_dispatch_round_seconds", "trustloop_sla_breaches",
     } <= set(families)  # fmt: skip
     orders = {s.labels["status"]: s.value for s in families["trustloop_orders"].samples}
     assert orders == {"searching": 1.0}
+    offers = {s.labels["status"]: s.value for s in families["trustloop_offers"].samples}
+    assert offers == {"pending": 1.0}
     routes = {s.labels.get("route") for s in families["trustloop_http_request_duration_seconds"].samples}
     assert "/v1/orders" in routes
+    rounds = {s.name: s.value for s in families["trustloop_dispatch_round_seconds"].samples if "le" not in s.labels}
+    assert rounds["trustloop_dispatch_round_seconds_count"] == 1.0
+    assert 0 < rounds["trustloop_dispatch_round_seconds_sum"] < 5
+    breaches = {s.labels["subject"]: s.value for s in families["trustloop_sla_breaches"].samples}
+    assert breaches == {"order": 1.0, "followup": 0.0}

@@ -3,21 +3,23 @@
 from datetime import datetime, timedelta
 from uuid import UUID
 
+import pytest
 from fastapi import FastAPI
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.orders.models import Order
-from app.sla.rules import SlaFacts, SlaState, SlaTargets, evaluate
+from app.sla.rules import SlaFacts, SlaPolicy, SlaState, SlaTargets, evaluate
 from app.sla.service import sla_round
+from notifications.models import Notification
 from tests.conftest import Api
 
 TARGETS = SlaTargets()
 
 
-async def round_at(app: FastAPI, now: datetime) -> list[tuple[UUID, SlaState]]:
+async def round_at(app: FastAPI, now: datetime, policy: SlaPolicy = SlaPolicy()) -> list[tuple[UUID, SlaState]]:
     async with app.state.sessionmaker() as session, session.begin():
-        return await sla_round(session, now, TARGETS)
+        return (await sla_round(session, now, policy)).orders
 
 
 async def test_an_order_nobody_accepts_turns_at_risk_then_breached_once_each(app: FastAPI, api: Api) -> None:
@@ -65,3 +67,59 @@ def test_finished_orders_are_not_judged() -> None:
     for status in ("arrived", "in_progress", "completed", "cancelled"):
         facts = SlaFacts(status, now - timedelta(hours=2), now - timedelta(hours=1), None)
         assert evaluate(facts, now, TARGETS) == (SlaState.OK, None)
+
+
+async def test_targets_differ_by_service(app: FastAPI, api: Api) -> None:
+    policy = SlaPolicy.from_seconds({"default": {"accept_at_risk": 240}, "tow": {"accept_at_risk": 60}})
+    tow = await api.order(await api.driver(), service="tow")
+    lockout = await api.order(await api.driver(), service="lockout")
+    created = max(datetime.fromisoformat(o["created_at"]) for o in (tow, lockout))
+    assert await round_at(app, created + timedelta(seconds=61), policy) == [(UUID(tow["id"]), SlaState.AT_RISK)]
+    assert await round_at(app, created + timedelta(seconds=239), policy) == []
+    assert await round_at(app, created + timedelta(seconds=241), policy) == [(UUID(lockout["id"]), SlaState.AT_RISK)]
+
+
+def test_unknown_targets_are_refused() -> None:
+    with pytest.raises(ValueError, match="arrive_soon"):
+        SlaPolicy.from_seconds({"tow": {"arrive_soon": 60}})
+
+
+def test_an_assigned_order_breaches_when_it_is_not_reached_in_time() -> None:
+    created = datetime.fromisoformat("2026-07-01T12:00:00+00:00")
+    promised = created + timedelta(minutes=50)  # a promise already beyond the time-to-arrival target
+    facts = SlaFacts("en_route", created, promised, promised)
+    assert evaluate(facts, created + timedelta(minutes=20), TARGETS) == (
+        SlaState.AT_RISK, "the live ETA is beyond 45 min from the order"
+    )  # fmt: skip
+    assert evaluate(facts, created + timedelta(minutes=45, seconds=1), TARGETS) == (
+        SlaState.BREACHED, "not arrived within 45 min"
+    )  # fmt: skip
+
+
+async def test_an_unhappy_driver_not_called_back_in_time_breaches_once_and_pages_the_operators(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    technician, driver = await api.technician(), await api.driver()
+    order = await api.order(driver)
+    assert (await api.assign(order["id"], technician)).status_code == 200
+    await api.finish(order["id"], technician, resolution="fixed_on_site")
+    assert (await api.rate(order["id"], driver, csat=2, nps=3)).status_code == 201
+    operator = await api.operator()
+    device = {"token": "operator-phone", "platform": "android", "locale": "en"}
+    assert (await api.client.post("/v1/devices", json=device, headers=operator.headers)).status_code == 201
+    case = (await api.client.get("/v1/ops/followups?status=open", headers=operator.headers)).json()[0]
+    due = datetime.fromisoformat(case["due_at"])
+
+    async def overdue_at(now: datetime) -> list[UUID]:
+        async with sessions() as session, session.begin():
+            return (await sla_round(session, now, SlaPolicy(), alert_on=["breached"])).overdue_follow_ups
+
+    assert await overdue_at(due - timedelta(seconds=1)) == []
+    assert await overdue_at(due + timedelta(seconds=1)) == [UUID(case["id"])]
+    assert await overdue_at(due + timedelta(minutes=30)) == []  # once
+    async with sessions() as session:
+        alerts = (await session.execute(select(Notification).where(Notification.kind == "sla_alert"))).scalars().all()
+    assert [(a.user_id, a.order_id, a.params["state"]) for a in alerts] == [
+        (operator.id, UUID(order["id"]), "breached")
+    ]
+    assert (await api.client.get("/metrics")).text.count('trustloop_sla_breaches_total{subject="followup"} 1.0') == 1

@@ -29,3 +29,13 @@ def prepare(pbf: Path, name: str, data_dir: Path) -> tuple[Path, BoundingBox]:
     """Prepares OSRM data for the extract and reads the area it covers (blocking: run it off the event loop)."""
     graph = prepare_region(pbf, name, data_dir / "regions" / name)
     return graph, bounding_box(pbf)
+
+
+async def extract_of_region(session: AsyncSession, name: str) -> Path | None:
+    """The OpenStreetMap extract that the region's OSRM data was prepared from (kept beside the graph)."""
+    region = await session.get(Region, name)
+    if region is None:
+        return None
+    graph = Path(region.graph_file)
+    base = graph.name.removesuffix(".osrm")
+    return next((c for s in (".osm.pbf", ".pbf", ".osm") if (c := graph.parent / f"{base}{s}").is_file()), None)

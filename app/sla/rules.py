@@ -1,6 +1,7 @@
 """When an order is at risk of breaking a promise, and when it has broken one. Pure."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import IntEnum
 
@@ -19,7 +20,36 @@ class SlaState(IntEnum):
 class SlaTargets:
     accept_at_risk: timedelta = timedelta(minutes=3)
     accept_breached: timedelta = timedelta(minutes=10)
-    arrival_tolerance: timedelta = timedelta(minutes=2)
+    arrival_tolerance: timedelta = timedelta(minutes=2)  # past the promised arrival
+    arrival_within: timedelta = timedelta(minutes=45)  # from the order to the technician at the car
+
+
+TARGET_NAMES = frozenset(SlaTargets.__dataclass_fields__)
+
+
+@dataclass(frozen=True, slots=True)
+class SlaPolicy:
+    """The targets of each service: the defaults, overridden per service where configured."""
+
+    default: SlaTargets = SlaTargets()
+    by_service: Mapping[str, SlaTargets] = field(default_factory=dict)
+
+    def targets(self, service: str) -> SlaTargets:
+        return self.by_service.get(service, self.default)
+
+    @classmethod
+    def from_seconds(cls, config: Mapping[str, Mapping[str, float]]) -> "SlaPolicy":
+        """{"default": {"accept_at_risk": 180, ...}, "tow": {"arrival_within": 3600}}: seconds per target."""
+        for name, values in config.items():
+            unknown = set(values) - TARGET_NAMES
+            if unknown:
+                raise ValueError(f"unknown SLA targets for {name}: {', '.join(sorted(unknown))}")
+
+        def merged(base: SlaTargets, values: Mapping[str, float]) -> SlaTargets:
+            return replace(base, **{k: timedelta(seconds=v) for k, v in values.items()})
+
+        default = merged(SlaTargets(), config.get("default", {}))
+        return cls(default, {s: merged(default, v) for s, v in config.items() if s != "default"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +61,10 @@ class SlaFacts:
 
 
 def evaluate(facts: SlaFacts, now: datetime, targets: SlaTargets) -> tuple[SlaState, str | None]:
+    if facts.status in ("searching", "assigned", "en_route"):
+        arrival_due = facts.created_at + targets.arrival_within
+        if now > arrival_due:
+            return SlaState.BREACHED, f"not arrived within {_minutes(targets.arrival_within)}"
     if facts.status == "searching":
         waited = now - facts.created_at
         if waited >= targets.accept_breached:
@@ -44,6 +78,8 @@ def evaluate(facts: SlaFacts, now: datetime, targets: SlaTargets) -> tuple[SlaSt
             return SlaState.BREACHED, "the promised arrival time has passed"
         if facts.live_eta_at is not None and facts.live_eta_at > deadline:
             return SlaState.AT_RISK, "the live ETA is beyond the promise"
+        if facts.live_eta_at is not None and facts.live_eta_at > facts.created_at + targets.arrival_within:
+            return SlaState.AT_RISK, f"the live ETA is beyond {_minutes(targets.arrival_within)} from the order"
     return SlaState.OK, None
 
 

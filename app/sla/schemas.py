@@ -3,11 +3,14 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
+from app.geo import Point
+
 
 class SlaItem(BaseModel):
     order_id: UUID
     status: str
     service: str
+    location: Point
     created_at: datetime
     technician_id: UUID | None
     promised_at: datetime | None

@@ -1,0 +1,42 @@
+"""The road network of a region, drawn by the console's map: read once from the region's OpenStreetMap
+extract (no tile server: operators must not depend on the internet)."""
+
+from functools import lru_cache
+from pathlib import Path
+
+import osmium
+
+# Drawing rank by highway class: 0 major, 1 through roads, 2 streets. Tracks, paths and service roads
+# are left out: they crowd the map and nobody breaks down on a footpath.
+RANKS = {
+    **dict.fromkeys(("motorway", "motorway_link", "trunk", "trunk_link", "primary", "primary_link"), 0),
+    **dict.fromkeys(("secondary", "secondary_link", "tertiary", "tertiary_link"), 1),
+    **dict.fromkeys(("residential", "unclassified", "living_street", "road"), 2),
+}
+
+
+class _Roads(osmium.SimpleHandler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[tuple[int, list[float]]] = []
+
+    def way(self, way: osmium.osm.Way) -> None:
+        rank = RANKS.get(way.tags.get("highway") or "")
+        if rank is None:
+            return
+        try:
+            flat = [v for node in way.nodes for v in (round(node.lon, 5), round(node.lat, 5))]
+        except osmium.InvalidLocationError:
+            return  # a way running out of the extract
+        self.lines.append((rank, flat))
+
+
+@lru_cache(maxsize=4)
+def road_map(extract: Path) -> dict[str, object]:
+    """{"bbox": [west, south, east, north], "roads": [[rank, [lon, lat, lon, lat, ...]], ...]}."""
+    handler = _Roads()
+    handler.apply_file(str(extract), locations=True)
+    lons = [v for _, flat in handler.lines for v in flat[0::2]]
+    lats = [v for _, flat in handler.lines for v in flat[1::2]]
+    bbox = [min(lons), min(lats), max(lons), max(lats)] if lons else None
+    return {"bbox": bbox, "roads": handler.lines}
