@@ -81,7 +81,19 @@ def compare(summaries: dict[str, PolicySummary]) -> dict[str, Any]:
     }
 
 
-def table(summaries: dict[str, PolicySummary], comparison: dict[str, Any]) -> str:
+def shares_by_week(records: Sequence[JobRecord], days: int) -> dict[str, dict[str, float]]:
+    """The share of jobs by calibre in the first and the last week: how jobs shift as scores are learnt."""
+    weeks = {"first week": range(0, min(7, days)), "last week": range(max(0, days - 7), days)}
+    shares = {}
+    for name, span in weeks.items():
+        jobs = [r for r in records if r.calibre is not None and r.day in span]
+        shares[name] = {c.value: sum(r.calibre is c for r in jobs) / len(jobs) if jobs else 0.0 for c in Calibre}
+    return shares
+
+
+def table(
+    summaries: dict[str, PolicySummary], comparison: dict[str, Any], weekly: dict[str, dict[str, dict[str, float]]]
+) -> str:
     def cell(value: float | None, fmt: str) -> str:
         return "n/a" if value is None else format(value, fmt)
 
@@ -96,6 +108,10 @@ def table(summaries: dict[str, PolicySummary], comparison: dict[str, Any]) -> st
             f"| {cell(s.mean_eta_s, '.0f')} | {cell(s.promise_kept, '.1%')} | {cell(s.time_to_arrival_p50_s, '.0f')} "
             f"| {shares} |"
         )
+    lines += ["", "| policy | jobs good/avg/poor, first week | last week |", "|---|---|---|"]
+    for name, weeks in weekly.items():
+        cells = ["/".join(f"{shares[c.value]:.0%}" for c in Calibre) for shares in weeks.values()]
+        lines.append(f"| {name} | {' | '.join(cells)} |")
     met = comparison["targets_met"]
     lines += [
         "",
@@ -149,11 +165,13 @@ def write_report(results: Mapping[str, Sequence[JobRecord]], days: int, out: Pat
     summaries = {policy: summarise(records) for policy, records in results.items()}
     comparison = compare(summaries)
     series = {policy: daily(records, days) for policy, records in results.items()}
-    text = table(summaries, comparison)
+    weekly = {policy: shares_by_week(records, days) for policy, records in results.items()}
+    text = table(summaries, comparison, weekly)
     (out / "study.md").write_text(text + "\n")
     payload = {
         "summaries": {policy: asdict(summary) for policy, summary in summaries.items()},
         "comparison": comparison,
+        "jobs_by_week": weekly,
         "daily": series,
     }  # fmt: skip
     (out / "study.json").write_text(json.dumps(payload, indent=2))
