@@ -16,6 +16,7 @@ from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import create_database_if_missing, make_engine, make_sessionmaker
 from app.processes import spawn_until_up, wait_until_up
 from app.regions import service as regions
+from app.regions.extract import BoundingBox, bounding_box
 from app.routing.regions import is_prepared, region_graph, routed_command
 
 BUNDLED_REGIONS = {
@@ -37,6 +38,12 @@ def import_region(pbf: Path, name: str, settings: Settings) -> None:
     """Prepares OSRM data for any OpenStreetMap extract and records the region and its area."""
     started = time.perf_counter()
     graph, box = regions.prepare(pbf, name, settings.data_dir)
+    record_region(name, graph, box, settings)
+    print(f"region {name}: OSRM data ready at {graph} in {time.perf_counter() - started:.1f} s, area {box}")
+
+
+def record_region(name: str, graph: Path, box: BoundingBox, settings: Settings) -> None:
+    """Records a prepared region and its area in the database."""
     migrate(settings)
 
     async def record() -> None:
@@ -48,10 +55,12 @@ def import_region(pbf: Path, name: str, settings: Settings) -> None:
             await engine.dispose()
 
     asyncio.run(record())
-    print(f"region {name}: OSRM data ready at {graph} in {time.perf_counter() - started:.1f} s, area {box}")
 
 
 def ensure_region(settings: Settings) -> Path:
+    """The active region's OSRM graph, prepared if it is not yet, and recorded in this database (which may be
+    newer than the prepared data: the console draws its map from the region's row)."""
+    graph = region_graph(settings.region_dir, settings.region)
     if not is_prepared(settings.region_dir, settings.region):
         bundled = BUNDLED_REGIONS.get(settings.region)
         if bundled is None:
@@ -59,7 +68,9 @@ def ensure_region(settings: Settings) -> Path:
                 f"Region {settings.region} is not prepared: run `trustloop region import PATH --name NAME`"
             )
         import_region(bundled, settings.region, settings)
-    return region_graph(settings.region_dir, settings.region)
+    elif (extract := regions.extract_beside(graph)) is not None:
+        record_region(settings.region, graph, bounding_box(extract), settings)
+    return graph
 
 
 def start_osrm(settings: Settings) -> subprocess.Popen[bytes] | None:

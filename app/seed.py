@@ -34,9 +34,21 @@ FIRST_NAMES = [
 ]
 
 
+async def road_point(
+    router: Router, rng: random.Random, box: tuple[float, float, float, float], within_m: float = 300.0
+) -> Point:
+    """A uniform place in the box that lies on (within `within_m` of) a road of the region: much of a region's
+    box is mountain, lake or a neighbour's land without roads in the extract."""
+    south, west, north, east = box
+    while True:
+        snapped = await router.snap(Point(lat=rng.uniform(south, north), lon=rng.uniform(west, east)))
+        if snapped is not None and snapped[1] <= within_m:
+            return snapped[0]
+
+
 async def seed_demo(settings: Settings, technicians: int = 12, seed: int = 7) -> None:
     rng = random.Random(seed)
-    south, west, north, east = REGION_BOXES.get(settings.region, REGION_BOXES["liechtenstein"])
+    box = REGION_BOXES.get(settings.region, REGION_BOXES["liechtenstein"])
     base = f"http://{settings.host}:{settings.port}"
     router = Router(settings.effective_osrm_url)
     engine = make_engine(settings.database_url, 2)
@@ -61,10 +73,9 @@ async def seed_demo(settings: Settings, technicians: int = 12, seed: int = 7) ->
                     json={"online": True},
                     headers={"Authorization": f"Bearer {token}"},
                 )
-                raw = Point(lat=rng.uniform(south, north), lon=rng.uniform(west, east))
-                snapped = await router.snap(raw)
+                home = await road_point(router, rng, box)
                 async with sessions() as session, session.begin():
-                    await set_last_position(session, technician["id"], snapped[0] if snapped else raw, clock.now())
+                    await set_last_position(session, technician["id"], home, clock.now())
                 print(f"  technician {body['name']}: {', '.join(skills)}")
     finally:
         await router.aclose()

@@ -20,7 +20,7 @@ from app import clock
 from app.config import Settings
 from app.geo import Point, haversine_m
 from app.routing.osrm import Router
-from app.seed import REGION_BOXES
+from app.seed import REGION_BOXES, road_point
 from app.study import world
 from app.study.world import Profile
 
@@ -99,13 +99,10 @@ class Simulation:
                 elapsed += TICK_S
 
     async def _new_order(self) -> None:
-        south, west, north, east = self._box
-        snapped = await self._router.snap(Point(lat=self._rng.uniform(south, north), lon=self._rng.uniform(west, east)))
-        if snapped is None:
-            return
+        where = await road_point(self._router, self._rng, self._box)
         token = (await self._api.post("/v1/dev/tokens", json={"role": "driver"})).json()["token"]
         service = self._rng.choice(["tow", "jump_start", "tyre_change", "fuel_delivery", "lockout", "winch"])
-        body = {"service": service, "location": snapped[0].model_dump(), "address": "by the roadside"}
+        body = {"service": service, "location": where.model_dump(), "address": "by the roadside"}
         response = await self._post("/v1/orders", token, body)
         if response.status_code == 201:
             self._drivers.append(SimDriver(token, response.json()["id"]))

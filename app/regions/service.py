@@ -34,8 +34,10 @@ def prepare(pbf: Path, name: str, data_dir: Path) -> tuple[Path, BoundingBox]:
 async def extract_of_region(session: AsyncSession, name: str) -> Path | None:
     """The OpenStreetMap extract that the region's OSRM data was prepared from (kept beside the graph)."""
     region = await session.get(Region, name)
-    if region is None:
-        return None
-    graph = Path(region.graph_file)
+    return extract_beside(Path(region.graph_file)) if region is not None else None
+
+
+def extract_beside(graph: Path) -> Path | None:
+    """The extract that an OSRM graph was prepared from: prepare_region keeps a copy beside it."""
     base = graph.name.removesuffix(".osrm")
     return next((c for s in (".osm.pbf", ".pbf", ".osm") if (c := graph.parent / f"{base}{s}").is_file()), None)

@@ -32,6 +32,7 @@ from app.enums import Service
 from app.geo import Point
 from app.main import create_app
 from app.routing.osrm import Router
+from app.seed import road_point
 from app.study import world
 from app.study.world import Breakdown, Calibre, Profile
 from app.technicians.models import Technician
@@ -105,18 +106,9 @@ async def snapped_world(router: Router, config: StudyConfig) -> tuple[list[Break
     """The breakdowns and the technicians' starting points, on the road network: the same for every policy."""
     rng = random.Random(config.seed)
     raw = world.breakdowns(rng, config.days, config.per_day, config.box)
-    places = [await _road_point(router, rng, config.box) for _ in range(len(raw) + config.fleet_size)]
+    places = [await road_point(router, rng, config.box) for _ in range(len(raw) + config.fleet_size)]
     breakdowns = [Breakdown(b.at_s, where, b.service) for b, where in zip(raw, places, strict=False)]
     return breakdowns, places[len(raw) :]
-
-
-async def _road_point(router: Router, rng: random.Random, box: tuple[float, float, float, float]) -> Point:
-    """A uniform place in the box that lies on (within 300 m of) a road of the region."""
-    south, west, north, east = box
-    while True:
-        snapped = await router.snap(Point(lat=rng.uniform(south, north), lon=rng.uniform(west, east)))
-        if snapped is not None and snapped[1] <= 300:
-            return snapped[0]
 
 
 class PolicyRun:
