@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     fcm_endpoint: str | None = None
     push_interval_s: float = Field(default=1.0, gt=0)
     sla_interval_s: float = Field(default=10.0, gt=0)
+    follow_up_within_s: float = Field(default=3600.0, gt=0)  # when an unhappy driver must have been called back
     # Seconds per target, by service or "default": {"tow": {"arrival_within": 3600}} (see app/sla/rules.py).
     sla_targets: dict[str, dict[str, float]] = Field(default_factory=dict)
     # Which SLA states page the operators by push (to their registered devices); [] for none.

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from typing import Annotated
 from uuid import UUID
 
@@ -29,7 +30,7 @@ async def give_feedback(
 ) -> JSONResponse:
     return await idempotency.respond_once(
         session, driver.user_id, idempotency_key, f"feedback.create:{order_id}", body, settings.idempotency_ttl_s,
-        lambda: service.give_feedback(session, driver, order_id, body),
+        lambda: service.give_feedback(session, driver, order_id, body, timedelta(seconds=settings.follow_up_within_s)),
     )  # fmt: skip
 
 

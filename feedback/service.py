@@ -27,13 +27,16 @@ from feedback.schemas import (
 )
 from feedback.trust import ALL_SERVICES
 
-FOLLOW_UP_WITHIN = timedelta(hours=1)
 RATEABLE = frozenset({OrderStatus.COMPLETED, OrderStatus.FAILED})
 FEEDBACK_WINDOW = timedelta(days=14)
 
 
 async def give_feedback(
-    session: AsyncSession, principal: Principal, order_id: UUID, data: FeedbackCreate
+    session: AsyncSession,
+    principal: Principal,
+    order_id: UUID,
+    data: FeedbackCreate,
+    follow_up_within: timedelta,
 ) -> FeedbackRead:
     """The driver's rating of a finished job: only his own order, once, after it ended, within the window."""
     order = await load_visible(session, principal, order_id, lock=True)
@@ -57,7 +60,7 @@ async def give_feedback(
     if feedback.technician_id is not None:
         await scores.refresh(session, [feedback.technician_id], "rating", feedback.created_at, order.id)
     if is_detractor(data.csat, data.nps):
-        await open_follow_up(session, feedback)
+        await open_follow_up(session, feedback, follow_up_within)
     return FeedbackRead.model_validate(feedback)
 
 
@@ -66,7 +69,7 @@ def is_detractor(csat: int, nps: int | None) -> bool:
     return csat <= 2 or (nps is not None and nps <= 6)
 
 
-async def open_follow_up(session: AsyncSession, feedback: Feedback) -> None:
+async def open_follow_up(session: AsyncSession, feedback: Feedback, within: timedelta) -> None:
     parts = [f"CSAT {feedback.csat}"] + ([f"NPS {feedback.nps}"] if feedback.nps is not None else [])
     case = FollowUp(
         feedback_id=feedback.id,
@@ -74,7 +77,7 @@ async def open_follow_up(session: AsyncSession, feedback: Feedback) -> None:
         driver_id=feedback.driver_id,
         technician_id=feedback.technician_id,
         reason=", ".join(parts + feedback.tags),
-        due_at=feedback.created_at + FOLLOW_UP_WITHIN,
+        due_at=feedback.created_at + within,
         status=FollowUpStatus.OPEN,
     )
     session.add(case)
