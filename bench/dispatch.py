@@ -28,8 +28,10 @@ from app.users.models import Driver, User
 from bench.common import parser, report, summary_ms, time_sync
 from bench.routing import liechtenstein_osrm, road_points
 from dispatch.dispatcher import DispatchConfig, dispatch_round
-from dispatch.models import DispatchDecision, Offer
+from dispatch.models import DispatchDecision, DispatchRound, Offer
 from dispatch.solver import Arc, OpenOrder, greedy_nearest, solve
+from feedback.models import TrustScoreRow
+from feedback.trust import ALL_SERVICES, FLEET_PRIOR
 from notifications.models import Notification
 
 BENCH_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/trustloop_bench"
@@ -72,7 +74,8 @@ async def seed(settings: Settings, technicians: list[Point], orders: list[Point]
         async with engine.begin() as connection:
             await connection.execute(
                 text(
-                    "TRUNCATE users, drivers, technicians, orders, offers, job_events, dispatch_decisions, notifications CASCADE"
+                    "TRUNCATE users, drivers, technicians, orders, offers, job_events, dispatch_decisions, notifications,"
+                    " trust_scores, dispatch_rounds CASCADE"
                 )
             )
             tech_ids = [uuid4() for _ in technicians]
@@ -97,6 +100,17 @@ async def seed(settings: Settings, technicians: list[Point], orders: list[Point]
                     for n, (i, p) in enumerate(zip(tech_ids, technicians, strict=True))
                 ],
             )
+            # Every technician has a record: an overall score and one per service, as after months of work.
+            rng = random.Random(5)
+            await connection.execute(
+                insert(TrustScoreRow),
+                [
+                    {"technician_id": i, "service": service, "score": rng.uniform(0.55, 0.95), "prior": FLEET_PRIOR,
+                     "ratings": rng.randint(0, 200), "parts": [], "updated_at": now}
+                    for i in tech_ids
+                    for service in [ALL_SERVICES, *(s.value for s in Service)]
+                ],
+            )  # fmt: skip
             await connection.execute(
                 insert(Order),
                 [
@@ -135,11 +149,13 @@ async def full_round(settings: Settings, router: Router, repeat: int) -> dict[st
                 phases.append(result.phases_ms)
                 offers.append(result.offers)
             async with sessions() as session, session.begin():
-                for model in (Offer, DispatchDecision, Notification, JobEvent):
+                for model in (Offer, DispatchDecision, DispatchRound, Notification, JobEvent):
                     await session.execute(delete(model))
             async with engine.connect() as connection:  # the next run starts as clean as the first
                 await connection.execution_options(isolation_level="AUTOCOMMIT")
-                await connection.execute(text("VACUUM ANALYZE offers, dispatch_decisions, notifications, job_events"))
+                await connection.execute(
+                    text("VACUUM ANALYZE offers, dispatch_decisions, dispatch_rounds, notifications, job_events")
+                )
     finally:
         await engine.dispose()
     return {

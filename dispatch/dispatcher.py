@@ -202,9 +202,9 @@ async def dispatch_round(session: AsyncSession, router: Router, config: Dispatch
     report.offers, report.left_open = len(offers), len(orders) - len(offers)
     clock.lap("offers")
     report.phases_ms = clock.phases
-    session.add(
-        DispatchRound(id=round_id, region=config.region, at=now, duration_s=clock.total_s, orders=len(orders),
-                      offers=len(offers))
+    await session.execute(
+        insert(DispatchRound).values(id=round_id, region=config.region, at=now, duration_s=clock.total_s,
+                                     orders=len(orders), offers=len(offers))
     )  # fmt: skip
     return report
 

@@ -1,9 +1,8 @@
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ARRAY, String, Uuid, any_, delete, func, insert, literal, select, text
+from sqlalchemy import ARRAY, String, Uuid, any_, func, literal, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dispatch.models import Offer, OfferStatus
@@ -88,9 +87,21 @@ async def stored_scores(
     return {(row.technician_id, row.service): row for row in rows.scalars()}
 
 
-async def replace_scores(session: AsyncSession, technician_id: UUID, rows: list[dict[str, Any]]) -> None:
-    await session.execute(delete(TrustScoreRow).where(TrustScoreRow.technician_id == technician_id))
-    await session.execute(insert(TrustScoreRow), rows)
+async def score_values(
+    session: AsyncSession, technician_ids: Sequence[UUID], services: Sequence[str]
+) -> dict[tuple[UUID, str], tuple[float, float, int]]:
+    """(score, prior, ratings) by (technician, service): what dispatch needs, without the parts."""
+    if not technician_ids:
+        return {}
+    rows = await session.execute(
+        select(TrustScoreRow.technician_id, TrustScoreRow.service, TrustScoreRow.score, TrustScoreRow.prior,
+               TrustScoreRow.ratings)
+        .where(
+            TrustScoreRow.technician_id == any_(literal(list(technician_ids), ARRAY(Uuid()))),
+            TrustScoreRow.service == any_(literal(list(services), ARRAY(String()))),
+        )
+    )  # fmt: skip
+    return {(t, s): (score, prior, ratings) for t, s, score, prior, ratings in rows.all()}
 
 
 async def score_history(session: AsyncSession, technician_id: UUID, limit: int) -> list[TrustScoreChange]:

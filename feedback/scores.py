@@ -60,12 +60,19 @@ async def overall(session: AsyncSession, technician_ids: Sequence[UUID]) -> dict
 
 
 async def for_services(session: AsyncSession, pairs: Iterable[tuple[UUID, str]]) -> dict[tuple[UUID, str], TrustScore]:
-    """Each technician's score for a service: the service's own where he has one, else his overall score."""
+    """Each technician's score for a service: the service's own where he has one, else his overall score
+    (values only, without the parts: what dispatch reads in every round)."""
     wanted = set(pairs)
-    stored = await repository.stored_scores(
+    stored = await repository.score_values(
         session, list({t for t, _ in wanted}), list({s for _, s in wanted} | {ALL_SERVICES})
     )
-    return {(t, s): _score(stored.get((t, s)) or stored.get((t, ALL_SERVICES))) for t, s in wanted}
+    found = {}
+    for technician_id, service in wanted:
+        values = stored.get((technician_id, service)) or stored.get((technician_id, ALL_SERVICES))
+        found[technician_id, service] = (
+            TrustScore(value=values[0], prior=values[1], ratings=values[2], parts=()) if values else UNKNOWN
+        )
+    return found
 
 
 def _row(technician_id: UUID, service: str, score: TrustScore, now: datetime) -> dict[str, Any]:

@@ -25,7 +25,6 @@ from feedback.schemas import (
     TrustPart,
     TrustParts,
 )
-from feedback.trust import ALL_SERVICES
 
 RATEABLE = frozenset({OrderStatus.COMPLETED, OrderStatus.FAILED})
 FEEDBACK_WINDOW = timedelta(days=14)
@@ -142,8 +141,8 @@ async def scorecard(session: AsyncSession, technician: Technician) -> Scorecard:
     """Everything an operator needs to judge a technician, and why dispatch ranks him as it does."""
     now = clock.now()
     services = [*technician.skills]
-    trust = await scores.for_services(session, [(technician.id, s) for s in [ALL_SERVICES, *services]])
-    overall = trust[technician.id, ALL_SERVICES]
+    overall = (await scores.overall(session, [technician.id]))[technician.id]
+    trust = await scores.for_services(session, [(technician.id, s) for s in services])
     facts = await repository.order_facts(session, datetime.min.replace(tzinfo=UTC), now, technician.id)
     metrics = kpis(facts)
     offers = await repository.offer_outcomes(session, technician.id)
