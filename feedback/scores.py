@@ -30,7 +30,7 @@ async def refresh(
     if not ids:
         return
     evidence = await repository.evidence(session, ids, now, PROMISE_TOLERANCE)
-    previous = await repository.stored_scores(session, ids, [ALL_SERVICES])
+    previous = await repository.score_values(session, ids, [ALL_SERVICES])
     for technician_id in ids:
         scores = scores_by_service(evidence.get(technician_id, {}))
         rows = [_row(technician_id, service, score, now) for service, score in scores.items()]
@@ -46,7 +46,7 @@ async def refresh(
             TrustScoreChange(
                 technician_id=technician_id,
                 score=scores[ALL_SERVICES].value,
-                previous=before.score if before else None,
+                previous=before[0] if before else None,
                 cause=cause,
                 order_id=order_id,
                 at=now,
