@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from app import clock
+from app.config import PROJECT_ROOT
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -102,3 +103,13 @@ async def _create_database(url: str, drop_first: bool) -> None:
             await admin.execute(f'CREATE DATABASE "{parsed.database}"')
     finally:
         await admin.close()
+
+
+def upgrade_schema(database_url: str) -> None:
+    """Applies the Alembic migrations up to the newest (blocking: run it off the event loop)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config.set_main_option("sqlalchemy.url", database_url)
+    command.upgrade(config, "head")

@@ -3,12 +3,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from app.config import Settings
-from app.routing.osrm import Router
+from app.routing.osrm import OsrmClient
 
 
-def _router(request: Request) -> Router:
-    router: Router = request.app.state.router
-    return router
+def _osrm(request: Request) -> OsrmClient:
+    osrm: OsrmClient = request.app.state.osrm
+    return osrm
 
 
 def _settings(request: Request) -> Settings:
@@ -16,5 +16,5 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-RoutingEngine = Annotated[Router, Depends(_router)]
+Osrm = Annotated[OsrmClient, Depends(_osrm)]
 AppSettings = Annotated[Settings, Depends(_settings)]

@@ -4,7 +4,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from app.routing.osrm import Router
+from app.routing.osrm import OsrmClient
 
 router = APIRouter(tags=["health"])
 
@@ -17,7 +17,7 @@ async def healthz() -> dict[str, str]:
 @router.get("/readyz")
 async def readyz(request: Request) -> JSONResponse:
     engine: AsyncEngine = request.app.state.engine
-    routing: Router = request.app.state.router
+    osrm: OsrmClient = request.app.state.osrm
     checks: dict[str, str] = {}
     try:
         async with engine.connect() as connection:
@@ -25,7 +25,7 @@ async def readyz(request: Request) -> JSONResponse:
         checks["database"] = "ok"
     except (OSError, SQLAlchemyError) as exc:
         checks["database"] = f"down: {type(exc).__name__}"
-    checks["osrm"] = "ok" if await routing.healthy() else "down"
+    checks["osrm"] = "ok" if await osrm.healthy() else "down"
     ready = all(value == "ok" for value in checks.values())
     return JSONResponse(
         {"status": "ready" if ready else "not ready", "checks": checks},

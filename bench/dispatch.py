@@ -16,13 +16,12 @@ from uuid import uuid4
 
 from sqlalchemy import delete, insert, text
 
-from app.cli import migrate
 from app.config import Settings
-from app.db import make_engine, make_sessionmaker, recreate_database
+from app.db import make_engine, make_sessionmaker, recreate_database, upgrade_schema
 from app.enums import Role, Service
 from app.geo import Point, to_geography
 from app.orders.models import JobEvent, Order, OrderStatus
-from app.routing.osrm import Router
+from app.routing.osrm import OsrmClient
 from app.technicians.models import Technician
 from app.users.models import Driver, User
 from bench.common import parser, report, summary_ms, time_sync
@@ -53,9 +52,9 @@ def assignment_figures(orders: list[OpenOrder], arcs: list[Arc], repeat: int) ->
     }
 
 
-async def solver_alone(router: Router, technicians: list[Point], orders: list[Point], repeat: int) -> dict[str, Any]:
+async def solver_alone(osrm: OsrmClient, technicians: list[Point], orders: list[Point], repeat: int) -> dict[str, Any]:
     """Arcs as the dispatcher builds them: each order's K best technicians by road ETA (pure ETA costs)."""
-    table = await router.table(technicians, orders)
+    table = await osrm.table(technicians, orders)
     figures: dict[str, Any] = {}
     for k in (8, 50):
         arcs = []
@@ -133,7 +132,7 @@ async def seed(settings: Settings, technicians: list[Point], orders: list[Point]
         await engine.dispose()
 
 
-async def full_round(settings: Settings, router: Router, repeat: int) -> dict[str, Any]:
+async def full_round(settings: Settings, osrm: OsrmClient, repeat: int) -> dict[str, Any]:
     engine = make_engine(settings.database_url, 2)
     sessions = make_sessionmaker(engine)
     config = DispatchConfig(region="bench")
@@ -142,7 +141,7 @@ async def full_round(settings: Settings, router: Router, repeat: int) -> dict[st
         for run in range(repeat + 1):
             started = time.perf_counter()
             async with sessions() as session, session.begin():
-                result = await dispatch_round(session, router, config, datetime.now(UTC))
+                result = await dispatch_round(session, osrm, config, datetime.now(UTC))
             elapsed = time.perf_counter() - started
             if run:  # the first run warms caches
                 samples.append(elapsed)
@@ -168,20 +167,20 @@ async def full_round(settings: Settings, router: Router, repeat: int) -> dict[st
 async def run(repeat: int, base_url: str) -> dict[str, Any]:
     settings = Settings(database_url=BENCH_DATABASE_URL, osrm_url=base_url)
     await recreate_database(BENCH_DATABASE_URL)
-    await asyncio.to_thread(migrate, settings)
+    await asyncio.to_thread(upgrade_schema, settings.database_url)
     rng = random.Random(7)
     points = await road_points(base_url, 6000, rng)
-    router = Router(base_url, timeout_s=30)
+    osrm = OsrmClient(base_url, timeout_s=30)
     figures: dict[str, Any] = {}
     try:
         for n_orders, n_technicians in SIZES:
             technicians, orders = points[:n_technicians], points[n_technicians : n_technicians + n_orders]
             name = f"{n_orders}x{n_technicians}"
-            figures[f"solver_{name}"] = await solver_alone(router, technicians, orders, repeat)
+            figures[f"solver_{name}"] = await solver_alone(osrm, technicians, orders, repeat)
             await seed(settings, technicians, orders)
-            figures[f"round_{name}"] = await full_round(settings, router, max(3, repeat // 2))
+            figures[f"round_{name}"] = await full_round(settings, osrm, max(3, repeat // 2))
     finally:
-        await router.aclose()
+        await osrm.aclose()
     return figures
 
 

@@ -24,17 +24,16 @@ from sqlalchemy import insert, text
 from websockets.asyncio.client import connect
 
 from app.auth.tokens import JwtTokens, Principal
-from app.cli import migrate
-from app.config import DEV_JWT_SECRET, Settings
-from app.db import make_engine, recreate_database
+from app.config import DEV_JWT_SECRET
+from app.db import make_engine, recreate_database, upgrade_schema
 from app.enums import Role, Service
 from app.geo import Point, to_geography
 from app.orders.models import Order, OrderStatus
-from app.processes import free_port, spawn_until_up
 from app.technicians.models import Technician
 from app.users.models import Driver, User
 from bench.common import parser, report, summary_ms
 from bench.routing import liechtenstein_osrm
+from trustloop.processes import free_port, spawn_until_up
 
 BENCH_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/trustloop_bench_live"
 CENTRE = Point(lat=47.14, lon=9.52)
@@ -43,7 +42,7 @@ CENTRE = Point(lat=47.14, lon=9.52)
 async def seed(technicians: int, jobs: int) -> tuple[list[UUID], list[tuple[UUID, UUID, UUID]]]:
     """Technicians (the first `jobs` of them en route to a driver each); returns ids and (order, driver, tech)."""
     await recreate_database(BENCH_DATABASE_URL)
-    await asyncio.to_thread(migrate, Settings(database_url=BENCH_DATABASE_URL))
+    await asyncio.to_thread(upgrade_schema, BENCH_DATABASE_URL)
     engine = make_engine(BENCH_DATABASE_URL, 2)
     tech_ids = [uuid4() for _ in range(technicians)]
     jobs_list = [(uuid4(), uuid4(), tech_ids[k]) for k in range(jobs)]
@@ -69,7 +68,7 @@ async def seed(technicians: int, jobs: int) -> tuple[list[UUID], list[tuple[UUID
 def start_server(port: int, osrm_url: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "TRUSTLOOP_DATABASE_URL": BENCH_DATABASE_URL, "TRUSTLOOP_OSRM_URL": osrm_url,
            "TRUSTLOOP_LOCATION_REQUESTS_PER_WINDOW": "1000", "TRUSTLOOP_ETA_REFRESH_S": "3600"}  # fmt: skip
-    command = [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1", "--port", str(port),
+    command = [sys.executable, "-m", "uvicorn", "trustloop.asgi:app", "--host", "127.0.0.1", "--port", str(port),
                "--workers", "2", "--log-level", "warning", "--no-access-log"]  # fmt: skip
     return spawn_until_up(command, f"http://127.0.0.1:{port}/healthz", env=env)
 

@@ -22,17 +22,16 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from firebase_admin import messaging
 from sqlalchemy import func, insert, select, text
 
-from app.cli import migrate
+from app.channels import NOTIFICATIONS_CHANNEL
 from app.config import Settings
-from app.db import make_engine, make_sessionmaker, recreate_database
+from app.db import make_engine, make_sessionmaker, recreate_database, upgrade_schema
 from app.enums import Role
-from app.processes import free_port
 from app.users.models import User
 from bench.common import parser, report, summary_ms
 from notifications.fcm import FcmGateway
 from notifications.models import Device, Notification, NotificationStatus
-from notifications.policy import NOTIFICATIONS_CHANNEL
 from tests.conftest import start_fcm_standin
+from trustloop.processes import free_port
 
 BENCH_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/trustloop_bench_push"
 BACKLOG = 10_000
@@ -72,7 +71,7 @@ async def baseline(credentials: Path, standin: str, count: int) -> dict[str, Any
 async def run(credentials: Path, standin: str, steady_rate: int, steady_seconds: int) -> dict[str, Any]:
     settings = Settings(database_url=BENCH_DATABASE_URL)
     await recreate_database(BENCH_DATABASE_URL)
-    await asyncio.to_thread(migrate, settings)
+    await asyncio.to_thread(upgrade_schema, settings.database_url)
     engine = make_engine(BENCH_DATABASE_URL, 4)
     sessions = make_sessionmaker(engine)
     users = [uuid4() for _ in range(USERS)]
@@ -88,7 +87,7 @@ async def run(credentials: Path, standin: str, steady_rate: int, steady_seconds:
     env = {**os.environ, "TRUSTLOOP_DATABASE_URL": BENCH_DATABASE_URL, "TRUSTLOOP_FCM_CREDENTIALS": str(credentials),
            "TRUSTLOOP_FCM_ENDPOINT": standin}  # fmt: skip
     worker = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "app.cli", "worker", "notifications", env=env, stderr=asyncio.subprocess.DEVNULL
+        sys.executable, "-m", "trustloop.cli", "worker", "notifications", env=env, stderr=asyncio.subprocess.DEVNULL
     )
     try:
         await asyncio.sleep(2)  # the worker is up and listening

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import httpx
 
-from app.cli import BUNDLED_REGIONS
 from app.config import PROJECT_ROOT
 from app.geo import Point
-from app.processes import free_port, spawn_until_up
-from app.routing.osrm import Router
+from app.routing.osrm import OsrmClient
 from app.routing.regions import is_prepared, prepare_region, region_graph, routed_command
 from bench.common import parser, report, summary_ms, time_async
+from trustloop.cli import BUNDLED_REGIONS
+from trustloop.processes import free_port, spawn_until_up
 
 REGION_DIR = PROJECT_ROOT / "var" / "regions" / "liechtenstein"
 BOX = (47.06, 9.48, 47.24, 9.62)  # south, west, north, east: the populated valley and the hills around it
@@ -45,30 +45,30 @@ def liechtenstein_osrm() -> Iterator[str]:
 async def road_points(base_url: str, count: int, rng: random.Random) -> list[Point]:
     """Random places in the region that lie on a road (within 100 m of one, then snapped onto it)."""
     points: list[Point] = []
-    router = Router(base_url, snap_radius_m=100)
+    osrm = OsrmClient(base_url, snap_radius_m=100)
     try:
         while len(points) < count:
-            snapped = await router.snap(Point(lat=rng.uniform(BOX[0], BOX[2]), lon=rng.uniform(BOX[1], BOX[3])))
+            snapped = await osrm.snap(Point(lat=rng.uniform(BOX[0], BOX[2]), lon=rng.uniform(BOX[1], BOX[3])))
             if snapped is not None:
                 points.append(snapped[0])
     finally:
-        await router.aclose()
+        await osrm.aclose()
     return points
 
 
 async def run(repeat: int, base_url: str) -> dict[str, object]:
     rng = random.Random(42)
     points = await road_points(base_url, 1300, rng)
-    router = Router(base_url, timeout_s=10)
+    osrm = OsrmClient(base_url, timeout_s=10)
     raw = httpx.AsyncClient(timeout=10)
     figures: dict[str, object] = {}
     try:
         a, b = points[0], points[1]
-        route = await router.route(a, b)
+        route = await osrm.route(a, b)
         assert route is not None
         figures["route"] = {
             "distance_m": round(route.distance_m),
-            "client": summary_ms(await time_async(lambda: router.route(a, b), repeat * 5)),
+            "client": summary_ms(await time_async(lambda: osrm.route(a, b), repeat * 5)),
             "bare_http": summary_ms(
                 await time_async(
                     lambda: raw.get(
@@ -81,7 +81,7 @@ async def run(repeat: int, base_url: str) -> dict[str, object]:
         }
         for sources, destinations in TABLE_SIZES:
             src, dst = points[:sources], points[sources : sources + destinations]
-            table = await router.table(src, dst)
+            table = await osrm.table(src, dst)
             routable = sum(cell is not None for row in table.durations for cell in row)
             coordinates = ";".join(f"{p.lon:.6f},{p.lat:.6f}" for p in [*src, *dst])
             params = {
@@ -89,7 +89,7 @@ async def run(repeat: int, base_url: str) -> dict[str, object]:
                 "destinations": ";".join(map(str, range(sources, sources + destinations))),
                 "annotations": "duration",
             }
-            client_samples = await time_async(functools.partial(router.table, src, dst), repeat)
+            client_samples = await time_async(functools.partial(osrm.table, src, dst), repeat)
             bare_samples = await time_async(
                 functools.partial(raw.get, f"{base_url}/table/v1/driving/{coordinates}", params=params), repeat
             )
@@ -101,7 +101,7 @@ async def run(repeat: int, base_url: str) -> dict[str, object]:
                 "client_over_bare": round(client["median_ms"] / bare["median_ms"], 3),
             }
     finally:
-        await router.aclose()
+        await osrm.aclose()
         await raw.aclose()
     return figures
 

@@ -11,11 +11,12 @@ from uuid import UUID, uuid4
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import locks
 from app.config import Settings
 from app.geo import from_geography
 from app.orders.models import Order, OrderStatus
 from app.orders.service import apply_transition
-from app.routing.osrm import Router
+from app.routing.osrm import OsrmClient
 from dispatch import repository
 from dispatch.cost import CostBreakdown, CostWeights, offer_cost, unassigned_cost
 from dispatch.grouping import spatial_groups
@@ -24,8 +25,6 @@ from dispatch.repository import Candidate
 from dispatch.solver import Arc, OpenOrder, solve
 from feedback import scores
 from notifications import policy
-
-ADVISORY_LOCK_CLASS = 0x7472  # the first key of pg_try_advisory_xact_lock(int, int): "tr"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,10 +75,10 @@ class ScoredArc:
     breakdown: CostBreakdown
 
 
-async def dispatch_round(session: AsyncSession, router: Router, config: DispatchConfig, now: datetime) -> RoundReport:
+async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: DispatchConfig, now: datetime) -> RoundReport:
     clock = _PhaseClock()
     locked = await session.scalar(
-        select(func.pg_try_advisory_xact_lock(ADVISORY_LOCK_CLASS, func.hashtext(config.region)))
+        select(func.pg_try_advisory_xact_lock(locks.DISPATCH_REGION, func.hashtext(config.region)))
     )
     if not locked:
         return RoundReport(ran=False)  # another dispatcher holds this region
@@ -115,7 +114,7 @@ async def dispatch_round(session: AsyncSession, router: Router, config: Dispatch
     )
     clock.lap("candidates")
 
-    etas = await _road_etas(router, orders, candidates, config.table_group_size)
+    etas = await _road_etas(osrm, orders, candidates, config.table_group_size)
     clock.lap("osrm_table")
 
     service_of = {o.id: o.service.value for o in orders}
@@ -210,7 +209,7 @@ async def dispatch_round(session: AsyncSession, router: Router, config: Dispatch
 
 
 async def _road_etas(
-    router: Router, orders: list[Order], candidates: list[Candidate], group_size: int
+    osrm: OsrmClient, orders: list[Order], candidates: list[Candidate], group_size: int
 ) -> dict[tuple[UUID, UUID], float | None]:
     """Road ETA of every (order, candidate) pair. Orders are grouped by place and each group asks one table
     of its own candidates: local tables cost OSRM far less than one table of every technician to every order."""
@@ -225,7 +224,7 @@ async def _road_etas(
     positions = {c.technician_id: c.position for c in candidates}
     tables = await asyncio.gather(
         *(
-            router.table([positions[t] for t in technicians], [locations[i] for i in g])
+            osrm.table([positions[t] for t in technicians], [locations[i] for i in g])
             for g, technicians in zip(groups, group_technicians, strict=True)
         )
     )

@@ -4,7 +4,7 @@ from fastapi import APIRouter, status
 
 from app.auth.dependencies import OperatorUser, TechnicianUser
 from app.db import DbSession
-from app.dependencies import AppSettings, RoutingEngine
+from app.dependencies import AppSettings, Osrm
 from app.orders.schemas import ManualAssign, OrderRead
 from dispatch import service
 from dispatch.schemas import DecisionRead, OfferCreate, OfferDecline, OfferRead
@@ -13,18 +13,18 @@ router = APIRouter(tags=["dispatch"])
 
 
 @router.get("/v1/technicians/me/offers", response_model=list[OfferRead])
-async def list_offers(session: DbSession, routing: RoutingEngine, technician: TechnicianUser) -> list[OfferRead]:
-    return await service.list_pending(session, routing, technician)
+async def list_offers(session: DbSession, osrm: Osrm, technician: TechnicianUser) -> list[OfferRead]:
+    return await service.list_pending(session, osrm, technician)
 
 
 @router.post("/v1/offers/{offer_id}/accept", response_model=OrderRead)
 async def accept_offer(
     offer_id: UUID,
     session: DbSession,
-    routing: RoutingEngine,
+    osrm: Osrm,
     technician: TechnicianUser,
 ) -> OrderRead:
-    return await service.accept(session, routing, technician, offer_id)
+    return await service.accept(session, osrm, technician, offer_id)
 
 
 @router.post("/v1/offers/{offer_id}/decline", response_model=OfferRead)
@@ -46,11 +46,11 @@ async def create_offer(
     order_id: UUID,
     body: OfferCreate,
     session: DbSession,
-    routing: RoutingEngine,
+    osrm: Osrm,
     settings: AppSettings,
     _: OperatorUser,
 ) -> OfferRead:
-    return await service.create_offer(session, routing, settings, order_id, body)
+    return await service.create_offer(session, osrm, settings, order_id, body)
 
 
 @router.post("/v1/ops/orders/{order_id}/assign", response_model=OrderRead)
@@ -58,11 +58,11 @@ async def manual_assign(
     order_id: UUID,
     body: ManualAssign,
     session: DbSession,
-    routing: RoutingEngine,
+    osrm: Osrm,
     settings: AppSettings,
     operator: OperatorUser,
 ) -> OrderRead:
-    return await service.manual_assign(session, routing, settings, operator, order_id, body.technician_id)
+    return await service.manual_assign(session, osrm, settings, operator, order_id, body.technician_id)
 
 
 @router.get("/v1/ops/orders/{order_id}/decision", response_model=DecisionRead)

@@ -101,7 +101,7 @@ CANDIDATES_SQL = text(
           AND t.id NOT IN (
                 SELECT busy.technician_id FROM orders busy
                 WHERE busy.technician_id IS NOT NULL
-                  AND busy.status IN ('assigned', 'en_route', 'arrived', 'in_progress'))
+                  AND busy.status = ANY(:active_job))
           AND t.id NOT IN (
                 SELECT live.technician_id FROM offers live
                 WHERE live.status = 'pending' AND live.expires_at > :now)
@@ -150,6 +150,7 @@ async def candidates(
             "max_radius_m": max_radius_m,
             "prefilter": prefilter,
             "block_csat": block_csat,
+            "active_job": OrderStatus.values(OrderStatus.active_job()),
         },
     )
     return [

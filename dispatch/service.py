@@ -4,6 +4,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.tokens import Principal
+from app.channels import DISPATCH_CHANNEL, notify_on_commit
 from app.config import Settings
 from app.errors import Conflict, NotFound
 from app.geo import from_geography
@@ -11,9 +12,7 @@ from app.orders import repository as orders_repository
 from app.orders import service as orders
 from app.orders.models import Order, OrderStatus
 from app.orders.schemas import OrderRead
-from app.outbox.channels import DISPATCH_CHANNEL
-from app.outbox.repository import notify_on_commit
-from app.routing.osrm import Router
+from app.routing.osrm import OsrmClient
 from app.technicians import repository as technicians_repository
 from app.technicians.models import Technician
 from dispatch import repository
@@ -24,7 +23,7 @@ from feedback import scores
 from notifications import policy
 
 
-async def estimate_arrival(router: Router, technician: Technician, order: Order) -> orders.EtaEstimate | None:
+async def estimate_arrival(osrm: OsrmClient, technician: Technician, order: Order) -> orders.EtaEstimate | None:
     """Road travel time from the technician's last position to the driver; None if he has no position."""
     if technician.position is None:
         return None
@@ -32,7 +31,7 @@ async def estimate_arrival(router: Router, technician: Technician, order: Order)
         from_geography(technician.position),
         from_geography(order.location),
     )
-    table = await router.table([origin], [destination], with_distances=True)
+    table = await osrm.table([origin], [destination], with_distances=True)
     duration, distance = table.durations[0][0], table.distances[0][0]
     if duration is None:
         return None
@@ -52,7 +51,7 @@ async def ensure_not_blocked(session: AsyncSession, settings: Settings, order: O
 
 
 async def create_offer(
-    session: AsyncSession, router: Router, settings: Settings, order_id: UUID, data: OfferCreate
+    session: AsyncSession, osrm: OsrmClient, settings: Settings, order_id: UUID, data: OfferCreate
 ) -> OfferRead:
     order = await _locked_order(session, order_id)
     if order.status is not OrderStatus.SEARCHING:
@@ -63,7 +62,7 @@ async def create_offer(
     if order.service.value not in technician.skills:
         raise Conflict(f"The technician does not offer {order.service.value}.")
     await ensure_not_blocked(session, settings, order, technician.id)
-    eta = await estimate_arrival(router, technician, order)
+    eta = await estimate_arrival(osrm, technician, order)
     offer = Offer(
         order_id=order.id,
         technician_id=technician.id,
@@ -81,13 +80,13 @@ async def create_offer(
     return present(offer, order)
 
 
-async def list_pending(session: AsyncSession, router: Router, principal: Principal) -> list[OfferRead]:
+async def list_pending(session: AsyncSession, osrm: OsrmClient, principal: Principal) -> list[OfferRead]:
     """The technician's open offers; the road distance is measured now, from where he is."""
     pairs = await repository.pending_for_technician(session, principal.user_id, orders.now())
     offers = [present(offer, order) for offer, order in pairs]
     technician = await technicians_repository.get(session, principal.user_id)
     if offers and technician is not None and technician.position is not None:
-        table = await router.table(
+        table = await osrm.table(
             [from_geography(technician.position)], [offer.location for offer in offers], with_distances=True
         )
         offers = [
@@ -115,14 +114,14 @@ def _ensure_open(offer: Offer) -> None:
         raise Conflict("The offer has expired.")
 
 
-async def accept(session: AsyncSession, router: Router, principal: Principal, offer_id: UUID) -> OrderRead:
+async def accept(session: AsyncSession, osrm: OsrmClient, principal: Principal, offer_id: UUID) -> OrderRead:
     offer, order = await _locked_own_offer(session, principal, offer_id)
     _ensure_open(offer)
     if order.status is not OrderStatus.SEARCHING:
         raise Conflict("The order was taken or closed.")
     technician = await technicians_repository.get(session, principal.user_id)
     assert technician is not None
-    eta = await estimate_arrival(router, technician, order)
+    eta = await estimate_arrival(osrm, technician, order)
     await orders.assign(session, order, technician, principal.user_id, eta)
     # assign() withdraws the order's pending offers; this one was accepted.
     offer.status = OfferStatus.ACCEPTED
@@ -146,7 +145,7 @@ async def decline(session: AsyncSession, principal: Principal, offer_id: UUID, r
 
 async def manual_assign(
     session: AsyncSession,
-    router: Router,
+    osrm: OsrmClient,
     settings: Settings,
     principal: Principal,
     order_id: UUID,
@@ -158,7 +157,7 @@ async def manual_assign(
     if technician is None:
         raise NotFound("No such technician.")
     await ensure_not_blocked(session, settings, order, technician.id)
-    eta = await estimate_arrival(router, technician, order)
+    eta = await estimate_arrival(osrm, technician, order)
     await orders.assign(session, order, technician, principal.user_id, eta)
     return await orders.present(session, order)
 

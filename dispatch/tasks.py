@@ -4,11 +4,11 @@ import asyncio
 import logging
 
 from app import clock
+from app.channels import DISPATCH_CHANNEL
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
-from app.outbox.channels import DISPATCH_CHANNEL
-from app.routing.osrm import Router
-from app.workers import listening, wait_for_work
+from app.routing.osrm import OsrmClient
+from app.wakeups import listening, wait_for_work
 from dispatch.dispatcher import DispatchConfig, RoundReport, dispatch_round
 
 log = logging.getLogger("trustloop.dispatch")
@@ -17,7 +17,7 @@ log = logging.getLogger("trustloop.dispatch")
 async def run_dispatcher(settings: Settings, stop: asyncio.Event) -> None:
     engine = make_engine(settings.database_url, 2)
     sessions = make_sessionmaker(engine)
-    router = Router(
+    osrm = OsrmClient(
         settings.effective_osrm_url, timeout_s=settings.osrm_timeout_s, snap_radius_m=settings.osrm_snap_radius_m
     )
     config = DispatchConfig.from_settings(settings)
@@ -29,13 +29,13 @@ async def run_dispatcher(settings: Settings, stop: asyncio.Event) -> None:
                     break
                 try:
                     async with sessions() as session, session.begin():
-                        report = await dispatch_round(session, router, config, clock.now())
+                        report = await dispatch_round(session, osrm, config, clock.now())
                 except Exception:
                     log.exception("dispatch round failed; retrying next round")
                     continue
                 _log(report)
     finally:
-        await router.aclose()
+        await osrm.aclose()
         await engine.dispose()
 
 

@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import locks
 from feedback import repository
 from feedback.kpis import PROMISE_TOLERANCE
 from feedback.models import TrustScoreChange, TrustScoreRow
 from feedback.trust import ALL_SERVICES, Signal, SignalPart, TrustScore, scores_by_service, trust_score
 
-REFRESH_LOCK_CLASS = 0x7473  # pg_advisory_xact_lock(class, hashtext(technician)): one refresh at a time each
 UNKNOWN = trust_score({})  # what a technician without any record gets: the fleet prior
 
 
@@ -26,7 +26,9 @@ async def refresh(
     """Recomputes the technicians' scores from their records as this transaction sees them."""
     ids = sorted(set(technician_ids))  # one lock order for everyone: no deadlocks between refreshes
     for technician_id in ids:
-        await session.execute(select(func.pg_advisory_xact_lock(REFRESH_LOCK_CLASS, func.hashtext(str(technician_id)))))
+        await session.execute(
+            select(func.pg_advisory_xact_lock(locks.TRUST_REFRESH, func.hashtext(str(technician_id))))
+        )
     if not ids:
         return
     evidence = await repository.evidence(session, ids, now, PROMISE_TOLERANCE)

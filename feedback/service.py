@@ -26,7 +26,6 @@ from feedback.schemas import (
     TrustParts,
 )
 
-RATEABLE = frozenset({OrderStatus.COMPLETED, OrderStatus.FAILED})
 FEEDBACK_WINDOW = timedelta(days=14)
 
 
@@ -39,7 +38,7 @@ async def give_feedback(
 ) -> FeedbackRead:
     """The driver's rating of a finished job: only his own order, once, after it ended, within the window."""
     order = await load_visible(session, principal, order_id, lock=True)
-    if order.status not in RATEABLE:
+    if order.status not in OrderStatus.finished():
         raise Conflict("Feedback opens when the job is completed or failed.")
     if clock.now() - order.updated_at > FEEDBACK_WINDOW:
         raise Conflict("The time to rate this job has passed.")

@@ -7,11 +7,10 @@ from uuid import UUID, uuid4
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.channels import NOTIFICATIONS_CHANNEL, notify_on_commit
 from app.orders.models import Order, OrderStatus
-from app.outbox.repository import notify_on_commit
 from notifications.models import Notification
 
-NOTIFICATIONS_CHANNEL = "trustloop_notifications"
 ETA_CHANGE_THRESHOLD = timedelta(minutes=3)
 ETA_CHANGE_MIN_GAP = timedelta(minutes=5)
 ARRIVING_WITHIN = timedelta(minutes=3)

@@ -4,11 +4,11 @@ import asyncio
 import logging
 
 from app import clock
+from app.channels import NOTIFICATIONS_CHANNEL
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
-from app.workers import listening, wait_for_work
+from app.wakeups import listening, wait_for_work
 from notifications.fcm import FcmGateway
-from notifications.policy import NOTIFICATIONS_CHANNEL
 from notifications.sender import SenderConfig, drain_once
 
 log = logging.getLogger("trustloop.notifications")

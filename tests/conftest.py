@@ -21,15 +21,14 @@ from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.cli import migrate
 from app.config import PROJECT_ROOT, Settings
-from app.db import recreate_database
+from app.db import recreate_database, upgrade_schema
 from app.geo import Point
-from app.main import create_app
 from app.models import Base
-from app.processes import free_port, spawn_until_up
 from app.routing.regions import is_prepared, prepare_region, region_graph, routed_command
 from app.technicians.positions import set_last_position
+from trustloop.api import create_app
+from trustloop.processes import free_port, spawn_until_up
 
 TEST_DATABASE_URL = os.environ.get(
     "TRUSTLOOP_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/trustloop_test"
@@ -47,7 +46,7 @@ KAISANIEMENKATU = Point(lat=60.172026, lon=24.947896)
 @pytest.fixture(scope="session")
 def database_url() -> str:
     asyncio.run(recreate_database(TEST_DATABASE_URL))
-    migrate(Settings(database_url=TEST_DATABASE_URL))
+    upgrade_schema(TEST_DATABASE_URL)
     return TEST_DATABASE_URL
 
 
@@ -256,7 +255,7 @@ def start_server(settings: Settings, port: int, **extra_env: str) -> subprocess.
         "TRUSTLOOP_ETA_REFRESH_S": "0",
         "TRUSTLOOP_ARRIVAL_DWELL_S": "1",
     }
-    command = [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", "127.0.0.1", "--port", str(port)]
+    command = [sys.executable, "-m", "uvicorn", "trustloop.asgi:app", "--host", "127.0.0.1", "--port", str(port)]
     return spawn_until_up(command, f"http://127.0.0.1:{port}/healthz", env=env)
 
 

@@ -3,7 +3,7 @@ import pytest
 from pydantic import ValidationError
 
 from app.config import Settings
-from app.main import create_app
+from trustloop.api import create_app
 
 
 async def test_dev_tokens_are_absent_without_dev_auth(settings: Settings) -> None:

@@ -17,14 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import PROJECT_ROOT, Settings
 from app.geo import Point, haversine_m
-from app.processes import free_port
 from app.regions.extract import bounding_box
 from app.regions.service import record_region
-from app.routing.osrm import Router
-from app.simulate import Simulation
+from app.routing.osrm import OsrmClient
 from app.sla.rules import SlaPolicy
 from app.sla.service import sla_round
 from tests.conftest import HELSINKI_PBF, KAIVOKATU, MIKONKATU, UNIONINKATU, Api, start_server
+from tools.simulate import Simulation
+from trustloop.processes import free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOT = PROJECT_ROOT / "var" / "test-artifacts" / "console.png"
@@ -71,8 +71,8 @@ async def test_the_console_shows_the_live_region_and_lets_operators_act(
     await api.finish(rated["id"], fleet[0], resolution="fixed_on_site")
     assert (await api.rate(rated["id"], driver, csat=1, nps=2, tags=["late"])).status_code == 201
 
-    router = Router(settings.effective_osrm_url)
-    simulation = Simulation(console_server, router, "helsinki", random.Random(5), order_every_s=3600)
+    osrm = OsrmClient(settings.effective_osrm_url)
+    simulation = Simulation(console_server, osrm, "helsinki", random.Random(5), order_every_s=3600)
     stop = asyncio.Event()
     errors: list[str] = []
     await simulation.start()
@@ -145,7 +145,7 @@ async def test_the_console_shows_the_live_region_and_lets_operators_act(
         stop.set()
         await asyncio.wait_for(driving, timeout=10)
         await simulation.aclose()
-        await router.aclose()
+        await osrm.aclose()
     assert SCREENSHOT.stat().st_size > 10_000
     assert errors == []
 

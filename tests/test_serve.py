@@ -10,7 +10,7 @@ import httpx
 from fastapi import FastAPI
 
 from app.config import Settings
-from app.processes import free_port
+from trustloop.processes import free_port
 
 
 def test_serve_starts_osrm_and_the_api_and_seeds_a_fleet(app: FastAPI, settings: Settings, tmp_path: Path) -> None:
@@ -26,7 +26,10 @@ def test_serve_starts_osrm_and_the_api_and_seeds_a_fleet(app: FastAPI, settings:
     }
     env.pop("TRUSTLOOP_OSRM_URL", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve", "--seed"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        [sys.executable, "-m", "trustloop.cli", "serve", "--seed"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{api_port}"
     try:

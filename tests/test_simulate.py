@@ -10,10 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
 from app.orders.models import Order, OrderStatus
-from app.routing.osrm import Router
-from app.simulate import Simulation
+from app.routing.osrm import OsrmClient
 from feedback.models import Feedback
 from tests.conftest import KAISANIEMENKATU, KAIVOKATU, UNIONINKATU, Api, eventually
+from tools.simulate import Simulation
 
 
 async def test_simulated_drivers_and_technicians_complete_and_rate_jobs(
@@ -24,10 +24,10 @@ async def test_simulated_drivers_and_technicians_complete_and_rate_jobs(
     env = {**os.environ, "TRUSTLOOP_DATABASE_URL": settings.database_url,
            "TRUSTLOOP_OSRM_URL": settings.effective_osrm_url, "TRUSTLOOP_REGION": "helsinki"}  # fmt: skip
     dispatcher = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "app.cli", "worker", "dispatch", env=env, stderr=asyncio.subprocess.DEVNULL
+        sys.executable, "-m", "trustloop.cli", "worker", "dispatch", env=env, stderr=asyncio.subprocess.DEVNULL
     )
-    router = Router(settings.effective_osrm_url)
-    simulation = Simulation(f"http://{servers[0]}", router, "helsinki", random.Random(3), order_every_s=4.0)
+    osrm = OsrmClient(settings.effective_osrm_url)
+    simulation = Simulation(f"http://{servers[0]}", osrm, "helsinki", random.Random(3), order_every_s=4.0)
     stop = asyncio.Event()
 
     async def rated() -> bool:
@@ -43,7 +43,7 @@ async def test_simulated_drivers_and_technicians_complete_and_rate_jobs(
     finally:
         stop.set()
         await simulation.aclose()
-        await router.aclose()
+        await osrm.aclose()
         dispatcher.terminate()
         await dispatcher.wait()
     async with sessions() as session:

@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.config import Settings
-from app.seed import REGION_BOXES
-from app.study import world
-from app.study.report import compare, summarise, write_report
-from app.study.runner import POLICIES, JobRecord, StudyConfig, run_study
-from app.study.world import Calibre
 from feedback.kpis import OrderFacts
 from tests.conftest import TEST_DATABASE_URL
+from tools.seed import REGION_BOXES
+from tools.study import world
+from tools.study.report import compare, summarise, write_report
+from tools.study.runner import POLICIES, JobRecord, StudyConfig, run_study
+from tools.study.world import Calibre
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

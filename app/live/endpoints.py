@@ -2,7 +2,7 @@ from fastapi import APIRouter, status
 
 from app.auth.dependencies import TechnicianUser
 from app.db import DbSession
-from app.dependencies import AppSettings, RoutingEngine
+from app.dependencies import AppSettings, Osrm
 from app.live import service
 from app.live.schemas import LocationBatch, LocationResult
 
@@ -11,6 +11,6 @@ router = APIRouter(tags=["live"])
 
 @router.post("/v1/technicians/me/locations", status_code=status.HTTP_202_ACCEPTED, response_model=LocationResult)
 async def post_locations(
-    body: LocationBatch, session: DbSession, routing: RoutingEngine, settings: AppSettings, technician: TechnicianUser
+    body: LocationBatch, session: DbSession, osrm: Osrm, settings: AppSettings, technician: TechnicianUser
 ) -> LocationResult:
-    return await service.ingest(session, routing, settings, technician, body)
+    return await service.ingest(session, osrm, settings, technician, body)

@@ -7,9 +7,8 @@ from uuid import UUID
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.outbox.repository import notify_on_commit
+from app.channels import LIVE_CHANNEL, notify_on_commit
 
-LIVE_CHANNEL = "trustloop_live"
 NOTIFY_PAYLOAD_LIMIT = 7_900  # PostgreSQL refuses payloads of 8,000 bytes or more
 
 

@@ -15,8 +15,8 @@ from typing import Any
 import asyncpg
 import orjson
 
-from app.live.events import LIVE_CHANNEL
-from app.workers import asyncpg_dsn
+from app.channels import LIVE_CHANNEL
+from app.wakeups import asyncpg_dsn
 
 log = logging.getLogger(__name__)
 

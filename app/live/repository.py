@@ -8,6 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.geo import Point, to_geography
 from app.live.filters import Fix
 from app.live.models import LocationPoint
+from app.orders.models import OrderStatus
+
+ACTIVE_JOB = OrderStatus.values(OrderStatus.active_job())
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +39,7 @@ COUNT_AND_READ_SQL = text(
     SELECT counted.count AS requests_in_window, t.name, ST_Y(t.position::geometry) AS lat, ST_X(t.position::geometry) AS lon,
            t.position_at,
            (SELECT o.id FROM orders o
-            WHERE o.technician_id = t.id AND o.status IN ('assigned', 'en_route', 'arrived', 'in_progress')) AS job_id
+            WHERE o.technician_id = t.id AND o.status = ANY(:active_job)) AS job_id
     FROM counted LEFT JOIN technicians t ON t.id = :technician_id
     """
 )
@@ -48,7 +51,8 @@ async def count_and_read(
     """None if no technician has this id; otherwise his state and this request's number in its window."""
     row = (
         await session.execute(
-            COUNT_AND_READ_SQL, {"key": rate_key, "window_start": window_start, "technician_id": technician_id}
+            COUNT_AND_READ_SQL,
+            {"key": rate_key, "window_start": window_start, "technician_id": technician_id, "active_job": ACTIVE_JOB},
         )
     ).one()
     if row.name is None:

@@ -4,6 +4,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import clock
 from app.auth.tokens import Principal
+from app.channels import LIVE_CHANNEL
 from app.config import Settings
 from app.errors import NotFound, TooManyRequests
 from app.geo import Point
@@ -11,8 +12,8 @@ from app.live import events, repository, tracking
 from app.live.filters import FilterLimits, Fix, filter_fixes
 from app.live.schemas import LocationBatch, LocationResult
 from app.orders import repository as orders_repository
-from app.orders.state_machine import POSITION_VISIBLE_STATUSES
-from app.routing.osrm import Router
+from app.orders.models import OrderStatus
+from app.routing.osrm import OsrmClient
 
 
 def rules_from(settings: Settings) -> tracking.TrackingRules:
@@ -31,7 +32,7 @@ def rate_window(now: datetime, window_s: int) -> tuple[datetime, int]:
 
 
 async def ingest(
-    session: AsyncSession, router: Router, settings: Settings, principal: Principal, batch: LocationBatch
+    session: AsyncSession, osrm: OsrmClient, settings: Settings, principal: Principal, batch: LocationBatch
 ) -> LocationResult:
     """Believable positions become the technician's last position (one update) and, during a job, its
     history, a live event for the driver and a fresh ETA.
@@ -62,17 +63,17 @@ async def ingest(
     latest = accepted[-1]
     # Lock order as everywhere: the job's order row first, then (by the update) the technician's.
     order = await orders_repository.get_for_update(session, state.job_id) if state.job_id else None
-    visible_to_driver = order is not None and order.status in POSITION_VISIBLE_STATUSES
+    visible_to_driver = order is not None and order.status in OrderStatus.on_the_way()
     event = events.position_event(
         order.id if order is not None and visible_to_driver else None, principal.user_id,
         latest.point.lat, latest.point.lon, latest.heading, latest.recorded_at,
     )  # fmt: skip
-    if not await repository.move_and_announce(session, principal.user_id, latest, events.LIVE_CHANNEL, event):
+    if not await repository.move_and_announce(session, principal.user_id, latest, LIVE_CHANNEL, event):
         return result  # a concurrent batch carried a newer fix already
     if order is not None and order.technician_id != principal.user_id:
         order = None  # the job moved on between the two reads
     if order is not None:
         await repository.keep_history(session, principal.user_id, order.id, accepted)
-        await tracking.on_position(session, router, order, latest.point, state.name, now, rules_from(settings))
+        await tracking.on_position(session, osrm, order, latest.point, state.name, now, rules_from(settings))
     await session.flush()
     return result

@@ -18,15 +18,15 @@ from app.geo import from_geography
 from app.live.events import rfc3339
 from app.live.hub import Event, Hub
 from app.orders import repository as orders_repository
+from app.orders.models import OrderStatus
 from app.orders.service import may_see, present
-from app.orders.state_machine import POSITION_VISIBLE_STATUSES
 from app.technicians.models import Technician
 
 router = APIRouter(tags=["live"])
 
 CLOSE_BAD_TOKEN = 4401
 CLOSE_NOT_ALLOWED = 4403
-VISIBLE = {s.value for s in POSITION_VISIBLE_STATUSES}
+VISIBLE = set(OrderStatus.values(OrderStatus.on_the_way()))
 
 
 def _principal(verifier: TokenVerifier, token: str | None) -> Principal | None:
@@ -46,7 +46,7 @@ async def _snapshot(sessions: async_sessionmaker[AsyncSession], principal: Princ
             return None
         body = (await present(session, order)).model_dump(mode="json")
         position = None
-        if order.status in POSITION_VISIBLE_STATUSES and order.technician_id is not None:
+        if order.status in OrderStatus.on_the_way() and order.technician_id is not None:
             technician = await session.get(Technician, order.technician_id)
             if technician is not None and technician.position is not None and technician.position_at is not None:
                 point = from_geography(technician.position)

@@ -10,7 +10,7 @@ from app.live import events
 from app.live.geometry import distance_to_route_m
 from app.orders.models import Order, OrderStatus
 from app.orders.service import apply_transition
-from app.routing.osrm import Router
+from app.routing.osrm import OsrmClient
 from notifications import policy
 
 
@@ -24,7 +24,7 @@ class TrackingRules:
 
 async def on_position(
     session: AsyncSession,
-    router: Router,
+    osrm: OsrmClient,
     order: Order,
     position: Point,
     technician_name: str,
@@ -43,7 +43,7 @@ async def on_position(
     due = order.eta_updated_at is None or now - order.eta_updated_at >= rules.eta_refresh
     if not (due or off_route or order.route_geometry is None):
         return
-    route = await router.route(position, destination)
+    route = await osrm.route(position, destination)
     if route is None:
         return  # no road from here: keep the last honest estimate rather than invent one
     order.eta_arrival_at = now + timedelta(seconds=route.duration_s)

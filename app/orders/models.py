@@ -35,15 +35,46 @@ class OrderStatus(StrEnum):
     CANCELLED = "cancelled"
     UNFULFILLED = "unfulfilled"
 
+    # The status sets, defined once; SQL receives them as parameters or through `sql_in`.
+    @classmethod
+    def open(cls) -> frozenset["OrderStatus"]:
+        """Not yet ended: a driver has at most one."""
+        return frozenset({cls.SEARCHING, *cls.active_job()})
+
+    @classmethod
+    def active_job(cls) -> frozenset["OrderStatus"]:
+        """A technician is on it: he has at most one."""
+        return frozenset({cls.ASSIGNED, cls.EN_ROUTE, cls.ARRIVED, cls.IN_PROGRESS})
+
+    @classmethod
+    def on_the_way(cls) -> frozenset["OrderStatus"]:
+        """The technician is driving to the car: the only time the driver may see where he is."""
+        return frozenset({cls.ASSIGNED, cls.EN_ROUTE})
+
+    @classmethod
+    def finished(cls) -> frozenset["OrderStatus"]:
+        """A technician's job that ended at the car: the driver may rate it."""
+        return frozenset({cls.COMPLETED, cls.FAILED})
+
+    @classmethod
+    def ended(cls) -> frozenset["OrderStatus"]:
+        return frozenset(cls) - cls.open()
+
+    @staticmethod
+    def values(statuses: frozenset["OrderStatus"]) -> list[str]:
+        """The statuses as SQL parameters (`status = ANY(:statuses)`), in a stable order."""
+        return sorted(s.value for s in statuses)
+
+    @staticmethod
+    def sql_in(statuses: frozenset["OrderStatus"], column: str = "status") -> str:
+        """A literal predicate for DDL that cannot take parameters (partial indexes)."""
+        return f"{column} IN ({', '.join(repr(v) for v in OrderStatus.values(statuses))})"
+
 
 class Resolution(StrEnum):
     FIXED_ON_SITE = "fixed_on_site"
     TOWED = "towed"
     NOT_FIXED = "not_fixed"
-
-
-ACTIVE_JOB_SQL = "status IN ('assigned', 'en_route', 'arrived', 'in_progress')"
-OPEN_ORDER_SQL = "status IN ('searching', 'assigned', 'en_route', 'arrived', 'in_progress')"
 
 
 class Order(UUIDPrimaryKey, CreatedAt, Base):
@@ -58,13 +89,13 @@ class Order(UUIDPrimaryKey, CreatedAt, Base):
             "uq_orders_active_technician",
             "technician_id",
             unique=True,
-            postgresql_where=text(ACTIVE_JOB_SQL),
+            postgresql_where=text(OrderStatus.sql_in(OrderStatus.active_job())),
         ),
         Index(
             "uq_orders_open_driver",
             "driver_id",
             unique=True,
-            postgresql_where=text(OPEN_ORDER_SQL),
+            postgresql_where=text(OrderStatus.sql_in(OrderStatus.open())),
         ),
     )
 

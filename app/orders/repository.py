@@ -4,8 +4,7 @@ from uuid import UUID
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.orders.models import JobEvent, Order
-from app.orders.state_machine import OPEN_STATUSES
+from app.orders.models import JobEvent, Order, OrderStatus
 from app.technicians.models import Technician
 from feedback.models import Feedback
 
@@ -50,6 +49,6 @@ async def technician_with_rating(session: AsyncSession, technician_id: UUID) -> 
 
 async def open_order_of_driver(session: AsyncSession, driver_id: UUID) -> Order | None:
     result = await session.execute(
-        select(Order).where(Order.driver_id == driver_id, Order.status.in_(OPEN_STATUSES)).limit(1)
+        select(Order).where(Order.driver_id == driver_id, Order.status.in_(OrderStatus.open())).limit(1)
     )
     return result.scalar_one_or_none()

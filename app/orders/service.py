@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import clock
 from app.auth.tokens import Principal
+from app.channels import DISPATCH_CHANNEL, notify_on_commit
 from app.enums import Role
 from app.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from app.geo import from_geography, haversine_m, to_geography
@@ -24,8 +25,6 @@ from app.orders.schemas import (
     TimelineEntry,
 )
 from app.orders.state_machine import ensure_transition
-from app.outbox.channels import DISPATCH_CHANNEL
-from app.outbox.repository import notify_on_commit
 from app.pagination import decode_cursor, encode_cursor
 from app.schemas import Page
 from app.technicians.models import Technician

@@ -18,11 +18,6 @@ TRANSITIONS: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.UNFULFILLED: frozenset(),
 }
 
-OPEN_STATUSES = frozenset({S.SEARCHING, S.ASSIGNED, S.EN_ROUTE, S.ARRIVED, S.IN_PROGRESS})
-ACTIVE_JOB_STATUSES = frozenset({S.ASSIGNED, S.EN_ROUTE, S.ARRIVED, S.IN_PROGRESS})
-# The driver may watch the technician's position only while he is on the way.
-POSITION_VISIBLE_STATUSES = frozenset({S.ASSIGNED, S.EN_ROUTE})
-
 
 def can_transition(current: OrderStatus, target: OrderStatus) -> bool:
     return target in TRANSITIONS[current]

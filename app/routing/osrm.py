@@ -77,7 +77,7 @@ def _coordinates(points: Sequence[Point]) -> str:
     return ";".join(f"{p.lon:.6f},{p.lat:.6f}" for p in points)
 
 
-class Router:
+class OsrmClient:
     def __init__(
         self,
         base_url: str,

@@ -6,19 +6,17 @@ from uuid import UUID
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import locks
 from app.enums import Role
 from app.geo import from_geography
 from app.live import events
 from app.orders.models import Order, OrderStatus
-from app.orders.state_machine import OPEN_STATUSES
 from app.sla.rules import SlaFacts, SlaPolicy, SlaState, escalate, evaluate
 from app.sla.schemas import SlaBoard, SlaItem
 from app.users.models import User
 from feedback.models import FollowUp, FollowUpStatus
 from notifications import policy
 from notifications.models import Device
-
-SLA_LOCK = (0x736C, 0)  # pg_try_advisory_xact_lock keys: one watcher at a time
 
 
 @dataclass
@@ -33,11 +31,11 @@ async def sla_round(
     """Raises the SLA state of open orders that slipped and marks follow-ups not contacted in time, announcing
     each change once to the operators (live, and by push for the states in `alert_on`)."""
     done = SlaRound()
-    if not await session.scalar(select(func.pg_try_advisory_xact_lock(*SLA_LOCK))):
+    if not await session.scalar(select(func.pg_try_advisory_xact_lock(locks.SLA_WATCHER, 0))):
         return done
     rows = await session.execute(
         select(Order.id, Order.status, Order.service, Order.created_at, Order.promised_arrival_at,
-               Order.eta_arrival_at, Order.sla_state).where(Order.status.in_(OPEN_STATUSES))
+               Order.eta_arrival_at, Order.sla_state).where(Order.status.in_(OrderStatus.open()))
     )  # fmt: skip
     for order_id, status, service, created_at, promised_at, live_eta_at, state in rows.all():
         previous = SlaState[state.upper()]
@@ -91,7 +89,7 @@ async def operators_with_devices(session: AsyncSession) -> list[UUID]:
 
 async def board(session: AsyncSession) -> SlaBoard:
     rows = await session.execute(
-        select(Order).where(Order.status.in_(OPEN_STATUSES), Order.sla_state != SlaState.OK.label)
+        select(Order).where(Order.status.in_(OrderStatus.open()), Order.sla_state != SlaState.OK.label)
         .order_by(Order.sla_changed_at)
     )  # fmt: skip
     items = [present(order) for order in rows.scalars()]

@@ -3,11 +3,10 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.tokens import Principal
+from app.channels import DISPATCH_CHANNEL, notify_on_commit
 from app.enums import Role, Service
 from app.errors import NotFound
 from app.geo import from_geography
-from app.outbox.channels import DISPATCH_CHANNEL
-from app.outbox.repository import notify_on_commit
 from app.technicians import repository
 from app.technicians.models import Technician
 from app.technicians.schemas import TechnicianCreate, TechnicianRead

@@ -19,7 +19,7 @@ TEST_CONFIG = DispatchConfig(region="tests")
 
 async def run_round(app: FastAPI, now: datetime | None = None, config: DispatchConfig = TEST_CONFIG) -> RoundReport:
     async with app.state.sessionmaker() as session, session.begin():
-        return await dispatch_round(session, app.state.router, config, now or datetime.now(UTC))
+        return await dispatch_round(session, app.state.osrm, config, now or datetime.now(UTC))
 
 
 async def pending_offers(sessions: async_sessionmaker[AsyncSession]) -> dict[str, str]:

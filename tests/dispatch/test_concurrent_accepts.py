@@ -6,14 +6,15 @@ from collections import Counter
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.orders.models import Order
-from app.orders.state_machine import ACTIVE_JOB_STATUSES
+from app.orders.models import Order, OrderStatus
 from tests.conftest import Api
 
 
 async def active_assignments(sessions: async_sessionmaker[AsyncSession]) -> list[tuple[str, str]]:
     async with sessions() as session:
-        rows = await session.execute(select(Order.id, Order.technician_id).where(Order.status.in_(ACTIVE_JOB_STATUSES)))
+        rows = await session.execute(
+            select(Order.id, Order.technician_id).where(Order.status.in_(OrderStatus.active_job()))
+        )
         return [(str(order_id), str(technician_id)) for order_id, technician_id in rows.all()]
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.geo import Point
-from app.routing.osrm import Router
+from app.routing.osrm import OsrmClient
 from dispatch.dispatcher import DispatchConfig, dispatch_round
 from dispatch.models import Offer, OfferStatus
 from dispatch.solver import Arc, OpenOrder, greedy_nearest, solve, total_cost
@@ -26,8 +26,8 @@ TECHNICIAN_X = Point(lat=60.167141, lon=24.940072)
 TECHNICIAN_Y = Point(lat=60.176473, lon=24.943619)
 
 
-async def etas(router: Router, origins: list[Point], destination: Point) -> list[float]:
-    table = await router.table(origins, [destination])
+async def etas(osrm: OsrmClient, origins: list[Point], destination: Point) -> list[float]:
+    table = await osrm.table(origins, [destination])
     values = [row[0] for row in table.durations]
     assert all(v is not None for v in values)
     return [float(v) for v in values if v is not None]
@@ -39,7 +39,7 @@ async def test_the_nearest_of_equal_technicians_gets_the_offer(
     spots = [UNIONINKATU, KAISANIEMENKATU, KAIVOKATU]
     technicians = [await api.technician(at=spot, name=f"T{i}") for i, spot in enumerate(spots)]
     order = await api.order(await api.driver(), at=MIKONKATU)
-    durations = await etas(app.state.router, spots, MIKONKATU)
+    durations = await etas(app.state.osrm, spots, MIKONKATU)
     nearest = technicians[durations.index(min(durations))]
     report = await run_round(app)
     assert (report.orders, report.offers) == (1, 1)
@@ -73,7 +73,7 @@ async def test_a_trusted_technician_far_away_loses(
     app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     near, far = KAISANIEMENKATU, ESPLANADI
-    near_eta, far_eta = await etas(app.state.router, [near, far], UNIONINKATU)
+    near_eta, far_eta = await etas(app.state.osrm, [near, far], UNIONINKATU)
     assert far_eta > 1.5 * near_eta, "the constructed case needs the trusted technician clearly farther"
     average = await api.technician(at=near, name="Average")
     trusted = await api.technician(at=far, name="Trusted")
@@ -121,7 +121,7 @@ async def test_decline_and_expiry_move_on_to_the_next_best(
     ranked = [
         t
         for _, t in sorted(
-            zip(await etas(app.state.router, spots, MIKONKATU), technicians, strict=True), key=lambda p: p[0]
+            zip(await etas(app.state.osrm, spots, MIKONKATU), technicians, strict=True), key=lambda p: p[0]
         )
     ]
     order = await api.order(await api.driver(), at=MIKONKATU)
@@ -161,7 +161,7 @@ async def test_the_batch_is_solved_globally_where_greedy_does_worse(
 ) -> None:
     order_spots = [FIRST_DRIVER, SECOND_DRIVER]
     tech_spots = [TECHNICIAN_X, TECHNICIAN_Y]
-    table = await app.state.router.table(tech_spots, order_spots)
+    table = await app.state.osrm.table(tech_spots, order_spots)
     eta = [[float(v) for v in row] for row in table.durations]
     orders = [OpenOrder(i, 2400) for i in range(2)]
     arcs = [Arc(i, t, eta[t][i]) for i in range(2) for t in range(2)]
@@ -252,7 +252,7 @@ async def test_dispatch_keeps_working_when_osrm_is_down(
 ) -> None:
     technician = await api.technician(at=KAISANIEMENKATU)
     order = await api.order(await api.driver(), at=MIKONKATU)
-    dead = Router("http://127.0.0.1:9", timeout_s=0.2, retries=0)
+    dead = OsrmClient("http://127.0.0.1:9", timeout_s=0.2, retries=0)
     try:
         async with app.state.sessionmaker() as session, session.begin():
             report = await dispatch_round(session, dead, TEST_CONFIG, datetime.now(UTC))

@@ -28,7 +28,9 @@ def two_dispatchers(app: FastAPI, settings: Settings) -> Iterator[list[subproces
         "TRUSTLOOP_DISPATCH_INTERVAL_S": "60",
     }
     processes = [
-        subprocess.Popen([sys.executable, "-m", "app.cli", "worker", "dispatch"], env=env, stderr=subprocess.DEVNULL)
+        subprocess.Popen(
+            [sys.executable, "-m", "trustloop.cli", "worker", "dispatch"], env=env, stderr=subprocess.DEVNULL
+        )
         for _ in range(2)
     ]
     time.sleep(1.5)  # both connected and listening

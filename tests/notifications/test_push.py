@@ -175,7 +175,7 @@ async def test_a_killed_worker_loses_nothing(
         "TRUSTLOOP_FCM_CREDENTIALS": str(fcm_credentials),
         "TRUSTLOOP_FCM_ENDPOINT": fcm_standin,
     }
-    command = [sys.executable, "-m", "app.cli", "worker", "notifications"]
+    command = [sys.executable, "-m", "trustloop.cli", "worker", "notifications"]
     first = await asyncio.create_subprocess_exec(*command, env=env, stderr=asyncio.subprocess.DEVNULL)
     try:
         await asyncio.sleep(2)  # listening

@@ -7,27 +7,27 @@ from pathlib import Path
 import pytest
 
 from app.geo import Point, haversine_m
-from app.processes import free_port
 from app.routing.estimate import DETOUR_FACTOR, TYPICAL_SPEED_MPS
-from app.routing.osrm import MAX_POINTS_PER_REQUEST, PARALLEL_TABLE_CELLS, Router
+from app.routing.osrm import MAX_POINTS_PER_REQUEST, PARALLEL_TABLE_CELLS, OsrmClient
 from tests.conftest import KAISANIEMENKATU, KAIVOKATU, MIKONKATU, UNIONINKATU, start_routed
+from trustloop.processes import free_port
 
 POINTS = [KAIVOKATU, MIKONKATU, UNIONINKATU, KAISANIEMENKATU]
 NOWHERE = Point(lat=10.0, lon=10.0)  # no road of the region within any snapping radius
 
 
 @pytest.fixture
-async def router(osrm_url: str) -> AsyncIterator[Router]:
-    client = Router(osrm_url)
+async def osrm(osrm_url: str) -> AsyncIterator[OsrmClient]:
+    client = OsrmClient(osrm_url)
     yield client
     await client.aclose()
 
 
-async def test_table_and_routes_agree(router: Router) -> None:
-    table = await router.table(POINTS, POINTS, with_distances=True)
+async def test_table_and_routes_agree(osrm: OsrmClient) -> None:
+    table = await osrm.table(POINTS, POINTS, with_distances=True)
     assert table.confidence == "high"
     for i, j in itertools.permutations(range(len(POINTS)), 2):
-        route = await router.route(POINTS[i], POINTS[j])
+        route = await osrm.route(POINTS[i], POINTS[j])
         assert route is not None
         cell = table.durations[i][j]
         distance = table.distances[i][j]
@@ -41,9 +41,9 @@ async def test_table_and_routes_agree(router: Router) -> None:
     assert all(table.durations[i][i] == 0 for i in range(len(POINTS)))
 
 
-async def test_route_geometry_starts_and_ends_at_the_points(router: Router) -> None:
+async def test_route_geometry_starts_and_ends_at_the_points(osrm: OsrmClient) -> None:
     origin, destination = KAIVOKATU, UNIONINKATU
-    route = await router.route(origin, destination)
+    route = await osrm.route(origin, destination)
     assert route is not None
     assert route.geometry["type"] == "LineString"
     coordinates = route.geometry["coordinates"]
@@ -56,65 +56,65 @@ async def test_route_geometry_starts_and_ends_at_the_points(router: Router) -> N
     assert haversine_m(last, destination) < 25
 
 
-async def test_unroutable_points_are_reported_not_zero(router: Router) -> None:
-    assert await router.route(KAIVOKATU, NOWHERE) is None
-    table = await router.table([KAIVOKATU, NOWHERE], [MIKONKATU, NOWHERE, UNIONINKATU])
+async def test_unroutable_points_are_reported_not_zero(osrm: OsrmClient) -> None:
+    assert await osrm.route(KAIVOKATU, NOWHERE) is None
+    table = await osrm.table([KAIVOKATU, NOWHERE], [MIKONKATU, NOWHERE, UNIONINKATU])
     assert table.confidence == "high"
     assert table.durations[0][0] is not None
     assert table.durations[0][2] is not None
     assert table.durations[0][1] is None
     assert table.durations[1] == [None, None, None]
-    assert await router.snap(NOWHERE) is None
-    snapped = await router.snap(Point(lat=60.16995, lon=24.93845))
+    assert await osrm.snap(NOWHERE) is None
+    snapped = await osrm.snap(Point(lat=60.16995, lon=24.93845))
     assert snapped is not None
     assert snapped[1] < 10
 
 
 async def test_fallback_when_osrm_is_down_and_recovery(helsinki_graph: Path) -> None:
     port = free_port()
-    router = Router(f"http://127.0.0.1:{port}", timeout_s=0.5, retries=1)
+    osrm = OsrmClient(f"http://127.0.0.1:{port}", timeout_s=0.5, retries=1)
     try:
-        down = await router.table([KAIVOKATU], [UNIONINKATU])
+        down = await osrm.table([KAIVOKATU], [UNIONINKATU])
         assert down.confidence == "low"
         expected = haversine_m(KAIVOKATU, UNIONINKATU) * DETOUR_FACTOR
         assert down.distances[0][0] == pytest.approx(expected)
         assert down.durations[0][0] == pytest.approx(expected / TYPICAL_SPEED_MPS)
-        route = await router.route(KAIVOKATU, UNIONINKATU)
+        route = await osrm.route(KAIVOKATU, UNIONINKATU)
         assert route is not None
         assert route.confidence == "low"
         assert route.geometry["coordinates"] == [[KAIVOKATU.lon, KAIVOKATU.lat], [UNIONINKATU.lon, UNIONINKATU.lat]]
-        assert not await router.healthy()
+        assert not await osrm.healthy()
 
         process = start_routed(helsinki_graph, port)
         try:
-            assert await router.healthy()
-            up = await router.table([KAIVOKATU], [UNIONINKATU])
+            assert await osrm.healthy()
+            up = await osrm.table([KAIVOKATU], [UNIONINKATU])
             assert up.confidence == "high"
             assert up.durations[0][0] != pytest.approx(down.durations[0][0])
         finally:
             process.terminate()
             process.wait(timeout=10)
-        again = await router.table([KAIVOKATU], [UNIONINKATU])
+        again = await osrm.table([KAIVOKATU], [UNIONINKATU])
         assert again.confidence == "low"
     finally:
-        await router.aclose()
+        await osrm.aclose()
 
 
-async def test_a_large_table_split_over_threads_matches_the_small_one(router: Router) -> None:
-    small = await router.table(POINTS, POINTS)
+async def test_a_large_table_split_over_threads_matches_the_small_one(osrm: OsrmClient) -> None:
+    small = await osrm.table(POINTS, POINTS)
     sources, destinations = POINTS * 40, POINTS * 35
     assert len(sources) * len(destinations) >= PARALLEL_TABLE_CELLS
-    large = await router.table(sources, destinations)
+    large = await osrm.table(sources, destinations)
     assert len(large.durations) == len(sources)
     for i, row in enumerate(large.durations):
         assert row == [small.durations[i % 4][j % 4] for j in range(len(destinations))]
 
 
-async def test_tables_too_large_for_one_request_are_tiled(router: Router) -> None:
-    small = await router.table(POINTS, POINTS)
+async def test_tables_too_large_for_one_request_are_tiled(osrm: OsrmClient) -> None:
+    small = await osrm.table(POINTS, POINTS)
     for sources, destinations in ((POINTS * 400, POINTS * 2), (POINTS * 10, POINTS * 400)):
         assert len(sources) + len(destinations) > MAX_POINTS_PER_REQUEST
-        table = await router.table(sources, destinations)
+        table = await osrm.table(sources, destinations)
         assert table.confidence == "high"
         expected = [[small.durations[i % 4][j % 4] for j in range(len(destinations))] for i in range(len(sources))]
         assert table.durations == expected

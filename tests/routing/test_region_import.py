@@ -11,12 +11,12 @@ from sqlalchemy import select
 
 from app.config import Settings
 from app.geo import Point
-from app.processes import free_port
 from app.regions.models import Region
-from app.routing.osrm import Router
+from app.routing.osrm import OsrmClient
 from app.routing.regions import region_graph
 from tests.conftest import start_routed
 from tests.routing.synthetic import Grid, write_grids
+from trustloop.processes import free_port
 
 TOWN = Grid(origin=Point(lat=46.9001, lon=7.4003), size=6, spacing_m=200)
 ISLAND = Grid(origin=Point(lat=46.9301, lon=7.4403), size=3, spacing_m=200)
@@ -27,7 +27,7 @@ async def test_import_an_unseen_extract_and_route_on_it(app: FastAPI, settings: 
     write_grids(extract, [TOWN, ISLAND])
     env = {**os.environ, "TRUSTLOOP_DATABASE_URL": settings.database_url, "TRUSTLOOP_DATA_DIR": str(tmp_path / "data")}
     command = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "app.cli", "region", "import", str(extract), "--name", "gridtown",
+        sys.executable, "-m", "trustloop.cli", "region", "import", str(extract), "--name", "gridtown",
         env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     _, stderr = await asyncio.wait_for(command.communicate(), timeout=120)
@@ -44,19 +44,19 @@ async def test_import_an_unseen_extract_and_route_on_it(app: FastAPI, settings: 
 
     port = free_port()
     process = start_routed(graph, port)
-    router = Router(f"http://127.0.0.1:{port}")
+    osrm = OsrmClient(f"http://127.0.0.1:{port}")
     try:
         # Across the town along its streets: 5 blocks east and 5 north, 2,000 m whichever way it turns.
-        route = await router.route(TOWN.node(0, 0), TOWN.node(5, 5))
+        route = await osrm.route(TOWN.node(0, 0), TOWN.node(5, 5))
         assert route is not None
         assert route.confidence == "high"
         assert abs(route.distance_m - 2000) < 20
         # The island has roads, but none leads there from the town.
-        assert await router.route(TOWN.node(0, 0), ISLAND.node(1, 1)) is None
-        table = await router.table([TOWN.node(0, 0)], [TOWN.node(0, 5), ISLAND.node(1, 1)])
+        assert await osrm.route(TOWN.node(0, 0), ISLAND.node(1, 1)) is None
+        table = await osrm.table([TOWN.node(0, 0)], [TOWN.node(0, 5), ISLAND.node(1, 1)])
         assert table.durations[0][0] is not None
         assert table.durations[0][1] is None
     finally:
-        await router.aclose()
+        await osrm.aclose()
         process.terminate()
         process.wait(timeout=10)

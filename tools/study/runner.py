@@ -25,22 +25,21 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app import clock
-from app.cli import migrate
 from app.config import Settings
-from app.db import recreate_database
+from app.db import recreate_database, upgrade_schema
 from app.enums import Service
 from app.geo import Point
-from app.main import create_app
-from app.routing.osrm import Router
-from app.seed import road_point
-from app.study import world
-from app.study.world import Breakdown, Calibre, Profile
+from app.routing.osrm import OsrmClient
 from app.technicians.models import Technician
 from app.technicians.positions import set_last_position
 from dispatch.cost import CostWeights
 from dispatch.dispatcher import DispatchConfig, dispatch_round
 from feedback import repository as feedback_repository
 from feedback.kpis import OrderFacts
+from tools.seed import road_point
+from tools.study import world
+from tools.study.world import Breakdown, Calibre, Profile
+from trustloop.api import create_app
 
 log = logging.getLogger("trustloop.study")
 
@@ -102,11 +101,11 @@ class _Event:
     act: Callable[[], Awaitable[None]] = field(compare=False)
 
 
-async def snapped_world(router: Router, config: StudyConfig) -> tuple[list[Breakdown], list[Point]]:
+async def snapped_world(osrm: OsrmClient, config: StudyConfig) -> tuple[list[Breakdown], list[Point]]:
     """The breakdowns and the technicians' starting points, on the road network: the same for every policy."""
     rng = random.Random(config.seed)
     raw = world.breakdowns(rng, config.days, config.per_day, config.box)
-    places = [await road_point(router, rng, config.box) for _ in range(len(raw) + config.fleet_size)]
+    places = [await road_point(osrm, rng, config.box) for _ in range(len(raw) + config.fleet_size)]
     breakdowns = [Breakdown(b.at_s, where, b.service) for b, where in zip(raw, places, strict=False)]
     return breakdowns, places[len(raw) :]
 
@@ -127,7 +126,7 @@ class PolicyRun:
         self._jobs: dict[str, _Job] = {}
         self._client: httpx.AsyncClient
         self._sessions: async_sessionmaker[AsyncSession]
-        self._router: Router
+        self._osrm: OsrmClient
 
     async def run(self) -> list[JobRecord]:
         database = make_url(self._config.database_url)
@@ -137,14 +136,14 @@ class PolicyRun:
             dev_auth=True,
         )
         await recreate_database(settings.database_url)
-        await asyncio.to_thread(migrate, settings)
+        await asyncio.to_thread(upgrade_schema, settings.database_url)
         app = create_app(settings)
         with clock.using(lambda: self.now):
             async with (
                 app.router.lifespan_context(app),
                 httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://study") as client,
             ):
-                self._client, self._sessions, self._router = client, app.state.sessionmaker, app.state.router
+                self._client, self._sessions, self._osrm = client, app.state.sessionmaker, app.state.osrm
                 await self._hire_fleet()
                 for breakdown in self._breakdowns:
                     self._at(START + timedelta(seconds=breakdown.at_s), self._breakdown_action(breakdown))
@@ -210,7 +209,7 @@ class PolicyRun:
         async with self._sessions() as session, session.begin():
             # The phones of the technicians keep reporting where they stand.
             await session.execute(update(Technician).where(Technician.online).values(position_at=self.now))
-            await dispatch_round(session, self._router, self._dispatch, self.now)
+            await dispatch_round(session, self._osrm, self._dispatch, self.now)
 
     async def _answer_offers(self) -> None:
         async with self._sessions() as session:
@@ -329,11 +328,11 @@ def run_study(config: StudyConfig) -> dict[str, list[JobRecord]]:
 
 
 async def _world(config: StudyConfig) -> tuple[list[Breakdown], list[Point]]:
-    router = Router(config.osrm_url)
+    osrm = OsrmClient(config.osrm_url)
     try:
-        return await snapped_world(router, config)
+        return await snapped_world(osrm, config)
     finally:
-        await router.aclose()
+        await osrm.aclose()
 
 
 def _run_policy(config: StudyConfig, policy: str, breakdowns: list[Breakdown], homes: list[Point]) -> list[JobRecord]:

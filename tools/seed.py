@@ -10,7 +10,7 @@ from app.config import Settings
 from app.db import make_engine, make_sessionmaker
 from app.enums import Service
 from app.geo import Point
-from app.routing.osrm import Router
+from app.routing.osrm import OsrmClient
 from app.technicians.models import Technician
 from app.technicians.positions import set_last_position
 
@@ -35,13 +35,13 @@ FIRST_NAMES = [
 
 
 async def road_point(
-    router: Router, rng: random.Random, box: tuple[float, float, float, float], within_m: float = 300.0
+    osrm: OsrmClient, rng: random.Random, box: tuple[float, float, float, float], within_m: float = 300.0
 ) -> Point:
     """A uniform place in the box that lies on (within `within_m` of) a road of the region: much of a region's
     box is mountain, lake or a neighbour's land without roads in the extract."""
     south, west, north, east = box
     while True:
-        snapped = await router.snap(Point(lat=rng.uniform(south, north), lon=rng.uniform(west, east)))
+        snapped = await osrm.snap(Point(lat=rng.uniform(south, north), lon=rng.uniform(west, east)))
         if snapped is not None and snapped[1] <= within_m:
             return snapped[0]
 
@@ -50,7 +50,7 @@ async def seed_demo(settings: Settings, technicians: int = 12, seed: int = 7) ->
     rng = random.Random(seed)
     box = REGION_BOXES.get(settings.region, REGION_BOXES["liechtenstein"])
     base = f"http://{settings.host}:{settings.port}"
-    router = Router(settings.effective_osrm_url)
+    osrm = OsrmClient(settings.effective_osrm_url)
     engine = make_engine(settings.database_url, 2)
     sessions = make_sessionmaker(engine)
     try:
@@ -73,10 +73,10 @@ async def seed_demo(settings: Settings, technicians: int = 12, seed: int = 7) ->
                     json={"online": True},
                     headers={"Authorization": f"Bearer {token}"},
                 )
-                home = await road_point(router, rng, box)
+                home = await road_point(osrm, rng, box)
                 async with sessions() as session, session.begin():
                     await set_last_position(session, technician["id"], home, clock.now())
                 print(f"  technician {body['name']}: {', '.join(skills)}")
     finally:
-        await router.aclose()
+        await osrm.aclose()
         await engine.dispose()

@@ -19,10 +19,10 @@ import httpx
 from app import clock
 from app.config import Settings
 from app.geo import Point, haversine_m
-from app.routing.osrm import Router
-from app.seed import REGION_BOXES, road_point
-from app.study import world
-from app.study.world import Profile
+from app.routing.osrm import OsrmClient
+from tools.seed import REGION_BOXES, road_point
+from tools.study import world
+from tools.study.world import Profile
 
 log = logging.getLogger("trustloop.simulate")
 
@@ -51,9 +51,9 @@ class SimDriver:
 
 
 class Simulation:
-    def __init__(self, base_url: str, router: Router, region: str, rng: random.Random, order_every_s: float) -> None:
+    def __init__(self, base_url: str, osrm: OsrmClient, region: str, rng: random.Random, order_every_s: float) -> None:
         self._api = httpx.AsyncClient(base_url=base_url, timeout=10)
-        self._router = router
+        self._osrm = osrm
         self._box = REGION_BOXES.get(region, REGION_BOXES["liechtenstein"])
         self._rng = rng
         self._order_every_s = order_every_s
@@ -99,7 +99,7 @@ class Simulation:
                 elapsed += TICK_S
 
     async def _new_order(self) -> None:
-        where = await road_point(self._router, self._rng, self._box)
+        where = await road_point(self._osrm, self._rng, self._box)
         token = (await self._api.post("/v1/dev/tokens", json={"role": "driver"})).json()["token"]
         service = self._rng.choice(["tow", "jump_start", "tyre_change", "fuel_delivery", "lockout", "winch"])
         body = {"service": service, "location": where.model_dump(), "address": "by the roadside"}
@@ -120,7 +120,7 @@ class Simulation:
                 await self._post(f"/v1/offers/{offers[0]['id']}/decline", t.token, {"reason": "busy"})
         elif t.stage == "assigned":
             order = (await self._get(f"/v1/orders/{t.order_id}", t.token)).json()
-            route = await self._router.route(t.position, Point(**order["location"]))
+            route = await self._osrm.route(t.position, Point(**order["location"]))
             t.path = [Point(lat=lat, lon=lon) for lon, lat in route.geometry["coordinates"]] if route else []
             await self._post(f"/v1/orders/{t.order_id}/status", t.token, {"status": "en_route"})
             t.stage = "driving"
@@ -185,13 +185,13 @@ class Simulation:
 
 
 async def simulate(settings: Settings, stop: asyncio.Event, order_every_s: float = 20.0, seed: int = 11) -> None:
-    router = Router(settings.effective_osrm_url)
+    osrm = OsrmClient(settings.effective_osrm_url)
     simulation = Simulation(
-        f"http://{settings.host}:{settings.port}", router, settings.region, random.Random(seed), order_every_s
+        f"http://{settings.host}:{settings.port}", osrm, settings.region, random.Random(seed), order_every_s
     )
     try:
         await simulation.start()
         await simulation.run(stop)
     finally:
         await simulation.aclose()
-        await router.aclose()
+        await osrm.aclose()

@@ -17,7 +17,7 @@ from app.live.hub import Hub
 from app.live.streams import load_route_event
 from app.metrics import install_metrics
 from app.orders import endpoints as orders
-from app.routing.osrm import Router
+from app.routing.osrm import OsrmClient
 from app.sla import endpoints as sla
 from app.technicians import endpoints as technicians
 from dispatch import endpoints as dispatch
@@ -31,14 +31,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url, settings.database_pool_size)
-        router = Router(
+        osrm = OsrmClient(
             settings.effective_osrm_url,
             timeout_s=settings.osrm_timeout_s,
             snap_radius_m=settings.osrm_snap_radius_m,
         )
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
-        app.state.router = router
+        app.state.osrm = osrm
         sessions = app.state.sessionmaker
         hub = Hub(settings.database_url, lambda order_id: load_route_event(sessions, order_id))
         await hub.start()
@@ -47,7 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             await hub.stop()
-            await router.aclose()
+            await osrm.aclose()
             await engine.dispose()
 
     app = FastAPI(title="Trustloop", version="1.0.0", lifespan=lifespan)

@@ -6,9 +6,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from app.study.runner import JobRecord
-from app.study.world import Calibre
 from feedback.kpis import kpis
+from tools.study.runner import JobRecord
+from tools.study.world import Calibre
 
 TARGET_NPS_GAIN = 10.0
 TARGET_MAX_ETA_GROWTH = 0.05

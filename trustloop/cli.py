@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from app.config import PROJECT_ROOT, Settings, get_settings
-from app.db import create_database_if_missing, make_engine, make_sessionmaker
-from app.processes import spawn_until_up, wait_until_up
+from app.db import create_database_if_missing, make_engine, make_sessionmaker, upgrade_schema
 from app.regions import service as regions
 from app.regions.extract import BoundingBox, bounding_box
 from app.routing.regions import is_prepared, region_graph, routed_command
+from trustloop.processes import spawn_until_up, wait_until_up
 
 BUNDLED_REGIONS = {
     "liechtenstein": PROJECT_ROOT / "data" / "osm" / "liechtenstein.osm.pbf",
@@ -26,12 +26,7 @@ BUNDLED_REGIONS = {
 
 
 def migrate(settings: Settings) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
-    config.set_main_option("sqlalchemy.url", settings.database_url)
-    command.upgrade(config, "head")
+    upgrade_schema(settings.database_url)
 
 
 def import_region(pbf: Path, name: str, settings: Settings) -> None:
@@ -102,7 +97,7 @@ def _sla_watcher(settings: Settings, stop: asyncio.Event) -> Coroutine[Any, Any,
 
 
 def _simulation(settings: Settings, stop: asyncio.Event) -> Coroutine[Any, Any, None]:
-    from app.simulate import simulate
+    from tools.simulate import simulate
 
     return simulate(settings, stop)
 
@@ -140,19 +135,21 @@ def serve(settings: Settings, seed: bool, simulate: bool = False) -> None:
     osrm_process = start_osrm(settings)
     env = {**os.environ, "TRUSTLOOP_OSRM_URL": settings.effective_osrm_url}
     api = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.asgi:app", "--host", settings.host, "--port", str(settings.port)],
+        [sys.executable, "-m", "uvicorn", "trustloop.asgi:app", "--host", settings.host, "--port", str(settings.port)],
         env=env,
     )
-    workers = [subprocess.Popen([sys.executable, "-m", "app.cli", "worker", name], env=env) for name in sorted(WORKERS)]
+    workers = [
+        subprocess.Popen([sys.executable, "-m", "trustloop.cli", "worker", name], env=env) for name in sorted(WORKERS)
+    ]
     base = f"http://{settings.host}:{settings.port}"
     try:
         wait_until_up(f"{base}/healthz", process=api)
         if seed:
-            from app.seed import seed_demo
+            from tools.seed import seed_demo
 
             asyncio.run(seed_demo(settings))
         if simulate:
-            workers.append(subprocess.Popen([sys.executable, "-m", "app.cli", "simulate"], env=env))
+            workers.append(subprocess.Popen([sys.executable, "-m", "trustloop.cli", "simulate"], env=env))
         print(f"Trustloop is up: API {base}/docs  ready {base}/readyz  (Ctrl-C stops)", flush=True)
         api.wait()
     except KeyboardInterrupt:
@@ -168,9 +165,9 @@ def study(settings: Settings, days: int, per_day: float, fleet: int, seed: int, 
     """The 30-day comparison of the trust-weighted dispatcher with nearest-ETA (app/study)."""
     from sqlalchemy.engine import make_url
 
-    from app.seed import REGION_BOXES
-    from app.study.report import write_report
-    from app.study.runner import StudyConfig, run_study
+    from tools.seed import REGION_BOXES
+    from tools.study.report import write_report
+    from tools.study.runner import StudyConfig, run_study
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -1,0 +1,16 @@
+"""The PostgreSQL NOTIFY channels, in one place: what each carries and who listens."""
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+# Wakes the dispatcher: an order to place, a technician free again, an offer declined.
+DISPATCH_CHANNEL = "trustloop_dispatch"
+# Wakes the notifications worker: a push row committed.
+NOTIFICATIONS_CHANNEL = "trustloop_notifications"
+# Live events (JSON) for every API process's fan-out hub: statuses, positions, ETAs, operator events.
+LIVE_CHANNEL = "trustloop_live"
+
+
+async def notify_on_commit(session: AsyncSession, channel: str, payload: str = "") -> None:
+    """A PostgreSQL NOTIFY: delivered to listeners when (and only if) the transaction commits."""
+    await session.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": channel, "payload": payload})
