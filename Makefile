@@ -12,13 +12,20 @@ BIN := $(VENV)/bin
 # The OSRM wheels are built for CPython 3.12 only; use the machine's 3.12 (on PATH or under pyenv).
 PYTHON312 ?= $(shell for p in $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.12*/bin/python3.12 2>/dev/null | sort -rV) $$(command -v python3.12); do "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null && echo "$$p" && break; done)
 
-.PHONY: help setup services postgis venv browser test lint typecheck pytest demo serve bench study lock clean
+.PHONY: help setup services postgis venv browser test test-fast lint typecheck pytest demo demo-db serve bench study lock clean
 
 help:
-	@echo "make demo   set up everything and run the system with a seeded fleet"
-	@echo "make test   set up what the tests need and run ruff, mypy and pytest"
-	@echo "make serve  run the API and OSRM without seeding (TRUSTLOOP_* settings)"
-	@echo "make bench  run the benchmarks"
+	@echo "make demo       set up everything and run the system with a seeded fleet and simulated people"
+	@echo "make test       set up what the tests need and run ruff, mypy and every test"
+	@echo "make test-fast  the pure cores' unit tests alone (no database, OSRM or servers): seconds"
+	@echo "make serve      run OSRM, the API and the workers without seeding (TRUSTLOOP_* settings)"
+	@echo "make bench      run the benchmarks (figures printed and written to bench/results/*.json)"
+	@echo "make study      30 simulated days: trust-weighted vs nearest-ETA dispatch (var/study)"
+	@echo "make lint       ruff check and ruff format --check"
+	@echo "make typecheck  mypy --strict"
+	@echo "make setup      PostgreSQL running, PostGIS installed, the virtual environment built"
+	@echo "make lock       re-resolve requirements.lock after changing pyproject.toml (needs uv)"
+	@echo "make clean      remove the virtual environment and generated files"
 
 setup: services postgis venv
 
@@ -57,6 +64,10 @@ pytest: setup browser
 
 test: setup lint typecheck pytest
 
+# The pure cores (solver, cost, trust, SLA rules, filters, templates, state machine, architecture) alone.
+test-fast: venv
+	$(BIN)/pytest -m "not integration" -q
+
 demo-db: setup
 	@$(PSQL) -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$(DEMO_DB)'" | grep -q 1 || $(PSQL) -d postgres -c 'CREATE DATABASE "$(DEMO_DB)"'
 
@@ -81,7 +92,7 @@ study: demo-db
 
 # Regenerates requirements.lock from pyproject.toml (needs uv: `pip install uv`).
 lock:
-	uv pip compile pyproject.toml --group dev --python-version 3.12 --generate-hashes --no-header -q -o requirements.lock
+	uv pip compile pyproject.toml --group dev --group study --python-version 3.12 --generate-hashes --no-header -q -o requirements.lock
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

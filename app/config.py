@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     fcm_credentials: Path | None = None
     fcm_endpoint: str | None = None
     push_interval_s: float = Field(default=1.0, gt=0)
+    push_batch_size: int = Field(default=500, ge=1, le=500)  # FCM's send_each takes at most 500
+    push_max_attempts: int = Field(default=6, ge=1)
+    push_backoff_base_s: float = Field(default=2.0, gt=0)
+    push_backoff_cap_s: float = Field(default=300.0, gt=0)
+    metrics_cache_s: float = Field(default=5.0, ge=0)  # /metrics reads the database at most this often
     sla_interval_s: float = Field(default=10.0, gt=0)
     follow_up_within_s: float = Field(default=3600.0, gt=0)  # when an unhappy driver must have been called back
     # Seconds per target, by service or "default": {"tow": {"arrival_within": 3600}} (see app/sla/rules.py).

@@ -1,4 +1,5 @@
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Annotated
 from uuid import UUID, uuid4
@@ -6,7 +7,7 @@ from uuid import UUID, uuid4
 import asyncpg
 import orjson
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy import DateTime, MetaData, event, func
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -14,9 +15,9 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, SessionTransaction, mapped_column
 
-from app import clock
+from app import clock, events
 from app.config import PROJECT_ROOT
 
 NAMING_CONVENTION = {
@@ -59,11 +60,35 @@ def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+@asynccontextmanager
+async def transaction(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    """One transaction: the events published in it are delivered to their listeners before it commits;
+    any error rolls everything back, the listeners' writes included."""
+    async with sessions() as session, session.begin():
+        yield session
+        await events.deliver(session)
+
+
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One transaction per request: committed when the endpoint returns, rolled back on any error."""
-    sessionmaker: async_sessionmaker[AsyncSession] = request.app.state.sessionmaker
-    async with sessionmaker() as session, session.begin():
+    async with transaction(request.app.state.sessionmaker) as session:
         yield session
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    if events.undelivered(session):
+        raise RuntimeError("a transaction with undelivered events must not commit: use app.db.transaction")
+    if events.commits_relaxed(session):
+        # Nothing in it that a crash must not lose (bare position updates): do not wait for the disk.
+        session.connection().exec_driver_sql("SET LOCAL synchronous_commit = off")
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_transaction(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # the outermost transaction, not a savepoint
+        for key in ("events", "durable", "relaxed"):
+            session.info.pop(key, None)
 
 
 # scope="function" commits before the response is sent, so a failed commit becomes an error response.

@@ -4,6 +4,7 @@ from fastapi import Depends, Request
 
 from app.config import Settings
 from app.routing.osrm import OsrmClient
+from app.sla.rules import SlaPolicy
 
 
 def _osrm(request: Request) -> OsrmClient:
@@ -18,3 +19,10 @@ def _settings(request: Request) -> Settings:
 
 Osrm = Annotated[OsrmClient, Depends(_osrm)]
 AppSettings = Annotated[Settings, Depends(_settings)]
+
+
+def _service_levels(request: Request) -> SlaPolicy:
+    return SlaPolicy.from_settings(_settings(request))
+
+
+ServiceLevels = Annotated[SlaPolicy, Depends(_service_levels)]

@@ -1,82 +1,76 @@
-"""`GET /metrics` in the Prometheus text format: request latency measured here, the rest read from the
-database at scrape time so that every API process reports the same truth."""
+"""`GET /metrics` in the Prometheus text format: request latency measured in this process, the rest read
+from the database so that every API process reports the same truth.
 
+Each domain contributes the readings of its own tables (`register_reading`, wired by the composition root);
+the readings are taken at most once per `TRUSTLOOP_METRICS_CACHE_S` and served from memory in between, so
+a busy scraper costs the database one round of counts per period, not one per scrape."""
+
+import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, Histogram, generate_latest
-from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily, Metric
+from prometheus_client.core import Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.orders.models import Order
-from dispatch.models import DispatchRound, Offer
-from feedback.models import FollowUp
-from notifications.models import Delivery, Notification, NotificationStatus
-
 router = APIRouter(tags=["health"])
+
+Reading = Callable[[AsyncSession], Awaitable[Iterable[Metric]]]
+_readings: list[Reading] = []
+
+
+def register_reading(reading: Reading) -> None:
+    """A domain's metrics, read from its own tables at scrape time (at most once per cache period)."""
+    _readings.append(reading)
+
+
+def reset_readings() -> None:
+    _readings.clear()
+
+
+class DatabaseReadings(Collector):
+    """The families the domains read, merged by name (two domains may add samples to one family)."""
+
+    def __init__(self, cache_s: float) -> None:
+        self._cache_s = cache_s
+        self._families: list[Metric] = []
+        self._read_at = -float("inf")
+        self._lock = asyncio.Lock()
+
+    def collect(self) -> Iterator[Metric]:
+        yield from self._families
+
+    async def refresh(self, session: AsyncSession) -> None:
+        async with self._lock:  # concurrent scrapes wait for one reading instead of each taking their own
+            if time.monotonic() - self._read_at < self._cache_s:
+                return
+            merged: dict[str, Metric] = {}
+            for reading in _readings:
+                for family in await reading(session):
+                    target = merged.get(family.name)
+                    if target is None:
+                        merged[family.name] = family
+                    else:
+                        target.samples.extend(family.samples)
+            self._families = list(merged.values())
+            self._read_at = time.monotonic()
 
 
 class Metrics:
-    def __init__(self) -> None:
+    def __init__(self, cache_s: float) -> None:
         self.registry = CollectorRegistry()
         self.request_seconds = Histogram(
             "trustloop_http_request_duration_seconds", "HTTP request latency", ["method", "route", "status"],
             registry=self.registry, buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
         )  # fmt: skip
-        self.orders = Gauge("trustloop_orders", "Orders by status", ["status"], registry=self.registry)
-        self.offers = Gauge("trustloop_offers", "Offers by status", ["status"], registry=self.registry)
-        self.push_backlog = Gauge(
-            "trustloop_push_outbox_pending", "Pushes waiting in the outbox", registry=self.registry
-        )
-        self.push_outcomes = Gauge(
-            "trustloop_push_deliveries", "Push outcomes per device", ["status"], registry=self.registry
-        )
         self.live_subscribers = Gauge(
             "trustloop_live_subscribers", "Live stream subscribers in this process", registry=self.registry
         )
-        self.readings = DatabaseReadings()
+        self.readings = DatabaseReadings(cache_s)
         self.registry.register(self.readings)
-
-
-ROUND_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
-
-
-class DatabaseReadings(Collector):
-    """Series counted in the database because the workers that produce them run in other processes."""
-
-    def __init__(self) -> None:
-        self.round_buckets: list[tuple[str, float]] = [(str(b), 0.0) for b in ROUND_BUCKETS] + [("+Inf", 0.0)]
-        self.round_seconds_sum = 0.0
-        self.breaches: dict[str, int] = {}
-
-    def collect(self) -> Iterator[Metric]:
-        yield HistogramMetricFamily(
-            "trustloop_dispatch_round_seconds", "Time of the dispatch rounds that had orders to place",
-            buckets=self.round_buckets, sum_value=self.round_seconds_sum,
-        )  # fmt: skip
-        breaches = CounterMetricFamily("trustloop_sla_breaches", "SLA breaches so far", labels=["subject"])
-        for subject, count in sorted(self.breaches.items()):
-            breaches.add_metric([subject], count)
-        yield breaches
-
-    async def read(self, session: AsyncSession) -> None:
-        under = [func.count().filter(DispatchRound.duration_s <= bound) for bound in ROUND_BUCKETS]
-        row = (
-            await session.execute(select(*under, func.count(), func.coalesce(func.sum(DispatchRound.duration_s), 0.0)))
-        ).one()
-        self.round_buckets = [(str(b), float(n)) for b, n in zip(ROUND_BUCKETS, row, strict=False)]
-        self.round_buckets.append(("+Inf", float(row[len(ROUND_BUCKETS)])))
-        self.round_seconds_sum = float(row[-1])
-        orders = select(func.count()).where(Order.sla_state == "breached")
-        follow_ups = select(func.count()).where(FollowUp.breached_at.is_not(None))
-        self.breaches = {
-            "order": (await session.execute(orders)).scalar_one(),
-            "followup": (await session.execute(follow_ups)).scalar_one(),
-        }
 
 
 class MeasureRequests:
@@ -108,8 +102,8 @@ class MeasureRequests:
             )
 
 
-def install_metrics(app: FastAPI) -> None:
-    metrics = Metrics()
+def install_metrics(app: FastAPI, cache_s: float) -> None:
+    metrics = Metrics(cache_s)
     app.state.metrics = metrics
     app.add_middleware(MeasureRequests, metrics=metrics)
 
@@ -118,16 +112,6 @@ def install_metrics(app: FastAPI) -> None:
 async def scrape(request: Request) -> Response:
     metrics: Metrics = request.app.state.metrics
     async with request.app.state.sessionmaker() as session:
-        for gauge, column in ((metrics.orders, Order.status), (metrics.offers, Offer.status)):
-            gauge.clear()
-            for status, count in (await session.execute(select(column, func.count()).group_by(column))).all():
-                gauge.labels(status.value).set(count)
-        backlog = select(func.count()).where(Notification.status == NotificationStatus.PENDING)
-        metrics.push_backlog.set((await session.execute(backlog)).scalar_one())
-        metrics.push_outcomes.clear()
-        outcomes = select(Delivery.status, func.count()).group_by(Delivery.status)
-        for status, count in (await session.execute(outcomes)).all():
-            metrics.push_outcomes.labels(status.value).set(count)
-        await metrics.readings.read(session)
+        await metrics.readings.refresh(session)
     metrics.live_subscribers.set(request.app.state.hub.subscribers)
     return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)

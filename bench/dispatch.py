@@ -9,6 +9,7 @@ import asyncio
 import random
 import statistics
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from uuid import uuid4
 from sqlalchemy import delete, insert, text
 
 from app.config import Settings
-from app.db import make_engine, make_sessionmaker, recreate_database, upgrade_schema
+from app.db import make_engine, make_sessionmaker, recreate_database, transaction, upgrade_schema
 from app.enums import Role, Service
 from app.geo import Point, to_geography
 from app.orders.models import JobEvent, Order, OrderStatus
@@ -135,19 +136,19 @@ async def seed(settings: Settings, technicians: list[Point], orders: list[Point]
 async def full_round(settings: Settings, osrm: OsrmClient, repeat: int) -> dict[str, Any]:
     engine = make_engine(settings.database_url, 2)
     sessions = make_sessionmaker(engine)
-    config = DispatchConfig(region="bench")
+    config = replace(DispatchConfig.from_settings(settings), region="bench")
     samples, phases, offers = [], [], []
     try:
         for run in range(repeat + 1):
             started = time.perf_counter()
-            async with sessions() as session, session.begin():
+            async with transaction(sessions) as session:
                 result = await dispatch_round(session, osrm, config, datetime.now(UTC))
             elapsed = time.perf_counter() - started
             if run:  # the first run warms caches
                 samples.append(elapsed)
                 phases.append(result.phases_ms)
                 offers.append(result.offers)
-            async with sessions() as session, session.begin():
+            async with transaction(sessions) as session:
                 for model in (Offer, DispatchDecision, DispatchRound, Notification, JobEvent):
                     await session.execute(delete(model))
             async with engine.connect() as connection:  # the next run starts as clean as the first

@@ -24,7 +24,7 @@ from sqlalchemy import func, insert, select, text
 
 from app.channels import NOTIFICATIONS_CHANNEL
 from app.config import Settings
-from app.db import make_engine, make_sessionmaker, recreate_database, upgrade_schema
+from app.db import make_engine, make_sessionmaker, recreate_database, transaction, upgrade_schema
 from app.enums import Role
 from app.users.models import User
 from bench.common import parser, report, summary_ms
@@ -75,7 +75,7 @@ async def run(credentials: Path, standin: str, steady_rate: int, steady_seconds:
     engine = make_engine(BENCH_DATABASE_URL, 4)
     sessions = make_sessionmaker(engine)
     users = [uuid4() for _ in range(USERS)]
-    async with sessions() as session, session.begin():
+    async with transaction(sessions) as session:
         await session.execute(insert(User), [{"id": u, "role": Role.DRIVER} for u in users])
         await session.execute(
             insert(Device), [{"id": uuid4(), "user_id": u, "token": f"phone-{u}", "platform": "android"} for u in users]
@@ -92,7 +92,7 @@ async def run(credentials: Path, standin: str, steady_rate: int, steady_seconds:
     try:
         await asyncio.sleep(2)  # the worker is up and listening
         # The backlog: 10,000 pushes committed at once (five per person), then the worker drains them.
-        async with sessions() as session, session.begin():
+        async with transaction(sessions) as session:
             await session.execute(
                 insert(Notification),
                 [{"id": uuid4(), "user_id": users[i % USERS], "kind": "en_route", "params": {"technician": "Anna"}}
@@ -125,7 +125,7 @@ async def run(credentials: Path, standin: str, steady_rate: int, steady_seconds:
         next_at = time.perf_counter()
         for k in range(steady_rate * steady_seconds):
             notification_id = uuid4()
-            async with sessions() as session, session.begin():
+            async with transaction(sessions) as session:
                 session.add(Notification(id=notification_id, user_id=users[k % USERS], kind="arrived", params={}))
                 await session.execute(text("SELECT pg_notify(:c, '')"), {"c": NOTIFICATIONS_CHANNEL})
             committed[str(notification_id)] = time.time()

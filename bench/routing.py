@@ -15,10 +15,10 @@ import httpx
 
 from app.config import PROJECT_ROOT
 from app.geo import Point
+from app.regions.service import BUNDLED_REGIONS
 from app.routing.osrm import OsrmClient
 from app.routing.regions import is_prepared, prepare_region, region_graph, routed_command
 from bench.common import parser, report, summary_ms, time_async
-from trustloop.cli import BUNDLED_REGIONS
 from trustloop.processes import free_port, spawn_until_up
 
 REGION_DIR = PROJECT_ROOT / "var" / "regions" / "liechtenstein"

@@ -8,10 +8,9 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 from uuid import UUID, uuid4
 
-from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app import locks
+from app import events, locks
 from app.config import Settings
 from app.geo import from_geography
 from app.orders.models import Order, OrderStatus
@@ -20,26 +19,27 @@ from app.routing.osrm import OsrmClient
 from dispatch import repository
 from dispatch.cost import CostBreakdown, CostWeights, offer_cost, unassigned_cost
 from dispatch.grouping import spatial_groups
-from dispatch.models import DispatchDecision, DispatchRound, Offer, OfferStatus
+from dispatch.models import OfferStatus
 from dispatch.repository import Candidate
 from dispatch.solver import Arc, OpenOrder, solve
 from feedback import scores
-from notifications import policy
+from feedback import service as feedback
+
+TABLE_GROUP_SIZE = 20  # orders per local OSRM table (see _road_etas)
 
 
 @dataclass(frozen=True, slots=True)
 class DispatchConfig:
-    region: str = "default"
-    offer_ttl_s: int = 30
-    position_stale_s: int = 120
-    search_radius_m: float = 5_000.0
-    search_radius_growth_m_per_min: float = 2_000.0
-    max_search_radius_m: float = 40_000.0
-    candidates_prefilter: int = 16
-    candidates_per_order: int = 8
-    table_group_size: int = 20
-    unfulfilled_after_s: int = 900
-    block_csat_at_or_below: int = 2
+    region: str
+    offer_ttl_s: int
+    position_stale_s: int
+    search_radius_m: float
+    search_radius_growth_m_per_min: float
+    max_search_radius_m: float
+    candidates_prefilter: int
+    candidates_per_order: int
+    unfulfilled_after_s: int
+    block_csat_at_or_below: int
     weights: CostWeights = field(default_factory=CostWeights)
 
     @classmethod
@@ -77,22 +77,28 @@ class ScoredArc:
 
 async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: DispatchConfig, now: datetime) -> RoundReport:
     clock = _PhaseClock()
-    locked = await session.scalar(
-        select(func.pg_try_advisory_xact_lock(locks.DISPATCH_REGION, func.hashtext(config.region)))
-    )
-    if not locked:
+    if not await repository.try_lock_region(session, locks.DISPATCH_REGION, config.region):
         return RoundReport(ran=False)  # another dispatcher holds this region
     report = RoundReport(ran=True)
 
     expiring = await repository.lock_orders_with_expired_offers(session, now)
-    lapsed_by = await repository.expire_offers(session, expiring, now)
-    report.expired_offers = len(lapsed_by)
-    await scores.refresh(session, lapsed_by, "offer_expired", now)
+    lapsed = await repository.expire_offers(session, expiring, now)
+    report.expired_offers = len(lapsed)
+    for lapse in lapsed:
+        await events.publish(
+            session,
+            events.OfferAnswered(at=now, offer_id=lapse.offer_id, order_id=lapse.order_id,
+                                 technician_id=lapse.technician_id, service=lapse.service,
+                                 outcome=events.OfferOutcome.EXPIRED),
+        )  # fmt: skip
 
     orders = await repository.lock_searching_orders(session, now)
     too_old = [o for o in orders if (now - o.created_at).total_seconds() >= config.unfulfilled_after_s]
     for order in too_old:
-        await apply_transition(session, order, OrderStatus.UNFULFILLED, None, {"reason": "no technician in time"})
+        await apply_transition(
+            session, order, OrderStatus.UNFULFILLED, None, {"reason": "no technician in time"},
+            reason="no technician in time",
+        )  # fmt: skip
     report.unfulfilled = len(too_old)
     orders = [o for o in orders if o not in too_old]
     report.orders = len(orders)
@@ -110,11 +116,11 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
         growth_m_per_min=config.search_radius_growth_m_per_min,
         max_radius_m=config.max_search_radius_m,
         prefilter=config.candidates_prefilter,
-        block_csat=config.block_csat_at_or_below,
+        blocked=await feedback.blocked_pairs(session, {o.driver_id for o in orders}, config.block_csat_at_or_below),
     )
     clock.lap("candidates")
 
-    etas = await _road_etas(osrm, orders, candidates, config.table_group_size)
+    etas = await _road_etas(osrm, orders, candidates, TABLE_GROUP_SIZE)
     clock.lap("osrm_table")
 
     service_of = {o.id: o.service.value for o in orders}
@@ -184,26 +190,22 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
             }
         )
     if offers:
-        service = {order.id: order.service.value for order in orders}
-        await session.execute(insert(Offer), offers)
-        await policy.push_offers(
-            session,
-            [
-                (
-                    o["technician_id"],
-                    o["order_id"],
-                    policy.offer_params(service[o["order_id"]], o["eta_seconds"], config.offer_ttl_s),
-                )
-                for o in offers
-            ],
-        )
-    await session.execute(insert(DispatchDecision), decisions)
+        await repository.insert_offers(session, offers)
+        service_of_order = {order.id: order.service for order in orders}
+        for offer in offers:
+            await events.publish(
+                session,
+                events.OfferMade(at=now, offer_id=offer["id"], order_id=offer["order_id"],
+                                 technician_id=offer["technician_id"], service=service_of_order[offer["order_id"]],
+                                 eta_seconds=offer["eta_seconds"], ttl_s=config.offer_ttl_s, source="dispatch"),
+            )  # fmt: skip
+    await repository.insert_decisions(session, decisions)
     report.offers, report.left_open = len(offers), len(orders) - len(offers)
     clock.lap("offers")
     report.phases_ms = clock.phases
-    await session.execute(
-        insert(DispatchRound).values(id=round_id, region=config.region, at=now, duration_s=clock.total_s,
-                                     orders=len(orders), offers=len(offers))
+    await repository.record_round(
+        session, id=round_id, region=config.region, at=now, duration_s=clock.total_s, orders=len(orders),
+        offers=len(offers),
     )  # fmt: skip
     return report
 

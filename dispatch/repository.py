@@ -1,13 +1,16 @@
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select, text, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.enums import Service
 from app.geo import Point
 from app.orders.models import Order, OrderStatus
-from dispatch.models import DispatchDecision, Offer, OfferStatus
+from dispatch.models import DispatchDecision, DispatchRound, Offer, OfferStatus
 
 
 async def get(session: AsyncSession, offer_id: UUID) -> Offer | None:
@@ -50,15 +53,28 @@ async def lock_orders_with_expired_offers(session: AsyncSession, now: datetime) 
     return list(result.scalars())
 
 
-async def expire_offers(session: AsyncSession, order_ids: list[UUID], now: datetime) -> list[UUID]:
-    """Expires the orders' lapsed offers; returns the technicians who let them lapse."""
+@dataclass(frozen=True, slots=True)
+class LapsedOffer:
+    offer_id: UUID
+    order_id: UUID
+    technician_id: UUID
+    service: Service
+
+
+async def expire_offers(session: AsyncSession, order_ids: list[UUID], now: datetime) -> list[LapsedOffer]:
+    """Expires the orders' lapsed offers; returns them (who let which order's offer lapse)."""
     result = await session.execute(
         update(Offer)
-        .where(Offer.order_id.in_(order_ids), Offer.status == OfferStatus.PENDING, Offer.expires_at <= now)
+        .where(
+            Offer.order_id.in_(order_ids),
+            Offer.status == OfferStatus.PENDING,
+            Offer.expires_at <= now,
+            Order.id == Offer.order_id,
+        )
         .values(status=OfferStatus.EXPIRED, responded_at=now)
-        .returning(Offer.technician_id)
+        .returning(Offer.id, Offer.order_id, Offer.technician_id, Order.service)
     )
-    return list(result.scalars())
+    return [LapsedOffer(*row) for row in result.all()]
 
 
 async def lock_searching_orders(session: AsyncSession, now: datetime) -> list[Order]:
@@ -109,9 +125,9 @@ CANDIDATES_SQL = text(
                 SELECT 1 FROM offers before
                 WHERE before.order_id = o.id AND before.technician_id = t.id)
           AND NOT EXISTS (
-                SELECT 1 FROM feedback blocked
-                WHERE blocked.driver_id = o.driver_id AND blocked.technician_id = t.id
-                  AND blocked.csat <= :block_csat)
+                SELECT 1 FROM unnest(CAST(:blocked_drivers AS uuid[]), CAST(:blocked_technicians AS uuid[]))
+                              AS blocked(driver_id, technician_id)
+                WHERE blocked.driver_id = o.driver_id AND blocked.technician_id = t.id)
         ORDER BY t.position <-> o.location
         LIMIT :prefilter
     ) t
@@ -130,10 +146,10 @@ async def candidates(
     growth_m_per_min: float,
     max_radius_m: float,
     prefilter: int,
-    block_csat: int,
+    blocked: Sequence[tuple[UUID, UUID]],
 ) -> list[Candidate]:
     """Per order, the nearest (straight line) technicians who could take it: online, skilled, with a fresh
-    position, free, not offered this order before, not blocked by this driver, within a radius that widens
+    position, free, not offered this order before, not in a (driver, technician) pair of `blocked`, within a radius that widens
     while the order waits."""
     if not order_ids:
         return []
@@ -149,7 +165,8 @@ async def candidates(
             "growth_m_per_s": growth_m_per_min / 60,
             "max_radius_m": max_radius_m,
             "prefilter": prefilter,
-            "block_csat": block_csat,
+            "blocked_drivers": [driver for driver, _ in blocked],
+            "blocked_technicians": [technician for _, technician in blocked],
             "active_job": OrderStatus.values(OrderStatus.active_job()),
         },
     )
@@ -175,3 +192,43 @@ async def accepted_offer(session: AsyncSession, order_id: UUID) -> Offer | None:
         select(Offer).where(Offer.order_id == order_id, Offer.status == OfferStatus.ACCEPTED).limit(1)
     )
     return result.scalar_one_or_none()
+
+
+async def count_offers_by_status(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(select(Offer.status, func.count()).group_by(Offer.status))
+    return {status.value: int(n) for status, n in rows.all()}
+
+
+async def round_time_buckets(session: AsyncSession, bounds: Sequence[float]) -> tuple[list[int], int, float]:
+    """How many recorded rounds took at most each bound, how many in all, and their total seconds."""
+    under = [func.count().filter(DispatchRound.duration_s <= bound) for bound in bounds]
+    row = (
+        await session.execute(select(*under, func.count(), func.coalesce(func.sum(DispatchRound.duration_s), 0.0)))
+    ).one()
+    return [int(n) for n in row[: len(bounds)]], int(row[len(bounds)]), float(row[-1])
+
+
+async def withdraw_pending(session: AsyncSession, order_id: UUID, at: datetime) -> None:
+    """Withdraws the order's open offers. Callers hold the order's row lock, which guards its offers."""
+    await session.execute(
+        update(Offer)
+        .where(Offer.order_id == order_id, Offer.status == OfferStatus.PENDING)
+        .values(status=OfferStatus.WITHDRAWN, responded_at=at)
+    )
+
+
+async def insert_offers(session: AsyncSession, offers: list[dict[str, Any]]) -> None:
+    await session.execute(insert(Offer), offers)
+
+
+async def insert_decisions(session: AsyncSession, decisions: list[dict[str, Any]]) -> None:
+    await session.execute(insert(DispatchDecision), decisions)
+
+
+async def record_round(session: AsyncSession, **round_: Any) -> None:
+    await session.execute(insert(DispatchRound).values(**round_))
+
+
+async def try_lock_region(session: AsyncSession, lock_class: int, region: str) -> bool:
+    """One dispatcher per region: the lock is held until this transaction ends."""
+    return bool(await session.scalar(select(func.pg_try_advisory_xact_lock(lock_class, func.hashtext(region)))))

@@ -3,8 +3,8 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import clock, events
 from app.auth.tokens import Principal
-from app.channels import DISPATCH_CHANNEL, notify_on_commit
 from app.config import Settings
 from app.errors import Conflict, NotFound
 from app.geo import from_geography
@@ -12,15 +12,14 @@ from app.orders import repository as orders_repository
 from app.orders import service as orders
 from app.orders.models import Order, OrderStatus
 from app.orders.schemas import OrderRead
+from app.orders.views import present as present_order
 from app.routing.osrm import OsrmClient
 from app.technicians import repository as technicians_repository
 from app.technicians.models import Technician
 from dispatch import repository
 from dispatch.models import Offer, OfferStatus
 from dispatch.schemas import DecisionCandidate, DecisionRead, DecisionRound, OfferCreate, OfferRead
-from feedback import repository as feedback_repository
-from feedback import scores
-from notifications import policy
+from feedback import service as feedback
 
 
 async def estimate_arrival(osrm: OsrmClient, technician: Technician, order: Order) -> orders.EtaEstimate | None:
@@ -46,7 +45,7 @@ async def _locked_order(session: AsyncSession, order_id: UUID) -> Order:
 
 
 async def ensure_not_blocked(session: AsyncSession, settings: Settings, order: Order, technician_id: UUID) -> None:
-    if await feedback_repository.is_blocked(session, order.driver_id, technician_id, settings.block_csat_at_or_below):
+    if await feedback.is_blocked(session, order.driver_id, technician_id, settings.block_csat_at_or_below):
         raise Conflict("This driver asked never to be served by this technician again.")
 
 
@@ -59,8 +58,7 @@ async def create_offer(
     technician = await technicians_repository.get(session, data.technician_id)
     if technician is None:
         raise NotFound("No such technician.")
-    if order.service.value not in technician.skills:
-        raise Conflict(f"The technician does not offer {order.service.value}.")
+    orders.ensure_offers(technician, order)
     await ensure_not_blocked(session, settings, order, technician.id)
     eta = await estimate_arrival(osrm, technician, order)
     offer = Offer(
@@ -70,19 +68,21 @@ async def create_offer(
         source="operator",
         eta_seconds=round(eta.seconds) if eta else None,
         distance_m=eta.distance_m if eta else None,
-        expires_at=orders.now() + timedelta(seconds=data.ttl_s),
+        expires_at=clock.now() + timedelta(seconds=data.ttl_s),
     )
     session.add(offer)
     await session.flush()
-    await policy.push_offers(
-        session, [(technician.id, order.id, policy.offer_params(order.service.value, offer.eta_seconds, data.ttl_s))]
-    )
+    await events.publish(
+        session,
+        events.OfferMade(at=clock.now(), offer_id=offer.id, order_id=order.id, technician_id=technician.id,
+                         service=order.service, eta_seconds=offer.eta_seconds, ttl_s=data.ttl_s, source="operator"),
+    )  # fmt: skip
     return present(offer, order)
 
 
 async def list_pending(session: AsyncSession, osrm: OsrmClient, principal: Principal) -> list[OfferRead]:
     """The technician's open offers; the road distance is measured now, from where he is."""
-    pairs = await repository.pending_for_technician(session, principal.user_id, orders.now())
+    pairs = await repository.pending_for_technician(session, principal.user_id, clock.now())
     offers = [present(offer, order) for offer, order in pairs]
     technician = await technicians_repository.get(session, principal.user_id)
     if offers and technician is not None and technician.position is not None:
@@ -110,7 +110,7 @@ async def _locked_own_offer(session: AsyncSession, principal: Principal, offer_i
 def _ensure_open(offer: Offer) -> None:
     if offer.status is not OfferStatus.PENDING:
         raise Conflict(f"The offer is no longer open: it was {offer.status.value}.")
-    if offer.expires_at <= orders.now():
+    if offer.expires_at <= clock.now():
         raise Conflict("The offer has expired.")
 
 
@@ -123,24 +123,32 @@ async def accept(session: AsyncSession, osrm: OsrmClient, principal: Principal, 
     assert technician is not None
     eta = await estimate_arrival(osrm, technician, order)
     await orders.assign(session, order, technician, principal.user_id, eta)
-    # assign() withdraws the order's pending offers; this one was accepted.
+    # The order's other pending offers are withdrawn when the assignment is delivered; this one is accepted.
     offer.status = OfferStatus.ACCEPTED
-    offer.responded_at = orders.now()
+    offer.responded_at = clock.now()
     await session.flush()
-    await scores.refresh(session, [offer.technician_id], "offer_accepted", offer.responded_at, order.id)
-    return await orders.present(session, order)
+    await _answered(session, offer, order, events.OfferOutcome.ACCEPTED)
+    return await present_order(session, order)
 
 
 async def decline(session: AsyncSession, principal: Principal, offer_id: UUID, reason: str | None) -> OfferRead:
     offer, order = await _locked_own_offer(session, principal, offer_id)
     _ensure_open(offer)
     offer.status = OfferStatus.DECLINED
-    offer.responded_at = orders.now()
+    offer.responded_at = clock.now()
     offer.decline_reason = reason
     await session.flush()
-    await scores.refresh(session, [offer.technician_id], "offer_declined", offer.responded_at, order.id)
-    await notify_on_commit(session, DISPATCH_CHANNEL)
+    await _answered(session, offer, order, events.OfferOutcome.DECLINED)
     return present(offer, order)
+
+
+async def _answered(session: AsyncSession, offer: Offer, order: Order, outcome: events.OfferOutcome) -> None:
+    assert offer.responded_at is not None
+    await events.publish(
+        session,
+        events.OfferAnswered(at=offer.responded_at, offer_id=offer.id, order_id=order.id,
+                             technician_id=offer.technician_id, service=order.service, outcome=outcome),
+    )  # fmt: skip
 
 
 async def manual_assign(
@@ -159,7 +167,7 @@ async def manual_assign(
     await ensure_not_blocked(session, settings, order, technician.id)
     eta = await estimate_arrival(osrm, technician, order)
     await orders.assign(session, order, technician, principal.user_id, eta)
-    return await orders.present(session, order)
+    return await present_order(session, order)
 
 
 def present(offer: Offer, order: Order) -> OfferRead:

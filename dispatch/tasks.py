@@ -6,7 +6,7 @@ import logging
 from app import clock
 from app.channels import DISPATCH_CHANNEL
 from app.config import Settings
-from app.db import make_engine, make_sessionmaker
+from app.db import make_engine, make_sessionmaker, transaction
 from app.routing.osrm import OsrmClient
 from app.wakeups import listening, wait_for_work
 from dispatch.dispatcher import DispatchConfig, RoundReport, dispatch_round
@@ -17,9 +17,7 @@ log = logging.getLogger("trustloop.dispatch")
 async def run_dispatcher(settings: Settings, stop: asyncio.Event) -> None:
     engine = make_engine(settings.database_url, 2)
     sessions = make_sessionmaker(engine)
-    osrm = OsrmClient(
-        settings.effective_osrm_url, timeout_s=settings.osrm_timeout_s, snap_radius_m=settings.osrm_snap_radius_m
-    )
+    osrm = OsrmClient.from_settings(settings)
     config = DispatchConfig.from_settings(settings)
     try:
         async with listening(settings.database_url, DISPATCH_CHANNEL) as wake:
@@ -28,7 +26,7 @@ async def run_dispatcher(settings: Settings, stop: asyncio.Event) -> None:
                 if stop.is_set():
                     break
                 try:
-                    async with sessions() as session, session.begin():
+                    async with transaction(sessions) as session:
                         report = await dispatch_round(session, osrm, config, clock.now())
                 except Exception:
                     log.exception("dispatch round failed; retrying next round")

@@ -8,13 +8,13 @@ from pydantic import AwareDatetime
 
 from app.auth.dependencies import DriverUser, OperatorUser
 from app.db import DbSession
-from app.dependencies import AppSettings
+from app.dependencies import AppSettings, ServiceLevels
 from app.idempotency import service as idempotency
 from app.idempotency.dependencies import IdempotencyKeyHeader
 from app.pagination import Limit
 from feedback import service
 from feedback.models import FollowUpStatus
-from feedback.schemas import FeedbackCreate, FeedbackRead, FollowUpRead, FollowUpResolve
+from feedback.schemas import DayKpis, FeedbackCreate, FeedbackRead, FollowUpRead, FollowUpResolve, PeriodKpis, Scorecard
 
 router = APIRouter(tags=["feedback"])
 
@@ -48,20 +48,27 @@ async def resolve_follow_up(
     return await service.resolve_follow_up(session, operator, case_id, body)
 
 
-@router.get("/v1/ops/kpis/daily")
+@router.get("/v1/ops/kpis/daily", response_model=list[DayKpis])
 async def daily_kpis(
-    session: DbSession, _: OperatorUser, days: Annotated[int, Query(ge=1, le=90)] = 14
-) -> list[dict[str, object]]:
+    session: DbSession, _: OperatorUser, levels: ServiceLevels, days: Annotated[int, Query(ge=1, le=90)] = 14
+) -> list[DayKpis]:
     """The same KPIs per UTC day over the last `days` days (today included), oldest first."""
-    return await service.daily_kpis(session, days)
+    return await service.daily_kpis(session, levels, days)
 
 
-@router.get("/v1/ops/kpis")
+@router.get("/v1/ops/kpis", response_model=PeriodKpis)
 async def period_kpis(
     session: DbSession,
     _: OperatorUser,
+    levels: ServiceLevels,
     since: Annotated[AwareDatetime | None, Query(alias="from")] = None,
     until: Annotated[AwareDatetime | None, Query(alias="to")] = None,
-) -> dict[str, object]:
+) -> PeriodKpis:
     """NPS (-100..100), CSAT, FCR and rates (0..1), CES mean, response and arrival percentiles in seconds."""
-    return await service.period_kpis(session, since, until)
+    return await service.period_kpis(session, levels, since, until)
+
+
+@router.get("/v1/ops/technicians/{technician_id}", response_model=Scorecard)
+async def read_scorecard(technician_id: UUID, session: DbSession, levels: ServiceLevels, _: OperatorUser) -> Scorecard:
+    """The technician's scorecard: trust score and its parts, history, jobs, CSAT, NPS, on-time rate, offers."""
+    return await service.scorecard(session, levels, technician_id)

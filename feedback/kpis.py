@@ -1,11 +1,16 @@
 """Customer-experience metrics over a set of orders, by the standard formulas. Pure."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
-PROMISE_TOLERANCE = timedelta(minutes=2)
+from app.orders.models import OrderStatus
+from feedback.schemas import DayKpis, Kpis, Percentiles
+
+FINISHED = frozenset(OrderStatus.values(OrderStatus.finished()))
+
+ToleranceOf = Callable[[str], timedelta]
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +25,7 @@ class OrderFacts:
     nps: int | None = None
     ces: int | None = None
     technician_id: UUID | None = None
+    service: str = "tow"
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
@@ -37,8 +43,9 @@ def share(hits: int, total: int) -> float | None:
     return hits / total if total else None
 
 
-def kpis(facts: Sequence[OrderFacts], tolerance: timedelta = PROMISE_TOLERANCE) -> dict[str, object]:
-    finished = [f for f in facts if f.status in ("completed", "failed")]
+def kpis(facts: Sequence[OrderFacts], tolerance_of: ToleranceOf) -> Kpis:
+    """The KPIs of the orders; an arrival keeps its promise within the service's tolerance."""
+    finished = [f for f in facts if f.status in FINISHED]
     npses = [f.nps for f in facts if f.nps is not None]
     csats = [f.csat for f in facts if f.csat is not None]
     ceses = [f.ces for f in facts if f.ces is not None]
@@ -48,28 +55,32 @@ def kpis(facts: Sequence[OrderFacts], tolerance: timedelta = PROMISE_TOLERANCE) 
     nps = None
     if npses:
         nps = 100 * (sum(n >= 9 for n in npses) - sum(n <= 6 for n in npses)) / len(npses)
-    return {
-        "orders": len(facts),
-        "nps": nps,
-        "csat": share(sum(c >= 4 for c in csats), len(csats)),
-        "ces": sum(ceses) / len(ceses) if ceses else None,
-        "fcr": share(sum(f.resolution == "fixed_on_site" for f in finished), len(finished)),
-        "first_response_s": {"p50": percentile(first_response, 0.5), "p90": percentile(first_response, 0.9)},
-        "time_to_arrival_s": {"p50": percentile(to_arrival, 0.5), "p90": percentile(to_arrival, 0.9)},
-        "eta_promise_kept": share(
-            sum(f.arrived_at <= f.promised_at + tolerance for f in promised if f.arrived_at and f.promised_at),
+    return Kpis(
+        orders=len(facts),
+        nps=nps,
+        csat=share(sum(c >= 4 for c in csats), len(csats)),
+        ces=sum(ceses) / len(ceses) if ceses else None,
+        fcr=share(sum(f.resolution == "fixed_on_site" for f in finished), len(finished)),
+        first_response_s=Percentiles(p50=percentile(first_response, 0.5), p90=percentile(first_response, 0.9)),
+        time_to_arrival_s=Percentiles(p50=percentile(to_arrival, 0.5), p90=percentile(to_arrival, 0.9)),
+        eta_promise_kept=share(
+            sum(
+                f.arrived_at <= f.promised_at + tolerance_of(f.service)
+                for f in promised
+                if f.arrived_at and f.promised_at
+            ),
             len(promised),
         ),
-        "cancel_rate": share(sum(f.status == "cancelled" for f in facts), len(facts)),
-        "feedback_rate": share(sum(f.csat is not None for f in finished), len(finished)),
-    }
+        cancel_rate=share(sum(f.status == "cancelled" for f in facts), len(facts)),
+        feedback_rate=share(sum(f.csat is not None for f in finished), len(finished)),
+    )
 
 
-def daily(facts: Sequence[OrderFacts], first_day: date, days: int) -> list[dict[str, object]]:
+def daily(facts: Sequence[OrderFacts], first_day: date, days: int, tolerance_of: ToleranceOf) -> list[DayKpis]:
     """The KPIs of each UTC day from `first_day`, for trend charts: every day present, empty or not."""
     by_day: dict[date, list[OrderFacts]] = {first_day + timedelta(days=d): [] for d in range(days)}
     for fact in facts:
         bucket = by_day.get(fact.created_at.astimezone(UTC).date())
         if bucket is not None:
             bucket.append(fact)
-    return [{"day": day.isoformat(), **kpis(day_facts)} for day, day_facts in by_day.items()]
+    return [DayKpis(day=day, **kpis(day_facts, tolerance_of).model_dump()) for day, day_facts in by_day.items()]

@@ -101,3 +101,32 @@ class TrustScoreChange(Base):
     cause: Mapped[str] = mapped_column(String(32))
     order_id: Mapped[UUID | None] = mapped_column(ForeignKey("orders.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TrustEvidence(Base):
+    """One event of a technician's record as a trust signal counts it: a rating, an arrival against the
+    promise, a finished job, a kept or dropped job, an answered offer. Written by the listeners in the
+    transaction of the event; the score is the decayed mean of the settled values. A kept-jobs entry is
+    written when he accepts and settled when the job ends or is taken from him (value None until then)."""
+
+    __tablename__ = "trust_evidence"
+    __table_args__ = (
+        Index("ix_trust_evidence_technician_id_at", "technician_id", "at"),
+        Index(
+            "ix_trust_evidence_unsettled",
+            "order_id",
+            "technician_id",
+            postgresql_where=text("value IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    technician_id: Mapped[UUID] = mapped_column(ForeignKey("technicians.id", ondelete="CASCADE"))
+    order_id: Mapped[UUID | None] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    service: Mapped[str] = mapped_column(String(32))
+    signal: Mapped[str] = mapped_column(String(16))
+    value: Mapped[float | None] = mapped_column(Float)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # when it happened: its weight decays from here
+    cause: Mapped[str] = mapped_column(String(32))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    settled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

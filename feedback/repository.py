@@ -1,76 +1,108 @@
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ARRAY, String, Uuid, any_, func, literal, select, text
+from sqlalchemy import ARRAY, String, Uuid, any_, func, literal, select, text, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dispatch.models import Offer, OfferStatus
-from feedback.kpis import OrderFacts
-from feedback.models import Feedback, FollowUp, FollowUpStatus, TrustScoreChange, TrustScoreRow
+from feedback.models import Feedback, FollowUp, FollowUpStatus, TrustEvidence, TrustScoreChange, TrustScoreRow
 from feedback.trust import HALF_LIFE_DAYS, Evidence, Signal
 
 EVIDENCE_SQL = text(
     """
-    WITH events AS (
-        SELECT f.technician_id, o.service, 'rating' AS signal, f.created_at AS at, (f.csat - 1) / 4.0 AS x
-        FROM feedback f JOIN orders o ON o.id = f.order_id
-        WHERE f.technician_id = ANY(:ids)
-      UNION ALL
-        SELECT o.technician_id, o.service, 'on_time', a.at,
-               CASE WHEN a.at <= o.promised_arrival_at + make_interval(secs => :tolerance_s) THEN 1.0 ELSE 0.0 END
-        FROM orders o
-        CROSS JOIN LATERAL (SELECT min(e.created_at) AS at FROM job_events e
-                            WHERE e.order_id = o.id AND e.status = 'arrived') a
-        WHERE o.technician_id = ANY(:ids) AND o.promised_arrival_at IS NOT NULL AND a.at IS NOT NULL
-      UNION ALL
-        SELECT o.technician_id, o.service, 'first_fix', o.updated_at,
-               CASE WHEN o.status = 'completed' AND (o.resolution = 'fixed_on_site' OR o.service = 'tow')
-                    THEN 1.0 ELSE 0.0 END
-        FROM orders o
-        WHERE o.technician_id = ANY(:ids) AND o.status IN ('completed', 'failed')
-      UNION ALL
-        SELECT f.technician_id, o.service, 'kept_jobs', f.responded_at,
-               CASE WHEN o.technician_id IS DISTINCT FROM f.technician_id
-                      OR (o.status = 'cancelled' AND o.updated_at > o.promised_arrival_at
-                                                   + make_interval(secs => :tolerance_s)
-                          AND NOT EXISTS (SELECT 1 FROM job_events e
-                                          WHERE e.order_id = o.id AND e.status = 'arrived'))
-                    THEN 0.0 ELSE 1.0 END
-        FROM offers f JOIN orders o ON o.id = f.order_id
-        WHERE f.technician_id = ANY(:ids) AND f.status = 'accepted'
-          AND (o.technician_id IS DISTINCT FROM f.technician_id
-               OR o.status IN ('completed', 'failed', 'cancelled'))
-      UNION ALL
-        SELECT f.technician_id, o.service, 'responsive', coalesce(f.responded_at, f.expires_at),
-               CASE WHEN f.status = 'accepted' THEN 1.0 ELSE 0.0 END
-        FROM offers f JOIN orders o ON o.id = f.order_id
-        WHERE f.technician_id = ANY(:ids) AND f.status IN ('accepted', 'declined', 'expired')
-    )
-    SELECT technician_id, service, signal, sum(w) AS weight, sum(w * x) AS weighted_value, count(*) AS n
-    FROM (SELECT *, power(0.5, greatest(extract(epoch FROM CAST(:now AS timestamptz) - at) / 86400.0, 0)
-                               / :half_life_days) AS w
-          FROM events) weighted
+    SELECT technician_id, service, signal, sum(w) AS weight, sum(w * value) AS weighted_value, count(*) AS n
+    FROM (SELECT technician_id, service, signal, value,
+                 power(0.5, greatest(extract(epoch FROM CAST(:now AS timestamptz) - at) / 86400.0, 0)
+                            / :half_life_days) AS w
+          FROM trust_evidence
+          WHERE technician_id = ANY(:ids) AND value IS NOT NULL) weighted
     GROUP BY technician_id, service, signal
     """
 )
 
 
 async def evidence(
-    session: AsyncSession, technician_ids: Sequence[UUID], now: datetime, tolerance: timedelta
+    session: AsyncSession, technician_ids: Sequence[UUID], now: datetime
 ) -> dict[UUID, dict[str, dict[Signal, Evidence]]]:
     """Per technician and service, each trust signal's decayed evidence (see feedback/trust.py)."""
     rows = await session.execute(
-        EVIDENCE_SQL,
-        {"ids": list(technician_ids), "now": now, "tolerance_s": tolerance.total_seconds(),
-         "half_life_days": HALF_LIFE_DAYS},
-    )  # fmt: skip
+        EVIDENCE_SQL, {"ids": list(technician_ids), "now": now, "half_life_days": HALF_LIFE_DAYS}
+    )
     found: dict[UUID, dict[str, dict[Signal, Evidence]]] = {}
     for r in rows:
         found.setdefault(r.technician_id, {}).setdefault(r.service, {})[Signal(r.signal)] = Evidence(
             float(r.weight), float(r.weighted_value), int(r.n)
         )
     return found
+
+
+async def add_evidence(session: AsyncSession, **entry: Any) -> None:
+    session.add(TrustEvidence(**entry))
+
+
+async def settle_kept_job(
+    session: AsyncSession,
+    order_id: UUID,
+    technician_id: UUID,
+    value: float,
+    at: datetime,
+    cause: str,
+    detail: dict[str, Any],
+) -> None:
+    """Settles the kept-jobs entry he opened by accepting this order (none if an operator assigned him)."""
+    await session.execute(
+        update(TrustEvidence)
+        .where(
+            TrustEvidence.order_id == order_id,
+            TrustEvidence.technician_id == technician_id,
+            TrustEvidence.signal == Signal.KEPT_JOBS.value,
+            TrustEvidence.value.is_(None),
+        )
+        .values(value=value, settled_at=at, cause=cause, detail=detail)
+    )
+
+
+async def evidence_entries(session: AsyncSession, technician_id: UUID, limit: int) -> list[TrustEvidence]:
+    """His newest settled evidence, what the score explains itself with."""
+    rows = await session.execute(
+        select(TrustEvidence)
+        .where(TrustEvidence.technician_id == technician_id, TrustEvidence.value.is_not(None))
+        .order_by(TrustEvidence.settled_at.desc(), TrustEvidence.id.desc())
+        .limit(limit)
+    )
+    return list(rows.scalars())
+
+
+async def offer_outcomes(session: AsyncSession, technician_id: UUID) -> dict[str, int]:
+    """How the technician answered his offers: accepted, declined, expired (the responsive signal's record)."""
+    outcome = TrustEvidence.detail["outcome"].astext
+    rows = await session.execute(
+        select(outcome, func.count())
+        .where(TrustEvidence.technician_id == technician_id, TrustEvidence.signal == Signal.RESPONSIVE.value)
+        .group_by(outcome)
+    )
+    counted = {str(o): int(n) for o, n in rows.all()}
+    return {o: counted.get(o, 0) for o in ("accepted", "declined", "expired")}
+
+
+async def lock_technician_scores(session: AsyncSession, lock_class: int, technician_id: UUID) -> None:
+    await session.execute(select(func.pg_advisory_xact_lock(lock_class, func.hashtext(str(technician_id)))))
+
+
+async def store_scores(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    statement = insert(TrustScoreRow).values(rows)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[TrustScoreRow.technician_id, TrustScoreRow.service],
+            set_={c: statement.excluded[c] for c in ("score", "prior", "ratings", "parts", "updated_at")},
+        )
+    )
+
+
+async def add_history(session: AsyncSession, **change: Any) -> None:
+    session.add(TrustScoreChange(**change))
 
 
 async def stored_scores(
@@ -114,18 +146,22 @@ async def score_history(session: AsyncSession, technician_id: UUID, limit: int) 
     return list(rows.scalars())
 
 
-async def is_blocked(session: AsyncSession, driver_id: UUID, technician_id: UUID, block_csat_at_or_below: int) -> bool:
-    """True if the driver once rated this technician so low that they must never be matched again."""
-    found = await session.execute(
-        select(Feedback.id)
+async def blocked_pairs(
+    session: AsyncSession, driver_ids: Collection[UUID], csat_at_or_below: int
+) -> list[tuple[UUID, UUID]]:
+    """(driver, technician) pairs that must never be matched again: the driver once rated him this low."""
+    if not driver_ids:
+        return []
+    rows = await session.execute(
+        select(Feedback.driver_id, Feedback.technician_id)
         .where(
-            Feedback.driver_id == driver_id,
-            Feedback.technician_id == technician_id,
-            Feedback.csat <= block_csat_at_or_below,
+            Feedback.driver_id.in_(driver_ids),
+            Feedback.technician_id.is_not(None),
+            Feedback.csat <= csat_at_or_below,
         )
-        .limit(1)
+        .distinct()
     )
-    return found.first() is not None
+    return [(driver, technician) for driver, technician in rows.all() if technician is not None]
 
 
 async def follow_ups(session: AsyncSession, status: FollowUpStatus | None, limit: int) -> list[FollowUp]:
@@ -142,36 +178,33 @@ async def follow_up_for_update(session: AsyncSession, case_id: UUID) -> FollowUp
     return result.scalar_one_or_none()
 
 
-ORDER_FACTS_SQL = text(
-    """
-    SELECT o.status, o.resolution, o.created_at, o.promised_arrival_at AS promised_at, o.technician_id,
-           (SELECT min(e.created_at) FROM job_events e WHERE e.order_id = o.id AND e.status = 'assigned') AS assigned_at,
-           (SELECT min(e.created_at) FROM job_events e WHERE e.order_id = o.id AND e.status = 'arrived') AS arrived_at,
-           f.csat, f.nps, f.ces
-    FROM orders o LEFT JOIN feedback f ON f.order_id = o.id
-    WHERE o.created_at >= :since AND o.created_at < :until
-      AND (CAST(:technician_id AS uuid) IS NULL OR o.technician_id = :technician_id)
-    """
-)
+async def ratings_of_orders(session: AsyncSession, order_ids: Collection[UUID]) -> dict[UUID, Feedback]:
+    if not order_ids:
+        return {}
+    rows = await session.execute(select(Feedback).where(Feedback.order_id.in_(order_ids)))
+    return {f.order_id: f for f in rows.scalars()}
 
 
-async def order_facts(
-    session: AsyncSession, since: datetime, until: datetime, technician_id: UUID | None = None
-) -> list[OrderFacts]:
-    """The facts of the orders created in [since, until), or of one technician's jobs among them."""
-    rows = await session.execute(ORDER_FACTS_SQL, {"since": since, "until": until, "technician_id": technician_id})
-    return [
-        OrderFacts(status=r.status, resolution=r.resolution, created_at=r.created_at, assigned_at=r.assigned_at,
-                   arrived_at=r.arrived_at, promised_at=r.promised_at, csat=r.csat, nps=r.nps, ces=r.ces,
-                   technician_id=r.technician_id)
-        for r in rows
-    ]  # fmt: skip
-
-
-async def offer_outcomes(session: AsyncSession, technician_id: UUID) -> dict[str, int]:
-    """How the technician answered his offers: accepted, declined, expired, withdrawn, pending."""
+async def mean_ratings(session: AsyncSession, technician_ids: Collection[UUID]) -> dict[UUID, float]:
     rows = await session.execute(
-        select(Offer.status, func.count()).where(Offer.technician_id == technician_id).group_by(Offer.status)
+        select(Feedback.technician_id, func.avg(Feedback.csat))
+        .where(Feedback.technician_id.in_(technician_ids))
+        .group_by(Feedback.technician_id)
     )
-    counted = {status.value: int(n) for status, n in rows.all()}
-    return {status.value: counted.get(status.value, 0) for status in OfferStatus}
+    return {t: float(mean) for t, mean in rows.all() if t is not None}
+
+
+async def mark_overdue_follow_ups(session: AsyncSession, now: datetime) -> list[FollowUp]:
+    """Open follow-ups past their due time, marked once (the first watcher to see them wins)."""
+    rows = await session.execute(
+        update(FollowUp)
+        .where(FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_at < now, FollowUp.breached_at.is_(None))
+        .values(breached_at=now)
+        .returning(FollowUp)
+    )
+    return list(rows.scalars())
+
+
+async def overdue_follow_up_count(session: AsyncSession) -> int:
+    query = select(func.count()).where(FollowUp.breached_at.is_not(None))
+    return int((await session.execute(query)).scalar_one())

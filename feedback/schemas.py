@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -79,11 +79,54 @@ class TrustParts(BaseModel):
     history: list[ScoreChange]
 
 
+class JobCounts(BaseModel):
+    completed: int
+    failed: int
+    cancelled: int
+
+
+class OfferCounts(BaseModel):
+    accepted: int
+    declined: int
+    expired: int
+
+
 class Scorecard(TechnicianRead):
     trust: TrustParts
-    jobs: dict[str, int]
+    jobs: JobCounts
     csat: float | None
     nps: float | None
     fcr: float | None
     on_time_rate: float | None
-    offers: dict[str, int]
+    offers: OfferCounts
+
+
+class Percentiles(BaseModel):
+    p50: float | None
+    p90: float | None
+
+
+class Kpis(BaseModel):
+    """NPS in -100..100; CSAT, FCR and the rates as fractions 0..1; CES the mean; times in seconds."""
+
+    orders: int
+    nps: float | None
+    csat: float | None
+    ces: float | None
+    fcr: float | None
+    first_response_s: Percentiles
+    time_to_arrival_s: Percentiles
+    eta_promise_kept: float | None
+    cancel_rate: float | None
+    feedback_rate: float | None
+
+
+class PeriodKpis(Kpis):
+    model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
+
+    since: datetime = Field(alias="from")
+    until: datetime = Field(alias="to")
+
+
+class DayKpis(Kpis):
+    day: date

@@ -1,59 +1,44 @@
-"""Keeping each technician's trust score current: recomputed from his record in the transaction of every
-event that moves it (a rating, an arrival, a finished or dropped job, an answered or expired offer), with
-the change kept in his history. Dispatch and the scorecards read the stored scores."""
+"""Keeping each technician's trust score current: recomputed from his evidence (feedback/ledger.py) once in
+the transaction of the events that moved it, with the change kept in his history. Dispatch, the scorecards
+and the technician's own view read the stored scores."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import locks
 from feedback import repository
-from feedback.kpis import PROMISE_TOLERANCE
-from feedback.models import TrustScoreChange, TrustScoreRow
+from feedback.models import TrustScoreRow
 from feedback.trust import ALL_SERVICES, Signal, SignalPart, TrustScore, scores_by_service, trust_score
 
 UNKNOWN = trust_score({})  # what a technician without any record gets: the fleet prior
 
 
-async def refresh(
-    session: AsyncSession, technician_ids: Iterable[UUID], cause: str, now: datetime, order_id: UUID | None = None
-) -> None:
-    """Recomputes the technicians' scores from their records as this transaction sees them."""
-    ids = sorted(set(technician_ids))  # one lock order for everyone: no deadlocks between refreshes
-    for technician_id in ids:
-        await session.execute(
-            select(func.pg_advisory_xact_lock(locks.TRUST_REFRESH, func.hashtext(str(technician_id))))
-        )
+async def refresh(session: AsyncSession, causes: Mapping[UUID, tuple[str, UUID | None, datetime]]) -> None:
+    """Recomputes the technicians' scores from their evidence as this transaction sees it; each change is
+    kept in his history with its cause (cause, order, when)."""
+    ids = sorted(causes)  # one lock order for everyone: no deadlocks between refreshes
     if not ids:
         return
-    evidence = await repository.evidence(session, ids, now, PROMISE_TOLERANCE)
+    for technician_id in ids:
+        await repository.lock_technician_scores(session, locks.TRUST_REFRESH, technician_id)
+    now = max(at for _, _, at in causes.values())
+    evidence = await repository.evidence(session, ids, now)
     previous = await repository.score_values(session, ids, [ALL_SERVICES])
     for technician_id in ids:
         scores = scores_by_service(evidence.get(technician_id, {}))
-        rows = [_row(technician_id, service, score, now) for service, score in scores.items()]
-        statement = insert(TrustScoreRow).values(rows)
-        await session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[TrustScoreRow.technician_id, TrustScoreRow.service],
-                set_={c: statement.excluded[c] for c in ("score", "prior", "ratings", "parts", "updated_at")},
-            )
+        await repository.store_scores(
+            session, [_row(technician_id, service, score, now) for service, score in scores.items()]
         )
         before = previous.get((technician_id, ALL_SERVICES))
-        session.add(
-            TrustScoreChange(
-                technician_id=technician_id,
-                score=scores[ALL_SERVICES].value,
-                previous=before[0] if before else None,
-                cause=cause,
-                order_id=order_id,
-                at=now,
-            )
-        )
+        cause, order_id, at = causes[technician_id]
+        await repository.add_history(
+            session, technician_id=technician_id, score=scores[ALL_SERVICES].value,
+            previous=before[0] if before else None, cause=cause, order_id=order_id, at=at,
+        )  # fmt: skip
 
 
 async def overall(session: AsyncSession, technician_ids: Sequence[UUID]) -> dict[UUID, TrustScore]:

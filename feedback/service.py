@@ -1,25 +1,32 @@
+from collections.abc import Collection, Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app import clock
+from app import clock, events
 from app.auth.tokens import Principal
 from app.errors import Conflict, InvalidInput, NotFound
-from app.live import events
+from app.orders import repository as orders_repository
 from app.orders.models import OrderStatus
 from app.orders.service import load_visible
+from app.sla.rules import SlaPolicy
+from app.technicians import repository as technicians_repository
 from app.technicians import service as technicians
-from app.technicians.models import Technician
+from app.technicians.reputation import Reputation
 from feedback import repository, scores
+from feedback.kpis import OrderFacts, kpis
 from feedback.kpis import daily as kpis_by_day
-from feedback.kpis import kpis
 from feedback.models import Feedback, FollowUp, FollowUpStatus
 from feedback.schemas import (
+    DayKpis,
     FeedbackCreate,
     FeedbackRead,
     FollowUpRead,
     FollowUpResolve,
+    JobCounts,
+    OfferCounts,
+    PeriodKpis,
     Scorecard,
     ScoreChange,
     TrustPart,
@@ -55,8 +62,14 @@ async def give_feedback(
     )
     session.add(feedback)
     await session.flush()
-    if feedback.technician_id is not None:
-        await scores.refresh(session, [feedback.technician_id], "rating", feedback.created_at, order.id)
+    await events.publish(
+        session,
+        events.FeedbackGiven(
+            at=feedback.created_at, feedback_id=feedback.id, order_id=order.id, driver_id=order.driver_id,
+            technician_id=order.technician_id, service=order.service, csat=data.csat, nps=data.nps, ces=data.ces,
+            tags=tuple(feedback.tags), comment=data.comment,
+        ),
+    )  # fmt: skip
     if is_detractor(data.csat, data.nps):
         await open_follow_up(session, feedback, follow_up_within)
     return FeedbackRead.model_validate(feedback)
@@ -104,11 +117,20 @@ async def resolve_follow_up(
     return present_follow_up(case)
 
 
-async def announce(session: AsyncSession, case: FollowUp) -> None:
-    await events.publish_for_operators(
-        session, "followup", case.order_id, followup_id=str(case.id), status=case.status.value,
-        due_at=events.rfc3339(case.due_at),
+async def announce(session: AsyncSession, case: FollowUp, *, overdue: bool = False) -> None:
+    await events.publish(
+        session,
+        events.FollowUpChanged(at=clock.now(), followup_id=case.id, order_id=case.order_id, status=case.status.value,
+                               due_at=case.due_at, overdue=overdue),
     )  # fmt: skip
+
+
+async def mark_overdue(session: AsyncSession, now: datetime) -> list[UUID]:
+    """Follow-ups whose driver was not called back by the due time: each announced once (a watch round)."""
+    overdue = await repository.mark_overdue_follow_ups(session, now)
+    for case in overdue:
+        await announce(session, case, overdue=True)
+    return [case.id for case in overdue]
 
 
 def present_follow_up(case: FollowUp) -> FollowUpRead:
@@ -120,31 +142,56 @@ def present_follow_up(case: FollowUp) -> FollowUpRead:
     )  # fmt: skip
 
 
-async def period_kpis(session: AsyncSession, since: datetime | None, until: datetime | None) -> dict[str, object]:
+async def facts(
+    session: AsyncSession, since: datetime, until: datetime, technician_id: UUID | None = None
+) -> list[OrderFacts]:
+    """The orders created in [since, until) (or one technician's jobs among them) with their ratings."""
+    records = await orders_repository.order_records(session, since, until, technician_id)
+    ratings = await repository.ratings_of_orders(session, [r.id for r in records])
+    found = []
+    for r in records:
+        rating = ratings.get(r.id)
+        found.append(
+            OrderFacts(
+                status=r.status, resolution=r.resolution, created_at=r.created_at, assigned_at=r.assigned_at,
+                arrived_at=r.arrived_at, promised_at=r.promised_at, technician_id=r.technician_id, service=r.service,
+                csat=rating.csat if rating else None, nps=rating.nps if rating else None,
+                ces=rating.ces if rating else None,
+            )
+        )  # fmt: skip
+    return found
+
+
+async def period_kpis(
+    session: AsyncSession, policy: SlaPolicy, since: datetime | None, until: datetime | None
+) -> PeriodKpis:
     until = until or clock.now()
     since = since or until - timedelta(days=30)
     if since >= until:
         raise InvalidInput("`from` must be before `to`.")
-    return {"from": since, "to": until, **kpis(await repository.order_facts(session, since, until))}
+    figures = kpis(await facts(session, since, until), policy.arrival_tolerance)
+    return PeriodKpis(since=since, until=until, **figures.model_dump())
 
 
-async def daily_kpis(session: AsyncSession, days: int) -> list[dict[str, object]]:
+async def daily_kpis(session: AsyncSession, policy: SlaPolicy, days: int) -> list[DayKpis]:
     today = clock.now().astimezone(UTC).date()
     first_day = today - timedelta(days=days - 1)
     since = datetime.combine(first_day, time.min, tzinfo=UTC)
-    facts = await repository.order_facts(session, since, since + timedelta(days=days))
-    return kpis_by_day(facts, first_day, days)
+    found = await facts(session, since, since + timedelta(days=days))
+    return kpis_by_day(found, first_day, days, policy.arrival_tolerance)
 
 
-async def scorecard(session: AsyncSession, technician: Technician) -> Scorecard:
+async def scorecard(session: AsyncSession, policy: SlaPolicy, technician_id: UUID) -> Scorecard:
     """Everything an operator needs to judge a technician, and why dispatch ranks him as it does."""
+    technician = await technicians_repository.get(session, technician_id)
+    if technician is None:
+        raise NotFound("No such technician.")
     now = clock.now()
     services = [*technician.skills]
     overall = (await scores.overall(session, [technician.id]))[technician.id]
     trust = await scores.for_services(session, [(technician.id, s) for s in services])
-    facts = await repository.order_facts(session, datetime.min.replace(tzinfo=UTC), now, technician.id)
-    metrics = kpis(facts)
-    offers = await repository.offer_outcomes(session, technician.id)
+    jobs = await facts(session, datetime.min.replace(tzinfo=UTC), now, technician.id)
+    metrics = kpis(jobs, policy.arrival_tolerance)
     history = await repository.score_history(session, technician.id, limit=50)
     return Scorecard(
         **technicians.present(technician, overall.value).model_dump(),
@@ -160,7 +207,29 @@ async def scorecard(session: AsyncSession, technician: Technician) -> Scorecard:
             history=[ScoreChange(score=c.score, previous=c.previous, cause=c.cause, order_id=c.order_id, at=c.at)
                      for c in history],
         ),
-        jobs={status: sum(f.status == status for f in facts) for status in ("completed", "failed", "cancelled")},
-        csat=metrics["csat"], nps=metrics["nps"], fcr=metrics["fcr"], on_time_rate=metrics["eta_promise_kept"],
-        offers=offers,
+        jobs=JobCounts(**{status: sum(f.status == status for f in jobs) for status in ("completed", "failed",
+                                                                                      "cancelled")}),
+        csat=metrics.csat, nps=metrics.nps, fcr=metrics.fcr, on_time_rate=metrics.eta_promise_kept,
+        offers=OfferCounts(**await repository.offer_outcomes(session, technician.id)),
     )  # fmt: skip
+
+
+async def blocked_pairs(
+    session: AsyncSession, driver_ids: Collection[UUID], csat_at_or_below: int
+) -> list[tuple[UUID, UUID]]:
+    """The (driver, technician) pairs dispatch must never match: the driver rated him this low once."""
+    return await repository.blocked_pairs(session, driver_ids, csat_at_or_below)
+
+
+async def is_blocked(session: AsyncSession, driver_id: UUID, technician_id: UUID, csat_at_or_below: int) -> bool:
+    return (driver_id, technician_id) in await repository.blocked_pairs(session, [driver_id], csat_at_or_below)
+
+
+async def reputations(session: AsyncSession, technician_ids: Sequence[UUID]) -> Mapping[UUID, Reputation]:
+    """The trust score and mean rating of each technician (the core's reputation port)."""
+    trust = await scores.overall(session, technician_ids)
+    ratings = await repository.mean_ratings(session, technician_ids)
+    return {
+        t: Reputation(trust_score=trust[t].value, rating=round(ratings[t], 2) if t in ratings else None)
+        for t in technician_ids
+    }

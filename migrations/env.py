@@ -6,7 +6,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.config import get_settings
-from app.models import Base
+from trustloop.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -1,20 +1,32 @@
-"""Which change deserves which push, to whom. Each push is a row written in the caller's transaction."""
+"""Which fact deserves which push, to whom. Each push is a row written in the transaction of the fact."""
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
-from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import events
 from app.channels import NOTIFICATIONS_CHANNEL, notify_on_commit
-from app.orders.models import Order, OrderStatus
+from app.live import repository as live_repository
+from app.orders.models import OrderStatus
+from app.technicians import repository as technicians
+from notifications import repository
 from notifications.models import Notification
 
 ETA_CHANGE_THRESHOLD = timedelta(minutes=3)
 ETA_CHANGE_MIN_GAP = timedelta(minutes=5)
 ARRIVING_WITHIN = timedelta(minutes=3)
 FEEDBACK_REQUEST_DELAY = timedelta(minutes=2)
+
+DRIVER_PUSHES = {
+    OrderStatus.ASSIGNED: "assigned",
+    OrderStatus.EN_ROUTE: "en_route",
+    OrderStatus.ARRIVED: "arrived",
+    OrderStatus.COMPLETED: "completed",
+    OrderStatus.UNFULFILLED: "unfulfilled",
+}
 
 
 async def push(
@@ -31,14 +43,8 @@ async def push(
     if available_at is not None:
         notification.available_at = available_at
     session.add(notification)
+    events.require_durable_commit(session)
     await notify_on_commit(session, NOTIFICATIONS_CHANNEL)
-
-
-async def already_sent(session: AsyncSession, order_id: UUID, kind: str, since: datetime | None = None) -> bool:
-    query = select(Notification.id).where(Notification.order_id == order_id, Notification.kind == kind)
-    if since is not None:
-        query = query.where(Notification.created_at >= since)
-    return (await session.execute(query.limit(1))).first() is not None
 
 
 def eta_change_deserves_push(promised_at: datetime, live_arrival_at: datetime) -> bool:
@@ -46,82 +52,82 @@ def eta_change_deserves_push(promised_at: datetime, live_arrival_at: datetime) -
     return live_arrival_at - promised_at > ETA_CHANGE_THRESHOLD
 
 
-async def on_eta_update(
-    session: AsyncSession,
-    *,
-    order_id: UUID,
-    driver_id: UUID,
-    params: dict[str, Any],
-    promised_at: datetime,
-    live_arrival_at: datetime,
-    now: datetime,
-) -> None:
+async def technician_params(session: AsyncSession, technician_id: UUID | None) -> dict[str, Any]:
+    technician = await technicians.get(session, technician_id) if technician_id else None
+    return {"technician": technician.name if technician else None}
+
+
+async def on_status_change(session: AsyncSession, event: events.OrderStatusChanged) -> None:
+    """The pushes a status change owes the driver and the technicians involved."""
+    status = OrderStatus(event.status)
+    arrival_at = event.promised_at
+    if status is not OrderStatus.ASSIGNED:
+        live = await live_repository.tracking(session, event.order_id)
+        arrival_at = live.eta_arrival_at if live is not None and live.eta_arrival_at else event.promised_at
+    params: dict[str, Any] = {
+        **await technician_params(session, event.technician_id),
+        "service": event.service.value,
+        "arrival_at": arrival_at.isoformat() if arrival_at else None,
+    }
+    if status in DRIVER_PUSHES:
+        await push(session, event.driver_id, DRIVER_PUSHES[status], event.order_id, params)
+    if status in OrderStatus.finished():
+        await push(
+            session, event.driver_id, "feedback_request", event.order_id, params,
+            available_at=event.at + FEEDBACK_REQUEST_DELAY,
+        )  # fmt: skip
+    reassigned_from = event.previous_technician_id
+    if status is OrderStatus.ASSIGNED and reassigned_from and reassigned_from != event.technician_id:
+        await push(session, reassigned_from, "cancelled", event.order_id, params)  # the job went to someone else
+    if status is OrderStatus.CANCELLED:
+        if event.actor_id != event.driver_id:
+            await push(session, event.driver_id, "cancelled", event.order_id, params)
+        if event.technician_id is not None and event.actor_id != event.technician_id:
+            await push(session, event.technician_id, "cancelled", event.order_id, params)
+
+
+async def on_offer(session: AsyncSession, event: events.OfferMade) -> None:
+    params = {"service": event.service.value, "minutes": max(1, round((event.eta_seconds or 0) / 60)),
+              "ttl": event.ttl_s}  # fmt: skip
+    await push(session, event.technician_id, "offer", event.order_id, params, collapse_key=f"offer:{event.order_id}")
+
+
+async def on_eta_update(session: AsyncSession, event: events.ArrivalEstimated) -> None:
     """Pushes `eta_changed` when the promise slips (at most one per gap) and `arriving` once, a few minutes out."""
-    if eta_change_deserves_push(promised_at, live_arrival_at) and not await already_sent(
-        session, order_id, "eta_changed", since=now - ETA_CHANGE_MIN_GAP
+    if event.promised_at is None:
+        return
+    slipped = eta_change_deserves_push(event.promised_at, event.arrival_at)
+    arriving = event.arrival_at - event.at <= ARRIVING_WITHIN
+    if not (slipped or arriving):
+        return
+    params = {**await technician_params(session, event.technician_id), "service": event.service.value}
+    if slipped and not await repository.already_pushed(
+        session, event.order_id, "eta_changed", since=event.at - ETA_CHANGE_MIN_GAP
     ):
         await push(
-            session, driver_id, "eta_changed", order_id, {**params, "arrival_at": live_arrival_at.isoformat()},
-            collapse_key=f"eta:{order_id}",
+            session, event.driver_id, "eta_changed", event.order_id,
+            {**params, "arrival_at": event.arrival_at.isoformat()}, collapse_key=f"eta:{event.order_id}",
         )  # fmt: skip
-    if live_arrival_at - now <= ARRIVING_WITHIN and not await already_sent(session, order_id, "arriving"):
-        minutes = max(1, round((live_arrival_at - now).total_seconds() / 60))
-        await push(session, driver_id, "arriving", order_id, {**params, "minutes": minutes})
+    if arriving and not await repository.already_pushed(session, event.order_id, "arriving"):
+        minutes = max(1, round((event.arrival_at - event.at).total_seconds() / 60))
+        await push(session, event.driver_id, "arriving", event.order_id, {**params, "minutes": minutes})
 
 
-async def on_status_change(
-    session: AsyncSession,
-    order: Order,
-    previous_technician_id: UUID | None,
-    actor_id: UUID | None,
-    technician_name: str | None,
-) -> None:
-    """The pushes a status change owes the driver and the technicians involved."""
-    params: dict[str, Any] = {
-        "technician": technician_name,
-        "service": order.service.value,
-        "arrival_at": order.eta_arrival_at.isoformat() if order.eta_arrival_at else None,
-    }
-    status = order.status
-    if status in DRIVER_PUSHES:
-        await push(session, order.driver_id, DRIVER_PUSHES[status], order.id, params)
-    if status is OrderStatus.COMPLETED or status is OrderStatus.FAILED:
-        await push(
-            session, order.driver_id, "feedback_request", order.id, params,
-            available_at=order.updated_at + FEEDBACK_REQUEST_DELAY,
-        )  # fmt: skip
-    if status is OrderStatus.ASSIGNED and previous_technician_id and previous_technician_id != order.technician_id:
-        await push(session, previous_technician_id, "cancelled", order.id, params)  # reassigned to someone else
-    if status is OrderStatus.CANCELLED:
-        if actor_id != order.driver_id:
-            await push(session, order.driver_id, "cancelled", order.id, params)
-        if order.technician_id is not None and actor_id != order.technician_id:
-            await push(session, order.technician_id, "cancelled", order.id, params)
+async def alert_operators(session: AsyncSession, order_id: UUID, state: str, reason: str | None) -> None:
+    for operator_id in await repository.operators_with_devices(session):
+        await push(session, operator_id, "sla_alert", order_id, {"state": state, "reason": reason or ""})
 
 
-DRIVER_PUSHES = {
-    OrderStatus.ASSIGNED: "assigned",
-    OrderStatus.EN_ROUTE: "en_route",
-    OrderStatus.ARRIVED: "arrived",
-    OrderStatus.COMPLETED: "completed",
-    OrderStatus.UNFULFILLED: "unfulfilled",
-}
+class SlaAlerts:
+    """Pages the operators by push for the SLA states they asked for (TRUSTLOOP_SLA_ALERT_ON)."""
 
+    def __init__(self, alert_on: Collection[str]) -> None:
+        self._alert_on = frozenset(alert_on)
 
-def offer_params(service: str, eta_seconds: float | None, ttl_s: int) -> dict[str, Any]:
-    return {"service": service, "minutes": max(1, round((eta_seconds or 0) / 60)), "ttl": ttl_s}
+    async def on_sla(self, session: AsyncSession, event: events.SlaChanged) -> None:
+        if event.state in self._alert_on:
+            await alert_operators(session, event.order_id, event.state, event.reason)
 
-
-async def push_offers(session: AsyncSession, offers: list[tuple[UUID, UUID, dict[str, Any]]]) -> None:
-    """One `offer` push per (technician, order, params), in one statement."""
-    if not offers:
-        return
-    await session.execute(
-        insert(Notification),
-        [
-            {"id": uuid4(), "user_id": technician_id, "kind": "offer", "order_id": order_id, "params": params,
-             "collapse_key": f"offer:{order_id}"}
-            for technician_id, order_id, params in offers
-        ],
-    )  # fmt: skip
-    await notify_on_commit(session, NOTIFICATIONS_CHANNEL)
+    async def on_follow_up(self, session: AsyncSession, event: events.FollowUpChanged) -> None:
+        if event.overdue and "breached" in self._alert_on:
+            await alert_operators(session, event.order_id, "breached", "the unhappy driver was not called back in time")

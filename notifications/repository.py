@@ -1,8 +1,15 @@
-from sqlalchemy import select
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notifications.models import Device
+from app.enums import Role
+from app.users.models import User
+from notifications.models import Delivery, DeliveryStatus, Device, Notification, NotificationStatus
 
 
 async def get_by_token_for_update(session: AsyncSession, token: str) -> Device | None:
@@ -27,3 +34,90 @@ async def insert_if_absent(session: AsyncSession, device: Device) -> bool:
         .returning(Device.id)
     )
     return result.first() is not None
+
+
+async def already_pushed(session: AsyncSession, order_id: UUID, kind: str, since: datetime | None = None) -> bool:
+    query = select(Notification.id).where(Notification.order_id == order_id, Notification.kind == kind)
+    if since is not None:
+        query = query.where(Notification.created_at >= since)
+    return (await session.execute(query.limit(1))).first() is not None
+
+
+async def operators_with_devices(session: AsyncSession) -> list[UUID]:
+    rows = await session.execute(
+        select(Device.user_id).join(User, User.id == Device.user_id)
+        .where(User.role == Role.OPERATOR, Device.active).distinct()
+    )  # fmt: skip
+    return list(rows.scalars())
+
+
+async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[Notification]:
+    """The oldest due pushes, locked for this batch (SKIP LOCKED: another sender takes the next ones)."""
+    rows = await session.execute(
+        select(Notification)
+        .where(Notification.status == NotificationStatus.PENDING, Notification.available_at <= now)
+        .order_by(Notification.available_at, Notification.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(rows.scalars())
+
+
+async def active_devices(session: AsyncSession, user_ids: Collection[UUID]) -> list[Device]:
+    rows = await session.execute(
+        select(Device).where(Device.user_id.in_(user_ids), Device.active).order_by(Device.created_at)
+    )
+    return list(rows.scalars())
+
+
+async def settled_deliveries(
+    session: AsyncSession, notification_ids: Collection[UUID], final: Collection[DeliveryStatus]
+) -> list[tuple[UUID, UUID, DeliveryStatus]]:
+    """(notification, device, status) of the deliveries already settled for good."""
+    rows = await session.execute(
+        select(Delivery.notification_id, Delivery.device_id, Delivery.status).where(
+            Delivery.notification_id.in_(notification_ids), Delivery.status.in_(final)
+        )
+    )
+    return [(n, d, s) for n, d, s in rows.all()]
+
+
+async def record_deliveries(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    statement = insert(Delivery).values(rows)
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[Delivery.notification_id, Delivery.device_id],
+            set_={
+                "status": statement.excluded.status,
+                "error_code": statement.excluded.error_code,
+                "fcm_message_id": statement.excluded.fcm_message_id,
+                "attempts": Delivery.attempts + 1,
+                "updated_at": statement.excluded.updated_at,
+            },
+        )
+    )
+
+
+async def deactivate_devices(session: AsyncSession, device_ids: Collection[UUID], at: datetime, reason: str) -> None:
+    await session.execute(
+        update(Device)
+        .where(Device.id.in_(device_ids))
+        .values(active=False, deactivated_at=at, deactivation_reason=reason)
+    )
+
+
+async def newest(session: AsyncSession, status: NotificationStatus | None, limit: int) -> list[Notification]:
+    query = select(Notification).order_by(Notification.created_at.desc()).limit(limit)
+    if status is not None:
+        query = query.where(Notification.status == status)
+    return list((await session.execute(query)).scalars())
+
+
+async def pending_count(session: AsyncSession) -> int:
+    query = select(func.count()).where(Notification.status == NotificationStatus.PENDING)
+    return int((await session.execute(query)).scalar_one())
+
+
+async def delivery_outcomes(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
+    return {status.value: int(n) for status, n in rows.all()}

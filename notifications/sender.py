@@ -11,11 +11,11 @@ from typing import Protocol
 from uuid import UUID
 
 from firebase_admin import exceptions, messaging
-from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from notifications.models import Delivery, DeliveryStatus, Device, Notification, NotificationStatus
+from app.config import Settings
+from notifications import repository
+from notifications.models import DeliveryStatus, Device, Notification, NotificationStatus
 from notifications.templates import render
 
 RETRYABLE = (messaging.QuotaExceededError, exceptions.UnavailableError, exceptions.InternalError,
@@ -36,11 +36,21 @@ class PushGateway(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class SenderConfig:
-    timezone: str = "Europe/Vaduz"
-    batch_size: int = 500
-    max_attempts: int = 6
-    backoff_base_s: float = 2.0
-    backoff_cap_s: float = 300.0
+    timezone: str
+    batch_size: int
+    max_attempts: int
+    backoff_base_s: float
+    backoff_cap_s: float
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "SenderConfig":
+        return cls(
+            timezone=settings.timezone,
+            batch_size=settings.push_batch_size,
+            max_attempts=settings.push_max_attempts,
+            backoff_base_s=settings.push_backoff_base_s,
+            backoff_cap_s=settings.push_backoff_cap_s,
+        )
 
 
 @dataclass
@@ -99,17 +109,7 @@ async def drain_once(
 ) -> DrainReport:
     rng = rng or random.Random()
     report = DrainReport()
-    due = list(
-        (
-            await session.execute(
-                select(Notification)
-                .where(Notification.status == NotificationStatus.PENDING, Notification.available_at <= now)
-                .order_by(Notification.available_at, Notification.id)
-                .limit(config.batch_size)
-                .with_for_update(skip_locked=True)
-            )
-        ).scalars()
-    )
+    due = await repository.claim_due(session, now, config.batch_size)
     # One notification per person per batch, oldest first: a phone must not hear "completed" before "arrived".
     first_per_user: dict[UUID, Notification] = {}
     for notification in due:
@@ -120,21 +120,9 @@ async def drain_once(
     if not due:
         return report
     devices_by_user: dict[UUID, list[Device]] = {}
-    for device in (
-        await session.execute(
-            select(Device)
-            .where(Device.user_id.in_({n.user_id for n in due}), Device.active)
-            .order_by(Device.created_at)
-        )
-    ).scalars():
+    for device in await repository.active_devices(session, {n.user_id for n in due}):
         devices_by_user.setdefault(device.user_id, []).append(device)
-    earlier = (
-        await session.execute(
-            select(Delivery.notification_id, Delivery.device_id, Delivery.status).where(
-                Delivery.notification_id.in_([n.id for n in due]), Delivery.status.in_(FINAL_STATUSES)
-            )
-        )
-    ).all()
+    earlier = await repository.settled_deliveries(session, [n.id for n in due], FINAL_STATUSES)
     settled = {(notification_id, device_id) for notification_id, device_id, _ in earlier}
     reached_before = {notification_id for notification_id, _, status in earlier if status is DeliveryStatus.SENT}
 
@@ -162,25 +150,9 @@ async def drain_once(
              "fcm_message_id": response.message_id, "updated_at": now}
         )  # fmt: skip
     if rows:
-        statement = insert(Delivery).values(rows)
-        await session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[Delivery.notification_id, Delivery.device_id],
-                set_={
-                    "status": statement.excluded.status,
-                    "error_code": statement.excluded.error_code,
-                    "fcm_message_id": statement.excluded.fcm_message_id,
-                    "attempts": Delivery.attempts + 1,
-                    "updated_at": statement.excluded.updated_at,
-                },
-            )
-        )
+        await repository.record_deliveries(session, rows)
     if gone:
-        await session.execute(
-            update(Device)
-            .where(Device.id.in_(gone))
-            .values(active=False, deactivated_at=now, deactivation_reason="unregistered")
-        )
+        await repository.deactivate_devices(session, gone, now, "unregistered")
         report.unregistered = len(gone)
 
     for notification in due:

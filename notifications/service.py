@@ -1,13 +1,12 @@
 from dataclasses import asdict
 from uuid import uuid4
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.tokens import Principal
 from app.errors import NotFound
 from notifications import repository
-from notifications.models import Device, Locale, Notification, NotificationStatus
+from notifications.models import Device, Locale, NotificationStatus
 from notifications.schemas import DeviceRead, DeviceRegister, NotificationRead, PushPreview
 from notifications.templates import render
 
@@ -56,10 +55,7 @@ async def list_notifications(
     session: AsyncSession, status: NotificationStatus | None, limit: int, timezone: str
 ) -> list[NotificationRead]:
     """Newest first, with what each phone would show in each language (the demo runs without FCM)."""
-    query = select(Notification).order_by(Notification.created_at.desc()).limit(limit)
-    if status is not None:
-        query = query.where(Notification.status == status)
-    rows = (await session.execute(query)).scalars()
+    rows = await repository.newest(session, status, limit)
     return [
         NotificationRead(
             id=n.id,

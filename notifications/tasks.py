@@ -6,7 +6,7 @@ import logging
 from app import clock
 from app.channels import NOTIFICATIONS_CHANNEL
 from app.config import Settings
-from app.db import make_engine, make_sessionmaker
+from app.db import make_engine, make_sessionmaker, transaction
 from app.wakeups import listening, wait_for_work
 from notifications.fcm import FcmGateway
 from notifications.sender import SenderConfig, drain_once
@@ -22,14 +22,14 @@ async def run_notifier(settings: Settings, stop: asyncio.Event) -> None:
     engine = make_engine(settings.database_url, 2)
     sessions = make_sessionmaker(engine)
     gateway = FcmGateway(settings.fcm_credentials, settings.fcm_endpoint)
-    config = SenderConfig(timezone=settings.timezone)
+    config = SenderConfig.from_settings(settings)
     try:
         async with listening(settings.database_url, NOTIFICATIONS_CHANNEL) as wake:
             while not stop.is_set():
                 await wait_for_work(wake, stop, settings.push_interval_s)
                 while not stop.is_set():  # drain the backlog before sleeping again
                     try:
-                        async with sessions() as session, session.begin():
+                        async with transaction(sessions) as session:
                             report = await drain_once(session, gateway, clock.now(), config)
                     except Exception:
                         log.exception("push batch failed; retrying after the interval")

@@ -22,12 +22,13 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import PROJECT_ROOT, Settings
-from app.db import recreate_database, upgrade_schema
+from app.db import recreate_database, transaction, upgrade_schema
 from app.geo import Point
-from app.models import Base
+from app.routing.osrm import OsrmClient
 from app.routing.regions import is_prepared, prepare_region, region_graph, routed_command
-from app.technicians.positions import set_last_position
+from app.technicians.repository import set_last_position
 from trustloop.api import create_app
+from trustloop.models import Base
 from trustloop.processes import free_port, spawn_until_up
 
 TEST_DATABASE_URL = os.environ.get(
@@ -70,9 +71,33 @@ def osrm_url(helsinki_graph: Path) -> Iterator[str]:
     process.wait(timeout=10)
 
 
+# Where no road engine answers: tests that do not route must not need one (the client falls back to
+# straight-line estimates at once, as production does when OSRM is down).
+NO_OSRM = "http://127.0.0.1:9"
+
+
 @pytest.fixture(scope="session")
-def settings(database_url: str, osrm_url: str) -> Settings:
-    return Settings(environment="test", database_url=database_url, osrm_url=osrm_url, dev_auth=True)
+def settings(database_url: str) -> Settings:
+    return Settings(environment="test", database_url=database_url, osrm_url=NO_OSRM, dev_auth=True, metrics_cache_s=0)
+
+
+@pytest.fixture(scope="session")
+def routed_settings(settings: Settings, osrm_url: str) -> Settings:
+    """The settings with a real osrm-routed on central Helsinki, for servers started by tests that route."""
+    return settings.model_copy(update={"osrm_url": osrm_url})
+
+
+@pytest.fixture
+async def osrm(app: FastAPI, osrm_url: str) -> AsyncIterator[OsrmClient]:
+    """A real osrm-routed (central Helsinki) behind the in-process app, for this test."""
+    previous = app.state.osrm
+    client = OsrmClient(osrm_url)
+    app.state.osrm = client
+    try:
+        yield client
+    finally:
+        app.state.osrm = previous
+        await client.aclose()
 
 
 @pytest.fixture(scope="session")
@@ -152,7 +177,7 @@ class Api:
                 await self.client.put("/v1/technicians/me/availability", json=availability, headers=actor.headers)
             ).status_code == 200
         if at is not None:
-            async with self.sessions() as session, session.begin():
+            async with transaction(self.sessions) as session:
                 await set_last_position(session, actor.id, at, datetime.now(UTC))
         return actor
 
@@ -260,10 +285,10 @@ def start_server(settings: Settings, port: int, **extra_env: str) -> subprocess.
 
 
 @pytest.fixture(scope="session")
-def two_servers(settings: Settings) -> Iterator[tuple[str, str]]:
+def two_servers(routed_settings: Settings) -> Iterator[tuple[str, str]]:
     """Two API processes on the same database: what one publishes, the other's clients must see."""
     ports = [free_port(), free_port()]
-    processes = [start_server(settings, port) for port in ports]
+    processes = [start_server(routed_settings, port) for port in ports]
     yield (f"127.0.0.1:{ports[0]}", f"127.0.0.1:{ports[1]}")
     for process in processes:
         process.terminate()
@@ -275,3 +300,15 @@ def two_servers(settings: Settings) -> Iterator[tuple[str, str]]:
 def servers(app: FastAPI, two_servers: tuple[str, str]) -> tuple[str, str]:
     """The two servers, with the test's tables cleaned after it (through the in-process app)."""
     return two_servers
+
+
+# A test that needs any of these is an integration test: it runs on PostgreSQL, OSRM or a server process.
+INTEGRATION_FIXTURES = frozenset({"database_url", "osrm_url", "helsinki_graph", "fcm_standin", "cluster"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks the integration tests, so that `pytest -m "not integration"` (make test-fast) runs the pure
+    cores alone in seconds."""
+    for item in items:
+        if INTEGRATION_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)

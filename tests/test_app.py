@@ -3,6 +3,7 @@ import pytest
 from pydantic import ValidationError
 
 from app.config import Settings
+from app.routing.osrm import OsrmClient
 from trustloop.api import create_app
 
 
@@ -22,7 +23,7 @@ def test_production_refuses_insecure_settings() -> None:
     assert Settings(environment="production", jwt_secret="s" * 40).environment == "production"
 
 
-async def test_health_and_readiness(client: httpx.AsyncClient) -> None:
+async def test_health_and_readiness(client: httpx.AsyncClient, osrm: OsrmClient) -> None:
     assert (await client.get("/healthz")).json() == {"status": "ok"}
     ready = await client.get("/readyz")
     assert ready.status_code == 200

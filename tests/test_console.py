@@ -16,6 +16,7 @@ from playwright.async_api import ConsoleMessage, Error, Page, async_playwright
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import PROJECT_ROOT, Settings
+from app.db import transaction
 from app.geo import Point, haversine_m
 from app.regions.extract import bounding_box
 from app.regions.service import record_region
@@ -31,9 +32,9 @@ SCREENSHOT = PROJECT_ROOT / "var" / "test-artifacts" / "console.png"
 
 
 @pytest.fixture(scope="module")
-def console_server(settings: Settings) -> Iterator[str]:
+def console_server(routed_settings: Settings) -> Iterator[str]:
     port = free_port()
-    process = start_server(settings, port, TRUSTLOOP_REGION="helsinki")
+    process = start_server(routed_settings, port, TRUSTLOOP_REGION="helsinki")
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     process.wait(timeout=10)
@@ -55,9 +56,9 @@ async def wait_for(check: Any, timeout_s: float = 20.0) -> None:
 
 async def test_the_console_shows_the_live_region_and_lets_operators_act(
     app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession], console_server: str, helsinki_graph: Path,
-    settings: Settings,
+    routed_settings: Settings,
 ) -> None:  # fmt: skip
-    async with sessions() as session, session.begin():
+    async with transaction(sessions) as session:
         await record_region(session, "helsinki", bounding_box(HELSINKI_PBF), helsinki_graph)
     fleet = [
         await api.technician(at=spot, name=f"Tech {i}") for i, spot in enumerate((KAIVOKATU, UNIONINKATU, MIKONKATU))
@@ -71,8 +72,8 @@ async def test_the_console_shows_the_live_region_and_lets_operators_act(
     await api.finish(rated["id"], fleet[0], resolution="fixed_on_site")
     assert (await api.rate(rated["id"], driver, csat=1, nps=2, tags=["late"])).status_code == 201
 
-    osrm = OsrmClient(settings.effective_osrm_url)
-    simulation = Simulation(console_server, osrm, "helsinki", random.Random(5), order_every_s=3600)
+    osrm = OsrmClient(routed_settings.effective_osrm_url)
+    simulation = Simulation(console_server, osrm, "helsinki", random.Random(5), order_every_s=3600, levels=SlaPolicy())
     stop = asyncio.Event()
     errors: list[str] = []
     await simulation.start()
@@ -121,7 +122,7 @@ async def test_the_console_shows_the_live_region_and_lets_operators_act(
             searching = (await api.client.get("/v1/ops/orders?status=searching", headers=operator.headers)).json()
             assert searching, "the simulator ordered help"
             waiting = searching[-1]
-            async with sessions() as session, session.begin():
+            async with transaction(sessions) as session:
                 created = datetime.fromisoformat(waiting["created_at"])
                 await sla_round(session, created + timedelta(minutes=4), SlaPolicy())
             at_risk = page.locator(f'#attention li.at_risk[data-order="{waiting["order_id"]}"]')

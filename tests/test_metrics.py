@@ -3,6 +3,7 @@ from datetime import datetime, timedelta
 from fastapi import FastAPI
 from prometheus_client.parser import text_string_to_metric_families
 
+from app.db import transaction
 from app.sla.rules import SlaPolicy
 from app.sla.service import sla_round
 from tests.conftest import Api
@@ -16,7 +17,7 @@ async def test_metrics_parse_and_name_the_series(app: FastAPI, api: Api) -> None
     await api.client.get("/v1/orders", headers=driver.headers)
     await run_round(app)
     await run_round(app)  # nothing left to place: not a round worth timing
-    async with app.state.sessionmaker() as session, session.begin():
+    async with transaction(app.state.sessionmaker) as session:
         created = datetime.fromisoformat(order["created_at"])
         await sla_round(session, created + timedelta(hours=1), SlaPolicy())
     response = await api.client.get("/metrics")

@@ -11,23 +11,26 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.config import Settings
 from app.orders.models import Order, OrderStatus
 from app.routing.osrm import OsrmClient
+from app.sla.rules import SlaPolicy
 from feedback.models import Feedback
 from tests.conftest import KAISANIEMENKATU, KAIVOKATU, UNIONINKATU, Api, eventually
 from tools.simulate import Simulation
 
 
 async def test_simulated_drivers_and_technicians_complete_and_rate_jobs(
-    servers: tuple[str, str], api: Api, settings: Settings, sessions: async_sessionmaker[AsyncSession]
+    servers: tuple[str, str], api: Api, routed_settings: Settings, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
     for spot in (KAISANIEMENKATU, KAIVOKATU, UNIONINKATU):
         await api.technician(at=spot, skills=["tow", "jump_start", "tyre_change", "fuel_delivery", "lockout", "winch"])
-    env = {**os.environ, "TRUSTLOOP_DATABASE_URL": settings.database_url,
-           "TRUSTLOOP_OSRM_URL": settings.effective_osrm_url, "TRUSTLOOP_REGION": "helsinki"}  # fmt: skip
+    env = {**os.environ, "TRUSTLOOP_DATABASE_URL": routed_settings.database_url,
+           "TRUSTLOOP_OSRM_URL": routed_settings.effective_osrm_url, "TRUSTLOOP_REGION": "helsinki"}  # fmt: skip
     dispatcher = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "trustloop.cli", "worker", "dispatch", env=env, stderr=asyncio.subprocess.DEVNULL
     )
-    osrm = OsrmClient(settings.effective_osrm_url)
-    simulation = Simulation(f"http://{servers[0]}", osrm, "helsinki", random.Random(3), order_every_s=4.0)
+    osrm = OsrmClient(routed_settings.effective_osrm_url)
+    simulation = Simulation(
+        f"http://{servers[0]}", osrm, "helsinki", random.Random(3), order_every_s=4.0, levels=SlaPolicy()
+    )
     stop = asyncio.Event()
 
     async def rated() -> bool:

@@ -1,16 +1,18 @@
 """SLA rules with a controlled clock: at risk and breached at the right times, each announced once."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.orders.models import Order
+from app.db import transaction
+from app.live import repository as live_repository
 from app.sla.rules import SlaFacts, SlaPolicy, SlaState, SlaTargets, evaluate
 from app.sla.service import sla_round
+from feedback.service import mark_overdue
 from notifications.models import Notification
 from tests.conftest import Api
 
@@ -18,7 +20,7 @@ TARGETS = SlaTargets()
 
 
 async def round_at(app: FastAPI, now: datetime, policy: SlaPolicy = SlaPolicy()) -> list[tuple[UUID, SlaState]]:
-    async with app.state.sessionmaker() as session, session.begin():
+    async with transaction(app.state.sessionmaker) as session:
         return (await sla_round(session, now, policy)).orders
 
 
@@ -51,10 +53,10 @@ async def test_a_slipping_eta_warns_before_the_promise_breaks(
     promised = datetime.fromisoformat(assigned["eta"]["promised_at"])
     order_id = UUID(order["id"])
     assert await round_at(app, promised - timedelta(minutes=1)) == []
-    async with sessions() as session, session.begin():  # the live ETA slips 5 minutes past the promise
-        await session.execute(
-            update(Order).where(Order.id == order_id).values(eta_arrival_at=promised + timedelta(minutes=5))
-        )
+    async with transaction(sessions) as session:  # the live ETA slips 5 minutes past the promise
+        live = await live_repository.tracking_for_update(session, order_id)
+        live.eta_arrival_at, live.eta_confidence = promised + timedelta(minutes=5), "high"
+        live.eta_updated_at = datetime.now(UTC)
     assert await round_at(app, promised - timedelta(minutes=1)) == [(order_id, SlaState.AT_RISK)]
     assert await round_at(app, promised + TARGETS.arrival_tolerance) == []
     assert await round_at(app, promised + TARGETS.arrival_tolerance + timedelta(seconds=1)) == [
@@ -111,8 +113,8 @@ async def test_an_unhappy_driver_not_called_back_in_time_breaches_once_and_pages
     due = datetime.fromisoformat(case["due_at"])
 
     async def overdue_at(now: datetime) -> list[UUID]:
-        async with sessions() as session, session.begin():
-            return (await sla_round(session, now, SlaPolicy(), alert_on=["breached"])).overdue_follow_ups
+        async with transaction(sessions) as session:
+            return await mark_overdue(session, now)
 
     assert await overdue_at(due - timedelta(seconds=1)) == []
     assert await overdue_at(due + timedelta(seconds=1)) == [UUID(case["id"])]

@@ -17,9 +17,9 @@ from tools.study.world import Calibre
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-def test_a_short_study_serves_the_same_demand_under_both_policies(settings: Settings, tmp_path: Path) -> None:
+def test_a_short_study_serves_the_same_demand_under_both_policies(routed_settings: Settings, tmp_path: Path) -> None:
     config = StudyConfig(
-        database_url=f"{TEST_DATABASE_URL}_study", osrm_url=settings.effective_osrm_url,
+        database_url=f"{TEST_DATABASE_URL}_study", osrm_url=routed_settings.effective_osrm_url,
         box=REGION_BOXES["helsinki"], days=1, per_day=60, fleet_size=8, seed=3,
     )  # fmt: skip
     results = run_study(config)
@@ -78,9 +78,9 @@ def test_the_world_is_seeded_and_follows_the_day() -> None:
     assert rush > 5 * night
     good, poor = world.CALIBRES[Calibre.GOOD], world.CALIBRES[Calibre.POOR]
     rng = random.Random(2)
-    on_time = [world.rating(good, 0, True, rng).nps for _ in range(200)]
-    late = [world.rating(good, 900, True, rng).nps for _ in range(200)]
-    poor_on_time = [world.rating(poor, 0, True, rng).nps for _ in range(200)]
+    on_time = [world.rating(good, 0, True, rng, 120).nps for _ in range(200)]
+    late = [world.rating(good, 900, True, rng, 120).nps for _ in range(200)]
+    poor_on_time = [world.rating(poor, 0, True, rng, 120).nps for _ in range(200)]
     assert sum(late) < sum(on_time)
     assert sum(poor_on_time) < sum(on_time)
     assert [p.calibre for p in world.fleet(12)].count(Calibre.POOR) == 3

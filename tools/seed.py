@@ -7,12 +7,12 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.config import Settings
-from app.db import make_engine, make_sessionmaker
+from app.db import make_engine, make_sessionmaker, transaction
 from app.enums import Service
 from app.geo import Point
 from app.routing.osrm import OsrmClient
 from app.technicians.models import Technician
-from app.technicians.positions import set_last_position
+from app.technicians.repository import set_last_position
 
 REGION_BOXES = {
     "liechtenstein": (47.05, 9.47, 47.27, 9.63),
@@ -50,7 +50,7 @@ async def seed_demo(settings: Settings, technicians: int = 12, seed: int = 7) ->
     rng = random.Random(seed)
     box = REGION_BOXES.get(settings.region, REGION_BOXES["liechtenstein"])
     base = f"http://{settings.host}:{settings.port}"
-    osrm = OsrmClient(settings.effective_osrm_url)
+    osrm = OsrmClient.from_settings(settings)
     engine = make_engine(settings.database_url, 2)
     sessions = make_sessionmaker(engine)
     try:
@@ -74,7 +74,7 @@ async def seed_demo(settings: Settings, technicians: int = 12, seed: int = 7) ->
                     headers={"Authorization": f"Bearer {token}"},
                 )
                 home = await road_point(osrm, rng, box)
-                async with sessions() as session, session.begin():
+                async with transaction(sessions) as session:
                     await set_last_position(session, technician["id"], home, clock.now())
                 print(f"  technician {body['name']}: {', '.join(skills)}")
     finally:

@@ -20,6 +20,8 @@ from app import clock
 from app.config import Settings
 from app.geo import Point, haversine_m
 from app.routing.osrm import OsrmClient
+from app.sla.rules import SlaPolicy
+from feedback.kpis import FINISHED
 from tools.seed import REGION_BOXES, road_point
 from tools.study import world
 from tools.study.world import Profile
@@ -51,7 +53,9 @@ class SimDriver:
 
 
 class Simulation:
-    def __init__(self, base_url: str, osrm: OsrmClient, region: str, rng: random.Random, order_every_s: float) -> None:
+    def __init__(
+        self, base_url: str, osrm: OsrmClient, region: str, rng: random.Random, order_every_s: float, levels: SlaPolicy
+    ) -> None:
         self._api = httpx.AsyncClient(base_url=base_url, timeout=10)
         self._osrm = osrm
         self._box = REGION_BOXES.get(region, REGION_BOXES["liechtenstein"])
@@ -60,6 +64,7 @@ class Simulation:
         self._technicians: list[SimTechnician] = []
         self._drivers: list[SimDriver] = []
         self._operator = ""
+        self._levels = levels
 
     async def aclose(self) -> None:
         await self._api.aclose()
@@ -160,12 +165,15 @@ class Simulation:
                  "accuracy_m": 8.0}  # fmt: skip
         await self._post("/v1/technicians/me/locations", t.token, {"points": [point]})
 
+    def _tolerance_s(self, order: dict[str, Any]) -> float:
+        return self._levels.arrival_tolerance(order["service"]).total_seconds()
+
     async def _rate_finished(self) -> None:
         for driver in list(self._drivers):
             order = (await self._get(f"/v1/orders/{driver.order_id}", driver.token)).json()
             if order["status"] in ("cancelled", "unfulfilled"):
                 self._drivers.remove(driver)
-            elif order["status"] in ("completed", "failed"):
+            elif order["status"] in FINISHED:
                 await self._post(f"/v1/orders/{driver.order_id}/feedback", driver.token, self._rating(order))
                 self._drivers.remove(driver)
 
@@ -180,14 +188,19 @@ class Simulation:
             late_s = (
                 datetime.fromisoformat(eta["arrival_at"]) - datetime.fromisoformat(eta["promised_at"])
             ).total_seconds()
-        given = world.rating(profile, late_s, order["status"] == "completed", self._rng)
+        given = world.rating(profile, late_s, order["status"] == "completed", self._rng, self._tolerance_s(order))
         return {"csat": given.csat, "nps": given.nps, "ces": given.ces, "tags": list(given.tags)}
 
 
 async def simulate(settings: Settings, stop: asyncio.Event, order_every_s: float = 20.0, seed: int = 11) -> None:
-    osrm = OsrmClient(settings.effective_osrm_url)
+    osrm = OsrmClient.from_settings(settings)
     simulation = Simulation(
-        f"http://{settings.host}:{settings.port}", osrm, settings.region, random.Random(seed), order_every_s
+        f"http://{settings.host}:{settings.port}",
+        osrm,
+        settings.region,
+        random.Random(seed),
+        order_every_s,
+        SlaPolicy.from_settings(settings),
     )
     try:
         await simulation.start()

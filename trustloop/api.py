@@ -23,19 +23,17 @@ from app.technicians import endpoints as technicians
 from dispatch import endpoints as dispatch
 from feedback import endpoints as feedback
 from notifications import endpoints as notifications
+from trustloop.wiring import wire
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    wire(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url, settings.database_pool_size)
-        osrm = OsrmClient(
-            settings.effective_osrm_url,
-            timeout_s=settings.osrm_timeout_s,
-            snap_radius_m=settings.osrm_snap_radius_m,
-        )
+        osrm = OsrmClient.from_settings(settings)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
         app.state.osrm = osrm
@@ -54,7 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.tokens = JwtTokens(settings.jwt_secret, settings.jwt_ttl_s)
     install_error_handlers(app)
-    install_metrics(app)
+    install_metrics(app, settings.metrics_cache_s)
     app.include_router(health.router)
     app.include_router(metrics.router)
     if settings.dev_auth:

@@ -8,21 +8,17 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
 from app.config import PROJECT_ROOT, Settings, get_settings
-from app.db import create_database_if_missing, make_engine, make_sessionmaker, upgrade_schema
+from app.db import create_database_if_missing, make_engine, make_sessionmaker, transaction, upgrade_schema
 from app.regions import service as regions
 from app.regions.extract import BoundingBox, bounding_box
 from app.routing.regions import is_prepared, region_graph, routed_command
 from trustloop.processes import spawn_until_up, wait_until_up
-
-BUNDLED_REGIONS = {
-    "liechtenstein": PROJECT_ROOT / "data" / "osm" / "liechtenstein.osm.pbf",
-    "helsinki": PROJECT_ROOT / "data" / "osm" / "helsinki.osm.pbf",
-}
+from trustloop.workers import WORKERS
 
 
 def migrate(settings: Settings) -> None:
@@ -44,7 +40,7 @@ def record_region(name: str, graph: Path, box: BoundingBox, settings: Settings) 
     async def record() -> None:
         engine = make_engine(settings.database_url, 1)
         try:
-            async with make_sessionmaker(engine)() as session, session.begin():
+            async with transaction(make_sessionmaker(engine)) as session:
                 await regions.record_region(session, name, box, graph)
         finally:
             await engine.dispose()
@@ -57,7 +53,7 @@ def ensure_region(settings: Settings) -> Path:
     newer than the prepared data: the console draws its map from the region's row)."""
     graph = region_graph(settings.region_dir, settings.region)
     if not is_prepared(settings.region_dir, settings.region):
-        bundled = BUNDLED_REGIONS.get(settings.region)
+        bundled = regions.BUNDLED_REGIONS.get(settings.region)
         if bundled is None:
             raise SystemExit(
                 f"Region {settings.region} is not prepared: run `trustloop region import PATH --name NAME`"
@@ -78,40 +74,17 @@ def start_osrm(settings: Settings) -> subprocess.Popen[bytes] | None:
     )
 
 
-def _dispatcher(settings: Settings, stop: asyncio.Event) -> Coroutine[Any, Any, None]:
-    from dispatch.tasks import run_dispatcher
-
-    return run_dispatcher(settings, stop)
-
-
-def _notifier(settings: Settings, stop: asyncio.Event) -> Coroutine[Any, Any, None]:
-    from notifications.tasks import run_notifier
-
-    return run_notifier(settings, stop)
-
-
-def _sla_watcher(settings: Settings, stop: asyncio.Event) -> Coroutine[Any, Any, None]:
-    from app.sla.tasks import run_sla_watcher
-
-    return run_sla_watcher(settings, stop)
-
-
 def _simulation(settings: Settings, stop: asyncio.Event) -> Coroutine[Any, Any, None]:
     from tools.simulate import simulate
 
     return simulate(settings, stop)
 
 
-WORKERS: dict[str, Callable[[Settings, asyncio.Event], Coroutine[Any, Any, None]]] = {
-    "dispatch": _dispatcher,
-    "notifications": _notifier,
-    "sla": _sla_watcher,
-}
-AGENTS = {**WORKERS, "simulate": _simulation}
-
-
 def run_worker(name: str, settings: Settings) -> None:
-    import app.models  # noqa: F401 - every mapped table, so that foreign keys resolve in any worker
+    import trustloop.models  # noqa: F401 - every mapped table, so that foreign keys resolve in any worker
+    from trustloop.wiring import wire
+
+    wire(settings)
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
 
@@ -120,7 +93,7 @@ def run_worker(name: str, settings: Settings) -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        await AGENTS[name](settings, stop)
+        await {**WORKERS, "simulate": _simulation}[name](settings, stop)
 
     asyncio.run(main())
 

@@ -9,8 +9,8 @@ from app.db import DbSession
 from app.enums import Role
 from app.errors import NotFound
 from app.schemas import Name
-from app.technicians.models import Technician
-from app.users.models import Driver, User
+from app.technicians import repository as technicians
+from app.users import repository as users
 
 router = APIRouter(prefix="/v1/dev", tags=["development"])
 
@@ -31,16 +31,11 @@ async def issue_dev_token(body: DevTokenRequest, session: DbSession, request: Re
     """Development only: mounted when TRUSTLOOP_DEV_AUTH=1."""
     tokens: JwtTokens = request.app.state.tokens
     if body.role == "technician":
-        if body.technician_id is None or await session.get(Technician, body.technician_id) is None:
+        if body.technician_id is None or await technicians.get(session, body.technician_id) is None:
             raise NotFound("No such technician.")
         user_id = body.technician_id
     else:
-        user = User(role=Role(body.role), name=body.name)
-        session.add(user)
-        await session.flush()
-        if user.role is Role.DRIVER:
-            session.add(Driver(id=user.id))
-        user_id = user.id
+        user_id = (await users.create(session, Role(body.role), body.name)).id
     return DevTokenResponse(
         token=tokens.issue(Principal(user_id=user_id, role=Role(body.role))),
         user_id=user_id,

@@ -8,13 +8,11 @@ from uuid import UUID
 
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import clock
 from app.errors import InvalidInput
-from app.idempotency.models import IdempotencyKey
+from app.idempotency import repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,43 +34,14 @@ async def claim(
     fingerprint: str,
     ttl_s: int,
 ) -> StoredResponse | None:
-    """Claims the key for this request, or returns the response stored for it.
-
-    A concurrent request with the same key waits on the unique index until the first commits,
-    then sees its stored response.
-    """
-    expired_before = clock.now() - timedelta(seconds=ttl_s)
-    await session.execute(
-        delete(IdempotencyKey).where(
-            IdempotencyKey.user_id == user_id,
-            IdempotencyKey.key == key,
-            IdempotencyKey.created_at < expired_before,
-        )
-    )
-    inserted = await session.execute(
-        insert(IdempotencyKey)
-        .values(user_id=user_id, key=key, scope=scope, request_hash=fingerprint)
-        .on_conflict_do_nothing()
-        .returning(IdempotencyKey.key)
-    )
-    if inserted.first() is not None:
+    """Claims the key for this request, or returns the response stored for it."""
+    stored = await repository.claim(session, user_id, key, scope, fingerprint, clock.now() - timedelta(seconds=ttl_s))
+    if stored is None:
         return None
-    stored = (
-        await session.execute(
-            select(IdempotencyKey).where(IdempotencyKey.user_id == user_id, IdempotencyKey.key == key)
-        )
-    ).scalar_one()
     if stored.scope != scope or stored.request_hash != fingerprint:
         raise InvalidInput("This Idempotency-Key was already used with a different request.")
     assert stored.response_status is not None
     return StoredResponse(status=stored.response_status, body=stored.response_body)
-
-
-async def store_response(session: AsyncSession, user_id: UUID, key: str, status: int, body: Any) -> None:
-    stored = await session.get(IdempotencyKey, (user_id, key))
-    assert stored is not None
-    stored.response_status = status
-    stored.response_body = body
 
 
 async def respond_once(
@@ -93,5 +62,5 @@ async def respond_once(
     if stored is not None:
         return JSONResponse(stored.body, status_code=stored.status)
     body = (await create()).model_dump(mode="json")
-    await store_response(session, user_id, key, status, body)
+    await repository.store_response(session, user_id, key, status, body)
     return JSONResponse(body, status_code=status)

@@ -4,6 +4,7 @@ from uuid import UUID
 
 from geoalchemy2 import Geography
 from sqlalchemy import BigInteger, DateTime, Float, ForeignKey, Index, Integer, String
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
@@ -33,3 +34,24 @@ class RateWindow(Base):
     key: Mapped[str] = mapped_column(String(128), primary_key=True)
     window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     count: Mapped[int] = mapped_column(Integer)
+
+
+class OrderTracking(Base):
+    """The live view of a job on its way: the current ETA, the route from the technician to the driver, and
+    since when he has stood near the car (arrival detection). One row per order that had a technician."""
+
+    __tablename__ = "order_tracking"
+
+    order_id: Mapped[UUID] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True)
+    eta_arrival_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    eta_confidence: Mapped[str | None] = mapped_column(String(8))
+    eta_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    route_geometry: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    route_distance_m: Mapped[float | None] = mapped_column(Float)
+    route_duration_s: Mapped[float | None] = mapped_column(Float)
+    near_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    def computed_since(self, assigned_at: datetime | None) -> bool:
+        """Whether its ETA and route were computed for the current assignment (not a previous technician's):
+        until they are, the live ETA is the promise."""
+        return self.eta_updated_at is not None and assigned_at is not None and self.eta_updated_at >= assigned_at

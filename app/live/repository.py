@@ -2,12 +2,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert, select, text
+from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.geo import Point, to_geography
 from app.live.filters import Fix
-from app.live.models import LocationPoint
+from app.live.models import LocationPoint, OrderTracking
 from app.orders.models import OrderStatus
 
 ACTIVE_JOB = OrderStatus.values(OrderStatus.active_job())
@@ -21,15 +22,13 @@ class TechnicianState:
     job_id: UUID | None
 
 
-# One round trip: count this request in its rate window (and let this transaction commit without waiting
-# for the disk, see ingest()), then read the technician's last fix and active job. No row lock: a stale read
-# only turns the conditional update below into a no-op.
+# One round trip: count this request in its rate window, then read the technician's last fix and active
+# job. No row lock: a stale read only turns the conditional update below into a no-op.
 COUNT_AND_READ_SQL = text(
     """
     WITH counted AS (
         INSERT INTO rate_windows (key, window_start, count)
-        SELECT :key, :window_start, 1
-        FROM (SELECT set_config('synchronous_commit', 'off', true)) AS relaxed
+        VALUES (:key, :window_start, 1)
         ON CONFLICT (key) DO UPDATE SET
             count = CASE WHEN rate_windows.window_start = EXCLUDED.window_start
                          THEN rate_windows.count + 1 ELSE 1 END,
@@ -100,3 +99,31 @@ async def keep_history(session: AsyncSession, technician_id: UUID, order_id: UUI
             for f in fixes
         ],
     )  # fmt: skip
+
+
+async def tracking(session: AsyncSession, order_id: UUID) -> OrderTracking | None:
+    return await session.get(OrderTracking, order_id)
+
+
+async def tracking_for_update(session: AsyncSession, order_id: UUID) -> OrderTracking:
+    """The job's live view, created empty if it has none yet. Callers hold the order's row lock."""
+    await session.execute(upsert(OrderTracking).values(order_id=order_id).on_conflict_do_nothing())
+    found = await session.execute(
+        select(OrderTracking)
+        .where(OrderTracking.order_id == order_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return found.scalar_one()
+
+
+async def live_etas(session: AsyncSession, order_ids: list[UUID]) -> dict[UUID, datetime]:
+    """The current live ETA of each job that has one."""
+    if not order_ids:
+        return {}
+    rows = await session.execute(
+        select(OrderTracking.order_id, OrderTracking.eta_arrival_at).where(
+            OrderTracking.order_id.in_(order_ids), OrderTracking.eta_arrival_at.is_not(None)
+        )
+    )
+    return {order_id: eta for order_id, eta in rows.all() if eta is not None}

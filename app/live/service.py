@@ -1,28 +1,19 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app import clock
+from app import clock, events
 from app.auth.tokens import Principal
 from app.channels import LIVE_CHANNEL
 from app.config import Settings
 from app.errors import NotFound, TooManyRequests
 from app.geo import Point
-from app.live import events, repository, tracking
+from app.live import messages, repository, tracking
 from app.live.filters import FilterLimits, Fix, filter_fixes
 from app.live.schemas import LocationBatch, LocationResult
 from app.orders import repository as orders_repository
 from app.orders.models import OrderStatus
 from app.routing.osrm import OsrmClient
-
-
-def rules_from(settings: Settings) -> tracking.TrackingRules:
-    return tracking.TrackingRules(
-        eta_refresh=timedelta(seconds=settings.eta_refresh_s),
-        off_route_m=settings.off_route_m,
-        arrival_radius_m=settings.arrival_radius_m,
-        arrival_dwell=timedelta(seconds=settings.arrival_dwell_s),
-    )
 
 
 def rate_window(now: datetime, window_s: int) -> tuple[datetime, int]:
@@ -37,9 +28,11 @@ async def ingest(
     """Believable positions become the technician's last position (one update) and, during a job, its
     history, a live event for the driver and a fresh ETA.
 
-    Pings are many and each is superseded seconds later, so their transactions commit without waiting for
-    the disk (synchronous_commit off, set with the rate count): a crash may lose the last few hundred ms of
-    positions, never an order, a rating or a push, whose transactions keep the default synchronous commit."""
+    Pings are many and each is superseded seconds later, so a batch that only moves positions commits without
+    waiting for the disk: a crash of the database may lose the last few hundred ms of positions. A batch that
+    changes more (an arrival detected, a push owed) publishes a durable event and commits synchronously, so a
+    crash never loses an order change, a rating or a push."""
+    events.allow_relaxed_commit(session)
     now = clock.now()
     window_start, retry_after = rate_window(now, settings.location_window_s)
     state = await repository.count_and_read(session, principal.user_id, f"locations:{principal.user_id}", window_start)
@@ -64,16 +57,18 @@ async def ingest(
     # Lock order as everywhere: the job's order row first, then (by the update) the technician's.
     order = await orders_repository.get_for_update(session, state.job_id) if state.job_id else None
     visible_to_driver = order is not None and order.status in OrderStatus.on_the_way()
-    event = events.position_event(
+    message = messages.position_message(
         order.id if order is not None and visible_to_driver else None, principal.user_id,
         latest.point.lat, latest.point.lon, latest.heading, latest.recorded_at,
     )  # fmt: skip
-    if not await repository.move_and_announce(session, principal.user_id, latest, LIVE_CHANNEL, event):
+    if not await repository.move_and_announce(session, principal.user_id, latest, LIVE_CHANNEL, message):
         return result  # a concurrent batch carried a newer fix already
     if order is not None and order.technician_id != principal.user_id:
         order = None  # the job moved on between the two reads
     if order is not None:
         await repository.keep_history(session, principal.user_id, order.id, accepted)
-        await tracking.on_position(session, osrm, order, latest.point, state.name, now, rules_from(settings))
+        await tracking.on_position(
+            session, osrm, order, latest.point, now, tracking.TrackingRules.from_settings(settings)
+        )
     await session.flush()
     return result

@@ -15,12 +15,14 @@ from app.auth.tokens import Principal, TokenVerifier
 from app.enums import Role
 from app.errors import NotFound, Unauthorized
 from app.geo import from_geography
-from app.live.events import rfc3339
+from app.live import repository as live_repository
 from app.live.hub import Event, Hub
+from app.live.messages import rfc3339
 from app.orders import repository as orders_repository
 from app.orders.models import OrderStatus
-from app.orders.service import may_see, present
-from app.technicians.models import Technician
+from app.orders.service import may_see
+from app.orders.views import present
+from app.technicians import repository as technicians_repository
 
 router = APIRouter(tags=["live"])
 
@@ -47,7 +49,7 @@ async def _snapshot(sessions: async_sessionmaker[AsyncSession], principal: Princ
         body = (await present(session, order)).model_dump(mode="json")
         position = None
         if order.status in OrderStatus.on_the_way() and order.technician_id is not None:
-            technician = await session.get(Technician, order.technician_id)
+            technician = await technicians_repository.get(session, order.technician_id)
             if technician is not None and technician.position is not None and technician.position_at is not None:
                 point = from_geography(technician.position)
                 position = {"lat": point.lat, "lon": point.lon, "heading": technician.heading,
@@ -150,8 +152,8 @@ async def order_events_sse(
 
 async def load_route_event(sessions: async_sessionmaker[AsyncSession], order_id: str) -> dict[str, Any] | None:
     async with sessions() as session:
-        order = await orders_repository.get(session, UUID(order_id))
-    if order is None or order.route_geometry is None:
+        live = await live_repository.tracking(session, UUID(order_id))
+    if live is None or live.route_geometry is None:
         return None
-    return {"order_id": order_id, "type": "route", "geometry": order.route_geometry,
-            "distance_m": order.route_distance_m, "duration_s": order.route_duration_s}  # fmt: skip
+    return {"order_id": order_id, "type": "route", "geometry": live.route_geometry,
+            "distance_m": live.route_distance_m, "duration_s": live.route_duration_s}  # fmt: skip

@@ -7,7 +7,6 @@ from geoalchemy2 import Geography
 from sqlalchemy import (
     BigInteger,
     DateTime,
-    Float,
     ForeignKey,
     Index,
     String,
@@ -108,17 +107,9 @@ class Order(UUIDPrimaryKey, CreatedAt, Base):
     notes: Mapped[str | None] = mapped_column(Text)
     technician_id: Mapped[UUID | None] = mapped_column(ForeignKey("technicians.id"))
     assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The promise made to the driver when a technician took the job, and how sure the estimate behind it was.
     promised_arrival_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    eta_arrival_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    eta_confidence: Mapped[str | None] = mapped_column(String(8))
-    route_geometry: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
-    route_distance_m: Mapped[float | None] = mapped_column(Float)
-    route_duration_s: Mapped[float | None] = mapped_column(Float)
-    eta_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    near_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    sla_state: Mapped[str] = mapped_column(String(16), default="ok", server_default="ok")
-    sla_reason: Mapped[str | None] = mapped_column(String(200))
-    sla_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    promise_confidence: Mapped[str | None] = mapped_column(String(8))
     resolution: Mapped[Resolution | None] = mapped_column(text_enum(Resolution, "resolution"))
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
     updated_at: Mapped[datetime] = mapped_column(

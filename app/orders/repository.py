@@ -1,12 +1,12 @@
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.orders.models import JobEvent, Order, OrderStatus
-from app.technicians.models import Technician
-from feedback.models import Feedback
+from app.users.models import Driver
 
 
 async def get(session: AsyncSession, order_id: UUID) -> Order | None:
@@ -38,17 +38,62 @@ async def timeline(session: AsyncSession, order_id: UUID) -> list[JobEvent]:
     return list(result.scalars())
 
 
-async def technician_with_rating(session: AsyncSession, technician_id: UUID) -> tuple[Technician, float | None]:
-    technician = await session.get(Technician, technician_id)
-    assert technician is not None
-    rating = (
-        await session.execute(select(func.avg(Feedback.csat)).where(Feedback.technician_id == technician_id))
-    ).scalar_one()
-    return technician, (round(float(rating), 2) if rating is not None else None)
-
-
 async def open_order_of_driver(session: AsyncSession, driver_id: UUID) -> Order | None:
     result = await session.execute(
         select(Order).where(Order.driver_id == driver_id, Order.status.in_(OrderStatus.open())).limit(1)
     )
     return result.scalar_one_or_none()
+
+
+async def driver_exists(session: AsyncSession, driver_id: UUID) -> bool:
+    return await session.get(Driver, driver_id) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRecord:
+    """What happened to an order, as the KPIs and scorecards count it."""
+
+    id: UUID
+    status: str
+    service: str
+    resolution: str | None
+    created_at: datetime
+    technician_id: UUID | None
+    assigned_at: datetime | None
+    arrived_at: datetime | None
+    promised_at: datetime | None
+
+
+ORDER_RECORDS_SQL = text(
+    """
+    SELECT o.id, o.status, o.service, o.resolution, o.created_at, o.technician_id,
+           o.promised_arrival_at AS promised_at,
+           (SELECT min(e.created_at) FROM job_events e WHERE e.order_id = o.id AND e.status = :assigned) AS assigned_at,
+           (SELECT min(e.created_at) FROM job_events e WHERE e.order_id = o.id AND e.status = :arrived) AS arrived_at
+    FROM orders o
+    WHERE o.created_at >= :since AND o.created_at < :until
+      AND (CAST(:technician_id AS uuid) IS NULL OR o.technician_id = :technician_id)
+    """
+)
+
+
+async def order_records(
+    session: AsyncSession, since: datetime, until: datetime, technician_id: UUID | None = None
+) -> list[OrderRecord]:
+    """The orders created in [since, until), or one technician's jobs among them."""
+    rows = await session.execute(
+        ORDER_RECORDS_SQL,
+        {"since": since, "until": until, "technician_id": technician_id,
+         "assigned": OrderStatus.ASSIGNED.value, "arrived": OrderStatus.ARRIVED.value},
+    )  # fmt: skip
+    return [
+        OrderRecord(id=r.id, status=r.status, service=r.service, resolution=r.resolution, created_at=r.created_at,
+                    technician_id=r.technician_id, assigned_at=r.assigned_at, arrived_at=r.arrived_at,
+                    promised_at=r.promised_at)
+        for r in rows
+    ]  # fmt: skip
+
+
+async def count_by_status(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(select(Order.status, func.count()).group_by(Order.status))
+    return {status.value: int(n) for status, n in rows.all()}

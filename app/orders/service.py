@@ -1,42 +1,35 @@
+"""The order lifecycle: creating, cancelling, assigning and reporting on orders. Each change locks the order
+row, checks the state machine, appends the timeline and publishes one typed event; the domains that react
+(pushes, trust, live streams, dispatch) subscribe to it."""
+
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app import clock
+from app import clock, events
 from app.auth.tokens import Principal
-from app.channels import DISPATCH_CHANNEL, notify_on_commit
 from app.enums import Role
 from app.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from app.geo import from_geography, haversine_m, to_geography
-from app.live import events
 from app.orders import repository
 from app.orders.models import JobEvent, Order, OrderStatus, Resolution
-from app.orders.schemas import (
-    AssignedTechnician,
-    Eta,
-    OrderCreate,
-    OrderRead,
-    Route,
-    StatusChange,
-    TimelineEntry,
-)
+from app.orders.schemas import OrderCreate, OrderRead, StatusChange
 from app.orders.state_machine import ensure_transition
+from app.orders.views import present
 from app.pagination import decode_cursor, encode_cursor
 from app.schemas import Page
+from app.technicians import repository as technicians_repository
 from app.technicians.models import Technician
-from app.users.models import Driver
-from dispatch.models import Offer, OfferStatus
-from feedback import scores
-from notifications import policy
 
 RESOLUTIONS_BY_OUTCOME = {
     OrderStatus.COMPLETED: {Resolution.FIXED_ON_SITE, Resolution.TOWED},
     OrderStatus.FAILED: {Resolution.NOT_FIXED, Resolution.TOWED},
 }
+ARRIVED_CLAIM_MAX_M = 500.0
+FRESH_POSITION = timedelta(minutes=2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +37,6 @@ class EtaEstimate:
     seconds: float
     confidence: str
     distance_m: float | None = None
-
-
-now = clock.now
-# The statuses that settle one of the technician's trust signals (on time, first fix, kept jobs).
-MOVES_TRUST = frozenset({OrderStatus.ARRIVED, OrderStatus.COMPLETED, OrderStatus.FAILED, OrderStatus.CANCELLED})
 
 
 async def load_visible(session: AsyncSession, principal: Principal, order_id: UUID, *, lock: bool = False) -> Order:
@@ -73,32 +61,35 @@ async def apply_transition(
     target: OrderStatus,
     actor_id: UUID | None,
     data: dict[str, Any] | None = None,
+    *,
     previous_technician_id: UUID | None = None,
+    reason: str | None = None,
 ) -> None:
-    """Moves a locked order to `target`, appends the timeline and writes the pushes it owes, in this transaction."""
+    """Moves a locked order to `target`, appends the timeline and publishes the change, in this transaction."""
     ensure_transition(order.status, target)
-    at = now()
+    at = clock.now()
+    previous = order.status
     order.status = target
     order.updated_at = at
     session.add(JobEvent(order_id=order.id, status=target, actor_id=actor_id, data=data, created_at=at))
-    order.near_since = None
-    await events.publish_status(session, order.id, target.value, at)
-    technician = await session.get(Technician, order.technician_id) if order.technician_id else None
-    await policy.on_status_change(
-        session, order, previous_technician_id, actor_id, technician.name if technician else None
-    )
-    if target in MOVES_TRUST and order.technician_id is not None:
-        await scores.refresh(session, [order.technician_id], target.value, at, order.id)
-    if previous_technician_id is not None and previous_technician_id != order.technician_id:
-        await scores.refresh(session, [previous_technician_id], "reassigned_away", at, order.id)
+    await events.publish(
+        session,
+        events.OrderStatusChanged(
+            at=at, order_id=order.id, driver_id=order.driver_id, service=order.service, status=target.value,
+            previous_status=previous.value, technician_id=order.technician_id,
+            previous_technician_id=previous_technician_id, actor_id=actor_id,
+            promised_at=order.promised_arrival_at,
+            resolution=order.resolution.value if order.resolution else None, reason=reason,
+        ),
+    )  # fmt: skip
 
 
 async def create_order(session: AsyncSession, principal: Principal, data: OrderCreate) -> OrderRead:
-    if await session.get(Driver, principal.user_id) is None:
+    if not await repository.driver_exists(session, principal.user_id):
         raise Unauthorized("This driver account does not exist.")
     if await repository.open_order_of_driver(session, principal.user_id) is not None:
         raise Conflict("You already have an open order.")
-    at = now()
+    at = clock.now()
     order = Order(
         driver_id=principal.user_id,
         service=data.service,
@@ -112,16 +103,10 @@ async def create_order(session: AsyncSession, principal: Principal, data: OrderC
     )
     session.add(order)
     await session.flush()
-    session.add(
-        JobEvent(
-            order_id=order.id,
-            status=OrderStatus.SEARCHING,
-            actor_id=principal.user_id,
-            created_at=at,
-        )
+    session.add(JobEvent(order_id=order.id, status=OrderStatus.SEARCHING, actor_id=principal.user_id, created_at=at))
+    await events.publish(
+        session, events.OrderCreated(at=at, order_id=order.id, driver_id=order.driver_id, service=order.service)
     )
-    await events.publish_status(session, order.id, OrderStatus.SEARCHING.value, at)  # the console sees it at once
-    await notify_on_commit(session, DISPATCH_CHANNEL)
     return await present(session, order)
 
 
@@ -139,10 +124,8 @@ async def list_orders(session: AsyncSession, principal: Principal, limit: int, c
 
 async def cancel_order(session: AsyncSession, principal: Principal, order_id: UUID, reason: str | None) -> OrderRead:
     order = await load_visible(session, principal, order_id, lock=True)
-    await apply_transition(session, order, OrderStatus.CANCELLED, principal.user_id, {"reason": reason})
     order.cancel_reason = reason
-    await withdraw_pending_offers(session, order.id)
-    await notify_on_commit(session, DISPATCH_CHANNEL)  # a technician may be free again
+    await apply_transition(session, order, OrderStatus.CANCELLED, principal.user_id, {"reason": reason}, reason=reason)
     return await present(session, order)
 
 
@@ -155,30 +138,31 @@ async def report_status(session: AsyncSession, principal: Principal, order_id: U
             raise InvalidInput(f"Resolution {change.resolution.value} does not fit status {target.value}.")
     if target is OrderStatus.ARRIVED:
         await ensure_near(session, order)
-    await apply_transition(session, order, target, principal.user_id)
+    ensure_transition(order.status, target)
     if change.resolution is not None:
         order.resolution = change.resolution
     elif target is OrderStatus.FAILED:
         order.resolution = Resolution.NOT_FIXED
-    if target in (OrderStatus.COMPLETED, OrderStatus.FAILED):
-        await notify_on_commit(session, DISPATCH_CHANNEL)  # the technician is free again
+    await apply_transition(session, order, target, principal.user_id)
     return await present(session, order)
-
-
-ARRIVED_CLAIM_MAX_M = 500.0
-FRESH_POSITION = timedelta(minutes=2)
 
 
 async def ensure_near(session: AsyncSession, order: Order) -> None:
     """A technician cannot claim to have arrived while his phone places him kilometres away."""
-    technician = await session.get(Technician, order.technician_id) if order.technician_id else None
+    technician = await technicians_repository.get(session, order.technician_id) if order.technician_id else None
     if technician is None or technician.position is None or technician.position_at is None:
         return  # no fresh fix to contradict him
-    if now() - technician.position_at > FRESH_POSITION:
+    if clock.now() - technician.position_at > FRESH_POSITION:
         return
     distance = haversine_m(from_geography(technician.position), from_geography(order.location))
     if distance > ARRIVED_CLAIM_MAX_M:
         raise Conflict(f"Your last position is {distance / 1000:.1f} km from the driver: not arrived yet.")
+
+
+def ensure_offers(technician: Technician, order: Order) -> None:
+    """The one skills check: a technician takes only the services he offers."""
+    if order.service.value not in technician.skills:
+        raise Conflict(f"The technician does not offer {order.service.value}.")
 
 
 async def assign(
@@ -189,19 +173,16 @@ async def assign(
     eta: EtaEstimate | None,
 ) -> None:
     """Gives a locked order to a technician and stores the promised arrival time."""
-    if order.service.value not in technician.skills:
-        raise Conflict(f"The technician does not offer {order.service.value}.")
+    ensure_offers(technician, order)
     previous_technician = order.technician_id
     order.technician_id = technician.id
-    at = now()
+    at = clock.now()
     order.assigned_at = at
     if eta is not None:
         order.promised_arrival_at = at + timedelta(seconds=eta.seconds)
-        order.eta_arrival_at = order.promised_arrival_at
-        order.eta_confidence = eta.confidence
+        order.promise_confidence = eta.confidence
     else:
-        order.promised_arrival_at = order.eta_arrival_at = order.eta_confidence = None
-    order.route_geometry = order.route_distance_m = order.route_duration_s = None
+        order.promised_arrival_at = order.promise_confidence = None
     await apply_transition(
         session,
         order,
@@ -214,54 +195,3 @@ async def assign(
         previous_technician_id=previous_technician,
     )
     await session.flush()
-    await withdraw_pending_offers(session, order.id)
-
-
-async def withdraw_pending_offers(session: AsyncSession, order_id: UUID) -> None:
-    """Withdraws the order's open offers. Callers hold the order's row lock, which guards its offers."""
-    await session.execute(
-        update(Offer)
-        .where(Offer.order_id == order_id, Offer.status == OfferStatus.PENDING)
-        .values(status=OfferStatus.WITHDRAWN, responded_at=now())
-    )
-
-
-async def present(session: AsyncSession, order: Order) -> OrderRead:
-    await session.flush()
-    events = await repository.timeline(session, order.id)
-    technician = None
-    if order.technician_id is not None:
-        tech, rating = await repository.technician_with_rating(session, order.technician_id)
-        technician = AssignedTechnician(id=tech.id, name=tech.name, rating=rating, vehicle=tech.vehicle)
-    eta = None
-    if order.eta_arrival_at is not None and order.eta_confidence is not None:
-        remaining = max(0, round((order.eta_arrival_at - now()).total_seconds()))
-        eta = Eta(
-            seconds=remaining,
-            arrival_at=order.eta_arrival_at,
-            promised_at=order.promised_arrival_at,
-            confidence="high" if order.eta_confidence == "high" else "low",
-        )
-    route = None
-    if order.route_geometry is not None and order.route_distance_m is not None and order.route_duration_s is not None:
-        route = Route(
-            geometry=order.route_geometry,
-            distance_m=order.route_distance_m,
-            duration_s=order.route_duration_s,
-        )
-    return OrderRead(
-        id=order.id,
-        status=order.status,
-        service=order.service,
-        location=from_geography(order.location),
-        address=order.address,
-        vehicle=order.vehicle,
-        notes=order.notes,
-        created_at=order.created_at,
-        technician=technician,
-        eta=eta,
-        route=route,
-        resolution=order.resolution,
-        cancel_reason=order.cancel_reason,
-        timeline=[TimelineEntry(status=e.status, at=e.created_at) for e in events],
-    )

@@ -1,28 +1,21 @@
 from pathlib import Path
 
-from geoalchemy2.elements import WKTElement
-from sqlalchemy import func
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.config import PROJECT_ROOT
+from app.regions import repository
 from app.regions.extract import BoundingBox, bounding_box
-from app.regions.models import Region
 from app.routing.regions import prepare_region
+
+# The extracts that ship with the project (data/osm, OpenStreetMap contributors, ODbL).
+BUNDLED_REGIONS = {
+    "liechtenstein": PROJECT_ROOT / "data" / "osm" / "liechtenstein.osm.pbf",
+    "helsinki": PROJECT_ROOT / "data" / "osm" / "helsinki.osm.pbf",
+}
 
 
 async def record_region(session: AsyncSession, name: str, box: BoundingBox, graph: Path) -> None:
-    values = {"name": name, "area": WKTElement(box.as_wkt(), srid=4326), "graph_file": str(graph)}
-    statement = insert(Region).values(**values)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[Region.name],
-            set_={
-                "area": statement.excluded.area,
-                "graph_file": statement.excluded.graph_file,
-                "prepared_at": func.now(),
-            },
-        )
-    )
+    await repository.upsert(session, name, box.as_wkt(), graph)
 
 
 def prepare(pbf: Path, name: str, data_dir: Path) -> tuple[Path, BoundingBox]:
@@ -33,7 +26,7 @@ def prepare(pbf: Path, name: str, data_dir: Path) -> tuple[Path, BoundingBox]:
 
 async def extract_of_region(session: AsyncSession, name: str) -> Path | None:
     """The OpenStreetMap extract that the region's OSRM data was prepared from (kept beside the graph)."""
-    region = await session.get(Region, name)
+    region = await repository.get(session, name)
     return extract_beside(Path(region.graph_file)) if region is not None else None
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import orjson
 
+from app.config import Settings
 from app.geo import Point
 from app.routing.estimate import (
     Route,
@@ -100,6 +101,12 @@ class OsrmClient:
         self._client = client or httpx.AsyncClient(
             timeout=httpx.Timeout(timeout_s),
             limits=httpx.Limits(max_connections=32, max_keepalive_connections=16),
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "OsrmClient":
+        return cls(
+            settings.effective_osrm_url, timeout_s=settings.osrm_timeout_s, snap_radius_m=settings.osrm_snap_radius_m
         )
 
     async def aclose(self) -> None:

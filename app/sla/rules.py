@@ -4,6 +4,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import IntEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.config import Settings
 
 
 class SlaState(IntEnum):
@@ -36,6 +40,15 @@ class SlaPolicy:
 
     def targets(self, service: str) -> SlaTargets:
         return self.by_service.get(service, self.default)
+
+    def arrival_tolerance(self, service: str) -> timedelta:
+        """How late past the promise an arrival still keeps it: read alike by the SLA watcher, the KPIs,
+        the trust score and the study."""
+        return self.targets(service).arrival_tolerance
+
+    @classmethod
+    def from_settings(cls, settings: "Settings") -> "SlaPolicy":
+        return cls.from_seconds(settings.sla_targets)
 
     @classmethod
     def from_seconds(cls, config: Mapping[str, Mapping[str, float]]) -> "SlaPolicy":

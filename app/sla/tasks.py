@@ -1,29 +1,39 @@
-"""The SLA watcher: every few seconds, raises the SLA state of orders that slipped."""
+"""The SLA watcher: every few seconds, raises the SLA state of orders that slipped, and runs the other
+watch rounds the composition root hands it (overdue follow-ups), each in its own transaction."""
 
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import clock
 from app.config import Settings
-from app.db import make_engine, make_sessionmaker
+from app.db import make_engine, make_sessionmaker, transaction
 from app.sla.rules import SlaPolicy
 from app.sla.service import sla_round
 
 log = logging.getLogger("trustloop.sla")
 
+WatchRound = Callable[[AsyncSession, datetime], Awaitable[object]]
 
-async def run_sla_watcher(settings: Settings, stop: asyncio.Event) -> None:
+
+async def run_sla_watcher(settings: Settings, stop: asyncio.Event, also: Sequence[WatchRound] = ()) -> None:
     engine = make_engine(settings.database_url, 1)
     sessions = make_sessionmaker(engine)
-    targets = SlaPolicy.from_seconds(settings.sla_targets)
+    policy = SlaPolicy.from_settings(settings)
     try:
         while not stop.is_set():
             try:
-                async with sessions() as session, session.begin():
-                    done = await sla_round(session, clock.now(), targets, settings.sla_alert_on)
+                async with transaction(sessions) as session:
+                    done = await sla_round(session, clock.now(), policy)
                 for order_id, state in done.orders:
                     log.info("order %s is %s", order_id, state.label)
+                for watch in also:
+                    async with transaction(sessions) as session:
+                        await watch(session, clock.now())
             except Exception:
                 log.exception("SLA round failed")
             with contextlib.suppress(TimeoutError):

@@ -1,5 +1,3 @@
-from uuid import UUID
-
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
@@ -10,23 +8,19 @@ from app.idempotency import service as idempotency
 from app.idempotency.dependencies import IdempotencyKeyHeader
 from app.pagination import Limit
 from app.technicians import service
-from app.technicians.models import Technician
 from app.technicians.schemas import Availability, TechnicianCreate, TechnicianRead
-from feedback import scores
-from feedback import service as feedback
-from feedback.schemas import Scorecard
 
 router = APIRouter(tags=["technicians"])
 
 
 @router.get("/v1/technicians/me", response_model=TechnicianRead)
 async def read_me(session: DbSession, technician: TechnicianUser) -> TechnicianRead:
-    return await with_trust(session, await service.get_own(session, technician))
+    return await service.with_reputation(session, await service.get_own(session, technician))
 
 
 @router.put("/v1/technicians/me/availability", response_model=TechnicianRead)
 async def set_availability(body: Availability, session: DbSession, technician: TechnicianUser) -> TechnicianRead:
-    return await with_trust(session, await service.set_availability(session, technician, body.online))
+    return await service.with_reputation(session, await service.set_availability(session, technician, body.online))
 
 
 @router.post("/v1/ops/technicians", status_code=status.HTTP_201_CREATED, response_model=TechnicianRead)
@@ -45,16 +39,4 @@ async def create_technician(
 
 @router.get("/v1/ops/technicians", response_model=list[TechnicianRead])
 async def list_technicians(session: DbSession, _: OperatorUser, limit: Limit = 200) -> list[TechnicianRead]:
-    fleet = await service.list_technicians(session, limit)
-    trust = await scores.overall(session, [t.id for t in fleet])
-    return [service.present(t, trust[t.id].value) for t in fleet]
-
-
-@router.get("/v1/ops/technicians/{technician_id}", response_model=Scorecard)
-async def read_scorecard(technician_id: UUID, session: DbSession, _: OperatorUser) -> Scorecard:
-    return await feedback.scorecard(session, await service.get_by_id(session, technician_id))
-
-
-async def with_trust(session: DbSession, technician: Technician) -> TechnicianRead:
-    trust = await scores.overall(session, [technician.id])
-    return service.present(technician, trust[technician.id].value)
+    return await service.list_technicians(session, limit)

@@ -1,8 +1,10 @@
+from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.geo import Point, to_geography
 from app.technicians.models import Technician
 
 
@@ -23,3 +25,13 @@ async def get_for_update(session: AsyncSession, technician_id: UUID) -> Technici
 async def list_all(session: AsyncSession, limit: int) -> list[Technician]:
     result = await session.execute(select(Technician).order_by(Technician.name, Technician.id).limit(limit))
     return list(result.scalars())
+
+
+async def set_last_position(
+    session: AsyncSession, technician_id: UUID, point: Point, at: datetime, heading: float | None = None
+) -> None:
+    await session.execute(
+        update(Technician)
+        .where(Technician.id == technician_id)
+        .values(position=to_geography(point), position_at=at, heading=heading)
+    )

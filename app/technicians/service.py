@@ -2,22 +2,19 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import clock, events
 from app.auth.tokens import Principal
-from app.channels import DISPATCH_CHANNEL, notify_on_commit
 from app.enums import Role, Service
 from app.errors import NotFound
 from app.geo import from_geography
-from app.technicians import repository
+from app.technicians import repository, reputation
 from app.technicians.models import Technician
 from app.technicians.schemas import TechnicianCreate, TechnicianRead
-from app.users.models import User
-from feedback.trust import FLEET_PRIOR
+from app.users import repository as users
 
 
 async def create_technician(session: AsyncSession, data: TechnicianCreate) -> TechnicianRead:
-    user = User(role=Role.TECHNICIAN, name=data.name)
-    session.add(user)
-    await session.flush()
+    user = await users.create(session, Role.TECHNICIAN, data.name)
     technician = Technician(
         id=user.id,
         name=data.name,
@@ -28,7 +25,7 @@ async def create_technician(session: AsyncSession, data: TechnicianCreate) -> Te
     )
     session.add(technician)
     await session.flush()
-    return present(technician, FLEET_PRIOR)
+    return await with_reputation(session, technician)
 
 
 async def get_own(session: AsyncSession, principal: Principal) -> Technician:
@@ -52,7 +49,7 @@ async def set_availability(session: AsyncSession, principal: Principal, online: 
     technician.online = online
     await session.flush()
     if online:
-        await notify_on_commit(session, DISPATCH_CHANNEL)
+        await events.publish(session, events.TechnicianAvailable(at=clock.now(), technician_id=technician.id))
     return technician
 
 
@@ -70,5 +67,12 @@ def present(technician: Technician, trust_score: float | None) -> TechnicianRead
     )
 
 
-async def list_technicians(session: AsyncSession, limit: int) -> list[Technician]:
-    return await repository.list_all(session, limit)
+async def list_technicians(session: AsyncSession, limit: int) -> list[TechnicianRead]:
+    fleet = await repository.list_all(session, limit)
+    standing = await reputation.of(session, [t.id for t in fleet])
+    return [present(t, standing[t.id].trust_score if t.id in standing else None) for t in fleet]
+
+
+async def with_reputation(session: AsyncSession, technician: Technician) -> TechnicianRead:
+    standing = (await reputation.of(session, [technician.id])).get(technician.id)
+    return present(technician, standing.trust_score if standing else None)

@@ -5,20 +5,22 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app import events
+from app.config import Settings
+from app.db import transaction
 from app.enums import Role, Service
 from app.geo import Point, to_geography
 from app.orders.models import Order, OrderStatus, Resolution
 from app.users.models import Driver, User
 from dispatch.dispatcher import DispatchConfig, RoundReport, dispatch_round
 from dispatch.models import Offer, OfferStatus
-from feedback import scores
 from feedback.models import Feedback
 
-TEST_CONFIG = DispatchConfig(region="tests")
+TEST_CONFIG = DispatchConfig.from_settings(Settings(region="tests"))
 
 
 async def run_round(app: FastAPI, now: datetime | None = None, config: DispatchConfig = TEST_CONFIG) -> RoundReport:
-    async with app.state.sessionmaker() as session, session.begin():
+    async with transaction(app.state.sessionmaker) as session:
         return await dispatch_round(session, app.state.osrm, config, now or datetime.now(UTC))
 
 
@@ -41,7 +43,7 @@ async def give_ratings(
 ) -> None:
     """Past jobs of the technician, completed and rated (history written as the service would have kept it)."""
     at = datetime.now(UTC) - age
-    async with sessions() as session, session.begin():
+    async with transaction(sessions) as session:
         for csat in csats:
             driver = driver_id
             if driver is None:
@@ -64,9 +66,14 @@ async def give_ratings(
             )
             session.add(order)
             await session.flush()
-            session.add(
-                Feedback(
-                    order_id=order.id, driver_id=driver, technician_id=technician_id, csat=csat, tags=[], created_at=at
-                )
+            feedback = Feedback(
+                order_id=order.id, driver_id=driver, technician_id=technician_id, csat=csat, tags=[], created_at=at
             )
-        await scores.refresh(session, [technician_id], "rating", datetime.now(UTC))
+            session.add(feedback)
+            await session.flush()
+            await events.publish(
+                session,
+                events.FeedbackGiven(at=at, feedback_id=feedback.id, order_id=order.id, driver_id=driver,
+                                     technician_id=technician_id, service=service, csat=csat, nps=None, ces=None,
+                                     tags=(), comment=None),
+            )  # fmt: skip

@@ -1,6 +1,7 @@
 """The dispatcher on real roads (Helsinki), a real database and the real solver."""
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import permutations
 
@@ -8,9 +9,10 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.db import transaction
 from app.geo import Point
 from app.routing.osrm import OsrmClient
-from dispatch.dispatcher import DispatchConfig, dispatch_round
+from dispatch.dispatcher import dispatch_round
 from dispatch.models import Offer, OfferStatus
 from dispatch.solver import Arc, OpenOrder, greedy_nearest, solve, total_cost
 from notifications.models import Notification
@@ -157,7 +159,7 @@ async def test_skills_are_respected(app: FastAPI, api: Api, sessions: async_sess
 
 
 async def test_the_batch_is_solved_globally_where_greedy_does_worse(
-    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession], osrm: OsrmClient
 ) -> None:
     order_spots = [FIRST_DRIVER, SECOND_DRIVER]
     tech_spots = [TECHNICIAN_X, TECHNICIAN_Y]
@@ -226,7 +228,7 @@ async def test_the_dispatcher_never_undoes_a_manual_assignment(
 async def test_the_search_radius_widens_while_the_order_waits(
     app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    config = DispatchConfig(region="tests", search_radius_m=100, search_radius_growth_m_per_min=1000)
+    config = replace(TEST_CONFIG, search_radius_m=100, search_radius_growth_m_per_min=1000)
     technician = await api.technician(at=UNIONINKATU)  # about 600 m from Mikonkatu
     order = await api.order(await api.driver(), at=MIKONKATU)
     created = datetime.fromisoformat(order["created_at"])
@@ -254,7 +256,7 @@ async def test_dispatch_keeps_working_when_osrm_is_down(
     order = await api.order(await api.driver(), at=MIKONKATU)
     dead = OsrmClient("http://127.0.0.1:9", timeout_s=0.2, retries=0)
     try:
-        async with app.state.sessionmaker() as session, session.begin():
+        async with transaction(app.state.sessionmaker) as session:
             report = await dispatch_round(session, dead, TEST_CONFIG, datetime.now(UTC))
     finally:
         await dead.aclose()

@@ -7,6 +7,7 @@ from uuid import uuid4
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.db import transaction
 from app.enums import Service
 from app.geo import to_geography
 from app.orders.models import JobEvent, Order, OrderStatus, Resolution
@@ -30,7 +31,7 @@ ORDERS: list[tuple[Any, ...]] = [
 async def seed(api: Api, sessions: async_sessionmaker[AsyncSession]) -> None:
     driver = await api.driver()
     technician = await api.technician()
-    async with sessions() as session, session.begin():
+    async with transaction(sessions) as session:
         for status, resolution, offset, assigned, arrived, promised, csat, nps, ces in ORDERS:
             created = T0 + offset
             order = Order(
@@ -95,10 +96,10 @@ def test_daily_kpis_give_every_day_its_own_figures() -> None:
         OrderFacts("cancelled", None, at + timedelta(days=1)),
         OrderFacts("completed", None, at - timedelta(days=5), nps=10),  # before the first day: left out
     ]
-    days = daily(facts, first, 3)
-    assert [d["day"] for d in days] == ["2026-03-01", "2026-03-02", "2026-03-03"]
-    assert [d["orders"] for d in days] == [0, 2, 1]
-    assert days[0]["nps"] is None
-    assert days[1]["nps"] == 0.0
-    assert days[1]["csat"] == 0.5
-    assert days[2]["cancel_rate"] == 1.0
+    days = daily(facts, first, 3, lambda _: timedelta(minutes=2))
+    assert [d.day.isoformat() for d in days] == ["2026-03-01", "2026-03-02", "2026-03-03"]
+    assert [d.orders for d in days] == [0, 2, 1]
+    assert days[0].nps is None
+    assert days[1].nps == 0.0
+    assert days[1].csat == 0.5
+    assert days[2].cancel_rate == 1.0

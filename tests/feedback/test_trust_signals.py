@@ -4,11 +4,13 @@ and the per-service score that dispatch reads."""
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID, uuid4
 
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app import clock
+from app import clock, events
+from app.db import transaction
 from app.enums import Service
 from tests.conftest import KAISANIEMENKATU, MIKONKATU, UNIONINKATU, Actor, Api
 from tests.dispatch.helpers import give_ratings, pending_offers, run_round
@@ -144,3 +146,22 @@ async def test_dispatch_reads_the_score_of_the_orders_service(
     scorecard = await card(api, tower)
     by_service = scorecard["trust"]["by_service"]
     assert by_service["jump_start"] < scorecard["trust"]["score"] < by_service["tow"]
+
+
+async def test_a_transaction_refreshes_a_technicians_score_once_however_many_facts_touch_him(
+    api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    technician = await api.technician()
+    orders = [await api.order(await api.driver()) for _ in range(3)]
+    now = datetime.now(UTC)
+    async with transaction(sessions) as session:
+        for order in orders:  # three offers lapse in one dispatch round, say
+            await events.publish(
+                session,
+                events.OfferAnswered(at=now, offer_id=uuid4(), order_id=UUID(order["id"]),
+                                     technician_id=technician.id, service=Service.TOW,
+                                     outcome=events.OfferOutcome.EXPIRED),
+            )  # fmt: skip
+    history = (await card(api, technician))["trust"]["history"]
+    assert [change["cause"] for change in history] == ["offer_expired"]
+    assert part(await card(api, technician), "responsive")["events"] == 3

@@ -5,7 +5,8 @@ import asyncio
 from fastapi import FastAPI
 from sqlalchemy import text
 
-from app.live import events
+from app.db import transaction
+from app.live import messages
 from app.live.geometry import distance_to_route_m
 from app.live.hub import Hub, Subscription
 from tests.conftest import KAISANIEMENKATU, KAIVOKATU, eventually
@@ -39,7 +40,7 @@ def test_distance_to_route() -> None:
 async def test_the_hub_listens_again_after_losing_its_connection(app: FastAPI) -> None:
     hub: Hub = app.state.hub
     lost_pid = hub._connection.get_server_pid() if hub._connection else None
-    async with app.state.sessionmaker() as session, session.begin():
+    async with transaction(app.state.sessionmaker) as session:
         await session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": lost_pid})
 
     async def relistening() -> bool:
@@ -48,7 +49,7 @@ async def test_the_hub_listens_again_after_losing_its_connection(app: FastAPI) -
 
     assert await eventually(relistening, timeout_s=10)
     with hub.subscribe("order-after-restart") as subscription:
-        async with app.state.sessionmaker() as session, session.begin():
-            await events.publish(session, {"order_id": "order-after-restart", "type": "status", "status": "en_route"})
+        async with transaction(app.state.sessionmaker) as session:
+            await messages.publish(session, {"order_id": "order-after-restart", "type": "status", "status": "en_route"})
         event = await asyncio.wait_for(subscription.next(), timeout=5)
     assert event["status"] == "en_route"

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.geo import Point
 from app.live.filters import FilterLimits, Fix, Rejection, filter_fixes
 from app.live.models import LocationPoint
+from app.routing.osrm import OsrmClient
 from app.technicians.models import Technician
 from tests.conftest import KAISANIEMENKATU, KAIVOKATU, MIKONKATU, Actor, Api
 
@@ -107,7 +108,7 @@ async def test_a_technician_cannot_claim_arrival_from_far_away(api: Api) -> None
     assert (await api.status(order["id"], technician, "arrived")).status_code == 200
 
 
-async def test_positions_refresh_the_live_eta_and_route(api: Api) -> None:
+async def test_positions_refresh_the_live_eta_and_route(api: Api, osrm: OsrmClient) -> None:
     technician = await api.technician(at=None)
     assert (await post(api, technician, [fix(KAIVOKATU, 90)])).json()["accepted"] == 1
     driver = await api.driver()

@@ -1,20 +1,23 @@
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
 
+from app.config import Settings
+from app.db import transaction
 from notifications.fcm import FcmGateway
 from notifications.sender import DrainReport, SenderConfig, drain_once
 
-CONFIG = SenderConfig(timezone="Europe/Helsinki")
+CONFIG = replace(SenderConfig.from_settings(Settings()), timezone="Europe/Helsinki")
 
 
 async def drain(app: FastAPI, gateway: FcmGateway, now: datetime | None = None) -> DrainReport:
     """Runs the sender until nothing is due at `now`; returns the summed report."""
     total = DrainReport()
     while True:
-        async with app.state.sessionmaker() as session, session.begin():
+        async with transaction(app.state.sessionmaker) as session:
             report = await drain_once(session, gateway, now or datetime.now(UTC), CONFIG)
         for field in ("notifications", "sent", "retried", "failed", "unregistered", "no_devices"):
             setattr(total, field, getattr(total, field) + getattr(report, field))

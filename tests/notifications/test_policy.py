@@ -1,16 +1,20 @@
 """The push policy's timing rules and the templates, against the real database with a controlled clock."""
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app import events
+from app.db import transaction
+from app.enums import Service
 from notifications import policy
 from notifications.models import Locale, Notification
 from notifications.templates import TEMPLATES, render
-from tests.conftest import Api
+from tests.conftest import Actor, Api
 
 
 async def kinds(sessions: async_sessionmaker[AsyncSession], order_id: str) -> list[str]:
@@ -21,20 +25,31 @@ async def kinds(sessions: async_sessionmaker[AsyncSession], order_id: str) -> li
         return list(rows.scalars())
 
 
+def estimate(
+    order: dict[str, Any], driver: Actor, technician: Actor, promised: datetime, live: datetime, now: datetime
+) -> events.ArrivalEstimated:
+    return events.ArrivalEstimated(
+        at=now,
+        order_id=UUID(order["id"]),
+        driver_id=driver.id,
+        technician_id=technician.id,
+        service=Service.TOW,
+        promised_at=promised,
+        arrival_at=live,
+    )
+
+
 async def test_eta_changes_push_only_past_the_threshold_and_at_most_once_per_gap(
     app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    driver = await api.driver()
+    driver, technician = await api.driver(), await api.technician(name="Anna")
     order = await api.order(driver)
     promised = datetime.now(UTC) + timedelta(minutes=20)
     start = datetime.now(UTC)
 
     async def update(live: datetime, now: datetime) -> None:
-        async with app.state.sessionmaker() as session, session.begin():
-            await policy.on_eta_update(
-                session, order_id=UUID(order["id"]), driver_id=driver.id, params={"technician": "Anna"},
-                promised_at=promised, live_arrival_at=live, now=now,
-            )  # fmt: skip
+        async with transaction(app.state.sessionmaker) as session:
+            await policy.on_eta_update(session, estimate(order, driver, technician, promised, live, now))
 
     await update(promised + timedelta(minutes=2), start)  # within the promise's tolerance
     assert await kinds(sessions, order["id"]) == []
@@ -42,7 +57,7 @@ async def test_eta_changes_push_only_past_the_threshold_and_at_most_once_per_gap
     assert await kinds(sessions, order["id"]) == ["eta_changed"]
     await update(promised + timedelta(minutes=9), start + timedelta(minutes=1))  # too soon for another
     assert await kinds(sessions, order["id"]) == ["eta_changed"]
-    async with sessions() as session, session.begin():  # five minutes pass
+    async with transaction(sessions) as session:  # five minutes pass
         for n in (await session.execute(select(Notification))).scalars():
             n.created_at -= policy.ETA_CHANGE_MIN_GAP
     await update(promised + timedelta(minutes=9), start + timedelta(minutes=6))
@@ -52,16 +67,13 @@ async def test_eta_changes_push_only_past_the_threshold_and_at_most_once_per_gap
 async def test_arriving_is_pushed_once_a_few_minutes_out(
     app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    driver = await api.driver()
+    driver, technician = await api.driver(), await api.technician()
     order = await api.order(driver)
     now = datetime.now(UTC)
     for minutes_out in (10, 5, 2.5, 1):
-        async with app.state.sessionmaker() as session, session.begin():
+        async with transaction(app.state.sessionmaker) as session:
             live = now + timedelta(minutes=minutes_out)
-            await policy.on_eta_update(
-                session, order_id=UUID(order["id"]), driver_id=driver.id, params={}, promised_at=live,
-                live_arrival_at=live, now=now,
-            )  # fmt: skip
+            await policy.on_eta_update(session, estimate(order, driver, technician, live, live, now))
     assert await kinds(sessions, order["id"]) == ["arriving"]
     async with sessions() as session:
         arriving = (await session.execute(select(Notification))).scalar_one()

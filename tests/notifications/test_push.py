@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
+from app.db import transaction
 from notifications import policy
 from notifications.fcm import FcmGateway
 from notifications.models import Device, Notification, NotificationStatus
@@ -149,7 +150,7 @@ async def test_no_push_for_a_rolled_back_transaction(
     driver = await api.driver()
     await register(api, driver, "phone")
     order = await api.order(driver)
-    async with app.state.sessionmaker() as session, session.begin():
+    async with transaction(app.state.sessionmaker) as session:
         await policy.push(session, driver.id, "unfulfilled", None, {})
         await session.rollback()
     # A request that fails after its change (the order cannot be cancelled twice) sends nothing either.

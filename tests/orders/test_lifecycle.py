@@ -1,9 +1,10 @@
 from datetime import datetime
 
+from app.routing.osrm import OsrmClient
 from tests.conftest import MIKONKATU, Api
 
 
-async def test_driver_orders_and_technician_walks_the_job_to_completion(api: Api) -> None:
+async def test_driver_orders_and_technician_walks_the_job_to_completion(api: Api, osrm: OsrmClient) -> None:
     driver = await api.driver()
     technician = await api.technician(name="Anna")
     order = await api.order(driver, at=MIKONKATU)

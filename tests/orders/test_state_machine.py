@@ -4,8 +4,9 @@ from typing import Any
 
 import pytest
 
+from app.errors import Conflict
 from app.orders.models import OrderStatus
-from app.orders.state_machine import TRANSITIONS
+from app.orders.state_machine import TRANSITIONS, can_transition, ensure_transition
 from tests.conftest import Actor, Api
 
 TECHNICIAN_STATUSES = ["en_route", "arrived", "in_progress", "completed", "failed"]
@@ -35,6 +36,16 @@ async def order_in(api: Api, status: str) -> tuple[dict[str, Any], Actor, Actor]
             response = await api.status(order["id"], technician, step)
         assert response.status_code == 200, response.text
     return order, driver, technician
+
+
+def test_the_state_machine_refuses_illegal_transitions_with_a_conflict() -> None:
+    S = OrderStatus
+    assert can_transition(S.SEARCHING, S.ASSIGNED)
+    assert can_transition(S.EN_ROUTE, S.ASSIGNED)  # an operator hands the job to someone else
+    assert not can_transition(S.ARRIVED, S.ASSIGNED)  # not once he is at the car
+    assert not can_transition(S.IN_PROGRESS, S.CANCELLED)
+    with pytest.raises(Conflict, match="An order that is completed cannot become en_route"):
+        ensure_transition(S.COMPLETED, S.EN_ROUTE)
 
 
 def test_status_sets_match_the_state_machine() -> None:

@@ -6,13 +6,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from feedback.kpis import kpis
+from app.sla.rules import SlaPolicy
+from feedback.kpis import FINISHED, kpis
 from tools.study.runner import JobRecord
 from tools.study.world import Calibre
 
 TARGET_NPS_GAIN = 10.0
 TARGET_MAX_ETA_GROWTH = 0.05
 TARGET_PROMISE_KEPT = 0.90
+DEFAULT_LEVELS = SlaPolicy()  # the study runs on the default service levels
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,27 +29,21 @@ class PolicySummary:
     jobs_by_calibre: dict[str, float]
 
 
-def summarise(records: Sequence[JobRecord]) -> PolicySummary:
-    metrics = kpis([r.facts for r in records])
+def summarise(records: Sequence[JobRecord], levels: SlaPolicy = DEFAULT_LEVELS) -> PolicySummary:
+    metrics = kpis([r.facts for r in records], levels.arrival_tolerance)
     etas = [r.promised_eta_s for r in records if r.promised_eta_s is not None]
-    served = [r for r in records if r.facts.status in ("completed", "failed")]
+    served = [r for r in records if r.facts.status in FINISHED]
     jobs = [r for r in records if r.calibre is not None]
-    arrival = metrics["time_to_arrival_s"]
-    assert isinstance(arrival, dict)
     return PolicySummary(
         orders=len(records),
         served=len(served) / len(records) if records else None,
-        nps=_number(metrics["nps"]),
-        csat=_number(metrics["csat"]),
+        nps=metrics.nps,
+        csat=metrics.csat,
         mean_eta_s=sum(etas) / len(etas) if etas else None,
-        promise_kept=_number(metrics["eta_promise_kept"]),
-        time_to_arrival_p50_s=_number(arrival["p50"]),
+        promise_kept=metrics.eta_promise_kept,
+        time_to_arrival_p50_s=metrics.time_to_arrival_s.p50,
         jobs_by_calibre={c.value: sum(r.calibre is c for r in jobs) / len(jobs) if jobs else 0.0 for c in Calibre},
     )
-
-
-def _number(value: object) -> float | None:
-    return float(value) if isinstance(value, int | float) else None
 
 
 def daily(records: Sequence[JobRecord], days: int, window: int = 3) -> dict[str, list[float | None]]:

@@ -14,7 +14,7 @@ import multiprocessing
 import random
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -26,15 +26,16 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app import clock
 from app.config import Settings
-from app.db import recreate_database, upgrade_schema
+from app.db import recreate_database, transaction, upgrade_schema
 from app.enums import Service
 from app.geo import Point
 from app.routing.osrm import OsrmClient
+from app.sla.rules import SlaPolicy
 from app.technicians.models import Technician
-from app.technicians.positions import set_last_position
+from app.technicians.repository import set_last_position
 from dispatch.cost import CostWeights
 from dispatch.dispatcher import DispatchConfig, dispatch_round
-from feedback import repository as feedback_repository
+from feedback import service as feedback
 from feedback.kpis import OrderFacts
 from tools.seed import road_point
 from tools.study import world
@@ -114,7 +115,8 @@ class PolicyRun:
     def __init__(self, config: StudyConfig, policy: str, breakdowns: list[Breakdown], homes: list[Point]) -> None:
         self._config = config
         self._policy = policy
-        self._dispatch = DispatchConfig(region=f"study-{policy}", weights=POLICIES[policy])
+        self._dispatch: DispatchConfig
+        self._levels: SlaPolicy
         self._breakdowns = breakdowns
         self._homes = homes
         self._profiles = world.fleet(config.fleet_size)
@@ -135,6 +137,10 @@ class PolicyRun:
             osrm_url=self._config.osrm_url,
             dev_auth=True,
         )
+        self._dispatch = replace(
+            DispatchConfig.from_settings(settings), region=f"study-{self._policy}", weights=POLICIES[self._policy]
+        )
+        self._levels = SlaPolicy.from_settings(settings)
         await recreate_database(settings.database_url)
         await asyncio.to_thread(upgrade_schema, settings.database_url)
         app = create_app(settings)
@@ -174,7 +180,7 @@ class PolicyRun:
             technician_id = UUID(created.json()["id"])
             headers = await self._token({"role": "technician", "technician_id": str(technician_id)})
             await self._client.put("/v1/technicians/me/availability", json={"online": True}, headers=headers)
-            async with self._sessions() as session, session.begin():
+            async with transaction(self._sessions) as session:
                 await set_last_position(session, technician_id, home, self.now)
             rng = random.Random(self._config.seed * 1_000 + index)
             self._fleet.append(_Member(technician_id, headers, profile, rng))
@@ -206,7 +212,7 @@ class PolicyRun:
             return bool(found)
 
     async def _dispatch_round(self) -> None:
-        async with self._sessions() as session, session.begin():
+        async with transaction(self._sessions) as session:
             # The phones of the technicians keep reporting where they stand.
             await session.execute(update(Technician).where(Technician.online).values(position_at=self.now))
             await dispatch_round(session, self._osrm, self._dispatch, self.now)
@@ -267,7 +273,7 @@ class PolicyRun:
     def _arrive(self, job: _Job) -> Callable[[], Awaitable[None]]:
         async def act() -> None:
             assert job.member is not None
-            async with self._sessions() as session, session.begin():
+            async with transaction(self._sessions) as session:
                 await set_last_position(session, job.member.id, job.where, self.now)
             await self._status(job, "arrived")
             await self._status(job, "in_progress")
@@ -293,7 +299,8 @@ class PolicyRun:
     def _rate(self, job: _Job, fixed: bool) -> Callable[[], Awaitable[None]]:
         async def act() -> None:
             assert job.member is not None
-            given = world.rating(job.member.profile, job.late_s, fixed, job.member.rng)
+            tolerance_s = self._levels.arrival_tolerance(job.service.value).total_seconds()
+            given = world.rating(job.member.profile, job.late_s, fixed, job.member.rng, tolerance_s)
             body = {"csat": given.csat, "nps": given.nps, "ces": given.ces, "tags": list(given.tags)}
             await self._client.post(f"/v1/orders/{job.order_id}/feedback", json=body, headers=job.driver)
 
@@ -302,7 +309,7 @@ class PolicyRun:
     async def _records(self) -> list[JobRecord]:
         calibres = {m.id: m.profile.calibre for m in self._fleet}
         async with self._sessions() as session:
-            facts = await feedback_repository.order_facts(session, START, self.now + timedelta(days=1))
+            facts = await feedback.facts(session, START, self.now + timedelta(days=1))
         return [
             JobRecord(
                 day=(f.created_at - START).days,

@@ -17,7 +17,6 @@ from app.geo import Point
 # The share of demand by hour of the day (UTC): quiet at night, rush hours at 7-9 and 16-18.
 HOURLY_DEMAND = (0.3, 0.2, 0.2, 0.2, 0.3, 0.5, 0.9, 1.6, 1.7, 1.2, 1.0, 1.0,
                  1.1, 1.0, 1.0, 1.2, 1.6, 1.7, 1.3, 1.0, 0.8, 0.6, 0.5, 0.4)  # fmt: skip
-LATE_TOLERANCE_S = 120.0
 
 
 class Calibre(StrEnum):
@@ -101,11 +100,12 @@ def work_time_s(profile: Profile, rng: random.Random) -> float:
     return rng.expovariate(1 / (profile.work_minutes * 60)) + 300.0
 
 
-def rating(profile: Profile, late_s: float, fixed: bool, rng: random.Random) -> Rating:
-    """What the driver answers: the technician's manner and work, minus lateness against the promise."""
+def rating(profile: Profile, late_s: float, fixed: bool, rng: random.Random, tolerance_s: float) -> Rating:
+    """What the driver answers: the technician's manner and work, minus lateness beyond the promise's
+    tolerance (the service's, as the SLA watcher and the KPIs count it)."""
     stars = 1 + 4 * profile.quality + rng.gauss(0.0, 0.5)
     tags: list[str] = []
-    if late_s > LATE_TOLERANCE_S:
+    if late_s > tolerance_s:
         stars -= 1.0 if late_s < 600 else 2.0
         tags.append("late")
     if not fixed:

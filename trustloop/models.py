@@ -2,13 +2,14 @@
 
 from app.db import Base
 from app.idempotency.models import IdempotencyKey
-from app.live.models import LocationPoint, RateWindow
+from app.live.models import LocationPoint, OrderTracking, RateWindow
 from app.orders.models import JobEvent, Order
 from app.regions.models import Region
+from app.sla.models import OrderSla
 from app.technicians.models import Technician
 from app.users.models import Driver, User
-from dispatch.models import DispatchDecision, Offer
-from feedback.models import Feedback, FollowUp
+from dispatch.models import DispatchDecision, DispatchRound, Offer
+from feedback.models import Feedback, FollowUp, TrustEvidence, TrustScoreChange, TrustScoreRow
 from notifications.models import Delivery, Device, Notification
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "Delivery",
     "Device",
     "DispatchDecision",
+    "DispatchRound",
     "Driver",
     "Feedback",
     "FollowUp",
@@ -25,8 +27,13 @@ __all__ = [
     "Notification",
     "Offer",
     "Order",
+    "OrderSla",
+    "OrderTracking",
     "RateWindow",
     "Region",
     "Technician",
+    "TrustEvidence",
+    "TrustScoreChange",
+    "TrustScoreRow",
     "User",
 ]

@@ -1,4 +1,4 @@
-"""Live events: published with PostgreSQL NOTIFY (delivered on commit, to every process), kept small."""
+"""Live messages: published with PostgreSQL NOTIFY (delivered on commit, to every API process), kept small."""
 
 from datetime import UTC, datetime
 from typing import Any
@@ -17,19 +17,19 @@ def rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def encode(event: dict[str, Any]) -> str:
-    payload = orjson.dumps(event).decode()
+def encode(message: dict[str, Any]) -> str:
+    payload = orjson.dumps(message).decode()
     if len(payload) > NOTIFY_PAYLOAD_LIMIT:
-        raise ValueError(f"live event too large for NOTIFY ({len(payload)} bytes): send ids, not bodies")
+        raise ValueError(f"live message too large for NOTIFY ({len(payload)} bytes): send ids, not bodies")
     return payload
 
 
-async def publish(session: AsyncSession, event: dict[str, Any]) -> None:
-    await notify_on_commit(session, LIVE_CHANNEL, encode(event))
+async def publish(session: AsyncSession, message: dict[str, Any]) -> None:
+    await notify_on_commit(session, LIVE_CHANNEL, encode(message))
 
 
 async def publish_for_operators(session: AsyncSession, kind: str, order_id: UUID, **fields: Any) -> None:
-    """An event about an order for the operators' stream only: it carries the order under "order", not
+    """A message about an order for the operators' stream only: it carries the order under "order", not
     "order_id", so the hub does not route it to the driver's stream."""
     await publish(session, {"type": kind, "order": str(order_id), **fields})
 
@@ -38,17 +38,17 @@ async def publish_status(session: AsyncSession, order_id: UUID, status: str, at:
     await publish(session, {"order_id": str(order_id), "type": "status", "status": status, "at": rfc3339(at)})
 
 
-def position_event(
+def position_message(
     order_id: UUID | None, technician_id: UUID, lat: float, lon: float, heading: float | None, at: datetime
 ) -> str:
     """A technician's position: for the operators always, for a driver when `order_id` is given."""
-    event: dict[str, Any] = {"type": "position", "technician_id": str(technician_id), "lat": lat, "lon": lon,
-                             "at": rfc3339(at)}  # fmt: skip
+    message: dict[str, Any] = {"type": "position", "technician_id": str(technician_id), "lat": lat, "lon": lon,
+                               "at": rfc3339(at)}  # fmt: skip
     if heading is not None:
-        event["heading"] = heading
+        message["heading"] = heading
     if order_id is not None:
-        event["order_id"] = str(order_id)
-    return encode(event)
+        message["order_id"] = str(order_id)
+    return encode(message)
 
 
 async def publish_eta(

@@ -1,0 +1,48 @@
+"""How the live streams react to the facts of the core: status changes reach the driver's and the operators'
+streams; an assignment starts the job's live view from the promise; operator-only facts reach the console."""
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app import events
+from app.live import messages, repository
+from app.orders.models import OrderStatus
+
+
+async def _order_created(session: AsyncSession, event: events.OrderCreated) -> None:
+    await messages.publish_status(session, event.order_id, OrderStatus.SEARCHING.value, event.at)  # the console
+
+
+async def _status_changed(session: AsyncSession, event: events.OrderStatusChanged) -> None:
+    await messages.publish_status(session, event.order_id, event.status, event.at)
+    if event.technician_id is None:
+        return
+    live = await repository.tracking_for_update(session, event.order_id)
+    live.near_since = None
+    if event.status == OrderStatus.ASSIGNED:
+        # A new technician (or the first): his live ETA starts at the promise, his route is yet to come.
+        live.eta_arrival_at = live.eta_confidence = live.eta_updated_at = None
+        live.route_geometry = live.route_distance_m = live.route_duration_s = None
+
+
+async def _sla_changed(session: AsyncSession, event: events.SlaChanged) -> None:
+    await messages.publish_for_operators(
+        session, "sla", event.order_id, state=event.state, reason=event.reason, at=messages.rfc3339(event.at)
+    )
+
+
+async def _follow_up_changed(session: AsyncSession, event: events.FollowUpChanged) -> None:
+    fields = {"followup_id": str(event.followup_id), "status": event.status, "due_at": messages.rfc3339(event.due_at)}
+    if event.overdue:
+        reason = "the unhappy driver was not called back in time"
+        await messages.publish_for_operators(
+            session, "sla", event.order_id, state="breached", reason=reason, at=messages.rfc3339(event.at), **fields
+        )
+    else:
+        await messages.publish_for_operators(session, "followup", event.order_id, **fields)
+
+
+def install() -> None:
+    events.subscribe(events.OrderCreated, _order_created)
+    events.subscribe(events.OrderStatusChanged, _status_changed)
+    events.subscribe(events.SlaChanged, _sla_changed)
+    events.subscribe(events.FollowUpChanged, _follow_up_changed)

@@ -1,0 +1,142 @@
+"""What each fact means for a technician's trust signals: the fair-attribution rules, in one place.
+
+Every fact that moves a signal writes one evidence entry (feedback.models.TrustEvidence) in the transaction
+of the fact, with its cause and the figures behind it, so that the score can be explained to the operator
+and to the technician himself:
+
+    rating        each rating of his job: (csat - 1) / 4
+    on_time       his arrival against the promise he accepted, within the service's tolerance; the wait
+                  before anyone accepted is not his
+    first_fix     each finished job: fixed on the spot (for a tow, towing is the fix)
+    kept_jobs     each job he accepted: written when he accepts and settled when it ends; kept unless an
+                  operator handed it to someone else or the driver gave up after the promise had passed
+                  without him arriving (a driver cancelling earlier does not count against him)
+    responsive    each offer: accepted, or declined / let lapse
+
+The technicians an entry touched are refreshed once when the transaction's events have been delivered.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app import events
+from app.orders.models import OrderStatus, Resolution
+from feedback import repository, scores
+from feedback.trust import Signal, normalised_csat
+
+ToleranceOf = Callable[[str], timedelta]
+
+
+@dataclass(frozen=True, slots=True)
+class Touch:
+    cause: str
+    order_id: UUID | None
+    at: datetime
+
+
+def _touch(session: AsyncSession, technician_id: UUID, touch: Touch) -> None:
+    """Remembers the technician for this transaction's single refresh (his first cause names it)."""
+    touched: dict[UUID, Touch] = session.info.setdefault("trust_touched", {})
+    touched.setdefault(technician_id, touch)
+    events.once_per_transaction(session, "trust_refresh", _refresh_touched)
+
+
+async def _refresh_touched(session: AsyncSession) -> None:
+    touched: dict[UUID, Touch] = session.info.pop("trust_touched", {})
+    await scores.refresh(session, {t: (touch.cause, touch.order_id, touch.at) for t, touch in touched.items()})
+
+
+async def _record(
+    session: AsyncSession,
+    technician_id: UUID,
+    order_id: UUID,
+    service: str,
+    signal: Signal,
+    value: float | None,
+    at: datetime,
+    cause: str,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    await repository.add_evidence(
+        session, technician_id=technician_id, order_id=order_id, service=service, signal=signal.value, value=value,
+        at=at, cause=cause, detail=detail or {}, settled_at=at if value is not None else None,
+    )  # fmt: skip
+
+
+async def on_offer_answered(session: AsyncSession, event: events.OfferAnswered) -> None:
+    accepted = event.outcome is events.OfferOutcome.ACCEPTED
+    cause = f"offer_{event.outcome.value}"
+    await _record(
+        session, event.technician_id, event.order_id, event.service.value, Signal.RESPONSIVE, 1.0 if accepted else 0.0,
+        event.at, cause, {"outcome": event.outcome.value},
+    )  # fmt: skip
+    if accepted:  # settled when the job ends or is taken from him
+        await _record(session, event.technician_id, event.order_id, event.service.value, Signal.KEPT_JOBS, None,
+                      event.at, cause)  # fmt: skip
+    _touch(session, event.technician_id, Touch(cause, event.order_id, event.at))
+
+
+def rating_evidence(csat: int) -> float:
+    return normalised_csat(csat)
+
+
+async def on_feedback(session: AsyncSession, event: events.FeedbackGiven) -> None:
+    if event.technician_id is None:
+        return
+    await _record(
+        session, event.technician_id, event.order_id, event.service.value, Signal.RATING, rating_evidence(event.csat),
+        event.at, "rating", {"csat": event.csat},
+    )  # fmt: skip
+    _touch(session, event.technician_id, Touch("rating", event.order_id, event.at))
+
+
+class StatusRules:
+    """The signals a status change settles; the arrival tolerance is the service's (TRUSTLOOP_SLA_TARGETS)."""
+
+    def __init__(self, tolerance_of: ToleranceOf) -> None:
+        self._tolerance_of = tolerance_of
+
+    async def on_status_changed(self, session: AsyncSession, event: events.OrderStatusChanged) -> None:
+        status = OrderStatus(event.status)
+        service = event.service.value
+        reassigned_from = event.previous_technician_id
+        if status is OrderStatus.ASSIGNED and reassigned_from and reassigned_from != event.technician_id:
+            await repository.settle_kept_job(session, event.order_id, reassigned_from, 0.0, event.at,
+                                             "reassigned_away", {"reassigned": True})  # fmt: skip
+            _touch(session, reassigned_from, Touch("reassigned_away", event.order_id, event.at))
+        technician_id = event.technician_id
+        if technician_id is None or status not in {OrderStatus.ARRIVED, *OrderStatus.ended()}:
+            return
+        tolerance = self._tolerance_of(service)
+        if status is OrderStatus.ARRIVED and event.promised_at is not None:
+            late_s = (event.at - event.promised_at).total_seconds()
+            await _record(
+                session, technician_id, event.order_id, service, Signal.ON_TIME,
+                1.0 if event.at <= event.promised_at + tolerance else 0.0, event.at, "arrived",
+                {"late_s": round(late_s), "tolerance_s": tolerance.total_seconds(),
+                 "promised_at": event.promised_at.isoformat()},
+            )  # fmt: skip
+        if status in OrderStatus.finished():
+            fixed = status is OrderStatus.COMPLETED and (
+                event.resolution == Resolution.FIXED_ON_SITE or event.service.value == "tow"
+            )
+            await _record(session, technician_id, event.order_id, service, Signal.FIRST_FIX, 1.0 if fixed else 0.0,
+                          event.at, status.value, {"resolution": event.resolution})  # fmt: skip
+            await repository.settle_kept_job(session, event.order_id, technician_id, 1.0, event.at, status.value, {})
+        if status is OrderStatus.CANCELLED:
+            # Counts against him only if the driver gave up after the promise had passed without him arriving.
+            broke_promise = (
+                event.promised_at is not None
+                and event.at > event.promised_at + tolerance
+                and event.previous_status != OrderStatus.ARRIVED
+            )
+            await repository.settle_kept_job(
+                session, event.order_id, technician_id, 0.0 if broke_promise else 1.0, event.at, "cancelled",
+                {"after_promise": broke_promise},
+            )  # fmt: skip
+        _touch(session, technician_id, Touch(status.value, event.order_id, event.at))

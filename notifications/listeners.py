@@ -1,0 +1,15 @@
+"""How pushes react to the facts of the core: every status change, offer, slipping ETA and SLA alert
+becomes push rows in the transaction of the fact."""
+
+from app import events
+from app.config import Settings
+from notifications import policy
+
+
+def install(settings: Settings) -> None:
+    events.subscribe(events.OrderStatusChanged, policy.on_status_change)
+    events.subscribe(events.OfferMade, policy.on_offer)
+    events.subscribe(events.ArrivalEstimated, policy.on_eta_update)
+    alerts = policy.SlaAlerts(settings.sla_alert_on)
+    events.subscribe(events.SlaChanged, alerts.on_sla)
+    events.subscribe(events.FollowUpChanged, alerts.on_follow_up)

@@ -1,0 +1,82 @@
+"""The house's dependency rules, checked on the source: the domains depend on the core, never the reverse;
+tools stay out of the runtime; nothing imports the command-line entry point."""
+
+import ast
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.config import PROJECT_ROOT
+
+PACKAGES = ("app", "dispatch", "notifications", "feedback", "trustloop", "tools", "bench", "tests")
+TOOLING = {"trustloop", "tools", "bench", "tests"}
+# What each package must never import. The core knows no domain; a domain knows the core and, for dispatch,
+# the trust scores of feedback (acyclic: feedback learns of offers through the core's events).
+FORBIDDEN: dict[str, set[str]] = {
+    "app": {"dispatch", "notifications", "feedback"} | TOOLING,
+    "feedback": {"dispatch", "notifications"} | TOOLING,
+    "notifications": {"dispatch", "feedback"} | TOOLING,
+    "dispatch": {"notifications"} | TOOLING,
+    "trustloop": {"tools", "bench", "tests"},
+}
+# The command line may start the tools (simulate, seed, study) on request.
+EXEMPT = {Path("trustloop/cli.py"): {"tools"}}
+
+
+def modules(package: str) -> Iterator[Path]:
+    yield from sorted((PROJECT_ROOT / package).rglob("*.py"))
+
+
+def imported(path: Path) -> Iterator[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.module
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_dependencies_run_from_the_domains_to_the_core(package: str) -> None:
+    broken = []
+    for path in modules(package):
+        relative = path.relative_to(PROJECT_ROOT)
+        allowed = EXEMPT.get(relative, set())
+        for name in imported(path):
+            top = name.split(".")[0]
+            if top in FORBIDDEN[package] - allowed:
+                broken.append(f"{relative} imports {name}")
+    assert broken == []
+
+
+def test_nothing_imports_the_command_line() -> None:
+    importers = [
+        f"{path.relative_to(PROJECT_ROOT)}"
+        for package in PACKAGES
+        for path in modules(package)
+        if any(name == "trustloop.cli" for name in imported(path))
+    ]
+    assert importers == []
+
+
+def test_plotting_is_only_for_the_study() -> None:
+    users = {
+        str(path.relative_to(PROJECT_ROOT))
+        for package in PACKAGES
+        for path in modules(package)
+        if any(name.split(".")[0] == "matplotlib" for name in imported(path))
+    }
+    assert users <= {"tools/study/report.py"}
+
+
+def test_the_api_process_loads_no_tool_and_no_plotting() -> None:
+    probe = (
+        "import sys, trustloop.asgi; "
+        "loaded = [m for m in sys.modules if m.split('.')[0] in ('tools', 'matplotlib', 'bench')]; "
+        "print(','.join(loaded))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=PROJECT_ROOT)
+    assert result.stdout.strip() == ""

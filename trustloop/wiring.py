@@ -1,0 +1,37 @@
+"""The composition root's wiring: which domain reacts to which fact, who provides the core's ports, whose
+metrics are read. Every process (an API server, a worker, the study) wires itself once before it works."""
+
+from app import events, metrics
+from app.config import Settings
+from app.live import listeners as live_listeners
+from app.orders import metrics as orders_metrics
+from app.sla import metrics as sla_metrics
+from app.technicians import reputation
+from dispatch import listeners as dispatch_listeners
+from dispatch import metrics as dispatch_metrics
+from feedback import listeners as feedback_listeners
+from feedback import metrics as feedback_metrics
+from feedback import service as feedback
+from notifications import listeners as notifications_listeners
+from notifications import metrics as notifications_metrics
+
+
+def wire(settings: Settings) -> None:
+    events.reset()
+    # The order matters where listeners read what an earlier one wrote: the live view of a job is set up
+    # before the pushes quote its ETA.
+    live_listeners.install()
+    dispatch_listeners.install()
+    notifications_listeners.install(settings)
+    feedback_listeners.install(settings)
+    events.mark_installed()
+    reputation.provide(feedback.reputations)
+    metrics.reset_readings()
+    for reading in (
+        orders_metrics.readings,
+        sla_metrics.readings,
+        dispatch_metrics.readings,
+        notifications_metrics.readings,
+        feedback_metrics.readings,
+    ):
+        metrics.register_reading(reading)

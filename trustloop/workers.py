@@ -1,0 +1,22 @@
+"""The worker processes: what `trustloop worker NAME` runs, each wired like the API."""
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from app.config import Settings
+from app.sla.tasks import run_sla_watcher
+from dispatch.tasks import run_dispatcher
+from feedback.service import mark_overdue
+from notifications.tasks import run_notifier
+
+
+def _sla_watcher(settings: Settings, stop: asyncio.Event) -> Coroutine[Any, Any, None]:
+    return run_sla_watcher(settings, stop, also=[mark_overdue])
+
+
+WORKERS: dict[str, Callable[[Settings, asyncio.Event], Coroutine[Any, Any, None]]] = {
+    "dispatch": run_dispatcher,
+    "notifications": run_notifier,
+    "sla": _sla_watcher,
+}
