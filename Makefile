@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 # The OSRM wheels are built for CPython 3.12 only; use the machine's 3.12 (on PATH or under pyenv).
 PYTHON312 ?= $(shell for p in $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.12*/bin/python3.12 2>/dev/null | sort -rV) $$(command -v python3.12); do "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null && echo "$$p" && break; done)
 
-.PHONY: help setup services postgis venv browser test test-fast lint typecheck pytest demo demo-db serve bench study lock clean
+.PHONY: help setup services postgis venv browser test test-fast lint typecheck pytest demo demo-db serve bench study lock vendor clean
 
 help:
 	@echo "make demo       set up everything and run the system with a seeded fleet and simulated people"
@@ -25,6 +25,7 @@ help:
 	@echo "make typecheck  mypy --strict"
 	@echo "make setup      PostgreSQL running, PostGIS installed, the virtual environment built"
 	@echo "make lock       re-resolve requirements.lock after changing pyproject.toml (needs uv)"
+	@echo "make vendor     re-copy the front-end libraries pinned in web/package-lock.json (needs npm)"
 	@echo "make clean      remove the virtual environment and generated files"
 
 setup: services postgis venv
@@ -93,6 +94,12 @@ study: demo-db
 # Regenerates requirements.lock from pyproject.toml (needs uv: `pip install uv`).
 lock:
 	uv pip compile pyproject.toml --group dev --group study --python-version 3.12 --generate-hashes --no-header -q -o requirements.lock
+
+# Copies the front-end libraries pinned in web/package-lock.json into app/static/vendor (committed: nothing
+# else needs npm). After changing web/package.json: `cd web && npm install`, then this.
+vendor:
+	@command -v npm >/dev/null || { echo "make vendor needs Node.js and npm"; exit 1; }
+	cd web && npm ci && node vendor.mjs
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

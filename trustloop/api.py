@@ -5,6 +5,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app import health, metrics
+from app.api_docs import install_api_docs
 from app.auth import endpoints as dev_auth
 from app.auth.tokens import JwtTokens
 from app.config import Settings, get_settings
@@ -48,11 +49,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await osrm.aclose()
             await engine.dispose()
 
-    app = FastAPI(title="Trustloop", version="1.0.0", lifespan=lifespan)
+    app = FastAPI(title="Trustloop", version="1.0.0", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.tokens = JwtTokens(settings.jwt_secret, settings.jwt_ttl_s)
     install_error_handlers(app)
     install_metrics(app, settings.metrics_cache_s)
+    install_api_docs(app)
     app.include_router(health.router)
     app.include_router(metrics.router)
     if settings.dev_auth:
