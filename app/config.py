@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     osrm_snap_radius_m: float = 200.0
 
     idempotency_ttl_s: int = 48 * 3600
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)  # refused with 413 before it is read further
 
     dispatch_interval_s: float = Field(default=2.0, gt=0)
     offer_ttl_s: int = Field(default=30, ge=5)

@@ -9,7 +9,7 @@ EARTH_RADIUS_M = 6_371_008.8
 
 
 class Point(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     lat: float = Field(strict=True, ge=-90, le=90, allow_inf_nan=False)
     lon: float = Field(strict=True, ge=-180, le=180, allow_inf_nan=False)

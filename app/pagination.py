@@ -1,5 +1,11 @@
+"""Keyset pages for every list: `?limit=` (1-200) and `?cursor=`, answered as `{"items", "next_cursor"}`.
+
+A cursor encodes the sort key and the id of the last item of a page (opaque to clients); the next page
+starts strictly after it, so a list that grows while someone pages through it neither repeats nor skips."""
+
 import base64
 import json
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Annotated
 from uuid import UUID
@@ -7,20 +13,52 @@ from uuid import UUID
 from fastapi import Query
 
 from app.errors import InvalidInput
+from app.schemas import EARLIEST, LATEST
 
 Limit = Annotated[int, Query(ge=1, le=200)]
-Cursor = Annotated[str | None, Query(max_length=200)]
+Cursor = Annotated[str | None, Query(max_length=300)]
+
+SortKey = datetime | str
 
 
-def encode_cursor(created_at: datetime, row_id: UUID) -> str:
-    raw = json.dumps([created_at.isoformat(), str(row_id)]).encode()
+def encode_cursor(key: SortKey, row_id: UUID) -> str:
+    kind, value = ("t", key.isoformat()) if isinstance(key, datetime) else ("s", key)
+    raw = json.dumps([kind, value, str(row_id)]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, UUID]:
+    """The position of a list sorted by a time; anything else (crafted, truncated, another list's) is 422."""
+    key, row_id = _decode(cursor, "t")
+    assert isinstance(key, datetime)
+    return key, row_id
+
+
+def decode_text_cursor(cursor: str) -> tuple[str, UUID]:
+    """The position of a list sorted by a text (a name)."""
+    key, row_id = _decode(cursor, "s")
+    assert isinstance(key, str)
+    return key, row_id
+
+
+def _decode(cursor: str, expected_kind: str) -> tuple[SortKey, UUID]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        created_at, row_id = json.loads(base64.urlsafe_b64decode(padded))
-        return datetime.fromisoformat(created_at), UUID(row_id)
-    except (ValueError, TypeError) as exc:
+        kind, value, row_id = json.loads(base64.urlsafe_b64decode(padded))
+        if kind != expected_kind or not isinstance(value, str) or not isinstance(row_id, str):
+            raise TypeError("not a cursor of this list")
+        key: SortKey = value
+        if kind == "t":
+            key = datetime.fromisoformat(value)
+            if key.tzinfo is None or not EARLIEST <= key <= LATEST:
+                raise ValueError("a cursor's time has a time zone and lies in our era")
+        return key, UUID(row_id)
+    except (ValueError, TypeError, OverflowError) as exc:
         raise InvalidInput("The cursor is not valid.") from exc
+
+
+def next_cursor[T](rows: Sequence[T], limit: int, position: Callable[[T], tuple[SortKey, UUID]]) -> str | None:
+    """The cursor after the page, given `limit + 1` rows fetched (the extra one says there is more)."""
+    if len(rows) <= limit:
+        return None
+    return encode_cursor(*position(rows[limit - 1]))

@@ -1,18 +1,67 @@
-"""Shapes shared by several domains."""
+"""Shapes shared by several domains, and the rules every request body follows.
 
+Every request body is a `RequestModel`: unknown fields are refused and numbers must be finite (no NaN or
+Infinity). Free text may hold newlines and tabs but no other control character (the request guard refuses
+those in any string of any body before it is parsed, see app/guard.py); single-line fields (names, phones,
+plates, tokens) refuse line breaks too."""
+
+from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
-ShortText = Annotated[str, Field(strict=True, min_length=1, max_length=64)]
-Name = Annotated[str, Field(strict=True, min_length=1, max_length=200)]
-Phone = Annotated[str, Field(strict=True, min_length=3, max_length=40)]
-Reason = Annotated[str, Field(strict=True, max_length=500)]
+# Newline, carriage return and tab are the only control characters free text may hold.
+FREE_TEXT_CONTROLS = frozenset("\n\r\t")
 
 
-class Vehicle(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def has_forbidden_control(value: str, allowed: frozenset[str] = FREE_TEXT_CONTROLS) -> bool:
+    """True if the text holds a control character (C0, DEL or C1) other than those allowed."""
+    return any((ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0) and c not in allowed for c in value)
 
+
+def _single_line(value: str) -> str:
+    if has_forbidden_control(value, frozenset()):
+        raise ValueError("must be a single line without control characters")
+    return value
+
+
+def _free_text(value: str) -> str:
+    if has_forbidden_control(value):
+        raise ValueError("must not contain control characters other than newlines and tabs")
+    return value
+
+
+def _within_our_era(value: datetime) -> datetime:
+    """A moment the service can reason about: with a time zone, in UTC between the years 2000 and 2100."""
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("must lie between the years 2000 and 2100") from exc
+    if not EARLIEST <= utc <= LATEST:
+        raise ValueError("must lie between the years 2000 and 2100")
+    return utc
+
+
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2100, 1, 1, tzinfo=UTC)
+SingleLine = AfterValidator(_single_line)
+FreeText = AfterValidator(_free_text)
+
+ShortText = Annotated[str, Field(strict=True, min_length=1, max_length=64), SingleLine]
+Name = Annotated[str, Field(strict=True, min_length=1, max_length=200), SingleLine]
+Phone = Annotated[str, Field(strict=True, min_length=3, max_length=40, pattern=r"^\+?[0-9 ()./-]+$"), SingleLine]
+Reason = Annotated[str, Field(strict=True, max_length=500), FreeText]
+Note = Annotated[str, Field(strict=True, min_length=1, max_length=2000), FreeText]
+Moment = Annotated[AwareDatetime, AfterValidator(_within_our_era)]
+
+
+class RequestModel(BaseModel):
+    """The base of every request body."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+class Vehicle(RequestModel):
     make: ShortText | None = None
     model: ShortText | None = None
     plate: ShortText | None = None

@@ -6,15 +6,20 @@ from app.auth.dependencies import OperatorUser, TechnicianUser
 from app.db import DbSession
 from app.dependencies import AppSettings, Osrm
 from app.orders.schemas import ManualAssign, OrderRead
+from app.pagination import Cursor, Limit
+from app.schemas import Page
 from dispatch import service
 from dispatch.schemas import DecisionRead, OfferCreate, OfferDecline, OfferRead
 
 router = APIRouter(tags=["dispatch"])
 
 
-@router.get("/v1/technicians/me/offers", response_model=list[OfferRead])
-async def list_offers(session: DbSession, osrm: Osrm, technician: TechnicianUser) -> list[OfferRead]:
-    return await service.list_pending(session, osrm, technician)
+@router.get("/v1/technicians/me/offers", response_model=Page[OfferRead])
+async def list_offers(
+    session: DbSession, osrm: Osrm, technician: TechnicianUser, limit: Limit = 50, cursor: Cursor = None
+) -> Page[OfferRead]:
+    """His open offers, the first to expire first."""
+    return await service.list_pending(session, osrm, technician, limit, cursor)
 
 
 @router.post("/v1/offers/{offer_id}/accept", response_model=OrderRead)

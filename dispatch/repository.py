@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import func, insert, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.enums import Service
@@ -24,8 +24,11 @@ async def get_for_update(session: AsyncSession, offer_id: UUID) -> Offer | None:
     return result.scalar_one_or_none()
 
 
-async def pending_for_technician(session: AsyncSession, technician_id: UUID, at: datetime) -> list[tuple[Offer, Order]]:
-    result = await session.execute(
+async def pending_for_technician(
+    session: AsyncSession, technician_id: UUID, at: datetime, limit: int, after: tuple[datetime, UUID] | None
+) -> list[tuple[Offer, Order]]:
+    """His open offers, the first to expire first."""
+    query = (
         select(Offer, Order)
         .join(Order, Order.id == Offer.order_id)
         .where(
@@ -34,9 +37,12 @@ async def pending_for_technician(session: AsyncSession, technician_id: UUID, at:
             Offer.expires_at > at,
             Order.status == OrderStatus.SEARCHING,
         )
-        .order_by(Offer.expires_at)
+        .order_by(Offer.expires_at, Offer.id)
+        .limit(limit)
     )
-    return [(offer, order) for offer, order in result.all()]
+    if after is not None:
+        query = query.where(tuple_(Offer.expires_at, Offer.id) > tuple_(*after))
+    return [(offer, order) for offer, order in (await session.execute(query)).all()]
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,16 +5,16 @@ from pydantic import BaseModel, Field
 
 from app.enums import Service
 from app.geo import Point
-from app.schemas import Reason
+from app.schemas import Reason, RequestModel
 from dispatch.models import OfferStatus
 
 
-class OfferCreate(BaseModel):
+class OfferCreate(RequestModel):
     technician_id: UUID
     ttl_s: int = Field(default=30, strict=True, ge=5, le=600)
 
 
-class OfferDecline(BaseModel):
+class OfferDecline(RequestModel):
     reason: Reason | None = None
 
 

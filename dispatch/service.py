@@ -13,7 +13,9 @@ from app.orders import service as orders
 from app.orders.models import Order, OrderStatus
 from app.orders.schemas import OrderRead
 from app.orders.views import present as present_order
+from app.pagination import decode_cursor, next_cursor
 from app.routing.osrm import OsrmClient
+from app.schemas import Page
 from app.technicians import repository as technicians_repository
 from app.technicians.models import Technician
 from dispatch import repository
@@ -80,10 +82,13 @@ async def create_offer(
     return present(offer, order)
 
 
-async def list_pending(session: AsyncSession, osrm: OsrmClient, principal: Principal) -> list[OfferRead]:
+async def list_pending(
+    session: AsyncSession, osrm: OsrmClient, principal: Principal, limit: int, cursor: str | None
+) -> Page[OfferRead]:
     """The technician's open offers; the road distance is measured now, from where he is."""
-    pairs = await repository.pending_for_technician(session, principal.user_id, clock.now())
-    offers = [present(offer, order) for offer, order in pairs]
+    after = decode_cursor(cursor) if cursor else None
+    pairs = await repository.pending_for_technician(session, principal.user_id, clock.now(), limit + 1, after)
+    offers = [present(offer, order) for offer, order in pairs[:limit]]
     technician = await technicians_repository.get(session, principal.user_id)
     if offers and technician is not None and technician.position is not None:
         table = await osrm.table(
@@ -93,7 +98,7 @@ async def list_pending(session: AsyncSession, osrm: OsrmClient, principal: Princ
             offer.model_copy(update={"distance_m": table.distances[0][k]}) if offer.distance_m is None else offer
             for k, offer in enumerate(offers)
         ]
-    return offers
+    return Page(items=offers, next_cursor=next_cursor(pairs, limit, lambda pair: (pair[0].expires_at, pair[0].id)))
 
 
 async def _locked_own_offer(session: AsyncSession, principal: Principal, offer_id: UUID) -> tuple[Offer, Order]:

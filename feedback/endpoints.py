@@ -4,14 +4,14 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
-from pydantic import AwareDatetime
 
 from app.auth.dependencies import DriverUser, OperatorUser
 from app.db import DbSession
 from app.dependencies import AppSettings, ServiceLevels
 from app.idempotency import service as idempotency
 from app.idempotency.dependencies import IdempotencyKeyHeader
-from app.pagination import Limit
+from app.pagination import Cursor, Limit
+from app.schemas import Moment, Page
 from feedback import service
 from feedback.models import FollowUpStatus
 from feedback.schemas import DayKpis, FeedbackCreate, FeedbackRead, FollowUpRead, FollowUpResolve, PeriodKpis, Scorecard
@@ -34,11 +34,12 @@ async def give_feedback(
     )  # fmt: skip
 
 
-@router.get("/v1/ops/followups", response_model=list[FollowUpRead])
+@router.get("/v1/ops/followups", response_model=Page[FollowUpRead])
 async def list_follow_ups(
-    session: DbSession, _: OperatorUser, status: FollowUpStatus | None = None, limit: Limit = 50
-) -> list[FollowUpRead]:
-    return await service.list_follow_ups(session, status, limit)
+    session: DbSession, _: OperatorUser, status: FollowUpStatus | None = None, limit: Limit = 50, cursor: Cursor = None
+) -> Page[FollowUpRead]:
+    """The follow-up cases, the most urgent (earliest due) first."""
+    return await service.list_follow_ups(session, status, limit, cursor)
 
 
 @router.post("/v1/ops/followups/{case_id}/resolve", response_model=FollowUpRead)
@@ -61,8 +62,8 @@ async def period_kpis(
     session: DbSession,
     _: OperatorUser,
     levels: ServiceLevels,
-    since: Annotated[AwareDatetime | None, Query(alias="from")] = None,
-    until: Annotated[AwareDatetime | None, Query(alias="to")] = None,
+    since: Annotated[Moment | None, Query(alias="from")] = None,
+    until: Annotated[Moment | None, Query(alias="to")] = None,
 ) -> PeriodKpis:
     """NPS (-100..100), CSAT, FCR and rates (0..1), CES mean, response and arrival percentiles in seconds."""
     return await service.period_kpis(session, levels, since, until)

@@ -3,7 +3,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ARRAY, String, Uuid, any_, func, literal, select, text, update
+from sqlalchemy import ARRAY, String, Uuid, any_, func, literal, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -164,10 +164,15 @@ async def blocked_pairs(
     return [(driver, technician) for driver, technician in rows.all() if technician is not None]
 
 
-async def follow_ups(session: AsyncSession, status: FollowUpStatus | None, limit: int) -> list[FollowUp]:
+async def follow_ups(
+    session: AsyncSession, status: FollowUpStatus | None, limit: int, after: tuple[datetime, UUID] | None
+) -> list[FollowUp]:
+    """The cases by due time, the most urgent first."""
     query = select(FollowUp).order_by(FollowUp.due_at, FollowUp.id).limit(limit)
     if status is not None:
         query = query.where(FollowUp.status == status)
+    if after is not None:
+        query = query.where(tuple_(FollowUp.due_at, FollowUp.id) > tuple_(*after))
     return list((await session.execute(query)).scalars())
 
 

@@ -4,17 +4,19 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.schemas import FreeText, Note, RequestModel
 from app.technicians.schemas import TechnicianRead
 
 Tag = Annotated[str, Field(strict=True, min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")]
+Comment = Annotated[str, Field(strict=True, max_length=2000), FreeText]
 
 
-class FeedbackCreate(BaseModel):
+class FeedbackCreate(RequestModel):
     csat: int = Field(strict=True, ge=1, le=5)
     nps: int | None = Field(default=None, strict=True, ge=0, le=10)
     ces: int | None = Field(default=None, strict=True, ge=1, le=7)
     tags: list[Tag] = Field(default_factory=list, max_length=20)
-    comment: str | None = Field(default=None, strict=True, max_length=2000)
+    comment: Comment | None = None
 
 
 class FeedbackRead(BaseModel):
@@ -31,8 +33,8 @@ class FeedbackRead(BaseModel):
     created_at: datetime
 
 
-class FollowUpResolve(BaseModel):
-    note: str = Field(strict=True, min_length=1, max_length=2000)
+class FollowUpResolve(RequestModel):
+    note: Note
 
 
 class FollowUpRead(BaseModel):

@@ -10,6 +10,8 @@ from app.errors import Conflict, InvalidInput, NotFound
 from app.orders import repository as orders_repository
 from app.orders.models import OrderStatus
 from app.orders.service import load_visible
+from app.pagination import decode_cursor, next_cursor
+from app.schemas import Page
 from app.sla.rules import SlaPolicy
 from app.technicians import repository as technicians_repository
 from app.technicians import service as technicians
@@ -96,8 +98,14 @@ async def open_follow_up(session: AsyncSession, feedback: Feedback, within: time
     await announce(session, case)
 
 
-async def list_follow_ups(session: AsyncSession, status: FollowUpStatus | None, limit: int) -> list[FollowUpRead]:
-    return [present_follow_up(case) for case in await repository.follow_ups(session, status, limit)]
+async def list_follow_ups(
+    session: AsyncSession, status: FollowUpStatus | None, limit: int, cursor: str | None
+) -> Page[FollowUpRead]:
+    cases = await repository.follow_ups(session, status, limit + 1, decode_cursor(cursor) if cursor else None)
+    return Page(
+        items=[present_follow_up(case) for case in cases[:limit]],
+        next_cursor=next_cursor(cases, limit, lambda c: (c.due_at, c.id)),
+    )
 
 
 async def resolve_follow_up(

@@ -4,7 +4,8 @@ from fastapi.responses import JSONResponse
 from app.auth.dependencies import AnyUser, OperatorUser
 from app.db import DbSession
 from app.dependencies import AppSettings
-from app.pagination import Limit
+from app.pagination import Cursor, Limit
+from app.schemas import Page
 from notifications import service
 from notifications.models import NotificationStatus
 from notifications.schemas import DeviceRead, DeviceRegister, NotificationRead
@@ -24,12 +25,14 @@ async def unregister_device(token: str, session: DbSession, user: AnyUser) -> Re
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/v1/ops/notifications", response_model=list[NotificationRead])
+@router.get("/v1/ops/notifications", response_model=Page[NotificationRead])
 async def list_notifications(
     session: DbSession,
     settings: AppSettings,
     _: OperatorUser,
     status: NotificationStatus | None = None,
     limit: Limit = 50,
-) -> list[NotificationRead]:
-    return await service.list_notifications(session, status, limit, settings.timezone)
+    cursor: Cursor = None,
+) -> Page[NotificationRead]:
+    """The push outbox, newest first, with what each phone shows in each language."""
+    return await service.list_notifications(session, status, limit, cursor, settings.timezone)

@@ -3,7 +3,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -106,10 +106,14 @@ async def deactivate_devices(session: AsyncSession, device_ids: Collection[UUID]
     )
 
 
-async def newest(session: AsyncSession, status: NotificationStatus | None, limit: int) -> list[Notification]:
-    query = select(Notification).order_by(Notification.created_at.desc()).limit(limit)
+async def newest(
+    session: AsyncSession, status: NotificationStatus | None, limit: int, after: tuple[datetime, UUID] | None
+) -> list[Notification]:
+    query = select(Notification).order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)
     if status is not None:
         query = query.where(Notification.status == status)
+    if after is not None:
+        query = query.where(tuple_(Notification.created_at, Notification.id) < tuple_(*after))
     return list((await session.execute(query)).scalars())
 
 

@@ -4,12 +4,13 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from app.schemas import RequestModel, SingleLine
 from notifications.models import Locale, Platform
 
-DeviceToken = Annotated[str, Field(strict=True, min_length=1, max_length=4096)]
+DeviceToken = Annotated[str, Field(strict=True, min_length=1, max_length=4096), SingleLine]
 
 
-class DeviceRegister(BaseModel):
+class DeviceRegister(RequestModel):
     token: DeviceToken
     platform: Platform
     locale: Locale = Locale.EN

@@ -5,6 +5,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.tokens import Principal
 from app.errors import NotFound
+from app.pagination import decode_cursor, next_cursor
+from app.schemas import Page
 from notifications import repository
 from notifications.models import Device, Locale, NotificationStatus
 from notifications.schemas import DeviceRead, DeviceRegister, NotificationRead, PushPreview
@@ -52,11 +54,11 @@ async def unregister_device(session: AsyncSession, principal: Principal, token: 
 
 
 async def list_notifications(
-    session: AsyncSession, status: NotificationStatus | None, limit: int, timezone: str
-) -> list[NotificationRead]:
+    session: AsyncSession, status: NotificationStatus | None, limit: int, cursor: str | None, timezone: str
+) -> Page[NotificationRead]:
     """Newest first, with what each phone would show in each language (the demo runs without FCM)."""
-    rows = await repository.newest(session, status, limit)
-    return [
+    rows = await repository.newest(session, status, limit + 1, decode_cursor(cursor) if cursor else None)
+    items = [
         NotificationRead(
             id=n.id,
             user_id=n.user_id,
@@ -70,5 +72,6 @@ async def list_notifications(
                 locale.value: PushPreview(**asdict(render(n.kind, locale, n.params, timezone))) for locale in Locale
             },
         )
-        for n in rows
+        for n in rows[:limit]
     ]
+    return Page(items=items, next_cursor=next_cursor(rows, limit, lambda n: (n.created_at, n.id)))

@@ -119,7 +119,9 @@ async def test_the_console_shows_the_live_region_and_lets_operators_act(
             await wait_for(someone_moved, timeout_s=30)
 
             # The simulator's own order found nobody: the watcher raises it and the console lists it.
-            searching = (await api.client.get("/v1/ops/orders?status=searching", headers=operator.headers)).json()
+            searching = (await api.client.get("/v1/ops/orders?status=searching", headers=operator.headers)).json()[
+                "items"
+            ]
             assert searching, "the simulator ordered help"
             waiting = searching[-1]
             async with transaction(sessions) as session:
@@ -130,13 +132,15 @@ async def test_the_console_shows_the_live_region_and_lets_operators_act(
             assert "nobody accepted within 3 min" in await at_risk.inner_text()
 
             # Resolving the follow-up from the queue.
-            case = (await api.client.get("/v1/ops/followups?status=open", headers=operator.headers)).json()[0]
+            case = (await api.client.get("/v1/ops/followups?status=open", headers=operator.headers)).json()["items"][0]
             item = page.locator(f'#followups li[data-followup="{case["id"]}"]')
             await item.locator("button.resolve").click()
             await item.locator("input[name=note]").fill("Called back, refunded the call-out fee")
             await item.locator("button[type=submit]").click()
             await item.wait_for(state="detached", timeout=10_000)
-            resolved = (await api.client.get("/v1/ops/followups?status=resolved", headers=operator.headers)).json()
+            resolved = (await api.client.get("/v1/ops/followups?status=resolved", headers=operator.headers)).json()[
+                "items"
+            ]
             assert [(c["id"], c["note"]) for c in resolved] == [(case["id"], "Called back, refunded the call-out fee")]
 
             SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)

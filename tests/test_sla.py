@@ -38,9 +38,9 @@ async def test_an_order_nobody_accepts_turns_at_risk_then_breached_once_each(app
     assert [i["order_id"] for i in board["breached"]] == [order["id"]]
     assert board["at_risk"] == []
     assert board["breached"][0]["sla_reason"] == "nobody accepted within 10 min"
-    risky = (await api.client.get("/v1/ops/orders?at_risk=true", headers=operator.headers)).json()
+    risky = (await api.client.get("/v1/ops/orders?at_risk=true", headers=operator.headers)).json()["items"]
     assert [i["order_id"] for i in risky] == [order["id"]]
-    assert (await api.client.get("/v1/ops/orders?at_risk=false", headers=operator.headers)).json() == []
+    assert (await api.client.get("/v1/ops/orders?at_risk=false", headers=operator.headers)).json()["items"] == []
     assert (await api.client.get("/v1/ops/sla", headers=(await api.driver()).headers)).status_code == 403
 
 
@@ -109,7 +109,7 @@ async def test_an_unhappy_driver_not_called_back_in_time_breaches_once_and_pages
     operator = await api.operator()
     device = {"token": "operator-phone", "platform": "android", "locale": "en"}
     assert (await api.client.post("/v1/devices", json=device, headers=operator.headers)).status_code == 201
-    case = (await api.client.get("/v1/ops/followups?status=open", headers=operator.headers)).json()[0]
+    case = (await api.client.get("/v1/ops/followups?status=open", headers=operator.headers)).json()["items"][0]
     due = datetime.fromisoformat(case["due_at"])
 
     async def overdue_at(now: datetime) -> list[UUID]:

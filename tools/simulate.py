@@ -77,7 +77,7 @@ class Simulation:
 
     async def start(self) -> None:
         self._operator = (await self._api.post("/v1/dev/tokens", json={"role": "operator"})).json()["token"]
-        fleet = (await self._get("/v1/ops/technicians", self._operator)).json()
+        fleet = (await self._get("/v1/ops/technicians?limit=200", self._operator)).json()["items"]
         for profile, hidden in zip(fleet, world.fleet(len(fleet)), strict=True):
             token = (
                 await self._api.post("/v1/dev/tokens", json={"role": "technician", "technician_id": profile["id"]})
@@ -115,7 +115,7 @@ class Simulation:
 
     async def _step(self, t: SimTechnician) -> None:
         if t.stage == "idle":
-            offers = (await self._get("/v1/technicians/me/offers", t.token)).json()
+            offers = (await self._get("/v1/technicians/me/offers", t.token)).json()["items"]
             draw = self._rng.random()
             if offers and draw < t.profile.accepts:
                 accepted = await self._post(f"/v1/offers/{offers[0]['id']}/accept", t.token)

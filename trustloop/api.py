@@ -12,6 +12,7 @@ from app.config import Settings, get_settings
 from app.console import endpoints as console
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
+from app.guard import RequestGuard
 from app.live import endpoints as live
 from app.live import streams
 from app.live.hub import Hub
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.tokens = JwtTokens(settings.jwt_secret, settings.jwt_ttl_s)
     install_error_handlers(app)
+    app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
     install_metrics(app, settings.metrics_cache_s)
     install_api_docs(app)
     app.include_router(health.router)

@@ -8,14 +8,14 @@ from app.auth.tokens import JwtTokens, Principal
 from app.db import DbSession
 from app.enums import Role
 from app.errors import NotFound
-from app.schemas import Name
+from app.schemas import Name, RequestModel
 from app.technicians import repository as technicians
 from app.users import repository as users
 
 router = APIRouter(prefix="/v1/dev", tags=["development"])
 
 
-class DevTokenRequest(BaseModel):
+class DevTokenRequest(RequestModel):
     role: Literal["driver", "operator", "technician"]
     technician_id: UUID | None = None
     name: Name | None = None

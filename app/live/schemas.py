@@ -1,20 +1,21 @@
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from app.geo import Point
+from app.schemas import Moment, RequestModel
 
 Heading = Annotated[float, Field(strict=True, ge=0, lt=360)]
 
 
 class LocationFix(Point):
-    recorded_at: AwareDatetime
-    accuracy_m: float | None = Field(default=None, strict=True, ge=0)
+    recorded_at: Moment
+    accuracy_m: float | None = Field(default=None, strict=True, ge=0, le=100_000)
     heading: Heading | None = None
-    speed_mps: float | None = Field(default=None, strict=True, ge=0)
+    speed_mps: float | None = Field(default=None, strict=True, ge=0, le=1_000)
 
 
-class LocationBatch(BaseModel):
+class LocationBatch(RequestModel):
     points: list[LocationFix] = Field(min_length=1, max_length=100)
 
 

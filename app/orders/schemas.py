@@ -7,13 +7,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.enums import Service
 from app.geo import Point
 from app.orders.models import OrderStatus, Resolution
-from app.schemas import Reason, Vehicle
+from app.schemas import FreeText, Reason, RequestModel, Vehicle
 
-Notes = Annotated[str, Field(strict=True, max_length=2000)]
-Address = Annotated[str, Field(strict=True, max_length=500)]
+Notes = Annotated[str, Field(strict=True, max_length=2000), FreeText]
+Address = Annotated[str, Field(strict=True, max_length=500), FreeText]
 
 
-class OrderCreate(BaseModel):
+class OrderCreate(RequestModel):
     service: Service
     location: Point
     address: Address | None = None
@@ -21,19 +21,19 @@ class OrderCreate(BaseModel):
     notes: Notes | None = None
 
 
-class OrderCancel(BaseModel):
+class OrderCancel(RequestModel):
     reason: Reason | None = None
 
 
 TechnicianReportedStatus = Literal["en_route", "arrived", "in_progress", "completed", "failed"]
 
 
-class StatusChange(BaseModel):
+class StatusChange(RequestModel):
     status: TechnicianReportedStatus
     resolution: Resolution | None = None
 
 
-class ManualAssign(BaseModel):
+class ManualAssign(RequestModel):
     technician_id: UUID
 
 

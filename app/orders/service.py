@@ -19,7 +19,7 @@ from app.orders.models import JobEvent, Order, OrderStatus, Resolution
 from app.orders.schemas import OrderCreate, OrderRead, StatusChange
 from app.orders.state_machine import ensure_transition
 from app.orders.views import present
-from app.pagination import decode_cursor, encode_cursor
+from app.pagination import decode_cursor, next_cursor
 from app.schemas import Page
 from app.technicians import repository as technicians_repository
 from app.technicians.models import Technician
@@ -117,9 +117,10 @@ async def read_order(session: AsyncSession, principal: Principal, order_id: UUID
 async def list_orders(session: AsyncSession, principal: Principal, limit: int, cursor: str | None) -> Page[OrderRead]:
     after = decode_cursor(cursor) if cursor else None
     orders = await repository.list_for_driver(session, principal.user_id, limit + 1, after)
-    page = orders[:limit]
-    next_cursor = encode_cursor(page[-1].created_at, page[-1].id) if len(orders) > limit else None
-    return Page(items=[await present(session, order) for order in page], next_cursor=next_cursor)
+    return Page(
+        items=[await present(session, order) for order in orders[:limit]],
+        next_cursor=next_cursor(orders, limit, lambda o: (o.created_at, o.id)),
+    )
 
 
 async def cancel_order(session: AsyncSession, principal: Principal, order_id: UUID, reason: str | None) -> OrderRead:

@@ -2,7 +2,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -60,17 +60,22 @@ async def orders_with_state(
     statuses: frozenset[OrderStatus] | None,
     flagged: bool | None,
     limit: int | None = None,
+    after: tuple[datetime, UUID] | None = None,
     oldest_change_first: bool = False,
 ) -> list[tuple[Order, OrderSla | None]]:
     """Orders with their SLA row (None: ok), newest first, or by the time their state changed."""
     query = select(Order, OrderSla).outerjoin(OrderSla, OrderSla.order_id == Order.id)
+    if after is not None:
+        query = query.where(tuple_(Order.created_at, Order.id) < tuple_(*after))
     if statuses is not None:
         query = query.where(Order.status.in_(statuses))
     if flagged is True:
         query = query.where(OrderSla.state.is_not(None), OrderSla.state != OK)
     elif flagged is False:
         query = query.where((OrderSla.state.is_(None)) | (OrderSla.state == OK))
-    query = query.order_by(OrderSla.changed_at if oldest_change_first else Order.created_at.desc())
+    query = query.order_by(
+        *((OrderSla.changed_at,) if oldest_change_first else (Order.created_at.desc(), Order.id.desc()))
+    )
     if limit is not None:
         query = query.limit(limit)
     return [(order, sla) for order, sla in (await session.execute(query)).all()]

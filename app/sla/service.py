@@ -10,6 +10,8 @@ from app import events, locks
 from app.geo import from_geography
 from app.live import repository as live_repository
 from app.orders.models import Order, OrderStatus
+from app.pagination import decode_cursor, next_cursor
+from app.schemas import Page
 from app.sla import repository
 from app.sla.models import OrderSla
 from app.sla.rules import SlaFacts, SlaPolicy, SlaState, escalate, evaluate
@@ -58,12 +60,16 @@ async def board(session: AsyncSession) -> SlaBoard:
 
 
 async def list_orders(
-    session: AsyncSession, status: OrderStatus | None, at_risk: bool | None, limit: int
-) -> list[SlaItem]:
+    session: AsyncSession, status: OrderStatus | None, at_risk: bool | None, limit: int, cursor: str | None
+) -> Page[SlaItem]:
     rows = await repository.orders_with_state(
-        session, statuses=frozenset({status}) if status else None, flagged=at_risk, limit=limit
+        session, statuses=frozenset({status}) if status else None, flagged=at_risk, limit=limit + 1,
+        after=decode_cursor(cursor) if cursor else None,
+    )  # fmt: skip
+    return Page(
+        items=await _present(session, rows[:limit]),
+        next_cursor=next_cursor(rows, limit, lambda row: (row[0].created_at, row[0].id)),
     )
-    return await _present(session, rows)
 
 
 async def _present(session: AsyncSession, rows: list[tuple[Order, OrderSla | None]]) -> list[SlaItem]:

@@ -6,7 +6,8 @@ from app.db import DbSession
 from app.dependencies import AppSettings
 from app.idempotency import service as idempotency
 from app.idempotency.dependencies import IdempotencyKeyHeader
-from app.pagination import Limit
+from app.pagination import Cursor, Limit
+from app.schemas import Page
 from app.technicians import service
 from app.technicians.schemas import Availability, TechnicianCreate, TechnicianRead
 
@@ -37,6 +38,9 @@ async def create_technician(
     )  # fmt: skip
 
 
-@router.get("/v1/ops/technicians", response_model=list[TechnicianRead])
-async def list_technicians(session: DbSession, _: OperatorUser, limit: Limit = 200) -> list[TechnicianRead]:
-    return await service.list_technicians(session, limit)
+@router.get("/v1/ops/technicians", response_model=Page[TechnicianRead])
+async def list_technicians(
+    session: DbSession, _: OperatorUser, limit: Limit = 50, cursor: Cursor = None
+) -> Page[TechnicianRead]:
+    """The fleet by name, with each technician's trust score."""
+    return await service.list_technicians(session, limit, cursor)

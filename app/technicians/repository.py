@@ -1,7 +1,7 @@
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import select, update
+from sqlalchemy import select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.geo import Point, to_geography
@@ -22,9 +22,12 @@ async def get_for_update(session: AsyncSession, technician_id: UUID) -> Technici
     return result.scalar_one_or_none()
 
 
-async def list_all(session: AsyncSession, limit: int) -> list[Technician]:
-    result = await session.execute(select(Technician).order_by(Technician.name, Technician.id).limit(limit))
-    return list(result.scalars())
+async def list_all(session: AsyncSession, limit: int, after: tuple[str, UUID] | None) -> list[Technician]:
+    """The fleet by name."""
+    query = select(Technician).order_by(Technician.name, Technician.id).limit(limit)
+    if after is not None:
+        query = query.where(tuple_(Technician.name, Technician.id) > tuple_(*after))
+    return list((await session.execute(query)).scalars())
 
 
 async def set_last_position(

@@ -6,17 +6,17 @@ from pydantic import BaseModel, Field
 
 from app.enums import Service
 from app.geo import Point
-from app.schemas import Name, Phone, Vehicle
+from app.schemas import Name, Phone, RequestModel, Vehicle
 
 
-class TechnicianCreate(BaseModel):
+class TechnicianCreate(RequestModel):
     name: Name
     phone: Phone | None = None
     skills: list[Service] = Field(min_length=1, max_length=len(Service))
     vehicle: Vehicle | None = None
 
 
-class Availability(BaseModel):
+class Availability(RequestModel):
     online: bool = Field(strict=True)
 
 

@@ -7,6 +7,8 @@ from app.auth.tokens import Principal
 from app.enums import Role, Service
 from app.errors import NotFound
 from app.geo import from_geography
+from app.pagination import decode_text_cursor, next_cursor
+from app.schemas import Page
 from app.technicians import repository, reputation
 from app.technicians.models import Technician
 from app.technicians.schemas import TechnicianCreate, TechnicianRead
@@ -67,10 +69,13 @@ def present(technician: Technician, trust_score: float | None) -> TechnicianRead
     )
 
 
-async def list_technicians(session: AsyncSession, limit: int) -> list[TechnicianRead]:
-    fleet = await repository.list_all(session, limit)
-    standing = await reputation.of(session, [t.id for t in fleet])
-    return [present(t, standing[t.id].trust_score if t.id in standing else None) for t in fleet]
+async def list_technicians(session: AsyncSession, limit: int, cursor: str | None) -> Page[TechnicianRead]:
+    fleet = await repository.list_all(session, limit + 1, decode_text_cursor(cursor) if cursor else None)
+    standing = await reputation.of(session, [t.id for t in fleet[:limit]])
+    return Page(
+        items=[present(t, standing[t.id].trust_score if t.id in standing else None) for t in fleet[:limit]],
+        next_cursor=next_cursor(fleet, limit, lambda t: (t.name, t.id)),
+    )
 
 
 async def with_reputation(session: AsyncSession, technician: Technician) -> TechnicianRead:

@@ -75,7 +75,7 @@ async def test_technicians_see_only_their_own_jobs_and_offers(api: Api) -> None:
         ("GET", f"/v1/orders/{order['id']}"),
     ]:
         assert (await api.client.request(method, path, headers=other.headers)).status_code == 404, path
-    assert (await api.client.get("/v1/technicians/me/offers", headers=other.headers)).json() == []
+    assert (await api.client.get("/v1/technicians/me/offers", headers=other.headers)).json()["items"] == []
     assert (await api.client.post(f"/v1/offers/{offer['id']}/accept", headers=mine.headers)).status_code == 200
     assert (await api.client.get(f"/v1/orders/{order['id']}", headers=mine.headers)).status_code == 200
     assert (await api.status(order["id"], other, "en_route")).status_code == 404

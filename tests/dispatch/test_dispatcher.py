@@ -46,7 +46,7 @@ async def test_the_nearest_of_equal_technicians_gets_the_offer(
     report = await run_round(app)
     assert (report.orders, report.offers) == (1, 1)
     assert await pending_offers(sessions) == {order["id"]: str(nearest.id)}
-    offers = (await api.client.get("/v1/technicians/me/offers", headers=nearest.headers)).json()
+    offers = (await api.client.get("/v1/technicians/me/offers", headers=nearest.headers)).json()["items"]
     assert offers[0]["eta_seconds"] == round(min(durations))
     assert offers[0]["distance_m"] > 0
 
@@ -98,7 +98,7 @@ async def test_a_blocked_technician_is_never_offered(
     assert await pending_offers(sessions) == {order["id"]: str(other.id)}
     # Even when he is the only one left, and an operator cannot force the pair either.
     await api.client.post(
-        f"/v1/offers/{(await api.client.get('/v1/technicians/me/offers', headers=other.headers)).json()[0]['id']}/decline",
+        f"/v1/offers/{(await api.client.get('/v1/technicians/me/offers', headers=other.headers)).json()['items'][0]['id']}/decline",
         headers=other.headers,
     )
     report = await run_round(app)
@@ -131,7 +131,7 @@ async def test_decline_and_expiry_move_on_to_the_next_best(
     await run_round(app, now)
     assert await pending_offers(sessions) == {order["id"]: str(ranked[0].id)}
 
-    offer = (await api.client.get("/v1/technicians/me/offers", headers=ranked[0].headers)).json()[0]
+    offer = (await api.client.get("/v1/technicians/me/offers", headers=ranked[0].headers)).json()["items"][0]
     assert (
         await api.client.post(f"/v1/offers/{offer['id']}/decline", json={"reason": "busy"}, headers=ranked[0].headers)
     ).status_code == 200
@@ -214,7 +214,7 @@ async def test_the_dispatcher_never_undoes_a_manual_assignment(
     assigned = await api.assign(order["id"], chosen)
     assert assigned.status_code == 200
     assert await pending_offers(sessions) == {}  # the dispatcher's offer was withdrawn
-    near_offer = (await api.client.get("/v1/technicians/me/offers", headers=near.headers)).json()
+    near_offer = (await api.client.get("/v1/technicians/me/offers", headers=near.headers)).json()["items"]
     assert near_offer == []
     await run_round(app)
     assert await pending_offers(sessions) == {}
@@ -280,7 +280,9 @@ async def test_two_dispatchers_at_once_never_double_book(
         assert len({o.order_id for o in pending}) == len(pending)
         assert len({o.technician_id for o in pending}) == len(pending)
         for technician in technicians:  # everyone declines, so the next batch finds them free
-            for offer in (await api.client.get("/v1/technicians/me/offers", headers=technician.headers)).json():
+            for offer in (await api.client.get("/v1/technicians/me/offers", headers=technician.headers)).json()[
+                "items"
+            ]:
                 await api.client.post(f"/v1/offers/{offer['id']}/decline", headers=technician.headers)
 
 

@@ -77,7 +77,7 @@ async def test_operators_work_the_follow_up_queue(api: Api) -> None:
     await api.client.post(f"/v1/orders/{order['id']}/feedback", json={"csat": 1, "nps": 0, "tags": ["late"]},
                           headers=driver.headers)  # fmt: skip
     operator = await api.operator()
-    open_cases = (await api.client.get("/v1/ops/followups?status=open", headers=operator.headers)).json()
+    open_cases = (await api.client.get("/v1/ops/followups?status=open", headers=operator.headers)).json()["items"]
     assert len(open_cases) == 1
     case = open_cases[0]
     assert case["order_id"] == order["id"]
@@ -88,7 +88,7 @@ async def test_operators_work_the_follow_up_queue(api: Api) -> None:
     assert done.status_code == 200
     assert done.json()["status"] == "resolved"
     assert (await api.client.post(resolve, json={"note": "again"}, headers=operator.headers)).status_code == 409
-    assert (await api.client.get("/v1/ops/followups?status=open", headers=operator.headers)).json() == []
+    assert (await api.client.get("/v1/ops/followups?status=open", headers=operator.headers)).json()["items"] == []
     assert (await api.client.get("/v1/ops/followups", headers=driver.headers)).status_code == 403
     missing = "/v1/ops/followups/00000000-0000-4000-8000-000000000000/resolve"
     assert (await api.client.post(missing, json={"note": "x"}, headers=operator.headers)).status_code == 404

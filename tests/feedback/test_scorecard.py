@@ -39,7 +39,7 @@ async def test_scorecard_adds_up_the_technicians_record(api: Api) -> None:
     assert card["trust_score"] == score
     me = (await api.client.get("/v1/technicians/me", headers=technician.headers)).json()
     assert me["trust_score"] == score
-    fleet = (await api.client.get("/v1/ops/technicians", headers=operator.headers)).json()
+    fleet = (await api.client.get("/v1/ops/technicians", headers=operator.headers)).json()["items"]
     assert [t["trust_score"] for t in fleet] == [score]
     missing = "/v1/ops/technicians/00000000-0000-4000-8000-000000000000"
     assert (await api.client.get(missing, headers=operator.headers)).status_code == 404

@@ -100,7 +100,7 @@ async def test_operators_see_what_each_phone_would_show(api: Api) -> None:
     order = await api.order(driver)
     operator = await api.operator()
     await api.client.post(f"/v1/orders/{order['id']}/cancel", json={}, headers=operator.headers)
-    listed = (await api.client.get("/v1/ops/notifications?status=pending", headers=operator.headers)).json()
+    listed = (await api.client.get("/v1/ops/notifications?status=pending", headers=operator.headers)).json()["items"]
     assert [(n["kind"], n["user_id"]) for n in listed] == [("cancelled", str(driver.id))]
     assert listed[0]["preview"]["ru"]["title"] == "Заказ отменён"
     assert listed[0]["preview"]["en"]["body"] == "The order for Tow was cancelled."

@@ -15,7 +15,7 @@ async def test_driver_orders_and_technician_walks_the_job_to_completion(api: Api
     assert order["eta"] is None
 
     offer = await api.offer(order["id"], technician)
-    offers = (await api.client.get("/v1/technicians/me/offers", headers=technician.headers)).json()
+    offers = (await api.client.get("/v1/technicians/me/offers", headers=technician.headers)).json()["items"]
     assert [o["id"] for o in offers] == [offer["id"]]
     # The offer carries a real road travel time: Kaivokatu to Mikonkatu is a few hundred metres of city driving.
     assert 30 < offer["eta_seconds"] < 600
@@ -50,4 +50,4 @@ async def test_driver_orders_and_technician_walks_the_job_to_completion(api: Api
     # The driver reads the same order, and the pending offer list is empty now.
     seen = (await api.client.get(f"/v1/orders/{order['id']}", headers=driver.headers)).json()
     assert seen["timeline"] == final["timeline"]
-    assert (await api.client.get("/v1/technicians/me/offers", headers=technician.headers)).json() == []
+    assert (await api.client.get("/v1/technicians/me/offers", headers=technician.headers)).json()["items"] == []

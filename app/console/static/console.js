@@ -100,14 +100,26 @@ async function start() {
   setInterval(renderLists, 15000); // ages and overdue marks move with time
 }
 
+// Every page of a list ({items, next_cursor}).
+async function all(path) {
+  const items = [];
+  let cursor = null;
+  do {
+    const page = await api(cursor ? `${path}&cursor=${encodeURIComponent(cursor)}` : path);
+    items.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return items;
+}
+
 async function loadOrders() {
-  const orders = await api("/v1/ops/orders?limit=200");
+  const orders = await all("/v1/ops/orders?limit=200");
   state.orders = new Map(orders.filter((o) => OPEN.has(o.status)).map((o) => [o.order_id, o]));
   redraw();
 }
 
 async function loadTechnicians() {
-  const fleet = await api("/v1/ops/technicians?limit=200");
+  const fleet = await all("/v1/ops/technicians?limit=200");
   state.technicians = new Map(fleet.map((t) => [t.id, t]));
   renderTechnicians();
   redraw();
@@ -120,7 +132,7 @@ async function loadAttention() {
 }
 
 async function loadFollowups() {
-  state.followups = await api("/v1/ops/followups?status=open");
+  state.followups = await all("/v1/ops/followups?status=open&limit=200");
   renderLists();
 }
 

@@ -1,0 +1,119 @@
+"""The request guard: what every request passes before routing, authentication or parsing.
+
+- A body larger than `TRUSTLOOP_MAX_BODY_BYTES` is refused with 413 as soon as that is known (from its
+  Content-Length, or while it streams in): an unauthenticated client cannot make the server read 300 MB.
+- Control characters (NUL and the rest, but newline, carriage return and tab) are refused with 422 in the
+  path, the query and in every string of a JSON body, keys included: no storage layer ever sees them.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import unquote
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.errors import problem
+from app.schemas import has_forbidden_control
+
+Location = list[str | int]
+
+
+def control_characters_in(value: Any, at: Location) -> Iterator[Location]:
+    """Where a parsed JSON document holds a string with a forbidden control character."""
+    if isinstance(value, str):
+        if has_forbidden_control(value):
+            yield at
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if has_forbidden_control(str(key)):
+                yield [*at, str(key)]
+            yield from control_characters_in(item, [*at, str(key)])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from control_characters_in(item, [*at, index])
+
+
+def _declared_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+def _is_json(scope: Scope) -> bool:
+    return any(name == b"content-type" and b"json" in value.lower() for name, value in scope.get("headers", ()))
+
+
+class RequestGuard:
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        query = unquote(scope.get("query_string", b"").decode("latin-1"))
+        if has_forbidden_control(scope.get("path", ""), frozenset()) or has_forbidden_control(query, frozenset()):
+            if scope["type"] == "websocket":
+                await send({"type": "websocket.close", "code": 1008})
+                return
+            await _refuse(scope, receive, send, 422, "The address holds a control character.", [["path"]])
+            return
+        if scope["type"] == "websocket":
+            await self.app(scope, receive, send)
+            return
+
+        declared = _declared_length(scope)
+        if declared is not None and declared > self.max_body_bytes:
+            await _too_large(scope, receive, send, self.max_body_bytes)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                await _too_large(scope, receive, send, self.max_body_bytes)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        if body and _is_json(scope):
+            try:
+                document = orjson.loads(body)
+            except orjson.JSONDecodeError:
+                document = None  # the route's validation says what is wrong with it
+            found = next(control_characters_in(document, ["body"]), None)
+            if found is not None:
+                await _refuse(scope, receive, send, 422, "The request holds a control character.", [found])
+                return
+
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    response = problem(413, f"The request body is larger than {limit} bytes.", headers={"Connection": "close"})
+    await response(scope, receive, send)
+
+
+async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, detail: str, where: list[Location]) -> None:
+    errors = [{"loc": loc, "msg": "must not contain control characters other than newlines and tabs"} for loc in where]
+    await problem(status, detail, {"errors": errors})(scope, receive, send)

@@ -1,0 +1,160 @@
+"""Hostile and broken input: refused with a clear problem+json, never a 500, and nothing stored."""
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.db import transaction
+from app.enums import Service
+from app.geo import to_geography
+from app.orders.models import JobEvent, Order, OrderStatus, Resolution
+from feedback.models import Feedback, FollowUp, FollowUpStatus
+from tests.conftest import KAIVOKATU, MIKONKATU, Actor, Api
+
+NUL = "bad\u0000value"
+
+
+async def count(sessions: async_sessionmaker[AsyncSession], table: str) -> int:
+    async with sessions() as session:
+        return int((await session.execute(text(f'SELECT count(*) FROM "{table}"'))).scalar_one())
+
+
+def is_problem(response: Any, status: int) -> bool:
+    return bool(
+        response.status_code == status
+        and response.headers["content-type"].startswith("application/problem+json")
+        and response.json()["status"] == status
+    )
+
+
+async def test_control_characters_are_refused_in_every_field_and_nothing_is_stored(
+    api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    driver, technician, operator = await api.driver(), await api.technician(), await api.operator()
+    order = await api.order(driver)
+    here = MIKONKATU.model_dump()
+    attempts: list[tuple[Actor | None, str, str, dict[str, Any]]] = [
+        (driver, "POST", "/v1/orders", {"service": "tow", "location": here, "notes": NUL}),
+        (driver, "POST", "/v1/orders", {"service": "tow", "location": here, "address": NUL}),
+        (driver, "POST", "/v1/orders", {"service": "tow", "location": here, "vehicle": {"plate": NUL}}),
+        (driver, "POST", f"/v1/orders/{order['id']}/cancel", {"reason": NUL}),
+        (operator, "POST", "/v1/ops/technicians", {"name": NUL, "skills": ["tow"]}),
+        (operator, "POST", "/v1/ops/technicians", {"name": "Anna", "phone": NUL, "skills": ["tow"]}),
+        (operator, "POST", "/v1/ops/technicians", {"name": "Anna\x1b[31m", "skills": ["tow"]}),
+        (technician, "POST", "/v1/devices", {"token": NUL, "platform": "android"}),
+        (None, "POST", "/v1/dev/tokens", {"role": "driver", "name": NUL}),
+        (driver, "POST", "/v1/orders", {"service": "tow", "location": here, "notes\u0000": "key"}),
+    ]
+    before = {t: await count(sessions, t) for t in ("orders", "technicians", "devices", "users", "job_events")}
+    for actor, method, path, body in attempts:
+        headers = actor.headers if actor else {}
+        response = await api.client.request(method, path, json=body, headers=headers)
+        assert is_problem(response, 422), (path, body, response.text)
+        assert response.json()["errors"][0]["loc"][0] == "body"
+    deleted = await api.client.delete("/v1/devices/%00", headers=technician.headers)
+    assert is_problem(deleted, 422)
+    listed = await api.client.get("/v1/orders?cursor=%01", headers=driver.headers)
+    assert is_problem(listed, 422)
+    assert {t: await count(sessions, t) for t in before} == before
+    # Free text keeps its newlines and tabs.
+    rated = await api.client.post(
+        f"/v1/orders/{order['id']}/cancel", json={"reason": "waited\ntoo\tlong"}, headers=driver.headers
+    )
+    assert rated.status_code == 200
+
+
+async def test_a_body_too_large_is_refused_before_it_is_read_or_anyone_is_authenticated(api: Api) -> None:
+    big = {"service": "tow", "location": MIKONKATU.model_dump(), "notes": "x" * 100_000}
+    unauthenticated = await api.client.post("/v1/orders", json=big)  # no token: still 413, not 401
+    assert is_problem(unauthenticated, 413)
+
+    async def chunks() -> AsyncIterator[bytes]:  # streamed without a Content-Length
+        for _ in range(1_000):
+            yield b" " * 1024
+
+    streamed = await api.client.post(
+        "/v1/orders", content=chunks(), headers={"content-type": "application/json", **(await api.driver()).headers}
+    )
+    assert is_problem(streamed, 413)
+
+
+@pytest.mark.parametrize("value", ["Infinity", "NaN", "1e308"], ids=["infinity", "nan", "huge"])
+async def test_numbers_must_be_finite_and_plausible(api: Api, value: str) -> None:
+    technician = await api.technician(at=None)
+    moment = datetime.now(UTC).isoformat()
+    raw = (
+        '{"points": [{"lat": 60.17, "lon": 24.94, "recorded_at": "%s", "speed_mps": %s}]}' % (moment, value)  # noqa: UP031
+    )
+    response = await api.client.post(
+        "/v1/technicians/me/locations", content=raw, headers={"content-type": "application/json", **technician.headers}
+    )
+    assert is_problem(response, 422)
+    me = (await api.client.get("/v1/technicians/me", headers=technician.headers)).json()
+    assert me["position"] is None
+
+
+async def test_crafted_cursors_and_dates_out_of_range_are_422(api: Api) -> None:
+    driver, operator = await api.driver(), await api.operator()
+    for cursor in (
+        "WyIyMDI0LTAxLTAxVDAwOjAwOjAwIiwgNV0",  # ["2024-01-01T00:00:00", 5]: a naive time and a number
+        "not-base64!",
+        "W10",  # []
+        "WyJ0IiwgIjAwMDEtMDEtMDFUMDA6MDA6MDArMDA6MDAiLCAiYSJd",  # ["t", "0001-01-01T00:00:00+00:00", "a"]
+    ):
+        assert is_problem(await api.client.get(f"/v1/orders?cursor={cursor}", headers=driver.headers), 422), cursor
+    for params in (
+        {"to": "0001-01-01T00:00:00Z"},
+        {"to": "9999-12-31T23:59:59-14:00"},
+        {"from": "1999-12-31T23:00:00Z"},
+    ):
+        assert is_problem(await api.client.get("/v1/ops/kpis", params=params, headers=operator.headers), 422), params
+
+
+async def test_every_operators_list_pages_through_all_of_it(
+    api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    driver, technician, operator = await api.driver(), await api.technician(), await api.operator()
+    at = datetime.now(UTC)
+    async with transaction(sessions) as session:
+        for n in range(230):
+            order = Order(
+                id=uuid4(), driver_id=driver.id, technician_id=technician.id, service=Service.TOW,
+                status=OrderStatus.COMPLETED, resolution=Resolution.TOWED, location=to_geography(KAIVOKATU),
+                created_at=at - timedelta(minutes=n), updated_at=at,
+            )  # fmt: skip
+            session.add(order)
+            await session.flush()
+            session.add(JobEvent(order_id=order.id, status=OrderStatus.COMPLETED, created_at=at))
+            feedback = Feedback(order_id=order.id, driver_id=driver.id, technician_id=technician.id, csat=1, tags=[])
+            session.add(feedback)
+            await session.flush()
+            session.add(
+                FollowUp(feedback_id=feedback.id, order_id=order.id, driver_id=driver.id, reason="CSAT 1",
+                         due_at=at + timedelta(minutes=n % 7), status=FollowUpStatus.OPEN)
+            )  # fmt: skip
+    seen: list[str] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, str | int] = {"status": "open", "limit": 100, **({"cursor": cursor} if cursor else {})}
+        page = (await api.client.get("/v1/ops/followups", params=params, headers=operator.headers)).json()
+        seen += [case["id"] for case in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == len(set(seen)) == 230
+    async with sessions() as session:
+        assert (await session.execute(select(func.count()).select_from(FollowUp))).scalar_one() == 230
+    orders: list[str] = []
+    cursor = None
+    while True:
+        params = {"limit": 200, **({"cursor": cursor} if cursor else {})}
+        page = (await api.client.get("/v1/ops/orders", params=params, headers=operator.headers)).json()
+        orders += [item["order_id"] for item in page["items"]]
+        if (cursor := page["next_cursor"]) is None:
+            break
+    assert len(set(orders)) == 230
