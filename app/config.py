@@ -43,12 +43,19 @@ class Settings(BaseSettings):
     unfulfilled_after_s: int = Field(default=900, gt=0)
     block_csat_at_or_below: int = Field(default=2, ge=1, le=5)
 
+    # A driver's order requests (creations and cancellations together) per window, across every API process.
+    order_requests_per_window: int = Field(default=10, ge=1)
+    order_window_s: int = Field(default=600, ge=1)
+    live_connections_per_token: int = Field(default=5, ge=1)  # open WebSocket/SSE streams per token
     location_requests_per_window: int = Field(default=20, ge=1)
     location_window_s: int = Field(default=10, ge=1)
     eta_refresh_s: float = Field(default=5.0, ge=0)
     off_route_m: float = Field(default=80.0, gt=0)
     arrival_radius_m: float = Field(default=75.0, gt=0)
     arrival_dwell_s: float = Field(default=20.0, ge=0)
+
+    log_format: Literal["json", "human"] = "json"  # `make demo` reads the human one
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     timezone: str = "Europe/Vaduz"
     fcm_credentials: Path | None = None
@@ -59,6 +66,8 @@ class Settings(BaseSettings):
     push_backoff_base_s: float = Field(default=2.0, gt=0)
     push_backoff_cap_s: float = Field(default=300.0, gt=0)
     metrics_cache_s: float = Field(default=5.0, ge=0)  # /metrics reads the database at most this often
+    # The bearer token Prometheus scrapes /metrics with; without one, /metrics is open in development only.
+    metrics_token: str | None = None
     sla_interval_s: float = Field(default=10.0, gt=0)
     follow_up_within_s: float = Field(default=3600.0, gt=0)  # when an unhappy driver must have been called back
     # Seconds per target, by service or "default": {"tow": {"arrival_within": 3600}} (see app/sla/rules.py).
@@ -73,6 +82,8 @@ class Settings(BaseSettings):
                 raise ValueError("TRUSTLOOP_JWT_SECRET must be set to 32+ random characters in production")
             if self.dev_auth:
                 raise ValueError("TRUSTLOOP_DEV_AUTH must not be enabled in production")
+            if not self.metrics_token or len(self.metrics_token) < 32:
+                raise ValueError("TRUSTLOOP_METRICS_TOKEN must be set to 32+ random characters in production")
         return self
 
     @property

@@ -6,6 +6,7 @@ the readings are taken at most once per `TRUSTLOOP_METRICS_CACHE_S` and served f
 a busy scraper costs the database one round of counts per period, not one per scrape."""
 
 import asyncio
+import hmac
 import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 
@@ -15,6 +16,9 @@ from prometheus_client.core import Metric
 from prometheus_client.registry import Collector
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.config import Settings
+from app.errors import Unauthorized
 
 router = APIRouter(tags=["health"])
 
@@ -110,6 +114,11 @@ def install_metrics(app: FastAPI, cache_s: float) -> None:
 
 @router.get("/metrics", include_in_schema=False)
 async def scrape(request: Request) -> Response:
+    settings: Settings = request.app.state.settings
+    if settings.metrics_token is not None:
+        presented = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(presented.encode(), settings.metrics_token.encode()):
+            raise Unauthorized("The metrics token is missing or wrong.", headers={"WWW-Authenticate": "Bearer"})
     metrics: Metrics = request.app.state.metrics
     async with request.app.state.sessionmaker() as session:
         await metrics.readings.refresh(session)

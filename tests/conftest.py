@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app import clock
 from app.config import PROJECT_ROOT, Settings
 from app.db import recreate_database, transaction, upgrade_schema
 from app.geo import Point
@@ -205,16 +206,26 @@ class Api:
             f"/v1/ops/orders/{order_id}/assign", json={"technician_id": str(technician.id)}, headers=operator.headers
         )
 
-    async def status(self, order_id: str, technician: Actor, status: str, **extra: str) -> httpx.Response:
-        return await self.client.post(
-            f"/v1/orders/{order_id}/status", json={"status": status, **extra}, headers=technician.headers
-        )
+    async def status(
+        self, order_id: str, technician: Actor, status: str, *, near: bool = True, resolution: str | None = None
+    ) -> httpx.Response:
+        """The technician reports a step; for `arrived`, his phone first reports him at the driver (unless
+        `near` is false), as it would have on the way."""
+        if status == "arrived" and near:
+            operator = await self.operator()
+            order = (await self.client.get(f"/v1/orders/{order_id}", headers=operator.headers)).json()
+            async with transaction(self.sessions) as session:
+                await set_last_position(session, technician.id, Point(**order["location"]), clock.now())
+        body = {"status": status, **({"resolution": resolution} if resolution else {})}
+        return await self.client.post(f"/v1/orders/{order_id}/status", json=body, headers=technician.headers)
 
-    async def finish(self, order_id: str, technician: Actor, outcome: str = "completed", **extra: str) -> None:
+    async def finish(
+        self, order_id: str, technician: Actor, outcome: str = "completed", resolution: str | None = None
+    ) -> None:
         """Drives an assigned job to its end as the technician's app would."""
         for status in ("en_route", "arrived", "in_progress"):
             assert (await self.status(order_id, technician, status)).status_code == 200
-        assert (await self.status(order_id, technician, outcome, **extra)).status_code == 200
+        assert (await self.status(order_id, technician, outcome, resolution=resolution)).status_code == 200
 
     async def rate(self, order_id: str, driver: Actor, **rating: Any) -> httpx.Response:
         return await self.client.post(f"/v1/orders/{order_id}/feedback", json=rating, headers=driver.headers)

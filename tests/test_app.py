@@ -20,7 +20,10 @@ def test_production_refuses_insecure_settings() -> None:
         Settings(environment="production")
     with pytest.raises(ValidationError, match="DEV_AUTH"):
         Settings(environment="production", jwt_secret="s" * 40, dev_auth=True)
-    assert Settings(environment="production", jwt_secret="s" * 40).environment == "production"
+    with pytest.raises(ValidationError, match="METRICS_TOKEN"):
+        Settings(environment="production", jwt_secret="s" * 40)
+    secure = Settings(environment="production", jwt_secret="s" * 40, metrics_token="m" * 40)
+    assert secure.environment == "production"
 
 
 async def test_health_and_readiness(client: httpx.AsyncClient, osrm: OsrmClient) -> None:

@@ -1,19 +1,45 @@
-"""`trustloop serve --seed` (what `make demo` runs) brings up OSRM and the API, ready, with a fleet."""
+"""`trustloop serve --seed` (what `make demo` runs): OSRM, the API and the workers up, ready, with a fleet,
+and kept up: a child killed with SIGKILL comes back."""
 
 import os
+import signal
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
 
 from app.config import Settings
-from trustloop.processes import free_port
+from trustloop.processes import children_of, free_port
 
 
-def test_serve_starts_osrm_and_the_api_and_seeds_a_fleet(app: FastAPI, settings: Settings, tmp_path: Path) -> None:
+def eventually(check: Callable[[], bool], timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def child(serve: subprocess.Popen[bytes], marker: str) -> int | None:
+    return next((pid for pid, command in children_of(serve.pid).items() if marker in command), None)
+
+
+def test_serve_starts_everything_seeds_a_fleet_and_restarts_what_dies(
+    app: FastAPI, settings: Settings, tmp_path: Path
+) -> None:
     api_port, osrm_port = free_port(), free_port()
     env = {
         **os.environ,
@@ -23,37 +49,41 @@ def test_serve_starts_osrm_and_the_api_and_seeds_a_fleet(app: FastAPI, settings:
         "TRUSTLOOP_DATA_DIR": str(tmp_path),
         "TRUSTLOOP_PORT": str(api_port),
         "TRUSTLOOP_OSRM_PORT": str(osrm_port),
+        "TRUSTLOOP_LOG_FORMAT": "human",
     }
     env.pop("TRUSTLOOP_OSRM_URL", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "trustloop.cli", "serve", "--seed"],
-        env=env,
-        stdout=subprocess.PIPE,
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "trustloop.cli", "serve", "--seed"], env=env, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    output: list[str] = []
+    reader = threading.Thread(
+        target=lambda: output.extend(line.decode(errors="replace") for line in iter(serve.stdout.readline, b"")),  # type: ignore[union-attr]
+        daemon=True,
     )
+    reader.start()
     base = f"http://127.0.0.1:{api_port}"
     try:
-        deadline = time.monotonic() + 90
-        ready = None
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                ready = httpx.get(f"{base}/readyz", timeout=2)
-                operator = httpx.post(f"{base}/v1/dev/tokens", json={"role": "operator"}, timeout=2)
-                if ready.status_code == 200 and operator.status_code == 201:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.3)
-        assert ready is not None, "the API never answered"
-        assert ready.status_code == 200, ready.text
+        assert eventually(lambda: any("Trustloop is up" in line for line in output), 120), "".join(output)
+        ready = httpx.get(f"{base}/readyz", timeout=5)
         assert ready.json()["checks"] == {"database": "ok", "osrm": "ok"}
         assert (tmp_path / "regions" / "helsinki" / "helsinki.osrm.hsgr").is_file()
         # The seeded fleet: online technicians with positions snapped onto Helsinki's roads.
-        deadline = time.monotonic() + 30
-        seeded = b""
-        while time.monotonic() < deadline and b"Trustloop is up" not in seeded:
-            seeded += process.stdout.readline() if process.stdout else b""
-        assert seeded.count(b"technician ") == 12
+        assert sum("technician " in line for line in output) == 12
+
+        api, dispatcher, osrm = child(serve, "uvicorn"), child(serve, "worker dispatch"), child(serve, "osrm-routed")
+        victims = [pid for pid in (api, dispatcher, osrm) if pid is not None]
+        assert len(victims) == 3
+        for victim in victims:
+            os.kill(victim, signal.SIGKILL)
+        assert eventually(lambda: answers(f"{base}/healthz"), 30)
+        assert eventually(lambda: child(serve, "worker dispatch") not in (None, dispatcher), 30)
+        assert eventually(lambda: answers(f"{base}/readyz"), 30)  # OSRM is back too
+        assert child(serve, "uvicorn") != api
+        log = "".join(output)
+        for name in ("api", "dispatch worker", "osrm"):
+            assert f"{name} exited with -9; restarting" in log
     finally:
-        process.terminate()
-        process.wait(timeout=20)
+        serve.terminate()
+        serve.wait(timeout=30)
+    assert children_of(serve.pid) == {}

@@ -15,8 +15,10 @@ from app.errors import install_error_handlers
 from app.guard import RequestGuard
 from app.live import endpoints as live
 from app.live import streams
+from app.live.connections import LiveConnections
 from app.live.hub import Hub
 from app.live.streams import load_route_event
+from app.logs import AccessLog
 from app.metrics import install_metrics
 from app.orders import endpoints as orders
 from app.routing.osrm import OsrmClient
@@ -43,9 +45,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         hub = Hub(settings.database_url, lambda order_id: load_route_event(sessions, order_id))
         await hub.start()
         app.state.hub = hub
+        app.state.live_connections = LiveConnections(sessions, settings.live_connections_per_token)
+        app.state.live_connections.start()
         try:
             yield
         finally:
+            await app.state.live_connections.stop()
             await hub.stop()
             await osrm.aclose()
             await engine.dispose()
@@ -57,11 +62,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
     install_metrics(app, settings.metrics_cache_s)
     install_api_docs(app)
+    app.add_middleware(AccessLog)  # outermost: every request gets an id and one record
     app.include_router(health.router)
     app.include_router(metrics.router)
     if settings.dev_auth:
         app.include_router(dev_auth.router)
     app.include_router(orders.router)
+    app.include_router(orders.ops_router)
     app.include_router(technicians.router)
     app.include_router(dispatch.router)
     app.include_router(notifications.router)

@@ -2,7 +2,6 @@
 
 import argparse
 import asyncio
-import logging
 import os
 import signal
 import subprocess
@@ -14,10 +13,12 @@ from typing import Any
 
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import create_database_if_missing, make_engine, make_sessionmaker, transaction, upgrade_schema
+from app.logs import configure_logging
 from app.regions import service as regions
 from app.regions.extract import BoundingBox, bounding_box
 from app.routing.regions import is_prepared, region_graph, routed_command
 from trustloop.processes import spawn_until_up, wait_until_up
+from trustloop.supervisor import Supervisor
 from trustloop.workers import WORKERS
 
 
@@ -86,7 +87,7 @@ def run_worker(name: str, settings: Settings) -> None:
 
     wire(settings)
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    configure_logging(settings.log_format, settings.log_level)
 
     async def main() -> None:
         stop = asyncio.Event()
@@ -103,35 +104,35 @@ def _exit_on_sigterm(signum: int, _frame: object) -> None:
 
 
 def serve(settings: Settings, seed: bool, simulate: bool = False) -> None:
-    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # so that `finally` stops the children too
+    """OSRM, the API and the workers (and the simulated people), kept running by a supervisor."""
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # so that `finally` stops the children during start-up too
+    configure_logging(settings.log_format, settings.log_level)
     migrate(settings)
-    osrm_process = start_osrm(settings)
+    supervisor = Supervisor()
     env = {**os.environ, "TRUSTLOOP_OSRM_URL": settings.effective_osrm_url}
-    api = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "trustloop.asgi:app", "--host", settings.host, "--port", str(settings.port)],
-        env=env,
-    )
-    workers = [
-        subprocess.Popen([sys.executable, "-m", "trustloop.cli", "worker", name], env=env) for name in sorted(WORKERS)
-    ]
     base = f"http://{settings.host}:{settings.port}"
     try:
-        wait_until_up(f"{base}/healthz", process=api)
+        if not settings.osrm_url:
+            supervisor.add("osrm", routed_command(ensure_region(settings), settings.osrm_port))
+            wait_until_up(f"{settings.effective_osrm_url}/nearest/v1/driving/0,0")
+        uvicorn = [sys.executable, "-m", "uvicorn", "trustloop.asgi:app", "--host", settings.host,
+                   "--port", str(settings.port), "--no-access-log"]  # fmt: skip
+        supervisor.add("api", uvicorn, env)
+        for name in sorted(WORKERS):
+            supervisor.add(f"{name} worker", [sys.executable, "-m", "trustloop.cli", "worker", name], env)
+        wait_until_up(f"{base}/healthz", timeout_s=60)
         if seed:
             from tools.seed import seed_demo
 
             asyncio.run(seed_demo(settings))
         if simulate:
-            workers.append(subprocess.Popen([sys.executable, "-m", "trustloop.cli", "simulate"], env=env))
+            supervisor.add("simulator", [sys.executable, "-m", "trustloop.cli", "simulate"], env)
         print(f"Trustloop is up: API {base}/docs  ready {base}/readyz  (Ctrl-C stops)", flush=True)
-        api.wait()
+        supervisor.run()
     except KeyboardInterrupt:
         pass
     finally:
-        for process in (*workers, api, osrm_process):
-            if process is not None and process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                process.wait(timeout=10)
+        supervisor.stop()
 
 
 def study(settings: Settings, days: int, per_day: float, fleet: int, seed: int, out: Path) -> None:
@@ -142,8 +143,7 @@ def study(settings: Settings, days: int, per_day: float, fleet: int, seed: int, 
     from tools.study.report import write_report
     from tools.study.runner import StudyConfig, run_study
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging(settings.log_format, settings.log_level)
     database = make_url(settings.database_url)
     config = StudyConfig(
         database_url=database.set(database=f"{database.database}_study").render_as_string(hide_password=False),

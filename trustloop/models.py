@@ -2,7 +2,8 @@
 
 from app.db import Base
 from app.idempotency.models import IdempotencyKey
-from app.live.models import LocationPoint, OrderTracking, RateWindow
+from app.limits.models import RateWindow
+from app.live.models import LiveConnection, LocationPoint, OrderTracking
 from app.orders.models import JobEvent, Order
 from app.regions.models import Region
 from app.sla.models import OrderSla
@@ -23,6 +24,7 @@ __all__ = [
     "FollowUp",
     "IdempotencyKey",
     "JobEvent",
+    "LiveConnection",
     "LocationPoint",
     "Notification",
     "Offer",

@@ -4,6 +4,7 @@ import socket
 import subprocess
 import time
 from collections.abc import Mapping
+from pathlib import Path
 
 import httpx
 
@@ -47,3 +48,17 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def children_of(parent: int) -> dict[int, str]:
+    """The direct children of a process and their command lines (Linux /proc)."""
+    found: dict[int, str] = {}
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+            if int(fields.get("PPid", "0")) == parent:
+                command = (status.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+                found[int(status.parent.name)] = command
+        except (OSError, ValueError):
+            continue  # it ended while we looked
+    return found

@@ -22,7 +22,9 @@ async def current_principal(
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("A bearer token is required.", headers={"WWW-Authenticate": "Bearer"})
-    return token_verifier(request).verify(credentials.credentials)
+    principal = token_verifier(request).verify(credentials.credentials)
+    request.state.user_id = str(principal.user_id)  # for the access log
+    return principal
 
 
 def require_role(*roles: Role) -> Callable[..., Coroutine[Any, Any, Principal]]:

@@ -1,5 +1,6 @@
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Protocol
 from uuid import UUID
 
@@ -15,6 +16,7 @@ ALGORITHM = "HS256"
 class Principal:
     user_id: UUID
     role: Role
+    expires_at: datetime | None = None  # when the token that proved it runs out (a live stream closes then)
 
 
 class TokenVerifier(Protocol):
@@ -46,6 +48,10 @@ class JwtTokens:
                 algorithms=[ALGORITHM],
                 options={"require": ["sub", "exp"]},
             )
-            return Principal(user_id=UUID(claims["sub"]), role=Role(claims["role"]))
+            return Principal(
+                user_id=UUID(claims["sub"]),
+                role=Role(claims["role"]),
+                expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
+            )
         except (jwt.PyJWTError, KeyError, ValueError) as exc:
             raise Unauthorized("The access token is missing, expired or invalid.") from exc

@@ -3,7 +3,7 @@ from typing import Any
 from uuid import UUID
 
 from geoalchemy2 import Geography
-from sqlalchemy import BigInteger, DateTime, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, DateTime, Float, ForeignKey, Index, String
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -26,14 +26,18 @@ class LocationPoint(Base):
     speed_mps: Mapped[float | None] = mapped_column(Float)
 
 
-class RateWindow(Base):
-    """Requests counted per key and fixed window, shared by every process (the database decides)."""
+class LiveConnection(Base):
+    """An open live stream (WebSocket or SSE), counted per token across every API process. Each process
+    touches its own every few seconds; one not touched for a minute belongs to a process that died."""
 
-    __tablename__ = "rate_windows"
+    __tablename__ = "live_connections"
+    __table_args__ = (Index("ix_live_connections_token_hash", "token_hash"),)
 
-    key: Mapped[str] = mapped_column(String(128), primary_key=True)
-    window_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    count: Mapped[int] = mapped_column(Integer)
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[UUID] = mapped_column()
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class OrderTracking(Base):

@@ -2,13 +2,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.geo import Point, to_geography
 from app.live.filters import Fix
-from app.live.models import LocationPoint, OrderTracking
+from app.live.models import LiveConnection, LocationPoint, OrderTracking
 from app.orders.models import OrderStatus
 
 ACTIVE_JOB = OrderStatus.values(OrderStatus.active_job())
@@ -127,3 +127,29 @@ async def live_etas(session: AsyncSession, order_ids: list[UUID]) -> dict[UUID, 
         )
     )
     return {order_id: eta for order_id, eta in rows.all() if eta is not None}
+
+
+async def open_connection(
+    session: AsyncSession, connection_id: UUID, token_hash: str, user_id: UUID, limit: int, now: datetime,
+    stale_before: datetime,
+) -> bool:  # fmt: skip
+    """Registers a live stream of this token unless it has `limit` open already (those of a dead process,
+    untouched since `stale_before`, do not count); one token at a time decides (an advisory lock)."""
+    await session.execute(select(func.pg_advisory_xact_lock(func.hashtext(token_hash))))
+    await session.execute(
+        delete(LiveConnection).where(LiveConnection.token_hash == token_hash, LiveConnection.seen_at < stale_before)
+    )
+    open_now = await session.scalar(select(func.count()).where(LiveConnection.token_hash == token_hash))
+    if (open_now or 0) >= limit:
+        return False
+    session.add(LiveConnection(id=connection_id, token_hash=token_hash, user_id=user_id, opened_at=now, seen_at=now))
+    return True
+
+
+async def touch_connections(session: AsyncSession, connection_ids: list[UUID], now: datetime) -> None:
+    if connection_ids:
+        await session.execute(update(LiveConnection).where(LiveConnection.id.in_(connection_ids)).values(seen_at=now))
+
+
+async def close_connection(session: AsyncSession, connection_id: UUID) -> None:
+    await session.execute(delete(LiveConnection).where(LiveConnection.id == connection_id))

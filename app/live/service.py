@@ -1,5 +1,3 @@
-from datetime import UTC, datetime
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import clock, events
@@ -8,18 +6,13 @@ from app.channels import LIVE_CHANNEL
 from app.config import Settings
 from app.errors import NotFound, TooManyRequests
 from app.geo import Point
+from app.limits.service import rate_window
 from app.live import messages, repository, tracking
 from app.live.filters import FilterLimits, Fix, filter_fixes
 from app.live.schemas import LocationBatch, LocationResult
 from app.orders import repository as orders_repository
 from app.orders.models import OrderStatus
 from app.routing.osrm import OsrmClient
-
-
-def rate_window(now: datetime, window_s: int) -> tuple[datetime, int]:
-    """The start of the fixed window that holds `now`, and the seconds left in it."""
-    epoch = int(now.timestamp())
-    return datetime.fromtimestamp(epoch - epoch % window_s, UTC), max(1, window_s - epoch % window_s)
 
 
 async def ingest(

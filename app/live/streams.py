@@ -1,8 +1,14 @@
-"""The live streams: WebSocket for the apps and the console, Server-Sent Events for clients without one."""
+"""The live streams: WebSocket for the apps and the console, Server-Sent Events for clients without one.
+
+A token comes in the `Sec-WebSocket-Protocol` header (`bearer, <token>`: what a browser can send), in the
+query string (`?access_token=`) or, for SSE, in the Authorization header. Access is checked when a stream
+opens and again whenever who may see the order can have changed (a status change, another technician's
+position), and the stream ends when its token expires: a technician taken off a job stops seeing it
+(close code 4403), an expired token 4401."""
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 from uuid import UUID
 
@@ -11,11 +17,13 @@ from fastapi import APIRouter, Query, Request, WebSocket
 from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app import clock
 from app.auth.tokens import Principal, TokenVerifier
 from app.enums import Role
-from app.errors import NotFound, Unauthorized
+from app.errors import NotFound, TooManyRequests, Unauthorized
 from app.geo import from_geography
 from app.live import repository as live_repository
+from app.live.connections import LiveConnections, TooManyStreams
 from app.live.hub import Event, Hub
 from app.live.messages import rfc3339
 from app.orders import repository as orders_repository
@@ -28,7 +36,17 @@ router = APIRouter(tags=["live"])
 
 CLOSE_BAD_TOKEN = 4401
 CLOSE_NOT_ALLOWED = 4403
+CLOSE_TOO_MANY = 4429
 VISIBLE = set(OrderStatus.values(OrderStatus.on_the_way()))
+BEARER_PROTOCOL = "bearer"
+
+
+class AccessEnded(Exception):
+    """The caller may no longer see the stream (close code in `code`)."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 def _principal(verifier: TokenVerifier, token: str | None) -> Principal | None:
@@ -38,6 +56,16 @@ def _principal(verifier: TokenVerifier, token: str | None) -> Principal | None:
         return verifier.verify(token)
     except Unauthorized:
         return None
+
+
+def _websocket_token(websocket: WebSocket, query_token: str | None) -> tuple[str | None, str | None]:
+    """The token and the subprotocol to accept: `Sec-WebSocket-Protocol: bearer, <token>` or the query."""
+    offered: list[str] = list(websocket.scope.get("subprotocols") or [])
+    if BEARER_PROTOCOL in offered:
+        position = offered.index(BEARER_PROTOCOL)
+        if position + 1 < len(offered):
+            return offered[position + 1], BEARER_PROTOCOL
+    return query_token, None
 
 
 async def _snapshot(sessions: async_sessionmaker[AsyncSession], principal: Principal, order_id: UUID) -> Event | None:
@@ -57,13 +85,59 @@ async def _snapshot(sessions: async_sessionmaker[AsyncSession], principal: Princ
         return {"type": "snapshot", "order": body, "position": position}
 
 
-async def order_events(hub: Hub, snapshot: Event, order_id: str) -> AsyncIterator[Event]:
-    """The snapshot, then the order's events; positions stop once the technician has arrived."""
+def _still_allowed(
+    sessions: async_sessionmaker[AsyncSession], principal: Principal, order_id: UUID
+) -> Callable[[], Awaitable[bool]]:
+    async def check() -> bool:
+        async with sessions() as session:
+            order = await orders_repository.get(session, order_id)
+            return order is not None and may_see(principal, order)
+
+    return check
+
+
+def _seconds_left(principal: Principal) -> float | None:
+    if principal.expires_at is None:
+        return None
+    return (principal.expires_at - clock.now()).total_seconds()
+
+
+async def _next(subscription: Any, principal: Principal) -> Event:
+    """The next event, or AccessEnded when the token runs out first."""
+    left = _seconds_left(principal)
+    if left is not None and left <= 0:
+        raise AccessEnded(CLOSE_BAD_TOKEN)
+    try:
+        event: Event = await asyncio.wait_for(subscription.next(), timeout=left)
+    except TimeoutError as exc:
+        raise AccessEnded(CLOSE_BAD_TOKEN) from exc
+    return event
+
+
+def _may_change_access(event: Event, principal: Principal) -> bool:
+    """Whether this event can mean the caller lost the order: a status change, or (for a technician) a
+    position that is not his."""
+    if event["type"] == "status":
+        return True
+    return (
+        principal.role is Role.TECHNICIAN
+        and event["type"] == "position"
+        and event.get("technician_id") != str(principal.user_id)
+    )
+
+
+async def order_events(
+    hub: Hub, snapshot: Event, order_id: str, principal: Principal, allowed: Callable[[], Awaitable[bool]]
+) -> AsyncIterator[Event]:
+    """The snapshot, then the order's events while the caller may see them; positions stop once the
+    technician has arrived."""
     with hub.subscribe(order_id) as subscription:
         yield snapshot
         visible = snapshot["order"]["status"] in VISIBLE
         while True:
-            event = await subscription.next()
+            event = await _next(subscription, principal)
+            if _may_change_access(event, principal) and not await allowed():
+                raise AccessEnded(CLOSE_NOT_ALLOWED)
             if event["type"] == "status":
                 visible = event["status"] in VISIBLE
             if event["type"] == "position" and not visible:
@@ -72,11 +146,14 @@ async def order_events(hub: Hub, snapshot: Event, order_id: str) -> AsyncIterato
 
 
 async def _pump(websocket: WebSocket, stream: AsyncIterator[Event]) -> None:
-    """Sends the stream until the client goes away (its receive side ends first)."""
+    """Sends the stream until the client goes away (its receive side ends first) or access ends."""
 
     async def send_all() -> None:
-        async for event in stream:
-            await websocket.send_text(orjson.dumps(event).decode())
+        try:
+            async for event in stream:
+                await websocket.send_text(orjson.dumps(event).decode())
+        except AccessEnded as ended:
+            await websocket.close(code=ended.code)
 
     async def until_closed() -> None:
         while (await websocket.receive())["type"] != "websocket.disconnect":
@@ -92,30 +169,52 @@ async def _pump(websocket: WebSocket, stream: AsyncIterator[Event]) -> None:
             await asyncio.gather(sender, closed, return_exceptions=True)
 
 
+async def _open(websocket: WebSocket, query_token: str | None) -> tuple[Principal, str] | None:
+    """Accepts the socket and returns the caller, or closes it with 4401 for a bad token."""
+    token, protocol = _websocket_token(websocket, query_token)
+    await websocket.accept(subprotocol=protocol)
+    principal = _principal(websocket.app.state.tokens, token)
+    if principal is None or token is None:
+        await websocket.close(code=CLOSE_BAD_TOKEN)
+        return None
+    websocket.scope.setdefault("state", {})["user_id"] = str(principal.user_id)
+    return principal, token
+
+
 @router.websocket("/v1/orders/{order_id}/live")
 async def order_live(websocket: WebSocket, order_id: str, access_token: str | None = Query(default=None)) -> None:
-    await websocket.accept()
-    principal = _principal(websocket.app.state.tokens, access_token)
-    if principal is None:
-        await websocket.close(code=CLOSE_BAD_TOKEN)
+    opened = await _open(websocket, access_token)
+    if opened is None:
         return
+    principal, token = opened
+    sessions = websocket.app.state.sessionmaker
     try:
-        snapshot = await _snapshot(websocket.app.state.sessionmaker, principal, UUID(order_id))
+        order_uuid = UUID(order_id)
     except ValueError:
-        snapshot = None
+        await websocket.close(code=CLOSE_NOT_ALLOWED)
+        return
+    snapshot = await _snapshot(sessions, principal, order_uuid)
     if snapshot is None:
         await websocket.close(code=CLOSE_NOT_ALLOWED)
         return
-    await _pump(websocket, order_events(websocket.app.state.hub, snapshot, order_id))
+    connections: LiveConnections = websocket.app.state.live_connections
+    try:
+        async with connections.hold(token, principal.user_id):
+            stream = order_events(
+                websocket.app.state.hub, snapshot, str(order_uuid), principal,
+                _still_allowed(sessions, principal, order_uuid),
+            )  # fmt: skip
+            await _pump(websocket, stream)
+    except TooManyStreams:
+        await websocket.close(code=CLOSE_TOO_MANY)
 
 
 @router.websocket("/v1/ops/live")
 async def ops_live(websocket: WebSocket, access_token: str | None = Query(default=None)) -> None:
-    await websocket.accept()
-    principal = _principal(websocket.app.state.tokens, access_token)
-    if principal is None:
-        await websocket.close(code=CLOSE_BAD_TOKEN)
+    opened = await _open(websocket, access_token)
+    if opened is None:
         return
+    principal, token = opened
     if principal.role is not Role.OPERATOR:
         await websocket.close(code=CLOSE_NOT_ALLOWED)
         return
@@ -124,9 +223,14 @@ async def ops_live(websocket: WebSocket, access_token: str | None = Query(defaul
         with websocket.app.state.hub.subscribe(None) as subscription:
             yield {"type": "hello", "role": "operator"}
             while True:
-                yield await subscription.next()
+                yield await _next(subscription, principal)
 
-    await _pump(websocket, everything())
+    connections: LiveConnections = websocket.app.state.live_connections
+    try:
+        async with connections.hold(token, principal.user_id):
+            await _pump(websocket, everything())
+    except TooManyStreams:
+        await websocket.close(code=CLOSE_TOO_MANY)
 
 
 @router.get("/v1/orders/{order_id}/events", response_class=StreamingResponse)
@@ -137,15 +241,31 @@ async def order_events_sse(
     header = request.headers.get("authorization", "")
     token = header[7:] if header.lower().startswith("bearer ") else access_token
     principal = _principal(request.app.state.tokens, token)
-    if principal is None:
+    if principal is None or token is None:
         raise Unauthorized("A bearer token is required.")
-    snapshot = await _snapshot(request.app.state.sessionmaker, principal, order_id)
+    request.state.user_id = str(principal.user_id)
+    sessions = request.app.state.sessionmaker
+    snapshot = await _snapshot(sessions, principal, order_id)
     if snapshot is None:
         raise NotFound("No such order.")
+    connections: LiveConnections = request.app.state.live_connections
+    held = connections.hold(token, principal.user_id)
+    try:
+        await held.__aenter__()
+    except TooManyStreams as exc:
+        raise TooManyRequests(str(exc), headers={"Retry-After": "60"}) from exc
 
     async def frames() -> AsyncIterator[bytes]:
-        async for event in order_events(request.app.state.hub, snapshot, str(order_id)):
-            yield b"event: " + event["type"].encode() + b"\ndata: " + orjson.dumps(event) + b"\n\n"
+        try:
+            stream = order_events(
+                request.app.state.hub, snapshot, str(order_id), principal, _still_allowed(sessions, principal, order_id)
+            )
+            async for event in stream:
+                yield b"event: " + event["type"].encode() + b"\ndata: " + orjson.dumps(event) + b"\n\n"
+        except AccessEnded:
+            yield b"event: closed\ndata: {}\n\n"
+        finally:
+            await held.__aexit__(None, None, None)
 
     return StreamingResponse(frames(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
 

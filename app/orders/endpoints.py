@@ -3,17 +3,19 @@ from uuid import UUID
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
-from app.auth.dependencies import AnyUser, DriverOrOperator, DriverUser, TechnicianUser
+from app.auth.dependencies import AnyUser, DriverOrOperator, DriverUser, OperatorUser, TechnicianUser
 from app.db import DbSession
 from app.dependencies import AppSettings
 from app.idempotency import service as idempotency
 from app.idempotency.dependencies import IdempotencyKeyHeader
+from app.limits.dependencies import OrderRequestAllowance
 from app.orders import service
-from app.orders.schemas import OrderCancel, OrderCreate, OrderRead, StatusChange
+from app.orders.schemas import OrderCancel, OrderCreate, OrderRead, StatusChange, StatusOverride
 from app.pagination import Cursor, Limit
 from app.schemas import Page
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
+ops_router = APIRouter(prefix="/v1/ops/orders", tags=["operations"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=OrderRead)
@@ -22,6 +24,7 @@ async def create_order(
     session: DbSession,
     driver: DriverUser,
     settings: AppSettings,
+    _: OrderRequestAllowance,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     return await idempotency.respond_once(
@@ -47,6 +50,7 @@ async def cancel_order(
     order_id: UUID,
     session: DbSession,
     user: DriverOrOperator,
+    _: OrderRequestAllowance,
     body: OrderCancel | None = None,
 ) -> OrderRead:
     return await service.cancel_order(session, user, order_id, body.reason if body else None)
@@ -56,4 +60,14 @@ async def cancel_order(
 async def report_status(
     order_id: UUID, body: StatusChange, session: DbSession, technician: TechnicianUser
 ) -> OrderRead:
+    """The technician's progress. `arrived` needs a fresh position near the driver."""
     return await service.report_status(session, technician, order_id, body)
+
+
+@ops_router.post("/{order_id}/status", response_model=OrderRead)
+async def override_status(
+    order_id: UUID, body: StatusOverride, session: DbSession, operator: OperatorUser
+) -> OrderRead:
+    """An operator records the technician's step for him (no position check), with the reason."""
+    change = StatusChange(status=body.status, resolution=body.resolution)
+    return await service.report_status(session, operator, order_id, change, override=body.reason)

@@ -33,6 +33,12 @@ class StatusChange(RequestModel):
     resolution: Resolution | None = None
 
 
+class StatusOverride(StatusChange):
+    """An operator records a step for the technician (his phone cannot), and says why."""
+
+    reason: Reason = Field(min_length=1)
+
+
 class ManualAssign(RequestModel):
     technician_id: UUID
 

@@ -30,6 +30,9 @@ RESOLUTIONS_BY_OUTCOME = {
 }
 ARRIVED_CLAIM_MAX_M = 500.0
 FRESH_POSITION = timedelta(minutes=2)
+# After his job ends a technician may still read it (to report, to check the address of a failed job) this
+# long; then the driver's address, plate and notes are none of his business.
+TECHNICIAN_ACCESS_AFTER_JOB = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +55,9 @@ def may_see(principal: Principal, order: Order) -> bool:
         return True
     if principal.role is Role.DRIVER:
         return order.driver_id == principal.user_id
-    return order.technician_id == principal.user_id
+    if order.technician_id != principal.user_id:
+        return False
+    return order.status in OrderStatus.open() or clock.now() - order.updated_at <= TECHNICIAN_ACCESS_AFTER_JOB
 
 
 async def apply_transition(
@@ -130,31 +135,40 @@ async def cancel_order(session: AsyncSession, principal: Principal, order_id: UU
     return await present(session, order)
 
 
-async def report_status(session: AsyncSession, principal: Principal, order_id: UUID, change: StatusChange) -> OrderRead:
+async def report_status(
+    session: AsyncSession, principal: Principal, order_id: UUID, change: StatusChange, *, override: str | None = None
+) -> OrderRead:
+    """The technician's report of his progress; an operator may record it for him (`override` says why),
+    without the position check of an arrival."""
     order = await load_visible(session, principal, order_id, lock=True)
+    if override is not None and order.technician_id is None:
+        raise Conflict("Nobody is assigned to this order.")
     target = OrderStatus(change.status)
     if change.resolution is not None:
         allowed = RESOLUTIONS_BY_OUTCOME.get(target)
         if allowed is None or change.resolution not in allowed:
             raise InvalidInput(f"Resolution {change.resolution.value} does not fit status {target.value}.")
-    if target is OrderStatus.ARRIVED:
+    if target is OrderStatus.ARRIVED and override is None:
         await ensure_near(session, order)
     ensure_transition(order.status, target)
     if change.resolution is not None:
         order.resolution = change.resolution
     elif target is OrderStatus.FAILED:
         order.resolution = Resolution.NOT_FIXED
-    await apply_transition(session, order, target, principal.user_id)
+    await apply_transition(
+        session, order, target, principal.user_id, {"override": override} if override else None, reason=override
+    )
     return await present(session, order)
 
 
 async def ensure_near(session: AsyncSession, order: Order) -> None:
-    """A technician cannot claim to have arrived while his phone places him kilometres away."""
+    """A technician claims to have arrived only with a fresh position near the driver (an operator can
+    record the arrival for him when his phone cannot tell)."""
     technician = await technicians_repository.get(session, order.technician_id) if order.technician_id else None
     if technician is None or technician.position is None or technician.position_at is None:
-        return  # no fresh fix to contradict him
+        raise Conflict("Your phone has not reported where you are: turn on location, or ask the operator.")
     if clock.now() - technician.position_at > FRESH_POSITION:
-        return
+        raise Conflict("Your last position is too old to confirm the arrival: turn on location, or ask the operator.")
     distance = haversine_m(from_geography(technician.position), from_geography(order.location))
     if distance > ARRIVED_CLAIM_MAX_M:
         raise Conflict(f"Your last position is {distance / 1000:.1f} km from the driver: not arrived yet.")

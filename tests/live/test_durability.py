@@ -27,7 +27,7 @@ from app.config import Settings
 from app.db import upgrade_schema
 from app.geo import Point
 from tests.conftest import KAIVOKATU, MIKONKATU, start_server
-from trustloop.processes import free_port
+from trustloop.processes import children_of, free_port
 
 PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None)
 
@@ -68,23 +68,13 @@ class Cluster:
         the postmaster leads its own process group, so they are killed one by one, postmaster first)."""
         assert self.process is not None
         postmaster = int((self.directory / "postmaster.pid").read_text().split()[0])
-        for pid in [postmaster, *_children(postmaster)]:
+        for pid in [postmaster, *list(children_of(postmaster))]:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         self.process.wait()
         deadline = time.monotonic() + 10
-        while _children(postmaster) and time.monotonic() < deadline:
+        while list(children_of(postmaster)) and time.monotonic() < deadline:
             time.sleep(0.05)
-
-
-def _children(parent: int) -> list[int]:
-    found = []
-    for status in Path("/proc").glob("[0-9]*/status"):
-        with contextlib.suppress(OSError):
-            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
-            if int(fields.get("PPid", "0")) == parent:
-                found.append(int(status.parent.name))
-    return found
 
 
 @pytest.fixture

@@ -1,0 +1,23 @@
+from typing import Annotated
+
+from fastapi import Depends
+
+from app import clock
+from app.auth.dependencies import AnyUser
+from app.db import DbSession
+from app.dependencies import AppSettings
+from app.enums import Role
+from app.limits.service import count_request
+
+
+async def _order_requests(session: DbSession, settings: AppSettings, caller: AnyUser) -> None:
+    if caller.role is Role.OPERATOR:
+        return  # an operator at work acts on many orders
+    await count_request(
+        session, f"orders:{caller.user_id}", settings.order_requests_per_window, settings.order_window_s,
+        clock.now(), "order requests",
+    )  # fmt: skip
+
+
+# Counts a driver's order creations and cancellations (429 beyond the setting), in the request's transaction.
+OrderRequestAllowance = Annotated[None, Depends(_order_requests)]

@@ -1,0 +1,129 @@
+"""Logs: structured JSON for machines (one object a line), or short human lines for the demo; one access
+record per request with its request id, user, route, status and duration; never a token.
+
+Tokens reach us in headers (never logged) and, for WebSockets and SSE, in the query string: the access log
+writes the path without its query, and `redact` masks any credential-like parameter wherever a URL must
+be shown."""
+
+import json
+import logging
+import re
+import sys
+import time
+from datetime import UTC, datetime
+from typing import Any, Literal
+from urllib.parse import parse_qsl, urlencode
+from uuid import uuid4
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+LogFormat = Literal["json", "human"]
+SECRET_PARAMETERS = frozenset({"access_token", "token", "api_key", "key", "secret"})
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+# Fields an access record carries besides the message (LogRecord attributes set through `extra`).
+FIELDS = ("request_id", "user_id", "method", "route", "path", "status", "duration_ms", "client")
+
+access_log = logging.getLogger("trustloop.access")
+
+
+SECRET_IN_TEXT = re.compile(r"(?i)\b(" + "|".join(sorted(SECRET_PARAMETERS)) + r")=[^&\s\"']+")
+
+
+def redact(query: str) -> str:
+    """The query string with the values of credential-like parameters replaced."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    return urlencode([(k, "REDACTED" if k.lower() in SECRET_PARAMETERS else v) for k, v in pairs])
+
+
+class RedactSecrets(logging.Filter):
+    """Masks credential-like query parameters in any record (uvicorn writes a WebSocket's whole URL)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if SECRET_IN_TEXT.search(message):
+            record.msg, record.args = SECRET_IN_TEXT.sub(r"\1=REDACTED", message), None
+        return True
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        document: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for field in FIELDS:
+            value = getattr(record, field, None)
+            if value is not None:
+                document[field] = value
+        if record.exc_info:
+            document["exception"] = self.formatException(record.exc_info)
+        return json.dumps(document, default=str)
+
+
+class HumanFormatter(logging.Formatter):
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%H:%M:%S")
+
+
+def configure_logging(format_: LogFormat, level: str = "INFO") -> None:
+    """One handler on stderr for everything, uvicorn's own loggers included."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter() if format_ == "json" else HumanFormatter())
+    handler.addFilter(RedactSecrets())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.propagate = True
+    logging.getLogger("uvicorn.access").disabled = True  # ours writes the path without its query (tokens)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+class AccessLog:
+    """A plain ASGI middleware: a request id for every request (taken from X-Request-ID when sane, else new,
+    echoed in the response), and one access record when the request ends."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        offered = dict(scope.get("headers", ())).get(b"x-request-id", b"").decode("latin-1")
+        request_id = offered if REQUEST_ID.match(offered) else uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        started = time.perf_counter()
+        status = 101 if scope["type"] == "websocket" else 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+            elif message["type"] == "websocket.close":
+                status = int(message.get("code", 1000))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            route = getattr(scope.get("route"), "path", None)
+            client = scope.get("client")
+            access_log.info(
+                "%s %s %s", scope.get("method", "WS"), scope.get("path", ""), status,
+                extra={
+                    "request_id": request_id,
+                    "user_id": scope["state"].get("user_id"),
+                    "method": scope.get("method", "WEBSOCKET"),
+                    "route": route,
+                    "path": scope.get("path", ""),
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "client": client[0] if client else None,
+                },
+            )  # fmt: skip

@@ -1,0 +1,52 @@
+"""What a technician may claim and read: an arrival needs his phone near the driver (or an operator's word),
+and the driver's order stops being his business an hour after the job."""
+
+from datetime import UTC, datetime, timedelta
+
+from app import clock
+from tests.conftest import Api
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.at = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.at
+
+
+async def test_an_arrival_without_a_position_needs_the_operators_word(api: Api) -> None:
+    driver, technician = await api.driver(), await api.technician(at=None)
+    order = await api.order(driver)
+    assert (await api.assign(order["id"], technician)).status_code == 200
+    assert (await api.status(order["id"], technician, "en_route")).status_code == 200
+    refused = await api.status(order["id"], technician, "arrived", near=False)
+    assert refused.status_code == 409
+    assert "location" in refused.json()["detail"]
+    operator = await api.operator()
+    path = f"/v1/ops/orders/{order['id']}/status"
+    assert (await api.client.post(path, json={"status": "arrived"}, headers=operator.headers)).status_code == 422
+    recorded = await api.client.post(
+        path, json={"status": "arrived", "reason": "phone without GPS; the driver confirmed by phone"},
+        headers=operator.headers,
+    )  # fmt: skip
+    assert recorded.status_code == 200
+    assert recorded.json()["status"] == "arrived"
+    assert (
+        await api.client.post(path, json={"status": "arrived", "reason": "x"}, headers=technician.headers)
+    ).status_code == 403
+
+
+async def test_a_technician_reads_the_job_for_an_hour_after_it_ends_then_404(api: Api) -> None:
+    driver, technician = await api.driver(), await api.technician()
+    order = await api.order(driver)
+    assert (await api.assign(order["id"], technician)).status_code == 200
+    await api.finish(order["id"], technician, resolution="fixed_on_site")
+    now = Clock()
+    with clock.using(now):
+        now.at += timedelta(minutes=59)
+        assert (await api.client.get(f"/v1/orders/{order['id']}", headers=technician.headers)).status_code == 200
+        now.at += timedelta(minutes=2)
+        gone = await api.client.get(f"/v1/orders/{order['id']}", headers=technician.headers)
+        assert gone.status_code == 404
+        assert (await api.client.get(f"/v1/orders/{order['id']}", headers=driver.headers)).status_code == 200

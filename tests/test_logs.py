@@ -1,0 +1,73 @@
+"""The logs of a real API process: one structured record per request, and never a token."""
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from websockets.asyncio.client import connect
+
+from app.config import Settings
+from app.logs import RedactSecrets
+from tests.conftest import Api
+from trustloop.processes import free_port, wait_until_up
+
+
+@pytest.fixture
+def logging_server(settings: Settings, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """An API process writing JSON logs to a file: (base URL, log file)."""
+    port = free_port()
+    log_file = tmp_path / "api.log"
+    env = {**os.environ, "TRUSTLOOP_DATABASE_URL": settings.database_url, "TRUSTLOOP_OSRM_URL": "http://127.0.0.1:9",
+           "TRUSTLOOP_DEV_AUTH": "1", "TRUSTLOOP_LOG_FORMAT": "json"}  # fmt: skip
+    command = [sys.executable, "-m", "uvicorn", "trustloop.asgi:app", "--port", str(port), "--no-access-log"]
+    with log_file.open("wb") as sink:
+        server = subprocess.Popen(command, env=env, stdout=sink, stderr=sink)
+    base = f"http://127.0.0.1:{port}"
+    wait_until_up(f"{base}/healthz", process=server)
+    yield base, log_file
+    server.terminate()
+    server.wait(timeout=10)
+
+
+async def test_access_records_are_structured_and_carry_no_token(logging_server: tuple[str, Path], api: Api) -> None:
+    base, log_file = logging_server
+    driver = await api.driver()
+    order = await api.order(driver)
+    async with httpx.AsyncClient(base_url=base) as client:
+        read = await client.get(f"/v1/orders/{order['id']}", headers={**driver.headers, "X-Request-ID": "trace-42"})
+        assert read.headers["x-request-id"] == "trace-42"
+        assert (await client.get(f"/v1/orders/{order['id']}/events?access_token=nope")).status_code == 401
+    ws_base = base.replace("http", "ws")
+    async with connect(f"{ws_base}/v1/orders/{order['id']}/live?access_token={driver.token}") as ws:
+        assert json.loads(await ws.recv())["type"] == "snapshot"
+    async with httpx.AsyncClient(base_url=base) as client:
+        await client.get("/healthz")  # the socket's record is written when it closes: let it flush
+
+    text = log_file.read_text()
+    assert driver.token not in text
+    assert "access_token=nope" not in text
+    records = [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+    access = [r for r in records if r["logger"] == "trustloop.access"]
+    read_record = next(r for r in access if r.get("request_id") == "trace-42")
+    assert read_record["route"] == "/v1/orders/{order_id}"
+    assert read_record["status"] == 200
+    assert read_record["user_id"] == str(driver.id)
+    assert read_record["duration_ms"] >= 0
+    socket_record = next(r for r in access if r["method"] == "WEBSOCKET")
+    assert socket_record["path"] == f"/v1/orders/{order['id']}/live"
+    assert socket_record["user_id"] == str(driver.id)
+
+
+def test_secrets_in_any_message_are_masked() -> None:
+    import logging
+
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, 'GET "/v1/x?a=1&access_token=%s&token=t"', ("abc",), None
+    )
+    RedactSecrets().filter(record)
+    assert record.getMessage() == 'GET "/v1/x?a=1&access_token=REDACTED&token=REDACTED"'
