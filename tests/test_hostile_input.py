@@ -158,3 +158,26 @@ async def test_every_operators_list_pages_through_all_of_it(
         if (cursor := page["next_cursor"]) is None:
             break
     assert len(set(orders)) == 230
+
+
+async def test_a_driver_cannot_churn_orders_beyond_the_limit(api: Api) -> None:
+    driver = await api.driver()
+    answers = []
+    for _ in range(6):  # create and cancel: two requests each
+        order = await api.client.post(
+            "/v1/orders", json={"service": "tow", "location": MIKONKATU.model_dump()}, headers=driver.headers
+        )
+        answers.append(order.status_code)
+        if order.status_code == 201:
+            cancel = await api.client.post(f"/v1/orders/{order.json()['id']}/cancel", json={}, headers=driver.headers)
+            answers.append(cancel.status_code)
+    assert answers[:10] == [201, 200] * 5
+    assert answers[10] == 429
+    refused = await api.client.post(
+        "/v1/orders", json={"service": "tow", "location": MIKONKATU.model_dump()}, headers=driver.headers
+    )
+    assert is_problem(refused, 429)
+    assert 0 < int(refused.headers["retry-after"]) <= 600
+    other = await api.driver()  # counted per driver
+    assert (await api.client.post("/v1/orders", json={"service": "tow", "location": MIKONKATU.model_dump()},
+                                  headers=other.headers)).status_code == 201  # fmt: skip

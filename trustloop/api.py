@@ -13,6 +13,7 @@ from app.console import endpoints as console
 from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
 from app.guard import RequestGuard
+from app.headers import SecurityHeaders
 from app.live import endpoints as live
 from app.live import streams
 from app.live.connections import LiveConnections
@@ -20,6 +21,7 @@ from app.live.hub import Hub
 from app.live.streams import load_route_event
 from app.logs import AccessLog
 from app.metrics import install_metrics
+from app.openapi import install_openapi
 from app.orders import endpoints as orders
 from app.routing.osrm import OsrmClient
 from app.sla import endpoints as sla
@@ -62,6 +64,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
     install_metrics(app, settings.metrics_cache_s)
     install_api_docs(app)
+    install_openapi(app)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog)  # outermost: every request gets an id and one record
     app.include_router(health.router)
     app.include_router(metrics.router)
