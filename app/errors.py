@@ -79,7 +79,8 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    return problem(exc.status, exc.message, headers=exc.headers)
+    extra = {"errors": [{"loc": [], "msg": exc.message}]} if exc.status == 422 else None
+    return problem(exc.status, exc.message, extra, headers=exc.headers)
 
 
 async def _request_validation_error(_: Request, exc: Exception) -> JSONResponse:

@@ -91,7 +91,8 @@ class RequestGuard:
             try:
                 document = orjson.loads(body)
             except orjson.JSONDecodeError:
-                document = None  # the route's validation says what is wrong with it
+                await _refuse(scope, receive, send, 422, "The body is not valid JSON.", [["body"]], "is not valid JSON")
+                return
             found = next(control_characters_in(document, ["body"]), None)
             if found is not None:
                 await _refuse(scope, receive, send, 422, "The request holds a control character.", [found])
@@ -114,6 +115,12 @@ async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> 
     await response(scope, receive, send)
 
 
-async def _refuse(scope: Scope, receive: Receive, send: Send, status: int, detail: str, where: list[Location]) -> None:
-    errors = [{"loc": loc, "msg": "must not contain control characters other than newlines and tabs"} for loc in where]
+CONTROL_CHARACTERS = "must not contain control characters other than newlines and tabs"
+
+
+async def _refuse(
+    scope: Scope, receive: Receive, send: Send, status: int, detail: str, where: list[Location],
+    why: str = CONTROL_CHARACTERS,
+) -> None:  # fmt: skip
+    errors = [{"loc": loc, "msg": why} for loc in where]
     await problem(status, detail, {"errors": errors})(scope, receive, send)

@@ -4,6 +4,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.openapi import problems
 from app.routing.osrm import OsrmClient
 
 router = APIRouter(tags=["health"])
@@ -14,7 +15,7 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get("/readyz", responses=problems(503))
 async def readyz(request: Request) -> JSONResponse:
     engine: AsyncEngine = request.app.state.engine
     osrm: OsrmClient = request.app.state.osrm

@@ -2,16 +2,14 @@
 
 Routes declare the errors of their own logic (`responses=problems(404, 409)`); the ones every route of a
 kind can answer are added here: 422 for any request (the request guard checks paths and queries), 413 for
-any with a body, 401 for any that needs a token, 403 for any limited to roles. Every error response is
+any with a body, 401 for any that needs a token, 403 for any limited to roles (named as the bearer scheme's scopes). Every error response is
 `application/problem+json` with the `Problem` schema; 422 adds `errors`, the shape our handler writes
 (not FastAPI's `HTTPValidationError`)."""
 
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
-from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from app.errors import PROBLEM_JSON
@@ -51,13 +49,6 @@ def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"description": DESCRIPTIONS[code]} for code in codes}
 
 
-def _limited_to_roles(dependant: Dependant) -> bool:
-    return any(
-        getattr(d.call, "__qualname__", "").startswith("require_role.") or _limited_to_roles(d)
-        for d in dependant.dependencies
-    )
-
-
 def install_openapi(app: FastAPI) -> None:
     def build() -> dict[str, Any]:
         if app.openapi_schema is not None:
@@ -69,19 +60,16 @@ def install_openapi(app: FastAPI) -> None:
         for model in (Problem, ValidationIssue, ValidationProblem):
             components[model.__name__] = model.model_json_schema(ref_template="#/components/schemas/{model}")
             components[model.__name__].pop("$defs", None)
-        routes = {(route.path, method.lower()): route for route in app.routes if isinstance(route, APIRoute)
-                  for method in route.methods or ()}  # fmt: skip
-        for path, operations in schema.get("paths", {}).items():
-            for method, operation in operations.items():
-                route = routes.get((path, method))
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
                 responses = operation.setdefault("responses", {})
                 common = {422}
                 if "requestBody" in operation:
                     common.add(413)
                 if operation.get("security"):
                     common.add(401)
-                if route is not None and _limited_to_roles(route.dependant):
-                    common.add(403)
+                if any(scopes for requirement in operation.get("security", []) for scopes in requirement.values()):
+                    common.add(403)  # limited to the roles named as the scheme's scopes
                 for code in common:
                     responses.setdefault(str(code), {"description": DESCRIPTIONS[code]})
                 for code, response in responses.items():

@@ -5,6 +5,7 @@ from fastapi import APIRouter, status
 from app.auth.dependencies import OperatorUser, TechnicianUser
 from app.db import DbSession
 from app.dependencies import AppSettings, Osrm
+from app.openapi import problems
 from app.orders.schemas import ManualAssign, OrderRead
 from app.pagination import Cursor, Limit
 from app.schemas import Page
@@ -22,7 +23,7 @@ async def list_offers(
     return await service.list_pending(session, osrm, technician, limit, cursor)
 
 
-@router.post("/v1/offers/{offer_id}/accept", response_model=OrderRead)
+@router.post("/v1/offers/{offer_id}/accept", response_model=OrderRead, responses=problems(404, 409))
 async def accept_offer(
     offer_id: UUID,
     session: DbSession,
@@ -32,7 +33,7 @@ async def accept_offer(
     return await service.accept(session, osrm, technician, offer_id)
 
 
-@router.post("/v1/offers/{offer_id}/decline", response_model=OfferRead)
+@router.post("/v1/offers/{offer_id}/decline", response_model=OfferRead, responses=problems(404, 409))
 async def decline_offer(
     offer_id: UUID,
     session: DbSession,
@@ -46,6 +47,7 @@ async def decline_offer(
     "/v1/ops/orders/{order_id}/offers",
     status_code=status.HTTP_201_CREATED,
     response_model=OfferRead,
+    responses=problems(404, 409),
 )
 async def create_offer(
     order_id: UUID,
@@ -58,7 +60,7 @@ async def create_offer(
     return await service.create_offer(session, osrm, settings, order_id, body)
 
 
-@router.post("/v1/ops/orders/{order_id}/assign", response_model=OrderRead)
+@router.post("/v1/ops/orders/{order_id}/assign", response_model=OrderRead, responses=problems(404, 409))
 async def manual_assign(
     order_id: UUID,
     body: ManualAssign,
@@ -70,6 +72,6 @@ async def manual_assign(
     return await service.manual_assign(session, osrm, settings, operator, order_id, body.technician_id)
 
 
-@router.get("/v1/ops/orders/{order_id}/decision", response_model=DecisionRead)
+@router.get("/v1/ops/orders/{order_id}/decision", response_model=DecisionRead, responses=problems(404))
 async def explain_decision(order_id: UUID, session: DbSession, _: OperatorUser) -> DecisionRead:
     return await service.explain(session, order_id)

@@ -10,6 +10,7 @@ from app.db import DbSession
 from app.dependencies import AppSettings, ServiceLevels
 from app.idempotency import service as idempotency
 from app.idempotency.dependencies import IdempotencyKeyHeader
+from app.openapi import problems
 from app.pagination import Cursor, Limit
 from app.schemas import Moment, Page
 from feedback import service
@@ -19,7 +20,12 @@ from feedback.schemas import DayKpis, FeedbackCreate, FeedbackRead, FollowUpRead
 router = APIRouter(tags=["feedback"])
 
 
-@router.post("/v1/orders/{order_id}/feedback", status_code=status.HTTP_201_CREATED, response_model=FeedbackRead)
+@router.post(
+    "/v1/orders/{order_id}/feedback",
+    status_code=status.HTTP_201_CREATED,
+    response_model=FeedbackRead,
+    responses=problems(404, 409),
+)
 async def give_feedback(
     order_id: UUID,
     body: FeedbackCreate,
@@ -42,7 +48,7 @@ async def list_follow_ups(
     return await service.list_follow_ups(session, status, limit, cursor)
 
 
-@router.post("/v1/ops/followups/{case_id}/resolve", response_model=FollowUpRead)
+@router.post("/v1/ops/followups/{case_id}/resolve", response_model=FollowUpRead, responses=problems(404, 409))
 async def resolve_follow_up(
     case_id: UUID, body: FollowUpResolve, session: DbSession, operator: OperatorUser
 ) -> FollowUpRead:
@@ -69,7 +75,7 @@ async def period_kpis(
     return await service.period_kpis(session, levels, since, until)
 
 
-@router.get("/v1/ops/technicians/{technician_id}", response_model=Scorecard)
+@router.get("/v1/ops/technicians/{technician_id}", response_model=Scorecard, responses=problems(404))
 async def read_scorecard(technician_id: UUID, session: DbSession, levels: ServiceLevels, _: OperatorUser) -> Scorecard:
     """The technician's scorecard: trust score and its parts, history, jobs, CSAT, NPS, on-time rate, offers."""
     return await service.scorecard(session, levels, technician_id)

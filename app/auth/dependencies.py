@@ -1,7 +1,7 @@
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from app.auth.tokens import Principal, TokenVerifier
@@ -38,8 +38,13 @@ def require_role(*roles: Role) -> Callable[..., Coroutine[Any, Any, Principal]]:
     return dependency
 
 
+def _for(*roles: Role) -> Any:
+    """The role-restricted caller; the roles appear as the bearer scheme's scopes in the OpenAPI."""
+    return Security(require_role(*roles), scopes=[role.value for role in roles])
+
+
 AnyUser = Annotated[Principal, Depends(current_principal)]
-DriverUser = Annotated[Principal, Depends(require_role(Role.DRIVER))]
-TechnicianUser = Annotated[Principal, Depends(require_role(Role.TECHNICIAN))]
-OperatorUser = Annotated[Principal, Depends(require_role(Role.OPERATOR))]
-DriverOrOperator = Annotated[Principal, Depends(require_role(Role.DRIVER, Role.OPERATOR))]
+DriverUser = Annotated[Principal, _for(Role.DRIVER)]
+TechnicianUser = Annotated[Principal, _for(Role.TECHNICIAN)]
+OperatorUser = Annotated[Principal, _for(Role.OPERATOR)]
+DriverOrOperator = Annotated[Principal, _for(Role.DRIVER, Role.OPERATOR)]

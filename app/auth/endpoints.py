@@ -8,6 +8,7 @@ from app.auth.tokens import JwtTokens, Principal
 from app.db import DbSession
 from app.enums import Role
 from app.errors import NotFound
+from app.openapi import problems
 from app.schemas import Name, RequestModel
 from app.technicians import repository as technicians
 from app.users import repository as users
@@ -26,7 +27,7 @@ class DevTokenResponse(BaseModel):
     user_id: UUID
 
 
-@router.post("/tokens", status_code=status.HTTP_201_CREATED, response_model=DevTokenResponse)
+@router.post("/tokens", status_code=status.HTTP_201_CREATED, response_model=DevTokenResponse, responses=problems(404))
 async def issue_dev_token(body: DevTokenRequest, session: DbSession, request: Request) -> DevTokenResponse:
     """Development only: mounted when TRUSTLOOP_DEV_AUTH=1."""
     tokens: JwtTokens = request.app.state.tokens

@@ -11,6 +11,7 @@ from app.console.roads import road_map
 from app.db import DbSession
 from app.dependencies import AppSettings
 from app.errors import NotFound
+from app.openapi import problems
 from app.regions import service as regions
 
 STATIC = Path(__file__).parent / "static"
@@ -23,7 +24,7 @@ async def console() -> FileResponse:
     return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
 
 
-@router.get("/v1/ops/map", response_class=ORJSONResponse)
+@router.get("/v1/ops/map", response_class=ORJSONResponse, responses=problems(404))
 async def region_map(session: DbSession, settings: AppSettings, _: OperatorUser) -> ORJSONResponse:
     """The active region's roads for the console's map: {"region", "bbox", "roads": [[rank, [lon, lat, ...]]]}."""
     extract = await regions.extract_of_region(session, settings.region)

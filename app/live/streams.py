@@ -26,6 +26,7 @@ from app.live import repository as live_repository
 from app.live.connections import LiveConnections, TooManyStreams
 from app.live.hub import Event, Hub
 from app.live.messages import rfc3339
+from app.openapi import problems
 from app.orders import repository as orders_repository
 from app.orders.models import OrderStatus
 from app.orders.service import may_see
@@ -233,7 +234,7 @@ async def ops_live(websocket: WebSocket, access_token: str | None = Query(defaul
         await websocket.close(code=CLOSE_TOO_MANY)
 
 
-@router.get("/v1/orders/{order_id}/events", response_class=StreamingResponse)
+@router.get("/v1/orders/{order_id}/events", response_class=StreamingResponse, responses=problems(401, 404, 429))
 async def order_events_sse(
     order_id: UUID, request: Request, access_token: str | None = Query(default=None)
 ) -> StreamingResponse:

@@ -9,6 +9,7 @@ from app.dependencies import AppSettings
 from app.idempotency import service as idempotency
 from app.idempotency.dependencies import IdempotencyKeyHeader
 from app.limits.dependencies import OrderRequestAllowance
+from app.openapi import problems
 from app.orders import service
 from app.orders.schemas import OrderCancel, OrderCreate, OrderRead, StatusChange, StatusOverride
 from app.pagination import Cursor, Limit
@@ -18,7 +19,7 @@ router = APIRouter(prefix="/v1/orders", tags=["orders"])
 ops_router = APIRouter(prefix="/v1/ops/orders", tags=["operations"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=OrderRead)
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=OrderRead, responses=problems(409, 429))
 async def create_order(
     body: OrderCreate,
     session: DbSession,
@@ -40,12 +41,12 @@ async def list_orders(
     return await service.list_orders(session, driver, limit, cursor)
 
 
-@router.get("/{order_id}", response_model=OrderRead)
+@router.get("/{order_id}", response_model=OrderRead, responses=problems(404))
 async def read_order(order_id: UUID, session: DbSession, user: AnyUser) -> OrderRead:
     return await service.read_order(session, user, order_id)
 
 
-@router.post("/{order_id}/cancel", response_model=OrderRead)
+@router.post("/{order_id}/cancel", response_model=OrderRead, responses=problems(404, 409, 429))
 async def cancel_order(
     order_id: UUID,
     session: DbSession,
@@ -56,7 +57,7 @@ async def cancel_order(
     return await service.cancel_order(session, user, order_id, body.reason if body else None)
 
 
-@router.post("/{order_id}/status", response_model=OrderRead)
+@router.post("/{order_id}/status", response_model=OrderRead, responses=problems(404, 409))
 async def report_status(
     order_id: UUID, body: StatusChange, session: DbSession, technician: TechnicianUser
 ) -> OrderRead:
@@ -64,7 +65,7 @@ async def report_status(
     return await service.report_status(session, technician, order_id, body)
 
 
-@ops_router.post("/{order_id}/status", response_model=OrderRead)
+@ops_router.post("/{order_id}/status", response_model=OrderRead, responses=problems(404, 409))
 async def override_status(
     order_id: UUID, body: StatusOverride, session: DbSession, operator: OperatorUser
 ) -> OrderRead:

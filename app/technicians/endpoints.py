@@ -6,6 +6,7 @@ from app.db import DbSession
 from app.dependencies import AppSettings
 from app.idempotency import service as idempotency
 from app.idempotency.dependencies import IdempotencyKeyHeader
+from app.openapi import problems
 from app.pagination import Cursor, Limit
 from app.schemas import Page
 from app.technicians import service
@@ -14,12 +15,12 @@ from app.technicians.schemas import Availability, TechnicianCreate, TechnicianRe
 router = APIRouter(tags=["technicians"])
 
 
-@router.get("/v1/technicians/me", response_model=TechnicianRead)
+@router.get("/v1/technicians/me", response_model=TechnicianRead, responses=problems(404))
 async def read_me(session: DbSession, technician: TechnicianUser) -> TechnicianRead:
     return await service.with_reputation(session, await service.get_own(session, technician))
 
 
-@router.put("/v1/technicians/me/availability", response_model=TechnicianRead)
+@router.put("/v1/technicians/me/availability", response_model=TechnicianRead, responses=problems(404))
 async def set_availability(body: Availability, session: DbSession, technician: TechnicianUser) -> TechnicianRead:
     return await service.with_reputation(session, await service.set_availability(session, technician, body.online))
 
