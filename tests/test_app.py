@@ -42,3 +42,17 @@ async def test_readiness_reports_osrm_down(settings: Settings) -> None:
         ready = await client.get("/readyz")
     assert ready.status_code == 503
     assert ready.json()["checks"] == {"database": "ok", "osrm": "down"}
+
+
+async def test_every_response_carries_security_headers(client: httpx.AsyncClient) -> None:
+    api = await client.get("/v1/orders")  # a 401 as much as a 200
+    console = await client.get("/console")
+    docs = await client.get("/docs")
+    for response in (api, console, docs):
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert api.headers["content-security-policy"].startswith("default-src 'none'")
+    assert "script-src 'self';" in console.headers["content-security-policy"]  # its own files, nothing inline
+    nonce = docs.headers["content-security-policy"].split("'nonce-")[1].split("'")[0]
+    assert f'<script nonce="{nonce}">' in docs.text
