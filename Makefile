@@ -85,6 +85,7 @@ bench: setup
 	$(BIN)/python -m bench.routing --json bench/results/routing.json
 	$(BIN)/python -m bench.dispatch --json bench/results/dispatch.json
 	$(BIN)/python -m bench.notifications --json bench/results/notifications.json
+	$(BIN)/python -m bench.abuse --json bench/results/abuse.json
 
 # The 30-day seeded comparison of trust-weighted and nearest-ETA dispatch (figures and charts in var/study).
 study: demo-db
