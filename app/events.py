@@ -96,6 +96,7 @@ class ArrivalEstimated(Event):
     driver_id: UUID
     technician_id: UUID
     service: Service
+    status: str
     promised_at: datetime | None
     arrival_at: datetime
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import events
 from app.channels import NOTIFICATIONS_CHANNEL, notify_on_commit
 from app.live import repository as live_repository
+from app.orders import repository as orders
 from app.orders.models import OrderStatus
 from app.technicians import repository as technicians
 from notifications import repository
@@ -20,11 +21,13 @@ ETA_CHANGE_MIN_GAP = timedelta(minutes=5)
 ARRIVING_WITHIN = timedelta(minutes=3)
 FEEDBACK_REQUEST_DELAY = timedelta(minutes=2)
 
-DRIVER_PUSHES = {
+# The driver's push for each step of the job, at most one of each per order.
+DRIVER_STEPS = {
     OrderStatus.ASSIGNED: "assigned",
     OrderStatus.EN_ROUTE: "en_route",
     OrderStatus.ARRIVED: "arrived",
     OrderStatus.COMPLETED: "completed",
+    OrderStatus.FAILED: "failed",
     OrderStatus.UNFULFILLED: "unfulfilled",
 }
 
@@ -53,8 +56,24 @@ def eta_change_deserves_push(promised_at: datetime, live_arrival_at: datetime) -
 
 
 async def technician_params(session: AsyncSession, technician_id: UUID | None) -> dict[str, Any]:
+    """Who is coming, as the texts name him: display name, grammatical gender, what to look out for."""
     technician = await technicians.get(session, technician_id) if technician_id else None
-    return {"technician": technician.name if technician else None}
+    if technician is None:
+        return {}
+    vehicle = technician.vehicle or {}
+    return {
+        "technician": technician.shown_name,
+        "technician_gender": technician.gender,
+        **{f"vehicle_{part}": vehicle.get(part) for part in ("make", "model", "color", "plate") if vehicle.get(part)},
+    }
+
+
+async def push_once(
+    session: AsyncSession, user_id: UUID, kind: str, order_id: UUID, params: dict[str, Any], **options: Any
+) -> None:
+    """A step of the job is pushed to a person once, however often the step is reached (a retry, a race)."""
+    if not await repository.already_pushed(session, order_id, kind, user_id=user_id):
+        await push(session, user_id, kind, order_id, params, **options)
 
 
 async def on_status_change(session: AsyncSession, event: events.OrderStatusChanged) -> None:
@@ -69,26 +88,33 @@ async def on_status_change(session: AsyncSession, event: events.OrderStatusChang
         "service": event.service.value,
         "arrival_at": arrival_at.isoformat() if arrival_at else None,
     }
-    if status in DRIVER_PUSHES:
-        await push(session, event.driver_id, DRIVER_PUSHES[status], event.order_id, params)
+    reassigned_from = event.previous_technician_id
+    reassigned = (
+        status is OrderStatus.ASSIGNED and reassigned_from is not None and reassigned_from != event.technician_id
+    )
+    if reassigned:
+        await push(session, event.driver_id, "reassigned", event.order_id, params)
+        assert reassigned_from is not None
+        await push(session, reassigned_from, "job_reassigned", event.order_id, {"service": event.service.value})
+    elif status in DRIVER_STEPS:
+        await push_once(session, event.driver_id, DRIVER_STEPS[status], event.order_id, params)
     if status in OrderStatus.finished():
-        await push(
+        await push_once(
             session, event.driver_id, "feedback_request", event.order_id, params,
             available_at=event.at + FEEDBACK_REQUEST_DELAY,
         )  # fmt: skip
-    reassigned_from = event.previous_technician_id
-    if status is OrderStatus.ASSIGNED and reassigned_from and reassigned_from != event.technician_id:
-        await push(session, reassigned_from, "cancelled", event.order_id, params)  # the job went to someone else
     if status is OrderStatus.CANCELLED:
         if event.actor_id != event.driver_id:
-            await push(session, event.driver_id, "cancelled", event.order_id, params)
+            await push(session, event.driver_id, "cancelled", event.order_id, {**params, "reason": event.reason})
         if event.technician_id is not None and event.actor_id != event.technician_id:
-            await push(session, event.technician_id, "cancelled", event.order_id, params)
+            await push(session, event.technician_id, "job_cancelled", event.order_id,
+                       {"service": event.service.value, "reason": event.reason})  # fmt: skip
 
 
 async def on_offer(session: AsyncSession, event: events.OfferMade) -> None:
+    order = await orders.get(session, event.order_id)
     params = {"service": event.service.value, "minutes": max(1, round((event.eta_seconds or 0) / 60)),
-              "ttl": event.ttl_s}  # fmt: skip
+              "ttl": event.ttl_s, "address": order.address if order else None}  # fmt: skip
     await push(session, event.technician_id, "offer", event.order_id, params, collapse_key=f"offer:{event.order_id}")
 
 
@@ -97,7 +123,8 @@ async def on_eta_update(session: AsyncSession, event: events.ArrivalEstimated) -
     if event.promised_at is None:
         return
     slipped = eta_change_deserves_push(event.promised_at, event.arrival_at)
-    arriving = event.arrival_at - event.at <= ARRIVING_WITHIN
+    # "Almost there" only once he has set off: never before the push that says he has.
+    arriving = event.status == OrderStatus.EN_ROUTE and event.arrival_at - event.at <= ARRIVING_WITHIN
     if not (slipped or arriving):
         return
     params = {**await technician_params(session, event.technician_id), "service": event.service.value}

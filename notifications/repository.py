@@ -36,8 +36,12 @@ async def insert_if_absent(session: AsyncSession, device: Device) -> bool:
     return result.first() is not None
 
 
-async def already_pushed(session: AsyncSession, order_id: UUID, kind: str, since: datetime | None = None) -> bool:
+async def already_pushed(
+    session: AsyncSession, order_id: UUID, kind: str, since: datetime | None = None, user_id: UUID | None = None
+) -> bool:
     query = select(Notification.id).where(Notification.order_id == order_id, Notification.kind == kind)
+    if user_id is not None:
+        query = query.where(Notification.user_id == user_id)
     if since is not None:
         query = query.where(Notification.created_at >= since)
     return (await session.execute(query.limit(1))).first() is not None

@@ -1,69 +1,42 @@
-"""What each push says, in English and Russian. Pure."""
+"""What each push says, in English and Russian. Pure.
 
+The texts live in Project Fluent files, `locales/<locale>/pushes.ftl`: one message per kind of push, with a
+`.title` and a `.body`. This module turns a notification's params into the variables those messages expect
+(every variable always present, "none" or 0 for what is not known) and formats local times; the wording,
+grammatical gender, plurals and cases are the .ftl files' business.
+"""
+
+import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from fluent.runtime import FluentBundle, FluentResource
+from fluent.syntax import ast
+
 from notifications.models import Locale
 
-TEMPLATES: dict[str, dict[Locale, tuple[str, str]]] = {
-    "sla_alert": {
-        Locale.EN: ("SLA {state}", "{reason}"),
-        Locale.RU: ("SLA: {state}", "{reason}"),
-    },
-    "assigned": {
-        Locale.EN: ("Help is on the way", "{technician} is assigned and arrives at {arrival}."),
-        Locale.RU: ("Помощь в пути", "{technician} назначен и прибудет в {arrival}."),
-    },
-    "en_route": {
-        Locale.EN: ("Your technician is driving to you", "{technician} has set off; arrival at {arrival}."),
-        Locale.RU: ("Техник едет к вам", "{technician} выехал; прибытие в {arrival}."),
-    },
-    "eta_changed": {
-        Locale.EN: ("Arrival time changed", "{technician} now arrives at {arrival}. We are sorry for the wait."),
-        Locale.RU: ("Время прибытия изменилось", "{technician} теперь прибудет в {arrival}. Простите за ожидание."),
-    },
-    "arriving": {
-        Locale.EN: ("Almost there", "{technician} is {minutes} min away."),
-        Locale.RU: ("Почти на месте", "{technician} будет через {minutes} мин."),
-    },
-    "arrived": {
-        Locale.EN: ("Your technician has arrived", "{technician} is at your car."),
-        Locale.RU: ("Техник на месте", "{technician} у вашей машины."),
-    },
-    "completed": {
-        Locale.EN: ("Job done", "{technician} has finished. Drive safely!"),
-        Locale.RU: ("Работа выполнена", "{technician} закончил. Счастливого пути!"),
-    },
-    "feedback_request": {
-        Locale.EN: ("How did it go?", "Rate your help from {technician}: it takes ten seconds."),
-        Locale.RU: ("Как всё прошло?", "Оцените помощь от {technician}: это займёт десять секунд."),
-    },
-    "cancelled": {
-        Locale.EN: ("Order cancelled", "The order for {service} was cancelled."),
-        Locale.RU: ("Заказ отменён", "Заказ ({service}) отменён."),
-    },
-    "unfulfilled": {
-        Locale.EN: ("No technician found", "We could not find a technician in time. An operator will call you."),
-        Locale.RU: ("Техник не найден", "Мы не нашли техника вовремя. Оператор вам позвонит."),
-    },
-    "offer": {
-        Locale.EN: ("New job offer", "{service}, {minutes} min away. Answer within {ttl} s."),
-        Locale.RU: ("Новый заказ", "{service}, {minutes} мин в пути. Ответьте за {ttl} с."),
-    },
-}
+log = logging.getLogger(__name__)
 
-SERVICE_NAMES: dict[Locale, dict[str, str]] = {
-    Locale.EN: {
-        "tow": "Tow", "jump_start": "Jump start", "tyre_change": "Tyre change",
-        "fuel_delivery": "Fuel delivery", "lockout": "Lockout", "winch": "Winch",
-    },
-    Locale.RU: {
-        "tow": "Эвакуатор", "jump_start": "Прикурить", "tyre_change": "Замена колеса",
-        "fuel_delivery": "Доставка топлива", "lockout": "Вскрытие авто", "winch": "Лебёдка",
-    },
-}  # fmt: skip
+LOCALES_DIR = Path(__file__).parent / "locales"
+RESOURCE = "pushes.ftl"
+
+KINDS = (
+    # To the driver.
+    "assigned", "en_route", "eta_changed", "arriving", "arrived", "completed", "failed", "feedback_request",
+    "cancelled", "unfulfilled", "reassigned", "delayed",
+    # To the technician.
+    "offer", "job_cancelled", "job_reassigned", "stall_check",
+    # To the operators.
+    "sla_alert",
+)  # fmt: skip
+SERVICES = frozenset({"tow", "jump_start", "tyre_change", "fuel_delivery", "lockout", "winch"})
+GENDERS = frozenset({"female", "male"})
+STATES = frozenset({"at_risk", "breached"})
+NONE = "none"  # what a text variable holds when the param is missing; the messages select on it
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,21 +45,109 @@ class Rendered:
     body: str
 
 
-def render(kind: str, locale: Locale, params: dict[str, Any], timezone: str) -> Rendered:
-    title, body = TEMPLATES[kind][locale]
-    values = {
-        "technician": params.get("technician") or ("your technician" if locale is Locale.EN else "техник"),
-        "service": SERVICE_NAMES[locale].get(str(params.get("service")), str(params.get("service", ""))),
-        "minutes": params.get("minutes", ""),
-        "ttl": params.get("ttl", ""),
-        "state": str(params.get("state", "")).replace("_", " "),
-        "reason": params.get("reason", ""),
-        "arrival": _clock(params.get("arrival_at"), timezone),
+def load_bundle(locale: Locale) -> FluentBundle:
+    """The locale's messages; a syntax error in the file fails here, not in a push."""
+    path = LOCALES_DIR / locale.value / RESOURCE
+    resource = FluentResource(path.read_text(encoding="utf-8"))
+    junk = [entry for entry in resource.body if isinstance(entry, ast.Junk)]
+    if junk:
+        raise ValueError(f"{path.name} ({locale.value}) does not parse: {(junk[0].content or '').strip()[:200]!r}")
+    bundle = FluentBundle([locale.value], use_isolating=False)
+    bundle.add_resource(resource)
+    return bundle
+
+
+BUNDLES: dict[Locale, FluentBundle] = {locale: load_bundle(locale) for locale in Locale}
+
+
+def render(kind: str, locale: Locale, params: Mapping[str, Any], timezone: str) -> Rendered:
+    """The title and body of a push of `kind` in `locale`; times are shown in `timezone`.
+
+    Unknown kinds raise KeyError; missing or odd params only change the wording. A message that formats with
+    errors (a bug in a .ftl file) is still sent as it came out, and the errors are logged.
+    """
+    if kind not in KINDS:
+        raise KeyError(kind)
+    bundle = BUNDLES[locale]
+    message = bundle.get_message(kind)
+    variables = arguments(bundle, params, timezone)
+    title, title_errors = bundle.format_pattern(message.attributes["title"], variables)
+    body, body_errors = bundle.format_pattern(message.attributes["body"], variables)
+    if title_errors or body_errors:
+        log.warning("push %s (%s) formatted with errors: %s", kind, locale.value, [*title_errors, *body_errors])
+    return Rendered(title=str(title).strip(), body=str(body).strip())
+
+
+def arguments(bundle: FluentBundle, params: Mapping[str, Any], timezone: str) -> dict[str, Any]:
+    """The variables every message may use, from a notification's params (see the head of each .ftl file)."""
+    name = _text(params.get("technician"))
+    gender = _text(params.get("technician_gender")).lower() if name else ""
+    service = _text(params.get("service"))
+    state = _text(params.get("state"))
+    make, model = _text(params.get("vehicle_make")), _text(params.get("vehicle_model"))
+    car = f"{make} {model}".strip()
+    color = _text(params.get("vehicle_color")).lower()
+    plate = _text(params.get("vehicle_plate"))
+    return {
+        "technician": name or _message(bundle, "technician-unnamed"),
+        "gender": gender if gender in GENDERS else "other",
+        "service": service if service in SERVICES else "other",
+        "arrival": _clock(params.get("arrival_at"), timezone) or NONE,
+        "minutes": _count(params.get("minutes")),
+        "ttl": _count(params.get("ttl")),
+        "vehicle": _vehicle_shape(car=bool(car), color=bool(color), plate=bool(plate)),
+        "car": car or NONE,
+        "color": color or NONE,
+        "plate": plate or NONE,
+        "reason": _text(params.get("reason")).rstrip(" .") or NONE,
+        "state": state if state in STATES else "other",
+        "address": _text(params.get("address")) or NONE,
     }
-    return Rendered(title=title.format(**values), body=body.format(**values))
+
+
+def _message(bundle: FluentBundle, message_id: str) -> str:
+    """A message without variables, such as the words for a technician whose name is not known."""
+    pattern = bundle.get_message(message_id).value
+    if pattern is None:
+        raise KeyError(message_id)
+    text, _ = bundle.format_pattern(pattern)
+    return str(text)
+
+
+def _vehicle_shape(*, car: bool, color: bool, plate: bool) -> str:
+    """Which of the technician's vehicle details are known: the messages word each case differently."""
+    if car:
+        return "car-plate" if plate else "car"
+    if color:
+        return "color-plate" if plate else "color"
+    return "plate" if plate else NONE
+
+
+def _text(value: object) -> str:
+    """A param as one line of text; missing, empty and non-text values are ''."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return ""
+    return " ".join(str(value).split())
+
+
+def _count(value: object) -> int:
+    """A whole, non-negative count (minutes, seconds); 0 when missing or not a number."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return 0
+    try:
+        return max(0, round(float(value)))
+    except (ValueError, OverflowError):
+        return 0
 
 
 def _clock(iso: object, timezone: str) -> str:
+    """'14:05' in `timezone` for an ISO 8601 timestamp (one without an offset is UTC); '' if there is none."""
     if not isinstance(iso, str):
-        return "—"
-    return datetime.fromisoformat(iso).astimezone(ZoneInfo(timezone)).strftime("%H:%M")
+        return ""
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(timezone)).strftime("%H:%M")

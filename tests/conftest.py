@@ -165,10 +165,12 @@ class Api:
         return self._operator
 
     async def technician(
-        self, skills: list[str] | None = None, at: Point | None = KAIVOKATU, online: bool = True, name: str = "Tech"
-    ) -> Actor:
+        self, skills: list[str] | None = None, at: Point | None = KAIVOKATU, online: bool = True, name: str = "Tech",
+        **profile: str,
+    ) -> Actor:  # fmt: skip
         operator = await self.operator()
-        body = {"name": name, "skills": skills or ["tow", "jump_start", "tyre_change"], "vehicle": {"plate": "ABC-1"}}
+        body = {"name": name, "skills": skills or ["tow", "jump_start", "tyre_change"], "vehicle": {"plate": "ABC-1"},
+                **profile}  # fmt: skip
         response = await self.client.post("/v1/ops/technicians", json=body, headers=operator.headers)
         assert response.status_code == 201, response.text
         actor = await self._token({"role": "technician", "technician_id": response.json()["id"]})

@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import events
 from app.live import messages, repository
 from app.orders.models import OrderStatus
+from app.orders.views import technician_block
 
 
 async def _order_created(session: AsyncSession, event: events.OrderCreated) -> None:
@@ -13,7 +14,11 @@ async def _order_created(session: AsyncSession, event: events.OrderCreated) -> N
 
 
 async def _status_changed(session: AsyncSession, event: events.OrderStatusChanged) -> None:
-    await messages.publish_status(session, event.order_id, event.status, event.at)
+    coming = None
+    if event.status == OrderStatus.ASSIGNED and event.technician_id is not None:
+        block = await technician_block(session, event.technician_id)
+        coming = block.model_dump(mode="json") if block else None
+    await messages.publish_status(session, event.order_id, event.status, event.at, coming)
     if event.technician_id is None:
         return
     live = await repository.tracking_for_update(session, event.order_id)

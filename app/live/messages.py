@@ -34,8 +34,14 @@ async def publish_for_operators(session: AsyncSession, kind: str, order_id: UUID
     await publish(session, {"type": kind, "order": str(order_id), **fields})
 
 
-async def publish_status(session: AsyncSession, order_id: UUID, status: str, at: datetime) -> None:
-    await publish(session, {"order_id": str(order_id), "type": "status", "status": status, "at": rfc3339(at)})
+async def publish_status(
+    session: AsyncSession, order_id: UUID, status: str, at: datetime, technician: dict[str, Any] | None = None
+) -> None:
+    """A status change; one that changes who is coming carries him (the order's `technician` block)."""
+    message: dict[str, Any] = {"order_id": str(order_id), "type": "status", "status": status, "at": rfc3339(at)}
+    if technician is not None:
+        message["technician"] = technician
+    await publish(session, message)
 
 
 def position_message(

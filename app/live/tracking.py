@@ -67,7 +67,8 @@ async def on_position(
         session,
         events.ArrivalEstimated(
             at=now, order_id=order.id, driver_id=order.driver_id, technician_id=order.technician_id,
-            service=order.service, promised_at=order.promised_arrival_at, arrival_at=arrival_at,
+            service=order.service, status=order.status.value, promised_at=order.promised_arrival_at,
+            arrival_at=arrival_at,
         ),
     )  # fmt: skip
 

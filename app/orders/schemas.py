@@ -46,13 +46,24 @@ class ManualAssign(RequestModel):
 class TimelineEntry(BaseModel):
     status: OrderStatus
     at: datetime
+    promised_at: datetime | None = None  # on the arrival: the promise it is measured against
+
+
+class TechnicianVehicle(BaseModel):
+    make: str | None = None
+    model: str | None = None
+    color: str | None = None
+    plate: str | None = None
 
 
 class AssignedTechnician(BaseModel):
+    """Who is coming, as the driver may know him: a display name, a photo, what to look out for."""
+
     id: UUID
     name: str
+    photo_url: str | None
     rating: float | None
-    vehicle: dict[str, Any] | None
+    vehicle: TechnicianVehicle | None
 
 
 class Eta(BaseModel):

@@ -1,14 +1,16 @@
 """The order as the apps see it: the order, its timeline, the technician coming and the live view of his
 drive (ETA and route, kept by app/live)."""
 
+from uuid import UUID
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import clock
 from app.geo import from_geography
 from app.live import repository as live_repository
 from app.orders import repository
-from app.orders.models import Order
-from app.orders.schemas import AssignedTechnician, Eta, OrderRead, Route, TimelineEntry
+from app.orders.models import Order, OrderStatus
+from app.orders.schemas import AssignedTechnician, Eta, OrderRead, Route, TechnicianVehicle, TimelineEntry
 from app.technicians import repository as technicians_repository
 from app.technicians import reputation
 
@@ -16,21 +18,15 @@ from app.technicians import reputation
 async def present(session: AsyncSession, order: Order) -> OrderRead:
     await session.flush()
     timeline = await repository.timeline(session, order.id)
-    technician = None
-    if order.technician_id is not None:
-        found = await technicians_repository.get(session, order.technician_id)
-        assert found is not None
-        standing = (await reputation.of(session, [found.id])).get(found.id)
-        technician = AssignedTechnician(
-            id=found.id, name=found.name, rating=standing.rating if standing else None, vehicle=found.vehicle
-        )
+    technician = await technician_block(session, order.technician_id) if order.technician_id else None
     tracking = await live_repository.tracking(session, order.id)
     live = tracking if tracking is not None and tracking.computed_since(order.assigned_at) else None
     arrival_at, confidence = order.promised_arrival_at, order.promise_confidence  # until the first live ETA
     if live is not None and live.eta_arrival_at is not None:
         arrival_at, confidence = live.eta_arrival_at, live.eta_confidence
+    on_the_way = order.status in OrderStatus.on_the_way()  # once he is there, there is nothing to wait for
     eta = None
-    if arrival_at is not None and confidence is not None:
+    if on_the_way and arrival_at is not None and confidence is not None:
         eta = Eta(
             seconds=max(0, round((arrival_at - clock.now()).total_seconds())),
             arrival_at=arrival_at,
@@ -39,7 +35,8 @@ async def present(session: AsyncSession, order: Order) -> OrderRead:
         )
     route = None
     if (
-        live is not None
+        on_the_way
+        and live is not None
         and live.route_geometry is not None
         and live.route_distance_m is not None
         and live.route_duration_s is not None
@@ -59,5 +56,24 @@ async def present(session: AsyncSession, order: Order) -> OrderRead:
         route=route,
         resolution=order.resolution,
         cancel_reason=order.cancel_reason,
-        timeline=[TimelineEntry(status=e.status, at=e.created_at) for e in timeline],
-    )
+        timeline=[
+            TimelineEntry(
+                status=e.status, at=e.created_at,
+                promised_at=order.promised_arrival_at if e.status is OrderStatus.ARRIVED else None,
+            )
+            for e in timeline
+        ],
+    )  # fmt: skip
+
+
+async def technician_block(session: AsyncSession, technician_id: UUID) -> AssignedTechnician | None:
+    """The technician as the driver sees him (the order's `technician`, and live status messages)."""
+    found = await technicians_repository.get(session, technician_id)
+    if found is None:
+        return None
+    standing = (await reputation.of(session, [found.id])).get(found.id)
+    vehicle = TechnicianVehicle.model_validate(found.vehicle) if found.vehicle else None
+    return AssignedTechnician(
+        id=found.id, name=found.shown_name, photo_url=found.photo_url, vehicle=vehicle,
+        rating=standing.rating if standing else None,
+    )  # fmt: skip

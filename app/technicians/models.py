@@ -16,6 +16,11 @@ class Technician(CreatedAt, Base):
 
     id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    # What drivers see of him: a display name ("Anna K."), a photo, and the grammatical gender the pushes
+    # agree with (female, male, or none for gender-neutral wording).
+    display_name: Mapped[str | None] = mapped_column(String(100))
+    gender: Mapped[str | None] = mapped_column(String(16))
+    photo_url: Mapped[str | None] = mapped_column(String(500))
     phone: Mapped[str | None] = mapped_column(String(40))
     skills: Mapped[list[str]] = mapped_column(ARRAY(String(32)))
     vehicle: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
@@ -24,3 +29,8 @@ class Technician(CreatedAt, Base):
     position_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     heading: Mapped[float | None] = mapped_column(Float)
     speed_mps: Mapped[float | None] = mapped_column(Float)
+
+    @property
+    def shown_name(self) -> str:
+        """The name drivers see: his display name, else his first name."""
+        return self.display_name or self.name.split()[0]

@@ -1,16 +1,22 @@
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
 from app.enums import Service
 from app.geo import Point
-from app.schemas import Name, Phone, RequestModel, Vehicle
+from app.schemas import Name, Phone, RequestModel, ShortText, SingleLine, Vehicle
+
+Gender = Literal["female", "male"]
+PhotoUrl = Annotated[str, Field(strict=True, max_length=500, pattern=r"^(https://|/)[^\s]+$"), SingleLine]
 
 
 class TechnicianCreate(RequestModel):
     name: Name
+    display_name: ShortText | None = None  # what drivers see; his first name when not given
+    gender: Gender | None = None  # for the grammar of the pushes; neutral wording when not given
+    photo_url: PhotoUrl | None = None
     phone: Phone | None = None
     skills: list[Service] = Field(min_length=1, max_length=len(Service))
     vehicle: Vehicle | None = None
@@ -23,6 +29,9 @@ class Availability(RequestModel):
 class TechnicianRead(BaseModel):
     id: UUID
     name: str
+    display_name: str
+    gender: Gender | None
+    photo_url: str | None
     phone: str | None
     skills: list[Service]
     vehicle: dict[str, Any] | None

@@ -20,6 +20,9 @@ async def create_technician(session: AsyncSession, data: TechnicianCreate) -> Te
     technician = Technician(
         id=user.id,
         name=data.name,
+        display_name=data.display_name,
+        gender=data.gender,
+        photo_url=data.photo_url,
         phone=data.phone,
         skills=sorted({skill.value for skill in data.skills}),
         vehicle=data.vehicle.model_dump(exclude_none=True) if data.vehicle else None,
@@ -59,6 +62,9 @@ def present(technician: Technician, trust_score: float | None) -> TechnicianRead
     return TechnicianRead(
         id=technician.id,
         name=technician.name,
+        display_name=technician.shown_name,
+        gender="female" if technician.gender == "female" else "male" if technician.gender == "male" else None,
+        photo_url=technician.photo_url,
         phone=technician.phone,
         skills=[Service(skill) for skill in technician.skills],
         vehicle=technician.vehicle,

@@ -7,6 +7,7 @@ import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -20,6 +21,7 @@ from notifications import policy
 from notifications.fcm import FcmGateway
 from notifications.models import Device, Notification, NotificationStatus
 from tests.conftest import Actor, Api, eventually
+from tests.dispatch.helpers import TEST_CONFIG, run_round
 from tests.notifications.helpers import attempts, by_token, drain, received
 
 
@@ -66,10 +68,10 @@ async def test_a_whole_lifecycle_pushes_exactly_what_it_should(
     assert by_token(fcm_standin) == {"tech-phone": ["offer"], "driver-phone": expected, "driver-tablet": expected}
     messages = {(m["token"], m["message"]["data"]["type"]): m["message"] for m in received(fcm_standin)}
     russian = messages["driver-phone", "assigned"]
-    assert russian["notification"]["title"] == "Помощь в пути"
-    assert russian["notification"]["body"].startswith("Anna назначен и прибудет в ")
+    assert russian["notification"]["title"] == "Мы нашли вам мастера"
+    assert russian["notification"]["body"].startswith("Anna приедет в ")
     english = messages["driver-tablet", "assigned"]
-    assert english["notification"]["title"] == "Help is on the way"
+    assert english["notification"]["title"] == "We've found you a technician"
     assert english["data"]["order_id"] == order["id"]
     assert english["data"]["notification_id"] == messages["driver-phone", "assigned"]["data"]["notification_id"]
     assert "apns-collapse-id" not in english.get("apns", {}).get("headers", {})
@@ -209,3 +211,61 @@ async def test_a_killed_worker_loses_nothing(
     copies = [m for m in received(fcm_standin) if m["token"] == "slow-phone"]
     assert 1 <= len(copies) <= 2  # the first may have reached the phone before the crash
     assert {m["message"]["data"]["notification_id"] for m in copies} == {str(row.id)}
+
+
+async def outcome_lifecycle(api: Api, app: FastAPI, outcome: str) -> tuple[Actor, Actor, dict[str, Any]]:
+    """A job played to one outcome with every phone registered; returns (driver, technician, order)."""
+    driver = await api.driver()
+    first = await api.technician(name="Boris Petrov", gender="male")
+    technician = await api.technician(name="Greta Lind", gender="female", display_name="Greta L.")
+    await register(api, driver, "driver-ru", locale="ru")
+    await register(api, first, "first-tech")
+    await register(api, technician, "tech-phone")
+    order = await api.order(driver)
+    if outcome == "unfulfilled":
+        created = datetime.fromisoformat(order["created_at"])
+        await run_round(app, created + timedelta(seconds=TEST_CONFIG.unfulfilled_after_s + 1))
+        return driver, technician, order
+    assert (await api.assign(order["id"], first)).status_code == 200
+    assert (await api.assign(order["id"], technician)).status_code == 200  # the operator hands it on
+    await api.status(order["id"], technician, "en_route")
+    if outcome == "cancelled":
+        assert (
+            await api.client.post(f"/v1/orders/{order['id']}/cancel", json={}, headers=driver.headers)
+        ).status_code == 200
+        return driver, technician, order
+    await api.status(order["id"], technician, "arrived")
+    await api.status(order["id"], technician, "in_progress")
+    resolution = "fixed_on_site" if outcome == "completed" else "not_fixed"
+    assert (await api.status(order["id"], technician, outcome, resolution=resolution)).status_code == 200
+    return driver, technician, order
+
+
+@pytest.mark.parametrize(
+    ("outcome", "driver_sees", "technician_sees"),
+    [
+        ("completed", ["assigned", "reassigned", "en_route", "arrived", "completed", "feedback_request"], []),
+        ("failed", ["assigned", "reassigned", "en_route", "arrived", "failed", "feedback_request"], []),
+        ("cancelled", ["assigned", "reassigned", "en_route"], ["job_cancelled"]),
+        ("unfulfilled", ["unfulfilled"], []),
+    ],
+)
+async def test_each_outcome_pushes_its_steps_in_order_once_each(
+    app: FastAPI, api: Api, gateway: FcmGateway, fcm_standin: str, outcome: str, driver_sees: list[str],
+    technician_sees: list[str],
+) -> None:  # fmt: skip
+    await outcome_lifecycle(api, app, outcome)
+    await drain(app, gateway, datetime.now(UTC) + policy.FEEDBACK_REQUEST_DELAY + timedelta(seconds=1))
+    seen = by_token(fcm_standin)
+    assert seen.get("driver-ru", []) == driver_sees
+    assert seen.get("tech-phone", []) == technician_sees
+    if outcome != "unfulfilled":
+        assert seen.get("first-tech") == ["job_reassigned"]
+    texts = {m["message"]["data"]["type"]: m["message"]["notification"] for m in received(fcm_standin)
+             if m["token"] == "driver-ru"}  # fmt: skip
+    if "en_route" in texts:
+        assert texts["en_route"]["title"] == "Greta L. выехала к вам"  # she, in Russian
+    if outcome == "failed":
+        assert "позвоним" in texts["failed"]["body"]  # what happens next
+    if outcome == "unfulfilled":
+        assert texts["unfulfilled"]["title"].startswith("Простите")

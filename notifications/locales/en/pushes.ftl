@@ -1,0 +1,222 @@
+# Push notifications in English: each kind of push is a message with a .title and a .body.
+#
+# notifications/templates.py passes every variable below to every message, so none is ever missing:
+#   $technician  the technician's name ("Anna K."), or technician-unnamed when it is not known;
+#                it only ever starts a sentence
+#   $gender      female, male or other (other when the gender or the name is not known)
+#   $service     tow, jump_start, tyre_change, fuel_delivery, lockout, winch, or other
+#   $arrival     the local time of arrival ("14:05"), or none
+#   $minutes     a whole number of minutes, 0 when not known
+#   $ttl         seconds left to answer a job offer, 0 when not known
+#   $vehicle     what is known of the technician's vehicle: none, plate, color, color-plate, car, car-plate
+#   $car         its make and model ("Ford Transit"), or none
+#   $color       its colour in lower case ("white"), or none
+#   $plate       its registration plate, or none
+#   $reason      free text without a closing full stop, or none
+#   $state       at_risk, breached, or none
+#   $address     where the driver is, or none
+
+## Shared pieces
+
+technician-unnamed = Your technician
+
+-tow = tow
+-jump-start = jump start
+-tyre-change = tyre change
+-fuel-delivery = fuel delivery
+-lockout = lockout
+-winch = winch-out
+-roadside-help = roadside assistance
+
+# As in "New job: tow".
+service-label =
+    { $service ->
+        [tow] { -tow }
+        [jump_start] { -jump-start }
+        [tyre_change] { -tyre-change }
+        [fuel_delivery] { -fuel-delivery }
+        [lockout] { -lockout }
+        [winch] { -winch }
+       *[other] { -roadside-help }
+    }
+# As in "your tow request", "the tow job".
+service-request = { service-label }
+
+# What the driver should look out for: "Look for the white Ford Transit, LI 12345."
+vehicle-look =
+    { $vehicle ->
+        [plate] Look for plate { $plate }.
+        [color] Look for the { vehicle-color } car.
+        [color-plate] Look for the { vehicle-color } car, { $plate }.
+        [car] Look for the { vehicle-car }.
+       *[car-plate] Look for the { vehicle-car }, { $plate }.
+    }
+vehicle-car =
+    { $color ->
+        [none] { $car }
+       *[other] { vehicle-color } { $car }
+    }
+vehicle-color =
+    { $color ->
+        [gray] grey
+       *[other] { $color }
+    }
+
+# "Anna arrives at 14:05."
+arrives-at =
+    { $arrival ->
+        [none] { $technician } will be with you soon.
+       *[other] { $technician } arrives at { $arrival }.
+    }
+
+## To the driver
+
+assigned =
+    .title = We've found you a technician
+    .body =
+        { $vehicle ->
+            [none] { arrives-at }
+           *[other] { arrives-at } { vehicle-look }
+        }
+
+en_route =
+    .title =
+        { $gender ->
+            [female] { $technician } is on her way
+            [male] { $technician } is on his way
+           *[other] { $technician } is on the way
+        }
+    .body =
+        { $arrival ->
+            [none] You can follow the route on the map in the app.
+           *[other] Expected at { $arrival }. You can follow the route on the map in the app.
+        }
+
+eta_changed =
+    .title =
+        { $arrival ->
+            [none] The arrival time has changed
+           *[other] New arrival time: { $arrival }
+        }
+    .body =
+        { $arrival ->
+            [none] { $technician } is running late. We're sorry for the wait and will keep you posted.
+           *[other] { $technician } is running late and now arrives at { $arrival }. We're sorry for the wait.
+        }
+
+arriving =
+    .title = { $technician } is almost there
+    .body =
+        { NUMBER($minutes) ->
+            [0] Arriving any moment now. Please be near your car.
+            [one] Arriving in { $minutes } minute. Please be near your car.
+           *[other] Arriving in { $minutes } minutes. Please be near your car.
+        }
+
+arrived =
+    .title = { $technician } has arrived
+    .body = If you're not at your car, please head back to it.
+
+completed =
+    .title = Job done
+    .body =
+        { $service ->
+            [tow] { $technician } has delivered your car. Thanks for your patience!
+           *[other] { $technician } has finished the job. Drive safely!
+        }
+
+failed =
+    .title =
+        { $service ->
+            [tow] We couldn't tow your car
+           *[other] We couldn't fix your car on the spot
+        }
+    .body =
+        { $service ->
+            [tow] We'll call you within a few minutes to arrange another tow.
+           *[other] We'll call you within a few minutes to arrange a tow or another visit.
+        }
+
+feedback_request =
+    .title = How did it go?
+    .body = Please rate the help you got. It takes ten seconds.
+
+cancelled =
+    .title = Request cancelled
+    .body =
+        { $reason ->
+            [none] We've cancelled your { service-request } request. If you still need help, please request it again.
+           *[other] We've cancelled your { service-request } request. Reason: { $reason }.
+        }
+
+unfulfilled =
+    .title = Sorry, we couldn't find a technician
+    .body = No one was free to take your request in time. An operator will call you within minutes, or you can request help again.
+
+reassigned =
+    .title = Another technician is coming
+    .body =
+        { $vehicle ->
+            [none] { arrives-at }
+           *[other] { arrives-at } { vehicle-look }
+        }
+
+delayed =
+    .title = { $technician } seems to be held up
+    .body = The signal may have dropped. We're checking and will keep you posted.
+
+## To the technician
+
+offer =
+    .title = New job: { service-label }
+    .body =
+        { $address ->
+            [none]
+                { NUMBER($minutes) ->
+                    [0] The driver is very close.
+                    [one] The driver is { $minutes } minute away.
+                   *[other] The driver is { $minutes } minutes away.
+                }
+           *[other]
+                { NUMBER($minutes) ->
+                    [0] { $address }, very close.
+                    [one] { $address }, { $minutes } minute away.
+                   *[other] { $address }, { $minutes } minutes away.
+                }
+        } { NUMBER($ttl) ->
+            [0] Accept or decline as soon as you can.
+            [one] Accept or decline within { $ttl } second.
+           *[other] Accept or decline within { $ttl } seconds.
+        }
+
+job_cancelled =
+    .title = Job cancelled
+    .body = The driver has cancelled the { service-request } job. No need to go; you can take new jobs.
+
+job_reassigned =
+    .title = Job passed to another technician
+    .body = The { service-request } job has gone to another technician. No need to go; you can take new jobs.
+
+stall_check =
+    .title = Still on your way?
+    .body =
+        { NUMBER($minutes) ->
+            [0] You haven't moved towards the driver for a while.
+            [one] You haven't moved towards the driver for { $minutes } minute.
+           *[other] You haven't moved towards the driver for { $minutes } minutes.
+        } Tap to confirm, or tell us what's happened.
+
+## To the operators
+
+sla_alert =
+    .title =
+        { $state ->
+            [at_risk] Order at risk of an SLA breach
+            [breached] SLA breached on an order
+           *[other] An order needs attention
+        }
+    .body =
+        { $reason ->
+            [none] Open the order in the console for details.
+           *[other] Reason: { $reason }. Open the order in the console.
+        }

@@ -1,0 +1,289 @@
+# Push notifications in Russian: each kind of push is a message with a .title and a .body.
+#
+# notifications/templates.py passes every variable below to every message, so none is ever missing:
+#   $technician  the technician's name ("Анна К."), or technician-unnamed when it is not known;
+#                it only ever starts a sentence and stays in the nominative (names are not declined)
+#   $gender      female, male or other (other when the gender or the name is not known): past-tense
+#                verbs agree with it, and the other variant avoids gendered forms altogether
+#   $service     tow, jump_start, tyre_change, fuel_delivery, lockout, winch, or other
+#   $arrival     the local time of arrival ("14:05"), or none
+#   $minutes     a whole number of minutes, 0 when not known
+#   $ttl         seconds left to answer a job offer, 0 when not known
+#   $vehicle     what is known of the technician's vehicle: none, plate, color, color-plate, car, car-plate
+#   $car         its make and model ("Ford Transit"), or none
+#   $color       its colour in lower case, usually in English ("white"), or none
+#   $plate       its registration plate, or none
+#   $reason      free text without a closing full stop, or none
+#   $state       at_risk, breached, or none
+#   $address     where the driver is, or none
+#
+# Counts of minutes and seconds follow "через", "за" and "уже" here, so they take the accusative:
+# 1 минуту, 2 минуты, 5 минут, 11 минут, 21 минуту, 22 минуты.
+
+## Shared pieces
+
+technician-unnamed = Мастер
+
+# Services, with the nominative ("Новая заявка: замена колеса") and the accusative ("заявка на замену колеса").
+-tow =
+    { $case ->
+       *[nominative] эвакуация
+        [accusative] эвакуацию
+    }
+-jump-start = прикуривание
+-tyre-change =
+    { $case ->
+       *[nominative] замена колеса
+        [accusative] замену колеса
+    }
+-fuel-delivery =
+    { $case ->
+       *[nominative] доставка топлива
+        [accusative] доставку топлива
+    }
+-lockout = вскрытие автомобиля
+-winch = вытаскивание лебёдкой
+-roadside-help =
+    { $case ->
+       *[nominative] помощь на дороге
+        [accusative] помощь
+    }
+
+# As in "Новая заявка: эвакуация".
+service-label =
+    { $service ->
+        [tow] { -tow }
+        [jump_start] { -jump-start }
+        [tyre_change] { -tyre-change }
+        [fuel_delivery] { -fuel-delivery }
+        [lockout] { -lockout }
+        [winch] { -winch }
+       *[other] { -roadside-help }
+    }
+# As in "заявка на эвакуацию".
+service-request =
+    { $service ->
+        [tow] { -tow(case: "accusative") }
+        [jump_start] { -jump-start(case: "accusative") }
+        [tyre_change] { -tyre-change(case: "accusative") }
+        [fuel_delivery] { -fuel-delivery(case: "accusative") }
+        [lockout] { -lockout(case: "accusative") }
+        [winch] { -winch(case: "accusative") }
+       *[other] { -roadside-help(case: "accusative") }
+    }
+
+# What the driver should look out for: "Машина: белый Ford Transit, LI 12345."
+# The colour stays in the masculine nominative, as for "автомобиль", whatever the make.
+vehicle-look =
+    { $vehicle ->
+        [plate] Номер машины: { $plate }.
+        [color] Цвет машины: { vehicle-color }.
+        [color-plate] Цвет машины: { vehicle-color }, номер { $plate }.
+        [car] Машина: { vehicle-car }.
+       *[car-plate] Машина: { vehicle-car }, { $plate }.
+    }
+vehicle-car =
+    { $color ->
+        [none] { $car }
+       *[other] { vehicle-color } { $car }
+    }
+vehicle-color =
+    { $color ->
+        [white] белый
+        [black] чёрный
+        [silver] серебристый
+        [grey] серый
+        [gray] серый
+        [blue] синий
+        [red] красный
+        [green] зелёный
+        [yellow] жёлтый
+        [orange] оранжевый
+        [brown] коричневый
+        [beige] бежевый
+       *[other] { $color }
+    }
+
+# "Анна приедет в 14:05."
+arrives-at =
+    { $arrival ->
+        [none] { $technician } скоро будет у вас.
+       *[other] { $technician } приедет в { $arrival }.
+    }
+
+## To the driver
+
+assigned =
+    .title = Мы нашли вам мастера
+    .body =
+        { $vehicle ->
+            [none] { arrives-at }
+           *[other] { arrives-at } { vehicle-look }
+        }
+
+en_route =
+    .title =
+        { $gender ->
+            [female] { $technician } выехала к вам
+            [male] { $technician } выехал к вам
+           *[other] { $technician } уже в пути
+        }
+    .body =
+        { $arrival ->
+            [none] Следите за машиной на карте в приложении.
+           *[other] Будет у вас примерно в { $arrival }. Следите за машиной на карте в приложении.
+        }
+
+eta_changed =
+    .title =
+        { $arrival ->
+            [none] Время прибытия изменилось
+           *[other] Новое время прибытия: { $arrival }
+        }
+    .body =
+        { $arrival ->
+            [none] { $technician } задерживается. Извините за ожидание, мы будем держать вас в курсе.
+           *[other] { $technician } задерживается и приедет в { $arrival }. Извините за ожидание.
+        }
+
+arriving =
+    .title = { $technician } почти на месте
+    .body =
+        { NUMBER($minutes) ->
+            [0] Приедет с минуты на минуту.
+            [one] Приедет через { $minutes } минуту.
+            [few] Приедет через { $minutes } минуты.
+            [many] Приедет через { $minutes } минут.
+           *[other] Приедет через { $minutes } минуты.
+        } Пожалуйста, будьте рядом с машиной.
+
+arrived =
+    .title =
+        { $gender ->
+            [female] { $technician } приехала
+            [male] { $technician } приехал
+           *[other] { $technician } на месте
+        }
+    .body = Если вы не у машины, пожалуйста, подойдите к ней.
+
+completed =
+    .title = Заявка выполнена
+    .body =
+        { $service ->
+            [tow]
+                { $gender ->
+                    [female] { $technician } доставила вашу машину. Спасибо за терпение!
+                    [male] { $technician } доставил вашу машину. Спасибо за терпение!
+                   *[other] Ваша машина доставлена. Спасибо за терпение!
+                }
+           *[other]
+                { $gender ->
+                    [female] { $technician } закончила работу. Счастливого пути!
+                    [male] { $technician } закончил работу. Счастливого пути!
+                   *[other] Всё готово. Счастливого пути!
+                }
+        }
+
+failed =
+    .title =
+        { $service ->
+            [tow] Не удалось эвакуировать машину
+           *[other] Не удалось починить машину на месте
+        }
+    .body =
+        { $service ->
+            [tow] Мы позвоним вам в ближайшие минуты и договоримся о новой эвакуации.
+           *[other] Мы позвоним вам в ближайшие минуты и договоримся об эвакуации или повторном выезде мастера.
+        }
+
+feedback_request =
+    .title = Как всё прошло?
+    .body = Оцените, пожалуйста, работу мастера — это займёт десять секунд.
+
+cancelled =
+    .title = Заявка отменена
+    .body =
+        { $reason ->
+            [none] Мы отменили вашу заявку на { service-request }. Если помощь ещё нужна, создайте новую заявку.
+           *[other] Мы отменили вашу заявку на { service-request }. Причина: { $reason }.
+        }
+
+unfulfilled =
+    .title = Простите, все мастера заняты
+    .body = Никто не успел взять вашу заявку. Оператор позвонит вам в ближайшие минуты. Помощь можно вызвать снова.
+
+reassigned =
+    .title = К вам едет другой мастер
+    .body =
+        { $vehicle ->
+            [none] { arrives-at }
+           *[other] { arrives-at } { vehicle-look }
+        }
+
+delayed =
+    .title = { $technician }, похоже, задерживается
+    .body = Возможно, пропала связь. Мы выясняем, в чём дело, и будем держать вас в курсе.
+
+## To the technician
+
+offer =
+    .title = Новая заявка: { service-label }
+    .body =
+        { $address ->
+            [none]
+                { NUMBER($minutes) ->
+                    [0] Клиент совсем рядом.
+                    [one] До клиента ехать { $minutes } минуту.
+                    [few] До клиента ехать { $minutes } минуты.
+                    [many] До клиента ехать { $minutes } минут.
+                   *[other] До клиента ехать { $minutes } минуты.
+                }
+           *[other]
+                { NUMBER($minutes) ->
+                    [0] { $address }, совсем рядом.
+                    [one] { $address }, ехать { $minutes } минуту.
+                    [few] { $address }, ехать { $minutes } минуты.
+                    [many] { $address }, ехать { $minutes } минут.
+                   *[other] { $address }, ехать { $minutes } минуты.
+                }
+        } { NUMBER($ttl) ->
+            [0] Ответьте как можно скорее.
+            [one] Ответьте за { $ttl } секунду.
+            [few] Ответьте за { $ttl } секунды.
+            [many] Ответьте за { $ttl } секунд.
+           *[other] Ответьте за { $ttl } секунды.
+        }
+
+job_cancelled =
+    .title = Заявка отменена
+    .body = Клиент отменил заявку на { service-request }. Ехать не нужно, можно брать новые заявки.
+
+job_reassigned =
+    .title = Заявка передана другому мастеру
+    .body = Заявку на { service-request } выполнит другой мастер. Ехать не нужно, можно брать новые заявки.
+
+stall_check =
+    .title = Вы всё ещё в пути?
+    .body =
+        { NUMBER($minutes) ->
+            [0] Вы давно не приближаетесь к клиенту.
+            [one] Вы не приближаетесь к клиенту уже { $minutes } минуту.
+            [few] Вы не приближаетесь к клиенту уже { $minutes } минуты.
+            [many] Вы не приближаетесь к клиенту уже { $minutes } минут.
+           *[other] Вы не приближаетесь к клиенту уже { $minutes } минуты.
+        } Нажмите, чтобы подтвердить, или расскажите, что случилось.
+
+## To the operators
+
+sla_alert =
+    .title =
+        { $state ->
+            [at_risk] Заявка под угрозой нарушения SLA
+            [breached] SLA по заявке нарушен
+           *[other] Заявка требует внимания
+        }
+    .body =
+        { $reason ->
+            [none] Откройте заявку в консоли, чтобы узнать подробности.
+           *[other] Причина: { $reason }. Откройте заявку в консоли.
+        }

@@ -1,0 +1,275 @@
+"""The push texts: every kind renders in both languages, for every gender and count, and reads as written."""
+
+import logging
+import re
+from typing import Any
+
+import pytest
+from fluent.syntax import FluentParser, ast
+
+from notifications.models import Locale
+from notifications.templates import KINDS, LOCALES_DIR, RESOURCE, Rendered, render
+
+EN, RU = Locale.EN, Locale.RU
+ARRIVAL = "2026-07-01T12:32:00+00:00"  # 15:32 in Helsinki
+TZ = "Europe/Helsinki"
+MINUTE_KINDS = {"arriving", "offer", "stall_check"}
+MINUTES = [1, 2, 5, 11, 21, 22]
+GENDERS: dict[str, dict[str, Any]] = {
+    "female": {"technician": "Anna", "technician_gender": "female"},
+    "male": {"technician": "Boris", "technician_gender": "male"},
+    "neutral": {"technician": "Sasha"},
+}
+FULL: dict[str, Any] = {
+    "service": "tyre_change",
+    "arrival_at": ARRIVAL,
+    "ttl": 30,
+    "vehicle_color": "white",
+    "vehicle_make": "Ford",
+    "vehicle_model": "Transit",
+    "vehicle_plate": "LI 12345",
+    "state": "at_risk",
+    "reason": "nobody accepted within 10 min",
+}
+LEFTOVERS = re.compile(r"[{}$]|\bnone\b|\?\?\?|[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|\s{2}", re.IGNORECASE)
+UNNAMED = {EN: "Your technician", RU: "Мастер"}
+
+
+def text(kind: str, locale: Locale, **params: Any) -> Rendered:
+    return render(kind, locale, params, TZ)
+
+
+def assert_clean(rendered: Rendered) -> None:
+    for part in (rendered.title, rendered.body):
+        assert part, rendered
+        assert part == part.strip(), rendered
+        assert "None" not in part, rendered
+        assert not LEFTOVERS.search(part), (LEFTOVERS.search(part), rendered)
+
+
+CASES = [
+    (kind, locale, gender, minutes)
+    for kind in KINDS
+    for locale in Locale
+    for gender in GENDERS
+    for minutes in (MINUTES if kind in MINUTE_KINDS else [None])
+]
+
+
+@pytest.mark.parametrize(("kind", "locale", "gender", "minutes"), CASES)
+def test_every_kind_renders_cleanly_in_both_languages_for_every_gender_and_count(
+    kind: str, locale: Locale, gender: str, minutes: int | None, caplog: pytest.LogCaptureFixture
+) -> None:
+    params = {**FULL, **GENDERS[gender], **({"minutes": minutes} if minutes is not None else {})}
+    with caplog.at_level(logging.WARNING, logger="notifications.templates"):
+        full = render(kind, locale, params, TZ)
+        bare = render(kind, locale, {}, TZ)
+    assert not caplog.records, [r.getMessage() for r in caplog.records]
+    for rendered in (full, bare):
+        assert_clean(rendered)
+    assert len(full.title) <= 40, full.title
+    assert len(full.body) <= 120, full.body
+    if minutes is not None:
+        assert str(minutes) in full.body
+
+
+@pytest.mark.parametrize("locale", list(Locale))
+@pytest.mark.parametrize("kind", KINDS)
+def test_odd_params_change_the_wording_but_never_break_a_push(kind: str, locale: Locale) -> None:
+    odd: dict[str, Any] = {
+        "technician": "  ", "technician_gender": "nonbinary", "service": "teleport", "arrival_at": "soon",
+        "minutes": "many", "ttl": -5, "vehicle_color": None, "vehicle_make": 7, "vehicle_plate": ["LI"],
+        "reason": " . ", "state": "calm", "address": {"street": "Kaivokatu"},
+    }  # fmt: skip
+    assert_clean(render(kind, locale, odd, TZ))
+    assert_clean(render(kind, locale, {"minutes": True, "ttl": 2.6, "arrival_at": "2026-07-01T12:32:00"}, TZ))
+
+
+@pytest.mark.parametrize("locale", list(Locale))
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_technician_without_a_name_is_only_ever_named_at_the_start_of_a_sentence(kind: str, locale: Locale) -> None:
+    rendered = render(kind, locale, {"technician_gender": "female", "arrival_at": ARRIVAL}, TZ)
+    for part in (rendered.title, rendered.body):
+        for match in re.finditer(UNNAMED[locale], part):  # capitalised: it is a sentence's subject
+            assert match.start() == 0 or part[match.start() - 2 : match.start()] == ". ", part
+
+
+def test_an_unknown_kind_is_a_key_error() -> None:
+    with pytest.raises(KeyError):
+        text("teleported", EN)
+
+
+def test_russian_past_tense_agrees_with_the_technician_and_the_neutral_form_avoids_gender() -> None:
+    assert text("en_route", RU, **GENDERS["female"]).title == "Anna выехала к вам"
+    assert text("en_route", RU, **GENDERS["male"]).title == "Boris выехал к вам"
+    assert text("en_route", RU, **GENDERS["neutral"]).title == "Sasha уже в пути"
+    assert text("en_route", RU).title == "Мастер уже в пути"
+    assert text("en_route", RU, technician_gender="female").title == "Мастер уже в пути"  # no name, no "Мастер выехала"
+    assert text("arrived", RU, **GENDERS["female"]).title == "Anna приехала"
+    assert text("arrived", RU, **GENDERS["male"]).title == "Boris приехал"
+    assert text("arrived", RU, technician="Sasha", technician_gender="").title == "Sasha на месте"
+    assert text("completed", RU, service="jump_start", **GENDERS["female"]).body == (
+        "Anna закончила работу. Счастливого пути!"
+    )
+    assert text("completed", RU, service="jump_start", **GENDERS["male"]).body == (
+        "Boris закончил работу. Счастливого пути!"
+    )
+    assert text("completed", RU, service="jump_start", **GENDERS["neutral"]).body == "Всё готово. Счастливого пути!"
+    assert text("completed", RU, service="tow", technician="Anna", technician_gender="FEMALE").body == (
+        "Anna доставила вашу машину. Спасибо за терпение!"
+    )
+    assert text("en_route", EN, **GENDERS["female"]).title == "Anna is on her way"
+    assert text("en_route", EN, **GENDERS["male"]).title == "Boris is on his way"
+    assert text("en_route", EN, **GENDERS["neutral"]).title == "Sasha is on the way"
+    assert text("en_route", EN).title == "Your technician is on the way"
+
+
+@pytest.mark.parametrize(
+    ("minutes", "russian", "english"),
+    [
+        (1, "Приедет через 1 минуту.", "Arriving in 1 minute."),
+        (2, "Приедет через 2 минуты.", "Arriving in 2 minutes."),
+        (5, "Приедет через 5 минут.", "Arriving in 5 minutes."),
+        (11, "Приедет через 11 минут.", "Arriving in 11 minutes."),
+        (21, "Приедет через 21 минуту.", "Arriving in 21 minutes."),
+        (22, "Приедет через 22 минуты.", "Arriving in 22 minutes."),
+        (None, "Приедет с минуты на минуту.", "Arriving any moment now."),
+    ],
+)
+def test_minutes_take_the_plural_form_of_their_number(minutes: int | None, russian: str, english: str) -> None:
+    params = {"minutes": minutes, **GENDERS["female"]}
+    assert text("arriving", RU, **params) == Rendered(
+        "Anna почти на месте", f"{russian} Пожалуйста, будьте рядом с машиной."
+    )
+    assert text("arriving", EN, **params) == Rendered("Anna is almost there", f"{english} Please be near your car.")
+
+
+def test_the_offer_counts_minutes_and_seconds_in_russian_and_english() -> None:
+    assert text("offer", RU, service="jump_start", minutes=21, ttl=21) == Rendered(
+        "Новая заявка: прикуривание", "До клиента ехать 21 минуту. Ответьте за 21 секунду."
+    )
+    assert text("offer", RU, service="winch", minutes=5, ttl=30, address="Kaivokatu 1").body == (
+        "Kaivokatu 1, ехать 5 минут. Ответьте за 30 секунд."
+    )
+    assert (
+        text("offer", RU, service="lockout", minutes=2, ttl=22).body
+        == "До клиента ехать 2 минуты. Ответьте за 22 секунды."
+    )
+    assert text("offer", RU, minutes=1).title == "Новая заявка: помощь на дороге"
+    assert text("offer", EN, service="tyre_change", minutes=1, ttl=1) == Rendered(
+        "New job: tyre change", "The driver is 1 minute away. Accept or decline within 1 second."
+    )
+    assert text("offer", EN, service="tow").body == "The driver is very close. Accept or decline as soon as you can."
+    assert text("stall_check", RU, minutes=21).body == (
+        "Вы не приближаетесь к клиенту уже 21 минуту. Нажмите, чтобы подтвердить, или расскажите, что случилось."
+    )
+    assert text("stall_check", EN, minutes=11).body == (
+        "You haven't moved towards the driver for 11 minutes. Tap to confirm, or tell us what's happened."
+    )
+
+
+VEHICLE = {"vehicle_color": "White", "vehicle_make": "Ford", "vehicle_model": "Transit", "vehicle_plate": "LI 12345"}
+
+
+def test_the_assigned_push_says_who_comes_when_and_in_what() -> None:
+    anna = {**GENDERS["female"], "arrival_at": ARRIVAL}
+    assert text("assigned", EN, **anna, **VEHICLE) == Rendered(
+        "We've found you a technician", "Anna arrives at 15:32. Look for the white Ford Transit, LI 12345."
+    )
+    assert text("assigned", RU, **anna, **VEHICLE) == Rendered(
+        "Мы нашли вам мастера", "Anna приедет в 15:32. Машина: белый Ford Transit, LI 12345."
+    )
+    assert text("assigned", EN, **anna).body == "Anna arrives at 15:32."
+    assert text("assigned", RU, **anna).body == "Anna приедет в 15:32."
+    assert text("assigned", RU).body == "Мастер скоро будет у вас."
+    assert text("assigned", EN).body == "Your technician will be with you soon."
+    assert (
+        text("assigned", RU, **anna, vehicle_plate="LI 12345").body == "Anna приедет в 15:32. Номер машины: LI 12345."
+    )
+    assert text("assigned", EN, **anna, vehicle_make="Iveco").body == "Anna arrives at 15:32. Look for the Iveco."
+    assert text("assigned", RU, **anna, vehicle_make="Iveco", vehicle_color="бордовый").body == (
+        "Anna приедет в 15:32. Машина: бордовый Iveco."
+    )
+    assert text("reassigned", RU, **GENDERS["male"], arrival_at=ARRIVAL, **VEHICLE) == Rendered(
+        "К вам едет другой мастер", "Boris приедет в 15:32. Машина: белый Ford Transit, LI 12345."
+    )
+
+
+def test_cancellations_name_the_service_and_the_reason_when_there_is_one() -> None:
+    assert text("cancelled", RU, service="tow") == Rendered(
+        "Заявка отменена", "Мы отменили вашу заявку на эвакуацию. Если помощь ещё нужна, создайте новую заявку."
+    )
+    assert text("cancelled", RU, service="tyre_change", reason="Дубль заявки.").body == (
+        "Мы отменили вашу заявку на замену колеса. Причина: Дубль заявки."
+    )
+    assert text("cancelled", EN, service="fuel_delivery") == Rendered(
+        "Request cancelled",
+        "We've cancelled your fuel delivery request. If you still need help, please request it again.",
+    )
+    assert text("cancelled", EN, service="jump_start", reason="duplicate request").body == (
+        "We've cancelled your jump start request. Reason: duplicate request."
+    )
+    assert text("job_cancelled", RU, service="fuel_delivery").body == (
+        "Клиент отменил заявку на доставку топлива. Ехать не нужно, можно брать новые заявки."
+    )
+
+
+def test_bad_news_apologises_and_says_what_happens_next() -> None:
+    assert text("unfulfilled", EN).title == "Sorry, we couldn't find a technician"
+    assert "An operator will call you within minutes" in text("unfulfilled", EN).body
+    assert text("unfulfilled", RU) == Rendered(
+        "Простите, все мастера заняты",
+        "Никто не успел взять вашу заявку. Оператор позвонит вам в ближайшие минуты. Помощь можно вызвать снова.",
+    )
+    assert text("failed", RU, service="tyre_change") == Rendered(
+        "Не удалось починить машину на месте",
+        "Мы позвоним вам в ближайшие минуты и договоримся об эвакуации или повторном выезде мастера.",
+    )
+    assert text("failed", EN, service="lockout").body == (
+        "We'll call you within a few minutes to arrange a tow or another visit."
+    )
+    assert "sorry" in text("eta_changed", EN, arrival_at=ARRIVAL).body
+    assert "Извините" in text("eta_changed", RU, arrival_at=ARRIVAL).body
+
+
+def test_operators_hear_the_sla_state_and_its_reason() -> None:
+    assert text("sla_alert", EN, state="breached", reason="the promised arrival time has passed") == Rendered(
+        "SLA breached on an order", "Reason: the promised arrival time has passed. Open the order in the console."
+    )
+    assert text("sla_alert", RU, state="at_risk").title == "Заявка под угрозой нарушения SLA"
+
+
+@pytest.mark.parametrize(
+    ("timezone", "iso", "clock"),
+    [
+        ("Europe/Helsinki", "2026-07-01T12:32:00+00:00", "15:32"),  # summer time, UTC+3
+        ("Europe/Helsinki", "2026-01-15T12:32:00Z", "14:32"),  # winter time, UTC+2
+        ("Asia/Tokyo", "2026-07-01T23:05:00+03:00", "05:05"),  # the next day
+        ("UTC", "2026-07-01T12:32:00", "12:32"),  # no offset: UTC
+    ],
+)
+def test_the_arrival_time_is_shown_in_the_local_timezone(timezone: str, iso: str, clock: str) -> None:
+    assert (
+        render("assigned", EN, {"technician": "Anna", "arrival_at": iso}, timezone).body == f"Anna arrives at {clock}."
+    )
+    assert render("eta_changed", RU, {"arrival_at": iso}, timezone).title == f"Новое время прибытия: {clock}"
+
+
+def parse(locale: Locale) -> ast.Resource:
+    return FluentParser().parse((LOCALES_DIR / locale.value / RESOURCE).read_text(encoding="utf-8"))
+
+
+def message_ids(resource: ast.Resource) -> set[str]:
+    """Messages are what the code and the other messages use; terms (-tow) are each language's own business."""
+    return {entry.id.name for entry in resource.body if isinstance(entry, ast.Message)}
+
+
+def test_both_languages_have_the_same_messages_and_every_kind_has_a_title_and_a_body() -> None:
+    resources = {locale: parse(locale) for locale in Locale}
+    for locale, resource in resources.items():
+        assert not [e for e in resource.body if isinstance(e, ast.Junk)], locale
+        kinds = {e.id.name: e for e in resource.body if isinstance(e, ast.Message) and e.id.name in KINDS}
+        assert set(kinds) == set(KINDS), locale
+        for kind, message in kinds.items():
+            assert {a.id.name for a in message.attributes} == {"title", "body"}, (locale, kind)
+    assert message_ids(resources[EN]) == message_ids(resources[RU])
