@@ -14,9 +14,11 @@ PROBLEM_JSON = "application/problem+json"
 
 
 class DomainError(Exception):
-    """A failure the caller can act on; rendered as RFC 9457 problem+json."""
+    """A failure the caller can act on; rendered as RFC 9457 problem+json. A failure a client may want to
+    recognise has a `problem` of its own (the end of its `type`), else its status names it."""
 
     status: int = 400
+    problem: str | None = None
 
     def __init__(
         self,
@@ -60,10 +62,11 @@ def problem(
     detail: str,
     extra: dict[str, Any] | None = None,
     headers: Mapping[str, str] | None = None,
+    kind: str | None = None,
 ) -> JSONResponse:
     title = HTTPStatus(status).phrase
     body: dict[str, Any] = {
-        "type": f"https://trustloop.dev/problems/{title.lower().replace(' ', '-')}",
+        "type": f"https://trustloop.dev/problems/{kind or title.lower().replace(' ', '-')}",
         "title": title,
         "status": status,
         "detail": detail,
@@ -80,7 +83,7 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     extra = {"errors": [{"loc": [], "msg": exc.message}]} if exc.status == 422 else None
-    return problem(exc.status, exc.message, extra, headers=exc.headers)
+    return problem(exc.status, exc.message, extra, headers=exc.headers, kind=exc.problem)
 
 
 async def _request_validation_error(_: Request, exc: Exception) -> JSONResponse:

@@ -23,8 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app import clock
 from app.config import PROJECT_ROOT, Settings
-from app.db import recreate_database, transaction, upgrade_schema
+from app.db import make_engine, make_sessionmaker, recreate_database, transaction, upgrade_schema
 from app.geo import Point
+from app.regions.extract import service_area
+from app.regions.service import record_region
 from app.routing.osrm import OsrmClient
 from app.routing.regions import is_prepared, prepare_region, region_graph, routed_command
 from app.technicians.repository import set_last_position
@@ -47,9 +49,22 @@ KAISANIEMENKATU = Point(lat=60.172026, lon=24.947896)
 
 @pytest.fixture(scope="session")
 def database_url() -> str:
+    """A fresh test database, migrated, serving central Helsinki (the region's area from its extract)."""
     asyncio.run(recreate_database(TEST_DATABASE_URL))
     upgrade_schema(TEST_DATABASE_URL)
+    asyncio.run(record_test_region(TEST_DATABASE_URL))
     return TEST_DATABASE_URL
+
+
+async def record_test_region(url: str) -> None:
+    engine = make_engine(url, 1)
+    try:
+        async with transaction(make_sessionmaker(engine)) as session:
+            await record_region(
+                session, "helsinki", service_area(HELSINKI_PBF), region_graph(TEST_REGION_DIR, "helsinki")
+            )
+    finally:
+        await engine.dispose()
 
 
 def start_routed(graph: Path, port: int) -> subprocess.Popen[bytes]:
@@ -114,7 +129,8 @@ async def _clean_tables(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     if "app" not in request.fixturenames:
         return
     application: FastAPI = request.getfixturevalue("app")
-    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    # The served regions are reference data, recorded once for the session.
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables if table.name != "regions")
     async with application.state.engine.begin() as connection:
         await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.config import PROJECT_ROOT, Settings
 from app.db import transaction
 from app.geo import Point, haversine_m
-from app.regions.extract import bounding_box
+from app.regions.extract import service_area
 from app.regions.service import record_region
 from app.routing.osrm import OsrmClient
 from app.sla.rules import SlaPolicy
@@ -59,7 +59,7 @@ async def test_the_console_shows_the_live_region_and_lets_operators_act(
     routed_settings: Settings,
 ) -> None:  # fmt: skip
     async with transaction(sessions) as session:
-        await record_region(session, "helsinki", bounding_box(HELSINKI_PBF), helsinki_graph)
+        await record_region(session, "helsinki", service_area(HELSINKI_PBF), helsinki_graph)
     fleet = [
         await api.technician(at=spot, name=f"Tech {i}") for i, spot in enumerate((KAIVOKATU, UNIONINKATU, MIKONKATU))
     ]

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from app.config import Settings
 from feedback.kpis import OrderFacts
-from tests.conftest import TEST_DATABASE_URL
-from tools.seed import REGION_BOXES
+from tests.conftest import HELSINKI_PBF, TEST_DATABASE_URL
 from tools.study import world
 from tools.study.report import compare, summarise, write_report
 from tools.study.runner import POLICIES, JobRecord, StudyConfig, run_study
@@ -20,7 +19,7 @@ PNG = b"\x89PNG\r\n\x1a\n"
 def test_a_short_study_serves_the_same_demand_under_both_policies(routed_settings: Settings, tmp_path: Path) -> None:
     config = StudyConfig(
         database_url=f"{TEST_DATABASE_URL}_study", osrm_url=routed_settings.effective_osrm_url,
-        box=REGION_BOXES["helsinki"], days=1, per_day=60, fleet_size=8, seed=3,
+        region="helsinki", extract=HELSINKI_PBF, days=1, per_day=60, fleet_size=8, seed=3,
     )  # fmt: skip
     results = run_study(config)
     assert set(results) == set(POLICIES)
@@ -69,7 +68,7 @@ def test_the_comparison_checks_the_targets() -> None:
 
 
 def test_the_world_is_seeded_and_follows_the_day() -> None:
-    box = REGION_BOXES["liechtenstein"]
+    box = (47.05, 9.47, 47.27, 9.63)  # south, west, north, east
     first = world.breakdowns(random.Random(1), 30, 60, box)
     assert first == world.breakdowns(random.Random(1), 30, 60, box)
     assert 0.9 * 1800 < len(first) < 1.1 * 1800

@@ -3,6 +3,8 @@
 import random
 
 import httpx
+import shapely
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy import func, select
 
 from app import clock
@@ -14,10 +16,6 @@ from app.routing.osrm import OsrmClient
 from app.technicians.models import Technician
 from app.technicians.repository import set_last_position
 
-REGION_BOXES = {
-    "liechtenstein": (47.05, 9.47, 47.27, 9.63),
-    "helsinki": (60.1642, 24.9352, 60.1791, 24.9534),
-}
 FIRST_NAMES = [
     "Anna",
     "Boris",
@@ -34,21 +32,27 @@ FIRST_NAMES = [
 ]
 
 
-async def road_point(
-    osrm: OsrmClient, rng: random.Random, box: tuple[float, float, float, float], within_m: float = 300.0
-) -> Point:
-    """A uniform place in the box that lies on (within `within_m` of) a road of the region: much of a region's
-    box is mountain, lake or a neighbour's land without roads in the extract."""
-    south, west, north, east = box
+async def road_point(osrm: OsrmClient, rng: random.Random, area: BaseGeometry, within_m: float = 300.0) -> Point:
+    """A uniform place in the region's area that lies on (within `within_m` of) one of its roads: breakdowns
+    happen on roads, not on mountainsides."""
+    west, south, east, north = area.bounds
     while True:
-        snapped = await osrm.snap(Point(lat=rng.uniform(south, north), lon=rng.uniform(west, east)))
+        lon, lat = rng.uniform(west, east), rng.uniform(south, north)
+        if not area.contains(shapely.Point(lon, lat)):
+            continue
+        snapped = await osrm.snap(Point(lat=lat, lon=lon))
         if snapped is not None and snapped[1] <= within_m:
             return snapped[0]
 
 
+async def served_areas(client: httpx.AsyncClient) -> dict[str, BaseGeometry]:
+    """The served regions' areas, as the public API gives them."""
+    regions = (await client.get("/v1/regions")).json()["items"]
+    return {region["name"]: shapely.geometry.shape(region["area"]) for region in regions}
+
+
 async def seed_demo(settings: Settings, technicians: int = 12, seed: int = 7) -> None:
     rng = random.Random(seed)
-    box = REGION_BOXES.get(settings.region, REGION_BOXES["liechtenstein"])
     base = f"http://{settings.host}:{settings.port}"
     osrm = OsrmClient.from_settings(settings)
     engine = make_engine(settings.database_url, 2)
@@ -59,6 +63,7 @@ async def seed_demo(settings: Settings, technicians: int = 12, seed: int = 7) ->
                 if await session.scalar(select(func.count()).select_from(Technician)):
                     print("  the fleet is already seeded")
                     return
+            area = (await served_areas(client))[settings.region]
             operator = (await client.post("/v1/dev/tokens", json={"role": "operator"})).json()["token"]
             headers = {"Authorization": f"Bearer {operator}"}
             for index in range(technicians):
@@ -73,7 +78,7 @@ async def seed_demo(settings: Settings, technicians: int = 12, seed: int = 7) ->
                     json={"online": True},
                     headers={"Authorization": f"Bearer {token}"},
                 )
-                home = await road_point(osrm, rng, box)
+                home = await road_point(osrm, rng, area)
                 async with transaction(sessions) as session:
                     await set_last_position(session, technician["id"], home, clock.now())
                 print(f"  technician {body['name']}: {', '.join(skills)}")

@@ -15,6 +15,8 @@ from datetime import datetime
 from typing import Any
 
 import httpx
+import shapely
+from shapely.geometry.base import BaseGeometry
 
 from app import clock
 from app.config import Settings
@@ -22,7 +24,7 @@ from app.geo import Point, haversine_m
 from app.routing.osrm import OsrmClient
 from app.sla.rules import SlaPolicy
 from feedback.kpis import FINISHED
-from tools.seed import REGION_BOXES, road_point
+from tools.seed import road_point, served_areas
 from tools.study import world
 from tools.study.world import Profile
 
@@ -58,7 +60,8 @@ class Simulation:
     ) -> None:
         self._api = httpx.AsyncClient(base_url=base_url, timeout=10)
         self._osrm = osrm
-        self._box = REGION_BOXES.get(region, REGION_BOXES["liechtenstein"])
+        self._region = region
+        self._area: BaseGeometry = shapely.Point(0, 0)
         self._rng = rng
         self._order_every_s = order_every_s
         self._technicians: list[SimTechnician] = []
@@ -76,6 +79,7 @@ class Simulation:
         return await self._api.get(path, headers={"Authorization": f"Bearer {token}"})
 
     async def start(self) -> None:
+        self._area = (await served_areas(self._api))[self._region]
         self._operator = (await self._api.post("/v1/dev/tokens", json={"role": "operator"})).json()["token"]
         fleet = (await self._get("/v1/ops/technicians?limit=200", self._operator)).json()["items"]
         for profile, hidden in zip(fleet, world.fleet(len(fleet)), strict=True):
@@ -84,7 +88,8 @@ class Simulation:
             ).json()["token"]
             await self._api.put("/v1/technicians/me/availability", json={"online": True},
                                 headers={"Authorization": f"Bearer {token}"})  # fmt: skip
-            spot = profile["position"] or {"lat": sum(self._box[::2]) / 2, "lon": sum(self._box[1::2]) / 2}
+            centre = self._area.centroid
+            spot = profile["position"] or {"lat": centre.y, "lon": centre.x}
             self._technicians.append(SimTechnician(profile["id"], profile["name"], token, Point(**spot), hidden))
         log.info("simulating %d technicians", len(self._technicians))
 
@@ -104,7 +109,7 @@ class Simulation:
                 elapsed += TICK_S
 
     async def _new_order(self) -> None:
-        where = await road_point(self._osrm, self._rng, self._box)
+        where = await road_point(self._osrm, self._rng, self._area)
         token = (await self._api.post("/v1/dev/tokens", json={"role": "driver"})).json()["token"]
         service = self._rng.choice(["tow", "jump_start", "tyre_change", "fuel_delivery", "lockout", "winch"])
         body = {"service": service, "location": where.model_dump(), "address": "by the roadside"}

@@ -23,6 +23,7 @@ from app.logs import AccessLog
 from app.metrics import install_metrics
 from app.openapi import install_openapi
 from app.orders import endpoints as orders
+from app.regions import endpoints as regions
 from app.routing.osrm import OsrmClient
 from app.sla import endpoints as sla
 from app.technicians import endpoints as technicians
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics.router)
     if settings.dev_auth:
         app.include_router(dev_auth.router)
+    app.include_router(regions.router)
     app.include_router(orders.router)
     app.include_router(orders.ops_router)
     app.include_router(technicians.router)

@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import math
 import os
 import signal
 import subprocess
@@ -11,11 +12,13 @@ from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
+from shapely.geometry.base import BaseGeometry
+
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import create_database_if_missing, make_engine, make_sessionmaker, transaction, upgrade_schema
 from app.logs import configure_logging
 from app.regions import service as regions
-from app.regions.extract import BoundingBox, bounding_box
+from app.regions.extract import service_area
 from app.routing.regions import is_prepared, region_graph, routed_command
 from trustloop.processes import spawn_until_up, wait_until_up
 from trustloop.supervisor import Supervisor
@@ -29,12 +32,13 @@ def migrate(settings: Settings) -> None:
 def import_region(pbf: Path, name: str, settings: Settings) -> None:
     """Prepares OSRM data for any OpenStreetMap extract and records the region and its area."""
     started = time.perf_counter()
-    graph, box = regions.prepare(pbf, name, settings.data_dir)
-    record_region(name, graph, box, settings)
-    print(f"region {name}: OSRM data ready at {graph} in {time.perf_counter() - started:.1f} s, area {box}")
+    graph, area = regions.prepare(pbf, name, settings.data_dir)
+    record_region(name, graph, area, settings)
+    km2 = area.area * (111.32**2) * math.cos(math.radians(area.centroid.y))
+    print(f"region {name}: OSRM data ready at {graph} in {time.perf_counter() - started:.1f} s, area {km2:.0f} km2")
 
 
-def record_region(name: str, graph: Path, box: BoundingBox, settings: Settings) -> None:
+def record_region(name: str, graph: Path, area: BaseGeometry, settings: Settings) -> None:
     """Records a prepared region and its area in the database."""
     migrate(settings)
 
@@ -42,7 +46,7 @@ def record_region(name: str, graph: Path, box: BoundingBox, settings: Settings) 
         engine = make_engine(settings.database_url, 1)
         try:
             async with transaction(make_sessionmaker(engine)) as session:
-                await regions.record_region(session, name, box, graph)
+                await regions.record_region(session, name, area, graph)
         finally:
             await engine.dispose()
 
@@ -61,7 +65,7 @@ def ensure_region(settings: Settings) -> Path:
             )
         import_region(bundled, settings.region, settings)
     elif (extract := regions.extract_beside(graph)) is not None:
-        record_region(settings.region, graph, bounding_box(extract), settings)
+        record_region(settings.region, graph, service_area(extract), settings)
     return graph
 
 
@@ -139,7 +143,6 @@ def study(settings: Settings, days: int, per_day: float, fleet: int, seed: int, 
     """The 30-day comparison of the trust-weighted dispatcher with nearest-ETA (app/study)."""
     from sqlalchemy.engine import make_url
 
-    from tools.seed import REGION_BOXES
     from tools.study.report import write_report
     from tools.study.runner import StudyConfig, run_study
 
@@ -148,7 +151,7 @@ def study(settings: Settings, days: int, per_day: float, fleet: int, seed: int, 
     config = StudyConfig(
         database_url=database.set(database=f"{database.database}_study").render_as_string(hide_password=False),
         osrm_url=settings.effective_osrm_url,
-        box=REGION_BOXES[settings.region],
+        region=settings.region, extract=regions.BUNDLED_REGIONS[settings.region],
         days=days, per_day=per_day, fleet_size=fleet, seed=seed,
     )  # fmt: skip
     asyncio.run(create_database_if_missing(settings.database_url))  # where the region is recorded

@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse
 
 from app.auth.dependencies import AnyUser, DriverOrOperator, DriverUser, OperatorUser, TechnicianUser
 from app.db import DbSession
-from app.dependencies import AppSettings
+from app.dependencies import AppSettings, Osrm
 from app.idempotency import service as idempotency
 from app.idempotency.dependencies import IdempotencyKeyHeader
 from app.limits.dependencies import OrderRequestAllowance
@@ -25,12 +25,15 @@ async def create_order(
     session: DbSession,
     driver: DriverUser,
     settings: AppSettings,
+    osrm: Osrm,
     _: OrderRequestAllowance,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
+    """A driver asks for help. Refused (422) outside the served regions (`type` …/outside-service-area) or
+    with no road within reach (…/no-road-nearby); nothing is stored then."""
     return await idempotency.respond_once(
         session, driver.user_id, idempotency_key, "orders.create", body, settings.idempotency_ttl_s,
-        lambda: service.create_order(session, driver, body),
+        lambda: service.create_order(session, osrm, driver, body),
     )  # fmt: skip
 
 

@@ -102,6 +102,7 @@ class Order(UUIDPrimaryKey, CreatedAt, Base):
     service: Mapped[Service] = mapped_column(text_enum(Service, "service"))
     status: Mapped[OrderStatus] = mapped_column(text_enum(OrderStatus, "status"), default=OrderStatus.SEARCHING)
     location: Mapped[Any] = mapped_column(Geography(geometry_type="POINT", srid=4326, spatial_index=False))
+    region: Mapped[str | None] = mapped_column(String(64))  # the service region whose area holds it
     address: Mapped[str | None] = mapped_column(String(500))
     vehicle: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     notes: Mapped[str | None] = mapped_column(Text)

@@ -20,6 +20,8 @@ from app.orders.schemas import OrderCreate, OrderRead, StatusChange
 from app.orders.state_machine import ensure_transition
 from app.orders.views import present
 from app.pagination import decode_cursor, next_cursor
+from app.regions import service_area
+from app.routing.osrm import OsrmClient
 from app.schemas import Page
 from app.technicians import repository as technicians_repository
 from app.technicians.models import Technician
@@ -89,14 +91,16 @@ async def apply_transition(
     )  # fmt: skip
 
 
-async def create_order(session: AsyncSession, principal: Principal, data: OrderCreate) -> OrderRead:
+async def create_order(session: AsyncSession, osrm: OsrmClient, principal: Principal, data: OrderCreate) -> OrderRead:
     if not await repository.driver_exists(session, principal.user_id):
         raise Unauthorized("This driver account does not exist.")
     if await repository.open_order_of_driver(session, principal.user_id) is not None:
         raise Conflict("You already have an open order.")
+    region = await service_area.region_of(session, osrm, data.location)
     at = clock.now()
     order = Order(
         driver_id=principal.user_id,
+        region=region,
         service=data.service,
         status=OrderStatus.SEARCHING,
         location=to_geography(data.location),

@@ -1,15 +1,19 @@
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from geoalchemy2.elements import WKTElement
-from sqlalchemy import func
+import orjson
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.geo import Point, to_geography
 from app.regions.models import Region
 
 
 async def upsert(session: AsyncSession, name: str, area_wkt: str, graph: Path) -> None:
-    statement = insert(Region).values(name=name, area=WKTElement(area_wkt, srid=4326), graph_file=str(graph))
+    area = func.ST_Multi(func.ST_GeomFromText(area_wkt, 4326)).cast(Region.area.type)
+    statement = insert(Region).values(name=name, area=area, graph_file=str(graph))
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=[Region.name],
@@ -24,3 +28,22 @@ async def upsert(session: AsyncSession, name: str, area_wkt: str, graph: Path) -
 
 async def get(session: AsyncSession, name: str) -> Region | None:
     return await session.get(Region, name)
+
+
+async def containing(session: AsyncSession, point: Point) -> str | None:
+    """The region whose area holds the point (the first by name where areas overlap)."""
+    found = await session.execute(
+        select(Region.name).where(func.ST_Intersects(Region.area, to_geography(point))).order_by(Region.name).limit(1)
+    )
+    return found.scalar_one_or_none()
+
+
+@dataclass(frozen=True, slots=True)
+class RegionArea:
+    name: str
+    area: dict[str, Any]  # GeoJSON
+
+
+async def areas(session: AsyncSession) -> list[RegionArea]:
+    rows = await session.execute(select(Region.name, func.ST_AsGeoJSON(Region.area, 6)).order_by(Region.name))
+    return [RegionArea(name, orjson.loads(geojson)) for name, geojson in rows.all()]

@@ -1,10 +1,11 @@
 from pathlib import Path
 
+from shapely.geometry.base import BaseGeometry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import PROJECT_ROOT
 from app.regions import repository
-from app.regions.extract import BoundingBox, bounding_box
+from app.regions.extract import service_area
 from app.routing.regions import prepare_region
 
 # The extracts that ship with the project (data/osm, OpenStreetMap contributors, ODbL).
@@ -14,14 +15,14 @@ BUNDLED_REGIONS = {
 }
 
 
-async def record_region(session: AsyncSession, name: str, box: BoundingBox, graph: Path) -> None:
-    await repository.upsert(session, name, box.as_wkt(), graph)
+async def record_region(session: AsyncSession, name: str, area: BaseGeometry, graph: Path) -> None:
+    await repository.upsert(session, name, area.wkt, graph)
 
 
-def prepare(pbf: Path, name: str, data_dir: Path) -> tuple[Path, BoundingBox]:
-    """Prepares OSRM data for the extract and reads the area it covers (blocking: run it off the event loop)."""
+def prepare(pbf: Path, name: str, data_dir: Path) -> tuple[Path, BaseGeometry]:
+    """Prepares OSRM data for the extract and outlines where its roads are (blocking: run it off the loop)."""
     graph = prepare_region(pbf, name, data_dir / "regions" / name)
-    return graph, bounding_box(pbf)
+    return graph, service_area(pbf)
 
 
 async def extract_of_region(session: AsyncSession, name: str) -> Path | None:

@@ -109,6 +109,10 @@ class OsrmClient:
             settings.effective_osrm_url, timeout_s=settings.osrm_timeout_s, snap_radius_m=settings.osrm_snap_radius_m
         )
 
+    @property
+    def snap_radius_m(self) -> float:
+        return self._snap_radius_m
+
     async def aclose(self) -> None:
         await self._client.aclose()
 

@@ -26,7 +26,7 @@ import pytest
 from app.config import Settings
 from app.db import upgrade_schema
 from app.geo import Point
-from tests.conftest import KAIVOKATU, MIKONKATU, start_server
+from tests.conftest import KAIVOKATU, MIKONKATU, record_test_region, start_server
 from trustloop.processes import children_of, free_port
 
 PG_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), None)
@@ -118,6 +118,7 @@ async def server(cluster: Cluster, settings: Settings) -> AsyncIterator[Server]:
     """An API process (arrival dwell 1 s) on a fresh database of the test's own cluster."""
     await _create_database(cluster)
     await asyncio.to_thread(upgrade_schema, cluster.url)
+    await record_test_region(cluster.url)
     port = free_port()
     process = start_server(settings.model_copy(update={"database_url": cluster.url}), port)
     yield Server(process, f"http://127.0.0.1:{port}")

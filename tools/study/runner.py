@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -29,6 +30,8 @@ from app.config import Settings
 from app.db import recreate_database, transaction, upgrade_schema
 from app.enums import Service
 from app.geo import Point
+from app.regions.extract import service_area
+from app.regions.service import record_region
 from app.routing.osrm import OsrmClient
 from app.sla.rules import SlaPolicy
 from app.technicians.models import Technician
@@ -59,7 +62,8 @@ RATES = 0.85  # the share of drivers who rate the job
 class StudyConfig:
     database_url: str
     osrm_url: str
-    box: tuple[float, float, float, float]
+    region: str
+    extract: Path  # the region's OpenStreetMap extract: its area is where breakdowns happen
     days: int = 30
     per_day: float = 60.0
     fleet_size: int = 24
@@ -105,8 +109,10 @@ class _Event:
 async def snapped_world(osrm: OsrmClient, config: StudyConfig) -> tuple[list[Breakdown], list[Point]]:
     """The breakdowns and the technicians' starting points, on the road network: the same for every policy."""
     rng = random.Random(config.seed)
-    raw = world.breakdowns(rng, config.days, config.per_day, config.box)
-    places = [await road_point(osrm, rng, config.box) for _ in range(len(raw) + config.fleet_size)]
+    area = service_area(config.extract)
+    west, south, east, north = area.bounds
+    raw = world.breakdowns(rng, config.days, config.per_day, (south, west, north, east))
+    places = [await road_point(osrm, rng, area) for _ in range(len(raw) + config.fleet_size)]
     breakdowns = [Breakdown(b.at_s, where, b.service) for b, where in zip(raw, places, strict=False)]
     return breakdowns, places[len(raw) :]
 
@@ -150,6 +156,9 @@ class PolicyRun:
                 httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://study") as client,
             ):
                 self._client, self._sessions, self._osrm = client, app.state.sessionmaker, app.state.osrm
+                async with transaction(self._sessions) as session:  # the region the drivers break down in
+                    area = service_area(self._config.extract)
+                    await record_region(session, self._config.region, area, self._config.extract)
                 await self._hire_fleet()
                 for breakdown in self._breakdowns:
                     self._at(START + timedelta(seconds=breakdown.at_s), self._breakdown_action(breakdown))

@@ -1,0 +1,45 @@
+"""Whether we can help where a driver stands: inside a served region, and near enough to a road for a
+technician to reach. Refused orders are counted by reason (this process's count, in /metrics)."""
+
+from collections import Counter
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.errors import InvalidInput
+from app.geo import Point
+from app.regions import repository
+from app.routing.osrm import OsrmClient, RoutingUnavailable
+
+refused: Counter[str] = Counter()
+
+
+class OutsideServiceArea(InvalidInput):
+    problem = "outside-service-area"
+
+
+class NoRoadNearby(InvalidInput):
+    problem = "no-road-nearby"
+
+
+async def region_of(session: AsyncSession, osrm: OsrmClient, where: Point) -> str:
+    """The region that serves this place; 422 when none does, or when no road lies within reach. When the
+    road engine is down, the place is taken as it is: nobody is refused help for our outage."""
+    region = await repository.containing(session, where)
+    if region is None:
+        served = ", ".join(area.name.title() for area in await repository.areas(session)) or "no region yet"
+        refused["outside_service_area"] += 1
+        raise OutsideServiceArea(
+            f"We can't send help to this place: it is outside the areas we serve ({served}). "
+            "Please call your local roadside assistance or the emergency number."
+        )
+    try:
+        snapped = await osrm.snap(where)
+    except RoutingUnavailable:
+        return region
+    if snapped is None:
+        refused["no_road_nearby"] += 1
+        raise NoRoadNearby(
+            f"We can't find a road within {osrm.snap_radius_m:.0f} m of this place, so a technician could not "
+            "reach you. Move the pin to where your car stands on the road, or tell us the nearest road."
+        )
+    return region
