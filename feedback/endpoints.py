@@ -5,7 +5,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 
-from app.auth.dependencies import DriverUser, OperatorUser
+from app.auth.dependencies import DriverUser, OperatorUser, TechnicianUser
 from app.db import DbSession
 from app.dependencies import AppSettings, ServiceLevels
 from app.idempotency import service as idempotency
@@ -15,7 +15,16 @@ from app.pagination import Cursor, Limit
 from app.schemas import Moment, Page
 from feedback import service
 from feedback.models import FollowUpStatus
-from feedback.schemas import DayKpis, FeedbackCreate, FeedbackRead, FollowUpRead, FollowUpResolve, PeriodKpis, Scorecard
+from feedback.schemas import (
+    DayKpis,
+    FeedbackCreate,
+    FeedbackRead,
+    FollowUpRead,
+    FollowUpResolve,
+    OwnScore,
+    PeriodKpis,
+    Scorecard,
+)
 
 router = APIRouter(tags=["feedback"])
 
@@ -73,6 +82,13 @@ async def period_kpis(
 ) -> PeriodKpis:
     """NPS (-100..100), CSAT, FCR and rates (0..1), CES mean, response and arrival percentiles in seconds."""
     return await service.period_kpis(session, levels, since, until)
+
+
+@router.get("/v1/technicians/me/score", response_model=OwnScore)
+async def own_score(session: DbSession, settings: AppSettings, technician: TechnicianUser) -> OwnScore:
+    """The technician's own trust score, its parts, and what counted for or against him (and what did not),
+    newest first, in plain words: the people the score judges can check it."""
+    return await service.own_score(session, technician.user_id, settings.timezone)
 
 
 @router.get("/v1/ops/technicians/{technician_id}", response_model=Scorecard, responses=problems(404))

@@ -1,5 +1,5 @@
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -132,3 +132,23 @@ class PeriodKpis(Kpis):
 
 class DayKpis(Kpis):
     day: date
+
+
+class EvidenceLine(BaseModel):
+    """One fact of his record as the score counts it, in plain words."""
+
+    signal: str
+    effect: Literal["for", "against", "not_held_against"]
+    words: str
+    order_id: UUID | None
+    at: datetime
+
+
+class OwnScore(BaseModel):
+    """A technician's own trust score: the score, its parts, and what counted, newest first."""
+
+    score: float
+    prior: float
+    ratings: int
+    parts: list[TrustPart]
+    evidence: list[EvidenceLine]

@@ -17,23 +17,27 @@ from app.technicians import repository as technicians_repository
 from app.technicians import service as technicians
 from app.technicians.reputation import Reputation
 from feedback import repository, scores
+from feedback.explain import explain
 from feedback.kpis import OrderFacts, kpis
 from feedback.kpis import daily as kpis_by_day
 from feedback.models import Feedback, FollowUp, FollowUpStatus
 from feedback.schemas import (
     DayKpis,
+    EvidenceLine,
     FeedbackCreate,
     FeedbackRead,
     FollowUpRead,
     FollowUpResolve,
     JobCounts,
     OfferCounts,
+    OwnScore,
     PeriodKpis,
     Scorecard,
     ScoreChange,
     TrustPart,
     TrustParts,
 )
+from feedback.trust import TrustScore
 
 FEEDBACK_WINDOW = timedelta(days=14)
 
@@ -205,12 +209,7 @@ async def scorecard(session: AsyncSession, policy: SlaPolicy, technician_id: UUI
         **technicians.present(technician, overall.value).model_dump(),
         trust=TrustParts(
             score=overall.value, prior=overall.prior, ratings=overall.ratings,
-            parts=[
-                TrustPart(signal=p.signal.value, value=p.value, observed=p.observed, events=p.events,
-                          effective_events=p.effective_events, prior=p.prior, weight=p.weight,
-                          contribution=p.contribution)
-                for p in overall.parts
-            ],
+            parts=_parts(overall),
             by_service={s: trust[technician.id, s].value for s in services},
             history=[ScoreChange(score=c.score, previous=c.previous, cause=c.cause, order_id=c.order_id, at=c.at)
                      for c in history],
@@ -220,6 +219,29 @@ async def scorecard(session: AsyncSession, policy: SlaPolicy, technician_id: UUI
         csat=metrics.csat, nps=metrics.nps, fcr=metrics.fcr, on_time_rate=metrics.eta_promise_kept,
         offers=OfferCounts(**await repository.offer_outcomes(session, technician.id)),
     )  # fmt: skip
+
+
+def _parts(score: TrustScore) -> list[TrustPart]:
+    return [
+        TrustPart(signal=p.signal.value, value=p.value, observed=p.observed, events=p.events,
+                  effective_events=p.effective_events, prior=p.prior, weight=p.weight, contribution=p.contribution)
+        for p in score.parts
+    ]  # fmt: skip
+
+
+async def own_score(session: AsyncSession, technician_id: UUID, timezone: str, limit: int = 100) -> OwnScore:
+    """The score as the technician sees it: its parts and the newest facts that moved it, in plain words."""
+    overall = (await scores.overall(session, [technician_id]))[technician_id]
+    entries = await repository.evidence_entries(session, technician_id, limit)
+    lines = []
+    for entry in entries:
+        assert entry.value is not None
+        said = explain(entry.signal, entry.value, entry.cause, entry.detail, entry.settled_at or entry.at, timezone)
+        lines.append(EvidenceLine(signal=entry.signal, effect=said.effect, words=said.words, order_id=entry.order_id,
+                                  at=entry.settled_at or entry.at))  # fmt: skip
+    return OwnScore(
+        score=overall.value, prior=overall.prior, ratings=overall.ratings, parts=_parts(overall), evidence=lines
+    )
 
 
 async def blocked_pairs(

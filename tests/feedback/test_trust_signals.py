@@ -165,3 +165,30 @@ async def test_a_transaction_refreshes_a_technicians_score_once_however_many_fac
     history = (await card(api, technician))["trust"]["history"]
     assert [change["cause"] for change in history] == ["offer_expired"]
     assert part(await card(api, technician), "responsive")["events"] == 3
+
+
+async def test_the_technician_reads_what_counted_for_and_against_him_in_plain_words(api: Api) -> None:
+    now = FakeClock()
+    with clock.using(now):
+        technician = await api.technician(at=KAISANIEMENKATU)
+        late = await accepted_job(api, technician)
+        now.advance(seconds=late["eta"]["seconds"] + 7 * 60)  # seven minutes past the promise
+        for status in ("en_route", "arrived", "in_progress"):
+            assert (await api.status(late["id"], technician, status)).status_code == 200
+        await api.status(late["id"], technician, "completed", resolution="fixed_on_site")
+        assert (await api.rate(late["id"], late["driver"], csat=5, nps=9)).status_code == 201
+        early = await accepted_job(api, technician)
+        cancel = await api.client.post(f"/v1/orders/{early['id']}/cancel", json={}, headers=early["driver"].headers)
+        assert cancel.status_code == 200
+        own = await api.client.get("/v1/technicians/me/score", headers=technician.headers)
+    assert own.status_code == 200
+    body = own.json()
+    lines = {(line["signal"], line["effect"]): line["words"] for line in body["evidence"]}
+    assert lines["on_time", "against"].startswith("Late by 7 min for the job of ")
+    assert lines["rating", "for"].startswith("Rated 5 of 5 stars")
+    assert lines["kept_jobs", "not_held_against"].startswith("Not held against you: the driver cancelled the job")
+    assert lines["first_fix", "for"].startswith("Fixed it on the spot")
+    assert {p["signal"] for p in body["parts"]} == {"rating", "on_time", "first_fix", "kept_jobs", "responsive"}
+    assert abs(body["score"] - (await card(api, technician))["trust"]["score"]) < 1e-3
+    operator = await api.operator()
+    assert (await api.client.get("/v1/technicians/me/score", headers=operator.headers)).status_code == 403

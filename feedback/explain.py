@@ -1,0 +1,72 @@
+"""The trust score's evidence in plain words, for the technician it judges. Pure.
+
+Each entry of his evidence becomes a line he can check against his own memory of the day: what happened,
+on which job, and whether it counted for him, against him, or not at all."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from feedback.trust import Signal
+
+Effect = Literal["for", "against", "not_held_against"]
+
+
+@dataclass(frozen=True, slots=True)
+class Explained:
+    effect: Effect
+    words: str
+
+
+def when(moment: datetime, timezone: str) -> str:
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{local:%H:%M} on {local.day} {local:%b}"
+
+
+def _minutes(seconds: float) -> str:
+    minutes = max(1, round(abs(seconds) / 60))
+    return f"{minutes} min"
+
+
+def explain(signal: str, value: float, cause: str, detail: dict[str, Any], at: datetime, timezone: str) -> Explained:
+    """What one entry of a technician's evidence says, in his terms."""
+    job = f"the job of {when(at, timezone)}"
+    match Signal(signal):
+        case Signal.RATING:
+            stars = int(detail.get("csat", round(value * 4 + 1)))
+            effect: Effect = "for" if stars >= 4 else "against" if stars <= 2 else "not_held_against"
+            return Explained(effect, f"Rated {stars} of 5 stars for {job}.")
+        case Signal.ON_TIME:
+            late_s = float(detail.get("late_s", 0))
+            tolerance = _minutes(float(detail.get("tolerance_s", 120)))
+            if value >= 1:
+                if late_s <= 0:
+                    return Explained("for", f"Arrived on time for {job} ({_minutes(late_s)} before the promise).")
+                return Explained(
+                    "for", f"Arrived on time for {job} ({_minutes(late_s)} after the promise, within the {tolerance} "
+                    "allowed).",
+                )  # fmt: skip
+            return Explained("against", f"Late by {_minutes(late_s)} for {job}.")
+        case Signal.FIRST_FIX:
+            if value >= 1:
+                return Explained("for", f"Fixed it on the spot on {job}.")
+            return Explained("against", f"Could not fix it on the spot on {job}.")
+        case Signal.KEPT_JOBS:
+            if cause == "reassigned_away":
+                return Explained("against", f"{job.capitalize()} was handed to another technician.")
+            if cause == "cancelled" and value >= 1:
+                return Explained(
+                    "not_held_against", f"Not held against you: the driver cancelled {job} before the promised arrival."
+                )
+            if cause == "cancelled":
+                return Explained("against", f"The driver gave up on {job} after the promised arrival had passed.")
+            return Explained("for", f"Saw {job} through.")
+        case Signal.RESPONSIVE:
+            outcome = detail.get("outcome", "accepted" if value >= 1 else "declined")
+            offer = f"the offer of {when(at, timezone)}"
+            if outcome == "accepted":
+                return Explained("for", f"Accepted {offer}.")
+            if outcome == "expired":
+                return Explained("against", f"Let {offer} lapse without an answer.")
+            return Explained("against", f"Declined {offer}.")
