@@ -7,12 +7,13 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.responses import Response
 from starlette.staticfiles import PathLike, StaticFiles
 from starlette.types import Scope
 
 from app.headers import docs_policy
+from app.live.asyncapi import document as live_document
 
 VENDOR = Path(__file__).parent / "static" / "vendor"  # written by `make vendor` (web/vendor.mjs)
 VENDOR_URL = "/static/vendor"
@@ -42,6 +43,12 @@ def install_api_docs(app: FastAPI) -> None:
     """Serves the vendored libraries and the documentation pages; create the app with `docs_url=None,
     redoc_url=None` so these replace FastAPI's."""
     app.mount(VENDOR_URL, VendorFiles(directory=VENDOR), name="vendor")
+
+    @app.get("/asyncapi.json", include_in_schema=False)
+    async def asyncapi() -> JSONResponse:
+        """The live streams (WebSocket, SSE) as an AsyncAPI 3 document."""
+        return JSONResponse(live_document(app.version))
+
     openapi_url = app.openapi_url
     if openapi_url is None:
         return

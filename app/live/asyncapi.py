@@ -1,0 +1,191 @@
+"""The live streams described for machines: an AsyncAPI 3 document (`GET /asyncapi.json`) of the WebSocket
+of an order, the operators' WebSocket and the order's Server-Sent Events, with a JSON Schema per message
+(the shapes below, which tests/live/test_asyncapi.py holds against what the server really sends)."""
+
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict
+
+from app.orders.schemas import AssignedTechnician, OrderRead
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LivePosition(Message):
+    lat: float
+    lon: float
+    heading: float | None = None
+    at: datetime
+
+
+class Snapshot(Message):
+    """First on every connection: the order as the caller may see it, and the technician's position while
+    he is on the way (else null). A client that reconnects starts from here."""
+
+    type: Literal["snapshot"]
+    order: OrderRead
+    position: LivePosition | None
+
+
+class StatusChange(Message):
+    """The order moved on; when the change is who is coming, `technician` says who."""
+
+    type: Literal["status"]
+    status: str
+    at: datetime
+    technician: AssignedTechnician | None = None
+
+
+class Position(Message):
+    """Where the technician is (only between assigned and arrived)."""
+
+    type: Literal["position"]
+    lat: float
+    lon: float
+    heading: float | None = None
+    at: datetime
+
+
+class EtaUpdate(Message):
+    type: Literal["eta"]
+    seconds: int
+    arrival_at: datetime
+    promised_at: datetime | None
+    confidence: Literal["high", "low"]
+
+
+class RouteUpdate(Message):
+    type: Literal["route"]
+    geometry: dict[str, Any]  # a GeoJSON LineString
+    distance_m: float
+    duration_s: float
+
+
+class Closed(Message):
+    """SSE only: the caller may no longer see the order (or the token ran out); the stream ends."""
+
+    type: Literal["closed"]
+
+
+class Hello(Message):
+    type: Literal["hello"]
+    role: Literal["operator"]
+
+
+class OpsStatusChange(StatusChange):
+    order_id: UUID
+
+
+class OpsPosition(Message):
+    """Every technician's position; `order_id` while he is on his way to a job."""
+
+    type: Literal["position"]
+    technician_id: UUID
+    order_id: UUID | None = None
+    lat: float
+    lon: float
+    heading: float | None = None
+    at: datetime
+
+
+class OpsEtaUpdate(EtaUpdate):
+    order_id: UUID
+
+
+class OpsRouteUpdate(RouteUpdate):
+    order_id: UUID
+
+
+class SlaChange(Message):
+    """An order's (or a follow-up's) service level rose."""
+
+    type: Literal["sla"]
+    order: UUID
+    state: Literal["at_risk", "breached"]
+    reason: str | None
+    at: datetime
+    followup_id: UUID | None = None
+    status: str | None = None
+    due_at: datetime | None = None
+
+
+class FollowUpChange(Message):
+    type: Literal["followup"]
+    order: UUID
+    followup_id: UUID
+    status: str
+    due_at: datetime
+
+
+ORDER_MESSAGES: dict[str, type[Message]] = {
+    "snapshot": Snapshot, "status": StatusChange, "position": Position, "eta": EtaUpdate, "route": RouteUpdate,
+}  # fmt: skip
+OPS_MESSAGES: dict[str, type[Message]] = {
+    "hello": Hello, "status": OpsStatusChange, "position": OpsPosition, "eta": OpsEtaUpdate,
+    "route": OpsRouteUpdate, "sla": SlaChange, "followup": FollowUpChange,
+}  # fmt: skip
+SSE_MESSAGES: dict[str, type[Message]] = {**ORDER_MESSAGES, "closed": Closed}
+
+CHANNELS: dict[str, tuple[str, str, dict[str, type[Message]]]] = {
+    "orderLive": ("/v1/orders/{orderId}/live", "WebSocket: one order, for its driver, its technician or an operator",
+                  ORDER_MESSAGES),
+    "opsLive": ("/v1/ops/live", "WebSocket: every order and technician event, for operators", OPS_MESSAGES),
+    "orderEvents": ("/v1/orders/{orderId}/events", "Server-Sent Events: the order's stream for clients without "
+                    "WebSockets (the SSE event name is the message's type)", SSE_MESSAGES),
+}  # fmt: skip
+
+
+REF = "#/components/schemas/{model}"
+
+
+def add_schema(schemas: dict[str, Any], model: type[BaseModel]) -> None:
+    """The model's JSON Schema and those it uses, all under components/schemas."""
+    schema = model.model_json_schema(ref_template=REF, mode="serialization")
+    schemas.update(schema.pop("$defs", {}))
+    schemas[model.__name__] = schema
+
+
+def document(version: str) -> dict[str, Any]:
+    schemas: dict[str, Any] = {}
+    messages: dict[str, Any] = {}
+    channels: dict[str, Any] = {}
+    operations: dict[str, Any] = {}
+    for channel, (address, description, kinds) in CHANNELS.items():
+        channel_messages = {}
+        for kind, model in kinds.items():
+            name = f"{channel}.{kind}"
+            add_schema(schemas, model)
+            messages[name.replace(".", "_")] = {
+                "name": kind, "title": model.__name__, "summary": (model.__doc__ or kind).strip().splitlines()[0],
+                "contentType": "application/json", "payload": {"$ref": f"#/components/schemas/{model.__name__}"},
+            }  # fmt: skip
+            channel_messages[kind] = {"$ref": f"#/components/messages/{name.replace('.', '_')}"}
+        channels[channel] = {
+            "address": address, "description": description, "messages": channel_messages,
+            **({"parameters": {"orderId": {"description": "The order's id"}}} if "{orderId}" in address else {}),
+        }  # fmt: skip
+        operations[f"receive_{channel}"] = {
+            "action": "receive", "channel": {"$ref": f"#/channels/{channel}"},
+            "summary": f"What the server sends on {address}",
+            "messages": [{"$ref": f"#/channels/{channel}/messages/{kind}"} for kind in kinds],
+        }  # fmt: skip
+    return {
+        "asyncapi": "3.0.0",
+        "info": {
+            "title": "Trustloop live streams",
+            "version": version,
+            "description": (
+                "Live events of orders and technicians. Authenticate with the bearer token as the WebSocket "
+                "subprotocol pair `bearer, <token>`, or `?access_token=`. Close codes: 4401 bad or expired "
+                "token, 4403 not (or no longer) allowed to see the order, 4429 too many open streams."
+            ),
+        },
+        "servers": {"api": {"host": "localhost:8000", "protocol": "ws", "description": "the API's own origin"}},
+        "channels": channels,
+        "operations": operations,
+        "components": {"messages": messages, "schemas": schemas},
+    }
