@@ -1,3 +1,4 @@
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -21,6 +22,10 @@ class Settings(BaseSettings):
     jwt_secret: str = DEV_JWT_SECRET
     jwt_ttl_s: int = 7 * 24 * 3600
     dev_auth: bool = False
+    # Firebase Authentication: the mobile apps' ID tokens are accepted when a project is set. The
+    # certificates URL replaces Google's (tests and local stand-ins only; refused in production).
+    firebase_project_id: str | None = None
+    firebase_certificates_url: str | None = None
 
     region: str = "liechtenstein"
     data_dir: Path = PROJECT_ROOT / "var"
@@ -82,6 +87,8 @@ class Settings(BaseSettings):
                 raise ValueError("TRUSTLOOP_JWT_SECRET must be set to 32+ random characters in production")
             if self.dev_auth:
                 raise ValueError("TRUSTLOOP_DEV_AUTH must not be enabled in production")
+            if self.firebase_certificates_url or os.environ.get("FIREBASE_AUTH_EMULATOR_HOST"):
+                raise ValueError("Firebase ID tokens must be checked against Google's certificates in production")
             if not self.metrics_token or len(self.metrics_token) < 32:
                 raise ValueError("TRUSTLOOP_METRICS_TOKEN must be set to 32+ random characters in production")
         return self

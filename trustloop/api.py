@@ -7,6 +7,8 @@ from fastapi.staticfiles import StaticFiles
 from app import health, metrics
 from app.api_docs import install_api_docs
 from app.auth import endpoints as dev_auth
+from app.auth.firebase import FirebaseIdTokens
+from app.auth.signin import Authenticator
 from app.auth.tokens import JwtTokens
 from app.config import Settings, get_settings
 from app.console import endpoints as console
@@ -48,12 +50,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         hub = Hub(settings.database_url, lambda order_id: load_route_event(sessions, order_id))
         await hub.start()
         app.state.hub = hub
+        firebase = (
+            FirebaseIdTokens(
+                settings.firebase_project_id, settings.firebase_certificates_url,
+                allow_test_endpoint=settings.environment != "production",
+            )
+            if settings.firebase_project_id
+            else None
+        )  # fmt: skip
+        app.state.authenticator = Authenticator(app.state.tokens, firebase, sessions)
         app.state.live_connections = LiveConnections(sessions, settings.live_connections_per_token)
         app.state.live_connections.start()
         try:
             yield
         finally:
             await app.state.live_connections.stop()
+            if firebase is not None:
+                firebase.close()
             await hub.stop()
             await osrm.aclose()
             await engine.dispose()

@@ -12,7 +12,7 @@ _bearer = HTTPBearer(auto_error=False)
 
 
 def token_verifier(request: Request) -> TokenVerifier:
-    verifier: TokenVerifier = request.app.state.tokens
+    verifier: TokenVerifier = request.app.state.authenticator
     return verifier
 
 
@@ -22,7 +22,7 @@ async def current_principal(
 ) -> Principal:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("A bearer token is required.", headers={"WWW-Authenticate": "Bearer"})
-    principal = token_verifier(request).verify(credentials.credentials)
+    principal = await token_verifier(request).principal(credentials.credentials)
     request.state.user_id = str(principal.user_id)  # for the access log
     return principal
 

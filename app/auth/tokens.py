@@ -20,7 +20,7 @@ class Principal:
 
 
 class TokenVerifier(Protocol):
-    def verify(self, token: str) -> Principal: ...
+    async def principal(self, token: str) -> Principal: ...
 
 
 class JwtTokens:

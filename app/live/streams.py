@@ -50,11 +50,11 @@ class AccessEnded(Exception):
         self.code = code
 
 
-def _principal(verifier: TokenVerifier, token: str | None) -> Principal | None:
+async def _principal(verifier: TokenVerifier, token: str | None) -> Principal | None:
     if not token:
         return None
     try:
-        return verifier.verify(token)
+        return await verifier.principal(token)
     except Unauthorized:
         return None
 
@@ -174,7 +174,7 @@ async def _open(websocket: WebSocket, query_token: str | None) -> tuple[Principa
     """Accepts the socket and returns the caller, or closes it with 4401 for a bad token."""
     token, protocol = _websocket_token(websocket, query_token)
     await websocket.accept(subprotocol=protocol)
-    principal = _principal(websocket.app.state.tokens, token)
+    principal = await _principal(websocket.app.state.authenticator, token)
     if principal is None or token is None:
         await websocket.close(code=CLOSE_BAD_TOKEN)
         return None
@@ -241,7 +241,7 @@ async def order_events_sse(
     """The same events as the WebSocket, as Server-Sent Events (token in the header or the query)."""
     header = request.headers.get("authorization", "")
     token = header[7:] if header.lower().startswith("bearer ") else access_token
-    principal = _principal(request.app.state.tokens, token)
+    principal = await _principal(request.app.state.authenticator, token)
     if principal is None or token is None:
         raise Unauthorized("A bearer token is required.")
     request.state.user_id = str(principal.user_id)

@@ -12,6 +12,7 @@ class User(UUIDPrimaryKey, CreatedAt, Base):
 
     role: Mapped[Role] = mapped_column(text_enum(Role, "role"))
     name: Mapped[str | None] = mapped_column(String(200))
+    firebase_uid: Mapped[str | None] = mapped_column(String(128), unique=True)  # who signs in with Firebase
 
 
 class Driver(CreatedAt, Base):

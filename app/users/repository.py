@@ -1,14 +1,31 @@
+from uuid import UUID
+
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.enums import Role
 from app.users.models import Driver, User
 
 
-async def create(session: AsyncSession, role: Role, name: str | None) -> User:
+async def create(
+    session: AsyncSession, role: Role, name: str | None, firebase_uid: str | None = None, phone: str | None = None
+) -> User:
     """A new user; a driver gets his driver row too."""
-    user = User(role=role, name=name)
+    user = User(role=role, name=name, firebase_uid=firebase_uid)
     session.add(user)
     await session.flush()
     if role is Role.DRIVER:
-        session.add(Driver(id=user.id))
+        session.add(Driver(id=user.id, phone=phone))
     return user
+
+
+async def by_firebase_uid(session: AsyncSession, uid: str) -> User | None:
+    found = await session.execute(select(User).where(User.firebase_uid == uid).with_for_update())
+    return found.scalar_one_or_none()
+
+
+async def get_for_update(session: AsyncSession, user_id: UUID) -> User | None:
+    found = await session.execute(
+        select(User).where(User.id == user_id).with_for_update().execution_options(populate_existing=True)
+    )
+    return found.scalar_one_or_none()
