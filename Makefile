@@ -9,8 +9,8 @@ PSQL := psql -h $(PG_HOST) -p $(PG_PORT) -U $(PG_USER) -v ON_ERROR_STOP=1 -Atq
 DEMO_DB ?= trustloop
 VENV := .venv
 BIN := $(VENV)/bin
-# The OSRM wheels are built for CPython 3.12 only; use the machine's 3.12 (on PATH or under pyenv).
-PYTHON312 ?= $(shell for p in $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.12*/bin/python3.12 2>/dev/null | sort -rV) $$(command -v python3.12); do "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 12)' 2>/dev/null && echo "$$p" && break; done)
+# The OSRM wheels are built for CPython 3.12 only: the machine's (on PATH or under pyenv), else one uv installs.
+PYTHON312 ?= $(shell scripts/find-python.sh)
 
 .PHONY: help setup services postgis venv browser test test-fast lint typecheck pytest demo demo-db serve bench study lock vendor clean
 
@@ -30,9 +30,9 @@ help:
 
 setup: services postgis venv
 
+# PostgreSQL answering on PG_HOST:PG_PORT: started, or installed from the distribution's packages first.
 services:
-	@pg_isready -q -h $(PG_HOST) -p $(PG_PORT) || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | sort -V | tail -n 1) main start
-	@for i in $$(seq 1 30); do pg_isready -q -h $(PG_HOST) -p $(PG_PORT) && exit 0; sleep 1; done; echo "PostgreSQL is not reachable"; exit 1
+	@scripts/ensure-postgres.sh $(PG_HOST) $(PG_PORT)
 
 postgis: services
 	@if [ "$$($(PSQL) -d postgres -c "SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'")" != "1" ]; then \
@@ -43,7 +43,7 @@ postgis: services
 venv: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.lock pyproject.toml
-	@test -n "$(PYTHON312)" || { echo "Python 3.12 is required (the OSRM wheels are built for it only)"; exit 1; }
+	@test -n "$(PYTHON312)" || exit 1
 	@test -x $(BIN)/python || $(PYTHON312) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
@@ -73,7 +73,8 @@ demo-db: setup
 	@$(PSQL) -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$(DEMO_DB)'" | grep -q 1 || $(PSQL) -d postgres -c 'CREATE DATABASE "$(DEMO_DB)"'
 
 demo: demo-db
-	TRUSTLOOP_DEV_AUTH=1 TRUSTLOOP_DATABASE_URL=postgresql+asyncpg://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(DEMO_DB) \
+	TRUSTLOOP_DEV_AUTH=1 TRUSTLOOP_LOG_FORMAT=human TRUSTLOOP_ACCESS_LOG=false \
+	TRUSTLOOP_DATABASE_URL=postgresql+asyncpg://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(DEMO_DB) \
 		$(BIN)/trustloop serve --seed --simulate
 
 serve: demo-db

@@ -61,6 +61,7 @@ class Settings(BaseSettings):
 
     log_format: Literal["json", "human"] = "json"  # `make demo` reads the human one
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    access_log: bool = True  # one record per request; the demo turns it off to read the order steps
 
     timezone: str = "Europe/Vaduz"
     fcm_credentials: Path | None = None

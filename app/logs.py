@@ -67,7 +67,7 @@ class HumanFormatter(logging.Formatter):
         super().__init__("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%H:%M:%S")
 
 
-def configure_logging(format_: LogFormat, level: str = "INFO") -> None:
+def configure_logging(format_: LogFormat, level: str = "INFO", access: bool = True) -> None:
     """One handler on stderr for everything, uvicorn's own loggers included."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if format_ == "json" else HumanFormatter())
@@ -81,6 +81,14 @@ def configure_logging(format_: LogFormat, level: str = "INFO") -> None:
         logger.propagate = True
     logging.getLogger("uvicorn.access").disabled = True  # ours writes the path without its query (tokens)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    access_log.disabled = not access
+    if not access:
+        logging.getLogger("uvicorn.error").addFilter(without_connection_chatter)
+
+
+def without_connection_chatter(record: logging.LogRecord) -> bool:
+    """Uvicorn's per-WebSocket "connection open/closed" lines are access records by another name."""
+    return record.getMessage() not in ("connection open", "connection closed")
 
 
 class AccessLog:

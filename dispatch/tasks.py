@@ -39,7 +39,7 @@ async def run_dispatcher(settings: Settings, stop: asyncio.Event) -> None:
 
 def _log(report: RoundReport) -> None:
     if report.ran and (report.orders or report.expired_offers or report.unfulfilled):
-        log.info(
+        log.debug(
             "round: %d open, %d offered, %d left open, %d unfulfilled, %d offers expired, phases %s",
             report.orders, report.offers, report.left_open, report.unfulfilled, report.expired_offers, report.phases_ms,
         )  # fmt: skip

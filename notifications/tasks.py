@@ -35,7 +35,7 @@ async def run_notifier(settings: Settings, stop: asyncio.Event) -> None:
                         log.exception("push batch failed; retrying after the interval")
                         break
                     if report.notifications:
-                        log.info("pushes: %s", report)
+                        log.debug("pushes: %s", report)
                     if report.notifications + report.deferred < config.batch_size and not report.deferred:
                         break
     finally:

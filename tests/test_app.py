@@ -56,3 +56,15 @@ async def test_every_response_carries_security_headers(client: httpx.AsyncClient
     assert "script-src 'self';" in console.headers["content-security-policy"]  # its own files, nothing inline
     nonce = docs.headers["content-security-policy"].split("'nonce-")[1].split("'")[0]
     assert f'<script nonce="{nonce}">' in docs.text
+
+
+async def test_avatars_draw_initials_and_refuse_to_echo_markup(client: httpx.AsyncClient) -> None:
+    portrait = await client.get("/avatars/greta-lind.svg")
+    assert portrait.status_code == 200
+    assert portrait.headers["content-type"].startswith("image/svg+xml")
+    assert ">GL</text>" in portrait.text
+
+    hostile = await client.get("/avatars/%3Cscript%3E.svg")
+    assert hostile.status_code == 200
+    assert "script" not in hostile.text
+    assert ">U</text>" in hostile.text

@@ -29,7 +29,14 @@ async def test_simulated_drivers_and_technicians_complete_and_rate_jobs(
     )
     osrm = OsrmClient(routed_settings.effective_osrm_url)
     simulation = Simulation(
-        f"http://{servers[0]}", osrm, "helsinki", random.Random(3), order_every_s=4.0, levels=SlaPolicy()
+        f"http://{servers[0]}",
+        osrm,
+        "helsinki",
+        random.Random(3),
+        order_every_s=4.0,
+        levels=SlaPolicy(),
+        speed_up=4.0,
+        work_ticks=4,
     )
     stop = asyncio.Event()
 

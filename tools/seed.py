@@ -1,6 +1,7 @@
 """A small demo fleet: technicians spread over the region's roads, online, with positions."""
 
 import random
+from typing import Any
 
 import httpx
 import shapely
@@ -15,21 +16,44 @@ from app.geo import Point
 from app.routing.osrm import OsrmClient
 from app.technicians.models import Technician
 from app.technicians.repository import set_last_position
+from tools.history import seed_history
 
-FIRST_NAMES = [
-    "Anna",
-    "Boris",
-    "Clara",
-    "Dmitri",
-    "Elena",
-    "Felix",
-    "Greta",
-    "Hugo",
-    "Irina",
-    "Jonas",
-    "Katya",
-    "Lukas",
-]
+# The demo's fleet: full name, grammatical gender, van (make, model, colour).
+FLEET = [
+    ("Anna Berger", "female"), ("Boris Novak", "male"), ("Clara Meier", "female"), ("Dmitri Volkov", "male"),
+    ("Elena Frick", "female"), ("Felix Beck", "male"), ("Greta Lind", "female"), ("Hugo Marxer", "male"),
+    ("Irina Sokolova", "female"), ("Jonas Wolf", "male"), ("Katya Orlova", "female"), ("Lukas Hasler", "male"),
+]  # fmt: skip
+VANS = [
+    ("Ford", "Transit", "white"), ("Mercedes-Benz", "Sprinter", "silver"), ("Volkswagen", "Crafter", "red"),
+    ("Renault", "Master", "blue"), ("Iveco", "Daily", "yellow"), ("Toyota", "Hilux", "black"),
+]  # fmt: skip
+
+
+def plate(region: str, rng: random.Random) -> str:
+    if region == "liechtenstein":
+        return f"FL {rng.randint(1000, 49999)}"
+    letters = "".join(rng.choice("ABCEGHJKLMNPRSTUVXYZ") for _ in range(3))
+    return f"{letters}-{rng.randint(100, 999)}"
+
+
+def phone(region: str, rng: random.Random) -> str:
+    if region == "liechtenstein":
+        return f"+423 7{rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}"
+    return f"+358 40 {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
+
+
+def profile(index: int, region: str, rng: random.Random) -> dict[str, Any]:
+    """A technician as an operator would hire him: name, how drivers see him, phone, skills, van."""
+    name, gender = FLEET[index % len(FLEET)]
+    first, last = name.split()
+    make, model, color = VANS[index % len(VANS)]
+    return {
+        "name": name, "display_name": f"{first} {last[0]}.", "gender": gender,
+        "photo_url": f"/avatars/{first.lower()}-{last.lower()}.svg", "phone": phone(region, rng),
+        "skills": rng.sample([s.value for s in Service], k=rng.randint(2, 5)),
+        "vehicle": {"make": make, "model": model, "color": color, "plate": plate(region, rng)},
+    }  # fmt: skip
 
 
 async def road_point(osrm: OsrmClient, rng: random.Random, area: BaseGeometry, within_m: float = 300.0) -> Point:
@@ -67,8 +91,7 @@ async def seed_demo(settings: Settings, technicians: int = 12, seed: int = 7) ->
             operator = (await client.post("/v1/dev/tokens", json={"role": "operator"})).json()["token"]
             headers = {"Authorization": f"Bearer {operator}"}
             for index in range(technicians):
-                skills = rng.sample([s.value for s in Service], k=rng.randint(2, 5))
-                body = {"name": f"{FIRST_NAMES[index % len(FIRST_NAMES)]} #{index + 1}", "skills": skills}
+                body = profile(index, settings.region, rng)
                 technician = (await client.post("/v1/ops/technicians", json=body, headers=headers)).json()
                 token = (
                     await client.post("/v1/dev/tokens", json={"role": "technician", "technician_id": technician["id"]})
@@ -81,7 +104,10 @@ async def seed_demo(settings: Settings, technicians: int = 12, seed: int = 7) ->
                 home = await road_point(osrm, rng, area)
                 async with transaction(sessions) as session:
                     await set_last_position(session, technician["id"], home, clock.now())
-                print(f"  technician {body['name']}: {', '.join(skills)}")
+                print(f"  technician {body['name']}: {', '.join(body['skills'])}")
+        async with transaction(sessions) as session:
+            written = await seed_history(session, settings.region, area, clock.now())
+        print(f"  {written} past jobs of the last two weeks")
     finally:
         await osrm.aclose()
         await engine.dispose()

@@ -1,7 +1,7 @@
 """The demo's simulated people, acting only through the public API as the apps would.
 
 Technicians keep their phones reporting, accept offers after a moment's thought, drive the OSRM
-route to the driver (faster than life, so the demo moves), fix the car and close the job. Each has a
+route to the driver at the pace the ETA assumes (times their own), fix the car and close the job. Each has a
 hidden class (app/study/world.py: manner, pace, fix rate, how he answers offers), the same world the
 dispatch study simulates. Drivers break down at random places on the region's roads and rate the job
 afterwards from what happened: the technician's manner, lateness against the promise, the fix.
@@ -31,8 +31,7 @@ from tools.study.world import Profile
 log = logging.getLogger("trustloop.simulate")
 
 TICK_S = 2.0
-SPEED_UP = 4.0  # the vans drive four times faster than the road allows, within the plausibility filter
-WORK_TICKS = 4
+WORK_TICKS = 45  # about a minute and a half at the car (shorter than life, to keep the demo moving)
 
 
 @dataclass
@@ -43,6 +42,7 @@ class SimTechnician:
     position: Point
     profile: Profile
     path: list[Point] = field(default_factory=list)
+    speed_mps: float = 13.0  # the pace OSRM assumes on the current route
     order_id: str | None = None
     stage: str = "idle"
     work_left: int = 0
@@ -56,8 +56,9 @@ class SimDriver:
 
 class Simulation:
     def __init__(
-        self, base_url: str, osrm: OsrmClient, region: str, rng: random.Random, order_every_s: float, levels: SlaPolicy
-    ) -> None:
+        self, base_url: str, osrm: OsrmClient, region: str, rng: random.Random, order_every_s: float, levels: SlaPolicy,
+        speed_up: float = 1.0, work_ticks: int = WORK_TICKS,
+    ) -> None:  # fmt: skip
         self._api = httpx.AsyncClient(base_url=base_url, timeout=10)
         self._osrm = osrm
         self._region = region
@@ -68,6 +69,8 @@ class Simulation:
         self._drivers: list[SimDriver] = []
         self._operator = ""
         self._levels = levels
+        self._speed_up = speed_up  # tests only: the demo drives at the pace the ETA assumes
+        self._work_ticks = work_ticks
 
     async def aclose(self) -> None:
         await self._api.aclose()
@@ -116,7 +119,7 @@ class Simulation:
         response = await self._post("/v1/orders", token, body)
         if response.status_code == 201:
             self._drivers.append(SimDriver(token, response.json()["id"]))
-            log.info("a driver asks for %s", service)
+            log.debug("a driver asks for %s", service)
 
     async def _step(self, t: SimTechnician) -> None:
         if t.stage == "idle":
@@ -132,6 +135,8 @@ class Simulation:
             order = (await self._get(f"/v1/orders/{t.order_id}", t.token)).json()
             route = await self._osrm.route(t.position, Point(**order["location"]))
             t.path = [Point(lat=lat, lon=lon) for lon, lat in route.geometry["coordinates"]] if route else []
+            if route is not None and route.duration_s > 0:
+                t.speed_mps = route.distance_m / route.duration_s  # he drives as fast as the ETA assumes
             await self._post(f"/v1/orders/{t.order_id}/status", t.token, {"status": "en_route"})
             t.stage = "driving"
         elif t.stage == "driving":
@@ -140,7 +145,7 @@ class Simulation:
                 arrived = await self._post(f"/v1/orders/{t.order_id}/status", t.token, {"status": "arrived"})
                 if arrived.status_code == 200 or "arrived" in arrived.text:
                     await self._post(f"/v1/orders/{t.order_id}/status", t.token, {"status": "in_progress"})
-                    t.stage, t.work_left = "working", WORK_TICKS
+                    t.stage, t.work_left = "working", self._work_ticks
         elif t.stage == "working":
             t.work_left -= 1
             if t.work_left <= 0:
@@ -151,7 +156,7 @@ class Simulation:
         await self._report_position(t)
 
     def _advance(self, t: SimTechnician) -> None:
-        budget = 13.0 * SPEED_UP * TICK_S / t.profile.pace  # metres this tick at about 47 km/h, sped up
+        budget = t.speed_mps * self._speed_up * TICK_S / t.profile.pace  # metres this tick: OSRM's pace, his own
         while t.path and budget > 0:
             step = haversine_m(t.position, t.path[0])
             if step <= budget:
@@ -187,17 +192,17 @@ class Simulation:
             (t for t in self._technicians if t.id == order["technician"]["id"]), None
         )
         profile = assigned.profile if assigned else world.CALIBRES[world.Calibre.AVERAGE]
-        eta = order.get("eta") or {}
+        arrival = next((e for e in order["timeline"] if e["status"] == "arrived" and e.get("promised_at")), None)
         late_s = 0.0
-        if eta.get("promised_at") and eta.get("arrival_at"):
+        if arrival is not None:
             late_s = (
-                datetime.fromisoformat(eta["arrival_at"]) - datetime.fromisoformat(eta["promised_at"])
+                datetime.fromisoformat(arrival["at"]) - datetime.fromisoformat(arrival["promised_at"])
             ).total_seconds()
         given = world.rating(profile, late_s, order["status"] == "completed", self._rng, self._tolerance_s(order))
         return {"csat": given.csat, "nps": given.nps, "ces": given.ces, "tags": list(given.tags)}
 
 
-async def simulate(settings: Settings, stop: asyncio.Event, order_every_s: float = 20.0, seed: int = 11) -> None:
+async def simulate(settings: Settings, stop: asyncio.Event, order_every_s: float = 60.0, seed: int = 11) -> None:
     osrm = OsrmClient.from_settings(settings)
     simulation = Simulation(
         f"http://{settings.host}:{settings.port}",

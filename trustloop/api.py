@@ -4,7 +4,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from app import health, metrics
+from app import avatars, health, metrics
 from app.api_docs import install_api_docs
 from app.auth import endpoints as dev_auth
 from app.auth.firebase import FirebaseIdTokens
@@ -82,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog)  # outermost: every request gets an id and one record
     app.include_router(health.router)
+    app.include_router(avatars.router)
     app.include_router(metrics.router)
     if settings.dev_auth:
         app.include_router(dev_auth.router)

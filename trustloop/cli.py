@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import logging
 import math
 import os
 import signal
@@ -26,6 +27,7 @@ from trustloop.workers import WORKERS
 
 
 def migrate(settings: Settings) -> None:
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # a line per migration step is noise at start-up
     upgrade_schema(settings.database_url)
 
 
@@ -107,10 +109,23 @@ def _exit_on_sigterm(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+def banner(base: str, simulated: bool) -> str:
+    lines = [
+        "",
+        "Trustloop is up (Ctrl-C stops)",
+        f"  operators' console   {base}/console",
+        f"  API reference        {base}/docs   (ReDoc {base}/redoc, live streams {base}/asyncapi.json)",
+        f"  readiness            {base}/readyz",
+    ]
+    if simulated:
+        lines.append("  simulated drivers ask for help about once a minute; their orders' steps are logged below")
+    return "\n".join([*lines, ""])
+
+
 def serve(settings: Settings, seed: bool, simulate: bool = False) -> None:
     """OSRM, the API and the workers (and the simulated people), kept running by a supervisor."""
     signal.signal(signal.SIGTERM, _exit_on_sigterm)  # so that `finally` stops the children during start-up too
-    configure_logging(settings.log_format, settings.log_level)
+    configure_logging(settings.log_format, settings.log_level, settings.access_log)
     migrate(settings)
     supervisor = Supervisor()
     env = {**os.environ, "TRUSTLOOP_OSRM_URL": settings.effective_osrm_url}
@@ -131,7 +146,7 @@ def serve(settings: Settings, seed: bool, simulate: bool = False) -> None:
             asyncio.run(seed_demo(settings))
         if simulate:
             supervisor.add("simulator", [sys.executable, "-m", "trustloop.cli", "simulate"], env)
-        print(f"Trustloop is up: API {base}/docs  ready {base}/readyz  (Ctrl-C stops)", flush=True)
+        print(banner(base, simulate), flush=True)
         supervisor.run()
     except KeyboardInterrupt:
         pass

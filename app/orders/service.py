@@ -2,6 +2,7 @@
 row, checks the state machine, appends the timeline and publishes one typed event; the domains that react
 (pushes, trust, live streams, dispatch) subscribe to it."""
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -25,6 +26,8 @@ from app.routing.osrm import OsrmClient
 from app.schemas import Page
 from app.technicians import repository as technicians_repository
 from app.technicians.models import Technician
+
+log = logging.getLogger("trustloop.orders")
 
 RESOLUTIONS_BY_OUTCOME = {
     OrderStatus.COMPLETED: {Resolution.FIXED_ON_SITE, Resolution.TOWED},
@@ -79,6 +82,7 @@ async def apply_transition(
     order.status = target
     order.updated_at = at
     session.add(JobEvent(order_id=order.id, status=target, actor_id=actor_id, data=data, created_at=at))
+    log.info("order %s (%s): %s -> %s", str(order.id)[:8], order.service.value, previous.value, target.value)
     await events.publish(
         session,
         events.OrderStatusChanged(
@@ -116,6 +120,7 @@ async def create_order(session: AsyncSession, osrm: OsrmClient, principal: Princ
     await events.publish(
         session, events.OrderCreated(at=at, order_id=order.id, driver_id=order.driver_id, service=order.service)
     )
+    log.info("order %s (%s): asked for in %s", str(order.id)[:8], order.service.value, region)
     return await present(session, order)
 
 

@@ -70,5 +70,7 @@ def routed_command(graph: Path, port: int, host: str = "127.0.0.1", threads: int
         str(DEFAULT_MAX_TABLE_SIZE),
         "--max-viaroute-size",
         "500",
+        "--verbosity",
+        "WARNING",  # a line per request would drown the system's own log
         str(graph),
     )
