@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 # The OSRM wheels are built for CPython 3.12 only: the machine's (on PATH or under pyenv), else one uv installs.
 PYTHON312 ?= $(shell scripts/find-python.sh)
 
-.PHONY: help setup services postgis venv browser test test-fast lint typecheck pytest demo demo-db serve bench study lock vendor clean
+.PHONY: help setup services postgis venv browser test test-fast lint typecheck pytest demo demo-urls demo-db serve bench study lock vendor clean
 
 help:
 	@echo "make demo       set up everything and run the system with a seeded fleet and simulated people"
@@ -72,10 +72,16 @@ test-fast: venv
 demo-db: setup
 	@$(PSQL) -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$(DEMO_DB)'" | grep -q 1 || $(PSQL) -d postgres -c 'CREATE DATABASE "$(DEMO_DB)"'
 
-demo: demo-db
-	TRUSTLOOP_DEV_AUTH=1 TRUSTLOOP_LOG_FORMAT=human TRUSTLOOP_ACCESS_LOG=false \
+demo: demo-urls demo-db
+	@TRUSTLOOP_DEV_AUTH=1 TRUSTLOOP_LOG_FORMAT=human TRUSTLOOP_ACCESS_LOG=false \
 	TRUSTLOOP_DATABASE_URL=postgresql+asyncpg://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(DEMO_DB) \
 		$(BIN)/trustloop serve --seed --simulate
+
+demo-urls:
+	@echo "Trustloop demo, once it is up (a minute on a fresh machine; Ctrl-C stops):"
+	@echo "  operators' console   http://127.0.0.1:8000/console  (sign in as the demo operator)"
+	@echo "  API reference        http://127.0.0.1:8000/docs"
+	@echo
 
 serve: demo-db
 	$(BIN)/trustloop serve

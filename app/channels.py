@@ -9,6 +9,8 @@ DISPATCH_CHANNEL = "trustloop_dispatch"
 NOTIFICATIONS_CHANNEL = "trustloop_notifications"
 # Live events (JSON) for every API process's fan-out hub: statuses, positions, ETAs, operator events.
 LIVE_CHANNEL = "trustloop_live"
+# Wakes the webhooks worker: a partner event committed.
+WEBHOOKS_CHANNEL = "trustloop_webhooks"
 
 
 async def notify_on_commit(session: AsyncSession, channel: str, payload: str = "") -> None:

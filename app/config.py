@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     # A driver's order requests (creations and cancellations together) per window, across every API process.
     order_requests_per_window: int = Field(default=10, ge=1)
     order_window_s: int = Field(default=600, ge=1)
+    partner_order_requests_per_window: int = Field(default=300, ge=1)
+    partner_order_window_s: int = Field(default=60, ge=1)
     live_connections_per_token: int = Field(default=5, ge=1)  # open WebSocket/SSE streams per token
     location_requests_per_window: int = Field(default=20, ge=1)
     location_window_s: int = Field(default=10, ge=1)
@@ -71,6 +73,13 @@ class Settings(BaseSettings):
     push_max_attempts: int = Field(default=6, ge=1)
     push_backoff_base_s: float = Field(default=2.0, gt=0)
     push_backoff_cap_s: float = Field(default=300.0, gt=0)
+    webhook_interval_s: float = Field(default=1.0, gt=0)
+    webhook_batch_size: int = Field(default=100, ge=1, le=1000)
+    webhook_timeout_s: float = Field(default=10.0, gt=0)  # a receiver answering 2xx within this has it
+    webhook_backoff_base_s: float = Field(default=5.0, gt=0)
+    webhook_backoff_cap_s: float = Field(default=1800.0, gt=0)
+    webhook_retry_for_s: float = Field(default=25 * 3600.0, gt=0)  # then the delivery is dead (replay revives it)
+    webhook_concurrency: int = Field(default=32, ge=1, le=256)
     metrics_cache_s: float = Field(default=5.0, ge=0)  # /metrics reads the database at most this often
     # The bearer token Prometheus scrapes /metrics with; without one, /metrics is open in development only.
     metrics_token: str | None = None

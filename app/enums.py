@@ -7,6 +7,7 @@ class Role(StrEnum):
     DRIVER = "driver"
     TECHNICIAN = "technician"
     OPERATOR = "operator"
+    PARTNER = "partner"  # an insurer, dealer or fleet ordering help for its members, by API key
 
 
 class Service(StrEnum):

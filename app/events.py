@@ -15,7 +15,7 @@ per transaction however many events asked for it (a technician's trust refresh) 
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar
 from uuid import UUID
@@ -86,6 +86,9 @@ class OfferAnswered(Event):
     outcome: OfferOutcome
 
 
+PROMISE_SLIP = timedelta(minutes=3)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ArrivalEstimated(Event):
     """The live ETA of a job on its way was recomputed from the technician's position."""
@@ -99,6 +102,11 @@ class ArrivalEstimated(Event):
     status: str
     promised_at: datetime | None
     arrival_at: datetime
+
+    @property
+    def slipped(self) -> bool:
+        """The live ETA moved past the promise by more than a driver would shrug off: worth telling him."""
+        return self.promised_at is not None and self.arrival_at - self.promised_at > PROMISE_SLIP
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

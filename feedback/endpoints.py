@@ -3,9 +3,9 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 
-from app.auth.dependencies import DriverUser, OperatorUser, TechnicianUser
+from app.auth.dependencies import DriverUser, OperatorUser, PartnerUser, TechnicianUser
 from app.db import DbSession
 from app.dependencies import AppSettings, ServiceLevels
 from app.idempotency import service as idempotency
@@ -79,9 +79,44 @@ async def period_kpis(
     levels: ServiceLevels,
     since: Annotated[Moment | None, Query(alias="from")] = None,
     until: Annotated[Moment | None, Query(alias="to")] = None,
+    partner_id: UUID | None = None,
 ) -> PeriodKpis:
-    """NPS (-100..100), CSAT, FCR and rates (0..1), CES mean, response and arrival percentiles in seconds."""
-    return await service.period_kpis(session, levels, since, until)
+    """NPS (-100..100), CSAT, FCR and rates (0..1), CES mean, response and arrival percentiles in seconds;
+    `partner_id` narrows them to the orders a partner placed."""
+    return await service.period_kpis(session, levels, since, until, partner_id)
+
+
+@router.get("/v1/partner/kpis", response_model=PeriodKpis, tags=["partners"])
+async def partner_kpis(
+    session: DbSession,
+    partner: PartnerUser,
+    levels: ServiceLevels,
+    since: Annotated[Moment | None, Query(alias="from")] = None,
+    until: Annotated[Moment | None, Query(alias="to")] = None,
+) -> PeriodKpis:
+    """The operators' KPIs for the partner's own orders (default: the last 30 days)."""
+    return await service.period_kpis(session, levels, since, until, partner.user_id)
+
+
+@router.get(
+    "/v1/ops/partners/{partner_id}/report.csv", response_class=PlainTextResponse, tags=["partners"],
+    responses={**problems(404), 200: {"content": {"text/csv": {}}, "description": "One row per ISO week"}},
+)  # fmt: skip
+async def partner_report(
+    partner_id: UUID,
+    session: DbSession,
+    _: OperatorUser,
+    levels: ServiceLevels,
+    since: Annotated[Moment | None, Query(alias="from")] = None,
+    until: Annotated[Moment | None, Query(alias="to")] = None,
+) -> PlainTextResponse:
+    """The partner's weekly report (default: the last 13 weeks): orders, NPS, CSAT, CES, promise kept,
+    arrival p50/p90, first-time fix, complaints (follow-ups its members' ratings opened)."""
+    report = await service.partner_report(session, levels, partner_id, since, until)
+    filename = f"trustloop-partner-{partner_id}.csv"
+    return PlainTextResponse(
+        report, media_type="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
 
 
 @router.get("/v1/technicians/me/score", response_model=OwnScore)

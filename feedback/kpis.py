@@ -26,6 +26,7 @@ class OrderFacts:
     ces: int | None = None
     technician_id: UUID | None = None
     service: str = "tow"
+    order_id: UUID | None = None
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
@@ -84,3 +85,17 @@ def daily(facts: Sequence[OrderFacts], first_day: date, days: int, tolerance_of:
         if bucket is not None:
             bucket.append(fact)
     return [DayKpis(day=day, **kpis(day_facts, tolerance_of).model_dump()) for day, day_facts in by_day.items()]
+
+
+def weekly(facts: Sequence[OrderFacts], tolerance_of: ToleranceOf) -> list[tuple[date, Kpis]]:
+    """The KPIs of each ISO week (starting Monday, UTC) that has orders, oldest first."""
+    by_week: dict[date, list[OrderFacts]] = {}
+    for fact in facts:
+        by_week.setdefault(week_of(fact.created_at), []).append(fact)
+    return [(week, kpis(by_week[week], tolerance_of)) for week in sorted(by_week)]
+
+
+def week_of(moment: datetime) -> date:
+    """The Monday (UTC) of the ISO week of the moment."""
+    day = moment.astimezone(UTC).date()
+    return day - timedelta(days=day.weekday())

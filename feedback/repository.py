@@ -213,3 +213,10 @@ async def mark_overdue_follow_ups(session: AsyncSession, now: datetime) -> list[
 async def overdue_follow_up_count(session: AsyncSession) -> int:
     query = select(func.count()).where(FollowUp.breached_at.is_not(None))
     return int((await session.execute(query)).scalar_one())
+
+
+async def orders_with_follow_ups(session: AsyncSession, order_ids: Sequence[UUID]) -> set[UUID]:
+    if not order_ids:
+        return set()
+    found = await session.execute(select(FollowUp.order_id).where(FollowUp.order_id.in_(order_ids)).distinct())
+    return set(found.scalars())

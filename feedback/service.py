@@ -1,5 +1,7 @@
+import csv
+import io
 from collections.abc import Collection, Mapping, Sequence
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,6 +13,7 @@ from app.orders import repository as orders_repository
 from app.orders.models import OrderStatus
 from app.orders.service import load_visible
 from app.pagination import decode_cursor, next_cursor
+from app.partners import repository as partners_repository
 from app.schemas import Page
 from app.sla.rules import SlaPolicy
 from app.technicians import repository as technicians_repository
@@ -18,8 +21,9 @@ from app.technicians import service as technicians
 from app.technicians.reputation import Reputation
 from feedback import repository, scores
 from feedback.explain import explain
-from feedback.kpis import OrderFacts, kpis
+from feedback.kpis import OrderFacts, kpis, week_of
 from feedback.kpis import daily as kpis_by_day
+from feedback.kpis import weekly as kpis_by_week
 from feedback.models import Feedback, FollowUp, FollowUpStatus
 from feedback.schemas import (
     DayKpis,
@@ -155,17 +159,19 @@ def present_follow_up(case: FollowUp) -> FollowUpRead:
 
 
 async def facts(
-    session: AsyncSession, since: datetime, until: datetime, technician_id: UUID | None = None
-) -> list[OrderFacts]:
-    """The orders created in [since, until) (or one technician's jobs among them) with their ratings."""
-    records = await orders_repository.order_records(session, since, until, technician_id)
+    session: AsyncSession, since: datetime, until: datetime, technician_id: UUID | None = None,
+    partner_id: UUID | None = None,
+) -> list[OrderFacts]:  # fmt: skip
+    """The orders created in [since, until) (or one technician's jobs, or one partner's orders, among them)
+    with their ratings."""
+    records = await orders_repository.order_records(session, since, until, technician_id, partner_id)
     ratings = await repository.ratings_of_orders(session, [r.id for r in records])
     found = []
     for r in records:
         rating = ratings.get(r.id)
         found.append(
             OrderFacts(
-                status=r.status, resolution=r.resolution, created_at=r.created_at, assigned_at=r.assigned_at,
+                order_id=r.id, status=r.status, resolution=r.resolution, created_at=r.created_at, assigned_at=r.assigned_at,
                 arrived_at=r.arrived_at, promised_at=r.promised_at, technician_id=r.technician_id, service=r.service,
                 csat=rating.csat if rating else None, nps=rating.nps if rating else None,
                 ces=rating.ces if rating else None,
@@ -175,14 +181,55 @@ async def facts(
 
 
 async def period_kpis(
-    session: AsyncSession, policy: SlaPolicy, since: datetime | None, until: datetime | None
-) -> PeriodKpis:
+    session: AsyncSession, policy: SlaPolicy, since: datetime | None, until: datetime | None,
+    partner_id: UUID | None = None,
+) -> PeriodKpis:  # fmt: skip
     until = until or clock.now()
     since = since or until - timedelta(days=30)
     if since >= until:
         raise InvalidInput("`from` must be before `to`.")
-    figures = kpis(await facts(session, since, until), policy.arrival_tolerance)
+    figures = kpis(await facts(session, since, until, partner_id=partner_id), policy.arrival_tolerance)
     return PeriodKpis(since=since, until=until, **figures.model_dump())
+
+
+REPORT_COLUMNS = (
+    "week", "orders", "nps", "csat", "ces", "eta_promise_kept", "arrival_p50_s", "arrival_p90_s", "first_time_fix",
+    "complaints",
+)  # fmt: skip
+
+
+async def partner_report(
+    session: AsyncSession, policy: SlaPolicy, partner_id: UUID, since: datetime | None, until: datetime | None
+) -> str:
+    """One CSV row per ISO week of the partner's orders; complaints are the follow-ups its members' ratings
+    opened. Rates are fractions, times seconds, empty where there is nothing to measure."""
+    if await partners_repository.get(session, partner_id) is None:
+        raise NotFound("No such partner.")
+    until = until or clock.now()
+    since = since or until - timedelta(days=91)
+    if since >= until:
+        raise InvalidInput("`from` must be before `to`.")
+    found = await facts(session, since, until, partner_id=partner_id)
+    complained = await repository.orders_with_follow_ups(session, [f.order_id for f in found if f.order_id])
+    complaints: dict[date, int] = {}
+    for fact in found:
+        if fact.order_id in complained:
+            week = week_of(fact.created_at)
+            complaints[week] = complaints.get(week, 0) + 1
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(REPORT_COLUMNS)
+    for week, figures in kpis_by_week(found, policy.arrival_tolerance):
+        writer.writerow([
+            week.isoformat(), figures.orders, _cell(figures.nps), _cell(figures.csat), _cell(figures.ces),
+            _cell(figures.eta_promise_kept), _cell(figures.time_to_arrival_s.p50), _cell(figures.time_to_arrival_s.p90),
+            _cell(figures.fcr), complaints.get(week, 0),
+        ])  # fmt: skip
+    return out.getvalue()
+
+
+def _cell(value: float | None) -> str:
+    return "" if value is None else f"{value:.4g}"
 
 
 async def daily_kpis(session: AsyncSession, policy: SlaPolicy, days: int) -> list[DayKpis]:

@@ -16,7 +16,6 @@ from app.technicians import repository as technicians
 from notifications import repository
 from notifications.models import Notification
 
-ETA_CHANGE_THRESHOLD = timedelta(minutes=3)
 ETA_CHANGE_MIN_GAP = timedelta(minutes=5)
 ARRIVING_WITHIN = timedelta(minutes=3)
 FEEDBACK_REQUEST_DELAY = timedelta(minutes=2)
@@ -48,11 +47,6 @@ async def push(
     session.add(notification)
     events.require_durable_commit(session)
     await notify_on_commit(session, NOTIFICATIONS_CHANNEL)
-
-
-def eta_change_deserves_push(promised_at: datetime, live_arrival_at: datetime) -> bool:
-    """Only a live ETA that moved past the promise by more than the threshold is worth a push."""
-    return live_arrival_at - promised_at > ETA_CHANGE_THRESHOLD
 
 
 async def technician_params(session: AsyncSession, technician_id: UUID | None) -> dict[str, Any]:
@@ -122,7 +116,7 @@ async def on_eta_update(session: AsyncSession, event: events.ArrivalEstimated) -
     """Pushes `eta_changed` when the promise slips (at most one per gap) and `arriving` once, a few minutes out."""
     if event.promised_at is None:
         return
-    slipped = eta_change_deserves_push(event.promised_at, event.arrival_at)
+    slipped = event.slipped
     # "Almost there" only once he has set off: never before the push that says he has.
     arriving = event.status == OrderStatus.EN_ROUTE and event.arrival_at - event.at <= ARRIVING_WITHIN
     if not (slipped or arriving):

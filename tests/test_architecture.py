@@ -11,15 +11,16 @@ import pytest
 
 from app.config import PROJECT_ROOT
 
-PACKAGES = ("app", "dispatch", "notifications", "feedback", "trustloop", "tools", "bench", "tests")
+PACKAGES = ("app", "dispatch", "notifications", "feedback", "webhooks", "trustloop", "tools", "bench", "tests")
 TOOLING = {"trustloop", "tools", "bench", "tests"}
 # What each package must never import. The core knows no domain; a domain knows the core and, for dispatch,
 # the trust scores of feedback (acyclic: feedback learns of offers through the core's events).
 FORBIDDEN: dict[str, set[str]] = {
-    "app": {"dispatch", "notifications", "feedback"} | TOOLING,
-    "feedback": {"dispatch", "notifications"} | TOOLING,
-    "notifications": {"dispatch", "feedback"} | TOOLING,
-    "dispatch": {"notifications"} | TOOLING,
+    "app": {"dispatch", "notifications", "feedback", "webhooks"} | TOOLING,
+    "feedback": {"dispatch", "notifications", "webhooks"} | TOOLING,
+    "notifications": {"dispatch", "feedback", "webhooks"} | TOOLING,
+    "dispatch": {"notifications", "webhooks"} | TOOLING,
+    "webhooks": {"dispatch", "notifications", "feedback"} | TOOLING,
     "trustloop": {"tools", "bench", "tests"},
 }
 # The command line may start the tools (simulate, seed, study) on request.

@@ -128,8 +128,8 @@ def served(
         "TRUSTLOOP_FCM_ENDPOINT": fcm_standin, "TRUSTLOOP_DISPATCH_INTERVAL_S": "0.5", "TRUSTLOOP_LOG_LEVEL": "WARNING",
         "TRUSTLOOP_ORDER_REQUESTS_PER_WINDOW": "100",
     }  # fmt: skip
-    serve = subprocess.Popen([sys.executable, "-m", "trustloop.cli", "serve"], env=env, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)  # fmt: skip
+    with (tmp_path / "serve.log").open("wb") as log:  # kept by pytest under its temporary directory
+        serve = subprocess.Popen([sys.executable, "-m", "trustloop.cli", "serve"], env=env, stdout=log, stderr=log)
     yield serve, port
     serve.terminate()
     serve.wait(timeout=30)

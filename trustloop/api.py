@@ -25,6 +25,7 @@ from app.logs import AccessLog
 from app.metrics import install_metrics
 from app.openapi import install_openapi
 from app.orders import endpoints as orders
+from app.partners import endpoints as partners
 from app.regions import endpoints as regions
 from app.routing.osrm import OsrmClient
 from app.sla import endpoints as sla
@@ -33,6 +34,7 @@ from dispatch import endpoints as dispatch
 from feedback import endpoints as feedback
 from notifications import endpoints as notifications
 from trustloop.wiring import wire
+from webhooks import endpoints as webhooks
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -89,6 +91,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(regions.router)
     app.include_router(orders.router)
     app.include_router(orders.ops_router)
+    app.include_router(partners.ops_router)
+    app.include_router(partners.router)
+    app.include_router(webhooks.router)
     app.include_router(technicians.router)
     app.include_router(dispatch.router)
     app.include_router(notifications.router)

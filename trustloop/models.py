@@ -5,6 +5,7 @@ from app.idempotency.models import IdempotencyKey
 from app.limits.models import RateWindow
 from app.live.models import LiveConnection, LocationPoint, OrderTracking
 from app.orders.models import JobEvent, Order
+from app.partners.models import Partner, PartnerKey, PartnerMember
 from app.regions.models import Region
 from app.sla.models import OrderSla
 from app.technicians.models import Technician
@@ -12,6 +13,7 @@ from app.users.models import Driver, User
 from dispatch.models import DispatchDecision, DispatchRound, Offer
 from feedback.models import Feedback, FollowUp, TrustEvidence, TrustScoreChange, TrustScoreRow
 from notifications.models import Delivery, Device, Notification
+from webhooks.models import WebhookAttempt, WebhookDelivery
 
 __all__ = [
     "Base",
@@ -31,6 +33,9 @@ __all__ = [
     "Order",
     "OrderSla",
     "OrderTracking",
+    "Partner",
+    "PartnerKey",
+    "PartnerMember",
     "RateWindow",
     "Region",
     "Technician",
@@ -38,4 +43,6 @@ __all__ = [
     "TrustScoreChange",
     "TrustScoreRow",
     "User",
+    "WebhookAttempt",
+    "WebhookDelivery",
 ]

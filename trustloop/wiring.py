@@ -14,6 +14,8 @@ from feedback import metrics as feedback_metrics
 from feedback import service as feedback
 from notifications import listeners as notifications_listeners
 from notifications import metrics as notifications_metrics
+from webhooks import listeners as webhooks_listeners
+from webhooks import metrics as webhooks_metrics
 
 
 def wire(settings: Settings) -> None:
@@ -24,6 +26,7 @@ def wire(settings: Settings) -> None:
     dispatch_listeners.install()
     notifications_listeners.install(settings)
     feedback_listeners.install(settings)
+    webhooks_listeners.install(settings)
     events.mark_installed()
     reputation.provide(feedback.reputations)
     metrics.reset_readings()
@@ -33,5 +36,6 @@ def wire(settings: Settings) -> None:
         dispatch_metrics.readings,
         notifications_metrics.readings,
         feedback_metrics.readings,
+        webhooks_metrics.readings,
     ):
         metrics.register_reading(reading)

@@ -9,6 +9,7 @@ from app.sla.tasks import run_sla_watcher
 from dispatch.tasks import run_dispatcher
 from feedback.service import mark_overdue
 from notifications.tasks import run_notifier
+from webhooks.tasks import run_webhooks
 
 
 def _sla_watcher(settings: Settings, stop: asyncio.Event) -> Coroutine[Any, Any, None]:
@@ -19,4 +20,5 @@ WORKERS: dict[str, Callable[[Settings, asyncio.Event], Coroutine[Any, Any, None]
     "dispatch": run_dispatcher,
     "notifications": run_notifier,
     "sla": _sla_watcher,
+    "webhooks": run_webhooks,
 }

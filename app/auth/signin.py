@@ -1,5 +1,5 @@
-"""Who a bearer token is: one of our own signed tokens (the demo, the tests, operators' tools), or a
-Firebase Authentication ID token from the mobile apps. A Firebase user's first sign-in makes him a driver;
+"""Who a bearer token is: one of our own signed tokens (the demo, the tests, operators' tools), a partner's
+API key (`tlp_…`), or a Firebase Authentication ID token from the mobile apps. A Firebase user's first sign-in makes him a driver;
 technicians and operators are told apart by custom claims (`role`, and `technician_id` for a technician,
 who must exist already)."""
 
@@ -14,6 +14,7 @@ from app.auth.tokens import ALGORITHM, JwtTokens, Principal
 from app.db import transaction
 from app.enums import Role
 from app.errors import Unauthorized
+from app.partners import service as partners
 from app.technicians import repository as technicians
 from app.users import repository as users
 
@@ -31,6 +32,12 @@ class Authenticator:
 
     async def principal(self, token: str) -> Principal:
         """The caller the token proves, or Unauthorized."""
+        if partners.is_partner_key(token):
+            async with self._sessions() as session:
+                found = await partners.principal_of_key(session, token)
+            if found is None:
+                raise Unauthorized("The API key is unknown or revoked.")
+            return found
         try:
             algorithm = jwt.get_unverified_header(token).get("alg")
         except jwt.PyJWTError as exc:

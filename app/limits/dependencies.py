@@ -13,11 +13,17 @@ from app.limits.service import count_request
 async def _order_requests(session: DbSession, settings: AppSettings, caller: AnyUser) -> None:
     if caller.role is Role.OPERATOR:
         return  # an operator at work acts on many orders
+    if caller.role is Role.PARTNER:  # orders for many members, each limited like a driver by his open order
+        await count_request(
+            session, f"partner-orders:{caller.user_id}", settings.partner_order_requests_per_window,
+            settings.partner_order_window_s, clock.now(), "order requests",
+        )  # fmt: skip
+        return
     await count_request(
         session, f"orders:{caller.user_id}", settings.order_requests_per_window, settings.order_window_s,
         clock.now(), "order requests",
     )  # fmt: skip
 
 
-# Counts a driver's order creations and cancellations (429 beyond the setting), in the request's transaction.
+# Counts a driver's (or a partner's) order creations and cancellations (429 beyond the setting), in the request's transaction.
 OrderRequestAllowance = Annotated[None, Depends(_order_requests)]

@@ -83,6 +83,12 @@ class Order(UUIDPrimaryKey, CreatedAt, Base):
         Index("ix_orders_driver_id_created_at", "driver_id", "created_at"),
         Index("ix_orders_status", "status"),
         Index("ix_orders_technician_id_created_at", "technician_id", "created_at"),
+        Index(
+            "ix_orders_partner_id_created_at",
+            "partner_id",
+            "created_at",
+            postgresql_where=text("partner_id IS NOT NULL"),
+        ),
         # A technician holds at most one active job; a driver has at most one open order.
         Index(
             "uq_orders_active_technician",
@@ -113,6 +119,9 @@ class Order(UUIDPrimaryKey, CreatedAt, Base):
     promise_confidence: Mapped[str | None] = mapped_column(String(8))
     resolution: Mapped[Resolution | None] = mapped_column(text_enum(Resolution, "resolution"))
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
+    # An order a partner placed for its member, and the partner's own reference for it.
+    partner_id: Mapped[UUID | None] = mapped_column(ForeignKey("partners.id"))
+    partner_reference: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=clock.now, onupdate=clock.now, server_default=func.now()
     )

@@ -5,6 +5,7 @@ from uuid import UUID
 from sqlalchemy import func, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.enums import Role
 from app.orders.models import JobEvent, Order, OrderStatus
 from app.users.models import Driver
 
@@ -20,13 +21,15 @@ async def get_for_update(session: AsyncSession, order_id: UUID) -> Order | None:
     return result.scalar_one_or_none()
 
 
-async def list_for_driver(
+async def list_for_owner(
     session: AsyncSession,
-    driver_id: UUID,
+    owner: Role,
+    owner_id: UUID,
     limit: int,
     after: tuple[datetime, UUID] | None,
 ) -> list[Order]:
-    query = select(Order).where(Order.driver_id == driver_id)
+    """A driver's orders, or the orders a partner placed, newest first."""
+    query = select(Order).where((Order.partner_id if owner is Role.PARTNER else Order.driver_id) == owner_id)
     if after is not None:
         query = query.where(tuple_(Order.created_at, Order.id) < tuple_(after[0], after[1]))
     query = query.order_by(Order.created_at.desc(), Order.id.desc()).limit(limit)
@@ -73,17 +76,19 @@ ORDER_RECORDS_SQL = text(
     FROM orders o
     WHERE o.created_at >= :since AND o.created_at < :until
       AND (CAST(:technician_id AS uuid) IS NULL OR o.technician_id = :technician_id)
+      AND (CAST(:partner_id AS uuid) IS NULL OR o.partner_id = :partner_id)
     """
 )
 
 
 async def order_records(
-    session: AsyncSession, since: datetime, until: datetime, technician_id: UUID | None = None
-) -> list[OrderRecord]:
-    """The orders created in [since, until), or one technician's jobs among them."""
+    session: AsyncSession, since: datetime, until: datetime, technician_id: UUID | None = None,
+    partner_id: UUID | None = None,
+) -> list[OrderRecord]:  # fmt: skip
+    """The orders created in [since, until), or one technician's jobs among them, or one partner's orders."""
     rows = await session.execute(
         ORDER_RECORDS_SQL,
-        {"since": since, "until": until, "technician_id": technician_id,
+        {"since": since, "until": until, "technician_id": technician_id, "partner_id": partner_id,
          "assigned": OrderStatus.ASSIGNED.value, "arrived": OrderStatus.ARRIVED.value},
     )  # fmt: skip
     return [

@@ -96,3 +96,4 @@ class OrderRead(BaseModel):
     resolution: Resolution | None
     cancel_reason: str | None
     timeline: list[TimelineEntry]
+    partner_reference: str | None = None  # an order a partner placed: the partner's own reference

@@ -3,6 +3,7 @@ row, checks the state machine, appends the timeline and publishes one typed even
 (pushes, trust, live streams, dispatch) subscribe to it."""
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -60,6 +61,8 @@ def may_see(principal: Principal, order: Order) -> bool:
         return True
     if principal.role is Role.DRIVER:
         return order.driver_id == principal.user_id
+    if principal.role is Role.PARTNER:
+        return order.partner_id == principal.user_id
     if order.technician_id != principal.user_id:
         return False
     return order.status in OrderStatus.open() or clock.now() - order.updated_at <= TECHNICIAN_ACCESS_AFTER_JOB
@@ -98,12 +101,30 @@ async def apply_transition(
 async def create_order(session: AsyncSession, osrm: OsrmClient, principal: Principal, data: OrderCreate) -> OrderRead:
     if not await repository.driver_exists(session, principal.user_id):
         raise Unauthorized("This driver account does not exist.")
-    if await repository.open_order_of_driver(session, principal.user_id) is not None:
-        raise Conflict("You already have an open order.")
+    return await present(session, await place_order(session, osrm, principal.user_id, principal.user_id, data))
+
+
+async def place_order(
+    session: AsyncSession,
+    osrm: OsrmClient,
+    driver_id: UUID,
+    actor_id: UUID,
+    data: OrderCreate,
+    *,
+    partner_id: UUID | None = None,
+    partner_reference: str | None = None,
+    allowed_regions: Collection[str] = (),
+) -> Order:
+    """A new order in `searching`, for the driver or, placed by a partner, for its member. Refused outside the
+    served area (or outside the partner's regions) and while the driver has an open order."""
+    if await repository.open_order_of_driver(session, driver_id) is not None:
+        raise Conflict("You already have an open order." if driver_id == actor_id else "The member has an open order.")
     region = await service_area.region_of(session, osrm, data.location)
+    if allowed_regions and region not in allowed_regions:
+        raise service_area.OutsideServiceArea("The place is outside the regions your contract covers.")
     at = clock.now()
     order = Order(
-        driver_id=principal.user_id,
+        driver_id=driver_id,
         region=region,
         service=data.service,
         status=OrderStatus.SEARCHING,
@@ -111,17 +132,19 @@ async def create_order(session: AsyncSession, osrm: OsrmClient, principal: Princ
         address=data.address,
         vehicle=data.vehicle.model_dump(exclude_none=True) if data.vehicle else None,
         notes=data.notes,
+        partner_id=partner_id,
+        partner_reference=partner_reference,
         created_at=at,
         updated_at=at,
     )
     session.add(order)
     await session.flush()
-    session.add(JobEvent(order_id=order.id, status=OrderStatus.SEARCHING, actor_id=principal.user_id, created_at=at))
+    session.add(JobEvent(order_id=order.id, status=OrderStatus.SEARCHING, actor_id=actor_id, created_at=at))
     await events.publish(
         session, events.OrderCreated(at=at, order_id=order.id, driver_id=order.driver_id, service=order.service)
     )
     log.info("order %s (%s): asked for in %s", str(order.id)[:8], order.service.value, region)
-    return await present(session, order)
+    return order
 
 
 async def read_order(session: AsyncSession, principal: Principal, order_id: UUID) -> OrderRead:
@@ -130,7 +153,7 @@ async def read_order(session: AsyncSession, principal: Principal, order_id: UUID
 
 async def list_orders(session: AsyncSession, principal: Principal, limit: int, cursor: str | None) -> Page[OrderRead]:
     after = decode_cursor(cursor) if cursor else None
-    orders = await repository.list_for_driver(session, principal.user_id, limit + 1, after)
+    orders = await repository.list_for_owner(session, principal.role, principal.user_id, limit + 1, after)
     return Page(
         items=[await present(session, order) for order in orders[:limit]],
         next_cursor=next_cursor(orders, limit, lambda o: (o.created_at, o.id)),

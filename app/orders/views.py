@@ -56,6 +56,7 @@ async def present(session: AsyncSession, order: Order) -> OrderRead:
         route=route,
         resolution=order.resolution,
         cancel_reason=order.cancel_reason,
+        partner_reference=order.partner_reference,
         timeline=[
             TimelineEntry(
                 status=e.status, at=e.created_at,

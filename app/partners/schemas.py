@@ -1,0 +1,74 @@
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from pydantic import AnyHttpUrl, BaseModel, Field, UrlConstraints
+
+from app.enums import Service
+from app.orders.schemas import OrderCreate
+from app.partners.models import PartnerKind
+from app.schemas import Name, Phone, RequestModel, ShortText, SingleLine
+
+WebhookUrl = Annotated[AnyHttpUrl, UrlConstraints(max_length=2000, allowed_schemes=["http", "https"])]
+Reference = Annotated[str, Field(strict=True, min_length=1, max_length=200), SingleLine]
+
+
+class PartnerCreate(RequestModel):
+    name: Name
+    kind: PartnerKind
+    services: list[Service] = Field(default_factory=list, max_length=len(Service))  # empty: every service
+    regions: list[ShortText] = Field(default_factory=list, max_length=100)  # empty: every region
+    # Seconds by target and service, as TRUSTLOOP_SLA_TARGETS: {"default": {"arrival_within": 2700}}.
+    sla_targets: dict[ShortText, dict[ShortText, Annotated[float, Field(gt=0, le=7 * 86400)]]] = Field(
+        default_factory=dict, max_length=20
+    )
+    webhook_url: WebhookUrl | None = None
+
+
+class PartnerUpdate(RequestModel):
+    webhook_url: WebhookUrl | None = None
+
+
+class PartnerRead(BaseModel):
+    id: UUID
+    name: str
+    kind: PartnerKind
+    services: list[Service]
+    regions: list[str]
+    sla_targets: dict[str, Any]
+    webhook_url: str | None
+    created_at: datetime
+    keys: list["PartnerKeyRead"]
+
+
+class PartnerKeyRead(BaseModel):
+    id: UUID
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class PartnerCreated(PartnerRead):
+    """The only response that shows the first API key and the webhook secret: store them now."""
+
+    api_key: str
+    webhook_secret: str
+
+
+class KeyIssued(BaseModel):
+    id: UUID
+    api_key: str
+
+
+class Member(RequestModel):
+    name: Name
+    phone: Phone
+    reference: Annotated[str, Field(strict=True, min_length=1, max_length=200), SingleLine] | None = None
+
+
+class PartnerOrderCreate(OrderCreate):
+    """A partner's order for its member, who may have no app: the member's name and phone, the partner's own
+    reference, and the language the member speaks (for the tracking page)."""
+
+    member: Member
+    locale: Annotated[str, Field(pattern=r"^(en|ru)$")] | None = None

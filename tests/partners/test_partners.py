@@ -1,0 +1,176 @@
+"""Partners, their keys and their members' orders, through the API as an integration engineer meets them."""
+
+import csv
+import io
+from uuid import uuid4
+
+from app.routing.osrm import OsrmClient
+from tests.conftest import MIKONKATU, Api
+from tests.partners.helpers import make_partner, member_order
+
+
+async def test_a_partner_is_created_with_a_key_and_secret_shown_once(api: Api) -> None:
+    operator = await api.operator()
+    created = await api.client.post(
+        "/v1/ops/partners",
+        json={"name": "Fennia", "kind": "insurer", "services": ["tow"], "regions": ["helsinki"],
+              "sla_targets": {"default": {"arrival_within": 2700}}, "webhook_url": "https://hooks.example/fennia"},
+        headers=operator.headers,
+    )  # fmt: skip
+    assert created.status_code == 201, created.text
+    body = created.json()
+    assert body["api_key"].startswith("tlp_")
+    assert len(body["api_key"]) >= 40
+    assert body["webhook_secret"].startswith("whsec_")
+    assert body["webhook_url"] == "https://hooks.example/fennia"
+    assert [k["prefix"] for k in body["keys"]] == [body["api_key"][:12]]
+
+    read = await api.client.get(f"/v1/ops/partners/{body['id']}", headers=operator.headers)
+    assert read.status_code == 200
+    assert "api_key" not in read.json()
+    assert "webhook_secret" not in read.json()
+    assert body["api_key"] not in read.text
+
+    listed = await api.client.get("/v1/ops/partners", headers=operator.headers)
+    assert [p["id"] for p in listed.json()["items"]] == [body["id"]]
+
+
+async def test_bad_partner_input_is_refused_and_stores_nothing(api: Api) -> None:
+    operator = await api.operator()
+    for bad in (
+        {"name": "X", "kind": "bank"},
+        {"name": "X", "kind": "fleet", "webhook_url": "ftp://hooks.example/x"},
+        {"name": "X", "kind": "fleet", "services": ["teleport"]},
+        {"name": "X\u0000", "kind": "fleet"},
+    ):
+        refused = await api.client.post("/v1/ops/partners", json=bad, headers=operator.headers)
+        assert refused.status_code == 422, bad
+    assert (await api.client.get("/v1/ops/partners", headers=operator.headers)).json()["items"] == []
+
+
+async def test_a_partner_orders_for_a_member_and_only_it_sees_the_order(api: Api, osrm: OsrmClient) -> None:
+    fennia = await make_partner(api)
+    other = await make_partner(api, "Other Insurance")
+    placed = await api.client.post("/v1/partner/orders", json=member_order(MIKONKATU), headers=fennia.headers)
+    assert placed.status_code == 201, placed.text
+    order = placed.json()
+    assert order["partner_reference"] == "CLM-1"
+    assert order["status"] == "searching"
+
+    own = await api.client.get(f"/v1/partner/orders/{order['id']}", headers=fennia.headers)
+    assert own.status_code == 200
+    assert (await api.client.get("/v1/partner/orders", headers=fennia.headers)).json()["items"][0]["id"] == order["id"]
+
+    stranger = await api.driver()
+    for path in (f"/v1/partner/orders/{order['id']}", f"/v1/partner/orders/{uuid4()}"):
+        assert (await api.client.get(path, headers=other.headers)).status_code == 404
+    assert (
+        await api.client.post(f"/v1/partner/orders/{order['id']}/cancel", json={}, headers=other.headers)
+    ).status_code == 404
+    assert (await api.client.get(f"/v1/orders/{order['id']}", headers=other.headers)).status_code == 404
+    assert (await api.client.get(f"/v1/orders/{order['id']}", headers=stranger.headers)).status_code == 404
+    assert (await api.client.get("/v1/partner/orders", headers=other.headers)).json()["items"] == []
+    # A partner's key is not a driver's token, nor the other way round.
+    assert (await api.client.get("/v1/partner/orders", headers=stranger.headers)).status_code == 403
+    assert (await api.client.get("/v1/orders", headers=fennia.headers)).status_code == 403
+
+    cancelled = await api.client.post(
+        f"/v1/partner/orders/{order['id']}/cancel", json={"reason": "member got going"}, headers=fennia.headers
+    )
+    assert cancelled.status_code == 200
+    assert cancelled.json()["status"] == "cancelled"
+
+
+async def test_the_same_member_is_one_driver_with_one_open_order(api: Api, osrm: OsrmClient) -> None:
+    fennia = await make_partner(api)
+    first = await api.client.post("/v1/partner/orders", json=member_order(MIKONKATU), headers=fennia.headers)
+    assert first.status_code == 201
+    again = await api.client.post("/v1/partner/orders", json=member_order(MIKONKATU, reference="CLM-2"),
+                                  headers=fennia.headers)  # fmt: skip
+    assert again.status_code == 409
+    another_member = await api.client.post(
+        "/v1/partner/orders", json=member_order(MIKONKATU, phone="+358 40 765 4321"), headers=fennia.headers
+    )
+    assert another_member.status_code == 201
+
+
+async def test_idempotency_key_gives_the_same_order_back(api: Api, osrm: OsrmClient) -> None:
+    fennia = await make_partner(api)
+    headers = {**fennia.headers, "Idempotency-Key": "claim-77"}
+    first = await api.client.post("/v1/partner/orders", json=member_order(MIKONKATU), headers=headers)
+    second = await api.client.post("/v1/partner/orders", json=member_order(MIKONKATU), headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] == second.json()["id"]
+    changed = await api.client.post("/v1/partner/orders", json=member_order(MIKONKATU, reference="X"), headers=headers)
+    assert changed.status_code == 422
+    assert len((await api.client.get("/v1/partner/orders", headers=fennia.headers)).json()["items"]) == 1
+
+
+async def test_keys_rotate_and_a_revoked_key_is_refused_at_once(api: Api) -> None:
+    fennia = await make_partner(api)
+    operator = await api.operator()
+    issued = await api.client.post(f"/v1/ops/partners/{fennia.id}/keys", headers=operator.headers)
+    assert issued.status_code == 201
+    second = {"Authorization": f"Bearer {issued.json()['api_key']}"}
+    assert (await api.client.get("/v1/partner/orders", headers=fennia.headers)).status_code == 200
+    assert (await api.client.get("/v1/partner/orders", headers=second)).status_code == 200
+
+    keys = (await api.client.get(f"/v1/ops/partners/{fennia.id}", headers=operator.headers)).json()["keys"]
+    first_key = next(k for k in keys if fennia.api_key.startswith(k["prefix"]))
+    revoked = await api.client.delete(f"/v1/ops/partners/{fennia.id}/keys/{first_key['id']}", headers=operator.headers)
+    assert revoked.status_code == 204
+    refused = await api.client.get("/v1/partner/orders", headers=fennia.headers)
+    assert refused.status_code == 401
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert (await api.client.get("/v1/partner/orders", headers=second)).status_code == 200
+    forged = {"Authorization": "Bearer tlp_" + "x" * 43}
+    assert (await api.client.get("/v1/partner/orders", headers=forged)).status_code == 401
+    other = await make_partner(api, "Other")
+    assert (
+        await api.client.delete(f"/v1/ops/partners/{other.id}/keys/{first_key['id']}", headers=operator.headers)
+    ).status_code == 404
+
+
+async def test_the_contract_bounds_services_and_regions(api: Api, osrm: OsrmClient) -> None:
+    tows_only = await make_partner(api, "Tow Club", services=["tow"])
+    refused = await api.client.post(
+        "/v1/partner/orders", json={**member_order(MIKONKATU), "service": "lockout"}, headers=tows_only.headers
+    )
+    assert refused.status_code == 422
+    assert "lockout" in refused.json()["detail"]
+    elsewhere = await make_partner(api, "Vaduz Motors", regions=["liechtenstein"])
+    outside = await api.client.post("/v1/partner/orders", json=member_order(MIKONKATU), headers=elsewhere.headers)
+    assert outside.status_code == 422
+    assert outside.json()["type"].endswith("/outside-service-area")
+    assert (await api.client.get("/v1/partner/orders", headers=elsewhere.headers)).json()["items"] == []
+
+
+async def test_partner_kpis_count_only_its_orders_and_the_report_has_a_row_per_week(api: Api, osrm: OsrmClient) -> None:
+    fennia = await make_partner(api)
+    technician = await api.technician()
+    placed = (await api.client.post("/v1/partner/orders", json=member_order(MIKONKATU), headers=fennia.headers)).json()
+    assert (await api.assign(placed["id"], technician)).status_code == 200
+    await api.finish(placed["id"], technician, resolution="fixed_on_site")
+    driver = await api.driver()
+    await api.order(driver)  # somebody else's order, not the partner's
+
+    own = await api.client.get("/v1/partner/kpis", headers=fennia.headers)
+    assert own.status_code == 200
+    assert own.json()["orders"] == 1
+    assert own.json()["fcr"] == 1.0
+    operator = await api.operator()
+    everyone = await api.client.get("/v1/ops/kpis", headers=operator.headers)
+    assert everyone.json()["orders"] == 2
+    narrowed = await api.client.get(f"/v1/ops/kpis?partner_id={fennia.id}", headers=operator.headers)
+    assert narrowed.json()["orders"] == 1
+
+    report = await api.client.get(f"/v1/ops/partners/{fennia.id}/report.csv", headers=operator.headers)
+    assert report.status_code == 200
+    assert report.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(report.text)))
+    assert len(rows) == 1
+    assert rows[0]["orders"] == "1"
+    assert rows[0]["first_time_fix"] == "1"
+    assert rows[0]["complaints"] == "0"
+    assert (await api.client.get(f"/v1/ops/partners/{uuid4()}/report.csv", headers=operator.headers)).status_code == 404
+    assert (await api.client.get("/v1/partner/kpis", headers=operator.headers)).status_code == 403

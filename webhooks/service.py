@@ -1,0 +1,65 @@
+"""What partners and operators see of the deliveries, and the replay of one."""
+
+import base64
+import binascii
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app import clock
+from app.channels import WEBHOOKS_CHANNEL, notify_on_commit
+from app.errors import InvalidInput, NotFound
+from app.schemas import Page
+from webhooks import repository
+from webhooks.models import DeliveryStatus, WebhookDelivery
+from webhooks.schemas import AttemptRead, DeliveryRead
+
+
+async def deliveries(
+    session: AsyncSession, partner_id: UUID, limit: int, cursor: str | None, order_id: UUID | None = None
+) -> Page[DeliveryRead]:
+    found = await repository.page(session, partner_id, limit + 1, _seq_of(cursor) if cursor else None, order_id)
+    shown = found[:limit]
+    attempts = await repository.attempts_of(session, [d.id for d in shown])
+    history: dict[UUID, list[AttemptRead]] = {}
+    for attempt in attempts:
+        history.setdefault(attempt.delivery_id, []).append(AttemptRead.model_validate(attempt, from_attributes=True))
+    return Page(
+        items=[_present(d, history.get(d.id, [])) for d in shown],
+        next_cursor=_cursor(shown[-1].seq) if len(found) > limit else None,
+    )
+
+
+async def replay(session: AsyncSession, partner_id: UUID, delivery_id: UUID) -> None:
+    """Sends the event again, with the same id and body, as soon as the order's earlier events are out."""
+    delivery = await repository.get_for_update(session, delivery_id)
+    if delivery is None or delivery.partner_id != partner_id:
+        raise NotFound("No such delivery.")
+    now = clock.now()
+    delivery.status, delivery.next_attempt_at, delivery.leased_until = DeliveryStatus.PENDING, now, None
+    delivery.retry_until = max(delivery.retry_until, now + (delivery.retry_until - delivery.created_at))
+    await notify_on_commit(session, WEBHOOKS_CHANNEL)
+
+
+def _present(delivery: WebhookDelivery, history: list[AttemptRead]) -> DeliveryRead:
+    waiting = delivery.status in (DeliveryStatus.PENDING, DeliveryStatus.FAILING)
+    return DeliveryRead(
+        id=delivery.id, event_id=delivery.event_id, event_type=delivery.event_type, order_id=delivery.order_id,
+        status=delivery.status, attempts=delivery.attempts, last_status_code=delivery.last_status_code,
+        last_error=delivery.last_error, next_attempt_at=delivery.next_attempt_at if waiting else None,
+        delivered_at=delivery.delivered_at, created_at=delivery.created_at, history=history,
+    )  # fmt: skip
+
+
+def _cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"w{seq}".encode()).decode().rstrip("=")
+
+
+def _seq_of(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        if not text.startswith("w") or not text[1:].isdigit() or len(text) > 20:
+            raise ValueError(cursor)
+        return int(text[1:])
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise InvalidInput("The cursor is not one this list gave out.") from exc
