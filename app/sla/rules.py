@@ -101,5 +101,13 @@ def escalate(previous: SlaState, evaluated: SlaState) -> SlaState:
     return max(previous, evaluated)
 
 
+def settle(previous: SlaState, evaluated: SlaState) -> SlaState:
+    """What the board shows now: a risk clears (or changes) once its cause is gone; a breach is a broken
+    promise and stays, in the order's history and the breach count."""
+    if previous == SlaState.BREACHED:
+        return previous
+    return evaluated
+
+
 def _minutes(span: timedelta) -> str:
     return f"{round(span.total_seconds() / 60)} min"
