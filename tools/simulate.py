@@ -33,6 +33,7 @@ log = logging.getLogger("trustloop.simulate")
 TICK_S = 2.0
 SPEED_UP = 4.0  # the vans drive four times faster than the road allows, within the plausibility filter
 WORK_TICKS = 4
+DRIVER_NAMES = ("Aino", "Mikko", "Sofia", "Juha", "Emma", "Pekka", "Laura", "Olli")
 
 
 @dataclass
@@ -110,7 +111,9 @@ class Simulation:
 
     async def _new_order(self) -> None:
         where = await road_point(self._osrm, self._rng, self._area)
-        token = (await self._api.post("/v1/dev/tokens", json={"role": "driver"})).json()["token"]
+        n = len(self._drivers) + 1  # named and numbered without drawing from the scenario's random stream
+        person = {"role": "driver", "name": f"{DRIVER_NAMES[n % len(DRIVER_NAMES)]} {n}", "phone": f"+358 40 {n:07d}"}
+        token = (await self._api.post("/v1/dev/tokens", json=person)).json()["token"]
         service = self._rng.choice(["tow", "jump_start", "tyre_change", "fuel_delivery", "lockout", "winch"])
         body = {"service": service, "location": where.model_dump(), "address": "by the roadside"}
         response = await self._post("/v1/orders", token, body)
