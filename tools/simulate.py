@@ -132,7 +132,12 @@ class Simulation:
             elif offers and draw < t.profile.accepts + t.profile.declines:
                 await self._post(f"/v1/offers/{offers[0]['id']}/decline", t.token, {"reason": "busy"})
         elif t.stage == "assigned":
-            order = (await self._get(f"/v1/orders/{t.order_id}", t.token)).json()
+            response = await self._get(f"/v1/orders/{t.order_id}", t.token)
+            if response.status_code != 200:  # an operator gave the job to someone else, or it was cancelled
+                t.stage, t.order_id, t.path = "idle", None, []
+                await self._report_position(t)
+                return
+            order = response.json()
             route = await self._osrm.route(t.position, Point(**order["location"]))
             t.path = [Point(lat=lat, lon=lon) for lon, lat in route.geometry["coordinates"]] if route else []
             await self._post(f"/v1/orders/{t.order_id}/status", t.token, {"status": "en_route"})
