@@ -329,6 +329,19 @@ async def test_the_decision_with_names_assigning_a_technician_card_and_filters(
         assert await panel.locator("table.parts tbody tr").count() >= 1
         await screenshot(page, "technician-card")
         await screenshot(page, "technician-card", 1024, 768)
+        # Reassigned from his card's current job: the job goes to another technician.
+        await page.set_viewport_size({"width": 1440, "height": 900})
+        await panel.locator(".current-job a").click()
+        await panel.locator("button.assign").wait_for(timeout=10_000)
+        assert await panel.locator("button.assign").inner_text() == "Reassign"
+        other = await panel.locator("select[name=technician]").input_value()
+        await panel.locator("button.assign").click()
+        assert f"Take the job from {chosen_name}" in await page.locator("#confirm-text").inner_text()
+        await confirm(page)
+        await wait_for(lambda: page.evaluate("(document.querySelector('#detail .result')?.textContent || '') !== ''"), 10)
+        assert "Reassigned to" in await panel.locator(".result").inner_text()
+        reassigned = (await api.client.get(f"/v1/ops/orders/{manual['id']}", headers=headers)).json()
+        assert reassigned["technician"]["id"] == other != chosen
 
 
 async def test_a_follow_up_is_taken_contacted_and_resolved_from_the_queue(
@@ -373,6 +386,12 @@ async def test_a_follow_up_is_taken_contacted_and_resolved_from_the_queue(
         await screenshot(page, "followups", 1024, 768)
         await page.set_viewport_size({"width": 1440, "height": 900})
 
+        # The case's order is one click away.
+        await item.locator("a.order-link").click()
+        await page.locator("#detail .driver").wait_for(timeout=10_000)
+        assert "Laura Mäkinen" in await page.locator("#detail .driver").inner_text()
+        await page.locator("#detail button.back").click()
+
         # Resolved with an outcome; the first contact is a KPI now.
         await item.locator("button.resolve").click()
         await item.locator("select[name=outcome]").select_option("refunded")
@@ -388,6 +407,3 @@ async def test_a_follow_up_is_taken_contacted_and_resolved_from_the_queue(
         await page.click('#period button[data-days="1"]')
         await wait_for(lambda: page.evaluate(
             "document.querySelector('[data-kpi=\"First contact\"] small').textContent.includes('n = 1')"))  # fmt: skip
-
-        # The order is one click from the case's history: here from the map's orders instead.
-        await page.click('#tabs button[data-tab="attention"]')

@@ -16,6 +16,7 @@
 
   function open(kind, id) {
     state.selected = { kind, id };
+    said = null;
     for (const element of document.querySelectorAll("#side > .list, #filters")) element.hidden = true;
     panel().hidden = false;
     panel().dataset.kind = kind;
@@ -60,6 +61,7 @@
 
   async function act(question, call, done) {
     if (!(await confirmAction(question))) return;
+    said = null;
     try {
       const answer = await call();
       result(done(answer), true);
