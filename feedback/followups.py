@@ -44,12 +44,11 @@ async def record_contact(
 ) -> FollowUpRead:
     """An attempt to reach the driver; the case is his who calls, if nobody had it."""
     case = await _open_case(session, case_id)
-    now = clock.now()
-    await repository.add_contact(session, case.id, data.outcome, data.note, operator.user_id)
+    contact = await repository.add_contact(session, case.id, data.outcome, data.note, operator.user_id)
     if case.first_contact_at is None:
-        case.first_contact_at = now
+        case.first_contact_at = contact.created_at
     if case.taken_by is None:
-        case.taken_by, case.taken_at = operator.user_id, now
+        case.taken_by, case.taken_at = operator.user_id, contact.created_at
     await session.flush()
     await announce(session, case)
     return (await present(session, [case.id]))[0]
