@@ -242,6 +242,11 @@
         el("thead", {}, el("tr", {}, ["Part", "Value", "Seen", "Events", "Weight"].map((h) => el("th", {}, h)))),
         el("tbody", {}, card.trust.parts.map((p) => el("tr", {}, el("td", {}, tl.words(p.signal)), el("td", {}, p.value.toFixed(2)),
           el("td", {}, p.observed == null ? "–" : p.observed.toFixed(2)), el("td", {}, String(p.events)), el("td", {}, p.weight.toFixed(2)))))),
+      el("h3", {}, "Score history"),
+      el("ol", { class: "history" }, card.trust.history.length
+        ? card.trust.history.slice(0, 6).map((h) => el("li", {}, el("time", {}, `${new Date(h.at).toLocaleDateString()} ${tl.time(h.at)}`),
+          ` ${h.previous == null ? "" : `${h.previous.toFixed(2)} → `}${h.score.toFixed(2)} · ${tl.words(h.cause)}`))
+        : el("li", { class: "empty" }, "no change yet")),
       el("h3", {}, "Today's jobs"),
       el("ul", { class: "list" }, today.length ? today.map((j) => el("li", { class: `${j.sla_state} clickable`, onclick: () => showOrder(j.order_id) },
         `${tl.time(j.created_at)} ${tl.words(j.service)} · ${tl.words(j.status)}`)) : el("li", { class: "empty" }, "none")),
