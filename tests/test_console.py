@@ -74,7 +74,10 @@ async def console(
     names: tuple[str, ...] = ("Hugo Virtanen", "Katya Laine", "Ilkka Salo"),
 ) -> AsyncIterator[Scene]:  # fmt: skip
     await helsinki(sessions, graph)
-    fleet = [await api.technician(at=spot, name=name) for name, spot in zip(names, (KAIVOKATU, UNIONINKATU, MIKONKATU))]
+    fleet = [
+        await api.technician(at=spot, name=name)
+        for name, spot in zip(names, (KAIVOKATU, UNIONINKATU, MIKONKATU), strict=True)
+    ]
     operator = await api.operator()
     osrm = OsrmClient(settings.effective_osrm_url)
     simulation = Simulation(server, osrm, "helsinki", random.Random(5), order_every_s=3600, levels=SlaPolicy())
@@ -171,9 +174,13 @@ async def test_the_map_the_figures_and_the_fleet_live(
         assert "n = 1 ratings · 7 days" in await nps.locator("small").inner_text()
         await page.click('#period button[data-days="30"]')
         await wait_for(lambda: nps.locator("small").inner_text(), 5)
-        await wait_for(lambda: page.evaluate("document.querySelector('[data-kpi=NPS] small').textContent.includes('30 days')"))
+        await wait_for(
+            lambda: page.evaluate("document.querySelector('[data-kpi=NPS] small').textContent.includes('30 days')")
+        )
         await page.click('#period button[data-days="1"]')
-        await wait_for(lambda: page.evaluate("document.querySelector('[data-kpi=NPS] small').textContent.includes('today')"))
+        await wait_for(
+            lambda: page.evaluate("document.querySelector('[data-kpi=NPS] small').textContent.includes('today')")
+        )
         # One trend chart per measure, each on its own axis; one day of data is not a trend.
         assert await page.locator("#trends figure.trend").count() == 4
         assert "Not enough data" in await page.locator('#trends figure[data-measure="nps"]').inner_text()
@@ -193,7 +200,8 @@ async def test_the_map_the_figures_and_the_fleet_live(
             await screenshot(page, "console-overview", width, height)
             box = await page.locator("#map").bounding_box()
             assert box is not None
-            assert box["width"] >= 0.6 * width and box["height"] >= 0.35 * height, (width, box)
+            assert box["width"] >= 0.6 * width, (width, box)
+            assert box["height"] >= 0.35 * height, (width, box)
         await page.set_viewport_size({"width": 1440, "height": 900})
 
 
@@ -229,7 +237,12 @@ async def test_operators_select_an_order_and_act_on_it(
         await confirm(page)
         await wait_for(lambda: panel.locator(".result").inner_text(), 5)
         assert "Offered to Hugo Virtanen" in await panel.locator(".result").inner_text()
-        await wait_for(lambda: page.evaluate("(document.querySelector('#detail .technician')?.textContent || '').includes('Hugo')"), 30)
+        await wait_for(
+            lambda: page.evaluate(
+                "(document.querySelector('#detail .technician')?.textContent || '').includes('Hugo')"
+            ),
+            30,
+        )
         await wait_for(lambda: page.evaluate("window.trustloop.stats.routeShown === true"), 20)
         order = (await api.client.get(f"/v1/ops/orders/{waiting['id']}", headers=headers)).json()
         assert order["technician"]["id"] == str(hugo.id)
@@ -257,9 +270,17 @@ async def test_operators_select_an_order_and_act_on_it(
         await panel.locator("input[name=reason]").fill("The driver got the car started himself")
         await panel.locator("button.cancel").click()
         await confirm(page)
-        await wait_for(lambda: page.evaluate("(document.querySelector('#detail .result')?.textContent || '').includes('Cancelled')"), 10)
+        await wait_for(
+            lambda: page.evaluate(
+                "(document.querySelector('#detail .result')?.textContent || '').includes('Cancelled')"
+            ),
+            10,
+        )
         cancelled = (await api.client.get(f"/v1/ops/orders/{to_cancel['id']}", headers=headers)).json()
-        assert (cancelled["status"], cancelled["cancel_reason"]) == ("cancelled", "The driver got the car started himself")
+        assert (cancelled["status"], cancelled["cancel_reason"]) == (
+            "cancelled",
+            "The driver got the car started himself",
+        )
 
 
 async def test_the_decision_with_names_assigning_a_technician_card_and_filters(
@@ -277,7 +298,8 @@ async def test_the_decision_with_names_assigning_a_technician_card_and_filters(
         manual = await api.order(await named_driver(api, "Olli Koski", "+358 40 555 0404"), "jump_start", UNIONINKATU)
         decision = (await api.client.get(f"/v1/ops/orders/{dispatched['id']}/decision", headers=headers)).json()
         candidates = [c for r in decision["rounds"] for c in r["candidates"]]
-        assert candidates and {c["technician_name"] for c in candidates} <= names
+        assert candidates
+        assert {c["technician_name"] for c in candidates} <= names
 
         # Found by the driver's phone among the orders; the panel's decision names each candidate.
         await page.click('#tabs button[data-tab="orders"]')
@@ -287,7 +309,8 @@ async def test_the_decision_with_names_assigning_a_technician_card_and_filters(
         await page.locator(f'#orders li[data-order="{dispatched["id"]}"]').click()
         await panel.locator(".decision td.name").first.wait_for(timeout=10_000)
         shown = set(await panel.locator(".decision td.name").all_inner_texts())
-        assert shown and shown <= names
+        assert shown
+        assert shown <= names
         await screenshot(page, "decision")
         await page.set_viewport_size({"width": 1440, "height": 900})
 
@@ -314,7 +337,9 @@ async def test_the_decision_with_names_assigning_a_technician_card_and_filters(
         chosen_name = (await pick.locator("option:checked").inner_text()).split(" · ")[0]
         await panel.locator("button.assign").click()
         await confirm(page)
-        await wait_for(lambda: page.evaluate("(document.querySelector('#detail .result')?.textContent || '') !== ''"), 10)
+        await wait_for(
+            lambda: page.evaluate("(document.querySelector('#detail .result')?.textContent || '') !== ''"), 10
+        )
         assert "Assigned to" in await panel.locator(".result").inner_text()
         assigned = (await api.client.get(f"/v1/ops/orders/{manual['id']}", headers=headers)).json()
         assert assigned["technician"]["id"] == chosen
@@ -338,7 +363,9 @@ async def test_the_decision_with_names_assigning_a_technician_card_and_filters(
         await panel.locator("button.assign").click()
         assert f"Take the job from {chosen_name}" in await page.locator("#confirm-text").inner_text()
         await confirm(page)
-        await wait_for(lambda: page.evaluate("(document.querySelector('#detail .result')?.textContent || '') !== ''"), 10)
+        await wait_for(
+            lambda: page.evaluate("(document.querySelector('#detail .result')?.textContent || '') !== ''"), 10
+        )
         assert "Reassigned to" in await panel.locator(".result").inner_text()
         reassigned = (await api.client.get(f"/v1/ops/orders/{manual['id']}", headers=headers)).json()
         assert reassigned["technician"]["id"] == other != chosen
@@ -370,7 +397,9 @@ async def test_a_follow_up_is_taken_contacted_and_resolved_from_the_queue(
         item = page.locator(f'#followups li[data-followup="{case["id"]}"]')
         await item.wait_for(timeout=10_000)
         text = await item.inner_text()
-        assert "Laura Mäkinen" in text and "+358 40 555 0505" in text and "He came an hour late" in text
+        assert "Laura Mäkinen" in text
+        assert "+358 40 555 0505" in text
+        assert "He came an hour late" in text
         assert "nobody has it yet" in text
 
         await item.locator("button.take").click()
