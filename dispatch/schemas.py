@@ -32,6 +32,7 @@ class OfferRead(BaseModel):
 
 class DecisionCandidate(BaseModel):
     technician_id: UUID
+    technician_name: str | None = None
     chosen: bool
     eta_s: float
     trust_score: float
@@ -39,6 +40,7 @@ class DecisionCandidate(BaseModel):
     trust_factor: float
     newcomer_factor: float
     cost: float
+    why_not: str | None = None  # in words, for a candidate who lost
 
 
 class DecisionRound(BaseModel):
@@ -46,6 +48,7 @@ class DecisionRound(BaseModel):
     at: datetime
     outcome: str
     winner: UUID | None
+    winner_name: str | None = None
     unassigned_cost: float
     waited_s: float
     weights: dict[str, float]
@@ -56,5 +59,6 @@ class DecisionRead(BaseModel):
     order_id: UUID
     status: str
     technician_id: UUID | None
+    technician_name: str | None = None
     assigned_by: str | None
     rounds: list[DecisionRound]

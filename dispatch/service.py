@@ -19,8 +19,9 @@ from app.schemas import Page
 from app.technicians import repository as technicians_repository
 from app.technicians.models import Technician
 from dispatch import repository
-from dispatch.models import Offer, OfferStatus
+from dispatch.models import DispatchDecision, Offer, OfferStatus
 from dispatch.schemas import DecisionCandidate, DecisionRead, DecisionRound, OfferCreate, OfferRead
+from dispatch.why import Standing, why_not
 from feedback import service as feedback
 
 
@@ -199,22 +200,38 @@ async def explain(session: AsyncSession, order_id: UUID) -> DecisionRead:
     if order.technician_id is not None:
         accepted = await repository.accepted_offer(session, order_id)
         assigned_by = accepted.source if accepted and accepted.technician_id == order.technician_id else "operator"
+    ids = {UUID(str(c["technician_id"])) for d in rounds for c in d.candidates}
+    names = await technicians_repository.names(session, [*ids, *([order.technician_id] if order.technician_id else [])])
     return DecisionRead(
         order_id=order.id,
         status=order.status.value,
         technician_id=order.technician_id,
+        technician_name=names.get(order.technician_id) if order.technician_id else None,
         assigned_by=assigned_by,
-        rounds=[
-            DecisionRound(
-                round_id=d.round_id,
-                at=d.created_at,
-                outcome=d.outcome,
-                winner=d.chosen_technician_id,
-                unassigned_cost=d.unassigned_cost,
-                waited_s=d.waited_s,
-                weights=d.weights,
-                candidates=[DecisionCandidate.model_validate(c) for c in d.candidates],
-            )
-            for d in rounds
-        ],
+        rounds=[_explained_round(d, names) for d in rounds],
     )
+
+
+def _explained_round(decision: DispatchDecision, names: dict[UUID, str]) -> DecisionRound:
+    candidates = [DecisionCandidate.model_validate(c) for c in decision.candidates]
+    winner = next((c for c in candidates if c.chosen), None)
+    standing = Standing(winner.eta_s, winner.trust_score, winner.cost) if winner else None
+    return DecisionRound(
+        round_id=decision.round_id,
+        at=decision.created_at,
+        outcome=decision.outcome,
+        winner=decision.chosen_technician_id,
+        winner_name=names.get(decision.chosen_technician_id) if decision.chosen_technician_id else None,
+        unassigned_cost=decision.unassigned_cost,
+        waited_s=decision.waited_s,
+        weights=decision.weights,
+        candidates=[
+            c.model_copy(update={
+                "technician_name": names.get(c.technician_id),
+                "why_not": None if c.chosen else why_not(
+                    Standing(c.eta_s, c.trust_score, c.cost), standing, decision.unassigned_cost
+                ),
+            })
+            for c in candidates
+        ],
+    )  # fmt: skip

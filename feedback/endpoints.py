@@ -13,9 +13,10 @@ from app.idempotency.dependencies import IdempotencyKeyHeader
 from app.openapi import problems
 from app.pagination import Cursor, Limit
 from app.schemas import Moment, Page
-from feedback import service
+from feedback import followups, service
 from feedback.models import FollowUpStatus
 from feedback.schemas import (
+    ContactCreate,
     DayKpis,
     FeedbackCreate,
     FeedbackRead,
@@ -53,15 +54,35 @@ async def give_feedback(
 async def list_follow_ups(
     session: DbSession, _: OperatorUser, status: FollowUpStatus | None = None, limit: Limit = 50, cursor: Cursor = None
 ) -> Page[FollowUpRead]:
-    """The follow-up cases, the most urgent (earliest due) first."""
-    return await service.list_follow_ups(session, status, limit, cursor)
+    """The follow-up cases, the most urgent (earliest due) first, each with the driver's name and phone, the
+    rating, who has the case and each contact attempt."""
+    return await followups.list_follow_ups(session, status, limit, cursor)
+
+
+@router.post("/v1/ops/followups/{case_id}/take", response_model=FollowUpRead, responses=problems(404, 409))
+async def take_follow_up(case_id: UUID, session: DbSession, operator: OperatorUser) -> FollowUpRead:
+    """The operator takes the case (409 if another operator has it)."""
+    return await followups.take(session, operator, case_id)
+
+
+@router.post(
+    "/v1/ops/followups/{case_id}/contacts", status_code=status.HTTP_201_CREATED, response_model=FollowUpRead,
+    responses=problems(404, 409),
+)  # fmt: skip
+async def record_contact(
+    case_id: UUID, body: ContactCreate, session: DbSession, operator: OperatorUser
+) -> FollowUpRead:
+    """An attempt to reach the driver: reached, no_answer or callback_requested. The first one is the case's
+    first-contact time."""
+    return await followups.record_contact(session, operator, case_id, body)
 
 
 @router.post("/v1/ops/followups/{case_id}/resolve", response_model=FollowUpRead, responses=problems(404, 409))
 async def resolve_follow_up(
     case_id: UUID, body: FollowUpResolve, session: DbSession, operator: OperatorUser
 ) -> FollowUpRead:
-    return await service.resolve_follow_up(session, operator, case_id, body)
+    """Closes the case with a note and, optionally, its outcome."""
+    return await followups.resolve(session, operator, case_id, body)
 
 
 @router.get("/v1/ops/kpis/daily", response_model=list[DayKpis])

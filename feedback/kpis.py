@@ -74,7 +74,12 @@ def kpis(facts: Sequence[OrderFacts], tolerance_of: ToleranceOf) -> Kpis:
         ),
         cancel_rate=share(sum(f.status == "cancelled" for f in facts), len(facts)),
         feedback_rate=share(sum(f.csat is not None for f in finished), len(finished)),
-    )
+        samples={
+            "nps": len(npses), "csat": len(csats), "ces": len(ceses), "fcr": len(finished),
+            "first_response_s": len(first_response), "time_to_arrival_s": len(to_arrival),
+            "eta_promise_kept": len(promised), "cancel_rate": len(facts), "feedback_rate": len(finished),
+        },
+    )  # fmt: skip
 
 
 def daily(facts: Sequence[OrderFacts], first_day: date, days: int, tolerance_of: ToleranceOf) -> list[DayKpis]:

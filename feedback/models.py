@@ -68,9 +68,41 @@ class FollowUp(UUIDPrimaryKey, CreatedAt, Base):
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     resolved_by: Mapped[UUID | None] = mapped_column(ForeignKey("users.id"))
     breached_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # not contacted by due_at
+    taken_by: Mapped[UUID | None] = mapped_column(ForeignKey("users.id"))  # the operator who has the case
+    taken_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    first_contact_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the first call attempt
+    outcome: Mapped[str | None] = mapped_column(String(32))  # what resolving it came to
 
 
 conflict_message("uq_followups_feedback_id", "A follow-up already exists for this feedback.")
+
+
+class ContactOutcome(StrEnum):
+    REACHED = "reached"
+    NO_ANSWER = "no_answer"
+    CALLBACK_REQUESTED = "callback_requested"
+
+
+class FollowUpOutcome(StrEnum):
+    APOLOGISED = "apologised"
+    REFUNDED = "refunded"
+    JOB_REDONE = "job_redone"
+    COMPENSATED = "compensated"
+    NO_ACTION_NEEDED = "no_action_needed"
+    UNREACHABLE = "unreachable"
+
+
+class FollowUpContact(CreatedAt, Base):
+    """One attempt to reach the unhappy driver, and how it went."""
+
+    __tablename__ = "followup_contacts"
+    __table_args__ = (Index("ix_followup_contacts_followup_id_id", "followup_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    followup_id: Mapped[UUID] = mapped_column(ForeignKey("followups.id", ondelete="CASCADE"))
+    outcome: Mapped[ContactOutcome] = mapped_column(text_enum(ContactOutcome, "outcome"))
+    note: Mapped[str | None] = mapped_column(Text)
+    by_id: Mapped[UUID | None] = mapped_column(ForeignKey("users.id"))
 
 
 class TrustScoreRow(Base):

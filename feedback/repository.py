@@ -1,4 +1,5 @@
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -6,8 +7,19 @@ from uuid import UUID
 from sqlalchemy import ARRAY, String, Uuid, any_, func, literal, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
-from feedback.models import Feedback, FollowUp, FollowUpStatus, TrustEvidence, TrustScoreChange, TrustScoreRow
+from app.users.models import Driver, User
+from feedback.models import (
+    ContactOutcome,
+    Feedback,
+    FollowUp,
+    FollowUpContact,
+    FollowUpStatus,
+    TrustEvidence,
+    TrustScoreChange,
+    TrustScoreRow,
+)
 from feedback.trust import HALF_LIFE_DAYS, Evidence, Signal
 
 EVIDENCE_SQL = text(
@@ -174,6 +186,65 @@ async def follow_ups(
     if after is not None:
         query = query.where(tuple_(FollowUp.due_at, FollowUp.id) > tuple_(*after))
     return list((await session.execute(query)).scalars())
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    """A follow-up with what the operator needs to make the call."""
+
+    case: FollowUp
+    feedback: Feedback | None
+    driver_name: str | None
+    driver_phone: str | None
+    taken_by_name: str | None
+
+
+async def cases(session: AsyncSession, ids: Collection[UUID]) -> dict[UUID, CaseRow]:
+    taker = aliased(User)
+    rows = await session.execute(
+        select(FollowUp, Feedback, User.name, Driver.phone, taker.name)
+        .outerjoin(Feedback, Feedback.id == FollowUp.feedback_id)
+        .outerjoin(User, User.id == FollowUp.driver_id)
+        .outerjoin(Driver, Driver.id == FollowUp.driver_id)
+        .outerjoin(taker, taker.id == FollowUp.taken_by)
+        .where(FollowUp.id.in_(ids))
+    )
+    return {row[0].id: CaseRow(*row) for row in rows.all()}
+
+
+async def contacts(
+    session: AsyncSession, ids: Collection[UUID]
+) -> dict[UUID, list[tuple[FollowUpContact, str | None]]]:
+    """Each case's contact attempts, oldest first, with the operator's name."""
+    found: dict[UUID, list[tuple[FollowUpContact, str | None]]] = {i: [] for i in ids}
+    rows = await session.execute(
+        select(FollowUpContact, User.name)
+        .outerjoin(User, User.id == FollowUpContact.by_id)
+        .where(FollowUpContact.followup_id.in_(ids))
+        .order_by(FollowUpContact.id)
+    )
+    for contact, name in rows.all():
+        found[contact.followup_id].append((contact, name))
+    return found
+
+
+async def add_contact(
+    session: AsyncSession, case_id: UUID, outcome: ContactOutcome, note: str | None, by_id: UUID
+) -> FollowUpContact:
+    contact = FollowUpContact(followup_id=case_id, outcome=outcome, note=note, by_id=by_id)
+    session.add(contact)
+    await session.flush()
+    return contact
+
+
+async def first_contact_delays(session: AsyncSession, since: datetime, until: datetime) -> list[float]:
+    """Seconds from opening to the first contact attempt, for the cases opened in [since, until)."""
+    rows = await session.execute(
+        select(func.extract("epoch", FollowUp.first_contact_at - FollowUp.created_at)).where(
+            FollowUp.created_at >= since, FollowUp.created_at < until, FollowUp.first_contact_at.is_not(None)
+        )
+    )
+    return [float(seconds) for seconds in rows.scalars()]
 
 
 async def follow_up_for_update(session: AsyncSession, case_id: UUID) -> FollowUp | None:

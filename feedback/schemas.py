@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas import FreeText, Note, RequestModel
 from app.technicians.schemas import TechnicianRead
+from feedback.models import ContactOutcome, FollowUpOutcome
 
 Tag = Annotated[str, Field(strict=True, min_length=1, max_length=64, pattern=r"^[a-z0-9_]+$")]
 Comment = Annotated[str, Field(strict=True, max_length=2000), FreeText]
@@ -35,6 +36,20 @@ class FeedbackRead(BaseModel):
 
 class FollowUpResolve(RequestModel):
     note: Note
+    outcome: FollowUpOutcome | None = None
+
+
+class ContactCreate(RequestModel):
+    outcome: ContactOutcome
+    note: Note | None = None
+
+
+class ContactRead(BaseModel):
+    outcome: str
+    note: str | None
+    at: datetime
+    by: UUID | None
+    by_name: str | None
 
 
 class FollowUpRead(BaseModel):
@@ -49,6 +64,19 @@ class FollowUpRead(BaseModel):
     note: str | None
     created_at: datetime
     resolved_at: datetime | None
+    # Who to call and what they said; who has the case; each attempt; what it came to.
+    driver_name: str | None = None
+    driver_phone: str | None = None
+    csat: int | None = None
+    nps: int | None = None
+    comment: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    taken_by: UUID | None = None
+    taken_by_name: str | None = None
+    taken_at: datetime | None = None
+    first_contact_at: datetime | None = None
+    contacts: list[ContactRead] = Field(default_factory=list)
+    outcome: str | None = None
 
 
 class TrustPart(BaseModel):
@@ -118,9 +146,12 @@ class Kpis(BaseModel):
     fcr: float | None
     first_response_s: Percentiles
     time_to_arrival_s: Percentiles
+    first_contact_s: Percentiles = Percentiles(p50=None, p90=None)  # from a follow-up's opening to the first call
     eta_promise_kept: float | None
     cancel_rate: float | None
     feedback_rate: float | None
+    # How many observations each figure rests on (ratings, finished jobs, arrivals, ...), by field name.
+    samples: dict[str, int] = Field(default_factory=dict)
 
 
 class PeriodKpis(Kpis):

@@ -12,16 +12,14 @@ from app.errors import Conflict, InvalidInput, NotFound
 from app.orders import repository as orders_repository
 from app.orders.models import OrderStatus
 from app.orders.service import load_visible
-from app.pagination import decode_cursor, next_cursor
 from app.partners import repository as partners_repository
-from app.schemas import Page
 from app.sla.rules import SlaPolicy
 from app.technicians import repository as technicians_repository
 from app.technicians import service as technicians
 from app.technicians.reputation import Reputation
 from feedback import repository, scores
 from feedback.explain import explain
-from feedback.kpis import OrderFacts, kpis, week_of
+from feedback.kpis import OrderFacts, kpis, percentile, week_of
 from feedback.kpis import daily as kpis_by_day
 from feedback.kpis import weekly as kpis_by_week
 from feedback.models import Feedback, FollowUp, FollowUpStatus
@@ -30,11 +28,10 @@ from feedback.schemas import (
     EvidenceLine,
     FeedbackCreate,
     FeedbackRead,
-    FollowUpRead,
-    FollowUpResolve,
     JobCounts,
     OfferCounts,
     OwnScore,
+    Percentiles,
     PeriodKpis,
     Scorecard,
     ScoreChange,
@@ -106,33 +103,6 @@ async def open_follow_up(session: AsyncSession, feedback: Feedback, within: time
     await announce(session, case)
 
 
-async def list_follow_ups(
-    session: AsyncSession, status: FollowUpStatus | None, limit: int, cursor: str | None
-) -> Page[FollowUpRead]:
-    cases = await repository.follow_ups(session, status, limit + 1, decode_cursor(cursor) if cursor else None)
-    return Page(
-        items=[present_follow_up(case) for case in cases[:limit]],
-        next_cursor=next_cursor(cases, limit, lambda c: (c.due_at, c.id)),
-    )
-
-
-async def resolve_follow_up(
-    session: AsyncSession, principal: Principal, case_id: UUID, data: FollowUpResolve
-) -> FollowUpRead:
-    case = await repository.follow_up_for_update(session, case_id)
-    if case is None:
-        raise NotFound("No such follow-up.")
-    if case.status is FollowUpStatus.RESOLVED:
-        raise Conflict("This follow-up was already resolved.")
-    case.status = FollowUpStatus.RESOLVED
-    case.note = data.note
-    case.resolved_at = clock.now()
-    case.resolved_by = principal.user_id
-    await session.flush()
-    await announce(session, case)
-    return present_follow_up(case)
-
-
 async def announce(session: AsyncSession, case: FollowUp, *, overdue: bool = False) -> None:
     await events.publish(
         session,
@@ -147,15 +117,6 @@ async def mark_overdue(session: AsyncSession, now: datetime) -> list[UUID]:
     for case in overdue:
         await announce(session, case, overdue=True)
     return [case.id for case in overdue]
-
-
-def present_follow_up(case: FollowUp) -> FollowUpRead:
-    return FollowUpRead(
-        id=case.id, order_id=case.order_id, driver_id=case.driver_id, technician_id=case.technician_id,
-        reason=case.reason, due_at=case.due_at,
-        overdue=case.status is FollowUpStatus.OPEN and case.due_at < clock.now(),
-        status=case.status.value, note=case.note, created_at=case.created_at, resolved_at=case.resolved_at,
-    )  # fmt: skip
 
 
 async def facts(
@@ -189,6 +150,9 @@ async def period_kpis(
     if since >= until:
         raise InvalidInput("`from` must be before `to`.")
     figures = kpis(await facts(session, since, until, partner_id=partner_id), policy.arrival_tolerance)
+    delays = await repository.first_contact_delays(session, since, until)
+    figures.first_contact_s = Percentiles(p50=percentile(delays, 0.5), p90=percentile(delays, 0.9))
+    figures.samples["first_contact_s"] = len(delays)
     return PeriodKpis(since=since, until=until, **figures.model_dump())
 
 

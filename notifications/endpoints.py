@@ -1,3 +1,5 @@
+from uuid import UUID
+
 from fastapi import APIRouter, Response, status
 from fastapi.responses import JSONResponse
 
@@ -37,8 +39,9 @@ async def list_notifications(
     settings: AppSettings,
     _: OperatorUser,
     status: NotificationStatus | None = None,
+    order_id: UUID | None = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[NotificationRead]:
-    """The push outbox, newest first, with what each phone shows in each language."""
-    return await service.list_notifications(session, status, limit, cursor, settings.timezone)
+    """The push outbox, newest first, with what each phone shows in each language; `order_id`: one order's."""
+    return await service.list_notifications(session, status, limit, cursor, settings.timezone, order_id)

@@ -111,11 +111,17 @@ async def deactivate_devices(session: AsyncSession, device_ids: Collection[UUID]
 
 
 async def newest(
-    session: AsyncSession, status: NotificationStatus | None, limit: int, after: tuple[datetime, UUID] | None
+    session: AsyncSession,
+    status: NotificationStatus | None,
+    limit: int,
+    after: tuple[datetime, UUID] | None,
+    order_id: UUID | None = None,
 ) -> list[Notification]:
     query = select(Notification).order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)
     if status is not None:
         query = query.where(Notification.status == status)
+    if order_id is not None:
+        query = query.where(Notification.order_id == order_id)
     if after is not None:
         query = query.where(tuple_(Notification.created_at, Notification.id) < tuple_(*after))
     return list((await session.execute(query)).scalars())

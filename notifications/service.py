@@ -1,5 +1,5 @@
 from dataclasses import asdict
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -54,10 +54,15 @@ async def unregister_device(session: AsyncSession, principal: Principal, token: 
 
 
 async def list_notifications(
-    session: AsyncSession, status: NotificationStatus | None, limit: int, cursor: str | None, timezone: str
+    session: AsyncSession,
+    status: NotificationStatus | None,
+    limit: int,
+    cursor: str | None,
+    timezone: str,
+    order_id: UUID | None = None,
 ) -> Page[NotificationRead]:
     """Newest first, with what each phone would show in each language (the demo runs without FCM)."""
-    rows = await repository.newest(session, status, limit + 1, decode_cursor(cursor) if cursor else None)
+    rows = await repository.newest(session, status, limit + 1, decode_cursor(cursor) if cursor else None, order_id)
     items = [
         NotificationRead(
             id=n.id,

@@ -1,11 +1,14 @@
 """The operators' console in a real browser (Debian's Chromium driven by Playwright) against a running
-API process, while the demo simulator's technicians drive on central Helsinki's roads."""
+API process, while the demo simulator's technicians drive on central Helsinki's roads: the map, the
+figures, and every action an operator takes from it."""
 
 import asyncio
 import random
 import shutil
-from collections.abc import Iterator
-from datetime import datetime, timedelta
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +26,13 @@ from app.regions.service import record_region
 from app.routing.osrm import OsrmClient
 from app.sla.rules import SlaPolicy
 from app.sla.service import sla_round
-from tests.conftest import HELSINKI_PBF, KAIVOKATU, MIKONKATU, UNIONINKATU, Api, start_server
+from tests.conftest import HELSINKI_PBF, KAIVOKATU, MIKONKATU, UNIONINKATU, Actor, Api, start_server
+from tests.dispatch.helpers import run_round
 from tools.simulate import Simulation
 from trustloop.processes import free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOT = PROJECT_ROOT / "var" / "test-artifacts" / "console.png"
+SCREENSHOTS = PROJECT_ROOT / "var" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +44,14 @@ def console_server(routed_settings: Settings) -> Iterator[str]:
     process.wait(timeout=10)
 
 
-async def page_technicians(page: Page) -> dict[str, Any]:
-    found: dict[str, Any] = await page.evaluate(
-        "Object.fromEntries([...window.trustloop.state.technicians.values()].map(t => [t.id, t.position]))"
-    )
-    return found
+@dataclass
+class Scene:
+    """The region recorded, a fleet driven by the simulator, and a signed-in console."""
+
+    page: Page
+    operator: Actor
+    fleet: list[Actor]
+    errors: list[str] = field(default_factory=list)
 
 
 async def wait_for(check: Any, timeout_s: float = 20.0) -> None:
@@ -54,28 +61,27 @@ async def wait_for(check: Any, timeout_s: float = 20.0) -> None:
         await asyncio.sleep(0.2)
 
 
-async def test_the_console_shows_the_live_region_and_lets_operators_act(
-    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession], console_server: str, helsinki_graph: Path,
-    routed_settings: Settings,
-) -> None:  # fmt: skip
-    async with transaction(sessions) as session:
-        await record_region(session, "helsinki", service_area(HELSINKI_PBF), helsinki_graph)
+async def page_technicians(page: Page) -> dict[str, Any]:
+    found: dict[str, Any] = await page.evaluate(
+        "Object.fromEntries([...window.trustloop.state.technicians.values()].map(t => [t.id, t.position]))"
+    )
+    return found
+
+
+@asynccontextmanager
+async def console(
+    api: Api, sessions: async_sessionmaker[AsyncSession], server: str, graph: Path, settings: Settings,
+    names: tuple[str, ...] = ("Hugo Virtanen", "Katya Laine", "Ilkka Salo"),
+) -> AsyncIterator[Scene]:  # fmt: skip
+    await helsinki(sessions, graph)
     fleet = [
-        await api.technician(at=spot, name=f"Tech {i}") for i, spot in enumerate((KAIVOKATU, UNIONINKATU, MIKONKATU))
+        await api.technician(at=spot, name=name)
+        for name, spot in zip(names, (KAIVOKATU, UNIONINKATU, MIKONKATU), strict=True)
     ]
     operator = await api.operator()
-
-    # A detractor's case waiting in the queue.
-    driver = await api.driver()
-    rated = await api.order(driver, at=KAIVOKATU)  # where the first technician stands
-    assert (await api.assign(rated["id"], fleet[0])).status_code == 200
-    await api.finish(rated["id"], fleet[0], resolution="fixed_on_site")
-    assert (await api.rate(rated["id"], driver, csat=1, nps=2, tags=["late"])).status_code == 201
-
-    osrm = OsrmClient(routed_settings.effective_osrm_url)
-    simulation = Simulation(console_server, osrm, "helsinki", random.Random(5), order_every_s=3600, levels=SlaPolicy())
+    osrm = OsrmClient(settings.effective_osrm_url)
+    simulation = Simulation(server, osrm, "helsinki", random.Random(5), order_every_s=3600, levels=SlaPolicy())
     stop = asyncio.Event()
-    errors: list[str] = []
     await simulation.start()
     driving = asyncio.create_task(simulation.run(stop))
     try:
@@ -83,85 +89,350 @@ async def test_the_console_shows_the_live_region_and_lets_operators_act(
             browser = await playwright.chromium.launch(
                 executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
             )
-            page = await browser.new_page(viewport={"width": 1400, "height": 900})
+            page = await browser.new_page(viewport={"width": 1440, "height": 900})
+            scene = Scene(page, operator, fleet)
 
             def on_console(message: ConsoleMessage) -> None:
                 if message.type == "error":
-                    errors.append(message.text)
+                    scene.errors.append(message.text)
 
             def on_page_error(error: Error) -> None:
-                errors.append(str(error))
+                scene.errors.append(str(error))
 
             page.on("console", on_console)
             page.on("pageerror", on_page_error)
-            await page.goto(f"{console_server}/console")
+            page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
+            await page.goto(f"{server}/console")
             await page.fill("#token", operator.token)
             await page.click("#login-form button[type=submit]")
-
-            # The region's roads are drawn, the fleet is on the map, the stream is live.
-            async with httpx.AsyncClient(base_url=console_server) as server:
-                roads = (await server.get("/v1/ops/map", headers=operator.headers)).json()["roads"]
-            assert len(roads) > 500
-            await wait_for(lambda: page.evaluate(f"window.trustloop.stats.roadsDrawn === {len(roads)}"))
             await wait_for(lambda: page.evaluate("window.trustloop.state.live"))
-            start = await page_technicians(page)
-            assert set(start) == {str(t.id) for t in fleet}
-            assert await page.locator('[data-kpi="NPS"] b').inner_text() == "-100"
-
-            # Jobs offered to the simulated technicians: they accept and drive, and the map follows them.
-            for technician, spot in zip(fleet, (MIKONKATU, KAIVOKATU, UNIONINKATU), strict=True):
-                await api.offer((await api.order(await api.driver(), at=spot))["id"], technician, ttl_s=120)
-
-            async def someone_moved() -> bool:
-                now = await page_technicians(page)
-                return any(now[t] and start[t] and haversine_m(Point(**now[t]), Point(**start[t])) > 30 for t in start)
-
-            await wait_for(someone_moved, timeout_s=30)
-
-            # The simulator's own order found nobody: the watcher raises it and the console lists it.
-            searching = (await api.client.get("/v1/ops/orders?status=searching", headers=operator.headers)).json()[
-                "items"
-            ]
-            assert searching, "the simulator ordered help"
-            waiting = searching[-1]
-            async with transaction(sessions) as session:
-                created = datetime.fromisoformat(waiting["created_at"])
-                await sla_round(session, created + timedelta(minutes=4), SlaPolicy())
-            at_risk = page.locator(f'#attention li.at_risk[data-order="{waiting["order_id"]}"]')
-            await at_risk.wait_for(timeout=10_000)
-            assert "nobody accepted within 3 min" in await at_risk.inner_text()
-
-            # Resolving the follow-up from the queue.
-            case = (await api.client.get("/v1/ops/followups?status=open", headers=operator.headers)).json()["items"][0]
-            item = page.locator(f'#followups li[data-followup="{case["id"]}"]')
-            await item.locator("button.resolve").click()
-            await item.locator("input[name=note]").fill("Called back, refunded the call-out fee")
-            await item.locator("button[type=submit]").click()
-            await item.wait_for(state="detached", timeout=10_000)
-            resolved = (await api.client.get("/v1/ops/followups?status=resolved", headers=operator.headers)).json()[
-                "items"
-            ]
-            assert [(c["id"], c["note"]) for c in resolved] == [(case["id"], "Called back, refunded the call-out fee")]
-
-            SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-            await page.screenshot(path=str(SCREENSHOT))
+            yield scene
             await browser.close()
     finally:
         stop.set()
         await asyncio.wait_for(driving, timeout=10)
         await simulation.aclose()
         await osrm.aclose()
-    assert SCREENSHOT.stat().st_size > 10_000
-    assert errors == []
+    assert scene.errors == []
 
 
-async def test_the_map_is_for_operators_and_needs_a_prepared_region(api: Api) -> None:
-    operator, driver = await api.operator(), await api.driver()
-    assert (await api.client.get("/v1/ops/map", headers=driver.headers)).status_code == 403
-    missing = await api.client.get("/v1/ops/map", headers=operator.headers)
-    assert missing.status_code == 404
-    assert missing.headers["content-type"] == "application/problem+json"
-    page = await api.client.get("/console")
-    assert page.status_code == 200
-    assert "/console/static/console.js" in page.text
-    assert (await api.client.get("/console/static/console.js")).status_code == 200
+async def helsinki(sessions: async_sessionmaker[AsyncSession], graph: Path) -> None:
+    async with transaction(sessions) as session:
+        await record_region(session, "helsinki", service_area(HELSINKI_PBF), graph)
+
+
+async def named_driver(api: Api, name: str, phone: str) -> Actor:
+    response = await api.client.post("/v1/dev/tokens", json={"role": "driver", "name": name, "phone": phone})
+    assert response.status_code == 201, response.text
+    return Actor(id=response.json()["user_id"], token=response.json()["token"])
+
+
+async def screenshot(page: Page, name: str, width: int = 1440, height: int = 900) -> Path:
+    await page.set_viewport_size({"width": width, "height": height})
+    await asyncio.sleep(0.8)  # the map and charts follow the new size
+    path = SCREENSHOTS / f"{name}-{width}x{height}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    await page.screenshot(path=str(path))
+    assert path.stat().st_size > 10_000
+    return path
+
+
+async def confirm(page: Page) -> None:
+    await page.locator("#confirm-ok").click()
+
+
+async def test_the_map_the_figures_and_the_fleet_live(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession], console_server: str, helsinki_graph: Path,
+    routed_settings: Settings,
+) -> None:  # fmt: skip
+    # A rated job, so that the figures have something to show.
+    await helsinki(sessions, helsinki_graph)
+    rater = await api.technician(at=KAIVOKATU, name="Aki Rater", online=False)
+    driver = await api.driver()
+    rated = await api.order(driver, at=KAIVOKATU)
+    assert (await api.assign(rated["id"], rater)).status_code == 200
+    await api.finish(rated["id"], rater, resolution="fixed_on_site")
+    assert (await api.rate(rated["id"], driver, csat=1, nps=2, tags=["late"])).status_code == 201
+
+    async with console(api, sessions, console_server, helsinki_graph, routed_settings) as scene:
+        page = scene.page
+        # The region's roads and place names are drawn on Leaflet, the fleet is on the map.
+        async with httpx.AsyncClient(base_url=console_server) as server:
+            drawn = (await server.get("/v1/ops/map", headers=scene.operator.headers)).json()
+        assert len(drawn["roads"]) > 500
+        assert any(kind == "suburb" for _, kind, _, _ in drawn["places"])
+        await wait_for(lambda: page.evaluate(f"window.trustloop.stats.roadsDrawn === {len(drawn['roads'])}"))
+        assert await page.evaluate("window.trustloop.stats.places") == len(drawn["places"])
+        assert await page.locator(".leaflet-container canvas").count() >= 1
+        await wait_for(lambda: page.evaluate("document.querySelectorAll('.tech-pin, .tech-cluster').length > 0"))
+        start = await page_technicians(page)
+        assert set(start) >= {str(t.id) for t in scene.fleet}
+
+        # Each tile says what it rests on and over which period; the picker changes the period.
+        nps = page.locator('[data-kpi="NPS"]')
+        assert await nps.locator("b").inner_text() == "-100"
+        assert "n = 1 ratings · 7 days" in await nps.locator("small").inner_text()
+        await page.click('#period button[data-days="30"]')
+        await wait_for(lambda: nps.locator("small").inner_text(), 5)
+        await wait_for(
+            lambda: page.evaluate("document.querySelector('[data-kpi=NPS] small').textContent.includes('30 days')")
+        )
+        await page.click('#period button[data-days="1"]')
+        await wait_for(
+            lambda: page.evaluate("document.querySelector('[data-kpi=NPS] small').textContent.includes('today')")
+        )
+        # One trend chart per measure, each on its own axis; one day of data is not a trend.
+        assert await page.locator("#trends figure.trend").count() == 4
+        assert "Not enough data" in await page.locator('#trends figure[data-measure="nps"]').inner_text()
+
+        # Jobs offered to the simulated technicians: they accept and drive, and the map follows them.
+        for technician, spot in zip(scene.fleet, (MIKONKATU, KAIVOKATU, UNIONINKATU), strict=True):
+            await api.offer((await api.order(await api.driver(), at=spot))["id"], technician, ttl_s=120)
+
+        async def someone_moved() -> bool:
+            now = await page_technicians(page)
+            return any(now[t] and start[t] and haversine_m(Point(**now[t]), Point(**start[t])) > 30 for t in start)
+
+        await wait_for(someone_moved, timeout_s=30)
+
+        # The map fills its panel at every size, down to a tablet.
+        for width, height in ((1440, 900), (1024, 768), (768, 1024)):
+            await screenshot(page, "console-overview", width, height)
+            box = await page.locator("#map").bounding_box()
+            assert box is not None
+            assert box["width"] >= 0.6 * width, (width, box)
+            assert box["height"] >= 0.35 * height, (width, box)
+        await page.set_viewport_size({"width": 1440, "height": 900})
+
+
+async def test_operators_select_an_order_and_act_on_it(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession], console_server: str, helsinki_graph: Path,
+    routed_settings: Settings,
+) -> None:  # fmt: skip
+    await helsinki(sessions, helsinki_graph)
+    maria = await named_driver(api, "Maria Korhonen", "+358 40 555 0101")
+    waiting = await api.order(maria, at=MIKONKATU)
+    to_cancel = await api.order(await named_driver(api, "Pekka Nieminen", "+358 40 555 0202"), at=UNIONINKATU)
+    async with transaction(sessions) as session:  # nobody accepted for four minutes
+        await sla_round(session, datetime.fromisoformat(waiting["created_at"]) + timedelta(minutes=4), SlaPolicy())
+    headers = (await api.operator()).headers
+
+    async with console(api, sessions, console_server, helsinki_graph, routed_settings) as scene:
+        page, (hugo, _, _) = scene.page, scene.fleet
+        # The waiting order is in the attention list with its reason; clicking it opens its panel.
+        item = page.locator(f'#attention li.at_risk[data-order="{waiting["id"]}"]')
+        await item.wait_for(timeout=10_000)
+        assert "nobody accepted within 3 min" in await item.inner_text()
+        await item.click()
+        panel = page.locator("#detail")
+        await panel.locator(".driver").wait_for(timeout=10_000)
+        assert "Maria Korhonen" in await panel.locator(".driver").inner_text()
+        assert "+358 40 555 0101" in await panel.locator(".driver").inner_text()
+        assert "nobody accepted within 3 min" in await panel.locator(".sla").inner_text()
+
+        # Offered to Hugo from the console, with a confirmation: he accepts, the panel and the map follow.
+        await panel.locator("select[name=technician]").select_option(str(hugo.id))
+        await panel.locator("button.offer").click()
+        assert "Offer this job to Hugo Virtanen" in await page.locator("#confirm-text").inner_text()
+        await confirm(page)
+        await wait_for(lambda: panel.locator(".result").inner_text(), 5)
+        assert "Offered to Hugo Virtanen" in await panel.locator(".result").inner_text()
+        await wait_for(
+            lambda: page.evaluate(
+                "(document.querySelector('#detail .technician')?.textContent || '').includes('Hugo')"
+            ),
+            30,
+        )
+        await wait_for(lambda: page.evaluate("window.trustloop.stats.routeShown === true"), 20)
+        order = (await api.client.get(f"/v1/ops/orders/{waiting['id']}", headers=headers)).json()
+        assert order["technician"]["id"] == str(hugo.id)
+
+        # The risk was that nobody accepted: once Hugo has, the watcher clears it, on the board and the API.
+        async with transaction(sessions) as session:
+            await sla_round(session, datetime.now(UTC), SlaPolicy())
+        board = (await api.client.get("/v1/ops/sla", headers=headers)).json()
+        assert waiting["id"] not in [i["order_id"] for i in board["at_risk"] + board["breached"]]
+        await page.locator(f'#attention li[data-order="{waiting["id"]}"]').wait_for(state="detached", timeout=10_000)
+
+        # A note on the timeline.
+        await panel.locator(".note-form input").fill("Called Maria: Hugo is on his way")
+        await panel.locator(".note-form button").click()
+        await panel.locator(".timeline li.note").wait_for(timeout=10_000)
+        assert "Called Maria: Hugo is on his way" in await panel.locator(".timeline").inner_text()
+        await screenshot(page, "order-panel")
+        await screenshot(page, "order-panel", 1024, 768)
+        await page.set_viewport_size({"width": 1440, "height": 900})
+
+        # Cancelled with a reason, from the orders list.
+        await panel.locator("button.back").click()
+        await page.click('#tabs button[data-tab="orders"]')
+        await page.locator(f'#orders li[data-order="{to_cancel["id"]}"]').click()
+        await panel.locator("input[name=reason]").fill("The driver got the car started himself")
+        await panel.locator("button.cancel").click()
+        await confirm(page)
+        await wait_for(
+            lambda: page.evaluate(
+                "(document.querySelector('#detail .result')?.textContent || '').includes('Cancelled')"
+            ),
+            10,
+        )
+        cancelled = (await api.client.get(f"/v1/ops/orders/{to_cancel['id']}", headers=headers)).json()
+        assert (cancelled["status"], cancelled["cancel_reason"]) == (
+            "cancelled",
+            "The driver got the car started himself",
+        )
+
+
+async def test_the_decision_with_names_assigning_a_technician_card_and_filters(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession], console_server: str, helsinki_graph: Path,
+    routed_settings: Settings,
+) -> None:  # fmt: skip
+    await helsinki(sessions, helsinki_graph)
+    dispatched = await api.order(await named_driver(api, "Aino Lehto", "+358 40 555 0303"), at=KAIVOKATU)
+    headers = (await api.operator()).headers
+
+    async with console(api, sessions, console_server, helsinki_graph, routed_settings) as scene:
+        page, panel = scene.page, scene.page.locator("#detail")
+        names = {"Hugo Virtanen", "Katya Laine", "Ilkka Salo"}
+        await run_round(app)  # the dispatcher weighs the fleet for Aino's order
+        manual = await api.order(await named_driver(api, "Olli Koski", "+358 40 555 0404"), "jump_start", UNIONINKATU)
+        decision = (await api.client.get(f"/v1/ops/orders/{dispatched['id']}/decision", headers=headers)).json()
+        candidates = [c for r in decision["rounds"] for c in r["candidates"]]
+        assert candidates
+        assert {c["technician_name"] for c in candidates} <= names
+
+        # Found by the driver's phone among the orders; the panel's decision names each candidate.
+        await page.click('#tabs button[data-tab="orders"]')
+        await page.fill("#search", "555 0303")
+        await wait_for(lambda: page.locator("#orders li[data-order]").count(), 5)
+        assert await page.locator("#orders li[data-order]").count() == 1
+        await page.locator(f'#orders li[data-order="{dispatched["id"]}"]').click()
+        await panel.locator(".decision td.name").first.wait_for(timeout=10_000)
+        shown = set(await panel.locator(".decision td.name").all_inner_texts())
+        assert shown
+        assert shown <= names
+        await screenshot(page, "decision")
+        await page.set_viewport_size({"width": 1440, "height": 900})
+
+        # Filters: by status and service, and by order id.
+        await panel.locator("button.back").click()
+        await page.fill("#search", "")
+        await page.locator(f'#orders li[data-order="{manual["id"]}"]').wait_for(timeout=35_000)
+        await page.select_option("#filter-service", "jump_start")
+        await wait_for(lambda: page.evaluate("document.querySelectorAll('#orders li[data-order]').length === 1"), 5)
+        assert await page.locator(f'#orders li[data-order="{manual["id"]}"]').count() == 1
+        await page.select_option("#filter-service", "")
+        await page.select_option("#filter-status", "searching")
+        api_searching = (await api.client.get("/v1/ops/orders?status=searching", headers=headers)).json()["items"]
+        await wait_for(lambda: page.evaluate(
+            f"document.querySelectorAll('#orders li[data-order]').length === {len(api_searching)}"), 10)  # fmt: skip
+        await page.select_option("#filter-status", "")
+        await page.fill("#search", manual["id"][:8])
+
+        # Assigned by hand from the panel, with a confirmation.
+        await page.locator(f'#orders li[data-order="{manual["id"]}"]').click()
+        pick = panel.locator("select[name=technician]")
+        await pick.wait_for(timeout=10_000)
+        chosen = await pick.input_value()
+        chosen_name = (await pick.locator("option:checked").inner_text()).split(" · ")[0]
+        await panel.locator("button.assign").click()
+        await confirm(page)
+        await wait_for(
+            lambda: page.evaluate("(document.querySelector('#detail .result')?.textContent || '') !== ''"), 10
+        )
+        assert "Assigned to" in await panel.locator(".result").inner_text()
+        assigned = (await api.client.get(f"/v1/ops/orders/{manual['id']}", headers=headers)).json()
+        assert assigned["technician"]["id"] == chosen
+
+        # His card: status, current job, today's jobs, trust with its parts.
+        await panel.locator("button.back").click()
+        await page.click('#tabs button[data-tab="technicians"]')
+        await page.locator(f'#technicians li[data-technician="{chosen}"]').click()
+        await panel.locator(".current-job a").wait_for(timeout=10_000)
+        assert chosen_name in await panel.locator("h2").inner_text()
+        assert "jump start" in await panel.locator(".current-job").inner_text()
+        assert await panel.locator("table.parts tbody tr").count() >= 1
+        await screenshot(page, "technician-card")
+        await screenshot(page, "technician-card", 1024, 768)
+        # Reassigned from his card's current job: the job goes to another technician.
+        await page.set_viewport_size({"width": 1440, "height": 900})
+        await panel.locator(".current-job a").click()
+        await panel.locator("button.assign").wait_for(timeout=10_000)
+        assert await panel.locator("button.assign").inner_text() == "Reassign"
+        other = await panel.locator("select[name=technician]").input_value()
+        await panel.locator("button.assign").click()
+        assert f"Take the job from {chosen_name}" in await page.locator("#confirm-text").inner_text()
+        await confirm(page)
+        await wait_for(
+            lambda: page.evaluate("(document.querySelector('#detail .result')?.textContent || '') !== ''"), 10
+        )
+        assert "Reassigned to" in await panel.locator(".result").inner_text()
+        reassigned = (await api.client.get(f"/v1/ops/orders/{manual['id']}", headers=headers)).json()
+        assert reassigned["technician"]["id"] == other != chosen
+
+
+async def test_a_follow_up_is_taken_contacted_and_resolved_from_the_queue(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession], console_server: str, helsinki_graph: Path,
+    routed_settings: Settings,
+) -> None:  # fmt: skip
+    await helsinki(sessions, helsinki_graph)
+    rater = await api.technician(at=KAIVOKATU, name="Aki Rater", online=False)
+    driver = await named_driver(api, "Laura Mäkinen", "+358 40 555 0505")
+    rated = await api.order(driver, at=KAIVOKATU)
+    assert (await api.assign(rated["id"], rater)).status_code == 200
+    await api.finish(rated["id"], rater, resolution="fixed_on_site")
+    rating = {"csat": 1, "nps": 2, "tags": ["late"], "comment": "He came an hour late"}
+    assert (await api.rate(rated["id"], driver, **rating)).status_code == 201
+    operator = await api.operator()
+
+    # The API under the queue: who to call, at which number, about which order.
+    case = (await api.client.get("/v1/ops/followups?status=open", headers=operator.headers)).json()["items"][0]
+    assert (case["driver_name"], case["driver_phone"], case["order_id"]) == (
+        "Laura Mäkinen", "+358 40 555 0505", rated["id"]
+    )  # fmt: skip
+
+    async with console(api, sessions, console_server, helsinki_graph, routed_settings) as scene:
+        page = scene.page
+        await page.click('#tabs button[data-tab="followups"]')
+        item = page.locator(f'#followups li[data-followup="{case["id"]}"]')
+        await item.wait_for(timeout=10_000)
+        text = await item.inner_text()
+        assert "Laura Mäkinen" in text
+        assert "+358 40 555 0505" in text
+        assert "He came an hour late" in text
+        assert "nobody has it yet" in text
+
+        await item.locator("button.take").click()
+        await wait_for(lambda: page.evaluate(
+            f"document.querySelector('#followups li[data-followup=\"{case['id']}\"] .taken').textContent.startsWith('taken by')"))  # fmt: skip
+        await item.locator("button.no_answer").click()
+        await item.locator(".contacts li").wait_for(timeout=10_000)
+        await item.locator("button.reached").click()
+        await wait_for(lambda: item.locator(".contacts li").count(), 10)
+        await wait_for(lambda: page.evaluate(
+            f"document.querySelectorAll('#followups li[data-followup=\"{case['id']}\"] .contacts li').length === 2"))  # fmt: skip
+        await screenshot(page, "followups")
+        await screenshot(page, "followups", 1024, 768)
+        await page.set_viewport_size({"width": 1440, "height": 900})
+
+        # The case's order is one click away.
+        await item.locator("a.order-link").click()
+        await page.locator("#detail .driver").wait_for(timeout=10_000)
+        assert "Laura Mäkinen" in await page.locator("#detail .driver").inner_text()
+        await page.locator("#detail button.back").click()
+
+        # Resolved with an outcome; the first contact is a KPI now.
+        await item.locator("button.resolve").click()
+        await item.locator("select[name=outcome]").select_option("refunded")
+        await item.locator("input[name=note]").fill("Refunded the call-out fee")
+        await item.locator(".resolve-form button[type=submit]").click()
+        await item.wait_for(state="detached", timeout=10_000)
+        resolved = (await api.client.get("/v1/ops/followups?status=resolved", headers=operator.headers)).json()["items"]
+        assert [(c["id"], c["outcome"], c["note"], c["taken_by"]) for c in resolved] == [
+            (case["id"], "refunded", "Refunded the call-out fee", str(operator.id))
+        ]
+        assert [c["outcome"] for c in resolved[0]["contacts"]] == ["no_answer", "reached"]
+        assert resolved[0]["first_contact_at"] is not None
+        await page.click('#period button[data-days="1"]')
+        await wait_for(lambda: page.evaluate(
+            "document.querySelector('[data-kpi=\"First contact\"] small').textContent.includes('n = 1')"))  # fmt: skip

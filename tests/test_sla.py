@@ -14,7 +14,7 @@ from app.sla.rules import SlaFacts, SlaPolicy, SlaState, SlaTargets, evaluate
 from app.sla.service import sla_round
 from feedback.service import mark_overdue
 from notifications.models import Notification
-from tests.conftest import Api
+from tests.conftest import Actor, Api
 
 TARGETS = SlaTargets()
 
@@ -125,3 +125,60 @@ async def test_an_unhappy_driver_not_called_back_in_time_breaches_once_and_pages
         (operator.id, UUID(order["id"]), "breached")
     ]
     assert (await api.client.get("/metrics")).text.count('trustloop_sla_breaches_total{subject="followup"} 1.0') == 1
+
+
+async def test_a_risk_clears_once_a_technician_accepts_and_the_board_says_why_now(app: FastAPI, api: Api) -> None:
+    operator = await api.operator()
+    technician = await api.technician()
+    order = await api.order(await api.driver())
+    created = datetime.fromisoformat(order["created_at"])
+    order_id = UUID(order["id"])
+    assert await round_at(app, created + timedelta(minutes=4)) == [(order_id, SlaState.AT_RISK)]
+    board = (await api.client.get("/v1/ops/sla", headers=operator.headers)).json()
+    assert [(i["order_id"], i["sla_reason"]) for i in board["at_risk"]] == [
+        (order["id"], "nobody accepted within 3 min")
+    ]
+
+    await api.offer(order["id"], technician, ttl_s=120)
+    offer = (await api.client.get("/v1/technicians/me/offers", headers=technician.headers)).json()["items"][0]
+    assert (await api.client.post(f"/v1/offers/{offer['id']}/accept", headers=technician.headers)).status_code == 200
+    assert await round_at(app, datetime.now(UTC)) == [(order_id, SlaState.OK)]
+    board = (await api.client.get("/v1/ops/sla", headers=operator.headers)).json()
+    assert board == {"at_risk": [], "breached": []}
+    detail = (await api.client.get(f"/v1/ops/orders/{order['id']}", headers=operator.headers)).json()
+    assert (detail["sla_state"], detail["sla_reason"]) == ("ok", None)
+
+
+async def test_a_breach_stays_after_its_cause_is_gone(app: FastAPI, api: Api) -> None:
+    technician = await api.technician()
+    order = await api.order(await api.driver())
+    created = datetime.fromisoformat(order["created_at"])
+    assert await round_at(app, created + timedelta(minutes=11)) == [(UUID(order["id"]), SlaState.BREACHED)]
+    assert (await api.assign(order["id"], technician)).status_code == 200
+    assert await round_at(app, created + timedelta(minutes=12)) == []
+    board = (await api.client.get("/v1/ops/sla", headers=(await api.operator()).headers)).json()
+    assert [i["sla_reason"] for i in board["breached"]] == ["nobody accepted within 10 min"]
+
+
+async def test_the_order_board_filters(api: Api) -> None:
+    operator = await api.operator()
+    technician = await api.technician()
+    person = {"role": "driver", "name": "Maria Korhonen", "phone": "+358 40 555 0101"}
+    maria = (await api.client.post("/v1/dev/tokens", json=person)).json()
+    towed = await api.order(Actor(id=UUID(maria["user_id"]), token=maria["token"]))
+    started = await api.order(await api.driver(), service="jump_start")
+    assert (await api.assign(started["id"], technician)).status_code == 200
+
+    async def ids(query: str) -> list[str]:
+        response = await api.client.get(f"/v1/ops/orders?{query}", headers=operator.headers)
+        assert response.status_code == 200, response.text
+        return [i["order_id"] for i in response.json()["items"]]
+
+    assert await ids("driver_phone=5550101") == [towed["id"]]
+    assert await ids("service=jump_start") == [started["id"]]
+    assert await ids(f"technician_id={technician.id}") == [started["id"]]
+    assert await ids(f"order_id={towed['id']}") == [towed["id"]]
+    assert await ids("sla=ok&open=true") == [started["id"], towed["id"]]
+    assert await ids("sla=breached") == []
+    item = (await api.client.get(f"/v1/ops/orders?order_id={towed['id']}", headers=operator.headers)).json()["items"]
+    assert (item[0]["driver_name"], item[0]["driver_phone"]) == ("Maria Korhonen", "+358 40 555 0101")

@@ -32,6 +32,7 @@ log = logging.getLogger("trustloop.simulate")
 
 TICK_S = 2.0
 WORK_TICKS = 45  # about a minute and a half at the car (shorter than life, to keep the demo moving)
+DRIVER_NAMES = ("Aino", "Mikko", "Sofia", "Juha", "Emma", "Pekka", "Laura", "Olli")
 
 
 @dataclass
@@ -113,7 +114,9 @@ class Simulation:
 
     async def _new_order(self) -> None:
         where = await road_point(self._osrm, self._rng, self._area)
-        token = (await self._api.post("/v1/dev/tokens", json={"role": "driver"})).json()["token"]
+        n = len(self._drivers) + 1  # named and numbered without drawing from the scenario's random stream
+        person = {"role": "driver", "name": f"{DRIVER_NAMES[n % len(DRIVER_NAMES)]} {n}", "phone": f"+358 40 {n:07d}"}
+        token = (await self._api.post("/v1/dev/tokens", json=person)).json()["token"]
         service = self._rng.choice(["tow", "jump_start", "tyre_change", "fuel_delivery", "lockout", "winch"])
         body = {"service": service, "location": where.model_dump(), "address": "by the roadside"}
         response = await self._post("/v1/orders", token, body)
@@ -132,7 +135,12 @@ class Simulation:
             elif offers and draw < t.profile.accepts + t.profile.declines:
                 await self._post(f"/v1/offers/{offers[0]['id']}/decline", t.token, {"reason": "busy"})
         elif t.stage == "assigned":
-            order = (await self._get(f"/v1/orders/{t.order_id}", t.token)).json()
+            response = await self._get(f"/v1/orders/{t.order_id}", t.token)
+            if response.status_code != 200:  # an operator gave the job to someone else, or it was cancelled
+                t.stage, t.order_id, t.path = "idle", None, []
+                await self._report_position(t)
+                return
+            order = response.json()
             route = await self._osrm.route(t.position, Point(**order["location"]))
             t.path = [Point(lat=lat, lon=lon) for lon, lat in route.geometry["coordinates"]] if route else []
             if route is not None and route.duration_s > 0:

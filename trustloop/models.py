@@ -4,14 +4,14 @@ from app.db import Base
 from app.idempotency.models import IdempotencyKey
 from app.limits.models import RateWindow
 from app.live.models import LiveConnection, LocationPoint, OrderTracking
-from app.orders.models import JobEvent, Order
+from app.orders.models import JobEvent, Order, OrderNote
 from app.partners.models import Partner, PartnerKey, PartnerMember
 from app.regions.models import Region
 from app.sla.models import OrderSla
 from app.technicians.models import Technician
 from app.users.models import Driver, User
 from dispatch.models import DispatchDecision, DispatchRound, Offer
-from feedback.models import Feedback, FollowUp, TrustEvidence, TrustScoreChange, TrustScoreRow
+from feedback.models import Feedback, FollowUp, FollowUpContact, TrustEvidence, TrustScoreChange, TrustScoreRow
 from notifications.models import Delivery, Device, Notification
 from webhooks.models import WebhookAttempt, WebhookDelivery
 
@@ -24,6 +24,7 @@ __all__ = [
     "Driver",
     "Feedback",
     "FollowUp",
+    "FollowUpContact",
     "IdempotencyKey",
     "JobEvent",
     "LiveConnection",
@@ -31,6 +32,7 @@ __all__ = [
     "Notification",
     "Offer",
     "Order",
+    "OrderNote",
     "OrderSla",
     "OrderTracking",
     "Partner",

@@ -9,7 +9,7 @@ from app.db import DbSession
 from app.enums import Role
 from app.errors import NotFound
 from app.openapi import problems
-from app.schemas import Name, RequestModel
+from app.schemas import Name, Phone, RequestModel
 from app.technicians import repository as technicians
 from app.users import repository as users
 
@@ -20,6 +20,7 @@ class DevTokenRequest(RequestModel):
     role: Literal["driver", "operator", "technician"]
     technician_id: UUID | None = None
     name: Name | None = None
+    phone: Phone | None = None  # a driver's, as Firebase would give it
 
 
 class DevTokenResponse(BaseModel):
@@ -36,7 +37,7 @@ async def issue_dev_token(body: DevTokenRequest, session: DbSession, request: Re
             raise NotFound("No such technician.")
         user_id = body.technician_id
     else:
-        user_id = (await users.create(session, Role(body.role), body.name)).id
+        user_id = (await users.create(session, Role(body.role), body.name, phone=body.phone)).id
     return DevTokenResponse(
         token=tokens.issue(Principal(user_id=user_id, role=Role(body.role))),
         user_id=user_id,

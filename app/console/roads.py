@@ -15,10 +15,21 @@ RANKS = {
 }
 
 
+# Named places drawn as labels; main and through roads are labelled once each, on their longest piece.
+PLACES = frozenset({"city", "town", "village", "suburb", "quarter", "neighbourhood", "square"})
+
+
 class _Roads(osmium.SimpleHandler):
     def __init__(self) -> None:
         super().__init__()
         self.lines: list[tuple[int, list[float]]] = []
+        self.places: list[tuple[str, str, float, float]] = []
+        self.road_names: dict[str, tuple[int, float, float]] = {}  # name -> (points, lon, lat)
+
+    def node(self, node: osmium.osm.Node) -> None:
+        kind, name = node.tags.get("place"), node.tags.get("name")
+        if kind in PLACES and name and node.location.valid():
+            self.places.append((name, kind, round(node.location.lon, 5), round(node.location.lat, 5)))
 
     def way(self, way: osmium.osm.Way) -> None:
         rank = RANKS.get(way.tags.get("highway") or "")
@@ -29,14 +40,21 @@ class _Roads(osmium.SimpleHandler):
         except osmium.InvalidLocationError:
             return  # a way running out of the extract
         self.lines.append((rank, flat))
+        name = way.tags.get("name")
+        points = len(flat) // 2
+        if name and rank <= 1 and points > self.road_names.get(name, (0, 0.0, 0.0))[0]:
+            middle = 2 * (points // 2)
+            self.road_names[name] = (points, flat[middle], flat[middle + 1])
 
 
 @lru_cache(maxsize=4)
 def road_map(extract: Path) -> dict[str, object]:
-    """{"bbox": [west, south, east, north], "roads": [[rank, [lon, lat, lon, lat, ...]], ...]}."""
+    """{"bbox": [west, south, east, north], "roads": [[rank, [lon, lat, lon, lat, ...]], ...],
+    "places": [[name, kind, lon, lat], ...]} (kind a place=* value, or "street" for a main road's name)."""
     handler = _Roads()
     handler.apply_file(str(extract), locations=True)
     lons = [v for _, flat in handler.lines for v in flat[0::2]]
     lats = [v for _, flat in handler.lines for v in flat[1::2]]
     bbox = [min(lons), min(lats), max(lons), max(lats)] if lons else None
-    return {"bbox": bbox, "roads": handler.lines}
+    streets = [(name, "street", lon, lat) for name, (_, lon, lat) in sorted(handler.road_names.items())]
+    return {"bbox": bbox, "roads": handler.lines, "places": handler.places + streets}

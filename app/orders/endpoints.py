@@ -10,8 +10,16 @@ from app.idempotency import service as idempotency
 from app.idempotency.dependencies import IdempotencyKeyHeader
 from app.limits.dependencies import OrderRequestAllowance
 from app.openapi import problems
-from app.orders import service
-from app.orders.schemas import OrderCancel, OrderCreate, OrderRead, StatusChange, StatusOverride
+from app.orders import operators, service
+from app.orders.schemas import (
+    NoteCreate,
+    OperatorOrderRead,
+    OrderCancel,
+    OrderCreate,
+    OrderRead,
+    StatusChange,
+    StatusOverride,
+)
 from app.pagination import Cursor, Limit
 from app.schemas import Page
 
@@ -75,3 +83,18 @@ async def override_status(
     """An operator records the technician's step for him (no position check), with the reason."""
     change = StatusChange(status=body.status, resolution=body.resolution)
     return await service.report_status(session, operator, order_id, change, override=body.reason)
+
+
+@ops_router.get("/{order_id}", response_model=OperatorOrderRead, responses=problems(404))
+async def read_for_operator(order_id: UUID, session: DbSession, _: OperatorUser) -> OperatorOrderRead:
+    """The order with the driver's name and phone, its SLA state and why, and the operators' notes."""
+    return await operators.read(session, order_id)
+
+
+@ops_router.post(
+    "/{order_id}/notes", status_code=status.HTTP_201_CREATED, response_model=OperatorOrderRead,
+    responses=problems(404),
+)  # fmt: skip
+async def add_note(order_id: UUID, body: NoteCreate, session: DbSession, operator: OperatorUser) -> OperatorOrderRead:
+    """A note on the order's timeline, signed by the operator."""
+    return await operators.add_note(session, operator, order_id, body.text)

@@ -140,5 +140,17 @@ class JobEvent(CreatedAt, Base):
     data: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
 
 
+class OrderNote(CreatedAt, Base):
+    """An operator's note on the order's timeline (a call made, what was agreed): said once, never edited."""
+
+    __tablename__ = "order_notes"
+    __table_args__ = (Index("ix_order_notes_order_id_id", "order_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    order_id: Mapped[UUID] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
+    author_id: Mapped[UUID | None] = mapped_column(ForeignKey("users.id"))
+    text: Mapped[str] = mapped_column(Text)
+
+
 conflict_message("uq_orders_active_technician", "The technician already has an active job.")
 conflict_message("uq_orders_open_driver", "You already have an open order.")

@@ -6,8 +6,8 @@ from sqlalchemy import func, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.enums import Role
-from app.orders.models import JobEvent, Order, OrderStatus
-from app.users.models import Driver
+from app.orders.models import JobEvent, Order, OrderNote, OrderStatus
+from app.users.models import Driver, User
 
 
 async def get(session: AsyncSession, order_id: UUID) -> Order | None:
@@ -102,3 +102,31 @@ async def order_records(
 async def count_by_status(session: AsyncSession) -> dict[str, int]:
     rows = await session.execute(select(Order.status, func.count()).group_by(Order.status))
     return {status.value: int(n) for status, n in rows.all()}
+
+
+async def driver_contact(session: AsyncSession, driver_id: UUID) -> tuple[str | None, str | None]:
+    """The driver's name and phone, for the operator who calls him."""
+    row = (
+        await session.execute(
+            select(User.name, Driver.phone).outerjoin(Driver, Driver.id == User.id).where(User.id == driver_id)
+        )
+    ).first()
+    return (row[0], row[1]) if row else (None, None)
+
+
+async def add_note(session: AsyncSession, order_id: UUID, author_id: UUID | None, text_: str) -> OrderNote:
+    note = OrderNote(order_id=order_id, author_id=author_id, text=text_)
+    session.add(note)
+    await session.flush()
+    return note
+
+
+async def notes(session: AsyncSession, order_id: UUID) -> list[tuple[OrderNote, str | None]]:
+    """The order's notes, oldest first, each with its author's name."""
+    rows = await session.execute(
+        select(OrderNote, User.name)
+        .outerjoin(User, User.id == OrderNote.author_id)
+        .where(OrderNote.order_id == order_id)
+        .order_by(OrderNote.id)
+    )
+    return [(note, name) for note, name in rows.all()]

@@ -97,3 +97,29 @@ class OrderRead(BaseModel):
     cancel_reason: str | None
     timeline: list[TimelineEntry]
     partner_reference: str | None = None  # an order a partner placed: the partner's own reference
+
+
+class NoteCreate(RequestModel):
+    text: Notes = Field(min_length=1)
+
+
+class NoteRead(BaseModel):
+    at: datetime
+    author: str | None
+    text: str
+
+
+class DriverContact(BaseModel):
+    id: UUID
+    name: str | None
+    phone: str | None
+
+
+class OperatorOrderRead(OrderRead):
+    """The order as the operators' console shows it: the driver to call, the SLA state and why, and the
+    operators' notes beside the timeline."""
+
+    driver: DriverContact
+    sla_state: str
+    sla_reason: str | None
+    operator_notes: list[NoteRead]

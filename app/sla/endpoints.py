@@ -1,11 +1,16 @@
-from fastapi import APIRouter
+from typing import Literal
+from uuid import UUID
+
+from fastapi import APIRouter, Query
 
 from app.auth.dependencies import OperatorUser
 from app.db import DbSession
+from app.enums import Service
 from app.orders.models import OrderStatus
 from app.pagination import Cursor, Limit
 from app.schemas import Page
 from app.sla import service
+from app.sla.repository import OrderFilter
 from app.sla.schemas import SlaBoard, SlaItem
 
 router = APIRouter(tags=["operations"])
@@ -19,7 +24,17 @@ async def sla_board(session: DbSession, _: OperatorUser) -> SlaBoard:
 @router.get("/v1/ops/orders", response_model=Page[SlaItem])
 async def list_orders(
     session: DbSession, _: OperatorUser, status: OrderStatus | None = None, at_risk: bool | None = None,
+    open: bool | None = None, sla: Literal["ok", "at_risk", "breached"] | None = None,
+    service_: Service | None = Query(None, alias="service"), technician_id: UUID | None = None,
+    driver_phone: str | None = Query(None, max_length=40), order_id: UUID | None = None,
     limit: Limit = 50, cursor: Cursor = None,
 ) -> Page[SlaItem]:  # fmt: skip
-    """Orders with their SLA state, newest first."""
-    return await service.list_orders(session, status, at_risk, limit, cursor)
+    """Orders with their SLA state and driver, newest first; narrowed by status (or `open`), SLA state,
+    service, technician, the driver's phone (any part of its digits) or the order's id."""
+    statuses = frozenset({status}) if status else OrderStatus.open() if open else None
+    digits = "".join(c for c in driver_phone or "" if c.isdigit()) or None
+    where = OrderFilter(
+        statuses=statuses, flagged=at_risk, sla_state=sla, service=service_, technician_id=technician_id,
+        driver_phone_digits=digits, order_id=order_id,
+    )  # fmt: skip
+    return await service.list_orders(session, where, limit, cursor)

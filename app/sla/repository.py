@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.enums import Service
 from app.orders.models import Order, OrderStatus
 from app.sla.models import OrderSla
+from app.users.models import Driver, User
 
 OK = "ok"
 
@@ -21,22 +22,32 @@ class WatchedOrder:
     created_at: datetime
     promised_at: datetime | None
     state: str
+    reason: str | None = None
 
 
 async def open_orders(session: AsyncSession) -> list[WatchedOrder]:
     rows = await session.execute(
-        select(Order.id, Order.status, Order.service, Order.created_at, Order.promised_arrival_at, OrderSla.state)
+        select(
+            Order.id,
+            Order.status,
+            Order.service,
+            Order.created_at,
+            Order.promised_arrival_at,
+            OrderSla.state,
+            OrderSla.reason,
+        )
         .outerjoin(OrderSla, OrderSla.order_id == Order.id)
         .where(Order.status.in_(OrderStatus.open()))
     )
-    return [WatchedOrder(i, status, service, created, promised, state or OK) for i, status, service, created, promised,
-            state in rows.all()]  # fmt: skip
+    return [WatchedOrder(i, status, service, created, promised, state or OK, reason) for i, status, service, created,
+            promised, state, reason in rows.all()]  # fmt: skip
 
 
-async def raise_state(
+async def change_state(
     session: AsyncSession, order_id: UUID, previous: str, new: str, reason: str | None, at: datetime
 ) -> bool:
-    """Moves the order from `previous` to `new`; False if another watcher changed it first."""
+    """Moves the order from `previous` to `new` (or to a new reason); False if another watcher changed it
+    first."""
     if previous == OK:
         inserted = await session.execute(
             insert(OrderSla)
@@ -54,31 +65,69 @@ async def raise_state(
     return changed.first() is not None
 
 
+@dataclass(frozen=True, slots=True)
+class OrderFilter:
+    """What the operators' order board narrows to; None: any."""
+
+    statuses: frozenset[OrderStatus] | None = None
+    flagged: bool | None = None
+    sla_state: str | None = None
+    service: Service | None = None
+    technician_id: UUID | None = None
+    driver_phone_digits: str | None = None  # matched as a substring of the phone's digits
+    order_id: UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BoardRow:
+    order: Order
+    sla: OrderSla | None
+    driver_name: str | None
+    driver_phone: str | None
+
+
 async def orders_with_state(
     session: AsyncSession,
+    where: OrderFilter,
     *,
-    statuses: frozenset[OrderStatus] | None,
-    flagged: bool | None,
     limit: int | None = None,
     after: tuple[datetime, UUID] | None = None,
     oldest_change_first: bool = False,
-) -> list[tuple[Order, OrderSla | None]]:
-    """Orders with their SLA row (None: ok), newest first, or by the time their state changed."""
-    query = select(Order, OrderSla).outerjoin(OrderSla, OrderSla.order_id == Order.id)
+) -> list[BoardRow]:
+    """Orders with their SLA row (None: ok) and driver, newest first, or by the time their state changed."""
+    query = (
+        select(Order, OrderSla, User.name, Driver.phone)
+        .outerjoin(OrderSla, OrderSla.order_id == Order.id)
+        .outerjoin(Driver, Driver.id == Order.driver_id)
+        .outerjoin(User, User.id == Order.driver_id)
+    )
     if after is not None:
         query = query.where(tuple_(Order.created_at, Order.id) < tuple_(*after))
-    if statuses is not None:
-        query = query.where(Order.status.in_(statuses))
-    if flagged is True:
+    if where.statuses is not None:
+        query = query.where(Order.status.in_(where.statuses))
+    if where.flagged is True:
         query = query.where(OrderSla.state.is_not(None), OrderSla.state != OK)
-    elif flagged is False:
+    elif where.flagged is False:
         query = query.where((OrderSla.state.is_(None)) | (OrderSla.state == OK))
+    if where.sla_state == OK:
+        query = query.where((OrderSla.state.is_(None)) | (OrderSla.state == OK))
+    elif where.sla_state is not None:
+        query = query.where(OrderSla.state == where.sla_state)
+    if where.service is not None:
+        query = query.where(Order.service == where.service)
+    if where.technician_id is not None:
+        query = query.where(Order.technician_id == where.technician_id)
+    if where.order_id is not None:
+        query = query.where(Order.id == where.order_id)
+    if where.driver_phone_digits:
+        digits = func.regexp_replace(Driver.phone, "[^0-9]", "", "g")
+        query = query.where(digits.contains(where.driver_phone_digits, autoescape=True))
     query = query.order_by(
         *((OrderSla.changed_at,) if oldest_change_first else (Order.created_at.desc(), Order.id.desc()))
     )
     if limit is not None:
         query = query.limit(limit)
-    return [(order, sla) for order, sla in (await session.execute(query)).all()]
+    return [BoardRow(order, sla, name, phone) for order, sla, name, phone in (await session.execute(query)).all()]
 
 
 async def breached_count(session: AsyncSession) -> int:
@@ -88,3 +137,9 @@ async def breached_count(session: AsyncSession) -> int:
 async def try_lock_watcher(session: AsyncSession, lock_class: int) -> bool:
     """One watcher at a time: the lock is held until this transaction ends."""
     return bool(await session.scalar(select(func.pg_try_advisory_xact_lock(lock_class, 0))))
+
+
+async def state_of(session: AsyncSession, order_id: UUID) -> tuple[str, str | None]:
+    """The order's SLA state and its reason (ok, None without a row)."""
+    row = (await session.execute(select(OrderSla.state, OrderSla.reason).where(OrderSla.order_id == order_id))).first()
+    return (row[0], row[1]) if row else (OK, None)

@@ -96,9 +96,12 @@ def evaluate(facts: SlaFacts, now: datetime, targets: SlaTargets) -> tuple[SlaSt
     return SlaState.OK, None
 
 
-def escalate(previous: SlaState, evaluated: SlaState) -> SlaState:
-    """States only rise: an order once at risk or breached stays so, and each rise is announced once."""
-    return max(previous, evaluated)
+def settle(previous: SlaState, evaluated: SlaState) -> SlaState:
+    """What the board shows now: a risk clears (or changes) once its cause is gone; a breach is a broken
+    promise and stays, in the order's history and the breach count."""
+    if previous == SlaState.BREACHED:
+        return previous
+    return evaluated
 
 
 def _minutes(span: timedelta) -> str:

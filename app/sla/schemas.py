@@ -18,6 +18,8 @@ class SlaItem(BaseModel):
     sla_state: str
     sla_reason: str | None
     sla_changed_at: datetime | None
+    driver_name: str | None = None
+    driver_phone: str | None = None
 
 
 class SlaBoard(BaseModel):

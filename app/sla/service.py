@@ -9,22 +9,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import events, locks
 from app.geo import from_geography
 from app.live import repository as live_repository
-from app.orders.models import Order, OrderStatus
+from app.orders.models import OrderStatus
 from app.pagination import decode_cursor, next_cursor
 from app.schemas import Page
 from app.sla import repository
-from app.sla.models import OrderSla
-from app.sla.rules import SlaFacts, SlaPolicy, SlaState, escalate, evaluate
+from app.sla.repository import BoardRow, OrderFilter
+from app.sla.rules import SlaFacts, SlaPolicy, SlaState, evaluate, settle
 from app.sla.schemas import SlaBoard, SlaItem
 
 
 @dataclass
 class SlaRound:
-    orders: list[tuple[UUID, SlaState]] = field(default_factory=list)  # each rise, once
+    orders: list[tuple[UUID, SlaState]] = field(default_factory=list)  # each change of state, once
 
 
 async def sla_round(session: AsyncSession, now: datetime, policy: SlaPolicy) -> SlaRound:
-    """Raises the SLA state of open orders that slipped, publishing each change once."""
+    """Sets the SLA state of open orders to what holds now: raised when they slip, cleared when the cause
+    of a risk is gone (a breach stays), the reason kept current; each change of state published once."""
     done = SlaRound()
     if not await repository.try_lock_watcher(session, locks.SLA_WATCHER):
         return done
@@ -35,10 +36,12 @@ async def sla_round(session: AsyncSession, now: datetime, policy: SlaPolicy) -> 
         live_eta = etas.get(order.order_id) or order.promised_at  # the promise until the first live ETA
         facts = SlaFacts(order.status.value, order.created_at, order.promised_at, live_eta)
         evaluated, reason = evaluate(facts, now, policy.targets(order.service.value))
-        new = escalate(previous, evaluated)
+        new = settle(previous, evaluated)
         if new == previous:
+            if new == SlaState.AT_RISK and reason != order.reason:  # still at risk, for another reason now
+                await repository.change_state(session, order.order_id, previous.label, new.label, reason, now)
             continue
-        if not await repository.raise_state(session, order.order_id, previous.label, new.label, reason, now):
+        if not await repository.change_state(session, order.order_id, previous.label, new.label, reason, now):
             continue  # lost a race with another watcher
         await events.publish(
             session, events.SlaChanged(at=now, order_id=order.order_id, service=order.service, state=new.label,
@@ -50,7 +53,7 @@ async def sla_round(session: AsyncSession, now: datetime, policy: SlaPolicy) -> 
 
 async def board(session: AsyncSession) -> SlaBoard:
     rows = await repository.orders_with_state(
-        session, statuses=OrderStatus.open(), flagged=True, oldest_change_first=True
+        session, OrderFilter(statuses=OrderStatus.open(), flagged=True), oldest_change_first=True
     )
     items = await _present(session, rows)
     return SlaBoard(
@@ -59,28 +62,27 @@ async def board(session: AsyncSession) -> SlaBoard:
     )
 
 
-async def list_orders(
-    session: AsyncSession, status: OrderStatus | None, at_risk: bool | None, limit: int, cursor: str | None
-) -> Page[SlaItem]:
+async def list_orders(session: AsyncSession, where: OrderFilter, limit: int, cursor: str | None) -> Page[SlaItem]:
     rows = await repository.orders_with_state(
-        session, statuses=frozenset({status}) if status else None, flagged=at_risk, limit=limit + 1,
-        after=decode_cursor(cursor) if cursor else None,
-    )  # fmt: skip
+        session, where, limit=limit + 1, after=decode_cursor(cursor) if cursor else None
+    )
     return Page(
         items=await _present(session, rows[:limit]),
-        next_cursor=next_cursor(rows, limit, lambda row: (row[0].created_at, row[0].id)),
+        next_cursor=next_cursor(rows, limit, lambda row: (row.order.created_at, row.order.id)),
     )
 
 
-async def _present(session: AsyncSession, rows: list[tuple[Order, OrderSla | None]]) -> list[SlaItem]:
-    etas = await live_repository.live_etas(session, [order.id for order, _ in rows])
-    return [
-        SlaItem(
+async def _present(session: AsyncSession, rows: list[BoardRow]) -> list[SlaItem]:
+    etas = await live_repository.live_etas(session, [row.order.id for row in rows])
+    items = []
+    for row in rows:
+        order, sla = row.order, row.sla
+        items.append(SlaItem(
             order_id=order.id, status=order.status.value, service=order.service.value,
             location=from_geography(order.location), created_at=order.created_at,
-            technician_id=order.technician_id, promised_at=order.promised_arrival_at, live_eta_at=etas.get(order.id) or order.promised_arrival_at,
+            technician_id=order.technician_id, promised_at=order.promised_arrival_at,
+            live_eta_at=etas.get(order.id) or order.promised_arrival_at,
             sla_state=sla.state if sla else SlaState.OK.label, sla_reason=sla.reason if sla else None,
-            sla_changed_at=sla.changed_at if sla else None,
-        )
-        for order, sla in rows
-    ]  # fmt: skip
+            sla_changed_at=sla.changed_at if sla else None, driver_name=row.driver_name, driver_phone=row.driver_phone,
+        ))  # fmt: skip
+    return items

@@ -12,6 +12,14 @@ async def get(session: AsyncSession, technician_id: UUID) -> Technician | None:
     return await session.get(Technician, technician_id)
 
 
+async def names(session: AsyncSession, technician_ids: list[UUID]) -> dict[UUID, str]:
+    """The technicians' full names, as operators know them."""
+    if not technician_ids:
+        return {}
+    rows = await session.execute(select(Technician.id, Technician.name).where(Technician.id.in_(technician_ids)))
+    return dict(rows.all())
+
+
 async def get_for_update(session: AsyncSession, technician_id: UUID) -> Technician | None:
     result = await session.execute(
         select(Technician)

@@ -1,0 +1,96 @@
+// Key-figure tiles (each with its sample size and period) and one trend chart per measure on uPlot,
+// each on its own axis; "not enough data" where fewer than two days have a value.
+"use strict";
+
+(() => {
+  const tl = window.trustloop;
+  const { state } = tl;
+  const PERIOD = { 1: "today", 7: "7 days", 30: "30 days" };
+
+  const percent = (v) => (v == null ? "–" : `${Math.round(v * 100)}%`);
+  const minutes = (s) => (s == null ? "–" : `${(s / 60).toFixed(1)} min`);
+
+  function sample(key, noun) {
+    const n = state.kpis?.samples?.[key];
+    if (n == null) return "";
+    return n ? `n = ${n} ${noun}` : `no ${noun} yet`;
+  }
+
+  function renderTiles() {
+    const k = state.kpis;
+    if (!k) return;
+    const period = PERIOD[state.periodDays];
+    const risky = state.attention.filter((o) => o.sla_state === "at_risk").length;
+    const breached = state.attention.filter((o) => o.sla_state === "breached").length;
+    const tiles = [
+      ["NPS", k.nps == null ? "–" : Math.round(k.nps), sample("nps", "ratings")],
+      ["CSAT", percent(k.csat), sample("csat", "ratings")],
+      ["Promise kept", percent(k.eta_promise_kept), sample("eta_promise_kept", "arrivals")],
+      ["First response", minutes(k.first_response_s.p50), `p50 · ${sample("first_response_s", "accepted")}`],
+      ["Arrival", minutes(k.time_to_arrival_s.p50), `p50 · ${sample("time_to_arrival_s", "arrivals")}`],
+      ["First-time fix", percent(k.fcr), sample("fcr", "jobs")],
+      ["First contact", minutes(k.first_contact_s?.p50), `p50 · ${sample("first_contact_s", "follow-ups")}`],
+      ["Open orders", state.orders.size, `${k.orders} ordered`],
+      ["At risk", risky, "now", risky ? "warn" : ""],
+      ["Breached", breached, "now", breached ? "bad" : ""],
+    ];
+    tl.$("tiles").replaceChildren(...tiles.map(([label, value, note, tone]) =>
+      tl.el("div", { class: `tile ${tone || ""}`, dataset: { kpi: label } },
+        tl.el("span", { class: "label" }, label), tl.el("b", {}, String(value)),
+        tl.el("small", {}, note === "now" ? "now" : `${note} · ${period}`))));
+  }
+
+  const MEASURES = [
+    { key: "nps", label: "NPS", stroke: "#2f6fdb", range: [-100, 100], value: (d) => d.nps, unit: "" },
+    { key: "csat", label: "CSAT", stroke: "#2e9e5b", range: [0, 100], value: (d) => (d.csat == null ? null : d.csat * 100), unit: "%" },
+    { key: "eta_promise_kept", label: "Promise kept", stroke: "#7a3fc0", range: [0, 100], value: (d) => (d.eta_promise_kept == null ? null : d.eta_promise_kept * 100), unit: "%" },
+    { key: "time_to_arrival_s", label: "Arrival p50", stroke: "#4a5568", range: null, value: (d) => (d.time_to_arrival_s.p50 == null ? null : d.time_to_arrival_s.p50 / 60), unit: " min" },
+  ];
+  const charts = new Map();
+
+  function renderTrends() {
+    const section = tl.$("trends");
+    for (const chart of charts.values()) chart.destroy();
+    charts.clear();
+    const days = state.daily;
+    const xs = days.map((d) => Date.parse(`${d.day}T12:00:00Z`) / 1000);
+    section.replaceChildren(...MEASURES.map((m) => {
+      const ys = days.map(m.value);
+      const points = ys.filter((v) => v != null).length;
+      const box = tl.el("figure", { class: "trend", dataset: { measure: m.key } },
+        tl.el("figcaption", {}, `${m.label} per day`, tl.el("small", {}, ` last ${days.length} days`)));
+      if (points < 2) {
+        box.append(tl.el("p", { class: "no-data" }, points ? "Not enough data: one day so far" : "Not enough data yet"));
+        return box;
+      }
+      box.plot = { m, ys };
+      return box;
+    }));
+    requestAnimationFrame(() => {
+      for (const box of section.querySelectorAll("figure.trend")) {
+        if (!box.plot) continue;
+        const { m, ys } = box.plot;
+        const width = Math.max(160, box.clientWidth - 8);
+        const height = Math.max(70, box.clientHeight - 28);
+        const chart = new uPlot({
+          width, height, legend: { show: false }, cursor: { points: { size: 6 } },
+          scales: { x: { time: true }, y: m.range ? { range: m.range } : { range: (u, min, max) => [0, Math.max(10, Math.ceil(max * 1.2))] } },
+          axes: [
+            { stroke: "#6b7385", size: 26, grid: { show: false }, font: "11px system-ui" },
+            { stroke: "#6b7385", size: 40, font: "11px system-ui", grid: { stroke: "#eceef2" }, values: (u, ticks) => ticks.map((t) => `${t}${m.unit}`) },
+          ],
+          series: [{}, { label: m.label, stroke: m.stroke, width: 2, spanGaps: false, points: { show: true, size: 5, fill: m.stroke } }],
+        }, [xs, ys], box);
+        charts.set(m.key, chart);
+      }
+    });
+  }
+
+  let resizeTimer = null;
+  window.addEventListener("resize", () => {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(() => state.daily.length && renderTrends(), 200);
+  });
+
+  tl.charts = { renderTiles, renderTrends, charts };
+})();

@@ -1,0 +1,261 @@
+// The selected order's panel (driver, service, timeline, technician and live ETA against the promise,
+// pushes, the dispatcher's decision, and the operator's actions) and a technician's card.
+"use strict";
+
+(() => {
+  const tl = window.trustloop;
+  const { state, el } = tl;
+  const FREE_TO_ACT = new Set(["searching", "assigned", "en_route"]);
+  let current = null; // the order panel's data: {order, decision, pushes}
+  let said = null; // the last action's result, kept across the panel's refreshes: {id, text, ok}
+
+  const panel = () => tl.$("detail");
+  const fill = (...children) => panel().replaceChildren(...children.flat().filter((c) => c != null && c !== false));
+  // Operators know a technician by his full name; drivers see his display name.
+  const fullName = (technician) => state.technicians.get(technician.id)?.name || technician.name;
+
+  function open(kind, id) {
+    state.selected = { kind, id };
+    said = null;
+    for (const element of document.querySelectorAll("#side > .list, #filters")) element.hidden = true;
+    panel().hidden = false;
+    panel().dataset.kind = kind;
+    panel().dataset.id = id;
+    tl.map.drawOrders();
+    tl.map.drawTechnicians();
+  }
+
+  function close() {
+    if (!state.selected) return;
+    state.selected = null;
+    current = null;
+    panel().hidden = true;
+    panel().replaceChildren();
+    tl.map.showRoute(null);
+    tl.map.drawOrders();
+    tl.map.drawTechnicians();
+    const tab = tl.lists.tab();
+    for (const element of document.querySelectorAll("#side > .list, #filters")) element.hidden = !element.classList.contains(`tab-${tab}`);
+  }
+
+  function confirmAction(text, extra = null) {
+    const dialog = tl.$("confirm");
+    tl.$("confirm-text").textContent = text;
+    tl.$("confirm-extra").replaceChildren(...(extra ? [extra] : []));
+    dialog.returnValue = "";
+    dialog.showModal();
+    return new Promise((resolve) => dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok"), { once: true }));
+  }
+
+  function result(text, ok = true) {
+    said = { id: state.selected?.id, text, ok };
+    showResult();
+  }
+
+  function showResult() {
+    const box = panel().querySelector(".result");
+    if (!box || !said || said.id !== state.selected?.id) return;
+    box.textContent = said.text;
+    box.className = `result ${said.ok ? "ok" : "failed"}`;
+  }
+
+  async function act(question, call, done) {
+    if (!(await confirmAction(question))) return;
+    said = null;
+    try {
+      const answer = await call();
+      result(done(answer), true);
+      tl.soon(tl.loadOrders, 100);
+      tl.soon(tl.loadAttention, 100);
+      await refresh();
+    } catch (error) {
+      result(`Not done: ${error.message}`, false);
+    }
+  }
+
+  async function showOrder(id) {
+    open("order", id);
+    panel().replaceChildren(el("p", { class: "empty" }, "Loading the order…"));
+    await refresh();
+    const order = state.orders.get(id) || (current && { order_id: id, location: current.order.location, technician_id: current.order.technician?.id });
+    if (order) tl.map.zoomTo(order);
+  }
+
+  async function refresh() {
+    if (state.selected?.kind !== "order") return;
+    const id = state.selected.id;
+    const [order, decision, pushes] = await Promise.all([
+      tl.api(`/v1/ops/orders/${id}`),
+      tl.api(`/v1/ops/orders/${id}/decision`).catch(() => null),
+      tl.api(`/v1/ops/notifications?order_id=${id}&limit=50`).then((p) => p.items).catch(() => []),
+    ]);
+    if (state.selected?.id !== id) return;
+    current = { order, decision, pushes };
+    renderOrder();
+  }
+
+  function redrawRoute() {
+    if (!current) return;
+    const o = current.order;
+    tl.map.showRoute({ order_id: o.id, location: o.location, technician_id: o.technician?.id }, o);
+  }
+
+  function etaLine(o) {
+    if (!o.eta) return o.technician ? "no live ETA now" : "";
+    const late = o.eta.promised_at && Date.parse(o.eta.arrival_at) > Date.parse(o.eta.promised_at) + 60e3;
+    return el("span", { class: late ? "late" : "on-time" },
+      `ETA ${tl.time(o.eta.arrival_at)} (${Math.round(o.eta.seconds / 60)} min, ${o.eta.confidence})`,
+      o.eta.promised_at ? ` · promised ${tl.time(o.eta.promised_at)}${late ? " · late" : " · on time"}` : "");
+  }
+
+  function renderOrder() {
+    const { order: o, decision, pushes } = current;
+    const vehicle = o.vehicle ? Object.values(o.vehicle).filter(Boolean).join(" ") : "no vehicle given";
+    const timeline = [
+      ...o.timeline.map((t) => ({ at: t.at, text: tl.words(t.status) })),
+      ...(o.operator_notes || []).map((n) => ({ at: n.at, text: `note by ${n.author || "an operator"}: ${n.text}`, note: true })),
+    ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    fill(
+      el("div", { class: "panel-head" },
+        el("button", { class: "secondary back", type: "button", onclick: close }, "← Back"),
+        el("h2", {}, `${tl.words(o.service)} · ${tl.words(o.status)}`),
+        el("code", {}, `#${o.id.slice(0, 8)}`)),
+      o.sla_state && o.sla_state !== "ok" ? el("p", { class: `sla ${o.sla_state}` }, `${tl.words(o.sla_state)}: ${o.sla_reason || ""}`) : null,
+      el("dl", {},
+        el("dt", {}, "Driver"), el("dd", { class: "driver" }, o.driver?.name || "unnamed driver", " ",
+          o.driver?.phone ? el("a", { href: `tel:${o.driver.phone}` }, o.driver.phone) : "no phone"),
+        el("dt", {}, "Vehicle"), el("dd", {}, vehicle),
+        el("dt", {}, "Where"), el("dd", {}, o.address || `${o.location.lat.toFixed(5)}, ${o.location.lon.toFixed(5)}`),
+        o.notes ? [el("dt", {}, "Driver's note"), el("dd", {}, o.notes)] : null,
+        el("dt", {}, "Technician"), el("dd", { class: "technician" }, o.technician
+          ? [el("a", { href: "#", onclick: (e) => { e.preventDefault(); showTechnician(o.technician.id); } }, fullName(o.technician)), " · ", etaLine(o)]
+          : "nobody yet"),
+        o.cancel_reason ? [el("dt", {}, "Cancelled"), el("dd", {}, o.cancel_reason)] : null),
+      el("p", { class: "result", role: "status" }),
+      actions(o),
+      el("h3", {}, "Timeline"),
+      el("ol", { class: "timeline" }, timeline.map((t) => el("li", { class: t.note ? "note" : "" }, el("time", {}, tl.time(t.at)), " ", t.text))),
+      el("form", { class: "note-form", onsubmit: (e) => addNote(e, o.id) },
+        el("input", { name: "note", placeholder: "Add a note to the timeline", required: true, maxLength: 2000 }),
+        el("button", { type: "submit" }, "Add note")),
+      el("h3", {}, `Pushes sent (${pushes.length})`),
+      el("ul", { class: "pushes" }, pushes.length ? pushes.map((p) => el("li", {}, el("time", {}, tl.time(p.created_at)), ` ${tl.words(p.kind)} · ${p.status}`,
+        p.preview?.en ? el("small", {}, `${p.preview.en.title}: ${p.preview.en.body}`) : null)) : el("li", { class: "empty" }, "none")),
+      decisionBlock(decision),
+    );
+    showResult();
+    redrawRoute();
+  }
+
+  function candidateOptions(o) {
+    const busy = tl.busyTechnicians();
+    return [...state.technicians.values()]
+      .filter((t) => t.online && !busy.has(t.id) && t.id !== o.technician?.id && t.skills.includes(o.service))
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((t) => el("option", { value: t.id }, `${t.name}${t.trust_score == null ? "" : ` · trust ${t.trust_score.toFixed(2)}`}`));
+  }
+
+  function actions(o) {
+    if (!FREE_TO_ACT.has(o.status)) return null;
+    const pick = el("select", { name: "technician", "aria-label": "Technician" }, candidateOptions(o));
+    const name = () => pick.selectedOptions[0]?.textContent.split(" · ")[0] || "";
+    const reason = el("input", { name: "reason", placeholder: "Reason for cancelling", maxLength: 500 });
+    return el("div", { class: "actions" },
+      el("div", { class: "row" }, pick,
+        el("button", { type: "button", class: "offer", disabled: !pick.options.length || o.status !== "searching", onclick: () =>
+          act(`Offer this job to ${name()}? He has 2 minutes to accept.`,
+            () => tl.api(`/v1/ops/orders/${o.id}/offers`, { method: "POST", body: JSON.stringify({ technician_id: pick.value, ttl_s: 120 }) }),
+            (offer) => `Offered to ${name()}: waiting for his answer until ${tl.time(offer.expires_at)}.`) }, "Offer"),
+        el("button", { type: "button", class: "assign", disabled: !pick.options.length, onclick: () =>
+          act(o.technician ? `Take the job from ${fullName(o.technician)} and give it to ${name()}?` : `Assign this job to ${name()}?`,
+            () => tl.api(`/v1/ops/orders/${o.id}/assign`, { method: "POST", body: JSON.stringify({ technician_id: pick.value }) }),
+            () => `${o.technician ? "Reassigned" : "Assigned"} to ${name()}.`) }, o.technician ? "Reassign" : "Assign")),
+      el("div", { class: "row" }, reason,
+        el("button", { type: "button", class: "cancel danger", onclick: () => {
+          if (!reason.value.trim()) { reason.setCustomValidity("Say why"); reason.reportValidity(); return; }
+          reason.setCustomValidity("");
+          act(`Cancel this order because "${reason.value.trim()}"? The driver and technician are told.`,
+            () => tl.api(`/v1/orders/${o.id}/cancel`, { method: "POST", body: JSON.stringify({ reason: reason.value.trim() }) }),
+            () => "Cancelled; the driver was told.");
+        } }, "Cancel order")));
+  }
+
+  async function addNote(event, id) {
+    event.preventDefault();
+    const input = event.target.elements.note;
+    try {
+      await tl.api(`/v1/ops/orders/${id}/notes`, { method: "POST", body: JSON.stringify({ text: input.value }) });
+      await refresh();
+      result("Note added.");
+    } catch (error) {
+      result(`Not added: ${error.message}`, false);
+    }
+  }
+
+  function decisionBlock(decision) {
+    if (!decision) return null;
+    const rounds = decision.rounds.slice(0, 3);
+    return el("section", { class: "decision" },
+      el("h3", {}, "Dispatcher's decision", el("small", {}, decision.assigned_by ? ` · assigned by ${decision.assigned_by}` : "")),
+      rounds.length ? rounds.map((r) => el("table", {},
+        el("caption", {}, `${tl.time(r.at)} · ${tl.words(r.outcome)}${r.winner_name ? ` · ${r.winner_name}` : ""}`),
+        el("thead", {}, el("tr", {}, ["Technician", "ETA", "Trust", "Cost", "Why"].map((h) => el("th", {}, h)))),
+        el("tbody", {}, r.candidates.map((c) => el("tr", { class: c.chosen ? "chosen" : "" },
+          el("td", { class: "name" }, c.technician_name || c.technician_id.slice(0, 8)),
+          el("td", {}, `${Math.round(c.eta_s / 60)} min`),
+          el("td", {}, c.trust_score.toFixed(2)),
+          el("td", {}, c.cost.toFixed(0)),
+          el("td", {}, c.chosen ? "chosen" : c.why_not || "")))))) : el("p", { class: "empty" }, "No dispatch round yet."));
+  }
+
+  async function showTechnician(id) {
+    open("technician", id);
+    const t = state.technicians.get(id);
+    if (t) tl.map.zoomToTechnician(t);
+    panel().replaceChildren(el("p", { class: "empty" }, "Loading the technician…"));
+    const since = new Date();
+    since.setHours(0, 0, 0, 0);
+    const [card, jobs] = await Promise.all([
+      tl.api(`/v1/ops/technicians/${id}`),
+      tl.api(`/v1/ops/orders?technician_id=${id}&limit=50`).then((p) => p.items).catch(() => []),
+    ]);
+    if (state.selected?.id !== id) return;
+    const today = jobs.filter((j) => Date.parse(j.created_at) >= since.getTime());
+    const currentJob = jobs.find((j) => tl.OPEN.has(j.status));
+    const status = tl.technicianStatus(card);
+    const pct = (v) => (v == null ? "–" : `${Math.round(v * 100)}%`);
+    fill(
+      el("div", { class: "panel-head" },
+        el("button", { class: "secondary back", type: "button", onclick: close }, "← Back"),
+        el("h2", {}, card.name), el("span", { class: `badge ${status}` }, status === "busy" ? "on a job" : status)),
+      el("dl", {},
+        el("dt", {}, "Phone"), el("dd", {}, card.phone ? el("a", { href: `tel:${card.phone}` }, card.phone) : "–"),
+        el("dt", {}, "Skills"), el("dd", {}, card.skills.map(tl.words).join(", ")),
+        el("dt", {}, "Current job"), el("dd", { class: "current-job" }, currentJob
+          ? el("a", { href: "#", onclick: (e) => { e.preventDefault(); showOrder(currentJob.order_id); } }, `${tl.words(currentJob.service)} · ${tl.words(currentJob.status)}`)
+          : "none"),
+        el("dt", {}, "Today"), el("dd", {}, `${today.length} job${today.length === 1 ? "" : "s"}`),
+        el("dt", {}, "Record"), el("dd", {}, `${card.jobs.completed} done · ${card.jobs.failed} failed · CSAT ${pct(card.csat)} · on time ${pct(card.on_time_rate)}`),
+        el("dt", {}, "Offers"), el("dd", {}, `${card.offers.accepted} accepted · ${card.offers.declined} declined · ${card.offers.expired} expired`)),
+      el("h3", {}, `Trust ${card.trust.score.toFixed(2)}`, el("small", {}, ` from ${card.trust.ratings} ratings (prior ${card.trust.prior.toFixed(2)})`)),
+      el("table", { class: "parts" },
+        el("thead", {}, el("tr", {}, ["Part", "Value", "Seen", "Events", "Weight"].map((h) => el("th", {}, h)))),
+        el("tbody", {}, card.trust.parts.map((p) => el("tr", {}, el("td", {}, tl.words(p.signal)), el("td", {}, p.value.toFixed(2)),
+          el("td", {}, p.observed == null ? "–" : p.observed.toFixed(2)), el("td", {}, String(p.events)), el("td", {}, p.weight.toFixed(2)))))),
+      el("h3", {}, "Score history"),
+      el("ol", { class: "history" }, card.trust.history.length
+        ? card.trust.history.slice(0, 6).map((h) => el("li", {}, el("time", {}, `${new Date(h.at).toLocaleDateString()} ${tl.time(h.at)}`),
+          ` ${h.previous == null ? "" : `${h.previous.toFixed(2)} → `}${h.score.toFixed(2)} · ${tl.words(h.cause)}`))
+        : el("li", { class: "empty" }, "no change yet")),
+      el("h3", {}, "Today's jobs"),
+      el("ul", { class: "list" }, today.length ? today.map((j) => el("li", { class: `${j.sla_state} clickable`, onclick: () => showOrder(j.order_id) },
+        `${tl.time(j.created_at)} ${tl.words(j.service)} · ${tl.words(j.status)}`)) : el("li", { class: "empty" }, "none")),
+    );
+  }
+
+  function changed(orderId) {
+    if (state.selected?.kind === "order" && state.selected.id === orderId) tl.soon(refresh, 400);
+  }
+
+  tl.detail = { showOrder, showTechnician, close, changed, redrawRoute, refresh };
+})();

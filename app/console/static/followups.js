@@ -1,0 +1,51 @@
+// The follow-up queue: who to call (name, phone, the order one click away), what they said, who has the
+// case, each contact attempt, and the outcome it was resolved with.
+"use strict";
+
+(() => {
+  const tl = window.trustloop;
+  const { el } = tl;
+  const CONTACTS = [["reached", "Reached"], ["no_answer", "No answer"], ["callback_requested", "Call back later"]];
+  const OUTCOMES = [["apologised", "apologised"], ["refunded", "refunded"], ["job_redone", "job redone"],
+    ["compensated", "compensated"], ["no_action_needed", "no action needed"], ["unreachable", "unreachable"]];
+
+  async function call(f, path, body, item) {
+    try {
+      await tl.api(`/v1/ops/followups/${f.id}/${path}`, { method: "POST", body: JSON.stringify(body) });
+      await tl.loadFollowups();
+    } catch (error) {
+      item.querySelector(".result").textContent = `Not done: ${error.message}`;
+    }
+  }
+
+  function resolveForm(f, item) {
+    const outcome = el("select", { name: "outcome", "aria-label": "Outcome" }, OUTCOMES.map(([v, label]) => el("option", { value: v }, label)));
+    const note = el("input", { name: "note", placeholder: "What was agreed with the driver", required: true, maxLength: 2000 });
+    return el("form", { class: "resolve-form", onsubmit: (e) => { e.preventDefault(); call(f, "resolve", { note: note.value, outcome: outcome.value }, item); } },
+      outcome, note, el("button", { type: "submit" }, "Resolve"));
+  }
+
+  function item(f) {
+    const overdue = Date.parse(f.due_at) < Date.now();
+    const rating = [f.csat != null ? `CSAT ${f.csat}` : null, f.nps != null ? `NPS ${f.nps}` : null, ...(f.tags || []).map(tl.words)].filter(Boolean).join(" · ");
+    const attempts = f.contacts || [];
+    const entry = el("li", { class: overdue ? "overdue" : "", dataset: { followup: f.id } },
+      el("span", { class: "who" }, f.driver_name || "unnamed driver", " ",
+        f.driver_phone ? el("a", { href: `tel:${f.driver_phone}`, class: "phone" }, f.driver_phone) : el("small", {}, "no phone")),
+      el("small", { class: "rating" }, f.reason.startsWith("CSAT") ? rating : [tl.words(f.reason), rating].filter(Boolean).join(" · ")),
+      f.comment ? el("q", {}, f.comment) : null,
+      el("small", {}, `${overdue ? "overdue since" : "call by"} ${tl.time(f.due_at)} · technician ${tl.technicianName(f.technician_id)} · `,
+        el("a", { href: "#", class: "order-link", onclick: (e) => { e.preventDefault(); tl.detail.showOrder(f.order_id); } }, `order #${f.order_id.slice(0, 8)}`)),
+      el("small", { class: "taken" }, f.taken_by ? `taken by ${f.taken_by_name || "an operator"} at ${tl.time(f.taken_at)}` : "nobody has it yet"),
+      attempts.length ? el("ol", { class: "contacts" }, attempts.map((c) => el("li", {}, `${tl.time(c.at)} ${tl.words(c.outcome)}${c.by_name ? ` (${c.by_name})` : ""}`))) : null,
+      el("div", { class: "row" },
+        f.taken_by ? null : el("button", { type: "button", class: "secondary take", onclick: () => call(f, "take", {}, entry) }, "Take"),
+        CONTACTS.map(([outcome, label]) => el("button", { type: "button", class: `secondary contact ${outcome}`,
+          onclick: () => call(f, "contacts", { outcome }, entry) }, label)),
+        el("button", { type: "button", class: "secondary resolve", onclick: (e) => e.target.closest(".row").replaceWith(resolveForm(f, entry)) }, "Resolve…")),
+      el("p", { class: "result", role: "status" }));
+    return entry;
+  }
+
+  tl.followups = { item };
+})();

@@ -1,0 +1,95 @@
+// The side panel's lists: what needs attention, the open orders, the follow-up queue and the fleet, with
+// the filters and search that narrow the orders (and the map with them).
+"use strict";
+
+(() => {
+  const tl = window.trustloop;
+  const { state, el } = tl;
+  const STATUS_LABEL = { free: "free", busy: "on a job", offline: "offline" };
+  let tab = "attention";
+
+  function showTab(name) {
+    tab = name;
+    tl.detail.close();
+    for (const button of document.querySelectorAll("#tabs button")) button.classList.toggle("active", button.dataset.tab === name);
+    for (const element of document.querySelectorAll("#side > .list, #filters")) {
+      element.hidden = !element.classList.contains(`tab-${name}`);
+    }
+  }
+
+  function filteredOrders() {
+    const f = state.filters;
+    const needle = f.search.trim().toLowerCase();
+    const digits = needle.replace(/[^0-9]/g, "");
+    return [...state.orders.values()].filter((o) =>
+      (!f.status || o.status === f.status) &&
+      (!f.service || o.service === f.service) &&
+      (!f.sla || o.sla_state === f.sla) &&
+      (!f.technician || o.technician_id === f.technician) &&
+      (!needle || o.order_id.startsWith(needle) ||
+        (digits.length >= 3 && (o.driver_phone || "").replace(/[^0-9]/g, "").includes(digits))));
+  }
+
+  function orderItem(o) {
+    const driver = o.driver_name ? `${o.driver_name}${o.driver_phone ? ` ${o.driver_phone}` : ""}` : "";
+    const reason = o.sla_state !== "ok" ? `${tl.words(o.sla_state)}: ${o.sla_reason || ""} · ` : "";
+    return el("li", { class: `${o.sla_state} clickable`, dataset: { order: o.order_id }, tabIndex: 0,
+      onclick: () => tl.detail.showOrder(o.order_id), onkeydown: (e) => e.key === "Enter" && tl.detail.showOrder(o.order_id) },
+      el("span", {}, `${tl.words(o.service)} · ${tl.words(o.status)}`, el("code", {}, ` #${o.order_id.slice(0, 8)}`)),
+      el("small", {}, `${reason}${tl.technicianName(o.technician_id)} · ${tl.minutesAgo(o.created_at)} min ago`),
+      driver ? el("small", {}, driver) : null);
+  }
+
+  function render() {
+    const orders = filteredOrders();
+    const shown = new Set(orders.map((o) => o.order_id));
+    const attention = state.attention.filter((a) => !state.orders.has(a.order_id) || shown.has(a.order_id));
+    tl.$("attention").replaceChildren(...attention.map((a) => orderItem({ ...a, ...(state.orders.get(a.order_id) || {}), sla_state: a.sla_state, sla_reason: a.sla_reason })));
+    if (!attention.length) tl.$("attention").append(el("li", { class: "empty" }, "All orders on track."));
+    tl.$("attention-count").textContent = state.attention.length;
+
+    orders.sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at));
+    tl.$("orders").replaceChildren(...orders.map(orderItem));
+    if (!orders.length) tl.$("orders").append(el("li", { class: "empty" }, state.orders.size ? "No open order matches." : "No open order."));
+    tl.$("order-count").textContent = orders.length;
+
+    tl.$("followups").replaceChildren(...state.followups.map(tl.followups.item));
+    if (!state.followups.length) tl.$("followups").append(el("li", { class: "empty" }, "No unhappy driver waiting for a call."));
+    tl.$("followup-count").textContent = state.followups.length;
+  }
+
+  function renderTechnicians() {
+    const busy = tl.busyTechnicians();
+    const fleet = [...state.technicians.values()].sort((a, b) => a.name.localeCompare(b.name));
+    tl.$("technicians").replaceChildren(...fleet.map((t) => {
+      const status = tl.technicianStatus(t, busy);
+      const score = t.trust_score == null ? "–" : t.trust_score.toFixed(2);
+      return el("li", { class: `${status} clickable`, dataset: { technician: t.id }, tabIndex: 0, onclick: () => tl.detail.showTechnician(t.id) },
+        el("span", {}, t.name), el("small", {}, `${STATUS_LABEL[status]} · trust ${score}`));
+    }));
+    tl.$("fleet-count").textContent = fleet.length;
+    const select = tl.$("filter-technician");
+    const chosen = select.value;
+    select.replaceChildren(el("option", { value: "" }, "any technician"), ...fleet.map((t) => el("option", { value: t.id }, t.name)));
+    select.value = chosen;
+  }
+
+  function bind() {
+    for (const button of document.querySelectorAll("#tabs button")) button.addEventListener("click", () => showTab(button.dataset.tab));
+    const inputs = { search: "search", status: "filter-status", service: "filter-service", sla: "filter-sla", technician: "filter-technician" };
+    for (const [key, id] of Object.entries(inputs)) {
+      tl.$(id).addEventListener("input", () => {
+        state.filters[key] = tl.$(id).value;
+        render();
+        tl.map.drawOrders();
+      });
+    }
+    tl.$("filters").addEventListener("submit", (e) => {
+      e.preventDefault();
+      const [first] = filteredOrders();
+      if (first) tl.detail.showOrder(first.order_id);
+    });
+  }
+
+  tl.lists = { render, renderTechnicians, filteredOrders, showTab, bind, tab: () => tab };
+})();

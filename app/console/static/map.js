@@ -1,0 +1,243 @@
+// The console's map on Leaflet: the region's own roads (GET /v1/ops/map, drawn on a canvas, no tile
+// server), place names from the same extract, orders coloured by SLA state, technicians by status in
+// clusters that split as one zooms in, and the selected order's route from its technician to the driver.
+"use strict";
+
+(() => {
+  const tl = window.trustloop;
+  const { state, stats } = tl;
+  // Roads in greys and slate that no SLA or technician colour uses: streets, through roads, main roads.
+  const ROADS = [
+    { casing: "#a6adba", color: "#c9cfd9", weight: 4.5 },
+    { casing: "#d6d2c8", color: "#fbfaf7", weight: 2.6 },
+    { casing: null, color: "#ffffff", weight: 1.3 },
+  ];
+  const STATUS_LABEL = { free: "free", busy: "on a job", offline: "offline" };
+
+  let map = null;
+  let technicianLayer = null;
+  let orderLayer = null;
+  let routeLayer = null;
+  const orderMarkers = new Map();
+  const technicianMarkers = new Map();
+
+  function init() {
+    if (map) return;
+    map = L.map("map", { preferCanvas: true, attributionControl: false, minZoom: 9, maxZoom: 19, zoomSnap: 0.5 });
+    map.setView([60.17, 24.94], 13);
+    map.createPane("roads").style.zIndex = 250;
+    map.createPane("places").style.zIndex = 350;
+    map.createPane("route").style.zIndex = 420;
+    map.getPane("places").style.pointerEvents = "none";
+    technicianLayer = L.markerClusterGroup({
+      maxClusterRadius: 36, disableClusteringAtZoom: 17, showCoverageOnHover: false, chunkedLoading: true,
+      spiderfyOnMaxZoom: true, iconCreateFunction: clusterIcon,
+    }).addTo(map);
+    orderLayer = L.layerGroup().addTo(map);
+    routeLayer = L.layerGroup().addTo(map);
+    map.on("zoomend", placeVisibility);
+    new ResizeObserver(() => map.invalidateSize({ pan: false })).observe(document.getElementById("map"));
+    tl.map.leaflet = map;
+  }
+
+  function clusterIcon(cluster) {
+    const children = cluster.getAllChildMarkers();
+    const busy = children.filter((m) => m.options.status === "busy").length;
+    const free = children.filter((m) => m.options.status === "free").length;
+    const tone = free ? "free" : busy ? "busy" : "offline";
+    const label = document.createElement("span");
+    label.textContent = children.length;
+    return L.divIcon({ html: label, className: `tech-cluster ${tone}`, iconSize: [30, 30] });
+  }
+
+  async function loadRoads() {
+    let data;
+    try {
+      data = await tl.api("/v1/ops/map");
+    } catch (error) {
+      console.warn("no map:", error.message);
+      return;
+    }
+    state.region = data.region;
+    tl.$("region").textContent = data.region;
+    const renderer = L.canvas({ pane: "roads", padding: 0.3 });
+    const byRank = [[], [], []];
+    for (const [rank, flat] of data.roads) {
+      const line = [];
+      for (let i = 0; i < flat.length; i += 2) line.push([flat[i + 1], flat[i]]);
+      byRank[rank].push(line);
+    }
+    const group = L.layerGroup();
+    for (const rank of [2, 1, 0]) {
+      const style = ROADS[rank];
+      const options = { renderer, interactive: false, lineCap: "round", lineJoin: "round" };
+      if (style.casing) L.polyline(byRank[rank], { ...options, color: style.casing, weight: style.weight + 1.6 }).addTo(group);
+    }
+    for (const rank of [2, 1, 0]) {
+      const style = ROADS[rank];
+      L.polyline(byRank[rank], { renderer, interactive: false, color: style.color, weight: style.weight, lineCap: "round", lineJoin: "round" }).addTo(group);
+    }
+    group.addTo(map);
+    stats.roadsDrawn = data.roads.length;
+    for (const [name, kind, lon, lat] of data.places || []) {
+      const label = document.createElement("span");
+      label.textContent = name;
+      L.marker([lat, lon], {
+        pane: "places", interactive: false, keyboard: false,
+        icon: L.divIcon({ html: label, className: `place place-${kind}`, iconSize: null }),
+      }).addTo(map);
+      stats.places += 1;
+    }
+    if (data.bbox) {
+      const [west, south, east, north] = data.bbox;
+      map.fitBounds([[south, west], [north, east]], { padding: [10, 10] });
+    }
+    placeVisibility();
+  }
+
+  function placeVisibility() {
+    const container = map.getContainer();
+    container.classList.toggle("mid", map.getZoom() < 15.5);
+    container.classList.toggle("far", map.getZoom() < 14);
+    container.classList.toggle("very-far", map.getZoom() < 12.5);
+  }
+
+  function orderIcon(order) {
+    const selected = state.selected?.kind === "order" && state.selected.id === order.order_id;
+    return L.divIcon({ className: `order-pin ${order.sla_state}${selected ? " selected" : ""}`, iconSize: [18, 18] });
+  }
+
+  function orderLabel(order) {
+    return `${tl.words(order.service)} · ${tl.words(order.status)} · ${tl.technicianName(order.technician_id)}` +
+      (order.sla_state !== "ok" ? ` · ${tl.words(order.sla_state)}: ${order.sla_reason || ""}` : "");
+  }
+
+  function drawOrders() {
+    if (!map) return;
+    const started = performance.now();
+    const visible = new Set(tl.lists.filteredOrders().map((o) => o.order_id));
+    for (const [id, marker] of orderMarkers) {
+      if (!visible.has(id)) {
+        orderLayer.removeLayer(marker);
+        orderMarkers.delete(id);
+      }
+    }
+    for (const id of visible) {
+      const order = state.orders.get(id);
+      const key = `${order.sla_state}|${state.selected?.id === id}`;
+      let marker = orderMarkers.get(id);
+      if (!marker) {
+        marker = L.marker([order.location.lat, order.location.lon], { icon: orderIcon(order), zIndexOffset: 1000, riseOnHover: true });
+        marker.on("click", () => tl.detail.showOrder(id));
+        marker.bindTooltip("", { direction: "top", offset: [0, -8] });
+        marker.addTo(orderLayer);
+        orderMarkers.set(id, marker);
+        marker.key = null;
+      }
+      if (marker.key !== key) {
+        marker.setIcon(orderIcon(order));
+        marker.key = key;
+      }
+      marker.setTooltipContent(orderLabel(order));
+      marker.getElement()?.setAttribute("data-order", id);
+    }
+    frame(started);
+  }
+
+  function technicianIcon(status, selected) {
+    return L.divIcon({ className: `tech-pin ${status}${selected ? " selected" : ""}`, iconSize: [14, 14] });
+  }
+
+  function drawTechnicians() {
+    if (!map) return;
+    const started = performance.now();
+    const busy = tl.busyTechnicians();
+    const adding = [];
+    for (const [id, marker] of technicianMarkers) {
+      const t = state.technicians.get(id);
+      if (!t || !t.position) {
+        technicianLayer.removeLayer(marker);
+        technicianMarkers.delete(id);
+      }
+    }
+    for (const t of state.technicians.values()) {
+      if (!t.position) continue;
+      const status = tl.technicianStatus(t, busy);
+      const selected = state.selected?.kind === "technician" && state.selected.id === t.id;
+      let marker = technicianMarkers.get(t.id);
+      if (!marker) {
+        marker = L.marker([t.position.lat, t.position.lon], { icon: technicianIcon(status, selected), status, selected });
+        marker.on("click", () => tl.detail.showTechnician(t.id));
+        marker.bindTooltip(`${t.name} · ${STATUS_LABEL[status]}`, { direction: "top", offset: [0, -6] });
+        technicianMarkers.set(t.id, marker);
+        adding.push(marker);
+        continue;
+      }
+      if (marker.options.status !== status || marker.options.selected !== selected) {
+        marker.options.status = status;
+        marker.options.selected = selected;
+        marker.setIcon(technicianIcon(status, selected));
+        marker.setTooltipContent(`${t.name} · ${STATUS_LABEL[status]}`);
+      }
+      const at = marker.getLatLng();
+      if (at.lat !== t.position.lat || at.lng !== t.position.lon) marker.setLatLng([t.position.lat, t.position.lon]);
+    }
+    if (adding.length) technicianLayer.addLayers(adding);
+    technicianLayer.refreshClusters();
+    frame(started);
+  }
+
+  function moveTechnician(t) {
+    const marker = technicianMarkers.get(t.id);
+    if (!marker) return drawTechnicians();
+    const started = performance.now();
+    marker.setLatLng([t.position.lat, t.position.lon]);
+    if (state.selected?.kind === "order") {
+      const order = state.orders.get(state.selected.id);
+      if (order && order.technician_id === t.id) tl.detail.redrawRoute();
+    }
+    frame(started);
+  }
+
+  function frame(started) {
+    stats.frames += 1;
+    stats.lastFrameMs = performance.now() - started;
+  }
+
+  // The selected order's route: the live route from the technician when there is one, else a straight
+  // dashed line from where he is; the driver's spot and the technician's framed in view.
+  function showRoute(order, detail) {
+    routeLayer.clearLayers();
+    stats.routeShown = false;
+    if (!order) return;
+    const driver = [order.location.lat, order.location.lon];
+    const technician = order.technician_id && state.technicians.get(order.technician_id);
+    let line = null;
+    if (detail?.route?.geometry?.coordinates?.length) {
+      line = L.polyline(detail.route.geometry.coordinates.map(([lon, lat]) => [lat, lon]), {
+        pane: "route", color: "#1f3fbf", weight: 5, opacity: 0.85, className: "route-line",
+      });
+    } else if (technician?.position) {
+      line = L.polyline([[technician.position.lat, technician.position.lon], driver], {
+        pane: "route", color: "#1f3fbf", weight: 3, dashArray: "6 8", className: "route-line straight",
+      });
+    }
+    if (line) {
+      line.addTo(routeLayer);
+      stats.routeShown = true;
+    }
+  }
+
+  function zoomTo(order) {
+    const bounds = L.latLngBounds([[order.location.lat, order.location.lon]]);
+    const technician = order.technician_id && state.technicians.get(order.technician_id);
+    if (technician?.position) bounds.extend([technician.position.lat, technician.position.lon]);
+    map.flyToBounds(bounds.pad(0.4), { maxZoom: 16, duration: 0.4 });
+  }
+
+  function zoomToTechnician(t) {
+    if (t.position) map.flyTo([t.position.lat, t.position.lon], Math.max(map.getZoom(), 15), { duration: 0.4 });
+  }
+
+  tl.map = { init, loadRoads, drawOrders, drawTechnicians, moveTechnician, showRoute, zoomTo, zoomToTechnician, leaflet: null };
+})();

@@ -1,0 +1,39 @@
+"""The order as operators work on it: read with the driver's contact, the SLA state and their notes, and
+notes added to its timeline."""
+
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.auth.tokens import Principal
+from app.errors import NotFound
+from app.orders import repository
+from app.orders.schemas import DriverContact, NoteRead, OperatorOrderRead
+from app.orders.views import present
+from app.sla import repository as sla_repository
+
+
+async def read(session: AsyncSession, order_id: UUID) -> OperatorOrderRead:
+    order = await repository.get(session, order_id)
+    if order is None:
+        raise NotFound("No such order.")
+    base = await present(session, order)
+    name, phone = await repository.driver_contact(session, order.driver_id)
+    state, reason = await sla_repository.state_of(session, order.id)
+    return OperatorOrderRead(
+        **base.model_dump(),
+        driver=DriverContact(id=order.driver_id, name=name, phone=phone),
+        sla_state=state,
+        sla_reason=reason,
+        operator_notes=[
+            NoteRead(at=note.created_at, author=author, text=note.text)
+            for note, author in await repository.notes(session, order.id)
+        ],
+    )
+
+
+async def add_note(session: AsyncSession, operator: Principal, order_id: UUID, text: str) -> OperatorOrderRead:
+    if await repository.get(session, order_id) is None:
+        raise NotFound("No such order.")
+    await repository.add_note(session, order_id, operator.user_id, text)
+    return await read(session, order_id)
