@@ -7,6 +7,7 @@ from app.live import listeners as live_listeners
 from app.orders import metrics as orders_metrics
 from app.sla import metrics as sla_metrics
 from app.technicians import reputation
+from app.tracking import links as tracking_links
 from dispatch import listeners as dispatch_listeners
 from dispatch import metrics as dispatch_metrics
 from feedback import listeners as feedback_listeners
@@ -26,6 +27,7 @@ def wire(settings: Settings) -> None:
     feedback_listeners.install(settings)
     events.mark_installed()
     reputation.provide(feedback.reputations)
+    tracking_links.configure(settings)
     metrics.reset_readings()
     for reading in (
         orders_metrics.readings,

@@ -96,3 +96,4 @@ class OrderRead(BaseModel):
     resolution: Resolution | None
     cancel_reason: str | None
     timeline: list[TimelineEntry]
+    tracking_url: str  # a link to follow this order without the app (for family; see /v1/track)
