@@ -8,6 +8,7 @@ from app.orders import metrics as orders_metrics
 from app.sla import metrics as sla_metrics
 from app.technicians import reputation
 from app.tracking import links as tracking_links
+from app.tracking import ratings as tracking_ratings
 from dispatch import listeners as dispatch_listeners
 from dispatch import metrics as dispatch_metrics
 from feedback import listeners as feedback_listeners
@@ -28,6 +29,7 @@ def wire(settings: Settings) -> None:
     events.mark_installed()
     reputation.provide(feedback.reputations)
     tracking_links.configure(settings)
+    tracking_ratings.provide(feedback.is_rated)
     metrics.reset_readings()
     for reading in (
         orders_metrics.readings,
