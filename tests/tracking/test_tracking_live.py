@@ -4,10 +4,12 @@ import asyncio
 import json
 from typing import Any
 
+import httpx
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
 from tests.conftest import KAISANIEMENKATU, KAIVOKATU, Api
+from tests.live.test_asyncapi import validators
 from tests.live.test_streams import arrives_and_positions_stop, collect, job, post_location, quiet, report
 from tests.tracking.test_tracking import token_of
 
@@ -49,6 +51,12 @@ async def test_the_link_follows_the_job_live_and_ends_with_it(servers: tuple[str
         await report(posted_to, technician, order["id"], "completed")
         last, code = await until_closed(ws)
         assert ([e["status"] for e in last], code) == (["in_progress", "completed"], 1000)
+
+    async with httpx.AsyncClient() as client:
+        document = (await client.get(f"http://{watched}/asyncapi.json")).json()
+    schemas = validators(document, "trackingLive")
+    for message in [snapshot, *events, *last]:
+        schemas[message["type"]].validate(message)  # the AsyncAPI document holds for what the link sends
 
     async with connect(f"ws://{watched}/v1/track/{token_of(order)}/live") as ws:
         (after,), code = await until_closed(ws)
