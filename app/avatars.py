@@ -18,6 +18,12 @@ def initials(slug: str) -> str:
     return "".join(p[0] for p in parts[:2]).upper() or "?"
 
 
+def portrait_url(name: str) -> str:
+    """The initials portrait of a person without a photo of ours."""
+    slug = "-".join(re.findall(r"[a-z0-9]+", name.lower()))[:64] or "unknown"
+    return f"/avatars/{slug}.svg"
+
+
 def portrait(slug: str) -> str:
     hue = int(hashlib.sha256(slug.encode()).hexdigest()[:4], 16) % 360
     return (

@@ -1,3 +1,5 @@
+import hashlib
+import hmac
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +23,9 @@ class Settings(BaseSettings):
 
     jwt_secret: str = DEV_JWT_SECRET
     jwt_ttl_s: int = 7 * 24 * 3600
+    # Signs the tracking links; in development it is derived from the JWT secret, production sets its own.
+    tracking_secret: str | None = None
+    public_url: str = "http://127.0.0.1:8000"  # where people reach the service: the base of the tracking links
     dev_auth: bool = False
     # Firebase Authentication: the mobile apps' ID tokens are accepted when a project is set. The
     # certificates URL replaces Google's (tests and local stand-ins only; refused in production).
@@ -101,7 +106,15 @@ class Settings(BaseSettings):
                 raise ValueError("Firebase ID tokens must be checked against Google's certificates in production")
             if not self.metrics_token or len(self.metrics_token) < 32:
                 raise ValueError("TRUSTLOOP_METRICS_TOKEN must be set to 32+ random characters in production")
+            if not self.tracking_secret or len(self.tracking_secret) < 32:
+                raise ValueError("TRUSTLOOP_TRACKING_SECRET must be set to 32+ random characters in production")
         return self
+
+    @property
+    def effective_tracking_secret(self) -> bytes:
+        if self.tracking_secret:
+            return self.tracking_secret.encode()
+        return hmac.new(self.jwt_secret.encode(), b"trustloop tracking links", hashlib.sha256).digest()
 
     @property
     def region_dir(self) -> Path:

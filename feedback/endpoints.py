@@ -50,6 +50,22 @@ async def give_feedback(
     )  # fmt: skip
 
 
+@router.post(
+    "/v1/track/{token}/feedback",
+    status_code=status.HTTP_201_CREATED,
+    response_model=FeedbackRead,
+    responses=problems(404, 409),
+    tags=["tracking"],
+)
+async def give_feedback_by_link(
+    token: str, body: FeedbackCreate, session: DbSession, settings: AppSettings
+) -> FeedbackRead:
+    """The rating through the order's tracking link, as `POST /v1/orders/{id}/feedback`: once per order
+    (whichever comes first, the app or the link), only after completed or failed (else 409)."""
+    follow_up_within = timedelta(seconds=settings.follow_up_within_s)
+    return await service.give_feedback_by_link(session, token, body, follow_up_within)
+
+
 @router.get("/v1/ops/followups", response_model=Page[FollowUpRead])
 async def list_follow_ups(
     session: DbSession, _: OperatorUser, status: FollowUpStatus | None = None, limit: Limit = 50, cursor: Cursor = None

@@ -10,13 +10,14 @@ from app import clock, events
 from app.auth.tokens import Principal
 from app.errors import Conflict, InvalidInput, NotFound
 from app.orders import repository as orders_repository
-from app.orders.models import OrderStatus
+from app.orders.models import Order, OrderStatus
 from app.orders.service import load_visible
 from app.partners import repository as partners_repository
 from app.sla.rules import SlaPolicy
 from app.technicians import repository as technicians_repository
 from app.technicians import service as technicians
 from app.technicians.reputation import Reputation
+from app.tracking import service as tracking
 from feedback import repository, scores
 from feedback.explain import explain
 from feedback.kpis import OrderFacts, kpis, percentile, week_of
@@ -52,6 +53,22 @@ async def give_feedback(
 ) -> FeedbackRead:
     """The driver's rating of a finished job: only his own order, once, after it ended, within the window."""
     order = await load_visible(session, principal, order_id, lock=True)
+    return await record_feedback(session, order, data, follow_up_within)
+
+
+async def give_feedback_by_link(
+    session: AsyncSession, token: str, data: FeedbackCreate, follow_up_within: timedelta
+) -> FeedbackRead:
+    """The same rating given through the order's tracking link (by the driver or his family): the same
+    rules, and the same once per order as in the app."""
+    order = await tracking.open_link(session, token, lock=True)
+    return await record_feedback(session, order, data, follow_up_within)
+
+
+async def record_feedback(
+    session: AsyncSession, order: Order, data: FeedbackCreate, follow_up_within: timedelta
+) -> FeedbackRead:
+    """Records the rating of a locked order: after it ended, within the window, once (a unique index)."""
     if order.status not in OrderStatus.finished():
         raise Conflict("Feedback opens when the job is completed or failed.")
     if clock.now() - order.updated_at > FEEDBACK_WINDOW:
@@ -264,6 +281,11 @@ async def blocked_pairs(
 
 async def is_blocked(session: AsyncSession, driver_id: UUID, technician_id: UUID, csat_at_or_below: int) -> bool:
     return (driver_id, technician_id) in await repository.blocked_pairs(session, [driver_id], csat_at_or_below)
+
+
+async def is_rated(session: AsyncSession, order_id: UUID) -> bool:
+    """Whether the order has its rating (the core's port for the tracking link's form)."""
+    return order_id in await repository.ratings_of_orders(session, [order_id])
 
 
 async def reputations(session: AsyncSession, technician_ids: Sequence[UUID]) -> Mapping[UUID, Reputation]:

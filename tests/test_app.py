@@ -22,7 +22,9 @@ def test_production_refuses_insecure_settings() -> None:
         Settings(environment="production", jwt_secret="s" * 40, dev_auth=True)
     with pytest.raises(ValidationError, match="METRICS_TOKEN"):
         Settings(environment="production", jwt_secret="s" * 40)
-    secure = Settings(environment="production", jwt_secret="s" * 40, metrics_token="m" * 40)
+    with pytest.raises(ValidationError, match="TRACKING_SECRET"):
+        Settings(environment="production", jwt_secret="s" * 40, metrics_token="m" * 40, tracking_secret="short")
+    secure = Settings(environment="production", jwt_secret="s" * 40, metrics_token="m" * 40, tracking_secret="t" * 40)
     assert secure.environment == "production"
 
 

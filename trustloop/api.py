@@ -30,6 +30,7 @@ from app.regions import endpoints as regions
 from app.routing.osrm import OsrmClient
 from app.sla import endpoints as sla
 from app.technicians import endpoints as technicians
+from app.tracking import endpoints as tracking
 from dispatch import endpoints as dispatch
 from feedback import endpoints as feedback
 from notifications import endpoints as notifications
@@ -102,5 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(streams.router)
     app.include_router(sla.router)
     app.include_router(console.router)
+    app.include_router(tracking.router)
     app.mount("/console/static", StaticFiles(directory=console.STATIC), name="console-static")
+    app.mount("/t/static", StaticFiles(directory=tracking.STATIC), name="tracking-static")
     return app

@@ -7,6 +7,8 @@ from app.live import listeners as live_listeners
 from app.orders import metrics as orders_metrics
 from app.sla import metrics as sla_metrics
 from app.technicians import reputation
+from app.tracking import links as tracking_links
+from app.tracking import ratings as tracking_ratings
 from dispatch import listeners as dispatch_listeners
 from dispatch import metrics as dispatch_metrics
 from feedback import listeners as feedback_listeners
@@ -29,6 +31,8 @@ def wire(settings: Settings) -> None:
     webhooks_listeners.install(settings)
     events.mark_installed()
     reputation.provide(feedback.reputations)
+    tracking_links.configure(settings)
+    tracking_ratings.provide(feedback.is_rated)
     metrics.reset_readings()
     for reading in (
         orders_metrics.readings,

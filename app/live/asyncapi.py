@@ -1,5 +1,5 @@
 """The live streams described for machines: an AsyncAPI 3 document (`GET /asyncapi.json`) of the WebSocket
-of an order, the operators' WebSocket and the order's Server-Sent Events, with a JSON Schema per message
+of an order, the operators' WebSocket, the order's Server-Sent Events and the tracking link's WebSocket, with a JSON Schema per message
 (the shapes below, which tests/live/test_asyncapi.py holds against what the server really sends)."""
 
 from datetime import datetime
@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict
 
 from app.orders.schemas import AssignedTechnician, OrderRead
+from app.tracking.schemas import TrackedTechnician, TrackingRead
 
 
 class Message(BaseModel):
@@ -63,6 +64,23 @@ class RouteUpdate(Message):
     geometry: dict[str, Any]  # a GeoJSON LineString
     distance_m: float
     duration_s: float
+
+
+class TrackingSnapshot(Message):
+    """First on the tracking link's stream: the order as the link shows it (GET /v1/track/{token})."""
+
+    type: Literal["snapshot"]
+    order: TrackingRead
+    position: LivePosition | None
+
+
+class TrackingStatusChange(Message):
+    """The order moved on; when the change is who is coming, `technician` says who (his public face)."""
+
+    type: Literal["status"]
+    status: str
+    at: datetime
+    technician: TrackedTechnician | None = None
 
 
 class Closed(Message):
@@ -129,6 +147,9 @@ OPS_MESSAGES: dict[str, type[Message]] = {
     "route": OpsRouteUpdate, "sla": SlaChange, "followup": FollowUpChange,
 }  # fmt: skip
 SSE_MESSAGES: dict[str, type[Message]] = {**ORDER_MESSAGES, "closed": Closed}
+TRACKING_MESSAGES: dict[str, type[Message]] = {
+    **ORDER_MESSAGES, "snapshot": TrackingSnapshot, "status": TrackingStatusChange,
+}  # fmt: skip
 
 CHANNELS: dict[str, tuple[str, str, dict[str, type[Message]]]] = {
     "orderLive": ("/v1/orders/{orderId}/live", "WebSocket: one order, for its driver, its technician or an operator",
@@ -136,7 +157,10 @@ CHANNELS: dict[str, tuple[str, str, dict[str, type[Message]]]] = {
     "opsLive": ("/v1/ops/live", "WebSocket: every order and technician event, for operators", OPS_MESSAGES),
     "orderEvents": ("/v1/orders/{orderId}/events", "Server-Sent Events: the order's stream for clients without "
                     "WebSockets (the SSE event name is the message's type)", SSE_MESSAGES),
+    "trackingLive": ("/v1/track/{token}/live", "WebSocket: one order for whoever holds its tracking link (no bearer "
+                     "token; the link's token is in the path); closed with 1000 when the job ends", TRACKING_MESSAGES),
 }  # fmt: skip
+PARAMETERS = {"orderId": "The order's id", "token": "The token of the order's tracking link"}
 
 
 REF = "#/components/schemas/{model}"
@@ -166,7 +190,8 @@ def document(version: str) -> dict[str, Any]:
             channel_messages[kind] = {"$ref": f"#/components/messages/{name.replace('.', '_')}"}
         channels[channel] = {
             "address": address, "description": description, "messages": channel_messages,
-            **({"parameters": {"orderId": {"description": "The order's id"}}} if "{orderId}" in address else {}),
+            **({"parameters": {name: {"description": text} for name, text in PARAMETERS.items()
+                               if f"{{{name}}}" in address}} if "{" in address else {}),
         }  # fmt: skip
         operations[f"receive_{channel}"] = {
             "action": "receive", "channel": {"$ref": f"#/channels/{channel}"},

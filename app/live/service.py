@@ -1,3 +1,5 @@
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import clock, events
@@ -5,14 +7,15 @@ from app.auth.tokens import Principal
 from app.channels import LIVE_CHANNEL
 from app.config import Settings
 from app.errors import NotFound, TooManyRequests
-from app.geo import Point
+from app.geo import Point, from_geography
 from app.limits.service import rate_window
 from app.live import messages, repository, tracking
 from app.live.filters import FilterLimits, Fix, filter_fixes
 from app.live.schemas import LocationBatch, LocationResult
 from app.orders import repository as orders_repository
-from app.orders.models import OrderStatus
+from app.orders.models import Order, OrderStatus
 from app.routing.osrm import OsrmClient
+from app.technicians import repository as technicians_repository
 
 
 async def ingest(
@@ -65,3 +68,15 @@ async def ingest(
         )
     await session.flush()
     return result
+
+
+async def visible_position(session: AsyncSession, order: Order) -> dict[str, Any] | None:
+    """The technician's last position as the order's live streams show it: only while he drives to the car."""
+    if order.status not in OrderStatus.on_the_way() or order.technician_id is None:
+        return None
+    technician = await technicians_repository.get(session, order.technician_id)
+    if technician is None or technician.position is None or technician.position_at is None:
+        return None
+    point = from_geography(technician.position)
+    return {"lat": point.lat, "lon": point.lon, "heading": technician.heading,
+            "at": messages.rfc3339(technician.position_at)}  # fmt: skip

@@ -8,7 +8,7 @@ position), and the stream ends when its token expires: a technician taken off a 
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from typing import Any
 from uuid import UUID
 
@@ -21,17 +21,15 @@ from app import clock
 from app.auth.tokens import Principal, TokenVerifier
 from app.enums import Role
 from app.errors import NotFound, TooManyRequests, Unauthorized
-from app.geo import from_geography
 from app.live import repository as live_repository
 from app.live.connections import LiveConnections, TooManyStreams
 from app.live.hub import Event, Hub
-from app.live.messages import rfc3339
+from app.live.service import visible_position
 from app.openapi import problems
 from app.orders import repository as orders_repository
 from app.orders.models import OrderStatus
 from app.orders.service import may_see
 from app.orders.views import present
-from app.technicians import repository as technicians_repository
 
 router = APIRouter(tags=["live"])
 
@@ -76,14 +74,7 @@ async def _snapshot(sessions: async_sessionmaker[AsyncSession], principal: Princ
         if order is None or not may_see(principal, order):
             return None
         body = (await present(session, order)).model_dump(mode="json")
-        position = None
-        if order.status in OrderStatus.on_the_way() and order.technician_id is not None:
-            technician = await technicians_repository.get(session, order.technician_id)
-            if technician is not None and technician.position is not None and technician.position_at is not None:
-                point = from_geography(technician.position)
-                position = {"lat": point.lat, "lon": point.lon, "heading": technician.heading,
-                            "at": rfc3339(technician.position_at)}  # fmt: skip
-        return {"type": "snapshot", "order": body, "position": position}
+        return {"type": "snapshot", "order": body, "position": await visible_position(session, order)}
 
 
 def _still_allowed(
@@ -129,7 +120,7 @@ def _may_change_access(event: Event, principal: Principal) -> bool:
 
 async def order_events(
     hub: Hub, snapshot: Event, order_id: str, principal: Principal, allowed: Callable[[], Awaitable[bool]]
-) -> AsyncIterator[Event]:
+) -> AsyncGenerator[Event]:
     """The snapshot, then the order's events while the caller may see them; positions stop once the
     technician has arrived."""
     with hub.subscribe(order_id) as subscription:
@@ -146,7 +137,7 @@ async def order_events(
             yield {k: v for k, v in event.items() if k not in ("order_id", "technician_id")}
 
 
-async def _pump(websocket: WebSocket, stream: AsyncIterator[Event]) -> None:
+async def pump(websocket: WebSocket, stream: AsyncIterator[Event]) -> None:
     """Sends the stream until the client goes away (its receive side ends first) or access ends."""
 
     async def send_all() -> None:
@@ -168,6 +159,16 @@ async def _pump(websocket: WebSocket, stream: AsyncIterator[Event]) -> None:
             task.cancel()
         with contextlib.suppress(BaseException):
             await asyncio.gather(sender, closed, return_exceptions=True)
+
+
+async def serve(websocket: WebSocket, token: str, holder_id: UUID, stream: AsyncIterator[Event]) -> None:
+    """Pumps the stream as one of the token's live streams; closed with 4429 beyond the token's limit."""
+    connections: LiveConnections = websocket.app.state.live_connections
+    try:
+        async with connections.hold(token, holder_id):
+            await pump(websocket, stream)
+    except TooManyStreams:
+        await websocket.close(code=CLOSE_TOO_MANY)
 
 
 async def _open(websocket: WebSocket, query_token: str | None) -> tuple[Principal, str] | None:
@@ -198,16 +199,10 @@ async def order_live(websocket: WebSocket, order_id: str, access_token: str | No
     if snapshot is None:
         await websocket.close(code=CLOSE_NOT_ALLOWED)
         return
-    connections: LiveConnections = websocket.app.state.live_connections
-    try:
-        async with connections.hold(token, principal.user_id):
-            stream = order_events(
-                websocket.app.state.hub, snapshot, str(order_uuid), principal,
-                _still_allowed(sessions, principal, order_uuid),
-            )  # fmt: skip
-            await _pump(websocket, stream)
-    except TooManyStreams:
-        await websocket.close(code=CLOSE_TOO_MANY)
+    stream = order_events(
+        websocket.app.state.hub, snapshot, str(order_uuid), principal, _still_allowed(sessions, principal, order_uuid)
+    )
+    await serve(websocket, token, principal.user_id, stream)
 
 
 @router.websocket("/v1/ops/live")
@@ -226,12 +221,7 @@ async def ops_live(websocket: WebSocket, access_token: str | None = Query(defaul
             while True:
                 yield await _next(subscription, principal)
 
-    connections: LiveConnections = websocket.app.state.live_connections
-    try:
-        async with connections.hold(token, principal.user_id):
-            await _pump(websocket, everything())
-    except TooManyStreams:
-        await websocket.close(code=CLOSE_TOO_MANY)
+    await serve(websocket, token, principal.user_id, everything())
 
 
 @router.get("/v1/orders/{order_id}/events", response_class=StreamingResponse, responses=problems(401, 404, 429))

@@ -96,6 +96,7 @@ class OrderRead(BaseModel):
     resolution: Resolution | None
     cancel_reason: str | None
     timeline: list[TimelineEntry]
+    tracking_url: str  # a link to follow this order without the app (for family; see /v1/track)
     partner_reference: str | None = None  # an order a partner placed: the partner's own reference
 
 

@@ -13,6 +13,7 @@ from app.orders.models import Order, OrderStatus
 from app.orders.schemas import AssignedTechnician, Eta, OrderRead, Route, TechnicianVehicle, TimelineEntry
 from app.technicians import repository as technicians_repository
 from app.technicians import reputation
+from app.tracking.links import links
 
 
 async def present(session: AsyncSession, order: Order) -> OrderRead:
@@ -64,6 +65,7 @@ async def present(session: AsyncSession, order: Order) -> OrderRead:
             )
             for e in timeline
         ],
+        tracking_url=links().url(order.id),
     )  # fmt: skip
 
 

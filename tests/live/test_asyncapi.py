@@ -42,7 +42,7 @@ async def test_every_message_sent_matches_the_document(servers: tuple[str, str],
     async with httpx.AsyncClient() as client:
         document = (await client.get(f"http://{watched}/asyncapi.json")).json()
     assert document["asyncapi"] == "3.0.0"
-    assert set(document["channels"]) == {"orderLive", "opsLive", "orderEvents"}
+    assert set(document["channels"]) == {"orderLive", "opsLive", "orderEvents", "trackingLive"}
 
     driver, technician, order = await job(api)
     operator = await api.operator()

@@ -62,6 +62,17 @@ async def quiet(ws: ClientConnection, seconds: float) -> list[dict[str, Any]]:
         return events
 
 
+async def arrives_and_positions_stop(ws: ClientConnection, server: str, technician: Actor) -> None:
+    """Near the driver for the dwell time: the job turns arrived by itself, and positions stop."""
+    await post_location(server, technician, NEAR_DRIVER, 20)
+    await asyncio.sleep(1.2)
+    await post_location(server, technician, NEAR_DRIVER, 10)
+    arrived = await collect(ws, {"status"})
+    assert [e["status"] for e in arrived if e["type"] == "status"] == ["arrived"]
+    await post_location(server, technician, NEAR_DRIVER, 1)
+    assert [e for e in await quiet(ws, 1.5) if e["type"] == "position"] == []
+
+
 async def job(api: Api) -> tuple[Actor, Actor, dict[str, Any]]:
     technician = await api.technician(at=None)
     response = await api.client.post(
@@ -98,14 +109,7 @@ async def test_the_driver_follows_the_job_live_across_processes(servers: tuple[s
         route = next(e for e in events if e["type"] == "route")
         assert route["geometry"]["type"] == "LineString"
 
-        # Near the driver for the dwell time: the job turns arrived by itself, and positions stop.
-        await post_location(posted_to, technician, NEAR_DRIVER, 20)
-        await asyncio.sleep(1.2)
-        await post_location(posted_to, technician, NEAR_DRIVER, 10)
-        arrived = await collect(ws, {"status"})
-        assert [e["status"] for e in arrived if e["type"] == "status"] == ["arrived"]
-        await post_location(posted_to, technician, NEAR_DRIVER, 1)
-        assert [e for e in await quiet(ws, 1.5) if e["type"] == "position"] == []
+        await arrives_and_positions_stop(ws, posted_to, technician)
 
 
 def order_promise(response: httpx.Response) -> str:

@@ -1,0 +1,37 @@
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from app.enums import Service
+from app.orders.models import OrderStatus, Resolution
+from app.orders.schemas import Eta, Route, TechnicianVehicle
+
+
+class TrackedTechnician(BaseModel):
+    """Who is coming, as anyone holding the link may know him: no id, no phone, no rating."""
+
+    name: str
+    photo_url: str  # on our own origin (the page loads nothing from elsewhere)
+    vehicle: TechnicianVehicle | None
+
+
+class TrackedPosition(BaseModel):
+    lat: float
+    lon: float
+    heading: float | None = None
+    at: datetime
+
+
+class TrackingRead(BaseModel):
+    """One order as its tracking link shows it: no driver, no address, no notes, no phone numbers."""
+
+    status: OrderStatus
+    service: Service
+    technician: TrackedTechnician | None
+    eta: Eta | None
+    position: TrackedPosition | None  # only while the technician drives to the car
+    route: Route | None
+    resolution: Resolution | None
+    feedback_open: bool
+    rated: bool
+    expires_at: datetime | None  # 24 h after the job ended; None while it runs

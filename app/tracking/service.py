@@ -1,0 +1,120 @@
+"""The tracking link: what anyone holding it may see of one order, for as long as it lasts.
+
+The link follows the order until the job ended and for a day after (long enough to rate it); then it, and
+everything it shows, is gone. It shows what the driver's app shows of the technician coming (name, photo,
+van; his position, route and ETA only while he drives to the car), never who the driver is, where the
+driver said he was, his notes or anyone's phone number."""
+
+import asyncio
+import math
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app import clock
+from app.avatars import portrait_url
+from app.config import Settings
+from app.console.roads import road_map
+from app.errors import NotFound
+from app.geo import from_geography
+from app.live.service import visible_position
+from app.orders import repository as orders_repository
+from app.orders.models import Order, OrderStatus
+from app.orders.schemas import AssignedTechnician
+from app.orders.views import present
+from app.regions import service as regions
+from app.tracking import ratings
+from app.tracking.links import links
+from app.tracking.schemas import TrackedPosition, TrackedTechnician, TrackingRead
+
+LINK_LIFETIME_AFTER_JOB = timedelta(hours=24)
+# The map shows the roads this far around the car, in degrees of latitude (about 15 km): where the
+# technician comes from, without shipping a whole region to a phone.
+MAP_MARGIN_DEG = 0.135
+
+
+async def open_link(session: AsyncSession, token: str, *, lock: bool = False) -> Order:
+    """The order behind a tracking token; 404 for a token we did not sign or a link that has expired."""
+    order_id = links().order_id(token)
+    read = orders_repository.get_for_update if lock else orders_repository.get
+    order = await read(session, order_id) if order_id is not None else None
+    if order is None:
+        raise NotFound("No such tracking link.")
+    expires_at = await link_expires_at(session, order)
+    if expires_at is not None and clock.now() >= expires_at:
+        raise NotFound("No such tracking link.")  # the same answer as for a link that never was
+    return order
+
+
+async def link_expires_at(session: AsyncSession, order: Order) -> datetime | None:
+    """A day after the job ended; None while it runs."""
+    if order.status not in OrderStatus.ended():
+        return None
+    ends = [e.created_at for e in await orders_repository.timeline(session, order.id) if e.status is order.status]
+    return (ends[-1] if ends else order.updated_at) + LINK_LIFETIME_AFTER_JOB
+
+
+async def is_open(session: AsyncSession, token: str) -> bool:
+    try:
+        await open_link(session, token)
+    except NotFound:
+        return False
+    return True
+
+
+async def read_tracking(session: AsyncSession, token: str) -> TrackingRead:
+    return await view(session, await open_link(session, token))
+
+
+async def view(session: AsyncSession, order: Order) -> TrackingRead:
+    shown = await present(session, order)
+    position = await visible_position(session, order)
+    rated = order.status in OrderStatus.finished() and await ratings.is_rated(session, order.id)
+    return TrackingRead(
+        status=shown.status,
+        service=shown.service,
+        technician=public_technician(shown.technician) if shown.technician else None,
+        eta=shown.eta,
+        position=TrackedPosition.model_validate(position) if position else None,
+        route=shown.route,
+        resolution=shown.resolution,
+        feedback_open=order.status in OrderStatus.finished() and not rated,
+        rated=rated,
+        expires_at=await link_expires_at(session, order),
+    )
+
+
+def public_technician(technician: AssignedTechnician) -> TrackedTechnician:
+    photo = technician.photo_url
+    ours = photo is not None and photo.startswith("/") and not photo.startswith("//")
+    return TrackedTechnician(
+        name=technician.name, photo_url=photo if ours and photo else portrait_url(technician.name),
+        vehicle=technician.vehicle,
+    )  # fmt: skip
+
+
+async def road_map_around(session: AsyncSession, settings: Settings, token: str) -> dict[str, Any]:
+    """The roads around the car, from the region's own extract: {"bbox", "roads": [[rank, [lon, lat, ...]]]}."""
+    order = await open_link(session, token)
+    extract = await regions.extract_of_region(session, order.region or settings.region)
+    if extract is None:
+        raise NotFound("There is no map of this region.")
+    roads = await asyncio.to_thread(road_map, extract)  # parsed once per process, off the event loop
+    car = from_geography(order.location)
+    return roads_within(roads, car.lat, car.lon, MAP_MARGIN_DEG)
+
+
+def roads_within(roads: dict[str, Any], lat: float, lon: float, margin_deg: float) -> dict[str, Any]:
+    """The roads with a point in the box around (lat, lon); a degree of longitude is shorter than one of
+    latitude away from the equator, so the box is widened to stay about square on the ground."""
+    lon_margin = margin_deg / max(0.2, math.cos(math.radians(lat)))
+    west, south, east, north = lon - lon_margin, lat - margin_deg, lon + lon_margin, lat + margin_deg
+    kept = [
+        [rank, flat]
+        for rank, flat in roads["roads"]
+        if any(west <= x <= east and south <= y <= north for x, y in zip(flat[0::2], flat[1::2], strict=True))
+    ]
+    region = roads["bbox"] or [west, south, east, north]
+    bbox = [max(west, region[0]), max(south, region[1]), min(east, region[2]), min(north, region[3])]
+    return {"bbox": bbox, "roads": kept}

@@ -1,0 +1,254 @@
+// The tracking page: one order followed through its link. It reads /v1/track/<token>, draws the roads
+// around the car (from the region's own extract: no tile server, nothing from elsewhere), follows the
+// order's live stream, and after the job asks for a rating.
+"use strict";
+
+const token = decodeURIComponent(location.pathname.split("/").pop());
+const api = `/v1/track/${encodeURIComponent(token)}`;
+const $ = (id) => document.getElementById(id);
+
+const SERVICES = {
+  tow: "Tow", jump_start: "Jump start", tyre_change: "Tyre change", fuel_delivery: "Fuel delivery",
+  lockout: "Lockout", winch: "Winch",
+};
+const LIVE = new Set(["assigned", "en_route"]);
+const ENDED = new Set(["completed", "failed", "cancelled", "unfulfilled"]);
+const FINISHED = new Set(["completed", "failed"]);
+
+const state = { tracking: null, position: null, live: false, map: null, layers: {} };
+const stats = { positions: 0, messages: 0 };
+window.trustloop = { state, stats };
+
+function headline(t) {
+  const name = t.technician ? t.technician.name : "The technician";
+  const outcome = {
+    fixed_on_site: "Fixed on the spot.", towed: "The car was towed.", not_fixed: "The car could not be fixed on the spot.",
+  };
+  switch (t.status) {
+    case "searching": return ["Finding a technician", "We are asking the nearest technicians who can help."];
+    case "assigned": return [`${name} is coming`, `${name} has taken the job and is setting off.`];
+    case "en_route": return [`${name} is on the way`, "The map shows where they are, live."];
+    case "arrived": return [`${name} has arrived`, "At the car now."];
+    case "in_progress": return [`${name} is working on the car`, "Hang on, nearly there."];
+    case "completed": return ["Job done", outcome[t.resolution] || "The technician has finished."];
+    case "failed": return ["The technician could not help on the spot", outcome[t.resolution] || ""];
+    case "cancelled": return ["This request was cancelled", "Nobody is on the way."];
+    case "unfulfilled": return ["We could not find a technician in time", "We are sorry. Please ask for help again."];
+    default: return [t.status, ""];
+  }
+}
+
+function clock(iso) {
+  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+function renderEta() {
+  const t = state.tracking;
+  const eta = $("eta");
+  if (!t || !t.eta || !LIVE.has(t.status)) { eta.hidden = true; return; }
+  const minutes = Math.max(1, Math.round((new Date(t.eta.arrival_at) - Date.now()) / 60000));
+  eta.textContent = `Arrives in about ${minutes} min, around ${clock(t.eta.arrival_at)}`
+    + (t.eta.confidence === "low" ? " (a rough estimate)" : "");
+  eta.hidden = false;
+}
+
+function renderTechnician(technician) {
+  $("technician").hidden = !technician;
+  if (!technician) return;
+  $("photo").src = technician.photo_url;
+  $("photo").alt = `Photo of ${technician.name}`;
+  $("technician-name").textContent = technician.name;
+  const v = technician.vehicle || {};
+  const van = [v.color, v.make, v.model].filter(Boolean).join(" ");
+  $("vehicle").textContent = van ? `Drives a ${van}` : "";
+  $("plate").textContent = v.plate || "";
+  $("plate").hidden = !v.plate;
+}
+
+function render() {
+  const t = state.tracking;
+  const [title, detail] = headline(t);
+  $("service").textContent = SERVICES[t.service] || t.service;
+  $("headline").textContent = title;
+  $("detail").textContent = detail;
+  document.title = `${title} · Trustloop`;
+  renderEta();
+  renderTechnician(t.technician);
+  const rated = $("thanks").dataset.sent === "yes" || t.rated;
+  $("rating").hidden = !t.feedback_open || rated;
+  $("thanks").hidden = !(FINISHED.has(t.status) && rated);
+  $("note").textContent = t.expires_at ? `This link works until ${new Date(t.expires_at).toLocaleString([], { dateStyle: "medium", timeStyle: "short" })}.` : "";
+  const live = LIVE.has(t.status);
+  $("map-wrap").hidden = !live;
+  document.body.classList.toggle("with-map", live);
+  if (live) showMap();
+}
+
+// The map: roads from /map on a plain background, the route, the car and the technician. Nothing is drawn
+// before the roads have come, so the first view is fitted once, to the technician and the car.
+const ROAD_STYLE = [
+  { color: "#f2c46d", weight: 6 }, { color: "#ffffff", weight: 5 }, { color: "#ffffff", weight: 3 },
+];
+const CASING = "#c3c9d1";
+
+async function showMap() {
+  if (state.map) { state.map.invalidateSize(); drawLive(); return; }
+  const map = L.map("map", { preferCanvas: true, zoomSnap: 0.25, fadeAnimation: false });
+  state.map = map;
+  map.attributionControl.setPrefix(false).addAttribution("Roads © OpenStreetMap contributors");
+  const response = await fetch(`${api}/map`);
+  if (!response.ok) return;
+  const roads = await response.json();
+  const [west, south, east, north] = roads.bbox;
+  map.fitBounds([[south, west], [north, east]], { animate: false });
+  for (const rank of [2, 1, 0]) {
+    const lines = roads.roads.filter(([r]) => r === rank).map(([, flat]) => {
+      const points = [];
+      for (let i = 0; i < flat.length; i += 2) points.push([flat[i + 1], flat[i]]);
+      return points;
+    });
+    const { color, weight } = ROAD_STYLE[rank];
+    L.polyline(lines, { color: CASING, weight: weight + 2, interactive: false }).addTo(map);
+    L.polyline(lines, { color, weight, interactive: false }).addTo(map);
+  }
+  state.mapReady = true;
+  drawLive();
+}
+
+function drawLive() {
+  const map = state.map;
+  const t = state.tracking;
+  if (!state.mapReady || !t) return;
+  const { layers } = state;
+  if (t.route) {
+    const line = t.route.geometry.coordinates.map(([lon, lat]) => [lat, lon]);
+    if (layers.route) layers.route.setLatLngs(line);
+    else layers.route = L.polyline(line, { color: "#1a5fd0", weight: 6, opacity: 0.9, interactive: false }).addTo(map);
+    const car = line[line.length - 1];
+    if (layers.car) layers.car.setLatLng(car);
+    else layers.car = L.circleMarker(car, { radius: 9, color: "#fff", weight: 3, fillColor: "#c62828", fillOpacity: 1 })
+      .bindTooltip("The car").addTo(map);
+  }
+  const p = state.position;
+  if (p) {
+    if (layers.technician) layers.technician.setLatLng([p.lat, p.lon]);
+    else layers.technician = L.circleMarker([p.lat, p.lon], {
+      radius: 11, color: "#fff", weight: 3, fillColor: "#1a5fd0", fillOpacity: 1,
+    }).bindTooltip(t.technician ? t.technician.name : "Technician", { permanent: true, direction: "top", offset: [0, -10] })
+      .addTo(map);
+  } else if (layers.technician) {
+    layers.technician.remove();
+    delete layers.technician;
+  }
+  if (!state.fitted) {
+    if (p && layers.route) { // the whole way left: from him, along the route, to the car
+      map.fitBounds(layers.route.getBounds().extend([p.lat, p.lon]), { padding: [40, 40], maxZoom: 17, animate: false });
+      state.fitted = true;
+    } else if (p) map.setView([p.lat, p.lon], 16, { animate: false });
+  }
+}
+
+// The live stream: a snapshot, then status, position, ETA and route messages; it ends with the job.
+let retry = 1000;
+function connect() {
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  const ws = new WebSocket(`${scheme}://${location.host}${api}/live`);
+  ws.onopen = () => { retry = 1000; };
+  ws.onmessage = (message) => {
+    stats.messages += 1;
+    const event = JSON.parse(message.data);
+    const t = state.tracking;
+    switch (event.type) {
+      case "snapshot":
+        state.tracking = event.order;
+        state.position = event.position;
+        break;
+      case "status":
+        t.status = event.status;
+        if (event.technician) t.technician = event.technician;
+        if (!LIVE.has(event.status)) { state.position = null; t.eta = null; t.route = null; }
+        break;
+      case "position":
+        state.position = { lat: event.lat, lon: event.lon, at: event.at };
+        stats.positions += 1;
+        break;
+      case "eta":
+        t.eta = { seconds: event.seconds, arrival_at: event.arrival_at, promised_at: event.promised_at,
+                  confidence: event.confidence };
+        break;
+      case "route":
+        t.route = { geometry: event.geometry, distance_m: event.distance_m, duration_s: event.duration_s };
+        break;
+      default:
+        return;
+    }
+    render();
+    drawLive();
+  };
+  ws.onclose = (closed) => {
+    state.live = false;
+    if (closed.code === 4401) { location.reload(); return; } // the link no longer works: the server says so
+    if (closed.code === 1000) { load(false); return; } // the job ended: read the outcome once
+    setTimeout(connect, retry);
+    retry = Math.min(retry * 2, 30000);
+  };
+  state.live = true;
+}
+
+async function load(follow) {
+  const response = await fetch(api, { cache: "no-store" });
+  if (response.status === 404) { location.reload(); return; }
+  if (!response.ok) { $("note").textContent = "Could not load the job. Retrying…"; setTimeout(() => load(follow), 5000); return; }
+  state.tracking = await response.json();
+  state.position = state.tracking.position;
+  render();
+  if (follow && !ENDED.has(state.tracking.status)) connect();
+}
+
+// The rating form: 1–5, 0–10 and 1–7 scales as buttons, a comment; once per job.
+function buildScales() {
+  for (const scale of document.querySelectorAll(".scale")) {
+    const { name } = scale.dataset;
+    for (let v = Number(scale.dataset.from); v <= Number(scale.dataset.to); v += 1) {
+      const label = document.createElement("label");
+      const input = document.createElement("input");
+      Object.assign(input, { type: "radio", name, value: String(v), required: name === "csat" });
+      const span = document.createElement("span");
+      span.textContent = String(v);
+      label.append(input, span);
+      scale.append(label);
+    }
+  }
+}
+
+function chosen(name) {
+  const input = document.querySelector(`input[name=${name}]:checked`);
+  return input ? Number(input.value) : null;
+}
+
+$("rating-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const csat = chosen("csat");
+  if (csat === null) { $("rating-error").textContent = "Please choose how satisfied you are (1 to 5)."; return; }
+  const body = { csat };
+  for (const name of ["nps", "ces"]) if (chosen(name) !== null) body[name] = chosen(name);
+  const comment = $("comment").value.trim();
+  if (comment) body.comment = comment;
+  $("rating-submit").disabled = true;
+  const response = await fetch(`${api}/feedback`, {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+  });
+  $("rating-submit").disabled = false;
+  if (response.status === 201 || response.status === 409) {
+    $("thanks").dataset.sent = "yes";
+    state.tracking.feedback_open = false;
+    render();
+    return;
+  }
+  const problem = await response.json().catch(() => ({}));
+  $("rating-error").textContent = problem.detail || "The rating could not be sent. Please try again.";
+});
+
+setInterval(renderEta, 15000);
+buildScales();
+load(true);

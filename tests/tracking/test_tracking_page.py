@@ -1,0 +1,149 @@
+"""The tracking page in a real browser (Debian's Chromium driven by Playwright) against a running API
+process and a real osrm-routed, with every request that is not to this machine refused."""
+
+import asyncio
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import Browser, ConsoleMessage, Error, Page, Route, async_playwright
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.config import PROJECT_ROOT, Settings
+from app.db import transaction
+from app.geo import Point
+from app.regions.extract import service_area
+from app.regions.service import record_region
+from tests.conftest import HELSINKI_PBF, KAISANIEMENKATU, Api, start_server
+from tests.live.test_streams import job, post_location, report
+from tests.tracking.test_tracking import token_of
+from trustloop.processes import free_port
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = PROJECT_ROOT / "var" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1440, "height": 900}
+CLOSER = Point(lat=60.171020, lon=24.946630)  # on the way from Kaisaniemenkatu, ~120 m short of the car
+
+
+@pytest.fixture(scope="module")
+def page_server(routed_settings: Settings) -> Iterator[str]:
+    process = start_server(routed_settings, port := free_port(), TRUSTLOOP_REGION="helsinki")
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+class Watched:
+    """A page whose errors and attempts to reach anything but this machine are recorded (and refused)."""
+
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        self.refused: list[str] = []
+
+    async def open(self, browser: Browser, url: str, viewport: dict[str, int]) -> Page:
+        page = await browser.new_page(viewport=viewport)  # type: ignore[arg-type]
+        page.on("console", self._on_console)
+        page.on("pageerror", self._on_page_error)
+        await page.route("**/*", self._only_local)
+        await page.goto(url)
+        return page
+
+    async def _only_local(self, route: Route) -> None:
+        if route.request.url.split("/")[2].split(":")[0] == "127.0.0.1":
+            await route.continue_()
+        else:
+            self.refused.append(route.request.url)
+            await route.abort()
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+
+    def _on_page_error(self, error: Error) -> None:
+        self.errors.append(str(error))
+
+
+async def shown(page: Page, check: str, timeout_s: float = 15.0) -> Any:
+    """Waits until the page's script state satisfies `check` (a JavaScript expression) and returns it."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while not (value := await page.evaluate(check)):
+        assert asyncio.get_running_loop().time() < deadline, f"the page did not show {check}"
+        await asyncio.sleep(0.1)
+    return value
+
+
+async def save(page: Page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    await page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+async def test_the_page_follows_the_technician_then_takes_the_rating(
+    api: Api, sessions: async_sessionmaker[AsyncSession], page_server: str, helsinki_graph: Path
+) -> None:
+    async with transaction(sessions) as session:
+        await record_region(session, "helsinki", service_area(HELSINKI_PBF), helsinki_graph)
+    _, technician, order = await job(api)  # assigned, the technician's phone at Kaivokatu
+    await report(page_server, technician, order["id"], "en_route")
+    await post_location(page_server, technician, KAISANIEMENKATU, 45)
+    url = f"http://{page_server}/t/{token_of(order)}"
+    watched = Watched()
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
+        phone = await watched.open(browser, url, PHONE)
+
+        # Live: the technician on the roads around the car, with his route and ETA; then he moves.
+        await shown(phone, "window.trustloop.state.live && !!window.trustloop.state.layers.route")
+        first = await shown(phone, "window.trustloop.state.position")
+        assert (first["lat"], first["lon"]) == (KAISANIEMENKATU.lat, KAISANIEMENKATU.lon)
+        assert await phone.locator("#headline").inner_text() == "Tech is on the way"
+        assert (await phone.locator("#eta").inner_text()).startswith("Arrives in about")
+        assert await phone.locator("#plate").inner_text() == "ABC-1"
+        await post_location(page_server, technician, CLOSER, 20)
+        moved = await shown(
+            phone,
+            f"window.trustloop.state.position && window.trustloop.state.position.lat === {CLOSER.lat} && window.trustloop.state.position",
+        )
+        assert (moved["lat"], moved["lon"]) == (CLOSER.lat, CLOSER.lon)
+        await save(phone, "tracking-phone-live")
+        desktop = await watched.open(browser, url, DESKTOP)
+        await shown(desktop, "!!window.trustloop.state.layers.technician && !!window.trustloop.state.layers.route")
+        await save(desktop, "tracking-desktop-live")
+        await desktop.close()
+
+        # Arrived: the position goes; after the job, the outcome and the form; the rating lands once.
+        for status in ("arrived", "in_progress"):
+            assert (await api.status(order["id"], technician, status)).status_code == 200
+        await shown(
+            phone, "window.trustloop.state.tracking.status === 'in_progress' && !window.trustloop.state.position"
+        )
+        assert (await api.status(order["id"], technician, "completed", resolution="fixed_on_site")).status_code == 200
+        await phone.locator("#rating-form").wait_for(state="visible")
+        assert await phone.locator("#headline").inner_text() == "Job done"
+        assert await phone.locator("#map-wrap").is_hidden()
+        await save(phone, "tracking-phone-rating")
+        desktop = await watched.open(browser, url, DESKTOP)
+        await desktop.locator("#rating-form").wait_for(state="visible")
+        await save(desktop, "tracking-desktop-rating")
+        await desktop.close()
+        for name, value in (("csat", 5), ("nps", 9), ("ces", 6)):
+            await phone.locator(f"input[name={name}][value='{value}'] + span").click()
+        await phone.fill("#comment", "Quick and friendly, thank you")
+        await phone.click("#rating-submit")
+        await phone.locator("#thanks").wait_for(state="visible")
+        await save(phone, "tracking-phone-thanks")
+        await browser.close()
+
+    operator = await api.operator()
+    kpis = (await api.client.get("/v1/ops/kpis", headers=operator.headers)).json()
+    assert (kpis["csat"], kpis["nps"], kpis["ces"], kpis["feedback_rate"]) == (1.0, 100.0, 6.0, 1.0)
+    assert watched.refused == []
+    assert watched.errors == []
