@@ -83,19 +83,25 @@ def quality(comments: list[dict[str, Any]], show_misses: bool) -> dict[str, Any]
 
 
 def latency(comments: list[dict[str, Any]], repeat: int) -> dict[str, float]:
-    """Milliseconds per comment: each comment's fastest of `repeat` runs is not taken, every run counts."""
+    """Milliseconds per comment over every timed run; `slowest_comment_ms` is the slowest comment's fastest run, what
+    the analysis costs without the machine's other work."""
     samples: list[float] = []
+    fastest_per_comment: list[float] = []
     for comment in comments:
         analyze(comment["text"])
+        runs = []
         for _ in range(repeat):
             started = time.perf_counter()
             analyze(comment["text"])
-            samples.append(time.perf_counter() - started)
+            runs.append(time.perf_counter() - started)
+        samples.extend(runs)
+        fastest_per_comment.append(min(runs))
     ordered = sorted(samples)
     return {
         "p50_ms": round(statistics.median(ordered) * 1000, 4),
         "p99_ms": round(ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))] * 1000, 4),
         "max_ms": round(ordered[-1] * 1000, 4),
+        "slowest_comment_ms": round(max(fastest_per_comment) * 1000, 4),
         "runs": len(ordered),
     }
 

@@ -13,9 +13,14 @@ cites and nothing is downloaded or trained at run time:
    "wasn't late" faint praise, "not polite" rudeness); words after "but"/"но" weigh more and those before less;
    intensifiers, downtoners, capitals and exclamation marks scale it.
 4. Durations and clock spans are read as waits: an hour or more is lateness; a short one after "in"/"за" is praise.
-   Praise opening a sentence that also holds a long wait or a strong complaint ("great, only 3 hours") is sarcasm.
-5. The sentiment comes from the weights: any complaint with no praise is negative, however plainly it is told;
-   mixed comments go by the balance, ties to negative.
+   Thanks or generic praise beside a long wait or a strong complaint ("great, only 3 hours"), alone after one
+   ("Brilliant."), or in scare quotes (he "fixed" it) is sarcasm.
+5. Complaints the lexicon has no word for still count a little: a denial in a sentence without praise ("it
+   didn't", elliptic ones take their meaning from the deniable word before them), a "why ...?" question, two
+   different sums of money.
+6. The sentiment comes from the weights: any complaint with no praise is negative, however plainly it is told;
+   mixed comments go by the balance, ties to negative. Complaint topics need enough weight (a lone "waited" in
+   a happy comment is not lateness), and praise is a topic only of comments that are not negative.
 """
 
 import re
@@ -283,6 +288,8 @@ class _Found:
     sentence: int
     generic_praise: bool = False
     extra: dict[str, float] = field(default_factory=dict)
+    # What the cue would have meant denied, for a later elliptic denial: "said it'd hold, it didn't".
+    denied: tuple[float, Topic | None] | None = None
 
 
 def _match_at(tokens: list[_Token], index: int, entry: _Entry) -> int | None:
@@ -310,10 +317,13 @@ def _negator(tokens: list[_Token], first: int, last: int) -> int | None:
         token = tokens[position]
         if token.clause != clause or (token.used and token.norm not in lexicon.NEGATORS):
             break
+        if token.norm in lexicon.NEGATION_SCOPE_ENDS:
+            break
         if token.norm in lexicon.NEGATORS and not token.used:
             following = tokens[position + 1].norm if position + 1 < len(tokens) else ""
             preceding = tokens[position - 1].norm if position > 0 else ""
-            if following not in lexicon.NEGATION_BREAKERS and preceding not in lexicon.NEAR_MISS:
+            until = any(tokens[other].norm in lexicon.UNTIL for other in range(max(0, position - 4), position))
+            if following not in lexicon.NEGATION_BREAKERS and preceding not in lexicon.NEAR_MISS and not until:
                 return position
     after = last + 1
     if after < len(tokens) and tokens[after].clause == clause:
@@ -413,6 +423,10 @@ def _lexicon_cues(text: str, tokens: list[_Token]) -> list[_Found]:
 def _found_for(entry: _Entry, text: str, tokens: list[_Token], first: int, last: int, contrast: list[float]) -> _Found:
     start = tokens[first].start
     negator = None if entry.carries_negation else _negator(tokens, first, last)
+    if negator is not None and entry.weight < 0 and first - negator > 3:
+        negator = (
+            None  # a complaint turns into praise only when denied closely: "не грубил", not "не платила за ерунду"
+        )
     if negator is not None:
         weight, topic = entry.negated_weight, entry.negated_topic
         start = min(start, tokens[negator].start)
@@ -420,11 +434,33 @@ def _found_for(entry: _Entry, text: str, tokens: list[_Token], first: int, last:
         weight, topic = entry.weight, entry.topic
     scale = _scale(tokens, first, last, text)
     weight *= scale * (min(contrast[first], 1.0) if scale < 1.0 else contrast[first])
+    if weight > 0 and _promised(tokens, first):
+        weight = 0.0  # "said he'd sort it" promises, it does not praise
     generic = len(entry.elements) == 1 and tokens[first].norm in lexicon.GENERIC_PRAISE and weight > 0
     cue = _Found(start, tokens[last].end, first, last, weight, topic, tokens[first].sentence, generic)
+    if negator is None and entry.negated_weight < 0 <= entry.weight:
+        cue.denied = (entry.negated_weight, entry.negated_topic)
+        if weight > 0 and _quoted(text, start, tokens[last].end):
+            # Scare quotes: he "fixed" it.
+            cue.weight, cue.topic = entry.negated_weight, entry.negated_topic
     if tokens[first].norm.startswith(_WAIT_STEMS):
         cue.extra["wait"] = 1.0
     return cue
+
+
+def _promised(tokens: list[_Token], first: int) -> bool:
+    clause = tokens[first].clause
+    return any(token.norm in _PROMISE_VERBS and token.clause == clause for token in tokens[max(0, first - 3) : first])
+
+
+_PROMISE_VERBS = frozenset({"said", "says", "promised", "claimed", "he'd", "сказал", "обещал", "обещали", "уверял"})
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    return start > 0 and end < len(text) and text[start - 1] in _QUOTES and text[end] in _QUOTES
+
+
+_QUOTES = frozenset("\"'«»“”„‘’")
 
 
 def _token_at(tokens: list[_Token], offset: int) -> int:
@@ -449,7 +485,7 @@ _LATE_WORDS = frozenset(
 )
 
 
-def _duration_cues(text: str, lowered: str, tokens: list[_Token]) -> list[_Found]:
+def _duration_cues(lowered: str, tokens: list[_Token]) -> list[_Found]:
     found: list[_Found] = []
     for duration in find_durations(lowered):
         index = _token_at(tokens, duration.start) if tokens else 0
@@ -482,16 +518,49 @@ _VERBAL_NEGATORS = lexicon.word_set(
 
 def _bare_negations(tokens: list[_Token], found: list[_Found]) -> list[_Found]:
     """A denial the lexicon does not explain ("it didn't", "не продержалось") in a sentence with no praise is still a
-    complaint: drivers rarely deny things to say they went well."""
+    complaint: drivers rarely deny things to say they went well. An elliptic one takes its meaning from the
+    deniable word just before it ("said it'd hold, it didn't" denies holding)."""
     praised = {cue.sentence for cue in found if cue.weight > 0}
     covered = {position for cue in found for position in range(cue.first_token - 4, cue.last_token + 1)}
     extra: list[_Found] = []
     for position, token in enumerate(tokens):
         if token.norm not in _VERBAL_NEGATORS or token.used or position in covered or token.sentence in praised:
             continue
+        if position > 0 and tokens[position - 1].norm in _CONTRASTIVE_DENIAL:
+            continue  # "сидела в кабине, а не стояла на обочине" contrasts, it does not complain
+        if any(tokens[other].norm in lexicon.UNTIL for other in range(max(0, position - 4), position)):
+            continue
         end = tokens[position + 1].end if position + 1 < len(tokens) else token.end
-        extra.append(_Found(token.start, end, position, position, -0.6, None, token.sentence))
+        weight, topic = -0.6, None
+        earlier = [
+            cue
+            for cue in found
+            if cue.denied is not None and cue.last_token < position and token.sentence - cue.sentence <= 1
+        ]
+        following = tokens[position + 1] if position + 1 < len(tokens) else None
+        elliptic = following is None or following.clause != token.clause
+        repeated = following is not None and earlier and following.norm[:4] == tokens[earlier[-1].first_token].norm[:4]
+        if earlier and (elliptic or repeated):
+            weight, topic = earlier[-1].denied or (weight, topic)
+        extra.append(_Found(token.start, end, position, position, weight, topic, token.sentence))
     return extra
+
+
+_CONTRASTIVE_DENIAL = frozenset({"а", "instead", "rather", "than", "чем"})
+
+
+def _question_complaints(text: str, tokens: list[_Token]) -> list[_Found]:
+    """ "Why am I paying for mileage?": a question that starts with why is a complaint."""
+    extra = []
+    for position, token in enumerate(tokens):
+        if token.norm in lexicon.QUESTION_COMPLAINTS and _sentence_ends_with_question(text, token.end):
+            extra.append(_Found(token.start, token.end, position, position, -0.6, None, token.sentence))
+    return extra
+
+
+def _sentence_ends_with_question(text: str, offset: int) -> bool:
+    match = _SENTENCE_BREAK.search(text, offset)
+    return match is not None and match.group() == "?"
 
 
 def _price_mismatch(text: str, found: list[_Found]) -> list[_Found]:
@@ -504,7 +573,8 @@ def _price_mismatch(text: str, found: list[_Found]) -> list[_Found]:
     return [_Found(amounts[0].start, amounts[-1].end, 0, 0, -0.8, Topic.PRICE, -1)]
 
 
-def _emoji_cues(text: str) -> list[_Found]:
+def _symbol_cues(text: str) -> list[_Found]:
+    """Sums of money (a mention of the price), emoji and emoticons."""
     found = [_Found(match.start(), match.end(), 0, 0, 0.0, Topic.PRICE, -1) for match in _CURRENCY.finditer(text)]
     for offset, char in enumerate(text):
         weight = lexicon.EMOJI.get(char)
@@ -520,7 +590,8 @@ def _emoji_cues(text: str) -> list[_Found]:
 
 def _apply_sarcasm(found: list[_Found], tokens: list[_Token]) -> None:
     """Thanks or generic praise in a sentence that also holds a long wait after "only" or a strong complaint, with
-    no "but" to set them apart, is sarcasm: "great, only 3 hours", "my alloy is kerbed now, thanks a lot"."""
+    no "but" to set them apart, is sarcasm: "great, only 3 hours", "my alloy is kerbed now, thanks a lot"; so is
+    such a word alone after a complaint: "My job was lost in the system. Brilliant."."""
     contrasted = {
         token.sentence for token in tokens if token.norm in lexicon.CONTRAST or token.norm in lexicon.CONCESSION
     }
@@ -528,8 +599,12 @@ def _apply_sarcasm(found: list[_Found], tokens: list[_Token]) -> None:
         if not cue.generic_praise:
             continue
         same_sentence = [other for other in found if other.sentence == cue.sentence and other is not cue]
-        if any(other.extra.get("sarcasm") for other in same_sentence) or (
-            cue.sentence not in contrasted and any(other.weight <= -1.0 for other in same_sentence)
+        alone = sum(1 for token in tokens if token.sentence == cue.sentence) <= 2 and not same_sentence
+        before = sum(other.weight for other in found if other.sentence == cue.sentence - 1)
+        if (
+            any(other.extra.get("sarcasm") for other in same_sentence)
+            or (cue.sentence not in contrasted and any(other.weight <= -1.0 for other in same_sentence))
+            or (alone and before <= -0.9)
         ):
             cue.weight = -abs(cue.weight)
             cue.topic = None
@@ -588,8 +663,9 @@ def analyze(text: str) -> CommentAnalysis:
     if not tokens and not text.strip():
         return CommentAnalysis(language, "neutral", 0.0, (), ())
     lowered = _lowered(text)
-    found = _lexicon_cues(text, tokens) + _duration_cues(text, lowered, tokens) + _emoji_cues(text)
+    found = _lexicon_cues(text, tokens) + _duration_cues(lowered, tokens) + _symbol_cues(text)
     found.extend(_bare_negations(tokens, found))
+    found.extend(_question_complaints(text, tokens))
     found.extend(_price_mismatch(text, found))
     _apply_sarcasm(found, tokens)
     _soften_slight_lateness(found)

@@ -53,6 +53,12 @@ _NUMBER_WORDS = {
     "пара": 2,
     "несколько": 3,
 }
+for _tens, _tens_value in (("twenty", 20), ("thirty", 30), ("forty", 40), ("fifty", 50)):
+    for _unit, _unit_value in (("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5), ("six", 6)):
+        _NUMBER_WORDS[f"{_tens} {_unit}"] = _NUMBER_WORDS[f"{_tens}-{_unit}"] = _tens_value + _unit_value
+for _tens, _tens_value in (("двадцать", 20), ("тридцать", 30), ("сорок", 40), ("пятьдесят", 50)):
+    for _unit, _unit_value in (("пять", 5),):
+        _NUMBER_WORDS[f"{_tens} {_unit}"] = _tens_value + _unit_value
 _NUMBER = r"(\d+(?:[.,]\d+)?|" + "|".join(sorted((re.escape(w) for w in _NUMBER_WORDS), key=len, reverse=True)) + ")"
 _HOURS = r"(?:hours?|hrs?|h|час(?:а|ов|ик[а-я]*)?|ч)(?!\s+(?:ночи|утра|дня|вечера))"
 _MINUTES = r"(?:minutes?|mins?|m|мин(?:ут[аы]?|ут)?)"
@@ -63,6 +69,7 @@ _DURATION_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<![\w])(?:an?\s+)?hours?\s+and\s+(?:a\s+)?half(?!\w)"), "90"),
     (re.compile(r"(?<![\w])half\s+(?:an?\s+)?hour(?!\w)"), "30"),
     (re.compile(r"(?<![\w])полтора\s+часа(?!\w)|(?<![\w])полтора\s*ч(?!\w)"), "90"),
+    (re.compile(r"(?<![\w])" + _NUMBER + r"\s+(?:and\s+a\s+half|с\s+половиной)\s+" + _HOURS + r"(?!\w)"), "and_a_half"),
     (re.compile(r"(?<![\w])пол\s?часа(?!\w)"), "30"),
     (re.compile(r"(?<![\w])(?:целых\s+)?сутки(?!\w)|(?<![\w])all\s+day(?!\w)|(?<![\w])весь\s+день(?!\w)"), "480"),
     (re.compile(r"(?<![\w])полдня(?!\w)|(?<![\w])half\s+the\s+day(?!\w)"), "240"),
@@ -87,7 +94,21 @@ _DURATION_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         "one_hour",
     ),
+    (re.compile(r"(?<![\w])час\s+(сорок|тридцать|двадцать|пятьдесят|пятнадцать|десять)(?!\w)"), "one_hour"),
     (re.compile(r"(?<![\w])(?:an?|one)\s+hour(?!\w)"), "60"),
+    # "waiting since 11", "жду с 11": whoever counts the wait from a clock time has waited long.
+    (
+        re.compile(
+            r"(?<![\w])(?:waiting|waited|been\s+here|stuck\s+here)\s+since\s+\d{1,2}(?:[:.]\d{2})?(?:\s*(?:am|pm))?(?!\w)"
+        ),
+        "90",
+    ),
+    (
+        re.compile(
+            r"(?<![\w])(?:жду|ждем|ждала?|ждали|стою|стоим|стояла?|сижу|сидим)\s+с\s+\d{1,2}(?:[:.]\d{2})?(?![\w:.])"
+        ),
+        "90",
+    ),
     (re.compile(r"(?<![\w])(?:for\s+)?hours(?!\w)(?!\s+and)|(?<![\w])часами(?!\w)"), "120"),
 )
 _CLOCK_SPANS = (
@@ -205,6 +226,8 @@ def _minutes(match: re.Match[str], kind: str) -> float | None:
             if written.endswith("m") and not written.endswith("min") and " " in written:
                 return None  # a bare "m" is minutes only right after a number ("40m"), not metres in "500 m"
             return _number(match.group(1))
+        if kind == "and_a_half":
+            return _number(match.group(1)) * 60 + 30
         if kind == "one_hour":
             extra = match.group(1)
             return 60.0 + (_number(extra) if extra else 0.0)

@@ -224,3 +224,28 @@ def test_the_analysis_is_frozen() -> None:
     analysis = analyze("ok")
     with pytest.raises(AttributeError):
         analysis.sentiment = "positive"  # type: ignore[misc]
+
+
+def test_until_is_not_a_denial() -> None:
+    analysis = analyze("Мастер — золото, болтал со мной, пока за мной не приехали.")
+    assert analysis.sentiment == "positive"
+    assert Topic.NO_SHOW_OR_STALL not in analysis.topics
+
+
+def test_surprise_is_not_a_denial() -> None:
+    assert analyze("cant believe how fast he got here, 12 mins!! cheers").sentiment == "positive"
+
+
+def test_scare_quotes_turn_praise_around() -> None:
+    analysis = analyze('He "fixed" the leak with tape. Lasted till the next junction.')
+    assert analysis.sentiment == "negative"
+    assert Topic.NOT_FIXED in analysis.topics
+    assert Topic.PRAISE not in analysis.topics
+
+
+def test_an_elliptic_denial_takes_its_meaning_from_before() -> None:
+    assert Topic.NOT_FIXED in topics("He pumped up the tyre, said it'd hold, it didn't.")
+
+
+def test_a_promise_is_not_praise() -> None:
+    assert analyze("Said he'd sort the puncture, just put air in it and left.").sentiment == "negative"
