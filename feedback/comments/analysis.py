@@ -1,0 +1,676 @@
+"""Offline analysis of a feedback comment in Russian or English: its language, sentiment, topics and the words that
+drove them.
+
+The method is a lexicon with rules, not a learned model, so that every result can be explained by the words it
+cites and nothing is downloaded or trained at run time:
+
+1. The text is split into words (with their places, sentences and clauses); English words are reduced to their
+   Snowball stems, Russian ones are matched by written prefixes (`поцарап*` covers the whole family) or by exact
+   forms where stems collide (`=дорого`, not "дорога").
+2. Lexicon entries (`lexicon.py`), longest first, are matched left to right; each match is a cue with a weight and
+   a topic.
+3. Rules adjust each cue: a negator shortly before it in the same clause turns it (`не приехал` is a no-show,
+   "wasn't late" faint praise, "not polite" rudeness); words after "but"/"но" weigh more and those before less;
+   intensifiers, downtoners, capitals and exclamation marks scale it.
+4. Durations and clock spans are read as waits: an hour or more is lateness; a short one after "in"/"за" is praise.
+   Thanks or generic praise beside a long wait or a strong complaint ("great, only 3 hours"), alone after one
+   ("Brilliant."), or in scare quotes (he "fixed" it) is sarcasm.
+5. Complaints the lexicon has no word for still count a little: a denial in a sentence without praise ("it
+   didn't", elliptic ones take their meaning from the deniable word before them), a "why ...?" question, two
+   different sums of money.
+6. The sentiment comes from the weights: any complaint with no praise is negative, however plainly it is told;
+   mixed comments go by the balance, ties to negative. Complaint topics need enough weight (a lone "waited" in
+   a happy comment is not lateness), and praise is a topic only of comments that are not negative.
+"""
+
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import snowballstemmer
+
+from feedback.comments import lexicon
+from feedback.comments.durations import find_durations
+from feedback.comments.model import COMPLAINT_TOPICS, CommentAnalysis, Cue, Language, Sentiment, Topic
+
+_TOPIC_CODES = {
+    "L": Topic.LATE,
+    "N": Topic.NO_SHOW_OR_STALL,
+    "R": Topic.RUDE,
+    "F": Topic.NOT_FIXED,
+    "D": Topic.DAMAGE,
+    "P": Topic.PRICE,
+    "C": Topic.COMMUNICATION,
+    "S": Topic.SAFETY,
+    "G": Topic.PRAISE,
+    "-": None,
+}
+_TOPIC_ORDER = {topic: index for index, topic in enumerate(Topic)}
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+)*", re.UNICODE)
+_REPEATS = re.compile(r"(.)\1{2,}")
+_CLAUSE_BREAK = re.compile(r"[,;:()\"«»—–]|\s-\s")
+_SENTENCE_BREAK = re.compile(r"[.!?…\n]")
+_CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
+_LATIN = re.compile(r"[a-z]", re.IGNORECASE)
+_NON_ENGLISH_LATIN = re.compile(r"[äöüßñçàâèéêëîïôûùœæåøłśźżąęćńšžčřőűãõ¿¡]", re.IGNORECASE)
+_UKRAINIAN = re.compile(r"[іїєґ]", re.IGNORECASE)
+_EMOTICONS = re.compile(r"\){2,}|:-?\)|\({2,}|:-?\(|(?<!\d)10\s?/\s?10(?!\d)|(?<!\d)5\s?/\s?5(?!\d)")
+
+_ENGLISH_WORDS = lexicon.word_set(
+    """the a an and to was i it he she my me for of in on at is are be been with this that they we you your
+    his her after before from but not no never came come got get had have has did do does would could
+    will just so very all out up there here what when which who again after still then than only our us
+    our car tow truck guy driver service technician tech tyre tire battery ok thanks thank please"""
+)
+_FOREIGN_WORDS = lexicon.word_set(
+    """und der die das ist sehr nicht ich mit el la los las y muy por que es le les et est très pas il ce
+    une un è di che il non per sono ja on oli ei ole się nie jest bardzo mi na"""
+)
+
+_stemmer = snowballstemmer.stemmer("english")
+_stemmer_lock = threading.Lock()
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    if not word.isascii():
+        return word
+    with _stemmer_lock:
+        return str(_stemmer.stemWord(word))
+
+
+def _normalise(word: str) -> str:
+    word = word.lower().replace("ё", "е").replace("’", "'")
+    word = _REPEATS.sub(r"\1", word)
+    if word.endswith("n't"):
+        return word.replace("'", "")
+    return word
+
+
+# Lexicon
+
+
+@dataclass(frozen=True, slots=True)
+class _Element:
+    words: frozenset[str]
+    prefixes: tuple[str, ...]
+    gap_before: int = 0
+
+    def matches(self, token: "_Token") -> bool:
+        if token.stem in self.words or token.norm in self.words:
+            return True
+        return any(token.norm.startswith(prefix) for prefix in self.prefixes)
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    elements: tuple[_Element, ...]
+    weight: float
+    topic: Topic | None
+    negated_weight: float
+    negated_topic: Topic | None
+    carries_negation: bool
+
+
+def _parse_element(text: str, english: bool, gap_before: int) -> _Element:
+    words: set[str] = set()
+    prefixes: list[str] = []
+    for written in text.split("/"):
+        alternative = written.lower().replace("ё", "е").replace("’", "'")
+        if alternative.endswith("n't"):
+            alternative = alternative.replace("'", "")
+        if alternative.endswith("*") and len(alternative) > 1:
+            prefixes.append(alternative[:-1])
+        elif alternative.startswith("="):
+            words.add("=" + alternative[1:])
+        elif english and alternative.isascii():
+            words.add(_stem(alternative))
+        else:
+            words.add(alternative)
+    exact = frozenset(word[1:] if word.startswith("=") else word for word in words)
+    return _Element(exact, tuple(prefixes), gap_before)
+
+
+def _default_negation(weight: float, topic: Topic | None) -> tuple[float, Topic | None]:
+    if weight < 0:
+        return 0.3, (Topic.PRAISE if topic is None or topic in COMPLAINT_TOPICS else topic)
+    if weight > 0:
+        return -0.8 * weight, (topic if topic in (Topic.PRICE, Topic.SAFETY, Topic.COMMUNICATION) else None)
+    return 0.0, topic
+
+
+def _parse_table(table: str, english: bool) -> list[_Entry]:
+    entries = []
+    for raw_line in table.strip().splitlines():
+        line = raw_line.strip()
+        if not line or line.startswith("#"):
+            continue
+        pattern, _, meaning = line.partition(" : ")
+        carries_negation = meaning.rstrip().endswith("!")
+        main, _, negated = meaning.rstrip().rstrip("!").partition("~")
+        weight_text, topic_code = main.split()
+        weight, topic = float(weight_text), _TOPIC_CODES[topic_code]
+        if carries_negation:
+            negated_weight, negated_topic = weight, topic
+        elif negated.strip():
+            negated_weight_text, negated_code = negated.split()
+            negated_weight, negated_topic = float(negated_weight_text), _TOPIC_CODES[negated_code]
+        else:
+            negated_weight, negated_topic = _default_negation(weight, topic)
+        elements: list[_Element] = []
+        gap = 0
+        for part in pattern.split():
+            if part == "..":
+                gap = 3
+                continue
+            elements.append(_parse_element(part, english, gap))
+            gap = 0
+        entries.append(_Entry(tuple(elements), weight, topic, negated_weight, negated_topic, carries_negation))
+    return entries
+
+
+class _Index:
+    """Entries by what their first word can be, so that a word looks up its few candidates instead of all."""
+
+    def __init__(self, entries: Iterable[_Entry]) -> None:
+        self.by_word: dict[str, list[_Entry]] = {}
+        self.by_prefix: dict[str, list[_Entry]] = {}
+        for entry in entries:
+            first = entry.elements[0]
+            for word in first.words:
+                self.by_word.setdefault(word, []).append(entry)
+            for prefix in first.prefixes:
+                self.by_prefix.setdefault(prefix, []).append(entry)
+        self.prefix_lengths = sorted({len(prefix) for prefix in self.by_prefix})
+        for bucket in (*self.by_word.values(), *self.by_prefix.values()):
+            bucket.sort(key=lambda entry: (-len(entry.elements), -abs(entry.weight)))
+
+    def candidates(self, token: "_Token") -> list[_Entry]:
+        found: list[_Entry] = []
+        found.extend(self.by_word.get(token.stem, ()))
+        if token.norm != token.stem:
+            found.extend(self.by_word.get(token.norm, ()))
+        for length in self.prefix_lengths:
+            if length > len(token.norm):
+                break
+            found.extend(self.by_prefix.get(token.norm[:length], ()))
+        if len(found) > 1:
+            found.sort(key=lambda entry: (-len(entry.elements), -abs(entry.weight)))
+        return found
+
+
+def _parse_lexicon(table: str, english: bool) -> list[_Entry]:
+    return _parse_table(table, english)
+
+
+_ENGLISH_ENTRIES = _parse_lexicon(lexicon.ENGLISH, english=True)
+_INDEX = _Index(
+    [
+        *_ENGLISH_ENTRIES,
+        *_parse_lexicon(lexicon.RUSSIAN, english=False),
+        *_parse_lexicon(lexicon.OTHER, english=False),
+    ]
+)
+_ENGLISH_LEXICON_WORDS = frozenset(word for entry in _ENGLISH_ENTRIES for word in entry.elements[0].words)
+
+
+# Text
+
+
+@dataclass(slots=True)
+class _Token:
+    start: int
+    end: int
+    norm: str
+    stem: str
+    shouting: bool
+    sentence: int = 0
+    clause: int = 0
+    used: bool = False
+
+
+def _tokenise(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    sentence = clause = 0
+    previous_end = 0
+    for match in _WORD.finditer(text):
+        gap = text[previous_end : match.start()]
+        if tokens and _SENTENCE_BREAK.search(gap):
+            sentence += 1
+            clause += 1
+        elif tokens and _CLAUSE_BREAK.search(gap):
+            clause += 1
+        word = match.group()
+        norm = _normalise(word)
+        stem = _stem(norm) if norm.isascii() else norm
+        shouting = len(word) >= 3 and word.isupper()
+        tokens.append(_Token(match.start(), match.end(), norm, stem, shouting, sentence, clause))
+        previous_end = match.end()
+    return tokens
+
+
+def _lowered(text: str) -> str:
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered.replace("ё", "е")
+    return "".join(char if len(char.lower()) != 1 else char.lower() for char in text).replace("ё", "е")
+
+
+def detect_language(text: str, tokens: list[_Token] | None = None) -> Language:
+    """ "ru" for Russian (Cyrillic, not Ukrainian letters), "en" for Latin text that reads as English, else "other"."""
+    cyrillic = len(_CYRILLIC.findall(text))
+    latin = len(_LATIN.findall(text))
+    if cyrillic == 0 and latin == 0:
+        return "other"
+    if cyrillic >= latin:
+        return "other" if _UKRAINIAN.search(text) else "ru"
+    words = tokens if tokens is not None else _tokenise(text)
+    english = sum(1 for token in words if token.norm in _ENGLISH_WORDS or token.stem in _ENGLISH_LEXICON_WORDS)
+    foreign = sum(1 for token in words if token.norm in _FOREIGN_WORDS)
+    foreign += len(_NON_ENGLISH_LATIN.findall(text))
+    return "en" if english > foreign else "other"
+
+
+# Scoring
+
+
+@dataclass(slots=True)
+class _Found:
+    start: int
+    end: int
+    first_token: int
+    last_token: int
+    weight: float
+    topic: Topic | None
+    sentence: int
+    generic_praise: bool = False
+    extra: dict[str, float] = field(default_factory=dict)
+    # What the cue would have meant denied, for a later elliptic denial: "said it'd hold, it didn't".
+    denied: tuple[float, Topic | None] | None = None
+
+
+def _match_at(tokens: list[_Token], index: int, entry: _Entry) -> int | None:
+    """The index of the last token of `entry` matched from `index`, or None."""
+    if not entry.elements[0].matches(tokens[index]):
+        return None
+    position = index
+    for element in entry.elements[1:]:
+        for step in range(1, element.gap_before + 2):
+            candidate = position + step
+            if candidate >= len(tokens) or tokens[candidate].sentence != tokens[index].sentence:
+                return None
+            if element.matches(tokens[candidate]):
+                position = candidate
+                break
+        else:
+            return None
+    return position
+
+
+def _negator(tokens: list[_Token], first: int, last: int) -> int | None:
+    """The index of the word that negates the cue from `first` to `last`, if one does."""
+    clause = tokens[first].clause
+    for position in range(first - 1, max(-1, first - 5), -1):
+        token = tokens[position]
+        if token.clause != clause or (token.used and token.norm not in lexicon.NEGATORS):
+            break
+        if token.norm in lexicon.NEGATION_SCOPE_ENDS:
+            break
+        if token.norm in lexicon.NEGATORS and not token.used:
+            following = tokens[position + 1].norm if position + 1 < len(tokens) else ""
+            preceding = tokens[position - 1].norm if position > 0 else ""
+            until = any(tokens[other].norm in lexicon.UNTIL for other in range(max(0, position - 4), position))
+            if following not in lexicon.NEGATION_BREAKERS and preceding not in lexicon.NEAR_MISS and not until:
+                return position
+    after = last + 1
+    if after < len(tokens) and tokens[after].clause == clause:
+        if tokens[after].norm in lexicon.NEGATORS_AFTER:
+            return after
+        # "помочь не может": Russian puts the negated modal after the infinitive.
+        if tokens[after].norm == "не" and after + 1 < len(tokens) and tokens[after + 1].norm.startswith(_MODALS):
+            return after
+    return None
+
+
+_MODALS = ("мог", "може", "смог", "смож", "получ", "стал", "хоч", "хотел", "захотел")
+
+
+def _scale(tokens: list[_Token], first: int, last: int, text: str) -> float:
+    factor = 1.0
+    clause = tokens[first].clause
+    for position in range(first - 1, max(-1, first - 3), -1):
+        token = tokens[position]
+        if token.clause != clause:
+            break
+        if token.norm in lexicon.INTENSIFIERS:
+            factor *= 1.5
+            break
+        if token.norm in lexicon.DOWNTONERS and tokens[position + 1].norm not in lexicon.NEGATORS:
+            factor *= 0.5
+            break
+    if any(tokens[position].shouting for position in range(first, last + 1)):
+        factor *= 1.3
+    sentence_end = _sentence_end(text, tokens[last].end)
+    if sentence_end:
+        factor *= 1.3 if sentence_end.startswith("!!") else 1.15
+    return factor
+
+
+def _sentence_end(text: str, offset: int) -> str:
+    match = _SENTENCE_BREAK.search(text, offset)
+    if match is None:
+        return ""
+    end = match.start()
+    while end < len(text) and text[end] in "!?.…":
+        end += 1
+    marks = text[match.start() : end]
+    return marks if "!" in marks else ""
+
+
+def _contrast_factors(tokens: list[_Token]) -> list[float]:
+    """Per token: words after "but"/"но" count more, words before it (in its sentence) less; a concession clause
+    ("хотя была ночь") counts less."""
+    factors = [1.0] * len(tokens)
+    for position, token in enumerate(tokens):
+        if token.norm in lexicon.CONTRAST:
+            sentence = token.sentence
+            opens_sentence = position == 0 or tokens[position - 1].sentence != sentence
+            earlier = sentence - 1 if opens_sentence else sentence
+            for other in range(position):
+                if tokens[other].sentence == earlier or (not opens_sentence and tokens[other].sentence == sentence):
+                    factors[other] = min(factors[other], 0.7)
+            for other in range(position + 1, len(tokens)):
+                if tokens[other].sentence != sentence:
+                    break
+                factors[other] = 1.5
+        elif token.norm in lexicon.CONCESSION:
+            for other in range(position + 1, len(tokens)):
+                if tokens[other].clause != token.clause:
+                    break
+                factors[other] = min(factors[other], 0.6)
+    return factors
+
+
+def _lexicon_cues(text: str, tokens: list[_Token]) -> list[_Found]:
+    found: list[_Found] = []
+    contrast = _contrast_factors(tokens)
+    position = 0
+    while position < len(tokens):
+        token = tokens[position]
+        if token.used:
+            position += 1
+            continue
+        best: tuple[_Entry, int] | None = None
+        for entry in _INDEX.candidates(token):
+            last = _match_at(tokens, position, entry)
+            if last is not None:
+                best = (entry, last)
+                break
+        if best is None:
+            position += 1
+            continue
+        entry, last = best
+        for covered in range(position, last + 1):
+            tokens[covered].used = True
+        found.append(_found_for(entry, text, tokens, position, last, contrast))
+        position = last + 1
+    return found
+
+
+def _found_for(entry: _Entry, text: str, tokens: list[_Token], first: int, last: int, contrast: list[float]) -> _Found:
+    start = tokens[first].start
+    negator = None if entry.carries_negation else _negator(tokens, first, last)
+    if negator is not None and entry.weight < 0 and first - negator > 3:
+        negator = (
+            None  # a complaint turns into praise only when denied closely: "не грубил", not "не платила за ерунду"
+        )
+    if negator is not None:
+        weight, topic = entry.negated_weight, entry.negated_topic
+        start = min(start, tokens[negator].start)
+    else:
+        weight, topic = entry.weight, entry.topic
+    scale = _scale(tokens, first, last, text)
+    weight *= scale * (min(contrast[first], 1.0) if scale < 1.0 else contrast[first])
+    if weight > 0 and _promised(tokens, first):
+        weight = 0.0  # "said he'd sort it" promises, it does not praise
+    generic = len(entry.elements) == 1 and tokens[first].norm in lexicon.GENERIC_PRAISE and weight > 0
+    cue = _Found(start, tokens[last].end, first, last, weight, topic, tokens[first].sentence, generic)
+    if negator is None and entry.negated_weight < 0 <= entry.weight:
+        cue.denied = (entry.negated_weight, entry.negated_topic)
+        if weight > 0 and _quoted(text, start, tokens[last].end):
+            # Scare quotes: he "fixed" it.
+            cue.weight, cue.topic = entry.negated_weight, entry.negated_topic
+    if tokens[first].norm.startswith(_WAIT_STEMS):
+        cue.extra["wait"] = 1.0
+    return cue
+
+
+def _promised(tokens: list[_Token], first: int) -> bool:
+    clause = tokens[first].clause
+    return any(token.norm in _PROMISE_VERBS and token.clause == clause for token in tokens[max(0, first - 3) : first])
+
+
+_PROMISE_VERBS = frozenset({"said", "says", "promised", "claimed", "he'd", "сказал", "обещал", "обещали", "уверял"})
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    return start > 0 and end < len(text) and text[start - 1] in _QUOTES and text[end] in _QUOTES
+
+
+_QUOTES = frozenset("\"'«»“”„‘’")
+
+
+def _token_at(tokens: list[_Token], offset: int) -> int:
+    for index, token in enumerate(tokens):
+        if token.end > offset:
+            return index
+    return max(0, len(tokens) - 1)
+
+
+_WAIT_STEMS = ("wait", "жда", "жду", "ждет", "ждем", "ожида", "прожд", "подожд", "дожида")
+_PROMISES = frozenset(
+    {"said", "told", "promised", "would", "should", "eta", "сказали", "сказал", "обещали", "обещал", "должен", "должны"}
+)
+_CURRENCY = re.compile(
+    r"[£$€₽]\s?\d[\d,. ]*|\d[\d,.]*\s?(?:[£$€₽]|руб\w*|р\.|eur|euros?|usd|dollars?|pounds?|quid|bucks|тыс\w*)(?!\w)",
+    re.IGNORECASE,
+)
+_SHORT_LEADS = frozenset({"in", "within", "за", "через", "only", "just", "всего", "under"})
+_WAIT_LEADS = frozenset({"for", "уже", "целых", "ждал", "ждала", "waited", "прождал", "прождала"})
+_LATE_WORDS = frozenset(
+    {"late", "опоздал", "опоздала", "опоздали", "опоздание", "past", "after", "позже", "опозданием"}
+)
+
+
+def _duration_cues(lowered: str, tokens: list[_Token]) -> list[_Found]:
+    found: list[_Found] = []
+    for duration in find_durations(lowered):
+        index = _token_at(tokens, duration.start) if tokens else 0
+        last = _token_at(tokens, duration.end - 1) if tokens else 0
+        sentence = tokens[index].sentence if tokens else 0
+        before = tokens[index - 1].norm if tokens and index > 0 else ""
+        nearby = {token.norm for token in tokens[max(0, index - 3) : index + 5]} if tokens else set()
+        promised = any(token.norm in _PROMISES for token in tokens if token.sentence == sentence)
+        if duration.minutes >= 60:
+            weight = -min(2.0, 1.2 + 0.2 * (duration.minutes - 60) / 60)
+            extra = {"wait": 1.0, "sarcasm": 1.0} if before in lexicon.SARCASM_LEADS else {"wait": 1.0}
+            found.append(_Found(duration.start, duration.end, index, last, weight, Topic.LATE, sentence, extra=extra))
+        elif duration.minutes >= 40 or (duration.minutes >= 30 and before in _WAIT_LEADS):
+            found.append(
+                _Found(duration.start, duration.end, index, last, -0.8, Topic.LATE, sentence, extra={"wait": 1.0})
+            )
+        elif duration.minutes <= 30 and before in _SHORT_LEADS and not (nearby & _LATE_WORDS) and not promised:
+            found.append(_Found(duration.start, duration.end, index, last, 0.5, Topic.PRAISE, sentence))
+        elif duration.minutes <= 15:
+            # "5 min late" is hardly a complaint.
+            found.append(_Found(duration.start, duration.end, index, last, 0.0, None, sentence, extra={"short": 1.0}))
+    return found
+
+
+_VERBAL_NEGATORS = lexicon.word_set(
+    """not never nobody nothing cannot cant wont dont didnt doesnt isnt wasnt werent arent couldnt wouldnt
+    hadnt не никто ничего ничем никак нельзя невозможно"""
+)
+
+
+def _bare_negations(tokens: list[_Token], found: list[_Found]) -> list[_Found]:
+    """A denial the lexicon does not explain ("it didn't", "не продержалось") in a sentence with no praise is still a
+    complaint: drivers rarely deny things to say they went well. An elliptic one takes its meaning from the
+    deniable word just before it ("said it'd hold, it didn't" denies holding)."""
+    praised = {cue.sentence for cue in found if cue.weight > 0}
+    covered = {position for cue in found for position in range(cue.first_token - 4, cue.last_token + 1)}
+    extra: list[_Found] = []
+    for position, token in enumerate(tokens):
+        if token.norm not in _VERBAL_NEGATORS or token.used or position in covered or token.sentence in praised:
+            continue
+        if position > 0 and tokens[position - 1].norm in _CONTRASTIVE_DENIAL:
+            continue  # "сидела в кабине, а не стояла на обочине" contrasts, it does not complain
+        if any(tokens[other].norm in lexicon.UNTIL for other in range(max(0, position - 4), position)):
+            continue
+        end = tokens[position + 1].end if position + 1 < len(tokens) else token.end
+        weight, topic = -0.6, None
+        earlier = [
+            cue
+            for cue in found
+            if cue.denied is not None and cue.last_token < position and token.sentence - cue.sentence <= 1
+        ]
+        following = tokens[position + 1] if position + 1 < len(tokens) else None
+        elliptic = following is None or following.clause != token.clause
+        repeated = following is not None and earlier and following.norm[:4] == tokens[earlier[-1].first_token].norm[:4]
+        if earlier and (elliptic or repeated):
+            weight, topic = earlier[-1].denied or (weight, topic)
+        extra.append(_Found(token.start, end, position, position, weight, topic, token.sentence))
+    return extra
+
+
+_CONTRASTIVE_DENIAL = frozenset({"а", "instead", "rather", "than", "чем"})
+
+
+def _question_complaints(text: str, tokens: list[_Token]) -> list[_Found]:
+    """ "Why am I paying for mileage?": a question that starts with why is a complaint."""
+    extra = []
+    for position, token in enumerate(tokens):
+        if token.norm in lexicon.QUESTION_COMPLAINTS and _sentence_ends_with_question(text, token.end):
+            extra.append(_Found(token.start, token.end, position, position, -0.6, None, token.sentence))
+    return extra
+
+
+def _sentence_ends_with_question(text: str, offset: int) -> bool:
+    match = _SENTENCE_BREAK.search(text, offset)
+    return match is not None and match.group() == "?"
+
+
+def _price_mismatch(text: str, found: list[_Found]) -> list[_Found]:
+    """Two different sums with no good word about the price ("the app said £45, the invoice came to £110")."""
+    amounts = [cue for cue in found if cue.topic is Topic.PRICE and cue.weight == 0 and cue.sentence == -1]
+    if len({re.sub(r"\D", "", text[cue.start : cue.end]) for cue in amounts}) < 2:
+        return []
+    if any(cue.topic is Topic.PRICE and cue.weight > 0 for cue in found):
+        return []
+    return [_Found(amounts[0].start, amounts[-1].end, 0, 0, -0.8, Topic.PRICE, -1)]
+
+
+def _symbol_cues(text: str) -> list[_Found]:
+    """Sums of money (a mention of the price), emoji and emoticons."""
+    found = [_Found(match.start(), match.end(), 0, 0, 0.0, Topic.PRICE, -1) for match in _CURRENCY.finditer(text)]
+    for offset, char in enumerate(text):
+        weight = lexicon.EMOJI.get(char)
+        if weight is not None:
+            found.append(_Found(offset, offset + 1, 0, 0, weight, Topic.PRAISE if weight > 0 else None, 0))
+    for match in _EMOTICONS.finditer(text):
+        positive = ")" in match.group() or "/" in match.group()
+        found.append(
+            _Found(match.start(), match.end(), 0, 0, 0.5 if positive else -0.5, Topic.PRAISE if positive else None, 0)
+        )
+    return found
+
+
+def _apply_sarcasm(found: list[_Found], tokens: list[_Token]) -> None:
+    """Thanks or generic praise in a sentence that also holds a long wait after "only" or a strong complaint, with
+    no "but" to set them apart, is sarcasm: "great, only 3 hours", "my alloy is kerbed now, thanks a lot"; so is
+    such a word alone after a complaint: "My job was lost in the system. Brilliant."."""
+    contrasted = {
+        token.sentence for token in tokens if token.norm in lexicon.CONTRAST or token.norm in lexicon.CONCESSION
+    }
+    for cue in found:
+        if not cue.generic_praise:
+            continue
+        same_sentence = [other for other in found if other.sentence == cue.sentence and other is not cue]
+        alone = sum(1 for token in tokens if token.sentence == cue.sentence) <= 2 and not same_sentence
+        before = sum(other.weight for other in found if other.sentence == cue.sentence - 1)
+        if (
+            any(other.extra.get("sarcasm") for other in same_sentence)
+            or (cue.sentence not in contrasted and any(other.weight <= -1.0 for other in same_sentence))
+            or (alone and before <= -0.9)
+        ):
+            cue.weight = -abs(cue.weight)
+            cue.topic = None
+
+
+def _soften_slight_lateness(found: list[_Found]) -> None:
+    short_ends = {cue.last_token for cue in found if cue.extra.get("short")}
+    for cue in found:
+        if cue.topic is Topic.LATE and cue.first_token - 1 in short_ends:
+            cue.weight *= 0.3
+
+
+def _sentiment(found: list[_Found]) -> tuple[Sentiment, float]:
+    positive = sum(cue.weight for cue in found if cue.weight > 0)
+    negative = -sum(cue.weight for cue in found if cue.weight < 0)
+    total = positive - negative
+    score = max(-1.0, min(1.0, total / (1.0 + abs(total)) * 1.5))
+    if positive == 0 and negative == 0:
+        return "neutral", 0.0
+    if negative == 0:
+        return "positive", max(score, 0.05)
+    if positive == 0:
+        return "negative", min(score, -0.05)
+    if total > 0.05:
+        return "positive", max(score, 0.05)
+    return "negative", min(score, -0.05)
+
+
+def _topics(found: list[_Found], sentiment: Sentiment) -> tuple[Topic, ...]:
+    sums: dict[Topic, float] = {}
+    for cue in found:
+        if cue.topic is not None:
+            sums[cue.topic] = sums.get(cue.topic, 0.0) + cue.weight
+    if sums.get(Topic.NO_SHOW_OR_STALL, 0.0) <= -1.0 and all(
+        cue.extra.get("wait") for cue in found if cue.topic is Topic.LATE and cue.weight < 0
+    ):
+        # Waiting for someone who never came is the no-show itself.
+        sums.pop(Topic.LATE, None)
+    topics = []
+    for topic, total in sums.items():
+        if topic is Topic.PRAISE:
+            keep = total > 0 and sentiment != "negative"
+        elif topic in COMPLAINT_TOPICS:
+            keep = total <= (-0.75 if sentiment == "negative" else -1.0)
+        else:
+            keep = True
+        if keep:
+            topics.append(topic)
+    return tuple(sorted(topics, key=_TOPIC_ORDER.__getitem__))
+
+
+def analyze(text: str) -> CommentAnalysis:
+    """Language, sentiment, topics and the cues behind them, for one free-text comment."""
+    tokens = _tokenise(text)
+    language = detect_language(text, tokens)
+    if not tokens and not text.strip():
+        return CommentAnalysis(language, "neutral", 0.0, (), ())
+    lowered = _lowered(text)
+    found = _lexicon_cues(text, tokens) + _duration_cues(lowered, tokens) + _symbol_cues(text)
+    found.extend(_bare_negations(tokens, found))
+    found.extend(_question_complaints(text, tokens))
+    found.extend(_price_mismatch(text, found))
+    _apply_sarcasm(found, tokens)
+    _soften_slight_lateness(found)
+    found = [cue for cue in found if cue.weight != 0 or cue.topic is not None]
+    found.sort(key=lambda cue: cue.start)
+    sentiment, score = _sentiment(found)
+    cues = tuple(Cue(text[cue.start : cue.end], cue.topic, round(cue.weight, 3)) for cue in found)
+    return CommentAnalysis(language, sentiment, round(score, 3), _topics(found, sentiment), cues)

@@ -1,0 +1,796 @@
+"""The words and phrases the analysis knows, with what each says and how strongly.
+
+One entry a line: `pattern : weight topic [~ negated-weight negated-topic | !]`.
+
+- A pattern is words separated by spaces; `a/b` is either word; `word*` is any word that begins so; `=word` is that
+  exact form only (English words are otherwise compared by their Snowball stems, Russian ones exactly); `..` lets
+  up to three other words stand between its neighbours.
+- The weight is negative for a complaint, positive for praise, zero for a mere mention of a topic.
+- Topics: L late, N no-show or stall, R rude, F not fixed, D damage, P price, C communication, S safety, G praise,
+  `-` none.
+- After `~` comes what the entry means when negated ("not polite" is rudeness, "no updates" a complaint about
+  communication); `!` says negation changes nothing (the phrase carries its own). Without either, a negated
+  complaint turns into faint praise and negated praise into a faint complaint of no topic.
+"""
+
+ENGLISH = r"""
+# No-show, stall, abandonment
+show/turn/turned/pop up : 0 - ~ -1.5 N
+show/came/come/coming/arriv*/appear*/turn* : 0 - ~ -1.5 N
+arriv*/come/came/show/showed/turn*/up .. =until/=till : -1.2 L !
+no show/shows : -1.5 N !
+no record : -1.2 N !
+lost my/the booking/job/order : -1.2 N !
+lost in the system : -1.2 N !
+available : 0 - ~ -1.2 N
+need/needed/needing a tow : 0 - !
+no-show : -1.5 N !
+still waiting : -1.5 N
+still sitting/stood/standing/stuck here/there : -1.2 N
+went quiet/silent/dark : -1.0 N
+someone/somebody else .. assigned : -1.0 N
+gave/give up : -1.0 N
+cancel* : -1.0 N
+reassign* : -0.8 N
+stop*/stuck moving : -1.2 N
+move/moving/movement/moved : 0 - ~ -1.2 N
+sat there : -0.8 N
+left without : -1.3 N
+abandon* : -1.5 N
+left me : -0.8 N
+disappear*/vanish*/ghost* : -1.3 N
+drove off/away : -1.0 N
+stop* answer*/respond*/repl* : -1.2 N
+refus* : -0.8 -
+refus* to come/go/tow/drive/travel/attend/help : -1.2 N
+turned/turn around : -1.0 N
+went/gone/left to/for another job/call/customer : -1.3 N
+another job/call : -0.6 N
+searching/looking for a technician/driver/truck/mechanic : -0.8 N
+left me stranded : -1.3 N
+stood/stand me up : -1.5 N
+stood up : -0.5 N
+too far : -0.6 N
+replac* : 0 - ~ -1.0 N
+never came/showed/arrived/turned : -1.5 N !
+nobody/=noone came/showed/arrived/turned : -1.5 N !
+# Late
+late/lateness : -1.2 L ~ 0.4 G
+way/much/far/even/hours/ages later : -1.0 L
+missed my flight/train/meeting/appointment/interview/ferry : -1.0 L
+out so late : 0 - !
+delay* : -1.0 L
+slow/slowest/slowly : -1.0 L ~ 0.4 G
+slow puncture/leak : -0.8 F !
+forever/ages/eternity : -1.2 L
+took/take/taking so/too/way/far long : -1.3 L
+too long : -1.2 L
+long wait* : -1.2 L
+long time : -0.8 L
+wait/waited/waiting/waits : -0.6 L ~ 0.5 G
+wait/waited/waiting in/behind/inside/with/up/by/safely/away : 0 - !
+had/made/asked/told me wait/to : 0 - !
+wait* time : -0.6 L
+took a while : -0.5 L
+overdue : -1.0 L
+all evening/afternoon/morning/day : -1.2 L
+finally : -0.6 L
+later than : -1.0 L
+all night : -1.2 L
+arrived/came/turned/showed .. next morning/day : -0.8 L
+on time/schedule : 1.0 G ~ -1.2 L
+exactly right : 1.0 G !
+punctual : 1.0 G ~ -1.2 L
+quick/quickly/quicker/fast/faster/speedy/prompt/promptly/rapid/swift* : 1.0 G ~ -1.0 L
+in no time : 1.2 G !
+right away : 0.8 G
+early/earlier/sooner : 0.8 G
+# Rude
+rude/rudely/rudest/impolite/unprofessional/disrespect*/ill-mannered : -1.5 R
+attitude : -1.0 R
+yell*/shout*/scream* : -1.5 R
+swear*/swore/cursing/cursed : -1.3 R
+insult*/condescend*/patronis*/patroniz*/arrogant/dismissive/belittl* : -1.3 R
+grumpy/sarcastic/snarky/impatient/hostile/cocky : -1.0 R
+aggress* : -1.3 R
+rolled his/her/their eyes : -1.2 R
+eye roll* : -1.2 R
+made/make fun : -1.2 R
+mock*/ridicul* : -1.2 R
+laugh*/sneer* at : -1.2 R
+laughed/laughing/sniggered when : -1.2 R
+not funny : -1.0 - !
+sigh* : -0.6 R
+smoking/smoked/smoke : -0.8 R
+drunk/alcohol/booze : -1.5 R
+barely looked : -0.8 R
+on the phone the whole : -0.8 R
+short-tempered/temper/tempered/slam*/shov*/sexist/racist/patronising : -1.2 R
+pushed/shoved/rushed me : -1.0 R
+hurry up : -0.8 R
+stop crying/whining/moaning : -1.3 R
+talked/talks/talk/talking down : -1.2 R
+idiot/stupid/dumb/moron/jerk/prick/asshole/arsehole/dick/clown : -1.2 R
+snapped/snapping at : -1.2 R
+mutter*/mumbl*/grumbl*/moan*/stroppy/surly/unfriendly/unpleasant/nasty/lazy/indifferent/uninterested/disinterested : -1.1 R
+inappropriate*/flirt*/creep*/harass*/pervert* : -1.4 R
+say/said hello/hi/goodbye/bye : 0 - ~ -0.8 R
+greet*/introduc* : 0 - ~ -0.8 R
+liar/lied/lying : -1.3 R
+blame*/blaming : -1.0 R
+my fault : -1.0 R
+treated me like : -1.0 R
+short with me : -0.8 R
+manners : 0 - ~ -1.0 R
+bad manners : -1.0 R
+polite/politely/courteous/respectful : 1.0 G ~ -1.2 R
+friendly/kind/kindly/nice/lovely/pleasant/patient/calm/cheerful : 0.8 G ~ -1.0 R
+professional/professionally/pro : 1.0 G ~ -1.0 R
+apolog*/sorry : 0 - ~ -0.6 -
+not my/his/her/their problem/job/fault : -1.2 R !
+wasn't/isn't/wasnt/isnt my/his/her/their problem/job/fault : -1.2 R !
+treated/treats/treat/treating .. like : -1.2 R !
+nothing but praise/good/positive/great : 1.2 G !
+ruined my day/evening/morning/weekend : -1.0 - !
+couldn't/could care less : -1.2 R !
+spoke/talked/speaks/talks/spoken to me like/as : -1.2 R !
+slow down : 0 - !
+women/woman/female/girls drivers/driver/shouldn't : -1.2 R
+seriously : -0.5 -
+grunt*/barked/snarl* : -1.2 R
+spoke/speak/talked/said : 0 - ~ -0.6 R
+# Not fixed
+fix/fixed/fixing/repair*/solved/resolved/sorted : 0.8 G ~ -1.3 F
+work/worked/working/works : 0 - ~ -1.2 F
+start/starts/started : 0 - ~ -1.2 F
+open/opened : 0 - ~ -1.3 F
+get in : 0 - ~ -1.0 F
+help/helped : 0.6 G ~ -1.2 F
+jump start/started/starter : 0 - !
+jump-start* : 0 - !
+died/dead/flat/broke/broken/stalled again : -1.3 F
+dead/died/dies/broke/failed after : -1.2 F
+lasted/held/lasts till/until/to : -1.0 F
+and died/stalled/stopped/conked : -1.0 F
+came back on : -1.2 F
+same problem/issue : -1.3 F
+same battery/fault/tyre/tire/thing/puncture : -1.0 F
+second/third/fourth time in/this : -0.6 F
+still had/have to : -0.8 F
+problem/issue/fault still : -1.2 F
+still there : -1.0 F
+loose/wobbl* : -1.0 F
+just put air/pumped : -1.0 F !
+go/goes/went into gear : 0 - ~ -1.2 F
+hold/held/holds : 0 - ~ -1.2 F
+manag*/cope/coped : 0 - ~ -1.2 F
+tow/towed : 0 - ~ -1.2 N
+still flat/broken/dead/dies/leaking/stuck : -1.3 F
+still have/has/had a flat : -1.3 F
+still won't/doesn't/does/didn't/wont/doesnt/not start* : -1.3 F !
+wrong size/tyre/tire/wheel/fuel/part/battery/key : -1.2 F
+petrol for a diesel : -1.3 F
+diesel for a petrol : -1.3 F
+shrug* : -0.8 F
+anyway : -0.5 F
+another service/company/truck/garage : -0.8 F
+have the right/tools : 0 - ~ -1.0 F
+did/does the job : 0.8 G ~ -1.2 F
+job done : 0.8 G
+did nothing : -1.2 F
+crank/cranks/cranked : 0 - ~ -1.3 F
+turn over : 0 - ~ -1.3 F
+still locked/stuck/flat/broken/dead/leaking/not/won't/doesn't/didn't/wouldn't/couldn't/can't : -1.2 F !
+do/did anything/much : 0 - ~ -1.2 F
+get/got/take/took me home/there/to : 0.4 G ~ -1.0 F
+sloppy/botch*/bodge*/half-hearted/amateur*/careless : -1.2 F
+make/made it worse : -1.3 F
+wast* : -1.0 -
+# Damage
+scratch*/dent*/damag*/scuff*/gouge* : -1.5 D ~ 0.3 G
+crunch*/scrap* : -1.0 D
+wasn't/was not like that : -1.0 D !
+was fine before : -1.0 D !
+scrape/scraped/scrapes : -1.3 D
+crack*/chipp*/smash*/shatter* : -1.3 D
+broke/broken/break/bent/bend/tore/torn/ripped : -1.2 D
+break/breaks/breaking/broke/broken down : 0 - !
+snapped/broke/broken/came/fell off : -1.3 D
+dropped my/the car/it : -1.5 D
+drop* off the : -1.5 D
+fell off : -1.5 D
+leak*/leaking : -1.0 D
+grease/greasy/dirty/mud/muddy/stain* : -0.8 D
+hanging off : -1.3 D
+hit something : -1.0 D
+left/leaving marks : -1.0 D
+marks : -0.6 D
+chip/chips/spill*/spilt/smell*/stink*/reek* : -1.0 D
+snapped/snap : -1.0 D
+on/round/the bend : 0 - !
+oil/grease/dirt/mud all over/everywhere : -1.0 D
+rolled into : -1.2 D
+kerb*/curb*/gouged/ruined/wrecked/destroyed/yanked/pried/prised/bumped/knocked/crushed/buckled : -1.3 D
+rough/roughly : -0.8 D
+they/he/she/driver/technician lost : -1.0 D
+=missing : -0.8 D
+stole/stolen/theft : -1.5 -
+without a scratch : 1.0 G !
+# Price
+price/prices/pricing/cost/costs/rate/rates/quote/quoted/fee/fees/paid/pay/bill/billed/money/tariff/membership/subscription/insurance/mileage : 0 P
+fixed price/rate/fee/cost/prices : 0 P !
+anything but : -1.0 - !
+charg* : -0.6 P ~ 0.3 P
+extra charg*/fee* : -1.2 P
+charged/charge me/us extra/twice/double/more : -1.3 P
+overcharg*/overpriced : -1.5 P
+expens*/costly/pricey/steep : -1.2 P ~ 0.5 P
+rip off : -1.5 P !
+ripped off part/the/my/a/half/when/during/while/by : -1.3 D !
+on top : 0 - !
+cheeky : -0.8 -
+admin/booking/service/handling fee/charge : -1.0 P
+rip-off/ripoff/scam*/robbery/extortion*/fraud : -1.5 P
+hidden fee*/charge*/cost* : -1.3 P
+extra : -0.5 P
+billed/charged another/different/more : -1.2 P
+different price/amount : -1.0 P
+price/prices went/gone/doubled/increased/jumped : -1.0 P
+twice for the same : -1.3 P
+doubl* the price : -1.3 P
+how much : 0 P !
+refund* : -0.8 P
+cancellation/cancel fee/charge/fine : -1.2 P
+for cancelling/canceling/cancellation : -1.0 P !
+well worth : 1.2 G !
+pays/paid for itself : 1.2 G !
+still got/get/was billed/charged : -1.2 P
+surcharge/upcharge/extortionate/greedy/gouging/markup/mark-up : -1.3 P
+cash only : -0.6 P
+no surprises : 0.8 G !
+cheap/cheaper/affordable/reasonabl*/inexpensive : 1.0 P ~ -0.8 P
+less than expected/i : 1.0 P
+fair : 0.6 P
+fair enough : 0.3 G !
+could have bought : -1.0 P !
+fair/good/great/decent/honest price/prices/pricing/rate/rates : 1.0 P
+value for money : 1.0 P
+good value : 1.0 P
+worth : 1.0 P ~ -1.0 P
+# Communication
+push/pushes/notif*/updat*/sms/texts/text/messag*/chat/email/tracker/tracking : 0 C ~ -1.2 C
+updates/notifications/messages/texts stopped/dried : -1.2 C
+map : 0 - ~ -1.0 C
+eta : 0 - ~ -1.0 C
+answer*/respons*/repl*/respond*/pick*/picked/call/called/calls/phone : 0 - ~ -1.2 C
+reach/reachable : 0 - ~ -1.3 C
+get/got through : 0 - ~ -1.3 C
+on hold : -1.0 C
+kept/keeps ringing : -1.0 C
+ignor* : -1.0 C
+hung/hang up : -1.3 C
+tell/told/inform*/warn*/heads-up/heads : 0 - ~ -1.0 C
+truth : -0.6 C
+changed .. times : -0.8 C
+call/called/calling back : 0 - ~ -1.3 C
+communic* : 0 C ~ -1.0 C
+kept me updated/informed/posted : 1.0 C
+good/great/clear communication : 1.0 C
+no idea where : -0.8 C
+nobody/noone here/there : -1.2 C !
+no one here/there : -1.2 C !
+automat* repl*/messag* : -0.8 C
+bot : -0.5 C
+spam* : -1.0 C
+had/have to explain/repeat/chase/call/ring : -1.0 C !
+copy-paste/copy/=canned/template*/scripted : -0.8 C
+wrong junction/exit/turning/turn/road/street/postcode/address : -1.0 C
+someone else's/else : -0.8 C
+logging/logged/logs/kicked me out : -1.0 C
+nothing to do with : -0.8 C
+different/wrong/another town/city/street/road : -1.0 C
+crashed/crashes/crashing/glitch*/buggy/bugs/bug/froze/freezes/laggy : -0.9 C
+=crash/collision/accident : -1.0 S
+link/links/website/site : 0 C ~ -1.0 C
+match*/matched/tally : 0 - ~ -1.0 C
+mention*/mentioned : 0 - ~ -1.0 P
+find/found/locate*/located : 0 - ~ -1.0 C
+kept me in the dark : -1.2 C !
+radio silence : -1.2 C
+voicemail/unanswered/unreachable : -1.0 C
+misleading/misinformed/inaccurate : -1.0 C
+got/get lost : -1.0 C
+wrong address/location/place/side/spot : -1.0 C
+different story/answer/stories : -1.0 C
+says/said/marked/shows completed/complete/done/finished : -1.2 C
+see/saw/track/watch/follow him/it/the/them on the map : 0.8 C
+ring/rang/rung/ring me back : 0 - ~ -1.2 C
+speak/spoke english : 0 C ~ -1.0 C
+explain*/explan* : 0.8 G ~ -0.8 C
+kept/keep jumping/changing : -0.8 C
+# Safety
+safe/safely/secure/safety : 1.0 S ~ -1.3 S
+safe trip/journey/drive/travels/home : 0.8 G !
+home safe/safely : 0.8 G !
+unsafe/danger*/hazardous/reckless* : -1.5 S
+scared/scary/afraid/frighten*/terrif* : -1.3 S
+risk* : -1.0 S
+cones/cone/triangle/high-vis/hi-vis/vest/hazards/flashers/barrier/reflective : 0 S ~ -1.2 S
+hazard lights : 0 S ~ -1.2 S
+killed/kill : -1.0 S
+could have died : -1.0 S
+speeding/speed : -1.0 S
+live lane : -0.8 S
+middle/fast/outside lane : -0.8 S
+unlit/exhausted/yawning/drowsy/tired/sleepy/falling : -1.0 S
+comfortable : 0 - ~ -1.0 S
+traffic side : -0.8 S
+flying/whizzing past : -0.8 S
+away from traffic : 0.5 S
+crash barrier : 0.8 S !
+booster/seatbelt/seat-belt : 0 S ~ -1.2 S
+car/child/baby seat : 0 S ~ -1.2 S
+steadily/smoothly/gently : 0.6 S
+in the dark : -0.5 S
+alone : -0.3 S
+uncomfortable/uneasy/unnerv*/intimidat*/threaten* : -1.1 S
+texting/texted/scrolling/browsing while/whilst/and : -1.3 S
+on his/her phone while/whilst/when driving/towing : -1.3 S
+carriageway : -0.8 S
+motorway/highway side : -0.8 S
+flashing/warning lights/beacons : 0.3 S
+behind/up/over the barrier/embankment/verge/fence/railing : 0.8 S
+reassur* : 1.0 S
+nobody checked : -0.8 S
+no one checked : -0.8 S
+careful/carefully/cautious : 0.8 G ~ -1.0 D
+# Praise and plain words of feeling
+thank/thanks/thankyou/thx/ty/cheers/grateful : 1.0 G ~ -0.8 -
+thanks/thank for nothing : -1.5 - !
+thank you for nothing : -1.5 - !
+smashing/=cracking : 1.2 G
+great/excellent/amazing/awesome/brilliant/fantastic/perfect/superb/outstanding/wonderful/incredible/legend/lifesaver/hero/star/top/best/stellar/phenomenal/exceptional : 1.2 G ~ -0.8 -
+impress*/happy/=pleased/satisfied/delighted/glad : 1.0 G ~ -1.0 -
+better : 0.8 G ~ -0.8 -
+stayed/stay with me/us : 0.8 G
+extra mile : 1.2 G
+good : 0.8 G ~ -0.8 -
+fine/decent : 0.3 G ~ -0.8 -
+ok/okay/alright : 0 - ~ -0.8 -
+cool/neat : 0.6 G
+recommend* : 1.2 G ~ -1.2 -
+use again : 1.0 G ~ -1.2 -
+efficient/knowledgeable/competent/reliable : 1.0 G ~ -1.0 -
+can't/cannot/couldn't/cant/couldnt thank .. enough : 1.5 G !
+looked/look after : 1.0 G
+can't/cannot/couldn't/cant/couldnt recommend .. more/enough/highly : 1.5 G !
+top notch/class : 1.2 G !
+5 stars : 1.0 G !
+five stars : 1.0 G !
+saved/saviour/savior : 1.0 G
+above and beyond : 1.5 G !
+out of his/her/their way : 1.2 G !
+asked for more/better : 1.2 G !
+chatty/cheerful/funny/upbeat/lovely/sweet/gentleman/legend/=chatted : 0.8 G
+chatbot/chat-bot/bot/loop : -0.8 C
+tidy/clean/neat : 0.5 G
+appreciat* : 0.8 G
+smooth/smoothly/easy/painless/hassle-free/seamless : 0.8 G ~ -0.6 -
+no complaint/complaints/issues/problems : 1.2 G !
+nothing to complain : 1.2 G !
+could/can not/n't fault : 1.2 G !
+=couldn't/=can't/=cant/=couldnt fault : 1.2 G !
+love/loved : 1.0 G
+well done : 1.0 G
+what more can you/i/one ask/want : 1.2 G !
+spot on : 1.0 G
+bad/poor/crap/rubbish/lousy : -1.0 - ~ 0.6 G
+terribl*/awful/horribl*/worst/disgrac*/disgust*/shocking/appalling/pathetic/ridiculous/unacceptable/joke/useless/nightmare/disappoint*/incompetent/clueless/shambles/shame/avoid/horrendous/atrocious/unreliable/annoy*/insane/crazy/absurd/outrageous/disaster/fiasco/mess/hopeless/nonsense/frustrat*/furious/angry/livid/upset/fuming/gutted/dreadful/abysmal/diabolical/unbelievable/laughable : -1.3 -
+complain* : -0.6 - ~ 0.5 G
+never again : -1.5 - !
+issue/issues/problem/problems/trouble : -0.5 - ~ 0.3 G
+stuck/stranded : -0.6 -
+wrong : -0.8 -
+meh : -0.4 -
+nothing special : 0 - !
+"""
+
+RUSSIAN = r"""
+# No-show, stall, abandonment
+приехал*/приезжал*/доехал*/появил*/явил*/подъехал*/прибыл*/выехал* : 0 - ~ -1.5 N
+никого : -1.2 N !
+никто не пришел/пришла/пришли/появился/явился : -1.5 N !
+ни мастер*/машин*/эвакуатор* : -1.3 N !
+ни звонк*/ответ*/смс/сообщени* : -1.2 C !
+ни в чем не бывало : 0 - !
+нет моего/нашего заказа : -1.2 N !
+потеряли заказ/вызов : -1.2 N !
+повез*/везти/повезет/отбуксир* : 0 - ~ -1.3 N
+до сих пор : -1.0 N
+отменил*/отменили/отмен*/отказал*/отказ* : -1.1 N
+бросил*/бросили/кинул*/кинули : -1.3 N
+бросил*/бросила/бросили трубку : -1.3 C !
+исчез*/пропал*/потерял*ся : -1.3 N
+завис* : -1.0 N
+стоял*/стоит/встал/встала на месте : -1.2 N
+едет/ехал/ехала/движется : 0 - ~ -1.2 N
+прислал*/прислали/прислать/замен*/заменили : 0 - ~ -1.3 N
+переназнач* : -0.8 N
+уехал* без : -1.2 N
+далеко : -0.6 N
+развернул*/развернулся : -1.0 N
+другой/другому/другие заказ*/вызов*/клиент* : -1.2 N
+ищем/ищет/поиск*/искали/подбор* мастер*/водител*/исполнител*/эвакуатор* : -0.8 N
+висел*/висело/повис* : -0.8 N
+двига*/двигалась/сдвинул*/шевел* : 0 - ~ -1.2 N
+продинамил*/слился/слилась/слились/кинул* : -1.5 N
+все/всё еще/ещё тут/здесь/стою/сижу/жду : -1.2 N !
+молчал*/замолчал*/пропал* : -1.0 N
+назначили другого/другую/нового : -1.0 N !
+всю ночь : -1.2 L
+весь вечер/день/день/обед : -1.2 L
+дождал*/дождаться/дождешься : 0 - ~ -1.3 N
+перестал* отвеча*/отвечать/брать : -1.2 N
+# Late
+опозд*/опаздыв* : -1.3 L ~ 0.4 G
+задерж* : -1.0 L
+долго/долгое/долгий/долгим/долгая/долгого/долгих/долговато : -1.0 L ~ 0.4 G
+медленн* : -1.0 L ~ 0.4 G
+вечность/бесконечно : -1.3 L
+наконец/наконец-то : -0.6 L
+позже/позднее : -0.8 L
+ждал*/жду/ждет/ждем/ждать/ожидани*/прожд*/подожд*/дожида*/ждали : -0.6 L ~ 0.5 G
+дождался/дождалась/дождались пока/когда : 0.8 G !
+на следующий день : -0.8 L
+вовремя/пунктуальн* : 1.0 G ~ -1.2 L
+быстр*/оперативн*/моментальн*/мгновенн*/шустр*/пулей : 1.0 G ~ -1.0 L
+сразу/раньше : 0.6 G
+# Rude
+груб*/нагруб*/хам*/нахам*/хамоват*/нагл*/невоспитан*/невежлив*/непрофессионал* : -1.5 R
+=орал/=орала/=орет/=наорал/=наорала/наор*/крича*/накрич*/кричал* : -1.4 R
+материл*/матом/матерился/матерясь/мат : -1.3 R
+обозвал*/оскорб*/унизил*/унижал* : -1.5 R
+послал*/послали меня/нас : -1.3 R
+свысока/пренебреж*/сарказм*/снисходит*/высокомер*/презрит* : -1.2 R
+через губу : -1.2 R
+плевать/наплевать/начхать : -1.2 R
+разговаривал*/говорил*/общал* со мной как : -1.2 R !
+потише/тише : 0 - !
+не моя/мое/моё/его/ее/её/их проблема/дело/забота : -1.2 R !
+обращал*/обращаются/обращается .. как : -1.2 R !
+угрюм*/нетерпелив*/хмур* : -1.1 R
+испортил*/испортили день/настроение/вечер : -1.0 - !
+без того : 0 - !
+женщин*/бабам/баба за рулем : -1.2 R !
+женщинам нельзя : -1.2 R !
+буркнул*/рявкнул*/гаркнул* : -1.2 R
+выставил*/выставила меня/нас : -1.1 R !
+разговаривал*/говорил* : 0 - ~ -0.6 R
+пьян*/перегар*/выпивш* : -1.5 R
+курил*/курит : -0.8 R
+закатыв*/раздраж*/огрыза*/грубиян* : -1.0 R
+агресс*/нервн*/психова*/хлопнул*/хлопать/хлопал*/шуточк*/подшучива*/сексис*/недопустим*/ныть/ноешь/поторап* : -1.2 R
+как с ребенком/дурой/дураком/идиотом/идиоткой : -1.2 R
+неприятн* : -1.0 R
+торопил*/подгоня* : -0.6 R
+односложно : -0.5 R
+обвинил*/обвиня*/виноват* : -0.8 R
+дура/дурак/дурой/дураком/идиот*/тупой/тупая/тупым/тупица/дебил*/кретин*/овца/баба : -1.2 R
+бурча*/бурчал*/ворча*/ворчал*/отмахнул*/отмахива*/неприветлив*/нахал*/хамск*/безразлич*/равнодуш*/пофиг*/наплевательск*/ленив*/лень/недовольн* : -1.1 R
+посмеял*/смеял*/насмеха*/издева*/ухмыл*/хихика* : -1.2 R
+крикнул*/рявкнул*/прикрикнул* : -1.2 R
+не смешно : -1.0 - !
+приставал*/домогал*/пошлост*/пошл*/клеил*ся : -1.4 R
+здрасьте/здравствуйте/поздорова*/поздоровал*/попрощал*/представил*/представился : 0 - ~ -0.8 R
+приветлив*/дружелюбн*/весел*/веселый/позитивн*/улыбчив*/обходительн* : 0.9 G ~ -1.1 R
+вежлив*/учтив*/корректн*/тактичн* : 1.0 G ~ -1.2 R
+приятн*/добр*/доброжелат*/отзывчив*/терпелив*/спокойн*/милый/милая : 0.8 G ~ -1.0 R
+профессионал*/профи : 1.0 G ~ -1.0 R
+извинил*/извини*/извинени* : 0 - ~ -0.6 -
+# Not fixed
+почин*/отремонт*/исправ*/устранил*/устранили/решил*/решили/решен*/решена/починили : 0.8 G ~ -1.3 F
+завел*/завёл*/заведет*/завест*/заводит*/заводил*/заводится/завелась/завелся/завести : 0.4 G ~ -1.3 F
+открыл*/открыли/открыть/вскрыл*/вскрыть/открыт* : 0.6 G ~ -1.3 F
+помог*/помочь/помощь : 0.8 G ~ -1.2 F
+сделал*/сделали/сделано/сделать : 0.5 G ~ -1.2 F
+работа*/работает : 0 - ~ -1.2 F
+заряди*/зарядил*/зарядился : 0 - ~ -1.2 F
+заклеил*/заклеили/заклеить : 0.5 G ~ -1.2 F
+заглох*/глохнет : -0.8 F
+снова/опять заглох*/спустил*/сел/села/сломал*/потек* : -1.3 F
+сдох*/сдохла/умер/умерла : -1.2 F
+хватило/хватит/продержал*/проработал* до/на : -1.0 F !
+спустил*/спущен*/травит/травят/травило : -0.8 F
+халтур* : -1.3 F
+не дотянул*/докрутил*/затянул* : -1.2 F !
+разболтал*/болтается/болталось/болтался/болталась/болтаются/шатается : -1.0 F
+просто подкачал*/подкачали : -1.0 F !
+включает/включается/включил* передач* : 0 - ~ -1.2 F
+крути*/крутит/схватывает/схватил* : 0 - ~ -1.3 F
+хватил*/хватило/хватит/хватает : 0 - ~ -1.0 F
+все/всё равно не : -1.1 F !
+ничего не смог*/может/мог/сделал*/сделали : -1.2 F !
+сдался/сдалась/сдались : -1.0 F
+так и закрыт*/заблокирован*/стоит : -1.2 F !
+криво/косяк*/накосячил*/напортачил* : -1.2 F
+стало/только хуже : -1.3 F !
+развел*/развёл* руками : -1.0 F
+толку ноль/никакого/нет : -1.2 F !
+проблем* остал*/осталась/никуда : -1.2 F
+тот/того/той/та/ту же аккумулятор*/проблем*/колес*/поломк* : -1.0 F
+второй/третий/четвертый раз за : -0.6 F
+продержит*/продержал*/продержалось/держит : 0 - ~ -1.2 F
+справил*/справит*/справиться : 0 - ~ -1.2 F
+без толку/толку : -1.2 F !
+бестолк* : -1.2 F
+другую/другой/другого службу/сервис/эвакуатор/мастера/компанию : -0.8 F
+не тем/том/то/тот/той/та топлив*/бензин*/колесо/колесом/ключ*/диск*/бензином/дизелем/соляркой : -1.3 F !
+не тем/то/тот/той/те/того/туда : -1.0 F !
+зря : -0.8 -
+# Damage
+поцарап*/царап*/оцарап*/исцарап* : -1.5 D ~ 0.3 G
+помял*/помяли/помят*/вмят*/вмял*/смял*/смяли : -1.5 D
+сломал/сломали/сломан*/слома/сломано : -1.3 D
+сломалась/сломался/сломалось : 0 - !
+разбил*/разбит*/разбили : -1.5 D
+повред*/поврежд* : -1.5 D ~ 0.3 G
+погнул*/погнут*/согнул* : -1.4 D
+сорвал*/сорвали/содрал* краск*/резьб*/номер* : -1.3 D
+сорвал*/сорвали : -1.2 D
+порвал*/порвали/порван*/оторвал*/вырвал* : -1.2 D
+=скол/=сколы/=скола/=сколов/=сколами : -1.2 D
+потек*/течь/течет/подтек* : -1.0 D
+уронил*/уронили : -1.5 D
+ударил*/ударили/удар : -0.8 D
+испачкал*/грязн*/грязь/заляпал* : -0.8 D
+трещин*/треснул* : -1.3 D
+оставил*/оставили след*/отметин* : -1.0 D
+следы/следов : -0.6 D
+облил*/залил* салон/сиден*/машину/все/всё : -1.0 D
+воня*/вонь/пахнет/провоня* : -0.9 D
+шаркнул*/хрустнул*/хрустел*/пятн*/жирн* : -1.0 D
+такого не было : -1.0 D !
+до этого был*/все было целое/целым : -1.0 D !
+борозд*/откатил*/откатилась : -1.3 D
+в масле/мазуте/грязи : -1.0 D
+ободрал*/ободрали/поцарапан* : -1.3 D
+висит/болтается : -0.8 D
+без единой/одной царапин* : 1.0 G !
+потерт*/затерт*/потертост*/покоцал*/покоцан*/ободр*/отломал*/отлом*/разворотил*/выдрал*/испортил*/уничтож*/ушатал*/изуродовал*/раскурочил* : -1.3 D
+потеряли : -0.9 D
+бордюр* : -0.6 D
+украл*/украли/кража/пропали : -1.5 -
+# Price
+=цена/=цены/=цену/=ценой/=цене/=ценам/=ценами/ценник*/стоимост*/тариф*/деньги/денег/оплат*/заплатил*/заплатила/платить/плачу/платим/платеж*/рубл*/=руб/тысяч*/подписк*/страховк*/пробег*/километраж* : 0 P
+фиксированн* цен*/стоимост*/тариф* : 0 P !
+цена/цены/стоимость выросл*/подскочил*/поднял*/увеличил* : -1.0 P
+подорожал*/подняли : -0.8 P
+другую/другая/иную цен*/сумм* : -1.0 P
+=дорого/=дорогой/=дорогая/=дорогие/=дорогое/=дорогую/=дороже/=дорогим : -1.2 P ~ 0.6 P
+дороговат* : -0.8 P
+переплат* : -1.3 P
+обман*/обманул*/развод*/развели/кинули : -1.3 P
+содрал*/содрали/втридорога/конск*/космос/космическ*/грабеж*/грабит*/обдирал*/обдираловк* : -1.4 P
+доплат*/наценк*/накрут*/накинул*/накинули/наценили : -1.0 P
+списал*/списали/списание : -0.8 P
+навязал*/навязали/навязыва* : -1.0 P
+ерунд*/фигн* : -1.0 -
+можно было купить : -1.0 P !
+меньше чем ожидал*/думал* : 1.0 P !
+свободн* машин*/эвакуатор*/мастер*/водител* : 0 - ~ -1.2 N
+насчитали/насчитал*/лишнее/лишние/сверху : -0.9 P
+возврат*/вернуть/возвращать/вернули деньги/денег : -0.8 P !
+сбор/сбора/сбором : -0.6 P
+=плата/=плату/=платы/=платой/выставил*/выставили : 0 P
+все/всё равно выставили/взяли/списали/заплатил*/платить : -1.2 P !
+штраф* : -1.0 P
+за отмену : -1.0 P !
+соотношени* цен* : 1.0 P
+цена/цены/стоимость разумн*/адекватн*/нормальн*/приемлем*/хорош*/божеск*/отличн*/приятн* : 1.0 P !
+окупил*/окупает* : 1.2 G
+надули/надул/лохотрон*/завышен*/драть/дерут/нажива*/жадн* : -1.3 P
+без сюрпризов : 0.8 G !
+скрыт* платеж*/доплат*/комисси* : -1.2 P
+недорог*/дешев*/дешёв*/доступн*/бюджетн* : 1.0 P
+адекватн*/нормальн*/хорош*/приятн*/разумн*/честн*/демократичн*/отличн* цен*/=цена/стоимост* : 1.0 P
+стоило того : 1.0 P
+того стоило : 1.0 P
+стоит своих денег : 1.0 P
+# Communication
+уведомлен*/пуш*/смс/sms/сообщени*/оповещени*/чат*/трекер*/эсэмэс*/push : 0 C ~ -1.2 C
+а его не было/нет : -1.2 C !
+дозвон*/дозвониться : 0 C ~ -1.4 C
+недозвон* : -1.3 C
+трубк*/звонк*/звонил*/позвонил*/перезвон*/перезвонил* : 0 - ~ -1.2 C
+ответ*/отвеча*/ответил* : 0 - ~ -1.2 C
+связ*/связаться : 0 - ~ -1.2 C
+информаци*/инфы/инфо : 0 - ~ -1.2 C
+предупред*/предупрежд*/сообщил*/сообщили/оповест*/уведомил* : 0 - ~ -1.0 C
+тишина : -0.8 C
+на линии/удержании : -1.0 C
+переключа* : -0.8 C
+время прибытия : 0 C
+пришл*/приход*/пришел/пришло/приходят/приходили : 0 - ~ -1.2 C
+уведомлен*/пуш*/смс/сообщени* .. не пришл*/приход*/пришло/приходили/приходят : -1.3 C !
+понима*/понял* : 0 - ~ -0.8 C
+объяснил*/объяснили/объясни*/подсказал* : 0.8 G ~ -0.8 C
+меняли/менялось : -0.5 C
+приложени* завис*/зависло/висит/виснет/вылетает/вылетело : -0.9 C !
+обновлени*/уведомлени*/сообщени* прекратил*/перестал* : -1.2 C !
+вылета*/вылетел*/глюч*/глюк*/лага*/тормозит/виснет/зависает/=баг/=баги/=багов/сбой*/ошибк*/выкидыва*/выкинул*/разлогин* : -0.9 C
+шаблонн*/отписк*/бот/робот*/чат-бот*/автоответ* : -0.9 C
+по бумажке : -0.8 C
+нов*/разн* истори*/версии : -1.0 C
+написано/отметили/стоит выполнен*/завершен*/исполнен* : -1.2 C
+на карте видно : 0.8 C !
+видно .. на карте : 0.8 C
+минута в минуту : 1.0 G !
+все/всё правильно : 0.8 G !
+по кругу : -0.8 C
+не связывайтесь/связывайся/обращайтесь : -1.3 - !
+правду/правда/врут/врали/вранье/соврал* : -0.6 C
+чуж*/чужой/чужом : -0.8 C
+не имеет отношения : -0.8 C !
+другом/другой/другого город*/улиц*/район* : -1.0 C
+пришлось .. объяснять/звонить/повторять/названивать/дозваниваться : -1.0 C !
+отслежива*/геолокац* : 0 C ~ -1.0 C
+ссылк*/сайт* : 0 C ~ -1.0 C
+совпада*/совпало/сходил*ся : 0 - ~ -1.0 C
+нашел/нашли/найти/найдет/нашёл/находил : 0 - ~ -1.0 C
+заблудил*/плутал* : -1.0 C
+не тот/туда адрес* : -1.0 C !
+не на ту/тот/то развязк*/съезд*/улиц*/адрес*/место/сторону : -1.0 C !
+в курсе : 1.0 C ~ -1.0 C
+ценю/ценим/ценят : 1.0 G
+поинтересовал*/спросил* : 0 - ~ -0.6 C
+обратн* связ* : 0 C ~ -1.3 C
+# Safety
+безопасн*/безопасности : 1.0 S ~ -1.3 S
+небезопасн*/опасн*/рискован* : -1.5 S
+=авария/=аварию/=аварии/=аварией/дтп/столкновени* : -1.0 S
+неуютно/некомфортно/неуютн*/выспрашивал*/приставал* : -1.1 S
+страшн*/страшно/боял*/испуга*/жутко/жуть/напуган* : -1.3 S
+сбил*/сбить/сбили : -1.0 S
+конус*/знак/знака/аварийк*/треугольник*/жилет*/светоотраж*/фонар*/кресл*/бустер* : 0 S ~ -1.2 S
+в темноте : -0.5 S
+фуры/фур/фурами : -0.5 S
+гнал/гнала/гнали/лихач*/превыш* : -1.3 S
+встречк*/встречной : -1.5 S
+за рулем : -0.6 S
+без огней/света/фар/аварийки : -1.2 S !
+средн* ряд*/полос* : -0.8 S
+измотан*/зевал*/засыпал*/уставш*/сонн* : -1.0 S
+не по себе : -1.0 S !
+переживал*/переживать/волновал* : -0.5 S ~ 0.5 S
+переписыва*/переписывал*/залипал* в телефон* : -1.3 S
+телефон* за рулем : -1.3 S
+проезжей части/части : -0.8 S
+мигалк* : 0.3 S
+аварийн* огн* : 0.3 S
+за отбойник*/ограждени*/ограду : 0.8 S
+спокойно было/мне : 0.8 S
+снес*/снесли/сбил* : -1.0 S
+ждал*/ждала/остал*/побыл* со мной/нами : 0.8 G !
+попросил*/сказал*/предложил* подождать/ждать/постоять : 0 - !
+аккуратн*/бережн*/осторожн* : 1.0 G ~ -1.0 D
+# Praise and plain words of feeling
+спасиб*/благодар* : 1.0 G ~ -0.8 -
+спасибо за ничего : -1.5 - !
+отличн*/превосходн*/замечательн*/прекрасн*/великолепн*/шикарн*/супер/идеальн*/восхитит*/огромн*/исключительн* : 1.2 G ~ -0.8 -
+что еще надо/нужно/желать : 1.2 G !
+плавно : 0.6 S
+класс/классно/классный/круто/крутой/топ/огонь/чудо : 1.0 G ~ -0.8 -
+молодец/молодцы/красав*/красавчик/умничк*/умница/герой/золото : 1.2 G
+на высоте : 1.2 G !
+надежн*/заботлив*/позаботил*/забот* : 1.0 G ~ -1.0 -
+придраться не к чему : 1.2 G !
+не к чему придраться : 1.2 G !
+буду/будем обращаться/обращусь : 1.0 G ~ -1.2 -
+5 звезд : 1.0 G !
+впечатл*/восторг*/разрядил*/душевн* : 1.0 G ~ -1.0 -
+больше чем нужно/нужного/положено/обычного/надо : 1.0 G !
+не придумаешь/пожелаешь : 1.2 G !
+проводил*/довез*/довезли : 0.6 G
+рекоменд*/советую : 1.2 G ~ -1.2 -
+хорош*/хорошо : 0.8 G ~ -0.8 -
+нормально/нормальн*/норм/неплох* : 0.3 G ~ -0.8 -
+лучш* : 1.2 G ~ -0.8 -
+выручил*/выручили/выручи*/спас*/спасли : 1.2 G
+доволен/довольна/довольны/доволь* : 1.0 G ~ -1.0 -
+понравил*/нравит*/порадовал* : 1.0 G ~ -1.0 -
+золотые руки : 1.5 G
+четко/чётко/четк*/гладко/слаженн* : 0.8 G
+толков*/грамотн*/компетент*/знающ* : 1.0 G
+претензий/нареканий/жалоб нет/никаких : 1.2 G !
+без претензий/нареканий/проблем : 1.2 G !
+ни одной проблемы : 1.2 G !
+не первый раз : 0.3 G !
+плохо/плох*/хуже/худш* : -1.0 - ~ 0.6 G
+ужасн*/ужас/отвратит*/кошмар*/позор*/безобраз*/издевательств*/бесполезн*/отстой/жесть/бардак/разочаров*/возмутит*/некомпетент*/безответствен*/отврат*/безумие/безумн*/абсурд*/бред/дичь/треш/трэш/капец/пипец/фигня/хрень/кошмарн*/возмущ*/бесит/бесят/злость/зол/обидн*/нервы/неадекват* : -1.3 -
+больше никогда : -1.5 - !
+ненормально : -1.0 -
+неудобн*/жаль/обидно : -0.6 -
+проблем*/неприятност* : -0.5 - ~ 0.3 G
+"""
+
+OTHER = r"""
+niemand/nadie/personne/nessuno/nikt/kukaan : -1.2 N
+impoli/unhöflich/unfreundlich/respektlos/grosero/maleducato/niegrzeczny/irrespetuoso : -1.3 R
+danke/gracias/merci/grazie/kiitos/dziękuję/dziekuje/obrigado/tack/dank : 1.0 G
+schnell/freundlich/rápido/rapido/amable/ottimo/excelente/gut/bien/nopea*/nopeasta/bravo/super : 0.8 G
+unmöglich/schlecht/impoli/mal/lento/terrible/huono/pessimo/schrecklich/langsam : -1.2 -
+gewartet/odotin/esperé/attendu/czekałem/czekałam : -0.8 L
+stunden/horas/heures/tuntia/godziny/ore : -0.8 L
+porysował*/rayé/kaputt/beschädigt/dañado/danneggiato : -1.3 D
+"""
+
+
+def word_set(text: str) -> frozenset[str]:
+    """The words of `text`, separated by white space."""
+    return frozenset(text.split())
+
+
+# A question that starts so is a complaint: "why am I paying for mileage?", "зачем тогда приезжал?".
+QUESTION_COMPLAINTS = frozenset({"why", "почему", "зачем", "какого", "wtf"})
+
+# Emoji and emoticons, each worth this on its own.
+EMOJI = {
+    "👍": 1.0,
+    "👌": 1.0,
+    "👏": 1.0,
+    "🙏": 1.0,
+    "❤": 1.0,
+    "😊": 1.0,
+    "🙂": 0.6,
+    "😀": 1.0,
+    "😃": 1.0,
+    "😍": 1.2,
+    "🔥": 0.8,
+    "💯": 1.0,
+    "⭐": 0.8,
+    "👎": -1.2,
+    "😡": -1.5,
+    "🤬": -1.5,
+    "😠": -1.3,
+    "😤": -1.0,
+    "😞": -1.0,
+    "😢": -1.0,
+    "😭": -1.0,
+    "🤡": -1.0,
+    "💩": -1.3,
+    "🙄": -0.8,
+}
+
+NEGATORS = word_set(
+    """not no never nobody noone nothing none nor without hardly barely neither zero cannot cant wont dont didnt
+    doesnt isnt wasnt werent arent couldnt wouldnt shouldnt havent hasnt hadnt aint не ни нет никто
+    никого ничего ничем никак никакой никакого никакие никаких никакая никакую без нету нельзя
+    невозможно"""
+)
+# A negator that is followed by one of these does not negate ("not only", "не только").
+NEGATION_BREAKERS = frozenset({"only", "just", "только", "лишь", "просто"})
+# Between a negator and a word these end its reach: "can't believe how fast", "не поверила, как быстро".
+NEGATION_SCOPE_ENDS = frozenset({"believe", "how", "what", "поверил", "поверила", "верится", "верю", "как", "что"})
+# A negator after one of these means "almost" ("чуть не сбили"), which does not negate either.
+NEAR_MISS = frozenset({"чуть", "едва", "почти", "almost", "nearly"})
+# "Пока за мной не приехали" means "until they came for me": such a "не" denies nothing.
+UNTIL = frozenset({"пока", "покуда"})
+# Russian may negate after the word: "уведомлений нет".
+NEGATORS_AFTER = frozenset({"нет", "нету"})
+
+INTENSIFIERS = word_set(
+    """very really so extremely absolutely totally super incredibly utterly truly completely seriously
+    insanely way too most such очень совсем крайне реально абсолютно полностью вообще слишком
+    максимально невероятно жутко ужасно дико просто настолько"""
+)
+DOWNTONERS = word_set(
+    """bit slightly somewhat kinda little fairly rather bitty немного слегка чуть немножко немножечко
+    чуточку"""
+)
+CONTRAST = frozenset({"but", "however", "но", "однако", "зато"})
+CONCESSION = frozenset({"although", "though", "despite", "хотя", "несмотря"})
+SARCASM_LEADS = frozenset({"only", "just", "всего", "каких-то", "каких", "лишь"})
+GENERIC_PRAISE = word_set(
+    """great wonderful fantastic perfect lovely brilliant amazing awesome nice super excellent thanks thank
+    cheers отлично супер замечательно прекрасно класс шикарно здорово спасибо благодарю"""
+)

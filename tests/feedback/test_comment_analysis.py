@@ -1,0 +1,251 @@
+"""The offline comment analysis: pure functions, no database."""
+
+import time
+
+import pytest
+
+from feedback.comments import CommentAnalysis, Topic, analyze, detect_language
+
+
+def topics(text: str) -> set[Topic]:
+    return set(analyze(text).topics)
+
+
+def cue_phrases(text: str) -> list[str]:
+    return [cue.phrase for cue in analyze(text).cues]
+
+
+def test_rude_and_damage_together() -> None:
+    analysis = analyze("мастер нагрубил и поцарапал бампер")
+    assert analysis.language == "ru"
+    assert analysis.sentiment == "negative"
+    assert set(analysis.topics) == {Topic.RUDE, Topic.DAMAGE}
+    assert analysis.score < 0
+
+
+def test_quick_fix_with_thanks_is_praise() -> None:
+    analysis = analyze("Приехал быстро, всё починил, спасибо!")
+    assert analysis.sentiment == "positive"
+    assert Topic.PRAISE in analysis.topics
+    assert analysis.score > 0
+
+
+def test_never_showed_up() -> None:
+    analysis = analyze("The technician never showed up")
+    assert analysis.sentiment == "negative"
+    assert Topic.NO_SHOW_OR_STALL in analysis.topics
+
+
+def test_good_news_about_price_and_safety_keeps_the_topics() -> None:
+    analysis = analyze("Fair price, felt safe")
+    assert analysis.sentiment == "positive"
+    assert {Topic.PRICE, Topic.SAFETY} <= set(analysis.topics)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Мастер не грубил, всё сделал аккуратно.", "The technician wasn't late and was really polite."],
+)
+def test_a_denied_complaint_is_not_a_complaint(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "positive"
+    assert not {Topic.RUDE, Topic.LATE} & set(analysis.topics)
+
+
+def test_negated_arrival_is_a_no_show() -> None:
+    analysis = analyze("Мастер так и не приехал.")
+    assert analysis.sentiment == "negative"
+    assert Topic.NO_SHOW_OR_STALL in analysis.topics
+    assert "не приехал" in cue_phrases("Мастер так и не приехал.")
+
+
+def test_notifications_that_never_came_are_about_communication() -> None:
+    analysis = analyze("Уведомления не приходили, пришлось звонить самой.")
+    assert analysis.sentiment == "negative"
+    assert Topic.COMMUNICATION in analysis.topics
+
+
+def test_negated_praise_is_a_complaint() -> None:
+    assert analyze("Not polite at all.").sentiment == "negative"
+    assert Topic.RUDE in topics("Not polite at all.")
+    assert Topic.LATE in topics("It was not quick.")
+
+
+def test_words_after_but_weigh_more() -> None:
+    assert analyze("fast but rude").sentiment == "negative"
+    assert analyze("rude but fast").sentiment == "positive"
+    assert analyze("Мастер хороший, но цена просто космос.").sentiment == "negative"
+
+
+def test_intensifiers_and_downtoners_scale_the_cue() -> None:
+    plain = analyze("The price was expensive.").cues[-1].weight
+    assert analyze("The price was very expensive.").cues[-1].weight < plain
+    assert analyze("The price was a bit expensive.").cues[-1].weight > plain
+
+
+def test_capitals_and_exclamation_marks_weigh_more() -> None:
+    assert analyze("4 HOURS!!").score <= analyze("4 hours").score
+    shouted = next(cue for cue in analyze("RUDE driver").cues if cue.topic is Topic.RUDE)
+    quiet = next(cue for cue in analyze("rude driver").cues if cue.topic is Topic.RUDE)
+    assert shouted.weight < quiet.weight
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("1h15 for a fuel delivery in the city.", "1h15"),
+        ("полтора часа ждал на морозе", "полтора часа"),
+        ("ждал 2 часа", "2 часа"),
+        ("С 9 до 13 стояла на обочине.", "С 9 до 13"),
+        ("Left waiting on the hard shoulder from 6 to 9.", "from 6 to 9"),
+        ("Приехал через 2,5 часа.", "2,5 часа"),
+        ("Expected arrival 8:15, he rolled up at 10.", "at 10"),
+    ],
+)
+def test_long_waits_read_from_numbers_are_lateness(text: str, phrase: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "negative"
+    assert Topic.LATE in analysis.topics
+    assert any(cue.phrase == phrase and cue.topic is Topic.LATE for cue in analysis.cues)
+
+
+def test_a_short_wait_is_not_lateness() -> None:
+    analysis = analyze("Arrived in 20 minutes and sorted the battery.")
+    assert analysis.sentiment == "positive"
+    assert Topic.LATE not in analysis.topics
+
+
+def test_clock_times_are_not_durations() -> None:
+    assert Topic.LATE not in topics("Пробила колесо в 2 часа ночи, мастер приехал быстро, спасибо.")
+
+
+def test_sarcasm_over_a_long_wait() -> None:
+    analysis = analyze("great, only 3 hours")
+    assert analysis.sentiment == "negative"
+    assert Topic.LATE in analysis.topics
+    assert Topic.PRAISE not in analysis.topics
+
+
+def test_thanks_after_a_complaint_is_sarcasm() -> None:
+    assert analyze("Now my bumper is hanging off. Thanks for nothing.").sentiment == "negative"
+    assert analyze("My alloy is kerbed now, thanks a lot.").sentiment == "negative"
+
+
+def test_a_plain_fact_complaint_is_negative() -> None:
+    analysis = analyze("bumper was scratched during loading")
+    assert analysis.sentiment == "negative"
+    assert Topic.DAMAGE in analysis.topics
+
+
+def test_an_unexplained_denial_without_praise_is_negative() -> None:
+    assert analyze("He pumped up the tyre, said it'd hold, it didn't.").sentiment == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The tow truck came fast.", "en"),
+        ("Эвакуатор приехал быстро.", "ru"),
+        ("Sehr schnell und freundlich, danke!", "other"),
+        ("Muy amable y rápido, gracias.", "other"),
+        ("👍👍👍", "other"),
+        ("Дуже дякую, все швидко і якісно.", "other"),
+        ("", "other"),
+    ],
+)
+def test_language(text: str, language: str) -> None:
+    assert detect_language(text) == language
+    assert analyze(text).language == language
+
+
+def test_emoji_only_comments_have_a_sentiment() -> None:
+    assert analyze("👍👍👍").sentiment == "positive"
+    assert analyze("😡😡😡").sentiment == "negative"
+
+
+def test_cues_name_the_words_as_written() -> None:
+    text = "Driver was RUDE and Scratched my door, but the price was fair."
+    analysis = analyze(text)
+    for cue in analysis.cues:
+        assert cue.phrase in text
+    phrases = {cue.phrase: cue for cue in analysis.cues}
+    assert phrases["RUDE"].topic is Topic.RUDE
+    assert phrases["RUDE"].weight < 0
+    assert phrases["Scratched"].topic is Topic.DAMAGE
+    assert "Не дозвониться" in cue_phrases("Не дозвониться до оператора.")
+
+
+def test_topics_come_in_a_stable_order() -> None:
+    analysis = analyze("Scratched my car, was rude and two hours late.")
+    assert list(analysis.topics) == sorted(analysis.topics, key=list(Topic).index)
+    assert analysis.topics == (Topic.LATE, Topic.RUDE, Topic.DAMAGE)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t", "\x00", "a\x00b\x07c\x1b[31m", "\ufeff", "...!!!", "12345"])
+def test_empty_and_odd_texts_do_not_crash(text: str) -> None:
+    analysis = analyze(text)
+    assert isinstance(analysis, CommentAnalysis)
+    assert -1.0 <= analysis.score <= 1.0
+
+
+def test_empty_text_is_neutral() -> None:
+    analysis = analyze("   ")
+    assert (analysis.sentiment, analysis.score, analysis.topics, analysis.cues) == ("neutral", 0.0, (), ())
+
+
+def test_control_characters_inside_words() -> None:
+    analysis = analyze("the driver was\x00 rude\x07 and \x1blate")
+    assert analysis.sentiment == "negative"
+    assert Topic.RUDE in analysis.topics
+
+
+def test_very_long_text_is_analysed_quickly() -> None:
+    text = ("Приехал быстро, но поцарапал бампер и нагрубил. The driver was late and rude. " * 200)[:10_000]
+    started = time.perf_counter()
+    analysis = analyze(text)
+    elapsed = time.perf_counter() - started
+    assert len(text) == 10_000
+    assert analysis.sentiment == "negative"
+    assert {Topic.RUDE, Topic.DAMAGE, Topic.LATE} <= set(analysis.topics)
+    assert elapsed < 1.0
+
+
+def test_score_is_bounded_and_agrees_with_the_sentiment() -> None:
+    for text in ["Excellent!!! Amazing!!! Perfect!!!", "HORRIBLE, RUDE, LATE, SCRATCHED, USELESS!!!", "ok"]:
+        analysis = analyze(text)
+        assert -1.0 <= analysis.score <= 1.0
+        if analysis.sentiment == "positive":
+            assert analysis.score > 0
+        if analysis.sentiment == "negative":
+            assert analysis.score < 0
+
+
+def test_the_analysis_is_frozen() -> None:
+    analysis = analyze("ok")
+    with pytest.raises(AttributeError):
+        analysis.sentiment = "positive"  # type: ignore[misc]
+
+
+def test_until_is_not_a_denial() -> None:
+    analysis = analyze("Мастер — золото, болтал со мной, пока за мной не приехали.")
+    assert analysis.sentiment == "positive"
+    assert Topic.NO_SHOW_OR_STALL not in analysis.topics
+
+
+def test_surprise_is_not_a_denial() -> None:
+    assert analyze("cant believe how fast he got here, 12 mins!! cheers").sentiment == "positive"
+
+
+def test_scare_quotes_turn_praise_around() -> None:
+    analysis = analyze('He "fixed" the leak with tape. Lasted till the next junction.')
+    assert analysis.sentiment == "negative"
+    assert Topic.NOT_FIXED in analysis.topics
+    assert Topic.PRAISE not in analysis.topics
+
+
+def test_an_elliptic_denial_takes_its_meaning_from_before() -> None:
+    assert Topic.NOT_FIXED in topics("He pumped up the tyre, said it'd hold, it didn't.")
+
+
+def test_a_promise_is_not_praise() -> None:
+    assert analyze("Said he'd sort the puncture, just put air in it and left.").sentiment == "negative"
