@@ -5,7 +5,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse, PlainTextResponse
 
-from app.auth.dependencies import DriverUser, OperatorUser, PartnerUser, TechnicianUser
+from app.auth.dependencies import DriverOrOperator, DriverUser, OperatorUser, PartnerUser, TechnicianUser
 from app.db import DbSession
 from app.dependencies import AppSettings, ServiceLevels
 from app.idempotency import service as idempotency
@@ -13,9 +13,11 @@ from app.idempotency.dependencies import IdempotencyKeyHeader
 from app.openapi import problems
 from app.pagination import Cursor, Limit
 from app.schemas import Moment, Page
-from feedback import followups, service
+from feedback import commenting, followups, service
 from feedback.models import FollowUpStatus
 from feedback.schemas import (
+    CommentAnalysisRead,
+    CommentText,
     ContactCreate,
     DayKpis,
     FeedbackCreate,
@@ -25,6 +27,7 @@ from feedback.schemas import (
     OwnScore,
     PeriodKpis,
     Scorecard,
+    WeekTopics,
 )
 
 router = APIRouter(tags=["feedback"])
@@ -48,6 +51,27 @@ async def give_feedback(
         session, driver.user_id, idempotency_key, f"feedback.create:{order_id}", body, settings.idempotency_ttl_s,
         lambda: service.give_feedback(session, driver, order_id, body, timedelta(seconds=settings.follow_up_within_s)),
     )  # fmt: skip
+
+
+@router.get("/v1/orders/{order_id}/feedback", response_model=FeedbackRead, responses=problems(404))
+async def read_feedback(order_id: UUID, session: DbSession, user: DriverOrOperator) -> FeedbackRead:
+    """The rating given for the order, with what its comment says once analysed (`comment_analysis` is null
+    for a moment after the rating). 404 until it is rated."""
+    return await commenting.feedback_of_order(session, user, order_id)
+
+
+@router.post("/v1/ops/comments/analyze", response_model=CommentAnalysisRead, tags=["operations"])
+async def analyze_comment(body: CommentText, _: OperatorUser) -> CommentAnalysisRead:
+    """What a text says, on demand: language, sentiment and score, topics, and the words behind them."""
+    return commenting.read_text(body.text)
+
+
+@router.get("/v1/ops/comments/topics", response_model=list[WeekTopics], tags=["operations"])
+async def comment_topics(
+    session: DbSession, _: OperatorUser, weeks: Annotated[int, Query(ge=1, le=52)] = 8
+) -> list[WeekTopics]:
+    """Per ISO week (oldest first): comments analysed, how many negative, and how many named each topic."""
+    return await commenting.topics_by_week(session, weeks)
 
 
 @router.post(

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from feedback.trust import Signal
 
 Effect = Literal["for", "against", "not_held_against"]
+COMPLAINT_WORDS = {"rude": "you were rude", "damage": "the car was damaged"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,9 @@ def explain(signal: str, value: float, cause: str, detail: dict[str, Any], at: d
     """What one entry of a technician's evidence says, in his terms."""
     job = f"the job of {when(at, timezone)}"
     match Signal(signal):
+        case Signal.RATING if cause == "comment":
+            said = " and ".join(COMPLAINT_WORDS.get(t, t) for t in detail.get("topics", []))
+            return Explained("against", f"The driver's comment on {job} said {said}.")
         case Signal.RATING:
             stars = int(detail.get("csat", round(value * 4 + 1)))
             effect: Effect = "for" if stars >= 4 else "against" if stars <= 2 else "not_held_against"

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import events
 from app.orders.models import OrderStatus, Resolution
 from feedback import repository, scores
+from feedback.models import Feedback
 from feedback.trust import Signal, normalised_csat
 
 ToleranceOf = Callable[[str], timedelta]
@@ -93,6 +94,17 @@ async def on_feedback(session: AsyncSession, event: events.FeedbackGiven) -> Non
         event.at, "rating", {"csat": event.csat},
     )  # fmt: skip
     _touch(session, event.technician_id, Touch("rating", event.order_id, event.at))
+
+
+async def comment_complaint(session: AsyncSession, feedback: Feedback, topics: list[str], at: datetime) -> None:
+    """The driver's words said he was rude or damaged the car: one more rating sample, at the bottom."""
+    assert feedback.technician_id is not None
+    service = await repository.service_of_order(session, feedback.order_id)
+    await _record(
+        session, feedback.technician_id, feedback.order_id, service, Signal.RATING, 0.0, at, "comment",
+        {"topics": topics, "csat": feedback.csat},
+    )  # fmt: skip
+    _touch(session, feedback.technician_id, Touch("comment", feedback.order_id, at))
 
 
 class StatusRules:

@@ -4,7 +4,7 @@ it concerns (feedback/ledger.py), and his score is refreshed once per transactio
 from app import events
 from app.config import Settings
 from app.sla.rules import SlaPolicy
-from feedback import ledger
+from feedback import commenting, ledger
 
 
 def install(settings: Settings) -> None:
@@ -12,3 +12,4 @@ def install(settings: Settings) -> None:
     events.subscribe(events.OrderStatusChanged, rules.on_status_changed)
     events.subscribe(events.OfferAnswered, ledger.on_offer_answered)
     events.subscribe(events.FeedbackGiven, ledger.on_feedback)
+    events.subscribe(events.FeedbackGiven, commenting.on_feedback)  # the comment waits for its analysis

@@ -51,17 +51,25 @@ class FollowUpStatus(StrEnum):
     RESOLVED = "resolved"
 
 
+class FollowUpReason(StrEnum):
+    DETRACTOR = "detractor"  # a low CSAT or NPS
+    NEGATIVE_COMMENT = "negative_comment"  # the words were unhappy, whatever the stars said
+    CHURN_RISK = "churn_risk"  # a driver likely to lapse, called before his renewal
+
+
 class FollowUp(UUIDPrimaryKey, CreatedAt, Base):
-    """A detractor's case for operators: call the driver back before the due time."""
+    """A case for operators: call an unhappy driver back before the due time."""
 
     __tablename__ = "followups"
     __table_args__ = (Index("ix_followups_open_due_at", "due_at", postgresql_where=text("status = 'open'")),)
 
-    feedback_id: Mapped[UUID] = mapped_column(ForeignKey("feedback.id", ondelete="CASCADE"), unique=True)
+    # The rating that opened it; a churn-risk case has none.
+    feedback_id: Mapped[UUID | None] = mapped_column(ForeignKey("feedback.id", ondelete="CASCADE"), unique=True)
     order_id: Mapped[UUID] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"))
     driver_id: Mapped[UUID] = mapped_column(ForeignKey("drivers.id"))
     technician_id: Mapped[UUID | None] = mapped_column(ForeignKey("technicians.id"))
-    reason: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(String(200))  # a FollowUpReason
+    topics: Mapped[list[str]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))  # from the comment
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     status: Mapped[FollowUpStatus] = mapped_column(text_enum(FollowUpStatus, "status"), default=FollowUpStatus.OPEN)
     note: Mapped[str | None] = mapped_column(Text)
@@ -162,3 +170,20 @@ class TrustEvidence(Base):
     cause: Mapped[str] = mapped_column(String(32))
     detail: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     settled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AnalysedComment(Base):
+    """What a feedback comment says (feedback/comments): written pending in the rating's transaction, filled
+    in by the comments round moments later, so that the analysis never slows the driver's request."""
+
+    __tablename__ = "comment_analyses"
+    __table_args__ = (Index("ix_comment_analyses_pending", "created_at", postgresql_where=text("analysed_at IS NULL")),)
+
+    feedback_id: Mapped[UUID] = mapped_column(ForeignKey("feedback.id", ondelete="CASCADE"), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    analysed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    language: Mapped[str | None] = mapped_column(String(8))
+    sentiment: Mapped[str | None] = mapped_column(String(8))
+    score: Mapped[float | None] = mapped_column(Float)
+    topics: Mapped[list[str]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
+    cues: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased
 
 from app.users.models import Driver, User
 from feedback.models import (
+    AnalysedComment,
     ContactOutcome,
     Feedback,
     FollowUp,
@@ -291,3 +292,71 @@ async def orders_with_follow_ups(session: AsyncSession, order_ids: Sequence[UUID
         return set()
     found = await session.execute(select(FollowUp.order_id).where(FollowUp.order_id.in_(order_ids)).distinct())
     return set(found.scalars())
+
+
+async def claim_pending_comments(session: AsyncSession, limit: int) -> list[tuple[AnalysedComment, Feedback]]:
+    """The oldest comments waiting for analysis, locked for this round (SKIP LOCKED: another round takes others)."""
+    rows = await session.execute(
+        select(AnalysedComment, Feedback)
+        .join(Feedback, Feedback.id == AnalysedComment.feedback_id)
+        .where(AnalysedComment.analysed_at.is_(None))
+        .order_by(AnalysedComment.created_at)
+        .limit(limit)
+        .with_for_update(of=AnalysedComment, skip_locked=True)
+    )
+    return [(analysed, feedback) for analysed, feedback in rows.all()]
+
+
+async def follow_up_of_feedback(session: AsyncSession, feedback_id: UUID) -> FollowUp | None:
+    found = await session.execute(select(FollowUp).where(FollowUp.feedback_id == feedback_id).with_for_update())
+    return found.scalar_one_or_none()
+
+
+async def comment_analyses(session: AsyncSession, feedback_ids: Sequence[UUID]) -> dict[UUID, AnalysedComment]:
+    if not feedback_ids:
+        return {}
+    found = await session.execute(select(AnalysedComment).where(AnalysedComment.feedback_id.in_(feedback_ids)))
+    return {row.feedback_id: row for row in found.scalars()}
+
+
+async def comment_topics_by_week(session: AsyncSession, since: datetime) -> list[tuple[datetime, str, int]]:
+    """(ISO week's Monday, topic, comments naming it) of the comments analysed since then."""
+    rows = await session.execute(
+        text(
+            """
+            SELECT date_trunc('week', f.created_at AT TIME ZONE 'UTC') AS week, t.topic, count(*) AS n
+            FROM comment_analyses a
+            JOIN feedback f ON f.id = a.feedback_id
+            CROSS JOIN LATERAL jsonb_array_elements_text(a.topics) AS t(topic)
+            WHERE a.analysed_at IS NOT NULL AND f.created_at >= :since
+            GROUP BY 1, 2
+            """
+        ),
+        {"since": since},
+    )
+    return [(r.week, r.topic, int(r.n)) for r in rows]
+
+
+async def service_of_order(session: AsyncSession, order_id: UUID) -> str:
+    found = await session.execute(text("SELECT service FROM orders WHERE id = :id"), {"id": order_id})
+    return str(found.scalar_one())
+
+
+async def feedback_of_order(session: AsyncSession, order_id: UUID) -> Feedback | None:
+    found = await session.execute(select(Feedback).where(Feedback.order_id == order_id))
+    return found.scalar_one_or_none()
+
+
+async def comments_by_week(session: AsyncSession, since: datetime) -> list[tuple[datetime, str, int]]:
+    rows = await session.execute(
+        text(
+            """
+            SELECT date_trunc('week', f.created_at AT TIME ZONE 'UTC') AS week, a.sentiment, count(*) AS n
+            FROM comment_analyses a JOIN feedback f ON f.id = a.feedback_id
+            WHERE a.analysed_at IS NOT NULL AND f.created_at >= :since
+            GROUP BY 1, 2
+            """
+        ),
+        {"since": since},
+    )
+    return [(r.week, r.sentiment, int(r.n)) for r in rows]

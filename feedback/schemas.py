@@ -20,6 +20,33 @@ class FeedbackCreate(RequestModel):
     comment: Comment | None = None
 
 
+class CommentCue(BaseModel):
+    """Words of the comment that counted: negative weight for a complaint, positive for praise."""
+
+    phrase: str
+    topic: str | None
+    weight: float
+
+
+class CommentAnalysisRead(BaseModel):
+    language: Literal["en", "ru", "other"]
+    sentiment: Literal["negative", "neutral", "positive"]
+    score: float  # -1 (angry) .. 1 (delighted)
+    topics: list[str]
+    cues: list[CommentCue]  # why: the words that drove it
+
+
+class CommentText(RequestModel):
+    text: Annotated[str, Field(strict=True, min_length=1, max_length=10_000), FreeText]
+
+
+class WeekTopics(BaseModel):
+    week: date  # the Monday (UTC)
+    comments: int
+    negative: int
+    topics: dict[str, int]  # comments naming each topic
+
+
 class FeedbackRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -32,6 +59,7 @@ class FeedbackRead(BaseModel):
     tags: list[str]
     comment: str | None
     created_at: datetime
+    comment_analysis: CommentAnalysisRead | None = None  # arrives a moment after the rating
 
 
 class FollowUpResolve(RequestModel):
@@ -57,7 +85,8 @@ class FollowUpRead(BaseModel):
     order_id: UUID
     driver_id: UUID
     technician_id: UUID | None
-    reason: str
+    reason: str  # detractor, negative_comment, churn_risk
+    topics: list[str] = Field(default_factory=list)  # what the comment was about
     due_at: datetime
     overdue: bool
     status: str

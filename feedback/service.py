@@ -23,7 +23,7 @@ from feedback.explain import explain
 from feedback.kpis import OrderFacts, kpis, percentile, week_of
 from feedback.kpis import daily as kpis_by_day
 from feedback.kpis import weekly as kpis_by_week
-from feedback.models import Feedback, FollowUp, FollowUpStatus
+from feedback.models import Feedback, FollowUp, FollowUpReason, FollowUpStatus
 from feedback.schemas import (
     DayKpis,
     EvidenceLine,
@@ -104,20 +104,24 @@ def is_detractor(csat: int, nps: int | None) -> bool:
     return csat <= 2 or (nps is not None and nps <= 6)
 
 
-async def open_follow_up(session: AsyncSession, feedback: Feedback, within: timedelta) -> None:
-    parts = [f"CSAT {feedback.csat}"] + ([f"NPS {feedback.nps}"] if feedback.nps is not None else [])
+async def open_follow_up(
+    session: AsyncSession, feedback: Feedback, within: timedelta,
+    reason: FollowUpReason = FollowUpReason.DETRACTOR, topics: Sequence[str] = (),
+) -> FollowUp:  # fmt: skip
     case = FollowUp(
         feedback_id=feedback.id,
         order_id=feedback.order_id,
         driver_id=feedback.driver_id,
         technician_id=feedback.technician_id,
-        reason=", ".join(parts + feedback.tags),
+        reason=reason.value,
+        topics=list(topics),
         due_at=feedback.created_at + within,
         status=FollowUpStatus.OPEN,
     )
     session.add(case)
     await session.flush()
     await announce(session, case)
+    return case
 
 
 async def announce(session: AsyncSession, case: FollowUp, *, overdue: bool = False) -> None:

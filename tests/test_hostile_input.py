@@ -134,7 +134,7 @@ async def test_every_operators_list_pages_through_all_of_it(
             session.add(feedback)
             await session.flush()
             session.add(
-                FollowUp(feedback_id=feedback.id, order_id=order.id, driver_id=driver.id, reason="CSAT 1",
+                FollowUp(feedback_id=feedback.id, order_id=order.id, driver_id=driver.id, reason="detractor",
                          due_at=at + timedelta(minutes=n % 7), status=FollowUpStatus.OPEN)
             )  # fmt: skip
     seen: list[str] = []

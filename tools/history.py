@@ -142,7 +142,7 @@ class _Writer:
             resolved = rated + timedelta(minutes=rng.uniform(10, 50))
             self.rows[FollowUp].append({"id": uuid4(), "feedback_id": feedback_id, "order_id": order_id,
                                         "driver_id": driver, "technician_id": technician,
-                                        "reason": f"CSAT {given.csat}, NPS {given.nps}",
+                                        "reason": "detractor",
                                         "due_at": rated + timedelta(hours=1), "status": FollowUpStatus.RESOLVED,
                                         "note": "Called back; apologised.", "resolved_at": resolved,
                                         "created_at": rated})  # fmt: skip

@@ -11,11 +11,20 @@ from app.sla.models import OrderSla
 from app.technicians.models import Technician
 from app.users.models import Driver, User
 from dispatch.models import DispatchDecision, DispatchRound, Offer
-from feedback.models import Feedback, FollowUp, FollowUpContact, TrustEvidence, TrustScoreChange, TrustScoreRow
+from feedback.models import (
+    AnalysedComment,
+    Feedback,
+    FollowUp,
+    FollowUpContact,
+    TrustEvidence,
+    TrustScoreChange,
+    TrustScoreRow,
+)
 from notifications.models import Delivery, Device, Notification
 from webhooks.models import WebhookAttempt, WebhookDelivery
 
 __all__ = [
+    "AnalysedComment",
     "Base",
     "Delivery",
     "Device",

@@ -7,13 +7,14 @@ from typing import Any
 from app.config import Settings
 from app.sla.tasks import run_sla_watcher
 from dispatch.tasks import run_dispatcher
+from feedback.commenting import CommentRound
 from feedback.service import mark_overdue
 from notifications.tasks import run_notifier
 from webhooks.tasks import run_webhooks
 
 
 def _sla_watcher(settings: Settings, stop: asyncio.Event) -> Coroutine[Any, Any, None]:
-    return run_sla_watcher(settings, stop, also=[mark_overdue])
+    return run_sla_watcher(settings, stop, also=[mark_overdue, CommentRound(settings.follow_up_within_s)])
 
 
 WORKERS: dict[str, Callable[[Settings, asyncio.Event], Coroutine[Any, Any, None]]] = {

@@ -81,7 +81,8 @@ async def test_operators_work_the_follow_up_queue(api: Api) -> None:
     assert len(open_cases) == 1
     case = open_cases[0]
     assert case["order_id"] == order["id"]
-    assert case["reason"] == "CSAT 1, NPS 0, late"
+    assert case["reason"] == "detractor"
+    assert (case["csat"], case["nps"], case["tags"]) == (1, 0, ["late"])
     assert case["overdue"] is False
     resolve = f"/v1/ops/followups/{case['id']}/resolve"
     done = await api.client.post(resolve, json={"note": "Called back, offered a voucher"}, headers=operator.headers)

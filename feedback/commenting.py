@@ -1,0 +1,109 @@
+"""Comments closing the loop: each feedback comment waits in the outbox (written in the rating's transaction)
+until the comments round analyses it (feedback/comments, pure and offline). Then a negative comment opens a
+follow-up even behind five stars, its topics go on the case, and `rude` or `damage` count against the
+technician in the rating signal of his trust score. `late` adds nothing there: lateness is judged by the
+arrival against the promise (the on-time signal), so a driver who felt it was slow while the promise was
+kept does not cost the technician anything."""
+
+from datetime import UTC, datetime, time, timedelta
+from uuid import UUID
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app import clock, events
+from app.auth.tokens import Principal
+from app.errors import NotFound
+from app.orders.service import load_visible
+from feedback import ledger, repository
+from feedback.comments import CommentAnalysis, Topic, analyze
+from feedback.kpis import week_of
+from feedback.models import AnalysedComment, Feedback, FollowUpReason
+from feedback.schemas import CommentAnalysisRead, CommentCue, FeedbackRead, WeekTopics
+from feedback.service import open_follow_up
+
+COMPLAINTS_AGAINST_THE_TECHNICIAN = frozenset({Topic.RUDE, Topic.DAMAGE})
+BATCH = 200
+
+
+async def on_feedback(session: AsyncSession, event: events.FeedbackGiven) -> None:
+    if event.comment and event.comment.strip():
+        session.add(AnalysedComment(feedback_id=event.feedback_id, created_at=event.at))
+
+
+class CommentRound:
+    """One round of the comments worker: analyse what waits, act on what it says."""
+
+    def __init__(self, follow_up_within_s: float) -> None:
+        self._follow_up_within = timedelta(seconds=follow_up_within_s)
+
+    async def __call__(self, session: AsyncSession, now: datetime) -> int:
+        waiting = await repository.claim_pending_comments(session, BATCH)
+        for row, feedback in waiting:
+            result = analyze(feedback.comment or "")
+            row.analysed_at, row.language, row.sentiment = now, result.language, result.sentiment
+            row.score, row.topics = result.score, [t.value for t in result.topics]
+            row.cues = [{"phrase": c.phrase, "topic": c.topic.value if c.topic else None, "weight": c.weight}
+                        for c in result.cues]  # fmt: skip
+            await self._act(session, feedback, result, now)
+        return len(waiting)
+
+    async def _act(self, session: AsyncSession, feedback: Feedback, result: CommentAnalysis, now: datetime) -> None:
+        topics = [t.value for t in result.topics]
+        case = await repository.follow_up_of_feedback(session, feedback.id)
+        if case is not None:
+            case.topics = topics
+        elif result.sentiment == "negative":
+            await open_follow_up(session, feedback, self._follow_up_within, FollowUpReason.NEGATIVE_COMMENT, topics)
+        against = sorted(t.value for t in set(result.topics) & COMPLAINTS_AGAINST_THE_TECHNICIAN)
+        if feedback.technician_id is not None and against:
+            await ledger.comment_complaint(session, feedback, against, now)
+
+
+def present(row: AnalysedComment | None) -> CommentAnalysisRead | None:
+    if row is None or row.analysed_at is None or row.sentiment is None:
+        return None
+    return CommentAnalysisRead(
+        language=row.language or "other", sentiment=row.sentiment, score=row.score or 0.0, topics=row.topics,
+        cues=[CommentCue(**cue) for cue in row.cues],
+    )  # fmt: skip
+
+
+def read_text(text: str) -> CommentAnalysisRead:
+    result = analyze(text)
+    return CommentAnalysisRead(
+        language=result.language, sentiment=result.sentiment, score=result.score,
+        topics=[t.value for t in result.topics],
+        cues=[CommentCue(phrase=c.phrase, topic=c.topic.value if c.topic else None, weight=c.weight)
+              for c in result.cues],
+    )  # fmt: skip
+
+
+async def analyses_of(session: AsyncSession, feedback_ids: list[UUID]) -> dict[UUID, CommentAnalysisRead | None]:
+    rows = await repository.comment_analyses(session, feedback_ids)
+    return {fid: present(rows.get(fid)) for fid in feedback_ids}
+
+
+async def feedback_of_order(session: AsyncSession, principal: Principal, order_id: UUID) -> FeedbackRead:
+    order = await load_visible(session, principal, order_id)
+    feedback = await repository.feedback_of_order(session, order.id)
+    if feedback is None:
+        raise NotFound("This order has not been rated yet.")
+    analysis = (await analyses_of(session, [feedback.id]))[feedback.id]
+    return FeedbackRead.model_validate(feedback).model_copy(update={"comment_analysis": analysis})
+
+
+async def topics_by_week(session: AsyncSession, weeks: int) -> list[WeekTopics]:
+    first = week_of(clock.now()) - timedelta(weeks=weeks - 1)
+    table = {first + timedelta(weeks=n): WeekTopics(week=first + timedelta(weeks=n), comments=0, negative=0, topics={})
+             for n in range(weeks)}  # fmt: skip
+    since = datetime.combine(first, time.min, tzinfo=UTC)
+    for week_start, topic, count in await repository.comment_topics_by_week(session, since):
+        row = table.get(week_start.date())
+        if row is not None:
+            row.topics[topic] = count
+    for week_start, sentiment, count in await repository.comments_by_week(session, since):
+        row = table.get(week_start.date())
+        if row is not None:
+            row.comments += count
+            row.negative += count if sentiment == "negative" else 0
+    return list(table.values())

@@ -1,0 +1,116 @@
+"""Comments close the loop: analysed moments after the rating (not on its request), a negative comment opens a
+follow-up behind five stars, its topics go on the case and the week's view, and `rude`/`damage` count
+against the technician while `late` with the promise kept does not."""
+
+from datetime import UTC, datetime
+
+from fastapi import FastAPI
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from app.db import transaction
+from app.routing.osrm import OsrmClient
+from feedback.commenting import CommentRound
+from feedback.models import TrustEvidence
+from tests.conftest import Actor, Api
+
+RUDE_AND_SCRATCHED = "мастер нагрубил и поцарапал бампер"
+
+
+async def analyse(sessions: async_sessionmaker[AsyncSession]) -> int:
+    async with transaction(sessions) as session:
+        return await CommentRound(3600)(session, datetime.now(UTC))
+
+
+async def rated_job(api: Api, **rating: object) -> tuple[Actor, Actor, dict[str, object]]:
+    driver = await api.driver()
+    technician = await api.technician(name="Boris Petrov", gender="male")
+    order = await api.order(driver)
+    assert (await api.assign(str(order["id"]), technician)).status_code == 200
+    await api.finish(str(order["id"]), technician, resolution="fixed_on_site")
+    assert (await api.rate(str(order["id"]), driver, **rating)).status_code == 201
+    return driver, technician, order
+
+
+async def test_five_stars_with_a_rude_scratching_technician_open_a_follow_up(
+    api: Api, osrm: OsrmClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    driver, technician, order = await rated_job(api, csat=5, nps=10, comment=RUDE_AND_SCRATCHED)
+    operator = await api.operator()
+    before = await api.client.get(f"/v1/orders/{order['id']}/feedback", headers=driver.headers)
+    assert before.status_code == 200
+    assert before.json()["comment_analysis"] is None  # the rating did not wait for it
+    assert (await api.client.get("/v1/ops/followups", headers=operator.headers)).json()["items"] == []
+
+    assert await analyse(sessions) == 1
+    assert await analyse(sessions) == 0  # analysed once
+
+    analysis = (await api.client.get(f"/v1/orders/{order['id']}/feedback", headers=driver.headers)).json()[
+        "comment_analysis"
+    ]
+    assert analysis["language"] == "ru"
+    assert analysis["sentiment"] == "negative"
+    assert set(analysis["topics"]) >= {"rude", "damage"}
+    assert any("нагрубил" in cue["phrase"] for cue in analysis["cues"])
+    cases = (await api.client.get("/v1/ops/followups", headers=operator.headers)).json()["items"]
+    assert len(cases) == 1
+    assert cases[0]["reason"] == "negative_comment"
+    assert set(cases[0]["topics"]) >= {"rude", "damage"}
+    assert cases[0]["csat"] == 5
+
+    async with sessions() as session:
+        counted = (await session.execute(select(TrustEvidence).where(TrustEvidence.cause == "comment"))).scalar_one()
+    assert counted.technician_id == technician.id
+    assert counted.value == 0.0
+    score = (await api.client.get("/v1/technicians/me/score", headers=technician.headers)).json()
+    said = [line for line in score["evidence"] if line["words"].startswith("The driver's comment")]
+    assert len(said) == 1
+    assert said[0]["effect"] == "against"
+    assert "you were rude" in said[0]["words"]
+    assert "the car was damaged" in said[0]["words"]
+
+
+async def test_a_detractors_case_takes_the_comments_topics_and_a_happy_comment_opens_nothing(
+    api: Api, osrm: OsrmClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await rated_job(api, csat=2, nps=3, comment="Waited two hours on the motorway shoulder, nobody called")
+    await rated_job(api, csat=5, nps=10, comment="Приехал быстро, всё починил, спасибо!")
+    assert await analyse(sessions) == 2
+    operator = await api.operator()
+    cases = (await api.client.get("/v1/ops/followups", headers=operator.headers)).json()["items"]
+    assert [c["reason"] for c in cases] == ["detractor"]
+    assert "late" in cases[0]["topics"]
+
+    weeks = (await api.client.get("/v1/ops/comments/topics?weeks=2", headers=operator.headers)).json()
+    assert len(weeks) == 2
+    assert weeks[-1]["comments"] == 2
+    assert weeks[-1]["negative"] == 1
+    assert weeks[-1]["topics"]["praise"] == 1
+    assert weeks[-1]["topics"]["late"] == 1
+
+
+async def test_late_in_words_with_the_promise_kept_costs_the_technician_nothing(
+    api: Api, osrm: OsrmClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await rated_job(api, csat=4, nps=8, comment="It felt like forever, waited ages")
+    assert await analyse(sessions) == 1
+    async with sessions() as session:
+        assert (await session.execute(select(TrustEvidence).where(TrustEvidence.cause == "comment"))).first() is None
+
+
+async def test_operators_analyse_a_text_on_demand(api: Api, app: FastAPI) -> None:
+    operator = await api.operator()
+    answer = await api.client.post("/v1/ops/comments/analyze", json={"text": "fast but rude"}, headers=operator.headers)
+    assert answer.status_code == 200
+    body = answer.json()
+    assert body["sentiment"] == "negative"
+    assert "rude" in body["topics"]
+    assert {cue["phrase"] for cue in body["cues"]} >= {"rude"}
+    driver = await api.driver()
+    assert (
+        await api.client.post("/v1/ops/comments/analyze", json={"text": "hi"}, headers=driver.headers)
+    ).status_code == 403
+    for bad in ({"text": ""}, {"text": "a\u0000b"}, {"text": "x" * 10_001}, {}):
+        assert (
+            await api.client.post("/v1/ops/comments/analyze", json=bad, headers=operator.headers)
+        ).status_code == 422
