@@ -5,6 +5,7 @@ response must be one the schema declares (status, content type and body). Fixed 
 import os
 from collections.abc import Iterator
 from typing import Any
+from uuid import UUID, uuid4
 
 import pytest
 import requests
@@ -57,9 +58,18 @@ async def scenario(api: Api) -> tuple[dict[str, Actor], dict[str, Any]]:
     waiting = await api.order(await api.driver())
     offer = await api.offer(waiting["id"], technician)
     await api.client.post("/v1/devices", json={"token": "fuzz-device", "platform": "android"}, headers=driver.headers)
+    created = await api.client.post("/v1/ops/partners", json={"name": "Fuzz Insurance", "kind": "insurer",
+                                    "webhook_url": "http://127.0.0.1:9/hooks"}, headers=operator.headers)  # fmt: skip
+    partner = Actor(UUID(created.json()["id"]), created.json()["api_key"])
+    member_order = await api.client.post(  # so that the partner's lists have something in them
+        "/v1/partner/orders", headers=partner.headers,
+        json={"service": "tow", "location": done["location"], "member": {"name": "M", "phone": "+358 40 1"}},
+    )  # fmt: skip
     ids = {"order_id": waiting["id"], "offer_id": offer["id"], "technician_id": str(technician.id),
-           "case_id": case["id"], "token": "fuzz-device"}  # fmt: skip
-    return {"driver": driver, "technician": technician, "operator": operator}, ids
+           "case_id": case["id"], "token": "fuzz-device", "partner_id": str(partner.id),
+           "key_id": created.json()["keys"][0]["id"], "delivery_id": str(uuid4())}  # fmt: skip
+    assert member_order.status_code == 201, member_order.text
+    return {"driver": driver, "technician": technician, "operator": operator, "partner": partner}, ids
 
 
 def run_operation(
@@ -83,7 +93,7 @@ def run_operation(
     call()
 
 
-@pytest.mark.parametrize("role", ["driver", "technician", "operator", "anonymous"])
+@pytest.mark.parametrize("role", ["driver", "technician", "operator", "partner", "anonymous"])
 async def test_the_api_holds_under_fuzzing_as_each_role(fuzz_server: str, api: Api, role: str) -> None:
     actors, ids = await scenario(api)
     headers = actors[role].headers if role in actors else {}
