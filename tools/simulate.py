@@ -32,6 +32,23 @@ log = logging.getLogger("trustloop.simulate")
 
 TICK_S = 2.0
 WORK_TICKS = 45  # about a minute and a half at the car (shorter than life, to keep the demo moving)
+HAPPY = (
+    "Quick and friendly, thank you!",
+    "Приехал быстро, всё починил, спасибо!",
+    "Great job, car started first try",
+    "Мастер молодец, вежливый и аккуратный",
+)
+MIXED = ("Fixed it, but the price was higher than I expected", "Сделали, но пришлось долго объяснять, где я стою", "ok")
+LATE = (
+    "Waited over an hour on the shoulder, nobody told me why",
+    "Ждал больше часа, никто не позвонил",
+    "The app said 15 min, it took 50",
+)
+RUDE = (
+    "The technician was rude and scratched my bumper",
+    "Мастер нагрубил и поцарапал бампер",
+    "Rude guy, barely said a word and left",
+)
 DRIVER_NAMES = ("Aino", "Mikko", "Sofia", "Juha", "Emma", "Pekka", "Laura", "Olli")
 
 
@@ -207,7 +224,18 @@ class Simulation:
                 datetime.fromisoformat(arrival["at"]) - datetime.fromisoformat(arrival["promised_at"])
             ).total_seconds()
         given = world.rating(profile, late_s, order["status"] == "completed", self._rng, self._tolerance_s(order))
-        return {"csat": given.csat, "nps": given.nps, "ces": given.ces, "tags": list(given.tags)}
+        rating: dict[str, Any] = {"csat": given.csat, "nps": given.nps, "ces": given.ces, "tags": list(given.tags)}
+        if self._rng.random() < 0.5:  # about half the drivers write a few words too
+            rating["comment"] = self._comment(given, profile)
+        return rating
+
+    def _comment(self, given: world.Rating, profile: Profile) -> str:
+        """Words from a driver's experience, in English or Russian; some say more than the stars do."""
+        if profile.quality < 0.4 and self._rng.random() < 0.5:
+            return self._rng.choice(RUDE)
+        if "late" in given.tags:
+            return self._rng.choice(LATE)
+        return self._rng.choice(HAPPY if given.csat >= 4 else MIXED)
 
 
 async def simulate(settings: Settings, stop: asyncio.Event, order_every_s: float = 60.0, seed: int = 11) -> None:
