@@ -22,6 +22,11 @@ class DeliveryStatus(StrEnum):
     def waiting(cls) -> list[str]:
         return [cls.PENDING.value, cls.FAILING.value]
 
+    @classmethod
+    def settled(cls) -> list[str]:
+        """The others: "not settled" is "waiting", said so that no index on the waiting ones can serve it."""
+        return [cls.DELIVERED.value, cls.DEAD.value]
+
 
 class WebhookDelivery(UUIDPrimaryKey, CreatedAt, Base):
     __tablename__ = "webhook_deliveries"

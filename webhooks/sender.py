@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-import httpx
+import aiohttp
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app import clock
@@ -20,6 +20,8 @@ from webhooks import repository
 from webhooks.backoff import next_attempt
 from webhooks.models import DeliveryStatus, WebhookDelivery
 from webhooks.signing import SIGNATURE_HEADER, signature
+
+MAX_ANSWER_BYTES = 64 * 1024  # of a receiver's answer body, read and dropped
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +64,7 @@ class SendReport:
 
 class Sender:
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], client: httpx.AsyncClient, config: SenderConfig,
+        self, sessions: async_sessionmaker[AsyncSession], client: aiohttp.ClientSession, config: SenderConfig,
         rng: random.Random | None = None,
     ) -> None:  # fmt: skip
         self._sessions = sessions
@@ -70,6 +72,7 @@ class Sender:
         self._config = config
         self._rng = rng or random.Random()
         self._limit = asyncio.Semaphore(config.concurrency)
+        self._timeout = aiohttp.ClientTimeout(total=config.timeout_s)
 
     async def send_due(self) -> SendReport:
         now = clock.now()
@@ -94,10 +97,11 @@ class Sender:
         started = time.perf_counter()
         async with self._limit:
             try:
-                response = await self._client.post(delivery.url, content=body, headers=headers,
-                                                   timeout=self._config.timeout_s)  # fmt: skip
-                code, error = response.status_code, None
-            except httpx.HTTPError as exc:
+                async with self._client.post(delivery.url, data=body, headers=headers, timeout=self._timeout,
+                                             allow_redirects=False) as response:  # fmt: skip
+                    await _drain(response)
+                    code, error = response.status, None
+            except (aiohttp.ClientError, TimeoutError, ValueError, OSError) as exc:
                 code, error = None, f"{type(exc).__name__}: {exc}"[:500]
         return Answer(code, error, round((time.perf_counter() - started) * 1000))
 
@@ -133,6 +137,14 @@ def settle(delivery: WebhookDelivery, answer: Answer, now: datetime, config: Sen
         delivery.next_attempt_at = next_attempt(
             now, delivery.attempts, config.backoff_base_s, config.backoff_cap_s, rng
         )
+
+
+async def _drain(response: aiohttp.ClientResponse) -> None:
+    """Reads what the receiver answered (up to a limit, so that a huge answer costs nothing) so that the
+    connection goes back to the pool for the next request."""
+    left = MAX_ANSWER_BYTES
+    while left > 0 and (chunk := await response.content.read(left)):
+        left -= len(chunk)
 
 
 async def _secret(session: AsyncSession, partner_id: UUID) -> str:

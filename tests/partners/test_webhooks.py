@@ -3,6 +3,7 @@ delivered to a real HTTP receiver that checks each signature; a receiver that fa
 killed mid-flight, an event that died and was replayed."""
 
 import asyncio
+import itertools
 import os
 import signal
 import sys
@@ -11,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+import aiohttp
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -43,7 +45,7 @@ def receiver() -> Iterator[Receiver]:
 
 @pytest.fixture
 async def sender(sessions: async_sessionmaker[AsyncSession]) -> AsyncIterator[Sender]:
-    async with httpx.AsyncClient() as client:
+    async with aiohttp.ClientSession() as client:
         yield Sender(sessions, client, FAST)
 
 
@@ -272,6 +274,31 @@ async def test_a_sender_killed_mid_flight_loses_nothing(
         assert firsts == WHOLE_JOB  # every event, each first taken in its order
     assert len({c.event_id for c in accepted}) == 15
     assert len(accepted) - 15 <= 3  # at most the requests in flight at the kill came twice, with their ids
+
+
+async def test_several_senders_at_once_keep_each_orders_events_in_order(
+    api: Api, app: FastAPI, osrm: OsrmClient, receiver: Receiver, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    partner = await hooked_partner(api, receiver)
+    technician = await api.technician(name="Greta Lind", display_name="Greta L.")
+    orders = [
+        await whole_job(api, app, partner, sessions, phone=f"+358 40 000 01{n:02d}", technician=technician)
+        for n in range(3)
+    ]
+    calls = itertools.count(1)
+
+    def sometimes_refused(_: dict[str, Any]) -> int:
+        return 503 if next(calls) % 4 == 0 else 200
+
+    receiver.answer = sometimes_refused
+    async with aiohttp.ClientSession() as client:
+        senders = [Sender(sessions, client, FAST) for _ in range(4)]  # as the worker's pumps, on one table
+        await asyncio.gather(*(drain(s, sessions) for s in senders))
+    accepted = receiver.accepted()
+    assert len(accepted) == 15
+    assert len({c.event_id for c in accepted}) == 15
+    for order in orders:
+        assert [c.event_type for c in accepted if c.order_id == order["id"]] == WHOLE_JOB
 
 
 async def _some(receiver: Receiver) -> bool:
