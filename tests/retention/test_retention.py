@@ -13,7 +13,8 @@ from app.db import transaction
 from app.routing.osrm import OsrmClient
 from app.sla.rules import SlaPolicy
 from retention.rounds import ChurnRound
-from tests.conftest import Actor, Api
+from tests.conftest import MIKONKATU, Actor, Api
+from tests.partners.helpers import make_partner, member_order
 
 
 @contextmanager
@@ -181,3 +182,29 @@ async def test_a_churn_risk_is_called_before_the_renewal_date_once(
         renews = (start + timedelta(days=10 if case["driver_id"] == str(late.id) else 30)).date()
         assert datetime.fromisoformat(case["due_at"]).date() <= renews  # called before his renewal date
         assert case["csat"] is None  # a proactive case, no rating behind it
+
+
+async def test_a_partner_covers_its_own_members_only(api: Api, osrm: OsrmClient) -> None:
+    fennia, other = await make_partner(api), await make_partner(api, "Other Insurance")
+    phone = "+358 40 123 4567"
+    placed = await api.client.post("/v1/partner/orders", json=member_order(MIKONKATU, phone), headers=fennia.headers)
+    assert placed.status_code == 201, placed.text
+    body = {"phone": phone, "plan": "fleet basic", "starts_on": "2026-01-01", "renews_on": "2027-01-01"}
+    set_ = await api.client.put("/v1/partner/covers", json=body, headers=fennia.headers)
+    assert set_.status_code == 200, set_.text
+    assert set_.json()["partner_id"] == fennia.id
+    assert (await api.client.put("/v1/partner/covers", json=body, headers=other.headers)).status_code == 404
+    stranger = {**body, "phone": "+358 40 999 9999"}
+    assert (await api.client.put("/v1/partner/covers", json=stranger, headers=fennia.headers)).status_code == 404
+    renewal = {"phone": phone, "type": "renewed", "at": datetime.now(UTC).isoformat()}
+    renewed = await api.client.post("/v1/partner/covers/events", json=renewal, headers=fennia.headers)
+    assert renewed.status_code == 201, renewed.text
+    assert renewed.json()["cover"]["renews_on"] == "2028-01-01"
+    assert (await api.client.post("/v1/partner/covers/events", json=renewal, headers=other.headers)).status_code == 404
+    assert (await api.client.post("/v1/partner/covers/events", json=renewal, headers=fennia.headers)).status_code == 200
+
+    operator = await api.operator()  # an operator's cover of the member is not the partner's to change
+    own = {"plan": "gold", "starts_on": "2026-01-01", "renews_on": "2027-01-01"}
+    path = f"/v1/ops/drivers/{set_.json()['driver_id']}/cover"
+    assert (await api.client.put(path, json=own, headers=operator.headers)).status_code == 200
+    assert (await api.client.put("/v1/partner/covers", json=body, headers=fennia.headers)).status_code == 409
