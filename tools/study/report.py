@@ -19,7 +19,9 @@ TARGET_PROMISE_KEPT = 0.90
 DEFAULT_LEVELS = SlaPolicy()  # the study runs on the default service levels
 RETENTION_MODEL = (
     f"Retention: each order's driver renews his cover with a chance of {world.RENEWAL_BASE:.0%}, "
-    + ", ".join(f"{effect:+.0%} {name.replace('_', ' ')}" for name, effect in world.RENEWAL_EFFECTS.items())
+    + ", ".join(
+        f"{100 * effect:+.0f} points {name.replace('_', ' ')}" for name, effect in world.RENEWAL_EFFECTS.items()
+    )
     + f" (within {world.RENEWAL_FLOOR:.0%}-{world.RENEWAL_CEILING:.0%}), drawn the same way for the same "
     "breakdown under both policies; retention is the share who renew."
 )
@@ -148,12 +150,17 @@ def table(
         f"{'met' if met['mean_eta_growth'] else 'missed'})",
         f"Promise kept (trust-weighted): {cell(comparison['promise_kept'], '.1%')} (target ≥ "
         f"{TARGET_PROMISE_KEPT:.0%}: {'met' if met['promise_kept'] else 'missed'})",
-        f"Retention gain: {cell(comparison['retention_gain'], '+.1%')} (no target: what each policy's service "
+        f"Retention gain: {cell(_points(comparison['retention_gain']), '+.1f')} points (no target: what each "
+        "policy's service "
         "does to renewals)",
         "",
         RETENTION_MODEL,
     ]
     return "\n".join(lines)
+
+
+def _points(share: float | None) -> float | None:
+    return None if share is None else 100 * share
 
 
 def charts(series: dict[str, dict[str, list[float | None]]], out: Path) -> list[Path]:
