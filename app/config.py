@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     metrics_token: str | None = None
     sla_interval_s: float = Field(default=10.0, gt=0)
     follow_up_within_s: float = Field(default=3600.0, gt=0)  # when an unhappy driver must have been called back
+    # A driver whose cover renews within this many days and whose last experience is a risk gets a call.
+    churn_notice_days: int = Field(default=14, ge=1, le=365)
+    churn_call_within_s: float = Field(default=2 * 86400.0, gt=0)  # when that call is due (never after the date)
     # Seconds per target, by service or "default": {"tow": {"arrival_within": 3600}} (see app/sla/rules.py).
     sla_targets: dict[str, dict[str, float]] = Field(default_factory=dict)
     # Which SLA states page the operators by push (to their registered devices); [] for none.

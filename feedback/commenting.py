@@ -5,6 +5,8 @@ technician in the rating signal of his trust score. `late` adds nothing there: l
 arrival against the promise (the on-time signal), so a driver who felt it was slow while the promise was
 kept does not cost the technician anything."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from uuid import UUID
 
@@ -107,3 +109,28 @@ async def topics_by_week(session: AsyncSession, weeks: int) -> list[WeekTopics]:
             row.comments += count
             row.negative += count if sentiment == "negative" else 0
     return list(table.values())
+
+
+@dataclass(frozen=True, slots=True)
+class RatingRead:
+    """How the driver rated a job and what his comment said (sentiment None until analysed, or no comment)."""
+
+    csat: int
+    nps: int | None
+    sentiment: str | None
+    topics: list[str]
+
+
+async def ratings_of_orders(session: AsyncSession, order_ids: Sequence[UUID]) -> dict[UUID, RatingRead]:
+    """The rating of each rated order among these, with its comment's sentiment and topics."""
+    ratings = await repository.ratings_of_orders(session, order_ids)
+    analyses = await repository.comment_analyses(session, [f.id for f in ratings.values()])
+    found = {}
+    for order_id, feedback in ratings.items():
+        said = analyses.get(feedback.id)
+        analysed = said is not None and said.analysed_at is not None
+        found[order_id] = RatingRead(
+            csat=feedback.csat, nps=feedback.nps, sentiment=said.sentiment if said and analysed else None,
+            topics=list(said.topics) if said and analysed else [],
+        )  # fmt: skip
+    return found

@@ -1,6 +1,7 @@
 """The follow-up queue, worked by operators: a case is taken (everyone sees who has it), each call attempt is
 recorded (the first one is the first-contact time), and it is resolved with an outcome."""
 
+from collections.abc import Collection
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,7 +12,7 @@ from app.errors import Conflict, NotFound
 from app.pagination import decode_cursor, next_cursor
 from app.schemas import Page
 from feedback import repository
-from feedback.models import FollowUp, FollowUpContact, FollowUpStatus
+from feedback.models import FollowUp, FollowUpContact, FollowUpReason, FollowUpStatus
 from feedback.repository import CaseRow
 from feedback.schemas import ContactCreate, ContactRead, FollowUpRead, FollowUpResolve
 from feedback.service import announce
@@ -25,6 +26,13 @@ async def list_follow_ups(
         items=await present(session, [case.id for case in found[:limit]]),
         next_cursor=next_cursor(found, limit, lambda c: (c.due_at, c.id)),
     )
+
+
+async def drivers_with_open_cases(
+    session: AsyncSession, driver_ids: Collection[UUID], excluding: Collection[FollowUpReason] = ()
+) -> set[UUID]:
+    """The drivers among these with a case still unresolved (not counting the reasons excluded)."""
+    return await repository.drivers_with_open_follow_ups(session, driver_ids, [r.value for r in excluding])
 
 
 async def take(session: AsyncSession, operator: Principal, case_id: UUID) -> FollowUpRead:

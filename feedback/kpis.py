@@ -5,10 +5,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
-from app.orders.models import OrderStatus
+from app.orders.models import OrderStatus, Resolution
 from feedback.schemas import DayKpis, Kpis, Percentiles
 
 FINISHED = frozenset(OrderStatus.values(OrderStatus.finished()))
+COMPLETED_JOURNEY = frozenset({Resolution.FIXED_ON_SITE.value, Resolution.TOWED.value})  # the car was helped
 
 ToleranceOf = Callable[[str], timedelta]
 
@@ -74,10 +75,12 @@ def kpis(facts: Sequence[OrderFacts], tolerance_of: ToleranceOf) -> Kpis:
         ),
         cancel_rate=share(sum(f.status == "cancelled" for f in facts), len(facts)),
         feedback_rate=share(sum(f.csat is not None for f in finished), len(finished)),
+        journey_completion=share(sum(f.resolution in COMPLETED_JOURNEY for f in facts), len(facts)),
         samples={
             "nps": len(npses), "csat": len(csats), "ces": len(ceses), "fcr": len(finished),
             "first_response_s": len(first_response), "time_to_arrival_s": len(to_arrival),
             "eta_promise_kept": len(promised), "cancel_rate": len(facts), "feedback_rate": len(finished),
+            "journey_completion": len(facts),
         },
     )  # fmt: skip
 

@@ -360,3 +360,15 @@ async def comments_by_week(session: AsyncSession, since: datetime) -> list[tuple
         {"since": since},
     )
     return [(r.week, r.sentiment, int(r.n)) for r in rows]
+
+
+async def drivers_with_open_follow_ups(
+    session: AsyncSession, driver_ids: Collection[UUID], excluding: Collection[str] = ()
+) -> set[UUID]:
+    """The drivers among these who have an unresolved case (of another reason than those excluded)."""
+    if not driver_ids:
+        return set()
+    query = select(FollowUp.driver_id).where(
+        FollowUp.driver_id.in_(driver_ids), FollowUp.status == FollowUpStatus.OPEN, FollowUp.reason.not_in(excluding)
+    )
+    return set((await session.execute(query.distinct())).scalars())

@@ -178,7 +178,11 @@ class Kpis(BaseModel):
     first_contact_s: Percentiles = Percentiles(p50=None, p90=None)  # from a follow-up's opening to the first call
     eta_promise_kept: float | None
     cancel_rate: float | None
+    # The feedback-request response rate: every finished job (completed or failed) asks its driver to rate it
+    # (the feedback_request push), so this is the share of finished jobs that were rated.
     feedback_rate: float | None
+    # Journey completion: the share of orders that reached a fixed (on site) or towed outcome.
+    journey_completion: float | None = None
     # How many observations each figure rests on (ratings, finished jobs, arrivals, ...), by field name.
     samples: dict[str, int] = Field(default_factory=dict)
 

@@ -108,14 +108,25 @@ async def open_follow_up(
     session: AsyncSession, feedback: Feedback, within: timedelta,
     reason: FollowUpReason = FollowUpReason.DETRACTOR, topics: Sequence[str] = (),
 ) -> FollowUp:  # fmt: skip
+    return await open_case(
+        session, order_id=feedback.order_id, driver_id=feedback.driver_id, technician_id=feedback.technician_id,
+        reason=reason, due_at=feedback.created_at + within, topics=topics, feedback_id=feedback.id,
+    )  # fmt: skip
+
+
+async def open_case(
+    session: AsyncSession, *, order_id: UUID, driver_id: UUID, technician_id: UUID | None, reason: FollowUpReason,
+    due_at: datetime, topics: Sequence[str] = (), feedback_id: UUID | None = None,
+) -> FollowUp:  # fmt: skip
+    """A case for the operators about a driver's job; a proactive one (churn risk) has no rating behind it."""
     case = FollowUp(
-        feedback_id=feedback.id,
-        order_id=feedback.order_id,
-        driver_id=feedback.driver_id,
-        technician_id=feedback.technician_id,
+        feedback_id=feedback_id,
+        order_id=order_id,
+        driver_id=driver_id,
+        technician_id=technician_id,
         reason=reason.value,
         topics=list(topics),
-        due_at=feedback.created_at + within,
+        due_at=due_at,
         status=FollowUpStatus.OPEN,
     )
     session.add(case)

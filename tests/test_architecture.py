@@ -11,16 +11,20 @@ import pytest
 
 from app.config import PROJECT_ROOT
 
-PACKAGES = ("app", "dispatch", "notifications", "feedback", "webhooks", "trustloop", "tools", "bench", "tests")
+PACKAGES = (
+    "app", "dispatch", "notifications", "feedback", "webhooks", "retention", "trustloop", "tools", "bench", "tests",
+)  # fmt: skip
 TOOLING = {"trustloop", "tools", "bench", "tests"}
 # What each package must never import. The core knows no domain; a domain knows the core and, for dispatch,
-# the trust scores of feedback (acyclic: feedback learns of offers through the core's events).
+# the trust scores of feedback (acyclic: feedback learns of offers through the core's events); retention reads
+# the experiences feedback records and opens its cases, and nothing but the composition root knows retention.
 FORBIDDEN: dict[str, set[str]] = {
-    "app": {"dispatch", "notifications", "feedback", "webhooks"} | TOOLING,
-    "feedback": {"dispatch", "notifications", "webhooks"} | TOOLING,
-    "notifications": {"dispatch", "feedback", "webhooks"} | TOOLING,
-    "dispatch": {"notifications", "webhooks"} | TOOLING,
-    "webhooks": {"dispatch", "notifications", "feedback"} | TOOLING,
+    "app": {"dispatch", "notifications", "feedback", "webhooks", "retention"} | TOOLING,
+    "feedback": {"dispatch", "notifications", "webhooks", "retention"} | TOOLING,
+    "notifications": {"dispatch", "feedback", "webhooks", "retention"} | TOOLING,
+    "dispatch": {"notifications", "webhooks", "retention"} | TOOLING,
+    "webhooks": {"dispatch", "notifications", "feedback", "retention"} | TOOLING,
+    "retention": {"dispatch", "notifications", "webhooks"} | TOOLING,
     "trustloop": {"tools", "bench", "tests"},
 }
 # The command line may start the tools (simulate, seed, study) on request.

@@ -1,9 +1,12 @@
 """The dispatch study's machinery on a short run (the 30-day figures come from `make study`): the same
 seeded demand through the real API, dispatcher, PostGIS and OSRM under both policies, and its report."""
 
+import json
 import random
 from datetime import UTC, datetime
 from pathlib import Path
+
+import pytest
 
 from app.config import Settings
 from feedback.kpis import OrderFacts
@@ -38,9 +41,15 @@ def test_a_short_study_serves_the_same_demand_under_both_policies(routed_setting
     table = write_report(results, config.days, tmp_path)
     assert "| trust_weighted |" in table
     assert "| nearest_eta |" in table
+    assert "| NPS | retention |" in table
+    assert "Retention: each order's driver renews" in table
     for chart in ("nps.png", "jobs.png", "eta.png"):
         assert (tmp_path / chart).read_bytes().startswith(PNG)
-    assert (tmp_path / "study.json").stat().st_size > 0
+    payload = json.loads((tmp_path / "study.json").read_text())
+    for summary in payload["summaries"].values():
+        assert 0.0 <= summary["retention"] <= 1.0
+        assert 0.0 <= summary["retention_expected"] <= 1.0
+    assert payload["retention_model"]["base"] == 0.8
 
 
 def record(calibre: Calibre, nps: int, eta_s: float, kept: bool) -> JobRecord:
@@ -61,10 +70,25 @@ def test_the_comparison_checks_the_targets() -> None:
     assert summaries["trust_weighted"].jobs_by_calibre == {"good": 1.0, "average": 0.0, "poor": 0.0}
     comparison = compare(summaries)
     assert comparison["nps_gain"] == 100.0
+    # broken promise and detractor: 0.80 - 0.15 - 0.15; kept and promoter: 0.80 + 0.05 + 0.07
+    assert summaries["nearest_eta"].retention_expected == pytest.approx((0.50 + 0.92) / 2)
+    assert summaries["trust_weighted"].retention_expected == pytest.approx(0.92)
+    assert comparison["retention_gain"] is not None
     assert abs(comparison["mean_eta_growth"] - 10 / 300) < 1e-9
     assert comparison["targets_met"] == {"nps_gain": True, "mean_eta_growth": True, "promise_kept": True}
     slower = {**summaries, "trust_weighted": summarise([record(Calibre.GOOD, 10, 400, True)])}
     assert compare(slower)["targets_met"]["mean_eta_growth"] is False
+
+
+def test_drivers_renew_by_what_they_lived_through() -> None:
+    assert world.renewal_probability(True, True, 10) == pytest.approx(0.92)
+    assert world.renewal_probability(True, False, 3) == pytest.approx(0.50)
+    assert world.renewal_probability(True, None, 7) == pytest.approx(0.80)
+    assert world.renewal_probability(False, None, None) == pytest.approx(0.50)
+    assert world.renewal_probability(False, None, 0, negative_comment=True) == pytest.approx(0.25)
+    assert world.renews(0.5, "a") == world.renews(0.5, "a")  # the same draw for the same breakdown
+    share = sum(world.renews(0.7, str(n)) for n in range(4000)) / 4000
+    assert 0.67 < share < 0.73
 
 
 def test_the_world_is_seeded_and_follows_the_day() -> None:

@@ -34,6 +34,7 @@ from app.tracking import endpoints as tracking
 from dispatch import endpoints as dispatch
 from feedback import endpoints as feedback
 from notifications import endpoints as notifications
+from retention import endpoints as retention
 from trustloop.wiring import wire
 from webhooks import endpoints as webhooks
 
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(dispatch.router)
     app.include_router(notifications.router)
     app.include_router(feedback.router)
+    app.include_router(retention.router)
     app.include_router(live.router)
     app.include_router(streams.router)
     app.include_router(sla.router)

@@ -21,11 +21,15 @@ from feedback.models import (
     TrustScoreRow,
 )
 from notifications.models import Delivery, Device, Notification
+from retention.models import ChurnCall, Cover, CoverEvent
 from webhooks.models import WebhookAttempt, WebhookDelivery
 
 __all__ = [
     "AnalysedComment",
     "Base",
+    "ChurnCall",
+    "Cover",
+    "CoverEvent",
     "Delivery",
     "Device",
     "DispatchDecision",

@@ -10,11 +10,16 @@ from dispatch.tasks import run_dispatcher
 from feedback.commenting import CommentRound
 from feedback.service import mark_overdue
 from notifications.tasks import run_notifier
+from retention.rounds import ChurnRound
 from webhooks.tasks import run_webhooks
 
 
 def _sla_watcher(settings: Settings, stop: asyncio.Event) -> Coroutine[Any, Any, None]:
-    return run_sla_watcher(settings, stop, also=[mark_overdue, CommentRound(settings.follow_up_within_s)])
+    return run_sla_watcher(
+        settings,
+        stop,
+        also=[mark_overdue, CommentRound(settings.follow_up_within_s), ChurnRound.from_settings(settings)],
+    )
 
 
 WORKERS: dict[str, Callable[[Settings, asyncio.Event], Coroutine[Any, Any, None]]] = {

@@ -65,7 +65,9 @@ async def test_kpis_on_a_known_data_set(api: Api, sessions: async_sessionmaker[A
     assert body["time_to_arrival_s"] == {"p50": pytest.approx(750), "p90": pytest.approx(1110)}
     assert body["eta_promise_kept"] == pytest.approx(0.75)
     assert body["cancel_rate"] == pytest.approx(0.2)
-    assert body["feedback_rate"] == pytest.approx(0.75)
+    assert body["feedback_rate"] == pytest.approx(0.75)  # the feedback-request response rate: 3 of 4 finished
+    assert body["journey_completion"] == pytest.approx(3 / 5)  # fixed, towed, fixed of 5 orders
+    assert body["samples"]["journey_completion"] == 5
 
 
 async def test_kpis_refuse_an_empty_period_and_other_roles(api: Api) -> None:

@@ -8,6 +8,8 @@ from typing import Any
 
 from app.sla.rules import SlaPolicy
 from feedback.kpis import FINISHED, kpis
+from retention.cohorts import promise_kept
+from tools.study import world
 from tools.study.runner import JobRecord
 from tools.study.world import Calibre
 
@@ -15,6 +17,14 @@ TARGET_NPS_GAIN = 10.0
 TARGET_MAX_ETA_GROWTH = 0.05
 TARGET_PROMISE_KEPT = 0.90
 DEFAULT_LEVELS = SlaPolicy()  # the study runs on the default service levels
+RETENTION_MODEL = (
+    f"Retention: each order's driver renews his cover with a chance of {world.RENEWAL_BASE:.0%}, "
+    + ", ".join(
+        f"{100 * effect:+.0f} points {name.replace('_', ' ')}" for name, effect in world.RENEWAL_EFFECTS.items()
+    )
+    + f" (within {world.RENEWAL_FLOOR:.0%}-{world.RENEWAL_CEILING:.0%}), drawn the same way for the same "
+    "breakdown under both policies; retention is the share who renew."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +37,16 @@ class PolicySummary:
     promise_kept: float | None
     time_to_arrival_p50_s: float | None
     jobs_by_calibre: dict[str, float]
+    retention: float | None = None  # the share of drivers who renewed their cover (world.renews)
+    retention_expected: float | None = None  # the mean of their chances to renew (world.renewal_probability)
+
+
+def renewal_chance(record: JobRecord, levels: SlaPolicy = DEFAULT_LEVELS) -> float:
+    """The driver's chance to renew after this order, by the world's model of memory."""
+    facts = record.facts
+    helped = facts.status in FINISHED
+    kept = promise_kept(facts.arrived_at, facts.promised_at, levels.arrival_tolerance(facts.service))
+    return world.renewal_probability(helped, kept if helped else None, facts.nps)
 
 
 def summarise(records: Sequence[JobRecord], levels: SlaPolicy = DEFAULT_LEVELS) -> PolicySummary:
@@ -34,6 +54,7 @@ def summarise(records: Sequence[JobRecord], levels: SlaPolicy = DEFAULT_LEVELS) 
     etas = [r.promised_eta_s for r in records if r.promised_eta_s is not None]
     served = [r for r in records if r.facts.status in FINISHED]
     jobs = [r for r in records if r.calibre is not None]
+    chances = [renewal_chance(r, levels) for r in records]
     return PolicySummary(
         orders=len(records),
         served=len(served) / len(records) if records else None,
@@ -43,6 +64,11 @@ def summarise(records: Sequence[JobRecord], levels: SlaPolicy = DEFAULT_LEVELS) 
         promise_kept=metrics.eta_promise_kept,
         time_to_arrival_p50_s=metrics.time_to_arrival_s.p50,
         jobs_by_calibre={c.value: sum(r.calibre is c for r in jobs) / len(jobs) if jobs else 0.0 for c in Calibre},
+        retention=sum(world.renews(c, r.facts.created_at.isoformat()) for r, c in zip(records, chances, strict=True))
+        / len(records)
+        if records
+        else None,
+        retention_expected=sum(chances) / len(chances) if chances else None,
     )
 
 
@@ -65,8 +91,13 @@ def compare(summaries: dict[str, PolicySummary]) -> dict[str, Any]:
     baseline, trusted = summaries["nearest_eta"], summaries["trust_weighted"]
     nps_gain = trusted.nps - baseline.nps if trusted.nps is not None and baseline.nps is not None else None
     eta_growth = trusted.mean_eta_s / baseline.mean_eta_s - 1 if trusted.mean_eta_s and baseline.mean_eta_s else None
+    retention_gain = (
+        trusted.retention - baseline.retention if trusted.retention is not None and baseline.retention is not None
+        else None
+    )  # fmt: skip
     return {
         "nps_gain": nps_gain,
+        "retention_gain": retention_gain,
         "mean_eta_growth": eta_growth,
         "promise_kept": trusted.promise_kept,
         "targets_met": {
@@ -94,13 +125,15 @@ def table(
         return "n/a" if value is None else format(value, fmt)
 
     lines = [
-        "| policy | orders | served | NPS | CSAT | mean ETA (s) | promise kept | arrival p50 (s) | jobs good/avg/poor |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| policy | orders | served | NPS | retention | CSAT | mean ETA (s) | promise kept | arrival p50 (s) "
+        "| jobs good/avg/poor |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, s in summaries.items():
         shares = "/".join(f"{s.jobs_by_calibre[c.value]:.0%}" for c in Calibre)
         lines.append(
-            f"| {name} | {s.orders} | {cell(s.served, '.1%')} | {cell(s.nps, '.1f')} | {cell(s.csat, '.1%')} "
+            f"| {name} | {s.orders} | {cell(s.served, '.1%')} | {cell(s.nps, '.1f')} | {cell(s.retention, '.1%')} "
+            f"| {cell(s.csat, '.1%')} "
             f"| {cell(s.mean_eta_s, '.0f')} | {cell(s.promise_kept, '.1%')} | {cell(s.time_to_arrival_p50_s, '.0f')} "
             f"| {shares} |"
         )
@@ -117,8 +150,17 @@ def table(
         f"{'met' if met['mean_eta_growth'] else 'missed'})",
         f"Promise kept (trust-weighted): {cell(comparison['promise_kept'], '.1%')} (target ≥ "
         f"{TARGET_PROMISE_KEPT:.0%}: {'met' if met['promise_kept'] else 'missed'})",
+        f"Retention gain: {cell(_points(comparison['retention_gain']), '+.1f')} points (no target: what each "
+        "policy's service "
+        "does to renewals)",
+        "",
+        RETENTION_MODEL,
     ]
     return "\n".join(lines)
+
+
+def _points(share: float | None) -> float | None:
+    return None if share is None else 100 * share
 
 
 def charts(series: dict[str, dict[str, list[float | None]]], out: Path) -> list[Path]:
@@ -167,6 +209,8 @@ def write_report(results: Mapping[str, Sequence[JobRecord]], days: int, out: Pat
     payload = {
         "summaries": {policy: asdict(summary) for policy, summary in summaries.items()},
         "comparison": comparison,
+        "retention_model": {"base": world.RENEWAL_BASE, "effects": world.RENEWAL_EFFECTS,
+                            "floor": world.RENEWAL_FLOOR, "ceiling": world.RENEWAL_CEILING},
         "jobs_by_week": weekly,
         "daily": series,
     }  # fmt: skip

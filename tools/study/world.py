@@ -116,3 +116,40 @@ def rating(profile: Profile, late_s: float, fixed: bool, rng: random.Random, tol
     nps = min(10, max(0, round(2 * stars + rng.gauss(0.0, 0.8))))
     ces = min(7, max(1, round(8 - stars + rng.gauss(0.0, 0.5))))
     return Rating(csat, nps, ces, tuple(tags))
+
+
+# The drivers' memory: whether a driver renews his cover after the job, by what he lived through. A base
+# chance, lowered by help that never came, a broken promise, a detractor's score or a negative comment, and
+# raised by a kept promise and a promoter's score; kept within [RENEWAL_FLOOR, RENEWAL_CEILING].
+RENEWAL_BASE = 0.80
+RENEWAL_EFFECTS = {
+    "no_help": -0.30,  # cancelled while waiting, or nobody came
+    "broken_promise": -0.15,  # arrived past the promise and its tolerance
+    "kept_promise": +0.05,
+    "detractor": -0.15,  # NPS 0-6
+    "promoter": +0.07,  # NPS 9-10
+    "negative_comment": -0.10,  # the simulated drivers write no comments: this term never applies here
+}
+RENEWAL_FLOOR, RENEWAL_CEILING = 0.05, 0.98
+
+
+def renewal_probability(helped: bool, kept: bool | None, nps: int | None, negative_comment: bool = False) -> float:
+    """The chance that a driver renews his cover after this experience (RENEWAL_EFFECTS)."""
+    p = RENEWAL_BASE
+    if not helped:
+        p += RENEWAL_EFFECTS["no_help"]
+    elif kept is not None:
+        p += RENEWAL_EFFECTS["kept_promise" if kept else "broken_promise"]
+    if nps is not None and nps <= 6:
+        p += RENEWAL_EFFECTS["detractor"]
+    elif nps is not None and nps >= 9:
+        p += RENEWAL_EFFECTS["promoter"]
+    if negative_comment:
+        p += RENEWAL_EFFECTS["negative_comment"]
+    return min(RENEWAL_CEILING, max(RENEWAL_FLOOR, p))
+
+
+def renews(probability: float, breakdown_key: str) -> bool:
+    """The driver's decision, drawn from a generator seeded by his breakdown: the same driver faces the same
+    draw under every policy (common random numbers), so retention differs only by what each policy did."""
+    return random.Random(f"renewal:{breakdown_key}").random() < probability
