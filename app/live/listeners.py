@@ -27,6 +27,10 @@ async def _status_changed(session: AsyncSession, event: events.OrderStatusChange
         # A new technician (or the first): his live ETA starts at the promise, his route is yet to come.
         live.eta_arrival_at = live.eta_confidence = live.eta_updated_at = None
         live.route_geometry = live.route_distance_m = live.route_duration_s = None
+        # His progress is measured afresh, and any stall or dark phone of the one before is over.
+        live.best_remaining_m = None
+        live.improved_at = live.measured_at = live.last_fix_at = live.trouble_since = None
+        live.trouble, live.trouble_step, live.trouble_counted = None, 0, False
 
 
 async def _sla_changed(session: AsyncSession, event: events.SlaChanged) -> None:
