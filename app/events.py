@@ -121,6 +121,7 @@ class StallEscalated(Event):
     service: Service
     trouble: str
     since: datetime
+    quiet_since: datetime  # his last progress (stalled) or position (no signal)
     step: int
     promised_at: datetime | None
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.geo import Point, to_geography
 from app.live.filters import Fix
 from app.live.models import LiveConnection, LocationPoint, OrderTracking
+from app.live.progress import Step
 from app.orders.models import Order, OrderStatus
 
 ACTIVE_JOB = OrderStatus.values(OrderStatus.active_job())
@@ -195,3 +196,13 @@ async def stalls(session: AsyncSession, order_ids: list[UUID]) -> dict[UUID, Sta
         for order_id, trouble, since, step in rows.tuples()
         if trouble is not None and since is not None
     }
+
+
+async def offered_redispatch(session: AsyncSession) -> dict[UUID, str]:
+    """Jobs whose stall ladder reached its last step (a re-dispatch on offer), with their trouble."""
+    rows = await session.execute(
+        select(OrderTracking.order_id, OrderTracking.trouble).where(
+            OrderTracking.trouble.is_not(None), OrderTracking.trouble_step >= Step.OFFER_REDISPATCH
+        )
+    )
+    return {order_id: trouble for order_id, trouble in rows.tuples() if trouble is not None}

@@ -68,11 +68,14 @@ async def _publish(
                                               service=order.service, since=episode.since,
                                               improved_at=progress.improved_at),
         )  # fmt: skip
+    quiet_since = progress.improved_at if episode.trouble is Trouble.STALLED else progress.fix_at
+    quiet_since = max(quiet_since or progress.assigned_at, progress.assigned_at)
     for step in verdict.steps:
         await events.publish(
             session, events.StallEscalated(
                 at=now, order_id=order.id, driver_id=order.driver_id, technician_id=technician_id,
-                service=order.service, trouble=episode.trouble.value, since=episode.since, step=step.value,
+                service=order.service, trouble=episode.trouble.value, since=episode.since, quiet_since=quiet_since,
+                step=step.value,
                 promised_at=order.promised_arrival_at,
             ),
         )  # fmt: skip
