@@ -179,7 +179,7 @@ async def jobs_on_the_way_for_update(session: AsyncSession) -> list[tuple[Order,
         .where(Order.status.in_(OrderStatus.on_the_way()), Order.technician_id.is_not(None))
         .with_for_update(of=Order, skip_locked=True)
     )
-    return [(order, live) for order, live in rows.tuples()]
+    return [(order, live) for order, live in rows.all()]
 
 
 async def stalls(session: AsyncSession, order_ids: list[UUID]) -> dict[UUID, StallState]:
@@ -193,7 +193,7 @@ async def stalls(session: AsyncSession, order_ids: list[UUID]) -> dict[UUID, Sta
     )
     return {
         order_id: StallState(trouble, since, step)
-        for order_id, trouble, since, step in rows.tuples()
+        for order_id, trouble, since, step in rows.all()
         if trouble is not None and since is not None
     }
 
@@ -205,4 +205,4 @@ async def offered_redispatch(session: AsyncSession) -> dict[UUID, str]:
             OrderTracking.trouble.is_not(None), OrderTracking.trouble_step >= Step.OFFER_REDISPATCH
         )
     )
-    return {order_id: trouble for order_id, trouble in rows.tuples() if trouble is not None}
+    return {order_id: trouble for order_id, trouble in rows.all() if trouble is not None}
