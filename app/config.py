@@ -65,6 +65,16 @@ class Settings(BaseSettings):
     off_route_m: float = Field(default=80.0, gt=0)
     arrival_radius_m: float = Field(default=75.0, gt=0)
     arrival_dwell_s: float = Field(default=20.0, ge=0)
+    # Stalled and dark technicians on their way (app/live/progress.py): no progress towards the driver (his best
+    # remaining road distance not beaten by more than the allowance) for stall_after_s, or no accepted position
+    # for dark_after_s, starts an escalation ladder whose steps follow each other every stall_step_s.
+    stall_after_s: float = Field(default=480.0, gt=0)
+    dark_after_s: float = Field(default=180.0, gt=0)
+    stall_allowance_m: float = Field(default=100.0, ge=0)
+    stall_step_s: float = Field(default=120.0, ge=0)
+    # The offer to re-dispatch (and the driver's push) comes at the latest this long before the promise breaks.
+    stall_offer_lead_s: float = Field(default=300.0, ge=0)
+    stall_auto_redispatch: bool = False  # re-dispatch at the ladder's last step without waiting for an operator
 
     log_format: Literal["json", "human"] = "json"  # `make demo` reads the human one
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -110,6 +110,44 @@ class ArrivalEstimated(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class StallEscalated(Event):
+    """A technician on his way stopped making progress ("stalled") or sent no position ("no signal"), and a
+    step of the escalation ladder came due (app/live/progress.py): 1 ask him, 2 the order at risk, 3 offer
+    to re-dispatch and tell the driver. Each step once per episode."""
+
+    order_id: UUID
+    driver_id: UUID
+    technician_id: UUID
+    service: Service
+    trouble: str
+    since: datetime
+    quiet_since: datetime  # his last progress (stalled) or position (no signal)
+    step: int
+    promised_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TechnicianStalled(Event):
+    """An episode became a stall: it counts against his on-time record, once (a dark phone alone does not)."""
+
+    order_id: UUID
+    technician_id: UUID
+    service: Service
+    since: datetime
+    improved_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StallCleared(Event):
+    """Progress resumed (or a silent phone came back without a stall): the episode is over."""
+
+    order_id: UUID
+    technician_id: UUID
+    trouble: str
+    since: datetime
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TechnicianAvailable(Event):
     """A technician came online (and may take work)."""
 

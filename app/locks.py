@@ -9,3 +9,5 @@ DISPATCH_REGION = 0x7472
 TRUST_REFRESH = 0x7473
 # One SLA watcher at a time: (SLA_WATCHER, 0).
 SLA_WATCHER = 0x736C
+# One stall watch at a time: (STALL_WATCH, 0).
+STALL_WATCH = 0x7374

@@ -9,7 +9,7 @@ from app.openapi import problems
 from app.orders.schemas import ManualAssign, OrderRead
 from app.pagination import Cursor, Limit
 from app.schemas import Page
-from dispatch import service
+from dispatch import redispatch, service
 from dispatch.schemas import DecisionRead, OfferCreate, OfferDecline, OfferRead
 
 router = APIRouter(tags=["dispatch"])
@@ -75,3 +75,16 @@ async def manual_assign(
 @router.get("/v1/ops/orders/{order_id}/decision", response_model=DecisionRead, responses=problems(404))
 async def explain_decision(order_id: UUID, session: DbSession, _: OperatorUser) -> DecisionRead:
     return await service.explain(session, order_id)
+
+
+@router.post("/v1/ops/orders/{order_id}/redispatch", response_model=OrderRead, responses=problems(404, 409))
+async def confirm_redispatch(
+    order_id: UUID,
+    session: DbSession,
+    osrm: Osrm,
+    settings: AppSettings,
+    operator: OperatorUser,
+) -> OrderRead:
+    """Confirms the re-dispatch offered when the technician stalled or went dark: the job goes to the free
+    technician nearest by road. 409 when none is on offer or nobody is free."""
+    return await redispatch.redispatch(session, osrm, settings, operator.user_id, order_id)

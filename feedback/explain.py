@@ -41,6 +41,10 @@ def explain(signal: str, value: float, cause: str, detail: dict[str, Any], at: d
             stars = int(detail.get("csat", round(value * 4 + 1)))
             effect: Effect = "for" if stars >= 4 else "against" if stars <= 2 else "not_held_against"
             return Explained(effect, f"Rated {stars} of 5 stars for {job}.")
+        case Signal.ON_TIME if cause == "stalled":
+            still = detail.get("still_s")
+            spell = f" for {_minutes(float(still))}" if isinstance(still, int | float) else ""
+            return Explained("against", f"Made no progress towards the driver{spell} on the way to {job}.")
         case Signal.ON_TIME:
             late_s = float(detail.get("late_s", 0))
             tolerance = _minutes(float(detail.get("tolerance_s", 120)))

@@ -6,7 +6,9 @@ and to the technician himself:
 
     rating        each rating of his job: (csat - 1) / 4
     on_time       his arrival against the promise he accepted, within the service's tolerance; the wait
-                  before anyone accepted is not his
+                  before anyone accepted is not his. A stall on the way (no progress towards the driver
+                  for TRUSTLOOP_STALL_AFTER_S) is one more sample at 0, once per episode; a phone that went
+                  dark is not, unless he turns out to have stood still meanwhile (then it is a stall)
     first_fix     each finished job: fixed on the spot (for a tow, towing is the fix)
     kept_jobs     each job he accepted: written when he accepts and settled when it ends; kept unless an
                   operator handed it to someone else or the driver gave up after the promise had passed
@@ -105,6 +107,16 @@ async def comment_complaint(session: AsyncSession, feedback: Feedback, topics: l
         {"topics": topics, "csat": feedback.csat},
     )  # fmt: skip
     _touch(session, feedback.technician_id, Touch("comment", feedback.order_id, at))
+
+
+async def on_stalled(session: AsyncSession, event: events.TechnicianStalled) -> None:
+    """He made no progress towards the driver for too long: it counts against his on-time record, once."""
+    still_s = (event.at - event.improved_at).total_seconds() if event.improved_at else None
+    await _record(
+        session, event.technician_id, event.order_id, event.service.value, Signal.ON_TIME, 0.0, event.at, "stalled",
+        {"still_s": round(still_s) if still_s is not None else None, "since": event.since.isoformat()},
+    )  # fmt: skip
+    _touch(session, event.technician_id, Touch("stalled", event.order_id, event.at))
 
 
 class StatusRules:

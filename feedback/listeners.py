@@ -11,5 +11,6 @@ def install(settings: Settings) -> None:
     rules = ledger.StatusRules(SlaPolicy.from_settings(settings).arrival_tolerance)
     events.subscribe(events.OrderStatusChanged, rules.on_status_changed)
     events.subscribe(events.OfferAnswered, ledger.on_offer_answered)
+    events.subscribe(events.TechnicianStalled, ledger.on_stalled)
     events.subscribe(events.FeedbackGiven, ledger.on_feedback)
     events.subscribe(events.FeedbackGiven, commenting.on_feedback)  # the comment waits for its analysis

@@ -1,4 +1,5 @@
-"""How pushes react to the facts of the core: every status change, offer, slipping ETA and SLA alert
+"""How pushes react to the facts of the core: every status change, offer, slipping ETA, stall
+and SLA alert
 becomes push rows in the transaction of the fact."""
 
 from app import events
@@ -10,6 +11,7 @@ def install(settings: Settings) -> None:
     events.subscribe(events.OrderStatusChanged, policy.on_status_change)
     events.subscribe(events.OfferMade, policy.on_offer)
     events.subscribe(events.ArrivalEstimated, policy.on_eta_update)
+    events.subscribe(events.StallEscalated, policy.on_stall)
     alerts = policy.SlaAlerts(settings.sla_alert_on)
     events.subscribe(events.SlaChanged, alerts.on_sla)
     events.subscribe(events.FollowUpChanged, alerts.on_follow_up)

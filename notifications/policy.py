@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import events
 from app.channels import NOTIFICATIONS_CHANNEL, notify_on_commit
 from app.live import repository as live_repository
+from app.live.progress import Step
 from app.orders import repository as orders
 from app.orders.models import OrderStatus
 from app.technicians import repository as technicians
@@ -132,6 +133,23 @@ async def on_eta_update(session: AsyncSession, event: events.ArrivalEstimated) -
     if arriving and not await repository.already_pushed(session, event.order_id, "arriving"):
         minutes = max(1, round((event.arrival_at - event.at).total_seconds() / 60))
         await push(session, event.driver_id, "arriving", event.order_id, {**params, "minutes": minutes})
+
+
+# The stall ladder's pushes: the technician is asked first, the driver told when a re-dispatch is offered.
+ASK_TECHNICIAN = {"stalled": "stall_check", "no signal": "signal_check"}
+TELL_DRIVER = {"stalled": "held_up", "no signal": "delayed"}
+
+
+async def on_stall(session: AsyncSession, event: events.StallEscalated) -> None:
+    """Step 1 asks the technician whether he is still on his way; step 3 tells the driver, before the promise
+    breaks, that his technician seems held up and another may come. Each step comes once per episode."""
+    if event.step == Step.ASK_TECHNICIAN:
+        minutes = max(1, round((event.at - event.quiet_since).total_seconds() / 60))
+        params = {"service": event.service.value, "minutes": minutes}
+        await push(session, event.technician_id, ASK_TECHNICIAN[event.trouble], event.order_id, params)
+    elif event.step == Step.OFFER_REDISPATCH:
+        params = {**await technician_params(session, event.technician_id), "service": event.service.value}
+        await push(session, event.driver_id, TELL_DRIVER[event.trouble], event.order_id, params)
 
 
 async def alert_operators(session: AsyncSession, order_id: UUID, state: str, reason: str | None) -> None:

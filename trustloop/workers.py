@@ -5,7 +5,9 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from app.config import Settings
-from app.sla.tasks import run_sla_watcher
+from app.routing.osrm import OsrmClient
+from app.sla.tasks import WatchRound, run_sla_watcher
+from dispatch.redispatch import AutoRedispatch
 from dispatch.tasks import run_dispatcher
 from feedback.commenting import CommentRound
 from feedback.service import mark_overdue
@@ -14,12 +16,18 @@ from retention.rounds import ChurnRound
 from webhooks.tasks import run_webhooks
 
 
-def _sla_watcher(settings: Settings, stop: asyncio.Event) -> Coroutine[Any, Any, None]:
-    return run_sla_watcher(
-        settings,
-        stop,
-        also=[mark_overdue, CommentRound(settings.follow_up_within_s), ChurnRound.from_settings(settings)],
-    )
+async def _sla_watcher(settings: Settings, stop: asyncio.Event) -> None:
+    osrm = OsrmClient.from_settings(settings)  # for re-dispatching stalled jobs, when that is automatic
+    try:
+        rounds: list[WatchRound] = [
+            mark_overdue,
+            CommentRound(settings.follow_up_within_s),
+            ChurnRound.from_settings(settings),
+            AutoRedispatch(settings, osrm),
+        ]
+        await run_sla_watcher(settings, stop, also=rounds)
+    finally:
+        await osrm.aclose()
 
 
 WORKERS: dict[str, Callable[[Settings, asyncio.Event], Coroutine[Any, Any, None]]] = {

@@ -131,6 +131,19 @@ class SlaChange(Message):
     due_at: datetime | None = None
 
 
+class StallChange(Message):
+    """A technician on his way stopped making progress ("stalled") or sends no position ("no signal") and the
+    escalation ladder took a step (2 at risk, 3 re-dispatch offered), or it ended (trouble null, step 0)."""
+
+    type: Literal["stall"]
+    order: UUID
+    trouble: Literal["stalled", "no signal"] | None
+    step: int
+    since: datetime
+    redispatch_offered: bool
+    at: datetime
+
+
 class FollowUpChange(Message):
     type: Literal["followup"]
     order: UUID
@@ -144,7 +157,7 @@ ORDER_MESSAGES: dict[str, type[Message]] = {
 }  # fmt: skip
 OPS_MESSAGES: dict[str, type[Message]] = {
     "hello": Hello, "status": OpsStatusChange, "position": OpsPosition, "eta": OpsEtaUpdate,
-    "route": OpsRouteUpdate, "sla": SlaChange, "followup": FollowUpChange,
+    "route": OpsRouteUpdate, "sla": SlaChange, "followup": FollowUpChange, "stall": StallChange,
 }  # fmt: skip
 SSE_MESSAGES: dict[str, type[Message]] = {**ORDER_MESSAGES, "closed": Closed}
 TRACKING_MESSAGES: dict[str, type[Message]] = {

@@ -1,10 +1,12 @@
 """How the live streams react to the facts of the core: status changes reach the driver's and the operators'
-streams; an assignment starts the job's live view from the promise; operator-only facts reach the console."""
+streams; an assignment starts the job's live view from the promise; operator-only facts (SLA, follow-ups,
+stalled or dark technicians) reach the console."""
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import events
 from app.live import messages, repository
+from app.live.progress import Step
 from app.orders.models import OrderStatus
 from app.orders.views import technician_block
 
@@ -27,12 +29,32 @@ async def _status_changed(session: AsyncSession, event: events.OrderStatusChange
         # A new technician (or the first): his live ETA starts at the promise, his route is yet to come.
         live.eta_arrival_at = live.eta_confidence = live.eta_updated_at = None
         live.route_geometry = live.route_distance_m = live.route_duration_s = None
+        # His progress is measured afresh, and any stall or dark phone of the one before is over.
+        live.best_remaining_m = None
+        live.improved_at = live.measured_at = live.last_fix_at = live.trouble_since = None
+        live.trouble, live.trouble_step, live.trouble_counted = None, 0, False
 
 
 async def _sla_changed(session: AsyncSession, event: events.SlaChanged) -> None:
     await messages.publish_for_operators(
         session, "sla", event.order_id, state=event.state, reason=event.reason, at=messages.rfc3339(event.at)
     )
+
+
+async def _stall_escalated(session: AsyncSession, event: events.StallEscalated) -> None:
+    if event.step >= Step.AT_RISK:  # the first step is between him and his phone
+        await messages.publish_for_operators(
+            session, "stall", event.order_id, trouble=event.trouble, step=event.step,
+            since=messages.rfc3339(event.since), redispatch_offered=event.step >= Step.OFFER_REDISPATCH,
+            at=messages.rfc3339(event.at),
+        )  # fmt: skip
+
+
+async def _stall_cleared(session: AsyncSession, event: events.StallCleared) -> None:
+    await messages.publish_for_operators(
+        session, "stall", event.order_id, trouble=None, step=0, since=messages.rfc3339(event.since),
+        redispatch_offered=False, at=messages.rfc3339(event.at),
+    )  # fmt: skip
 
 
 async def _follow_up_changed(session: AsyncSession, event: events.FollowUpChanged) -> None:
@@ -51,3 +73,5 @@ def install() -> None:
     events.subscribe(events.OrderStatusChanged, _status_changed)
     events.subscribe(events.SlaChanged, _sla_changed)
     events.subscribe(events.FollowUpChanged, _follow_up_changed)
+    events.subscribe(events.StallEscalated, _stall_escalated)
+    events.subscribe(events.StallCleared, _stall_cleared)

@@ -3,7 +3,7 @@ from typing import Any
 from uuid import UUID
 
 from geoalchemy2 import Geography
-from sqlalchemy import BigInteger, DateTime, Float, ForeignKey, Index, String
+from sqlalchemy import BigInteger, Boolean, DateTime, Float, ForeignKey, Index, SmallInteger, String, false, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -54,6 +54,17 @@ class OrderTracking(Base):
     route_distance_m: Mapped[float | None] = mapped_column(Float)
     route_duration_s: Mapped[float | None] = mapped_column(Float)
     near_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Progress towards the driver (app/live/progress.py), since the current technician was assigned.
+    best_remaining_m: Mapped[float | None] = mapped_column(Float)
+    improved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    measured_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_fix_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The open episode of a stall or a dark phone, if any: what, since when, the ladder's steps taken, and
+    # whether it was written against his on-time record.
+    trouble: Mapped[str | None] = mapped_column(String(16))
+    trouble_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    trouble_step: Mapped[int] = mapped_column(SmallInteger, default=0, server_default=text("0"))
+    trouble_counted: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     def computed_since(self, assigned_at: datetime | None) -> bool:
         """Whether its ETA and route were computed for the current assignment (not a previous technician's):

@@ -9,9 +9,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.geo import Point, to_geography
 from app.live.filters import Fix
 from app.live.models import LiveConnection, LocationPoint, OrderTracking
-from app.orders.models import OrderStatus
+from app.live.progress import Step
+from app.orders.models import Order, OrderStatus
 
 ACTIVE_JOB = OrderStatus.values(OrderStatus.active_job())
+
+
+@dataclass(frozen=True, slots=True)
+class StallState:
+    """A job's open episode of a stall or a dark phone, as the operators see it."""
+
+    trouble: str
+    since: datetime
+    step: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,3 +163,46 @@ async def touch_connections(session: AsyncSession, connection_ids: list[UUID], n
 
 async def close_connection(session: AsyncSession, connection_id: UUID) -> None:
     await session.execute(delete(LiveConnection).where(LiveConnection.id == connection_id))
+
+
+async def try_lock(session: AsyncSession, lock_class: int) -> bool:
+    """One watch at a time: the lock is held until this transaction ends."""
+    return bool(await session.scalar(select(func.pg_try_advisory_xact_lock(lock_class, 0))))
+
+
+async def jobs_on_the_way_for_update(session: AsyncSession) -> list[tuple[Order, OrderTracking]]:
+    """Jobs whose technician is driving to the car, with their live view; the order rows are locked (as the
+    position ingest locks them), those busy now are skipped until the next round."""
+    rows = await session.execute(
+        select(Order, OrderTracking)
+        .join(OrderTracking, OrderTracking.order_id == Order.id)
+        .where(Order.status.in_(OrderStatus.on_the_way()), Order.technician_id.is_not(None))
+        .with_for_update(of=Order, skip_locked=True)
+    )
+    return [(order, live) for order, live in rows.all()]
+
+
+async def stalls(session: AsyncSession, order_ids: list[UUID]) -> dict[UUID, StallState]:
+    """The open episodes of these jobs."""
+    if not order_ids:
+        return {}
+    rows = await session.execute(
+        select(
+            OrderTracking.order_id, OrderTracking.trouble, OrderTracking.trouble_since, OrderTracking.trouble_step
+        ).where(OrderTracking.order_id.in_(order_ids), OrderTracking.trouble.is_not(None))
+    )
+    return {
+        order_id: StallState(trouble, since, step)
+        for order_id, trouble, since, step in rows.all()
+        if trouble is not None and since is not None
+    }
+
+
+async def offered_redispatch(session: AsyncSession) -> dict[UUID, str]:
+    """Jobs whose stall ladder reached its last step (a re-dispatch on offer), with their trouble."""
+    rows = await session.execute(
+        select(OrderTracking.order_id, OrderTracking.trouble).where(
+            OrderTracking.trouble.is_not(None), OrderTracking.trouble_step >= Step.OFFER_REDISPATCH
+        )
+    )
+    return {order_id: trouble for order_id, trouble in rows.all() if trouble is not None}

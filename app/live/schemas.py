@@ -1,8 +1,10 @@
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from app.geo import Point
+from app.live.progress import Step
 from app.schemas import Moment, RequestModel
 
 Heading = Annotated[float, Field(strict=True, ge=0, lt=360)]
@@ -23,3 +25,17 @@ class LocationResult(BaseModel):
     accepted: int
     rejected: int
     reasons: dict[str, int]
+
+
+class StallRead(BaseModel):
+    """A technician on his way who stopped making progress ("stalled") or sends no position ("no signal"):
+    the escalation ladder's steps taken (1 asked, 2 at risk, 3 re-dispatch offered)."""
+
+    trouble: str
+    since: datetime
+    step: int
+    redispatch_offered: bool
+
+    @classmethod
+    def of(cls, trouble: str, since: datetime, step: int) -> "StallRead":
+        return cls(trouble=trouble, since=since, step=step, redispatch_offered=step >= Step.OFFER_REDISPATCH)

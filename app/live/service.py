@@ -64,7 +64,7 @@ async def ingest(
     if order is not None:
         await repository.keep_history(session, principal.user_id, order.id, accepted)
         await tracking.on_position(
-            session, osrm, order, latest.point, now, tracking.TrackingRules.from_settings(settings)
+            session, osrm, order, latest.point, latest.recorded_at, now, tracking.TrackingRules.from_settings(settings)
         )
     await session.flush()
     return result

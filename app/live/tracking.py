@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import events
 from app.config import Settings
 from app.geo import Point, from_geography, haversine_m
-from app.live import messages, repository
+from app.live import messages, progress, repository
 from app.live.geometry import distance_to_route_m
 from app.live.models import OrderTracking
 from app.orders.models import Order, OrderStatus
@@ -22,6 +22,7 @@ class TrackingRules:
     off_route_m: float
     arrival_radius_m: float
     arrival_dwell: timedelta
+    progress_allowance_m: float = 100.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "TrackingRules":
@@ -30,14 +31,23 @@ class TrackingRules:
             off_route_m=settings.off_route_m,
             arrival_radius_m=settings.arrival_radius_m,
             arrival_dwell=timedelta(seconds=settings.arrival_dwell_s),
+            progress_allowance_m=settings.stall_allowance_m,
         )
 
 
 async def on_position(
-    session: AsyncSession, osrm: OsrmClient, order: Order, position: Point, now: datetime, rules: TrackingRules
+    session: AsyncSession,
+    osrm: OsrmClient,
+    order: Order,
+    position: Point,
+    fix_at: datetime,
+    now: datetime,
+    rules: TrackingRules,
 ) -> None:
-    """Called with the job's order row locked, after the technician's position moved."""
+    """Called with the job's order row locked, after the technician's position (recorded at `fix_at`) moved."""
     live = await repository.tracking_for_update(session, order.id)
+    if order.status in OrderStatus.on_the_way():
+        live.last_fix_at = max(fix_at, live.last_fix_at or fix_at)
     destination = from_geography(order.location)
     if order.status is OrderStatus.EN_ROUTE and await _arrival(session, order, live, position, destination, now, rules):
         return
@@ -58,6 +68,7 @@ async def on_position(
     if new_route:
         live.route_geometry, live.route_distance_m = route.geometry, route.distance_m
     live.route_duration_s = route.duration_s
+    _measure_progress(live, order, route.distance_m, fix_at, rules)
     await messages.publish_eta(
         session, order.id, round(route.duration_s), arrival_at, order.promised_arrival_at, route.confidence
     )
@@ -71,6 +82,19 @@ async def on_position(
             arrival_at=arrival_at,
         ),
     )  # fmt: skip
+
+
+def _measure_progress(
+    live: OrderTracking, order: Order, remaining_m: float, fix_at: datetime, rules: TrackingRules
+) -> None:
+    """His best remaining road distance so far, and when he last beat it (the stall watch reads them)."""
+    if order.assigned_at is None:
+        return
+    now = progress.measured(
+        progress.Progress(order.assigned_at, live.best_remaining_m, live.improved_at, live.measured_at),
+        remaining_m, fix_at, rules.progress_allowance_m,
+    )  # fmt: skip
+    live.best_remaining_m, live.improved_at, live.measured_at = now.best_m, now.improved_at, now.measured_at
 
 
 async def _arrival(

@@ -7,6 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.tokens import Principal
 from app.errors import NotFound
+from app.live import repository as live_repository
+from app.live.schemas import StallRead
 from app.orders import repository
 from app.orders.schemas import DriverContact, NoteRead, OperatorOrderRead
 from app.orders.views import present
@@ -20,11 +22,13 @@ async def read(session: AsyncSession, order_id: UUID) -> OperatorOrderRead:
     base = await present(session, order)
     name, phone = await repository.driver_contact(session, order.driver_id)
     state, reason = await sla_repository.state_of(session, order.id)
+    stall = (await live_repository.stalls(session, [order.id])).get(order.id)
     return OperatorOrderRead(
         **base.model_dump(),
         driver=DriverContact(id=order.driver_id, name=name, phone=phone),
         sla_state=state,
         sla_reason=reason,
+        stall=StallRead.of(stall.trouble, stall.since, stall.step) if stall else None,
         operator_notes=[
             NoteRead(at=note.created_at, author=author, text=note.text)
             for note, author in await repository.notes(session, order.id)

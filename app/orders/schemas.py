@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.enums import Service
 from app.geo import Point
+from app.live.schemas import StallRead
 from app.orders.models import OrderStatus, Resolution
 from app.schemas import FreeText, Reason, RequestModel, Vehicle
 
@@ -124,3 +125,4 @@ class OperatorOrderRead(OrderRead):
     sla_state: str
     sla_reason: str | None
     operator_notes: list[NoteRead]
+    stall: StallRead | None = None  # a stall or a dark phone on the way, and the ladder's step

@@ -71,6 +71,7 @@ class SlaFacts:
     created_at: datetime
     promised_at: datetime | None
     live_eta_at: datetime | None
+    trouble: str | None = None  # "stalled" or "no signal" once the stall ladder put the order at risk
 
 
 def evaluate(facts: SlaFacts, now: datetime, targets: SlaTargets) -> tuple[SlaState, str | None]:
@@ -89,6 +90,10 @@ def evaluate(facts: SlaFacts, now: datetime, targets: SlaTargets) -> tuple[SlaSt
         deadline = facts.promised_at + targets.arrival_tolerance
         if now > deadline:
             return SlaState.BREACHED, "the promised arrival time has passed"
+    if facts.status in ("assigned", "en_route") and facts.trouble is not None:
+        return SlaState.AT_RISK, facts.trouble
+    if facts.status in ("assigned", "en_route") and facts.promised_at is not None:
+        deadline = facts.promised_at + targets.arrival_tolerance
         if facts.live_eta_at is not None and facts.live_eta_at > deadline:
             return SlaState.AT_RISK, "the live ETA is beyond the promise"
         if facts.live_eta_at is not None and facts.live_eta_at > facts.created_at + targets.arrival_within:

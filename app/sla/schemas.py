@@ -4,6 +4,7 @@ from uuid import UUID
 from pydantic import BaseModel
 
 from app.geo import Point
+from app.live.schemas import StallRead
 
 
 class SlaItem(BaseModel):
@@ -20,6 +21,7 @@ class SlaItem(BaseModel):
     sla_changed_at: datetime | None
     driver_name: str | None = None
     driver_phone: str | None = None
+    stall: StallRead | None = None
 
 
 class SlaBoard(BaseModel):

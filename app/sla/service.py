@@ -9,6 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import events, locks
 from app.geo import from_geography
 from app.live import repository as live_repository
+from app.live.progress import Step
+from app.live.schemas import StallRead
 from app.orders.models import OrderStatus
 from app.pagination import decode_cursor, next_cursor
 from app.schemas import Page
@@ -31,10 +33,13 @@ async def sla_round(session: AsyncSession, now: datetime, policy: SlaPolicy) -> 
         return done
     watched = await repository.open_orders(session)
     etas = await live_repository.live_etas(session, [w.order_id for w in watched])
+    stalls = await live_repository.stalls(session, [w.order_id for w in watched])
     for order in watched:
         previous = SlaState[order.state.upper()]
         live_eta = etas.get(order.order_id) or order.promised_at  # the promise until the first live ETA
-        facts = SlaFacts(order.status.value, order.created_at, order.promised_at, live_eta)
+        stall = stalls.get(order.order_id)
+        trouble = stall.trouble if stall is not None and stall.step >= Step.AT_RISK else None
+        facts = SlaFacts(order.status.value, order.created_at, order.promised_at, live_eta, trouble)
         evaluated, reason = evaluate(facts, now, policy.targets(order.service.value))
         new = settle(previous, evaluated)
         if new == previous:
@@ -74,9 +79,11 @@ async def list_orders(session: AsyncSession, where: OrderFilter, limit: int, cur
 
 async def _present(session: AsyncSession, rows: list[BoardRow]) -> list[SlaItem]:
     etas = await live_repository.live_etas(session, [row.order.id for row in rows])
+    stalls = await live_repository.stalls(session, [row.order.id for row in rows])
     items = []
     for row in rows:
         order, sla = row.order, row.sla
+        stall = stalls.get(order.id)
         items.append(SlaItem(
             order_id=order.id, status=order.status.value, service=order.service.value,
             location=from_geography(order.location), created_at=order.created_at,
@@ -84,5 +91,6 @@ async def _present(session: AsyncSession, rows: list[BoardRow]) -> list[SlaItem]
             live_eta_at=etas.get(order.id) or order.promised_arrival_at,
             sla_state=sla.state if sla else SlaState.OK.label, sla_reason=sla.reason if sla else None,
             sla_changed_at=sla.changed_at if sla else None, driver_name=row.driver_name, driver_phone=row.driver_phone,
+            stall=StallRead.of(stall.trouble, stall.since, stall.step) if stall else None,
         ))  # fmt: skip
     return items

@@ -1,5 +1,6 @@
-"""The SLA watcher: every few seconds, raises the SLA state of orders that slipped, and runs the other
-watch rounds the composition root hands it (overdue follow-ups), each in its own transaction."""
+"""The SLA watcher: every few seconds, moves the stall ladder of jobs on their way, raises the SLA state of
+orders that slipped, and runs the other watch rounds the composition root hands it (overdue follow-ups,
+re-dispatch of stalled jobs), each in its own transaction."""
 
 import asyncio
 import contextlib
@@ -12,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import clock
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker, transaction
+from app.live.progress import ProgressRules
+from app.live.stalls import stall_round
 from app.sla.rules import SlaPolicy
 from app.sla.service import sla_round
 
@@ -24,9 +27,13 @@ async def run_sla_watcher(settings: Settings, stop: asyncio.Event, also: Sequenc
     engine = make_engine(settings.database_url, 1)
     sessions = make_sessionmaker(engine)
     policy = SlaPolicy.from_settings(settings)
+    progress_rules = ProgressRules.from_settings(settings)
     try:
         while not stop.is_set():
             try:
+                async with transaction(sessions) as session:
+                    for order_id, step in await stall_round(session, clock.now(), progress_rules):
+                        log.info("order %s: stall ladder step %s", order_id, step.name.lower())
                 async with transaction(sessions) as session:
                     done = await sla_round(session, clock.now(), policy)
                 for order_id, state in done.orders:

@@ -13,7 +13,7 @@ from notifications.templates import KINDS, LOCALES_DIR, RESOURCE, Rendered, rend
 EN, RU = Locale.EN, Locale.RU
 ARRIVAL = "2026-07-01T12:32:00+00:00"  # 15:32 in Helsinki
 TZ = "Europe/Helsinki"
-MINUTE_KINDS = {"arriving", "offer", "stall_check"}
+MINUTE_KINDS = {"arriving", "offer", "stall_check", "signal_check"}
 MINUTES = [1, 2, 5, 11, 21, 22]
 GENDERS: dict[str, dict[str, Any]] = {
     "female": {"technician": "Anna", "technician_gender": "female"},
@@ -166,6 +166,26 @@ def test_the_offer_counts_minutes_and_seconds_in_russian_and_english() -> None:
     assert text("stall_check", EN, minutes=11).body == (
         "You haven't moved towards the driver for 11 minutes. Tap to confirm, or tell us what's happened."
     )
+    assert text("signal_check", RU, minutes=22).body == (
+        "Ваш телефон не передаёт местоположение уже 22 минуты. Проверьте, что приложение открыто и геолокация включена."
+    )
+    assert text("signal_check", EN, minutes=1).body == (
+        "Your phone hasn't sent your location for 1 minute. Please check the app is open and location is on."
+    )
+
+
+def test_the_driver_hears_that_a_stalled_technician_seems_held_up_in_words_that_agree_with_him() -> None:
+    assert text("held_up", RU, **GENDERS["female"]) == Rendered(
+        "Anna, похоже, задерживается",
+        "Она давно не приближается к вам. Мы выясняем, в чём дело, и можем прислать другого мастера.",
+    )
+    assert text("held_up", RU, **GENDERS["male"]).body.startswith("Он давно не приближается к вам.")
+    assert text("held_up", RU).body.startswith("Мастер давно не приближается к вам.")
+    assert text("held_up", EN, **GENDERS["male"]) == Rendered(
+        "Boris seems to be held up",
+        "He hasn't moved towards you for a while. We're checking and may send another technician.",
+    )
+    assert text("held_up", EN, **GENDERS["neutral"]).body.startswith("There's been no progress towards you")
 
 
 VEHICLE = {"vehicle_color": "White", "vehicle_make": "Ford", "vehicle_model": "Transit", "vehicle_plate": "LI 12345"}

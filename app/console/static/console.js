@@ -239,5 +239,9 @@ function onEvent(event) {
     case "followup":
       tl.soon(tl.loadFollowups);
       break;
+    case "stall":
+      tl.soon(tl.loadAttention);
+      tl.detail.changed(event.order);
+      break;
   }
 }

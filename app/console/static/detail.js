@@ -121,6 +121,7 @@
         el("h2", {}, `${tl.words(o.service)} · ${tl.words(o.status)}`),
         el("code", {}, `#${o.id.slice(0, 8)}`)),
       o.sla_state && o.sla_state !== "ok" ? el("p", { class: `sla ${o.sla_state}` }, `${tl.words(o.sla_state)}: ${o.sla_reason || ""}`) : null,
+      stallBlock(o),
       el("dl", {},
         el("dt", {}, "Driver"), el("dd", { class: "driver" }, o.driver?.name || "unnamed driver", " ",
           o.driver?.phone ? el("a", { href: `tel:${o.driver.phone}` }, o.driver.phone) : "no phone"),
@@ -145,6 +146,17 @@
     );
     showResult();
     redrawRoute();
+  }
+
+  function stallBlock(o) {
+    if (!o.stall) return null;
+    const what = o.stall.trouble === "stalled" ? "No progress towards the driver" : "No signal from the technician's phone";
+    return el("div", { class: "stall" },
+      el("p", {}, `${what} since ${tl.time(o.stall.since)} · ${o.stall.redispatch_offered ? "re-dispatch offered" : o.stall.step >= 2 ? "at risk" : "technician asked"}`),
+      o.stall.redispatch_offered ? el("button", { type: "button", class: "redispatch", onclick: () =>
+        act(`Take the job from ${fullName(o.technician)} and give it to the free technician nearest by road?`,
+          () => tl.api(`/v1/ops/orders/${o.id}/redispatch`, { method: "POST" }),
+          (order) => `Re-dispatched to ${order.technician ? fullName(order.technician) : "another technician"}.`) }, "Re-dispatch") : null);
   }
 
   function candidateOptions(o) {

@@ -165,6 +165,15 @@ delayed =
     .title = { $technician } seems to be held up
     .body = The signal may have dropped. We're checking and will keep you posted.
 
+held_up =
+    .title = { $technician } seems to be held up
+    .body =
+        { $gender ->
+            [female] She hasn't moved towards you for a while. We're checking and may send another technician.
+            [male] He hasn't moved towards you for a while. We're checking and may send another technician.
+           *[other] There's been no progress towards you for a while. We're checking and may send another technician.
+        }
+
 ## To the technician
 
 offer =
@@ -205,6 +214,15 @@ stall_check =
             [one] You haven't moved towards the driver for { $minutes } minute.
            *[other] You haven't moved towards the driver for { $minutes } minutes.
         } Tap to confirm, or tell us what's happened.
+
+signal_check =
+    .title = We can't see where you are
+    .body =
+        { NUMBER($minutes) ->
+            [0] Your phone hasn't sent your location for a while.
+            [one] Your phone hasn't sent your location for { $minutes } minute.
+           *[other] Your phone hasn't sent your location for { $minutes } minutes.
+        } Please check the app is open and location is on.
 
 ## To the operators
 
