@@ -93,6 +93,8 @@ bench: setup
 	$(BIN)/python -m bench.dispatch --json bench/results/dispatch.json
 	$(BIN)/python -m bench.notifications --json bench/results/notifications.json
 	$(BIN)/python -m bench.abuse --json bench/results/abuse.json
+	$(BIN)/python -m bench.webhooks --json bench/results/webhooks.json
+	$(BIN)/python -m bench.comments --json bench/results/comments.json
 
 # The 30-day seeded comparison of trust-weighted and nearest-ETA dispatch (figures and charts in var/study).
 study: demo-db
