@@ -9,6 +9,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from app.orders.models import Order
 from app.users.models import Driver, User
 from feedback.models import (
     AnalysedComment,
@@ -238,13 +239,17 @@ async def add_contact(
     return contact
 
 
-async def first_contact_delays(session: AsyncSession, since: datetime, until: datetime) -> list[float]:
-    """Seconds from opening to the first contact attempt, for the cases opened in [since, until)."""
-    rows = await session.execute(
-        select(func.extract("epoch", FollowUp.first_contact_at - FollowUp.created_at)).where(
-            FollowUp.created_at >= since, FollowUp.created_at < until, FollowUp.first_contact_at.is_not(None)
-        )
+async def first_contact_delays(
+    session: AsyncSession, since: datetime, until: datetime, partner_id: UUID | None = None
+) -> list[float]:
+    """Seconds from opening to the first contact attempt, for the cases opened in [since, until) (about one
+    partner's orders only, when given)."""
+    query = select(func.extract("epoch", FollowUp.first_contact_at - FollowUp.created_at)).where(
+        FollowUp.created_at >= since, FollowUp.created_at < until, FollowUp.first_contact_at.is_not(None)
     )
+    if partner_id is not None:
+        query = query.where(FollowUp.order_id.in_(select(Order.id).where(Order.partner_id == partner_id)))
+    rows = await session.execute(query)
     return [float(seconds) for seconds in rows.scalars()]
 
 
