@@ -29,6 +29,14 @@ access_log = logging.getLogger("trustloop.access")
 SECRET_IN_TEXT = re.compile(r"(?i)\b(" + "|".join(sorted(SECRET_PARAMETERS)) + r")=[^&\s\"']+")
 
 
+# Paths that carry a credential themselves: the tracking link's token (`/t/<token>`, `/v1/track/<token>/…`).
+SECRET_IN_PATH = re.compile(r"(/t/|/v1/track/)[A-Za-z0-9_.~%-]+")
+
+
+def loggable_path(path: str) -> str:
+    return SECRET_IN_PATH.sub(r"\1REDACTED", path)
+
+
 def redact(query: str) -> str:
     """The query string with the values of credential-like parameters replaced."""
     pairs = parse_qsl(query, keep_blank_values=True)
@@ -36,12 +44,14 @@ def redact(query: str) -> str:
 
 
 class RedactSecrets(logging.Filter):
-    """Masks credential-like query parameters in any record (uvicorn writes a WebSocket's whole URL)."""
+    """Masks credential-like query parameters and tracking tokens in any record (uvicorn writes a WebSocket's
+    whole URL)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if SECRET_IN_TEXT.search(message):
-            record.msg, record.args = SECRET_IN_TEXT.sub(r"\1=REDACTED", message), None
+        if SECRET_IN_TEXT.search(message) or SECRET_IN_PATH.search(message):
+            masked = SECRET_IN_PATH.sub(r"\1REDACTED", SECRET_IN_TEXT.sub(r"\1=REDACTED", message))
+            record.msg, record.args = masked, None
         return True
 
 
@@ -122,14 +132,15 @@ class AccessLog:
         finally:
             route = getattr(scope.get("route"), "path", None)
             client = scope.get("client")
+            path = loggable_path(scope.get("path", ""))
             access_log.info(
-                "%s %s %s", scope.get("method", "WS"), scope.get("path", ""), status,
+                "%s %s %s", scope.get("method", "WS"), path, status,
                 extra={
                     "request_id": request_id,
                     "user_id": scope["state"].get("user_id"),
                     "method": scope.get("method", "WEBSOCKET"),
                     "route": route,
-                    "path": scope.get("path", ""),
+                    "path": path,
                     "status": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                     "client": client[0] if client else None,

@@ -134,7 +134,7 @@ async def accept(session: AsyncSession, osrm: OsrmClient, principal: Principal, 
     offer.responded_at = clock.now()
     await session.flush()
     await _answered(session, offer, order, events.OfferOutcome.ACCEPTED)
-    return await present_order(session, order)
+    return await present_order(session, order, principal.role)
 
 
 async def decline(session: AsyncSession, principal: Principal, offer_id: UUID, reason: str | None) -> OfferRead:
@@ -173,7 +173,7 @@ async def manual_assign(
     await ensure_not_blocked(session, settings, order, technician.id)
     eta = await estimate_arrival(osrm, technician, order)
     await orders.assign(session, order, technician, principal.user_id, eta)
-    return await present_order(session, order)
+    return await present_order(session, order, principal.role)
 
 
 def present(offer: Offer, order: Order) -> OfferRead:

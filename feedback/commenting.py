@@ -5,6 +5,7 @@ technician in the rating signal of his trust score. `late` adds nothing there: l
 arrival against the promise (the on-time signal), so a driver who felt it was slow while the promise was
 kept does not cost the technician anything."""
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -23,6 +24,7 @@ from feedback.models import AnalysedComment, Feedback, FollowUpReason
 from feedback.schemas import CommentAnalysisRead, CommentCue, FeedbackRead, WeekTopics
 from feedback.service import open_follow_up
 
+log = logging.getLogger("trustloop.feedback")
 COMPLAINTS_AGAINST_THE_TECHNICIAN = frozenset({Topic.RUDE, Topic.DAMAGE})
 BATCH = 200
 
@@ -41,7 +43,12 @@ class CommentRound:
     async def __call__(self, session: AsyncSession, now: datetime) -> int:
         waiting = await repository.claim_pending_comments(session, BATCH)
         for row, feedback in waiting:
-            result = analyze(feedback.comment or "")
+            try:
+                result = analyze(feedback.comment or "")
+            except Exception:  # a comment the analyser cannot read must not hold up the ones behind it
+                log.exception("comment of feedback %s could not be analysed", feedback.id)
+                row.analysed_at = now
+                continue
             row.analysed_at, row.language, row.sentiment = now, result.language, result.sentiment
             row.score, row.topics = result.score, [t.value for t in result.topics]
             row.cues = [{"phrase": c.phrase, "topic": c.topic.value if c.topic else None, "weight": c.weight}

@@ -80,6 +80,7 @@ async def comment_topics(
     response_model=FeedbackRead,
     responses=problems(404, 409),
     tags=["tracking"],
+    response_model_exclude={"technician_id"},  # the link names no one by id
 )
 async def give_feedback_by_link(
     token: str, body: FeedbackCreate, session: DbSession, settings: AppSettings

@@ -17,6 +17,7 @@ from retention import cohorts, repository
 from retention.cohorts import DueRenewal, Experience
 from retention.models import Cover, CoverEventType, CoverStatus
 from retention.schemas import (
+    LATEST_DAY,
     CohortRates,
     CoverEventCreate,
     CoverEventItem,
@@ -100,6 +101,12 @@ async def record_event(session: AsyncSession, driver_id: UUID, data: CoverEventC
         return _event_read(earlier.id, earlier.type.value, earlier.at, earlier.renews_on, False, cover)
     if answers > cover.renews_on:
         raise InvalidInput("That renewal date is not due yet: the cover renews on " + cover.renews_on.isoformat())
+    if (
+        type_ is CoverEventType.RENEWED
+        and answers == cover.renews_on
+        and (cover.renews_on >= LATEST_DAY or cohorts.next_renewal(cover.starts_on, cover.renews_on) > LATEST_DAY)
+    ):
+        raise InvalidInput(f"A renewal past {LATEST_DAY.isoformat()} is not something we can record.")
     row = await repository.add_event(session, driver_id, type_, data.at, answers)
     if type_ is CoverEventType.RENEWED and answers == cover.renews_on:
         cover.starts_on, cover.renews_on = cover.renews_on, cohorts.next_renewal(cover.starts_on, cover.renews_on)
@@ -182,6 +189,6 @@ async def list_events(session: AsyncSession, driver_id: UUID, limit: int, cursor
 
 
 def _decode_event_cursor(cursor: str) -> int:
-    if not cursor.isdigit() or len(cursor) > 19:
+    if not (cursor.isascii() and cursor.isdigit()) or len(cursor) > 19 or int(cursor) > 2**63 - 1:
         raise InvalidInput("The cursor is not valid.")
     return int(cursor)

@@ -12,7 +12,7 @@ import pytest
 from websockets.asyncio.client import connect
 
 from app.config import Settings
-from app.logs import RedactSecrets
+from app.logs import RedactSecrets, loggable_path
 from tests.conftest import Api
 from trustloop.processes import free_port, wait_until_up
 
@@ -71,3 +71,17 @@ def test_secrets_in_any_message_are_masked() -> None:
     )
     RedactSecrets().filter(record)
     assert record.getMessage() == 'GET "/v1/x?a=1&access_token=REDACTED&token=REDACTED"'
+
+
+def test_tracking_tokens_in_paths_are_masked() -> None:
+    import logging
+
+    token = "AbCdEfGhIjKlMnOpQrStUv.wXyZ0123456789_-aBcD"
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, '127.0.0.1 - "WebSocket /v1/track/%s/live" [accepted]', (token,), None
+    )
+    RedactSecrets().filter(record)
+    assert token not in record.getMessage()
+    assert "/v1/track/REDACTED/live" in record.getMessage()
+    assert loggable_path(f"/t/{token}") == "/t/REDACTED"
+    assert loggable_path("/v1/orders/abc") == "/v1/orders/abc"

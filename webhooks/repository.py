@@ -111,15 +111,17 @@ MARK_DELIVERED_SQL = text(
     SET status = :delivered, attempts = d.attempts + 1, leased_until = NULL, last_status_code = a.code,
         last_error = NULL, delivered_at = :now
     FROM unnest(CAST(:ids AS uuid[]), CAST(:codes AS int[])) AS a(id, code)
-    WHERE d.id = a.id
+    WHERE d.id = a.id AND d.leased_until = :lease_until
     """
 )
 
 
-async def mark_delivered(session: AsyncSession, delivered: list[tuple[UUID, int]], now: datetime) -> None:
+async def mark_delivered(
+    session: AsyncSession, delivered: list[tuple[UUID, int]], now: datetime, lease_until: datetime
+) -> None:
     """Settles the accepted deliveries of a batch in one statement (the common case, kept cheap)."""
     if delivered:
         await session.execute(MARK_DELIVERED_SQL, {
             "ids": [i for i, _ in delivered], "codes": [c for _, c in delivered], "now": now,
-            "delivered": DeliveryStatus.DELIVERED.value,
+            "delivered": DeliveryStatus.DELIVERED.value, "lease_until": lease_until,
         })  # fmt: skip

@@ -76,17 +76,20 @@ class Sender:
 
     async def send_due(self) -> SendReport:
         now = clock.now()
+        lease_until = now + self._config.lease
         async with transaction(self._sessions) as session:
-            batch = await repository.claim_due(session, now, now + self._config.lease, self._config.batch_size)
+            batch = await repository.claim_due(session, now, lease_until, self._config.batch_size)
             secrets = {p: await _secret(session, p) for p in {d.partner_id for d in batch}}
         # The claim takes at most one event per order (the earliest waiting), so they all go in parallel.
-        answers = list(zip(batch, await asyncio.gather(*(self._send(d, secrets[d.partner_id]) for d in batch)),
-                           strict=True))  # fmt: skip
+        sent = await asyncio.gather(*(self._send(d, secrets[d.partner_id], lease_until) for d in batch))
+        answers = [(d, a) for d, a in zip(batch, sent, strict=True) if a is not None]
         if answers:
-            await self._record(answers)
+            await self._record(answers, lease_until)
         return SendReport(sent=len(answers), delivered=sum(1 for _, a in answers if a.delivered))
 
-    async def _send(self, delivery: WebhookDelivery, secret: str) -> Answer:
+    async def _send(self, delivery: WebhookDelivery, secret: str, lease_until: datetime) -> Answer | None:
+        """The receiver's answer; None when the lease would run out before the request could: then another
+        sender may take the event, and two requests for it must never be in flight together."""
         body = delivery.body.encode()
         headers = {
             "Content-Type": "application/json",
@@ -96,6 +99,8 @@ class Sender:
         }
         started = time.perf_counter()
         async with self._limit:
+            if clock.now() + timedelta(seconds=self._config.timeout_s + 1) >= lease_until:
+                return None
             try:
                 async with self._client.post(delivery.url, data=body, headers=headers, timeout=self._timeout,
                                              allow_redirects=False) as response:  # fmt: skip
@@ -105,7 +110,8 @@ class Sender:
                 code, error = None, f"{type(exc).__name__}: {exc}"[:500]
         return Answer(code, error, round((time.perf_counter() - started) * 1000))
 
-    async def _record(self, answers: list[tuple[WebhookDelivery, Answer]]) -> None:
+    async def _record(self, answers: list[tuple[WebhookDelivery, Answer]], lease_until: datetime) -> None:
+        """Settles what this sender still holds (its lease); a row replayed or taken over meanwhile is left."""
         now = clock.now()
         async with transaction(self._sessions) as session:
             await repository.record_attempts(session, [
@@ -114,12 +120,12 @@ class Sender:
                 for d, a in answers
             ])  # fmt: skip
             delivered = [(d.id, a.status_code or 200) for d, a in answers if a.delivered]
-            await repository.mark_delivered(session, delivered, now)
+            await repository.mark_delivered(session, delivered, now, lease_until)
             for sent, answer in answers:  # the refused ones: each gets its own next attempt
                 if answer.delivered:
                     continue
                 delivery = await repository.get_for_update(session, sent.id)
-                if delivery is not None:
+                if delivery is not None and delivery.leased_until == lease_until:
                     settle(delivery, answer, now, self._config, self._rng)
 
 

@@ -36,7 +36,8 @@ async def replay(session: AsyncSession, partner_id: UUID, delivery_id: UUID) -> 
     if delivery is None or delivery.partner_id != partner_id:
         raise NotFound("No such delivery.")
     now = clock.now()
-    delivery.status, delivery.next_attempt_at, delivery.leased_until = DeliveryStatus.PENDING, now, None
+    # A request in flight keeps its lease: the event is not sent twice at once, and its answer still counts.
+    delivery.status, delivery.next_attempt_at = DeliveryStatus.PENDING, now
     delivery.retry_until = max(delivery.retry_until, now + (delivery.retry_until - delivery.created_at))
     await notify_on_commit(session, WEBHOOKS_CHANNEL)
 
@@ -51,6 +52,9 @@ def _present(delivery: WebhookDelivery, history: list[AttemptRead]) -> DeliveryR
     )  # fmt: skip
 
 
+MAX_SEQ = 2**63 - 1  # a bigint
+
+
 def _cursor(seq: int) -> str:
     return base64.urlsafe_b64encode(f"w{seq}".encode()).decode().rstrip("=")
 
@@ -58,8 +62,11 @@ def _cursor(seq: int) -> str:
 def _seq_of(cursor: str) -> int:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        if not text.startswith("w") or not text[1:].isdigit() or len(text) > 20:
+        if not text.startswith("w") or not text[1:].isascii() or not text[1:].isdigit() or len(text) > 20:
             raise ValueError(cursor)
-        return int(text[1:])
+        seq = int(text[1:])
+        if seq > MAX_SEQ:
+            raise ValueError(cursor)
+        return seq
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise InvalidInput("The cursor is not one this list gave out.") from exc

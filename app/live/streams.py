@@ -73,7 +73,7 @@ async def _snapshot(sessions: async_sessionmaker[AsyncSession], principal: Princ
         order = await orders_repository.get(session, order_id)
         if order is None or not may_see(principal, order):
             return None
-        body = (await present(session, order)).model_dump(mode="json")
+        body = (await present(session, order, principal.role)).model_dump(mode="json")
         return {"type": "snapshot", "order": body, "position": await visible_position(session, order)}
 
 

@@ -97,7 +97,8 @@ class OrderRead(BaseModel):
     resolution: Resolution | None
     cancel_reason: str | None
     timeline: list[TimelineEntry]
-    tracking_url: str  # a link to follow this order without the app (for family; see /v1/track)
+    # A link to follow this order without the app (for family; see /v1/track); none for the technician.
+    tracking_url: str | None
     partner_reference: str | None = None  # an order a partner placed: the partner's own reference
 
 

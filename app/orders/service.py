@@ -148,7 +148,7 @@ async def place_order(
 
 
 async def read_order(session: AsyncSession, principal: Principal, order_id: UUID) -> OrderRead:
-    return await present(session, await load_visible(session, principal, order_id))
+    return await present(session, await load_visible(session, principal, order_id), principal.role)
 
 
 async def list_orders(session: AsyncSession, principal: Principal, limit: int, cursor: str | None) -> Page[OrderRead]:
@@ -190,7 +190,7 @@ async def report_status(
     await apply_transition(
         session, order, target, principal.user_id, {"override": override} if override else None, reason=override
     )
-    return await present(session, order)
+    return await present(session, order, principal.role)
 
 
 async def ensure_near(session: AsyncSession, order: Order) -> None:

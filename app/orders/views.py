@@ -6,6 +6,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import clock
+from app.enums import Role
 from app.geo import from_geography
 from app.live import repository as live_repository
 from app.orders import repository
@@ -16,7 +17,8 @@ from app.technicians import reputation
 from app.tracking.links import links
 
 
-async def present(session: AsyncSession, order: Order) -> OrderRead:
+async def present(session: AsyncSession, order: Order, viewer: Role | None = None) -> OrderRead:
+    """The order for the apps; a technician (`viewer`) gets no tracking link: it is the driver's to share."""
     await session.flush()
     timeline = await repository.timeline(session, order.id)
     technician = await technician_block(session, order.technician_id) if order.technician_id else None
@@ -65,7 +67,7 @@ async def present(session: AsyncSession, order: Order) -> OrderRead:
             )
             for e in timeline
         ],
-        tracking_url=links().url(order.id),
+        tracking_url=None if viewer is Role.TECHNICIAN else links().url(order.id),
     )  # fmt: skip
 
 

@@ -38,11 +38,14 @@ async def run_sla_watcher(settings: Settings, stop: asyncio.Event, also: Sequenc
                     done = await sla_round(session, clock.now(), policy)
                 for order_id, state in done.orders:
                     log.info("order %s is %s", order_id, state.label)
-                for watch in also:
-                    async with transaction(sessions) as session:
-                        await watch(session, clock.now())
             except Exception:
                 log.exception("SLA round failed")
+            for watch in also:  # each on its own: one failing round must not starve the others
+                try:
+                    async with transaction(sessions) as session:
+                        await watch(session, clock.now())
+                except Exception:
+                    log.exception("watch round %s failed", watch)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=settings.sla_interval_s)
     finally:

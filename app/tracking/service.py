@@ -32,6 +32,7 @@ LINK_LIFETIME_AFTER_JOB = timedelta(hours=24)
 # The map shows the roads this far around the car, in degrees of latitude (about 15 km): where the
 # technician comes from, without shipping a whole region to a phone.
 MAP_MARGIN_DEG = 0.135
+MAP_GRID_DEG = 0.05  # about 5 km
 
 
 async def open_link(session: AsyncSession, token: str, *, lock: bool = False) -> Order:
@@ -102,7 +103,9 @@ async def road_map_around(session: AsyncSession, settings: Settings, token: str)
         raise NotFound("There is no map of this region.")
     roads = await asyncio.to_thread(road_map, extract)  # parsed once per process, off the event loop
     car = from_geography(order.location)
-    return roads_within(roads, car.lat, car.lon, MAP_MARGIN_DEG)
+    # The box is centred on a grid cell, not on the car: its centre must not give away where the car stood.
+    return roads_within(roads, round(car.lat / MAP_GRID_DEG) * MAP_GRID_DEG,
+                        round(car.lon / MAP_GRID_DEG) * MAP_GRID_DEG, MAP_MARGIN_DEG + MAP_GRID_DEG)  # fmt: skip
 
 
 def roads_within(roads: dict[str, Any], lat: float, lon: float, margin_deg: float) -> dict[str, Any]:

@@ -140,3 +140,25 @@ async def test_a_rating_in_the_app_closes_the_links_form(api: Api) -> None:
     again = await api.client.post(f"/v1/track/{token_of(order)}/feedback", json={"csat": 1})
     assert again.status_code == 409
     assert again.json()["detail"] == "Feedback was already given for this order."
+
+
+async def test_the_technician_never_gets_the_link(api: Api) -> None:
+    """The link is the driver's to share; a technician holding it could rate his own job or follow the one
+    who took it over."""
+    technician, driver = await api.technician(), await api.driver()
+    order = await api.order(driver)
+    assert order["tracking_url"]
+    assigned = await api.assign(order["id"], technician)
+    assert assigned.status_code == 200
+    seen = await api.client.get(f"/v1/orders/{order['id']}", headers=technician.headers)
+    assert seen.json()["tracking_url"] is None
+    stepped = await api.status(order["id"], technician, "en_route")
+    assert stepped.json()["tracking_url"] is None
+    assert (await api.client.get(f"/v1/orders/{order['id']}", headers=driver.headers)).json()["tracking_url"]
+
+
+async def test_the_links_rating_names_no_technician(api: Api) -> None:
+    _, _, order = await finished_job(api)
+    rated = await api.client.post(f"/v1/track/{token_of(order)}/feedback", json={"csat": 5})
+    assert rated.status_code == 201
+    assert "technician_id" not in rated.json()
