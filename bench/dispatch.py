@@ -33,6 +33,7 @@ from dispatch.solver import Arc, OpenOrder, greedy_nearest, solve
 from feedback.models import TrustScoreRow
 from feedback.trust import ALL_SERVICES, FLEET_PRIOR
 from notifications.models import Notification
+from trustloop.wiring import wire
 
 BENCH_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/trustloop_bench"
 SIZES = [(200, 2000), (1000, 5000)]
@@ -187,6 +188,7 @@ async def run(repeat: int, base_url: str) -> dict[str, Any]:
 
 def main() -> None:
     args = parser(__doc__ or "").parse_args()
+    wire(Settings(database_url=BENCH_DATABASE_URL))  # the listeners a dispatch round's events reach, as in production
     with liechtenstein_osrm() as base_url:
         figures = asyncio.run(run(args.repeat, base_url))
     report("dispatch", figures, args.json or Path("bench/results/dispatch.json"))
