@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -28,11 +29,14 @@ from app.sla.rules import SlaPolicy
 from app.sla.service import sla_round
 from tests.conftest import HELSINKI_PBF, KAIVOKATU, MIKONKATU, UNIONINKATU, Actor, Api, start_server
 from tests.dispatch.helpers import run_round
+from tests.partners.helpers import make_partner, member_order
 from tools.simulate import Simulation
 from trustloop.processes import free_port
+from webhooks.sender import Sender, SenderConfig
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = PROJECT_ROOT / "var" / "screenshots"
+DEAD_HOOK = "http://127.0.0.1:9/hooks"  # nobody listens on the discard port
 
 
 @pytest.fixture(scope="module")
@@ -436,3 +440,85 @@ async def test_a_follow_up_is_taken_contacted_and_resolved_from_the_queue(
         await page.click('#period button[data-days="1"]')
         await wait_for(lambda: page.evaluate(
             "document.querySelector('[data-kpi=\"First contact\"] small').textContent.includes('n = 1')"))  # fmt: skip
+
+
+async def test_a_partner_its_figures_report_and_a_failing_webhook_replayed(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession], console_server: str, helsinki_graph: Path,
+    routed_settings: Settings,
+) -> None:  # fmt: skip
+    async with console(api, sessions, console_server, helsinki_graph, routed_settings) as scene:
+        page, panel = scene.page, scene.page.locator("#detail")
+        # A partner whose webhooks go to a port where nobody listens; a member's order placed and cancelled.
+        fennia = await make_partner(api, webhook_url=DEAD_HOOK, services=["tow", "jump_start"], regions=["helsinki"])
+        placed = await api.client.post("/v1/partner/orders", json=member_order(MIKONKATU), headers=fennia.headers)
+        assert placed.status_code == 201, placed.text
+        order_id = placed.json()["id"]
+        cancel = await api.client.post(
+            f"/v1/partner/orders/{order_id}/cancel", json={"reason": "member got going"}, headers=fennia.headers
+        )
+        assert cancel.status_code == 200, cancel.text
+        async with aiohttp.ClientSession() as client:
+            sender = Sender(sessions, client, SenderConfig(batch_size=10, timeout_s=2.0, backoff_base_s=60,
+                                                           backoff_cap_s=60, concurrency=2))  # fmt: skip
+            await sender.send_due()  # refused: the delivery is failing after one try
+            partner = (await api.client.get(f"/v1/ops/partners/{fennia.id}", headers=scene.operator.headers)).json()
+
+            # The list: name, kind, services, regions, webhook address and the active key's prefix.
+            await page.click('#tabs button[data-tab="partners"]')
+            item = page.locator(f'#partners li[data-partner="{fennia.id}"]')
+            await item.wait_for(timeout=10_000)
+            text = await item.inner_text()
+            for shown in ("Fennia Insurance", "insurer", "tow, jump start", "helsinki", DEAD_HOOK,
+                          partner["keys"][0]["prefix"]):  # fmt: skip
+                assert shown in text
+
+            # Its panel: its own figures for the period, its report, its deliveries.
+            await item.click()
+            orders_tile = panel.locator('.partner-tiles [data-kpi="Orders"]')
+            await orders_tile.wait_for(timeout=10_000)
+            assert await orders_tile.locator("b").inner_text() == "1"
+            assert "7 days" in await orders_tile.locator("small").inner_text()
+            row = panel.locator("table.deliveries tr.delivery").first
+            assert "order.cancelled" in await row.inner_text()
+            assert order_id[:8] in await row.locator("a.order-link").inner_text()
+            assert await row.locator(".status").inner_text() == "failing"
+            assert await row.locator(".attempts").inner_text() == "1"
+            assert await row.locator(".code").inner_text() == "no answer"  # the port refused the connection
+
+            async with page.expect_download() as download_info:
+                await panel.locator("a.report").click()
+            download = await download_info.value
+            csv = await asyncio.to_thread(Path(await download.path()).read_text)
+            assert csv.splitlines()[0].startswith("week")
+            assert download.suggested_filename.endswith(".csv")
+
+            # Replayed after a confirmation: queued at once, then the sender's answer shows.
+            await row.locator("button.replay").click()
+            assert "order.cancelled" in await page.locator("#confirm-text").inner_text()
+            assert DEAD_HOOK in await page.locator("#confirm-text").inner_text()
+            await confirm(page)
+            await wait_for(lambda: panel.locator(".result").inner_text(), 10)
+            assert "Replay queued" in await panel.locator(".result").inner_text()
+            await wait_for(lambda: page.evaluate(
+                "document.querySelector('#detail tr.delivery .status')?.textContent === 'pending'"), 5)  # fmt: skip
+            await sender.send_due()
+            await wait_for(lambda: page.evaluate(
+                "document.querySelector('#detail tr.delivery .attempts')?.textContent === '2'"), 10)  # fmt: skip
+            assert await row.locator(".status").inner_text() == "failing"
+            assert "Replay queued" in await panel.locator(".result").inner_text()
+            for width, height in ((1440, 900), (1024, 768)):
+                await screenshot(page, "partner-panel", width, height)
+                tab, side = page.locator('#tabs button[data-tab="partners"]'), page.locator("#side")
+                tab_box, side_box = await tab.bounding_box(), await side.bounding_box()
+                replay_box = await row.locator("button.replay").bounding_box()
+                assert tab_box is not None
+                assert side_box is not None
+                assert replay_box is not None
+                for box in (tab_box, replay_box):  # nothing runs past the side panel
+                    assert box["x"] + box["width"] <= side_box["x"] + side_box["width"], width
+            await page.set_viewport_size({"width": 1440, "height": 900})
+
+            # The delivery's order is one click away.
+            await row.locator("a.order-link").click()
+            await panel.locator(".driver").wait_for(timeout=10_000)
+            assert "Maija Virtanen" in await panel.locator(".driver").inner_text()

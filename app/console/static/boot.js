@@ -25,6 +25,7 @@
       state.periodDays = Number(button.dataset.days);
       for (const other of document.querySelectorAll("#period button")) other.classList.toggle("active", other === button);
       tl.loadKpis();
+      tl.partners.periodChanged();
     });
   }
   tl.lists.bind();

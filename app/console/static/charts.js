@@ -10,34 +10,38 @@
   const percent = (v) => (v == null ? "–" : `${Math.round(v * 100)}%`);
   const minutes = (s) => (s == null ? "–" : `${(s / 60).toFixed(1)} min`);
 
-  function sample(key, noun) {
-    const n = state.kpis?.samples?.[key];
+  function sample(k, key, noun) {
+    const n = k?.samples?.[key];
     if (n == null) return "";
     return n ? `n = ${n} ${noun}` : `no ${noun} yet`;
   }
 
-  function renderTiles() {
-    const k = state.kpis;
-    if (!k) return;
-    const period = PERIOD[state.periodDays];
+  // The tiles of one KPI object: the whole operation's, or a partner's own (`live` false: no open-order tiles).
+  function tiles(k, period, live = true) {
     const risky = state.attention.filter((o) => o.sla_state === "at_risk").length;
     const breached = state.attention.filter((o) => o.sla_state === "breached").length;
-    const tiles = [
-      ["NPS", k.nps == null ? "–" : Math.round(k.nps), sample("nps", "ratings")],
-      ["CSAT", percent(k.csat), sample("csat", "ratings")],
-      ["Promise kept", percent(k.eta_promise_kept), sample("eta_promise_kept", "arrivals")],
-      ["First response", minutes(k.first_response_s.p50), `p50 · ${sample("first_response_s", "accepted")}`],
-      ["Arrival", minutes(k.time_to_arrival_s.p50), `p50 · ${sample("time_to_arrival_s", "arrivals")}`],
-      ["First-time fix", percent(k.fcr), sample("fcr", "jobs")],
-      ["First contact", minutes(k.first_contact_s?.p50), `p50 · ${sample("first_contact_s", "follow-ups")}`],
-      ["Open orders", state.orders.size, `${k.orders} ordered`],
-      ["At risk", risky, "now", risky ? "warn" : ""],
-      ["Breached", breached, "now", breached ? "bad" : ""],
-    ];
-    tl.$("tiles").replaceChildren(...tiles.map(([label, value, note, tone]) =>
+    const rows = [
+      live ? null : ["Orders", k.orders, "ordered"],
+      ["NPS", k.nps == null ? "–" : Math.round(k.nps), sample(k, "nps", "ratings")],
+      ["CSAT", percent(k.csat), sample(k, "csat", "ratings")],
+      ["Promise kept", percent(k.eta_promise_kept), sample(k, "eta_promise_kept", "arrivals")],
+      ["First response", minutes(k.first_response_s.p50), `p50 · ${sample(k, "first_response_s", "accepted")}`],
+      ["Arrival", minutes(k.time_to_arrival_s.p50), `p50 · ${sample(k, "time_to_arrival_s", "arrivals")}`],
+      ["First-time fix", percent(k.fcr), sample(k, "fcr", "jobs")],
+      ["First contact", minutes(k.first_contact_s?.p50), `p50 · ${sample(k, "first_contact_s", "follow-ups")}`],
+      live ? ["Open orders", state.orders.size, `${k.orders} ordered`] : null,
+      live ? ["At risk", risky, "now", risky ? "warn" : ""] : null,
+      live ? ["Breached", breached, "now", breached ? "bad" : ""] : null,
+    ].filter(Boolean);
+    return rows.map(([label, value, note, tone]) =>
       tl.el("div", { class: `tile ${tone || ""}`, dataset: { kpi: label } },
         tl.el("span", { class: "label" }, label), tl.el("b", {}, String(value)),
-        tl.el("small", {}, note === "now" ? "now" : `${note} · ${period}`))));
+        tl.el("small", {}, note === "now" ? "now" : `${note} · ${period}`)));
+  }
+
+  function renderTiles() {
+    if (!state.kpis) return;
+    tl.$("tiles").replaceChildren(...tiles(state.kpis, PERIOD[state.periodDays]));
   }
 
   const MEASURES = [
@@ -92,5 +96,5 @@
     resizeTimer = setTimeout(() => state.daily.length && renderTrends(), 200);
   });
 
-  tl.charts = { renderTiles, renderTrends, charts };
+  tl.charts = { tiles, renderTiles, renderTrends, charts, period: () => PERIOD[state.periodDays] };
 })();

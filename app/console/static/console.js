@@ -56,7 +56,8 @@ tl.api = async function api(path, options = {}) {
     const problem = await response.json().catch(() => ({}));
     throw new Error(problem.detail || problem.title || `${response.status}`);
   }
-  return response.status === 204 ? null : response.json();
+  const body = await response.text(); // 202 and 204 come without one
+  return body ? JSON.parse(body) : null;
 };
 
 // Every page of a list ({items, next_cursor}).
@@ -115,7 +116,7 @@ async function start() {
   started = true;
   tl.map.init();
   await tl.map.loadRoads();
-  await Promise.all([tl.loadTechnicians(), tl.loadOrders(), tl.loadAttention(), tl.loadFollowups(), tl.loadKpis()]);
+  await Promise.all([tl.loadTechnicians(), tl.loadOrders(), tl.loadAttention(), tl.loadFollowups(), tl.loadKpis(), tl.partners.load()]);
   connect();
   setInterval(() => { tl.loadOrders(); tl.loadTechnicians(); }, 30000);
   setInterval(() => tl.loadKpis(), 120000);
@@ -161,11 +162,16 @@ tl.loadFollowups = async function loadFollowups() {
   tl.lists.render();
 };
 
-tl.loadKpis = async function loadKpis() {
+// The picked period as the KPI endpoints' query: from midnight for "today", else the last N days.
+tl.periodQuery = function periodQuery() {
   const to = new Date();
   const from = state.periodDays === 1 ? new Date(to.getFullYear(), to.getMonth(), to.getDate()) : new Date(to.getTime() - state.periodDays * 86400e3);
+  return `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`;
+};
+
+tl.loadKpis = async function loadKpis() {
   const [kpis, daily] = await Promise.all([
-    tl.api(`/v1/ops/kpis?from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`),
+    tl.api(`/v1/ops/kpis?${tl.periodQuery()}`),
     tl.api(`/v1/ops/kpis/daily?days=${Math.max(state.periodDays, 7)}`),
   ]);
   state.kpis = kpis;

@@ -269,5 +269,5 @@
     if (state.selected?.kind === "order" && state.selected.id === orderId) tl.soon(refresh, 400);
   }
 
-  tl.detail = { showOrder, showTechnician, close, changed, redrawRoute, refresh };
+  tl.detail = { showOrder, showTechnician, open, close, changed, redrawRoute, refresh, confirmAction };
 })();

@@ -75,7 +75,12 @@
   }
 
   function bind() {
-    for (const button of document.querySelectorAll("#tabs button")) button.addEventListener("click", () => showTab(button.dataset.tab));
+    for (const button of document.querySelectorAll("#tabs button")) {
+      button.addEventListener("click", () => {
+        showTab(button.dataset.tab);
+        if (button.dataset.tab === "partners") tl.partners.load();
+      });
+    }
     const inputs = { search: "search", status: "filter-status", service: "filter-service", sla: "filter-sla", technician: "filter-technician" };
     for (const [key, id] of Object.entries(inputs)) {
       tl.$(id).addEventListener("input", () => {
