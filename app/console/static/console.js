@@ -117,6 +117,9 @@ async function start() {
   tl.map.init();
   await tl.map.loadRoads();
   await Promise.all([tl.loadTechnicians(), tl.loadOrders(), tl.loadAttention(), tl.loadFollowups(), tl.loadKpis(), tl.partners.load()]);
+  await tl.map.settled();
+  // "Ready": the roads, every marker and the lists drawn, and the frame that shows them painted.
+  requestAnimationFrame(() => setTimeout(() => performance.mark("trustloop:ready"), 0));
   connect();
   setInterval(() => { tl.loadOrders(); tl.loadTechnicians(); }, 30000);
   setInterval(() => tl.loadKpis(), 120000);

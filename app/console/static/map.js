@@ -32,6 +32,7 @@
     technicianLayer = L.markerClusterGroup({
       maxClusterRadius: 36, disableClusteringAtZoom: 17, showCoverageOnHover: false, chunkedLoading: true,
       spiderfyOnMaxZoom: true, iconCreateFunction: clusterIcon,
+      chunkProgress: (processed, total) => { if (processed >= total) settle(); },
     }).addTo(map);
     orderLayer = L.layerGroup().addTo(map);
     routeLayer = L.layerGroup().addTo(map);
@@ -39,6 +40,15 @@
     new ResizeObserver(() => map.invalidateSize({ pan: false })).observe(document.getElementById("map"));
     tl.map.leaflet = map;
   }
+
+  // Markers are clustered in chunks over a few frames: `settled()` resolves once the last chunk is in.
+  let adding = 0;
+  let waiting = [];
+  function settle() {
+    adding = 0;
+    for (const resolve of waiting.splice(0)) resolve();
+  }
+  const settled = () => (adding ? new Promise((resolve) => waiting.push(resolve)) : Promise.resolve());
 
   function clusterIcon(cluster) {
     const children = cluster.getAllChildMarkers();
@@ -152,7 +162,7 @@
     if (!map) return;
     const started = performance.now();
     const busy = tl.busyTechnicians();
-    const adding = [];
+    const fresh = [];
     for (const [id, marker] of technicianMarkers) {
       const t = state.technicians.get(id);
       if (!t || !t.position) {
@@ -170,7 +180,7 @@
         marker.on("click", () => tl.detail.showTechnician(t.id));
         marker.bindTooltip(`${t.name} · ${STATUS_LABEL[status]}`, { direction: "top", offset: [0, -6] });
         technicianMarkers.set(t.id, marker);
-        adding.push(marker);
+        fresh.push(marker);
         continue;
       }
       if (marker.options.status !== status || marker.options.selected !== selected) {
@@ -182,7 +192,10 @@
       const at = marker.getLatLng();
       if (at.lat !== t.position.lat || at.lng !== t.position.lon) marker.setLatLng([t.position.lat, t.position.lon]);
     }
-    if (adding.length) technicianLayer.addLayers(adding);
+    if (fresh.length) {
+      adding += 1;
+      technicianLayer.addLayers(fresh);
+    }
     technicianLayer.refreshClusters();
     frame(started);
   }
@@ -239,5 +252,5 @@
     if (t.position) map.flyTo([t.position.lat, t.position.lon], Math.max(map.getZoom(), 15), { duration: 0.4 });
   }
 
-  tl.map = { init, loadRoads, drawOrders, drawTechnicians, moveTechnician, showRoute, zoomTo, zoomToTechnician, leaflet: null };
+  tl.map = { init, loadRoads, drawOrders, drawTechnicians, moveTechnician, showRoute, zoomTo, zoomToTechnician, settled, leaflet: null };
 })();
