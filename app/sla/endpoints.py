@@ -7,7 +7,7 @@ from app.auth.dependencies import OperatorUser
 from app.db import DbSession
 from app.enums import Service
 from app.orders.models import OrderStatus
-from app.pagination import Cursor, Limit
+from app.pagination import BulkLimit, Cursor
 from app.schemas import Page
 from app.sla import service
 from app.sla.repository import OrderFilter
@@ -27,10 +27,10 @@ async def list_orders(
     open: bool | None = None, sla: Literal["ok", "at_risk", "breached"] | None = None,
     service_: Service | None = Query(None, alias="service"), technician_id: UUID | None = None,
     driver_phone: str | None = Query(None, max_length=40), order_id: UUID | None = None,
-    limit: Limit = 50, cursor: Cursor = None,
+    limit: BulkLimit = 50, cursor: Cursor = None,
 ) -> Page[SlaItem]:  # fmt: skip
     """Orders with their SLA state and driver, newest first; narrowed by status (or `open`), SLA state,
-    service, technician, the driver's phone (any part of its digits) or the order's id."""
+    service, technician, the driver's phone (any part of its digits) or the order's id; up to 1,000 a page."""
     statuses = frozenset({status}) if status else OrderStatus.open() if open else None
     digits = "".join(c for c in driver_phone or "" if c.isdigit()) or None
     where = OrderFilter(

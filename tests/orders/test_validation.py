@@ -72,6 +72,14 @@ async def test_bad_ids_and_query_parameters_are_422(api: Api) -> None:
     assert (await api.client.get("/v1/orders?cursor=%%%", headers=driver.headers)).status_code == 422
 
 
+async def test_the_lists_the_console_reads_whole_take_pages_of_up_to_1000(api: Api) -> None:
+    operator = await api.operator()
+    for path in ("/v1/ops/technicians", "/v1/ops/orders"):
+        assert (await api.client.get(f"{path}?limit=1000", headers=operator.headers)).status_code == 200
+        assert (await api.client.get(f"{path}?limit=1001", headers=operator.headers)).status_code == 422
+    assert (await api.client.get("/v1/ops/partners?limit=201", headers=operator.headers)).status_code == 422
+
+
 async def test_bad_technician_and_status_bodies_are_422(api: Api) -> None:
     operator = await api.operator()
     for body in (

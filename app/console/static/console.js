@@ -115,8 +115,8 @@ async function start() {
   if (started) return;
   started = true;
   tl.map.init();
-  await tl.map.loadRoads();
-  await Promise.all([tl.loadTechnicians(), tl.loadOrders(), tl.loadAttention(), tl.loadFollowups(), tl.loadKpis(), tl.partners.load()]);
+  // The roads and the data come in parallel: neither waits for the other.
+  await Promise.all([tl.map.loadRoads(), tl.loadTechnicians(), tl.loadOrders(), tl.loadAttention(), tl.loadFollowups(), tl.loadKpis(), tl.partners.load()]);
   await tl.map.settled();
   // "Ready": the roads, every marker and the lists drawn, and the frame that shows them painted.
   requestAnimationFrame(() => setTimeout(() => performance.mark("trustloop:ready"), 0));
@@ -127,7 +127,7 @@ async function start() {
 }
 
 tl.loadOrders = async function loadOrders() {
-  const orders = await tl.all("/v1/ops/orders?limit=200&open=true");
+  const orders = await tl.all("/v1/ops/orders?limit=1000&open=true");
   state.orders = new Map(orders.filter((o) => OPEN.has(o.status)).map((o) => [o.order_id, o]));
   tl.map.drawOrders();
   tl.map.drawTechnicians();
@@ -136,7 +136,7 @@ tl.loadOrders = async function loadOrders() {
 };
 
 tl.loadTechnicians = async function loadTechnicians() {
-  const fleet = await tl.all("/v1/ops/technicians?limit=200");
+  const fleet = await tl.all("/v1/ops/technicians?limit=1000");
   state.technicians = new Map(fleet.map((t) => [t.id, t]));
   tl.map.drawTechnicians();
   tl.lists.renderTechnicians();
