@@ -177,6 +177,7 @@
       let marker = technicianMarkers.get(t.id);
       if (!marker) {
         marker = L.marker([t.position.lat, t.position.lon], { icon: technicianIcon(status, selected), status, selected });
+        marker.technicianId = t.id;
         marker.on("click", () => tl.detail.showTechnician(t.id));
         marker.bindTooltip(`${t.name} · ${STATUS_LABEL[status]}`, { direction: "top", offset: [0, -6] });
         technicianMarkers.set(t.id, marker);
@@ -200,15 +201,35 @@
     frame(started);
   }
 
+  // Positions arrive by the hundred a second. Each one moved on its own makes the cluster library rebuild
+  // the icons of the clusters it leaves and joins, and repaint them, every frame; so they are noted and
+  // applied four times a second, in one bulk removal and re-adding (one refresh of the cluster icons).
+  // A technician heard from twice in that time moves once, to his latest place.
+  const MOVE_EVERY_MS = 250;
+  const moved = new Set();
+  let moveTimer = 0;
   function moveTechnician(t) {
-    const marker = technicianMarkers.get(t.id);
-    if (!marker) return drawTechnicians();
+    if (!technicianMarkers.has(t.id)) return drawTechnicians();
+    moved.add(t.id);
+    if (!moveTimer) moveTimer = setTimeout(() => requestAnimationFrame(applyMoves), MOVE_EVERY_MS);
+  }
+
+  function applyMoves() {
+    moveTimer = 0;
     const started = performance.now();
-    marker.setLatLng([t.position.lat, t.position.lon]);
-    if (state.selected?.kind === "order") {
-      const order = state.orders.get(state.selected.id);
-      if (order && order.technician_id === t.id) tl.detail.redrawRoute();
+    const markers = [];
+    for (const id of moved) {
+      const t = state.technicians.get(id);
+      const marker = technicianMarkers.get(id);
+      if (t?.position && marker) markers.push([marker, t.position]);
     }
+    moved.clear();
+    const batch = markers.map(([marker]) => marker);
+    technicianLayer.removeLayers(batch);
+    for (const [marker, at] of markers) marker.setLatLng([at.lat, at.lon]);
+    technicianLayer.addLayers(batch);
+    const order = state.selected?.kind === "order" && state.orders.get(state.selected.id);
+    if (order && markers.some(([marker]) => marker.technicianId === order.technician_id)) tl.detail.redrawRoute();
     frame(started);
   }
 
