@@ -86,7 +86,7 @@ demo-urls:
 serve: demo-db
 	$(BIN)/trustloop serve
 
-bench: setup
+bench: setup browser
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench.live --json bench/results/live.json
 	$(BIN)/python -m bench.routing --json bench/results/routing.json
@@ -95,6 +95,7 @@ bench: setup
 	$(BIN)/python -m bench.abuse --json bench/results/abuse.json
 	$(BIN)/python -m bench.webhooks --json bench/results/webhooks.json
 	$(BIN)/python -m bench.comments --json bench/results/comments.json
+	$(BIN)/python -m bench.console --json bench/results/console.json
 
 # The 30-day seeded comparison of trust-weighted and nearest-ETA dispatch (figures and charts in var/study).
 study: demo-db

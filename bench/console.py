@@ -139,7 +139,21 @@ async def load(page: Page, url: str) -> dict[str, float]:
         f"""(() => {{
           const nav = performance.getEntriesByType('navigation')[0];
           const paint = performance.getEntriesByName('first-contentful-paint')[0];
-          return {{ready_ms: performance.getEntriesByName('{READY}')[0].startTime,
+          const fetched = (part) => Math.max(0, ...performance.getEntriesByType('resource')
+            .filter((r) => r.name.includes(part)).map((r) => r.responseEnd));
+          const requests = (part) => performance.getEntriesByType('resource').filter((r) => r.name.includes(part)).length;
+          const api = {{}};
+          for (const r of performance.getEntriesByType('resource')) {{
+            const path = new URL(r.name).pathname;
+            if (!path.startsWith('/v1/')) continue;
+            const [start, end] = api[path] || [r.startTime, 0];
+            api[path] = [Math.round(Math.min(start, r.startTime)), Math.round(Math.max(end, r.responseEnd))];
+          }}
+          return {{ready_ms: performance.getEntriesByName('{READY}')[0].startTime, api_ms: api,
+                   map_fetched_ms: fetched('/v1/ops/map'),
+                   technicians_fetched_ms: fetched('/v1/ops/technicians'),
+                   technician_requests: requests('/v1/ops/technicians'),
+                   orders_fetched_ms: fetched('/v1/ops/orders'),
                    dom_content_loaded_ms: nav.domContentLoadedEventEnd,
                    first_contentful_paint_ms: paint ? paint.startTime : null,
                    technician_markers: document.querySelectorAll('.tech-pin, .tech-cluster').length,
@@ -238,7 +252,7 @@ async def run(args: Any) -> dict[str, Any]:
     ready = sorted(entry["ready_ms"] for entry in loads)
     return {
         "technicians": args.technicians, "open_orders": args.orders,
-        "load": {"first": loads[0], "ready_ms_median": round(statistics.median(ready), 1),
+        "load": {"first": loads[0], "last": loads[-1], "ready_ms_median": round(statistics.median(ready), 1),
                  "ready_ms_max": round(ready[-1], 1), "loads": len(loads), "target_ms": 2000},
         "streaming": {**streamed, "target_frame_ms": 50},
         "page_errors": errors,
