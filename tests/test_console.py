@@ -20,6 +20,8 @@ from playwright.async_api import ConsoleMessage, Error, Page, async_playwright
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import PROJECT_ROOT, Settings
+from app.console.endpoints import warm_road_map
+from app.console.roads import read_roads
 from app.db import transaction
 from app.geo import Point, haversine_m
 from app.regions.extract import service_area
@@ -522,3 +524,14 @@ async def test_a_partner_its_figures_report_and_a_failing_webhook_replayed(
             await row.locator("a.order-link").click()
             await panel.locator(".driver").wait_for(timeout=10_000)
             assert "Maija Virtanen" in await panel.locator(".driver").inner_text()
+
+
+async def test_the_roads_are_read_as_the_server_starts(
+    app: FastAPI, sessions: async_sessionmaker[AsyncSession], helsinki_graph: Path
+) -> None:
+    await helsinki(sessions, helsinki_graph)
+    read_roads.cache_clear()
+    await warm_road_map(sessions, "helsinki")
+    assert read_roads.cache_info().currsize == 1
+    await warm_road_map(sessions, "atlantis")  # no such region: nothing to read, nothing raised
+    assert read_roads.cache_info().currsize == 1

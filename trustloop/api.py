@@ -1,3 +1,4 @@
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -65,9 +66,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.authenticator = Authenticator(app.state.tokens, firebase, sessions)
         app.state.live_connections = LiveConnections(sessions, settings.live_connections_per_token)
         app.state.live_connections.start()
+        warming = asyncio.create_task(console.warm_road_map(sessions, settings.region))
         try:
             yield
         finally:
+            warming.cancel()
             await app.state.live_connections.stop()
             if firebase is not None:
                 firebase.close()

@@ -1,10 +1,12 @@
 """The operators' web console (`/console`, static files served by the app) and the map data it draws."""
 
 import asyncio
+import logging
 from pathlib import Path
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, ORJSONResponse
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.auth.dependencies import OperatorUser
 from app.console.roads import road_map
@@ -17,6 +19,19 @@ from app.regions import service as regions
 STATIC = Path(__file__).parent / "static"
 
 router = APIRouter(tags=["operations"])
+log = logging.getLogger(__name__)
+
+
+async def warm_road_map(sessions: async_sessionmaker[AsyncSession], region: str) -> None:
+    """Reads the region's roads as the server starts, so that the first console or tracking page opened
+    neither waits for them nor slows every other request while they are read."""
+    try:
+        async with sessions() as session:
+            extract = await regions.extract_of_region(session, region)
+        if extract is not None:
+            await asyncio.to_thread(road_map, extract)
+    except Exception:  # the first page to ask reads them then, and says what went wrong
+        log.warning("could not read the roads of %s ahead of time", region, exc_info=True)
 
 
 @router.get("/console", include_in_schema=False)

@@ -1,6 +1,7 @@
 """The road network of a region, drawn by the console's map: read once from the region's OpenStreetMap
 extract (no tile server: operators must not depend on the internet)."""
 
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,10 +48,20 @@ class _Roads(osmium.SimpleHandler):
             self.road_names[name] = (points, flat[middle], flat[middle + 1])
 
 
-@lru_cache(maxsize=4)
+_reading = threading.Lock()
+
+
 def road_map(extract: Path) -> dict[str, object]:
     """{"bbox": [west, south, east, north], "roads": [[rank, [lon, lat, lon, lat, ...]], ...],
-    "places": [[name, kind, lon, lat], ...]} (kind a place=* value, or "street" for a main road's name)."""
+    "places": [[name, kind, lon, lat], ...]} (kind a place=* value, or "street" for a main road's name).
+    Read once per process: a caller that comes while it is being read waits for that reading."""
+    with _reading:
+        return read_roads(extract)
+
+
+@lru_cache(maxsize=4)
+def read_roads(extract: Path) -> dict[str, object]:
+    """The reading itself, kept for the process (four extracts at most)."""
     handler = _Roads()
     handler.apply_file(str(extract), locations=True)
     lons = [v for _, flat in handler.lines for v in flat[0::2]]
