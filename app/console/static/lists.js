@@ -15,6 +15,8 @@
     for (const element of document.querySelectorAll("#side > .list, #filters")) {
       element.hidden = !element.classList.contains(`tab-${name}`);
     }
+    if (name === "technicians") renderFleet(fleetByName());
+    else tl.$("technicians").replaceChildren();
   }
 
   function filteredOrders() {
@@ -58,20 +60,28 @@
     tl.$("followup-count").textContent = state.followups.length;
   }
 
+  // The fleet's list is built only while its tab is shown (thousands of entries nobody sees otherwise);
+  // its count and the technician filter follow the fleet always.
+  const fleetByName = () => [...state.technicians.values()].sort((a, b) => a.name.localeCompare(b.name));
+
   function renderTechnicians() {
+    const fleet = fleetByName();
+    if (tab === "technicians") renderFleet(fleet);
+    tl.$("fleet-count").textContent = fleet.length;
+    const select = tl.$("filter-technician");
+    const chosen = select.value;
+    select.replaceChildren(el("option", { value: "" }, "any technician"), ...fleet.map((t) => el("option", { value: t.id }, t.name)));
+    select.value = chosen;
+  }
+
+  function renderFleet(fleet) {
     const busy = tl.busyTechnicians();
-    const fleet = [...state.technicians.values()].sort((a, b) => a.name.localeCompare(b.name));
     tl.$("technicians").replaceChildren(...fleet.map((t) => {
       const status = tl.technicianStatus(t, busy);
       const score = t.trust_score == null ? "–" : t.trust_score.toFixed(2);
       return el("li", { class: `${status} clickable`, dataset: { technician: t.id }, tabIndex: 0, onclick: () => tl.detail.showTechnician(t.id) },
         el("span", {}, t.name), el("small", {}, `${STATUS_LABEL[status]} · trust ${score}`));
     }));
-    tl.$("fleet-count").textContent = fleet.length;
-    const select = tl.$("filter-technician");
-    const chosen = select.value;
-    select.replaceChildren(el("option", { value: "" }, "any technician"), ...fleet.map((t) => el("option", { value: t.id }, t.name)));
-    select.value = chosen;
   }
 
   function bind() {
