@@ -158,6 +158,7 @@ async def load(page: Page, url: str) -> dict[str, float]:
                    first_contentful_paint_ms: paint ? paint.startTime : null,
                    technician_markers: document.querySelectorAll('.tech-pin, .tech-cluster').length,
                    order_markers: document.querySelectorAll('.order-pin').length,
+                   order_clusters: document.querySelectorAll('.order-cluster').length,
                    order_items: document.querySelectorAll('#orders li[data-order]').length}};
         }})()"""
     )

@@ -32,23 +32,41 @@
     technicianLayer = L.markerClusterGroup({
       maxClusterRadius: 36, disableClusteringAtZoom: 17, showCoverageOnHover: false, chunkedLoading: true,
       spiderfyOnMaxZoom: true, iconCreateFunction: clusterIcon,
-      chunkProgress: (processed, total) => { if (processed >= total) settle(); },
+      chunkProgress: added,
     }).addTo(map);
-    orderLayer = L.layerGroup().addTo(map);
+    // Orders cluster too (a thousand pins hide the map and each other), each cluster in the colour of
+    // its worst SLA state; they come apart one zoom step before the technicians do.
+    orderLayer = L.markerClusterGroup({
+      maxClusterRadius: 40, disableClusteringAtZoom: 16, showCoverageOnHover: false, chunkedLoading: true,
+      spiderfyOnMaxZoom: true, iconCreateFunction: orderClusterIcon, chunkProgress: added,
+    }).addTo(map);
     routeLayer = L.layerGroup().addTo(map);
     map.on("zoomend", placeVisibility);
     new ResizeObserver(() => map.invalidateSize({ pan: false })).observe(document.getElementById("map"));
     tl.map.leaflet = map;
   }
 
-  // Markers are clustered in chunks over a few frames: `settled()` resolves once the last chunk is in.
+  // Markers are clustered in chunks over a few frames: `settled()` resolves once every bulk addition
+  // has its last chunk in.
   let adding = 0;
-  let waiting = [];
-  function settle() {
-    adding = 0;
-    for (const resolve of waiting.splice(0)) resolve();
+  const waiting = [];
+  function addAll(layer, markers) {
+    adding += 1;
+    layer.addLayers(markers);
+  }
+  function added(processed, total) {
+    if (processed < total) return;
+    adding = Math.max(0, adding - 1);
+    if (!adding) for (const resolve of waiting.splice(0)) resolve();
   }
   const settled = () => (adding ? new Promise((resolve) => waiting.push(resolve)) : Promise.resolve());
+
+  function orderClusterIcon(cluster) {
+    const children = cluster.getAllChildMarkers();
+    const worst = children.some((m) => m.options.sla === "breached") ? "breached"
+      : children.some((m) => m.options.sla === "at_risk") ? "at_risk" : "ok";
+    return L.divIcon({ html: String(children.length), className: `order-cluster ${worst}`, iconSize: [32, 32] });
+  }
 
   function clusterIcon(cluster) {
     const children = cluster.getAllChildMarkers();
@@ -126,31 +144,38 @@
     if (!map) return;
     const started = performance.now();
     const visible = new Set(tl.lists.filteredOrders().map((o) => o.order_id));
+    const gone = [];
     for (const [id, marker] of orderMarkers) {
       if (!visible.has(id)) {
-        orderLayer.removeLayer(marker);
+        gone.push(marker);
         orderMarkers.delete(id);
       }
     }
+    if (gone.length) orderLayer.removeLayers(gone);
+    const fresh = [];
+    const changed = [];
     for (const id of visible) {
       const order = state.orders.get(id);
       const key = `${order.sla_state}|${state.selected?.id === id}`;
       let marker = orderMarkers.get(id);
       if (!marker) {
-        marker = L.marker([order.location.lat, order.location.lon], { icon: orderIcon(order), zIndexOffset: 1000, riseOnHover: true });
+        marker = L.marker([order.location.lat, order.location.lon], { icon: orderIcon(order), zIndexOffset: 1000, riseOnHover: true, sla: order.sla_state });
         marker.on("click", () => tl.detail.showOrder(id));
+        marker.on("add", () => marker.getElement()?.setAttribute("data-order", id));
         marker.bindTooltip("", { direction: "top", offset: [0, -8] });
-        marker.addTo(orderLayer);
         orderMarkers.set(id, marker);
-        marker.key = null;
-      }
-      if (marker.key !== key) {
-        marker.setIcon(orderIcon(order));
         marker.key = key;
+        fresh.push(marker);
+      } else if (marker.key !== key) {
+        marker.setIcon(orderIcon(order));
+        marker.options.sla = order.sla_state;
+        marker.key = key;
+        changed.push(marker);
       }
       marker.setTooltipContent(orderLabel(order));
-      marker.getElement()?.setAttribute("data-order", id);
     }
+    if (fresh.length) addAll(orderLayer, fresh);
+    if (changed.length) orderLayer.refreshClusters(changed);
     frame(started);
   }
 
@@ -193,10 +218,7 @@
       const at = marker.getLatLng();
       if (at.lat !== t.position.lat || at.lng !== t.position.lon) marker.setLatLng([t.position.lat, t.position.lon]);
     }
-    if (fresh.length) {
-      adding += 1;
-      technicianLayer.addLayers(fresh);
-    }
+    if (fresh.length) addAll(technicianLayer, fresh);
     technicianLayer.refreshClusters();
     frame(started);
   }
@@ -227,7 +249,7 @@
     const batch = markers.map(([marker]) => marker);
     technicianLayer.removeLayers(batch);
     for (const [marker, at] of markers) marker.setLatLng([at.lat, at.lon]);
-    technicianLayer.addLayers(batch);
+    addAll(technicianLayer, batch);
     const order = state.selected?.kind === "order" && state.orders.get(state.selected.id);
     if (order && markers.some(([marker]) => marker.technicianId === order.technician_id)) tl.detail.redrawRoute();
     frame(started);
