@@ -8,7 +8,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import events
-from app.channels import NOTIFICATIONS_CHANNEL, notify_on_commit
+from app.channels import NOTIFICATIONS_CHANNEL, wake_on_commit
 from app.live import repository as live_repository
 from app.live.progress import Step
 from app.orders import repository as orders
@@ -47,7 +47,7 @@ async def push(
         notification.available_at = available_at
     session.add(notification)
     events.require_durable_commit(session)
-    await notify_on_commit(session, NOTIFICATIONS_CHANNEL)
+    wake_on_commit(session, NOTIFICATIONS_CHANNEL)
 
 
 async def technician_params(session: AsyncSession, technician_id: UUID | None) -> dict[str, Any]:

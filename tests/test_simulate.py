@@ -47,7 +47,7 @@ async def test_simulated_drivers_and_technicians_complete_and_rate_jobs(
     try:
         await simulation.start()
         running = asyncio.create_task(simulation.run(stop))
-        assert await eventually(rated, timeout_s=90, every_s=0.5)
+        assert await eventually(rated, timeout_s=240, every_s=0.5)  # a whole job at four times the pace the ETA assumes
         stop.set()
         await running
     finally:

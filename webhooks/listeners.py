@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import events
-from app.channels import WEBHOOKS_CHANNEL, notify_on_commit
+from app.channels import WEBHOOKS_CHANNEL, wake_on_commit
 from app.config import Settings
 from app.orders import repository as orders
 from app.orders.models import Order, OrderStatus
@@ -82,7 +82,7 @@ class WebhookEvents:
             )
         )  # fmt: skip
         events.require_durable_commit(session)  # a partner's event is as precious as the change it reports
-        await notify_on_commit(session, WEBHOOKS_CHANNEL)
+        wake_on_commit(session, WEBHOOKS_CHANNEL)
 
 
 def _eta_of(delivery: WebhookDelivery) -> datetime:
