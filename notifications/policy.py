@@ -107,10 +107,21 @@ async def on_status_change(session: AsyncSession, event: events.OrderStatusChang
 
 
 async def on_offer(session: AsyncSession, event: events.OfferMade) -> None:
-    order = await orders.get(session, event.order_id)
-    params = {"service": event.service.value, "minutes": max(1, round((event.eta_seconds or 0) / 60)),
-              "ttl": event.ttl_s, "address": order.address if order else None}  # fmt: skip
-    await push(session, event.technician_id, "offer", event.order_id, params, collapse_key=f"offer:{event.order_id}")
+    """Offers come in hundreds from one dispatch round: their pushes are written together once the round's
+    events are out (one read of the addresses, one insert), not a round trip each."""
+    session.info.setdefault("offers_to_push", []).append(event)
+    events.once_per_transaction(session, "offers_to_push", _push_offers)
+
+
+async def _push_offers(session: AsyncSession) -> None:
+    offers: list[events.OfferMade] = session.info.pop("offers_to_push", [])
+    addresses = await orders.addresses(session, {event.order_id for event in offers})
+    for event in offers:
+        params = {"service": event.service.value, "minutes": max(1, round((event.eta_seconds or 0) / 60)),
+                  "ttl": event.ttl_s, "address": addresses.get(event.order_id)}  # fmt: skip
+        await push(
+            session, event.technician_id, "offer", event.order_id, params, collapse_key=f"offer:{event.order_id}"
+        )
 
 
 async def on_eta_update(session: AsyncSession, event: events.ArrivalEstimated) -> None:

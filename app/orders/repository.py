@@ -1,4 +1,4 @@
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
@@ -171,3 +171,10 @@ async def last_jobs(session: AsyncSession, before: Mapping[UUID, datetime]) -> d
          "finished": OrderStatus.values(OrderStatus.finished())},
     )  # fmt: skip
     return {r.driver_id: LastJob(**r._asdict()) for r in rows}
+
+
+async def addresses(session: AsyncSession, order_ids: Collection[UUID]) -> dict[UUID, str | None]:
+    if not order_ids:
+        return {}
+    rows = await session.execute(select(Order.id, Order.address).where(Order.id.in_(order_ids)))
+    return dict(rows.all())
