@@ -81,7 +81,7 @@
           scales: { x: { time: true }, y: m.range ? { range: m.range } : { range: (u, min, max) => [0, Math.max(10, Math.ceil(max * 1.2))] } },
           axes: [
             { stroke: "#6b7385", size: 26, grid: { show: false }, font: "11px system-ui" },
-            { stroke: "#6b7385", size: 40, font: "11px system-ui", grid: { stroke: "#eceef2" }, values: (u, ticks) => ticks.map((t) => `${t}${m.unit}`) },
+            { stroke: "#6b7385", size: 54, font: "11px system-ui", grid: { stroke: "#eceef2" }, values: (u, ticks) => ticks.map((t) => `${t}${m.unit}`) },
           ],
           series: [{}, { label: m.label, stroke: m.stroke, width: 2, spanGaps: false, points: { show: true, size: 5, fill: m.stroke } }],
         }, [xs, ys], box);
