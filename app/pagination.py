@@ -44,6 +44,24 @@ def decode_text_cursor(cursor: str) -> tuple[str, UUID]:
     return key, row_id
 
 
+MAX_SEQUENCE = 2**63 - 1  # a bigint
+
+
+def encode_sequence_cursor(sequence: int) -> str:
+    """The position of a list sorted by a database sequence (an outbox's order of writing)."""
+    return base64.urlsafe_b64encode(json.dumps(["n", sequence]).encode()).decode().rstrip("=")
+
+
+def decode_sequence_cursor(cursor: str) -> int:
+    try:
+        kind, value = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if kind != "n" or type(value) is not int or not 0 <= value <= MAX_SEQUENCE:
+            raise TypeError("not a cursor of this list")
+        return value
+    except (ValueError, TypeError) as exc:
+        raise InvalidInput("The cursor is not valid.") from exc
+
+
 def _decode(cursor: str, expected_kind: str) -> tuple[SortKey, UUID]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)

@@ -9,6 +9,7 @@ from app import clock
 from app.errors import Conflict, InvalidInput, NotFound
 from app.orders import repository as orders
 from app.orders.repository import LastJob
+from app.pagination import decode_sequence_cursor, encode_sequence_cursor
 from app.partners import repository as partners
 from app.schemas import Page
 from app.sla.rules import SlaPolicy
@@ -180,15 +181,9 @@ async def list_events(session: AsyncSession, driver_id: UUID, limit: int, cursor
     """The driver's renewals and lapses, newest first."""
     if await repository.cover(session, driver_id) is None:
         raise NotFound("This driver has no cover.")
-    after = _decode_event_cursor(cursor) if cursor else None
+    after = decode_sequence_cursor(cursor) if cursor else None
     found = await repository.events(session, driver_id, limit + 1, after)
     return Page(
         items=[CoverEventItem.model_validate(e) for e in found[:limit]],
-        next_cursor=str(found[limit - 1].id) if len(found) > limit else None,
+        next_cursor=encode_sequence_cursor(found[limit - 1].id) if len(found) > limit else None,
     )
-
-
-def _decode_event_cursor(cursor: str) -> int:
-    if not (cursor.isascii() and cursor.isdigit()) or len(cursor) > 19 or int(cursor) > 2**63 - 1:
-        raise InvalidInput("The cursor is not valid.")
-    return int(cursor)

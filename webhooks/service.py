@@ -1,14 +1,13 @@
 """What partners and operators see of the deliveries, and the replay of one."""
 
-import base64
-import binascii
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import clock
 from app.channels import WEBHOOKS_CHANNEL, notify_on_commit
-from app.errors import InvalidInput, NotFound
+from app.errors import NotFound
+from app.pagination import decode_sequence_cursor, encode_sequence_cursor
 from app.schemas import Page
 from webhooks import repository
 from webhooks.models import DeliveryStatus, WebhookDelivery
@@ -18,7 +17,9 @@ from webhooks.schemas import AttemptRead, DeliveryRead
 async def deliveries(
     session: AsyncSession, partner_id: UUID, limit: int, cursor: str | None, order_id: UUID | None = None
 ) -> Page[DeliveryRead]:
-    found = await repository.page(session, partner_id, limit + 1, _seq_of(cursor) if cursor else None, order_id)
+    found = await repository.page(
+        session, partner_id, limit + 1, decode_sequence_cursor(cursor) if cursor else None, order_id
+    )
     shown = found[:limit]
     attempts = await repository.attempts_of(session, [d.id for d in shown])
     history: dict[UUID, list[AttemptRead]] = {}
@@ -26,7 +27,7 @@ async def deliveries(
         history.setdefault(attempt.delivery_id, []).append(AttemptRead.model_validate(attempt, from_attributes=True))
     return Page(
         items=[_present(d, history.get(d.id, [])) for d in shown],
-        next_cursor=_cursor(shown[-1].seq) if len(found) > limit else None,
+        next_cursor=encode_sequence_cursor(shown[-1].seq) if len(found) > limit else None,
     )
 
 
@@ -50,23 +51,3 @@ def _present(delivery: WebhookDelivery, history: list[AttemptRead]) -> DeliveryR
         last_error=delivery.last_error, next_attempt_at=delivery.next_attempt_at if waiting else None,
         delivered_at=delivery.delivered_at, created_at=delivery.created_at, history=history,
     )  # fmt: skip
-
-
-MAX_SEQ = 2**63 - 1  # a bigint
-
-
-def _cursor(seq: int) -> str:
-    return base64.urlsafe_b64encode(f"w{seq}".encode()).decode().rstrip("=")
-
-
-def _seq_of(cursor: str) -> int:
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        if not text.startswith("w") or not text[1:].isascii() or not text[1:].isdigit() or len(text) > 20:
-            raise ValueError(cursor)
-        seq = int(text[1:])
-        if seq > MAX_SEQ:
-            raise ValueError(cursor)
-        return seq
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise InvalidInput("The cursor is not one this list gave out.") from exc
