@@ -49,10 +49,9 @@ class CommentRound:
                 log.exception("comment of feedback %s could not be analysed", feedback.id)
                 row.analysed_at = now
                 continue
-            row.analysed_at, row.language, row.sentiment = now, result.language, result.sentiment
-            row.score, row.topics = result.score, [t.value for t in result.topics]
-            row.cues = [{"phrase": c.phrase, "topic": c.topic.value if c.topic else None, "weight": c.weight}
-                        for c in result.cues]  # fmt: skip
+            said = described(result)
+            row.analysed_at, row.language, row.sentiment, row.score = now, said.language, said.sentiment, said.score
+            row.topics, row.cues = said.topics, [cue.model_dump() for cue in said.cues]
             await self._act(session, feedback, result, now)
         return len(waiting)
 
@@ -78,7 +77,11 @@ def present(row: AnalysedComment | None) -> CommentAnalysisRead | None:
 
 
 def read_text(text: str) -> CommentAnalysisRead:
-    result = analyze(text)
+    return described(analyze(text))
+
+
+def described(result: CommentAnalysis) -> CommentAnalysisRead:
+    """The analysis as the API shows it and the outbox row keeps it."""
     return CommentAnalysisRead(
         language=result.language, sentiment=result.sentiment, score=result.score,
         topics=[t.value for t in result.topics],
