@@ -12,14 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import events, locks
 from app.config import Settings
-from app.geo import from_geography
+from app.geo import from_geography, haversine_m
 from app.orders.models import Order, OrderStatus
 from app.orders.service import apply_transition
 from app.routing.osrm import OsrmClient
-from dispatch import repository
+from dispatch import promises, repository
 from dispatch.cost import CostBreakdown, CostWeights, offer_cost, unassigned_cost
 from dispatch.grouping import spatial_groups
 from dispatch.models import OfferStatus
+from dispatch.promises import PromisePolicy
 from dispatch.repository import Candidate
 from dispatch.solver import Arc, OpenOrder, solve
 from feedback import scores
@@ -40,6 +41,7 @@ class DispatchConfig:
     candidates_per_order: int
     unfulfilled_after_s: int
     block_csat_at_or_below: int
+    promises: PromisePolicy
     weights: CostWeights = field(default_factory=CostWeights)
 
     @classmethod
@@ -55,6 +57,7 @@ class DispatchConfig:
             candidates_per_order=settings.candidates_per_order,
             unfulfilled_after_s=settings.unfulfilled_after_s,
             block_csat_at_or_below=settings.block_csat_at_or_below,
+            promises=PromisePolicy.from_settings(settings),
         )
 
 
@@ -73,6 +76,7 @@ class RoundReport:
 class ScoredArc:
     technician_id: UUID
     breakdown: CostBreakdown
+    raw_eta_s: float  # OSRM's, before calibration
 
 
 async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: DispatchConfig, now: datetime) -> RoundReport:
@@ -122,18 +126,21 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
 
     etas = await _road_etas(osrm, orders, candidates, TABLE_GROUP_SIZE)
     clock.lap("osrm_table")
+    corrections = await _median_corrections(session, config.promises, orders, candidates, etas, now)
 
     service_of = {o.id: o.service.value for o in orders}
     trust = await scores.for_services(session, {(c.technician_id, service_of[c.order_id]) for c in candidates})
     clock.lap("scores")
     scored: dict[UUID, list[ScoredArc]] = {o.id: [] for o in orders}
     for c in candidates:
-        eta = etas.get((c.order_id, c.technician_id))
-        if eta is None or eta > config.weights.max_eta_s:
+        raw = etas.get((c.order_id, c.technician_id))
+        if raw is None:
             continue
-        scored[c.order_id].append(
-            ScoredArc(c.technician_id, offer_cost(eta, trust[c.technician_id, service_of[c.order_id]], config.weights))
-        )
+        eta = raw * corrections.get((c.order_id, c.technician_id), 1.0)  # when he will really be there
+        if eta > config.weights.max_eta_s:
+            continue
+        cost = offer_cost(eta, trust[c.technician_id, service_of[c.order_id]], config.weights)
+        scored[c.order_id].append(ScoredArc(c.technician_id, cost, raw))
     for arcs in scored.values():
         arcs.sort(key=lambda a: a.breakdown.eta_s)
         del arcs[config.candidates_per_order :]
@@ -181,6 +188,7 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
                     {
                         "technician_id": str(a.technician_id),
                         "chosen": a.technician_id == technician_id,
+                        "raw_eta_s": a.raw_eta_s,
                         **a.breakdown.as_dict(),
                     }
                     for a in arcs
@@ -208,6 +216,31 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
         offers=len(offers),
     )  # fmt: skip
     return report
+
+
+async def _median_corrections(
+    session: AsyncSession, policy: PromisePolicy, orders: list[Order], candidates: list[Candidate],
+    etas: dict[tuple[UUID, UUID], float | None], now: datetime,
+) -> dict[tuple[UUID, UUID], float]:  # fmt: skip
+    """What OSRM's estimate of each (order, candidate) drive is multiplied by to give its calibrated median;
+    empty while no region of these orders is calibrated."""
+    fitted = {region: await promises.model(session, policy, region, now) for region in {o.region for o in orders}}
+    if not any(fitted.values()):
+        return {}
+    order_of = {o.id: o for o in orders}
+    corrections: dict[tuple[UUID, UUID], float] = {}
+    for region, model in fitted.items():
+        if model is None:
+            continue
+        located = {o.id: from_geography(o.location) for o in orders if o.region == region}
+        drives = {
+            (c.order_id, c.technician_id): (c.technician_id, haversine_m(c.position, located[c.order_id]), eta)
+            for c in candidates
+            if order_of[c.order_id].region == region and (eta := etas.get((c.order_id, c.technician_id))) is not None
+        }
+        factors = promises.median_factors(model, now, list(set(drives.values())))
+        corrections.update({arc: factors[drive] for arc, drive in drives.items()})
+    return corrections
 
 
 async def _road_etas(

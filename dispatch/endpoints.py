@@ -10,6 +10,7 @@ from app.orders.schemas import ManualAssign, OrderRead
 from app.pagination import Cursor, Limit
 from app.schemas import Page
 from dispatch import redispatch, service
+from dispatch.promises import PromisePolicy
 from dispatch.schemas import DecisionRead, OfferCreate, OfferDecline, OfferRead
 
 router = APIRouter(tags=["dispatch"])
@@ -28,9 +29,10 @@ async def accept_offer(
     offer_id: UUID,
     session: DbSession,
     osrm: Osrm,
+    settings: AppSettings,
     technician: TechnicianUser,
 ) -> OrderRead:
-    return await service.accept(session, osrm, technician, offer_id)
+    return await service.accept(session, osrm, PromisePolicy.from_settings(settings), technician, offer_id)
 
 
 @router.post("/v1/offers/{offer_id}/decline", response_model=OfferRead, responses=problems(404, 409))

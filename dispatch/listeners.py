@@ -1,5 +1,6 @@
 """How dispatch reacts to the facts of the core: a taken or closed order withdraws its open offers, and
-anything that may let an order be placed wakes the dispatcher at once."""
+anything that may let an order be placed wakes the dispatcher at once, and every drive that reaches its
+driver teaches the calibration of promises."""
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,6 +25,8 @@ async def _status_changed(session: AsyncSession, event: events.OrderStatusChange
         await repository.withdraw_pending(session, event.order_id, event.at)
     if status in FREES_TECHNICIAN:
         await notify_on_commit(session, DISPATCH_CHANNEL)
+    if status is OrderStatus.ARRIVED:
+        await repository.record_drive(session, event.order_id, event.at)  # the calibration learns from it
 
 
 async def _offer_answered(session: AsyncSession, event: events.OfferAnswered) -> None:

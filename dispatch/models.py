@@ -91,4 +91,20 @@ class DispatchDecision(CreatedAt, Base):
     weights: Mapped[dict[str, Any]] = mapped_column(JSONB)
 
 
+class EtaObservation(Base):
+    """One finished drive: OSRM's estimate at acceptance against the time it really took (calibration.py)."""
+
+    __tablename__ = "eta_observations"
+    __table_args__ = (Index("ix_eta_observations_region_observed_at", "region", "observed_at"),)
+
+    order_id: Mapped[UUID] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), primary_key=True)
+    region: Mapped[str] = mapped_column(String(64))
+    technician_id: Mapped[UUID] = mapped_column(ForeignKey("technicians.id"))
+    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    distance_m: Mapped[float] = mapped_column(Float)
+    estimate_s: Mapped[float] = mapped_column(Float)
+    actual_s: Mapped[float] = mapped_column(Float)
+    observed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 conflict_message("uq_offers_order_id_technician_id", "This technician was already offered this order.")

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import clock
 from app.config import Settings
 from app.errors import Conflict, NotFound
-from app.geo import from_geography
+from app.geo import from_geography, haversine_m
 from app.live import repository as live_repository
 from app.live.progress import Step
 from app.orders import repository as orders_repository
@@ -22,7 +22,8 @@ from app.orders.schemas import OrderRead
 from app.orders.views import present as present_order
 from app.routing.osrm import OsrmClient
 from app.technicians import repository as technicians_repository
-from dispatch import repository
+from dispatch import promises, repository
+from dispatch.promises import PromisePolicy
 from feedback import service as feedback
 
 log = logging.getLogger("trustloop.dispatch")
@@ -54,8 +55,12 @@ async def _hand_over(
     technician = await technicians_repository.get_for_update(session, found[best].technician_id)
     if technician is None:
         return False
-    eta = orders.EtaEstimate(seconds=seconds, confidence=table.confidence, distance_m=table.distances[best][0])
-    await orders.assign(session, order, technician, actor_id, eta)
+    estimate = orders.EtaEstimate(seconds=seconds, confidence=table.confidence, distance_m=table.distances[best][0])
+    policy = PromisePolicy.from_settings(settings)
+    fitted = await promises.model(session, policy, order.region, now)
+    straight = haversine_m(found[best].position, from_geography(order.location))
+    await orders.assign(session, order, technician, actor_id,
+                        promises.promise(fitted, policy, technician.id, estimate, straight, now))  # fmt: skip
     return True
 
 

@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.enums import Service
 from app.geo import Point
 from app.orders.models import Order, OrderStatus
-from dispatch.models import DispatchDecision, DispatchRound, Offer, OfferStatus
+from dispatch.calibration import Observation
+from dispatch.models import DispatchDecision, DispatchRound, EtaObservation, Offer, OfferStatus
 
 
 async def get(session: AsyncSession, offer_id: UUID) -> Offer | None:
@@ -238,3 +239,46 @@ async def record_round(session: AsyncSession, **round_: Any) -> None:
 async def try_lock_region(session: AsyncSession, lock_class: int, region: str) -> bool:
     """One dispatcher per region: the lock is held until this transaction ends."""
     return bool(await session.scalar(select(func.pg_try_advisory_xact_lock(lock_class, func.hashtext(region)))))
+
+
+RECORD_DRIVE_SQL = text(
+    """
+    INSERT INTO eta_observations
+        (order_id, region, technician_id, assigned_at, distance_m, estimate_s, actual_s, observed_at)
+    SELECT id, coalesce(region, ''), technician_id, assigned_at, eta_distance_m, eta_raw_s,
+           extract(epoch FROM CAST(:at AS timestamptz) - assigned_at), :at
+    FROM orders
+    WHERE id = :order_id AND technician_id IS NOT NULL AND assigned_at IS NOT NULL
+      AND eta_raw_s > 0 AND eta_distance_m IS NOT NULL
+    ON CONFLICT (order_id) DO NOTHING
+    """
+)
+
+
+async def record_drive(session: AsyncSession, order_id: UUID, arrived_at: datetime) -> None:
+    """The drive that just ended at the driver, against the estimate its promise was made from."""
+    await session.flush()
+    await session.execute(RECORD_DRIVE_SQL, {"order_id": order_id, "at": arrived_at})
+
+
+async def drive_count(session: AsyncSession, region: str, since: datetime) -> int:
+    found = await session.scalar(
+        select(func.count())
+        .select_from(EtaObservation)
+        .where(EtaObservation.region == region, EtaObservation.observed_at >= since)
+    )
+    return int(found or 0)
+
+
+async def drives(session: AsyncSession, region: str, since: datetime, limit: int) -> list[Observation]:
+    """The region's most recent finished drives since `since`, at most `limit`."""
+    rows = await session.execute(
+        select(
+            EtaObservation.technician_id, EtaObservation.assigned_at, EtaObservation.distance_m,
+            EtaObservation.estimate_s, EtaObservation.actual_s,
+        )
+        .where(EtaObservation.region == region, EtaObservation.observed_at >= since)
+        .order_by(EtaObservation.observed_at.desc())
+        .limit(limit)
+    )  # fmt: skip
+    return [Observation(r.technician_id, r.assigned_at, r.distance_m, r.estimate_s, r.actual_s) for r in rows]

@@ -34,7 +34,8 @@ class DecisionCandidate(BaseModel):
     technician_id: UUID
     technician_name: str | None = None
     chosen: bool
-    eta_s: float
+    eta_s: float  # when he would really be there: OSRM's estimate times the calibrated median correction
+    raw_eta_s: float | None = None  # OSRM's estimate (absent from rounds decided before calibration)
     trust_score: float
     ratings: int
     trust_factor: float

@@ -7,7 +7,7 @@ from app import clock, events
 from app.auth.tokens import Principal
 from app.config import Settings
 from app.errors import Conflict, NotFound
-from app.geo import from_geography
+from app.geo import from_geography, haversine_m
 from app.orders import repository as orders_repository
 from app.orders import service as orders
 from app.orders.models import Order, OrderStatus
@@ -18,8 +18,9 @@ from app.routing.osrm import OsrmClient
 from app.schemas import Page
 from app.technicians import repository as technicians_repository
 from app.technicians.models import Technician
-from dispatch import repository
+from dispatch import promises, repository
 from dispatch.models import DispatchDecision, Offer, OfferStatus
+from dispatch.promises import PromisePolicy
 from dispatch.schemas import DecisionCandidate, DecisionRead, DecisionRound, OfferCreate, OfferRead
 from dispatch.why import Standing, why_not
 from feedback import service as feedback
@@ -38,6 +39,24 @@ async def estimate_arrival(osrm: OsrmClient, technician: Technician, order: Orde
     if duration is None:
         return None
     return orders.EtaEstimate(seconds=duration, confidence=table.confidence, distance_m=distance)
+
+
+async def promised_arrival(
+    session: AsyncSession, osrm: OsrmClient, policy: PromisePolicy, technician: Technician, order: Order
+) -> orders.EtaEstimate | None:
+    """The arrival to promise if this technician takes the order now: OSRM's estimate, calibrated."""
+    estimate = await estimate_arrival(osrm, technician, order)
+    if estimate is None or technician.position is None:
+        return estimate
+    now = clock.now()
+    fitted = await promises.model(session, policy, order.region, now)
+    straight = haversine_m(from_geography(technician.position), from_geography(order.location))
+    return promises.promise(fitted, policy, technician.id, estimate, straight, now)
+
+
+def median_seconds(eta: orders.EtaEstimate) -> float:
+    """The calibrated median drive (what a technician is told an offer takes, what a live ETA is)."""
+    return (eta.raw_seconds if eta.raw_seconds is not None else eta.seconds) * eta.correction
 
 
 async def _locked_order(session: AsyncSession, order_id: UUID) -> Order:
@@ -63,13 +82,13 @@ async def create_offer(
         raise NotFound("No such technician.")
     orders.ensure_offers(technician, order)
     await ensure_not_blocked(session, settings, order, technician.id)
-    eta = await estimate_arrival(osrm, technician, order)
+    eta = await promised_arrival(session, osrm, PromisePolicy.from_settings(settings), technician, order)
     offer = Offer(
         order_id=order.id,
         technician_id=technician.id,
         status=OfferStatus.PENDING,
         source="operator",
-        eta_seconds=round(eta.seconds) if eta else None,
+        eta_seconds=round(median_seconds(eta)) if eta else None,
         distance_m=eta.distance_m if eta else None,
         expires_at=clock.now() + timedelta(seconds=data.ttl_s),
     )
@@ -120,14 +139,16 @@ def _ensure_open(offer: Offer) -> None:
         raise Conflict("The offer has expired.")
 
 
-async def accept(session: AsyncSession, osrm: OsrmClient, principal: Principal, offer_id: UUID) -> OrderRead:
+async def accept(
+    session: AsyncSession, osrm: OsrmClient, policy: PromisePolicy, principal: Principal, offer_id: UUID
+) -> OrderRead:
     offer, order = await _locked_own_offer(session, principal, offer_id)
     _ensure_open(offer)
     if order.status is not OrderStatus.SEARCHING:
         raise Conflict("The order was taken or closed.")
     technician = await technicians_repository.get(session, principal.user_id)
     assert technician is not None
-    eta = await estimate_arrival(osrm, technician, order)
+    eta = await promised_arrival(session, osrm, policy, technician, order)
     await orders.assign(session, order, technician, principal.user_id, eta)
     # The order's other pending offers are withdrawn when the assignment is delivered; this one is accepted.
     offer.status = OfferStatus.ACCEPTED
@@ -171,7 +192,7 @@ async def manual_assign(
     if technician is None:
         raise NotFound("No such technician.")
     await ensure_not_blocked(session, settings, order, technician.id)
-    eta = await estimate_arrival(osrm, technician, order)
+    eta = await promised_arrival(session, osrm, PromisePolicy.from_settings(settings), technician, order)
     await orders.assign(session, order, technician, principal.user_id, eta)
     return await present_order(session, order, principal.role)
 

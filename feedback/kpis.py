@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
 from app.orders.models import OrderStatus, Resolution
-from feedback.schemas import DayKpis, Kpis, Percentiles
+from feedback.schemas import DayKpis, EtaError, Kpis, Percentiles
 
 FINISHED = frozenset(OrderStatus.values(OrderStatus.finished()))
 COMPLETED_JOURNEY = frozenset({Resolution.FIXED_ON_SITE.value, Resolution.TOWED.value})  # the car was helped
@@ -28,6 +28,9 @@ class OrderFacts:
     technician_id: UUID | None = None
     service: str = "tow"
     order_id: UUID | None = None
+    drive_s: float | None = None  # the last assignment to the arrival
+    eta_raw_s: float | None = None  # OSRM's estimate at that assignment
+    eta_median_s: float | None = None  # its calibrated median
 
 
 def percentile(values: Sequence[float], q: float) -> float | None:
@@ -45,6 +48,18 @@ def share(hits: int, total: int) -> float | None:
     return hits / total if total else None
 
 
+def eta_error(pairs: Sequence[tuple[float, float]]) -> EtaError:
+    """The error of (estimate, actual) pairs of drive seconds."""
+    errors = [abs(estimate - actual) for estimate, actual in pairs]
+    if not errors:
+        return EtaError(mae_s=None, within_2_min=None, within_5_min=None)
+    return EtaError(
+        mae_s=sum(errors) / len(errors),
+        within_2_min=share(sum(e <= 120 for e in errors), len(errors)),
+        within_5_min=share(sum(e <= 300 for e in errors), len(errors)),
+    )
+
+
 def kpis(facts: Sequence[OrderFacts], tolerance_of: ToleranceOf) -> Kpis:
     """The KPIs of the orders; an arrival keeps its promise within the service's tolerance."""
     finished = [f for f in facts if f.status in FINISHED]
@@ -54,6 +69,11 @@ def kpis(facts: Sequence[OrderFacts], tolerance_of: ToleranceOf) -> Kpis:
     first_response = [(f.assigned_at - f.created_at).total_seconds() for f in facts if f.assigned_at]
     to_arrival = [(f.arrived_at - f.created_at).total_seconds() for f in facts if f.arrived_at]
     promised = [f for f in facts if f.arrived_at and f.promised_at]
+    drives = [
+        (f.eta_raw_s, f.eta_median_s, f.drive_s)
+        for f in facts
+        if f.drive_s is not None and f.eta_raw_s is not None and f.eta_median_s is not None
+    ]
     nps = None
     if npses:
         nps = 100 * (sum(n >= 9 for n in npses) - sum(n <= 6 for n in npses)) / len(npses)
@@ -76,11 +96,13 @@ def kpis(facts: Sequence[OrderFacts], tolerance_of: ToleranceOf) -> Kpis:
         cancel_rate=share(sum(f.status == "cancelled" for f in facts), len(facts)),
         feedback_rate=share(sum(f.csat is not None for f in finished), len(finished)),
         journey_completion=share(sum(f.resolution in COMPLETED_JOURNEY for f in facts), len(facts)),
+        eta_error_raw=eta_error([(raw, actual) for raw, _, actual in drives]),
+        eta_error_calibrated=eta_error([(median, actual) for _, median, actual in drives]),
         samples={
             "nps": len(npses), "csat": len(csats), "ces": len(ceses), "fcr": len(finished),
             "first_response_s": len(first_response), "time_to_arrival_s": len(to_arrival),
             "eta_promise_kept": len(promised), "cancel_rate": len(facts), "feedback_rate": len(finished),
-            "journey_completion": len(facts),
+            "journey_completion": len(facts), "eta_error": len(drives),
         },
     )  # fmt: skip
 

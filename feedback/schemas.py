@@ -165,6 +165,15 @@ class Percentiles(BaseModel):
     p90: float | None
 
 
+class EtaError(BaseModel):
+    """How far an arrival estimate made at acceptance was from the drive it promised: the mean absolute error
+    and the shares of drives it called within 2 and 5 minutes."""
+
+    mae_s: float | None
+    within_2_min: float | None
+    within_5_min: float | None
+
+
 class Kpis(BaseModel):
     """NPS in -100..100; CSAT, FCR and the rates as fractions 0..1; CES the mean; times in seconds."""
 
@@ -183,6 +192,10 @@ class Kpis(BaseModel):
     feedback_rate: float | None
     # Journey completion: the share of orders that reached a fixed (on site) or towed outcome.
     journey_completion: float | None = None
+    # The ETA made when the technician took the job against the drive it really was: OSRM's estimate as it
+    # was, and the calibrated median (the two are equal while a region is not calibrated).
+    eta_error_raw: EtaError = EtaError(mae_s=None, within_2_min=None, within_5_min=None)
+    eta_error_calibrated: EtaError = EtaError(mae_s=None, within_2_min=None, within_5_min=None)
     # How many observations each figure rests on (ratings, finished jobs, arrivals, ...), by field name.
     samples: dict[str, int] = Field(default_factory=dict)
 

@@ -166,6 +166,7 @@ async def facts(
             OrderFacts(
                 order_id=r.id, status=r.status, resolution=r.resolution, created_at=r.created_at, assigned_at=r.assigned_at,
                 arrived_at=r.arrived_at, promised_at=r.promised_at, technician_id=r.technician_id, service=r.service,
+                drive_s=r.drive_s, eta_raw_s=r.eta_raw_s, eta_median_s=r.eta_median_s,
                 csat=rating.csat if rating else None, nps=rating.nps if rating else None,
                 ces=rating.ces if rating else None,
             )

@@ -30,6 +30,7 @@ from app.regions.service import record_region
 from app.routing.osrm import OsrmClient
 from app.routing.regions import is_prepared, prepare_region, region_graph, routed_command
 from app.technicians.repository import set_last_position
+from dispatch import promises
 from trustloop.api import create_app
 from trustloop.models import Base
 from trustloop.processes import free_port, spawn_until_up
@@ -133,6 +134,7 @@ async def _clean_tables(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables if table.name != "regions")
     async with application.state.engine.begin() as connection:
         await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    promises.forget()  # the calibration fitted on the drives just removed
 
 
 @pytest.fixture

@@ -355,6 +355,11 @@ async def test_the_decision_with_names_assigning_a_technician_card_and_filters(
         assert "Assigned to" in await panel.locator(".result").inner_text()
         assigned = (await api.client.get(f"/v1/ops/orders/{manual['id']}", headers=headers)).json()
         assert assigned["technician"]["id"] == chosen
+        # What the promise was made of; nothing has finished yet here, so it is OSRM's estimate as it is.
+        await panel.locator(".promise").wait_for(timeout=10_000)
+        promise = await panel.locator(".promise").inner_text()
+        assert f"{round(assigned['promise']['promised_s'] / 60)} min" in promise
+        assert "too few to calibrate" in promise
 
         # His card: status, current job, today's jobs, trust with its parts.
         await panel.locator("button.back").click()

@@ -62,7 +62,9 @@ async def on_position(
     route = await osrm.route(position, destination)
     if route is None:
         return  # no road from here: keep the last honest estimate rather than invent one
-    arrival_at = now + timedelta(seconds=route.duration_s)
+    # The live ETA is the calibrated median: OSRM's time scaled by the correction the promise was made with.
+    seconds = route.duration_s * (order.eta_correction or 1.0)
+    arrival_at = now + timedelta(seconds=seconds)
     live.eta_arrival_at, live.eta_confidence, live.eta_updated_at = arrival_at, route.confidence, now
     new_route = live.route_geometry is None or off_route
     if new_route:
@@ -70,7 +72,7 @@ async def on_position(
     live.route_duration_s = route.duration_s
     _measure_progress(live, order, route.distance_m, fix_at, rules)
     await messages.publish_eta(
-        session, order.id, round(route.duration_s), arrival_at, order.promised_arrival_at, route.confidence
+        session, order.id, round(seconds), arrival_at, order.promised_arrival_at, route.confidence
     )
     if new_route:
         await messages.publish_route_changed(session, order.id)

@@ -7,6 +7,7 @@ from geoalchemy2 import Geography
 from sqlalchemy import (
     BigInteger,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     String,
@@ -117,6 +118,13 @@ class Order(UUIDPrimaryKey, CreatedAt, Base):
     # The promise made to the driver when a technician took the job, and how sure the estimate behind it was.
     promised_arrival_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     promise_confidence: Mapped[str | None] = mapped_column(String(8))
+    # What the promise was made of: OSRM's estimate and road distance at the time, the calibrated correction
+    # of the median drive (live ETAs scale by it), the quantile promised (None: not calibrated) and why.
+    eta_raw_s: Mapped[float | None] = mapped_column(Float)
+    eta_distance_m: Mapped[float | None] = mapped_column(Float)
+    eta_correction: Mapped[float | None] = mapped_column(Float)
+    promise_quantile: Mapped[float | None] = mapped_column(Float)
+    promise_basis: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     resolution: Mapped[Resolution | None] = mapped_column(text_enum(Resolution, "resolution"))
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
     # An order a partner placed for its member, and the partner's own reference for it.

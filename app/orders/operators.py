@@ -10,7 +10,8 @@ from app.errors import NotFound
 from app.live import repository as live_repository
 from app.live.schemas import StallRead
 from app.orders import repository
-from app.orders.schemas import DriverContact, NoteRead, OperatorOrderRead
+from app.orders.models import Order
+from app.orders.schemas import DriverContact, NoteRead, OperatorOrderRead, PromiseRead
 from app.orders.views import present
 from app.sla import repository as sla_repository
 
@@ -29,10 +30,26 @@ async def read(session: AsyncSession, order_id: UUID) -> OperatorOrderRead:
         sla_state=state,
         sla_reason=reason,
         stall=StallRead.of(stall.trouble, stall.since, stall.step) if stall else None,
+        promise=promise_of(order),
         operator_notes=[
             NoteRead(at=note.created_at, author=author, text=note.text)
             for note, author in await repository.notes(session, order.id)
         ],
+    )
+
+
+def promise_of(order: Order) -> PromiseRead | None:
+    if order.promised_arrival_at is None or order.assigned_at is None or order.eta_raw_s is None:
+        return None
+    correction = order.eta_correction or 1.0
+    return PromiseRead(
+        promised_at=order.promised_arrival_at,
+        raw_s=order.eta_raw_s,
+        median_s=order.eta_raw_s * correction,
+        promised_s=(order.promised_arrival_at - order.assigned_at).total_seconds(),
+        correction=correction,
+        quantile=order.promise_quantile,
+        basis=order.promise_basis or {},
     )
 
 

@@ -66,12 +66,16 @@ class OrderRecord:
     assigned_at: datetime | None
     arrived_at: datetime | None
     promised_at: datetime | None
+    drive_s: float | None = None  # the last assignment to the arrival
+    eta_raw_s: float | None = None
+    eta_median_s: float | None = None
 
 
 ORDER_RECORDS_SQL = text(
     """
     SELECT o.id, o.status, o.service, o.resolution, o.created_at, o.technician_id,
-           o.promised_arrival_at AS promised_at,
+           o.promised_arrival_at AS promised_at, o.assigned_at AS last_assigned_at, o.eta_raw_s,
+           o.eta_raw_s * coalesce(o.eta_correction, 1) AS eta_median_s,
            (SELECT min(e.created_at) FROM job_events e WHERE e.order_id = o.id AND e.status = :assigned) AS assigned_at,
            (SELECT min(e.created_at) FROM job_events e WHERE e.order_id = o.id AND e.status = :arrived) AS arrived_at
     FROM orders o
@@ -95,7 +99,9 @@ async def order_records(
     return [
         OrderRecord(id=r.id, status=r.status, service=r.service, resolution=r.resolution, created_at=r.created_at,
                     technician_id=r.technician_id, assigned_at=r.assigned_at, arrived_at=r.arrived_at,
-                    promised_at=r.promised_at)
+                    promised_at=r.promised_at, eta_raw_s=r.eta_raw_s, eta_median_s=r.eta_median_s,
+                    drive_s=(r.arrived_at - r.last_assigned_at).total_seconds()
+                    if r.arrived_at and r.last_assigned_at and r.arrived_at >= r.last_assigned_at else None)
         for r in rows
     ]  # fmt: skip
 

@@ -118,6 +118,22 @@ class DriverContact(BaseModel):
     phone: str | None
 
 
+class PromiseRead(BaseModel):
+    """What the arrival promise was made of: OSRM's estimate when the technician took the job, the calibrated
+    median drive and the quantile promised (none while the region has too few finished drives to calibrate),
+    and the basis: each factor's multiplier (fleet, hour of day and of week, distance band, route speed,
+    technician, residual median; their product is the correction), the spread from the median to the
+    quantile, the technician's finished drives and how many the calibration had learnt from."""
+
+    promised_at: datetime
+    raw_s: float
+    median_s: float
+    promised_s: float
+    correction: float
+    quantile: float | None
+    basis: dict[str, Any]
+
+
 class OperatorOrderRead(OrderRead):
     """The order as the operators' console shows it: the driver to call, the SLA state and why, and the
     operators' notes beside the timeline."""
@@ -127,3 +143,4 @@ class OperatorOrderRead(OrderRead):
     sla_reason: str | None
     operator_notes: list[NoteRead]
     stall: StallRead | None = None  # a stall or a dark phone on the way, and the ladder's step
+    promise: PromiseRead | None = None

@@ -43,9 +43,16 @@ TECHNICIAN_ACCESS_AFTER_JOB = timedelta(hours=1)
 
 @dataclass(frozen=True, slots=True)
 class EtaEstimate:
-    seconds: float
+    """An arrival estimate; a promise made from it also says what it was made of (dispatch/calibration.py)."""
+
+    seconds: float  # the promise
     confidence: str
-    distance_m: float | None = None
+    distance_m: float | None = None  # by road
+    raw_seconds: float | None = None  # OSRM's estimate, when the promise was calibrated from it
+    straight_m: float | None = None
+    correction: float = 1.0  # the median drive / OSRM's estimate: live ETAs scale by it
+    quantile: float | None = None
+    basis: dict[str, Any] | None = None
 
 
 async def load_visible(session: AsyncSession, principal: Principal, order_id: UUID, *, lock: bool = False) -> Order:
@@ -228,8 +235,13 @@ async def assign(
     if eta is not None:
         order.promised_arrival_at = at + timedelta(seconds=eta.seconds)
         order.promise_confidence = eta.confidence
+        order.eta_raw_s = eta.raw_seconds if eta.raw_seconds is not None else eta.seconds
+        order.eta_distance_m, order.eta_correction = eta.straight_m, eta.correction
+        order.promise_quantile, order.promise_basis = eta.quantile, eta.basis
     else:
         order.promised_arrival_at = order.promise_confidence = None
+        order.eta_raw_s = order.eta_distance_m = order.eta_correction = order.promise_quantile = None
+        order.promise_basis = None
     await apply_transition(
         session,
         order,

@@ -1,6 +1,7 @@
 """The order as the apps see it: the order, its timeline, the technician coming and the live view of his
 drive (ETA and route, kept by app/live)."""
 
+from datetime import timedelta
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,6 +26,8 @@ async def present(session: AsyncSession, order: Order, viewer: Role | None = Non
     tracking = await live_repository.tracking(session, order.id)
     live = tracking if tracking is not None and tracking.computed_since(order.assigned_at) else None
     arrival_at, confidence = order.promised_arrival_at, order.promise_confidence  # until the first live ETA
+    if arrival_at is not None and order.assigned_at is not None and order.eta_raw_s is not None:
+        arrival_at = order.assigned_at + timedelta(seconds=order.eta_raw_s * (order.eta_correction or 1.0))  # median
     if live is not None and live.eta_arrival_at is not None:
         arrival_at, confidence = live.eta_arrival_at, live.eta_confidence
     on_the_way = order.status in OrderStatus.on_the_way()  # once he is there, there is nothing to wait for

@@ -108,6 +108,26 @@
       o.eta.promised_at ? ` · promised ${tl.time(o.eta.promised_at)}${late ? " · late" : " · on time"}` : "");
   }
 
+  // What the promise was made of: OSRM's estimate, the calibrated median and the quantile promised.
+  function promiseLine(p) {
+    if (!p) return null;
+    const min = (s) => `${Math.round(s / 60)} min`;
+    if (p.quantile == null) {
+      return [el("dt", {}, "Promise"), el("dd", { class: "promise" },
+        `${min(p.promised_s)}: OSRM's estimate as it is (${p.basis.observations || 0} finished drives, too few to calibrate)`)];
+    }
+    const b = p.basis;
+    const factors = [["hour_of_day", "hour"], ["hour_of_week", "weekday"], ["distance_band", "distance"],
+      ["route_speed", "road"], ["technician", "technician"]]
+      .filter(([key]) => Math.abs((b[key] ?? 1) - 1) >= 0.03)
+      .map(([key, word]) => `${word} ×${b[key].toFixed(2)}`);
+    return [el("dt", {}, "Promise"), el("dd", { class: "promise" },
+      `${min(p.promised_s)}: OSRM ${min(p.raw_s)} × ${p.correction.toFixed(2)} for the median drive `
+      + `(fleet ×${b.fleet.toFixed(2)}${factors.length ? `, ${factors.join(", ")}` : ""}), `
+      + `× ${b.spread.toFixed(2)} to keep it ${Math.round(p.quantile * 100)} times in 100 · `
+      + `learnt from ${b.observations} drives, ${b.technician_jobs} of his`)];
+  }
+
   function renderOrder() {
     const { order: o, decision, pushes } = current;
     const vehicle = o.vehicle ? Object.values(o.vehicle).filter(Boolean).join(" ") : "no vehicle given";
@@ -131,6 +151,7 @@
         el("dt", {}, "Technician"), el("dd", { class: "technician" }, o.technician
           ? [el("a", { href: "#", onclick: (e) => { e.preventDefault(); showTechnician(o.technician.id); } }, fullName(o.technician)), " · ", etaLine(o)]
           : "nobody yet"),
+        promiseLine(o.promise),
         o.cancel_reason ? [el("dt", {}, "Cancelled"), el("dd", {}, o.cancel_reason)] : null),
       el("p", { class: "result", role: "status" }),
       actions(o),
@@ -214,7 +235,8 @@
         el("thead", {}, el("tr", {}, ["Technician", "ETA", "Trust", "Cost", "Why"].map((h) => el("th", {}, h)))),
         el("tbody", {}, r.candidates.map((c) => el("tr", { class: c.chosen ? "chosen" : "" },
           el("td", { class: "name" }, c.technician_name || c.technician_id.slice(0, 8)),
-          el("td", {}, `${Math.round(c.eta_s / 60)} min`),
+          el("td", { title: c.raw_eta_s != null ? `OSRM's estimate ${Math.round(c.raw_eta_s / 60)} min, calibrated to the median drive` : "" },
+            `${Math.round(c.eta_s / 60)} min`),
           el("td", {}, c.trust_score.toFixed(2)),
           el("td", {}, c.cost.toFixed(0)),
           el("td", {}, c.chosen ? "chosen" : c.why_not || "")))))) : el("p", { class: "empty" }, "No dispatch round yet."));
