@@ -97,10 +97,11 @@ bench: setup browser
 	$(BIN)/python -m bench.comments --json bench/results/comments.json
 	$(BIN)/python -m bench.console --json bench/results/console.json
 
-# The 30-day seeded comparison of trust-weighted and nearest-ETA dispatch (figures and charts in var/study).
+# The 30-day seeded comparison of trust-weighted and nearest-ETA dispatch, and of calibrated and raw promises,
+# on two seeds (figures and charts in var/study/seed-N).
 study: demo-db
 	TRUSTLOOP_DATABASE_URL=postgresql+asyncpg://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(DEMO_DB) \
-		$(BIN)/trustloop simulate --compare --days 30 --seed 7 --out var/study
+		$(BIN)/trustloop simulate --compare --days 30 --seed 7 11 --out var/study
 
 # Regenerates requirements.lock from pyproject.toml (needs uv: `pip install uv`).
 lock:

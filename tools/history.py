@@ -17,6 +17,7 @@ from app.geo import Point, to_geography
 from app.orders.models import JobEvent, Order, OrderStatus, Resolution
 from app.technicians.models import Technician
 from app.users.models import Driver, User
+from dispatch.models import EtaObservation
 from feedback import scores
 from feedback.ledger import rating_evidence
 from feedback.models import Feedback, FollowUp, FollowUpStatus, TrustEvidence
@@ -70,6 +71,7 @@ class _Writer:
             Feedback: [],
             FollowUp: [],
             TrustEvidence: [],
+            EtaObservation: [],
         }
         self.orders = 0
 
@@ -89,8 +91,10 @@ class _Writer:
             return
         accepted = created + timedelta(seconds=rng.uniform(20, 150))
         estimate_s = rng.uniform(240, 900)
+        straight_m = estimate_s * rng.uniform(3.0, 9.0)  # town streets to through roads
         promised = accepted + timedelta(seconds=estimate_s)
-        arrived = accepted + timedelta(seconds=world.driving_time_s(profile, estimate_s, rng))
+        drive_s = world.driving_time_s(profile, profile.pace, estimate_s, straight_m, accepted.hour, rng)
+        arrived = accepted + timedelta(seconds=drive_s)
         late_s = (arrived - promised).total_seconds()
         events += [(OrderStatus.ASSIGNED, accepted), (OrderStatus.EN_ROUTE, accepted + timedelta(seconds=40))]
         if late_s > 20 * 60 and rng.random() < 0.5:  # the driver gave up
@@ -112,7 +116,11 @@ class _Writer:
         )  # fmt: skip
         self.rows[Order].append({**base, "status": status, "technician_id": technician, "assigned_at": accepted,
                                  "promised_arrival_at": promised, "promise_confidence": "high",
+                                 "eta_raw_s": estimate_s, "eta_distance_m": straight_m, "eta_correction": 1.0,
                                  "resolution": resolution, "updated_at": done})  # fmt: skip
+        self.rows[EtaObservation].append({"order_id": order_id, "region": region, "technician_id": technician,
+                                          "assigned_at": accepted, "distance_m": straight_m,
+                                          "estimate_s": estimate_s, "actual_s": drive_s, "observed_at": arrived})  # fmt: skip
         events += [(OrderStatus.ARRIVED, arrived), (OrderStatus.IN_PROGRESS, arrived + timedelta(minutes=1)),
                    (status, done)]  # fmt: skip
         self._events(order_id, events)
@@ -159,7 +167,7 @@ class _Writer:
                                          "detail": detail or {}, "settled_at": at})  # fmt: skip
 
     async def flush(self, session: AsyncSession) -> None:
-        for model in (Order, JobEvent, Feedback, FollowUp, TrustEvidence):
+        for model in (Order, JobEvent, Feedback, FollowUp, TrustEvidence, EtaObservation):
             rows = self.rows[model]
             for start in range(0, len(rows), 1000):
                 await session.execute(insert(model), rows[start : start + 1000])

@@ -154,8 +154,9 @@ def serve(settings: Settings, seed: bool, simulate: bool = False) -> None:
         supervisor.stop()
 
 
-def study(settings: Settings, days: int, per_day: float, fleet: int, seed: int, out: Path) -> None:
-    """The 30-day comparison of the trust-weighted dispatcher with nearest-ETA (app/study)."""
+def study(settings: Settings, days: int, per_day: float, fleet: int, seeds: list[int], out: Path) -> None:
+    """The 30-day comparison of the trust-weighted dispatcher with nearest-ETA, and of calibrated promises
+    with OSRM's raw estimate (tools/study), once per seed (in out/seed-N when there are several)."""
     from sqlalchemy.engine import make_url
 
     from tools.study.report import write_report
@@ -163,22 +164,25 @@ def study(settings: Settings, days: int, per_day: float, fleet: int, seed: int, 
 
     configure_logging(settings.log_format, settings.log_level)
     database = make_url(settings.database_url)
-    config = StudyConfig(
-        database_url=database.set(database=f"{database.database}_study").render_as_string(hide_password=False),
-        osrm_url=settings.effective_osrm_url,
-        region=settings.region, extract=regions.BUNDLED_REGIONS[settings.region],
-        days=days, per_day=per_day, fleet_size=fleet, seed=seed,
-    )  # fmt: skip
     asyncio.run(create_database_if_missing(settings.database_url))  # where the region is recorded
     osrm_process = start_osrm(settings)
     try:
-        results = run_study(config)
+        for seed in seeds:
+            config = StudyConfig(
+                database_url=database.set(database=f"{database.database}_study").render_as_string(hide_password=False),
+                osrm_url=settings.effective_osrm_url,
+                region=settings.region, extract=regions.BUNDLED_REGIONS[settings.region],
+                days=days, per_day=per_day, fleet_size=fleet, seed=seed,
+            )  # fmt: skip
+            results = run_study(config)
+            seed_out = out / f"seed-{seed}" if len(seeds) > 1 else out
+            print(f"## seed {seed}\n")
+            print(write_report(results, days, seed_out))
+            print(f"figures and charts in {seed_out}\n")
     finally:
         if osrm_process is not None:
             osrm_process.terminate()
             osrm_process.wait(timeout=10)
-    print(write_report(results, days, out))
-    print(f"figures and charts in {out}")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -203,7 +207,7 @@ def main(argv: list[str] | None = None) -> None:
     simulate_parser.add_argument("--days", type=int, default=30)
     simulate_parser.add_argument("--per-day", type=float, default=60.0, help="breakdowns per day")
     simulate_parser.add_argument("--fleet", type=int, default=24, help="technicians")
-    simulate_parser.add_argument("--seed", type=int, default=7)
+    simulate_parser.add_argument("--seed", type=int, nargs="+", default=[7], help="one study per seed")
     simulate_parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "var" / "study")
     args = parser.parse_args(argv)
 

@@ -1,5 +1,6 @@
-"""The dispatch study: the same seeded breakdowns served twice, once with the trust-weighted dispatcher and
-once with a nearest-ETA baseline (the same solver with the trust and newcomer terms switched off).
+"""The dispatch study: the same seeded breakdowns served by each arm: the trust-weighted dispatcher and a
+nearest-ETA baseline (the same solver with the trust and newcomer terms switched off), both promising
+calibrated arrivals, and the trust-weighted dispatcher promising OSRM's estimate as it is.
 
 Each run starts from an empty database and goes through the real API (in process, over ASGI), the real
 dispatch round, PostGIS and OSRM, on a virtual clock: 30 days pass in minutes. Technicians answer offers,
@@ -48,9 +49,19 @@ from trustloop.api import create_app
 log = logging.getLogger("trustloop.study")
 
 START = datetime(2026, 1, 5, tzinfo=UTC)
+NEAREST_ETA = CostWeights(below_weight=0.0, above_weight=0.0, newcomer_bonus=0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Arm:
+    weights: CostWeights
+    calibrated: bool  # promises from the calibrated drive times, or OSRM's estimate as it is
+
+
 POLICIES = {
-    "nearest_eta": CostWeights(below_weight=0.0, above_weight=0.0, newcomer_bonus=0.0),
-    "trust_weighted": CostWeights(),
+    "nearest_eta": Arm(NEAREST_ETA, calibrated=True),
+    "trust_weighted": Arm(CostWeights(), calibrated=True),
+    "trust_weighted_raw_eta": Arm(CostWeights(), calibrated=False),
 }
 TICK = timedelta(seconds=15)
 ANSWER_AFTER = timedelta(seconds=10)
@@ -86,6 +97,11 @@ class _Member:
     headers: dict[str, str]
     profile: Profile
     rng: random.Random
+    pace: float
+    dark: list[tuple[float, float]]
+
+    def is_dark(self, at_s: float) -> bool:
+        return any(start <= at_s < end for start, end in self.dark)
 
 
 @dataclass
@@ -142,10 +158,12 @@ class PolicyRun:
             database_url=database.set(database=f"{database.database}_{self._policy}").render_as_string(False),
             osrm_url=self._config.osrm_url,
             dev_auth=True,
+            promise_calibration=POLICIES[self._policy].calibrated,
         )
         self._dispatch = replace(
-            DispatchConfig.from_settings(settings), region=f"study-{self._policy}", weights=POLICIES[self._policy]
-        )
+            DispatchConfig.from_settings(settings), region=f"study-{self._policy}",
+            weights=POLICIES[self._policy].weights,
+        )  # fmt: skip
         self._levels = SlaPolicy.from_settings(settings)
         await recreate_database(settings.database_url)
         await asyncio.to_thread(upgrade_schema, settings.database_url)
@@ -192,7 +210,12 @@ class PolicyRun:
             async with transaction(self._sessions) as session:
                 await set_last_position(session, technician_id, home, self.now)
             rng = random.Random(self._config.seed * 1_000 + index)
-            self._fleet.append(_Member(technician_id, headers, profile, rng))
+            # His own pace and his phone's dark spells are the same under every arm.
+            own = random.Random(f"technician:{self._config.seed}:{index}")
+            pace = world.own_pace(profile, own)
+            self._fleet.append(
+                _Member(technician_id, headers, profile, rng, pace, world.dark_spells(own, self._config.days))
+            )
 
     async def _token(self, body: dict[str, Any]) -> dict[str, str]:
         response = await self._client.post("/v1/dev/tokens", json=body)
@@ -222,8 +245,12 @@ class PolicyRun:
 
     async def _dispatch_round(self) -> None:
         async with transaction(self._sessions) as session:
-            # The phones of the technicians keep reporting where they stand.
-            await session.execute(update(Technician).where(Technician.online).values(position_at=self.now))
+            # The phones of the technicians keep reporting where they stand, but for those gone dark.
+            at_s = (self.now - START).total_seconds()
+            dark = [m.id for m in self._fleet if m.is_dark(at_s)]
+            await session.execute(
+                update(Technician).where(Technician.online, Technician.id.not_in(dark)).values(position_at=self.now)
+            )
             await dispatch_round(session, self._osrm, self._dispatch, self.now)
 
     async def _answer_offers(self) -> None:
@@ -250,13 +277,21 @@ class PolicyRun:
         response = await self._client.post(f"/v1/offers/{offer_id}/accept", headers=member.headers)
         if response.status_code != 200:
             return
-        order = response.json()
         job = self._jobs[order_id]
         job.member = member
         await self._status(job, "en_route")
-        estimate_s = float(order["eta"]["seconds"]) if order.get("eta") else 600.0
-        job.promised_at = self.now + timedelta(seconds=estimate_s)
-        arrival = self.now + timedelta(seconds=world.driving_time_s(member.profile, estimate_s, member.rng))
+        async with self._sessions() as session:
+            promise = (
+                await session.execute(
+                    text("SELECT promised_arrival_at, eta_raw_s, eta_distance_m FROM orders WHERE id = :id"),
+                    {"id": order_id},
+                )
+            ).one()
+        estimate_s = float(promise.eta_raw_s or 600.0)
+        job.promised_at = promise.promised_arrival_at or self.now + timedelta(seconds=estimate_s)
+        drive_s = world.driving_time_s(member.profile, member.pace, estimate_s, float(promise.eta_distance_m or 0.0),
+                                       self.now.hour, member.rng)  # fmt: skip
+        arrival = self.now + timedelta(seconds=drive_s)
         job.late_s = (arrival - job.promised_at).total_seconds()
         gives_up = job.promised_at + GIVES_UP_AFTER_PROMISE
         if arrival > gives_up:

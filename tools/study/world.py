@@ -4,6 +4,11 @@ and rate what happened. Pure: every draw comes from the random generators handed
 Each technician belongs to a hidden class. Good ones drive at the pace OSRM expects, fix most cars on the
 spot and leave drivers happy; poor ones run late, fix less and leave drivers unhappy. Nothing here is
 visible to the dispatcher: it learns only from ratings and from what the technicians do.
+
+The map is wrong, as real maps are: a drive takes OSRM's free-flow estimate times the hour of the day's
+traffic (rush hours slower, nights faster), the kind of road (slow town streets, fast through roads, read
+from the drive's speed as OSRM sees it) and the technician's own pace, with noise; some drives stall for
+minutes (a wrong turn, a coffee, a delivery), and phones go dark for minutes now and then.
 """
 
 import math
@@ -25,6 +30,19 @@ class Calibre(StrEnum):
     POOR = "poor"
 
 
+# Real drive time / OSRM's estimate by the hour of the day (UTC): what calibration has to learn.
+# Peaks about 50 % slower than free flow, as city congestion indices report; nights faster than OSRM's defaults.
+HOURLY_TRAFFIC = (0.75, 0.75, 0.75, 0.75, 0.78, 0.82, 0.9, 1.45, 1.55, 1.0, 0.85, 0.82,
+                  0.85, 0.82, 0.82, 0.95, 1.45, 1.55, 1.05, 0.85, 0.8, 0.78, 0.76, 0.75)  # fmt: skip
+# By the drive's straight-line speed under OSRM's estimate (km/h): town streets, roads between, through roads.
+ROAD_CLASSES = ((12.0, 1.2), (25.0, 0.95), (math.inf, 0.8))
+TRAFFIC_NOISE = 0.08  # the spread (log) of a drive around its expected time
+PACE_SPREAD = 0.06  # the spread (log) of technicians' own paces within their class
+DARK_PER_DAY = 1.0  # how often a technician's phone goes dark...
+DARK_MINUTES = (3.0, 10.0)  # ...and for how long
+STALL_MINUTES = (3.0, 12.0)
+
+
 @dataclass(frozen=True, slots=True)
 class Profile:
     calibre: Calibre
@@ -34,15 +52,16 @@ class Profile:
     accepts: float  # chance to accept an offer
     declines: float  # chance to decline it (else he lets it lapse)
     work_minutes: float  # mean time on site
+    stalls: float = 0.0  # chance that a drive stalls for STALL_MINUTES
 
 
 CALIBRES = {
-    Calibre.GOOD: Profile(Calibre.GOOD, quality=0.92, pace=1.0, fixes=0.9, accepts=0.92, declines=0.05,
-                          work_minutes=25),
-    Calibre.AVERAGE: Profile(Calibre.AVERAGE, quality=0.72, pace=1.06, fixes=0.8, accepts=0.88, declines=0.08,
-                             work_minutes=30),
-    Calibre.POOR: Profile(Calibre.POOR, quality=0.42, pace=1.2, fixes=0.6, accepts=0.8, declines=0.1,
-                          work_minutes=35),
+    Calibre.GOOD: Profile(Calibre.GOOD, quality=0.92, pace=0.95, fixes=0.9, accepts=0.92, declines=0.05,
+                          work_minutes=25, stalls=0.01),
+    Calibre.AVERAGE: Profile(Calibre.AVERAGE, quality=0.72, pace=1.02, fixes=0.8, accepts=0.88, declines=0.08,
+                             work_minutes=30, stalls=0.02),
+    Calibre.POOR: Profile(Calibre.POOR, quality=0.42, pace=1.15, fixes=0.6, accepts=0.8, declines=0.1,
+                          work_minutes=35, stalls=0.06),
 }  # fmt: skip
 FLEET_MIX = ((Calibre.GOOD, 1 / 3), (Calibre.AVERAGE, 5 / 12), (Calibre.POOR, 1 / 4))
 
@@ -91,9 +110,37 @@ def breakdowns(
             found.append(Breakdown(t, where, rng.choice(list(Service))))
 
 
-def driving_time_s(profile: Profile, estimate_s: float, rng: random.Random) -> float:
-    """How long he really takes: his pace against OSRM's estimate, and traffic."""
-    return estimate_s * profile.pace * math.exp(rng.gauss(0.0, 0.1))
+def own_pace(profile: Profile, rng: random.Random) -> float:
+    """A technician's pace: his class's, and his own within it."""
+    return profile.pace * math.exp(rng.gauss(0.0, PACE_SPREAD))
+
+
+def road_factor(estimate_s: float, straight_m: float) -> float:
+    speed_kmh = straight_m / max(estimate_s, 1.0) * 3.6
+    return next(factor for below, factor in ROAD_CLASSES if speed_kmh < below)
+
+
+def driving_time_s(
+    profile: Profile, pace: float, estimate_s: float, straight_m: float, hour: int, rng: random.Random
+) -> float:
+    """How long he really takes: OSRM's estimate times the hour's traffic, the road, his pace and noise, and
+    now and then a stall."""
+    seconds = estimate_s * HOURLY_TRAFFIC[hour] * road_factor(estimate_s, straight_m) * pace
+    seconds *= math.exp(rng.gauss(0.0, TRAFFIC_NOISE))
+    if rng.random() < profile.stalls:
+        seconds += 60 * rng.uniform(*STALL_MINUTES)
+    return seconds
+
+
+def dark_spells(rng: random.Random, days: int) -> list[tuple[float, float]]:
+    """When a technician's phone is dark: (start, end) in seconds after the study's start."""
+    spells: list[tuple[float, float]] = []
+    t = 0.0
+    while True:
+        t += rng.expovariate(DARK_PER_DAY / 86400)
+        if t >= days * 86400:
+            return spells
+        spells.append((t, t + 60 * rng.uniform(*DARK_MINUTES)))
 
 
 def work_time_s(profile: Profile, rng: random.Random) -> float:
