@@ -6,7 +6,9 @@ and to the technician himself:
 
     rating        each rating of his job: (csat - 1) / 4
     on_time       his arrival against the promise he accepted, within the service's tolerance; the wait
-                  before anyone accepted is not his. A stall on the way (no progress towards the driver
+                  before anyone accepted is not his. When the promise was calibrated, it is judged against
+                  the fleet's promise for the same drive (his own pace taken out of it): a slow driver whose
+                  promises grew with his slowness is not on time for that. A stall on the way (no progress towards the driver
                   for TRUSTLOOP_STALL_AFTER_S) is one more sample at 0, once per episode; a phone that went
                   dark is not, unless he turns out to have stood still meanwhile (then it is a stall)
     first_fix     each finished job: fixed on the spot (for a tow, towing is the fix)
@@ -27,6 +29,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import events
+from app.orders import repository as orders_repository
 from app.orders.models import OrderStatus, Resolution
 from feedback import repository, scores
 from feedback.models import Feedback
@@ -119,6 +122,16 @@ async def on_stalled(session: AsyncSession, event: events.TechnicianStalled) -> 
     _touch(session, event.technician_id, Touch("stalled", event.order_id, event.at))
 
 
+async def _fleet_promise(session: AsyncSession, order_id: UUID, promised_at: datetime) -> datetime:
+    """The promise the fleet would have made for this drive: the calibrated promise without the technician's
+    own pace (the `technician` factor of its basis); the promise itself when it was not calibrated."""
+    order = await orders_repository.get(session, order_id)
+    own_pace = float((order.promise_basis or {}).get("technician", 1.0)) if order is not None else 1.0
+    if order is None or order.assigned_at is None or own_pace <= 0 or own_pace == 1.0:
+        return promised_at
+    return order.assigned_at + (promised_at - order.assigned_at) / own_pace
+
+
 class StatusRules:
     """The signals a status change settles; the arrival tolerance is the service's (TRUSTLOOP_SLA_TARGETS)."""
 
@@ -138,12 +151,14 @@ class StatusRules:
             return
         tolerance = self._tolerance_of(service)
         if status is OrderStatus.ARRIVED and event.promised_at is not None:
-            late_s = (event.at - event.promised_at).total_seconds()
+            judged_at = await _fleet_promise(session, event.order_id, event.promised_at)
+            late_s = (event.at - judged_at).total_seconds()
             await _record(
                 session, technician_id, event.order_id, service, Signal.ON_TIME,
-                1.0 if event.at <= event.promised_at + tolerance else 0.0, event.at, "arrived",
+                1.0 if event.at <= judged_at + tolerance else 0.0, event.at, "arrived",
                 {"late_s": round(late_s), "tolerance_s": tolerance.total_seconds(),
-                 "promised_at": event.promised_at.isoformat()},
+                 "promised_at": event.promised_at.isoformat(),
+                 **({"judged_against": judged_at.isoformat()} if judged_at != event.promised_at else {})},
             )  # fmt: skip
         if status in OrderStatus.finished():
             fixed = status is OrderStatus.COMPLETED and (

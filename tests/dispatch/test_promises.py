@@ -5,8 +5,10 @@ of what the promise was made of, the ETA-error KPIs, and a newcomer who gets the
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app import clock
@@ -14,6 +16,7 @@ from app.db import transaction
 from app.routing.osrm import OsrmClient
 from app.technicians.repository import set_last_position
 from dispatch.calibration import MIN_OBSERVATIONS
+from feedback.models import TrustEvidence
 from tests.conftest import KAIVOKATU, UNIONINKATU, Actor, Api
 
 
@@ -30,10 +33,12 @@ def virtual() -> Iterator[Clock]:
 
 
 async def job(
-    api: Api, sessions: async_sessionmaker[AsyncSession], virtual: Clock, technician: Actor, pace: float
-) -> dict[str, Any]:
+    api: Api, sessions: async_sessionmaker[AsyncSession], virtual: Clock, technician: Actor, pace: float = 1.0,
+    arrive_before_promise_s: float | None = None,
+) -> dict[str, Any]:  # fmt: skip
     """An operator gives a driver's job to `technician` at Kaivokatu; he reaches the driver at `pace` times
-    OSRM's estimate and finishes. Returns the promise as the operator saw it when the job was given."""
+    OSRM's estimate (or this long before the promise) and finishes. Returns the promise as the operator saw
+    it when the job was given."""
     async with transaction(sessions) as session:
         await set_last_position(session, technician.id, KAIVOKATU, clock.now())
     driver = await api.driver()
@@ -43,7 +48,10 @@ async def job(
     seen = (await api.client.get(f"/v1/ops/orders/{order['id']}", headers=operator.headers)).json()
     promise: dict[str, Any] = seen["promise"]
     assert (await api.status(order["id"], technician, "en_route")).status_code == 200
-    virtual.now += timedelta(seconds=promise["raw_s"] * pace)
+    if arrive_before_promise_s is None:
+        virtual.now += timedelta(seconds=promise["raw_s"] * pace)
+    else:
+        virtual.now += timedelta(seconds=promise["promised_s"] - arrive_before_promise_s)
     for step in ("arrived", "in_progress"):
         assert (await api.status(order["id"], technician, step)).status_code == 200
     assert (await api.status(order["id"], technician, "completed", resolution="towed")).status_code == 200
@@ -140,3 +148,41 @@ async def test_a_newcomer_gets_the_fleets_correction_never_a_shorter_one(
     assert new["correction"] == pytest.approx(fleet_level, rel=0.01)
     assert promises["fast"]["promised_s"] < new["promised_s"] < promises["slow"]["promised_s"]
     assert promises["fast"]["basis"]["technician"] < 1.0 < promises["slow"]["basis"]["technician"]
+
+
+async def on_time_evidence(sessions: async_sessionmaker[AsyncSession], order_id: str) -> TrustEvidence:
+    async with sessions() as session:
+        found = await session.scalars(
+            select(TrustEvidence).where(TrustEvidence.order_id == UUID(order_id), TrustEvidence.signal == "on_time")
+        )
+        return found.one()
+
+
+async def test_his_own_slowness_is_no_excuse_for_his_on_time_record(
+    api: Api, sessions: async_sessionmaker[AsyncSession], osrm: OsrmClient, virtual: Clock
+) -> None:
+    """The driver is promised what the slow technician will really take; his on-time record is judged against
+    the fleet's promise for the same drive, so a slowness the calibration learnt does not hide in it."""
+    fast, slow = await api.technician(name="Fast"), await api.technician(name="Slow")
+    for _ in range(MIN_OBSERVATIONS // 2 + 2):
+        await job(api, sessions, virtual, fast, pace=0.7)
+        await job(api, sessions, virtual, slow, pace=4.0)
+    slow_job = await job(api, sessions, virtual, slow, arrive_before_promise_s=5)
+    fast_job = await job(api, sessions, virtual, fast, arrive_before_promise_s=5)
+    tolerance_s = 120
+    own_pace = slow_job["basis"]["technician"]
+    fleet_promise_s = slow_job["promised_s"] / own_pace
+    assert own_pace > 1.2
+    assert slow_job["promised_s"] - 5 > fleet_promise_s + tolerance_s  # kept for the driver, late for the fleet
+    slow_evidence = await on_time_evidence(sessions, slow_job["order_id"])
+    assert slow_evidence.value == 0.0
+    assert slow_evidence.detail["judged_against"] < slow_evidence.detail["promised_at"]
+    # The fast one's promise was shorter than the fleet's: judged against the fleet's, he is on time.
+    assert fast_job["basis"]["technician"] < 1.0
+    assert (await on_time_evidence(sessions, fast_job["order_id"])).value == 1.0
+    # The driver's own promise was kept both times.
+    operator = await api.operator()
+    for kept in (slow_job, fast_job):
+        order = (await api.client.get(f"/v1/ops/orders/{kept['order_id']}", headers=operator.headers)).json()
+        arrived = next(t["at"] for t in order["timeline"] if t["status"] == "arrived")
+        assert datetime.fromisoformat(arrived) <= datetime.fromisoformat(kept["promised_at"])

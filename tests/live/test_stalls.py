@@ -33,7 +33,9 @@ POLICY = SlaPolicy()
 
 class Clock:
     def __init__(self) -> None:
-        self.t0 = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=1)
+        # Ahead of the wall clock by more than setting a scene takes: the first positions, stamped with the
+        # wall clock, come before the first ping on this clock.
+        self.t0 = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=30)
         self.now = self.t0
 
     def at(self, minutes: float) -> None:
