@@ -89,6 +89,8 @@ def test_the_comparison_checks_calibrated_promises_against_raw_ones() -> None:
     summaries = {"nearest_eta": summarise(calibrated), "trust_weighted": summarise(calibrated),
                  "trust_weighted_raw_eta": raw}  # fmt: skip
     assert raw.promise_kept == 0.0
+    assert raw.promise_over_raw == 1.0
+    assert summaries["trust_weighted"].promise_over_raw == pytest.approx(1.4)
     assert raw.eta_mae_s == raw.eta_mae_raw_s == 300.0  # 5 min late on each
     comparison = compare(summaries)
     assert comparison["promise_kept"] == 1.0
