@@ -137,6 +137,18 @@ async def test_each_order_goes_to_a_technician_of_its_own_region(
             assert 0 < offer["eta_seconds"] < 1800
             assert offer["distance_m"] > 0
 
+        # The operators' figures, region by region.
+        operator = await deployment.api.operator()
+        for region, expected in (("helsinki", 1), ("liechtenstein", 1), (None, 2)):
+            params = {"region": region} if region else {}
+            kpis = (await deployment.client.get("/v1/ops/kpis", params=params, headers=operator.headers)).json()
+            assert kpis["orders"] == expected, region
+        roads = await deployment.client.get("/v1/ops/map", params={"region": "liechtenstein"}, headers=operator.headers)
+        assert roads.json()["region"] == "liechtenstein"
+        assert roads.json()["regions"] == ["helsinki", "liechtenstein"]
+        unknown = await deployment.client.get("/v1/ops/map", params={"region": "atlantis"}, headers=operator.headers)
+        assert unknown.status_code == 404
+
         # Just across the Rhine in Switzerland: outside both regions, refused in words.
         refused = await deployment.order_at(BUCHS_SG)
         assert refused.status_code == 422

@@ -105,8 +105,10 @@
       return;
     }
     state.region = data.region;
+    state.regions = data.regions || [];
     tl.$("region").textContent = data.region;
     regionSwitch(data);
+    if (region) tl.loadKpis();  // switched: the region's own figures
     if (regionLayer) regionLayer.remove();
     regionLayer = L.layerGroup().addTo(map);
     stats.roadsDrawn = stats.places = 0;
