@@ -72,8 +72,10 @@ test-fast: venv
 demo-db: setup
 	@$(PSQL) -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$(DEMO_DB)'" | grep -q 1 || $(PSQL) -d postgres -c 'CREATE DATABASE "$(DEMO_DB)"'
 
+# Two regions served at once: Liechtenstein and central Helsinki, each with its own osrm-routed and fleet.
 demo: demo-urls demo-db
 	@TRUSTLOOP_DEV_AUTH=1 TRUSTLOOP_LOG_FORMAT=human TRUSTLOOP_ACCESS_LOG=false \
+	TRUSTLOOP_REGIONS=$${TRUSTLOOP_REGIONS:-liechtenstein,helsinki} \
 	TRUSTLOOP_DATABASE_URL=postgresql+asyncpg://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(DEMO_DB) \
 		$(BIN)/trustloop serve --seed --simulate
 

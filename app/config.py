@@ -3,10 +3,10 @@ import hmac
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_JWT_SECRET = "trustloop-development-secret-change-me"
@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     firebase_certificates_url: str | None = None
 
     region: str = "liechtenstein"
+    # Several regions served by one deployment (a comma-separated list); empty: `region` alone. Each region
+    # has its own osrm-routed: at TRUSTLOOP_OSRM_URLS[region] (JSON), else on osrm_port + its index.
+    regions: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    osrm_urls: dict[str, str] = Field(default_factory=dict)
+    # Technicians serve the orders of their own region only; with cross_border, those of a neighbouring region
+    # too when its roads reach where they stand. A place outside every region is refused either way.
+    cross_border: bool = False
     data_dir: Path = PROJECT_ROOT / "var"
     osrm_url: str | None = None
     osrm_port: int = 5000
@@ -134,9 +141,34 @@ class Settings(BaseSettings):
             return self.tracking_secret.encode()
         return hmac.new(self.jwt_secret.encode(), b"trustloop tracking links", hashlib.sha256).digest()
 
+    @field_validator("regions", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [name.strip() for name in value.split(",") if name.strip()]
+        return value
+
+    @property
+    def served_regions(self) -> list[str]:
+        return self.regions or [self.region]
+
+    def osrm_url_of(self, region: str) -> str:
+        """Where the region's osrm-routed answers."""
+        if region in self.osrm_urls:
+            return self.osrm_urls[region]
+        if len(self.served_regions) == 1:
+            return self.effective_osrm_url
+        return f"http://127.0.0.1:{self.osrm_port + self.served_regions.index(region)}"
+
+    def osrm_port_of(self, region: str) -> int:
+        return self.osrm_port + self.served_regions.index(region)
+
+    def region_dir_of(self, region: str) -> Path:
+        return self.data_dir / "regions" / region
+
     @property
     def region_dir(self) -> Path:
-        return self.data_dir / "regions" / self.region
+        return self.region_dir_of(self.region)
 
     @property
     def effective_osrm_url(self) -> str:

@@ -43,6 +43,8 @@ class DispatchConfig:
     block_csat_at_or_below: int
     promises: PromisePolicy
     weights: CostWeights = field(default_factory=CostWeights)
+    orders_of_region: str | None = None  # this region's orders only (one round per region); None: all
+    cross_border: bool = False  # technicians of another region may be offered them
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "DispatchConfig":
@@ -58,6 +60,7 @@ class DispatchConfig:
             unfulfilled_after_s=settings.unfulfilled_after_s,
             block_csat_at_or_below=settings.block_csat_at_or_below,
             promises=PromisePolicy.from_settings(settings),
+            cross_border=settings.cross_border,
         )
 
 
@@ -96,7 +99,7 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
                                  outcome=events.OfferOutcome.EXPIRED),
         )  # fmt: skip
 
-    orders = await repository.lock_searching_orders(session, now)
+    orders = await repository.lock_searching_orders(session, now, config.orders_of_region)
     too_old = [o for o in orders if (now - o.created_at).total_seconds() >= config.unfulfilled_after_s]
     for order in too_old:
         await apply_transition(
@@ -121,6 +124,7 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
         max_radius_m=config.max_search_radius_m,
         prefilter=config.candidates_prefilter,
         blocked=await feedback.blocked_pairs(session, {o.driver_id for o in orders}, config.block_csat_at_or_below),
+        cross_border=config.cross_border,
     )
     clock.lap("candidates")
 

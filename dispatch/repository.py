@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, insert, select, text, tuple_, update
+from sqlalchemy import func, insert, select, text, true, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.enums import Service
@@ -84,8 +84,9 @@ async def expire_offers(session: AsyncSession, order_ids: list[UUID], now: datet
     return [LapsedOffer(*row) for row in result.all()]
 
 
-async def lock_searching_orders(session: AsyncSession, now: datetime) -> list[Order]:
-    """The orders waiting for a technician and holding no live offer, locked for this round.
+async def lock_searching_orders(session: AsyncSession, now: datetime, region: str | None = None) -> list[Order]:
+    """The orders (of the region, when given) waiting for a technician and holding no live offer, locked for
+    this round.
 
     SKIP LOCKED: an order that an operator or a technician is changing right now waits for the next round.
     """
@@ -94,9 +95,10 @@ async def lock_searching_orders(session: AsyncSession, now: datetime) -> list[Or
         .where(Offer.order_id == Order.id, Offer.status == OfferStatus.PENDING, Offer.expires_at > now)
         .exists()
     )
+    in_region = Order.region == region if region is not None else true()
     result = await session.execute(
         select(Order)
-        .where(Order.status == OrderStatus.SEARCHING, ~live_offer)
+        .where(Order.status == OrderStatus.SEARCHING, ~live_offer, in_region)
         .order_by(Order.created_at)
         .with_for_update(skip_locked=True)
         .execution_options(populate_existing=True)
@@ -116,6 +118,8 @@ CANDIDATES_SQL = text(
           AND t.position IS NOT NULL
           AND t.position_at >= :fresh_after
           AND o.service = ANY(t.skills)
+          -- His own region's orders (a technician of no region serves any), unless crossing borders is allowed.
+          AND (:cross_border OR t.region IS NULL OR o.region IS NULL OR t.region = o.region)
           AND ST_DWithin(
                 t.position, o.location,
                 LEAST(:radius_m + :growth_m_per_s * EXTRACT(EPOCH FROM (:now - o.created_at)), :max_radius_m),
@@ -154,6 +158,7 @@ async def candidates(
     max_radius_m: float,
     prefilter: int,
     blocked: Sequence[tuple[UUID, UUID]],
+    cross_border: bool = False,
 ) -> list[Candidate]:
     """Per order, the nearest (straight line) technicians who could take it: online, skilled, with a fresh
     position, free, not offered this order before, not in a (driver, technician) pair of `blocked`, within a radius that widens
@@ -172,6 +177,7 @@ async def candidates(
             "growth_m_per_s": growth_m_per_min / 60,
             "max_radius_m": max_radius_m,
             "prefilter": prefilter,
+            "cross_border": cross_border,
             "blocked_drivers": [driver for driver, _ in blocked],
             "blocked_technicians": [technician for _, technician in blocked],
             "active_job": OrderStatus.values(OrderStatus.active_job()),

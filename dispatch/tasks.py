@@ -2,12 +2,13 @@
 
 import asyncio
 import logging
+from dataclasses import replace
 
 from app import clock
 from app.channels import DISPATCH_CHANNEL
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker, transaction
-from app.routing.osrm import OsrmClient
+from app.routing.regional import routing
 from app.wakeups import listening, wait_for_work
 from dispatch.dispatcher import DispatchConfig, RoundReport, dispatch_round
 
@@ -17,21 +18,30 @@ log = logging.getLogger("trustloop.dispatch")
 async def run_dispatcher(settings: Settings, stop: asyncio.Event) -> None:
     engine = make_engine(settings.database_url, 2)
     sessions = make_sessionmaker(engine)
-    osrm = OsrmClient.from_settings(settings)
+    osrm = await routing(settings, sessions)
     config = DispatchConfig.from_settings(settings)
+    # One round per region, each under its own lock: several dispatchers share the regions, and when one
+    # dies the others run its regions' rounds at their next turn.
+    regions = settings.served_regions
+    configs = (
+        [replace(config, region=region, orders_of_region=region) for region in regions]
+        if len(regions) > 1
+        else [config]
+    )
     try:
         async with listening(settings.database_url, DISPATCH_CHANNEL) as wake:
             while not stop.is_set():
                 await wait_for_work(wake, stop, settings.dispatch_interval_s)
                 if stop.is_set():
                     break
-                try:
-                    async with transaction(sessions) as session:
-                        report = await dispatch_round(session, osrm, config, clock.now())
-                except Exception:
-                    log.exception("dispatch round failed; retrying next round")
-                    continue
-                _log(report)
+                for regional in configs:
+                    try:
+                        async with transaction(sessions) as session:
+                            report = await dispatch_round(session, osrm, regional, clock.now())
+                    except Exception:
+                        log.exception("dispatch round in %s failed; retrying next round", regional.region)
+                        continue
+                    _log(report)
     finally:
         await osrm.aclose()
         await engine.dispose()

@@ -128,10 +128,15 @@ async def resolve_follow_up(
 
 @router.get("/v1/ops/kpis/daily", response_model=list[DayKpis])
 async def daily_kpis(
-    session: DbSession, _: OperatorUser, levels: ServiceLevels, days: Annotated[int, Query(ge=1, le=90)] = 14
+    session: DbSession,
+    _: OperatorUser,
+    levels: ServiceLevels,
+    days: Annotated[int, Query(ge=1, le=90)] = 14,
+    region: Annotated[str | None, Query(max_length=64)] = None,
 ) -> list[DayKpis]:
-    """The same KPIs per UTC day over the last `days` days (today included), oldest first."""
-    return await service.daily_kpis(session, levels, days)
+    """The same KPIs per UTC day over the last `days` days (today included), oldest first; `region` narrows
+    them to one region's orders."""
+    return await service.daily_kpis(session, levels, days, region)
 
 
 @router.get("/v1/ops/kpis", response_model=PeriodKpis)
@@ -142,10 +147,11 @@ async def period_kpis(
     since: Annotated[Moment | None, Query(alias="from")] = None,
     until: Annotated[Moment | None, Query(alias="to")] = None,
     partner_id: UUID | None = None,
+    region: Annotated[str | None, Query(max_length=64)] = None,
 ) -> PeriodKpis:
     """NPS (-100..100), CSAT, FCR and rates (0..1), CES mean, response and arrival percentiles in seconds;
-    `partner_id` narrows them to the orders a partner placed."""
-    return await service.period_kpis(session, levels, since, until, partner_id)
+    `partner_id` narrows them to the orders a partner placed, `region` to one region's."""
+    return await service.period_kpis(session, levels, since, until, partner_id, region)
 
 
 @router.get("/v1/partner/kpis", response_model=PeriodKpis, tags=["partners"])

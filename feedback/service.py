@@ -153,11 +153,11 @@ async def mark_overdue(session: AsyncSession, now: datetime) -> list[UUID]:
 
 async def facts(
     session: AsyncSession, since: datetime, until: datetime, technician_id: UUID | None = None,
-    partner_id: UUID | None = None,
+    partner_id: UUID | None = None, region: str | None = None,
 ) -> list[OrderFacts]:  # fmt: skip
-    """The orders created in [since, until) (or one technician's jobs, or one partner's orders, among them)
-    with their ratings."""
-    records = await orders_repository.order_records(session, since, until, technician_id, partner_id)
+    """The orders created in [since, until) (or one technician's jobs, or one partner's or one region's orders,
+    among them) with their ratings."""
+    records = await orders_repository.order_records(session, since, until, technician_id, partner_id, region)
     ratings = await repository.ratings_of_orders(session, [r.id for r in records])
     found = []
     for r in records:
@@ -176,13 +176,13 @@ async def facts(
 
 async def period_kpis(
     session: AsyncSession, policy: SlaPolicy, since: datetime | None, until: datetime | None,
-    partner_id: UUID | None = None,
+    partner_id: UUID | None = None, region: str | None = None,
 ) -> PeriodKpis:  # fmt: skip
     until = until or clock.now()
     since = since or until - timedelta(days=30)
     if since >= until:
         raise InvalidInput("`from` must be before `to`.")
-    figures = kpis(await facts(session, since, until, partner_id=partner_id), policy.arrival_tolerance)
+    figures = kpis(await facts(session, since, until, partner_id=partner_id, region=region), policy.arrival_tolerance)
     delays = await repository.first_contact_delays(session, since, until, partner_id)
     figures.first_contact_s = Percentiles(p50=percentile(delays, 0.5), p90=percentile(delays, 0.9))
     figures.samples["first_contact_s"] = len(delays)
@@ -229,11 +229,11 @@ def _cell(value: float | None) -> str:
     return "" if value is None else f"{value:.4g}"
 
 
-async def daily_kpis(session: AsyncSession, policy: SlaPolicy, days: int) -> list[DayKpis]:
+async def daily_kpis(session: AsyncSession, policy: SlaPolicy, days: int, region: str | None = None) -> list[DayKpis]:
     today = clock.now().astimezone(UTC).date()
     first_day = today - timedelta(days=days - 1)
     since = datetime.combine(first_day, time.min, tzinfo=UTC)
-    found = await facts(session, since, since + timedelta(days=days))
+    found = await facts(session, since, since + timedelta(days=days), region=region)
     return kpis_by_day(found, first_day, days, policy.arrival_tolerance)
 
 

@@ -37,7 +37,15 @@ async def seed_history(
     """Past jobs of the region's fleet over the last `days` days; returns how many orders it wrote."""
     if await session.scalar(select(func.count()).select_from(Order).where(Order.region == region)):
         return 0
-    fleet = list((await session.execute(select(Technician).order_by(Technician.name, Technician.id))).scalars())
+    fleet = list(
+        (
+            await session.execute(
+                select(Technician)
+                .where((Technician.region == region) | Technician.region.is_(None))
+                .order_by(Technician.name, Technician.id)
+            )
+        ).scalars()
+    )
     if not fleet:
         return 0
     profiles = dict(zip((t.id for t in fleet), world.fleet(len(fleet)), strict=True))  # as the simulator plays them

@@ -14,6 +14,7 @@ from app.db import make_engine, make_sessionmaker, transaction
 from app.enums import Service
 from app.geo import Point
 from app.routing.osrm import OsrmClient
+from app.routing.regional import routing_for
 from app.technicians.models import Technician
 from app.technicians.repository import set_last_position
 from tools.history import seed_history
@@ -24,6 +25,15 @@ FLEET = [
     ("Elena Frick", "female"), ("Felix Beck", "male"), ("Greta Lind", "female"), ("Hugo Marxer", "male"),
     ("Irina Sokolova", "female"), ("Jonas Wolf", "male"), ("Katya Orlova", "female"), ("Lukas Hasler", "male"),
 ]  # fmt: skip
+# Each region hires its own people (Liechtenstein's fleet serves any other region without its own list).
+FLEETS = {
+    "helsinki": [
+        ("Aino Lehto", "female"), ("Eero Virtanen", "male"), ("Helmi Korhonen", "female"), ("Juha Makinen", "male"),
+        ("Kaisa Nieminen", "female"), ("Lauri Heikkinen", "male"), ("Minna Koskinen", "female"),
+        ("Oskari Jarvinen", "male"), ("Pihla Laine", "female"), ("Risto Salo", "male"), ("Sanni Ahonen", "female"),
+        ("Tuomas Rantanen", "male"),
+    ],
+}  # fmt: skip
 VANS = [
     ("Ford", "Transit", "white"), ("Mercedes-Benz", "Sprinter", "silver"), ("Volkswagen", "Crafter", "red"),
     ("Renault", "Master", "blue"), ("Iveco", "Daily", "yellow"), ("Toyota", "Hilux", "black"),
@@ -45,7 +55,8 @@ def phone(region: str, rng: random.Random) -> str:
 
 def profile(index: int, region: str, rng: random.Random) -> dict[str, Any]:
     """A technician as an operator would hire him: name, how drivers see him, phone, skills, van."""
-    name, gender = FLEET[index % len(FLEET)]
+    fleet = FLEETS.get(region, FLEET)
+    name, gender = fleet[index % len(fleet)]
     first, last = name.split()
     make, model, color = VANS[index % len(VANS)]
     return {
@@ -78,8 +89,9 @@ async def served_areas(client: httpx.AsyncClient) -> dict[str, BaseGeometry]:
 async def seed_demo(settings: Settings, technicians: int = 12, seed: int = 7) -> None:
     rng = random.Random(seed)
     base = f"http://{settings.host}:{settings.port}"
-    osrm = OsrmClient.from_settings(settings)
+    osrm = await routing_for(settings)
     engine = make_engine(settings.database_url, 2)
+    several = len(settings.served_regions) > 1
     sessions = make_sessionmaker(engine)
     try:
         async with httpx.AsyncClient(base_url=base, timeout=10) as client:
@@ -87,11 +99,14 @@ async def seed_demo(settings: Settings, technicians: int = 12, seed: int = 7) ->
                 if await session.scalar(select(func.count()).select_from(Technician)):
                     print("  the fleet is already seeded")
                     return
-            area = (await served_areas(client))[settings.region]
+            areas = await served_areas(client)
             operator = (await client.post("/v1/dev/tokens", json={"role": "operator"})).json()["token"]
             headers = {"Authorization": f"Bearer {operator}"}
-            for index in range(technicians):
-                body = profile(index, settings.region, rng)
+            # Each region's own fleet (the first region's technicians come first, as with one region).
+            fleet = [(region, index) for region in settings.served_regions for index in range(technicians)]
+            for region, index in fleet:
+                area = areas[region]
+                body = {**profile(index, region, rng), **({"region": region} if several else {})}
                 technician = (await client.post("/v1/ops/technicians", json=body, headers=headers)).json()
                 token = (
                     await client.post("/v1/dev/tokens", json={"role": "technician", "technician_id": technician["id"]})
@@ -105,9 +120,10 @@ async def seed_demo(settings: Settings, technicians: int = 12, seed: int = 7) ->
                 async with transaction(sessions) as session:
                     await set_last_position(session, technician["id"], home, clock.now())
                 print(f"  technician {body['name']}: {', '.join(body['skills'])}")
-        async with transaction(sessions) as session:
-            written = await seed_history(session, settings.region, area, clock.now())
-        print(f"  {written} past jobs of the last two weeks")
+        for region in settings.served_regions:
+            async with transaction(sessions) as session:
+                written = await seed_history(session, region, areas[region], clock.now())
+            print(f"  {region}: {written} past jobs of the last two weeks")
     finally:
         await osrm.aclose()
         await engine.dispose()

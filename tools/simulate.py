@@ -15,13 +15,13 @@ from datetime import datetime
 from typing import Any
 
 import httpx
-import shapely
 from shapely.geometry.base import BaseGeometry
 
 from app import clock
 from app.config import Settings
 from app.geo import Point, haversine_m
 from app.routing.osrm import OsrmClient
+from app.routing.regional import routing_for
 from app.sla.rules import SlaPolicy
 from feedback.kpis import FINISHED
 from tools.seed import road_point, served_areas
@@ -74,13 +74,13 @@ class SimDriver:
 
 class Simulation:
     def __init__(
-        self, base_url: str, osrm: OsrmClient, region: str, rng: random.Random, order_every_s: float, levels: SlaPolicy,
-        speed_up: float = 1.0, work_ticks: int = WORK_TICKS,
+        self, base_url: str, osrm: OsrmClient, regions: str | list[str], rng: random.Random, order_every_s: float,
+        levels: SlaPolicy, speed_up: float = 1.0, work_ticks: int = WORK_TICKS,
     ) -> None:  # fmt: skip
         self._api = httpx.AsyncClient(base_url=base_url, timeout=10)
         self._osrm = osrm
-        self._region = region
-        self._area: BaseGeometry = shapely.Point(0, 0)
+        self._regions = [regions] if isinstance(regions, str) else regions
+        self._areas: dict[str, BaseGeometry] = {}
         self._rng = rng
         self._order_every_s = order_every_s
         self._technicians: list[SimTechnician] = []
@@ -100,7 +100,8 @@ class Simulation:
         return await self._api.get(path, headers={"Authorization": f"Bearer {token}"})
 
     async def start(self) -> None:
-        self._area = (await served_areas(self._api))[self._region]
+        served = await served_areas(self._api)
+        self._areas = {region: served[region] for region in self._regions}
         self._operator = (await self._api.post("/v1/dev/tokens", json={"role": "operator"})).json()["token"]
         fleet = (await self._get("/v1/ops/technicians?limit=200", self._operator)).json()["items"]
         for profile, hidden in zip(fleet, world.fleet(len(fleet)), strict=True):
@@ -109,7 +110,7 @@ class Simulation:
             ).json()["token"]
             await self._api.put("/v1/technicians/me/availability", json={"online": True},
                                 headers={"Authorization": f"Bearer {token}"})  # fmt: skip
-            centre = self._area.centroid
+            centre = self._areas.get(profile.get("region") or "", next(iter(self._areas.values()))).centroid
             spot = profile["position"] or {"lat": centre.y, "lon": centre.x}
             self._technicians.append(SimTechnician(profile["id"], profile["name"], token, Point(**spot), hidden))
         log.info("simulating %d technicians", len(self._technicians))
@@ -130,7 +131,9 @@ class Simulation:
                 elapsed += TICK_S
 
     async def _new_order(self) -> None:
-        where = await road_point(self._osrm, self._rng, self._area)
+        # Drivers break down in every region (one region alone draws nothing for the choice).
+        region = self._regions[0] if len(self._regions) == 1 else self._rng.choice(self._regions)
+        where = await road_point(self._osrm, self._rng, self._areas[region])
         n = len(self._drivers) + 1  # named and numbered without drawing from the scenario's random stream
         person = {"role": "driver", "name": f"{DRIVER_NAMES[n % len(DRIVER_NAMES)]} {n}", "phone": f"+358 40 {n:07d}"}
         token = (await self._api.post("/v1/dev/tokens", json=person)).json()["token"]
@@ -239,11 +242,11 @@ class Simulation:
 
 
 async def simulate(settings: Settings, stop: asyncio.Event, order_every_s: float = 60.0, seed: int = 11) -> None:
-    osrm = OsrmClient.from_settings(settings)
+    osrm = await routing_for(settings)
     simulation = Simulation(
         f"http://{settings.host}:{settings.port}",
         osrm,
-        settings.region,
+        settings.served_regions,
         random.Random(seed),
         order_every_s,
         SlaPolicy.from_settings(settings),

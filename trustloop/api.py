@@ -28,7 +28,7 @@ from app.openapi import install_openapi
 from app.orders import endpoints as orders
 from app.partners import endpoints as partners
 from app.regions import endpoints as regions
-from app.routing.osrm import OsrmClient
+from app.routing.regional import routing
 from app.sla import endpoints as sla
 from app.technicians import endpoints as technicians
 from app.tracking import endpoints as tracking
@@ -47,11 +47,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = make_engine(settings.database_url, settings.database_pool_size)
-        osrm = OsrmClient.from_settings(settings)
         app.state.engine = engine
         app.state.sessionmaker = make_sessionmaker(engine)
-        app.state.osrm = osrm
         sessions = app.state.sessionmaker
+        osrm = await routing(settings, sessions)
+        app.state.osrm = osrm
         hub = Hub(settings.database_url, lambda order_id: load_route_event(sessions, order_id))
         await hub.start()
         app.state.hub = hub
@@ -66,7 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.authenticator = Authenticator(app.state.tokens, firebase, sessions)
         app.state.live_connections = LiveConnections(sessions, settings.live_connections_per_token)
         app.state.live_connections.start()
-        warming = asyncio.create_task(console.warm_road_map(sessions, settings.region))
+        warming = asyncio.create_task(console.warm_road_maps(sessions, settings.served_regions))
         try:
             yield
         finally:

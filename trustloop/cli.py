@@ -55,19 +55,19 @@ def record_region(name: str, graph: Path, area: BaseGeometry, settings: Settings
     asyncio.run(record())
 
 
-def ensure_region(settings: Settings) -> Path:
-    """The active region's OSRM graph, prepared if it is not yet, and recorded in this database (which may be
-    newer than the prepared data: the console draws its map from the region's row)."""
-    graph = region_graph(settings.region_dir, settings.region)
-    if not is_prepared(settings.region_dir, settings.region):
-        bundled = regions.BUNDLED_REGIONS.get(settings.region)
+def ensure_region(settings: Settings, region: str | None = None) -> Path:
+    """The region's OSRM graph (the active region's by default), prepared if it is not yet, and recorded in
+    this database (which may be newer than the prepared data: the console draws its map from the region's
+    row)."""
+    region = region or settings.region
+    graph = region_graph(settings.region_dir_of(region), region)
+    if not is_prepared(settings.region_dir_of(region), region):
+        bundled = regions.BUNDLED_REGIONS.get(region)
         if bundled is None:
-            raise SystemExit(
-                f"Region {settings.region} is not prepared: run `trustloop region import PATH --name NAME`"
-            )
-        import_region(bundled, settings.region, settings)
+            raise SystemExit(f"Region {region} is not prepared: run `trustloop region import PATH --name NAME`")
+        import_region(bundled, region, settings)
     elif (extract := regions.extract_beside(graph)) is not None:
-        record_region(settings.region, graph, service_area(extract), settings)
+        record_region(region, graph, service_area(extract), settings)
     return graph
 
 
@@ -128,12 +128,18 @@ def serve(settings: Settings, seed: bool, simulate: bool = False) -> None:
     configure_logging(settings.log_format, settings.log_level, settings.access_log)
     migrate(settings)
     supervisor = Supervisor()
-    env = {**os.environ, "TRUSTLOOP_OSRM_URL": settings.effective_osrm_url}
+    served = settings.served_regions
+    env = dict(os.environ)
+    if len(served) == 1:
+        env["TRUSTLOOP_OSRM_URL"] = settings.effective_osrm_url
     base = f"http://{settings.host}:{settings.port}"
     try:
-        if not settings.osrm_url:
-            supervisor.add("osrm", routed_command(ensure_region(settings), settings.osrm_port))
-            wait_until_up(f"{settings.effective_osrm_url}/nearest/v1/driving/0,0")
+        for region in served:  # one osrm-routed per region, unless its address is given
+            if (settings.osrm_url and len(served) == 1) or region in settings.osrm_urls:
+                continue
+            name = "osrm" if len(served) == 1 else f"osrm {region}"
+            supervisor.add(name, routed_command(ensure_region(settings, region), settings.osrm_port_of(region)))
+            wait_until_up(f"{settings.osrm_url_of(region)}/nearest/v1/driving/0,0")
         uvicorn = [sys.executable, "-m", "uvicorn", "trustloop.asgi:app", "--host", settings.host,
                    "--port", str(settings.port), "--no-access-log"]  # fmt: skip
         supervisor.add("api", uvicorn, env)

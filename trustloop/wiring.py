@@ -5,6 +5,7 @@ from app import events, metrics
 from app.config import Settings
 from app.live import listeners as live_listeners
 from app.orders import metrics as orders_metrics
+from app.regions import service_area
 from app.sla import metrics as sla_metrics
 from app.technicians import reputation
 from app.tracking import links as tracking_links
@@ -32,6 +33,7 @@ def wire(settings: Settings) -> None:
     events.mark_installed()
     reputation.provide(feedback.reputations)
     tracking_links.configure(settings)
+    service_area.configure(settings)
     tracking_ratings.provide(feedback.is_rated)
     metrics.reset_readings()
     for reading in (

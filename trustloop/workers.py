@@ -5,7 +5,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from app.config import Settings
-from app.routing.osrm import OsrmClient
+from app.routing.regional import routing_for
 from app.sla.tasks import WatchRound, run_sla_watcher
 from dispatch.redispatch import AutoRedispatch
 from dispatch.tasks import run_dispatcher
@@ -17,7 +17,7 @@ from webhooks.tasks import run_webhooks
 
 
 async def _sla_watcher(settings: Settings, stop: asyncio.Event) -> None:
-    osrm = OsrmClient.from_settings(settings)  # for re-dispatching stalled jobs, when that is automatic
+    osrm = await routing_for(settings)  # for re-dispatching stalled jobs, when that is automatic
     try:
         rounds: list[WatchRound] = [
             mark_overdue,

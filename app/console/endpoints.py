@@ -3,8 +3,9 @@
 import asyncio
 import logging
 from pathlib import Path
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, ORJSONResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -22,16 +23,17 @@ router = APIRouter(tags=["operations"])
 log = logging.getLogger(__name__)
 
 
-async def warm_road_map(sessions: async_sessionmaker[AsyncSession], region: str) -> None:
-    """Reads the region's roads as the server starts, so that the first console or tracking page opened
+async def warm_road_maps(sessions: async_sessionmaker[AsyncSession], served: list[str]) -> None:
+    """Reads the regions' roads as the server starts, so that the first console or tracking page opened
     neither waits for them nor slows every other request while they are read."""
-    try:
-        async with sessions() as session:
-            extract = await regions.extract_of_region(session, region)
-        if extract is not None:
-            await asyncio.to_thread(road_map, extract)
-    except Exception:  # the first page to ask reads them then, and says what went wrong
-        log.warning("could not read the roads of %s ahead of time", region, exc_info=True)
+    for region in served:
+        try:
+            async with sessions() as session:
+                extract = await regions.extract_of_region(session, region)
+            if extract is not None:
+                await asyncio.to_thread(road_map, extract)
+        except Exception:  # the first page to ask reads them then, and says what went wrong
+            log.warning("could not read the roads of %s ahead of time", region, exc_info=True)
 
 
 @router.get("/console", include_in_schema=False)
@@ -40,10 +42,20 @@ async def console() -> FileResponse:
 
 
 @router.get("/v1/ops/map", response_class=ORJSONResponse, responses=problems(404))
-async def region_map(session: DbSession, settings: AppSettings, _: OperatorUser) -> ORJSONResponse:
-    """The active region's roads for the console's map: {"region", "bbox", "roads": [[rank, [lon, lat, ...]]]}."""
-    extract = await regions.extract_of_region(session, settings.region)
+async def region_map(
+    session: DbSession,
+    settings: AppSettings,
+    _: OperatorUser,
+    region: Annotated[str | None, Query(max_length=64)] = None,
+) -> ORJSONResponse:
+    """A served region's roads for the console's map (the first served region's by default):
+    {"region", "regions" (every served one, for the switch), "bbox", "roads": [[rank, [lon, lat, ...]]]}."""
+    served = settings.served_regions
+    region = region or served[0]
+    if region not in served:
+        raise NotFound(f"No region {region!r} is served here.")
+    extract = await regions.extract_of_region(session, region)
     if extract is None:
-        raise NotFound(f"The region {settings.region} has no map: import it with `trustloop region import`.")
+        raise NotFound(f"The region {region} has no map: import it with `trustloop region import`.")
     roads = await asyncio.to_thread(road_map, extract)  # parsed once per process, off the event loop
-    return ORJSONResponse({"region": settings.region, **roads}, headers={"Cache-Control": "max-age=3600"})
+    return ORJSONResponse({"region": region, "regions": served, **roads}, headers={"Cache-Control": "max-age=3600"})

@@ -82,18 +82,20 @@ ORDER_RECORDS_SQL = text(
     WHERE o.created_at >= :since AND o.created_at < :until
       AND (CAST(:technician_id AS uuid) IS NULL OR o.technician_id = :technician_id)
       AND (CAST(:partner_id AS uuid) IS NULL OR o.partner_id = :partner_id)
+      AND (CAST(:region AS text) IS NULL OR o.region = :region)
     """
 )
 
 
 async def order_records(
     session: AsyncSession, since: datetime, until: datetime, technician_id: UUID | None = None,
-    partner_id: UUID | None = None,
+    partner_id: UUID | None = None, region: str | None = None,
 ) -> list[OrderRecord]:  # fmt: skip
-    """The orders created in [since, until), or one technician's jobs among them, or one partner's orders."""
+    """The orders created in [since, until), or one technician's jobs among them, or one partner's orders, or
+    one region's."""
     rows = await session.execute(
         ORDER_RECORDS_SQL,
-        {"since": since, "until": until, "technician_id": technician_id, "partner_id": partner_id,
+        {"since": since, "until": until, "technician_id": technician_id, "partner_id": partner_id, "region": region,
          "assigned": OrderStatus.ASSIGNED.value, "arrived": OrderStatus.ARRIVED.value},
     )  # fmt: skip
     return [

@@ -1,3 +1,4 @@
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,11 +31,12 @@ async def get(session: AsyncSession, name: str) -> Region | None:
     return await session.get(Region, name)
 
 
-async def containing(session: AsyncSession, point: Point) -> str | None:
-    """The region whose area holds the point (the first by name where areas overlap)."""
-    found = await session.execute(
-        select(Region.name).where(func.ST_Intersects(Region.area, to_geography(point))).order_by(Region.name).limit(1)
-    )
+async def containing(session: AsyncSession, point: Point, among: Sequence[str] | None = None) -> str | None:
+    """The region (of `among`, when given) whose area holds the point (the first by name where areas overlap)."""
+    query = select(Region.name).where(func.ST_Intersects(Region.area, to_geography(point)))
+    if among is not None:
+        query = query.where(Region.name.in_(among))
+    found = await session.execute(query.order_by(Region.name).limit(1))
     return found.scalar_one_or_none()
 
 

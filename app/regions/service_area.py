@@ -2,15 +2,32 @@
 technician to reach. Refused orders are counted by reason (this process's count, in /metrics)."""
 
 from collections import Counter
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.config import Settings
 from app.errors import InvalidInput
 from app.geo import Point
 from app.regions import repository
 from app.routing.osrm import OsrmClient, RoutingUnavailable
 
 refused: Counter[str] = Counter()
+
+
+@dataclass(frozen=True, slots=True)
+class Served:
+    """Which recorded regions take orders: those the deployment lists, or every one recorded."""
+
+    regions: tuple[str, ...] | None = None
+
+
+_served = Served()
+
+
+def configure(settings: Settings) -> None:
+    global _served
+    _served = Served(regions=tuple(settings.regions) or None)
 
 
 class OutsideServiceArea(InvalidInput):
@@ -24,9 +41,11 @@ class NoRoadNearby(InvalidInput):
 async def region_of(session: AsyncSession, osrm: OsrmClient, where: Point) -> str:
     """The region that serves this place; 422 when none does, or when no road lies within reach. When the
     road engine is down, the place is taken as it is: nobody is refused help for our outage."""
-    region = await repository.containing(session, where)
+    region = await repository.containing(session, where, _served.regions)
     if region is None:
-        served = ", ".join(area.name.title() for area in await repository.areas(session)) or "no region yet"
+        areas = await repository.areas(session)
+        served = ", ".join(a.name.title() for a in areas if _served.regions is None or a.name in _served.regions)
+        served = served or "no region yet"
         refused["outside_service_area"] += 1
         raise OutsideServiceArea(
             f"We can't send help to this place: it is outside the areas we serve ({served}). "

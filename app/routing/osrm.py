@@ -5,10 +5,14 @@ import logging
 import re
 import time
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import httpx
 import orjson
+import shapely
+from shapely.geometry.base import BaseGeometry
+from shapely.prepared import PreparedGeometry, prep
 
 from app.config import Settings
 from app.geo import Point
@@ -78,11 +82,33 @@ def _coordinates(points: Sequence[Point]) -> str:
     return ";".join(f"{p.lon:.6f},{p.lat:.6f}" for p in points)
 
 
+@dataclass(frozen=True, slots=True)
+class RegionEngine:
+    """The osrm-routed of one region, and where its roads reach: the region's area and a margin beyond it."""
+
+    region: str
+    base_url: str
+    reach: PreparedGeometry
+
+
+# How far beyond its area a region's graph is asked about a point (its extract's roads run a little past the
+# area; a technician just across the line is still routed by it). About 2 km.
+REACH_MARGIN_DEG = 0.02
+
+
+def region_engine(region: str, base_url: str, area: BaseGeometry) -> RegionEngine:
+    return RegionEngine(region, base_url.rstrip("/"), prep(area.buffer(REACH_MARGIN_DEG)))
+
+
 class OsrmClient:
+    """OSRM over HTTP. With `engines`, one osrm-routed per region: each request goes to the engine of the
+    region its destination lies in, and a source outside that engine's reach gets no road (None)."""
+
     def __init__(
         self,
         base_url: str,
         *,
+        engines: Sequence[RegionEngine] = (),
         timeout_s: float = 2.0,
         snap_radius_m: float = 200.0,
         retries: int = 2,
@@ -91,11 +117,12 @@ class OsrmClient:
         client: httpx.AsyncClient | None = None,
     ) -> None:
         self._base_url = base_url.rstrip("/")
+        self._engines = tuple(engines)
         self._snap_radius_m = snap_radius_m
         self._retries = retries
         self._parallelism = max(1, parallelism)
         self._cooldown_s = cooldown_s
-        self._down_until = 0.0
+        self._down_until: dict[str, float] = {}  # by engine
         # Requests beyond the server's threads would only queue there; they queue here instead.
         self._in_flight = asyncio.Semaphore(self._parallelism)
         self._client = client or httpx.AsyncClient(
@@ -116,26 +143,40 @@ class OsrmClient:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def _get(self, service: str, points: Sequence[Point], params: dict[str, str]) -> dict[str, Any]:
-        url = f"{self._base_url}/{service}/v1/driving/{_coordinates(points)}"
+    @property
+    def regions(self) -> list[str]:
+        return [engine.region for engine in self._engines]
+
+    def engine_of(self, point: Point) -> str | None:
+        """The base URL of the engine whose roads reach the point; None when no region's do."""
+        if not self._engines:
+            return self._base_url
+        where = shapely.Point(point.lon, point.lat)
+        return next((engine.base_url for engine in self._engines if engine.reach.contains(where)), None)
+
+    async def _get(
+        self, service: str, points: Sequence[Point], params: dict[str, str], base_url: str | None = None
+    ) -> dict[str, Any]:
+        engine = base_url or self._base_url
+        url = f"{engine}/{service}/v1/driving/{_coordinates(points)}"
         params = {
             "radiuses": ";".join([f"{self._snap_radius_m:g}"] * len(points)),
             **params,
         }
-        if time.monotonic() < self._down_until:
+        if time.monotonic() < self._down_until.get(engine, 0.0):
             raise RoutingUnavailable("OSRM failed moments ago; not asking again yet")
         for attempt in range(self._retries + 1):
             try:
                 response = await self._client.get(url, params=params)
             except (httpx.TransportError, httpx.TimeoutException) as exc:
                 if attempt == self._retries:
-                    self._trip()
+                    self._trip(engine)
                     raise RoutingUnavailable(str(exc) or type(exc).__name__) from exc
                 await asyncio.sleep(0.05 * 2**attempt)
                 continue
             if response.status_code >= 500:
                 if attempt == self._retries:
-                    self._trip()
+                    self._trip(engine)
                     raise RoutingUnavailable(f"OSRM answered {response.status_code}")
                 continue
             body: dict[str, Any] = orjson.loads(response.content)
@@ -157,13 +198,39 @@ class OsrmClient:
         """
         if not sources or not destinations:
             return TravelTable(durations=[[] for _ in sources], distances=[[] for _ in sources], confidence="high")
+        if not self._engines:
+            return await self._table_on(self._base_url, sources, destinations, with_distances)
+        # Each destination's region answers for it, from the sources its roads reach.
+        columns_of: dict[str, list[int]] = {}
+        for j, destination in enumerate(destinations):
+            if (engine := self.engine_of(destination)) is not None:
+                columns_of.setdefault(engine, []).append(j)
+        engine_of_source = [self.engine_of(source) for source in sources]
+        durations, distances = _nones(len(sources), len(destinations)), _nones(len(sources), len(destinations))
+        confidence: Literal["high", "low"] = "high"
+        for engine, columns in columns_of.items():
+            rows = [i for i, e in enumerate(engine_of_source) if e == engine]
+            if not rows:
+                continue
+            part = await self._table_on(
+                engine, [sources[i] for i in rows], [destinations[j] for j in columns], with_distances
+            )
+            confidence = "low" if part.confidence == "low" else confidence
+            for k, i in enumerate(rows):
+                for m, j in enumerate(columns):
+                    durations[i][j], distances[i][j] = part.durations[k][m], part.distances[k][m]
+        return TravelTable(durations=durations, distances=distances, confidence=confidence)
+
+    async def _table_on(
+        self, engine: str, sources: Sequence[Point], destinations: Sequence[Point], with_distances: bool
+    ) -> TravelTable:
         tiles = _tiles(len(sources), len(destinations), self._parallelism)
 
         async def fetch(tile: tuple[range, range]) -> tuple[list[list[float | None]], list[list[float | None]]]:
             rows, columns = tile
             async with self._in_flight:
                 return await self._table_part(
-                    [sources[i] for i in rows], [destinations[j] for j in columns], with_distances
+                    engine, [sources[i] for i in rows], [destinations[j] for j in columns], with_distances
                 )
 
         try:
@@ -182,7 +249,7 @@ class OsrmClient:
         return TravelTable(durations=durations, distances=distances, confidence="high")
 
     async def _table_part(
-        self, sources: list[Point], destinations: Sequence[Point], with_distances: bool
+        self, engine: str, sources: list[Point], destinations: Sequence[Point], with_distances: bool
     ) -> tuple[list[list[float | None]], list[list[float | None]]]:
         """One table request. A point farther than the snap radius from any road makes OSRM refuse the
         whole request: such a point is dropped (its row or column stays None) and the rest asked again."""
@@ -200,7 +267,7 @@ class OsrmClient:
                 "annotations": annotations,
             }
             try:
-                body = await self._get("table", [points[i] for i in kept], params)
+                body = await self._get("table", [points[i] for i in kept], params, engine)
             except Unroutable as exc:
                 unsnappable = _unsnappable_index(str(exc))
                 if unsnappable is None or unsnappable >= len(kept):
@@ -221,8 +288,11 @@ class OsrmClient:
     async def route(self, origin: Point, destination: Point) -> Route | None:
         """The driving route with its GeoJSON geometry, or None if the points are not connected by road."""
         params = {"overview": "full", "geometries": "geojson", "steps": "false"}
+        engine = self.engine_of(destination)
+        if engine is None or self.engine_of(origin) != engine:
+            return None  # no region's roads join them
         try:
-            body = await self._get("route", [origin, destination], params)
+            body = await self._get("route", [origin, destination], params, engine)
         except RoutingUnavailable as exc:
             log.warning("OSRM route unavailable, falling back to a straight line: %s", exc)
             return straight_line_route(origin, destination)
@@ -238,25 +308,32 @@ class OsrmClient:
 
     async def snap(self, point: Point) -> tuple[Point, float] | None:
         """The nearest point on the road network and its distance, or None if none lies within the snap radius."""
+        engine = self.engine_of(point)
+        if engine is None:
+            return None
         try:
-            body = await self._get("nearest", [point], {"number": "1"})
+            body = await self._get("nearest", [point], {"number": "1"}, engine)
         except Unroutable:
             return None
         waypoint = body["waypoints"][0]
         lon, lat = waypoint["location"]
         return Point(lat=lat, lon=lon), float(waypoint["distance"])
 
-    def _trip(self) -> None:
+    def _trip(self, engine: str) -> None:
         """After a failure, callers get the fallback at once for a while instead of each waiting on retries."""
-        self._down_until = time.monotonic() + self._cooldown_s
+        self._down_until[engine] = time.monotonic() + self._cooldown_s
 
     async def healthy(self) -> bool:
-        """Probes OSRM (whatever the breaker says) and closes the breaker when it answers."""
+        """Probes every engine (whatever the breaker says) and closes the breaker of each that answers."""
+        engines = [engine.base_url for engine in self._engines] or [self._base_url]
+        return all(await asyncio.gather(*(self._probe(engine) for engine in engines)))
+
+    async def _probe(self, engine: str) -> bool:
         try:
-            response = await self._client.get(f"{self._base_url}/nearest/v1/driving/0,0", params={"number": "1"})
+            response = await self._client.get(f"{engine}/nearest/v1/driving/0,0", params={"number": "1"})
         except (httpx.TransportError, httpx.TimeoutException):
             return False
         if response.status_code < 500:
-            self._down_until = 0.0
+            self._down_until.pop(engine, None)
             return True
         return False

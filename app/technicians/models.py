@@ -23,6 +23,7 @@ class Technician(CreatedAt, Base):
     photo_url: Mapped[str | None] = mapped_column(String(500))
     phone: Mapped[str | None] = mapped_column(String(40))
     skills: Mapped[list[str]] = mapped_column(ARRAY(String(32)))
+    region: Mapped[str | None] = mapped_column(String(64))  # whose orders he serves; None: any region's
     vehicle: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     online: Mapped[bool] = mapped_column(Boolean, server_default=false())
     position: Mapped[Any | None] = mapped_column(Geography(geometry_type="POINT", srid=4326, spatial_index=False))

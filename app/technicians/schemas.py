@@ -20,6 +20,7 @@ class TechnicianCreate(RequestModel):
     phone: Phone | None = None
     skills: list[Service] = Field(min_length=1, max_length=len(Service))
     vehicle: Vehicle | None = None
+    region: ShortText | None = None  # the served region whose orders he takes; any region's when not given
 
 
 class Availability(RequestModel):
@@ -35,6 +36,7 @@ class TechnicianRead(BaseModel):
     phone: str | None
     skills: list[Service]
     vehicle: dict[str, Any] | None
+    region: str | None = None
     online: bool
     position: Point | None
     position_at: datetime | None

@@ -5,9 +5,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import clock, events
 from app.auth.tokens import Principal
 from app.enums import Role, Service
-from app.errors import NotFound
+from app.errors import InvalidInput, NotFound
 from app.geo import from_geography
 from app.pagination import decode_text_cursor, next_cursor
+from app.regions import repository as regions
 from app.schemas import Page
 from app.technicians import repository, reputation
 from app.technicians.models import Technician
@@ -16,6 +17,8 @@ from app.users import repository as users
 
 
 async def create_technician(session: AsyncSession, data: TechnicianCreate) -> TechnicianRead:
+    if data.region is not None and await regions.get(session, data.region) is None:
+        raise InvalidInput(f"No region is served under the name {data.region!r}.")
     user = await users.create(session, Role.TECHNICIAN, data.name)
     technician = Technician(
         id=user.id,
@@ -26,6 +29,7 @@ async def create_technician(session: AsyncSession, data: TechnicianCreate) -> Te
         phone=data.phone,
         skills=sorted({skill.value for skill in data.skills}),
         vehicle=data.vehicle.model_dump(exclude_none=True) if data.vehicle else None,
+        region=data.region,
         online=False,
     )
     session.add(technician)
@@ -68,6 +72,7 @@ def present(technician: Technician, trust_score: float | None) -> TechnicianRead
         phone=technician.phone,
         skills=[Service(skill) for skill in technician.skills],
         vehicle=technician.vehicle,
+        region=technician.region,
         online=technician.online,
         position=from_geography(technician.position) if technician.position is not None else None,
         position_at=technician.position_at,

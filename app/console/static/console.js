@@ -173,9 +173,11 @@ tl.periodQuery = function periodQuery() {
 };
 
 tl.loadKpis = async function loadKpis() {
+  // With several regions, the figures are the region's on the map.
+  const region = state.regions && state.regions.length > 1 && state.region ? `&region=${encodeURIComponent(state.region)}` : "";
   const [kpis, daily] = await Promise.all([
-    tl.api(`/v1/ops/kpis?${tl.periodQuery()}`),
-    tl.api(`/v1/ops/kpis/daily?days=${Math.max(state.periodDays, 7)}`),
+    tl.api(`/v1/ops/kpis?${tl.periodQuery()}${region}`),
+    tl.api(`/v1/ops/kpis/daily?days=${Math.max(state.periodDays, 7)}${region}`),
   ]);
   state.kpis = kpis;
   state.daily = daily;

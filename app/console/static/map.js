@@ -78,16 +78,40 @@
     return L.divIcon({ html: label, className: `tech-cluster ${tone}`, iconSize: [30, 30] });
   }
 
-  async function loadRoads() {
+  let regionLayer = null;  // the shown region's roads and place names
+
+  // The region switch: shown when the deployment serves more than one region.
+  function regionSwitch(data) {
+    const pick = tl.$("region-switch");
+    if (!pick || (data.regions || []).length < 2) return;
+    pick.replaceChildren(...data.regions.map((name) => {
+      const option = document.createElement("option");
+      option.value = name;
+      option.textContent = name[0].toUpperCase() + name.slice(1);
+      return option;
+    }));
+    pick.value = data.region;
+    pick.hidden = false;
+    tl.$("region").hidden = true;  // the switch names the region
+    pick.onchange = () => loadRoads(pick.value);
+  }
+
+  async function loadRoads(region) {
     let data;
     try {
-      data = await tl.api("/v1/ops/map");
+      data = await tl.api(region ? `/v1/ops/map?region=${encodeURIComponent(region)}` : "/v1/ops/map");
     } catch (error) {
       console.warn("no map:", error.message);
       return;
     }
     state.region = data.region;
+    state.regions = data.regions || [];
     tl.$("region").textContent = data.region;
+    regionSwitch(data);
+    if (region) tl.loadKpis();  // switched: the region's own figures
+    if (regionLayer) regionLayer.remove();
+    regionLayer = L.layerGroup().addTo(map);
+    stats.roadsDrawn = stats.places = 0;
     const renderer = L.canvas({ pane: "roads", padding: 0.3 });
     const byRank = [[], [], []];
     for (const [rank, flat] of data.roads) {
@@ -105,7 +129,7 @@
       const style = ROADS[rank];
       L.polyline(byRank[rank], { renderer, interactive: false, color: style.color, weight: style.weight, lineCap: "round", lineJoin: "round" }).addTo(group);
     }
-    group.addTo(map);
+    group.addTo(regionLayer);
     stats.roadsDrawn = data.roads.length;
     for (const [name, kind, lon, lat] of data.places || []) {
       const label = document.createElement("span");
@@ -113,7 +137,7 @@
       L.marker([lat, lon], {
         pane: "places", interactive: false, keyboard: false,
         icon: L.divIcon({ html: label, className: `place place-${kind}`, iconSize: null }),
-      }).addTo(map);
+      }).addTo(regionLayer);
       stats.places += 1;
     }
     if (data.bbox) {
