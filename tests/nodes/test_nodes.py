@@ -84,6 +84,7 @@ def nodes(
     if reason is not None:
         pytest.skip(reason)
     network = Network([*API_NODES, "workers"])
+    balancer: list[subprocess.Popen[bytes]] = []
     processes: list[subprocess.Popen[bytes]] = []
     try:
         network.up()
@@ -95,8 +96,8 @@ def nodes(
             Forward("fcm", FCM_PORT, urlsplit(fcm_standin).netloc),
         ]
         api_addresses = {name: f"{network.hosts[name].address}:{API_PORT}" for name in API_NODES}
-        processes.append(start_haproxy(haproxy_config(gateway, HTTP_PORT, api_addresses, forwards), tmp_path))
-        wait_for_port(gateway, POSTGRES_PORT, processes[-1])
+        balancer.append(start_haproxy(haproxy_config(gateway, HTTP_PORT, api_addresses, forwards), tmp_path))
+        wait_for_port(gateway, POSTGRES_PORT, balancer[0])
         credentials = write_service_account(tmp_path / "service-account.json", f"http://{gateway}:{FCM_PORT}/token")
         through_balancer = database.set(host=gateway, port=POSTGRES_PORT).render_as_string(hide_password=False)
         env = {
@@ -105,6 +106,7 @@ def nodes(
             "TRUSTLOOP_DEV_AUTH": "1", "TRUSTLOOP_ETA_REFRESH_S": "0", "TRUSTLOOP_ARRIVAL_DWELL_S": "1",
             "TRUSTLOOP_FCM_CREDENTIALS": str(credentials), "TRUSTLOOP_FCM_ENDPOINT": f"http://{gateway}:{FCM_PORT}",
             "TRUSTLOOP_DISPATCH_INTERVAL_S": "0.5", "TRUSTLOOP_DATA_DIR": str(tmp_path), "TRUSTLOOP_LOG_LEVEL": "WARNING",
+            "TRUSTLOOP_DATABASE_POOL_SIZE": "4",  # PostgreSQL's 100 connections serve the rest of the tests too
         }  # fmt: skip
         uvicorn = [sys.executable, "-m", "uvicorn", "trustloop.asgi:app", "--host", "0.0.0.0", "--port",
                    str(API_PORT), "--no-access-log"]  # fmt: skip
@@ -115,7 +117,7 @@ def nodes(
         workers = network.hosts["workers"]
         dispatchers = []
         for name in [*sorted(WORKERS), "dispatch"]:
-            log = tmp_path / f"{name}-{len(processes)}.log"
+            log = tmp_path / f"{name}-{len(processes) - 1}.log"
             worker_env = {**env, "TRUSTLOOP_LOG_LEVEL": "DEBUG"} if name == "dispatch" else env
             processes.append(
                 start_on(workers, [sys.executable, "-m", "trustloop.cli", "worker", name], worker_env, log)
@@ -128,15 +130,8 @@ def nodes(
         wait_until_balanced(base_url, set(API_NODES))
         yield Nodes(network, base_url, api, dispatchers)
     finally:
-        for process in processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop(processes)  # the nodes, while the balancer still carries their last words to the database
+        stop(balancer)
         failures = network.down()
         assert not failures, f"the test network was not removed entirely: {failures}"
 
@@ -154,6 +149,30 @@ def wait_until_balanced(base_url: str, nodes: set[str], timeout_s: float = 20.0)
         if response is not None and response.status_code == 200:
             seen.add(response.headers["X-Served-By"])
         time.sleep(0.05)
+
+
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+async def finish(tasks: list[asyncio.Task[None]], running: list[asyncio.Task[None]]) -> None:
+    """Waits for `tasks`; the first of them to fail, or any of `running` (which run until told) to end, fails
+    the test at once."""
+    pending = set(tasks)
+    while pending:
+        done, _ = await asyncio.wait(pending | set(running), return_when=asyncio.FIRST_COMPLETED)
+        for task in done:
+            task.result()
+            assert task not in running, "a technician's app stopped"
+        pending -= done
 
 
 @dataclass
@@ -325,7 +344,7 @@ async def test_losing_an_api_node_and_a_dispatcher_loses_nothing_acknowledged(
         assert len(cut) >= 2, "too few live streams on the node to kill"
         os.kill(nodes.api[victim].pid, signal.SIGKILL)
         api_killed_at = time.monotonic()
-        await asyncio.gather(*first)
+        await finish(first, working)
 
         # The dispatcher that placed the latest orders dies; the one standing by places the next ones.
         last_offer = {process: max(offering_rounds(log), default=None) for process, log in nodes.dispatchers}
@@ -340,7 +359,7 @@ async def test_losing_an_api_node_and_a_dispatcher_loses_nothing_acknowledged(
         for headers in drivers[FIRST_JOBS:]:
             later.append(asyncio.create_task(journey(client, headers, ack, streams)))
             await asyncio.sleep(0.4)
-        await asyncio.gather(*later)
+        await finish(later, working)
         done.set()
         await asyncio.gather(*working)
 
