@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 # The OSRM wheels are built for CPython 3.12 only: the machine's (on PATH or under pyenv), else one uv installs.
 PYTHON312 ?= $(shell scripts/find-python.sh)
 
-.PHONY: help setup services postgis venv browser test test-fast lint typecheck pytest demo demo-urls demo-db serve bench study lock vendor clean
+.PHONY: help setup services postgis venv browser haproxy test test-fast lint typecheck pytest demo demo-urls demo-db serve bench study lock vendor clean
 
 help:
 	@echo "make demo       set up everything and run the system with a seeded fleet and simulated people"
@@ -60,7 +60,12 @@ typecheck: venv
 browser:
 	@command -v chromium >/dev/null || { echo "Installing Chromium"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-pytest: setup browser
+# Debian's HAProxy, the load balancer of the several-nodes test (tests/nodes), which needs root for its network
+# namespaces: elsewhere the test skips, and nothing is installed.
+haproxy:
+	@command -v haproxy >/dev/null || [ "$$(id -u)" != 0 ] || { echo "Installing HAProxy"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; }
+
+pytest: setup browser haproxy
 	$(BIN)/pytest
 
 test: setup lint typecheck pytest

@@ -273,6 +273,11 @@ def fcm_standin() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def fcm_credentials(fcm_standin: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A service account with a key made here, whose token_uri is the stand-in: the production credential path."""
+    return write_service_account(tmp_path_factory.mktemp("fcm") / "service-account.json", f"{fcm_standin}/token")
+
+
+def write_service_account(path: Path, token_uri: str) -> Path:
+    """A Google service account file with a key made here, whose tokens come from `token_uri`."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -284,9 +289,8 @@ def fcm_credentials(fcm_standin: str, tmp_path_factory: pytest.TempPathFactory) 
         "private_key": pem,
         "client_email": "push@trustloop-test.iam.gserviceaccount.com",
         "client_id": "1",
-        "token_uri": f"{fcm_standin}/token",
+        "token_uri": token_uri,
     }
-    path = tmp_path_factory.mktemp("fcm") / "service-account.json"
     path.write_text(json.dumps(account))
     return path
 

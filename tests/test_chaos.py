@@ -31,6 +31,9 @@ JOBS = 12
 TECHNICIANS = 4
 KILLS = 8
 DEADLINE_S = 150
+# A load balancer's answers when the node behind it died in the middle of a request, or none answered: like a
+# lost connection, the request may or may not have been applied (the API itself never answers these).
+GATEWAY_ERRORS = frozenset({502, 503, 504})
 
 
 @dataclass
@@ -44,13 +47,16 @@ class Acknowledged:
 async def call(
     client: httpx.AsyncClient, method: str, path: str, headers: dict[str, str], body: Any = None, key: str | None = None
 ) -> httpx.Response | None:
-    """A request that survives the API being killed: retried on a lost connection, with the same
-    Idempotency-Key where the operation takes one."""
+    """A request that survives the API being killed: retried on a lost connection (or a load balancer's
+    gateway error), with the same Idempotency-Key where the operation takes one."""
     extra = {"Idempotency-Key": key} if key else {}
     for _ in range(200):
         try:
             response = await client.request(method, path, json=body, headers={**headers, **extra}, timeout=5)
         except httpx.TransportError:
+            await asyncio.sleep(0.2)
+            continue
+        if response.status_code in GATEWAY_ERRORS:
             await asyncio.sleep(0.2)
             continue
         assert response.status_code < 500, (method, path, response.text)
@@ -59,8 +65,10 @@ async def call(
 
 
 async def technician_loop(
-    client: httpx.AsyncClient, headers: dict[str, str], done: asyncio.Event, ack: Acknowledged
+    client: httpx.AsyncClient, headers: dict[str, str], done: asyncio.Event, ack: Acknowledged, pause_s: float = 0.0
 ) -> None:
+    """A technician's app: takes the first offer, drives to the driver and reports each step (`pause_s`
+    before each)."""
     while not done.is_set():
         offers = await call(client, "GET", "/v1/technicians/me/offers", headers)
         items = offers.json()["items"] if offers is not None and offers.status_code == 200 else []
@@ -69,16 +77,24 @@ async def technician_loop(
             continue
         offer = items[0]
         accepted = await call(client, "POST", f"/v1/offers/{offer['id']}/accept", headers)
-        if accepted is None or accepted.status_code != 200:
+        if (accepted is None or accepted.status_code != 200) and not await is_his(client, headers, offer["order_id"]):
             continue
         order_id, where = offer["order_id"], offer["location"]
         point = {**where, "recorded_at": datetime.now(UTC).isoformat(), "accuracy_m": 5.0}
         await call(client, "POST", "/v1/technicians/me/locations", headers, {"points": [point]})
         for status in ("en_route", "arrived", "in_progress", "completed"):
+            await asyncio.sleep(pause_s)
             body = {"status": status, **({"resolution": "fixed_on_site"} if status == "completed" else {})}
             step = await call(client, "POST", f"/v1/orders/{order_id}/status", headers, body)
             if step is not None and step.status_code == 200:
                 ack.steps.add((order_id, status))
+
+
+async def is_his(client: httpx.AsyncClient, headers: dict[str, str], order_id: str) -> bool:
+    """Whether the technician holds the job after all: his accept was applied but its answer was lost, and
+    the retry was refused as the order was taken (by him). A technician sees only his own jobs."""
+    read = await call(client, "GET", f"/v1/orders/{order_id}", headers)
+    return read is not None and read.status_code == 200 and read.json()["status"] == "assigned"
 
 
 async def driver_journey(

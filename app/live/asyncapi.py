@@ -25,7 +25,8 @@ class LivePosition(Message):
 
 class Snapshot(Message):
     """First on every connection: the order as the caller may see it, and the technician's position while
-    he is on the way (else null). A client that reconnects starts from here."""
+    he is on the way (else null). A client that reconnects starts from here; the events after it may repeat
+    a change it already shows."""
 
     type: Literal["snapshot"]
     order: OrderRead

@@ -23,7 +23,7 @@ from app.enums import Role
 from app.errors import NotFound, TooManyRequests, Unauthorized
 from app.live import repository as live_repository
 from app.live.connections import LiveConnections, TooManyStreams
-from app.live.hub import Event, Hub
+from app.live.hub import Event, Hub, Subscription
 from app.live.service import visible_position
 from app.openapi import problems
 from app.orders import repository as orders_repository
@@ -119,22 +119,23 @@ def _may_change_access(event: Event, principal: Principal) -> bool:
 
 
 async def order_events(
-    hub: Hub, snapshot: Event, order_id: str, principal: Principal, allowed: Callable[[], Awaitable[bool]]
+    subscription: Subscription, snapshot: Event, principal: Principal, allowed: Callable[[], Awaitable[bool]]
 ) -> AsyncGenerator[Event]:
     """The snapshot, then the order's events while the caller may see them; positions stop once the
-    technician has arrived."""
-    with hub.subscribe(order_id) as subscription:
-        yield snapshot
-        visible = snapshot["order"]["status"] in VISIBLE
-        while True:
-            event = await _next(subscription, principal)
-            if _may_change_access(event, principal) and not await allowed():
-                raise AccessEnded(CLOSE_NOT_ALLOWED)
-            if event["type"] == "status":
-                visible = event["status"] in VISIBLE
-            if event["type"] == "position" and not visible:
-                continue
-            yield {k: v for k, v in event.items() if k not in ("order_id", "technician_id")}
+    technician has arrived. The caller subscribes before it reads the snapshot, so that no event falls
+    between the two (a client reconnecting to another API process resumes from the snapshot); an event
+    may repeat what the snapshot shows."""
+    yield snapshot
+    visible = snapshot["order"]["status"] in VISIBLE
+    while True:
+        event = await _next(subscription, principal)
+        if _may_change_access(event, principal) and not await allowed():
+            raise AccessEnded(CLOSE_NOT_ALLOWED)
+        if event["type"] == "status":
+            visible = event["status"] in VISIBLE
+        if event["type"] == "position" and not visible:
+            continue
+        yield {k: v for k, v in event.items() if k not in ("order_id", "technician_id")}
 
 
 async def pump(websocket: WebSocket, stream: AsyncIterator[Event]) -> None:
@@ -195,14 +196,14 @@ async def order_live(websocket: WebSocket, order_id: str, access_token: str | No
     except ValueError:
         await websocket.close(code=CLOSE_NOT_ALLOWED)
         return
-    snapshot = await _snapshot(sessions, principal, order_uuid)
-    if snapshot is None:
-        await websocket.close(code=CLOSE_NOT_ALLOWED)
-        return
-    stream = order_events(
-        websocket.app.state.hub, snapshot, str(order_uuid), principal, _still_allowed(sessions, principal, order_uuid)
-    )
-    await serve(websocket, token, principal.user_id, stream)
+    hub: Hub = websocket.app.state.hub
+    with hub.subscribe(str(order_uuid)) as subscription:  # before the snapshot: no event falls between them
+        snapshot = await _snapshot(sessions, principal, order_uuid)
+        if snapshot is None:
+            await websocket.close(code=CLOSE_NOT_ALLOWED)
+            return
+        stream = order_events(subscription, snapshot, principal, _still_allowed(sessions, principal, order_uuid))
+        await serve(websocket, token, principal.user_id, stream)
 
 
 @router.websocket("/v1/ops/live")
@@ -236,27 +237,31 @@ async def order_events_sse(
         raise Unauthorized("A bearer token is required.")
     request.state.user_id = str(principal.user_id)
     sessions = request.app.state.sessionmaker
-    snapshot = await _snapshot(sessions, principal, order_id)
-    if snapshot is None:
-        raise NotFound("No such order.")
+    hub: Hub = request.app.state.hub
     connections: LiveConnections = request.app.state.live_connections
-    held = connections.hold(token, principal.user_id)
+    held = contextlib.AsyncExitStack()  # the subscription and the stream's count, released when the stream ends
+    subscription = held.enter_context(hub.subscribe(str(order_id)))  # before the snapshot
     try:
-        await held.__aenter__()
-    except TooManyStreams as exc:
-        raise TooManyRequests(str(exc), headers={"Retry-After": "60"}) from exc
+        snapshot = await _snapshot(sessions, principal, order_id)
+        if snapshot is None:
+            raise NotFound("No such order.")
+        try:
+            await held.enter_async_context(connections.hold(token, principal.user_id))
+        except TooManyStreams as exc:
+            raise TooManyRequests(str(exc), headers={"Retry-After": "60"}) from exc
+    except BaseException:
+        await held.aclose()
+        raise
 
     async def frames() -> AsyncIterator[bytes]:
         try:
-            stream = order_events(
-                request.app.state.hub, snapshot, str(order_id), principal, _still_allowed(sessions, principal, order_id)
-            )
+            stream = order_events(subscription, snapshot, principal, _still_allowed(sessions, principal, order_id))
             async for event in stream:
                 yield b"event: " + event["type"].encode() + b"\ndata: " + orjson.dumps(event) + b"\n\n"
         except AccessEnded:
             yield b"event: closed\ndata: {}\n\n"
         finally:
-            await held.__aexit__(None, None, None)
+            await held.aclose()
 
     return StreamingResponse(frames(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
 

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.auth.tokens import Principal
 from app.enums import Role
 from app.errors import NotFound
-from app.live.hub import Event, Hub
+from app.live.hub import Event, Subscription
 from app.live.streams import AccessEnded, order_events
 from app.orders.models import OrderStatus
 from app.orders.schemas import AssignedTechnician
@@ -53,8 +53,11 @@ def still_open(sessions: async_sessionmaker[AsyncSession], token: str) -> Callab
     return check
 
 
-async def link_events(hub: Hub, stream: LinkStream, allowed: Callable[[], Awaitable[bool]]) -> AsyncIterator[Event]:
-    source = order_events(hub, stream.snapshot, str(stream.order_id), stream.viewer, allowed)
+async def link_events(
+    subscription: Subscription, stream: LinkStream, allowed: Callable[[], Awaitable[bool]]
+) -> AsyncIterator[Event]:
+    """The link's events from the order's subscription, opened before the snapshot was read."""
+    source = order_events(subscription, stream.snapshot, stream.viewer, allowed)
     async with contextlib.aclosing(source) as events:
         async for event in events:
             if event["type"] not in PUBLIC_EVENTS:
