@@ -94,6 +94,12 @@ class Hello(Message):
     role: Literal["operator"]
 
 
+class Resync(Message):
+    """The server lost live events (its broker connection broke and came back): reload what is shown."""
+
+    type: Literal["resync"]
+
+
 class OpsStatusChange(StatusChange):
     order_id: UUID
 
@@ -158,6 +164,7 @@ ORDER_MESSAGES: dict[str, type[Message]] = {
 OPS_MESSAGES: dict[str, type[Message]] = {
     "hello": Hello, "status": OpsStatusChange, "position": OpsPosition, "eta": OpsEtaUpdate,
     "route": OpsRouteUpdate, "sla": SlaChange, "followup": FollowUpChange, "stall": StallChange,
+    "resync": Resync,
 }  # fmt: skip
 SSE_MESSAGES: dict[str, type[Message]] = {**ORDER_MESSAGES, "closed": Closed}
 TRACKING_MESSAGES: dict[str, type[Message]] = {

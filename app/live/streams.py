@@ -8,6 +8,7 @@ position), and the stream ends when its token expires: a technician taken off a 
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from typing import Any
 from uuid import UUID
@@ -38,6 +39,7 @@ CLOSE_NOT_ALLOWED = 4403
 CLOSE_TOO_MANY = 4429
 VISIBLE = set(OrderStatus.values(OrderStatus.on_the_way()))
 BEARER_PROTOCOL = "bearer"
+SnapshotLoader = Callable[[], Awaitable[Event | None]]
 
 
 class AccessEnded(Exception):
@@ -75,6 +77,10 @@ async def _snapshot(sessions: async_sessionmaker[AsyncSession], principal: Princ
             return None
         body = (await present(session, order, principal.role)).model_dump(mode="json")
         return {"type": "snapshot", "order": body, "position": await visible_position(session, order)}
+
+
+def _snapshot_of(sessions: async_sessionmaker[AsyncSession], principal: Principal, order_id: UUID) -> SnapshotLoader:
+    return functools.partial(_snapshot, sessions, principal, order_id)
 
 
 def _still_allowed(
@@ -119,15 +125,24 @@ def _may_change_access(event: Event, principal: Principal) -> bool:
 
 
 async def order_events(
-    hub: Hub, snapshot: Event, order_id: str, principal: Principal, allowed: Callable[[], Awaitable[bool]]
-) -> AsyncGenerator[Event]:
+    hub: Hub, snapshot: Event, order_id: str, principal: Principal, allowed: Callable[[], Awaitable[bool]],
+    reload: SnapshotLoader,
+) -> AsyncGenerator[Event]:  # fmt: skip
     """The snapshot, then the order's events while the caller may see them; positions stop once the
-    technician has arrived."""
+    technician has arrived. After the hub lost its broker (and with it the events published meanwhile) a
+    fresh snapshot from `reload` replaces what the screen shows."""
     with hub.subscribe(order_id) as subscription:
         yield snapshot
         visible = snapshot["order"]["status"] in VISIBLE
         while True:
             event = await _next(subscription, principal)
+            if event["type"] == "resync":
+                fresh = await reload()
+                if fresh is None:
+                    raise AccessEnded(CLOSE_NOT_ALLOWED)
+                visible = fresh["order"]["status"] in VISIBLE
+                yield fresh
+                continue
             if _may_change_access(event, principal) and not await allowed():
                 raise AccessEnded(CLOSE_NOT_ALLOWED)
             if event["type"] == "status":
@@ -200,8 +215,9 @@ async def order_live(websocket: WebSocket, order_id: str, access_token: str | No
         await websocket.close(code=CLOSE_NOT_ALLOWED)
         return
     stream = order_events(
-        websocket.app.state.hub, snapshot, str(order_uuid), principal, _still_allowed(sessions, principal, order_uuid)
-    )
+        websocket.app.state.hub, snapshot, str(order_uuid), principal, _still_allowed(sessions, principal, order_uuid),
+        _snapshot_of(sessions, principal, order_uuid),
+    )  # fmt: skip
     await serve(websocket, token, principal.user_id, stream)
 
 
@@ -219,7 +235,7 @@ async def ops_live(websocket: WebSocket, access_token: str | None = Query(defaul
         with websocket.app.state.hub.subscribe(None) as subscription:
             yield {"type": "hello", "role": "operator"}
             while True:
-                yield await _next(subscription, principal)
+                yield await _next(subscription, principal)  # after a resync the console reloads its lists
 
     await serve(websocket, token, principal.user_id, everything())
 
@@ -249,8 +265,9 @@ async def order_events_sse(
     async def frames() -> AsyncIterator[bytes]:
         try:
             stream = order_events(
-                request.app.state.hub, snapshot, str(order_id), principal, _still_allowed(sessions, principal, order_id)
-            )
+                request.app.state.hub, snapshot, str(order_id), principal, _still_allowed(sessions, principal, order_id),
+                _snapshot_of(sessions, principal, order_id),
+            )  # fmt: skip
             async for event in stream:
                 yield b"event: " + event["type"].encode() + b"\ndata: " + orjson.dumps(event) + b"\n\n"
         except AccessEnded:

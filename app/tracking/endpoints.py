@@ -50,5 +50,7 @@ async def tracking_live(websocket: WebSocket, token: str) -> None:
     if stream is None:
         await websocket.close(code=CLOSE_BAD_TOKEN)
         return
-    events = live.link_events(websocket.app.state.hub, stream, live.still_open(sessions, token))
+    events = live.link_events(
+        websocket.app.state.hub, stream, live.still_open(sessions, token), lambda: live.open_stream(sessions, token)
+    )
     await serve(websocket, token, stream.order_id, events)

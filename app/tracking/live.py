@@ -53,8 +53,17 @@ def still_open(sessions: async_sessionmaker[AsyncSession], token: str) -> Callab
     return check
 
 
-async def link_events(hub: Hub, stream: LinkStream, allowed: Callable[[], Awaitable[bool]]) -> AsyncIterator[Event]:
-    source = order_events(hub, stream.snapshot, str(stream.order_id), stream.viewer, allowed)
+async def link_events(
+    hub: Hub,
+    stream: LinkStream,
+    allowed: Callable[[], Awaitable[bool]],
+    reopen: Callable[[], Awaitable[LinkStream | None]],
+) -> AsyncIterator[Event]:
+    async def reload() -> Event | None:
+        again = await reopen()
+        return again.snapshot if again is not None else None
+
+    source = order_events(hub, stream.snapshot, str(stream.order_id), stream.viewer, allowed, reload)
     async with contextlib.aclosing(source) as events:
         async for event in events:
             if event["type"] not in PUBLIC_EVENTS:
