@@ -200,7 +200,7 @@ async def drop(kind: BrokerKind, broker: Broker, app: FastAPI, relay: CuttableRe
         async with Redis.from_url(REDIS_URL, decode_responses=True) as admin:
             clients = await admin.client_list()
             listener = next(c for c in clients if c["name"] == broker.name and c["sub"] != "0")
-            await admin.execute_command("CLIENT", "KILL", "ID", listener["id"])
+            assert await admin.client_kill_filter(_id=listener["id"]) == 1
     else:
         assert isinstance(broker, NatsBroker)
         relay.cut()
