@@ -89,6 +89,7 @@ serve: demo-db
 bench: setup browser
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench.live --json bench/results/live.json
+	$(BIN)/python -m bench.fanout --json bench/results/fanout.json
 	$(BIN)/python -m bench.routing --json bench/results/routing.json
 	$(BIN)/python -m bench.dispatch --json bench/results/dispatch.json
 	$(BIN)/python -m bench.notifications --json bench/results/notifications.json

@@ -1,0 +1,282 @@
+"""Live fan-out through each broker: PostgreSQL NOTIFY (the default), Redis pub/sub and NATS.
+
+Two API processes (uvicorn, one worker each, their own hub) serve drivers watching their job over WebSocket,
+half on each. Technicians POST positions at a fixed rate to the process their driver is NOT connected to, so
+every position crosses processes through the broker; the figure is the time from just before the POST to the
+position's arrival at the driver's WebSocket, at 1,000 and then 5,000 open subscribers. Then the raw
+throughput of each broker: messages published from one connection, and received by a listener on another.
+
+Bounded: a fixed number of posts at a fixed rate per case, each phase under a time limit.
+"""
+
+import asyncio
+import contextlib
+import json
+import os
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, cast
+from uuid import UUID, uuid4
+
+import httpx
+from sqlalchemy import insert, text
+from websockets.asyncio.client import ClientConnection, connect
+
+from app.auth.tokens import JwtTokens, Principal
+from app.config import DEV_JWT_SECRET
+from app.db import make_engine, recreate_database, upgrade_schema
+from app.enums import Role, Service
+from app.geo import Point, to_geography
+from app.live import brokers
+from app.live.brokers import BrokerKind, NatsBroker
+from app.live.messages import position_message
+from app.orders.models import Order, OrderStatus
+from app.technicians.models import Technician
+from app.users.models import Driver, User
+from bench.common import parser, report, summary_ms
+from trustloop.processes import free_port, spawn_until_up
+
+BENCH_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/trustloop_bench_fanout"
+BROKER_URLS: dict[BrokerKind, str] = {
+    "postgres": BENCH_DATABASE_URL,
+    "redis": os.environ.get("TRUSTLOOP_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
+    "nats": os.environ.get("TRUSTLOOP_BENCH_NATS_URL", "nats://127.0.0.1:4222"),
+}
+CENTRE = Point(lat=47.14, lon=9.52)
+NO_OSRM = "http://127.0.0.1:9"  # ETAs fall back to straight lines at once: the road engine is not measured here
+Job = tuple[UUID, UUID, UUID]  # order, driver, technician
+
+
+async def seed(jobs: int) -> list[Job]:
+    """`jobs` orders, each with a technician on his way to its driver."""
+    await recreate_database(BENCH_DATABASE_URL)
+    await asyncio.to_thread(upgrade_schema, BENCH_DATABASE_URL)
+    engine = make_engine(BENCH_DATABASE_URL, 2)
+    seeded = [(uuid4(), uuid4(), uuid4()) for _ in range(jobs)]
+    start = datetime.now(UTC) - timedelta(hours=1)
+    async with engine.begin() as connection:
+        await connection.execute(insert(User), [{"id": t, "role": Role.TECHNICIAN} for _, _, t in seeded]
+                                 + [{"id": d, "role": Role.DRIVER} for _, d, _ in seeded])  # fmt: skip
+        await connection.execute(insert(Driver), [{"id": d} for _, d, _ in seeded])
+        await connection.execute(insert(Technician), [
+            {"id": t, "name": f"T{k}", "skills": ["tow"], "online": True, "position": to_geography(CENTRE),
+             "position_at": start}
+            for k, (_, _, t) in enumerate(seeded)
+        ])  # fmt: skip
+        await connection.execute(insert(Order), [
+            {"id": o, "driver_id": d, "technician_id": t, "service": Service.TOW, "status": OrderStatus.EN_ROUTE,
+             "location": to_geography(Point(lat=CENTRE.lat + 0.02, lon=CENTRE.lon)), "created_at": start,
+             "updated_at": start}
+            for o, d, t in seeded
+        ])  # fmt: skip
+        await connection.execute(text("ANALYZE"))
+    await engine.dispose()
+    return seeded
+
+
+def start_server(port: int, kind: BrokerKind) -> Any:
+    env = {**os.environ, "TRUSTLOOP_DATABASE_URL": BENCH_DATABASE_URL, "TRUSTLOOP_OSRM_URL": NO_OSRM,
+           "TRUSTLOOP_LIVE_BROKER": kind, "TRUSTLOOP_LIVE_BROKER_URL": BROKER_URLS[kind],
+           "TRUSTLOOP_LOCATION_REQUESTS_PER_WINDOW": "1000", "TRUSTLOOP_ETA_REFRESH_S": "3600",
+           "TRUSTLOOP_ACCESS_LOG": "false"}  # fmt: skip
+    command = [sys.executable, "-m", "uvicorn", "trustloop.asgi:app", "--host", "127.0.0.1", "--port", str(port),
+               "--log-level", "warning", "--no-access-log"]  # fmt: skip
+    return spawn_until_up(command, f"http://127.0.0.1:{port}/healthz", env=env, timeout_s=60)
+
+
+class Watchers:
+    """Drivers watching their job, each connected to one of the two servers (the k-th to server k % 2)."""
+
+    def __init__(self, servers: list[str], tokens: JwtTokens) -> None:
+        self.servers = servers
+        self.tokens = tokens
+        self.sockets: list[ClientConnection] = []
+        self.readers: list[asyncio.Task[None]] = []
+        self.sent_at: dict[str, float] = {}
+        self.latencies: list[float] = []
+        self.drained = asyncio.Event()  # every position posted has arrived
+
+    async def open(self, jobs: list[Job], concurrency: int = 32) -> float:
+        began = time.perf_counter()
+        gate = asyncio.Semaphore(concurrency)
+        first = len(self.sockets)
+
+        async def one(index: int, order_id: UUID, driver_id: UUID) -> ClientConnection:
+            token = self.tokens.issue(Principal(driver_id, Role.DRIVER))
+            server = self.servers[index % 2]
+            async with gate:
+                ws = await connect(f"ws://{server}/v1/orders/{order_id}/live?access_token={token}", max_queue=None)
+                snapshot = json.loads(await ws.recv())
+            assert snapshot["type"] == "snapshot", snapshot
+            return ws
+
+        opened = await asyncio.gather(*(one(first + k, o, d) for k, (o, d, _) in enumerate(jobs)))
+        self.sockets += opened
+        self.readers += [asyncio.create_task(self._read(ws)) for ws in opened]
+        return time.perf_counter() - began
+
+    async def _read(self, ws: ClientConnection) -> None:
+        async for raw in ws:
+            arrived = time.perf_counter()
+            event = json.loads(raw)
+            if event["type"] == "position" and (sent := self.sent_at.pop(event["at"], None)) is not None:
+                self.latencies.append(arrived - sent)
+                if not self.sent_at:
+                    self.drained.set()
+
+    async def close(self) -> None:
+        for task in self.readers:
+            task.cancel()
+        await asyncio.gather(*(ws.close() for ws in self.sockets), return_exceptions=True)
+
+
+async def post_positions(
+    watchers: Watchers, jobs: list[Job], posts: int, rate: float, limit_s: float
+) -> dict[str, Any]:
+    """`posts` positions at `rate` a second, each to the server its driver is not connected to."""
+    watchers.latencies.clear()
+    watchers.sent_at.clear()
+    watchers.drained.clear()
+    tokens = [watchers.tokens.issue(Principal(t, Role.TECHNICIAN)) for _, _, t in jobs]
+    in_flight = asyncio.Semaphore(64)
+    rejected = 0
+
+    async def post(client: httpx.AsyncClient, k: int) -> None:
+        nonlocal rejected
+        who = k % len(jobs)
+        async with in_flight:
+            # When it was recorded: the key that finds its send time, and the real time the filters expect.
+            at = datetime.now(UTC) - timedelta(milliseconds=1)
+            stamp = at.isoformat().replace("+00:00", "Z")
+            point = {"lat": CENTRE.lat + 0.00001 * (k % 7), "lon": CENTRE.lon, "recorded_at": at.isoformat()}
+            watchers.sent_at[stamp] = time.perf_counter()
+            response = await client.post(
+                f"http://{watchers.servers[(who + 1) % 2]}/v1/technicians/me/locations", json={"points": [point]},
+                headers={"Authorization": f"Bearer {tokens[who]}"},
+            )  # fmt: skip
+        if response.status_code != 202 or response.json()["accepted"] != 1:
+            rejected += 1
+            watchers.sent_at.pop(stamp, None)
+
+    began = time.perf_counter()
+    async with httpx.AsyncClient(timeout=30, limits=httpx.Limits(max_connections=64)) as client:
+        tasks = []
+        async with asyncio.timeout(limit_s):
+            for k in range(posts):
+                await asyncio.sleep(max(0.0, began + k / rate - time.perf_counter()))
+                tasks.append(asyncio.create_task(post(client, k)))
+            await asyncio.gather(*tasks)
+        if watchers.sent_at:  # the last deliveries, or what was lost
+            watchers.drained.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(watchers.drained.wait(), timeout=5)
+    elapsed = time.perf_counter() - began
+    return {"posts": posts, "post_rate_per_s": rate, "rejected": rejected, "delivered": len(watchers.latencies),
+            "lost": len(watchers.sent_at), "seconds": round(elapsed, 1),
+            "post_to_websocket": summary_ms(watchers.latencies)}  # fmt: skip
+
+
+async def fan_out(kind: BrokerKind, jobs: list[Job], sizes: list[int], args: Any) -> dict[str, Any]:
+    ports = [free_port(), free_port()]
+    processes = [start_server(port, kind) for port in ports]
+    watchers = Watchers([f"127.0.0.1:{port}" for port in ports], JwtTokens(DEV_JWT_SECRET, 3600))
+    figures: dict[str, Any] = {}
+    try:
+        opened = 0
+        for size in sizes:
+            async with asyncio.timeout(args.connect_limit_s):
+                seconds = await watchers.open(jobs[opened:size])
+            opened = size
+            await asyncio.sleep(2)  # the servers settle after the burst of connections
+            watched = jobs[:size]
+            figures[str(size)] = {
+                "subscribers": size, "connect_seconds": round(seconds, 1),
+                **await post_positions(watchers, watched, args.posts, args.rate, args.post_limit_s),
+            }  # fmt: skip
+            print(f"{kind:>8} {size:>5} subscribers: {figures[str(size)]['post_to_websocket']}", file=sys.stderr)
+    finally:
+        await watchers.close()
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=30)
+    return figures
+
+
+async def throughput(kind: BrokerKind, messages: int, batch: int, limit_s: float) -> dict[str, Any]:
+    """Messages published from one connection in batches, and received by a listener on another."""
+    order_id, technician_id, now = uuid4(), uuid4(), datetime.now(UTC)
+    # Each different: PostgreSQL folds identical payloads sent in one transaction into one notification.
+    payloads = [
+        position_message(order_id, technician_id, CENTRE.lat, CENTRE.lon, 90.0, now + timedelta(microseconds=k))
+        for k in range(messages)
+    ]
+    received = 0
+    done = asyncio.Event()
+
+    def deliver(_payload: str) -> None:
+        nonlocal received
+        received += 1
+        if received >= messages:
+            done.set()
+
+    listener = await brokers.connect(kind, BROKER_URLS[kind])
+    publisher = await brokers.connect(kind, BROKER_URLS[kind])
+    try:
+        await listener.listen(deliver, lambda: None)
+        began = time.perf_counter()
+        async with asyncio.timeout(limit_s):
+            for start in range(0, messages, batch):
+                await publisher.publish(payloads[start : start + batch])
+            if isinstance(publisher, NatsBroker):
+                await publisher.flush()  # the server has them all
+            published_s = time.perf_counter() - began
+            await done.wait()
+        received_s = time.perf_counter() - began
+    finally:
+        await publisher.close()
+        await listener.close()
+    return {"messages": messages, "batch": batch, "payload_bytes": len(payloads[0]),
+            "published_per_s": round(messages / published_s), "received_per_s": round(messages / received_s)}  # fmt: skip
+
+
+async def run(args: Any) -> dict[str, Any]:
+    sizes = sorted(args.subscribers)
+    jobs = await seed(max(sizes))
+    kinds = cast(list[BrokerKind], args.brokers)
+    figures: dict[str, Any] = {"fan_out": {}, "publish_throughput": {}}
+    for kind in kinds:
+        figures["fan_out"][kind] = await fan_out(kind, jobs, sizes, args)
+    for kind in kinds:
+        figures["publish_throughput"][kind] = await throughput(kind, args.messages, args.batch, args.throughput_limit_s)
+        print(f"{kind:>8} throughput: {figures['publish_throughput'][kind]}", file=sys.stderr)
+    figures["table"] = [
+        {"broker": kind, "subscribers": size, **{k: figures["fan_out"][kind][str(size)]["post_to_websocket"][k]
+                                                   for k in ("median_ms", "p99_ms")},
+         "received_per_s": figures["publish_throughput"][kind]["received_per_s"]}
+        for kind in kinds for size in sizes
+    ]  # fmt: skip
+    return figures
+
+
+def main() -> None:
+    arguments = parser(__doc__ or "")
+    arguments.add_argument("--brokers", nargs="+", default=["postgres", "redis", "nats"],
+                           choices=["postgres", "redis", "nats"])  # fmt: skip
+    arguments.add_argument("--subscribers", type=int, nargs="+", default=[1000, 5000])
+    arguments.add_argument("--posts", type=int, default=1500, help="positions posted per case")
+    arguments.add_argument("--rate", type=float, default=100.0, help="positions posted per second")
+    arguments.add_argument("--messages", type=int, default=50_000, help="messages per throughput run")
+    arguments.add_argument("--batch", type=int, default=100, help="messages per publish call")
+    arguments.add_argument("--connect-limit-s", type=float, default=300.0)
+    arguments.add_argument("--post-limit-s", type=float, default=120.0)
+    arguments.add_argument("--throughput-limit-s", type=float, default=120.0)
+    args = arguments.parse_args()
+    figures = asyncio.run(run(args))
+    report("fanout", figures, args.json or Path("bench/results/fanout.json"))
+
+
+if __name__ == "__main__":
+    main()
