@@ -24,7 +24,7 @@ from app.enums import Role
 from app.errors import NotFound, TooManyRequests, Unauthorized
 from app.live import repository as live_repository
 from app.live.connections import LiveConnections, TooManyStreams
-from app.live.hub import Event, Hub
+from app.live.hub import Event, Hub, Subscription
 from app.live.service import visible_position
 from app.openapi import problems
 from app.orders import repository as orders_repository
@@ -125,31 +125,31 @@ def _may_change_access(event: Event, principal: Principal) -> bool:
 
 
 async def order_events(
-    hub: Hub, snapshot: Event, order_id: str, principal: Principal, allowed: Callable[[], Awaitable[bool]],
+    subscription: Subscription, snapshot: Event, principal: Principal, allowed: Callable[[], Awaitable[bool]],
     reload: SnapshotLoader,
 ) -> AsyncGenerator[Event]:  # fmt: skip
     """The snapshot, then the order's events while the caller may see them; positions stop once the
-    technician has arrived. After the hub lost its broker (and with it the events published meanwhile) a
-    fresh snapshot from `reload` replaces what the screen shows."""
-    with hub.subscribe(order_id) as subscription:
-        yield snapshot
-        visible = snapshot["order"]["status"] in VISIBLE
-        while True:
-            event = await _next(subscription, principal)
-            if event["type"] == "resync":
-                fresh = await reload()
-                if fresh is None:
-                    raise AccessEnded(CLOSE_NOT_ALLOWED)
-                visible = fresh["order"]["status"] in VISIBLE
-                yield fresh
-                continue
-            if _may_change_access(event, principal) and not await allowed():
+    technician has arrived. The subscription must be open before the snapshot is read, so that nothing
+    committed after the read is missed. After the hub lost its broker (and with it the events published
+    meanwhile) a fresh snapshot from `reload` replaces what the screen shows."""
+    yield snapshot
+    visible = snapshot["order"]["status"] in VISIBLE
+    while True:
+        event = await _next(subscription, principal)
+        if event["type"] == "resync":
+            fresh = await reload()
+            if fresh is None:
                 raise AccessEnded(CLOSE_NOT_ALLOWED)
-            if event["type"] == "status":
-                visible = event["status"] in VISIBLE
-            if event["type"] == "position" and not visible:
-                continue
-            yield {k: v for k, v in event.items() if k not in ("order_id", "technician_id")}
+            visible = fresh["order"]["status"] in VISIBLE
+            yield fresh
+            continue
+        if _may_change_access(event, principal) and not await allowed():
+            raise AccessEnded(CLOSE_NOT_ALLOWED)
+        if event["type"] == "status":
+            visible = event["status"] in VISIBLE
+        if event["type"] == "position" and not visible:
+            continue
+        yield {k: v for k, v in event.items() if k not in ("order_id", "technician_id")}
 
 
 async def pump(websocket: WebSocket, stream: AsyncIterator[Event]) -> None:
@@ -210,15 +210,17 @@ async def order_live(websocket: WebSocket, order_id: str, access_token: str | No
     except ValueError:
         await websocket.close(code=CLOSE_NOT_ALLOWED)
         return
-    snapshot = await _snapshot(sessions, principal, order_uuid)
-    if snapshot is None:
-        await websocket.close(code=CLOSE_NOT_ALLOWED)
-        return
-    stream = order_events(
-        websocket.app.state.hub, snapshot, str(order_uuid), principal, _still_allowed(sessions, principal, order_uuid),
-        _snapshot_of(sessions, principal, order_uuid),
-    )  # fmt: skip
-    await serve(websocket, token, principal.user_id, stream)
+    hub: Hub = websocket.app.state.hub
+    snapshot_now = _snapshot_of(sessions, principal, order_uuid)
+    with hub.subscribe(str(order_uuid)) as subscription:
+        snapshot = await snapshot_now()
+        if snapshot is None:
+            await websocket.close(code=CLOSE_NOT_ALLOWED)
+            return
+        stream = order_events(
+            subscription, snapshot, principal, _still_allowed(sessions, principal, order_uuid), snapshot_now
+        )
+        await serve(websocket, token, principal.user_id, stream)
 
 
 @router.websocket("/v1/ops/live")
@@ -252,27 +254,35 @@ async def order_events_sse(
         raise Unauthorized("A bearer token is required.")
     request.state.user_id = str(principal.user_id)
     sessions = request.app.state.sessionmaker
-    snapshot = await _snapshot(sessions, principal, order_id)
-    if snapshot is None:
-        raise NotFound("No such order.")
-    connections: LiveConnections = request.app.state.live_connections
-    held = connections.hold(token, principal.user_id)
+    hub: Hub = request.app.state.hub
+    snapshot_now = _snapshot_of(sessions, principal, order_id)
+    subscribed = contextlib.ExitStack()  # closed when the stream ends, or now if it never starts
+    subscription = subscribed.enter_context(hub.subscribe(str(order_id)))
     try:
-        await held.__aenter__()
-    except TooManyStreams as exc:
-        raise TooManyRequests(str(exc), headers={"Retry-After": "60"}) from exc
+        snapshot = await snapshot_now()
+        if snapshot is None:
+            raise NotFound("No such order.")
+        connections: LiveConnections = request.app.state.live_connections
+        held = connections.hold(token, principal.user_id)
+        try:
+            await held.__aenter__()
+        except TooManyStreams as exc:
+            raise TooManyRequests(str(exc), headers={"Retry-After": "60"}) from exc
+    except BaseException:
+        subscribed.close()
+        raise
 
     async def frames() -> AsyncIterator[bytes]:
         try:
             stream = order_events(
-                request.app.state.hub, snapshot, str(order_id), principal, _still_allowed(sessions, principal, order_id),
-                _snapshot_of(sessions, principal, order_id),
-            )  # fmt: skip
+                subscription, snapshot, principal, _still_allowed(sessions, principal, order_id), snapshot_now
+            )
             async for event in stream:
                 yield b"event: " + event["type"].encode() + b"\ndata: " + orjson.dumps(event) + b"\n\n"
         except AccessEnded:
             yield b"event: closed\ndata: {}\n\n"
         finally:
+            subscribed.close()
             await held.__aexit__(None, None, None)
 
     return StreamingResponse(frames(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})

@@ -7,6 +7,7 @@ from fastapi.responses import FileResponse, ORJSONResponse
 
 from app.db import DbSession
 from app.dependencies import AppSettings
+from app.live.hub import Hub
 from app.live.streams import CLOSE_BAD_TOKEN, serve
 from app.openapi import problems
 from app.tracking import live, service
@@ -46,11 +47,17 @@ async def tracking_live(websocket: WebSocket, token: str) -> None:
     """The order's live events as the driver's stream sends them, for the link (see app/tracking/live.py)."""
     await websocket.accept()
     sessions = websocket.app.state.sessionmaker
-    stream = await live.open_stream(sessions, token)
-    if stream is None:
+    order_id = live.order_of(token)
+    if order_id is None:
         await websocket.close(code=CLOSE_BAD_TOKEN)
         return
-    events = live.link_events(
-        websocket.app.state.hub, stream, live.still_open(sessions, token), lambda: live.open_stream(sessions, token)
-    )
-    await serve(websocket, token, stream.order_id, events)
+    hub: Hub = websocket.app.state.hub
+    with hub.subscribe(str(order_id)) as subscription:  # before the snapshot is read: nothing after it is missed
+        stream = await live.open_stream(sessions, token)
+        if stream is None:
+            await websocket.close(code=CLOSE_BAD_TOKEN)
+            return
+        events = live.link_events(
+            subscription, stream, live.still_open(sessions, token), lambda: live.open_stream(sessions, token)
+        )
+        await serve(websocket, token, stream.order_id, events)
