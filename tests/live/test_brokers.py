@@ -264,3 +264,24 @@ async def test_the_driver_follows_the_job_across_processes_through_the_broker(
         assert next(e for e in events if e["type"] == "status")["status"] == "en_route"
         position = next(e for e in events if e["type"] == "position")
         assert (position["lat"], position["lon"]) == (KAISANIEMENKATU.lat, KAISANIEMENKATU.lon)
+
+
+async def test_a_driver_whose_server_lost_its_broker_gets_a_fresh_snapshot(
+    app: FastAPI, api: Api, servers: tuple[str, str]
+) -> None:
+    """What was published while a server's hub was away is lost; the screen is not left stale."""
+    watched, _ = servers
+    driver, _, order = await job(api)
+    async with connect(f"ws://{watched}/v1/orders/{order['id']}/live?access_token={driver.token}") as ws:
+        assert json.loads(await ws.recv())["type"] == "snapshot"
+        async with transaction(app.state.sessionmaker) as session:
+            dropped = await session.scalar(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND query LIKE 'LISTEN %trustloop_live%'"
+                )
+            )
+        assert dropped >= 2  # both servers' hubs (and this process's)
+        fresh = next(e for e in await collect(ws, {"snapshot"}, timeout_s=10) if e["type"] == "snapshot")
+        assert fresh["order"]["id"] == order["id"]
+        assert fresh["order"]["status"] == "assigned"
