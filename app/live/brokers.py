@@ -193,6 +193,7 @@ class NatsBroker(Broker):
     def __init__(self) -> None:
         super().__init__()
         self._client: NatsClient | None = None
+        self._closed = asyncio.Event()
 
     @classmethod
     async def connect(cls, url: str) -> "NatsBroker":
@@ -212,6 +213,7 @@ class NatsBroker(Broker):
         return self._client
 
     async def _on_closed(self) -> None:
+        self._closed.set()
         self._report_loss()
 
     async def _on_error(self, exc: Exception) -> None:
@@ -230,16 +232,20 @@ class NatsBroker(Broker):
             raise BrokerUnavailable(f"NATS: {exc.__class__.__name__}") from exc
 
     async def publish(self, payloads: Sequence[str]) -> None:
+        """Returns once the server has the messages (a round trip per call, as Redis answers each PUBLISH):
+        a connection that died unnoticed fails here, and its messages are sent again on a new one."""
         try:
             for payload in payloads:
                 await self.client.publish(NATS_SUBJECT, payload.encode())
-        except (OSError, nats.errors.Error) as exc:
-            raise BrokerUnavailable(f"NATS: {exc.__class__.__name__}") from exc
-
-    async def flush(self) -> None:
-        """Waits until the server has every message published so far (a round trip)."""
-        try:
-            await self.client.flush(timeout=FLUSH_TIMEOUT_S)
+            # A connection that closes meanwhile leaves the flush waiting for its answer: do not wait for it.
+            flushed = asyncio.ensure_future(self.client.flush(timeout=FLUSH_TIMEOUT_S))
+            closed = asyncio.ensure_future(self._closed.wait())
+            await asyncio.wait({flushed, closed}, return_when=asyncio.FIRST_COMPLETED)
+            closed.cancel()
+            if not flushed.done() or flushed.cancelled():
+                flushed.cancel()
+                raise BrokerUnavailable("NATS: connection closed")
+            flushed.result()
         except (OSError, TimeoutError, nats.errors.Error) as exc:
             raise BrokerUnavailable(f"NATS: {exc.__class__.__name__}") from exc
 

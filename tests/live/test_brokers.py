@@ -285,3 +285,24 @@ async def test_a_driver_whose_server_lost_its_broker_gets_a_fresh_snapshot(
         fresh = next(e for e in await collect(ws, {"snapshot"}, timeout_s=10) if e["type"] == "snapshot")
         assert fresh["order"]["id"] == order["id"]
         assert fresh["order"]["status"] == "assigned"
+
+
+@pytest.mark.parametrize("kind", ["redis", "nats"])
+async def test_committed_messages_survive_the_loss_of_the_publishers_connection(app: FastAPI, kind: BrokerKind) -> None:
+    """The process's publisher loses its connection: what commits next is sent on a new one, in order."""
+    url = {"redis": REDIS_URL, "nats": NATS_URL}[kind]
+    target = urlsplit(url)
+    relay = CuttableRelay(target.hostname or "127.0.0.1", target.port or 0)
+    relayed = target._replace(netloc=f"127.0.0.1:{await relay.start()}").geturl()
+    order_id = str(uuid4())
+    try:
+        async with publishing_through(kind, relayed), hubs(lambda: brokers.connect(kind, url)) as (hub,):
+            with hub.subscribe(order_id) as watching:
+                for step, value in enumerate(["en_route", "arrived", "in_progress"]):
+                    if step:
+                        relay.cut()
+                    async with transaction(app.state.sessionmaker) as session:
+                        await messages.publish(session, status(order_id, value))
+                    assert await next_event(watching) == status(order_id, value)
+    finally:
+        await relay.close()
