@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import os
+import statistics
 import sys
 import time
 from datetime import UTC, datetime, timedelta
@@ -189,7 +190,7 @@ async def post_positions(
     elapsed = time.perf_counter() - began
     return {"posts": posts, "post_rate_per_s": rate, "rejected_or_failed": rejected, "delivered": len(watchers.latencies),
             "lost": len(watchers.sent_at), "seconds": round(elapsed, 1),
-            "post_to_websocket": summary_ms(watchers.latencies)}  # fmt: skip
+            "post_to_websocket": summary_ms(watchers.latencies), "latencies_s": list(watchers.latencies)}  # fmt: skip
 
 
 async def fan_out(kind: BrokerKind, jobs: list[Job], sizes: list[int], args: Any) -> dict[str, Any]:
@@ -205,11 +206,13 @@ async def fan_out(kind: BrokerKind, jobs: list[Job], sizes: list[int], args: Any
             opened = size
             await asyncio.sleep(2)  # the servers settle after the burst of connections
             watched = jobs[:size]
+            load_before = os.getloadavg()[0]  # the machine is shared: what else ran is part of the figure
+            measured = await post_positions(watchers, watched, args.posts, args.rate, args.post_limit_s)
             figures[str(size)] = {
-                "subscribers": size, "connect_seconds": round(seconds, 1),
-                **await post_positions(watchers, watched, args.posts, args.rate, args.post_limit_s),
+                "subscribers": size, "connect_seconds": round(seconds, 1), **measured,
+                "load_average_1min": {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)},
             }  # fmt: skip
-            print(f"{kind:>8} {size:>5} subscribers: {figures[str(size)]['post_to_websocket']}", file=sys.stderr)
+            print(f"{kind:>8} {size:>5} subscribers: {measured['post_to_websocket']}", file=sys.stderr)
     finally:
         await watchers.close()
         for process in processes:
@@ -266,25 +269,57 @@ THROUGHPUT_CASES = {
 
 
 async def run(args: Any) -> dict[str, Any]:
+    """Every broker once per round, in a rotated order each round: the machine is shared, and what else runs
+    on it then falls on every broker alike. Latencies are pooled over the rounds."""
     sizes = sorted(args.subscribers)
     kinds = cast(list[BrokerKind], args.brokers)
-    figures: dict[str, Any] = {"fan_out": {}, "publish_throughput": {}}
-    for kind in kinds:
-        jobs = await seed(max(sizes))  # afresh for each: no broker meets the ETAs another one computed
-        figures["fan_out"][kind] = await fan_out(kind, jobs, sizes, args)
-    for kind in kinds:
-        figures["publish_throughput"][kind] = {}
-        for case, (batch, publishers) in THROUGHPUT_CASES.items():
-            measured = await throughput(kind, args.messages, batch, publishers, args.throughput_limit_s)
-            figures["publish_throughput"][kind][case] = measured
-            print(f"{kind:>8} throughput, {case}: {measured}", file=sys.stderr)
-    figures["table"] = [
-        {"broker": kind, "subscribers": size,
-         **{k: figures["fan_out"][kind][str(size)]["post_to_websocket"][k] for k in ("median_ms", "p99_ms")},
-         **{f"{case}_per_s": figures["publish_throughput"][kind][case]["received_per_s"] for case in THROUGHPUT_CASES}}
-        for kind in kinds for size in sizes
-    ]  # fmt: skip
-    return figures
+    rounds: list[dict[str, Any]] = []
+    for number in range(args.rounds):
+        order = kinds[number % len(kinds) :] + kinds[: number % len(kinds)]
+        measured: dict[str, Any] = {"order": order, "fan_out": {}, "publish_throughput": {}}
+        for kind in order:
+            jobs = await seed(max(sizes))  # afresh for each: no broker meets the ETAs another one computed
+            measured["fan_out"][kind] = await fan_out(kind, jobs, sizes, args)
+        for kind in order:
+            measured["publish_throughput"][kind] = {}
+            for case, (batch, publishers) in THROUGHPUT_CASES.items():
+                figures = await throughput(kind, args.messages, batch, publishers, args.throughput_limit_s)
+                measured["publish_throughput"][kind][case] = figures
+                print(f"{kind:>8} throughput, {case}: {figures}", file=sys.stderr)
+        rounds.append(measured)
+
+    def pooled(kind: str, size: int) -> dict[str, Any]:
+        cases = [r["fan_out"][kind][str(size)] for r in rounds]
+        return {
+            "subscribers": size, "posts": sum(c["posts"] for c in cases), "delivered": sum(c["delivered"] for c in cases),
+            "lost": sum(c["lost"] for c in cases), "rejected_or_failed": sum(c["rejected_or_failed"] for c in cases),
+            "post_to_websocket": summary_ms([s for c in cases for s in c["latencies_s"]]),
+            "median_ms_by_round": [c["post_to_websocket"]["median_ms"] for c in cases],
+            "p99_ms_by_round": [c["post_to_websocket"]["p99_ms"] for c in cases],
+        }  # fmt: skip
+
+    def received_per_s(kind: str, case: str) -> float:
+        return float(statistics.median(r["publish_throughput"][kind][case]["received_per_s"] for r in rounds))
+
+    fan_out_figures = {kind: {str(size): pooled(kind, size) for size in sizes} for kind in kinds}
+    for measured in rounds:
+        for by_size in measured["fan_out"].values():
+            for case in by_size.values():
+                case.pop("latencies_s")
+    return {
+        "settings": {"posts": args.posts, "rate_per_s": args.rate, "rounds": args.rounds, "messages": args.messages},
+        "fan_out": fan_out_figures,
+        "publish_throughput_received_per_s": {
+            kind: {case: received_per_s(kind, case) for case in THROUGHPUT_CASES} for kind in kinds
+        },
+        "table": [
+            {"broker": kind, "subscribers": size,
+             **{k: fan_out_figures[kind][str(size)]["post_to_websocket"][k] for k in ("median_ms", "p99_ms")},
+             **{f"{case}_per_s": received_per_s(kind, case) for case in THROUGHPUT_CASES}}
+            for kind in kinds for size in sizes
+        ],
+        "rounds": rounds,
+    }  # fmt: skip
 
 
 def main() -> None:
@@ -296,6 +331,7 @@ def main() -> None:
     # Below what the two servers can ingest on two cores, so that the figure is the path, not a queue.
     arguments.add_argument("--rate", type=float, default=20.0, help="positions posted per second")
     arguments.add_argument("--messages", type=int, default=20_000, help="messages per throughput run")
+    arguments.add_argument("--rounds", type=int, default=2, help="every broker once per round, order rotated")
     arguments.add_argument("--connect-limit-s", type=float, default=300.0)
     arguments.add_argument("--post-limit-s", type=float, default=120.0)
     arguments.add_argument("--throughput-limit-s", type=float, default=120.0)
