@@ -23,16 +23,18 @@ help:
 	@echo "make study      30 simulated days: trust-weighted vs nearest-ETA dispatch (var/study)"
 	@echo "make lint       ruff check and ruff format --check"
 	@echo "make typecheck  mypy --strict"
-	@echo "make setup      PostgreSQL running, PostGIS installed, the virtual environment built"
+	@echo "make setup      PostgreSQL, Redis and NATS running, PostGIS installed, the virtual environment built"
 	@echo "make lock       re-resolve requirements.lock after changing pyproject.toml (needs uv)"
 	@echo "make vendor     re-copy the front-end libraries pinned in web/package-lock.json (needs npm)"
 	@echo "make clean      remove the virtual environment and generated files"
 
 setup: services postgis venv
 
-# PostgreSQL answering on PG_HOST:PG_PORT: started, or installed from the distribution's packages first.
+# PostgreSQL answering on PG_HOST:PG_PORT, Redis and NATS on their standard ports (the live brokers' tests and
+# benchmark): started, or installed from the distribution's packages first.
 services:
 	@scripts/ensure-postgres.sh $(PG_HOST) $(PG_PORT)
+	@scripts/ensure-brokers.sh
 
 postgis: services
 	@if [ "$$($(PSQL) -d postgres -c "SELECT 1 FROM pg_available_extensions WHERE name = 'postgis'")" != "1" ]; then \
@@ -96,6 +98,7 @@ serve: demo-db
 bench: setup browser
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench.live --json bench/results/live.json
+	$(BIN)/python -m bench.fanout --json bench/results/fanout.json
 	$(BIN)/python -m bench.routing --json bench/results/routing.json
 	$(BIN)/python -m bench.dispatch --json bench/results/dispatch.json
 	$(BIN)/python -m bench.notifications --json bench/results/notifications.json

@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     partner_order_requests_per_window: int = Field(default=300, ge=1)
     partner_order_window_s: int = Field(default=60, ge=1)
     live_connections_per_token: int = Field(default=5, ge=1)  # open WebSocket/SSE streams per token
+    # How live events cross between processes (app/live/brokers.py): PostgreSQL NOTIFY needs nothing more; with
+    # Redis or NATS they are published once their transaction commits, and every API process subscribes there.
+    live_broker: Literal["postgres", "redis", "nats"] = "postgres"
+    live_broker_url: str | None = None  # the broker's address; by default its standard port on 127.0.0.1
     location_requests_per_window: int = Field(default=20, ge=1)
     location_window_s: int = Field(default=10, ge=1)
     eta_refresh_s: float = Field(default=5.0, ge=0)
@@ -169,6 +173,15 @@ class Settings(BaseSettings):
     @property
     def region_dir(self) -> Path:
         return self.region_dir_of(self.region)
+
+    @property
+    def effective_live_broker_url(self) -> str:
+        """Where the live broker answers (for postgres, the database itself)."""
+        if self.live_broker_url:
+            return self.live_broker_url
+        return {"postgres": self.database_url, "redis": "redis://127.0.0.1:6379/0", "nats": "nats://127.0.0.1:4222"}[
+            self.live_broker
+        ]
 
     @property
     def effective_osrm_url(self) -> str:

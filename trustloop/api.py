@@ -17,8 +17,9 @@ from app.db import make_engine, make_sessionmaker
 from app.errors import install_error_handlers
 from app.guard import RequestGuard
 from app.headers import SecurityHeaders
+from app.live import brokers, streams
 from app.live import endpoints as live
-from app.live import streams
+from app.live import publishing as live_publishing
 from app.live.connections import LiveConnections
 from app.live.hub import Hub
 from app.live.streams import load_route_event
@@ -52,7 +53,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sessions = app.state.sessionmaker
         osrm = await routing(settings, sessions)
         app.state.osrm = osrm
-        hub = Hub(settings.database_url, lambda order_id: load_route_event(sessions, order_id))
+        broker_kind, broker_url = settings.live_broker, settings.effective_live_broker_url
+        hub = Hub(
+            lambda: brokers.connect(broker_kind, broker_url), lambda order_id: load_route_event(sessions, order_id)
+        )
         await hub.start()
         app.state.hub = hub
         firebase = (
@@ -75,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if firebase is not None:
                 firebase.close()
             await hub.stop()
+            await live_publishing.close()
             await osrm.aclose()
             await engine.dispose()
 

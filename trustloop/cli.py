@@ -89,6 +89,7 @@ def _simulation(settings: Settings, stop: asyncio.Event) -> Coroutine[Any, Any, 
 
 def run_worker(name: str, settings: Settings) -> None:
     import trustloop.models  # noqa: F401 - every mapped table, so that foreign keys resolve in any worker
+    from app.live import publishing as live_publishing
     from trustloop.wiring import wire
 
     wire(settings)
@@ -100,7 +101,10 @@ def run_worker(name: str, settings: Settings) -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stop.set)
-        await {**WORKERS, "simulate": _simulation}[name](settings, stop)
+        try:
+            await {**WORKERS, "simulate": _simulation}[name](settings, stop)
+        finally:
+            await live_publishing.close()  # the live messages of its last commits
 
     asyncio.run(main())
 

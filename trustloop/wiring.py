@@ -4,6 +4,7 @@ metrics are read. Every process (an API server, a worker, the study) wires itsel
 from app import events, metrics
 from app.config import Settings
 from app.live import listeners as live_listeners
+from app.live import publishing as live_publishing
 from app.orders import metrics as orders_metrics
 from app.regions import service_area
 from app.sla import metrics as sla_metrics
@@ -34,6 +35,7 @@ def wire(settings: Settings) -> None:
     reputation.provide(feedback.reputations)
     tracking_links.configure(settings)
     service_area.configure(settings)
+    live_publishing.configure(settings)
     tracking_ratings.provide(feedback.is_rated)
     metrics.reset_readings()
     for reading in (

@@ -95,6 +95,12 @@ class Hello(Message):
     role: Literal["operator"]
 
 
+class Resync(Message):
+    """The server lost live events (its broker connection broke and came back): reload what is shown."""
+
+    type: Literal["resync"]
+
+
 class OpsStatusChange(StatusChange):
     order_id: UUID
 
@@ -159,6 +165,7 @@ ORDER_MESSAGES: dict[str, type[Message]] = {
 OPS_MESSAGES: dict[str, type[Message]] = {
     "hello": Hello, "status": OpsStatusChange, "position": OpsPosition, "eta": OpsEtaUpdate,
     "route": OpsRouteUpdate, "sla": SlaChange, "followup": FollowUpChange, "stall": StallChange,
+    "resync": Resync,
 }  # fmt: skip
 SSE_MESSAGES: dict[str, type[Message]] = {**ORDER_MESSAGES, "closed": Closed}
 TRACKING_MESSAGES: dict[str, type[Message]] = {
@@ -220,7 +227,9 @@ def document(version: str) -> dict[str, Any]:
             "description": (
                 "Live events of orders and technicians. Authenticate with the bearer token as the WebSocket "
                 "subprotocol pair `bearer, <token>`, or `?access_token=`. Close codes: 4401 bad or expired "
-                "token, 4403 not (or no longer) allowed to see the order, 4429 too many open streams."
+                "token, 4403 not (or no longer) allowed to see the order, 4429 too many open streams. A stream "
+                "may send another `snapshot` (the operators' stream a `resync`) when the server missed events: "
+                "it replaces what is shown."
             ),
         },
         "servers": {"api": {"host": "localhost:8000", "protocol": "ws", "description": "the API's own origin"}},

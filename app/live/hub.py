@@ -1,27 +1,30 @@
-"""Per-process fan-out of live events: one LISTEN connection, many subscribers with bounded queues.
+"""Per-process fan-out of live events: one broker subscription, many subscribers with bounded queues.
 
-Every process listens on the same channel, so a driver connected to one worker sees what a technician
-posted to another. A slow subscriber only loses stale positions (the newest one replaces the older),
-never a status change, and never slows the others.
+Every process subscribes to the same broker (app/live/brokers.py), so a driver connected to one worker sees
+what a technician posted to another. A slow subscriber only loses stale positions (the newest one replaces
+the older), never a status change, and never slows the others. When the broker connection is lost the hub
+subscribes again, and every stream is told to re-read its state: what was published meanwhile is gone.
 """
 
 import asyncio
 import contextlib
 import logging
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-import asyncpg
 import orjson
 
-from app.channels import LIVE_CHANNEL
-from app.wakeups import asyncpg_dsn
+from app.live.brokers import Broker, BrokerUnavailable
 
 log = logging.getLogger(__name__)
 
 Event = dict[str, Any]
 RouteLoader = Callable[[str], Awaitable[Event | None]]
+BrokerOpener = Callable[[], Awaitable[Broker]]
+# Offered to every stream after the broker was lost: re-read the state (anything queued before is stale).
+RESYNC: Event = {"type": "resync"}
+RECONNECT_EVERY_S = 1.0
 
 
 class Subscription:
@@ -33,7 +36,10 @@ class Subscription:
         self.dropped = 0
 
     def offer(self, event: Event) -> None:
-        if event["type"] == "position":
+        if event["type"] == "resync":
+            self.dropped += len(self._events)
+            self._events.clear()
+        elif event["type"] == "position":
             self._drop_first(lambda e: e["type"] == "position" and e.get("technician_id") == event.get("technician_id"))
         if len(self._events) >= self._capacity and not self._drop_first(lambda e: e["type"] == "position"):
             self._events.popleft()
@@ -57,13 +63,13 @@ class Subscription:
 
 
 class Hub:
-    def __init__(self, database_url: str, load_route: RouteLoader, capacity: int = 64) -> None:
-        self._database_url = database_url
+    def __init__(self, open_broker: BrokerOpener, load_route: RouteLoader, capacity: int = 64) -> None:
+        self._open_broker = open_broker
         self._load_route = load_route
         self._capacity = capacity
         self._by_order: dict[str, set[Subscription]] = {}
         self._everything: set[Subscription] = set()
-        self._connection: asyncpg.Connection | None = None
+        self.broker: Broker | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopping = False
 
@@ -72,35 +78,46 @@ class Hub:
         return len(self._everything) + sum(len(s) for s in self._by_order.values())
 
     async def start(self) -> None:
-        self._connection = await asyncpg.connect(asyncpg_dsn(self._database_url))
-        await self._connection.add_listener(LIVE_CHANNEL, self._on_notify)
-        self._connection.add_termination_listener(self._on_lost)
+        broker = await self._open_broker()
+        try:
+            await broker.listen(self._on_message, self._on_lost)
+        except BrokerUnavailable:
+            await broker.close()
+            raise
+        self.broker = broker
 
-    def _on_lost(self, _connection: object) -> None:
-        """The LISTEN connection died (a database restart, a network blip): listen again as soon as we can."""
+    def _on_lost(self) -> None:
+        """The broker connection died (a restart, a network blip): subscribe again as soon as we can."""
         if self._stopping:
             return
-        log.warning("live LISTEN connection lost; reconnecting")
-        task = asyncio.get_running_loop().create_task(self._reconnect())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        log.warning("live broker connection lost; reconnecting")
+        self._spawn(self._reconnect())
 
     async def _reconnect(self) -> None:
+        lost, self.broker = self.broker, None
+        if lost is not None:
+            await lost.close()
         while not self._stopping:
             try:
                 await self.start()
-                log.info("live LISTEN connection restored")
-                return
-            except (OSError, asyncpg.PostgresError):
-                await asyncio.sleep(1.0)
+            except BrokerUnavailable:
+                await asyncio.sleep(RECONNECT_EVERY_S)
+                continue
+            log.info("live broker connection restored")
+            self._fan_out_to_all(RESYNC)
+            return
 
     async def stop(self) -> None:
         self._stopping = True
-        if self._connection is not None:
-            with contextlib.suppress(Exception):
-                await self._connection.close()
+        if self.broker is not None:
+            await self.broker.close()
         for task in list(self._tasks):
             task.cancel()
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     @contextlib.contextmanager
     def subscribe(self, order_id: str | None) -> Any:
@@ -114,12 +131,10 @@ class Hub:
             if order_id is not None and not group:
                 self._by_order.pop(order_id, None)
 
-    def _on_notify(self, _connection: object, _pid: int, _channel: str, payload: str) -> None:
+    def _on_message(self, payload: str) -> None:
         event: Event = orjson.loads(payload)
         if event["type"] == "route":
-            task = asyncio.get_running_loop().create_task(self._fan_out_route(event["order_id"]))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            self._spawn(self._fan_out_route(event["order_id"]))
         else:
             self._fan_out(event)
 
@@ -133,5 +148,12 @@ class Hub:
     def _fan_out(self, event: Event) -> None:
         for subscription in self._by_order.get(event.get("order_id", ""), ()):
             subscription.offer(event)
+        for subscription in self._everything:
+            subscription.offer(event)
+
+    def _fan_out_to_all(self, event: Event) -> None:
+        for group in self._by_order.values():
+            for subscription in group:
+                subscription.offer(event)
         for subscription in self._everything:
             subscription.offer(event)

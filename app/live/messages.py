@@ -1,4 +1,5 @@
-"""Live messages: published with PostgreSQL NOTIFY (delivered on commit, to every API process), kept small."""
+"""Live messages: delivered to every API process when their transaction commits (by PostgreSQL NOTIFY or the
+configured broker, app/live/publishing.py), kept small."""
 
 from datetime import UTC, datetime
 from typing import Any
@@ -8,6 +9,7 @@ import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.channels import LIVE_CHANNEL, notify_on_commit
+from app.live import publishing
 
 NOTIFY_PAYLOAD_LIMIT = 7_900  # PostgreSQL refuses payloads of 8,000 bytes or more
 
@@ -25,7 +27,14 @@ def encode(message: dict[str, Any]) -> str:
 
 
 async def publish(session: AsyncSession, message: dict[str, Any]) -> None:
-    await notify_on_commit(session, LIVE_CHANNEL, encode(message))
+    await publish_encoded(session, encode(message))
+
+
+async def publish_encoded(session: AsyncSession, payload: str) -> None:
+    if publishing.through_database():
+        await notify_on_commit(session, LIVE_CHANNEL, payload)
+    else:
+        publishing.after_commit(session, payload)
 
 
 async def publish_for_operators(session: AsyncSession, kind: str, order_id: UUID, **fields: Any) -> None:

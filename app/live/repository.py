@@ -72,30 +72,28 @@ async def count_and_read(
     return TechnicianState(requests_in_window=row.requests_in_window, name=row.name, last=last, job_id=row.job_id)
 
 
-MOVE_AND_ANNOUNCE_SQL = text(
-    """
-    WITH moved AS (
-        UPDATE technicians
-        SET position = ST_GeogFromText(:wkt), position_at = :at, heading = :heading, speed_mps = :speed
-        WHERE id = :technician_id AND (position_at IS NULL OR position_at < :at)
-        RETURNING id
-    )
-    SELECT pg_notify(:channel, :payload) FROM moved
-    """
-)
+MOVE_SQL = """
+    UPDATE technicians
+    SET position = ST_GeogFromText(:wkt), position_at = :at, heading = :heading, speed_mps = :speed
+    WHERE id = :technician_id AND (position_at IS NULL OR position_at < :at)
+    RETURNING id
+"""
+MOVE_AND_NOTIFY_SQL = text(f"WITH moved AS ({MOVE_SQL}) SELECT pg_notify(:channel, :payload) FROM moved")
 
 
-async def move_and_announce(session: AsyncSession, technician_id: UUID, fix: Fix, channel: str, payload: str) -> bool:
-    """Moves his last position forward (never backwards, whatever concurrent batches do) and, if it moved,
-    announces it on commit; one round trip. False if a newer fix was there already."""
-    result = await session.execute(
-        MOVE_AND_ANNOUNCE_SQL,
-        {
-            "technician_id": technician_id, "wkt": f"SRID=4326;POINT({fix.point.lon!r} {fix.point.lat!r})",
-            "at": fix.recorded_at, "heading": fix.heading, "speed": fix.speed_mps, "channel": channel,
-            "payload": payload,
-        },
-    )  # fmt: skip
+async def move(session: AsyncSession, technician_id: UUID, fix: Fix, notify: tuple[str, str] | None = None) -> bool:
+    """Moves his last position forward (never backwards, whatever concurrent batches do) and, if it moved and
+    `notify` (channel, payload) is given, NOTIFYs on commit in the same round trip. False if a newer fix was
+    there already."""
+    parameters = {
+        "technician_id": technician_id, "wkt": f"SRID=4326;POINT({fix.point.lon!r} {fix.point.lat!r})",
+        "at": fix.recorded_at, "heading": fix.heading, "speed": fix.speed_mps,
+    }  # fmt: skip
+    if notify is None:
+        result = await session.execute(text(MOVE_SQL), parameters)
+    else:
+        channel, payload = notify
+        result = await session.execute(MOVE_AND_NOTIFY_SQL, {**parameters, "channel": channel, "payload": payload})
     return result.first() is not None
 
 

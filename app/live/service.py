@@ -9,7 +9,7 @@ from app.config import Settings
 from app.errors import NotFound, TooManyRequests
 from app.geo import Point, from_geography
 from app.limits.service import rate_window
-from app.live import messages, repository, tracking
+from app.live import messages, publishing, repository, tracking
 from app.live.filters import FilterLimits, Fix, filter_fixes
 from app.live.schemas import LocationBatch, LocationResult
 from app.orders import repository as orders_repository
@@ -57,7 +57,13 @@ async def ingest(
         order.id if order is not None and visible_to_driver else None, principal.user_id,
         latest.point.lat, latest.point.lon, latest.heading, latest.recorded_at,
     )  # fmt: skip
-    if not await repository.move_and_announce(session, principal.user_id, latest, LIVE_CHANNEL, message):
+    if publishing.through_database():  # the NOTIFY rides on the update: one round trip
+        moved = await repository.move(session, principal.user_id, latest, notify=(LIVE_CHANNEL, message))
+    else:
+        moved = await repository.move(session, principal.user_id, latest)
+        if moved:
+            publishing.after_commit(session, message)
+    if not moved:
         return result  # a concurrent batch carried a newer fix already
     if order is not None and order.technician_id != principal.user_id:
         order = None  # the job moved on between the two reads

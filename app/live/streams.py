@@ -8,6 +8,7 @@ position), and the stream ends when its token expires: a technician taken off a 
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from typing import Any
 from uuid import UUID
@@ -38,6 +39,7 @@ CLOSE_NOT_ALLOWED = 4403
 CLOSE_TOO_MANY = 4429
 VISIBLE = set(OrderStatus.values(OrderStatus.on_the_way()))
 BEARER_PROTOCOL = "bearer"
+SnapshotLoader = Callable[[], Awaitable[Event | None]]
 
 
 class AccessEnded(Exception):
@@ -75,6 +77,10 @@ async def _snapshot(sessions: async_sessionmaker[AsyncSession], principal: Princ
             return None
         body = (await present(session, order, principal.role)).model_dump(mode="json")
         return {"type": "snapshot", "order": body, "position": await visible_position(session, order)}
+
+
+def _snapshot_of(sessions: async_sessionmaker[AsyncSession], principal: Principal, order_id: UUID) -> SnapshotLoader:
+    return functools.partial(_snapshot, sessions, principal, order_id)
 
 
 def _still_allowed(
@@ -119,16 +125,24 @@ def _may_change_access(event: Event, principal: Principal) -> bool:
 
 
 async def order_events(
-    subscription: Subscription, snapshot: Event, principal: Principal, allowed: Callable[[], Awaitable[bool]]
-) -> AsyncGenerator[Event]:
+    subscription: Subscription, snapshot: Event, principal: Principal, allowed: Callable[[], Awaitable[bool]],
+    reload: SnapshotLoader,
+) -> AsyncGenerator[Event]:  # fmt: skip
     """The snapshot, then the order's events while the caller may see them; positions stop once the
-    technician has arrived. The caller subscribes before it reads the snapshot, so that no event falls
-    between the two (a client reconnecting to another API process resumes from the snapshot); an event
-    may repeat what the snapshot shows."""
+    technician has arrived. The subscription must be open before the snapshot is read, so that nothing
+    committed after the read is missed. After the hub lost its broker (and with it the events published
+    meanwhile) a fresh snapshot from `reload` replaces what the screen shows."""
     yield snapshot
     visible = snapshot["order"]["status"] in VISIBLE
     while True:
         event = await _next(subscription, principal)
+        if event["type"] == "resync":
+            fresh = await reload()
+            if fresh is None:
+                raise AccessEnded(CLOSE_NOT_ALLOWED)
+            visible = fresh["order"]["status"] in VISIBLE
+            yield fresh
+            continue
         if _may_change_access(event, principal) and not await allowed():
             raise AccessEnded(CLOSE_NOT_ALLOWED)
         if event["type"] == "status":
@@ -197,12 +211,15 @@ async def order_live(websocket: WebSocket, order_id: str, access_token: str | No
         await websocket.close(code=CLOSE_NOT_ALLOWED)
         return
     hub: Hub = websocket.app.state.hub
-    with hub.subscribe(str(order_uuid)) as subscription:  # before the snapshot: no event falls between them
-        snapshot = await _snapshot(sessions, principal, order_uuid)
+    snapshot_now = _snapshot_of(sessions, principal, order_uuid)
+    with hub.subscribe(str(order_uuid)) as subscription:
+        snapshot = await snapshot_now()
         if snapshot is None:
             await websocket.close(code=CLOSE_NOT_ALLOWED)
             return
-        stream = order_events(subscription, snapshot, principal, _still_allowed(sessions, principal, order_uuid))
+        stream = order_events(
+            subscription, snapshot, principal, _still_allowed(sessions, principal, order_uuid), snapshot_now
+        )
         await serve(websocket, token, principal.user_id, stream)
 
 
@@ -220,7 +237,7 @@ async def ops_live(websocket: WebSocket, access_token: str | None = Query(defaul
         with websocket.app.state.hub.subscribe(None) as subscription:
             yield {"type": "hello", "role": "operator"}
             while True:
-                yield await _next(subscription, principal)
+                yield await _next(subscription, principal)  # after a resync the console reloads its lists
 
     await serve(websocket, token, principal.user_id, everything())
 
@@ -238,30 +255,35 @@ async def order_events_sse(
     request.state.user_id = str(principal.user_id)
     sessions = request.app.state.sessionmaker
     hub: Hub = request.app.state.hub
-    connections: LiveConnections = request.app.state.live_connections
-    held = contextlib.AsyncExitStack()  # the subscription and the stream's count, released when the stream ends
-    subscription = held.enter_context(hub.subscribe(str(order_id)))  # before the snapshot
+    snapshot_now = _snapshot_of(sessions, principal, order_id)
+    subscribed = contextlib.ExitStack()  # closed when the stream ends, or now if it never starts
+    subscription = subscribed.enter_context(hub.subscribe(str(order_id)))
     try:
-        snapshot = await _snapshot(sessions, principal, order_id)
+        snapshot = await snapshot_now()
         if snapshot is None:
             raise NotFound("No such order.")
+        connections: LiveConnections = request.app.state.live_connections
+        held = connections.hold(token, principal.user_id)
         try:
-            await held.enter_async_context(connections.hold(token, principal.user_id))
+            await held.__aenter__()
         except TooManyStreams as exc:
             raise TooManyRequests(str(exc), headers={"Retry-After": "60"}) from exc
     except BaseException:
-        await held.aclose()
+        subscribed.close()
         raise
 
     async def frames() -> AsyncIterator[bytes]:
         try:
-            stream = order_events(subscription, snapshot, principal, _still_allowed(sessions, principal, order_id))
+            stream = order_events(
+                subscription, snapshot, principal, _still_allowed(sessions, principal, order_id), snapshot_now
+            )
             async for event in stream:
                 yield b"event: " + event["type"].encode() + b"\ndata: " + orjson.dumps(event) + b"\n\n"
         except AccessEnded:
             yield b"event: closed\ndata: {}\n\n"
         finally:
-            await held.aclose()
+            subscribed.close()
+            await held.__aexit__(None, None, None)
 
     return StreamingResponse(frames(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
 

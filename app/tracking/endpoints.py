@@ -11,7 +11,6 @@ from app.live.hub import Hub
 from app.live.streams import CLOSE_BAD_TOKEN, serve
 from app.openapi import problems
 from app.tracking import live, service
-from app.tracking.links import links
 from app.tracking.schemas import TrackingRead
 
 STATIC = Path(__file__).parent / "static"
@@ -48,15 +47,17 @@ async def tracking_live(websocket: WebSocket, token: str) -> None:
     """The order's live events as the driver's stream sends them, for the link (see app/tracking/live.py)."""
     await websocket.accept()
     sessions = websocket.app.state.sessionmaker
-    order_id = links().order_id(token)
+    order_id = live.order_of(token)
     if order_id is None:
         await websocket.close(code=CLOSE_BAD_TOKEN)
         return
     hub: Hub = websocket.app.state.hub
-    with hub.subscribe(str(order_id)) as subscription:  # before the snapshot: no event falls between them
+    with hub.subscribe(str(order_id)) as subscription:  # before the snapshot is read: nothing after it is missed
         stream = await live.open_stream(sessions, token)
         if stream is None:
             await websocket.close(code=CLOSE_BAD_TOKEN)
             return
-        events = live.link_events(subscription, stream, live.still_open(sessions, token))
+        events = live.link_events(
+            subscription, stream, live.still_open(sessions, token), lambda: live.open_stream(sessions, token)
+        )
         await serve(websocket, token, stream.order_id, events)

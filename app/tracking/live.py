@@ -21,6 +21,7 @@ from app.live.streams import AccessEnded, order_events
 from app.orders.models import OrderStatus
 from app.orders.schemas import AssignedTechnician
 from app.tracking import service
+from app.tracking.links import links
 
 PUBLIC_EVENTS = frozenset({"snapshot", "status", "position", "eta", "route"})
 ENDED = frozenset(OrderStatus.values(OrderStatus.ended()))
@@ -53,11 +54,25 @@ def still_open(sessions: async_sessionmaker[AsyncSession], token: str) -> Callab
     return check
 
 
+def order_of(token: str) -> UUID | None:
+    """The order a link was signed for (whether it is still open is for `open_stream` to say)."""
+    return links().order_id(token)
+
+
 async def link_events(
-    subscription: Subscription, stream: LinkStream, allowed: Callable[[], Awaitable[bool]]
+    subscription: Subscription,
+    stream: LinkStream,
+    allowed: Callable[[], Awaitable[bool]],
+    reopen: Callable[[], Awaitable[LinkStream | None]],
 ) -> AsyncIterator[Event]:
-    """The link's events from the order's subscription, opened before the snapshot was read."""
-    source = order_events(subscription, stream.snapshot, stream.viewer, allowed)
+    """The order's stream for the link; `subscription` (to the order) was opened before the stream's
+    snapshot was read."""
+
+    async def reload() -> Event | None:
+        again = await reopen()
+        return again.snapshot if again is not None else None
+
+    source = order_events(subscription, stream.snapshot, stream.viewer, allowed, reload)
     async with contextlib.aclosing(source) as events:
         async for event in events:
             if event["type"] not in PUBLIC_EVENTS:

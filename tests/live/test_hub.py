@@ -7,6 +7,7 @@ from sqlalchemy import text
 
 from app.db import transaction
 from app.live import messages
+from app.live.brokers import PostgresBroker
 from app.live.geometry import distance_to_route_m
 from app.live.hub import Hub, Subscription
 from tests.conftest import KAISANIEMENKATU, KAIVOKATU, eventually
@@ -39,13 +40,13 @@ def test_distance_to_route() -> None:
 
 async def test_the_hub_listens_again_after_losing_its_connection(app: FastAPI) -> None:
     hub: Hub = app.state.hub
-    lost_pid = hub._connection.get_server_pid() if hub._connection else None
+    assert isinstance(hub.broker, PostgresBroker)
+    lost_pid = hub.broker.server_pid
     async with transaction(app.state.sessionmaker) as session:
         await session.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": lost_pid})
 
     async def relistening() -> bool:
-        connection = hub._connection
-        return connection is not None and not connection.is_closed() and connection.get_server_pid() != lost_pid
+        return isinstance(hub.broker, PostgresBroker) and hub.broker.server_pid != lost_pid
 
     assert await eventually(relistening, timeout_s=10)
     with hub.subscribe("order-after-restart") as subscription:

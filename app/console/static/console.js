@@ -254,5 +254,11 @@ function onEvent(event) {
       tl.soon(tl.loadAttention);
       tl.detail.changed(event.order);
       break;
+    case "resync": // the server missed live events: read everything shown again
+      tl.soon(tl.loadOrders);
+      tl.soon(tl.loadTechnicians);
+      tl.soon(tl.loadAttention);
+      tl.soon(tl.loadFollowups);
+      break;
   }
 }
