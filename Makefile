@@ -20,7 +20,7 @@ help:
 	@echo "make test-fast  the pure cores' unit tests alone (no database, OSRM or servers): seconds"
 	@echo "make serve      run OSRM, the API and the workers without seeding (TRUSTLOOP_* settings)"
 	@echo "make bench      run the benchmarks (figures printed and written to bench/results/*.json)"
-	@echo "make study      30 simulated days: trust-weighted vs nearest-ETA dispatch (var/study)"
+	@echo "make study      30 simulated days, seeds 7 and 11: dispatchers and promise policies compared (var/study)"
 	@echo "make lint       ruff check and ruff format --check"
 	@echo "make typecheck  mypy --strict"
 	@echo "make setup      PostgreSQL, Redis and NATS running, PostGIS installed, the virtual environment built"
