@@ -262,6 +262,43 @@ async def throughput(kind: BrokerKind, messages: int, batch: int, publishers: in
             "published_per_s": round(messages / published_s), "received_per_s": round(messages / received_s)}  # fmt: skip
 
 
+async def transport_latency(kind: BrokerKind, messages: int, rate: float, limit_s: float) -> dict[str, Any]:
+    """The broker's own share: one message per call at `rate` a second (for PostgreSQL, one NOTIFY per
+    transaction, as an ingest commits), from the publish call to its arrival at a listener on another
+    connection."""
+    order_id, technician_id, now = uuid4(), uuid4(), datetime.now(UTC)
+    sent: dict[str, float] = {}
+    latencies: list[float] = []
+    done = asyncio.Event()
+
+    def deliver(payload: str) -> None:
+        arrived = time.perf_counter()
+        if (published := sent.pop(payload, None)) is not None:
+            latencies.append(arrived - published)
+        if len(latencies) >= messages:
+            done.set()
+
+    listener = await brokers.connect(kind, BROKER_URLS[kind])
+    publisher = await brokers.connect(kind, BROKER_URLS[kind])
+    try:
+        await listener.listen(deliver, lambda: None)
+        began = time.perf_counter()
+        async with asyncio.timeout(limit_s):
+            for k in range(messages):
+                await asyncio.sleep(max(0.0, began + k / rate - time.perf_counter()))
+                at = now + timedelta(microseconds=k)
+                payload = position_message(order_id, technician_id, CENTRE.lat, CENTRE.lon, 90.0, at)
+                sent[payload] = time.perf_counter()
+                await publisher.publish([payload])
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), timeout=5)
+    finally:
+        await publisher.close()
+        await listener.close()
+    return {"messages": messages, "rate_per_s": rate, "lost": len(sent), "publish_to_listener": summary_ms(latencies),
+            "latencies_s": latencies}  # fmt: skip
+
+
 THROUGHPUT_CASES = {
     "one_connection_batches_of_100": (100, 1),  # the raw pipe: what one process's publisher can push
     "16_connections_one_per_call": (1, 16),  # many committing transactions at once, one message each
@@ -281,6 +318,9 @@ async def run(args: Any) -> dict[str, Any]:
             jobs = await seed(max(sizes))  # afresh for each: no broker meets the ETAs another one computed
             measured["fan_out"][kind] = await fan_out(kind, jobs, sizes, args)
         for kind in order:
+            latency = await transport_latency(kind, args.transport_messages, args.transport_rate, args.post_limit_s)
+            measured.setdefault("transport", {})[kind] = latency
+            print(f"{kind:>8} publish to listener: {latency['publish_to_listener']}", file=sys.stderr)
             measured["publish_throughput"][kind] = {}
             for case, (batch, publishers) in THROUGHPUT_CASES.items():
                 figures = await throughput(kind, args.messages, batch, publishers, args.throughput_limit_s)
@@ -298,10 +338,16 @@ async def run(args: Any) -> dict[str, Any]:
             "p99_ms_by_round": [c["post_to_websocket"]["p99_ms"] for c in cases],
         }  # fmt: skip
 
+    def transport(kind: str) -> dict[str, Any]:
+        runs = [r["transport"][kind] for r in rounds]
+        return {"lost": sum(r["lost"] for r in runs), "publish_to_listener": summary_ms(
+            [s for r in runs for s in r.pop("latencies_s")])}  # fmt: skip
+
     def received_per_s(kind: str, case: str) -> float:
         return float(statistics.median(r["publish_throughput"][kind][case]["received_per_s"] for r in rounds))
 
     fan_out_figures = {kind: {str(size): pooled(kind, size) for size in sizes} for kind in kinds}
+    transport_figures = {kind: transport(kind) for kind in kinds}
     for measured in rounds:
         for by_size in measured["fan_out"].values():
             for case in by_size.values():
@@ -309,12 +355,15 @@ async def run(args: Any) -> dict[str, Any]:
     return {
         "settings": {"posts": args.posts, "rate_per_s": args.rate, "rounds": args.rounds, "messages": args.messages},
         "fan_out": fan_out_figures,
+        "transport": transport_figures,
         "publish_throughput_received_per_s": {
             kind: {case: received_per_s(kind, case) for case in THROUGHPUT_CASES} for kind in kinds
         },
         "table": [
             {"broker": kind, "subscribers": size,
              **{k: fan_out_figures[kind][str(size)]["post_to_websocket"][k] for k in ("median_ms", "p99_ms")},
+             **{f"publish_to_listener_{k}": transport_figures[kind]["publish_to_listener"][k]
+                for k in ("median_ms", "p99_ms")},
              **{f"{case}_per_s": received_per_s(kind, case) for case in THROUGHPUT_CASES}}
             for kind in kinds for size in sizes
         ],
@@ -332,6 +381,8 @@ def main() -> None:
     arguments.add_argument("--rate", type=float, default=20.0, help="positions posted per second")
     arguments.add_argument("--messages", type=int, default=20_000, help="messages per throughput run")
     arguments.add_argument("--rounds", type=int, default=2, help="every broker once per round, order rotated")
+    arguments.add_argument("--transport-messages", type=int, default=2000, help="messages timed publish to listener")
+    arguments.add_argument("--transport-rate", type=float, default=200.0, help="those messages per second")
     arguments.add_argument("--connect-limit-s", type=float, default=300.0)
     arguments.add_argument("--post-limit-s", type=float, default=120.0)
     arguments.add_argument("--throughput-limit-s", type=float, default=120.0)
