@@ -133,7 +133,9 @@ class Hub:
 
     def _on_message(self, payload: str) -> None:
         event: Event = orjson.loads(payload)
-        if event["type"] == "route":
+        if event["type"] == "resync":  # a publisher had to drop messages
+            self._fan_out_to_all(RESYNC)
+        elif event["type"] == "route":
             self._spawn(self._fan_out_route(event["order_id"]))
         else:
             self._fan_out(event)

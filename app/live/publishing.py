@@ -3,8 +3,8 @@
 With PostgreSQL as the broker the transaction NOTIFYs itself and the database delivers on commit. With Redis
 or NATS the messages wait in the session until SQLAlchemy reports the commit (`after_commit`); a rollback
 forgets them. One task per process sends them, in commit order, batching what piled up meanwhile. While the
-broker is out of reach they wait (the oldest dropped beyond a bound) and are sent when it is back: the hubs
-lost their subscriptions too and re-read every stream's state when they return.
+broker is out of reach they wait and are sent when it is back; beyond a bound the oldest are dropped, and a
+`resync` sent after the rest has every stream of every process re-read its state.
 """
 
 import asyncio
@@ -13,6 +13,7 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
 
+import orjson
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
@@ -25,6 +26,8 @@ log = logging.getLogger(__name__)
 
 PENDING_KEY = "live_messages"
 RETRY_S = 0.5
+# Sent after messages had to be dropped: every hub has all its streams re-read their state.
+RESYNC_PAYLOAD = orjson.dumps({"type": "resync"}).decode()
 
 
 class AfterCommitPublisher:
@@ -39,6 +42,7 @@ class AfterCommitPublisher:
         self._task: asyncio.Task[None] | None = None
         self._broker: Broker | None = None
         self._sending = False
+        self._dropped_since_sent = False
         self.dropped = 0
         self.sent = 0
 
@@ -50,10 +54,14 @@ class AfterCommitPublisher:
             self._loop, self._wake, self._broker = loop, asyncio.Event(), None
             self._task = loop.create_task(self._run())
         self._queue.extend(payloads)
+        self._keep_within_limit()
+        self._wake.set()
+
+    def _keep_within_limit(self) -> None:
         while len(self._queue) > self._limit:
             self._queue.popleft()
             self.dropped += 1
-        self._wake.set()
+            self._dropped_since_sent = True
 
     async def _run(self) -> None:
         while True:
@@ -63,17 +71,17 @@ class AfterCommitPublisher:
                 batch = list(self._queue)
                 self._queue.clear()
                 self._sending = True
+                resync = self._dropped_since_sent  # after the batch: the state re-read includes it
                 try:
                     if self._broker is None:
                         self._broker = await self._open_broker()
-                    await self._broker.publish(batch)
+                    await self._broker.publish([*batch, RESYNC_PAYLOAD] if resync else batch)
                     self.sent += len(batch)
+                    self._dropped_since_sent = self._dropped_since_sent and not resync
                 except BrokerUnavailable as exc:
                     log.warning("live broker unreachable (%s); %d messages wait", exc, len(batch) + len(self._queue))
                     self._queue.extendleft(reversed(batch))
-                    while len(self._queue) > self._limit:
-                        self._queue.popleft()
-                        self.dropped += 1
+                    self._keep_within_limit()
                     await self._forget_broker()
                     await asyncio.sleep(RETRY_S)
                 finally:

@@ -306,3 +306,33 @@ async def test_committed_messages_survive_the_loss_of_the_publishers_connection(
                     assert await next_event(watching) == status(order_id, value)
     finally:
         await relay.close()
+
+
+@pytest.mark.parametrize("kind", ["redis", "nats"])
+async def test_messages_dropped_while_the_broker_was_unreachable_make_every_stream_re_read(
+    app: FastAPI, kind: BrokerKind
+) -> None:
+    url = {"redis": REDIS_URL, "nats": NATS_URL}[kind]
+    reachable = asyncio.Event()
+
+    async def open_when_reachable() -> Broker:
+        if not reachable.is_set():
+            raise brokers.BrokerUnavailable("not yet")
+        return await brokers.connect(kind, url)
+
+    publisher = publishing.AfterCommitPublisher(open_when_reachable, limit=2)
+    previous = publishing.use(publisher)
+    order_id = str(uuid4())
+    try:
+        async with hubs(lambda: brokers.connect(kind, url)) as (hub,):
+            with hub.subscribe(order_id) as watching, hub.subscribe(str(uuid4())) as elsewhere:
+                for value in ["en_route", "arrived", "in_progress"]:  # the first one is dropped
+                    async with transaction(app.state.sessionmaker) as session:
+                        await messages.publish(session, status(order_id, value))
+                reachable.set()
+                assert await next_event(watching) == {"type": "resync"}  # what it queued is re-read with it
+                assert await next_event(elsewhere) == {"type": "resync"}
+                assert publisher.dropped == 1
+    finally:
+        publishing.use(previous)
+        await publisher.close()
