@@ -72,20 +72,30 @@ def start_routed(graph: Path, port: int) -> subprocess.Popen[bytes]:
     return spawn_until_up(routed_command(graph, port), f"http://127.0.0.1:{port}/nearest/v1/driving/24.94,60.17")
 
 
+def prepared_graph(pbf: Path, region: str, directory: Path) -> Path:
+    """The region's OSRM graph for the tests, prepared once (kept between runs)."""
+    if not is_prepared(directory, region):
+        prepare_region(pbf, region, directory)
+    return region_graph(directory, region)
+
+
+def routed(graph: Path) -> Iterator[str]:
+    """An osrm-routed on the graph for as long as the generator lives: its base URL."""
+    port = free_port()
+    process = start_routed(graph, port)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def helsinki_graph() -> Path:
-    if not is_prepared(TEST_REGION_DIR, "helsinki"):
-        prepare_region(HELSINKI_PBF, "helsinki", TEST_REGION_DIR)
-    return region_graph(TEST_REGION_DIR, "helsinki")
+    return prepared_graph(HELSINKI_PBF, "helsinki", TEST_REGION_DIR)
 
 
 @pytest.fixture(scope="session")
 def osrm_url(helsinki_graph: Path) -> Iterator[str]:
-    port = free_port()
-    process = start_routed(helsinki_graph, port)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
+    yield from routed(helsinki_graph)
 
 
 # Where no road engine answers: tests that do not route must not need one (the client falls back to

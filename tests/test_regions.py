@@ -20,13 +20,11 @@ from app.geo import Point
 from app.regions.extract import service_area
 from app.regions.models import Region
 from app.regions.service import record_region
-from app.routing.regions import is_prepared, prepare_region, region_graph
 from app.technicians.repository import set_last_position
 from dispatch.dispatcher import DispatchConfig, dispatch_round
-from tests.conftest import KAIVOKATU, MIKONKATU, Api, start_routed
+from tests.conftest import KAIVOKATU, MIKONKATU, Api, prepared_graph, routed
 from tests.dispatch.helpers import pending_offers
 from trustloop.api import create_app
-from trustloop.processes import free_port
 from trustloop.wiring import wire
 
 LIECHTENSTEIN_PBF = PROJECT_ROOT / "data" / "osm" / "liechtenstein.osm.pbf"
@@ -38,18 +36,12 @@ BUCHS_SG = Point(lat=47.16700, lon=9.47800)  # Switzerland, across the Rhine fro
 
 @pytest.fixture(scope="session")
 def liechtenstein_graph() -> Path:
-    if not is_prepared(LIECHTENSTEIN_DIR, "liechtenstein"):
-        prepare_region(LIECHTENSTEIN_PBF, "liechtenstein", LIECHTENSTEIN_DIR)
-    return region_graph(LIECHTENSTEIN_DIR, "liechtenstein")
+    return prepared_graph(LIECHTENSTEIN_PBF, "liechtenstein", LIECHTENSTEIN_DIR)
 
 
 @pytest.fixture(scope="session")
 def liechtenstein_osrm(liechtenstein_graph: Path) -> Iterator[str]:
-    port = free_port()
-    process = start_routed(liechtenstein_graph, port)
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
+    yield from routed(liechtenstein_graph)
 
 
 @pytest.fixture
