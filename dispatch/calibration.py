@@ -62,9 +62,8 @@ class Cell:
 
 @dataclass(frozen=True, slots=True)
 class Promise:
-    """A calibrated estimate: the raw one, the median and promised multipliers, and why."""
+    """A calibrated estimate: the median and promised drive, the median's multiplier, and why."""
 
-    raw_s: float
     median_s: float
     promise_s: float
     quantile: float | None  # None: not calibrated (too few finished jobs yet)
@@ -79,7 +78,6 @@ class Model:
     effects: dict[str, dict[object, float]]
     jobs: dict[str, dict[object, int]]
     residuals: tuple[float, ...]  # sorted
-    residual_mae: float
     zone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
 
     def residual_quantile(self, q: float) -> float:
@@ -123,7 +121,6 @@ class Model:
             "spread": round(math.exp(log_promise - log_median), 4),
         }
         return Promise(
-            raw_s=raw_s,
             median_s=raw_s * median,
             promise_s=raw_s * math.exp(log_promise),
             quantile=quantile,
@@ -133,7 +130,7 @@ class Model:
 
 
 def uncalibrated(raw_s: float) -> Promise:
-    return Promise(raw_s=raw_s, median_s=raw_s, promise_s=raw_s, quantile=None, correction=1.0,
+    return Promise(median_s=raw_s, promise_s=raw_s, quantile=None, correction=1.0,
                    basis={"observations": 0})  # fmt: skip
 
 
@@ -191,9 +188,7 @@ def fit(observations: Sequence[Observation], zone: ZoneInfo) -> Model | None:
                 explained[i] += after[key] - before.get(key, 0.0)
             effects[factor] = after
     residuals = sorted(y - fleet - explained[i] for i, y in enumerate(ys))
-    median = _quantile(residuals, 0.5)
-    mae = sum(abs(r - median) for r in residuals) / len(residuals)
-    return Model(len(usable), fleet, effects, jobs, tuple(residuals), mae, zone)
+    return Model(len(usable), fleet, effects, jobs, tuple(residuals), zone)
 
 
 def _quantile(ordered: Sequence[float], q: float) -> float:

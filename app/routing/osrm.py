@@ -143,10 +143,6 @@ class OsrmClient:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    @property
-    def regions(self) -> list[str]:
-        return [engine.region for engine in self._engines]
-
     def engine_of(self, point: Point) -> str | None:
         """The base URL of the engine whose roads reach the point; None when no region's do."""
         if not self._engines:
