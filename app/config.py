@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from app.sla.rules import SlaPolicy
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_JWT_SECRET = "trustloop-development-secret-change-me"
 
@@ -121,8 +123,16 @@ class Settings(BaseSettings):
     churn_call_within_s: float = Field(default=2 * 86400.0, gt=0)  # when that call is due (never after the date)
     # Seconds per target, by service or "default": {"tow": {"arrival_within": 3600}} (see app/sla/rules.py).
     sla_targets: dict[str, dict[str, float]] = Field(default_factory=dict)
+    # The same by region, for how long help may take there (not the tolerance past a promise):
+    # {"helsinki": {"default": {"arrival_within": 1800}}}.
+    sla_region_targets: dict[str, dict[str, dict[str, float]]] = Field(default_factory=dict)
     # Which SLA states page the operators by push (to their registered devices); [] for none.
     sla_alert_on: list[str] = Field(default_factory=lambda: ["breached"])
+
+    @model_validator(mode="after")
+    def check_service_levels(self) -> "Settings":
+        SlaPolicy.from_seconds(self.sla_targets, self.sla_region_targets)  # refuses unknown targets at start
+        return self
 
     @model_validator(mode="after")
     def refuse_insecure_production(self) -> "Settings":

@@ -5,11 +5,14 @@ from uuid import UUID
 
 import pytest
 from fastapi import FastAPI
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.config import Settings
 from app.db import transaction
 from app.live import repository as live_repository
+from app.orders.models import Order
 from app.sla.rules import SlaFacts, SlaPolicy, SlaState, SlaTargets, evaluate
 from app.sla.service import sla_round
 from feedback.service import mark_overdue
@@ -81,9 +84,39 @@ async def test_targets_differ_by_service(app: FastAPI, api: Api) -> None:
     assert await round_at(app, created + timedelta(seconds=241), policy) == [(UUID(lockout["id"]), SlaState.AT_RISK)]
 
 
+async def test_a_region_has_its_own_targets(app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]) -> None:
+    order = await api.order(await api.driver(), service="tow")
+    async with transaction(sessions) as session:
+        region = await session.scalar(select(Order.region).where(Order.id == UUID(order["id"])))
+    assert region is not None
+    created = datetime.fromisoformat(order["created_at"])
+    at = created + timedelta(seconds=61)
+    elsewhere = SlaPolicy.from_seconds({}, {"somewhere-else": {"default": {"accept_at_risk": 60}}})
+    assert await round_at(app, at, elsewhere) == []
+    here = SlaPolicy.from_seconds({"tow": {"accept_at_risk": 240}}, {region: {"default": {"accept_at_risk": 60}}})
+    assert await round_at(app, at, here) == [(UUID(order["id"]), SlaState.AT_RISK)]
+
+
+def test_region_targets_override_the_service_and_the_default_but_not_the_grace() -> None:
+    policy = SlaPolicy.from_seconds(
+        {"default": {"arrival_within": 2700}, "tow": {"arrival_within": 3600, "accept_at_risk": 120}},
+        {"helsinki": {"default": {"arrival_within": 1800}, "lockout": {"arrival_within": 1200}}},
+    )
+    assert policy.targets("tow").arrival_within == timedelta(seconds=3600)
+    assert policy.targets("tow", "helsinki").arrival_within == timedelta(seconds=1800)
+    assert policy.targets("tow", "helsinki").accept_at_risk == timedelta(seconds=120)  # the service's, kept
+    assert policy.targets("lockout", "helsinki").arrival_within == timedelta(seconds=1200)
+    assert policy.targets("fuel", "helsinki").arrival_within == timedelta(seconds=1800)
+    assert policy.targets("fuel", "liechtenstein").arrival_within == timedelta(seconds=2700)
+    with pytest.raises(ValueError, match="in region helsinki: arrival_tolerance"):
+        SlaPolicy.from_seconds({}, {"helsinki": {"default": {"arrival_tolerance": 600}}})
+
+
 def test_unknown_targets_are_refused() -> None:
     with pytest.raises(ValueError, match="arrive_soon"):
         SlaPolicy.from_seconds({"tow": {"arrive_soon": 60}})
+    with pytest.raises(ValidationError, match="arrive_soon"):
+        Settings(sla_region_targets={"helsinki": {"default": {"arrive_soon": 60}}})
 
 
 def test_an_assigned_order_breaches_when_it_is_not_reached_in_time() -> None:

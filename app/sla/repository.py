@@ -23,6 +23,7 @@ class WatchedOrder:
     promised_at: datetime | None
     state: str
     reason: str | None = None
+    region: str | None = None
 
 
 async def open_orders(session: AsyncSession) -> list[WatchedOrder]:
@@ -35,12 +36,13 @@ async def open_orders(session: AsyncSession) -> list[WatchedOrder]:
             Order.promised_arrival_at,
             OrderSla.state,
             OrderSla.reason,
+            Order.region,
         )
         .outerjoin(OrderSla, OrderSla.order_id == Order.id)
         .where(Order.status.in_(OrderStatus.open()))
     )
-    return [WatchedOrder(i, status, service, created, promised, state or OK, reason) for i, status, service, created,
-            promised, state, reason in rows.all()]  # fmt: skip
+    return [WatchedOrder(i, status, service, created, promised, state or OK, reason, region) for i, status, service,
+            created, promised, state, reason, region in rows.all()]  # fmt: skip
 
 
 async def change_state(

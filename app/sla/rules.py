@@ -31,14 +31,24 @@ class SlaTargets:
 TARGET_NAMES = frozenset(SlaTargets.__dataclass_fields__)
 
 
+# What a region may set for itself: how long help may take there. What keeps a promise (the grace past it)
+# is one rule for the whole house, read alike by the SLA watcher, the KPIs, the trust score and the promises.
+REGION_TARGET_NAMES = TARGET_NAMES - {"arrival_tolerance"}
+
+
 @dataclass(frozen=True, slots=True)
 class SlaPolicy:
-    """The targets of each service: the defaults, overridden per service where configured."""
+    """The targets of each service: the defaults, overridden per service where configured, and per region
+    (a region's own default, then its own per service) where a region has its own."""
 
     default: SlaTargets = SlaTargets()
     by_service: Mapping[str, SlaTargets] = field(default_factory=dict)
+    by_region: Mapping[str, Mapping[str, SlaTargets]] = field(default_factory=dict)  # region -> service|default
 
-    def targets(self, service: str) -> SlaTargets:
+    def targets(self, service: str, region: str | None = None) -> SlaTargets:
+        own = self.by_region.get(region) if region is not None else None
+        if own is not None:
+            return own.get(service) or own["default"]
         return self.by_service.get(service, self.default)
 
     def arrival_tolerance(self, service: str) -> timedelta:
@@ -48,21 +58,41 @@ class SlaPolicy:
 
     @classmethod
     def from_settings(cls, settings: "Settings") -> "SlaPolicy":
-        return cls.from_seconds(settings.sla_targets)
+        return cls.from_seconds(settings.sla_targets, settings.sla_region_targets)
 
     @classmethod
-    def from_seconds(cls, config: Mapping[str, Mapping[str, float]]) -> "SlaPolicy":
-        """{"default": {"accept_at_risk": 180, ...}, "tow": {"arrival_within": 3600}}: seconds per target."""
-        for name, values in config.items():
-            unknown = set(values) - TARGET_NAMES
-            if unknown:
-                raise ValueError(f"unknown SLA targets for {name}: {', '.join(sorted(unknown))}")
+    def from_seconds(
+        cls, config: Mapping[str, Mapping[str, float]],
+        regions: Mapping[str, Mapping[str, Mapping[str, float]]] | None = None,
+    ) -> "SlaPolicy":  # fmt: skip
+        """{"default": {"accept_at_risk": 180, ...}, "tow": {"arrival_within": 3600}}: seconds per target;
+        regions: {"helsinki": {"default": {"arrival_within": 1800}}}, the same by region (not the tolerance)."""
+        _check(config, TARGET_NAMES, "")
+        for region, region_config in (regions or {}).items():
+            _check(region_config, REGION_TARGET_NAMES, f" in region {region}")
 
         def merged(base: SlaTargets, values: Mapping[str, float]) -> SlaTargets:
             return replace(base, **{k: timedelta(seconds=v) for k, v in values.items()})
 
         default = merged(SlaTargets(), config.get("default", {}))
-        return cls(default, {s: merged(default, v) for s, v in config.items() if s != "default"})
+        by_service = {s: merged(default, v) for s, v in config.items() if s != "default"}
+        by_region: dict[str, dict[str, SlaTargets]] = {}
+        for region, region_config in (regions or {}).items():
+            region_default = region_config.get("default", {})
+            services = (set(by_service) | set(region_config)) - {"default"}
+            by_region[region] = {
+                "default": merged(default, region_default),
+                **{s: merged(merged(by_service.get(s, default), region_default), region_config.get(s, {}))
+                   for s in services},
+            }  # fmt: skip
+        return cls(default, by_service, by_region)
+
+
+def _check(config: Mapping[str, Mapping[str, float]], allowed: frozenset[str], where: str) -> None:
+    for name, values in config.items():
+        unknown = set(values) - allowed
+        if unknown:
+            raise ValueError(f"unknown SLA targets for {name}{where}: {', '.join(sorted(unknown))}")
 
 
 @dataclass(frozen=True, slots=True)

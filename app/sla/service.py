@@ -40,7 +40,7 @@ async def sla_round(session: AsyncSession, now: datetime, policy: SlaPolicy) -> 
         stall = stalls.get(order.order_id)
         trouble = stall.trouble if stall is not None and stall.step >= Step.AT_RISK else None
         facts = SlaFacts(order.status.value, order.created_at, order.promised_at, live_eta, trouble)
-        evaluated, reason = evaluate(facts, now, policy.targets(order.service.value))
+        evaluated, reason = evaluate(facts, now, policy.targets(order.service.value, order.region))
         new = settle(previous, evaluated)
         if new == previous:
             if new == SlaState.AT_RISK and reason != order.reason:  # still at risk, for another reason now
