@@ -83,6 +83,7 @@ demo-db: setup
 demo: demo-urls demo-db
 	@TRUSTLOOP_DEV_AUTH=1 TRUSTLOOP_LOG_FORMAT=human TRUSTLOOP_ACCESS_LOG=false \
 	TRUSTLOOP_REGIONS=$${TRUSTLOOP_REGIONS:-liechtenstein,helsinki} \
+	TRUSTLOOP_SLA_REGION_TARGETS=$${TRUSTLOOP_SLA_REGION_TARGETS:-'{"helsinki": {"default": {"arrival_within": 1800}}}'} \
 	TRUSTLOOP_DATABASE_URL=postgresql+asyncpg://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(DEMO_DB) \
 		$(BIN)/trustloop serve --seed --simulate
 
