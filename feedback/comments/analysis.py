@@ -98,9 +98,11 @@ class _Element:
     words: frozenset[str]
     prefixes: tuple[str, ...]
     gap_before: int = 0
+    # `=word`: that form as written, not whatever shares its stem ("=loved" is not "lovely").
+    forms: frozenset[str] = frozenset()
 
     def matches(self, token: "_Token") -> bool:
-        if token.stem in self.words or token.norm in self.words:
+        if token.stem in self.words or token.norm in self.words or token.norm in self.forms:
             return True
         return any(token.norm.startswith(prefix) for prefix in self.prefixes)
 
@@ -130,8 +132,9 @@ def _parse_element(text: str, english: bool, gap_before: int) -> _Element:
             words.add(_stem(alternative))
         else:
             words.add(alternative)
-    exact = frozenset(word[1:] if word.startswith("=") else word for word in words)
-    return _Element(exact, tuple(prefixes), gap_before)
+    forms = frozenset(word[1:] for word in words if word.startswith("="))
+    plain = frozenset(word for word in words if not word.startswith("="))
+    return _Element(plain, tuple(prefixes), gap_before, forms)
 
 
 def _default_negation(weight: float, topic: Topic | None) -> tuple[float, Topic | None]:
@@ -180,7 +183,7 @@ class _Index:
         self.by_prefix: dict[str, list[_Entry]] = {}
         for entry in entries:
             first = entry.elements[0]
-            for word in first.words:
+            for word in first.words | first.forms:
                 self.by_word.setdefault(word, []).append(entry)
             for prefix in first.prefixes:
                 self.by_prefix.setdefault(prefix, []).append(entry)
@@ -214,7 +217,9 @@ _INDEX = _Index(
         *_parse_lexicon(lexicon.OTHER, english=False),
     ]
 )
-_ENGLISH_LEXICON_WORDS = frozenset(word for entry in _ENGLISH_ENTRIES for word in entry.elements[0].words)
+_ENGLISH_LEXICON_WORDS = frozenset(
+    word for entry in _ENGLISH_ENTRIES for word in entry.elements[0].words | entry.elements[0].forms
+)
 
 
 # Text
@@ -287,7 +292,10 @@ class _Found:
     topic: Topic | None
     sentence: int
     generic_praise: bool = False
+    thanks: bool = False
     extra: dict[str, float] = field(default_factory=dict)
+    # The weight as the lexicon gives it, before the words around it scaled it: "a bit slow" is still slowness.
+    base: float | None = None
     # What the cue would have meant denied, for a later elliptic denial: "said it'd hold, it didn't".
     denied: tuple[float, Topic | None] | None = None
 
@@ -433,16 +441,21 @@ def _found_for(entry: _Entry, text: str, tokens: list[_Token], first: int, last:
     else:
         weight, topic = entry.weight, entry.topic
     scale = _scale(tokens, first, last, text)
+    base = weight
     weight *= scale * (min(contrast[first], 1.0) if scale < 1.0 else contrast[first])
     if weight > 0 and _promised(tokens, first):
         weight = 0.0  # "said he'd sort it" promises, it does not praise
     generic = len(entry.elements) == 1 and tokens[first].norm in lexicon.GENERIC_PRAISE and weight > 0
-    cue = _Found(start, tokens[last].end, first, last, weight, topic, tokens[first].sentence, generic)
+    thanks = weight > 0 and tokens[first].norm.startswith(lexicon.THANKS)
+    cue = _Found(
+        start, tokens[last].end, first, last, weight, topic, tokens[first].sentence, generic, thanks, base=base
+    )
     if negator is None and entry.negated_weight < 0 <= entry.weight:
         cue.denied = (entry.negated_weight, entry.negated_topic)
         if weight > 0 and _quoted(text, start, tokens[last].end):
             # Scare quotes: he "fixed" it.
             cue.weight, cue.topic = entry.negated_weight, entry.negated_topic
+            cue.base = cue.weight
     if tokens[first].norm.startswith(_WAIT_STEMS):
         cue.extra["wait"] = 1.0
     return cue
@@ -499,11 +512,10 @@ def _duration_cues(lowered: str, tokens: list[_Token]) -> list[_Found]:
             extra = {"wait": 1.0, "sarcasm": 1.0} if before in lexicon.SARCASM_LEADS else {"wait": 1.0}
             found.append(_Found(duration.start, duration.end, index, last, weight, Topic.LATE, sentence, extra=extra))
         elif duration.minutes >= 40 or (duration.minutes >= 30 and before in _WAIT_LEADS):
-            found.append(
-                _Found(duration.start, duration.end, index, last, -0.8, Topic.LATE, sentence, extra={"wait": 1.0})
-            )
+            extra = {"wait": 1.0, "minutes": float(duration.minutes)}
+            found.append(_Found(duration.start, duration.end, index, last, -0.8, Topic.LATE, sentence, extra=extra))
         elif duration.minutes <= 30 and before in _SHORT_LEADS and not (nearby & _LATE_WORDS) and not promised:
-            found.append(_Found(duration.start, duration.end, index, last, 0.5, Topic.PRAISE, sentence))
+            found.append(_Found(duration.start, duration.end, index, last, 0.5, None, sentence))
         elif duration.minutes <= 15:
             # "5 min late" is hardly a complaint.
             found.append(_Found(duration.start, duration.end, index, last, 0.0, None, sentence, extra={"short": 1.0}))
@@ -603,11 +615,140 @@ def _apply_sarcasm(found: list[_Found], tokens: list[_Token]) -> None:
         before = sum(other.weight for other in found if other.sentence == cue.sentence - 1)
         if (
             any(other.extra.get("sarcasm") for other in same_sentence)
-            or (cue.sentence not in contrasted and any(other.weight <= -1.0 for other in same_sentence))
+            or (cue.sentence not in contrasted and any(_grievance(other) <= -1.0 for other in same_sentence))
             or (alone and before <= -0.9)
         ):
-            cue.weight = -abs(cue.weight)
+            cue.weight = cue.base = -abs(cue.weight)
             cue.topic = None
+
+
+def _grievance(cue: _Found) -> float:
+    """How much a cue complains about the service: fear on the road side is about the place, not the technician
+    ("thanks for coming so fast, I was terrified"), so it does not make thanks sarcastic."""
+    return 0.0 if cue.topic is Topic.SAFETY else cue.weight
+
+
+_QUESTION_OPENERS = lexicon.word_set(
+    """is are was does do did can could will would should how what when where which any anyone anybody
+    сколько можно подскажите скажите как когда где если есть ли а будет входит покрывает"""
+)
+_SUGGESTION = re.compile(
+    r"\b(?:would|it'?d|it would) be (?:nice|great|good|helpful|handy|better|useful)\b|\bcould you (?:add|make|let)\b"
+    r"|\bplease (?:add|make|let)\b|\b(?:you should|maybe|suggest(?:ion)?:?) (?:add|make|let|have)\b"
+    r"|было бы (?:удобно|хорошо|здорово|неплохо|отлично|классно|полезно)|\bсделайте\b|\bдобавьте\b"
+    r"|хотелось бы|предлагаю|пожелание|\bwant(?:ed)? to know\b|\bwondering\b|хотел\w* бы узнать",
+    re.IGNORECASE,
+)
+
+
+def _calm_questions_and_suggestions(text: str, lowered: str, tokens: list[_Token], found: list[_Found]) -> None:
+    """A question ("Is the callout fee refunded if...?", "Можно ли поменять адрес?") or a suggestion ("Would be nice
+    if the app...", "Сделайте, пожалуйста...") neither praises nor complains: its words keep their topics but weigh
+    nothing, unless one is a strong complaint ("Can anyone tell me why I was charged twice?")."""
+    calm: set[int] = set()
+    for sentence in {token.sentence for token in tokens}:
+        words = [token for token in tokens if token.sentence == sentence]
+        opener = words[0].norm
+        question = _sentence_ends_with_question(text, words[-1].end) and (
+            opener in _QUESTION_OPENERS or any(token.norm == "ли" for token in words)
+        )
+        if question or _SUGGESTION.search(lowered, words[0].start, words[-1].end):
+            calm.add(sentence)
+    for cue in found:
+        if cue.sentence in calm and (cue.base if cue.base is not None else cue.weight) > -1.2:
+            cue.weight = cue.base = 0.0
+            if cue.topic in COMPLAINT_TOPICS or cue.topic is Topic.PRAISE:
+                cue.topic = None
+    # A question or a wish about the app is about what it tells the driver and the technician.
+    for position, token in enumerate(tokens):
+        if token.sentence in calm and (token.norm in _APP_WORDS or token.norm.startswith("приложени")):
+            found.append(_Found(token.start, token.end, position, position, 0.0, Topic.COMMUNICATION, token.sentence))
+
+
+_APP_WORDS = frozenset({"app", "apps", "app's"})
+
+
+_AS_PROMISED = re.compile(
+    r"\bas (?:promised|expected|quoted|agreed|estimated|(?:the app|they|he|she|it|dispatch) (?:had )?"
+    r"(?:said|told me|promised|showed|estimated))\b|\bwhich is (?:what|exactly what) (?:the app|they|he|she|it)"
+    r"|как (?:и )?(?:обещали|обещал|сказали|сказал|говорили|было обещано|было указано|показывало|писали|договаривались)",
+    re.IGNORECASE,
+)
+
+
+def _waits_as_promised(lowered: str, tokens: list[_Token], found: list[_Found]) -> list[_Found]:
+    """A wait that matched what the app or the dispatcher promised is no lateness ("arrived after about 50 minutes,
+    as the app had said"); the promise kept is news about the ETA."""
+    extra: list[_Found] = []
+    for match in _AS_PROMISED.finditer(lowered):
+        index = _token_at(tokens, match.start())
+        sentence = tokens[index].sentence
+        waits = [cue for cue in found if cue.sentence == sentence and cue.topic is Topic.LATE and cue.extra.get("wait")]
+        for cue in waits:
+            cue.weight = cue.base = 0.0
+            cue.topic = None
+        if waits:
+            last = _token_at(tokens, match.end() - 1)
+            extra.append(_Found(match.start(), match.end(), index, last, 0.0, Topic.COMMUNICATION, sentence))
+    return extra
+
+
+_HOME = frozenset({"home", "дома", "домой"})
+
+
+def _journeys_are_not_waits(tokens: list[_Token], found: list[_Found]) -> None:
+    """ "Home within the hour", "Дома были через час": a duration in a sentence about getting home measures the whole
+    trip, not a wait for the technician."""
+    homeward = {token.sentence for token in tokens if token.norm in _HOME}
+    for cue in found:
+        homeward_wait = cue.sentence in homeward and cue.topic is Topic.LATE and cue.extra.get("wait")
+        if homeward_wait and not tokens[cue.first_token].norm.startswith(_WAIT_STEMS):
+            cue.weight = cue.base = 0.0
+            cue.topic = None
+
+
+_VERDICT_WORDS = {
+    "тройка": 0,
+    "троечка": 0,
+    "трояк": 0,
+    "двойка": -1,
+    "единица": -1,
+    "четверка": 1,
+    "четверочка": 1,
+    "пятерка": 1,
+    "one": -1,
+    "two": -1,
+    "three": 0,
+    "four": 1,
+    "five": 1,
+    "один": -1,
+    "одна": -1,
+    "две": -1,
+    "два": -1,
+    "три": 0,
+    "четыре": 1,
+    "пять": 1,
+}
+_VERDICT = re.compile(
+    r"(?<![\d/.,])(?P<stars>[0-5]|one|two|three|four|five|один|одна|две|два|три|четыре|пять)\s?"
+    r"(?:stars?|\*|⭐|зв[её]зд\w*|из 5|/\s?5(?!\d))|(?<![\d/.,])(?P<tens>\d{1,2})\s?/\s?10(?!\d)"
+    r"|(?<!\w)(?P<word>тройка|троечка|трояк|двойка|единица|четв[её]рка|четв[её]рочка|пят[её]рка)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _verdicts(lowered: str) -> list[_Found]:
+    """An explicit mark decides the sentiment: "3 stars", "Тройка", "6/10"; below the middle is negative."""
+    found = []
+    for match in _VERDICT.finditer(lowered):
+        if match.group("tens") is not None:
+            tens = int(match.group("tens"))
+            value = -1 if tens <= 4 else 0 if tens <= 6 else 1
+        else:
+            key = (match.group("stars") or match.group("word") or "").replace("ё", "е")
+            value = (-1 if int(key) <= 2 else 0 if key == "3" else 1) if key.isdigit() else _VERDICT_WORDS[key]
+        found.append(_Found(match.start(), match.end(), 0, 0, float(value), None, -1, extra={"verdict": float(value)}))
+    return found
 
 
 def _soften_slight_lateness(found: list[_Found]) -> None:
@@ -615,14 +756,51 @@ def _soften_slight_lateness(found: list[_Found]) -> None:
     for cue in found:
         if cue.topic is Topic.LATE and cue.first_token - 1 in short_ends:
             cue.weight *= 0.3
+            cue.base = cue.weight
 
 
-def _sentiment(found: list[_Found]) -> tuple[Sentiment, float]:
+def _after_but(tokens: list[_Token], found: list[_Found]) -> float:
+    """The sign of "X but Y" when Y decides: the comment's feeling is all in one sentence with "but"/"но"/"зато" (or
+    in one sentence and the "But ..." that follows it), the words before it lean one way and those after it the
+    other ("долговато, но сделал" is positive, "Быстро, но дорого" negative). 0 when no such contrast decides."""
+    contrasts = [index for index, token in enumerate(tokens) if token.norm in lexicon.CONTRAST and not token.used]
+    if not contrasts:
+        return 0.0
+    position = contrasts[-1]
+    sentence = tokens[position].sentence
+    opens = position == 0 or tokens[position - 1].sentence != sentence
+    weighed = [cue for cue in found if cue.weight != 0 and "verdict" not in cue.extra]
+    if any(cue.sentence not in (sentence, sentence - 1 if opens else sentence) for cue in weighed):
+        return 0.0
+    after = sum(cue.weight for cue in weighed if cue.sentence == sentence and cue.first_token > position)
+    before = [cue.weight for cue in weighed if not (cue.sentence == sentence and cue.first_token > position)]
+    if not before or after == 0 or any(weight * after > 0 for weight in before):
+        return 0.0
+    return after
+
+
+def _sentiment(found: list[_Found], decided: float = 0.0) -> tuple[Sentiment, float]:
+    verdicts = [cue.extra["verdict"] for cue in found if "verdict" in cue.extra]
+    if verdicts:
+        others = [cue for cue in found if "verdict" not in cue.extra]
+        _, score = _sentiment(others) if others else ("neutral", 0.0)
+        if verdicts[-1] > 0:
+            return "positive", max(score, 0.3)
+        if verdicts[-1] < 0:
+            return "negative", min(score, -0.3)
+        return "neutral", max(-0.3, min(0.3, score))
     positive = sum(cue.weight for cue in found if cue.weight > 0)
     negative = -sum(cue.weight for cue in found if cue.weight < 0)
     total = positive - negative
     score = max(-1.0, min(1.0, total / (1.0 + abs(total)) * 1.5))
     if positive == 0 and negative == 0:
+        return "neutral", 0.0
+    if decided > 0:
+        return "positive", max(score, 0.05)
+    if decided < 0:
+        return "negative", min(score, -0.05)
+    if negative == 0 and positive < 0.5:
+        # "Привезли 10 литров, машина завелась": a plain report of the job, not praise.
         return "neutral", 0.0
     if negative == 0:
         return "positive", max(score, 0.05)
@@ -635,20 +813,30 @@ def _sentiment(found: list[_Found]) -> tuple[Sentiment, float]:
 
 def _topics(found: list[_Found], sentiment: Sentiment) -> tuple[Topic, ...]:
     sums: dict[Topic, float] = {}
+    bases: dict[Topic, float] = {}
+    priced = {cue.sentence for cue in found if cue.topic is Topic.PRICE and cue.sentence >= 0}
     for cue in found:
+        if cue.topic is Topic.COMMUNICATION and cue.weight == 0 and cue.sentence in priced:
+            continue  # "the app showed one price and I was billed another" is about the price
+        if cue.topic is Topic.PRAISE and sentiment == "negative" and not cue.thanks and (cue.base or 0.0) < 1.2:
+            continue  # "Nice guy but the price was a joke": a mild compliment conceded in a complaint
         if cue.topic is not None:
             sums[cue.topic] = sums.get(cue.topic, 0.0) + cue.weight
+            bases[cue.topic] = bases.get(cue.topic, 0.0) + (cue.weight if cue.base is None else cue.base)
     if sums.get(Topic.NO_SHOW_OR_STALL, 0.0) <= -1.0 and all(
-        cue.extra.get("wait") for cue in found if cue.topic is Topic.LATE and cue.weight < 0
+        0 < cue.extra.get("minutes", 0) < 45 for cue in found if cue.topic is Topic.LATE and cue.weight < 0
     ):
-        # Waiting for someone who never came is the no-show itself.
+        # "Stood on the map for 40 minutes, then cancelled": the stall is the point, 40 minutes no lateness.
         sums.pop(Topic.LATE, None)
     topics = []
     for topic, total in sums.items():
         if topic is Topic.PRAISE:
-            keep = total > 0 and sentiment != "negative"
+            # Sincere thanks or praise is named in a complaint too ("thanks for trying, but 2 hours...").
+            keep = total > 0
         elif topic in COMPLAINT_TOPICS:
-            keep = total <= (-0.75 if sentiment == "negative" else -1.0)
+            # A complaint is named whatever the verdict ("took 2 hrs but he was a star"), if the words say it
+            # plainly enough: a lone "waited" in a happy comment is not lateness, "a bit slow" is.
+            keep = total <= -0.75 if sentiment == "negative" else total <= -1.0 or bases[topic] <= -0.9
         else:
             keep = True
         if keep:
@@ -667,10 +855,19 @@ def analyze(text: str) -> CommentAnalysis:
     found.extend(_bare_negations(tokens, found))
     found.extend(_question_complaints(text, tokens))
     found.extend(_price_mismatch(text, found))
+    found.extend(_waits_as_promised(lowered, tokens, found))
+    _journeys_are_not_waits(tokens, found)
+    _calm_questions_and_suggestions(text, lowered, tokens, found)
     _apply_sarcasm(found, tokens)
     _soften_slight_lateness(found)
-    found = [cue for cue in found if cue.weight != 0 or cue.topic is not None]
+    verdicts = _verdicts(lowered)
+    if any(cue.extra["verdict"] <= 0 for cue in verdicts):
+        # "3 stars" is a middling mark, not the praise a lone "stars" would be.
+        spans = [(cue.start, cue.end) for cue in verdicts]
+        found = [cue for cue in found if not any(start <= cue.start < end for start, end in spans)]
+    found.extend(verdicts)
+    found = [cue for cue in found if cue.weight != 0 or cue.topic is not None or "verdict" in cue.extra]
     found.sort(key=lambda cue: cue.start)
-    sentiment, score = _sentiment(found)
+    sentiment, score = _sentiment(found, _after_but(tokens, found))
     cues = tuple(Cue(text[cue.start : cue.end], cue.topic, round(cue.weight, 3)) for cue in found)
     return CommentAnalysis(language, sentiment, round(score, 3), _topics(found, sentiment), cues)

@@ -45,7 +45,7 @@ refus* : -0.8 -
 refus* to come/go/tow/drive/travel/attend/help : -1.2 N
 turned/turn around : -1.0 N
 went/gone/left to/for another job/call/customer : -1.3 N
-another job/call : -0.6 N
+another job/call : -1.0 N
 searching/looking for a technician/driver/truck/mechanic : -0.8 N
 left me stranded : -1.3 N
 stood/stand me up : -1.5 N
@@ -66,6 +66,7 @@ forever/ages/eternity : -1.2 L
 took/take/taking so/too/way/far long : -1.3 L
 too long : -1.2 L
 long wait* : -1.2 L
+wait/waiting/wait's .. long : -1.2 L
 long time : -0.8 L
 wait/waited/waiting/waits : -0.6 L ~ 0.5 G
 wait/waited/waiting in/behind/inside/with/up/by/safely/away : 0 - !
@@ -76,15 +77,17 @@ overdue : -1.0 L
 all evening/afternoon/morning/day : -1.2 L
 finally : -0.6 L
 later than : -1.0 L
+later than .. app/eta/said/promised/quoted/estimated : -1.0 L
+way/much/far/even later than .. app/eta/said/promised/quoted/estimated : -1.0 L
 all night : -1.2 L
 arrived/came/turned/showed .. next morning/day : -0.8 L
-on time/schedule : 1.0 G ~ -1.2 L
-exactly right : 1.0 G !
-punctual : 1.0 G ~ -1.2 L
-quick/quickly/quicker/fast/faster/speedy/prompt/promptly/rapid/swift* : 1.0 G ~ -1.0 L
-in no time : 1.2 G !
-right away : 0.8 G
-early/earlier/sooner : 0.8 G
+on time/schedule : 1.0 - ~ -1.2 L
+exactly right : 1.0 - !
+punctual : 1.0 - ~ -1.2 L
+quick/quickly/quicker/fast/faster/speedy/prompt/promptly/rapid/swift* : 1.0 - ~ -1.0 L
+in no time : 1.2 - !
+right away : 0.8 -
+early/earlier/sooner : 0.8 -
 # Rude
 rude/rudely/rudest/impolite/unprofessional/disrespect*/ill-mannered : -1.5 R
 attitude : -1.0 R
@@ -140,15 +143,18 @@ seriously : -0.5 -
 grunt*/barked/snarl* : -1.2 R
 spoke/speak/talked/said : 0 - ~ -0.6 R
 # Not fixed
-fix/fixed/fixing/repair*/solved/resolved/sorted : 0.8 G ~ -1.3 F
+fix/fixed/fixing/repair*/solved/resolved/sorted : 0.8 - ~ -1.3 F
 work/worked/working/works : 0 - ~ -1.2 F
 start/starts/started : 0 - ~ -1.2 F
 open/opened : 0 - ~ -1.3 F
 get in : 0 - ~ -1.0 F
-help/helped : 0.6 G ~ -1.2 F
+help/helped : 0.6 - ~ -1.2 F
+=helpful : 1.0 G ~ -1.0 R
 jump start/started/starter : 0 - !
 jump-start* : 0 - !
 died/dead/flat/broke/broken/stalled again : -1.3 F
+went/gone/was/is/going down/flat again : -1.3 F
+knocked/knocking/knocks on/at : 0 - !
 dead/died/dies/broke/failed after : -1.2 F
 lasted/held/lasts till/until/to : -1.0 F
 and died/stalled/stopped/conked : -1.0 F
@@ -175,14 +181,14 @@ shrug* : -0.8 F
 anyway : -0.5 F
 another service/company/truck/garage : -0.8 F
 have the right/tools : 0 - ~ -1.0 F
-did/does the job : 0.8 G ~ -1.2 F
-job done : 0.8 G
+did/does the job : 0.8 - ~ -1.2 F
+job done : 0.8 -
 did nothing : -1.2 F
 crank/cranks/cranked : 0 - ~ -1.3 F
 turn over : 0 - ~ -1.3 F
 still locked/stuck/flat/broken/dead/leaking/not/won't/doesn't/didn't/wouldn't/couldn't/can't : -1.2 F !
 do/did anything/much : 0 - ~ -1.2 F
-get/got/take/took me home/there/to : 0.4 G ~ -1.0 F
+get/got/take/took me home/there/to : 0.4 - ~ -1.0 F
 sloppy/botch*/bodge*/half-hearted/amateur*/careless : -1.2 F
 make/made it worse : -1.3 F
 wast* : -1.0 -
@@ -215,7 +221,7 @@ rough/roughly : -0.8 D
 they/he/she/driver/technician lost : -1.0 D
 =missing : -0.8 D
 stole/stolen/theft : -1.5 -
-without a scratch : 1.0 G !
+without a scratch : 1.0 - !
 # Price
 price/prices/pricing/cost/costs/rate/rates/quote/quoted/fee/fees/paid/pay/bill/billed/money/tariff/membership/subscription/insurance/mileage : 0 P
 fixed price/rate/fee/cost/prices : 0 P !
@@ -240,18 +246,20 @@ twice for the same : -1.3 P
 doubl* the price : -1.3 P
 how much : 0 P !
 refund* : -0.8 P
+covered/covers/cover/covering : 0.5 P ~ -0.8 P
+didn't/did/not pay/paid a penny/anything/nothing/a thing : 1.0 P !
 cancellation/cancel fee/charge/fine : -1.2 P
 for cancelling/canceling/cancellation : -1.0 P !
-well worth : 1.2 G !
-pays/paid for itself : 1.2 G !
+well worth : 1.2 P !
+pays/paid for itself : 1.2 P !
 still got/get/was billed/charged : -1.2 P
 surcharge/upcharge/extortionate/greedy/gouging/markup/mark-up : -1.3 P
 cash only : -0.6 P
-no surprises : 0.8 G !
+no surprises : 0.8 P !
 cheap/cheaper/affordable/reasonabl*/inexpensive : 1.0 P ~ -0.8 P
 less than expected/i : 1.0 P
 fair : 0.6 P
-fair enough : 0.3 G !
+fair enough : 0.3 - !
 could have bought : -1.0 P !
 fair/good/great/decent/honest price/prices/pricing/rate/rates : 1.0 P
 value for money : 1.0 P
@@ -260,8 +268,18 @@ worth : 1.0 P ~ -1.0 P
 # Communication
 push/pushes/notif*/updat*/sms/texts/text/messag*/chat/email/tracker/tracking : 0 C ~ -1.2 C
 updates/notifications/messages/texts stopped/dried : -1.2 C
-map : 0 - ~ -1.0 C
-eta : 0 - ~ -1.0 C
+map : 0 C ~ -1.0 C
+app/tracker/map said/says/showed/shows/kept/told/promised/estimated : 0 C
+in/from/on the app : 0 C
+faster/quicker/sooner/earlier than .. app/eta/said/promised/expected/quoted : 0.8 -
+before/under/inside/within the eta : 0.8 - !
+dispatcher/dispatch/operator/support/helpline/call-centre/switchboard : 0 C
+called/phoned/rang/texted/messaged ahead : 0 C
+phoned/rang/texted/messaged me : 0 C
+told/said/promised/quoted me/us on/over/by the phone/line : 0 C
+on the line : 0 C
+ignored/ignoring my/our questions/question : -1.3 R !
+eta : 0 C ~ -1.0 C
 answer*/respons*/repl*/respond*/pick*/picked/call/called/calls/phone : 0 - ~ -1.2 C
 reach/reachable : 0 - ~ -1.3 C
 get/got through : 0 - ~ -1.3 C
@@ -272,7 +290,7 @@ hung/hang up : -1.3 C
 tell/told/inform*/warn*/heads-up/heads : 0 - ~ -1.0 C
 truth : -0.6 C
 changed .. times : -0.8 C
-call/called/calling back : 0 - ~ -1.3 C
+call/called/calling back : 0 C ~ -1.3 C
 communic* : 0 C ~ -1.0 C
 kept me updated/informed/posted : 1.0 C
 good/great/clear communication : 1.0 C
@@ -310,8 +328,8 @@ explain*/explan* : 0.8 G ~ -0.8 C
 kept/keep jumping/changing : -0.8 C
 # Safety
 safe/safely/secure/safety : 1.0 S ~ -1.3 S
-safe trip/journey/drive/travels/home : 0.8 G !
-home safe/safely : 0.8 G !
+safe trip/journey/drive/travels/home : 0.8 - !
+home safe/safely : 0.8 - !
 unsafe/danger*/hazardous/reckless* : -1.5 S
 scared/scary/afraid/frighten*/terrif* : -1.3 S
 risk* : -1.0 S
@@ -321,6 +339,9 @@ killed/kill : -1.0 S
 could have died : -1.0 S
 speeding/speed : -1.0 S
 live lane : -0.8 S
+hard shoulder/shoulders : 0 S ~ -1.2 S
+shoulder : 0 S
+lorry/lorries/hgv/hgvs/trucks going/flying/whizzing/thundering/passing/past : -0.8 S
 middle/fast/outside lane : -0.8 S
 unlit/exhausted/yawning/drowsy/tired/sleepy/falling : -1.0 S
 comfortable : 0 - ~ -1.0 S
@@ -343,7 +364,7 @@ behind/up/over the barrier/embankment/verge/fence/railing : 0.8 S
 reassur* : 1.0 S
 nobody checked : -0.8 S
 no one checked : -0.8 S
-careful/carefully/cautious : 0.8 G ~ -1.0 D
+careful/carefully/cautious : 0.8 - ~ -1.0 D
 # Praise and plain words of feeling
 thank/thanks/thankyou/thx/ty/cheers/grateful : 1.0 G ~ -0.8 -
 thanks/thank for nothing : -1.5 - !
@@ -351,16 +372,20 @@ thank you for nothing : -1.5 - !
 smashing/=cracking : 1.2 G
 great/excellent/amazing/awesome/brilliant/fantastic/perfect/superb/outstanding/wonderful/incredible/legend/lifesaver/hero/star/top/best/stellar/phenomenal/exceptional : 1.2 G ~ -0.8 -
 impress*/happy/=pleased/satisfied/delighted/glad : 1.0 G ~ -1.0 -
-better : 0.8 G ~ -0.8 -
-stayed/stay with me/us : 0.8 G
+better : 0.8 - ~ -0.8 -
+stayed/stay with me/us : 0.8 -
 extra mile : 1.2 G
-good : 0.8 G ~ -0.8 -
-fine/decent : 0.3 G ~ -0.8 -
+good : 0.8 - ~ -0.8 -
+fine : 0 - ~ -0.8 -
+decent : 0.3 - ~ -0.8 -
+nice/friendly/polite/pleasant/fine enough : 0.3 -
 ok/okay/alright : 0 - ~ -0.8 -
-cool/neat : 0.6 G
-recommend* : 1.2 G ~ -1.2 -
-use again : 1.0 G ~ -1.2 -
-efficient/knowledgeable/competent/reliable : 1.0 G ~ -1.0 -
+cool/neat : 0.6 -
+recommend* : 1.2 - ~ -1.2 -
+sound/top/proper bloke/guy/lad/chap/man : 1.2 G
+use again : 1.0 - ~ -1.2 -
+efficient/knowledgeable/competent : 1.0 G ~ -1.0 -
+reliable : 1.0 - ~ -1.0 -
 can't/cannot/couldn't/cant/couldnt thank .. enough : 1.5 G !
 looked/look after : 1.0 G
 can't/cannot/couldn't/cant/couldnt recommend .. more/enough/highly : 1.5 G !
@@ -373,17 +398,17 @@ out of his/her/their way : 1.2 G !
 asked for more/better : 1.2 G !
 chatty/cheerful/funny/upbeat/lovely/sweet/gentleman/legend/=chatted : 0.8 G
 chatbot/chat-bot/bot/loop : -0.8 C
-tidy/clean/neat : 0.5 G
+tidy/clean/neat : 0.5 -
 appreciat* : 0.8 G
-smooth/smoothly/easy/painless/hassle-free/seamless : 0.8 G ~ -0.6 -
-no complaint/complaints/issues/problems : 1.2 G !
-nothing to complain : 1.2 G !
-could/can not/n't fault : 1.2 G !
-=couldn't/=can't/=cant/=couldnt fault : 1.2 G !
-love/loved : 1.0 G
+smooth/smoothly/easy/painless/hassle-free/seamless : 0.8 - ~ -0.6 -
+no complaint/complaints/issues/problems : 1.2 - !
+nothing to complain : 1.2 - !
+could/can not/n't fault : 1.2 - !
+=couldn't/=can't/=cant/=couldnt fault : 1.2 - !
+=love/=loved/=liked/=loving : 1.0 -
 well done : 1.0 G
 what more can you/i/one ask/want : 1.2 G !
-spot on : 1.0 G
+spot on : 1.0 -
 bad/poor/crap/rubbish/lousy : -1.0 - ~ 0.6 G
 terribl*/awful/horribl*/worst/disgrac*/disgust*/shocking/appalling/pathetic/ridiculous/unacceptable/joke/useless/nightmare/disappoint*/incompetent/clueless/shambles/shame/avoid/horrendous/atrocious/unreliable/annoy*/insane/crazy/absurd/outrageous/disaster/fiasco/mess/hopeless/nonsense/frustrat*/furious/angry/livid/upset/fuming/gutted/dreadful/abysmal/diabolical/unbelievable/laughable : -1.3 -
 complain* : -0.6 - ~ 0.5 G
@@ -391,7 +416,7 @@ never again : -1.5 - !
 issue/issues/problem/problems/trouble : -0.5 - ~ 0.3 G
 stuck/stranded : -0.6 -
 wrong : -0.8 -
-meh : -0.4 -
+meh : 0 - !
 nothing special : 0 - !
 """
 
@@ -419,7 +444,7 @@ RUSSIAN = r"""
 уехал* без : -1.2 N
 далеко : -0.6 N
 развернул*/развернулся : -1.0 N
-другой/другому/другие заказ*/вызов*/клиент* : -1.2 N
+другой/другому/другие/другом заказ*/вызов*/клиент* : -1.2 N
 ищем/ищет/поиск*/искали/подбор* мастер*/водител*/исполнител*/эвакуатор* : -0.8 N
 висел*/висело/повис* : -0.8 N
 двига*/двигалась/сдвинул*/шевел* : 0 - ~ -1.2 N
@@ -440,11 +465,13 @@ RUSSIAN = r"""
 наконец/наконец-то : -0.6 L
 позже/позднее : -0.8 L
 ждал*/жду/ждет/ждем/ждать/ожидани*/прожд*/подожд*/дожида*/ждали : -0.6 L ~ 0.5 G
+ждать/ожидани* .. долг*/долговато : -1.2 L
 дождался/дождалась/дождались пока/когда : 0.8 G !
 на следующий день : -0.8 L
-вовремя/пунктуальн* : 1.0 G ~ -1.2 L
-быстр*/оперативн*/моментальн*/мгновенн*/шустр*/пулей : 1.0 G ~ -1.0 L
-сразу/раньше : 0.6 G
+вовремя/пунктуальн* : 1.0 - ~ -1.2 L
+быстр*/оперативн*/моментальн*/мгновенн*/шустр*/пулей : 1.0 - ~ -1.0 L
+качественн* : 1.0 G ~ -1.0 F
+сразу/раньше : 0.6 -
 # Rude
 груб*/нагруб*/хам*/нахам*/хамоват*/нагл*/невоспитан*/невежлив*/непрофессионал* : -1.5 R
 =орал/=орала/=орет/=наорал/=наорала/наор*/крича*/накрич*/кричал* : -1.4 R
@@ -488,16 +515,18 @@ RUSSIAN = r"""
 профессионал*/профи : 1.0 G ~ -1.0 R
 извинил*/извини*/извинени* : 0 - ~ -0.6 -
 # Not fixed
-почин*/отремонт*/исправ*/устранил*/устранили/решил*/решили/решен*/решена/починили : 0.8 G ~ -1.3 F
-завел*/завёл*/заведет*/завест*/заводит*/заводил*/заводится/завелась/завелся/завести : 0.4 G ~ -1.3 F
-открыл*/открыли/открыть/вскрыл*/вскрыть/открыт* : 0.6 G ~ -1.3 F
-помог*/помочь/помощь : 0.8 G ~ -1.2 F
-сделал*/сделали/сделано/сделать : 0.5 G ~ -1.2 F
+почин*/отремонт*/исправ*/устранил*/устранили/решил*/решили/решен*/решена/починили : 0.8 - ~ -1.3 F
+завел*/завёл*/заведет*/завест*/заводит*/заводил*/заводится/завелась/завелся/завести : 0.4 - ~ -1.3 F
+открыл*/открыли/открыть/вскрыл*/вскрыть/открыт* : 0.6 - ~ -1.3 F
+помог*/помочь/помощь : 0.8 - ~ -1.2 F
+сделал*/сделали/сделать : 0.5 - ~ -1.2 F
+=сделано : 0.3 - ~ -1.2 F
 работа*/работает : 0 - ~ -1.2 F
 заряди*/зарядил*/зарядился : 0 - ~ -1.2 F
-заклеил*/заклеили/заклеить : 0.5 G ~ -1.2 F
+заклеил*/заклеили/заклеить : 0.5 - ~ -1.2 F
 заглох*/глохнет : -0.8 F
 снова/опять заглох*/спустил*/сел/села/сломал*/потек* : -1.3 F
+заглох*/спустил*/сел/села/сдох*/сломал*/потек* снова/опять : -1.3 F
 сдох*/сдохла/умер/умерла : -1.2 F
 хватило/хватит/продержал*/проработал* до/на : -1.0 F !
 спустил*/спущен*/травит/травят/травило : -0.8 F
@@ -555,7 +584,7 @@ RUSSIAN = r"""
 в масле/мазуте/грязи : -1.0 D
 ободрал*/ободрали/поцарапан* : -1.3 D
 висит/болтается : -0.8 D
-без единой/одной царапин* : 1.0 G !
+без единой/одной царапин* : 1.0 - !
 потерт*/затерт*/потертост*/покоцал*/покоцан*/ободр*/отломал*/отлом*/разворотил*/выдрал*/испортил*/уничтож*/ушатал*/изуродовал*/раскурочил* : -1.3 D
 потеряли : -0.9 D
 бордюр* : -0.6 D
@@ -580,8 +609,11 @@ RUSSIAN = r"""
 свободн* машин*/эвакуатор*/мастер*/водител* : 0 - ~ -1.2 N
 насчитали/насчитал*/лишнее/лишние/сверху : -0.9 P
 возврат*/вернуть/возвращать/вернули деньги/денег : -0.8 P !
+покрыл*/покрыва*/покроет : 0.5 P ~ -0.8 P
+ни копейки/рубля : 1.0 P !
+бесплатн* : 1.0 P ~ -0.6 P
 сбор/сбора/сбором : -0.6 P
-=плата/=плату/=платы/=платой/выставил*/выставили : 0 P
+=плата/=плату/=платы/=платой/выставил*/выставили/оплач* : 0 P
 все/всё равно выставили/взяли/списали/заплатил*/платить : -1.2 P !
 штраф* : -1.0 P
 за отмену : -1.0 P !
@@ -589,7 +621,7 @@ RUSSIAN = r"""
 цена/цены/стоимость разумн*/адекватн*/нормальн*/приемлем*/хорош*/божеск*/отличн*/приятн* : 1.0 P !
 окупил*/окупает* : 1.2 G
 надули/надул/лохотрон*/завышен*/драть/дерут/нажива*/жадн* : -1.3 P
-без сюрпризов : 0.8 G !
+без сюрпризов : 0.8 P !
 скрыт* платеж*/доплат*/комисси* : -1.2 P
 недорог*/дешев*/дешёв*/доступн*/бюджетн* : 1.0 P
 адекватн*/нормальн*/хорош*/приятн*/разумн*/честн*/демократичн*/отличн* цен*/=цена/стоимост* : 1.0 P
@@ -601,7 +633,17 @@ RUSSIAN = r"""
 а его не было/нет : -1.2 C !
 дозвон*/дозвониться : 0 C ~ -1.4 C
 недозвон* : -1.3 C
-трубк*/звонк*/звонил*/позвонил*/перезвон*/перезвонил* : 0 - ~ -1.2 C
+трубк*/звонк*/звонил*/позвонил* : 0 - ~ -1.2 C
+перезвон*/перезванива* : 0 C ~ -1.2 C
+позвонил*/звонил* заранее : 0 C
+сказал*/сказали/обещал*/обещали/предупредил*/предупредили по телефону : 0 C
+по телефону сказал*/сказали/обещал*/обещали/предупредил*/предупредили : 0 C
+на связи : 0.5 C ~ -1.2 C
+диспетчер*/оператор*/поддержк*/колл-центр* : 0 C
+на карте/карту : 0 C ~ -1.0 C
+приложени* показывал*/показало/показывает/писал*/обещал*/говорил* : 0 C
+в приложении обещали/показывал*/писал*/висел*/было/стоял*/пишет/написано : 0 C
+не отвечал*/отвечает/ответил* на .. вопрос* : -1.3 R !
 ответ*/отвеча*/ответил* : 0 - ~ -1.2 C
 связ*/связаться : 0 - ~ -1.2 C
 информаци*/инфы/инфо : 0 - ~ -1.2 C
@@ -624,8 +666,8 @@ RUSSIAN = r"""
 написано/отметили/стоит выполнен*/завершен*/исполнен* : -1.2 C
 на карте видно : 0.8 C !
 видно .. на карте : 0.8 C
-минута в минуту : 1.0 G !
-все/всё правильно : 0.8 G !
+минута в минуту : 1.0 - !
+все/всё правильно : 0.8 - !
 по кругу : -0.8 C
 не связывайтесь/связывайся/обращайтесь : -1.3 - !
 правду/правда/врут/врали/вранье/соврал* : -0.6 C
@@ -654,6 +696,7 @@ RUSSIAN = r"""
 конус*/знак/знака/аварийк*/треугольник*/жилет*/светоотраж*/фонар*/кресл*/бустер* : 0 S ~ -1.2 S
 в темноте : -0.5 S
 фуры/фур/фурами : -0.5 S
+обочин* : 0 S
 гнал/гнала/гнали/лихач*/превыш* : -1.3 S
 встречк*/встречной : -1.5 S
 за рулем : -0.6 S
@@ -670,7 +713,7 @@ RUSSIAN = r"""
 за отбойник*/ограждени*/ограду : 0.8 S
 спокойно было/мне : 0.8 S
 снес*/снесли/сбил* : -1.0 S
-ждал*/ждала/остал*/побыл* со мной/нами : 0.8 G !
+ждал*/ждала/остал*/побыл* со мной/нами : 0.8 - !
 попросил*/сказал*/предложил* подождать/ждать/постоять : 0 - !
 аккуратн*/бережн*/осторожн* : 1.0 G ~ -1.0 D
 # Praise and plain words of feeling
@@ -680,31 +723,34 @@ RUSSIAN = r"""
 что еще надо/нужно/желать : 1.2 G !
 плавно : 0.6 S
 класс/классно/классный/круто/крутой/топ/огонь/чудо : 1.0 G ~ -0.8 -
-молодец/молодцы/красав*/красавчик/умничк*/умница/герой/золото : 1.2 G
+молодец/молодцы/красав*/красавчик/умничк*/умница/герой/золото/звезда/джентльмен* : 1.2 G
 на высоте : 1.2 G !
-надежн*/заботлив*/позаботил*/забот* : 1.0 G ~ -1.0 -
-придраться не к чему : 1.2 G !
-не к чему придраться : 1.2 G !
-буду/будем обращаться/обращусь : 1.0 G ~ -1.2 -
+заботлив*/позаботил*/забот* : 1.0 G ~ -1.0 -
+надежн* : 1.0 - ~ -1.0 -
+придраться не к чему : 1.2 - !
+не к чему придраться : 1.2 - !
+буду/будем обращаться/обращусь : 1.0 - ~ -1.2 -
 5 звезд : 1.0 G !
 впечатл*/восторг*/разрядил*/душевн* : 1.0 G ~ -1.0 -
 больше чем нужно/нужного/положено/обычного/надо : 1.0 G !
 не придумаешь/пожелаешь : 1.2 G !
-проводил*/довез*/довезли : 0.6 G
-рекоменд*/советую : 1.2 G ~ -1.2 -
-хорош*/хорошо : 0.8 G ~ -0.8 -
-нормально/нормальн*/норм/неплох* : 0.3 G ~ -0.8 -
+проводил*/довез*/довезли : 0.6 -
+рекоменд*/советую : 1.2 - ~ -1.2 -
+хорош*/хорошо : 0.8 - ~ -0.8 -
+нормально/нормальн*/норм/пойдет/средне : 0 - ~ -0.8 -
+неплох* : 0.3 - ~ -0.8 -
 лучш* : 1.2 G ~ -0.8 -
 выручил*/выручили/выручи*/спас*/спасли : 1.2 G
 доволен/довольна/довольны/доволь* : 1.0 G ~ -1.0 -
-понравил*/нравит*/порадовал* : 1.0 G ~ -1.0 -
+понравил*/нравит*/порадовал*/удобн* : 1.0 - ~ -1.0 -
 золотые руки : 1.5 G
-четко/чётко/четк*/гладко/слаженн* : 0.8 G
+четко/чётко/четк*/слаженн* : 0.8 G
+гладко : 0.8 -
 толков*/грамотн*/компетент*/знающ* : 1.0 G
-претензий/нареканий/жалоб нет/никаких : 1.2 G !
-без претензий/нареканий/проблем : 1.2 G !
-ни одной проблемы : 1.2 G !
-не первый раз : 0.3 G !
+претензий/нареканий/жалоб нет/никаких : 1.2 - !
+без претензий/нареканий/проблем : 1.2 - !
+ни одной проблемы : 1.2 - !
+не первый раз : 0.3 - !
 плохо/плох*/хуже/худш* : -1.0 - ~ 0.6 G
 ужасн*/ужас/отвратит*/кошмар*/позор*/безобраз*/издевательств*/бесполезн*/отстой/жесть/бардак/разочаров*/возмутит*/некомпетент*/безответствен*/отврат*/безумие/безумн*/абсурд*/бред/дичь/треш/трэш/капец/пипец/фигня/хрень/кошмарн*/возмущ*/бесит/бесят/злость/зол/обидн*/нервы/неадекват* : -1.3 -
 больше никогда : -1.5 - !
@@ -716,7 +762,8 @@ RUSSIAN = r"""
 OTHER = r"""
 niemand/nadie/personne/nessuno/nikt/kukaan : -1.2 N
 impoli/unhöflich/unfreundlich/respektlos/grosero/maleducato/niegrzeczny/irrespetuoso : -1.3 R
-danke/gracias/merci/grazie/kiitos/dziękuję/dziekuje/obrigado/tack/dank : 1.0 G
+danke/gracias/merci/grazie/kiitos/dziękuję/dziekuje/obrigado/tack/dank/дякую/дякуємо : 1.0 G
+швидко/швидка : 0.8 -
 schnell/freundlich/rápido/rapido/amable/ottimo/excelente/gut/bien/nopea*/nopeasta/bravo/super : 0.8 G
 unmöglich/schlecht/impoli/mal/lento/terrible/huono/pessimo/schrecklich/langsam : -1.2 -
 gewartet/odotin/esperé/attendu/czekałem/czekałam : -0.8 L
@@ -786,6 +833,25 @@ INTENSIFIERS = word_set(
 DOWNTONERS = word_set(
     """bit slightly somewhat kinda little fairly rather bitty немного слегка чуть немножко немножечко
     чуточку"""
+)
+# Words of thanks: named as praise even in a complaint ("Спасибо за старания, но...").
+THANKS = (
+    "thank",
+    "thx",
+    "cheers",
+    "grateful",
+    "appreciat",
+    "спасиб",
+    "благодар",
+    "ценю",
+    "danke",
+    "gracias",
+    "merci",
+    "grazie",
+    "kiitos",
+    "dzięk",
+    "dziek",
+    "дякую",
 )
 CONTRAST = frozenset({"but", "however", "но", "однако", "зато"})
 CONCESSION = frozenset({"although", "though", "despite", "хотя", "несмотря"})
