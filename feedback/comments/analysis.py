@@ -15,12 +15,21 @@ cites and nothing is downloaded or trained at run time:
 4. Durations and clock spans are read as waits: an hour or more is lateness; a short one after "in"/"за" is praise.
    Thanks or generic praise beside a long wait or a strong complaint ("great, only 3 hours"), alone after one
    ("Brilliant."), or in scare quotes (he "fixed" it) is sarcasm.
+   A wait as promised ("50 minutes, as the app had said"), or a short one the writer calls fine, is no lateness;
+   the time it took to get home is no wait.
 5. Complaints the lexicon has no word for still count a little: a denial in a sentence without praise ("it
    didn't", elliptic ones take their meaning from the deniable word before them), a "why ...?" question, two
-   different sums of money.
-6. The sentiment comes from the weights: any complaint with no praise is negative, however plainly it is told;
-   mixed comments go by the balance, ties to negative. Complaint topics need enough weight (a lone "waited" in
-   a happy comment is not lateness), and praise is a topic only of comments that are not negative.
+   different sums of money. A question ("Is the fee refunded if...?") or a suggestion ("Would be nice if the
+   app...") weighs nothing unless it holds a strong complaint; one about the app is about communication.
+6. The sentiment comes from the weights: an explicit mark decides ("3 stars" is neutral, "Тройка" too); else, in
+   "X but Y" where X and Y lean opposite ways, Y does; else any complaint with no praise is negative, however
+   plainly it is told, mixed comments go by the balance, ties to negative, and a plain report with only a faint
+   good word ("завелась") is neutral.
+7. Topics are named whatever the sentiment, as the comment says them. Complaint topics need enough weight (a lone
+   "waited" in a happy comment is not lateness; "a bit slow" is, by its word before scaling). Praise is named for
+   words of praise or thanks about the people or the service, not for mild or outcome words ("good", "quick",
+   "sorted"), not for praise of one feature ("Tracking was brilliant" is communication), and in a negative comment
+   only for thanks or strong praise ("Nice guy but..." is a concession).
 """
 
 import re
@@ -139,7 +148,8 @@ def _parse_element(text: str, english: bool, gap_before: int) -> _Element:
 
 def _default_negation(weight: float, topic: Topic | None) -> tuple[float, Topic | None]:
     if weight < 0:
-        return 0.3, (Topic.PRAISE if topic is None or topic in COMPLAINT_TOPICS else topic)
+        # "wasn't late", "no scratches": a denied complaint is a little good news, not praise.
+        return 0.3, (None if topic is None or topic in COMPLAINT_TOPICS else topic)
     if weight > 0:
         return -0.8 * weight, (topic if topic in (Topic.PRICE, Topic.SAFETY, Topic.COMMUNICATION) else None)
     return 0.0, topic
@@ -585,9 +595,20 @@ def _price_mismatch(text: str, found: list[_Found]) -> list[_Found]:
     return [_Found(amounts[0].start, amounts[-1].end, 0, 0, -0.8, Topic.PRICE, -1)]
 
 
+_PAID_AMOUNT = re.compile(
+    r"\b(?:paid|pay|charged|quoted|billed|взяли|взял|назвали|назвал|заплатил\w*|списали|насчитали|выставили)"
+    r"\s+(?:me\s+|us\s+|мне\s+|с меня\s+)?(\d[\d .,]*\d)(?![\d%])",
+    re.IGNORECASE,
+)
+
+
 def _symbol_cues(text: str) -> list[_Found]:
-    """Sums of money (a mention of the price), emoji and emoticons."""
+    """Sums of money (a mention of the price, with a currency or after "paid", "взяли"), emoji and emoticons."""
     found = [_Found(match.start(), match.end(), 0, 0, 0.0, Topic.PRICE, -1) for match in _CURRENCY.finditer(text)]
+    covered = [(cue.start, cue.end) for cue in found]
+    for match in _PAID_AMOUNT.finditer(text):
+        if not any(start <= match.start(1) < end for start, end in covered):
+            found.append(_Found(match.start(1), match.end(1), 0, 0, 0.0, Topic.PRICE, -1))
     for offset, char in enumerate(text):
         weight = lexicon.EMOJI.get(char)
         if weight is not None:
@@ -598,6 +619,50 @@ def _symbol_cues(text: str) -> list[_Found]:
             _Found(match.start(), match.end(), 0, 0, 0.5 if positive else -0.5, Topic.PRAISE if positive else None, 0)
         )
     return found
+
+
+_FEATURES = (Topic.COMMUNICATION, Topic.PRICE, Topic.SAFETY)
+_PEOPLE = lexicon.word_set(
+    """he she him her guy bloke lad man woman lady driver technician tech mechanic dispatcher operator service team
+    staff trustloop job work он она его ее мастер водитель парень мужик мужчина девушка диспетчер оператор сервис
+    служба работа"""
+)
+
+
+def _feature_praise(found: list[_Found], tokens: list[_Token]) -> None:
+    """ "Tracking was brilliant", "Отслеживание на карте супер": a word of praise for one feature (the map, the price,
+    the cones) is news about that feature, not praise of the people, unless its clause names them too."""
+    for cue in found:
+        if not cue.generic_praise or cue.thanks or cue.topic is not Topic.PRAISE or cue.sentence < 0:
+            continue
+        clause = tokens[cue.first_token].clause
+        words = [token for token in tokens if token.clause == clause]
+        feature = any(
+            other.topic in _FEATURES and other.sentence >= 0 and tokens[other.first_token].clause == clause
+            for other in found
+        )
+        if feature and not any(token.norm in _PEOPLE for token in words):
+            cue.topic = None
+
+
+_STATUS_WORDS = lexicon.STATUS_WORDS
+
+
+def _app_status(found: list[_Found], tokens: list[_Token]) -> list[_Found]:
+    """A false status from the app ("the push said he'd arrived", «в приложении написано „выполнено“») is a stall and
+    news from the app at once: the app's word is named as communication too."""
+    extra = []
+    for cue in found:
+        if cue.topic is not Topic.NO_SHOW_OR_STALL or cue.sentence < 0:
+            continue
+        for position in range(cue.first_token, cue.last_token + 1):
+            if tokens[position].norm.startswith(_STATUS_WORDS):
+                token = tokens[position]
+                extra.append(
+                    _Found(token.start, token.end, position, position, 0.0, Topic.COMMUNICATION, token.sentence)
+                )
+                break
+    return extra
 
 
 def _apply_sarcasm(found: list[_Found], tokens: list[_Token]) -> None:
@@ -634,6 +699,7 @@ _QUESTION_OPENERS = lexicon.word_set(
 )
 _SUGGESTION = re.compile(
     r"\b(?:would|it'?d|it would) be (?:nice|great|good|helpful|handy|better|useful)\b|\bcould you (?:add|make|let)\b"
+    r"|\b(?:it )?would help if\b|\bany chance\b"
     r"|\bplease (?:add|make|let)\b|\b(?:you should|maybe|suggest(?:ion)?:?) (?:add|make|let|have)\b"
     r"|было бы (?:удобно|хорошо|здорово|неплохо|отлично|классно|полезно)|\bсделайте\b|\bдобавьте\b"
     r"|хотелось бы|предлагаю|пожелание|\bwant(?:ed)? to know\b|\bwondering\b|хотел\w* бы узнать",
@@ -646,11 +712,15 @@ def _calm_questions_and_suggestions(text: str, lowered: str, tokens: list[_Token
     if the app...", "Сделайте, пожалуйста...") neither praises nor complains: its words keep their topics but weigh
     nothing, unless one is a strong complaint ("Can anyone tell me why I was charged twice?")."""
     calm: set[int] = set()
-    for sentence in {token.sentence for token in tokens}:
-        words = [token for token in tokens if token.sentence == sentence]
+    sentences: dict[int, list[_Token]] = {}
+    for token in tokens:
+        sentences.setdefault(token.sentence, []).append(token)
+    for sentence, words in sentences.items():
         opener = words[0].norm
-        question = _sentence_ends_with_question(text, words[-1].end) and (
-            opener in _QUESTION_OPENERS or any(token.norm == "ли" for token in words)
+        question = (
+            _sentence_ends_with_question(text, words[-1].end)
+            and (opener in _QUESTION_OPENERS or any(token.norm == "ли" for token in words))
+            and not any(token.norm in lexicon.QUESTION_COMPLAINTS for token in words)
         )
         if question or _SUGGESTION.search(lowered, words[0].start, words[-1].end):
             calm.add(sentence)
@@ -676,9 +746,24 @@ _AS_PROMISED = re.compile(
 )
 
 
+_WAIT_ACCEPTED = re.compile(
+    r"\bwhich is (?:fine|ok|okay|reasonable|acceptable|not bad|fair|expected)\b|\bfair enough\b"
+    r"|(?<![а-яё])(?:нормально|приемлемо|терпимо|неплохо|простительно)(?![а-яё])",
+    re.IGNORECASE,
+)
+
+
 def _waits_as_promised(lowered: str, tokens: list[_Token], found: list[_Found]) -> list[_Found]:
     """A wait that matched what the app or the dispatcher promised is no lateness ("arrived after about 50 minutes,
-    as the app had said"); the promise kept is news about the ETA."""
+    as the app had said"); the promise kept is news about the ETA. A wait under an hour the writer calls fine
+    ("Waited 35 minutes, which is fine for a Saturday night") is none either."""
+    for match in _WAIT_ACCEPTED.finditer(lowered):
+        sentence = tokens[_token_at(tokens, match.start())].sentence
+        waits = [cue for cue in found if cue.sentence == sentence and cue.topic is Topic.LATE and cue.extra.get("wait")]
+        if all(cue.extra.get("minutes", 0) < 60 and cue.weight > -1.0 for cue in waits):
+            for cue in waits:
+                cue.weight = cue.base = 0.0
+                cue.topic = None
     extra: list[_Found] = []
     for match in _AS_PROMISED.finditer(lowered):
         index = _token_at(tokens, match.start())
@@ -737,10 +822,17 @@ _VERDICT = re.compile(
 )
 
 
+_COUNTERFACTUAL = re.compile(r"(?:would|could)(?:'ve| have)? been\s*$|(?:было|были|поставил\w*) бы\s*$")
+
+
 def _verdicts(lowered: str) -> list[_Found]:
     """An explicit mark decides the sentiment: "3 stars", "Тройка", "6/10"; below the middle is negative."""
     found = []
     for match in _VERDICT.finditer(lowered):
+        if _COUNTERFACTUAL.search(lowered, max(0, match.start() - 24), match.start()):
+            # "Would've been 5 stars if the pushes worked": short of the mark, and no praise.
+            found.append(_Found(match.start(), match.end(), 0, 0, 0.0, None, -1, extra={"verdict": 0.5}))
+            continue
         if match.group("tens") is not None:
             tens = int(match.group("tens"))
             value = -1 if tens <= 4 else 0 if tens <= 6 else 1
@@ -856,12 +948,14 @@ def analyze(text: str) -> CommentAnalysis:
     found.extend(_question_complaints(text, tokens))
     found.extend(_price_mismatch(text, found))
     found.extend(_waits_as_promised(lowered, tokens, found))
+    found.extend(_app_status(found, tokens))
+    _feature_praise(found, tokens)
     _journeys_are_not_waits(tokens, found)
     _calm_questions_and_suggestions(text, lowered, tokens, found)
     _apply_sarcasm(found, tokens)
     _soften_slight_lateness(found)
     verdicts = _verdicts(lowered)
-    if any(cue.extra["verdict"] <= 0 for cue in verdicts):
+    if any(cue.extra["verdict"] <= 0.5 for cue in verdicts):
         # "3 stars" is a middling mark, not the praise a lone "stars" would be.
         spans = [(cue.start, cue.end) for cue in verdicts]
         found = [cue for cue in found if not any(start <= cue.start < end for start, end in spans)]

@@ -55,12 +55,12 @@ replac* : 0 - ~ -1.0 N
 never came/showed/arrived/turned : -1.5 N !
 nobody/=noone came/showed/arrived/turned : -1.5 N !
 # Late
-late/lateness : -1.2 L ~ 0.4 G
+late/lateness : -1.2 L ~ 0.4 -
 way/much/far/even/hours/ages later : -1.0 L
 missed my flight/train/meeting/appointment/interview/ferry : -1.0 L
 out so late : 0 - !
 delay* : -1.0 L
-slow/slowest/slowly : -1.0 L ~ 0.4 G
+slow/slowest/slowly : -1.0 L ~ 0.4 -
 slow puncture/leak : -0.8 F !
 forever/ages/eternity : -1.2 L
 took/take/taking so/too/way/far long : -1.3 L
@@ -68,7 +68,7 @@ too long : -1.2 L
 long wait* : -1.2 L
 wait/waiting/wait's .. long : -1.2 L
 long time : -0.8 L
-wait/waited/waiting/waits : -0.6 L ~ 0.5 G
+wait/waited/waiting/waits : -0.6 L ~ 0.5 -
 wait/waited/waiting in/behind/inside/with/up/by/safely/away : 0 - !
 had/made/asked/told me wait/to : 0 - !
 wait* time : -0.6 L
@@ -193,7 +193,7 @@ sloppy/botch*/bodge*/half-hearted/amateur*/careless : -1.2 F
 make/made it worse : -1.3 F
 wast* : -1.0 -
 # Damage
-scratch*/dent*/damag*/scuff*/gouge* : -1.5 D ~ 0.3 G
+scratch*/dent*/damag*/scuff*/gouge* : -1.5 D ~ 0.3 -
 crunch*/scrap* : -1.0 D
 wasn't/was not like that : -1.0 D !
 was fine before : -1.0 D !
@@ -229,6 +229,7 @@ anything but : -1.0 - !
 charg* : -0.6 P ~ 0.3 P
 extra charg*/fee* : -1.2 P
 charged/charge me/us extra/twice/double/more : -1.3 P
+charged/billed/charging twice/double : -1.3 P
 overcharg*/overpriced : -1.5 P
 expens*/costly/pricey/steep : -1.2 P ~ 0.5 P
 rip off : -1.5 P !
@@ -320,10 +321,15 @@ misleading/misinformed/inaccurate : -1.0 C
 got/get lost : -1.0 C
 wrong address/location/place/side/spot : -1.0 C
 different story/answer/stories : -1.0 C
-says/said/marked/shows completed/complete/done/finished : -1.2 C
+says/said/marked/shows completed/complete/done/finished : -1.2 N
+app/push/pushes/notification/notifications/tracker/status/text said/says/saying/showed/shows/marked/told .. =arrived/here/completed/complete/done/finished : -1.2 N
+different/conflicting/contradictory arrival/eta/etas/times/updates : -1.0 C
+call back .. never came/happened/arrived/materialised : -1.3 C !
+callback/call/reply/text .. never came/happened/arrived/materialised : -1.3 C !
+longer than .. app/eta/said/promised/quoted/expected/estimated : -1.0 L
 see/saw/track/watch/follow him/it/the/them on the map : 0.8 C
 ring/rang/rung/ring me back : 0 - ~ -1.2 C
-speak/spoke english : 0 C ~ -1.0 C
+speak/spoke/speaks .. english/language : 0 C ~ -0.8 C
 explain*/explan* : 0.8 G ~ -0.8 C
 kept/keep jumping/changing : -0.8 C
 # Safety
@@ -349,11 +355,14 @@ traffic side : -0.8 S
 flying/whizzing past : -0.8 S
 away from traffic : 0.5 S
 crash barrier : 0.8 S !
-booster/seatbelt/seat-belt : 0 S ~ -1.2 S
+booster seat/seats : 0 S ~ -1.2 S
+seatbelt/seat-belt : 0 S ~ -1.2 S
 car/child/baby seat : 0 S ~ -1.2 S
 steadily/smoothly/gently : 0.6 S
 in the dark : -0.5 S
-alone : -0.3 S
+alone : -0.3 -
+dodgy/sketchy/shady/creepy : -1.0 S
+asking/asked where i live/lived : -1.1 S
 uncomfortable/uneasy/unnerv*/intimidat*/threaten* : -1.1 S
 texting/texted/scrolling/browsing while/whilst/and : -1.3 S
 on his/her phone while/whilst/when driving/towing : -1.3 S
@@ -366,7 +375,11 @@ nobody checked : -0.8 S
 no one checked : -0.8 S
 careful/carefully/cautious : 0.8 - ~ -1.0 D
 # Praise and plain words of feeling
-thank/thanks/thankyou/thx/ty/cheers/grateful : 1.0 G ~ -0.8 -
+thank/thanks/thankyou/thx/ty/=ta/cheers/grateful : 1.0 G ~ -0.8 -
+thanks/thank for the lecture/lesson/sermon : -1.2 R !
+thank you for the lecture/lesson/sermon : -1.2 R !
+was/is/were sound : 1.0 G !
+just pump/pumped/pumping/inflated : -1.0 F !
 thanks/thank for nothing : -1.5 - !
 thank you for nothing : -1.5 - !
 smashing/=cracking : 1.2 G
@@ -409,11 +422,11 @@ could/can not/n't fault : 1.2 - !
 well done : 1.0 G
 what more can you/i/one ask/want : 1.2 G !
 spot on : 1.0 -
-bad/poor/crap/rubbish/lousy : -1.0 - ~ 0.6 G
-terribl*/awful/horribl*/worst/disgrac*/disgust*/shocking/appalling/pathetic/ridiculous/unacceptable/joke/useless/nightmare/disappoint*/incompetent/clueless/shambles/shame/avoid/horrendous/atrocious/unreliable/annoy*/insane/crazy/absurd/outrageous/disaster/fiasco/mess/hopeless/nonsense/frustrat*/furious/angry/livid/upset/fuming/gutted/dreadful/abysmal/diabolical/unbelievable/laughable : -1.3 -
-complain* : -0.6 - ~ 0.5 G
+bad/poor/crap/rubbish/lousy : -1.0 - ~ 0.6 -
+terribl*/awful/horribl*/worst/disgrac*/disgust*/shocking/appalling/pathetic/ridiculous/unacceptable/joke/useless/nightmare/disappoint*/incompetent/clueless/shambles/shame/avoid/horrendous/atrocious/unreliable/annoy*/insane/crazy/absurd/outrageous/disaster/fiasco/mess/hopeless/nonsense/frustrat*/furious/angry/livid/upset/fuming/=gutted/dreadful/abysmal/diabolical/unbelievable/laughable : -1.3 -
+complain* : -0.6 - ~ 0.5 -
 never again : -1.5 - !
-issue/issues/problem/problems/trouble : -0.5 - ~ 0.3 G
+issue/issues/problem/problems/trouble : -0.5 - ~ 0.3 -
 stuck/stranded : -0.6 -
 wrong : -0.8 -
 meh : 0 - !
@@ -451,20 +464,24 @@ RUSSIAN = r"""
 продинамил*/слился/слилась/слились/кинул* : -1.5 N
 все/всё еще/ещё тут/здесь/стою/сижу/жду : -1.2 N !
 молчал*/замолчал*/пропал* : -1.0 N
+от чаевых/денег отказал*/отказался/отказалась : 0.8 - !
+отказал*/отказался/отказалась от чаевых/денег : 0.8 - !
+всю дорогу/поездку молчал* : 0 - !
+всё/все время молчал* : 0 - !
 назначили другого/другую/нового : -1.0 N !
 всю ночь : -1.2 L
 весь вечер/день/день/обед : -1.2 L
 дождал*/дождаться/дождешься : 0 - ~ -1.3 N
 перестал* отвеча*/отвечать/брать : -1.2 N
 # Late
-опозд*/опаздыв* : -1.3 L ~ 0.4 G
+опозд*/опаздыв* : -1.3 L ~ 0.4 -
 задерж* : -1.0 L
-долго/долгое/долгий/долгим/долгая/долгого/долгих/долговато : -1.0 L ~ 0.4 G
-медленн* : -1.0 L ~ 0.4 G
+долго/долгое/долгий/долгим/долгая/долгого/долгих/долговато : -1.0 L ~ 0.4 -
+медленн* : -1.0 L ~ 0.4 -
 вечность/бесконечно : -1.3 L
 наконец/наконец-то : -0.6 L
 позже/позднее : -0.8 L
-ждал*/жду/ждет/ждем/ждать/ожидани*/прожд*/подожд*/дожида*/ждали : -0.6 L ~ 0.5 G
+ждал*/жду/ждет/ждем/ждать/ожидани*/прожд*/подожд*/дожида*/ждали : -0.6 L ~ 0.5 -
 ждать/ожидани* .. долг*/долговато : -1.2 L
 дождался/дождалась/дождались пока/когда : 0.8 G !
 на следующий день : -0.8 L
@@ -517,7 +534,7 @@ RUSSIAN = r"""
 # Not fixed
 почин*/отремонт*/исправ*/устранил*/устранили/решил*/решили/решен*/решена/починили : 0.8 - ~ -1.3 F
 завел*/завёл*/заведет*/завест*/заводит*/заводил*/заводится/завелась/завелся/завести : 0.4 - ~ -1.3 F
-открыл*/открыли/открыть/вскрыл*/вскрыть/открыт* : 0.6 - ~ -1.3 F
+открыл*/открыли/открыть/вскрыл*/вскрыть/открыт* : 0.4 - ~ -1.3 F
 помог*/помочь/помощь : 0.8 - ~ -1.2 F
 сделал*/сделали/сделать : 0.5 - ~ -1.2 F
 =сделано : 0.3 - ~ -1.2 F
@@ -557,12 +574,12 @@ RUSSIAN = r"""
 не тем/то/тот/той/те/того/туда : -1.0 F !
 зря : -0.8 -
 # Damage
-поцарап*/царап*/оцарап*/исцарап* : -1.5 D ~ 0.3 G
+поцарап*/царап*/оцарап*/исцарап* : -1.5 D ~ 0.3 -
 помял*/помяли/помят*/вмят*/вмял*/смял*/смяли : -1.5 D
 сломал/сломали/сломан*/слома/сломано : -1.3 D
 сломалась/сломался/сломалось : 0 - !
 разбил*/разбит*/разбили : -1.5 D
-повред*/поврежд* : -1.5 D ~ 0.3 G
+повред*/поврежд* : -1.5 D ~ 0.3 -
 погнул*/погнут*/согнул* : -1.4 D
 сорвал*/сорвали/содрал* краск*/резьб*/номер* : -1.3 D
 сорвал*/сорвали : -1.2 D
@@ -577,7 +594,7 @@ RUSSIAN = r"""
 следы/следов : -0.6 D
 облил*/залил* салон/сиден*/машину/все/всё : -1.0 D
 воня*/вонь/пахнет/провоня* : -0.9 D
-шаркнул*/хрустнул*/хрустел*/пятн*/жирн* : -1.0 D
+шаркнул*/хрустнул*/хрустел*/=пятно/=пятна/=пятнами/=пятен/=пятном/жирн* : -1.0 D
 такого не было : -1.0 D !
 до этого был*/все было целое/целым : -1.0 D !
 борозд*/откатил*/откатилась : -1.3 D
@@ -642,7 +659,17 @@ RUSSIAN = r"""
 диспетчер*/оператор*/поддержк*/колл-центр* : 0 C
 на карте/карту : 0 C ~ -1.0 C
 приложени* показывал*/показало/показывает/писал*/обещал*/говорил* : 0 C
-в приложении обещали/показывал*/писал*/висел*/было/стоял*/пишет/написано : 0 C
+в приложении обещали/показывал*/писал*/висел*/было/стоял*/пишет : 0 C
+приложени*/пуш*/уведомлени*/смс/статус*/трекер* .. прибыл*/приехал*/подъехал*/выполнен*/завершен* : -1.2 N
+пуш*/уведомлени*/смс/статус* .. =месте : -1.2 N
+приложени*/трекер* показывал*/показывает/показало .. прибыл*/=месте/выполнен*/завершен* : -1.2 N
+разн*/противоречив* врем*/срок*/информаци* : -1.0 C
+дольше/позже/позднее чем .. показывал*/показало/обещал*/обещали/сказал*/сказали/писал*/говорил* : -1.0 L
+говорил*/говорит/разговаривал*/понима* .. по-русски/по-английски/русском/английском/языке : 0 C ~ -0.8 C
+сколько стоит/стоила/будет : 0 P !
+спасибо/благодарю за лекцию/нотации/нравоучени*/урок : -1.2 R !
+выставил*/поставил* знак*/конус*/треугольник* : 0 S !
+мутн* тип*/мужик*/водител*/мастер* : -1.0 S
 не отвечал*/отвечает/ответил* на .. вопрос* : -1.3 R !
 ответ*/отвеча*/ответил* : 0 - ~ -1.2 C
 связ*/связаться : 0 - ~ -1.2 C
@@ -663,7 +690,7 @@ RUSSIAN = r"""
 шаблонн*/отписк*/бот/робот*/чат-бот*/автоответ* : -0.9 C
 по бумажке : -0.8 C
 нов*/разн* истори*/версии : -1.0 C
-написано/отметили/стоит выполнен*/завершен*/исполнен* : -1.2 C
+написано/отметили/стоит выполнен*/завершен*/исполнен* : -1.2 N
 на карте видно : 0.8 C !
 видно .. на карте : 0.8 C
 минута в минуту : 1.0 - !
@@ -693,7 +720,7 @@ RUSSIAN = r"""
 неуютно/некомфортно/неуютн*/выспрашивал*/приставал* : -1.1 S
 страшн*/страшно/боял*/испуга*/жутко/жуть/напуган* : -1.3 S
 сбил*/сбить/сбили : -1.0 S
-конус*/знак/знака/аварийк*/треугольник*/жилет*/светоотраж*/фонар*/кресл*/бустер* : 0 S ~ -1.2 S
+конус*/знак/знака/аварийк*/треугольник*/жилет*/светоотраж*/фонар*/кресл* : 0 S ~ -1.2 S
 в темноте : -0.5 S
 фуры/фур/фурами : -0.5 S
 обочин* : 0 S
@@ -734,7 +761,7 @@ RUSSIAN = r"""
 впечатл*/восторг*/разрядил*/душевн* : 1.0 G ~ -1.0 -
 больше чем нужно/нужного/положено/обычного/надо : 1.0 G !
 не придумаешь/пожелаешь : 1.2 G !
-проводил*/довез*/довезли : 0.6 -
+проводил*/довез*/довезли : 0.4 -
 рекоменд*/советую : 1.2 - ~ -1.2 -
 хорош*/хорошо : 0.8 - ~ -0.8 -
 нормально/нормальн*/норм/пойдет/средне : 0 - ~ -0.8 -
@@ -751,12 +778,12 @@ RUSSIAN = r"""
 без претензий/нареканий/проблем : 1.2 - !
 ни одной проблемы : 1.2 - !
 не первый раз : 0.3 - !
-плохо/плох*/хуже/худш* : -1.0 - ~ 0.6 G
+плохо/плох*/хуже/худш* : -1.0 - ~ 0.6 -
 ужасн*/ужас/отвратит*/кошмар*/позор*/безобраз*/издевательств*/бесполезн*/отстой/жесть/бардак/разочаров*/возмутит*/некомпетент*/безответствен*/отврат*/безумие/безумн*/абсурд*/бред/дичь/треш/трэш/капец/пипец/фигня/хрень/кошмарн*/возмущ*/бесит/бесят/злость/зол/обидн*/нервы/неадекват* : -1.3 -
 больше никогда : -1.5 - !
 ненормально : -1.0 -
 неудобн*/жаль/обидно : -0.6 -
-проблем*/неприятност* : -0.5 - ~ 0.3 G
+проблем*/неприятност* : -0.5 - ~ 0.3 -
 """
 
 OTHER = r"""
@@ -765,6 +792,8 @@ impoli/unhöflich/unfreundlich/respektlos/grosero/maleducato/niegrzeczny/irrespe
 danke/gracias/merci/grazie/kiitos/dziękuję/dziekuje/obrigado/tack/dank/дякую/дякуємо : 1.0 G
 швидко/швидка : 0.8 -
 schnell/freundlich/rápido/rapido/amable/ottimo/excelente/gut/bien/nopea*/nopeasta/bravo/super : 0.8 G
+довго : -1.0 L
+чекали/чекав/чекала : -0.6 L
 unmöglich/schlecht/impoli/mal/lento/terrible/huono/pessimo/schrecklich/langsam : -1.2 -
 gewartet/odotin/esperé/attendu/czekałem/czekałam : -0.8 L
 stunden/horas/heures/tuntia/godziny/ore : -0.8 L
@@ -834,6 +863,11 @@ DOWNTONERS = word_set(
     """bit slightly somewhat kinda little fairly rather bitty немного слегка чуть немножко немножечко
     чуточку"""
 )
+# Words (their beginnings) naming what the app shows: a false status from them is also news from the app.
+STATUS_WORDS = (
+    "app", "push", "notification", "tracker", "status", "marked", "приложени", "пуш", "уведомлени", "трекер",
+    "статус", "отметил", "написано",
+)  # fmt: skip
 # Words of thanks: named as praise even in a complaint ("Спасибо за старания, но...").
 THANKS = (
     "thank",
