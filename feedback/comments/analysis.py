@@ -16,7 +16,9 @@ cites and nothing is downloaded or trained at run time:
    Thanks or generic praise beside a long wait or a strong complaint ("great, only 3 hours"), alone after one
    ("Brilliant."), or in scare quotes (he "fixed" it) is sarcasm.
    A wait as promised ("50 minutes, as the app had said"), or a short one the writer calls fine, is no lateness;
-   the time it took to get home is no wait.
+   the time it took to get home is no wait. A wait or stall shrugged off ("no big deal", "без драмы") and a
+   complaint the writer excuses ("not your fault") are still named but weigh nothing. The driver's own trouble
+   ("stuck", "stranded", bad weather, "like an idiot") is no complaint about the service.
 5. Complaints the lexicon has no word for still count a little: a denial in a sentence without praise ("it
    didn't", elliptic ones take their meaning from the deniable word before them), a "why ...?" question, two
    different sums of money. A question ("Is the fee refunded if...?") or a suggestion ("Would be nice if the
@@ -72,11 +74,13 @@ _ENGLISH_WORDS = lexicon.word_set(
     """the a an and to was i it he she my me for of in on at is are be been with this that they we you your
     his her after before from but not no never came come got get had have has did do does would could
     will just so very all out up there here what when which who again after still then than only our us
-    our car tow truck guy driver service technician tech tyre tire battery ok thanks thank please"""
+    our car tow truck guy driver service technician tech tyre tire battery ok thanks thank please so-so meh
+    okay fine cheers ta mate tbh nah lol"""
 )
 _FOREIGN_WORDS = lexicon.word_set(
     """und der die das ist sehr nicht ich mit el la los las y muy por que es le les et est très pas il ce
-    une un è di che il non per sono ja on oli ei ole się nie jest bardzo mi na"""
+    une un è di che il non per sono ja on oli ei ole się nie jest bardzo mi na danke alles gut schön bitte
+    vielen kiitos kaikki hyvin gracias merci grazie nadie vino ayudarme"""
 )
 
 _stemmer = snowballstemmer.stemmer("english")
@@ -275,18 +279,38 @@ def _lowered(text: str) -> str:
 
 
 def detect_language(text: str, tokens: list[_Token] | None = None) -> Language:
-    """ "ru" for Russian (Cyrillic, not Ukrainian letters), "en" for Latin text that reads as English, else "other"."""
+    """ "ru" for Russian (Cyrillic, not Ukrainian letters or words), "en" for Latin text that reads as English, else
+    "other" (other languages, no words, Russian and English mixed)."""
     cyrillic = len(_CYRILLIC.findall(text))
     latin = len(_LATIN.findall(text))
     if cyrillic == 0 and latin == 0:
         return "other"
-    if cyrillic >= latin:
-        return "other" if _UKRAINIAN.search(text) else "ru"
     words = tokens if tokens is not None else _tokenise(text)
+    if cyrillic and latin and _mixes_russian_and_english(words):
+        return "other"  # "Driver был супер": Russian and English in one comment
+    if cyrillic >= latin:
+        ukrainian = _UKRAINIAN.search(text) or any(token.norm in _UKRAINIAN_WORDS for token in words)
+        return "other" if ukrainian else "ru"
     english = sum(1 for token in words if token.norm in _ENGLISH_WORDS or token.stem in _ENGLISH_LEXICON_WORDS)
     foreign = sum(1 for token in words if token.norm in _FOREIGN_WORDS)
     foreign += len(_NON_ENGLISH_LATIN.findall(text))
     return "en" if english > foreign else "other"
+
+
+def _mixes_russian_and_english(words: list[_Token]) -> bool:
+    """An English word (not a name or an abbreviation such as "SMS" that Russian comments use) beside a Russian one."""
+    english = any(
+        token.norm.isascii()
+        and token.norm.isalpha()
+        and token.norm not in _LOANWORDS
+        and (token.norm in _ENGLISH_WORDS or token.stem in _ENGLISH_LEXICON_WORDS)
+        for token in words
+    )
+    return english and any(_CYRILLIC.search(token.norm) for token in words)
+
+
+_LOANWORDS = frozenset({"sms", "gps", "eta", "push", "app", "top"})
+_UKRAINIAN_WORDS = lexicon.word_set("дуже дякую дякуємо швидко чекали чекав чекала добре вже ще це цей що ми був була")
 
 
 # Scoring
@@ -519,7 +543,9 @@ def _duration_cues(lowered: str, tokens: list[_Token]) -> list[_Found]:
         promised = any(token.norm in _PROMISES for token in tokens if token.sentence == sentence)
         if duration.minutes >= 60:
             weight = -min(2.0, 1.2 + 0.2 * (duration.minutes - 60) / 60)
-            extra = {"wait": 1.0, "sarcasm": 1.0} if before in lexicon.SARCASM_LEADS else {"wait": 1.0}
+            extra = {"wait": 1.0, "minutes": float(duration.minutes)}
+            if before in lexicon.SARCASM_LEADS:
+                extra["sarcasm"] = 1.0
             found.append(_Found(duration.start, duration.end, index, last, weight, Topic.LATE, sentence, extra=extra))
         elif duration.minutes >= 40 or (duration.minutes >= 30 and before in _WAIT_LEADS):
             extra = {"wait": 1.0, "minutes": float(duration.minutes)}
@@ -675,6 +701,9 @@ def _apply_sarcasm(found: list[_Found], tokens: list[_Token]) -> None:
     for cue in found:
         if not cue.generic_praise:
             continue
+        following = tokens[cue.last_token + 1].norm if cue.last_token + 1 < len(tokens) and cue.sentence >= 0 else ""
+        if following in _PEOPLE:
+            continue  # "Great lad, shame about the 3 hour wait" praises the lad
         same_sentence = [other for other in found if other.sentence == cue.sentence and other is not cue]
         alone = sum(1 for token in tokens if token.sentence == cue.sentence) <= 2 and not same_sentence
         before = sum(other.weight for other in found if other.sentence == cue.sentence - 1)
@@ -699,7 +728,7 @@ _QUESTION_OPENERS = lexicon.word_set(
 )
 _SUGGESTION = re.compile(
     r"\b(?:would|it'?d|it would) be (?:nice|great|good|helpful|handy|better|useful)\b|\bcould you (?:add|make|let)\b"
-    r"|\b(?:it )?would help if\b|\bany chance\b"
+    r"|\b(?:it )?would help if\b|\bany chance\b|\b(?:would|i'?d) love (?:a|an|to|it if)\b"
     r"|\bplease (?:add|make|let)\b|\b(?:you should|maybe|suggest(?:ion)?:?) (?:add|make|let|have)\b"
     r"|было бы (?:удобно|хорошо|здорово|неплохо|отлично|классно|полезно)|\bсделайте\b|\bдобавьте\b"
     r"|хотелось бы|предлагаю|пожелание|\bwant(?:ed)? to know\b|\bwondering\b|хотел\w* бы узнать",
@@ -740,17 +769,22 @@ _APP_WORDS = frozenset({"app", "apps", "app's"})
 
 _AS_PROMISED = re.compile(
     r"\bas (?:promised|expected|quoted|agreed|estimated|(?:the app|they|he|she|it|dispatch) (?:had )?"
-    r"(?:said|told me|promised|showed|estimated))\b|\bwhich is (?:what|exactly what) (?:the app|they|he|she|it)"
+    r"(?:said|told me|promised|showed|estimated))\b|\bwhich (?:is|was) (?:what|exactly what) (?:the app|they|he|she|it)"
     r"|как (?:и )?(?:обещали|обещал|сказали|сказал|говорили|было обещано|было указано|показывало|писали|договаривались)",
     re.IGNORECASE,
 )
 
 
 _WAIT_ACCEPTED = re.compile(
-    r"\bwhich is (?:fine|ok|okay|reasonable|acceptable|not bad|fair|expected)\b|\bfair enough\b"
-    r"|(?<![а-яё])(?:нормально|приемлемо|терпимо|неплохо|простительно)(?![а-яё])",
+    r"\bwhich (?:is|was) (?:fine|ok|okay|reasonable|acceptable|not bad|fair|expected)\b|\bfair enough\b"
+    r"|\bno (?:big deal|drama|biggie|bother)\b|\bnot a (?:problem|big deal)\b"
+    r"|(?<![а-яё])(?:нормально|приемлемо|терпимо|неплохо|простительно|не страшно|не критично|без драмы"
+    r"|ничего страшного)(?![а-яё])",
     re.IGNORECASE,
 )
+
+
+_ETA_NEWS = re.compile(r"said|told|promised|showed|estimated|app|обещ|сказал|говорил|показывал|писал")
 
 
 def _waits_as_promised(lowered: str, tokens: list[_Token], found: list[_Found]) -> list[_Found]:
@@ -759,10 +793,17 @@ def _waits_as_promised(lowered: str, tokens: list[_Token], found: list[_Found]) 
     ("Waited 35 minutes, which is fine for a Saturday night") is none either."""
     for match in _WAIT_ACCEPTED.finditer(lowered):
         sentence = tokens[_token_at(tokens, match.start())].sentence
-        waits = [cue for cue in found if cue.sentence == sentence and cue.topic is Topic.LATE and cue.extra.get("wait")]
-        if all(cue.extra.get("minutes", 0) < 60 and cue.weight > -1.0 for cue in waits):
-            for cue in waits:
-                cue.weight = cue.base = 0.0
+        complaints = [cue for cue in found if cue.sentence == sentence and cue.weight < 0]
+        if not any(cue.extra.get("wait") for cue in complaints) or any(
+            (cue.base if cue.base is not None else cue.weight) <= -1.3 for cue in complaints
+        ):
+            continue  # "Waited 3 hours, which is fine I guess" is no acceptance
+        for cue in complaints:
+            # The complaint weighs nothing; a stated wait of about an hour is still named ("Waited about an hour
+            # in a warm café, no drama").
+            cue.base = cue.weight if cue.base is None else cue.base
+            cue.weight = 0.0
+            if cue.topic is Topic.LATE and cue.extra.get("minutes", 0) < 50:
                 cue.topic = None
     extra: list[_Found] = []
     for match in _AS_PROMISED.finditer(lowered):
@@ -772,7 +813,7 @@ def _waits_as_promised(lowered: str, tokens: list[_Token], found: list[_Found]) 
         for cue in waits:
             cue.weight = cue.base = 0.0
             cue.topic = None
-        if waits:
+        if waits or _ETA_NEWS.search(match.group()):
             last = _token_at(tokens, match.end() - 1)
             extra.append(_Found(match.start(), match.end(), index, last, 0.0, Topic.COMMUNICATION, sentence))
     return extra
@@ -841,6 +882,23 @@ def _verdicts(lowered: str) -> list[_Found]:
             value = (-1 if int(key) <= 2 else 0 if key == "3" else 1) if key.isdigit() else _VERDICT_WORDS[key]
         found.append(_Found(match.start(), match.end(), 0, 0, float(value), None, -1, extra={"verdict": float(value)}))
     return found
+
+
+_EXCULPATION = re.compile(
+    r"\bnot (?:your|their|his|her|the driver'?s|the technician'?s) fault\b|\bno fault of\b"
+    r"|(?<![а-яё])не (?:ваша|ваш|их|его)(?: вина| проблема)?(?![а-яё])|не по (?:вашей|их|его) вине|вы не виноват",
+    re.IGNORECASE,
+)
+
+
+def _exculpate(lowered: str, found: list[_Found]) -> None:
+    """ "Battery died again a week later, but that's the battery, not your fault": a complaint the writer excuses
+    is still named, but does not weigh."""
+    if _EXCULPATION.search(lowered):
+        for cue in found:
+            if cue.weight < 0:
+                cue.base = cue.weight if cue.base is None else cue.base
+                cue.weight = 0.0
 
 
 def _soften_slight_lateness(found: list[_Found]) -> None:
@@ -954,6 +1012,7 @@ def analyze(text: str) -> CommentAnalysis:
     _calm_questions_and_suggestions(text, lowered, tokens, found)
     _apply_sarcasm(found, tokens)
     _soften_slight_lateness(found)
+    _exculpate(lowered, found)
     verdicts = _verdicts(lowered)
     if any(cue.extra["verdict"] <= 0.5 for cue in verdicts):
         # "3 stars" is a middling mark, not the praise a lone "stars" would be.

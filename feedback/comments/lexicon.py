@@ -130,7 +130,8 @@ polite/politely/courteous/respectful : 1.0 G ~ -1.2 R
 friendly/kind/kindly/nice/lovely/pleasant/patient/calm/cheerful : 0.8 G ~ -1.0 R
 professional/professionally/pro : 1.0 G ~ -1.0 R
 apolog*/sorry : 0 - ~ -0.6 -
-not my/his/her/their problem/job/fault : -1.2 R !
+not my problem/job/fault : -1.2 R !
+not your/his/her/their fault : 0 - !
 wasn't/isn't/wasnt/isnt my/his/her/their problem/job/fault : -1.2 R !
 treated/treats/treat/treating .. like : -1.2 R !
 nothing but praise/good/positive/great : 1.2 G !
@@ -143,7 +144,7 @@ seriously : -0.5 -
 grunt*/barked/snarl* : -1.2 R
 spoke/speak/talked/said : 0 - ~ -0.6 R
 # Not fixed
-fix/fixed/fixing/repair*/solved/resolved/sorted : 0.8 - ~ -1.3 F
+fix/fixed/fixing/repair*/solved/resolved/sorted : 0.4 - ~ -1.3 F
 work/worked/working/works : 0 - ~ -1.2 F
 start/starts/started : 0 - ~ -1.2 F
 open/opened : 0 - ~ -1.3 F
@@ -223,7 +224,7 @@ they/he/she/driver/technician lost : -1.0 D
 stole/stolen/theft : -1.5 -
 without a scratch : 1.0 - !
 # Price
-price/prices/pricing/cost/costs/rate/rates/quote/quoted/fee/fees/paid/pay/bill/billed/money/tariff/membership/subscription/insurance/mileage : 0 P
+price/prices/pricing/cost/costs/quote/quoted/fee/fees/paid/pay/bill/billed/money/tariff/membership/subscription/insurance/mileage : 0 P
 fixed price/rate/fee/cost/prices : 0 P !
 anything but : -1.0 - !
 charg* : -0.6 P ~ 0.3 P
@@ -256,7 +257,9 @@ pays/paid for itself : 1.2 P !
 still got/get/was billed/charged : -1.2 P
 surcharge/upcharge/extortionate/greedy/gouging/markup/mark-up : -1.3 P
 cash only : -0.6 P
-no surprises : 0.8 P !
+no surprises : 0.8 - !
+you get what you pay for : 0.8 P !
+not the cheapest : -0.4 P !
 cheap/cheaper/affordable/reasonabl*/inexpensive : 1.0 P ~ -0.8 P
 less than expected/i : 1.0 P
 fair : 0.6 P
@@ -271,7 +274,6 @@ push/pushes/notif*/updat*/sms/texts/text/messag*/chat/email/tracker/tracking : 0
 updates/notifications/messages/texts stopped/dried : -1.2 C
 map : 0 C ~ -1.0 C
 app/tracker/map said/says/showed/shows/kept/told/promised/estimated : 0 C
-in/from/on the app : 0 C
 faster/quicker/sooner/earlier than .. app/eta/said/promised/expected/quoted : 0.8 -
 before/under/inside/within the eta : 0.8 - !
 dispatcher/dispatch/operator/support/helpline/call-centre/switchboard : 0 C
@@ -427,7 +429,22 @@ terribl*/awful/horribl*/worst/disgrac*/disgust*/shocking/appalling/pathetic/ridi
 complain* : -0.6 - ~ 0.5 -
 never again : -1.5 - !
 issue/issues/problem/problems/trouble : -0.5 - ~ 0.3 -
-stuck/stranded : -0.6 -
+stuck/stranded : 0 -
+like a/an idiot/muppet/numpty/amateur/moron/fool : 0 - !
+nothing to report/add/say : 0 - !
+perfectly fine/ok/okay/good/adequate/acceptable/normal : 0 - !
+slower/longer than last time/usual/before/normal : -1.0 L !
+straightforward/simple/uncomplicated : 0.6 -
+thorough/meticulous/attentive/diligent/conscientious : 1.0 G ~ -1.0 -
+gem/diamond/angel/saint : 1.2 G
+call centre/center : 0 C
+disappeared/vanished/gone/dropped from/off the app/map/tracker/system : -1.3 N !
+he/she earned/deserved it/every : 1.0 G !
+read/reading my/the note/notes/message/messages/comment/comments/instructions : 0 C ~ -1.2 C
+mixed/muddled up : -1.0 C
+awful/terrible/horrible/horrendous/miserable/foul/filthy weather/night/day/morning : 0 - !
+weather was/is awful/terrible/horrible/horrendous/miserable/foul/filthy : 0 - !
+motorway/highway/dual at night : 0 S
 wrong : -0.8 -
 meh : 0 - !
 nothing special : 0 - !
@@ -529,6 +546,21 @@ RUSSIAN = r"""
 приветлив*/дружелюбн*/весел*/веселый/позитивн*/улыбчив*/обходительн* : 0.9 G ~ -1.1 R
 вежлив*/учтив*/корректн*/тактичн* : 1.0 G ~ -1.2 R
 приятн*/добр*/доброжелат*/отзывчив*/терпелив*/спокойн*/милый/милая : 0.8 G ~ -1.0 R
+дотошн*/внимательн*/скрупулезн*/обстоятельн* : 1.0 G ~ -1.0 -
+не ваша/ваш/их/его вина : 0 - !
+не страшно/критично : 0 - !
+ничего страшного/особенного : 0 - !
+все/всё просто : 0.6 -
+не дождешься/допросишься/дозовешься : -1.0 - !
+живого человека/оператора : -1.0 C
+перепутал*/напутал* : -1.0 C
+прочитал*/читал*/прочел/прочла комментари*/заметк*/сообщени*/примечани* : 0 C ~ -1.2 C
+не работал*/работали аварийк*/фар*/огни/мигалк*/габарит* : -1.2 S !
+аварийк*/фар*/огни/мигалк*/габарит* не работал*/работали : -1.2 S !
+ночью на трассе/обочине : 0 S !
+на трассе/обочине ночью : 0 S !
+погода жуть/ужасная/ужасн*/кошмар*/мерзк*/отвратит*/жесть : 0 - !
+ужасный/кошмарный/тяжелый/тяжёлый день/вечер : 0 - !
 профессионал*/профи : 1.0 G ~ -1.0 R
 извинил*/извини*/извинени* : 0 - ~ -0.6 -
 # Not fixed
@@ -638,7 +670,7 @@ RUSSIAN = r"""
 цена/цены/стоимость разумн*/адекватн*/нормальн*/приемлем*/хорош*/божеск*/отличн*/приятн* : 1.0 P !
 окупил*/окупает* : 1.2 G
 надули/надул/лохотрон*/завышен*/драть/дерут/нажива*/жадн* : -1.3 P
-без сюрпризов : 0.8 P !
+без сюрпризов : 0.8 - !
 скрыт* платеж*/доплат*/комисси* : -1.2 P
 недорог*/дешев*/дешёв*/доступн*/бюджетн* : 1.0 P
 адекватн*/нормальн*/хорош*/приятн*/разумн*/честн*/демократичн*/отличн* цен*/=цена/стоимост* : 1.0 P
@@ -660,7 +692,8 @@ RUSSIAN = r"""
 на карте/карту : 0 C ~ -1.0 C
 приложени* показывал*/показало/показывает/писал*/обещал*/говорил* : 0 C
 в приложении обещали/показывал*/писал*/висел*/было/стоял*/пишет : 0 C
-приложени*/пуш*/уведомлени*/смс/статус*/трекер* .. прибыл*/приехал*/подъехал*/выполнен*/завершен* : -1.2 N
+пуш*/уведомлени*/смс/статус* .. прибыл*/приехал*/подъехал*/выполнен*/завершен* : -1.2 N
+приложени*/трекер* показывал*/показывает/показало/пишет/написал*/написано .. прибыл*/приехал*/выполнен*/завершен* : -1.2 N
 пуш*/уведомлени*/смс/статус* .. =месте : -1.2 N
 приложени*/трекер* показывал*/показывает/показало .. прибыл*/=месте/выполнен*/завершен* : -1.2 N
 разн*/противоречив* врем*/срок*/информаци* : -1.0 C
@@ -765,7 +798,7 @@ RUSSIAN = r"""
 рекоменд*/советую : 1.2 - ~ -1.2 -
 хорош*/хорошо : 0.8 - ~ -0.8 -
 нормально/нормальн*/норм/пойдет/средне : 0 - ~ -0.8 -
-неплох* : 0.3 - ~ -0.8 -
+неплох* : 0.6 - ~ -0.8 -
 лучш* : 1.2 G ~ -0.8 -
 выручил*/выручили/выручи*/спас*/спасли : 1.2 G
 доволен/довольна/довольны/доволь* : 1.0 G ~ -1.0 -

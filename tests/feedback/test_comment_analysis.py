@@ -413,3 +413,76 @@ def test_two_sums_named_after_paying_are_a_price_complaint() -> None:
     analysis = analyze("По телефону назвали 3000, на месте взяли 5000.")
     assert analysis.sentiment == "negative"
     assert Topic.PRICE in analysis.topics
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Got stuck in a car park with a dead battery, he jumped it and I was on my way.",
+        "Stranded on the A30 with a flat, tyre changed and off I went.",
+        "Ran out of diesel like an idiot. Fuel arrived, all sorted.",
+        "Nothing to report, tyre changed, off I went.",
+        "Сломалась по дороге на дачу, отвезли в сервис.",
+    ],
+)
+def test_the_drivers_own_breakdown_is_no_complaint(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "neutral"
+    assert analysis.topics == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The weather was horrendous but he got the wheel changed quickly.", "Погода жуть, а он быстро поменял колесо."],
+)
+def test_bad_weather_is_no_complaint(text: str) -> None:
+    assert analyze(text).sentiment == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Battery died again a week later, but that's the battery, not your fault.", Topic.NOT_FIXED),
+        ("Аккумулятор снова сел через неделю, но это проблема аккумулятора, не ваша.", Topic.NOT_FIXED),
+    ],
+)
+def test_an_excused_complaint_is_named_but_does_not_weigh(text: str, topic: Topic) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "neutral"
+    assert analysis.topics == (topic,)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Waited about an hour in a warm café, no drama.", (Topic.LATE,)),
+        ("Ждала около часа в тёплом кафе, без драмы.", (Topic.LATE,)),
+        ("Had to wait while he finished another job nearby, about 25 minutes, no big deal.", (Topic.NO_SHOW_OR_STALL,)),
+    ],
+)
+def test_a_wait_shrugged_off_is_neutral_but_still_named(text: str, expected: tuple[Topic, ...]) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "neutral"
+    assert analysis.topics == expected
+
+
+def test_praise_of_a_person_beside_a_complaint_is_not_sarcasm() -> None:
+    analysis = analyze("Great lad, shame about the 3 hour wait.")
+    assert analysis.sentiment == "negative"
+    assert set(analysis.topics) == {Topic.LATE, Topic.PRAISE}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Driver был супер, всё сделал быстро", "other"),
+        ("Очень fast, спасибо", "other"),
+        ("Третий раз пользуюсь Trustloop, и снова всё отлично.", "ru"),
+        ("Пришло sms, что мастер выехал.", "ru"),
+        ("Дуже довго чекали", "other"),
+        ("Alles gut, danke!", "other"),
+        ("So-so.", "en"),
+    ],
+)
+def test_mixed_ukrainian_and_german_comments_are_other(text: str, language: str) -> None:
+    assert detect_language(text) == language
