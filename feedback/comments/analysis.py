@@ -327,6 +327,7 @@ class _Found:
     sentence: int
     generic_praise: bool = False
     thanks: bool = False
+    tells: bool = False
     extra: dict[str, float] = field(default_factory=dict)
     # The weight as the lexicon gives it, before the words around it scaled it: "a bit slow" is still slowness.
     base: float | None = None
@@ -481,8 +482,9 @@ def _found_for(entry: _Entry, text: str, tokens: list[_Token], first: int, last:
         weight = 0.0  # "said he'd sort it" promises, it does not praise
     generic = len(entry.elements) == 1 and tokens[first].norm in lexicon.GENERIC_PRAISE and weight > 0
     thanks = weight > 0 and tokens[first].norm.startswith(lexicon.THANKS)
+    tells = any(tokens[position].norm.startswith(_TELLING) for position in range(first, last + 1))
     cue = _Found(
-        start, tokens[last].end, first, last, weight, topic, tokens[first].sentence, generic, thanks, base=base
+        start, tokens[last].end, first, last, weight, topic, tokens[first].sentence, generic, thanks, tells, base=base
     )
     if negator is None and entry.negated_weight < 0 <= entry.weight:
         cue.denied = (entry.negated_weight, entry.negated_topic)
@@ -493,6 +495,9 @@ def _found_for(entry: _Entry, text: str, tokens: list[_Token], first: int, last:
     if tokens[first].norm.startswith(_WAIT_STEMS):
         cue.extra["wait"] = 1.0
     return cue
+
+
+_TELLING = ("tell", "told", "inform", "warn", "mention", "предупред", "сказал", "сообщ", "говорил")
 
 
 def _promised(tokens: list[_Token], first: int) -> bool:
@@ -622,7 +627,8 @@ def _price_mismatch(text: str, found: list[_Found]) -> list[_Found]:
 
 
 _PAID_AMOUNT = re.compile(
-    r"\b(?:paid|pay|charged|quoted|billed|взяли|взял|назвали|назвал|заплатил\w*|списали|насчитали|выставили)"
+    r"\b(?:paid|pay|charged|quoted|billed|call-?out|взяли|взял|назвали|назвал|заплатил\w*|списали|насчитали|выставили"
+    r"|выезд|вызов)"
     r"\s+(?:me\s+|us\s+|мне\s+|с меня\s+)?(\d[\d .,]*\d)(?![\d%])",
     re.IGNORECASE,
 )
@@ -724,11 +730,11 @@ def _grievance(cue: _Found) -> float:
 
 _QUESTION_OPENERS = lexicon.word_set(
     """is are was does do did can could will would should how what when where which any anyone anybody
-    сколько можно подскажите скажите как когда где если есть ли а будет входит покрывает"""
+    сколько можно подскажите скажите как когда где если есть ли а будет входит покрывает что"""
 )
 _SUGGESTION = re.compile(
     r"\b(?:would|it'?d|it would) be (?:nice|great|good|helpful|handy|better|useful)\b|\bcould you (?:add|make|let)\b"
-    r"|\b(?:it )?would help if\b|\bany chance\b|\b(?:would|i'?d) love (?:a|an|to|it if)\b"
+    r"|\b(?:it )?would help\b|\bany chance\b|\b(?:would|i'?d) love (?:a|an|to|it if)\b|\bтак удобнее\b"
     r"|\bplease (?:add|make|let)\b|\b(?:you should|maybe|suggest(?:ion)?:?) (?:add|make|let|have)\b"
     r"|было бы (?:удобно|хорошо|здорово|неплохо|отлично|классно|полезно)|\bсделайте\b|\bдобавьте\b"
     r"|хотелось бы|предлагаю|пожелание|\bwant(?:ed)? to know\b|\bwondering\b|хотел\w* бы узнать",
@@ -760,11 +766,12 @@ def _calm_questions_and_suggestions(text: str, lowered: str, tokens: list[_Token
                 cue.topic = None
     # A question or a wish about the app is about what it tells the driver and the technician.
     for position, token in enumerate(tokens):
-        if token.sentence in calm and (token.norm in _APP_WORDS or token.norm.startswith("приложени")):
+        if token.sentence in calm and (token.norm in _APP_WORDS or token.norm.startswith(_CONTACT_STEMS)):
             found.append(_Found(token.start, token.end, position, position, 0.0, Topic.COMMUNICATION, token.sentence))
 
 
-_APP_WORDS = frozenset({"app", "apps", "app's"})
+_APP_WORDS = frozenset({"app", "apps", "app's", "ring", "call", "phone", "text", "chat", "sms", "eta"})
+_CONTACT_STEMS = ("приложени", "notif", "звон", "телефон", "связ", "смс", "чат", "уведомл")
 
 
 _AS_PROMISED = re.compile(
@@ -880,15 +887,40 @@ def _verdicts(lowered: str) -> list[_Found]:
         else:
             key = (match.group("stars") or match.group("word") or "").replace("ё", "е")
             value = (-1 if int(key) <= 2 else 0 if key == "3" else 1) if key.isdigit() else _VERDICT_WORDS[key]
-        found.append(_Found(match.start(), match.end(), 0, 0, float(value), None, -1, extra={"verdict": float(value)}))
+        top = match.group(0).startswith(("5", "five", "пять", "10")) or (match.group("word") or "").startswith("пят")
+        extra = {"verdict": float(value), "top": 1.0 if top else 0.0}
+        found.append(_Found(match.start(), match.end(), 0, 0, float(value), None, -1, extra=extra))
     return found
 
 
 _EXCULPATION = re.compile(
     r"\bnot (?:your|their|his|her|the driver'?s|the technician'?s) fault\b|\bno fault of\b"
-    r"|(?<![а-яё])не (?:ваша|ваш|их|его)(?: вина| проблема)?(?![а-яё])|не по (?:вашей|их|его) вине|вы не виноват",
+    r"|(?<![а-яё])не (?:ваша|ваш|их|его)(?: вина| проблема)?(?![а-яё])|не по (?:вашей|их|его) вине|вы не виноват"
+    r"|\bmy (?:own )?fault,? (?:really|honestly)\b|\bmy own fault\b|\bmy bad\b|сам(?:а)? виноват",
     re.IGNORECASE,
 )
+
+
+_MINOR = re.compile(
+    r"\b(?:only|one|minor|small|tiny|slight) (?:gripe|niggle|complaint|issue|thing|downside|minus|quibble)\b"
+    r"|единственн\w*(?: (?:минус|замечани\w*|претензи\w*|недостат\w*))?|(?<=[,—-]) ?только(?![а-яё])|мелочь",
+    re.IGNORECASE,
+)
+
+
+def _minor_complaints(lowered: str, tokens: list[_Token], found: list[_Found]) -> None:
+    """ "Solid service, only gripe is the app kept logging me out", "Всё хорошо, только приложение выкидывает": a
+    complaint the writer calls the only one, after good words, weighs less."""
+    for match in _MINOR.finditer(lowered):
+        position = _token_at(tokens, match.start())
+        sentence = tokens[position].sentence
+        praised = any(cue.weight > 0 and cue.sentence in (sentence, sentence - 1) for cue in found)
+        if not praised:
+            continue
+        for cue in found:
+            if cue.weight < 0 and cue.sentence == sentence and cue.first_token >= position:
+                cue.base = cue.weight if cue.base is None else cue.base
+                cue.weight *= 0.4
 
 
 def _exculpate(lowered: str, found: list[_Found]) -> None:
@@ -965,9 +997,12 @@ def _topics(found: list[_Found], sentiment: Sentiment) -> tuple[Topic, ...]:
     sums: dict[Topic, float] = {}
     bases: dict[Topic, float] = {}
     priced = {cue.sentence for cue in found if cue.topic is Topic.PRICE and cue.sentence >= 0}
+    overcharged = {cue.sentence for cue in found if cue.topic is Topic.PRICE and cue.weight < 0}
     for cue in found:
         if cue.topic is Topic.COMMUNICATION and cue.weight == 0 and cue.sentence in priced:
             continue  # "the app showed one price and I was billed another" is about the price
+        if cue.topic is Topic.COMMUNICATION and cue.tells and overcharged & {cue.sentence, cue.sentence - 1}:
+            continue  # "£20 extra because it was a Sunday. Nobody told me." is about the price
         if cue.topic is Topic.PRAISE and sentiment == "negative" and not cue.thanks and (cue.base or 0.0) < 1.2:
             continue  # "Nice guy but the price was a joke": a mild compliment conceded in a complaint
         if cue.topic is not None:
@@ -1013,8 +1048,9 @@ def analyze(text: str) -> CommentAnalysis:
     _apply_sarcasm(found, tokens)
     _soften_slight_lateness(found)
     _exculpate(lowered, found)
+    _minor_complaints(lowered, tokens, found)
     verdicts = _verdicts(lowered)
-    if any(cue.extra["verdict"] <= 0.5 for cue in verdicts):
+    if any(not cue.extra.get("top") for cue in verdicts):
         # "3 stars" is a middling mark, not the praise a lone "stars" would be.
         spans = [(cue.start, cue.end) for cue in verdicts]
         found = [cue for cue in found if not any(start <= cue.start < end for start, end in spans)]

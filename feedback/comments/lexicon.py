@@ -122,6 +122,9 @@ greet*/introduc* : 0 - ~ -0.8 R
 liar/lied/lying : -1.3 R
 blame*/blaming : -1.0 R
 my fault : -1.0 R
+my fault really/honestly : 0 - !
+my own fault : 0 - !
+my bad : 0 - !
 treated me like : -1.0 R
 short with me : -0.8 R
 manners : 0 - ~ -1.0 R
@@ -156,7 +159,9 @@ jump-start* : 0 - !
 died/dead/flat/broke/broken/stalled again : -1.3 F
 went/gone/was/is/going down/flat again : -1.3 F
 knocked/knocking/knocks on/at : 0 - !
-dead/died/dies/broke/failed after : -1.2 F
+died/dead/dies/failed/conked/stalled/broke after/within .. minutes/mins/hours/hour/day/days/week/miles/mile/km/he/she/they/leaving : -1.2 F
+late for school/work/my/the/a/an : 0 - !
+left/drove/went/gone before/without checking/making/seeing/testing : -1.2 N !
 lasted/held/lasts till/until/to : -1.0 F
 and died/stalled/stopped/conked : -1.0 F
 came back on : -1.2 F
@@ -192,7 +197,8 @@ do/did anything/much : 0 - ~ -1.2 F
 get/got/take/took me home/there/to : 0.4 - ~ -1.0 F
 sloppy/botch*/bodge*/half-hearted/amateur*/careless : -1.2 F
 make/made it worse : -1.3 F
-wast* : -1.0 -
+=wasted/=wasting : -1.0 -
+waste of : -1.2 - !
 # Damage
 scratch*/dent*/damag*/scuff*/gouge* : -1.5 D ~ 0.3 -
 crunch*/scrap* : -1.0 D
@@ -227,7 +233,13 @@ without a scratch : 1.0 - !
 price/prices/pricing/cost/costs/quote/quoted/fee/fees/paid/pay/bill/billed/money/tariff/membership/subscription/insurance/mileage : 0 P
 fixed price/rate/fee/cost/prices : 0 P !
 anything but : -1.0 - !
-charg* : -0.6 P ~ 0.3 P
+charg* : -0.6 P ~ 0.8 P
+no charge : 1.0 P !
+free of charge : 1.0 P !
+no idea when/if/how : -1.0 C !
+sent/send/sending/shared my location/pin/postcode : 0 C ~ -1.0 C
+sent/send/sending/shared my location/pin/postcode .. times/again : -1.0 C !
+blind bend/corner/summit/bends : -0.8 S
 extra charg*/fee* : -1.2 P
 charged/charge me/us extra/twice/double/more : -1.3 P
 charged/billed/charging twice/double : -1.3 P
@@ -349,7 +361,7 @@ speeding/speed : -1.0 S
 live lane : -0.8 S
 hard shoulder/shoulders : 0 S ~ -1.2 S
 shoulder : 0 S
-lorry/lorries/hgv/hgvs/trucks going/flying/whizzing/thundering/passing/past : -0.8 S
+=lorry/=lorries/=hgv/=hgvs/=trucks going/flying/whizzing/thundering/passing/past : -0.8 S
 middle/fast/outside lane : -0.8 S
 unlit/exhausted/yawning/drowsy/tired/sleepy/falling : -1.0 S
 comfortable : 0 - ~ -1.0 S
@@ -370,7 +382,7 @@ texting/texted/scrolling/browsing while/whilst/and : -1.3 S
 on his/her phone while/whilst/when driving/towing : -1.3 S
 carriageway : -0.8 S
 motorway/highway side : -0.8 S
-flashing/warning lights/beacons : 0.3 S
+flashing lights/beacons : 0.3 S
 behind/up/over the barrier/embankment/verge/fence/railing : 0.8 S
 reassur* : 1.0 S
 nobody checked : -0.8 S
@@ -435,6 +447,7 @@ nothing to report/add/say : 0 - !
 perfectly fine/ok/okay/good/adequate/acceptable/normal : 0 - !
 slower/longer than last time/usual/before/normal : -1.0 L !
 straightforward/simple/uncomplicated : 0.6 -
+solid : 0.8 -
 thorough/meticulous/attentive/diligent/conscientious : 1.0 G ~ -1.0 -
 gem/diamond/angel/saint : 1.2 G
 call centre/center : 0 C
@@ -536,6 +549,7 @@ RUSSIAN = r"""
 торопил*/подгоня* : -0.6 R
 односложно : -0.5 R
 обвинил*/обвиня*/виноват* : -0.8 R
+сама/сам виновата/виноват : 0 - !
 дура/дурак/дурой/дураком/идиот*/тупой/тупая/тупым/тупица/дебил*/кретин*/овца/баба : -1.2 R
 бурча*/бурчал*/ворча*/ворчал*/отмахнул*/отмахива*/неприветлив*/нахал*/хамск*/безразлич*/равнодуш*/пофиг*/наплевательск*/ленив*/лень/недовольн* : -1.1 R
 посмеял*/смеял*/насмеха*/издева*/ухмыл*/хихика* : -1.2 R
@@ -573,12 +587,17 @@ RUSSIAN = r"""
 работа*/работает : 0 - ~ -1.2 F
 заряди*/зарядил*/зарядился : 0 - ~ -1.2 F
 заклеил*/заклеили/заклеить : 0.5 - ~ -1.2 F
-заглох*/глохнет : -0.8 F
+заглох*/глохнет : 0 -
+заглох*/сдох*/умер*/спустил*/сел/села/разрядил* через/назавтра/наутро/утром/вечером : -1.2 F
+заглох*/сдох*/умер*/спустил*/сел/села/разрядил* по дороге домой/обратно : -1.2 F
+уехал*/уехала/уехали не проверив/дождавшись/убедившись : -1.2 N !
+и/потом/затем/опять/снова .. заглох*/сдох*/умер*/заглохл* : -1.2 F
 снова/опять заглох*/спустил*/сел/села/сломал*/потек* : -1.3 F
 заглох*/спустил*/сел/села/сдох*/сломал*/потек* снова/опять : -1.3 F
-сдох*/сдохла/умер/умерла : -1.2 F
+сдох*/сдохла/умер/умерла : 0 -
 хватило/хватит/продержал*/проработал* до/на : -1.0 F !
-спустил*/спущен*/травит/травят/травило : -0.8 F
+спустил*/спущен* : 0 -
+травит/травят/травило : -0.8 F
 халтур* : -1.3 F
 не дотянул*/докрутил*/затянул* : -1.2 F !
 разболтал*/болтается/болталось/болтался/болталась/болтаются/шатается : -1.0 F
@@ -709,7 +728,9 @@ RUSSIAN = r"""
 информаци*/инфы/инфо : 0 - ~ -1.2 C
 предупред*/предупрежд*/сообщил*/сообщили/оповест*/уведомил* : 0 - ~ -1.0 C
 тишина : -0.8 C
-на линии/удержании : -1.0 C
+на удержании : -1.0 C
+висел*/висела/ждал*/ждала на линии : -1.0 C !
+на линии : 0 C
 переключа* : -0.8 C
 время прибытия : 0 C
 пришл*/приход*/пришел/пришло/приходят/приходили : 0 - ~ -1.2 C
@@ -719,7 +740,7 @@ RUSSIAN = r"""
 меняли/менялось : -0.5 C
 приложени* завис*/зависло/висит/виснет/вылетает/вылетело : -0.9 C !
 обновлени*/уведомлени*/сообщени* прекратил*/перестал* : -1.2 C !
-вылета*/вылетел*/глюч*/глюк*/лага*/тормозит/виснет/зависает/=баг/=баги/=багов/сбой*/ошибк*/выкидыва*/выкинул*/разлогин* : -0.9 C
+вылета*/вылетел*/глюч*/глюк*/лага*/тормозит/виснет/зависает/=баг/=баги/=багов/сбой*/выкидыва*/выкинул*/разлогин* : -0.9 C
 шаблонн*/отписк*/бот/робот*/чат-бот*/автоответ* : -0.9 C
 по бумажке : -0.8 C
 нов*/разн* истори*/версии : -1.0 C
@@ -791,7 +812,17 @@ RUSSIAN = r"""
 не к чему придраться : 1.2 - !
 буду/будем обращаться/обращусь : 1.0 - ~ -1.2 -
 5 звезд : 1.0 G !
-впечатл*/восторг*/разрядил*/душевн* : 1.0 G ~ -1.0 -
+пять звезд : 1.0 G !
+без замечаний : 1.2 - !
+не взял*/возьмет/возьмёт/взяли денег/деньги/ни копейки/оплату : 1.0 P !
+денег/деньги не взял*/возьмет/возьмёт/взяли : 1.0 P !
+взяли/взял/списали/насчитали/содрали на .. больше/дороже : -1.2 P
+задел*/зацепил* бампер*/двер*/машин*/диск*/крыл*/зеркал* : -1.2 D
+знак*/конус*/треугольник* не выставил*/поставил*/выставили/поставили : -1.2 S !
+тревожн* : -1.0 S
+ошибк* приложени*/в приложении : -0.9 C !
+впечатл*/восторг*/душевн* : 1.0 G ~ -1.0 -
+разрядил* обстановк* : 1.0 G !
 больше чем нужно/нужного/положено/обычного/надо : 1.0 G !
 не придумаешь/пожелаешь : 1.2 G !
 проводил*/довез*/довезли : 0.4 -
@@ -829,7 +860,7 @@ schnell/freundlich/rápido/rapido/amable/ottimo/excelente/gut/bien/nopea*/nopeas
 чекали/чекав/чекала : -0.6 L
 unmöglich/schlecht/impoli/mal/lento/terrible/huono/pessimo/schrecklich/langsam : -1.2 -
 gewartet/odotin/esperé/attendu/czekałem/czekałam : -0.8 L
-stunden/horas/heures/tuntia/godziny/ore : -0.8 L
+stunden/horas/heures/tuntia/godziny/ore/години/годин/годину : -0.8 L
 porysował*/rayé/kaputt/beschädigt/dañado/danneggiato : -1.3 D
 """
 

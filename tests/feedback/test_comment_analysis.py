@@ -486,3 +486,64 @@ def test_praise_of_a_person_beside_a_complaint_is_not_sarcasm() -> None:
 )
 def test_mixed_ukrainian_and_german_comments_are_other(text: str, language: str) -> None:
     assert detect_language(text) == language
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Battery was completely dead after the holidays. Jump start, ran the engine for 20 min, fine since.",
+        "Спустило колесо, запаски нет, отвезли в шиномонтаж.",
+        "Сдох генератор, мастер определил причину и вызвал эвакуатор.",
+        "Загорелась ошибка, мастер подключил сканер и сбросил её.",
+        "Аккумулятор разрядился после отпуска, прикурили, больше проблем нет.",
+    ],
+)
+def test_the_breakdown_the_technician_came_for_is_not_a_failed_fix(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "neutral"
+    assert analysis.topics == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "После прикуривания машина поработала пять минут и заглохла.",
+        "Заглохла через час после его отъезда.",
+        "Battery died after two days.",
+    ],
+)
+def test_a_breakdown_after_the_job_is_a_failed_fix(text: str) -> None:
+    assert Topic.NOT_FIXED in topics(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Solid service, only gripe is the app kept logging me out.", "Всё хорошо, только приложение выкидывает."]
+)
+def test_the_only_gripe_after_good_words_weighs_less(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "positive"
+    assert set(analysis.topics) == {Topic.COMMUNICATION}
+
+
+@pytest.mark.parametrize("text", ["Сказал, что денег не возьмёт, и не взял.", "No charge for the callout, nice."])
+def test_no_charge_is_good_news_about_the_price(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "positive"
+    assert Topic.PRICE in analysis.topics
+
+
+def test_a_mark_below_the_top_is_no_praise_but_the_top_is() -> None:
+    assert Topic.PRAISE not in topics("4 stars, would have been 5 if he'd called ahead.")
+    assert analyze("4 stars, would have been 5 if he'd called ahead.").sentiment == "positive"
+    assert Topic.PRAISE in topics("Пять звёзд, без замечаний.")
+
+
+def test_not_being_told_of_a_surcharge_is_about_the_price() -> None:
+    assert set(analyze("They wanted £20 extra because it was a Sunday. Nobody told me.").topics) == {Topic.PRICE}
+
+
+def test_blaming_oneself_is_not_rudeness() -> None:
+    analysis = analyze("Took ages to find me because the pin was in the wrong place, my fault really.")
+    assert analysis.sentiment == "neutral"
+    assert Topic.RUDE not in analysis.topics
+    assert Topic.RUDE in topics("Kept telling me it was my fault the battery died.")
