@@ -15,12 +15,23 @@ cites and nothing is downloaded or trained at run time:
 4. Durations and clock spans are read as waits: an hour or more is lateness; a short one after "in"/"за" is praise.
    Thanks or generic praise beside a long wait or a strong complaint ("great, only 3 hours"), alone after one
    ("Brilliant."), or in scare quotes (he "fixed" it) is sarcasm.
+   A wait as promised ("50 minutes, as the app had said"), or a short one the writer calls fine, is no lateness;
+   the time it took to get home is no wait. A wait or stall shrugged off ("no big deal", "без драмы") and a
+   complaint the writer excuses ("not your fault") are still named but weigh nothing. The driver's own trouble
+   ("stuck", "stranded", bad weather, "like an idiot") is no complaint about the service.
 5. Complaints the lexicon has no word for still count a little: a denial in a sentence without praise ("it
    didn't", elliptic ones take their meaning from the deniable word before them), a "why ...?" question, two
-   different sums of money.
-6. The sentiment comes from the weights: any complaint with no praise is negative, however plainly it is told;
-   mixed comments go by the balance, ties to negative. Complaint topics need enough weight (a lone "waited" in
-   a happy comment is not lateness), and praise is a topic only of comments that are not negative.
+   different sums of money. A question ("Is the fee refunded if...?") or a suggestion ("Would be nice if the
+   app...") weighs nothing unless it holds a strong complaint; one about the app is about communication.
+6. The sentiment comes from the weights: an explicit mark decides ("3 stars" is neutral, "Тройка" too); else, in
+   "X but Y" where X and Y lean opposite ways, Y does; else any complaint with no praise is negative, however
+   plainly it is told, mixed comments go by the balance, ties to negative, and a plain report with only a faint
+   good word ("завелась") is neutral.
+7. Topics are named whatever the sentiment, as the comment says them. Complaint topics need enough weight (a lone
+   "waited" in a happy comment is not lateness; "a bit slow" is, by its word before scaling). Praise is named for
+   words of praise or thanks about the people or the service, not for mild or outcome words ("good", "quick",
+   "sorted"), not for praise of one feature ("Tracking was brilliant" is communication), and in a negative comment
+   only for thanks or strong praise ("Nice guy but..." is a concession).
 """
 
 import re
@@ -63,11 +74,13 @@ _ENGLISH_WORDS = lexicon.word_set(
     """the a an and to was i it he she my me for of in on at is are be been with this that they we you your
     his her after before from but not no never came come got get had have has did do does would could
     will just so very all out up there here what when which who again after still then than only our us
-    our car tow truck guy driver service technician tech tyre tire battery ok thanks thank please"""
+    our car tow truck guy driver service technician tech tyre tire battery ok thanks thank please so-so meh
+    okay fine cheers ta mate tbh nah lol"""
 )
 _FOREIGN_WORDS = lexicon.word_set(
     """und der die das ist sehr nicht ich mit el la los las y muy por que es le les et est très pas il ce
-    une un è di che il non per sono ja on oli ei ole się nie jest bardzo mi na"""
+    une un è di che il non per sono ja on oli ei ole się nie jest bardzo mi na danke alles gut schön bitte
+    vielen kiitos kaikki hyvin gracias merci grazie nadie vino ayudarme"""
 )
 
 _stemmer = snowballstemmer.stemmer("english")
@@ -98,9 +111,11 @@ class _Element:
     words: frozenset[str]
     prefixes: tuple[str, ...]
     gap_before: int = 0
+    # `=word`: that form as written, not whatever shares its stem ("=loved" is not "lovely").
+    forms: frozenset[str] = frozenset()
 
     def matches(self, token: "_Token") -> bool:
-        if token.stem in self.words or token.norm in self.words:
+        if token.stem in self.words or token.norm in self.words or token.norm in self.forms:
             return True
         return any(token.norm.startswith(prefix) for prefix in self.prefixes)
 
@@ -130,13 +145,15 @@ def _parse_element(text: str, english: bool, gap_before: int) -> _Element:
             words.add(_stem(alternative))
         else:
             words.add(alternative)
-    exact = frozenset(word[1:] if word.startswith("=") else word for word in words)
-    return _Element(exact, tuple(prefixes), gap_before)
+    forms = frozenset(word[1:] for word in words if word.startswith("="))
+    plain = frozenset(word for word in words if not word.startswith("="))
+    return _Element(plain, tuple(prefixes), gap_before, forms)
 
 
 def _default_negation(weight: float, topic: Topic | None) -> tuple[float, Topic | None]:
     if weight < 0:
-        return 0.3, (Topic.PRAISE if topic is None or topic in COMPLAINT_TOPICS else topic)
+        # "wasn't late", "no scratches": a denied complaint is a little good news, not praise.
+        return 0.3, (None if topic is None or topic in COMPLAINT_TOPICS else topic)
     if weight > 0:
         return -0.8 * weight, (topic if topic in (Topic.PRICE, Topic.SAFETY, Topic.COMMUNICATION) else None)
     return 0.0, topic
@@ -180,7 +197,7 @@ class _Index:
         self.by_prefix: dict[str, list[_Entry]] = {}
         for entry in entries:
             first = entry.elements[0]
-            for word in first.words:
+            for word in first.words | first.forms:
                 self.by_word.setdefault(word, []).append(entry)
             for prefix in first.prefixes:
                 self.by_prefix.setdefault(prefix, []).append(entry)
@@ -214,7 +231,9 @@ _INDEX = _Index(
         *_parse_lexicon(lexicon.OTHER, english=False),
     ]
 )
-_ENGLISH_LEXICON_WORDS = frozenset(word for entry in _ENGLISH_ENTRIES for word in entry.elements[0].words)
+_ENGLISH_LEXICON_WORDS = frozenset(
+    word for entry in _ENGLISH_ENTRIES for word in entry.elements[0].words | entry.elements[0].forms
+)
 
 
 # Text
@@ -260,18 +279,38 @@ def _lowered(text: str) -> str:
 
 
 def detect_language(text: str, tokens: list[_Token] | None = None) -> Language:
-    """ "ru" for Russian (Cyrillic, not Ukrainian letters), "en" for Latin text that reads as English, else "other"."""
+    """ "ru" for Russian (Cyrillic, not Ukrainian letters or words), "en" for Latin text that reads as English, else
+    "other" (other languages, no words, Russian and English mixed)."""
     cyrillic = len(_CYRILLIC.findall(text))
     latin = len(_LATIN.findall(text))
     if cyrillic == 0 and latin == 0:
         return "other"
-    if cyrillic >= latin:
-        return "other" if _UKRAINIAN.search(text) else "ru"
     words = tokens if tokens is not None else _tokenise(text)
+    if cyrillic and latin and _mixes_russian_and_english(words):
+        return "other"  # "Driver был супер": Russian and English in one comment
+    if cyrillic >= latin:
+        ukrainian = _UKRAINIAN.search(text) or any(token.norm in _UKRAINIAN_WORDS for token in words)
+        return "other" if ukrainian else "ru"
     english = sum(1 for token in words if token.norm in _ENGLISH_WORDS or token.stem in _ENGLISH_LEXICON_WORDS)
     foreign = sum(1 for token in words if token.norm in _FOREIGN_WORDS)
     foreign += len(_NON_ENGLISH_LATIN.findall(text))
     return "en" if english > foreign else "other"
+
+
+def _mixes_russian_and_english(words: list[_Token]) -> bool:
+    """An English word (not a name or an abbreviation such as "SMS" that Russian comments use) beside a Russian one."""
+    english = any(
+        token.norm.isascii()
+        and token.norm.isalpha()
+        and token.norm not in _LOANWORDS
+        and (token.norm in _ENGLISH_WORDS or token.stem in _ENGLISH_LEXICON_WORDS)
+        for token in words
+    )
+    return english and any(_CYRILLIC.search(token.norm) for token in words)
+
+
+_LOANWORDS = frozenset({"sms", "gps", "eta", "push", "app", "top"})
+_UKRAINIAN_WORDS = lexicon.word_set("дуже дякую дякуємо швидко чекали чекав чекала добре вже ще це цей що ми був була")
 
 
 # Scoring
@@ -287,7 +326,11 @@ class _Found:
     topic: Topic | None
     sentence: int
     generic_praise: bool = False
+    thanks: bool = False
+    tells: bool = False
     extra: dict[str, float] = field(default_factory=dict)
+    # The weight as the lexicon gives it, before the words around it scaled it: "a bit slow" is still slowness.
+    base: float | None = None
     # What the cue would have meant denied, for a later elliptic denial: "said it'd hold, it didn't".
     denied: tuple[float, Topic | None] | None = None
 
@@ -433,19 +476,28 @@ def _found_for(entry: _Entry, text: str, tokens: list[_Token], first: int, last:
     else:
         weight, topic = entry.weight, entry.topic
     scale = _scale(tokens, first, last, text)
+    base = weight
     weight *= scale * (min(contrast[first], 1.0) if scale < 1.0 else contrast[first])
     if weight > 0 and _promised(tokens, first):
         weight = 0.0  # "said he'd sort it" promises, it does not praise
     generic = len(entry.elements) == 1 and tokens[first].norm in lexicon.GENERIC_PRAISE and weight > 0
-    cue = _Found(start, tokens[last].end, first, last, weight, topic, tokens[first].sentence, generic)
+    thanks = weight > 0 and tokens[first].norm.startswith(lexicon.THANKS)
+    tells = any(tokens[position].norm.startswith(_TELLING) for position in range(first, last + 1))
+    cue = _Found(
+        start, tokens[last].end, first, last, weight, topic, tokens[first].sentence, generic, thanks, tells, base=base
+    )
     if negator is None and entry.negated_weight < 0 <= entry.weight:
         cue.denied = (entry.negated_weight, entry.negated_topic)
         if weight > 0 and _quoted(text, start, tokens[last].end):
             # Scare quotes: he "fixed" it.
             cue.weight, cue.topic = entry.negated_weight, entry.negated_topic
+            cue.base = cue.weight
     if tokens[first].norm.startswith(_WAIT_STEMS):
         cue.extra["wait"] = 1.0
     return cue
+
+
+_TELLING = ("tell", "told", "inform", "warn", "mention", "предупред", "сказал", "сообщ", "говорил")
 
 
 def _promised(tokens: list[_Token], first: int) -> bool:
@@ -496,14 +548,15 @@ def _duration_cues(lowered: str, tokens: list[_Token]) -> list[_Found]:
         promised = any(token.norm in _PROMISES for token in tokens if token.sentence == sentence)
         if duration.minutes >= 60:
             weight = -min(2.0, 1.2 + 0.2 * (duration.minutes - 60) / 60)
-            extra = {"wait": 1.0, "sarcasm": 1.0} if before in lexicon.SARCASM_LEADS else {"wait": 1.0}
+            extra = {"wait": 1.0, "minutes": float(duration.minutes)}
+            if before in lexicon.SARCASM_LEADS:
+                extra["sarcasm"] = 1.0
             found.append(_Found(duration.start, duration.end, index, last, weight, Topic.LATE, sentence, extra=extra))
         elif duration.minutes >= 40 or (duration.minutes >= 30 and before in _WAIT_LEADS):
-            found.append(
-                _Found(duration.start, duration.end, index, last, -0.8, Topic.LATE, sentence, extra={"wait": 1.0})
-            )
+            extra = {"wait": 1.0, "minutes": float(duration.minutes)}
+            found.append(_Found(duration.start, duration.end, index, last, -0.8, Topic.LATE, sentence, extra=extra))
         elif duration.minutes <= 30 and before in _SHORT_LEADS and not (nearby & _LATE_WORDS) and not promised:
-            found.append(_Found(duration.start, duration.end, index, last, 0.5, Topic.PRAISE, sentence))
+            found.append(_Found(duration.start, duration.end, index, last, 0.5, None, sentence))
         elif duration.minutes <= 15:
             # "5 min late" is hardly a complaint.
             found.append(_Found(duration.start, duration.end, index, last, 0.0, None, sentence, extra={"short": 1.0}))
@@ -573,9 +626,21 @@ def _price_mismatch(text: str, found: list[_Found]) -> list[_Found]:
     return [_Found(amounts[0].start, amounts[-1].end, 0, 0, -0.8, Topic.PRICE, -1)]
 
 
+_PAID_AMOUNT = re.compile(
+    r"\b(?:paid|pay|charged|quoted|billed|call-?out|взяли|взял|назвали|назвал|заплатил\w*|списали|насчитали|выставили"
+    r"|выезд|вызов)"
+    r"\s+(?:me\s+|us\s+|мне\s+|с меня\s+)?(\d[\d .,]*\d)(?![\d%])",
+    re.IGNORECASE,
+)
+
+
 def _symbol_cues(text: str) -> list[_Found]:
-    """Sums of money (a mention of the price), emoji and emoticons."""
+    """Sums of money (a mention of the price, with a currency or after "paid", "взяли"), emoji and emoticons."""
     found = [_Found(match.start(), match.end(), 0, 0, 0.0, Topic.PRICE, -1) for match in _CURRENCY.finditer(text)]
+    covered = [(cue.start, cue.end) for cue in found]
+    for match in _PAID_AMOUNT.finditer(text):
+        if not any(start <= match.start(1) < end for start, end in covered):
+            found.append(_Found(match.start(1), match.end(1), 0, 0, 0.0, Topic.PRICE, -1))
     for offset, char in enumerate(text):
         weight = lexicon.EMOJI.get(char)
         if weight is not None:
@@ -588,6 +653,50 @@ def _symbol_cues(text: str) -> list[_Found]:
     return found
 
 
+_FEATURES = (Topic.COMMUNICATION, Topic.PRICE, Topic.SAFETY)
+_PEOPLE = lexicon.word_set(
+    """he she him her guy bloke lad man woman lady driver technician tech mechanic dispatcher operator service team
+    staff trustloop job work он она его ее мастер водитель парень мужик мужчина девушка диспетчер оператор сервис
+    служба работа"""
+)
+
+
+def _feature_praise(found: list[_Found], tokens: list[_Token]) -> None:
+    """ "Tracking was brilliant", "Отслеживание на карте супер": a word of praise for one feature (the map, the price,
+    the cones) is news about that feature, not praise of the people, unless its clause names them too."""
+    for cue in found:
+        if not cue.generic_praise or cue.thanks or cue.topic is not Topic.PRAISE or cue.sentence < 0:
+            continue
+        clause = tokens[cue.first_token].clause
+        words = [token for token in tokens if token.clause == clause]
+        feature = any(
+            other.topic in _FEATURES and other.sentence >= 0 and tokens[other.first_token].clause == clause
+            for other in found
+        )
+        if feature and not any(token.norm in _PEOPLE for token in words):
+            cue.topic = None
+
+
+_STATUS_WORDS = lexicon.STATUS_WORDS
+
+
+def _app_status(found: list[_Found], tokens: list[_Token]) -> list[_Found]:
+    """A false status from the app ("the push said he'd arrived", «в приложении написано „выполнено“») is a stall and
+    news from the app at once: the app's word is named as communication too."""
+    extra = []
+    for cue in found:
+        if cue.topic is not Topic.NO_SHOW_OR_STALL or cue.sentence < 0:
+            continue
+        for position in range(cue.first_token, cue.last_token + 1):
+            if tokens[position].norm.startswith(_STATUS_WORDS):
+                token = tokens[position]
+                extra.append(
+                    _Found(token.start, token.end, position, position, 0.0, Topic.COMMUNICATION, token.sentence)
+                )
+                break
+    return extra
+
+
 def _apply_sarcasm(found: list[_Found], tokens: list[_Token]) -> None:
     """Thanks or generic praise in a sentence that also holds a long wait after "only" or a strong complaint, with
     no "but" to set them apart, is sarcasm: "great, only 3 hours", "my alloy is kerbed now, thanks a lot"; so is
@@ -598,16 +707,230 @@ def _apply_sarcasm(found: list[_Found], tokens: list[_Token]) -> None:
     for cue in found:
         if not cue.generic_praise:
             continue
+        following = tokens[cue.last_token + 1].norm if cue.last_token + 1 < len(tokens) and cue.sentence >= 0 else ""
+        if following in _PEOPLE:
+            continue  # "Great lad, shame about the 3 hour wait" praises the lad
         same_sentence = [other for other in found if other.sentence == cue.sentence and other is not cue]
         alone = sum(1 for token in tokens if token.sentence == cue.sentence) <= 2 and not same_sentence
         before = sum(other.weight for other in found if other.sentence == cue.sentence - 1)
         if (
             any(other.extra.get("sarcasm") for other in same_sentence)
-            or (cue.sentence not in contrasted and any(other.weight <= -1.0 for other in same_sentence))
+            or (cue.sentence not in contrasted and any(_grievance(other) <= -1.0 for other in same_sentence))
             or (alone and before <= -0.9)
         ):
-            cue.weight = -abs(cue.weight)
+            cue.weight = cue.base = -abs(cue.weight)
             cue.topic = None
+
+
+def _grievance(cue: _Found) -> float:
+    """How much a cue complains about the service: fear on the road side is about the place, not the technician
+    ("thanks for coming so fast, I was terrified"), so it does not make thanks sarcastic."""
+    return 0.0 if cue.topic is Topic.SAFETY else cue.weight
+
+
+_QUESTION_OPENERS = lexicon.word_set(
+    """is are was does do did can could will would should how what when where which any anyone anybody
+    сколько можно подскажите скажите как когда где если есть ли а будет входит покрывает что"""
+)
+_SUGGESTION = re.compile(
+    r"\b(?:would|it'?d|it would) be (?:nice|great|good|helpful|handy|better|useful)\b|\bcould you (?:add|make|let)\b"
+    r"|\b(?:it )?would help\b|\bany chance\b|\b(?:would|i'?d) love (?:a|an|to|it if)\b|\bтак удобнее\b"
+    r"|\bplease (?:add|make|let)\b|\b(?:you should|maybe|suggest(?:ion)?:?) (?:add|make|let|have)\b"
+    r"|было бы (?:удобно|хорошо|здорово|неплохо|отлично|классно|полезно)|\bсделайте\b|\bдобавьте\b"
+    r"|хотелось бы|предлагаю|пожелание|\bwant(?:ed)? to know\b|\bwondering\b|хотел\w* бы узнать",
+    re.IGNORECASE,
+)
+
+
+def _calm_questions_and_suggestions(text: str, lowered: str, tokens: list[_Token], found: list[_Found]) -> None:
+    """A question ("Is the callout fee refunded if...?", "Можно ли поменять адрес?") or a suggestion ("Would be nice
+    if the app...", "Сделайте, пожалуйста...") neither praises nor complains: its words keep their topics but weigh
+    nothing, unless one is a strong complaint ("Can anyone tell me why I was charged twice?")."""
+    calm: set[int] = set()
+    sentences: dict[int, list[_Token]] = {}
+    for token in tokens:
+        sentences.setdefault(token.sentence, []).append(token)
+    for sentence, words in sentences.items():
+        opener = words[0].norm
+        question = (
+            _sentence_ends_with_question(text, words[-1].end)
+            and (opener in _QUESTION_OPENERS or any(token.norm == "ли" for token in words))
+            and not any(token.norm in lexicon.QUESTION_COMPLAINTS for token in words)
+        )
+        if question or _SUGGESTION.search(lowered, words[0].start, words[-1].end):
+            calm.add(sentence)
+    for cue in found:
+        if cue.sentence in calm and (cue.base if cue.base is not None else cue.weight) > -1.2:
+            cue.weight = cue.base = 0.0
+            if cue.topic in COMPLAINT_TOPICS or cue.topic is Topic.PRAISE:
+                cue.topic = None
+    # A question or a wish about the app is about what it tells the driver and the technician.
+    for position, token in enumerate(tokens):
+        if token.sentence in calm and (token.norm in _APP_WORDS or token.norm.startswith(_CONTACT_STEMS)):
+            found.append(_Found(token.start, token.end, position, position, 0.0, Topic.COMMUNICATION, token.sentence))
+
+
+_APP_WORDS = frozenset({"app", "apps", "app's", "ring", "call", "phone", "text", "chat", "sms", "eta"})
+_CONTACT_STEMS = ("приложени", "notif", "звон", "телефон", "связ", "смс", "чат", "уведомл")
+
+
+_AS_PROMISED = re.compile(
+    r"\bas (?:promised|expected|quoted|agreed|estimated|(?:the app|they|he|she|it|dispatch) (?:had )?"
+    r"(?:said|told me|promised|showed|estimated))\b|\bwhich (?:is|was) (?:what|exactly what) (?:the app|they|he|she|it)"
+    r"|как (?:и )?(?:обещали|обещал|сказали|сказал|говорили|было обещано|было указано|показывало|писали|договаривались)",
+    re.IGNORECASE,
+)
+
+
+_WAIT_ACCEPTED = re.compile(
+    r"\bwhich (?:is|was) (?:fine|ok|okay|reasonable|acceptable|not bad|fair|expected)\b|\bfair enough\b"
+    r"|\bno (?:big deal|drama|biggie|bother)\b|\bnot a (?:problem|big deal)\b"
+    r"|(?<![а-яё])(?:нормально|приемлемо|терпимо|неплохо|простительно|не страшно|не критично|без драмы"
+    r"|ничего страшного)(?![а-яё])",
+    re.IGNORECASE,
+)
+
+
+_ETA_NEWS = re.compile(r"said|told|promised|showed|estimated|app|обещ|сказал|говорил|показывал|писал")
+
+
+def _waits_as_promised(lowered: str, tokens: list[_Token], found: list[_Found]) -> list[_Found]:
+    """A wait that matched what the app or the dispatcher promised is no lateness ("arrived after about 50 minutes,
+    as the app had said"); the promise kept is news about the ETA. A wait under an hour the writer calls fine
+    ("Waited 35 minutes, which is fine for a Saturday night") is none either."""
+    for match in _WAIT_ACCEPTED.finditer(lowered):
+        sentence = tokens[_token_at(tokens, match.start())].sentence
+        complaints = [cue for cue in found if cue.sentence == sentence and cue.weight < 0]
+        if not any(cue.extra.get("wait") for cue in complaints) or any(
+            (cue.base if cue.base is not None else cue.weight) <= -1.3 for cue in complaints
+        ):
+            continue  # "Waited 3 hours, which is fine I guess" is no acceptance
+        for cue in complaints:
+            # The complaint weighs nothing; a stated wait of about an hour is still named ("Waited about an hour
+            # in a warm café, no drama").
+            cue.base = cue.weight if cue.base is None else cue.base
+            cue.weight = 0.0
+            if cue.topic is Topic.LATE and cue.extra.get("minutes", 0) < 50:
+                cue.topic = None
+    extra: list[_Found] = []
+    for match in _AS_PROMISED.finditer(lowered):
+        index = _token_at(tokens, match.start())
+        sentence = tokens[index].sentence
+        waits = [cue for cue in found if cue.sentence == sentence and cue.topic is Topic.LATE and cue.extra.get("wait")]
+        for cue in waits:
+            cue.weight = cue.base = 0.0
+            cue.topic = None
+        if waits or _ETA_NEWS.search(match.group()):
+            last = _token_at(tokens, match.end() - 1)
+            extra.append(_Found(match.start(), match.end(), index, last, 0.0, Topic.COMMUNICATION, sentence))
+    return extra
+
+
+_HOME = frozenset({"home", "дома", "домой"})
+
+
+def _journeys_are_not_waits(tokens: list[_Token], found: list[_Found]) -> None:
+    """ "Home within the hour", "Дома были через час": a duration in a sentence about getting home measures the whole
+    trip, not a wait for the technician."""
+    homeward = {token.sentence for token in tokens if token.norm in _HOME}
+    for cue in found:
+        homeward_wait = cue.sentence in homeward and cue.topic is Topic.LATE and cue.extra.get("wait")
+        if homeward_wait and not tokens[cue.first_token].norm.startswith(_WAIT_STEMS):
+            cue.weight = cue.base = 0.0
+            cue.topic = None
+
+
+_VERDICT_WORDS = {
+    "тройка": 0,
+    "троечка": 0,
+    "трояк": 0,
+    "двойка": -1,
+    "единица": -1,
+    "четверка": 1,
+    "четверочка": 1,
+    "пятерка": 1,
+    "one": -1,
+    "two": -1,
+    "three": 0,
+    "four": 1,
+    "five": 1,
+    "один": -1,
+    "одна": -1,
+    "две": -1,
+    "два": -1,
+    "три": 0,
+    "четыре": 1,
+    "пять": 1,
+}
+_VERDICT = re.compile(
+    r"(?<![\d/.,])(?P<stars>[0-5]|one|two|three|four|five|один|одна|две|два|три|четыре|пять)\s?"
+    r"(?:stars?|\*|⭐|зв[её]зд\w*|из 5|/\s?5(?!\d))|(?<![\d/.,])(?P<tens>\d{1,2})\s?/\s?10(?!\d)"
+    r"|(?<!\w)(?P<word>тройка|троечка|трояк|двойка|единица|четв[её]рка|четв[её]рочка|пят[её]рка)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+_COUNTERFACTUAL = re.compile(r"(?:would|could)(?:'ve| have)? been\s*$|(?:было|были|поставил\w*) бы\s*$")
+
+
+def _verdicts(lowered: str) -> list[_Found]:
+    """An explicit mark decides the sentiment: "3 stars", "Тройка", "6/10"; below the middle is negative."""
+    found = []
+    for match in _VERDICT.finditer(lowered):
+        if _COUNTERFACTUAL.search(lowered, max(0, match.start() - 24), match.start()):
+            # "Would've been 5 stars if the pushes worked": short of the mark, and no praise.
+            found.append(_Found(match.start(), match.end(), 0, 0, 0.0, None, -1, extra={"verdict": 0.5}))
+            continue
+        if match.group("tens") is not None:
+            tens = int(match.group("tens"))
+            value = -1 if tens <= 4 else 0 if tens <= 6 else 1
+        else:
+            key = (match.group("stars") or match.group("word") or "").replace("ё", "е")
+            value = (-1 if int(key) <= 2 else 0 if key == "3" else 1) if key.isdigit() else _VERDICT_WORDS[key]
+        top = match.group(0).startswith(("5", "five", "пять", "10")) or (match.group("word") or "").startswith("пят")
+        extra = {"verdict": float(value), "top": 1.0 if top else 0.0}
+        found.append(_Found(match.start(), match.end(), 0, 0, float(value), None, -1, extra=extra))
+    return found
+
+
+_EXCULPATION = re.compile(
+    r"\bnot (?:your|their|his|her|the driver'?s|the technician'?s) fault\b|\bno fault of\b"
+    r"|(?<![а-яё])не (?:ваша|ваш|их|его)(?: вина| проблема)?(?![а-яё])|не по (?:вашей|их|его) вине|вы не виноват"
+    r"|\bmy (?:own )?fault,? (?:really|honestly)\b|\bmy own fault\b|\bmy bad\b|сам(?:а)? виноват",
+    re.IGNORECASE,
+)
+
+
+_MINOR = re.compile(
+    r"\b(?:only|one|minor|small|tiny|slight) (?:gripe|niggle|complaint|issue|thing|downside|minus|quibble)\b"
+    r"|единственн\w*(?: (?:минус|замечани\w*|претензи\w*|недостат\w*))?|(?<=[,—-]) ?только(?![а-яё])|мелочь",
+    re.IGNORECASE,
+)
+
+
+def _minor_complaints(lowered: str, tokens: list[_Token], found: list[_Found]) -> None:
+    """ "Solid service, only gripe is the app kept logging me out", "Всё хорошо, только приложение выкидывает": a
+    complaint the writer calls the only one, after good words, weighs less."""
+    for match in _MINOR.finditer(lowered):
+        position = _token_at(tokens, match.start())
+        sentence = tokens[position].sentence
+        praised = any(cue.weight > 0 and cue.sentence in (sentence, sentence - 1) for cue in found)
+        if not praised:
+            continue
+        for cue in found:
+            if cue.weight < 0 and cue.sentence == sentence and cue.first_token >= position:
+                cue.base = cue.weight if cue.base is None else cue.base
+                cue.weight *= 0.4
+
+
+def _exculpate(lowered: str, found: list[_Found]) -> None:
+    """ "Battery died again a week later, but that's the battery, not your fault": a complaint the writer excuses
+    is still named, but does not weigh."""
+    if _EXCULPATION.search(lowered):
+        for cue in found:
+            if cue.weight < 0:
+                cue.base = cue.weight if cue.base is None else cue.base
+                cue.weight = 0.0
 
 
 def _soften_slight_lateness(found: list[_Found]) -> None:
@@ -615,14 +938,51 @@ def _soften_slight_lateness(found: list[_Found]) -> None:
     for cue in found:
         if cue.topic is Topic.LATE and cue.first_token - 1 in short_ends:
             cue.weight *= 0.3
+            cue.base = cue.weight
 
 
-def _sentiment(found: list[_Found]) -> tuple[Sentiment, float]:
+def _after_but(tokens: list[_Token], found: list[_Found]) -> float:
+    """The sign of "X but Y" when Y decides: the comment's feeling is all in one sentence with "but"/"но"/"зато" (or
+    in one sentence and the "But ..." that follows it), the words before it lean one way and those after it the
+    other ("долговато, но сделал" is positive, "Быстро, но дорого" negative). 0 when no such contrast decides."""
+    contrasts = [index for index, token in enumerate(tokens) if token.norm in lexicon.CONTRAST and not token.used]
+    if not contrasts:
+        return 0.0
+    position = contrasts[-1]
+    sentence = tokens[position].sentence
+    opens = position == 0 or tokens[position - 1].sentence != sentence
+    weighed = [cue for cue in found if cue.weight != 0 and "verdict" not in cue.extra]
+    if any(cue.sentence not in (sentence, sentence - 1 if opens else sentence) for cue in weighed):
+        return 0.0
+    after = sum(cue.weight for cue in weighed if cue.sentence == sentence and cue.first_token > position)
+    before = [cue.weight for cue in weighed if not (cue.sentence == sentence and cue.first_token > position)]
+    if not before or after == 0 or any(weight * after > 0 for weight in before):
+        return 0.0
+    return after
+
+
+def _sentiment(found: list[_Found], decided: float = 0.0) -> tuple[Sentiment, float]:
+    verdicts = [cue.extra["verdict"] for cue in found if "verdict" in cue.extra]
+    if verdicts:
+        others = [cue for cue in found if "verdict" not in cue.extra]
+        _, score = _sentiment(others) if others else ("neutral", 0.0)
+        if verdicts[-1] > 0:
+            return "positive", max(score, 0.3)
+        if verdicts[-1] < 0:
+            return "negative", min(score, -0.3)
+        return "neutral", max(-0.3, min(0.3, score))
     positive = sum(cue.weight for cue in found if cue.weight > 0)
     negative = -sum(cue.weight for cue in found if cue.weight < 0)
     total = positive - negative
     score = max(-1.0, min(1.0, total / (1.0 + abs(total)) * 1.5))
     if positive == 0 and negative == 0:
+        return "neutral", 0.0
+    if decided > 0:
+        return "positive", max(score, 0.05)
+    if decided < 0:
+        return "negative", min(score, -0.05)
+    if negative == 0 and positive < 0.5:
+        # "Привезли 10 литров, машина завелась": a plain report of the job, not praise.
         return "neutral", 0.0
     if negative == 0:
         return "positive", max(score, 0.05)
@@ -635,20 +995,33 @@ def _sentiment(found: list[_Found]) -> tuple[Sentiment, float]:
 
 def _topics(found: list[_Found], sentiment: Sentiment) -> tuple[Topic, ...]:
     sums: dict[Topic, float] = {}
+    bases: dict[Topic, float] = {}
+    priced = {cue.sentence for cue in found if cue.topic is Topic.PRICE and cue.sentence >= 0}
+    overcharged = {cue.sentence for cue in found if cue.topic is Topic.PRICE and cue.weight < 0}
     for cue in found:
+        if cue.topic is Topic.COMMUNICATION and cue.weight == 0 and cue.sentence in priced:
+            continue  # "the app showed one price and I was billed another" is about the price
+        if cue.topic is Topic.COMMUNICATION and cue.tells and overcharged & {cue.sentence, cue.sentence - 1}:
+            continue  # "£20 extra because it was a Sunday. Nobody told me." is about the price
+        if cue.topic is Topic.PRAISE and sentiment == "negative" and not cue.thanks and (cue.base or 0.0) < 1.2:
+            continue  # "Nice guy but the price was a joke": a mild compliment conceded in a complaint
         if cue.topic is not None:
             sums[cue.topic] = sums.get(cue.topic, 0.0) + cue.weight
+            bases[cue.topic] = bases.get(cue.topic, 0.0) + (cue.weight if cue.base is None else cue.base)
     if sums.get(Topic.NO_SHOW_OR_STALL, 0.0) <= -1.0 and all(
-        cue.extra.get("wait") for cue in found if cue.topic is Topic.LATE and cue.weight < 0
+        0 < cue.extra.get("minutes", 0) < 45 for cue in found if cue.topic is Topic.LATE and cue.weight < 0
     ):
-        # Waiting for someone who never came is the no-show itself.
+        # "Stood on the map for 40 minutes, then cancelled": the stall is the point, 40 minutes no lateness.
         sums.pop(Topic.LATE, None)
     topics = []
     for topic, total in sums.items():
         if topic is Topic.PRAISE:
-            keep = total > 0 and sentiment != "negative"
+            # Sincere thanks or praise is named in a complaint too ("thanks for trying, but 2 hours...").
+            keep = total > 0
         elif topic in COMPLAINT_TOPICS:
-            keep = total <= (-0.75 if sentiment == "negative" else -1.0)
+            # A complaint is named whatever the verdict ("took 2 hrs but he was a star"), if the words say it
+            # plainly enough: a lone "waited" in a happy comment is not lateness, "a bit slow" is.
+            keep = total <= -0.75 if sentiment == "negative" else total <= -1.0 or bases[topic] <= -0.9
         else:
             keep = True
         if keep:
@@ -667,10 +1040,23 @@ def analyze(text: str) -> CommentAnalysis:
     found.extend(_bare_negations(tokens, found))
     found.extend(_question_complaints(text, tokens))
     found.extend(_price_mismatch(text, found))
+    found.extend(_waits_as_promised(lowered, tokens, found))
+    found.extend(_app_status(found, tokens))
+    _feature_praise(found, tokens)
+    _journeys_are_not_waits(tokens, found)
+    _calm_questions_and_suggestions(text, lowered, tokens, found)
     _apply_sarcasm(found, tokens)
     _soften_slight_lateness(found)
-    found = [cue for cue in found if cue.weight != 0 or cue.topic is not None]
+    _exculpate(lowered, found)
+    _minor_complaints(lowered, tokens, found)
+    verdicts = _verdicts(lowered)
+    if any(not cue.extra.get("top") for cue in verdicts):
+        # "3 stars" is a middling mark, not the praise a lone "stars" would be.
+        spans = [(cue.start, cue.end) for cue in verdicts]
+        found = [cue for cue in found if not any(start <= cue.start < end for start, end in spans)]
+    found.extend(verdicts)
+    found = [cue for cue in found if cue.weight != 0 or cue.topic is not None or "verdict" in cue.extra]
     found.sort(key=lambda cue: cue.start)
-    sentiment, score = _sentiment(found)
+    sentiment, score = _sentiment(found, _after_but(tokens, found))
     cues = tuple(Cue(text[cue.start : cue.end], cue.topic, round(cue.weight, 3)) for cue in found)
     return CommentAnalysis(language, sentiment, round(score, 3), _topics(found, sentiment), cues)

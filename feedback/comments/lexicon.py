@@ -45,7 +45,7 @@ refus* : -0.8 -
 refus* to come/go/tow/drive/travel/attend/help : -1.2 N
 turned/turn around : -1.0 N
 went/gone/left to/for another job/call/customer : -1.3 N
-another job/call : -0.6 N
+another job/call : -1.0 N
 searching/looking for a technician/driver/truck/mechanic : -0.8 N
 left me stranded : -1.3 N
 stood/stand me up : -1.5 N
@@ -55,19 +55,20 @@ replac* : 0 - ~ -1.0 N
 never came/showed/arrived/turned : -1.5 N !
 nobody/=noone came/showed/arrived/turned : -1.5 N !
 # Late
-late/lateness : -1.2 L ~ 0.4 G
+late/lateness : -1.2 L ~ 0.4 -
 way/much/far/even/hours/ages later : -1.0 L
 missed my flight/train/meeting/appointment/interview/ferry : -1.0 L
 out so late : 0 - !
 delay* : -1.0 L
-slow/slowest/slowly : -1.0 L ~ 0.4 G
+slow/slowest/slowly : -1.0 L ~ 0.4 -
 slow puncture/leak : -0.8 F !
 forever/ages/eternity : -1.2 L
 took/take/taking so/too/way/far long : -1.3 L
 too long : -1.2 L
 long wait* : -1.2 L
+wait/waiting/wait's .. long : -1.2 L
 long time : -0.8 L
-wait/waited/waiting/waits : -0.6 L ~ 0.5 G
+wait/waited/waiting/waits : -0.6 L ~ 0.5 -
 wait/waited/waiting in/behind/inside/with/up/by/safely/away : 0 - !
 had/made/asked/told me wait/to : 0 - !
 wait* time : -0.6 L
@@ -76,15 +77,17 @@ overdue : -1.0 L
 all evening/afternoon/morning/day : -1.2 L
 finally : -0.6 L
 later than : -1.0 L
+later than .. app/eta/said/promised/quoted/estimated : -1.0 L
+way/much/far/even later than .. app/eta/said/promised/quoted/estimated : -1.0 L
 all night : -1.2 L
 arrived/came/turned/showed .. next morning/day : -0.8 L
-on time/schedule : 1.0 G ~ -1.2 L
-exactly right : 1.0 G !
-punctual : 1.0 G ~ -1.2 L
-quick/quickly/quicker/fast/faster/speedy/prompt/promptly/rapid/swift* : 1.0 G ~ -1.0 L
-in no time : 1.2 G !
-right away : 0.8 G
-early/earlier/sooner : 0.8 G
+on time/schedule : 1.0 - ~ -1.2 L
+exactly right : 1.0 - !
+punctual : 1.0 - ~ -1.2 L
+quick/quickly/quicker/fast/faster/speedy/prompt/promptly/rapid/swift* : 1.0 - ~ -1.0 L
+in no time : 1.2 - !
+right away : 0.8 -
+early/earlier/sooner : 0.8 -
 # Rude
 rude/rudely/rudest/impolite/unprofessional/disrespect*/ill-mannered : -1.5 R
 attitude : -1.0 R
@@ -119,6 +122,9 @@ greet*/introduc* : 0 - ~ -0.8 R
 liar/lied/lying : -1.3 R
 blame*/blaming : -1.0 R
 my fault : -1.0 R
+my fault really/honestly : 0 - !
+my own fault : 0 - !
+my bad : 0 - !
 treated me like : -1.0 R
 short with me : -0.8 R
 manners : 0 - ~ -1.0 R
@@ -127,7 +133,8 @@ polite/politely/courteous/respectful : 1.0 G ~ -1.2 R
 friendly/kind/kindly/nice/lovely/pleasant/patient/calm/cheerful : 0.8 G ~ -1.0 R
 professional/professionally/pro : 1.0 G ~ -1.0 R
 apolog*/sorry : 0 - ~ -0.6 -
-not my/his/her/their problem/job/fault : -1.2 R !
+not my problem/job/fault : -1.2 R !
+not your/his/her/their fault : 0 - !
 wasn't/isn't/wasnt/isnt my/his/her/their problem/job/fault : -1.2 R !
 treated/treats/treat/treating .. like : -1.2 R !
 nothing but praise/good/positive/great : 1.2 G !
@@ -140,16 +147,21 @@ seriously : -0.5 -
 grunt*/barked/snarl* : -1.2 R
 spoke/speak/talked/said : 0 - ~ -0.6 R
 # Not fixed
-fix/fixed/fixing/repair*/solved/resolved/sorted : 0.8 G ~ -1.3 F
+fix/fixed/fixing/repair*/solved/resolved/sorted : 0.4 - ~ -1.3 F
 work/worked/working/works : 0 - ~ -1.2 F
 start/starts/started : 0 - ~ -1.2 F
 open/opened : 0 - ~ -1.3 F
 get in : 0 - ~ -1.0 F
-help/helped : 0.6 G ~ -1.2 F
+help/helped : 0.6 - ~ -1.2 F
+=helpful : 1.0 G ~ -1.0 R
 jump start/started/starter : 0 - !
 jump-start* : 0 - !
 died/dead/flat/broke/broken/stalled again : -1.3 F
-dead/died/dies/broke/failed after : -1.2 F
+went/gone/was/is/going down/flat again : -1.3 F
+knocked/knocking/knocks on/at : 0 - !
+died/dead/dies/failed/conked/stalled/broke after/within .. minutes/mins/hours/hour/day/days/week/miles/mile/km/he/she/they/leaving : -1.2 F
+late for school/work/my/the/a/an : 0 - !
+left/drove/went/gone before/without checking/making/seeing/testing : -1.2 N !
 lasted/held/lasts till/until/to : -1.0 F
 and died/stalled/stopped/conked : -1.0 F
 came back on : -1.2 F
@@ -175,19 +187,20 @@ shrug* : -0.8 F
 anyway : -0.5 F
 another service/company/truck/garage : -0.8 F
 have the right/tools : 0 - ~ -1.0 F
-did/does the job : 0.8 G ~ -1.2 F
-job done : 0.8 G
+did/does the job : 0.8 - ~ -1.2 F
+job done : 0.8 -
 did nothing : -1.2 F
 crank/cranks/cranked : 0 - ~ -1.3 F
 turn over : 0 - ~ -1.3 F
 still locked/stuck/flat/broken/dead/leaking/not/won't/doesn't/didn't/wouldn't/couldn't/can't : -1.2 F !
 do/did anything/much : 0 - ~ -1.2 F
-get/got/take/took me home/there/to : 0.4 G ~ -1.0 F
+get/got/take/took me home/there/to : 0.4 - ~ -1.0 F
 sloppy/botch*/bodge*/half-hearted/amateur*/careless : -1.2 F
 make/made it worse : -1.3 F
-wast* : -1.0 -
+=wasted/=wasting : -1.0 -
+waste of : -1.2 - !
 # Damage
-scratch*/dent*/damag*/scuff*/gouge* : -1.5 D ~ 0.3 G
+scratch*/dent*/damag*/scuff*/gouge* : -1.5 D ~ 0.3 -
 crunch*/scrap* : -1.0 D
 wasn't/was not like that : -1.0 D !
 was fine before : -1.0 D !
@@ -215,14 +228,21 @@ rough/roughly : -0.8 D
 they/he/she/driver/technician lost : -1.0 D
 =missing : -0.8 D
 stole/stolen/theft : -1.5 -
-without a scratch : 1.0 G !
+without a scratch : 1.0 - !
 # Price
-price/prices/pricing/cost/costs/rate/rates/quote/quoted/fee/fees/paid/pay/bill/billed/money/tariff/membership/subscription/insurance/mileage : 0 P
+price/prices/pricing/cost/costs/quote/quoted/fee/fees/paid/pay/bill/billed/money/tariff/membership/subscription/insurance/mileage : 0 P
 fixed price/rate/fee/cost/prices : 0 P !
 anything but : -1.0 - !
-charg* : -0.6 P ~ 0.3 P
+charg* : -0.6 P ~ 0.8 P
+no charge : 1.0 P !
+free of charge : 1.0 P !
+no idea when/if/how : -1.0 C !
+sent/send/sending/shared my location/pin/postcode : 0 C ~ -1.0 C
+sent/send/sending/shared my location/pin/postcode .. times/again : -1.0 C !
+blind bend/corner/summit/bends : -0.8 S
 extra charg*/fee* : -1.2 P
 charged/charge me/us extra/twice/double/more : -1.3 P
+charged/billed/charging twice/double : -1.3 P
 overcharg*/overpriced : -1.5 P
 expens*/costly/pricey/steep : -1.2 P ~ 0.5 P
 rip off : -1.5 P !
@@ -240,18 +260,22 @@ twice for the same : -1.3 P
 doubl* the price : -1.3 P
 how much : 0 P !
 refund* : -0.8 P
+covered/covers/cover/covering : 0.5 P ~ -0.8 P
+didn't/did/not pay/paid a penny/anything/nothing/a thing : 1.0 P !
 cancellation/cancel fee/charge/fine : -1.2 P
 for cancelling/canceling/cancellation : -1.0 P !
-well worth : 1.2 G !
-pays/paid for itself : 1.2 G !
+well worth : 1.2 P !
+pays/paid for itself : 1.2 P !
 still got/get/was billed/charged : -1.2 P
 surcharge/upcharge/extortionate/greedy/gouging/markup/mark-up : -1.3 P
 cash only : -0.6 P
-no surprises : 0.8 G !
+no surprises : 0.8 - !
+you get what you pay for : 0.8 P !
+not the cheapest : -0.4 P !
 cheap/cheaper/affordable/reasonabl*/inexpensive : 1.0 P ~ -0.8 P
 less than expected/i : 1.0 P
 fair : 0.6 P
-fair enough : 0.3 G !
+fair enough : 0.3 - !
 could have bought : -1.0 P !
 fair/good/great/decent/honest price/prices/pricing/rate/rates : 1.0 P
 value for money : 1.0 P
@@ -260,8 +284,17 @@ worth : 1.0 P ~ -1.0 P
 # Communication
 push/pushes/notif*/updat*/sms/texts/text/messag*/chat/email/tracker/tracking : 0 C ~ -1.2 C
 updates/notifications/messages/texts stopped/dried : -1.2 C
-map : 0 - ~ -1.0 C
-eta : 0 - ~ -1.0 C
+map : 0 C ~ -1.0 C
+app/tracker/map said/says/showed/shows/kept/told/promised/estimated : 0 C
+faster/quicker/sooner/earlier than .. app/eta/said/promised/expected/quoted : 0.8 -
+before/under/inside/within the eta : 0.8 - !
+dispatcher/dispatch/operator/support/helpline/call-centre/switchboard : 0 C
+called/phoned/rang/texted/messaged ahead : 0 C
+phoned/rang/texted/messaged me : 0 C
+told/said/promised/quoted me/us on/over/by the phone/line : 0 C
+on the line : 0 C
+ignored/ignoring my/our questions/question : -1.3 R !
+eta : 0 C ~ -1.0 C
 answer*/respons*/repl*/respond*/pick*/picked/call/called/calls/phone : 0 - ~ -1.2 C
 reach/reachable : 0 - ~ -1.3 C
 get/got through : 0 - ~ -1.3 C
@@ -272,7 +305,7 @@ hung/hang up : -1.3 C
 tell/told/inform*/warn*/heads-up/heads : 0 - ~ -1.0 C
 truth : -0.6 C
 changed .. times : -0.8 C
-call/called/calling back : 0 - ~ -1.3 C
+call/called/calling back : 0 C ~ -1.3 C
 communic* : 0 C ~ -1.0 C
 kept me updated/informed/posted : 1.0 C
 good/great/clear communication : 1.0 C
@@ -302,16 +335,21 @@ misleading/misinformed/inaccurate : -1.0 C
 got/get lost : -1.0 C
 wrong address/location/place/side/spot : -1.0 C
 different story/answer/stories : -1.0 C
-says/said/marked/shows completed/complete/done/finished : -1.2 C
+says/said/marked/shows completed/complete/done/finished : -1.2 N
+app/push/pushes/notification/notifications/tracker/status/text said/says/saying/showed/shows/marked/told .. =arrived/here/completed/complete/done/finished : -1.2 N
+different/conflicting/contradictory arrival/eta/etas/times/updates : -1.0 C
+call back .. never came/happened/arrived/materialised : -1.3 C !
+callback/call/reply/text .. never came/happened/arrived/materialised : -1.3 C !
+longer than .. app/eta/said/promised/quoted/expected/estimated : -1.0 L
 see/saw/track/watch/follow him/it/the/them on the map : 0.8 C
 ring/rang/rung/ring me back : 0 - ~ -1.2 C
-speak/spoke english : 0 C ~ -1.0 C
+speak/spoke/speaks .. english/language : 0 C ~ -0.8 C
 explain*/explan* : 0.8 G ~ -0.8 C
 kept/keep jumping/changing : -0.8 C
 # Safety
 safe/safely/secure/safety : 1.0 S ~ -1.3 S
-safe trip/journey/drive/travels/home : 0.8 G !
-home safe/safely : 0.8 G !
+safe trip/journey/drive/travels/home : 0.8 - !
+home safe/safely : 0.8 - !
 unsafe/danger*/hazardous/reckless* : -1.5 S
 scared/scary/afraid/frighten*/terrif* : -1.3 S
 risk* : -1.0 S
@@ -321,6 +359,9 @@ killed/kill : -1.0 S
 could have died : -1.0 S
 speeding/speed : -1.0 S
 live lane : -0.8 S
+hard shoulder/shoulders : 0 S ~ -1.2 S
+shoulder : 0 S
+=lorry/=lorries/=hgv/=hgvs/=trucks going/flying/whizzing/thundering/passing/past : -0.8 S
 middle/fast/outside lane : -0.8 S
 unlit/exhausted/yawning/drowsy/tired/sleepy/falling : -1.0 S
 comfortable : 0 - ~ -1.0 S
@@ -328,39 +369,50 @@ traffic side : -0.8 S
 flying/whizzing past : -0.8 S
 away from traffic : 0.5 S
 crash barrier : 0.8 S !
-booster/seatbelt/seat-belt : 0 S ~ -1.2 S
+booster seat/seats : 0 S ~ -1.2 S
+seatbelt/seat-belt : 0 S ~ -1.2 S
 car/child/baby seat : 0 S ~ -1.2 S
 steadily/smoothly/gently : 0.6 S
 in the dark : -0.5 S
-alone : -0.3 S
+alone : -0.3 -
+dodgy/sketchy/shady/creepy : -1.0 S
+asking/asked where i live/lived : -1.1 S
 uncomfortable/uneasy/unnerv*/intimidat*/threaten* : -1.1 S
 texting/texted/scrolling/browsing while/whilst/and : -1.3 S
 on his/her phone while/whilst/when driving/towing : -1.3 S
 carriageway : -0.8 S
 motorway/highway side : -0.8 S
-flashing/warning lights/beacons : 0.3 S
+flashing lights/beacons : 0.3 S
 behind/up/over the barrier/embankment/verge/fence/railing : 0.8 S
 reassur* : 1.0 S
 nobody checked : -0.8 S
 no one checked : -0.8 S
-careful/carefully/cautious : 0.8 G ~ -1.0 D
+careful/carefully/cautious : 0.8 - ~ -1.0 D
 # Praise and plain words of feeling
-thank/thanks/thankyou/thx/ty/cheers/grateful : 1.0 G ~ -0.8 -
+thank/thanks/thankyou/thx/ty/=ta/cheers/grateful : 1.0 G ~ -0.8 -
+thanks/thank for the lecture/lesson/sermon : -1.2 R !
+thank you for the lecture/lesson/sermon : -1.2 R !
+was/is/were sound : 1.0 G !
+just pump/pumped/pumping/inflated : -1.0 F !
 thanks/thank for nothing : -1.5 - !
 thank you for nothing : -1.5 - !
 smashing/=cracking : 1.2 G
 great/excellent/amazing/awesome/brilliant/fantastic/perfect/superb/outstanding/wonderful/incredible/legend/lifesaver/hero/star/top/best/stellar/phenomenal/exceptional : 1.2 G ~ -0.8 -
 impress*/happy/=pleased/satisfied/delighted/glad : 1.0 G ~ -1.0 -
-better : 0.8 G ~ -0.8 -
-stayed/stay with me/us : 0.8 G
+better : 0.8 - ~ -0.8 -
+stayed/stay with me/us : 0.8 -
 extra mile : 1.2 G
-good : 0.8 G ~ -0.8 -
-fine/decent : 0.3 G ~ -0.8 -
+good : 0.8 - ~ -0.8 -
+fine : 0 - ~ -0.8 -
+decent : 0.3 - ~ -0.8 -
+nice/friendly/polite/pleasant/fine enough : 0.3 -
 ok/okay/alright : 0 - ~ -0.8 -
-cool/neat : 0.6 G
-recommend* : 1.2 G ~ -1.2 -
-use again : 1.0 G ~ -1.2 -
-efficient/knowledgeable/competent/reliable : 1.0 G ~ -1.0 -
+cool/neat : 0.6 -
+recommend* : 1.2 - ~ -1.2 -
+sound/top/proper bloke/guy/lad/chap/man : 1.2 G
+use again : 1.0 - ~ -1.2 -
+efficient/knowledgeable/competent : 1.0 G ~ -1.0 -
+reliable : 1.0 - ~ -1.0 -
 can't/cannot/couldn't/cant/couldnt thank .. enough : 1.5 G !
 looked/look after : 1.0 G
 can't/cannot/couldn't/cant/couldnt recommend .. more/enough/highly : 1.5 G !
@@ -373,25 +425,41 @@ out of his/her/their way : 1.2 G !
 asked for more/better : 1.2 G !
 chatty/cheerful/funny/upbeat/lovely/sweet/gentleman/legend/=chatted : 0.8 G
 chatbot/chat-bot/bot/loop : -0.8 C
-tidy/clean/neat : 0.5 G
+tidy/clean/neat : 0.5 -
 appreciat* : 0.8 G
-smooth/smoothly/easy/painless/hassle-free/seamless : 0.8 G ~ -0.6 -
-no complaint/complaints/issues/problems : 1.2 G !
-nothing to complain : 1.2 G !
-could/can not/n't fault : 1.2 G !
-=couldn't/=can't/=cant/=couldnt fault : 1.2 G !
-love/loved : 1.0 G
+smooth/smoothly/easy/painless/hassle-free/seamless : 0.8 - ~ -0.6 -
+no complaint/complaints/issues/problems : 1.2 - !
+nothing to complain : 1.2 - !
+could/can not/n't fault : 1.2 - !
+=couldn't/=can't/=cant/=couldnt fault : 1.2 - !
+=love/=loved/=liked/=loving : 1.0 -
 well done : 1.0 G
 what more can you/i/one ask/want : 1.2 G !
-spot on : 1.0 G
-bad/poor/crap/rubbish/lousy : -1.0 - ~ 0.6 G
-terribl*/awful/horribl*/worst/disgrac*/disgust*/shocking/appalling/pathetic/ridiculous/unacceptable/joke/useless/nightmare/disappoint*/incompetent/clueless/shambles/shame/avoid/horrendous/atrocious/unreliable/annoy*/insane/crazy/absurd/outrageous/disaster/fiasco/mess/hopeless/nonsense/frustrat*/furious/angry/livid/upset/fuming/gutted/dreadful/abysmal/diabolical/unbelievable/laughable : -1.3 -
-complain* : -0.6 - ~ 0.5 G
+spot on : 1.0 -
+bad/poor/crap/rubbish/lousy : -1.0 - ~ 0.6 -
+terribl*/awful/horribl*/worst/disgrac*/disgust*/shocking/appalling/pathetic/ridiculous/unacceptable/joke/useless/nightmare/disappoint*/incompetent/clueless/shambles/shame/avoid/horrendous/atrocious/unreliable/annoy*/insane/crazy/absurd/outrageous/disaster/fiasco/mess/hopeless/nonsense/frustrat*/furious/angry/livid/upset/fuming/=gutted/dreadful/abysmal/diabolical/unbelievable/laughable : -1.3 -
+complain* : -0.6 - ~ 0.5 -
 never again : -1.5 - !
-issue/issues/problem/problems/trouble : -0.5 - ~ 0.3 G
-stuck/stranded : -0.6 -
+issue/issues/problem/problems/trouble : -0.5 - ~ 0.3 -
+stuck/stranded : 0 -
+like a/an idiot/muppet/numpty/amateur/moron/fool : 0 - !
+nothing to report/add/say : 0 - !
+perfectly fine/ok/okay/good/adequate/acceptable/normal : 0 - !
+slower/longer than last time/usual/before/normal : -1.0 L !
+straightforward/simple/uncomplicated : 0.6 -
+solid : 0.8 -
+thorough/meticulous/attentive/diligent/conscientious : 1.0 G ~ -1.0 -
+gem/diamond/angel/saint : 1.2 G
+call centre/center : 0 C
+disappeared/vanished/gone/dropped from/off the app/map/tracker/system : -1.3 N !
+he/she earned/deserved it/every : 1.0 G !
+read/reading my/the note/notes/message/messages/comment/comments/instructions : 0 C ~ -1.2 C
+mixed/muddled up : -1.0 C
+awful/terrible/horrible/horrendous/miserable/foul/filthy weather/night/day/morning : 0 - !
+weather was/is awful/terrible/horrible/horrendous/miserable/foul/filthy : 0 - !
+motorway/highway/dual at night : 0 S
 wrong : -0.8 -
-meh : -0.4 -
+meh : 0 - !
 nothing special : 0 - !
 """
 
@@ -419,32 +487,38 @@ RUSSIAN = r"""
 уехал* без : -1.2 N
 далеко : -0.6 N
 развернул*/развернулся : -1.0 N
-другой/другому/другие заказ*/вызов*/клиент* : -1.2 N
+другой/другому/другие/другом заказ*/вызов*/клиент* : -1.2 N
 ищем/ищет/поиск*/искали/подбор* мастер*/водител*/исполнител*/эвакуатор* : -0.8 N
 висел*/висело/повис* : -0.8 N
 двига*/двигалась/сдвинул*/шевел* : 0 - ~ -1.2 N
 продинамил*/слился/слилась/слились/кинул* : -1.5 N
 все/всё еще/ещё тут/здесь/стою/сижу/жду : -1.2 N !
 молчал*/замолчал*/пропал* : -1.0 N
+от чаевых/денег отказал*/отказался/отказалась : 0.8 - !
+отказал*/отказался/отказалась от чаевых/денег : 0.8 - !
+всю дорогу/поездку молчал* : 0 - !
+всё/все время молчал* : 0 - !
 назначили другого/другую/нового : -1.0 N !
 всю ночь : -1.2 L
 весь вечер/день/день/обед : -1.2 L
 дождал*/дождаться/дождешься : 0 - ~ -1.3 N
 перестал* отвеча*/отвечать/брать : -1.2 N
 # Late
-опозд*/опаздыв* : -1.3 L ~ 0.4 G
+опозд*/опаздыв* : -1.3 L ~ 0.4 -
 задерж* : -1.0 L
-долго/долгое/долгий/долгим/долгая/долгого/долгих/долговато : -1.0 L ~ 0.4 G
-медленн* : -1.0 L ~ 0.4 G
+долго/долгое/долгий/долгим/долгая/долгого/долгих/долговато : -1.0 L ~ 0.4 -
+медленн* : -1.0 L ~ 0.4 -
 вечность/бесконечно : -1.3 L
 наконец/наконец-то : -0.6 L
 позже/позднее : -0.8 L
-ждал*/жду/ждет/ждем/ждать/ожидани*/прожд*/подожд*/дожида*/ждали : -0.6 L ~ 0.5 G
+ждал*/жду/ждет/ждем/ждать/ожидани*/прожд*/подожд*/дожида*/ждали : -0.6 L ~ 0.5 -
+ждать/ожидани* .. долг*/долговато : -1.2 L
 дождался/дождалась/дождались пока/когда : 0.8 G !
 на следующий день : -0.8 L
-вовремя/пунктуальн* : 1.0 G ~ -1.2 L
-быстр*/оперативн*/моментальн*/мгновенн*/шустр*/пулей : 1.0 G ~ -1.0 L
-сразу/раньше : 0.6 G
+вовремя/пунктуальн* : 1.0 - ~ -1.2 L
+быстр*/оперативн*/моментальн*/мгновенн*/шустр*/пулей : 1.0 - ~ -1.0 L
+качественн* : 1.0 G ~ -1.0 F
+сразу/раньше : 0.6 -
 # Rude
 груб*/нагруб*/хам*/нахам*/хамоват*/нагл*/невоспитан*/невежлив*/непрофессионал* : -1.5 R
 =орал/=орала/=орет/=наорал/=наорала/наор*/крича*/накрич*/кричал* : -1.4 R
@@ -475,6 +549,7 @@ RUSSIAN = r"""
 торопил*/подгоня* : -0.6 R
 односложно : -0.5 R
 обвинил*/обвиня*/виноват* : -0.8 R
+сама/сам виновата/виноват : 0 - !
 дура/дурак/дурой/дураком/идиот*/тупой/тупая/тупым/тупица/дебил*/кретин*/овца/баба : -1.2 R
 бурча*/бурчал*/ворча*/ворчал*/отмахнул*/отмахива*/неприветлив*/нахал*/хамск*/безразлич*/равнодуш*/пофиг*/наплевательск*/ленив*/лень/недовольн* : -1.1 R
 посмеял*/смеял*/насмеха*/издева*/ухмыл*/хихика* : -1.2 R
@@ -485,22 +560,44 @@ RUSSIAN = r"""
 приветлив*/дружелюбн*/весел*/веселый/позитивн*/улыбчив*/обходительн* : 0.9 G ~ -1.1 R
 вежлив*/учтив*/корректн*/тактичн* : 1.0 G ~ -1.2 R
 приятн*/добр*/доброжелат*/отзывчив*/терпелив*/спокойн*/милый/милая : 0.8 G ~ -1.0 R
+дотошн*/внимательн*/скрупулезн*/обстоятельн* : 1.0 G ~ -1.0 -
+не ваша/ваш/их/его вина : 0 - !
+не страшно/критично : 0 - !
+ничего страшного/особенного : 0 - !
+все/всё просто : 0.6 -
+не дождешься/допросишься/дозовешься : -1.0 - !
+живого человека/оператора : -1.0 C
+перепутал*/напутал* : -1.0 C
+прочитал*/читал*/прочел/прочла комментари*/заметк*/сообщени*/примечани* : 0 C ~ -1.2 C
+не работал*/работали аварийк*/фар*/огни/мигалк*/габарит* : -1.2 S !
+аварийк*/фар*/огни/мигалк*/габарит* не работал*/работали : -1.2 S !
+ночью на трассе/обочине : 0 S !
+на трассе/обочине ночью : 0 S !
+погода жуть/ужасная/ужасн*/кошмар*/мерзк*/отвратит*/жесть : 0 - !
+ужасный/кошмарный/тяжелый/тяжёлый день/вечер : 0 - !
 профессионал*/профи : 1.0 G ~ -1.0 R
 извинил*/извини*/извинени* : 0 - ~ -0.6 -
 # Not fixed
-почин*/отремонт*/исправ*/устранил*/устранили/решил*/решили/решен*/решена/починили : 0.8 G ~ -1.3 F
-завел*/завёл*/заведет*/завест*/заводит*/заводил*/заводится/завелась/завелся/завести : 0.4 G ~ -1.3 F
-открыл*/открыли/открыть/вскрыл*/вскрыть/открыт* : 0.6 G ~ -1.3 F
-помог*/помочь/помощь : 0.8 G ~ -1.2 F
-сделал*/сделали/сделано/сделать : 0.5 G ~ -1.2 F
+почин*/отремонт*/исправ*/устранил*/устранили/решил*/решили/решен*/решена/починили : 0.8 - ~ -1.3 F
+завел*/завёл*/заведет*/завест*/заводит*/заводил*/заводится/завелась/завелся/завести : 0.4 - ~ -1.3 F
+открыл*/открыли/открыть/вскрыл*/вскрыть/открыт* : 0.4 - ~ -1.3 F
+помог*/помочь/помощь : 0.8 - ~ -1.2 F
+сделал*/сделали/сделать : 0.5 - ~ -1.2 F
+=сделано : 0.3 - ~ -1.2 F
 работа*/работает : 0 - ~ -1.2 F
 заряди*/зарядил*/зарядился : 0 - ~ -1.2 F
-заклеил*/заклеили/заклеить : 0.5 G ~ -1.2 F
-заглох*/глохнет : -0.8 F
+заклеил*/заклеили/заклеить : 0.5 - ~ -1.2 F
+заглох*/глохнет : 0 -
+заглох*/сдох*/умер*/спустил*/сел/села/разрядил* через/назавтра/наутро/утром/вечером : -1.2 F
+заглох*/сдох*/умер*/спустил*/сел/села/разрядил* по дороге домой/обратно : -1.2 F
+уехал*/уехала/уехали не проверив/дождавшись/убедившись : -1.2 N !
+и/потом/затем/опять/снова .. заглох*/сдох*/умер*/заглохл* : -1.2 F
 снова/опять заглох*/спустил*/сел/села/сломал*/потек* : -1.3 F
-сдох*/сдохла/умер/умерла : -1.2 F
+заглох*/спустил*/сел/села/сдох*/сломал*/потек* снова/опять : -1.3 F
+сдох*/сдохла/умер/умерла : 0 -
 хватило/хватит/продержал*/проработал* до/на : -1.0 F !
-спустил*/спущен*/травит/травят/травило : -0.8 F
+спустил*/спущен* : 0 -
+травит/травят/травило : -0.8 F
 халтур* : -1.3 F
 не дотянул*/докрутил*/затянул* : -1.2 F !
 разболтал*/болтается/болталось/болтался/болталась/болтаются/шатается : -1.0 F
@@ -528,12 +625,12 @@ RUSSIAN = r"""
 не тем/то/тот/той/те/того/туда : -1.0 F !
 зря : -0.8 -
 # Damage
-поцарап*/царап*/оцарап*/исцарап* : -1.5 D ~ 0.3 G
+поцарап*/царап*/оцарап*/исцарап* : -1.5 D ~ 0.3 -
 помял*/помяли/помят*/вмят*/вмял*/смял*/смяли : -1.5 D
 сломал/сломали/сломан*/слома/сломано : -1.3 D
 сломалась/сломался/сломалось : 0 - !
 разбил*/разбит*/разбили : -1.5 D
-повред*/поврежд* : -1.5 D ~ 0.3 G
+повред*/поврежд* : -1.5 D ~ 0.3 -
 погнул*/погнут*/согнул* : -1.4 D
 сорвал*/сорвали/содрал* краск*/резьб*/номер* : -1.3 D
 сорвал*/сорвали : -1.2 D
@@ -548,14 +645,14 @@ RUSSIAN = r"""
 следы/следов : -0.6 D
 облил*/залил* салон/сиден*/машину/все/всё : -1.0 D
 воня*/вонь/пахнет/провоня* : -0.9 D
-шаркнул*/хрустнул*/хрустел*/пятн*/жирн* : -1.0 D
+шаркнул*/хрустнул*/хрустел*/=пятно/=пятна/=пятнами/=пятен/=пятном/жирн* : -1.0 D
 такого не было : -1.0 D !
 до этого был*/все было целое/целым : -1.0 D !
 борозд*/откатил*/откатилась : -1.3 D
 в масле/мазуте/грязи : -1.0 D
 ободрал*/ободрали/поцарапан* : -1.3 D
 висит/болтается : -0.8 D
-без единой/одной царапин* : 1.0 G !
+без единой/одной царапин* : 1.0 - !
 потерт*/затерт*/потертост*/покоцал*/покоцан*/ободр*/отломал*/отлом*/разворотил*/выдрал*/испортил*/уничтож*/ушатал*/изуродовал*/раскурочил* : -1.3 D
 потеряли : -0.9 D
 бордюр* : -0.6 D
@@ -580,8 +677,11 @@ RUSSIAN = r"""
 свободн* машин*/эвакуатор*/мастер*/водител* : 0 - ~ -1.2 N
 насчитали/насчитал*/лишнее/лишние/сверху : -0.9 P
 возврат*/вернуть/возвращать/вернули деньги/денег : -0.8 P !
+покрыл*/покрыва*/покроет : 0.5 P ~ -0.8 P
+ни копейки/рубля : 1.0 P !
+бесплатн* : 1.0 P ~ -0.6 P
 сбор/сбора/сбором : -0.6 P
-=плата/=плату/=платы/=платой/выставил*/выставили : 0 P
+=плата/=плату/=платы/=платой/выставил*/выставили/оплач* : 0 P
 все/всё равно выставили/взяли/списали/заплатил*/платить : -1.2 P !
 штраф* : -1.0 P
 за отмену : -1.0 P !
@@ -589,7 +689,7 @@ RUSSIAN = r"""
 цена/цены/стоимость разумн*/адекватн*/нормальн*/приемлем*/хорош*/божеск*/отличн*/приятн* : 1.0 P !
 окупил*/окупает* : 1.2 G
 надули/надул/лохотрон*/завышен*/драть/дерут/нажива*/жадн* : -1.3 P
-без сюрпризов : 0.8 G !
+без сюрпризов : 0.8 - !
 скрыт* платеж*/доплат*/комисси* : -1.2 P
 недорог*/дешев*/дешёв*/доступн*/бюджетн* : 1.0 P
 адекватн*/нормальн*/хорош*/приятн*/разумн*/честн*/демократичн*/отличн* цен*/=цена/стоимост* : 1.0 P
@@ -601,13 +701,36 @@ RUSSIAN = r"""
 а его не было/нет : -1.2 C !
 дозвон*/дозвониться : 0 C ~ -1.4 C
 недозвон* : -1.3 C
-трубк*/звонк*/звонил*/позвонил*/перезвон*/перезвонил* : 0 - ~ -1.2 C
+трубк*/звонк*/звонил*/позвонил* : 0 - ~ -1.2 C
+перезвон*/перезванива* : 0 C ~ -1.2 C
+позвонил*/звонил* заранее : 0 C
+сказал*/сказали/обещал*/обещали/предупредил*/предупредили по телефону : 0 C
+по телефону сказал*/сказали/обещал*/обещали/предупредил*/предупредили : 0 C
+на связи : 0.5 C ~ -1.2 C
+диспетчер*/оператор*/поддержк*/колл-центр* : 0 C
+на карте/карту : 0 C ~ -1.0 C
+приложени* показывал*/показало/показывает/писал*/обещал*/говорил* : 0 C
+в приложении обещали/показывал*/писал*/висел*/было/стоял*/пишет : 0 C
+пуш*/уведомлени*/смс/статус* .. прибыл*/приехал*/подъехал*/выполнен*/завершен* : -1.2 N
+приложени*/трекер* показывал*/показывает/показало/пишет/написал*/написано .. прибыл*/приехал*/выполнен*/завершен* : -1.2 N
+пуш*/уведомлени*/смс/статус* .. =месте : -1.2 N
+приложени*/трекер* показывал*/показывает/показало .. прибыл*/=месте/выполнен*/завершен* : -1.2 N
+разн*/противоречив* врем*/срок*/информаци* : -1.0 C
+дольше/позже/позднее чем .. показывал*/показало/обещал*/обещали/сказал*/сказали/писал*/говорил* : -1.0 L
+говорил*/говорит/разговаривал*/понима* .. по-русски/по-английски/русском/английском/языке : 0 C ~ -0.8 C
+сколько стоит/стоила/будет : 0 P !
+спасибо/благодарю за лекцию/нотации/нравоучени*/урок : -1.2 R !
+выставил*/поставил* знак*/конус*/треугольник* : 0 S !
+мутн* тип*/мужик*/водител*/мастер* : -1.0 S
+не отвечал*/отвечает/ответил* на .. вопрос* : -1.3 R !
 ответ*/отвеча*/ответил* : 0 - ~ -1.2 C
 связ*/связаться : 0 - ~ -1.2 C
 информаци*/инфы/инфо : 0 - ~ -1.2 C
 предупред*/предупрежд*/сообщил*/сообщили/оповест*/уведомил* : 0 - ~ -1.0 C
 тишина : -0.8 C
-на линии/удержании : -1.0 C
+на удержании : -1.0 C
+висел*/висела/ждал*/ждала на линии : -1.0 C !
+на линии : 0 C
 переключа* : -0.8 C
 время прибытия : 0 C
 пришл*/приход*/пришел/пришло/приходят/приходили : 0 - ~ -1.2 C
@@ -617,15 +740,15 @@ RUSSIAN = r"""
 меняли/менялось : -0.5 C
 приложени* завис*/зависло/висит/виснет/вылетает/вылетело : -0.9 C !
 обновлени*/уведомлени*/сообщени* прекратил*/перестал* : -1.2 C !
-вылета*/вылетел*/глюч*/глюк*/лага*/тормозит/виснет/зависает/=баг/=баги/=багов/сбой*/ошибк*/выкидыва*/выкинул*/разлогин* : -0.9 C
+вылета*/вылетел*/глюч*/глюк*/лага*/тормозит/виснет/зависает/=баг/=баги/=багов/сбой*/выкидыва*/выкинул*/разлогин* : -0.9 C
 шаблонн*/отписк*/бот/робот*/чат-бот*/автоответ* : -0.9 C
 по бумажке : -0.8 C
 нов*/разн* истори*/версии : -1.0 C
-написано/отметили/стоит выполнен*/завершен*/исполнен* : -1.2 C
+написано/отметили/стоит выполнен*/завершен*/исполнен* : -1.2 N
 на карте видно : 0.8 C !
 видно .. на карте : 0.8 C
-минута в минуту : 1.0 G !
-все/всё правильно : 0.8 G !
+минута в минуту : 1.0 - !
+все/всё правильно : 0.8 - !
 по кругу : -0.8 C
 не связывайтесь/связывайся/обращайтесь : -1.3 - !
 правду/правда/врут/врали/вранье/соврал* : -0.6 C
@@ -651,9 +774,10 @@ RUSSIAN = r"""
 неуютно/некомфортно/неуютн*/выспрашивал*/приставал* : -1.1 S
 страшн*/страшно/боял*/испуга*/жутко/жуть/напуган* : -1.3 S
 сбил*/сбить/сбили : -1.0 S
-конус*/знак/знака/аварийк*/треугольник*/жилет*/светоотраж*/фонар*/кресл*/бустер* : 0 S ~ -1.2 S
+конус*/знак/знака/аварийк*/треугольник*/жилет*/светоотраж*/фонар*/кресл* : 0 S ~ -1.2 S
 в темноте : -0.5 S
 фуры/фур/фурами : -0.5 S
+обочин* : 0 S
 гнал/гнала/гнали/лихач*/превыш* : -1.3 S
 встречк*/встречной : -1.5 S
 за рулем : -0.6 S
@@ -670,7 +794,7 @@ RUSSIAN = r"""
 за отбойник*/ограждени*/ограду : 0.8 S
 спокойно было/мне : 0.8 S
 снес*/снесли/сбил* : -1.0 S
-ждал*/ждала/остал*/побыл* со мной/нами : 0.8 G !
+ждал*/ждала/остал*/побыл* со мной/нами : 0.8 - !
 попросил*/сказал*/предложил* подождать/ждать/постоять : 0 - !
 аккуратн*/бережн*/осторожн* : 1.0 G ~ -1.0 D
 # Praise and plain words of feeling
@@ -680,47 +804,63 @@ RUSSIAN = r"""
 что еще надо/нужно/желать : 1.2 G !
 плавно : 0.6 S
 класс/классно/классный/круто/крутой/топ/огонь/чудо : 1.0 G ~ -0.8 -
-молодец/молодцы/красав*/красавчик/умничк*/умница/герой/золото : 1.2 G
+молодец/молодцы/красав*/красавчик/умничк*/умница/герой/золото/звезда/джентльмен* : 1.2 G
 на высоте : 1.2 G !
-надежн*/заботлив*/позаботил*/забот* : 1.0 G ~ -1.0 -
-придраться не к чему : 1.2 G !
-не к чему придраться : 1.2 G !
-буду/будем обращаться/обращусь : 1.0 G ~ -1.2 -
+заботлив*/позаботил*/забот* : 1.0 G ~ -1.0 -
+надежн* : 1.0 - ~ -1.0 -
+придраться не к чему : 1.2 - !
+не к чему придраться : 1.2 - !
+буду/будем обращаться/обращусь : 1.0 - ~ -1.2 -
 5 звезд : 1.0 G !
-впечатл*/восторг*/разрядил*/душевн* : 1.0 G ~ -1.0 -
+пять звезд : 1.0 G !
+без замечаний : 1.2 - !
+не взял*/возьмет/возьмёт/взяли денег/деньги/ни копейки/оплату : 1.0 P !
+денег/деньги не взял*/возьмет/возьмёт/взяли : 1.0 P !
+взяли/взял/списали/насчитали/содрали на .. больше/дороже : -1.2 P
+задел*/зацепил* бампер*/двер*/машин*/диск*/крыл*/зеркал* : -1.2 D
+знак*/конус*/треугольник* не выставил*/поставил*/выставили/поставили : -1.2 S !
+тревожн* : -1.0 S
+ошибк* приложени*/в приложении : -0.9 C !
+впечатл*/восторг*/душевн* : 1.0 G ~ -1.0 -
+разрядил* обстановк* : 1.0 G !
 больше чем нужно/нужного/положено/обычного/надо : 1.0 G !
 не придумаешь/пожелаешь : 1.2 G !
-проводил*/довез*/довезли : 0.6 G
-рекоменд*/советую : 1.2 G ~ -1.2 -
-хорош*/хорошо : 0.8 G ~ -0.8 -
-нормально/нормальн*/норм/неплох* : 0.3 G ~ -0.8 -
+проводил*/довез*/довезли : 0.4 -
+рекоменд*/советую : 1.2 - ~ -1.2 -
+хорош*/хорошо : 0.8 - ~ -0.8 -
+нормально/нормальн*/норм/пойдет/средне : 0 - ~ -0.8 -
+неплох* : 0.6 - ~ -0.8 -
 лучш* : 1.2 G ~ -0.8 -
 выручил*/выручили/выручи*/спас*/спасли : 1.2 G
 доволен/довольна/довольны/доволь* : 1.0 G ~ -1.0 -
-понравил*/нравит*/порадовал* : 1.0 G ~ -1.0 -
+понравил*/нравит*/порадовал*/удобн* : 1.0 - ~ -1.0 -
 золотые руки : 1.5 G
-четко/чётко/четк*/гладко/слаженн* : 0.8 G
+четко/чётко/четк*/слаженн* : 0.8 G
+гладко : 0.8 -
 толков*/грамотн*/компетент*/знающ* : 1.0 G
-претензий/нареканий/жалоб нет/никаких : 1.2 G !
-без претензий/нареканий/проблем : 1.2 G !
-ни одной проблемы : 1.2 G !
-не первый раз : 0.3 G !
-плохо/плох*/хуже/худш* : -1.0 - ~ 0.6 G
+претензий/нареканий/жалоб нет/никаких : 1.2 - !
+без претензий/нареканий/проблем : 1.2 - !
+ни одной проблемы : 1.2 - !
+не первый раз : 0.3 - !
+плохо/плох*/хуже/худш* : -1.0 - ~ 0.6 -
 ужасн*/ужас/отвратит*/кошмар*/позор*/безобраз*/издевательств*/бесполезн*/отстой/жесть/бардак/разочаров*/возмутит*/некомпетент*/безответствен*/отврат*/безумие/безумн*/абсурд*/бред/дичь/треш/трэш/капец/пипец/фигня/хрень/кошмарн*/возмущ*/бесит/бесят/злость/зол/обидн*/нервы/неадекват* : -1.3 -
 больше никогда : -1.5 - !
 ненормально : -1.0 -
 неудобн*/жаль/обидно : -0.6 -
-проблем*/неприятност* : -0.5 - ~ 0.3 G
+проблем*/неприятност* : -0.5 - ~ 0.3 -
 """
 
 OTHER = r"""
 niemand/nadie/personne/nessuno/nikt/kukaan : -1.2 N
 impoli/unhöflich/unfreundlich/respektlos/grosero/maleducato/niegrzeczny/irrespetuoso : -1.3 R
-danke/gracias/merci/grazie/kiitos/dziękuję/dziekuje/obrigado/tack/dank : 1.0 G
+danke/gracias/merci/grazie/kiitos/dziękuję/dziekuje/obrigado/tack/dank/дякую/дякуємо : 1.0 G
+швидко/швидка : 0.8 -
 schnell/freundlich/rápido/rapido/amable/ottimo/excelente/gut/bien/nopea*/nopeasta/bravo/super : 0.8 G
+довго : -1.0 L
+чекали/чекав/чекала : -0.6 L
 unmöglich/schlecht/impoli/mal/lento/terrible/huono/pessimo/schrecklich/langsam : -1.2 -
 gewartet/odotin/esperé/attendu/czekałem/czekałam : -0.8 L
-stunden/horas/heures/tuntia/godziny/ore : -0.8 L
+stunden/horas/heures/tuntia/godziny/ore/години/годин/годину : -0.8 L
 porysował*/rayé/kaputt/beschädigt/dañado/danneggiato : -1.3 D
 """
 
@@ -786,6 +926,30 @@ INTENSIFIERS = word_set(
 DOWNTONERS = word_set(
     """bit slightly somewhat kinda little fairly rather bitty немного слегка чуть немножко немножечко
     чуточку"""
+)
+# Words (their beginnings) naming what the app shows: a false status from them is also news from the app.
+STATUS_WORDS = (
+    "app", "push", "notification", "tracker", "status", "marked", "приложени", "пуш", "уведомлени", "трекер",
+    "статус", "отметил", "написано",
+)  # fmt: skip
+# Words of thanks: named as praise even in a complaint ("Спасибо за старания, но...").
+THANKS = (
+    "thank",
+    "thx",
+    "cheers",
+    "grateful",
+    "appreciat",
+    "спасиб",
+    "благодар",
+    "ценю",
+    "danke",
+    "gracias",
+    "merci",
+    "grazie",
+    "kiitos",
+    "dzięk",
+    "dziek",
+    "дякую",
 )
 CONTRAST = frozenset({"but", "however", "но", "однако", "зато"})
 CONCESSION = frozenset({"although", "though", "despite", "хотя", "несмотря"})

@@ -249,3 +249,301 @@ def test_an_elliptic_denial_takes_its_meaning_from_before() -> None:
 
 def test_a_promise_is_not_praise() -> None:
     assert analyze("Said he'd sort the puncture, just put air in it and left.").sentiment == "negative"
+
+
+# The held-out conventions: what counts as praise, a complaint, a verdict, a question.
+
+
+@pytest.mark.parametrize(
+    "text", ["Good job, all smooth.", "Всё прошло гладко, без проблем.", "Quick and easy, no complaints."]
+)
+def test_mild_and_outcome_words_are_not_praise(text: str) -> None:
+    assert Topic.PRAISE not in topics(text)
+
+
+def test_a_word_sharing_a_stem_is_not_an_exact_form() -> None:
+    # "=loved" (a liked feature) must not swallow "lovely" (praise of the person).
+    assert Topic.PRAISE in topics("Lovely bloke, sorted my battery.")
+
+
+def test_thanks_is_praise_even_in_a_complaint() -> None:
+    analysis = analyze("Спасибо за старания, но 2 часа на прикурить — это ненормально.")
+    assert analysis.sentiment == "negative"
+    assert set(analysis.topics) == {Topic.LATE, Topic.PRAISE}
+
+
+def test_a_mild_compliment_conceded_in_a_complaint_is_not_praise() -> None:
+    analysis = analyze("Nice guy but the price was a joke.")
+    assert analysis.sentiment == "negative"
+    assert set(analysis.topics) == {Topic.PRICE}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("took 2 hrs but he was a star", {Topic.LATE, Topic.PRAISE}),
+        ("Would recommend, although the wait was a bit long.", {Topic.LATE}),
+    ],
+)
+def test_a_happy_comment_still_names_its_complaint(text: str, expected: set[Topic]) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "positive"
+    assert set(analysis.topics) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "sentiment"),
+    [("долговато, но сделал", "positive"), ("Быстро, но дороговато.", "negative"), ("rude but fast", "positive")],
+)
+def test_the_part_after_but_decides(text: str, sentiment: str) -> None:
+    assert analyze(text).sentiment == sentiment
+
+
+@pytest.mark.parametrize(
+    ("text", "sentiment"),
+    [
+        ("3 stars. Got there in the end.", "neutral"),
+        ("Тройка.", "neutral"),
+        ("2 stars, the driver was lovely though.", "negative"),
+        ("Would've been 5 stars if the pushes worked.", "positive"),
+        ("Great guy, 4/10 for the wait.", "negative"),
+    ],
+)
+def test_a_star_mark_decides(text: str, sentiment: str) -> None:
+    assert analyze(text).sentiment == sentiment
+
+
+def test_a_mark_short_of_the_top_is_not_praise() -> None:
+    assert Topic.PRAISE not in topics("Would've been 5 stars if the pushes worked.")
+    assert Topic.PRAISE not in topics("3 stars")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Is the callout fee refunded if I start the car myself?", {Topic.PRICE}),
+        ("Would be nice if the app let you add photos.", {Topic.COMMUNICATION}),
+        ("Можно ли поменять адрес в приложении после заказа?", {Topic.COMMUNICATION}),
+        ("Сколько стоит эвакуация в аэропорт?", {Topic.PRICE}),
+    ],
+)
+def test_questions_and_suggestions_are_neutral(text: str, expected: set[Topic]) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "neutral"
+    assert set(analysis.topics) == expected
+
+
+def test_a_question_with_a_complaint_in_it_is_still_a_complaint() -> None:
+    assert analyze("Can anyone tell me why I was charged twice?").sentiment == "negative"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Arrived after about 50 minutes, which is what the app had said.",
+        "Приехал примерно через час, как и обещали в приложении.",
+        "Waited 35 minutes, which is fine for a Saturday night.",
+    ],
+)
+def test_a_wait_as_promised_or_accepted_is_not_lateness(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "neutral"
+    assert Topic.LATE not in analysis.topics
+
+
+def test_a_long_wait_called_fine_is_still_lateness() -> None:
+    assert Topic.LATE in topics("Waited 3 hours, which is fine I guess.")
+
+
+def test_a_long_wait_that_ended_with_nobody_is_late_too() -> None:
+    assert set(analyze("Nobody came. Cancelled after 3 hours.").topics) == {Topic.LATE, Topic.NO_SHOW_OR_STALL}
+    assert Topic.LATE not in topics("Stood still on the map for 40 minutes, then cancelled.")
+
+
+@pytest.mark.parametrize(
+    "text", ["Прикурили, машина завелась.", "No scratches, car came back as it left.", "Tyre changed."]
+)
+def test_a_plain_report_is_neutral(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "neutral"
+    assert analysis.topics == ()
+
+
+@pytest.mark.parametrize("text", ["Tracking was brilliant.", "Отслеживание на карте супер."])
+def test_praise_of_one_feature_is_that_feature(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "positive"
+    assert set(analysis.topics) == {Topic.COMMUNICATION}
+    assert Topic.PRAISE in topics("Great service, the driver was brilliant.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Push said the technician arrived, nobody was here.", "В приложении написано «выполнено», а я всё ещё тут."],
+)
+def test_a_false_status_from_the_app_is_a_stall_and_communication(text: str) -> None:
+    assert {Topic.NO_SHOW_OR_STALL, Topic.COMMUNICATION} <= set(analyze(text).topics)
+
+
+def test_fear_on_the_road_side_does_not_make_thanks_sarcastic() -> None:
+    analysis = analyze("Thanks for getting to me so fast on the M6, I was terrified.")
+    assert analysis.sentiment == "positive"
+    assert {Topic.SAFETY, Topic.PRAISE} <= set(analysis.topics)
+
+
+def test_thanks_for_a_lecture_is_rudeness() -> None:
+    analysis = analyze("Спасибо за лекцию.")
+    assert analysis.sentiment == "negative"
+    assert set(analysis.topics) == {Topic.RUDE}
+
+
+def test_a_denied_complaint_is_not_praise() -> None:
+    assert set(analyze("The driver wasn't rude and wasn't late, he just didn't fix anything.").topics) == {
+        Topic.NOT_FIXED
+    }
+
+
+def test_the_time_to_get_home_is_not_a_wait() -> None:
+    analysis = analyze("Дома были через час. Большое спасибо!")
+    assert analysis.sentiment == "positive"
+    assert Topic.LATE not in analysis.topics
+
+
+def test_two_sums_named_after_paying_are_a_price_complaint() -> None:
+    analysis = analyze("По телефону назвали 3000, на месте взяли 5000.")
+    assert analysis.sentiment == "negative"
+    assert Topic.PRICE in analysis.topics
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Got stuck in a car park with a dead battery, he jumped it and I was on my way.",
+        "Stranded on the A30 with a flat, tyre changed and off I went.",
+        "Ran out of diesel like an idiot. Fuel arrived, all sorted.",
+        "Nothing to report, tyre changed, off I went.",
+        "Сломалась по дороге на дачу, отвезли в сервис.",
+    ],
+)
+def test_the_drivers_own_breakdown_is_no_complaint(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "neutral"
+    assert analysis.topics == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The weather was horrendous but he got the wheel changed quickly.", "Погода жуть, а он быстро поменял колесо."],
+)
+def test_bad_weather_is_no_complaint(text: str) -> None:
+    assert analyze(text).sentiment == "positive"
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Battery died again a week later, but that's the battery, not your fault.", Topic.NOT_FIXED),
+        ("Аккумулятор снова сел через неделю, но это проблема аккумулятора, не ваша.", Topic.NOT_FIXED),
+    ],
+)
+def test_an_excused_complaint_is_named_but_does_not_weigh(text: str, topic: Topic) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "neutral"
+    assert analysis.topics == (topic,)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Waited about an hour in a warm café, no drama.", (Topic.LATE,)),
+        ("Ждала около часа в тёплом кафе, без драмы.", (Topic.LATE,)),
+        ("Had to wait while he finished another job nearby, about 25 minutes, no big deal.", (Topic.NO_SHOW_OR_STALL,)),
+    ],
+)
+def test_a_wait_shrugged_off_is_neutral_but_still_named(text: str, expected: tuple[Topic, ...]) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "neutral"
+    assert analysis.topics == expected
+
+
+def test_praise_of_a_person_beside_a_complaint_is_not_sarcasm() -> None:
+    analysis = analyze("Great lad, shame about the 3 hour wait.")
+    assert analysis.sentiment == "negative"
+    assert set(analysis.topics) == {Topic.LATE, Topic.PRAISE}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Driver был супер, всё сделал быстро", "other"),
+        ("Очень fast, спасибо", "other"),
+        ("Третий раз пользуюсь Trustloop, и снова всё отлично.", "ru"),
+        ("Пришло sms, что мастер выехал.", "ru"),
+        ("Дуже довго чекали", "other"),
+        ("Alles gut, danke!", "other"),
+        ("So-so.", "en"),
+    ],
+)
+def test_mixed_ukrainian_and_german_comments_are_other(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Battery was completely dead after the holidays. Jump start, ran the engine for 20 min, fine since.",
+        "Спустило колесо, запаски нет, отвезли в шиномонтаж.",
+        "Сдох генератор, мастер определил причину и вызвал эвакуатор.",
+        "Загорелась ошибка, мастер подключил сканер и сбросил её.",
+        "Аккумулятор разрядился после отпуска, прикурили, больше проблем нет.",
+    ],
+)
+def test_the_breakdown_the_technician_came_for_is_not_a_failed_fix(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "neutral"
+    assert analysis.topics == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "После прикуривания машина поработала пять минут и заглохла.",
+        "Заглохла через час после его отъезда.",
+        "Battery died after two days.",
+    ],
+)
+def test_a_breakdown_after_the_job_is_a_failed_fix(text: str) -> None:
+    assert Topic.NOT_FIXED in topics(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Solid service, only gripe is the app kept logging me out.", "Всё хорошо, только приложение выкидывает."]
+)
+def test_the_only_gripe_after_good_words_weighs_less(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "positive"
+    assert set(analysis.topics) == {Topic.COMMUNICATION}
+
+
+@pytest.mark.parametrize("text", ["Сказал, что денег не возьмёт, и не взял.", "No charge for the callout, nice."])
+def test_no_charge_is_good_news_about_the_price(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "positive"
+    assert Topic.PRICE in analysis.topics
+
+
+def test_a_mark_below_the_top_is_no_praise_but_the_top_is() -> None:
+    assert Topic.PRAISE not in topics("4 stars, would have been 5 if he'd called ahead.")
+    assert analyze("4 stars, would have been 5 if he'd called ahead.").sentiment == "positive"
+    assert Topic.PRAISE in topics("Пять звёзд, без замечаний.")
+
+
+def test_not_being_told_of_a_surcharge_is_about_the_price() -> None:
+    assert set(analyze("They wanted £20 extra because it was a Sunday. Nobody told me.").topics) == {Topic.PRICE}
+
+
+def test_blaming_oneself_is_not_rudeness() -> None:
+    analysis = analyze("Took ages to find me because the pin was in the wrong place, my fault really.")
+    assert analysis.sentiment == "neutral"
+    assert Topic.RUDE not in analysis.topics
+    assert Topic.RUDE in topics("Kept telling me it was my fault the battery died.")
