@@ -122,12 +122,22 @@ class Forward:
     target: str  # host:port
 
 
-def haproxy_config(gateway: str, http_port: int, api_nodes: Mapping[str, str], forwards: list[Forward]) -> str:
+def haproxy_config(
+    gateway: str,
+    http_port: int,
+    api_nodes: Mapping[str, str],
+    forwards: list[Forward],
+    more_fronts: Mapping[int, Mapping[str, str]] | None = None,
+) -> str:
     """HTTP balancing over the API nodes, health-checked on /healthz (a WebSocket passes once upgraded, held by
     `timeout tunnel`), and plain TCP forwards. A request whose connection failed is sent to another node;
     one that reached a node which then died is answered 502 and never replayed: the client retries, with
-    an Idempotency-Key where it matters. Long TCP timeouts: a worker's LISTEN connection is quiet for long."""
-    servers = "\n".join(f"    server {name} {address} check" for name, address in api_nodes.items())
+    an Idempotency-Key where it matters. Long TCP timeouts: a worker's LISTEN connection is quiet for long.
+    `more_fronts` are further HTTP fronts, each on its port balancing its own share of the nodes."""
+    fronts = {http_port: api_nodes, **(more_fronts or {})}
+    balanced = "\n".join(
+        _balanced("api" if port == http_port else f"api_{port}", gateway, port, nodes) for port, nodes in fronts.items()
+    )
     tcp = "\n".join(
         f"listen {f.name}\n    mode tcp\n    bind {gateway}:{f.port}\n    timeout client 1h\n    timeout server 1h\n"
         f"    server {f.name} {f.target}\n"
@@ -144,12 +154,18 @@ defaults
     retries 3
     option redispatch 1
 
-frontend api
-    mode http
-    bind {gateway}:{http_port}
-    default_backend api_nodes
+{balanced}
+{tcp}"""
 
-backend api_nodes
+
+def _balanced(name: str, gateway: str, port: int, api_nodes: Mapping[str, str]) -> str:
+    servers = "\n".join(f"    server {node} {address} check" for node, address in api_nodes.items())
+    return f"""frontend {name}
+    mode http
+    bind {gateway}:{port}
+    default_backend {name}_nodes
+
+backend {name}_nodes
     mode http
     balance leastconn
     option httpchk GET /healthz
@@ -157,8 +173,7 @@ backend api_nodes
     default-server inter 500ms fastinter 250ms downinter 1s fall 2 rise 2
     http-response set-header X-Served-By %[srv_name]
 {servers}
-
-{tcp}"""
+"""
 
 
 def start_haproxy(config: str, directory: Path) -> subprocess.Popen[bytes]:

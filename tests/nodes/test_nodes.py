@@ -49,7 +49,7 @@ from tools.network import (
     unavailable,
     wait_for_port,
     wait_until_balanced,
-)  # fmt: skip
+)
 from trustloop.processes import wait_until_up
 from trustloop.workers import WORKERS
 
