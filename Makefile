@@ -62,8 +62,8 @@ typecheck: venv
 browser:
 	@command -v chromium >/dev/null || { echo "Installing Chromium"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# Debian's HAProxy, the load balancer of the several-nodes test (tests/nodes), which needs root for its network
-# namespaces: elsewhere the test skips, and nothing is installed.
+# Debian's HAProxy, the load balancer of the several-nodes test (tests/nodes) and benchmark (bench.nodes), which
+# need root for their network namespaces: elsewhere they skip, and nothing is installed.
 haproxy:
 	@command -v haproxy >/dev/null || [ "$$(id -u)" != 0 ] || { echo "Installing HAProxy"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; }
 
@@ -96,7 +96,7 @@ demo-urls:
 serve: demo-db
 	$(BIN)/trustloop serve
 
-bench: setup browser
+bench: setup browser haproxy
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench.live --json bench/results/live.json
 	$(BIN)/python -m bench.fanout --json bench/results/fanout.json
@@ -107,6 +107,7 @@ bench: setup browser
 	$(BIN)/python -m bench.webhooks --json bench/results/webhooks.json
 	$(BIN)/python -m bench.comments --json bench/results/comments.json
 	$(BIN)/python -m bench.console --json bench/results/console.json
+	$(BIN)/python -m bench.nodes --json bench/results/nodes.json
 
 # The 30-day seeded comparison of trust-weighted and nearest-ETA dispatch, and of calibrated and raw promises,
 # on two seeds (figures and charts in var/study/seed-N).

@@ -16,7 +16,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,8 +38,18 @@ from app.channels import DISPATCH_CHANNEL, NOTIFICATIONS_CHANNEL
 from app.config import Settings
 from notifications.policy import DRIVER_STEPS
 from tests.conftest import MIKONKATU, eventually, write_service_account
-from tests.nodes.network import Forward, Host, Network, haproxy_config, start_haproxy, unavailable, wait_for_port
 from tests.test_chaos import Acknowledged, call, technician_loop
+from tools.network import (
+    Forward,
+    Network,
+    haproxy_config,
+    start_haproxy,
+    start_on,
+    stop,
+    unavailable,
+    wait_for_port,
+    wait_until_balanced,
+)
 from trustloop.processes import wait_until_up
 from trustloop.workers import WORKERS
 
@@ -66,11 +76,6 @@ class Nodes:
     base_url: str  # the load balancer
     api: dict[str, subprocess.Popen[bytes]]
     dispatchers: list[tuple[subprocess.Popen[bytes], Path]]  # each with its log
-
-
-def start_on(host: Host, argv: list[str], env: Mapping[str, str], log: Path) -> subprocess.Popen[bytes]:
-    with log.open("wb") as out:  # kept by pytest under the test's temporary directory
-        return subprocess.Popen(host.command(argv), env=env, stdout=out, stderr=out)
 
 
 @pytest.fixture
@@ -134,33 +139,6 @@ def nodes(
         stop(balancer)
         failures = network.down()
         assert not failures, f"the test network was not removed entirely: {failures}"
-
-
-def wait_until_balanced(base_url: str, nodes: set[str], timeout_s: float = 20.0) -> None:
-    """Returns once the load balancer has sent a request to each node (its health checks found them up)."""
-    seen: set[str] = set()
-    deadline = time.monotonic() + timeout_s
-    while seen != nodes:
-        assert time.monotonic() < deadline, f"the load balancer sent nothing to {nodes - seen}"
-        try:
-            response = httpx.get(f"{base_url}/healthz", timeout=1.0)
-        except httpx.TransportError:
-            response = None
-        if response is not None and response.status_code == 200:
-            seen.add(response.headers["X-Served-By"])
-        time.sleep(0.05)
-
-
-def stop(processes: list[subprocess.Popen[bytes]]) -> None:
-    for process in processes:
-        if process.poll() is None:
-            process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 async def finish(tasks: list[asyncio.Task[None]], running: list[asyncio.Task[None]]) -> None:

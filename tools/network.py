@@ -1,7 +1,7 @@
-"""A private network on this machine for tests that run the system's nodes as separate hosts: a Linux network
-namespace per host, each on a veth pair whose other end sits on a bridge in the root namespace, and HAProxy
-on the bridge's address as the load balancer in front of the API nodes and the way to what runs in the root
-namespace (PostgreSQL, OSRM). Needs root, iproute2 and HAProxy."""
+"""A private network on this machine for the tests and benchmarks that run the system's nodes as separate hosts:
+a Linux network namespace per host, each on a veth pair whose other end sits on a bridge in the root namespace,
+and HAProxy on the bridge's address as the load balancer in front of the API nodes and the way to what runs in
+the root namespace (PostgreSQL, OSRM). Needs root, iproute2 and HAProxy."""
 
 import contextlib
 import functools
@@ -18,11 +18,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
+
 SUBNETS = ipaddress.IPv4Network("10.213.0.0/16")  # each run takes a /24 of it that no interface uses yet
 
 
 def unavailable() -> str | None:
-    """Why this machine cannot make network namespaces for a test, or None when it can."""
+    """Why this machine cannot make network namespaces, or None when it can."""
     if os.geteuid() != 0:
         return "needs root: it makes network namespaces, veth pairs and a bridge"
     if shutil.which("ip") is None:
@@ -120,12 +122,22 @@ class Forward:
     target: str  # host:port
 
 
-def haproxy_config(gateway: str, http_port: int, api_nodes: Mapping[str, str], forwards: list[Forward]) -> str:
+def haproxy_config(
+    gateway: str,
+    http_port: int,
+    api_nodes: Mapping[str, str],
+    forwards: list[Forward],
+    more_fronts: Mapping[int, Mapping[str, str]] | None = None,
+) -> str:
     """HTTP balancing over the API nodes, health-checked on /healthz (a WebSocket passes once upgraded, held by
     `timeout tunnel`), and plain TCP forwards. A request whose connection failed is sent to another node;
     one that reached a node which then died is answered 502 and never replayed: the client retries, with
-    an Idempotency-Key where it matters. Long TCP timeouts: a worker's LISTEN connection is quiet for long."""
-    servers = "\n".join(f"    server {name} {address} check" for name, address in api_nodes.items())
+    an Idempotency-Key where it matters. Long TCP timeouts: a worker's LISTEN connection is quiet for long.
+    `more_fronts` are further HTTP fronts, each on its port balancing its own share of the nodes."""
+    fronts = {http_port: api_nodes, **(more_fronts or {})}
+    balanced = "\n".join(
+        _balanced("api" if port == http_port else f"api_{port}", gateway, port, nodes) for port, nodes in fronts.items()
+    )
     tcp = "\n".join(
         f"listen {f.name}\n    mode tcp\n    bind {gateway}:{f.port}\n    timeout client 1h\n    timeout server 1h\n"
         f"    server {f.name} {f.target}\n"
@@ -142,12 +154,18 @@ defaults
     retries 3
     option redispatch 1
 
-frontend api
-    mode http
-    bind {gateway}:{http_port}
-    default_backend api_nodes
+{balanced}
+{tcp}"""
 
-backend api_nodes
+
+def _balanced(name: str, gateway: str, port: int, api_nodes: Mapping[str, str]) -> str:
+    servers = "\n".join(f"    server {node} {address} check" for node, address in api_nodes.items())
+    return f"""frontend {name}
+    mode http
+    bind {gateway}:{port}
+    default_backend {name}_nodes
+
+backend {name}_nodes
     mode http
     balance leastconn
     option httpchk GET /healthz
@@ -155,8 +173,7 @@ backend api_nodes
     default-server inter 500ms fastinter 250ms downinter 1s fall 2 rise 2
     http-response set-header X-Served-By %[srv_name]
 {servers}
-
-{tcp}"""
+"""
 
 
 def start_haproxy(config: str, directory: Path) -> subprocess.Popen[bytes]:
@@ -185,3 +202,38 @@ def wait_for_port(host: str, port: int, process: subprocess.Popen[bytes], timeou
         except OSError:
             time.sleep(0.05)
     raise TimeoutError(f"nothing listens on {host}:{port} after {timeout_s:.0f} s")
+
+
+def start_on(host: Host, argv: list[str], env: Mapping[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """`argv` started in the host's namespace, its output to `log`."""
+    with log.open("wb") as out:
+        return subprocess.Popen(host.command(argv), env=env, stdout=out, stderr=out)
+
+
+def wait_until_balanced(base_url: str, nodes: set[str], timeout_s: float = 20.0) -> None:
+    """Returns once the load balancer has sent a request to each node (its health checks found them up)."""
+    seen: set[str] = set()
+    deadline = time.monotonic() + timeout_s
+    while seen != nodes:
+        if time.monotonic() >= deadline:
+            raise TimeoutError(f"the load balancer sent nothing to {nodes - seen}")
+        try:
+            response = httpx.get(f"{base_url}/healthz", timeout=1.0)
+        except httpx.TransportError:
+            response = None
+        if response is not None and response.status_code == 200:
+            seen.add(response.headers["X-Served-By"])
+        time.sleep(0.05)
+
+
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    """Terminates the processes still running, then kills those that do not end within 10 s."""
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
