@@ -183,13 +183,15 @@ async def candidates(
             "active_job": OrderStatus.values(OrderStatus.active_job()),
         },
     )
+    # A technician near many orders is in many rows: his position is built once.
+    positions: dict[UUID, Point] = {}
     return [
         Candidate(
-            order_id=r.order_id,
-            technician_id=r.technician_id,
-            position=Point(lat=r.lat, lon=r.lon),
+            order_id=order_id,
+            technician_id=technician_id,
+            position=positions.get(technician_id) or positions.setdefault(technician_id, Point(lat=lat, lon=lon)),
         )
-        for r in rows
+        for order_id, technician_id, lat, lon in rows.tuples().all()
     ]
 
 
