@@ -17,6 +17,7 @@ from app.orders.models import Order, OrderStatus
 from app.orders.service import apply_transition
 from app.routing.osrm import OsrmClient
 from dispatch import promises, repository
+from dispatch.calibration import Model
 from dispatch.cost import CostBreakdown, CostWeights, offer_cost, unassigned_cost
 from dispatch.grouping import spatial_groups
 from dispatch.models import OfferStatus
@@ -128,13 +129,22 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
     )
     clock.lap("candidates")
 
-    etas = await _road_etas(osrm, orders, candidates, TABLE_GROUP_SIZE)
+    # OSRM computes the tables while the database reads the scores and calibrations (the session stays with
+    # this coroutine alone: the tables need none of it).
+    road_etas = asyncio.create_task(_road_etas(osrm, orders, candidates, TABLE_GROUP_SIZE))
+    try:
+        service_of = {o.id: o.service.value for o in orders}
+        trust = await scores.for_services(session, {(c.technician_id, service_of[c.order_id]) for c in candidates})
+        fitted = {
+            region: await promises.model(session, config.promises, region, now) for region in {o.region for o in orders}
+        }
+        clock.lap("scores")
+        etas = await road_etas
+    finally:
+        road_etas.cancel()  # only still running when the reads above failed
     clock.lap("osrm_table")
-    corrections = await _median_corrections(session, config.promises, orders, candidates, etas, now)
-
-    service_of = {o.id: o.service.value for o in orders}
-    trust = await scores.for_services(session, {(c.technician_id, service_of[c.order_id]) for c in candidates})
-    clock.lap("scores")
+    corrections = _median_corrections(fitted, orders, candidates, etas, now)
+    clock.lap("corrections")
     scored: dict[UUID, list[ScoredArc]] = {o.id: [] for o in orders}
     for c in candidates:
         raw = etas.get((c.order_id, c.technician_id))
@@ -222,13 +232,12 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
     return report
 
 
-async def _median_corrections(
-    session: AsyncSession, policy: PromisePolicy, orders: list[Order], candidates: list[Candidate],
+def _median_corrections(
+    fitted: dict[str | None, Model | None], orders: list[Order], candidates: list[Candidate],
     etas: dict[tuple[UUID, UUID], float | None], now: datetime,
 ) -> dict[tuple[UUID, UUID], float]:  # fmt: skip
-    """What OSRM's estimate of each (order, candidate) drive is multiplied by to give its calibrated median;
-    empty while no region of these orders is calibrated."""
-    fitted = {region: await promises.model(session, policy, region, now) for region in {o.region for o in orders}}
+    """What OSRM's estimate of each (order, candidate) drive is multiplied by to give its calibrated median,
+    by the fitted calibration of each order's region; empty while no region of these orders is calibrated."""
     if not any(fitted.values()):
         return {}
     order_of = {o.id: o for o in orders}
