@@ -192,7 +192,7 @@ async def candidates(
             technician_id=technician_id,
             position=positions.get(technician_id) or positions.setdefault(technician_id, Point(lat=lat, lon=lon)),
         )
-        for order_id, technician_id, lat, lon in rows.tuples().all()
+        for order_id, technician_id, lat, lon in rows.all()
     ]
 
 
