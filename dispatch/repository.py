@@ -184,16 +184,14 @@ async def candidates(
             "active_job": OrderStatus.values(OrderStatus.active_job()),
         },
     )
-    # A technician near many orders is in many rows: his position is built once.
-    positions: dict[UUID, Point] = {}
-    return [
-        Candidate(
-            order_id=order_id,
-            technician_id=technician_id,
-            position=positions.get(technician_id) or positions.setdefault(technician_id, Point(lat=lat, lon=lon)),
-        )
-        for order_id, technician_id, lat, lon in rows.all()
-    ]
+    found = []
+    positions: dict[UUID, Point] = {}  # a technician near many orders is in many rows: his position is built once
+    for order_id, technician_id, lat, lon in rows.all():
+        position = positions.get(technician_id)
+        if position is None:
+            position = positions[technician_id] = Point(lat=lat, lon=lon)
+        found.append(Candidate(order_id=order_id, technician_id=technician_id, position=position))
+    return found
 
 
 async def decisions_for_order(session: AsyncSession, order_id: UUID) -> list[DispatchDecision]:
