@@ -7,7 +7,7 @@ from uuid import UUID, uuid4
 import asyncpg
 import orjson
 from fastapi import Depends, Request
-from sqlalchemy import DateTime, MetaData, event, func
+from sqlalchemy import DateTime, MetaData, Table, event, func
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -31,6 +31,14 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The model's table, for writing many plain rows without the ORM's per-row bookkeeping (its columns'
+    defaults still apply)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 class UUIDPrimaryKey:

@@ -2,8 +2,9 @@
 against a greedy nearest-first baseline on the same input; the full round again once the region has
 CALIBRATION_DRIVES finished drives, so that every candidate's ETA is calibrated (`round_..._calibrated`).
 
-Targets on a 2-core machine: the solve < 100 ms at 1,000 orders x 5,000 technicians; a full round at
-200 x 2,000 < 500 ms.
+Targets on a 2-core machine: the solve < 100 ms and a full round < 500 ms at 1,000 orders x 5,000
+technicians. A round's phases: lock, candidates, scores (read while OSRM computes the tables), osrm_table
+(what is left of the wait for them), corrections, solve, offers.
 """
 
 import asyncio

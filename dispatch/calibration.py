@@ -83,10 +83,9 @@ class Model:
     def residual_quantile(self, q: float) -> float:
         return _quantile(self.residuals, q)
 
-    def median_factors(
-        self, at: datetime, drives: list[tuple[UUID, float, float]]
-    ) -> dict[tuple[UUID, float, float], float]:
-        """The median correction of each (technician, straight-line metres, OSRM seconds) drive from `at`."""
+    def median_factors(self, at: datetime, drives: Sequence[tuple[UUID, float, float]]) -> list[float]:
+        """The median correction of each (technician, straight-line metres, OSRM seconds) drive from `at`, in
+        the drives' order."""
         hours = cell(UUID(int=0), at, 0.0, 1.0, self.zone)
         base = (
             self.fleet
@@ -96,15 +95,15 @@ class Model:
         )
         bands, speeds = self.effects["distance_band"], self.effects["route_speed"]
         technicians = self.effects["technician"]
-        return {
-            (technician_id, metres, seconds): math.exp(
+        return [
+            math.exp(
                 base
                 + bands.get(distance_band(metres), 0.0)
                 + speeds.get(route_speed(metres, seconds), 0.0)
                 + technicians.get(technician_id, 0.0)
             )
             for technician_id, metres, seconds in drives
-        }
+        ]
 
     def promise(self, raw_s: float, cell: Cell, quantile: float) -> Promise:
         """The promise for a drive OSRM puts at raw_s: its median and its `quantile`."""

@@ -48,7 +48,9 @@ class CostBreakdown:
     cost: float
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Written out: dataclasses.asdict deep-copies field by field, and a round explains thousands of these.
+        return {"eta_s": self.eta_s, "trust_score": self.trust_score, "ratings": self.ratings,
+                "trust_factor": self.trust_factor, "newcomer_factor": self.newcomer_factor, "cost": self.cost}  # fmt: skip
 
 
 def offer_cost(eta_s: float, score: TrustScore, weights: CostWeights) -> CostBreakdown:

@@ -17,6 +17,7 @@ from app.orders.models import Order, OrderStatus
 from app.orders.service import apply_transition
 from app.routing.osrm import OsrmClient
 from dispatch import promises, repository
+from dispatch.calibration import Model
 from dispatch.cost import CostBreakdown, CostWeights, offer_cost, unassigned_cost
 from dispatch.grouping import spatial_groups
 from dispatch.models import OfferStatus
@@ -128,26 +129,39 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
     )
     clock.lap("candidates")
 
-    etas = await _road_etas(osrm, orders, candidates, TABLE_GROUP_SIZE)
+    # OSRM computes the tables while the database reads the scores and calibrations (the session stays with
+    # this coroutine alone: the tables need none of it).
+    road_etas = asyncio.create_task(_road_etas(osrm, orders, candidates, TABLE_GROUP_SIZE))
+    try:
+        service_of = {o.id: o.service.value for o in orders}
+        trust = await scores.for_services(session, {(c.technician_id, service_of[c.order_id]) for c in candidates})
+        fitted = {
+            region: await promises.model(session, config.promises, region, now) for region in {o.region for o in orders}
+        }
+        clock.lap("scores")
+        etas = await road_etas
+    finally:
+        road_etas.cancel()  # only still running when the reads above failed
     clock.lap("osrm_table")
-    corrections = await _median_corrections(session, config.promises, orders, candidates, etas, now)
-
-    service_of = {o.id: o.service.value for o in orders}
-    trust = await scores.for_services(session, {(c.technician_id, service_of[c.order_id]) for c in candidates})
-    clock.lap("scores")
-    scored: dict[UUID, list[ScoredArc]] = {o.id: [] for o in orders}
+    corrections = _median_corrections(fitted, orders, candidates, etas, now)
+    clock.lap("corrections")
+    # Each order keeps its candidates_per_order soonest arrivals; only those are costed.
+    drives: dict[UUID, list[tuple[float, float, UUID]]] = {o.id: [] for o in orders}  # (eta, raw eta, technician)
     for c in candidates:
-        raw = etas.get((c.order_id, c.technician_id))
+        raw = etas.get(arc := (c.order_id, c.technician_id))
         if raw is None:
             continue
-        eta = raw * corrections.get((c.order_id, c.technician_id), 1.0)  # when he will really be there
-        if eta > config.weights.max_eta_s:
-            continue
-        cost = offer_cost(eta, trust[c.technician_id, service_of[c.order_id]], config.weights)
-        scored[c.order_id].append(ScoredArc(c.technician_id, cost, raw))
-    for arcs in scored.values():
-        arcs.sort(key=lambda a: a.breakdown.eta_s)
-        del arcs[config.candidates_per_order :]
+        eta = raw * corrections.get(arc, 1.0)  # when he will really be there
+        if eta <= config.weights.max_eta_s:
+            drives[c.order_id].append((eta, raw, c.technician_id))
+    scored: dict[UUID, list[ScoredArc]] = {}
+    for order_id, soonest in drives.items():
+        soonest.sort(key=lambda drive: drive[0])
+        service = service_of[order_id]
+        scored[order_id] = [
+            ScoredArc(technician_id, offer_cost(eta, trust[technician_id, service], config.weights), raw)
+            for eta, raw, technician_id in soonest[: config.candidates_per_order]
+        ]
 
     waited = {o.id: (now - o.created_at).total_seconds() for o in orders}
     open_orders = [OpenOrder(o.id, unassigned_cost(waited[o.id], config.weights)) for o in orders]
@@ -162,6 +176,7 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
     offers: list[dict[str, Any]] = []
     decisions: list[dict[str, Any]] = []
     expires_at = now + timedelta(seconds=config.offer_ttl_s)
+    weights = config.weights.as_dict()
     for order, open_order in zip(orders, open_orders, strict=True):
         technician_id = chosen.get(order.id)
         arcs = sorted(scored[order.id], key=lambda a: a.breakdown.cost)
@@ -197,7 +212,7 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
                     }
                     for a in arcs
                 ],
-                "weights": config.weights.as_dict(),
+                "weights": weights,
                 "created_at": now,
             }
         )
@@ -222,28 +237,27 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
     return report
 
 
-async def _median_corrections(
-    session: AsyncSession, policy: PromisePolicy, orders: list[Order], candidates: list[Candidate],
+def _median_corrections(
+    fitted: dict[str | None, Model | None], orders: list[Order], candidates: list[Candidate],
     etas: dict[tuple[UUID, UUID], float | None], now: datetime,
 ) -> dict[tuple[UUID, UUID], float]:  # fmt: skip
-    """What OSRM's estimate of each (order, candidate) drive is multiplied by to give its calibrated median;
-    empty while no region of these orders is calibrated."""
-    fitted = {region: await promises.model(session, policy, region, now) for region in {o.region for o in orders}}
+    """What OSRM's estimate of each (order, candidate) drive is multiplied by to give its calibrated median,
+    by the fitted calibration of each order's region; empty while no region of these orders is calibrated."""
     if not any(fitted.values()):
         return {}
-    order_of = {o.id: o for o in orders}
     corrections: dict[tuple[UUID, UUID], float] = {}
     for region, model in fitted.items():
         if model is None:
             continue
         located = {o.id: from_geography(o.location) for o in orders if o.region == region}
-        drives = {
-            (c.order_id, c.technician_id): (c.technician_id, haversine_m(c.position, located[c.order_id]), eta)
-            for c in candidates
-            if order_of[c.order_id].region == region and (eta := etas.get((c.order_id, c.technician_id))) is not None
-        }
-        factors = promises.median_factors(model, now, list(set(drives.values())))
-        corrections.update({arc: factors[drive] for arc, drive in drives.items()})
+        arcs: list[tuple[UUID, UUID]] = []
+        drives: list[tuple[UUID, float, float]] = []
+        for c in candidates:
+            where = located.get(c.order_id)
+            if where is not None and (eta := etas.get(arc := (c.order_id, c.technician_id))) is not None:
+                arcs.append(arc)
+                drives.append((c.technician_id, haversine_m(c.position, where), eta))
+        corrections.update(zip(arcs, promises.median_factors(model, now, drives), strict=True))
     return corrections
 
 

@@ -2,6 +2,7 @@
 (calibration.py). The fitted model of each region is kept per process and refitted as drives finish: at
 once while the region has few, then when they have grown by REFIT_GROWTH or REFIT_AFTER has passed."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
@@ -91,11 +92,10 @@ def promise(
     )
 
 
-def median_factors(
-    fitted: Model | None, at: datetime, drives: list[tuple[UUID, float, float]]
-) -> dict[tuple[UUID, float, float], float]:
-    """The median correction of each (technician, straight-line metres, OSRM seconds) drive starting at `at`:
-    what dispatch multiplies OSRM's estimate by to rank technicians by when they will really be there."""
+def median_factors(fitted: Model | None, at: datetime, drives: Sequence[tuple[UUID, float, float]]) -> list[float]:
+    """The median correction of each (technician, straight-line metres, OSRM seconds) drive starting at `at`,
+    in the drives' order: what dispatch multiplies OSRM's estimate by to rank technicians by when they will
+    really be there."""
     if fitted is None:
-        return dict.fromkeys(drives, 1.0)
+        return [1.0] * len(drives)
     return fitted.median_factors(at, drives)

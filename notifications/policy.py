@@ -115,13 +115,19 @@ async def on_offer(session: AsyncSession, event: events.OfferMade) -> None:
 
 async def _push_offers(session: AsyncSession) -> None:
     offers: list[events.OfferMade] = session.info.pop("offers_to_push", [])
+    if not offers:
+        return
     addresses = await orders.addresses(session, {event.order_id for event in offers})
-    for event in offers:
-        params = {"service": event.service.value, "minutes": max(1, round((event.eta_seconds or 0) / 60)),
-                  "ttl": event.ttl_s, "address": addresses.get(event.order_id)}  # fmt: skip
-        await push(
-            session, event.technician_id, "offer", event.order_id, params, collapse_key=f"offer:{event.order_id}"
-        )
+    pushes = [
+        {"user_id": event.technician_id, "kind": "offer", "order_id": event.order_id,
+         "params": {"service": event.service.value, "minutes": max(1, round((event.eta_seconds or 0) / 60)),
+                    "ttl": event.ttl_s, "address": addresses.get(event.order_id)},
+         "collapse_key": f"offer:{event.order_id}"}
+        for event in offers
+    ]  # fmt: skip
+    await repository.insert_notifications(session, pushes)
+    events.require_durable_commit(session)
+    wake_on_commit(session, NOTIFICATIONS_CHANNEL)
 
 
 async def on_eta_update(session: AsyncSession, event: events.ArrivalEstimated) -> None:

@@ -7,6 +7,7 @@ from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db import table_of
 from app.enums import Role
 from app.users.models import User
 from notifications.models import Delivery, DeliveryStatus, Device, Notification, NotificationStatus
@@ -34,6 +35,11 @@ async def insert_if_absent(session: AsyncSession, device: Device) -> bool:
         .returning(Device.id)
     )
     return result.first() is not None
+
+
+async def insert_notifications(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Many pushes in one statement (the columns' defaults fill the rest, as for one added to the session)."""
+    await session.execute(insert(table_of(Notification)), rows)
 
 
 async def already_pushed(

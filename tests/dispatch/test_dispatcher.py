@@ -1,19 +1,25 @@
 """The dispatcher on real roads (Helsinki), a real database and the real solver."""
 
 import asyncio
+import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import permutations
+from uuid import UUID, uuid4
 
 from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db import transaction
-from app.geo import Point
+from app.enums import Role, Service
+from app.geo import Point, to_geography
+from app.orders.models import Order, OrderStatus
 from app.routing.osrm import OsrmClient
-from dispatch.dispatcher import dispatch_round
-from dispatch.models import Offer, OfferStatus
+from app.technicians.models import Technician
+from app.users.models import Driver, User
+from dispatch.dispatcher import TABLE_GROUP_SIZE, dispatch_round
+from dispatch.models import DispatchDecision, Offer, OfferStatus
 from dispatch.solver import Arc, OpenOrder, greedy_nearest, solve, total_cost
 from notifications.models import Notification
 from tests.conftest import KAISANIEMENKATU, KAIVOKATU, MIKONKATU, UNIONINKATU, Api
@@ -304,3 +310,72 @@ async def test_a_newcomer_gets_a_share_against_an_established_peer(
     parts = {c["technician_id"]: c for c in decision["rounds"][0]["candidates"]}
     assert parts[str(newcomer.id)]["newcomer_factor"] < 1
     assert parts[str(established.id)]["newcomer_factor"] == 1
+
+
+async def test_a_batch_round_explains_osrms_own_etas_solves_its_arcs_and_pushes_each_offer(
+    app: FastAPI, sessions: async_sessionmaker[AsyncSession], osrm: OsrmClient
+) -> None:
+    # More orders than one road table holds, so the round asks several grouped tables: every candidate's
+    # ETA must still be OSRM's drive from him to that order, the offers the optimum of the explained arcs,
+    # and each offer must have its own push.
+    rng = random.Random(18)
+    places: list[Point] = []
+    while len(places) < 70:
+        snapped = await osrm.snap(Point(lat=rng.uniform(60.160, 60.178), lon=rng.uniform(24.930, 24.958)))
+        if snapped is not None:
+            places.append(snapped[0])
+    technician_places, order_places = places[:40], places[40:]
+    now = datetime.now(UTC)
+    technician_ids, driver_ids = [uuid4() for _ in technician_places], [uuid4() for _ in order_places]
+    order_ids = [uuid4() for _ in order_places]
+    async with transaction(sessions) as session:
+        session.add_all([User(id=i, role=Role.TECHNICIAN) for i in technician_ids])
+        session.add_all([User(id=i, role=Role.DRIVER) for i in driver_ids])
+        await session.flush()
+        session.add_all([Driver(id=i) for i in driver_ids])
+        session.add_all(
+            Technician(id=i, name=f"T{n}", skills=["tow"], online=True, position=to_geography(p), position_at=now)
+            for n, (i, p) in enumerate(zip(technician_ids, technician_places, strict=True))
+        )
+        await session.flush()
+        session.add_all(
+            Order(id=i, driver_id=d, service=Service.TOW, status=OrderStatus.SEARCHING, location=to_geography(p),
+                  address=f"Street {n}" if n % 2 else None, created_at=now - timedelta(seconds=n), updated_at=now)
+            for n, (i, d, p) in enumerate(zip(order_ids, driver_ids, order_places, strict=True))
+        )  # fmt: skip
+    assert len(order_ids) > TABLE_GROUP_SIZE
+
+    report = await run_round(app, now)
+
+    async with sessions() as session:
+        decisions = list((await session.scalars(select(DispatchDecision))).all())
+        offers = {o.order_id: o for o in (await session.scalars(select(Offer))).all()}
+        pushes = list((await session.scalars(select(Notification).where(Notification.kind == "offer"))).all())
+    assert len(decisions) == len(order_ids)
+    assert report.offers == len(offers) > 0
+    where = dict(zip(technician_ids, technician_places, strict=True))
+    place_of_order = dict(zip(order_ids, order_places, strict=True))
+    arcs, open_orders = [], []
+    for decision in decisions:
+        assert len(decision.candidates) <= TEST_CONFIG.candidates_per_order
+        if not decision.candidates:  # no road leads there from anyone
+            unreached = await osrm.table(technician_places, [place_of_order[decision.order_id]])
+            assert decision.outcome == "no_candidates"
+            assert all(row[0] is None for row in unreached.durations)
+        listed = [UUID(c["technician_id"]) for c in decision.candidates]
+        table = await osrm.table([where[t] for t in listed], [place_of_order[decision.order_id]])
+        assert [c["raw_eta_s"] for c in decision.candidates] == [row[0] for row in table.durations]
+        assert [c["cost"] for c in decision.candidates] == sorted(c["cost"] for c in decision.candidates)
+        open_orders.append(OpenOrder(decision.order_id, decision.unassigned_cost))
+        arcs += [Arc(decision.order_id, UUID(c["technician_id"]), c["cost"]) for c in decision.candidates]
+        chosen = [UUID(c["technician_id"]) for c in decision.candidates if c["chosen"]]
+        assert chosen == ([offers[decision.order_id].technician_id] if decision.order_id in offers else [])
+    optimum = {a.order_id: a.technician_id for a in solve(open_orders, arcs) if a.technician_id is not None}
+    assert optimum == {order_id: offer.technician_id for order_id, offer in offers.items()}
+    address = {i: f"Street {n}" if n % 2 else None for n, i in enumerate(order_ids)}
+    assert sorted((p.user_id, p.order_id, p.collapse_key, p.params) for p in pushes) == sorted(
+        (o.technician_id, o.order_id, f"offer:{o.order_id}",
+         {"service": "tow", "minutes": max(1, round((o.eta_seconds or 0) / 60)), "ttl": TEST_CONFIG.offer_ttl_s,
+          "address": address[o.order_id]})
+        for o in offers.values()
+    )  # fmt: skip
