@@ -2,6 +2,7 @@
 technicians that minimise the batch's total cost. Runs in the caller's transaction."""
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -141,7 +142,10 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
         clock.lap("scores")
         etas = await road_etas
     finally:
-        road_etas.cancel()  # only still running when the reads above failed
+        if not road_etas.done():  # only when the reads above failed: the tables are not wanted any more
+            road_etas.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await road_etas
     clock.lap("osrm_table")
     corrections = _median_corrections(fitted, orders, candidates, etas, now)
     clock.lap("corrections")
