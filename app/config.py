@@ -88,10 +88,11 @@ class Settings(BaseSettings):
     # The offer to re-dispatch (and the driver's push) comes at the latest this long before the promise breaks.
     stall_offer_lead_s: float = Field(default=300.0, ge=0)
     stall_auto_redispatch: bool = False  # re-dispatch at the ladder's last step without waiting for an operator
-    # Calibrated promises (dispatch/calibration.py): the arrival promised is this quantile of the drive times
-    # learnt from finished jobs, the live ETA their median; off, OSRM's estimate is promised as it is.
+    # Calibrated promises (dispatch/calibration.py): the arrival promised is kept this share of the time as the
+    # SLA counts a promise kept (with the service's arrival tolerance), never earlier than the median of the drive
+    # times learnt from finished jobs, which is the live ETA; off, OSRM's estimate is promised as it is.
     promise_calibration: bool = True
-    promise_quantile: float = Field(default=0.85, gt=0.5, lt=1)
+    promise_quantile: float = Field(default=0.97, gt=0.5, lt=1)
     calibration_window_days: int = Field(default=90, ge=1)
 
     log_format: Literal["json", "human"] = "json"  # `make demo` reads the human one

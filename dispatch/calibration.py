@@ -12,7 +12,8 @@ differs from a Sunday one) without needing 168 full cells. The route's speed as 
 km/h under its estimate) stands for the kind of road: OSRM's speeds come from map tags, and how wrong they
 are differs between town streets and through roads. The residuals' empirical quantiles give the
 spread: the live ETA is the median, the promise the chosen quantile (a long tail of stalls widens the
-promise, as it should). Effects are kept in the basis of each promise, so the decision explains it.
+promise, as it should), less the grace an arrival has past its promise and still keeps it (the service's
+arrival tolerance, as the SLA watcher and the KPIs count a promise kept), never below the median. Effects are kept in the basis of each promise, so the decision explains it.
 """
 
 import bisect
@@ -105,23 +106,27 @@ class Model:
             for technician_id, metres, seconds in drives
         ]
 
-    def promise(self, raw_s: float, cell: Cell, quantile: float) -> Promise:
-        """The promise for a drive OSRM puts at raw_s: its median and its `quantile`."""
+    def promise(self, raw_s: float, cell: Cell, quantile: float, grace_s: float = 0.0) -> Promise:
+        """The promise for a drive OSRM puts at raw_s: its median, and the time that is kept `quantile` of the
+        time once the `grace_s` an arrival may come after its promise (and still keep it) is counted, never
+        shorter than the median."""
         effects = {factor: self.effects[factor].get(cell.key(factor), 0.0) for factor in FACTORS}
         log_median = self.fleet + sum(effects.values()) + self.residual_quantile(0.5)
         log_promise = self.fleet + sum(effects.values()) + self.residual_quantile(quantile)
         median = math.exp(log_median)
+        promise_s = max(raw_s * median, raw_s * math.exp(log_promise) - grace_s)
         basis = {
             "observations": self.observations,
             "fleet": round(math.exp(self.fleet), 4),
             **{f"{factor}": round(math.exp(value), 4) for factor, value in effects.items()},
             "technician_jobs": self.jobs["technician"].get(cell.technician, 0),
             "residual_median": round(math.exp(self.residual_quantile(0.5)), 4),
-            "spread": round(math.exp(log_promise - log_median), 4),
+            "spread": round(promise_s / (raw_s * median), 4) if raw_s > 0 else 1.0,
+            "grace_s": grace_s,
         }
         return Promise(
             median_s=raw_s * median,
-            promise_s=raw_s * math.exp(log_promise),
+            promise_s=promise_s,
             quantile=quantile,
             correction=median,
             basis=basis,

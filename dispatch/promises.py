@@ -3,7 +3,7 @@
 once while the region has few, then when they have grown by REFIT_GROWTH or REFIT_AFTER has passed."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
 from app.orders.service import EtaEstimate
+from app.sla.rules import SlaPolicy
 from dispatch import calibration, repository
 from dispatch.calibration import Model
 
@@ -26,6 +27,7 @@ class PromisePolicy:
     quantile: float
     window: timedelta
     zone: ZoneInfo
+    levels: SlaPolicy = field(default_factory=SlaPolicy)  # each service's grace past a promise that still keeps it
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "PromisePolicy":
@@ -34,6 +36,7 @@ class PromisePolicy:
             quantile=settings.promise_quantile,
             window=timedelta(days=settings.calibration_window_days),
             zone=ZoneInfo(settings.timezone),
+            levels=SlaPolicy.from_settings(settings),
         )
 
 
@@ -71,15 +74,17 @@ def forget() -> None:
 
 
 def promise(
-    fitted: Model | None, policy: PromisePolicy, technician_id: UUID, estimate: EtaEstimate, straight: float,
-    at: datetime,
+    fitted: Model | None, policy: PromisePolicy, technician_id: UUID, service: str, estimate: EtaEstimate,
+    straight: float, at: datetime,
 ) -> EtaEstimate:  # fmt: skip
-    """The estimate OSRM gave, turned into the promise: its median drive and the quantile promised."""
+    """The estimate OSRM gave, turned into the promise: its median drive, and the time kept the policy's
+    quantile of the time as the service's SLA counts a promise kept."""
     if fitted is None:
         made = calibration.uncalibrated(estimate.seconds)
     else:
         where = calibration.cell(technician_id, at, straight, estimate.seconds, policy.zone)
-        made = fitted.promise(estimate.seconds, where, policy.quantile)
+        grace = policy.levels.arrival_tolerance(service).total_seconds()
+        made = fitted.promise(estimate.seconds, where, policy.quantile, grace)
     return EtaEstimate(
         seconds=made.promise_s,
         confidence=estimate.confidence,

@@ -60,7 +60,8 @@ async def _hand_over(
     fitted = await promises.model(session, policy, order.region, now)
     straight = haversine_m(found[best].position, from_geography(order.location))
     await orders.assign(session, order, technician, actor_id,
-                        promises.promise(fitted, policy, technician.id, estimate, straight, now))  # fmt: skip
+                        promises.promise(fitted, policy, technician.id, order.service.value, estimate,
+                                         straight, now))  # fmt: skip
     return True
 
 

@@ -51,7 +51,7 @@ async def promised_arrival(
     now = clock.now()
     fitted = await promises.model(session, policy, order.region, now)
     straight = haversine_m(from_geography(technician.position), from_geography(order.location))
-    return promises.promise(fitted, policy, technician.id, estimate, straight, now)
+    return promises.promise(fitted, policy, technician.id, order.service.value, estimate, straight, now)
 
 
 def median_seconds(eta: orders.EtaEstimate) -> float:

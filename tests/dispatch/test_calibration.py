@@ -98,6 +98,32 @@ def test_the_promise_covers_its_quantile_on_drives_it_has_not_seen() -> None:
         assert sum(kept) / len(kept) == pytest.approx(quantile, abs=0.06)
 
 
+def test_a_promise_with_a_grace_is_kept_its_quantile_counting_the_grace_and_never_undercuts_the_median() -> None:
+    model = fit(history(days=30), UTC_ZONE)
+    assert model is not None
+    rng = random.Random(7)
+    fresh = [drive(t, MONDAY + timedelta(days=40 + d, hours=h), rng, estimate_s=e) for d in range(20)
+             for h in (3, 8, 13, 17) for t in PACE for e in (120.0, 600.0, 1_800.0)]  # fmt: skip
+    grace_s = 120.0
+    promised = [
+        (o, model.promise(o.estimate_s, calibration.cell(o.technician_id, o.assigned_at, o.distance_m, o.estimate_s,
+                                                         UTC_ZONE), 0.9, grace_s))
+        for o in fresh
+    ]  # fmt: skip
+    kept = [o.actual_s <= p.promise_s + grace_s for o, p in promised]
+    assert sum(kept) / len(kept) >= 0.88
+    assert all(p.promise_s >= p.median_s for _, p in promised)
+    short = [p for o, p in promised if o.estimate_s == 120.0]
+    assert all(p.promise_s == p.median_s for p in short)  # the grace alone covers a short drive's spread
+    long = [(o, p) for o, p in promised if o.estimate_s == 1_800.0]
+    without_grace = [model.promise(o.estimate_s, calibration.cell(o.technician_id, o.assigned_at, o.distance_m,
+                                                                  o.estimate_s, UTC_ZONE), 0.9) for o, _ in long]  # fmt: skip
+    assert all(
+        p.promise_s == pytest.approx(q.promise_s - grace_s) for (_, p), q in zip(long, without_grace, strict=True)
+    )
+    assert all(p.basis["spread"] == pytest.approx(p.promise_s / p.median_s, abs=1e-3) for _, p in promised)
+
+
 def test_a_broken_observation_cannot_swing_the_fleet() -> None:
     rng = random.Random(3)
     drives = [drive(STEADY, MONDAY + timedelta(days=d, hours=11), rng) for d in range(30)]

@@ -72,7 +72,7 @@ async def test_the_calibration_moves_towards_observed_drive_times_as_jobs_finish
     assert all(p["quantile"] is None for p in promises[:MIN_OBSERVATIONS])
     # Once enough drives have finished, the promise follows them: 1.6 times OSRM's time.
     calibrated = promises[MIN_OBSERVATIONS:]
-    assert all(p["quantile"] == 0.85 for p in calibrated)
+    assert all(p["quantile"] == 0.97 for p in calibrated)
     last = calibrated[-1]
     assert last["correction"] == pytest.approx(1.6, rel=0.02)
     assert last["median_s"] == pytest.approx(last["raw_s"] * last["correction"])

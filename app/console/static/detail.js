@@ -124,7 +124,8 @@
     return [el("dt", {}, "Promise"), el("dd", { class: "promise" },
       `${min(p.promised_s)}: OSRM ${min(p.raw_s)} × ${p.correction.toFixed(2)} for the median drive `
       + `(fleet ×${b.fleet.toFixed(2)}${factors.length ? `, ${factors.join(", ")}` : ""}), `
-      + `× ${b.spread.toFixed(2)} to keep it ${Math.round(p.quantile * 100)} times in 100 · `
+      + `× ${b.spread.toFixed(2)} to keep it ${Math.round(p.quantile * 100)} times in 100`
+      + `${b.grace_s ? ` with its ${Math.round(b.grace_s / 60)} min grace` : ""} · `
       + `learnt from ${b.observations} drives, ${b.technician_jobs} of his`)];
   }
 
