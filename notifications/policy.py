@@ -46,6 +46,11 @@ async def push(
     if available_at is not None:
         notification.available_at = available_at
     session.add(notification)
+    _send_after_commit(session)
+
+
+def _send_after_commit(session: AsyncSession) -> None:
+    """Pushes written in this transaction: it commits durably, and the push worker is woken by its commit."""
     events.require_durable_commit(session)
     wake_on_commit(session, NOTIFICATIONS_CHANNEL)
 
@@ -126,8 +131,7 @@ async def _push_offers(session: AsyncSession) -> None:
         for event in offers
     ]  # fmt: skip
     await repository.insert_notifications(session, pushes)
-    events.require_durable_commit(session)
-    wake_on_commit(session, NOTIFICATIONS_CHANNEL)
+    _send_after_commit(session)
 
 
 async def on_eta_update(session: AsyncSession, event: events.ArrivalEstimated) -> None:
