@@ -1,6 +1,7 @@
 """Several nodes on a real network: two API nodes and a worker node, each a host of its own (a Linux network
 namespace on a bridge), HAProxy in front of the API nodes and between every node and PostgreSQL, OSRM and the
-FCM stand-in. Drivers order, follow their jobs live and rate them through the load balancer while technicians
+FCM stand-in, and, in the second run, the NATS broker that carries the live events between the nodes (the first
+runs on PostgreSQL's NOTIFY, the default). Drivers order, follow their jobs live and rate them through the load balancer while technicians
 take and finish the jobs. Mid-run one API node is killed with SIGKILL: its drivers' live streams reconnect
 through the load balancer to the other node and go on from a fresh snapshot. Then the dispatcher that has
 been placing the orders is killed: the other one, standing by, places the next orders within seconds.
@@ -34,7 +35,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake
 from websockets.typing import Subprotocol
 
-from app.channels import DISPATCH_CHANNEL, NOTIFICATIONS_CHANNEL
+from app.channels import DISPATCH_CHANNEL, LIVE_CHANNEL, NOTIFICATIONS_CHANNEL
 from app.config import Settings
 from notifications.policy import DRIVER_STEPS
 from tests.conftest import MIKONKATU, eventually, write_service_account
@@ -56,7 +57,8 @@ from trustloop.workers import WORKERS
 API_NODES = ("api1", "api2")
 API_PORT = 8000
 # On the bridge's address: the load balancer's HTTP front, and the ways to the root namespace's servers.
-HTTP_PORT, POSTGRES_PORT, OSRM_PORT, FCM_PORT = 80, 5432, 5000, 4000
+HTTP_PORT, POSTGRES_PORT, OSRM_PORT, FCM_PORT, NATS_PORT = 80, 5432, 5000, 4000, 4222
+NATS_SERVER = urlsplit(os.environ.get("TRUSTLOOP_TEST_NATS_URL", "nats://127.0.0.1:4222")).netloc
 
 TECHNICIANS = 6
 FIRST_JOBS = 12  # an API node dies among them
@@ -75,16 +77,18 @@ class Nodes:
     network: Network
     base_url: str  # the load balancer
     api: dict[str, subprocess.Popen[bytes]]
+    broker: str
     dispatchers: list[tuple[subprocess.Popen[bytes], Path]]  # each with its log
 
 
-@pytest.fixture
+@pytest.fixture(params=["postgres", "nats"])
 def nodes(
-    app: FastAPI, settings: Settings, osrm_url: str, fcm_standin: str, tmp_path: Path
+    request: pytest.FixtureRequest, app: FastAPI, settings: Settings, osrm_url: str, fcm_standin: str, tmp_path: Path
 ) -> Iterator[Nodes]:  # fmt: skip
     """The network, HAProxy, the two API nodes, and the worker node running every worker plus a second
-    dispatcher; everything removed afterwards, whatever happened. The test's tables are cleaned through the
-    in-process app."""
+    dispatcher, with live events through the parameter's broker; everything removed afterwards, whatever
+    happened. The test's tables are cleaned through the in-process app."""
+    broker: str = request.param
     reason = unavailable()
     if reason is not None:
         pytest.skip(reason)
@@ -100,6 +104,8 @@ def nodes(
             Forward("osrm", OSRM_PORT, urlsplit(osrm_url).netloc),
             Forward("fcm", FCM_PORT, urlsplit(fcm_standin).netloc),
         ]
+        if broker == "nats":
+            forwards.append(Forward("nats", NATS_PORT, NATS_SERVER))
         api_addresses = {name: f"{network.hosts[name].address}:{API_PORT}" for name in API_NODES}
         balancer.append(start_haproxy(haproxy_config(gateway, HTTP_PORT, api_addresses, forwards), tmp_path))
         wait_for_port(gateway, POSTGRES_PORT, balancer[0])
@@ -112,7 +118,10 @@ def nodes(
             "TRUSTLOOP_FCM_CREDENTIALS": str(credentials), "TRUSTLOOP_FCM_ENDPOINT": f"http://{gateway}:{FCM_PORT}",
             "TRUSTLOOP_DISPATCH_INTERVAL_S": "0.5", "TRUSTLOOP_DATA_DIR": str(tmp_path), "TRUSTLOOP_LOG_LEVEL": "WARNING",
             "TRUSTLOOP_DATABASE_POOL_SIZE": "4",  # PostgreSQL's 100 connections serve the rest of the tests too
+            "TRUSTLOOP_LIVE_BROKER": broker,
         }  # fmt: skip
+        if broker == "nats":
+            env["TRUSTLOOP_LIVE_BROKER_URL"] = f"nats://{gateway}:{NATS_PORT}"
         uvicorn = [sys.executable, "-m", "uvicorn", "trustloop.asgi:app", "--host", "0.0.0.0", "--port",
                    str(API_PORT), "--no-access-log"]  # fmt: skip
         api = {name: start_on(network.hosts[name], uvicorn, env, tmp_path / f"{name}.log") for name in API_NODES}
@@ -133,7 +142,7 @@ def nodes(
             wait_until_up(f"http://{api_addresses[name]}/healthz", timeout_s=60, process=process)
         base_url = f"http://{gateway}:{HTTP_PORT}"
         wait_until_balanced(base_url, set(API_NODES))
-        yield Nodes(network, base_url, api, dispatchers)
+        yield Nodes(network, base_url, api, broker, dispatchers)
     finally:
         stop(processes)  # the nodes, while the balancer still carries their last words to the database
         stop(balancer)
@@ -299,6 +308,9 @@ async def test_losing_an_api_node_and_a_dispatcher_loses_nothing_acknowledged(
         )
 
     assert await eventually(workers_listen, timeout_s=60), "the workers did not start listening"
+    # Through a broker, the API nodes hear live events from it alone: whatever reaches a stream crossed NATS.
+    own = 1  # the in-process app that cleans the tables listens on NOTIFY too
+    assert await listeners(sessions, LIVE_CHANNEL) - own == (len(API_NODES) if nodes.broker == "postgres" else 0)
     ack = Acknowledged()
     streams: dict[str, Stream] = {}
     async with httpx.AsyncClient(base_url=nodes.base_url) as client, asyncio.timeout(DEADLINE_S):
