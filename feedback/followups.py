@@ -99,7 +99,7 @@ def _read(row: CaseRow, attempts: list[tuple[FollowUpContact, str | None]]) -> F
     case, feedback = row.case, row.feedback
     return FollowUpRead(
         id=case.id, order_id=case.order_id, driver_id=case.driver_id, technician_id=case.technician_id,
-        reason=case.reason, topics=list(case.topics), due_at=case.due_at,
+        reason=case.reason, topics=list(case.topics), risks=list(case.risks), due_at=case.due_at,
         overdue=case.status is FollowUpStatus.OPEN and case.due_at < clock.now(),
         status=case.status.value, note=case.note, created_at=case.created_at, resolved_at=case.resolved_at,
         driver_name=row.driver_name, driver_phone=row.driver_phone,

@@ -70,6 +70,7 @@ class FollowUp(UUIDPrimaryKey, CreatedAt, Base):
     technician_id: Mapped[UUID | None] = mapped_column(ForeignKey("technicians.id"))
     reason: Mapped[str] = mapped_column(String(200))  # a FollowUpReason
     topics: Mapped[list[str]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))  # from the comment
+    risks: Mapped[list[str]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))  # why a churn call
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     status: Mapped[FollowUpStatus] = mapped_column(text_enum(FollowUpStatus, "status"), default=FollowUpStatus.OPEN)
     note: Mapped[str | None] = mapped_column(Text)

@@ -205,7 +205,7 @@ async def cases(session: AsyncSession, ids: Collection[UUID]) -> dict[UUID, Case
     taker = aliased(User)
     rows = await session.execute(
         select(FollowUp, Feedback, User.name, Driver.phone, taker.name)
-        .outerjoin(Feedback, Feedback.id == FollowUp.feedback_id)
+        .outerjoin(Feedback, Feedback.order_id == FollowUp.order_id)  # the job's rating, for a churn call too
         .outerjoin(User, User.id == FollowUp.driver_id)
         .outerjoin(Driver, Driver.id == FollowUp.driver_id)
         .outerjoin(taker, taker.id == FollowUp.taken_by)

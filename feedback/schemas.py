@@ -87,6 +87,7 @@ class FollowUpRead(BaseModel):
     technician_id: UUID | None
     reason: str  # detractor, negative_comment, churn_risk
     topics: list[str] = Field(default_factory=list)  # what the comment was about
+    risks: list[str] = Field(default_factory=list)  # a churn-risk case: why he may not renew
     due_at: datetime
     overdue: bool
     status: str

@@ -116,7 +116,7 @@ async def open_follow_up(
 
 async def open_case(
     session: AsyncSession, *, order_id: UUID, driver_id: UUID, technician_id: UUID | None, reason: FollowUpReason,
-    due_at: datetime, topics: Sequence[str] = (), feedback_id: UUID | None = None,
+    due_at: datetime, topics: Sequence[str] = (), risks: Sequence[str] = (), feedback_id: UUID | None = None,
 ) -> FollowUp:  # fmt: skip
     """A case for the operators about a driver's job; a proactive one (churn risk) has no rating behind it."""
     case = FollowUp(
@@ -126,6 +126,7 @@ async def open_case(
         technician_id=technician_id,
         reason=reason.value,
         topics=list(topics),
+        risks=list(risks),
         due_at=due_at,
         status=FollowUpStatus.OPEN,
     )

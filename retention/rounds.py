@@ -48,7 +48,7 @@ class ChurnRound:
             case = await open_case(
                 session, order_id=job.order_id, driver_id=cover.driver_id, technician_id=job.technician_id,
                 reason=FollowUpReason.CHURN_RISK, due_at=min(now + self._call_within, start_of(cover.renews_on)),
-                topics=topics.topics if topics else [],
+                topics=topics.topics if topics else [], risks=risks,
             )  # fmt: skip
             await repository.record_churn_case(session, cover.driver_id, cover.renews_on, case.id)
             called.append(cover.driver_id)

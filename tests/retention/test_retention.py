@@ -181,7 +181,12 @@ async def test_a_churn_risk_is_called_before_the_renewal_date_once(
     for case in churn:
         renews = (start + timedelta(days=10 if case["driver_id"] == str(late.id) else 30)).date()
         assert datetime.fromisoformat(case["due_at"]).date() <= renews  # called before his renewal date
-        assert case["csat"] is None  # a proactive case, no rating behind it
+    # The operator sees why he calls, and the rating and comment of the job it is about.
+    by_driver = {c["driver_id"]: c for c in churn}
+    assert by_driver[str(late.id)]["risks"] == ["broken_promise"]
+    assert (by_driver[str(late.id)]["csat"], by_driver[str(late.id)]["nps"]) == (4, 8)
+    assert by_driver[str(distant.id)]["risks"][0] == "detractor"
+    assert by_driver[str(distant.id)]["comment"] == "Приехал, но ничего не починил"
 
 
 async def test_a_partner_covers_its_own_members_only(api: Api, osrm: OsrmClient) -> None:

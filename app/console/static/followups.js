@@ -35,6 +35,7 @@
       el("small", { class: "rating" }, [tl.words(f.reason), rating].filter(Boolean).join(" · ")),
       f.comment ? el("q", {}, f.comment) : null,
       (f.topics || []).length ? el("small", { class: "topics" }, "about: " + f.topics.map(tl.words).join(", ")) : null,
+      (f.risks || []).length ? el("small", { class: "risks" }, "renewal at risk: " + f.risks.map(tl.words).join(", ")) : null,
       el("small", {}, `${overdue ? "overdue since" : "call by"} ${tl.time(f.due_at)} · technician ${tl.technicianName(f.technician_id)} · `,
         el("a", { href: "#", class: "order-link", onclick: (e) => { e.preventDefault(); tl.detail.showOrder(f.order_id); } }, `order #${f.order_id.slice(0, 8)}`)),
       el("small", { class: "taken" }, f.taken_by ? `taken by ${f.taken_by_name || "an operator"} at ${tl.time(f.taken_at)}` : "nobody has it yet"),
