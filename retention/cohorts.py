@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
+from app.orders.models import OrderStatus
+
 NO_JOB = "no_job"  # no finished job before the renewal date
 UNKNOWN = "unknown"  # a job, but nothing to judge this dimension by (no rating, no arrival, no comment)
 
@@ -127,6 +129,25 @@ class Risk(StrEnum):
     NEGATIVE_COMMENT = "negative_comment"
     BROKEN_PROMISE = "broken_promise"
     UNRESOLVED_FOLLOW_UP = "unresolved_follow_up"
+    NOT_HELPED = "not_helped"  # his last order ended without a technician at the car
+
+
+def unhelped_risks(
+    status: str, promised_at: datetime | None, ended_at: datetime | None, tolerance: timedelta
+) -> list[Risk]:
+    """Why an order that ended without a job done is a risk: nobody was found for it, or he gave up on it
+    after its promise had passed. A driver who cancelled before then (help found elsewhere, the car started)
+    was not let down by us."""
+    if status == OrderStatus.UNFULFILLED:
+        return [Risk.NOT_HELPED]
+    if (
+        status == OrderStatus.CANCELLED
+        and promised_at is not None
+        and ended_at is not None
+        and ended_at > promised_at + tolerance
+    ):
+        return [Risk.NOT_HELPED, Risk.BROKEN_PROMISE]
+    return []
 
 
 def churn_risks(experience: Experience | None, unresolved_follow_up: bool) -> list[Risk]:

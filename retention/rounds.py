@@ -1,6 +1,6 @@
 """The churn-risk round of the SLA watcher: a driver whose cover renews within the notice period and whose
-last experience is a risk (a detractor's score, a negative comment, a broken promise, or a case about him
-still open) gets a proactive call from the operators before his renewal date, once per renewal date."""
+last experience is a risk (a detractor's score, a negative comment, a broken promise, an order nobody
+came for, or a case about him still open) gets a proactive call from the operators before his renewal date, once per renewal date."""
 
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -8,6 +8,8 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
+from app.orders import repository as orders
+from app.orders.models import OrderStatus
 from app.sla.rules import SlaPolicy
 from feedback import commenting, followups
 from feedback.models import FollowUpReason
@@ -33,6 +35,7 @@ class ChurnRound:
         if not covers:
             return []
         lived = await experiences(session, self._policy, {c.driver_id: now for c in covers})
+        last_orders = await orders.last_jobs(session, {c.driver_id: now for c in covers}, OrderStatus.ended())
         unresolved = await followups.drivers_with_open_cases(
             session, [c.driver_id for c in covers], excluding=[FollowUpReason.CHURN_RISK]
         )
@@ -40,6 +43,11 @@ class ChurnRound:
         for cover in covers:
             job, experience = lived.get(cover.driver_id, (None, None))
             risks = cohorts.churn_risks(experience, cover.driver_id in unresolved)
+            last = last_orders.get(cover.driver_id)
+            if last is not None and (job is None or last.order_id != job.order_id):  # his last order was not a job
+                tolerance = self._policy.arrival_tolerance(last.service)
+                if left := cohorts.unhelped_risks(last.status, last.promised_at, last.ended_at, tolerance):
+                    job, risks = last, [*left, *(r for r in risks if r is cohorts.Risk.UNRESOLVED_FOLLOW_UP)]
             if job is None or not risks:  # nothing to call about (a case needs the job it is about)
                 continue
             if not await repository.claim_churn_call(session, cover.driver_id, cover.renews_on, risks):

@@ -143,40 +143,46 @@ async def notes(session: AsyncSession, order_id: UUID) -> list[tuple[OrderNote, 
 
 @dataclass(frozen=True, slots=True)
 class LastJob:
-    """A driver's last finished job before a moment, and whether he ordered again after it."""
+    """A driver's last ended order of some statuses before a moment, and whether he ordered again after it."""
 
     driver_id: UUID
     order_id: UUID
     service: str
+    status: str
     technician_id: UUID | None
     created_at: datetime
     promised_at: datetime | None
     arrived_at: datetime | None
+    ended_at: datetime | None  # its last step
     ordered_again: bool
 
 
 LAST_JOBS_SQL = text(
     """
-    SELECT DISTINCT ON (d.driver_id) d.driver_id, o.id AS order_id, o.service, o.technician_id, o.created_at,
-           o.promised_arrival_at AS promised_at,
+    SELECT DISTINCT ON (d.driver_id) d.driver_id, o.id AS order_id, o.service, o.status, o.technician_id,
+           o.created_at, o.promised_arrival_at AS promised_at,
            (SELECT min(e.created_at) FROM job_events e WHERE e.order_id = o.id AND e.status = :arrived) AS arrived_at,
+           (SELECT max(e.created_at) FROM job_events e WHERE e.order_id = o.id) AS ended_at,
            EXISTS (SELECT 1 FROM orders later
                    WHERE later.driver_id = d.driver_id AND later.created_at > o.created_at) AS ordered_again
     FROM unnest(CAST(:drivers AS uuid[]), CAST(:befores AS timestamptz[])) AS d(driver_id, before)
-    JOIN orders o ON o.driver_id = d.driver_id AND o.created_at < d.before AND o.status = ANY(:finished)
+    JOIN orders o ON o.driver_id = d.driver_id AND o.created_at < d.before AND o.status = ANY(:statuses)
     ORDER BY d.driver_id, o.created_at DESC, o.id DESC
     """
 )
 
 
-async def last_jobs(session: AsyncSession, before: Mapping[UUID, datetime]) -> dict[UUID, LastJob]:
-    """Each driver's last finished job (completed or failed) created before his moment; absent if none."""
+async def last_jobs(
+    session: AsyncSession, before: Mapping[UUID, datetime], statuses: frozenset[OrderStatus] | None = None
+) -> dict[UUID, LastJob]:
+    """Each driver's last order in these statuses (by default his last finished job: completed or failed)
+    created before his moment; absent if none."""
     if not before:
         return {}
     rows = await session.execute(
         LAST_JOBS_SQL,
         {"drivers": list(before), "befores": list(before.values()), "arrived": OrderStatus.ARRIVED.value,
-         "finished": OrderStatus.values(OrderStatus.finished())},
+         "statuses": OrderStatus.values(OrderStatus.finished() if statuses is None else statuses)},
     )  # fmt: skip
     return {r.driver_id: LastJob(**r._asdict()) for r in rows}
 

@@ -14,6 +14,7 @@ from retention.cohorts import (
     next_renewal,
     promise_kept,
     retention,
+    unhelped_risks,
 )
 
 RENEWS = date(2026, 3, 1)
@@ -91,6 +92,18 @@ def test_a_promise_is_kept_within_the_tolerance() -> None:
 )
 def test_churn_risks(experience: Experience | None, open_case: bool, risks: list[Risk]) -> None:
     assert churn_risks(experience, open_case) == risks
+
+
+def test_an_order_that_ended_without_help_is_a_risk_unless_he_left_before_the_promise() -> None:
+    promised, grace = datetime(2026, 5, 1, 12, 0, tzinfo=UTC), timedelta(minutes=2)
+    assert unhelped_risks("unfulfilled", None, promised, grace) == [Risk.NOT_HELPED]
+    assert unhelped_risks("cancelled", promised, promised + grace + timedelta(seconds=1), grace) == [
+        Risk.NOT_HELPED,
+        Risk.BROKEN_PROMISE,
+    ]
+    assert unhelped_risks("cancelled", promised, promised + grace, grace) == []  # within the grace
+    assert unhelped_risks("cancelled", None, promised, grace) == []  # before anyone promised anything
+    assert unhelped_risks("completed", promised, promised + timedelta(hours=1), grace) == []
 
 
 def test_a_renewal_moves_the_date_one_term_on() -> None:

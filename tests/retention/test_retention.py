@@ -189,6 +189,30 @@ async def test_a_churn_risk_is_called_before_the_renewal_date_once(
     assert by_driver[str(distant.id)]["comment"] == "Приехал, но ничего не починил"
 
 
+async def test_a_driver_left_waiting_past_the_promise_is_called_though_he_has_no_finished_job(
+    api: Api, osrm: OsrmClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    technician, other = await api.technician(), await api.technician()
+    gave_up, changed_mind = await api.driver(), await api.driver()
+    for driver, after in ((gave_up, timedelta(hours=2)), (changed_mind, timedelta(seconds=1))):
+        order = await api.order(driver)
+        assert (await api.assign(str(order["id"]), technician if driver is gave_up else other)).status_code == 200
+        with later(after):
+            cancelled = await api.client.post(f"/v1/orders/{order['id']}/cancel", headers=driver.headers)
+        assert cancelled.status_code == 200, cancelled.text
+        await cover(api, driver, today() + timedelta(days=5))
+    watch = ChurnRound(notice_days=14, call_within_s=86400, policy=SlaPolicy())
+    with clock.using(lambda: datetime.now(UTC) + timedelta(hours=3)):
+        async with transaction(sessions) as session:
+            called = await watch(session, clock.now())
+    assert called == [gave_up.id]  # who cancelled at once, before any promise passed, was not let down
+    operator = await api.operator()
+    cases = (await api.client.get("/v1/ops/followups", headers=operator.headers)).json()["items"]
+    (case,) = [c for c in cases if c["reason"] == "churn_risk"]
+    assert case["risks"] == ["not_helped", "broken_promise"]
+    assert case["technician_id"] == str(technician.id)
+
+
 async def test_a_partner_covers_its_own_members_only(api: Api, osrm: OsrmClient) -> None:
     fennia, other = await make_partner(api), await make_partner(api, "Other Insurance")
     phone = "+358 40 123 4567"
