@@ -39,6 +39,7 @@ class DecisionCandidate(BaseModel):
     trust_score: float
     ratings: int
     trust_factor: float
+    trust_s: float | None = None  # the drive seconds his score added (or took off), capped; absent from older rounds
     newcomer_factor: float
     cost: float
     why_not: str | None = None  # in words, for a candidate who lost

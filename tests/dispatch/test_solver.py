@@ -44,6 +44,24 @@ def test_the_trust_factor_is_steeper_below_the_prior_and_clamped() -> None:
     )
 
 
+def test_trust_moves_a_technician_by_at_most_its_cap_of_drive_either_way() -> None:
+    weights = CostWeights(max_trust_s=300.0)  # a cap of its own, so the test reads the arithmetic
+
+    def cost(eta_s: float, score: float) -> float:
+        return offer_cost(eta_s, TrustScore(score, FLEET_PRIOR, 20, ()), weights).cost
+
+    poor, top = FLEET_PRIOR - 0.3, FLEET_PRIOR + 0.3
+    assert cost(100, poor) == pytest.approx(100 * weights.max_factor)  # nearby, the whole factor
+    assert cost(1200, poor) == pytest.approx(1200 + 300)  # far off, no more than the cap
+    assert cost(1200, top) == pytest.approx(1200 * (1 - weights.above_weight * 0.3))  # under the cap
+    assert cost(3000, top) == pytest.approx(3000 - 300)  # the reward is capped too
+    # A poor technician 10 min away now loses only to an average one less than 15 min away.
+    assert cost(600, poor) < cost(901, FLEET_PRIOR)
+    breakdown = offer_cost(1200, TrustScore(poor, FLEET_PRIOR, 20, ()), weights)
+    assert breakdown.trust_s == 300.0
+    assert breakdown.as_dict()["trust_s"] == 300.0
+
+
 def test_waiting_raises_the_price_of_leaving_an_order_open_up_to_a_cap() -> None:
     weights = CostWeights()
     assert unassigned_cost(0, weights) == weights.unassigned_base_s
