@@ -737,7 +737,7 @@ _SUGGESTION = re.compile(
     r"|\b(?:it )?would help\b|\bany chance\b|\b(?:would|i'?d) love (?:a|an|to|it if)\b|\bтак удобнее\b"
     r"|\bplease (?:add|make|let)\b|\b(?:you should|maybe|suggest(?:ion)?:?) (?:add|make|let|have)\b"
     r"|было бы (?:удобно|хорошо|здорово|неплохо|отлично|классно|полезно)|\bсделайте\b|\bдобавьте\b"
-    r"|хотелось бы|предлагаю|пожелание|\bwant(?:ed)? to know\b|\bwondering\b|хотел\w* бы узнать",
+    r"|хотелось бы|предлагаю|пожелание|\bsuggestion\b|(?<![а-яё])предложение(?![а-яё])|\bwant(?:ed)? to know\b|\bwondering\b|хотел\w* бы узнать",
     re.IGNORECASE,
 )
 
@@ -813,6 +813,18 @@ def _waits_as_promised(lowered: str, tokens: list[_Token], found: list[_Found]) 
             if cue.topic is Topic.LATE and cue.extra.get("minutes", 0) < 50:
                 cue.topic = None
     extra: list[_Found] = []
+    # "ETA said 45 min, he came in 45 min": the same wait promised and then kept.
+    waits = [cue for cue in found if cue.topic is Topic.LATE and cue.extra.get("minutes")]
+    promised = {token.sentence for token in tokens if token.norm in _PROMISES}
+    for cue in waits:
+        twins = [other for other in waits if other is not cue and other.extra["minutes"] == cue.extra["minutes"]]
+        if twins and (cue.sentence in promised or any(other.sentence in promised for other in twins)):
+            cue.weight = cue.base = 0.0
+            cue.topic = None
+            if cue.sentence in promised:
+                extra.append(
+                    _Found(cue.start, cue.end, cue.first_token, cue.last_token, 0.0, Topic.COMMUNICATION, cue.sentence)
+                )
     for match in _AS_PROMISED.finditer(lowered):
         index = _token_at(tokens, match.start())
         sentence = tokens[index].sentence
@@ -896,7 +908,8 @@ def _verdicts(lowered: str) -> list[_Found]:
 _EXCULPATION = re.compile(
     r"\bnot (?:your|their|his|her|the driver'?s|the technician'?s) fault\b|\bno fault of\b"
     r"|(?<![а-яё])не (?:ваша|ваш|их|его)(?: вина| проблема)?(?![а-яё])|не по (?:вашей|их|его) вине|вы не виноват"
-    r"|\bmy (?:own )?fault,? (?:really|honestly)\b|\bmy own fault\b|\bmy bad\b|сам(?:а)? виноват",
+    r"|\bmy (?:own )?fault,? (?:really|honestly)\b|\bmy own (?:\w+ )?fault\b|\bmy bad\b|\bmy (?:stupid |silly )?fault for\b"
+    r"|сам(?:а)? (?:виноват|дура|дурак|балда)",
     re.IGNORECASE,
 )
 
@@ -931,6 +944,67 @@ def _exculpate(lowered: str, found: list[_Found]) -> None:
             if cue.weight < 0:
                 cue.base = cue.weight if cue.base is None else cue.base
                 cue.weight = 0.0
+
+
+_EXCUSE = re.compile(
+    r"\b(?:totally |completely |perfectly |very )?understandable\b|\bi (?:totally |completely )?(?:get|understand) "
+    r"(?:it|that|why)\b|\bcan'?t (?:really )?blame (?:him|her|them|anyone)\b|\bnobody'?s fault\b"
+    r"|ни при ч[её]м|(?<![а-яё])(?:всё|все|вполне) понятно|(?<![а-яё])понимаю(?![а-яё])|никто не виноват|не винов[аы]т",
+    re.IGNORECASE,
+)
+
+
+def _excused(lowered: str, tokens: list[_Token], found: list[_Found]) -> None:
+    """ "Took over an hour but it was sleeting, so I get it", "Ждали 2 часа, но мастер ни при чём": a complaint the writer
+    explains away is still named but weighs nothing, unless a "but" after the excuse brings a new one ("I understand
+    it's busy, but 3 hours..." still complains)."""
+    for match in _EXCUSE.finditer(lowered):
+        position = _token_at(tokens, match.start())
+        sentence = tokens[position].sentence
+        resumed = next(
+            (
+                other
+                for other in range(position + 1, len(tokens))
+                if tokens[other].norm in lexicon.CONTRAST and tokens[other].sentence == sentence
+            ),
+            len(tokens),
+        )
+        for cue in found:
+            if cue.weight < 0 and 0 <= cue.sentence <= sentence and cue.first_token < resumed:
+                cue.base = cue.weight if cue.base is None else cue.base
+                cue.weight = 0.0
+
+
+_PLANNED_TOW = re.compile(
+    r"на месте|on the spot|(?:at|by) the (?:roadside|side of the road)|\broadside\b|needed a garage|нужен сервис"
+    r"|what i (?:asked|wanted|needed) for|as i asked|как (?:и )?просил",
+    re.IGNORECASE,
+)
+_ONGOING = lexicon.word_set(
+    """again still after anyway later then couldnt cant cannot unable опять снова всё все равно так после потом
+    через смог смогли смог мог могли может"""
+)
+_STARTING = ("start", "crank", "turn", "завел", "завод", "схват")
+
+
+def _own_breakdown(lowered: str, tokens: list[_Token], found: list[_Found]) -> None:
+    """The driver's own breakdown told as a failure is no failed fix: "Не завелась утром, ...", "Car wouldn't start, he
+    ..." opening the comment before anyone came; and "couldn't be fixed on the spot, towed to a garage" is the planned
+    tow, not a repair that failed."""
+    planned = {tokens[_token_at(tokens, match.start())].sentence for match in _PLANNED_TOW.finditer(lowered)}
+    for cue in found:
+        if cue.topic is not Topic.NOT_FIXED or cue.weight >= 0 or cue.sentence < 0:
+            continue
+        span = tokens[cue.first_token : cue.last_token + 1]
+        clause = [token for token in tokens if token.clause == tokens[cue.first_token].clause]
+        opening = (
+            tokens[cue.first_token].clause == 0
+            and any(token.norm.startswith(_STARTING) for token in span)
+            and not any(token.norm in _ONGOING or token.norm in _PEOPLE for token in clause)
+        )
+        if cue.sentence in planned or opening:
+            cue.weight = cue.base = 0.0
+            cue.topic = None
 
 
 def _soften_slight_lateness(found: list[_Found]) -> None:
@@ -1048,6 +1122,8 @@ def analyze(text: str) -> CommentAnalysis:
     _apply_sarcasm(found, tokens)
     _soften_slight_lateness(found)
     _exculpate(lowered, found)
+    _excused(lowered, tokens, found)
+    _own_breakdown(lowered, tokens, found)
     _minor_complaints(lowered, tokens, found)
     verdicts = _verdicts(lowered)
     if any(not cue.extra.get("top") for cue in verdicts):

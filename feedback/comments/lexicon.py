@@ -49,6 +49,10 @@ another job/call : -1.0 N
 searching/looking for a technician/driver/truck/mechanic : -0.8 N
 left me stranded : -1.3 N
 stood/stand me up : -1.5 N
+still no truck/technician/tech/driver/mechanic/one/sign/tow/van : -1.5 N !
+no sign of : -1.2 N !
+sat/stood/stayed/sitting/standing still/put : -1.2 N
+closed/marked/logged .. as complete/completed/done/finished/resolved : -1.2 N
 stood up : -0.5 N
 too far : -0.6 N
 replac* : 0 - ~ -1.0 N
@@ -70,12 +74,15 @@ wait/waiting/wait's .. long : -1.2 L
 long time : -0.8 L
 wait/waited/waiting/waits : -0.6 L ~ 0.5 -
 wait/waited/waiting in/behind/inside/with/up/by/safely/away : 0 - !
+wait/waited/waiting on the verge/pavement/kerb/grass/embankment/roadside/bank : 0 - !
 had/made/asked/told me wait/to : 0 - !
 wait* time : -0.6 L
 took a while : -0.5 L
 overdue : -1.0 L
 all evening/afternoon/morning/day : -1.2 L
 finally : -0.6 L
+eventually : -0.5 L
+wait/waiting/wait's/waits was/is painful/brutal/endless/horrendous/awful/terrible/horrible/miserable : -1.2 L !
 later than : -1.0 L
 later than .. app/eta/said/promised/quoted/estimated : -1.0 L
 way/much/far/even later than .. app/eta/said/promised/quoted/estimated : -1.0 L
@@ -102,10 +109,11 @@ made/make fun : -1.2 R
 mock*/ridicul* : -1.2 R
 laugh*/sneer* at : -1.2 R
 laughed/laughing/sniggered when : -1.2 R
+and laughed/laughing/sniggered/smirked : -1.2 R
 not funny : -1.0 - !
 sigh* : -0.6 R
 smoking/smoked/smoke : -0.8 R
-drunk/alcohol/booze : -1.5 R
+drunk/alcohol/booze : -1.5 S
 barely looked : -0.8 R
 on the phone the whole : -0.8 R
 short-tempered/temper/tempered/slam*/shov*/sexist/racist/patronising : -1.2 R
@@ -124,6 +132,9 @@ blame*/blaming : -1.0 R
 my fault : -1.0 R
 my fault really/honestly : 0 - !
 my own fault : 0 - !
+my own .. fault : 0 - !
+my fault for : 0 - !
+my stupid/silly/dumb fault : 0 - !
 my bad : 0 - !
 treated me like : -1.0 R
 short with me : -0.8 R
@@ -157,6 +168,8 @@ help/helped : 0.6 - ~ -1.2 F
 jump start/started/starter : 0 - !
 jump-start* : 0 - !
 died/dead/flat/broke/broken/stalled again : -1.3 F
+flat/dead/died after your/the/his/her/their jump/jumpstart/fix/visit/repair/plug/patch : -1.2 F !
+plug/patch/repair/tyre/tire leaked/leaking/leaks/leak : -1.3 F !
 went/gone/was/is/going down/flat again : -1.3 F
 knocked/knocking/knocks on/at : 0 - !
 died/dead/dies/failed/conked/stalled/broke after/within .. minutes/mins/hours/hour/day/days/week/miles/mile/km/he/she/they/leaving : -1.2 F
@@ -167,7 +180,7 @@ and died/stalled/stopped/conked : -1.0 F
 came back on : -1.2 F
 same problem/issue : -1.3 F
 same battery/fault/tyre/tire/thing/puncture : -1.0 F
-second/third/fourth time in/this : -0.6 F
+second/third/fourth time in/this : -0.8 F
 still had/have to : -0.8 F
 problem/issue/fault still : -1.2 F
 still there : -1.0 F
@@ -197,10 +210,15 @@ do/did anything/much : 0 - ~ -1.2 F
 get/got/take/took me home/there/to : 0.4 - ~ -1.0 F
 sloppy/botch*/bodge*/half-hearted/amateur*/careless : -1.2 F
 make/made it worse : -1.3 F
+sorted/fixed/solved/resolved .. issue/problem/fault/trouble : 0.6 - !
+with/brought petrol/diesel when/instead/but .. diesel/petrol : -1.2 F !
 =wasted/=wasting : -1.0 -
 waste of : -1.2 - !
 # Damage
 scratch*/dent*/damag*/scuff*/gouge* : -1.5 D ~ 0.3 -
+clipped/clip/clips/clipping my/the : -1.3 D
+already like that/there : -1.0 D !
+cold snap/spell : 0 - !
 crunch*/scrap* : -1.0 D
 wasn't/was not like that : -1.0 D !
 was fine before : -1.0 D !
@@ -311,6 +329,7 @@ kept me updated/informed/posted : 1.0 C
 good/great/clear communication : 1.0 C
 no idea where : -0.8 C
 nobody/noone here/there : -1.2 C !
+phone/mobile signal/reception/battery/charge : 0 - !
 no one here/there : -1.2 C !
 automat* repl*/messag* : -0.8 C
 bot : -0.5 C
@@ -341,6 +360,7 @@ different/conflicting/contradictory arrival/eta/etas/times/updates : -1.0 C
 call back .. never came/happened/arrived/materialised : -1.3 C !
 callback/call/reply/text .. never came/happened/arrived/materialised : -1.3 C !
 longer than .. app/eta/said/promised/quoted/expected/estimated : -1.0 L
+longer than i'd/i/hoped/wanted/needed/liked : -1.0 L !
 see/saw/track/watch/follow him/it/the/them on the map : 0.8 C
 ring/rang/rung/ring me back : 0 - ~ -1.2 C
 speak/spoke/speaks .. english/language : 0 C ~ -0.8 C
@@ -350,7 +370,7 @@ kept/keep jumping/changing : -0.8 C
 safe/safely/secure/safety : 1.0 S ~ -1.3 S
 safe trip/journey/drive/travels/home : 0.8 - !
 home safe/safely : 0.8 - !
-unsafe/danger*/hazardous/reckless* : -1.5 S
+unsafe/danger*/=hazardous/reckless* : -1.5 S
 scared/scary/afraid/frighten*/terrif* : -1.3 S
 risk* : -1.0 S
 cones/cone/triangle/high-vis/hi-vis/vest/hazards/flashers/barrier/reflective : 0 S ~ -1.2 S
@@ -374,6 +394,7 @@ seatbelt/seat-belt : 0 S ~ -1.2 S
 car/child/baby seat : 0 S ~ -1.2 S
 steadily/smoothly/gently : 0.6 S
 in the dark : -0.5 S
+toddler/toddlers/kids/baby/children/child .. cold/freezing/snow/frost : -0.8 S
 alone : -0.3 -
 dodgy/sketchy/shady/creepy : -1.0 S
 asking/asked where i live/lived : -1.1 S
@@ -540,7 +561,7 @@ RUSSIAN = r"""
 буркнул*/рявкнул*/гаркнул* : -1.2 R
 выставил*/выставила меня/нас : -1.1 R !
 разговаривал*/говорил* : 0 - ~ -0.6 R
-пьян*/перегар*/выпивш* : -1.5 R
+пьян*/перегар*/выпивш* : -1.5 S
 курил*/курит : -0.8 R
 закатыв*/раздраж*/огрыза*/грубиян* : -1.0 R
 агресс*/нервн*/психова*/хлопнул*/хлопать/хлопал*/шуточк*/подшучива*/сексис*/недопустим*/ныть/ноешь/поторап* : -1.2 R
@@ -549,7 +570,7 @@ RUSSIAN = r"""
 торопил*/подгоня* : -0.6 R
 односложно : -0.5 R
 обвинил*/обвиня*/виноват* : -0.8 R
-сама/сам виновата/виноват : 0 - !
+сама/сам виновата/виноват/дурак/дура/балда/идиот/идиотка/лопух/растяпа : 0 - !
 дура/дурак/дурой/дураком/идиот*/тупой/тупая/тупым/тупица/дебил*/кретин*/овца/баба : -1.2 R
 бурча*/бурчал*/ворча*/ворчал*/отмахнул*/отмахива*/неприветлив*/нахал*/хамск*/безразлич*/равнодуш*/пофиг*/наплевательск*/ленив*/лень/недовольн* : -1.1 R
 посмеял*/смеял*/насмеха*/издева*/ухмыл*/хихика* : -1.2 R
@@ -610,6 +631,9 @@ RUSSIAN = r"""
 сдался/сдалась/сдались : -1.0 F
 так и закрыт*/заблокирован*/стоит : -1.2 F !
 криво/косяк*/накосячил*/напортачил* : -1.2 F
+спущенн*/пустую/пробит* запаск* : -1.2 F
+запаск* .. спущенн*/пустую/пробит*/лысую : -1.2 F
+решил*/устранил* .. проблем*/неисправност*/причин*/поломк* : 0.6 - !
 стало/только хуже : -1.3 F !
 развел*/развёл* руками : -1.0 F
 толку ноль/никакого/нет : -1.2 F !
@@ -662,6 +686,7 @@ RUSSIAN = r"""
 фиксированн* цен*/стоимост*/тариф* : 0 P !
 цена/цены/стоимость выросл*/подскочил*/поднял*/увеличил* : -1.0 P
 подорожал*/подняли : -0.8 P
+кусается/кусачая/кусачие/кусач* : -0.8 P
 другую/другая/иную цен*/сумм* : -1.0 P
 =дорого/=дорогой/=дорогая/=дорогие/=дорогое/=дорогую/=дороже/=дорогим : -1.2 P ~ 0.6 P
 дороговат* : -0.8 P
@@ -733,13 +758,14 @@ RUSSIAN = r"""
 на линии : 0 C
 переключа* : -0.8 C
 время прибытия : 0 C
-пришл*/приход*/пришел/пришло/приходят/приходили : 0 - ~ -1.2 C
-уведомлен*/пуш*/смс/сообщени* .. не пришл*/приход*/пришло/приходили/приходят : -1.3 C !
+пришл*/приходил*/приходят/приходит/пришел/пришло : 0 - ~ -1.2 C
+уведомлен*/пуш*/смс/сообщени* .. не пришл*/приходил*/пришло/приходят : -1.3 C !
 понима*/понял* : 0 - ~ -0.8 C
 объяснил*/объяснили/объясни*/подсказал* : 0.8 G ~ -0.8 C
 меняли/менялось : -0.5 C
 приложени* завис*/зависло/висит/виснет/вылетает/вылетело : -0.9 C !
 обновлени*/уведомлени*/сообщени* прекратил*/перестал* : -1.2 C !
+обновлял*/обновился/обновилось/обновилась/обновляется : 0 C ~ -1.2 C
 вылета*/вылетел*/глюч*/глюк*/лага*/тормозит/виснет/зависает/=баг/=баги/=багов/сбой*/выкидыва*/выкинул*/разлогин* : -0.9 C
 шаблонн*/отписк*/бот/робот*/чат-бот*/автоответ* : -0.9 C
 по бумажке : -0.8 C
@@ -772,10 +798,12 @@ RUSSIAN = r"""
 небезопасн*/опасн*/рискован* : -1.5 S
 =авария/=аварию/=аварии/=аварией/дтп/столкновени* : -1.0 S
 неуютно/некомфортно/неуютн*/выспрашивал*/приставал* : -1.1 S
-страшн*/страшно/боял*/испуга*/жутко/жуть/напуган* : -1.3 S
+страшн*/страшно/боял*/побоял*/испуга*/жутко/жуть/напуган* : -1.3 S
 сбил*/сбить/сбили : -1.0 S
 конус*/знак/знака/аварийк*/треугольник*/жилет*/светоотраж*/фонар*/кресл* : 0 S ~ -1.2 S
 в темноте : -0.5 S
+мороз* .. ребенк*/ребенком/детьми/дети/малыш* : -0.8 S
+ребенк*/детьми/дети/малыш* .. мороз* : -0.8 S
 фуры/фур/фурами : -0.5 S
 обочин* : 0 S
 гнал/гнала/гнали/лихач*/превыш* : -1.3 S
@@ -834,6 +862,8 @@ RUSSIAN = r"""
 выручил*/выручили/выручи*/спас*/спасли : 1.2 G
 доволен/довольна/довольны/доволь* : 1.0 G ~ -1.0 -
 понравил*/нравит*/порадовал*/удобн* : 1.0 - ~ -1.0 -
+приятно удивил*/удивлен*/удивлена : 1.0 - !
+ужас как/какой/какая : 0 - !
 золотые руки : 1.5 G
 четко/чётко/четк*/слаженн* : 0.8 G
 гладко : 0.8 -

@@ -547,3 +547,73 @@ def test_blaming_oneself_is_not_rudeness() -> None:
     assert analysis.sentiment == "neutral"
     assert Topic.RUDE not in analysis.topics
     assert Topic.RUDE in topics("Kept telling me it was my fault the battery died.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Took over an hour but it was sleeting and every truck in town was out, so I get it. Really kind fella.",
+        "Ждали 2 часа, но мастер ни при чём, всё стояло. Он молодец.",
+    ],
+)
+def test_an_excused_wait_is_named_but_not_held_against_them(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "positive"
+    assert Topic.LATE in analysis.topics
+
+
+def test_a_complaint_after_the_excuse_still_counts() -> None:
+    assert analyze("I understand it's busy, but 3 hours and no call is ridiculous.").sentiment == "negative"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Не завелась утром, думала опять аккумулятор, а оказалось стартер. Мастер быстро разобрался.",
+        "Сдох генератор, мастер честно сказал, что на месте не починить, отвезли в сервис.",
+        "He didnt fix it, he towed it, which is what I asked for.",
+    ],
+)
+def test_the_drivers_own_breakdown_and_a_planned_tow_are_no_failed_fix(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment != "negative"
+    assert Topic.NOT_FIXED not in analysis.topics
+
+
+def test_a_failed_start_after_the_visit_is_still_not_fixed() -> None:
+    analysis = analyze("Приехал, прикурил, но машина так и не завелась.")
+    assert analysis.sentiment == "negative"
+    assert Topic.NOT_FIXED in analysis.topics
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Keys locked in the boot, my own stupid fault. Lockout guy had it open in 5 min, legend",
+        "Бензин кончился на трассе, сам дурак. Привезли 10 литров, цена нормальная.",
+    ],
+)
+def test_calling_oneself_names_is_not_rudeness(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "positive"
+    assert Topic.RUDE not in analysis.topics
+
+
+def test_an_eta_kept_to_the_minute_is_no_lateness() -> None:
+    analysis = analyze("ETA said 45 min, he came in 45 min. No complaints.")
+    assert analysis.sentiment == "positive"
+    assert Topic.LATE not in analysis.topics
+    assert Topic.COMMUNICATION in analysis.topics
+
+
+def test_having_to_put_up_with_something_is_no_missing_message() -> None:
+    analysis = analyze("Цена кусается, конечно, но в два часа ночи выбирать не приходится. Спасибо парню.")
+    assert analysis.sentiment == "positive"
+    assert Topic.COMMUNICATION not in analysis.topics
+    assert {Topic.PRICE, Topic.PRAISE} <= set(analysis.topics)
+
+
+def test_hazard_lights_are_a_safety_measure_not_a_danger() -> None:
+    analysis = analyze("Engine cut out on the slip road. Hazards on, waited on the verge, truck came, towed home.")
+    assert analysis.sentiment == "neutral"
+    assert Topic.SAFETY in analysis.topics
