@@ -532,6 +532,7 @@ _CURRENCY = re.compile(
 )
 _SHORT_LEADS = frozenset({"in", "within", "за", "через", "only", "just", "всего", "under"})
 _WAIT_LEADS = frozenset({"for", "уже", "целых", "ждал", "ждала", "waited", "прождал", "прождала"})
+_ON_THE_LINE = frozenset({"phone", "hold", "line", "линии", "телефону", "удержании", "трубке"})
 _LATE_WORDS = frozenset(
     {"late", "опоздал", "опоздала", "опоздали", "опоздание", "past", "after", "позже", "опозданием"}
 )
@@ -546,15 +547,23 @@ def _duration_cues(lowered: str, tokens: list[_Token]) -> list[_Found]:
         before = tokens[index - 1].norm if tokens and index > 0 else ""
         nearby = {token.norm for token in tokens[max(0, index - 3) : index + 5]} if tokens else set()
         promised = any(token.norm in _PROMISES for token in tokens if token.sentence == sentence)
+        # "45 minutes on the phone", "полчаса дозванивалась": time on the line is about reaching them, not the wait.
+        topic = (
+            Topic.COMMUNICATION
+            if nearby & _ON_THE_LINE or any(word.startswith("дозвон") for word in nearby)
+            else Topic.LATE
+        )
         if duration.minutes >= 60:
             weight = -min(2.0, 1.2 + 0.2 * (duration.minutes - 60) / 60)
             extra = {"wait": 1.0, "minutes": float(duration.minutes)}
             if before in lexicon.SARCASM_LEADS:
                 extra["sarcasm"] = 1.0
-            found.append(_Found(duration.start, duration.end, index, last, weight, Topic.LATE, sentence, extra=extra))
+            found.append(_Found(duration.start, duration.end, index, last, weight, topic, sentence, extra=extra))
         elif duration.minutes >= 40 or (duration.minutes >= 30 and before in _WAIT_LEADS):
             extra = {"wait": 1.0, "minutes": float(duration.minutes)}
-            found.append(_Found(duration.start, duration.end, index, last, -0.8, Topic.LATE, sentence, extra=extra))
+            if before in lexicon.SARCASM_LEADS:
+                extra["sarcasm"] = 1.0
+            found.append(_Found(duration.start, duration.end, index, last, -0.8, topic, sentence, extra=extra))
         elif duration.minutes <= 30 and before in _SHORT_LEADS and not (nearby & _LATE_WORDS) and not promised:
             found.append(_Found(duration.start, duration.end, index, last, 0.5, None, sentence))
         elif duration.minutes <= 15:
@@ -634,9 +643,16 @@ _PAID_AMOUNT = re.compile(
 )
 
 
+# "£90 for that": a sum weighed against what was done.
+_FOR_THAT = re.compile(r"\s*(?:for (?:that|this|nothing|what)|за (?:это|что|такое|ничего))\b", re.IGNORECASE)
+
+
 def _symbol_cues(text: str) -> list[_Found]:
     """Sums of money (a mention of the price, with a currency or after "paid", "взяли"), emoji and emoticons."""
-    found = [_Found(match.start(), match.end(), 0, 0, 0.0, Topic.PRICE, -1) for match in _CURRENCY.finditer(text)]
+    found = [
+        _Found(match.start(), match.end(), 0, 0, -1.0 if _FOR_THAT.match(text, match.end()) else 0.0, Topic.PRICE, -1)
+        for match in _CURRENCY.finditer(text)
+    ]
     covered = [(cue.start, cue.end) for cue in found]
     for match in _PAID_AMOUNT.finditer(text):
         if not any(start <= match.start(1) < end for start, end in covered):
@@ -909,7 +925,7 @@ _EXCULPATION = re.compile(
     r"\bnot (?:your|their|his|her|the driver'?s|the technician'?s) fault\b|\bno fault of\b"
     r"|(?<![а-яё])не (?:ваша|ваш|их|его)(?: вина| проблема)?(?![а-яё])|не по (?:вашей|их|его) вине|вы не виноват"
     r"|\bmy (?:own )?fault,? (?:really|honestly)\b|\bmy own (?:\w+ )?fault\b|\bmy bad\b|\bmy (?:stupid |silly )?fault for\b"
-    r"|сам(?:а)? (?:виноват|дура|дурак|балда)",
+    r"|сам(?:а)? (?:виноват|дура|дурак|балда)|\b(?:that'?s|totally|all|entirely|completely) on me\b|моя вина",
     re.IGNORECASE,
 )
 
@@ -936,10 +952,17 @@ def _minor_complaints(lowered: str, tokens: list[_Token], found: list[_Found]) -
                 cue.weight *= 0.4
 
 
+# "Мастер сказал, что я сама виновата": blame reported, not taken.
+_REPORTED = re.compile(r"(?:said|told me|blamed|claimed|сказал\w*|заявил\w*|намекнул\w*)\W+(?:\w+\W+){0,3}$")
+
+
 def _exculpate(lowered: str, found: list[_Found]) -> None:
     """ "Battery died again a week later, but that's the battery, not your fault": a complaint the writer excuses
     is still named, but does not weigh."""
-    if _EXCULPATION.search(lowered):
+    if any(
+        not _REPORTED.search(lowered, max(0, match.start() - 40), match.start())
+        for match in _EXCULPATION.finditer(lowered)
+    ):
         for cue in found:
             if cue.weight < 0:
                 cue.base = cue.weight if cue.base is None else cue.base
@@ -949,7 +972,8 @@ def _exculpate(lowered: str, found: list[_Found]) -> None:
 _EXCUSE = re.compile(
     r"\b(?:totally |completely |perfectly |very )?understandable\b|\bi (?:totally |completely )?(?:get|understand) "
     r"(?:it|that|why)\b|\bcan'?t (?:really )?blame (?:him|her|them|anyone)\b|\bnobody'?s fault\b"
-    r"|ни при ч[её]м|(?<![а-яё])(?:всё|все|вполне) понятно|(?<![а-яё])понимаю(?![а-яё])|никто не виноват|не винов[аы]т",
+    r"|\bi (?:know|realise|realize|appreciate) (?:it was|it's|they were|they're|you were|you're) (?:a )?busy\b"
+    r"|иначе никак|ни при ч[её]м|(?<![а-яё])(?:всё|все|вполне) понятно|(?<![а-яё])понимаю(?![а-яё])|никто не виноват|не винов[аы]т",
     re.IGNORECASE,
 )
 
@@ -1000,9 +1024,84 @@ def _own_breakdown(lowered: str, tokens: list[_Token], found: list[_Found]) -> N
         opening = (
             tokens[cue.first_token].clause == 0
             and any(token.norm.startswith(_STARTING) for token in span)
-            and not any(token.norm in _ONGOING or token.norm in _PEOPLE for token in clause)
+            and not any(token.norm in _ONGOING or token.norm in _SERVICE_PEOPLE for token in clause)
         )
         if cue.sentence in planned or opening:
+            cue.weight = cue.base = 0.0
+            cue.topic = None
+    # "Snapped a fan belt on the way to work", "Треснул патрубок, потекло всё", "Hit a pothole and bent the rim": an
+    # opening sentence about a part of the car or the driver's own mishap, before anyone came, tells the breakdown.
+    cutoff = next(
+        (
+            index
+            for index, token in enumerate(tokens)
+            if token.sentence > 0 or token.norm in _SERVICE_PEOPLE or token.norm.startswith(_ARRIVALS)
+        ),
+        len(tokens),
+    )
+    opening_words = tokens[:cutoff]
+    told = any(token.norm.startswith(_OWN_TROUBLE) for token in opening_words) and any(
+        token.norm.startswith(_GAVE_WAY) for token in opening_words
+    )
+    if not told:
+        return
+    for cue in found:
+        if (
+            cue.sentence == 0
+            and cue.last_token < cutoff
+            and cue.weight < 0
+            and cue.topic in (None, Topic.DAMAGE, Topic.NOT_FIXED, Topic.NO_SHOW_OR_STALL)
+        ):
+            if cue.topic is None and cue.base is not None and cue.base <= -1.2:
+                continue  # "Clutch went, absolutely terrible day" keeps its feeling
+            cue.weight = cue.base = 0.0
+            cue.topic = None
+
+
+_OWN_TROUBLE = (
+    "belt", "hose", "radiator", "clutch", "gearbox", "alternator", "exhaust", "pipe", "suspension", "spring", "pothole",
+    "ремен", "ремн", "патруб", "шланг", "радиатор", "сцеплен", "коробк", "генератор", "глушител", "подвеск", "пружин",
+    "ям", "бордюр", "кочк",
+)  # fmt: skip
+# The verbs of a part giving way or of the driver's own mishap: "snapped", "went", "hit a pothole", "лопнул", "пробил".
+_GAVE_WAY = (
+    "snap", "went", "gone", "pack", "burst", "blew", "died", "hit", "split", "порвал", "лопнул", "треснул", "полетел",
+    "сломал", "накрыл", "пробил", "наехал", "влетел", "отвалил",
+)  # fmt: skip
+_ARRIVALS = ("came", "come", "arriv", "show", "turned", "приех", "пришел", "пришла", "появ", "подъех", "tow", "эваку")
+_SERVICE_PEOPLE = _PEOPLE - {"work", "job", "работа"}
+
+
+_EXPECTING = lexicon.word_set(
+    """expected expecting thought feared assumed braced думал думала думали ожидал ожидала ожидали рассчитывал
+    рассчитывала боялся боялась готовилась готовился"""
+)
+_COMPARING = lexicon.word_set("than longer later чем дольше позже")
+
+
+def _expectations(tokens: list[_Token], found: list[_Found]) -> None:
+    """ "I expected a long wait, he was there in 35 min", "Думала буду ждать час, а приехали через 25": a wait the writer
+    only feared is no lateness ("longer than expected" still is)."""
+    for cue in found:
+        if cue.topic is not Topic.LATE or cue.sentence < 0:
+            continue
+        clause = tokens[cue.first_token].clause
+        words = [token.norm for token in tokens if token.clause == clause]
+        if any(word in _EXPECTING for word in words) and not any(word in _COMPARING for word in words):
+            cue.weight = cue.base = 0.0
+            cue.topic = None
+
+
+def _topicalised(tokens: list[_Token], found: list[_Found]) -> None:
+    """ "Хамить не хамил": the verb put first only names what the denial that follows it denies."""
+    for cue in found:
+        after = cue.last_token + 1
+        denied_again = (
+            after + 1 < len(tokens)
+            and tokens[after].norm == "не"
+            and tokens[after + 1].norm[:4] == tokens[cue.first_token].norm[:4]
+        )
+        if cue.weight < 0 and cue.sentence >= 0 and denied_again:
             cue.weight = cue.base = 0.0
             cue.topic = None
 
@@ -1033,6 +1132,22 @@ def _after_but(tokens: list[_Token], found: list[_Found]) -> float:
     if not before or after == 0 or any(weight * after > 0 for weight in before):
         return 0.0
     return after
+
+
+_INDIFFERENT = lexicon.word_set("fine ok okay alright i guess whatever норм нормально пойдет сойдет ладно")
+
+
+def _shrugged_off(tokens: list[_Token], found: list[_Found]) -> bool:
+    """ "Could've been quicker but fine", "Дороговато, но нормально": a mild complaint and then a shrug after the last
+    "but" is an indifferent reply, neither praise nor a complaint."""
+    contrasts = [index for index, token in enumerate(tokens) if token.norm in lexicon.CONTRAST]
+    if not contrasts or any("verdict" in cue.extra for cue in found):
+        return False
+    rest = tokens[contrasts[-1] + 1 :]
+    if not rest or any(token.norm not in _INDIFFERENT for token in rest):
+        return False
+    before = [cue.weight for cue in found if cue.first_token < contrasts[-1] and cue.sentence >= 0]
+    return all(weight <= 0 for weight in before) and -1.3 <= sum(before) < 0
 
 
 def _sentiment(found: list[_Found], decided: float = 0.0) -> tuple[Sentiment, float]:
@@ -1124,6 +1239,8 @@ def analyze(text: str) -> CommentAnalysis:
     _exculpate(lowered, found)
     _excused(lowered, tokens, found)
     _own_breakdown(lowered, tokens, found)
+    _expectations(tokens, found)
+    _topicalised(tokens, found)
     _minor_complaints(lowered, tokens, found)
     verdicts = _verdicts(lowered)
     if any(not cue.extra.get("top") for cue in verdicts):
@@ -1134,5 +1251,7 @@ def analyze(text: str) -> CommentAnalysis:
     found = [cue for cue in found if cue.weight != 0 or cue.topic is not None or "verdict" in cue.extra]
     found.sort(key=lambda cue: cue.start)
     sentiment, score = _sentiment(found, _after_but(tokens, found))
+    if _shrugged_off(tokens, found):
+        sentiment, score = "neutral", max(-0.3, min(0.3, score))
     cues = tuple(Cue(text[cue.start : cue.end], cue.topic, round(cue.weight, 3)) for cue in found)
     return CommentAnalysis(language, sentiment, round(score, 3), _topics(found, sentiment), cues)

@@ -82,6 +82,17 @@ overdue : -1.0 L
 all evening/afternoon/morning/day : -1.2 L
 finally : -0.6 L
 eventually : -0.5 L
+bit of a wait : -0.9 L !
+got/get there in the end : 0.8 - !
+scratched/damaged/broke/spilled/dented/marked/scuffed nothing : 0.5 - !
+charged/charging nothing : 1.0 P !
+wait/waiting/wait's/waits .. longer : -1.2 L
+could/could've/couldve been quicker/faster/sooner : -0.8 L !
+could have been quicker/faster/sooner : -0.8 L !
+not the fastest/quickest/speediest : -0.8 L !
+not the friendliest/chattiest/warmest/politest : -0.3 - !
+nothing to write home about : 0 - !
+when it/the/they/app said/promised/estimated/showed : 0.5 C !
 wait/waiting/wait's/waits was/is painful/brutal/endless/horrendous/awful/terrible/horrible/miserable : -1.2 L !
 later than : -1.0 L
 later than .. app/eta/said/promised/quoted/estimated : -1.0 L
@@ -217,6 +228,9 @@ waste of : -1.2 - !
 # Damage
 scratch*/dent*/damag*/scuff*/gouge* : -1.5 D ~ 0.3 -
 clipped/clip/clips/clipping my/the : -1.3 D
+forgot/forget/forgotten to put/give/return : -0.8 D !
+top/topped/topping up/off : 0 - !
+cracked/crack/cracking a joke/jokes : 0.5 - !
 already like that/there : -1.0 D !
 cold snap/spell : 0 - !
 crunch*/scrap* : -1.0 D
@@ -313,6 +327,7 @@ told/said/promised/quoted me/us on/over/by the phone/line : 0 C
 on the line : 0 C
 ignored/ignoring my/our questions/question : -1.3 R !
 eta : 0 C ~ -1.0 C
+queue : 0 C
 answer*/respons*/repl*/respond*/pick*/picked/call/called/calls/phone : 0 - ~ -1.2 C
 reach/reachable : 0 - ~ -1.3 C
 get/got through : 0 - ~ -1.3 C
@@ -394,6 +409,10 @@ seatbelt/seat-belt : 0 S ~ -1.2 S
 car/child/baby seat : 0 S ~ -1.2 S
 steadily/smoothly/gently : 0.6 S
 in the dark : -0.5 S
+drove/drives/driving/drive like a maniac/lunatic/madman/nutter/racer : -1.3 S !
+maniac/lunatic/madman : -1.2 S
+level/railway crossing : 0 S !
+tunnel/tunnels : 0 S
 toddler/toddlers/kids/baby/children/child .. cold/freezing/snow/frost : -0.8 S
 alone : -0.3 -
 dodgy/sketchy/shady/creepy : -1.0 S
@@ -531,6 +550,8 @@ RUSSIAN = r"""
 медленн* : -1.0 L ~ 0.4 -
 вечность/бесконечно : -1.3 L
 наконец/наконец-то : -0.6 L
+пришлось/придется подождать/постоять : -0.9 L !
+можно было .. побыстрее/быстрее/пораньше/оперативнее : -0.9 L !
 позже/позднее : -0.8 L
 ждал*/жду/ждет/ждем/ждать/ожидани*/прожд*/подожд*/дожида*/ждали : -0.6 L ~ 0.5 -
 ждать/ожидани* .. долг*/долговато : -1.2 L
@@ -571,6 +592,8 @@ RUSSIAN = r"""
 односложно : -0.5 R
 обвинил*/обвиня*/виноват* : -0.8 R
 сама/сам виновата/виноват/дурак/дура/балда/идиот/идиотка/лопух/растяпа : 0 - !
+сказал*/заявил*/намекнул* .. сама/сам виновата/виноват : -1.2 R !
+помогать/помочь/работать/делать .. не рвался/рвалась/хотел/хотела/спешил/спешила : -1.0 - !
 дура/дурак/дурой/дураком/идиот*/тупой/тупая/тупым/тупица/дебил*/кретин*/овца/баба : -1.2 R
 бурча*/бурчал*/ворча*/ворчал*/отмахнул*/отмахива*/неприветлив*/нахал*/хамск*/безразлич*/равнодуш*/пофиг*/наплевательск*/ленив*/лень/недовольн* : -1.1 R
 посмеял*/смеял*/насмеха*/издева*/ухмыл*/хихика* : -1.2 R
@@ -753,6 +776,10 @@ RUSSIAN = r"""
 информаци*/инфы/инфо : 0 - ~ -1.2 C
 предупред*/предупрежд*/сообщил*/сообщили/оповест*/уведомил* : 0 - ~ -1.0 C
 тишина : -0.8 C
+сбрасывал*/сбросил*/скидывал*/скинул* звонок/звонки/вызов/трубку : -1.2 C !
+объяснить/объяснили/объяснил .. никто не смог/смогли/мог/стал : -1.0 - !
+в/на приложении/карте не видно/видна/видны/видел*/отображал*/отображается : -1.0 C !
+очеред* : 0 C
 на удержании : -1.0 C
 висел*/висела/ждал*/ждала на линии : -1.0 C !
 на линии : 0 C
@@ -802,6 +829,9 @@ RUSSIAN = r"""
 сбил*/сбить/сбили : -1.0 S
 конус*/знак/знака/аварийк*/треугольник*/жилет*/светоотраж*/фонар*/кресл* : 0 S ~ -1.2 S
 в темноте : -0.5 S
+железнодорожн*/ж/д переезд* : 0 S !
+на переезде : 0 S !
+тоннел*/туннел* : 0 S
 мороз* .. ребенк*/ребенком/детьми/дети/малыш* : -0.8 S
 ребенк*/детьми/дети/малыш* .. мороз* : -0.8 S
 фуры/фур/фурами : -0.5 S
@@ -832,7 +862,9 @@ RUSSIAN = r"""
 что еще надо/нужно/желать : 1.2 G !
 плавно : 0.6 S
 класс/классно/классный/круто/крутой/топ/огонь/чудо : 1.0 G ~ -0.8 -
-молодец/молодцы/красав*/красавчик/умничк*/умница/герой/золото/звезда/джентльмен* : 1.2 G
+молодец/молодцы/красав*/красавчик/умничк*/умница/герой/золото/звезда/джентльмен*/респект*/уважуха/лайк : 1.2 G
+так держать : 1.2 G !
+все/всё/прошло спокойно : 0.5 - !
 на высоте : 1.2 G !
 заботлив*/позаботил*/забот* : 1.0 G ~ -1.0 -
 надежн* : 1.0 - ~ -1.0 -
@@ -887,6 +919,9 @@ danke/gracias/merci/grazie/kiitos/dziękuję/dziekuje/obrigado/tack/dank/дяк�
 швидко/швидка : 0.8 -
 schnell/freundlich/rápido/rapido/amable/ottimo/excelente/gut/bien/nopea*/nopeasta/bravo/super : 0.8 G
 довго : -1.0 L
+pitkä/pitkään : -0.8 L
+odotus : -0.6 L
+tunti : -0.8 L
 чекали/чекав/чекала : -0.6 L
 unmöglich/schlecht/impoli/mal/lento/terrible/huono/pessimo/schrecklich/langsam : -1.2 -
 gewartet/odotin/esperé/attendu/czekałem/czekałam : -0.8 L
@@ -983,7 +1018,7 @@ THANKS = (
 )
 CONTRAST = frozenset({"but", "however", "но", "однако", "зато"})
 CONCESSION = frozenset({"although", "though", "despite", "хотя", "несмотря"})
-SARCASM_LEADS = frozenset({"only", "just", "всего", "каких-то", "каких", "лишь"})
+SARCASM_LEADS = frozenset({"only", "just", "another", "всего", "каких-то", "каких", "лишь"})
 GENERIC_PRAISE = word_set(
     """great wonderful fantastic perfect lovely brilliant amazing awesome nice super excellent thanks thank
     cheers отлично супер замечательно прекрасно класс шикарно здорово спасибо благодарю"""

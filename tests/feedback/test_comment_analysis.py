@@ -617,3 +617,76 @@ def test_hazard_lights_are_a_safety_measure_not_a_danger() -> None:
     analysis = analyze("Engine cut out on the slip road. Hazards on, waited on the verge, truck came, towed home.")
     assert analysis.sentiment == "neutral"
     assert Topic.SAFETY in analysis.topics
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Snapped a fan belt on the way to work. New one fitted at the roadside, cheers.",
+        "Hit a pothole and bent the rim, he fitted the spare. Helpful chap.",
+        "Треснул патрубок, потекло всё. Эвакуировали в сервис.",
+    ],
+)
+def test_a_part_giving_way_before_anyone_came_is_the_breakdown_not_damage(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment != "negative"
+    assert Topic.DAMAGE not in analysis.topics
+
+
+def test_damage_done_by_the_job_is_still_damage() -> None:
+    analysis = analyze("Ремень оставил глубокую борозду на заднем бампере.")
+    assert analysis.sentiment == "negative"
+    assert Topic.DAMAGE in analysis.topics
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Roads were iced over so I expected a long wait, he was there in 35 min. Impressed.",
+        "Думала буду ждать час, а приехали минут через 25. Приятно.",
+    ],
+)
+def test_a_wait_only_feared_is_no_lateness(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "positive"
+    assert Topic.LATE not in analysis.topics
+
+
+def test_a_wait_longer_than_expected_is_still_lateness() -> None:
+    assert Topic.LATE in topics("Took far longer than expected, nearly two hours.")
+
+
+@pytest.mark.parametrize("text", ["Дороговато, но нормально.", "Could've been quicker but fine"])
+def test_a_mild_gripe_shrugged_off_is_neutral(text: str) -> None:
+    assert analyze(text).sentiment == "neutral"
+
+
+def test_a_gripe_after_the_shrug_is_negative() -> None:
+    analysis = analyze("Нормально, но дороговато.")
+    assert analysis.sentiment == "negative"
+    assert Topic.PRICE in analysis.topics
+
+
+def test_time_on_the_phone_is_about_reaching_them_and_another_wait_is_sarcasm() -> None:
+    analysis = analyze("Great, another 45 minutes on the phone to get a refund.")
+    assert analysis.sentiment == "negative"
+    assert Topic.LATE not in analysis.topics
+    assert Topic.PRAISE not in analysis.topics
+    assert Topic.COMMUNICATION in analysis.topics
+
+
+def test_blame_reported_is_rudeness_not_self_blame() -> None:
+    analysis = analyze("Мастер сказал, что я сама виновата, раз ездила на лысой резине.")
+    assert analysis.sentiment == "negative"
+    assert Topic.RUDE in analysis.topics
+
+
+def test_a_topicalised_verb_before_its_denial_is_no_complaint() -> None:
+    assert Topic.RUDE not in topics("Хамить не хамил, но и помогать особо не рвался.")
+    assert analyze("Хамить не хамил, но и помогать особо не рвался.").sentiment == "negative"
+
+
+def test_a_sum_weighed_against_the_work_is_a_complaint() -> None:
+    analysis = analyze("Arrived, looked at it for 2 minutes, said it needs a garage and left. £90 for that.")
+    assert analysis.sentiment == "negative"
+    assert Topic.PRICE in analysis.topics
