@@ -608,16 +608,23 @@ def _bare_negations(tokens: list[_Token], found: list[_Found]) -> list[_Found]:
     return extra
 
 
-_CONTRASTIVE_DENIAL = frozenset({"а", "instead", "rather", "than", "чем"})
+# "сидела в кабине, а не на обочине" contrasts; "so nobody would hit me", "чтобы никто не въехал" says what for.
+_CONTRASTIVE_DENIAL = frozenset({"а", "instead", "rather", "than", "чем", "so", "чтобы", "lest"})
 
 
 def _question_complaints(text: str, tokens: list[_Token]) -> list[_Found]:
-    """ "Why am I paying for mileage?": a question that starts with why is a complaint."""
-    extra = []
+    """ "Why am I paying for mileage?": a question that starts with why is a complaint, unless the writer says it is
+    only curiosity ("Why does the tracker show...? Just curious")."""
+    extra: list[_Found] = []
+    if _CURIOUS.search(text):
+        return extra
     for position, token in enumerate(tokens):
         if token.norm in lexicon.QUESTION_COMPLAINTS and _sentence_ends_with_question(text, token.end):
             extra.append(_Found(token.start, token.end, position, position, -0.6, None, token.sentence))
     return extra
+
+
+_CURIOUS = re.compile(r"\bjust (?:curious|wondering|asking)\b|просто (?:интересно|спрашиваю|любопытно)", re.IGNORECASE)
 
 
 def _sentence_ends_with_question(text: str, offset: int) -> bool:
@@ -776,7 +783,11 @@ def _calm_questions_and_suggestions(text: str, lowered: str, tokens: list[_Token
         if question or _SUGGESTION.search(lowered, words[0].start, words[-1].end):
             calm.add(sentence)
     for cue in found:
-        if cue.sentence in calm and (cue.base if cue.base is not None else cue.weight) > -1.2:
+        if cue.sentence in calm and cue.extra.get("wait") and 0 < cue.extra.get("minutes", 0) <= 120:
+            # "Is it normal to wait over an hour on a Sunday?" states the wait and asks about it.
+            cue.base = cue.weight if cue.base is None else cue.base
+            cue.weight = 0.0
+        elif cue.sentence in calm and (cue.base if cue.base is not None else cue.weight) > -1.2:
             cue.weight = cue.base = 0.0
             if cue.topic in COMPLAINT_TOPICS or cue.topic is Topic.PRAISE:
                 cue.topic = None
@@ -817,7 +828,7 @@ def _waits_as_promised(lowered: str, tokens: list[_Token], found: list[_Found]) 
     for match in _WAIT_ACCEPTED.finditer(lowered):
         sentence = tokens[_token_at(tokens, match.start())].sentence
         complaints = [cue for cue in found if cue.sentence == sentence and cue.weight < 0]
-        if not any(cue.extra.get("wait") for cue in complaints) or any(
+        if not any(cue.extra.get("wait") or cue.topic is Topic.LATE for cue in complaints) or any(
             (cue.base if cue.base is not None else cue.weight) <= -1.3 for cue in complaints
         ):
             continue  # "Waited 3 hours, which is fine I guess" is no acceptance
@@ -826,7 +837,7 @@ def _waits_as_promised(lowered: str, tokens: list[_Token], found: list[_Found]) 
             # in a warm café, no drama").
             cue.base = cue.weight if cue.base is None else cue.base
             cue.weight = 0.0
-            if cue.topic is Topic.LATE and cue.extra.get("minutes", 0) < 50:
+            if cue.topic is Topic.LATE and cue.extra.get("wait") and cue.extra.get("minutes", 0) < 50:
                 cue.topic = None
     extra: list[_Found] = []
     # "ETA said 45 min, he came in 45 min": the same wait promised and then kept.
@@ -892,7 +903,9 @@ _VERDICT_WORDS = {
 }
 _VERDICT = re.compile(
     r"(?<![\d/.,])(?P<stars>[0-5]|one|two|three|four|five|один|одна|две|два|три|четыре|пять)\s?"
-    r"(?:stars?|\*|⭐|зв[её]зд\w*|из 5|/\s?5(?!\d))|(?<![\d/.,])(?P<tens>\d{1,2})\s?/\s?10(?!\d)"
+    r"(?:stars?|\*|⭐|зв[её]зд\w*|из 5|/\s?5(?!\d))|(?<![\d/.,])(?P<tens>\d{1,2})\s?(?:/\s?|из |out of )10(?!\d)"
+    r"|(?P<even>not (?:great|good),? (?:but )?not (?:terrible|awful|bad)|ни хорошо,? ни плохо|ни плохо,? ни хорошо"
+    r"|evens? (?:it )?out|swings and roundabouts|ни рыба,? ни мясо)"
     r"|(?<!\w)(?P<word>тройка|троечка|трояк|двойка|единица|четв[её]рка|четв[её]рочка|пят[её]рка)(?!\w)",
     re.IGNORECASE,
 )
@@ -908,6 +921,9 @@ def _verdicts(lowered: str) -> list[_Found]:
         if _COUNTERFACTUAL.search(lowered, max(0, match.start() - 24), match.start()):
             # "Would've been 5 stars if the pushes worked": short of the mark, and no praise.
             found.append(_Found(match.start(), match.end(), 0, 0, 0.0, None, -1, extra={"verdict": 0.5}))
+            continue
+        if match.group("even") is not None:
+            found.append(_Found(match.start(), match.end(), 0, 0, 0.0, None, -1, extra={"verdict": 0.0, "top": 0.0}))
             continue
         if match.group("tens") is not None:
             tens = int(match.group("tens"))

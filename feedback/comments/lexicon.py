@@ -83,6 +83,25 @@ all evening/afternoon/morning/day : -1.2 L
 finally : -0.6 L
 eventually : -0.5 L
 bit of a wait : -0.9 L !
+on/lights/light all night/overnight : 0 - !
+long story : 0 - !
+behind/past/in an/the/a accident/crash : 0 - !
+pleasantly surprised : 1.0 - !
+expected/feared/expecting worse/the : 0 - !
+not great/good/bad/terrible/awful not great/good/bad/terrible/awful : 0 - !
+sorry to moan/complain/whinge/nag : 0 - !
+fair point : 0 - !
+told/tell/telling me off : -1.2 R !
+preachy/lectured/lecturing/preached : -1.0 R
+confusing/clunky/unintuitive/confusingly : -0.9 -
+bit much : -0.8 -
+on/over the phone : 0 C
+no fuss/hassle/stress : 0.6 - !
+exactly what i needed/wanted/asked : 1.0 - !
+what more is/can there/i/you : 1.0 - !
+would it kill you/them/him/her : -1.2 - !
+second/another visit/callout/call-out/trip : -0.8 F
+ten out of ten : 1.2 G !
 got/get there in the end : 0.8 - !
 scratched/damaged/broke/spilled/dented/marked/scuffed nothing : 0.5 - !
 charged/charging nothing : 1.0 P !
@@ -126,7 +145,7 @@ sigh* : -0.6 R
 smoking/smoked/smoke : -0.8 R
 drunk/alcohol/booze : -1.5 S
 barely looked : -0.8 R
-on the phone the whole : -0.8 R
+on the/his/her phone the whole/entire : -0.8 R
 short-tempered/temper/tempered/slam*/shov*/sexist/racist/patronising : -1.2 R
 pushed/shoved/rushed me : -1.0 R
 hurry up : -0.8 R
@@ -864,6 +883,16 @@ RUSSIAN = r"""
 класс/классно/классный/круто/крутой/топ/огонь/чудо : 1.0 G ~ -0.8 -
 молодец/молодцы/красав*/красавчик/умничк*/умница/герой/золото/звезда/джентльмен*/респект*/уважуха/лайк : 1.2 G
 так держать : 1.2 G !
+поблагодар* : 1.0 G
+ожидал*/думал*/боял* худшего/хуже : 0 - !
+ни хорошо/плохо/быстро/медленно/долго ни хорошо/плохо/быстро/медленно/долго : 0 - !
+отчитал*/отчитыва*/поучал*/нотаци* : -1.2 R
+запутанн*/неудобоваримо : -0.9 -
+то что нужно/надо : 1.0 - !
+без суеты/нервов/лишних : 0.6 - !
+это так сложно/трудно : -1.0 - !
+второй/повторный выезд/вызов : -0.8 F
+десять из десяти : 1.2 G !
 все/всё/прошло спокойно : 0.5 - !
 на высоте : 1.2 G !
 заботлив*/позаботил*/забот* : 1.0 G ~ -1.0 -
@@ -920,6 +949,7 @@ danke/gracias/merci/grazie/kiitos/dziękuję/dziekuje/obrigado/tack/dank/дяк�
 schnell/freundlich/rápido/rapido/amable/ottimo/excelente/gut/bien/nopea*/nopeasta/bravo/super : 0.8 G
 довго : -1.0 L
 pitkä/pitkään : -0.8 L
+niemand .. angerufen/zurückgerufen/geantwortet/gemeldet : -1.2 C !
 odotus : -0.6 L
 tunti : -0.8 L
 чекали/чекав/чекала : -0.6 L

@@ -690,3 +690,44 @@ def test_a_sum_weighed_against_the_work_is_a_complaint() -> None:
     analysis = analyze("Arrived, looked at it for 2 minutes, said it needs a garage and left. £90 for that.")
     assert analysis.sentiment == "negative"
     assert Topic.PRICE in analysis.topics
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Waited 50 mins in the rain. Not great, not terrible.",
+        "Friendly guy, steep price. Swings and roundabouts.",
+        "Прождала 50 минут под дождём. Ни хорошо, ни плохо.",
+    ],
+)
+def test_a_balanced_verdict_decides_neutral(text: str) -> None:
+    assert analyze(text).sentiment == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("text", "sentiment"),
+    [("6 из 10: сделали.", "neutral"), ("8 out of 10, would use again", "positive"), ("3 out of 10", "negative")],
+)
+def test_marks_out_of_ten_in_words(text: str, sentiment: str) -> None:
+    assert analyze(text).sentiment == sentiment
+
+
+def test_a_question_about_a_long_wait_names_it_without_complaining() -> None:
+    analysis = analyze("Is it normal to wait over an hour on a Sunday?")
+    assert analysis.sentiment == "neutral"
+    assert Topic.LATE in analysis.topics
+
+
+def test_a_why_question_asked_out_of_curiosity_is_no_complaint() -> None:
+    text = "Why does the tracker show the truck going the other way? Just curious, he got here fine."
+    assert analyze(text).sentiment == "neutral"
+    assert analyze("Why does the tracker show the truck going the other way?").sentiment == "negative"
+
+
+def test_a_denial_that_says_what_for_is_no_complaint() -> None:
+    text = "He put his truck behind my car with the beacons on so nobody would hit me."
+    assert analyze(text).sentiment != "negative"
+
+
+def test_a_slight_lateness_shrugged_off_is_no_complaint() -> None:
+    assert analyze("The lad was 10 minutes late, no biggie, he called ahead.").sentiment != "negative"
