@@ -17,16 +17,19 @@ cites and nothing is downloaded or trained at run time:
    ("Brilliant."), or in scare quotes (he "fixed" it) is sarcasm.
    A wait as promised ("50 minutes, as the app had said"), or a short one the writer calls fine, is no lateness;
    the time it took to get home is no wait. A wait or stall shrugged off ("no big deal", "без драмы") and a
-   complaint the writer excuses ("not your fault") are still named but weigh nothing. The driver's own trouble
-   ("stuck", "stranded", bad weather, "like an idiot") is no complaint about the service.
+   complaint the writer excuses ("not your fault", "I get it, it was sleeting") are still named but weigh nothing. The
+   driver's own trouble ("stuck", "stranded", bad weather, "сам дурак", a wait only feared, a part that snapped or a
+   car that would not start before anyone came, "can't be fixed on the spot" before a planned tow) is no complaint
+   about the service.
 5. Complaints the lexicon has no word for still count a little: a denial in a sentence without praise ("it
    didn't", elliptic ones take their meaning from the deniable word before them), a "why ...?" question, two
    different sums of money. A question ("Is the fee refunded if...?") or a suggestion ("Would be nice if the
    app...") weighs nothing unless it holds a strong complaint; one about the app is about communication.
-6. The sentiment comes from the weights: an explicit mark decides ("3 stars" is neutral, "Тройка" too); else, in
-   "X but Y" where X and Y lean opposite ways, Y does; else any complaint with no praise is negative, however
-   plainly it is told, mixed comments go by the balance, ties to negative, and a plain report with only a faint
-   good word ("завелась") is neutral.
+6. The sentiment comes from the weights: an explicit mark decides ("3 stars" is neutral, "Тройка" too, and so does a
+   balanced verdict: "not great, not terrible"); a mild gripe shrugged off ("Дороговато, но нормально") is neutral;
+   else, in "X but Y" where X and Y lean opposite ways, Y does; else any complaint with no praise is negative,
+   however plainly it is told, mixed comments go by the balance, ties to negative, and a plain report with only a
+   faint good word ("завелась") is neutral.
 7. Topics are named whatever the sentiment, as the comment says them. Complaint topics need enough weight (a lone
    "waited" in a happy comment is not lateness; "a bit slow" is, by its word before scaling). Praise is named for
    words of praise or thanks about the people or the service, not for mild or outcome words ("good", "quick",
