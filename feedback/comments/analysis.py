@@ -917,6 +917,9 @@ _VERDICT = re.compile(
 _COUNTERFACTUAL = re.compile(r"(?:would|could)(?:'ve| have)? been\s*$|(?:было|были|поставил\w*) бы\s*$")
 
 
+_LATER_CONTRAST = re.compile(r"\b(?:but|however)\b|(?<![а-яё])(?:но|однако|зато)(?![а-яё])")
+
+
 def _verdicts(lowered: str) -> list[_Found]:
     """An explicit mark decides the sentiment: "3 stars", "Тройка", "6/10"; below the middle is negative."""
     found = []
@@ -926,6 +929,8 @@ def _verdicts(lowered: str) -> list[_Found]:
             found.append(_Found(match.start(), match.end(), 0, 0, 0.0, None, -1, extra={"verdict": 0.5}))
             continue
         if match.group("even") is not None:
+            if _LATER_CONTRAST.search(lowered, match.end()):
+                continue  # "Not great, not terrible, but the 3 hour wait was awful"
             found.append(_Found(match.start(), match.end(), 0, 0, 0.0, None, -1, extra={"verdict": 0.0, "top": 0.0}))
             continue
         if match.group("tens") is not None:
@@ -943,8 +948,13 @@ def _verdicts(lowered: str) -> list[_Found]:
 _EXCULPATION = re.compile(
     r"\bnot (?:your|their|his|her|the driver'?s|the technician'?s) fault\b|\bno fault of\b"
     r"|(?<![а-яё])не (?:ваша|ваш|их|его)(?: вина| проблема)?(?![а-яё])|не по (?:вашей|их|его) вине|вы не виноват"
-    r"|\bmy (?:own )?fault,? (?:really|honestly)\b|\bmy own (?:\w+ )?fault\b|\bmy bad\b|\bmy (?:stupid |silly )?fault for\b"
-    r"|сам(?:а)? (?:виноват|дура|дурак|балда)|\b(?:that'?s|totally|all|entirely|completely) on me\b|моя вина",
+    r"|\bmy (?:own )?fault,? (?:really|honestly)\b|\bmy own fault\b|\bmy bad\b|сам(?:а)? виноват",
+    re.IGNORECASE,
+)
+# Blame the writer takes for one part of the story: "my own stupid fault", "сам дурак", "totally on me".
+_SELF_BLAME = re.compile(
+    r"\bmy own \w+ fault\b|\bmy (?:stupid |silly )?fault for\b|сам(?:а)? (?:дура|дурак|балда)"
+    r"|\b(?:that'?s|totally|all|entirely|completely) on me\b|моя вина",
     re.IGNORECASE,
 )
 
@@ -975,17 +985,23 @@ def _minor_complaints(lowered: str, tokens: list[_Token], found: list[_Found]) -
 _REPORTED = re.compile(r"(?:said|told me|blamed|claimed|сказал\w*|заявил\w*|намекнул\w*)\W+(?:\w+\W+){0,3}$")
 
 
-def _exculpate(lowered: str, found: list[_Found]) -> None:
+def _exculpate(lowered: str, tokens: list[_Token], found: list[_Found]) -> None:
     """ "Battery died again a week later, but that's the battery, not your fault": a complaint the writer excuses
-    is still named, but does not weigh."""
-    if any(
+    is still named, but does not weigh. Blame the writer takes for one part ("Keys locked in the boot, my own stupid
+    fault") excuses that sentence only: "My fault for trusting your app. Never again." still complains."""
+    whole = any(
         not _REPORTED.search(lowered, max(0, match.start() - 40), match.start())
         for match in _EXCULPATION.finditer(lowered)
-    ):
-        for cue in found:
-            if cue.weight < 0:
-                cue.base = cue.weight if cue.base is None else cue.base
-                cue.weight = 0.0
+    )
+    sentences = {
+        tokens[_token_at(tokens, match.start())].sentence
+        for match in _SELF_BLAME.finditer(lowered)
+        if not _REPORTED.search(lowered, max(0, match.start() - 40), match.start())
+    }
+    for cue in found:
+        if cue.weight < 0 and (whole or cue.sentence in sentences):
+            cue.base = cue.weight if cue.base is None else cue.base
+            cue.weight = 0.0
 
 
 _EXCUSE = re.compile(
@@ -1105,8 +1121,14 @@ def _expectations(tokens: list[_Token], found: list[_Found]) -> None:
         if cue.topic is not Topic.LATE or cue.sentence < 0:
             continue
         clause = tokens[cue.first_token].clause
-        words = [token.norm for token in tokens if token.clause == clause]
-        if any(word in _EXPECTING for word in words) and not any(word in _COMPARING for word in words):
+        words = [token.norm for token in tokens[: cue.first_token] if token.clause == clause]
+        # Only what comes after the fear in its clause, before any "but": "thought they'd be quick but it took 2 hours".
+        feared = [index for index, word in enumerate(words) if word in _EXPECTING]
+        if not feared or any(word in lexicon.CONTRAST for word in words[feared[-1] :]):
+            continue
+        if not any(word in _COMPARING for word in words[feared[-1] :]) and not any(
+            token.norm in _COMPARING for token in tokens[cue.first_token : cue.last_token + 1]
+        ):
             cue.weight = cue.base = 0.0
             cue.topic = None
 
@@ -1255,7 +1277,7 @@ def analyze(text: str) -> CommentAnalysis:
     _calm_questions_and_suggestions(text, lowered, tokens, found)
     _apply_sarcasm(found, tokens)
     _soften_slight_lateness(found)
-    _exculpate(lowered, found)
+    _exculpate(lowered, tokens, found)
     _excused(lowered, tokens, found)
     _own_breakdown(lowered, tokens, found)
     _expectations(tokens, found)

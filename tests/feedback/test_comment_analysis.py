@@ -731,3 +731,17 @@ def test_a_denial_that_says_what_for_is_no_complaint() -> None:
 
 def test_a_slight_lateness_shrugged_off_is_no_complaint() -> None:
     assert analyze("The lad was 10 minutes late, no biggie, he called ahead.").sentiment != "negative"
+
+
+def test_a_fear_that_came_true_after_but_is_still_lateness() -> None:
+    analysis = analyze("I thought they'd be quick but it took 2 hours.")
+    assert analysis.sentiment == "negative"
+    assert Topic.LATE in analysis.topics
+
+
+def test_a_balanced_verdict_before_but_does_not_decide() -> None:
+    assert analyze("Not great, not terrible, but the 3 hour wait was awful.").sentiment == "negative"
+
+
+def test_self_blame_excuses_its_own_sentence_only() -> None:
+    assert analyze("My fault for trusting your app. Never again.").sentiment == "negative"
