@@ -535,7 +535,10 @@ _CURRENCY = re.compile(
 )
 _SHORT_LEADS = frozenset({"in", "within", "за", "через", "only", "just", "всего", "under"})
 _WAIT_LEADS = frozenset({"for", "уже", "целых", "ждал", "ждала", "waited", "прождал", "прождала"})
-_ON_THE_LINE = frozenset({"phone", "hold", "line", "линии", "телефону", "удержании", "трубке"})
+_ON_THE_LINE = frozenset(
+    {"phone", "hold", "line", "centre", "center", "линии", "телефону", "удержании", "трубке", "колл-центр"}
+)
+_LABOUR = frozenset({"labour", "labor", "work", "работы", "труда"})
 _LATE_WORDS = frozenset(
     {"late", "опоздал", "опоздала", "опоздали", "опоздание", "past", "after", "позже", "опозданием"}
 )
@@ -556,6 +559,11 @@ def _duration_cues(lowered: str, tokens: list[_Token]) -> list[_Found]:
             if nearby & _ON_THE_LINE or any(word.startswith("дозвон") for word in nearby)
             else Topic.LATE
         )
+        after = [token.norm for token in tokens[last + 1 : last + 3]] if tokens else []
+        if after and (after[0] in _LABOUR or after[:2] in (["of", "labour"], ["of", "labor"], ["of", "work"])):
+            # "charged me for two hours of labour": time billed, not a wait.
+            found.append(_Found(duration.start, duration.end, index, last, -0.8, Topic.PRICE, sentence))
+            continue
         if duration.minutes >= 60:
             weight = -min(2.0, 1.2 + 0.2 * (duration.minutes - 60) / 60)
             extra = {"wait": 1.0, "minutes": float(duration.minutes)}
@@ -726,11 +734,29 @@ def _app_status(found: list[_Found], tokens: list[_Token]) -> list[_Found]:
 def _apply_sarcasm(found: list[_Found], tokens: list[_Token]) -> None:
     """Thanks or generic praise in a sentence that also holds a long wait after "only" or a strong complaint, with
     no "but" to set them apart, is sarcasm: "great, only 3 hours", "my alloy is kerbed now, thanks a lot"; so is
-    such a word alone after a complaint: "My job was lost in the system. Brilliant."."""
+    such a word alone after a complaint: "My job was lost in the system. Brilliant."; or before one, when it is all the
+    praise there is: "Brilliant. Absolutely brilliant. Three hours in the freezing cold."."""
     contrasted = {
         token.sentence for token in tokens if token.norm in lexicon.CONTRAST or token.norm in lexicon.CONCESSION
     }
+    lengths: dict[int, int] = {}
+    for token in tokens:
+        lengths[token.sentence] = lengths.get(token.sentence, 0) + 1
+    bare = [
+        cue
+        for cue in found
+        if cue.generic_praise and cue.sentence >= 0 and lengths.get(cue.sentence, 0) <= 3 and not cue.thanks
+    ]
+    only_bare = not contrasted and all(cue in bare for cue in found if cue.weight > 0)
+    for cue in bare if only_bare else ():
+        later = sum(other.weight for other in found if other.sentence > cue.sentence and other not in bare)
+        if later <= -1.2:
+            cue.extra["sarcasm"] = 1.0
     for cue in found:
+        if cue.extra.get("sarcasm") and cue.generic_praise:
+            cue.weight = cue.base = -abs(cue.weight)
+            cue.topic = None
+            continue
         if not cue.generic_praise:
             continue
         following = tokens[cue.last_token + 1].norm if cue.last_token + 1 < len(tokens) and cue.sentence >= 0 else ""
@@ -763,7 +789,8 @@ _SUGGESTION = re.compile(
     r"|\b(?:it )?would help\b|\bany chance\b|\b(?:would|i'?d) love (?:a|an|to|it if)\b|\bтак удобнее\b"
     r"|\bplease (?:add|make|let)\b|\b(?:you should|maybe|suggest(?:ion)?:?) (?:add|make|let|have)\b"
     r"|было бы (?:удобно|хорошо|здорово|неплохо|отлично|классно|полезно)|\bсделайте\b|\bдобавьте\b"
-    r"|хотелось бы|предлагаю|пожелание|\bsuggestion\b|(?<![а-яё])предложение(?![а-яё])|\bwant(?:ed)? to know\b|\bwondering\b|хотел\w* бы узнать",
+    r"|хотелось бы|хорошо бы|неплохо бы|предлагаю|пожелание|\bsuggestion\b|(?<![а-яё])предложение(?![а-яё])"
+    r"|\bwant(?:ed)? to know\b|\bwondering\b|хотел\w* бы узнать",
     re.IGNORECASE,
 )
 
@@ -909,6 +936,7 @@ _VERDICT = re.compile(
     r"(?:stars?|\*|⭐|зв[её]зд\w*|из 5|/\s?5(?!\d))|(?<![\d/.,])(?P<tens>\d{1,2})\s?(?:/\s?|из |out of )10(?!\d)"
     r"|(?P<even>not (?:great|good),? (?:but )?not (?:terrible|awful|bad)|ни хорошо,? ни плохо|ни плохо,? ни хорошо"
     r"|evens? (?:it )?out|swings and roundabouts|ни рыба,? ни мясо)"
+    r"|^\s*(?P<solo>один|одна|два|две|три|четыре|пять|one|two|three|four|five)(?=\s*[.!])"
     r"|(?<!\w)(?P<word>тройка|троечка|трояк|двойка|единица|четв[её]рка|четв[её]рочка|пят[её]рка)(?!\w)",
     re.IGNORECASE,
 )
@@ -937,7 +965,7 @@ def _verdicts(lowered: str) -> list[_Found]:
             tens = int(match.group("tens"))
             value = -1 if tens <= 4 else 0 if tens <= 6 else 1
         else:
-            key = (match.group("stars") or match.group("word") or "").replace("ё", "е")
+            key = (match.group("stars") or match.group("word") or match.group("solo") or "").replace("ё", "е")
             value = (-1 if int(key) <= 2 else 0 if key == "3" else 1) if key.isdigit() else _VERDICT_WORDS[key]
         top = match.group(0).startswith(("5", "five", "пять", "10")) or (match.group("word") or "").startswith("пят")
         extra = {"verdict": float(value), "top": 1.0 if top else 0.0}
@@ -954,7 +982,9 @@ _EXCULPATION = re.compile(
 # Blame the writer takes for one part of the story: "my own stupid fault", "сам дурак", "totally on me".
 _SELF_BLAME = re.compile(
     r"\bmy own \w+ fault\b|\bmy (?:stupid |silly )?fault for\b|сам(?:а)? (?:дура|дурак|балда)"
-    r"|\b(?:that'?s|totally|all|entirely|completely) on me\b|моя вина",
+    r"|\b(?:that'?s|totally|all|entirely|completely) on me\b|моя вина"
+    r"|\bi (?:gave|put|entered|typed) (?:him |them |it )?the wrong\b"
+    r"|(?<![а-яё])(?:я )?сам(?:а)? (?:дал[аи]?|указал[аи]?|перепутал[аи]?|забыл[аи]?|не заметил[аи]?)(?![а-яё])",
     re.IGNORECASE,
 )
 
@@ -1008,15 +1038,18 @@ _EXCUSE = re.compile(
     r"\b(?:totally |completely |perfectly |very )?understandable\b|\bi (?:totally |completely )?(?:get|understand) "
     r"(?:it|that|why)\b|\bcan'?t (?:really )?blame (?:him|her|them|anyone)\b|\bnobody'?s fault\b"
     r"|\bi (?:know|realise|realize|appreciate) (?:it was|it's|they were|they're|you were|you're) (?:a )?busy\b"
-    r"|иначе никак|ни при ч[её]м|(?<![а-яё])(?:всё|все|вполне) понятно|(?<![а-яё])понимаю(?![а-яё])|никто не виноват|не винов[аы]т",
+    r"|\b(?:wasn'?t|not) expecting miracles\b|\b(?:they|he|she|dispatch) warned (?:me|us)\b|\bno surprise\b"
+    r"|\bto be expected\b|чудес не ждал\w*|(?<!не )(?<![а-яё])предупредил[иа]?(?![а-яё])|(?<![а-яё])ожидаемо(?![а-яё])"
+    r"|иначе никак|ни при ч[её]м|(?<![а-яё])(?:всё|все|вполне) понятно"
+    r"|(?<![а-яё])понимаю(?![а-яё])|никто не виноват|не винов[аы]т",
     re.IGNORECASE,
 )
 
 
 def _excused(lowered: str, tokens: list[_Token], found: list[_Found]) -> None:
-    """ "Took over an hour but it was sleeting, so I get it", "Ждали 2 часа, но мастер ни при чём": a complaint the writer
-    explains away is still named but weighs nothing, unless a "but" after the excuse brings a new one ("I understand
-    it's busy, but 3 hours..." still complains)."""
+    """ "Took over an hour but it was sleeting, so I get it", "Ждали 2 часа, но мастер ни при чём": a complaint the
+    writer explains away is still named but weighs nothing, unless a "but" after the excuse brings a new one ("I
+    understand it's busy, but 3 hours..." still complains)."""
     for match in _EXCUSE.finditer(lowered):
         position = _token_at(tokens, match.start())
         sentence = tokens[position].sentence
@@ -1029,7 +1062,10 @@ def _excused(lowered: str, tokens: list[_Token], found: list[_Found]) -> None:
             len(tokens),
         )
         for cue in found:
-            if cue.weight < 0 and 0 <= cue.sentence <= sentence and cue.first_token < resumed:
+            shrug = cue.sentence == sentence + 1 and any(
+                token.norm in _INDIFFERENT for token in tokens if token.sentence == cue.sentence
+            )
+            if cue.weight < 0 and ((0 <= cue.sentence <= sentence and cue.first_token < resumed) or shrug):
                 cue.base = cue.weight if cue.base is None else cue.base
                 cue.weight = 0.0
 
@@ -1100,8 +1136,8 @@ _OWN_TROUBLE = (
 )  # fmt: skip
 # The verbs of a part giving way or of the driver's own mishap: "snapped", "went", "hit a pothole", "лопнул", "пробил".
 _GAVE_WAY = (
-    "snap", "went", "gone", "pack", "burst", "blew", "died", "hit", "split", "порвал", "лопнул", "треснул", "полетел",
-    "сломал", "накрыл", "пробил", "наехал", "влетел", "отвалил",
+    "snap", "went", "gone", "pack", "burst", "blew", "died", "hit", "split", "fell", "порвал", "лопнул", "треснул",
+    "полетел", "сломал", "накрыл", "пробил", "наехал", "влетел", "отвалил",
 )  # fmt: skip
 _ARRIVALS = ("came", "come", "arriv", "show", "turned", "приех", "пришел", "пришла", "появ", "подъех", "tow", "эваку")
 _SERVICE_PEOPLE = _PEOPLE - {"work", "job", "работа"}
@@ -1112,25 +1148,42 @@ _EXPECTING = lexicon.word_set(
     рассчитывала боялся боялась готовилась готовился"""
 )
 _COMPARING = lexicon.word_set("than longer later чем дольше позже")
+# What ends the reach of a fear: "Думала, приедут быстро, а ждала 2 часа", "thought..., then waited".
+_FEAR_ENDS = lexicon.word_set("а then instead actually но потом")
+# "Expected arrival 8:15" names the promise, not a fear.
+_EXPECTED_NOUNS = lexicon.word_set("arrival time eta at by in время прибытия к через")
 
 
 def _expectations(tokens: list[_Token], found: list[_Found]) -> None:
-    """ "I expected a long wait, he was there in 35 min", "Думала буду ждать час, а приехали через 25": a wait the writer
-    only feared is no lateness ("longer than expected" still is)."""
+    """ "I expected a long wait, he was there in 35 min", "Думала буду ждать час, а приехали через 25": a wait the
+    writer only feared is no lateness ("longer than expected" still is)."""
     for cue in found:
         if cue.topic is not Topic.LATE or cue.sentence < 0:
             continue
-        clause = tokens[cue.first_token].clause
-        words = [token.norm for token in tokens[: cue.first_token] if token.clause == clause]
+        sentence = tokens[cue.first_token].sentence
+        words = [token.norm for token in tokens[: cue.first_token] if token.sentence == sentence]
         # Only what comes after the fear in its clause, before any "but": "thought they'd be quick but it took 2 hours".
-        feared = [index for index, word in enumerate(words) if word in _EXPECTING]
-        if not feared or any(word in lexicon.CONTRAST for word in words[feared[-1] :]):
+        feared = [
+            index
+            for index, word in enumerate(words)
+            if word in _EXPECTING and (index + 1 == len(words) or words[index + 1] not in _EXPECTED_NOUNS)
+        ]
+        if not feared or any(word in lexicon.CONTRAST or word in _FEAR_ENDS for word in words[feared[-1] :]):
             continue
         if not any(word in _COMPARING for word in words[feared[-1] :]) and not any(
             token.norm in _COMPARING for token in tokens[cue.first_token : cue.last_token + 1]
         ):
             cue.weight = cue.base = 0.0
             cue.topic = None
+            for other in found:
+                # "Thought I'd be there all night. He turned up in 40 min.": the wait that came was short of the fear.
+                if (
+                    other.sentence >= cue.sentence
+                    and other.topic is Topic.LATE
+                    and 0 < other.extra.get("minutes", 0) < 60
+                ):
+                    other.weight = other.base = 0.0
+                    other.topic = None
 
 
 def _topicalised(tokens: list[_Token], found: list[_Found]) -> None:
@@ -1175,7 +1228,7 @@ def _after_but(tokens: list[_Token], found: list[_Found]) -> float:
     return after
 
 
-_INDIFFERENT = lexicon.word_set("fine ok okay alright i guess whatever норм нормально пойдет сойдет ладно")
+_INDIFFERENT = lexicon.word_set("fine ok okay alright i guess whatever ок норм нормально пойдет сойдет ладно")
 
 
 def _shrugged_off(tokens: list[_Token], found: list[_Found]) -> bool:

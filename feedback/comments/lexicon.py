@@ -83,6 +83,15 @@ all evening/afternoon/morning/day : -1.2 L
 finally : -0.6 L
 eventually : -0.5 L
 bit of a wait : -0.9 L !
+speed bump/bumps/hump/humps : 0 - !
+fair play : 0.6 - !
+no =surprise : 0 - !
+smelled/smelt/smells/smelling/stank/stinks of booze/alcohol/drink/beer/whisky/vodka : -1.5 S !
+freezing cold/weather/temperatures/night/rain/fog/conditions : 0 - !
+asked/demanded/wanted/insisted for/on cash : -1.0 P !
+cash on top : -1.0 P !
+phone number/numbers : 0 - !
+apple/google/samsung pay : 0 - !
 on/lights/light all night/overnight : 0 - !
 long story : 0 - !
 behind/past/in an/the/a accident/crash : 0 - !
@@ -274,7 +283,7 @@ snapped/snap : -1.0 D
 on/round/the bend : 0 - !
 oil/grease/dirt/mud all over/everywhere : -1.0 D
 rolled into : -1.2 D
-kerb*/curb*/gouged/ruined/wrecked/destroyed/yanked/pried/prised/bumped/knocked/crushed/buckled : -1.3 D
+kerb*/curb*/gouged/ruined/wrecked/destroyed/yanked/pried/prised/=bumped/knocked/crushed/buckled : -1.3 D
 rough/roughly : -0.8 D
 they/he/she/driver/technician lost : -1.0 D
 =missing : -0.8 D
@@ -417,7 +426,7 @@ hard shoulder/shoulders : 0 S ~ -1.2 S
 shoulder : 0 S
 =lorry/=lorries/=hgv/=hgvs/=trucks going/flying/whizzing/thundering/passing/past : -0.8 S
 middle/fast/outside lane : -0.8 S
-unlit/exhausted/yawning/drowsy/tired/sleepy/falling : -1.0 S
+unlit/=exhausted/yawning/drowsy/tired/sleepy/falling : -1.0 S
 comfortable : 0 - ~ -1.0 S
 traffic side : -0.8 S
 flying/whizzing past : -0.8 S
@@ -754,7 +763,7 @@ RUSSIAN = r"""
 за отмену : -1.0 P !
 соотношени* цен* : 1.0 P
 цена/цены/стоимость разумн*/адекватн*/нормальн*/приемлем*/хорош*/божеск*/отличн*/приятн* : 1.0 P !
-окупил*/окупает* : 1.2 G
+окупил*/окупает* : 1.2 P
 надули/надул/лохотрон*/завышен*/драть/дерут/нажива*/жадн* : -1.3 P
 без сюрпризов : 0.8 - !
 скрыт* платеж*/доплат*/комисси* : -1.2 P
@@ -883,6 +892,16 @@ RUSSIAN = r"""
 класс/классно/классный/круто/крутой/топ/огонь/чудо : 1.0 G ~ -0.8 -
 молодец/молодцы/красав*/красавчик/умничк*/умница/герой/золото/звезда/джентльмен*/респект*/уважуха/лайк : 1.2 G
 так держать : 1.2 G !
+чудес/чуда не ждал*/ждешь/жду : 0 - !
+потребовал*/требовал*/просил* наличн*/налом/кэш : -1.0 P !
+сверх подписки/тарифа/страховки : -1.0 P !
+возился/провозился/копался/ковырялся/провозилась час/=часа/полчаса/полдня : -1.2 L !
+называл*/назвал* меня : -1.0 R
+познавательно/поучительно : -0.8 R
+вечно/постоянно висит/виснет/зависает/тормозит/вылетает/глючит : -0.9 C !
+номер телефона : 0 - !
+оплату/оплата/оплатить/оплачивать картой/наличными : 0 - !
+=сказал/=сказали/=сказала : 0 - ~ -1.0 C
 поблагодар* : 1.0 G
 ожидал*/думал*/боял* худшего/хуже : 0 - !
 ни хорошо/плохо/быстро/медленно/долго ни хорошо/плохо/быстро/медленно/долго : 0 - !
@@ -919,6 +938,7 @@ RUSSIAN = r"""
 хорош*/хорошо : 0.8 - ~ -0.8 -
 нормально/нормальн*/норм/пойдет/средне : 0 - ~ -0.8 -
 неплох* : 0.6 - ~ -0.8 -
+=лучше : 0.8 - ~ -0.8 -
 лучш* : 1.2 G ~ -0.8 -
 выручил*/выручили/выручи*/спас*/спасли : 1.2 G
 доволен/довольна/довольны/доволь* : 1.0 G ~ -1.0 -
@@ -950,7 +970,8 @@ schnell/freundlich/rápido/rapido/amable/ottimo/excelente/gut/bien/nopea*/nopeas
 довго : -1.0 L
 pitkä/pitkään : -0.8 L
 niemand .. angerufen/zurückgerufen/geantwortet/gemeldet : -1.2 C !
-odotus : -0.6 L
+odot* : -0.6 L
+ei kiitos : -1.0 - !
 tunti : -0.8 L
 чекали/чекав/чекала : -0.6 L
 unmöglich/schlecht/impoli/mal/lento/terrible/huono/pessimo/schrecklich/langsam : -1.2 -

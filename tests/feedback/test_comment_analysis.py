@@ -745,3 +745,60 @@ def test_a_balanced_verdict_before_but_does_not_decide() -> None:
 
 def test_self_blame_excuses_its_own_sentence_only() -> None:
     assert analyze("My fault for trusting your app. Never again.").sentiment == "negative"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Brilliant. Absolutely brilliant. Three hours in the freezing cold.",
+        "Отлично. Просто отлично. Три часа на морозе.",
+    ],
+)
+def test_bare_praise_before_a_complaint_that_is_all_there_is_is_sarcasm(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "negative"
+    assert Topic.PRAISE not in analysis.topics
+
+
+def test_bare_praise_before_a_conceded_wait_is_sincere() -> None:
+    assert analyze("Brilliant. Took two hours but he sorted it.").sentiment == "positive"
+
+
+def test_the_short_wait_after_a_feared_long_one_is_no_lateness() -> None:
+    analysis = analyze("Thought I'd be there all night. He turned up in 40 min.")
+    assert analysis.sentiment != "negative"
+    assert Topic.LATE not in analysis.topics
+
+
+def test_an_expected_arrival_is_a_promise_not_a_fear() -> None:
+    assert analyze("Expected arrival 8:15, he rolled up at 10.").sentiment == "negative"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Полтора часа, но предупредили, что загруженность, и присылали обновления. Нормально.",
+        "Снегопад, полгорода стоит, чудес не ждала. Два часа — ок.",
+        "Немного опоздал, но я сама дала не тот адрес.",
+    ],
+)
+def test_a_wait_warned_of_expected_or_caused_by_the_writer_is_not_held_against_them(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "neutral"
+    assert Topic.LATE in analysis.topics
+
+
+def test_nobody_warning_is_still_a_complaint() -> None:
+    assert analyze("Взяли на 1000 больше, потому что воскресенье. Никто не предупредил.").sentiment == "negative"
+
+
+def test_time_billed_is_about_the_price() -> None:
+    analysis = analyze("Charged me for two hours of labour for a 20 minute job.")
+    assert analysis.sentiment == "negative"
+    assert set(analysis.topics) == {Topic.PRICE}
+
+
+def test_a_lone_number_opening_the_comment_is_a_mark() -> None:
+    assert analyze("Четыре. Минус один — никто не сказал, что мастер едет с другого конца города.").sentiment == (
+        "positive"
+    )
