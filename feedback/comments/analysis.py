@@ -976,12 +976,12 @@ def _verdicts(lowered: str) -> list[_Found]:
 _EXCULPATION = re.compile(
     r"\bnot (?:your|their|his|her|the driver'?s|the technician'?s) fault\b|\bno fault of\b"
     r"|(?<![а-яё])не (?:ваша|ваш|их|его)(?: вина| проблема)?(?![а-яё])|не по (?:вашей|их|его) вине|вы не виноват"
-    r"|\bmy (?:own )?fault,? (?:really|honestly)\b|\bmy own fault\b|\bmy bad\b|сам(?:а)? виноват",
+    r"|\bmy (?:own )?fault,? (?:really|honestly)\b|\bmy own fault\b|\bmy bad\b",
     re.IGNORECASE,
 )
 # Blame the writer takes for one part of the story: "my own stupid fault", "сам дурак", "totally on me".
 _SELF_BLAME = re.compile(
-    r"\bmy own \w+ fault\b|\bmy (?:stupid |silly )?fault for\b|сам(?:а)? (?:дура|дурак|балда)"
+    r"\bmy own \w+ fault\b|\bmy (?:stupid |silly )?fault for\b|сам(?:а)? (?:дура|дурак|балда|виноват)"
     r"|\b(?:that'?s|totally|all|entirely|completely) on me\b|моя вина"
     r"|\bi (?:gave|put|entered|typed) (?:him |them |it )?the wrong\b"
     r"|(?<![а-яё])(?:я )?сам(?:а)? (?:дал[аи]?|указал[аи]?|перепутал[аи]?|забыл[аи]?|не заметил[аи]?)(?![а-яё])",
@@ -1038,8 +1038,10 @@ _EXCUSE = re.compile(
     r"\b(?:totally |completely |perfectly |very )?understandable\b|\bi (?:totally |completely )?(?:get|understand) "
     r"(?:it|that|why)\b|\bcan'?t (?:really )?blame (?:him|her|them|anyone)\b|\bnobody'?s fault\b"
     r"|\bi (?:know|realise|realize|appreciate) (?:it was|it's|they were|they're|you were|you're) (?:a )?busy\b"
-    r"|\b(?:wasn'?t|not) expecting miracles\b|\b(?:they|he|she|dispatch) warned (?:me|us)\b|\bno surprise\b"
-    r"|\bto be expected\b|чудес не ждал\w*|(?<!не )(?<![а-яё])предупредил[иа]?(?![а-яё])|(?<![а-яё])ожидаемо(?![а-яё])"
+    r"|\b(?:wasn'?t|not) expecting miracles\b|\bno surprise\b|\bto be expected\b"
+    r"|\b(?:they|he|she|dispatch) warned (?:me|us) (?:\w+ ){0,4}(?:busy|delays?|long|queue|backlog)\b"
+    r"|(?<!не )(?<![а-яё])предупредил[иа]?,? (?:что|о|об|про) (?:\w+ ){0,2}(?:долг|задерж|загруж|пробк|очеред|занят)"
+    r"|чудес не ждал\w*|(?<![а-яё])ожидаемо(?![а-яё])"
     r"|иначе никак|ни при ч[её]м|(?<![а-яё])(?:всё|все|вполне) понятно"
     r"|(?<![а-яё])понимаю(?![а-яё])|никто не виноват|не винов[аы]т",
     re.IGNORECASE,
@@ -1114,8 +1116,8 @@ def _own_breakdown(lowered: str, tokens: list[_Token], found: list[_Found]) -> N
     told = any(token.norm.startswith(_OWN_TROUBLE) for token in opening_words) and any(
         token.norm.startswith(_GAVE_WAY) for token in opening_words
     )
-    if not told:
-        return
+    if not told or any(token.norm in _CAUSES for token in tokens if token.sentence == 0):
+        return  # "The belt snapped because he over-tightened it" blames him
     for cue in found:
         if (
             cue.sentence == 0
@@ -1139,6 +1141,7 @@ _GAVE_WAY = (
     "snap", "went", "gone", "pack", "burst", "blew", "died", "hit", "split", "fell", "порвал", "лопнул", "треснул",
     "полетел", "сломал", "накрыл", "пробил", "наехал", "влетел", "отвалил",
 )  # fmt: skip
+_CAUSES = lexicon.word_set("because cause since when after потому из-за после когда")
 _ARRIVALS = ("came", "come", "arriv", "show", "turned", "приех", "пришел", "пришла", "появ", "подъех", "tow", "эваку")
 _SERVICE_PEOPLE = _PEOPLE - {"work", "job", "работа"}
 
@@ -1160,17 +1163,24 @@ def _expectations(tokens: list[_Token], found: list[_Found]) -> None:
     for cue in found:
         if cue.topic is not Topic.LATE or cue.sentence < 0:
             continue
-        sentence = tokens[cue.first_token].sentence
-        words = [token.norm for token in tokens[: cue.first_token] if token.sentence == sentence]
-        # Only what comes after the fear in its clause, before any "but": "thought they'd be quick but it took 2 hours".
+        first = cue.first_token
         feared = [
-            index
-            for index, word in enumerate(words)
-            if word in _EXPECTING and (index + 1 == len(words) or words[index + 1] not in _EXPECTED_NOUNS)
+            position
+            for position in range(first)
+            if tokens[position].sentence == cue.sentence
+            and tokens[position].norm in _EXPECTING
+            and tokens[position + 1].norm not in _EXPECTED_NOUNS
         ]
-        if not feared or any(word in lexicon.CONTRAST or word in _FEAR_ENDS for word in words[feared[-1] :]):
+        if not feared:
             continue
-        if not any(word in _COMPARING for word in words[feared[-1] :]) and not any(
+        fear = tokens[feared[-1]]
+        # The fear reaches its own clause, or the next when it ends its clause ("Думала, всю ночь буду куковать"), and
+        # stops at "but": "thought they'd be quick but it took 2 hours".
+        reach = {fear.clause, fear.clause + 1} if tokens[feared[-1] + 1].clause != fear.clause else {fear.clause}
+        words = [token.norm for token in tokens[feared[-1] + 1 : first]]
+        if tokens[first].clause not in reach or any(word in lexicon.CONTRAST or word in _FEAR_ENDS for word in words):
+            continue
+        if not any(word in _COMPARING for word in words) and not any(
             token.norm in _COMPARING for token in tokens[cue.first_token : cue.last_token + 1]
         ):
             cue.weight = cue.base = 0.0
@@ -1328,13 +1338,15 @@ def analyze(text: str) -> CommentAnalysis:
     _feature_praise(found, tokens)
     _journeys_are_not_waits(tokens, found)
     _calm_questions_and_suggestions(text, lowered, tokens, found)
-    _apply_sarcasm(found, tokens)
-    _soften_slight_lateness(found)
-    _exculpate(lowered, tokens, found)
+    # What the writer excuses, only feared or tells of their own breakdown is settled before sarcasm is looked for:
+    # thanks after an excused wait is sincere.
     _excused(lowered, tokens, found)
     _own_breakdown(lowered, tokens, found)
     _expectations(tokens, found)
     _topicalised(tokens, found)
+    _apply_sarcasm(found, tokens)
+    _soften_slight_lateness(found)
+    _exculpate(lowered, tokens, found)
     _minor_complaints(lowered, tokens, found)
     verdicts = _verdicts(lowered)
     if any(not cue.extra.get("top") for cue in verdicts):

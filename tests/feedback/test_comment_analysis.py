@@ -802,3 +802,27 @@ def test_a_lone_number_opening_the_comment_is_a_mark() -> None:
     assert analyze("Четыре. Минус один — никто не сказал, что мастер едет с другого конца города.").sentiment == (
         "positive"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ожидала, что приедут за 30 минут, ждала 2 часа.",
+        "Предупредили про 30 минут, ждала 2 часа.",
+        "Сам виноват, что вызвал вас. Больше никогда.",
+        "The belt snapped because he over-tightened it.",
+    ],
+)
+def test_the_new_excuses_do_not_swallow_a_complaint(text: str) -> None:
+    assert analyze(text).sentiment == "negative"
+
+
+def test_thanks_after_a_wait_warned_of_is_sincere() -> None:
+    analysis = analyze("Предупредили, что будет задержка из-за снегопада, приехали через 2 часа. Спасибо.")
+    assert analysis.sentiment == "positive"
+    assert {Topic.LATE, Topic.PRAISE} <= set(analysis.topics)
+
+
+def test_better_than_before_is_no_praise_but_the_best_is() -> None:
+    assert Topic.PRAISE not in topics("Гораздо лучше, чем прошлая компания.")
+    assert Topic.PRAISE in topics("Лучший мастер!")
