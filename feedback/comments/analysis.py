@@ -985,7 +985,6 @@ _SELF_BLAME = re.compile(
     r"|\b(?:that'?s|totally|all|entirely|completely) on me\b|моя вина"
     r"|\bi (?:gave|put|entered|typed) (?:him |them |it )?the wrong\b"
     r"|(?<![а-яё])(?:я )?сам(?:а)? (?:дал[аи]?|указал[аи]?|перепутал[аи]?|забыл[аи]?|не заметил[аи]?)(?![а-яё])",
-    re.IGNORECASE,
 )
 
 
@@ -1044,7 +1043,6 @@ _EXCUSE = re.compile(
     r"|чудес не ждал\w*|(?<![а-яё])ожидаемо(?![а-яё])"
     r"|иначе никак|ни при ч[её]м|(?<![а-яё])(?:всё|все|вполне) понятно"
     r"|(?<![а-яё])понимаю(?![а-яё])|никто не виноват|не винов[аы]т",
-    re.IGNORECASE,
 )
 
 
@@ -1075,7 +1073,6 @@ def _excused(lowered: str, tokens: list[_Token], found: list[_Found]) -> None:
 _PLANNED_TOW = re.compile(
     r"на месте|on the spot|(?:at|by) the (?:roadside|side of the road)|\broadside\b|needed a garage|нужен сервис"
     r"|what i (?:asked|wanted|needed) for|as i asked|как (?:и )?просил",
-    re.IGNORECASE,
 )
 _ONGOING = lexicon.word_set(
     """again still after anyway later then couldnt cant cannot unable опять снова всё все равно так после потом
