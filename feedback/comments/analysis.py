@@ -17,16 +17,19 @@ cites and nothing is downloaded or trained at run time:
    ("Brilliant."), or in scare quotes (he "fixed" it) is sarcasm.
    A wait as promised ("50 minutes, as the app had said"), or a short one the writer calls fine, is no lateness;
    the time it took to get home is no wait. A wait or stall shrugged off ("no big deal", "без драмы") and a
-   complaint the writer excuses ("not your fault") are still named but weigh nothing. The driver's own trouble
-   ("stuck", "stranded", bad weather, "like an idiot") is no complaint about the service.
+   complaint the writer excuses ("not your fault", "I get it, it was sleeting") are still named but weigh nothing. The
+   driver's own trouble ("stuck", "stranded", bad weather, "сам дурак", a wait only feared, a part that snapped or a
+   car that would not start before anyone came, "can't be fixed on the spot" before a planned tow) is no complaint
+   about the service.
 5. Complaints the lexicon has no word for still count a little: a denial in a sentence without praise ("it
    didn't", elliptic ones take their meaning from the deniable word before them), a "why ...?" question, two
    different sums of money. A question ("Is the fee refunded if...?") or a suggestion ("Would be nice if the
    app...") weighs nothing unless it holds a strong complaint; one about the app is about communication.
-6. The sentiment comes from the weights: an explicit mark decides ("3 stars" is neutral, "Тройка" too); else, in
-   "X but Y" where X and Y lean opposite ways, Y does; else any complaint with no praise is negative, however
-   plainly it is told, mixed comments go by the balance, ties to negative, and a plain report with only a faint
-   good word ("завелась") is neutral.
+6. The sentiment comes from the weights: an explicit mark decides ("3 stars" is neutral, "Тройка" too, and so does a
+   balanced verdict: "not great, not terrible"); a mild gripe shrugged off ("Дороговато, но нормально") is neutral;
+   else, in "X but Y" where X and Y lean opposite ways, Y does; else any complaint with no praise is negative,
+   however plainly it is told, mixed comments go by the balance, ties to negative, and a plain report with only a
+   faint good word ("завелась") is neutral.
 7. Topics are named whatever the sentiment, as the comment says them. Complaint topics need enough weight (a lone
    "waited" in a happy comment is not lateness; "a bit slow" is, by its word before scaling). Praise is named for
    words of praise or thanks about the people or the service, not for mild or outcome words ("good", "quick",
@@ -532,6 +535,10 @@ _CURRENCY = re.compile(
 )
 _SHORT_LEADS = frozenset({"in", "within", "за", "через", "only", "just", "всего", "under"})
 _WAIT_LEADS = frozenset({"for", "уже", "целых", "ждал", "ждала", "waited", "прождал", "прождала"})
+_ON_THE_LINE = frozenset(
+    {"phone", "hold", "line", "centre", "center", "линии", "телефону", "удержании", "трубке", "колл-центр"}
+)
+_LABOUR = frozenset({"labour", "labor", "work", "работы", "труда"})
 _LATE_WORDS = frozenset(
     {"late", "опоздал", "опоздала", "опоздали", "опоздание", "past", "after", "позже", "опозданием"}
 )
@@ -546,15 +553,28 @@ def _duration_cues(lowered: str, tokens: list[_Token]) -> list[_Found]:
         before = tokens[index - 1].norm if tokens and index > 0 else ""
         nearby = {token.norm for token in tokens[max(0, index - 3) : index + 5]} if tokens else set()
         promised = any(token.norm in _PROMISES for token in tokens if token.sentence == sentence)
+        # "45 minutes on the phone", "полчаса дозванивалась": time on the line is about reaching them, not the wait.
+        topic = (
+            Topic.COMMUNICATION
+            if nearby & _ON_THE_LINE or any(word.startswith("дозвон") for word in nearby)
+            else Topic.LATE
+        )
+        after = [token.norm for token in tokens[last + 1 : last + 3]] if tokens else []
+        if after and (after[0] in _LABOUR or after[:2] in (["of", "labour"], ["of", "labor"], ["of", "work"])):
+            # "charged me for two hours of labour": time billed, not a wait.
+            found.append(_Found(duration.start, duration.end, index, last, -0.8, Topic.PRICE, sentence))
+            continue
         if duration.minutes >= 60:
             weight = -min(2.0, 1.2 + 0.2 * (duration.minutes - 60) / 60)
             extra = {"wait": 1.0, "minutes": float(duration.minutes)}
             if before in lexicon.SARCASM_LEADS:
                 extra["sarcasm"] = 1.0
-            found.append(_Found(duration.start, duration.end, index, last, weight, Topic.LATE, sentence, extra=extra))
+            found.append(_Found(duration.start, duration.end, index, last, weight, topic, sentence, extra=extra))
         elif duration.minutes >= 40 or (duration.minutes >= 30 and before in _WAIT_LEADS):
             extra = {"wait": 1.0, "minutes": float(duration.minutes)}
-            found.append(_Found(duration.start, duration.end, index, last, -0.8, Topic.LATE, sentence, extra=extra))
+            if before in lexicon.SARCASM_LEADS:
+                extra["sarcasm"] = 1.0
+            found.append(_Found(duration.start, duration.end, index, last, -0.8, topic, sentence, extra=extra))
         elif duration.minutes <= 30 and before in _SHORT_LEADS and not (nearby & _LATE_WORDS) and not promised:
             found.append(_Found(duration.start, duration.end, index, last, 0.5, None, sentence))
         elif duration.minutes <= 15:
@@ -599,16 +619,23 @@ def _bare_negations(tokens: list[_Token], found: list[_Found]) -> list[_Found]:
     return extra
 
 
-_CONTRASTIVE_DENIAL = frozenset({"а", "instead", "rather", "than", "чем"})
+# "сидела в кабине, а не на обочине" contrasts; "so nobody would hit me", "чтобы никто не въехал" says what for.
+_CONTRASTIVE_DENIAL = frozenset({"а", "instead", "rather", "than", "чем", "so", "чтобы", "lest"})
 
 
 def _question_complaints(text: str, tokens: list[_Token]) -> list[_Found]:
-    """ "Why am I paying for mileage?": a question that starts with why is a complaint."""
-    extra = []
+    """ "Why am I paying for mileage?": a question that starts with why is a complaint, unless the writer says it is
+    only curiosity ("Why does the tracker show...? Just curious")."""
+    extra: list[_Found] = []
+    if _CURIOUS.search(text):
+        return extra
     for position, token in enumerate(tokens):
         if token.norm in lexicon.QUESTION_COMPLAINTS and _sentence_ends_with_question(text, token.end):
             extra.append(_Found(token.start, token.end, position, position, -0.6, None, token.sentence))
     return extra
+
+
+_CURIOUS = re.compile(r"\bjust (?:curious|wondering|asking)\b|просто (?:интересно|спрашиваю|любопытно)", re.IGNORECASE)
 
 
 def _sentence_ends_with_question(text: str, offset: int) -> bool:
@@ -634,9 +661,16 @@ _PAID_AMOUNT = re.compile(
 )
 
 
+# "£90 for that": a sum weighed against what was done.
+_FOR_THAT = re.compile(r"\s*(?:for (?:that|this|nothing|what)|за (?:это|что|такое|ничего))\b", re.IGNORECASE)
+
+
 def _symbol_cues(text: str) -> list[_Found]:
     """Sums of money (a mention of the price, with a currency or after "paid", "взяли"), emoji and emoticons."""
-    found = [_Found(match.start(), match.end(), 0, 0, 0.0, Topic.PRICE, -1) for match in _CURRENCY.finditer(text)]
+    found = [
+        _Found(match.start(), match.end(), 0, 0, -1.0 if _FOR_THAT.match(text, match.end()) else 0.0, Topic.PRICE, -1)
+        for match in _CURRENCY.finditer(text)
+    ]
     covered = [(cue.start, cue.end) for cue in found]
     for match in _PAID_AMOUNT.finditer(text):
         if not any(start <= match.start(1) < end for start, end in covered):
@@ -700,11 +734,29 @@ def _app_status(found: list[_Found], tokens: list[_Token]) -> list[_Found]:
 def _apply_sarcasm(found: list[_Found], tokens: list[_Token]) -> None:
     """Thanks or generic praise in a sentence that also holds a long wait after "only" or a strong complaint, with
     no "but" to set them apart, is sarcasm: "great, only 3 hours", "my alloy is kerbed now, thanks a lot"; so is
-    such a word alone after a complaint: "My job was lost in the system. Brilliant."."""
+    such a word alone after a complaint: "My job was lost in the system. Brilliant."; or before one, when it is all the
+    praise there is: "Brilliant. Absolutely brilliant. Three hours in the freezing cold."."""
     contrasted = {
         token.sentence for token in tokens if token.norm in lexicon.CONTRAST or token.norm in lexicon.CONCESSION
     }
+    lengths: dict[int, int] = {}
+    for token in tokens:
+        lengths[token.sentence] = lengths.get(token.sentence, 0) + 1
+    bare = [
+        cue
+        for cue in found
+        if cue.generic_praise and cue.sentence >= 0 and lengths.get(cue.sentence, 0) <= 3 and not cue.thanks
+    ]
+    only_bare = not contrasted and all(cue in bare for cue in found if cue.weight > 0)
+    for cue in bare if only_bare else ():
+        later = sum(other.weight for other in found if other.sentence > cue.sentence and other not in bare)
+        if later <= -1.2:
+            cue.extra["sarcasm"] = 1.0
     for cue in found:
+        if cue.extra.get("sarcasm") and cue.generic_praise:
+            cue.weight = cue.base = -abs(cue.weight)
+            cue.topic = None
+            continue
         if not cue.generic_praise:
             continue
         following = tokens[cue.last_token + 1].norm if cue.last_token + 1 < len(tokens) and cue.sentence >= 0 else ""
@@ -737,7 +789,8 @@ _SUGGESTION = re.compile(
     r"|\b(?:it )?would help\b|\bany chance\b|\b(?:would|i'?d) love (?:a|an|to|it if)\b|\bтак удобнее\b"
     r"|\bplease (?:add|make|let)\b|\b(?:you should|maybe|suggest(?:ion)?:?) (?:add|make|let|have)\b"
     r"|было бы (?:удобно|хорошо|здорово|неплохо|отлично|классно|полезно)|\bсделайте\b|\bдобавьте\b"
-    r"|хотелось бы|предлагаю|пожелание|\bwant(?:ed)? to know\b|\bwondering\b|хотел\w* бы узнать",
+    r"|хотелось бы|хорошо бы|неплохо бы|предлагаю|пожелание|\bsuggestion\b|(?<![а-яё])предложение(?![а-яё])"
+    r"|\bwant(?:ed)? to know\b|\bwondering\b|хотел\w* бы узнать",
     re.IGNORECASE,
 )
 
@@ -760,7 +813,11 @@ def _calm_questions_and_suggestions(text: str, lowered: str, tokens: list[_Token
         if question or _SUGGESTION.search(lowered, words[0].start, words[-1].end):
             calm.add(sentence)
     for cue in found:
-        if cue.sentence in calm and (cue.base if cue.base is not None else cue.weight) > -1.2:
+        if cue.sentence in calm and cue.extra.get("wait") and 0 < cue.extra.get("minutes", 0) <= 120:
+            # "Is it normal to wait over an hour on a Sunday?" states the wait and asks about it.
+            cue.base = cue.weight if cue.base is None else cue.base
+            cue.weight = 0.0
+        elif cue.sentence in calm and (cue.base if cue.base is not None else cue.weight) > -1.2:
             cue.weight = cue.base = 0.0
             if cue.topic in COMPLAINT_TOPICS or cue.topic is Topic.PRAISE:
                 cue.topic = None
@@ -801,7 +858,7 @@ def _waits_as_promised(lowered: str, tokens: list[_Token], found: list[_Found]) 
     for match in _WAIT_ACCEPTED.finditer(lowered):
         sentence = tokens[_token_at(tokens, match.start())].sentence
         complaints = [cue for cue in found if cue.sentence == sentence and cue.weight < 0]
-        if not any(cue.extra.get("wait") for cue in complaints) or any(
+        if not any(cue.extra.get("wait") or cue.topic is Topic.LATE for cue in complaints) or any(
             (cue.base if cue.base is not None else cue.weight) <= -1.3 for cue in complaints
         ):
             continue  # "Waited 3 hours, which is fine I guess" is no acceptance
@@ -810,9 +867,21 @@ def _waits_as_promised(lowered: str, tokens: list[_Token], found: list[_Found]) 
             # in a warm café, no drama").
             cue.base = cue.weight if cue.base is None else cue.base
             cue.weight = 0.0
-            if cue.topic is Topic.LATE and cue.extra.get("minutes", 0) < 50:
+            if cue.topic is Topic.LATE and cue.extra.get("wait") and cue.extra.get("minutes", 0) < 50:
                 cue.topic = None
     extra: list[_Found] = []
+    # "ETA said 45 min, he came in 45 min": the same wait promised and then kept.
+    waits = [cue for cue in found if cue.topic is Topic.LATE and cue.extra.get("minutes")]
+    promised = {token.sentence for token in tokens if token.norm in _PROMISES}
+    for cue in waits:
+        twins = [other for other in waits if other is not cue and other.extra["minutes"] == cue.extra["minutes"]]
+        if twins and (cue.sentence in promised or any(other.sentence in promised for other in twins)):
+            cue.weight = cue.base = 0.0
+            cue.topic = None
+            if cue.sentence in promised:
+                extra.append(
+                    _Found(cue.start, cue.end, cue.first_token, cue.last_token, 0.0, Topic.COMMUNICATION, cue.sentence)
+                )
     for match in _AS_PROMISED.finditer(lowered):
         index = _token_at(tokens, match.start())
         sentence = tokens[index].sentence
@@ -864,13 +933,19 @@ _VERDICT_WORDS = {
 }
 _VERDICT = re.compile(
     r"(?<![\d/.,])(?P<stars>[0-5]|one|two|three|four|five|один|одна|две|два|три|четыре|пять)\s?"
-    r"(?:stars?|\*|⭐|зв[её]зд\w*|из 5|/\s?5(?!\d))|(?<![\d/.,])(?P<tens>\d{1,2})\s?/\s?10(?!\d)"
+    r"(?:stars?|\*|⭐|зв[её]зд\w*|из 5|/\s?5(?!\d))|(?<![\d/.,])(?P<tens>\d{1,2})\s?(?:/\s?|из |out of )10(?!\d)"
+    r"|(?P<even>not (?:great|good),? (?:but )?not (?:terrible|awful|bad)|ни хорошо,? ни плохо|ни плохо,? ни хорошо"
+    r"|evens? (?:it )?out|swings and roundabouts|ни рыба,? ни мясо)"
+    r"|^\s*(?P<solo>один|одна|два|две|три|четыре|пять|one|two|three|four|five)(?=\s*[.!])"
     r"|(?<!\w)(?P<word>тройка|троечка|трояк|двойка|единица|четв[её]рка|четв[её]рочка|пят[её]рка)(?!\w)",
     re.IGNORECASE,
 )
 
 
 _COUNTERFACTUAL = re.compile(r"(?:would|could)(?:'ve| have)? been\s*$|(?:было|были|поставил\w*) бы\s*$")
+
+
+_LATER_CONTRAST = re.compile(r"\b(?:but|however)\b|(?<![а-яё])(?:но|однако|зато)(?![а-яё])")
 
 
 def _verdicts(lowered: str) -> list[_Found]:
@@ -881,11 +956,16 @@ def _verdicts(lowered: str) -> list[_Found]:
             # "Would've been 5 stars if the pushes worked": short of the mark, and no praise.
             found.append(_Found(match.start(), match.end(), 0, 0, 0.0, None, -1, extra={"verdict": 0.5}))
             continue
+        if match.group("even") is not None:
+            if _LATER_CONTRAST.search(lowered, match.end()):
+                continue  # "Not great, not terrible, but the 3 hour wait was awful"
+            found.append(_Found(match.start(), match.end(), 0, 0, 0.0, None, -1, extra={"verdict": 0.0, "top": 0.0}))
+            continue
         if match.group("tens") is not None:
             tens = int(match.group("tens"))
             value = -1 if tens <= 4 else 0 if tens <= 6 else 1
         else:
-            key = (match.group("stars") or match.group("word") or "").replace("ё", "е")
+            key = (match.group("stars") or match.group("word") or match.group("solo") or "").replace("ё", "е")
             value = (-1 if int(key) <= 2 else 0 if key == "3" else 1) if key.isdigit() else _VERDICT_WORDS[key]
         top = match.group(0).startswith(("5", "five", "пять", "10")) or (match.group("word") or "").startswith("пят")
         extra = {"verdict": float(value), "top": 1.0 if top else 0.0}
@@ -896,8 +976,15 @@ def _verdicts(lowered: str) -> list[_Found]:
 _EXCULPATION = re.compile(
     r"\bnot (?:your|their|his|her|the driver'?s|the technician'?s) fault\b|\bno fault of\b"
     r"|(?<![а-яё])не (?:ваша|ваш|их|его)(?: вина| проблема)?(?![а-яё])|не по (?:вашей|их|его) вине|вы не виноват"
-    r"|\bmy (?:own )?fault,? (?:really|honestly)\b|\bmy own fault\b|\bmy bad\b|сам(?:а)? виноват",
+    r"|\bmy (?:own )?fault,? (?:really|honestly)\b|\bmy own fault\b|\bmy bad\b",
     re.IGNORECASE,
+)
+# Blame the writer takes for one part of the story: "my own stupid fault", "сам дурак", "totally on me".
+_SELF_BLAME = re.compile(
+    r"\bmy own \w+ fault\b|\bmy (?:stupid |silly )?fault for\b|сам(?:а)? (?:дура|дурак|балда|виноват)"
+    r"|\b(?:that'?s|totally|all|entirely|completely) on me\b|моя вина"
+    r"|\bi (?:gave|put|entered|typed) (?:him |them |it )?the wrong\b"
+    r"|(?<![а-яё])(?:я )?сам(?:а)? (?:дал[аи]?|указал[аи]?|перепутал[аи]?|забыл[аи]?|не заметил[аи]?)(?![а-яё])",
 )
 
 
@@ -923,14 +1010,201 @@ def _minor_complaints(lowered: str, tokens: list[_Token], found: list[_Found]) -
                 cue.weight *= 0.4
 
 
-def _exculpate(lowered: str, found: list[_Found]) -> None:
+# "Мастер сказал, что я сама виновата": blame reported, not taken.
+_REPORTED = re.compile(r"(?:said|told me|blamed|claimed|сказал\w*|заявил\w*|намекнул\w*)\W+(?:\w+\W+){0,3}$")
+
+
+def _exculpate(lowered: str, tokens: list[_Token], found: list[_Found]) -> None:
     """ "Battery died again a week later, but that's the battery, not your fault": a complaint the writer excuses
-    is still named, but does not weigh."""
-    if _EXCULPATION.search(lowered):
+    is still named, but does not weigh. Blame the writer takes for one part ("Keys locked in the boot, my own stupid
+    fault") excuses that sentence only: "My fault for trusting your app. Never again." still complains."""
+    whole = any(
+        not _REPORTED.search(lowered, max(0, match.start() - 40), match.start())
+        for match in _EXCULPATION.finditer(lowered)
+    )
+    sentences = {
+        tokens[_token_at(tokens, match.start())].sentence
+        for match in _SELF_BLAME.finditer(lowered)
+        if not _REPORTED.search(lowered, max(0, match.start() - 40), match.start())
+    }
+    for cue in found:
+        if cue.weight < 0 and (whole or cue.sentence in sentences):
+            cue.base = cue.weight if cue.base is None else cue.base
+            cue.weight = 0.0
+
+
+_EXCUSE = re.compile(
+    r"\b(?:totally |completely |perfectly |very )?understandable\b|\bi (?:totally |completely )?(?:get|understand) "
+    r"(?:it|that|why)\b|\bcan'?t (?:really )?blame (?:him|her|them|anyone)\b|\bnobody'?s fault\b"
+    r"|\bi (?:know|realise|realize|appreciate) (?:it was|it's|they were|they're|you were|you're) (?:a )?busy\b"
+    r"|\b(?:wasn'?t|not) expecting miracles\b|\bno surprise\b|\bto be expected\b"
+    r"|\b(?:they|he|she|dispatch) warned (?:me|us) (?:\w+ ){0,4}(?:busy|delays?|long|queue|backlog)\b"
+    r"|(?<!не )(?<![а-яё])предупредил[иа]?,? (?:что|о|об|про) (?:\w+ ){0,2}(?:долг|задерж|загруж|пробк|очеред|занят)"
+    r"|чудес не ждал\w*|(?<![а-яё])ожидаемо(?![а-яё])"
+    r"|иначе никак|ни при ч[её]м|(?<![а-яё])(?:всё|все|вполне) понятно"
+    r"|(?<![а-яё])понимаю(?![а-яё])|никто не виноват|не винов[аы]т",
+)
+
+
+def _excused(lowered: str, tokens: list[_Token], found: list[_Found]) -> None:
+    """ "Took over an hour but it was sleeting, so I get it", "Ждали 2 часа, но мастер ни при чём": a complaint the
+    writer explains away is still named but weighs nothing, unless a "but" after the excuse brings a new one ("I
+    understand it's busy, but 3 hours..." still complains)."""
+    for match in _EXCUSE.finditer(lowered):
+        position = _token_at(tokens, match.start())
+        sentence = tokens[position].sentence
+        resumed = next(
+            (
+                other
+                for other in range(position + 1, len(tokens))
+                if tokens[other].norm in lexicon.CONTRAST and tokens[other].sentence == sentence
+            ),
+            len(tokens),
+        )
         for cue in found:
-            if cue.weight < 0:
+            shrug = cue.sentence == sentence + 1 and any(
+                token.norm in _INDIFFERENT for token in tokens if token.sentence == cue.sentence
+            )
+            if cue.weight < 0 and ((0 <= cue.sentence <= sentence and cue.first_token < resumed) or shrug):
                 cue.base = cue.weight if cue.base is None else cue.base
                 cue.weight = 0.0
+
+
+_PLANNED_TOW = re.compile(
+    r"на месте|on the spot|(?:at|by) the (?:roadside|side of the road)|\broadside\b|needed a garage|нужен сервис"
+    r"|what i (?:asked|wanted|needed) for|as i asked|как (?:и )?просил",
+)
+_ONGOING = lexicon.word_set(
+    """again still after anyway later then couldnt cant cannot unable опять снова всё все равно так после потом
+    через смог смогли смог мог могли может"""
+)
+_STARTING = ("start", "crank", "turn", "завел", "завод", "схват")
+
+
+def _own_breakdown(lowered: str, tokens: list[_Token], found: list[_Found]) -> None:
+    """The driver's own breakdown told as a failure is no failed fix: "Не завелась утром, ...", "Car wouldn't start, he
+    ..." opening the comment before anyone came; and "couldn't be fixed on the spot, towed to a garage" is the planned
+    tow, not a repair that failed."""
+    planned = {tokens[_token_at(tokens, match.start())].sentence for match in _PLANNED_TOW.finditer(lowered)}
+    for cue in found:
+        if cue.topic is not Topic.NOT_FIXED or cue.weight >= 0 or cue.sentence < 0:
+            continue
+        span = tokens[cue.first_token : cue.last_token + 1]
+        clause = [token for token in tokens if token.clause == tokens[cue.first_token].clause]
+        opening = (
+            tokens[cue.first_token].clause == 0
+            and any(token.norm.startswith(_STARTING) for token in span)
+            and not any(token.norm in _ONGOING or token.norm in _SERVICE_PEOPLE for token in clause)
+        )
+        if cue.sentence in planned or opening:
+            cue.weight = cue.base = 0.0
+            cue.topic = None
+    # "Snapped a fan belt on the way to work", "Треснул патрубок, потекло всё", "Hit a pothole and bent the rim": an
+    # opening sentence about a part of the car or the driver's own mishap, before anyone came, tells the breakdown.
+    cutoff = next(
+        (
+            index
+            for index, token in enumerate(tokens)
+            if token.sentence > 0 or token.norm in _SERVICE_PEOPLE or token.norm.startswith(_ARRIVALS)
+        ),
+        len(tokens),
+    )
+    opening_words = tokens[:cutoff]
+    told = any(token.norm.startswith(_OWN_TROUBLE) for token in opening_words) and any(
+        token.norm.startswith(_GAVE_WAY) for token in opening_words
+    )
+    if not told or any(token.norm in _CAUSES for token in tokens if token.sentence == 0):
+        return  # "The belt snapped because he over-tightened it" blames him
+    for cue in found:
+        if (
+            cue.sentence == 0
+            and cue.last_token < cutoff
+            and cue.weight < 0
+            and cue.topic in (None, Topic.DAMAGE, Topic.NOT_FIXED, Topic.NO_SHOW_OR_STALL)
+        ):
+            if cue.topic is None and cue.base is not None and cue.base <= -1.2:
+                continue  # "Clutch went, absolutely terrible day" keeps its feeling
+            cue.weight = cue.base = 0.0
+            cue.topic = None
+
+
+_OWN_TROUBLE = (
+    "belt", "hose", "radiator", "clutch", "gearbox", "alternator", "exhaust", "pipe", "suspension", "spring", "pothole",
+    "ремен", "ремн", "патруб", "шланг", "радиатор", "сцеплен", "коробк", "генератор", "глушител", "подвеск", "пружин",
+    "ям", "бордюр", "кочк",
+)  # fmt: skip
+# The verbs of a part giving way or of the driver's own mishap: "snapped", "went", "hit a pothole", "лопнул", "пробил".
+_GAVE_WAY = (
+    "snap", "went", "gone", "pack", "burst", "blew", "died", "hit", "split", "fell", "порвал", "лопнул", "треснул",
+    "полетел", "сломал", "накрыл", "пробил", "наехал", "влетел", "отвалил",
+)  # fmt: skip
+_CAUSES = lexicon.word_set("because cause since when after потому из-за после когда")
+_ARRIVALS = ("came", "come", "arriv", "show", "turned", "приех", "пришел", "пришла", "появ", "подъех", "tow", "эваку")
+_SERVICE_PEOPLE = _PEOPLE - {"work", "job", "работа"}
+
+
+_EXPECTING = lexicon.word_set(
+    """expected expecting thought feared assumed braced думал думала думали ожидал ожидала ожидали рассчитывал
+    рассчитывала боялся боялась готовилась готовился"""
+)
+_COMPARING = lexicon.word_set("than longer later чем дольше позже")
+# What ends the reach of a fear: "Думала, приедут быстро, а ждала 2 часа", "thought..., then waited".
+_FEAR_ENDS = lexicon.word_set("а then instead actually но потом")
+# "Expected arrival 8:15" names the promise, not a fear.
+_EXPECTED_NOUNS = lexicon.word_set("arrival time eta at by in время прибытия к через")
+
+
+def _expectations(tokens: list[_Token], found: list[_Found]) -> None:
+    """ "I expected a long wait, he was there in 35 min", "Думала буду ждать час, а приехали через 25": a wait the
+    writer only feared is no lateness ("longer than expected" still is)."""
+    for cue in found:
+        if cue.topic is not Topic.LATE or cue.sentence < 0:
+            continue
+        first = cue.first_token
+        feared = [
+            position
+            for position in range(first)
+            if tokens[position].sentence == cue.sentence
+            and tokens[position].norm in _EXPECTING
+            and tokens[position + 1].norm not in _EXPECTED_NOUNS
+        ]
+        if not feared:
+            continue
+        fear = tokens[feared[-1]]
+        # The fear reaches its own clause, or the next when it ends its clause ("Думала, всю ночь буду куковать"), and
+        # stops at "but": "thought they'd be quick but it took 2 hours".
+        reach = {fear.clause, fear.clause + 1} if tokens[feared[-1] + 1].clause != fear.clause else {fear.clause}
+        words = [token.norm for token in tokens[feared[-1] + 1 : first]]
+        if tokens[first].clause not in reach or any(word in lexicon.CONTRAST or word in _FEAR_ENDS for word in words):
+            continue
+        if not any(word in _COMPARING for word in words) and not any(
+            token.norm in _COMPARING for token in tokens[cue.first_token : cue.last_token + 1]
+        ):
+            cue.weight = cue.base = 0.0
+            cue.topic = None
+            for other in found:
+                # "Thought I'd be there all night. He turned up in 40 min.": the wait that came was short of the fear.
+                if (
+                    other.sentence >= cue.sentence
+                    and other.topic is Topic.LATE
+                    and 0 < other.extra.get("minutes", 0) < 60
+                ):
+                    other.weight = other.base = 0.0
+                    other.topic = None
+
+
+def _topicalised(tokens: list[_Token], found: list[_Found]) -> None:
+    """ "Хамить не хамил": the verb put first only names what the denial that follows it denies."""
+    for cue in found:
+        after = cue.last_token + 1
+        denied_again = (
+            after + 1 < len(tokens)
+            and tokens[after].norm == "не"
+            and tokens[after + 1].norm[:4] == tokens[cue.first_token].norm[:4]
+        )
+        if cue.weight < 0 and cue.sentence >= 0 and denied_again:
+            cue.weight = cue.base = 0.0
+            cue.topic = None
 
 
 def _soften_slight_lateness(found: list[_Found]) -> None:
@@ -959,6 +1233,22 @@ def _after_but(tokens: list[_Token], found: list[_Found]) -> float:
     if not before or after == 0 or any(weight * after > 0 for weight in before):
         return 0.0
     return after
+
+
+_INDIFFERENT = lexicon.word_set("fine ok okay alright i guess whatever ок норм нормально пойдет сойдет ладно")
+
+
+def _shrugged_off(tokens: list[_Token], found: list[_Found]) -> bool:
+    """ "Could've been quicker but fine", "Дороговато, но нормально": a mild complaint and then a shrug after the last
+    "but" is an indifferent reply, neither praise nor a complaint."""
+    contrasts = [index for index, token in enumerate(tokens) if token.norm in lexicon.CONTRAST]
+    if not contrasts or any("verdict" in cue.extra for cue in found):
+        return False
+    rest = tokens[contrasts[-1] + 1 :]
+    if not rest or any(token.norm not in _INDIFFERENT for token in rest):
+        return False
+    before = [cue.weight for cue in found if cue.first_token < contrasts[-1] and cue.sentence >= 0]
+    return all(weight <= 0 for weight in before) and -1.3 <= sum(before) < 0
 
 
 def _sentiment(found: list[_Found], decided: float = 0.0) -> tuple[Sentiment, float]:
@@ -1045,9 +1335,15 @@ def analyze(text: str) -> CommentAnalysis:
     _feature_praise(found, tokens)
     _journeys_are_not_waits(tokens, found)
     _calm_questions_and_suggestions(text, lowered, tokens, found)
+    # What the writer excuses, only feared or tells of their own breakdown is settled before sarcasm is looked for:
+    # thanks after an excused wait is sincere.
+    _excused(lowered, tokens, found)
+    _own_breakdown(lowered, tokens, found)
+    _expectations(tokens, found)
+    _topicalised(tokens, found)
     _apply_sarcasm(found, tokens)
     _soften_slight_lateness(found)
-    _exculpate(lowered, found)
+    _exculpate(lowered, tokens, found)
     _minor_complaints(lowered, tokens, found)
     verdicts = _verdicts(lowered)
     if any(not cue.extra.get("top") for cue in verdicts):
@@ -1058,5 +1354,7 @@ def analyze(text: str) -> CommentAnalysis:
     found = [cue for cue in found if cue.weight != 0 or cue.topic is not None or "verdict" in cue.extra]
     found.sort(key=lambda cue: cue.start)
     sentiment, score = _sentiment(found, _after_but(tokens, found))
+    if _shrugged_off(tokens, found):
+        sentiment, score = "neutral", max(-0.3, min(0.3, score))
     cues = tuple(Cue(text[cue.start : cue.end], cue.topic, round(cue.weight, 3)) for cue in found)
     return CommentAnalysis(language, sentiment, round(score, 3), _topics(found, sentiment), cues)

@@ -49,6 +49,10 @@ another job/call : -1.0 N
 searching/looking for a technician/driver/truck/mechanic : -0.8 N
 left me stranded : -1.3 N
 stood/stand me up : -1.5 N
+still no truck/technician/tech/driver/mechanic/one/sign/tow/van : -1.5 N !
+no sign of : -1.2 N !
+sat/stood/stayed/sitting/standing still/put : -1.2 N
+closed/marked/logged .. as complete/completed/done/finished/resolved : -1.2 N
 stood up : -0.5 N
 too far : -0.6 N
 replac* : 0 - ~ -1.0 N
@@ -70,12 +74,54 @@ wait/waiting/wait's .. long : -1.2 L
 long time : -0.8 L
 wait/waited/waiting/waits : -0.6 L ~ 0.5 -
 wait/waited/waiting in/behind/inside/with/up/by/safely/away : 0 - !
+wait/waited/waiting on the verge/pavement/kerb/grass/embankment/roadside/bank : 0 - !
 had/made/asked/told me wait/to : 0 - !
 wait* time : -0.6 L
 took a while : -0.5 L
 overdue : -1.0 L
 all evening/afternoon/morning/day : -1.2 L
 finally : -0.6 L
+eventually : -0.5 L
+bit of a wait : -0.9 L !
+speed bump/bumps/hump/humps : 0 - !
+fair play : 0.6 - !
+no =surprise : 0 - !
+smelled/smelt/smells/smelling/stank/stinks of booze/alcohol/drink/beer/whisky/vodka : -1.5 S !
+freezing cold/weather/temperatures/night/rain/fog/conditions : 0 - !
+asked/demanded/wanted/insisted for/on cash : -1.0 P !
+cash on top : -1.0 P !
+phone number/numbers : 0 - !
+apple/google/samsung pay : 0 - !
+on/lights/light all night/overnight : 0 - !
+long story : 0 - !
+behind/past/in an/the/a accident/crash : 0 - !
+pleasantly surprised : 1.0 - !
+expected/feared/expecting worse/the : 0 - !
+not great/good/bad/terrible/awful not great/good/bad/terrible/awful : 0 - !
+sorry to moan/complain/whinge/nag : 0 - !
+fair point : 0 - !
+told/tell/telling me off : -1.2 R !
+preachy/lectured/lecturing/preached : -1.0 R
+confusing/clunky/unintuitive/confusingly : -0.9 -
+bit much : -0.8 -
+on/over the phone : 0 C
+no fuss/hassle/stress : 0.6 - !
+exactly what i needed/wanted/asked : 1.0 - !
+what more is/can there/i/you : 1.0 - !
+would it kill you/them/him/her : -1.2 - !
+second/another visit/callout/call-out/trip : -0.8 F
+ten out of ten : 1.2 G !
+got/get there in the end : 0.8 - !
+scratched/damaged/broke/spilled/dented/marked/scuffed nothing : 0.5 - !
+charged/charging nothing : 1.0 P !
+wait/waiting/wait's/waits .. longer : -1.2 L
+could/could've/couldve been quicker/faster/sooner : -0.8 L !
+could have been quicker/faster/sooner : -0.8 L !
+not the fastest/quickest/speediest : -0.8 L !
+not the friendliest/chattiest/warmest/politest : -0.3 - !
+nothing to write home about : 0 - !
+when it/the/they/app said/promised/estimated/showed : 0.5 C !
+wait/waiting/wait's/waits was/is painful/brutal/endless/horrendous/awful/terrible/horrible/miserable : -1.2 L !
 later than : -1.0 L
 later than .. app/eta/said/promised/quoted/estimated : -1.0 L
 way/much/far/even later than .. app/eta/said/promised/quoted/estimated : -1.0 L
@@ -102,12 +148,13 @@ made/make fun : -1.2 R
 mock*/ridicul* : -1.2 R
 laugh*/sneer* at : -1.2 R
 laughed/laughing/sniggered when : -1.2 R
+and laughed/laughing/sniggered/smirked : -1.2 R
 not funny : -1.0 - !
 sigh* : -0.6 R
 smoking/smoked/smoke : -0.8 R
-drunk/alcohol/booze : -1.5 R
+drunk/alcohol/booze : -1.5 S
 barely looked : -0.8 R
-on the phone the whole : -0.8 R
+on the/his/her phone the whole/entire : -0.8 R
 short-tempered/temper/tempered/slam*/shov*/sexist/racist/patronising : -1.2 R
 pushed/shoved/rushed me : -1.0 R
 hurry up : -0.8 R
@@ -124,6 +171,9 @@ blame*/blaming : -1.0 R
 my fault : -1.0 R
 my fault really/honestly : 0 - !
 my own fault : 0 - !
+my own .. fault : 0 - !
+my fault for : 0 - !
+my stupid/silly/dumb fault : 0 - !
 my bad : 0 - !
 treated me like : -1.0 R
 short with me : -0.8 R
@@ -157,6 +207,8 @@ help/helped : 0.6 - ~ -1.2 F
 jump start/started/starter : 0 - !
 jump-start* : 0 - !
 died/dead/flat/broke/broken/stalled again : -1.3 F
+flat/dead/died after your/the/his/her/their jump/jumpstart/fix/visit/repair/plug/patch : -1.2 F !
+plug/patch/repair/tyre/tire leaked/leaking/leaks/leak : -1.3 F !
 went/gone/was/is/going down/flat again : -1.3 F
 knocked/knocking/knocks on/at : 0 - !
 died/dead/dies/failed/conked/stalled/broke after/within .. minutes/mins/hours/hour/day/days/week/miles/mile/km/he/she/they/leaving : -1.2 F
@@ -167,7 +219,7 @@ and died/stalled/stopped/conked : -1.0 F
 came back on : -1.2 F
 same problem/issue : -1.3 F
 same battery/fault/tyre/tire/thing/puncture : -1.0 F
-second/third/fourth time in/this : -0.6 F
+second/third/fourth time in/this : -0.8 F
 still had/have to : -0.8 F
 problem/issue/fault still : -1.2 F
 still there : -1.0 F
@@ -197,10 +249,18 @@ do/did anything/much : 0 - ~ -1.2 F
 get/got/take/took me home/there/to : 0.4 - ~ -1.0 F
 sloppy/botch*/bodge*/half-hearted/amateur*/careless : -1.2 F
 make/made it worse : -1.3 F
+sorted/fixed/solved/resolved .. issue/problem/fault/trouble : 0.6 - !
+with/brought petrol/diesel when/instead/but .. diesel/petrol : -1.2 F !
 =wasted/=wasting : -1.0 -
 waste of : -1.2 - !
 # Damage
 scratch*/dent*/damag*/scuff*/gouge* : -1.5 D ~ 0.3 -
+clipped/clip/clips/clipping my/the : -1.3 D
+forgot/forget/forgotten to put/give/return : -0.8 D !
+top/topped/topping up/off : 0 - !
+cracked/crack/cracking a joke/jokes : 0.5 - !
+already like that/there : -1.0 D !
+cold snap/spell : 0 - !
 crunch*/scrap* : -1.0 D
 wasn't/was not like that : -1.0 D !
 was fine before : -1.0 D !
@@ -223,7 +283,7 @@ snapped/snap : -1.0 D
 on/round/the bend : 0 - !
 oil/grease/dirt/mud all over/everywhere : -1.0 D
 rolled into : -1.2 D
-kerb*/curb*/gouged/ruined/wrecked/destroyed/yanked/pried/prised/bumped/knocked/crushed/buckled : -1.3 D
+kerb*/curb*/gouged/ruined/wrecked/destroyed/yanked/pried/prised/=bumped/knocked/crushed/buckled : -1.3 D
 rough/roughly : -0.8 D
 they/he/she/driver/technician lost : -1.0 D
 =missing : -0.8 D
@@ -295,6 +355,7 @@ told/said/promised/quoted me/us on/over/by the phone/line : 0 C
 on the line : 0 C
 ignored/ignoring my/our questions/question : -1.3 R !
 eta : 0 C ~ -1.0 C
+queue : 0 C
 answer*/respons*/repl*/respond*/pick*/picked/call/called/calls/phone : 0 - ~ -1.2 C
 reach/reachable : 0 - ~ -1.3 C
 get/got through : 0 - ~ -1.3 C
@@ -311,6 +372,7 @@ kept me updated/informed/posted : 1.0 C
 good/great/clear communication : 1.0 C
 no idea where : -0.8 C
 nobody/noone here/there : -1.2 C !
+phone/mobile signal/reception/battery/charge : 0 - !
 no one here/there : -1.2 C !
 automat* repl*/messag* : -0.8 C
 bot : -0.5 C
@@ -341,6 +403,7 @@ different/conflicting/contradictory arrival/eta/etas/times/updates : -1.0 C
 call back .. never came/happened/arrived/materialised : -1.3 C !
 callback/call/reply/text .. never came/happened/arrived/materialised : -1.3 C !
 longer than .. app/eta/said/promised/quoted/expected/estimated : -1.0 L
+longer than i'd/i/hoped/wanted/needed/liked : -1.0 L !
 see/saw/track/watch/follow him/it/the/them on the map : 0.8 C
 ring/rang/rung/ring me back : 0 - ~ -1.2 C
 speak/spoke/speaks .. english/language : 0 C ~ -0.8 C
@@ -350,7 +413,7 @@ kept/keep jumping/changing : -0.8 C
 safe/safely/secure/safety : 1.0 S ~ -1.3 S
 safe trip/journey/drive/travels/home : 0.8 - !
 home safe/safely : 0.8 - !
-unsafe/danger*/hazardous/reckless* : -1.5 S
+unsafe/danger*/=hazardous/reckless* : -1.5 S
 scared/scary/afraid/frighten*/terrif* : -1.3 S
 risk* : -1.0 S
 cones/cone/triangle/high-vis/hi-vis/vest/hazards/flashers/barrier/reflective : 0 S ~ -1.2 S
@@ -363,7 +426,7 @@ hard shoulder/shoulders : 0 S ~ -1.2 S
 shoulder : 0 S
 =lorry/=lorries/=hgv/=hgvs/=trucks going/flying/whizzing/thundering/passing/past : -0.8 S
 middle/fast/outside lane : -0.8 S
-unlit/exhausted/yawning/drowsy/tired/sleepy/falling : -1.0 S
+unlit/=exhausted/yawning/drowsy/tired/sleepy/falling : -1.0 S
 comfortable : 0 - ~ -1.0 S
 traffic side : -0.8 S
 flying/whizzing past : -0.8 S
@@ -374,6 +437,11 @@ seatbelt/seat-belt : 0 S ~ -1.2 S
 car/child/baby seat : 0 S ~ -1.2 S
 steadily/smoothly/gently : 0.6 S
 in the dark : -0.5 S
+drove/drives/driving/drive like a maniac/lunatic/madman/nutter/racer : -1.3 S !
+maniac/lunatic/madman : -1.2 S
+level/railway crossing : 0 S !
+tunnel/tunnels : 0 S
+toddler/toddlers/kids/baby/children/child .. cold/freezing/snow/frost : -0.8 S
 alone : -0.3 -
 dodgy/sketchy/shady/creepy : -1.0 S
 asking/asked where i live/lived : -1.1 S
@@ -510,6 +578,8 @@ RUSSIAN = r"""
 медленн* : -1.0 L ~ 0.4 -
 вечность/бесконечно : -1.3 L
 наконец/наконец-то : -0.6 L
+пришлось/придется подождать/постоять : -0.9 L !
+можно было .. побыстрее/быстрее/пораньше/оперативнее : -0.9 L !
 позже/позднее : -0.8 L
 ждал*/жду/ждет/ждем/ждать/ожидани*/прожд*/подожд*/дожида*/ждали : -0.6 L ~ 0.5 -
 ждать/ожидани* .. долг*/долговато : -1.2 L
@@ -540,7 +610,7 @@ RUSSIAN = r"""
 буркнул*/рявкнул*/гаркнул* : -1.2 R
 выставил*/выставила меня/нас : -1.1 R !
 разговаривал*/говорил* : 0 - ~ -0.6 R
-пьян*/перегар*/выпивш* : -1.5 R
+пьян*/перегар*/выпивш* : -1.5 S
 курил*/курит : -0.8 R
 закатыв*/раздраж*/огрыза*/грубиян* : -1.0 R
 агресс*/нервн*/психова*/хлопнул*/хлопать/хлопал*/шуточк*/подшучива*/сексис*/недопустим*/ныть/ноешь/поторап* : -1.2 R
@@ -549,7 +619,9 @@ RUSSIAN = r"""
 торопил*/подгоня* : -0.6 R
 односложно : -0.5 R
 обвинил*/обвиня*/виноват* : -0.8 R
-сама/сам виновата/виноват : 0 - !
+сама/сам виновата/виноват/дурак/дура/балда/идиот/идиотка/лопух/растяпа : 0 - !
+сказал*/заявил*/намекнул* .. сама/сам виновата/виноват : -1.2 R !
+помогать/помочь/работать/делать .. не рвался/рвалась/хотел/хотела/спешил/спешила : -1.0 - !
 дура/дурак/дурой/дураком/идиот*/тупой/тупая/тупым/тупица/дебил*/кретин*/овца/баба : -1.2 R
 бурча*/бурчал*/ворча*/ворчал*/отмахнул*/отмахива*/неприветлив*/нахал*/хамск*/безразлич*/равнодуш*/пофиг*/наплевательск*/ленив*/лень/недовольн* : -1.1 R
 посмеял*/смеял*/насмеха*/издева*/ухмыл*/хихика* : -1.2 R
@@ -610,6 +682,9 @@ RUSSIAN = r"""
 сдался/сдалась/сдались : -1.0 F
 так и закрыт*/заблокирован*/стоит : -1.2 F !
 криво/косяк*/накосячил*/напортачил* : -1.2 F
+спущенн*/пустую/пробит* запаск* : -1.2 F
+запаск* .. спущенн*/пустую/пробит*/лысую : -1.2 F
+решил*/устранил* .. проблем*/неисправност*/причин*/поломк* : 0.6 - !
 стало/только хуже : -1.3 F !
 развел*/развёл* руками : -1.0 F
 толку ноль/никакого/нет : -1.2 F !
@@ -662,6 +737,7 @@ RUSSIAN = r"""
 фиксированн* цен*/стоимост*/тариф* : 0 P !
 цена/цены/стоимость выросл*/подскочил*/поднял*/увеличил* : -1.0 P
 подорожал*/подняли : -0.8 P
+кусается/кусачая/кусачие/кусач* : -0.8 P
 другую/другая/иную цен*/сумм* : -1.0 P
 =дорого/=дорогой/=дорогая/=дорогие/=дорогое/=дорогую/=дороже/=дорогим : -1.2 P ~ 0.6 P
 дороговат* : -0.8 P
@@ -687,7 +763,7 @@ RUSSIAN = r"""
 за отмену : -1.0 P !
 соотношени* цен* : 1.0 P
 цена/цены/стоимость разумн*/адекватн*/нормальн*/приемлем*/хорош*/божеск*/отличн*/приятн* : 1.0 P !
-окупил*/окупает* : 1.2 G
+окупил*/окупает* : 1.2 P
 надули/надул/лохотрон*/завышен*/драть/дерут/нажива*/жадн* : -1.3 P
 без сюрпризов : 0.8 - !
 скрыт* платеж*/доплат*/комисси* : -1.2 P
@@ -728,18 +804,23 @@ RUSSIAN = r"""
 информаци*/инфы/инфо : 0 - ~ -1.2 C
 предупред*/предупрежд*/сообщил*/сообщили/оповест*/уведомил* : 0 - ~ -1.0 C
 тишина : -0.8 C
+сбрасывал*/сбросил*/скидывал*/скинул* звонок/звонки/вызов/трубку : -1.2 C !
+объяснить/объяснили/объяснил .. никто не смог/смогли/мог/стал : -1.0 - !
+в/на приложении/карте не видно/видна/видны/видел*/отображал*/отображается : -1.0 C !
+очеред* : 0 C
 на удержании : -1.0 C
 висел*/висела/ждал*/ждала на линии : -1.0 C !
 на линии : 0 C
 переключа* : -0.8 C
 время прибытия : 0 C
-пришл*/приход*/пришел/пришло/приходят/приходили : 0 - ~ -1.2 C
-уведомлен*/пуш*/смс/сообщени* .. не пришл*/приход*/пришло/приходили/приходят : -1.3 C !
+пришл*/приходил*/приходят/приходит/пришел/пришло : 0 - ~ -1.2 C
+уведомлен*/пуш*/смс/сообщени* .. не пришл*/приходил*/пришло/приходят : -1.3 C !
 понима*/понял* : 0 - ~ -0.8 C
 объяснил*/объяснили/объясни*/подсказал* : 0.8 G ~ -0.8 C
 меняли/менялось : -0.5 C
 приложени* завис*/зависло/висит/виснет/вылетает/вылетело : -0.9 C !
 обновлени*/уведомлени*/сообщени* прекратил*/перестал* : -1.2 C !
+обновлял*/обновился/обновилось/обновилась/обновляется : 0 C ~ -1.2 C
 вылета*/вылетел*/глюч*/глюк*/лага*/тормозит/виснет/зависает/=баг/=баги/=багов/сбой*/выкидыва*/выкинул*/разлогин* : -0.9 C
 шаблонн*/отписк*/бот/робот*/чат-бот*/автоответ* : -0.9 C
 по бумажке : -0.8 C
@@ -772,10 +853,15 @@ RUSSIAN = r"""
 небезопасн*/опасн*/рискован* : -1.5 S
 =авария/=аварию/=аварии/=аварией/дтп/столкновени* : -1.0 S
 неуютно/некомфортно/неуютн*/выспрашивал*/приставал* : -1.1 S
-страшн*/страшно/боял*/испуга*/жутко/жуть/напуган* : -1.3 S
+страшн*/страшно/боял*/побоял*/испуга*/жутко/жуть/напуган* : -1.3 S
 сбил*/сбить/сбили : -1.0 S
 конус*/знак/знака/аварийк*/треугольник*/жилет*/светоотраж*/фонар*/кресл* : 0 S ~ -1.2 S
 в темноте : -0.5 S
+железнодорожн*/ж/д переезд* : 0 S !
+на переезде : 0 S !
+тоннел*/туннел* : 0 S
+мороз* .. ребенк*/ребенком/детьми/дети/малыш* : -0.8 S
+ребенк*/детьми/дети/малыш* .. мороз* : -0.8 S
 фуры/фур/фурами : -0.5 S
 обочин* : 0 S
 гнал/гнала/гнали/лихач*/превыш* : -1.3 S
@@ -804,7 +890,29 @@ RUSSIAN = r"""
 что еще надо/нужно/желать : 1.2 G !
 плавно : 0.6 S
 класс/классно/классный/круто/крутой/топ/огонь/чудо : 1.0 G ~ -0.8 -
-молодец/молодцы/красав*/красавчик/умничк*/умница/герой/золото/звезда/джентльмен* : 1.2 G
+молодец/молодцы/красав*/красавчик/умничк*/умница/герой/золото/звезда/джентльмен*/респект*/уважуха/лайк : 1.2 G
+так держать : 1.2 G !
+чудес/чуда не ждал*/ждешь/жду : 0 - !
+потребовал*/требовал*/просил* наличн*/налом/кэш : -1.0 P !
+сверх подписки/тарифа/страховки : -1.0 P !
+возился/провозился/копался/ковырялся/провозилась час/=часа/полчаса/полдня : -1.2 L !
+называл*/назвал* меня : -1.0 R
+познавательно/поучительно : -0.8 R
+вечно/постоянно висит/виснет/зависает/тормозит/вылетает/глючит : -0.9 C !
+номер телефона : 0 - !
+оплату/оплата/оплатить/оплачивать картой/наличными : 0 - !
+=сказал/=сказали/=сказала : 0 - ~ -1.0 C
+поблагодар* : 1.0 G
+ожидал*/думал*/боял* худшего/хуже : 0 - !
+ни хорошо/плохо/быстро/медленно/долго ни хорошо/плохо/быстро/медленно/долго : 0 - !
+отчитал*/отчитыва*/поучал*/нотаци* : -1.2 R
+запутанн*/неудобоваримо : -0.9 -
+то что нужно/надо : 1.0 - !
+без суеты/нервов/лишних : 0.6 - !
+это так сложно/трудно : -1.0 - !
+второй/повторный выезд/вызов : -0.8 F
+десять из десяти : 1.2 G !
+все/всё/прошло спокойно : 0.5 - !
 на высоте : 1.2 G !
 заботлив*/позаботил*/забот* : 1.0 G ~ -1.0 -
 надежн* : 1.0 - ~ -1.0 -
@@ -830,10 +938,13 @@ RUSSIAN = r"""
 хорош*/хорошо : 0.8 - ~ -0.8 -
 нормально/нормальн*/норм/пойдет/средне : 0 - ~ -0.8 -
 неплох* : 0.6 - ~ -0.8 -
-лучш* : 1.2 G ~ -0.8 -
+=лучше : 0.8 - ~ -0.8 -
+лучший/лучшая/лучшее/лучшие/лучшего/лучшей/лучшему/лучшим/лучшую/лучшими/лучших : 1.2 G ~ -0.8 -
 выручил*/выручили/выручи*/спас*/спасли : 1.2 G
 доволен/довольна/довольны/доволь* : 1.0 G ~ -1.0 -
 понравил*/нравит*/порадовал*/удобн* : 1.0 - ~ -1.0 -
+приятно удивил*/удивлен*/удивлена : 1.0 - !
+ужас как/какой/какая : 0 - !
 золотые руки : 1.5 G
 четко/чётко/четк*/слаженн* : 0.8 G
 гладко : 0.8 -
@@ -857,6 +968,11 @@ danke/gracias/merci/grazie/kiitos/dziękuję/dziekuje/obrigado/tack/dank/дяк�
 швидко/швидка : 0.8 -
 schnell/freundlich/rápido/rapido/amable/ottimo/excelente/gut/bien/nopea*/nopeasta/bravo/super : 0.8 G
 довго : -1.0 L
+pitkä/pitkään : -0.8 L
+niemand .. angerufen/zurückgerufen/geantwortet/gemeldet : -1.2 C !
+odot* : -0.6 L
+ei kiitos : -1.0 - !
+tunti : -0.8 L
 чекали/чекав/чекала : -0.6 L
 unmöglich/schlecht/impoli/mal/lento/terrible/huono/pessimo/schrecklich/langsam : -1.2 -
 gewartet/odotin/esperé/attendu/czekałem/czekałam : -0.8 L
@@ -953,7 +1069,7 @@ THANKS = (
 )
 CONTRAST = frozenset({"but", "however", "но", "однако", "зато"})
 CONCESSION = frozenset({"although", "though", "despite", "хотя", "несмотря"})
-SARCASM_LEADS = frozenset({"only", "just", "всего", "каких-то", "каких", "лишь"})
+SARCASM_LEADS = frozenset({"only", "just", "another", "всего", "каких-то", "каких", "лишь"})
 GENERIC_PRAISE = word_set(
     """great wonderful fantastic perfect lovely brilliant amazing awesome nice super excellent thanks thank
     cheers отлично супер замечательно прекрасно класс шикарно здорово спасибо благодарю"""

@@ -547,3 +547,282 @@ def test_blaming_oneself_is_not_rudeness() -> None:
     assert analysis.sentiment == "neutral"
     assert Topic.RUDE not in analysis.topics
     assert Topic.RUDE in topics("Kept telling me it was my fault the battery died.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Took over an hour but it was sleeting and every truck in town was out, so I get it. Really kind fella.",
+        "Ждали 2 часа, но мастер ни при чём, всё стояло. Он молодец.",
+    ],
+)
+def test_an_excused_wait_is_named_but_not_held_against_them(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "positive"
+    assert Topic.LATE in analysis.topics
+
+
+def test_a_complaint_after_the_excuse_still_counts() -> None:
+    assert analyze("I understand it's busy, but 3 hours and no call is ridiculous.").sentiment == "negative"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Не завелась утром, думала опять аккумулятор, а оказалось стартер. Мастер быстро разобрался.",
+        "Сдох генератор, мастер честно сказал, что на месте не починить, отвезли в сервис.",
+        "He didnt fix it, he towed it, which is what I asked for.",
+    ],
+)
+def test_the_drivers_own_breakdown_and_a_planned_tow_are_no_failed_fix(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment != "negative"
+    assert Topic.NOT_FIXED not in analysis.topics
+
+
+def test_a_failed_start_after_the_visit_is_still_not_fixed() -> None:
+    analysis = analyze("Приехал, прикурил, но машина так и не завелась.")
+    assert analysis.sentiment == "negative"
+    assert Topic.NOT_FIXED in analysis.topics
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Keys locked in the boot, my own stupid fault. Lockout guy had it open in 5 min, legend",
+        "Бензин кончился на трассе, сам дурак. Привезли 10 литров, цена нормальная.",
+    ],
+)
+def test_calling_oneself_names_is_not_rudeness(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "positive"
+    assert Topic.RUDE not in analysis.topics
+
+
+def test_an_eta_kept_to_the_minute_is_no_lateness() -> None:
+    analysis = analyze("ETA said 45 min, he came in 45 min. No complaints.")
+    assert analysis.sentiment == "positive"
+    assert Topic.LATE not in analysis.topics
+    assert Topic.COMMUNICATION in analysis.topics
+
+
+def test_having_to_put_up_with_something_is_no_missing_message() -> None:
+    analysis = analyze("Цена кусается, конечно, но в два часа ночи выбирать не приходится. Спасибо парню.")
+    assert analysis.sentiment == "positive"
+    assert Topic.COMMUNICATION not in analysis.topics
+    assert {Topic.PRICE, Topic.PRAISE} <= set(analysis.topics)
+
+
+def test_hazard_lights_are_a_safety_measure_not_a_danger() -> None:
+    analysis = analyze("Engine cut out on the slip road. Hazards on, waited on the verge, truck came, towed home.")
+    assert analysis.sentiment == "neutral"
+    assert Topic.SAFETY in analysis.topics
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Snapped a fan belt on the way to work. New one fitted at the roadside, cheers.",
+        "Hit a pothole and bent the rim, he fitted the spare. Helpful chap.",
+        "Треснул патрубок, потекло всё. Эвакуировали в сервис.",
+    ],
+)
+def test_a_part_giving_way_before_anyone_came_is_the_breakdown_not_damage(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment != "negative"
+    assert Topic.DAMAGE not in analysis.topics
+
+
+def test_damage_done_by_the_job_is_still_damage() -> None:
+    analysis = analyze("Ремень оставил глубокую борозду на заднем бампере.")
+    assert analysis.sentiment == "negative"
+    assert Topic.DAMAGE in analysis.topics
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Roads were iced over so I expected a long wait, he was there in 35 min. Impressed.",
+        "Думала буду ждать час, а приехали минут через 25. Приятно.",
+    ],
+)
+def test_a_wait_only_feared_is_no_lateness(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "positive"
+    assert Topic.LATE not in analysis.topics
+
+
+def test_a_wait_longer_than_expected_is_still_lateness() -> None:
+    assert Topic.LATE in topics("Took far longer than expected, nearly two hours.")
+
+
+@pytest.mark.parametrize("text", ["Дороговато, но нормально.", "Could've been quicker but fine"])
+def test_a_mild_gripe_shrugged_off_is_neutral(text: str) -> None:
+    assert analyze(text).sentiment == "neutral"
+
+
+def test_a_gripe_after_the_shrug_is_negative() -> None:
+    analysis = analyze("Нормально, но дороговато.")
+    assert analysis.sentiment == "negative"
+    assert Topic.PRICE in analysis.topics
+
+
+def test_time_on_the_phone_is_about_reaching_them_and_another_wait_is_sarcasm() -> None:
+    analysis = analyze("Great, another 45 minutes on the phone to get a refund.")
+    assert analysis.sentiment == "negative"
+    assert Topic.LATE not in analysis.topics
+    assert Topic.PRAISE not in analysis.topics
+    assert Topic.COMMUNICATION in analysis.topics
+
+
+def test_blame_reported_is_rudeness_not_self_blame() -> None:
+    analysis = analyze("Мастер сказал, что я сама виновата, раз ездила на лысой резине.")
+    assert analysis.sentiment == "negative"
+    assert Topic.RUDE in analysis.topics
+
+
+def test_a_topicalised_verb_before_its_denial_is_no_complaint() -> None:
+    assert Topic.RUDE not in topics("Хамить не хамил, но и помогать особо не рвался.")
+    assert analyze("Хамить не хамил, но и помогать особо не рвался.").sentiment == "negative"
+
+
+def test_a_sum_weighed_against_the_work_is_a_complaint() -> None:
+    analysis = analyze("Arrived, looked at it for 2 minutes, said it needs a garage and left. £90 for that.")
+    assert analysis.sentiment == "negative"
+    assert Topic.PRICE in analysis.topics
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Waited 50 mins in the rain. Not great, not terrible.",
+        "Friendly guy, steep price. Swings and roundabouts.",
+        "Прождала 50 минут под дождём. Ни хорошо, ни плохо.",
+    ],
+)
+def test_a_balanced_verdict_decides_neutral(text: str) -> None:
+    assert analyze(text).sentiment == "neutral"
+
+
+@pytest.mark.parametrize(
+    ("text", "sentiment"),
+    [("6 из 10: сделали.", "neutral"), ("8 out of 10, would use again", "positive"), ("3 out of 10", "negative")],
+)
+def test_marks_out_of_ten_in_words(text: str, sentiment: str) -> None:
+    assert analyze(text).sentiment == sentiment
+
+
+def test_a_question_about_a_long_wait_names_it_without_complaining() -> None:
+    analysis = analyze("Is it normal to wait over an hour on a Sunday?")
+    assert analysis.sentiment == "neutral"
+    assert Topic.LATE in analysis.topics
+
+
+def test_a_why_question_asked_out_of_curiosity_is_no_complaint() -> None:
+    text = "Why does the tracker show the truck going the other way? Just curious, he got here fine."
+    assert analyze(text).sentiment == "neutral"
+    assert analyze("Why does the tracker show the truck going the other way?").sentiment == "negative"
+
+
+def test_a_denial_that_says_what_for_is_no_complaint() -> None:
+    text = "He put his truck behind my car with the beacons on so nobody would hit me."
+    assert analyze(text).sentiment != "negative"
+
+
+def test_a_slight_lateness_shrugged_off_is_no_complaint() -> None:
+    assert analyze("The lad was 10 minutes late, no biggie, he called ahead.").sentiment != "negative"
+
+
+def test_a_fear_that_came_true_after_but_is_still_lateness() -> None:
+    analysis = analyze("I thought they'd be quick but it took 2 hours.")
+    assert analysis.sentiment == "negative"
+    assert Topic.LATE in analysis.topics
+
+
+def test_a_balanced_verdict_before_but_does_not_decide() -> None:
+    assert analyze("Not great, not terrible, but the 3 hour wait was awful.").sentiment == "negative"
+
+
+def test_self_blame_excuses_its_own_sentence_only() -> None:
+    assert analyze("My fault for trusting your app. Never again.").sentiment == "negative"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Brilliant. Absolutely brilliant. Three hours in the freezing cold.",
+        "Отлично. Просто отлично. Три часа на морозе.",
+    ],
+)
+def test_bare_praise_before_a_complaint_that_is_all_there_is_is_sarcasm(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "negative"
+    assert Topic.PRAISE not in analysis.topics
+
+
+def test_bare_praise_before_a_conceded_wait_is_sincere() -> None:
+    assert analyze("Brilliant. Took two hours but he sorted it.").sentiment == "positive"
+
+
+def test_the_short_wait_after_a_feared_long_one_is_no_lateness() -> None:
+    analysis = analyze("Thought I'd be there all night. He turned up in 40 min.")
+    assert analysis.sentiment != "negative"
+    assert Topic.LATE not in analysis.topics
+
+
+def test_an_expected_arrival_is_a_promise_not_a_fear() -> None:
+    assert analyze("Expected arrival 8:15, he rolled up at 10.").sentiment == "negative"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Полтора часа, но предупредили, что загруженность, и присылали обновления. Нормально.",
+        "Снегопад, полгорода стоит, чудес не ждала. Два часа — ок.",
+        "Немного опоздал, но я сама дала не тот адрес.",
+    ],
+)
+def test_a_wait_warned_of_expected_or_caused_by_the_writer_is_not_held_against_them(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "neutral"
+    assert Topic.LATE in analysis.topics
+
+
+def test_nobody_warning_is_still_a_complaint() -> None:
+    assert analyze("Взяли на 1000 больше, потому что воскресенье. Никто не предупредил.").sentiment == "negative"
+
+
+def test_time_billed_is_about_the_price() -> None:
+    analysis = analyze("Charged me for two hours of labour for a 20 minute job.")
+    assert analysis.sentiment == "negative"
+    assert set(analysis.topics) == {Topic.PRICE}
+
+
+def test_a_lone_number_opening_the_comment_is_a_mark() -> None:
+    assert analyze("Четыре. Минус один — никто не сказал, что мастер едет с другого конца города.").sentiment == (
+        "positive"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ожидала, что приедут за 30 минут, ждала 2 часа.",
+        "Предупредили про 30 минут, ждала 2 часа.",
+        "Сам виноват, что вызвал вас. Больше никогда.",
+        "The belt snapped because he over-tightened it.",
+    ],
+)
+def test_the_new_excuses_do_not_swallow_a_complaint(text: str) -> None:
+    assert analyze(text).sentiment == "negative"
+
+
+def test_thanks_after_a_wait_warned_of_is_sincere() -> None:
+    analysis = analyze("Предупредили, что будет задержка из-за снегопада, приехали через 2 часа. Спасибо.")
+    assert analysis.sentiment == "positive"
+    assert {Topic.LATE, Topic.PRAISE} <= set(analysis.topics)
+
+
+def test_better_than_before_is_no_praise_but_the_best_is() -> None:
+    assert Topic.PRAISE not in topics("Гораздо лучше, чем прошлая компания.")
+    assert Topic.PRAISE in topics("Лучший мастер!")
