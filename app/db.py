@@ -50,8 +50,14 @@ class CreatedAt:
 
 
 def make_engine(database_url: str, pool_size: int = 10) -> AsyncEngine:
+    """An `application_name` in the URL names the connections in `pg_stat_activity` (one name per node tells
+    them apart); asyncpg takes it as a server setting, not as the keyword SQLAlchemy would pass."""
+    url = make_url(database_url)
+    application_name = url.query.get("application_name")
+    server_settings = {"application_name": str(application_name)} if application_name else {}
     return create_async_engine(
-        database_url,
+        url.difference_update_query(["application_name"]),
+        connect_args={"server_settings": server_settings} if server_settings else {},
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,
