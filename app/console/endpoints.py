@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from fastapi.responses import FileResponse, ORJSONResponse
+from fastapi.responses import FileResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.auth.dependencies import OperatorUser
@@ -16,6 +16,7 @@ from app.dependencies import AppSettings
 from app.errors import NotFound
 from app.openapi import problems
 from app.regions import service as regions
+from app.responses import LargeJSONResponse
 
 STATIC = Path(__file__).parent / "static"
 
@@ -41,13 +42,13 @@ async def console() -> FileResponse:
     return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-cache"})
 
 
-@router.get("/v1/ops/map", response_class=ORJSONResponse, responses=problems(404))
+@router.get("/v1/ops/map", response_class=LargeJSONResponse, responses=problems(404))
 async def region_map(
     session: DbSession,
     settings: AppSettings,
     _: OperatorUser,
     region: Annotated[str | None, Query(max_length=64)] = None,
-) -> ORJSONResponse:
+) -> LargeJSONResponse:
     """A served region's roads for the console's map (the first served region's by default):
     {"region", "regions" (every served one, for the switch), "bbox", "roads": [[rank, [lon, lat, ...]]]}."""
     served = settings.served_regions
@@ -58,4 +59,4 @@ async def region_map(
     if extract is None:
         raise NotFound(f"The region {region} has no map: import it with `trustloop region import`.")
     roads = await asyncio.to_thread(road_map, extract)  # parsed once per process, off the event loop
-    return ORJSONResponse({"region": region, "regions": served, **roads}, headers={"Cache-Control": "max-age=3600"})
+    return LargeJSONResponse({"region": region, "regions": served, **roads}, headers={"Cache-Control": "max-age=3600"})

@@ -3,13 +3,14 @@
 from pathlib import Path
 
 from fastapi import APIRouter, Response, WebSocket
-from fastapi.responses import FileResponse, ORJSONResponse
+from fastapi.responses import FileResponse
 
 from app.db import DbSession
 from app.dependencies import AppSettings
 from app.live.hub import Hub
 from app.live.streams import CLOSE_BAD_TOKEN, serve
 from app.openapi import problems
+from app.responses import LargeJSONResponse
 from app.tracking import live, service
 from app.tracking.schemas import TrackingRead
 
@@ -35,11 +36,11 @@ async def read_tracking(token: str, session: DbSession, response: Response) -> T
     return await service.read_tracking(session, token)
 
 
-@router.get("/v1/track/{token}/map", response_class=ORJSONResponse, responses=problems(404))
-async def tracking_map(token: str, session: DbSession, settings: AppSettings) -> ORJSONResponse:
+@router.get("/v1/track/{token}/map", response_class=LargeJSONResponse, responses=problems(404))
+async def tracking_map(token: str, session: DbSession, settings: AppSettings) -> LargeJSONResponse:
     """The roads around the car for the page's map: {"bbox", "roads": [[rank, [lon, lat, ...]]]}."""
     roads = await service.road_map_around(session, settings, token)
-    return ORJSONResponse(roads, headers={"Cache-Control": "private, max-age=3600"})
+    return LargeJSONResponse(roads, headers={"Cache-Control": "private, max-age=3600"})
 
 
 @router.websocket("/v1/track/{token}/live")
