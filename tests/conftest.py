@@ -324,6 +324,7 @@ def start_server(settings: Settings, port: int, **extra_env: str) -> subprocess.
         "TRUSTLOOP_DEV_AUTH": "1",
         "TRUSTLOOP_ETA_REFRESH_S": "0",
         "TRUSTLOOP_ARRIVAL_DWELL_S": "1",
+        "TRUSTLOOP_API_KEY_RECHECK_S": "1",
     }
     command = [sys.executable, "-m", "uvicorn", "trustloop.asgi:app", "--host", "127.0.0.1", "--port", str(port)]
     return spawn_until_up(command, f"http://127.0.0.1:{port}/healthz", env=env)

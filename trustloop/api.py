@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if settings.firebase_project_id
             else None
         )  # fmt: skip
-        app.state.authenticator = Authenticator(app.state.tokens, firebase, sessions)
+        app.state.authenticator = Authenticator(app.state.tokens, firebase, sessions, settings.api_key_recheck_s)
         app.state.live_connections = LiveConnections(sessions, settings.live_connections_per_token)
         app.state.live_connections.start()
         warming = asyncio.create_task(console.warm_road_maps(sessions, settings.served_regions))

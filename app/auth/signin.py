@@ -4,11 +4,14 @@ technicians and operators are told apart by custom claims (`role`, and `technici
 who must exist already)."""
 
 import asyncio
+import dataclasses
+from datetime import timedelta
 from uuid import UUID
 
 import jwt
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app import clock
 from app.auth.firebase import FirebaseIdentity, FirebaseIdTokens
 from app.auth.tokens import ALGORITHM, JwtTokens, Principal
 from app.db import transaction
@@ -24,11 +27,16 @@ ROLES = {None: Role.DRIVER, "technician": Role.TECHNICIAN, "operator": Role.OPER
 
 class Authenticator:
     def __init__(
-        self, ours: JwtTokens, firebase: FirebaseIdTokens | None, sessions: async_sessionmaker[AsyncSession]
+        self,
+        ours: JwtTokens,
+        firebase: FirebaseIdTokens | None,
+        sessions: async_sessionmaker[AsyncSession],
+        key_recheck_s: float = 30.0,
     ) -> None:
         self._ours = ours
         self._firebase = firebase
         self._sessions = sessions
+        self._key_recheck = timedelta(seconds=key_recheck_s)
 
     async def principal(self, token: str) -> Principal:
         """The caller the token proves, or Unauthorized."""
@@ -37,7 +45,7 @@ class Authenticator:
                 found = await partners.principal_of_key(session, token)
             if found is None:
                 raise Unauthorized("The API key is unknown or revoked.")
-            return found
+            return dataclasses.replace(found, recheck_at=clock.now() + self._key_recheck)
         try:
             algorithm = jwt.get_unverified_header(token).get("alg")
         except jwt.PyJWTError as exc:

@@ -17,6 +17,7 @@ class Principal:
     user_id: UUID
     role: Role
     expires_at: datetime | None = None  # when the token that proved it runs out (a live stream closes then)
+    recheck_at: datetime | None = None  # when a proof that can be withdrawn (an API key) must be asked for again
 
 
 class TokenVerifier(Protocol):

@@ -227,7 +227,8 @@ def document(version: str) -> dict[str, Any]:
             "description": (
                 "Live events of orders and technicians. Authenticate with the bearer token as the WebSocket "
                 "subprotocol pair `bearer, <token>`, or `?access_token=`. Close codes: 4401 bad or expired "
-                "token, 4403 not (or no longer) allowed to see the order, 4429 too many open streams. A stream "
+                "token or revoked API key (within `TRUSTLOOP_API_KEY_RECHECK_S`), 4403 not (or no longer) "
+                "allowed to see the order, 4429 too many open streams. A stream "
                 "may send another `snapshot` (the operators' stream a `resync`) when the server missed events: "
                 "it replaces what is shown."
             ),

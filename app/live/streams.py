@@ -3,8 +3,9 @@
 A token comes in the `Sec-WebSocket-Protocol` header (`bearer, <token>`: what a browser can send), in the
 query string (`?access_token=`) or, for SSE, in the Authorization header. Access is checked when a stream
 opens and again whenever who may see the order can have changed (a status change, another technician's
-position), and the stream ends when its token expires: a technician taken off a job stops seeing it
-(close code 4403), an expired token 4401."""
+position), and the stream ends when its token expires or its API key is revoked (asked again every
+`TRUSTLOOP_API_KEY_RECHECK_S`): a technician taken off a job stops seeing it (close code 4403), an expired
+token or a revoked key 4401."""
 
 import asyncio
 import contextlib
@@ -94,22 +95,43 @@ def _still_allowed(
     return check
 
 
-def _seconds_left(principal: Principal) -> float | None:
-    if principal.expires_at is None:
-        return None
-    return (principal.expires_at - clock.now()).total_seconds()
+class Caller:
+    """Who reads a stream: the principal a token proved, until the token expires; a proof that can be withdrawn
+    (a partner's API key) is asked for again at its `recheck_at`."""
+
+    def __init__(self, principal: Principal, verifier: TokenVerifier | None = None, token: str | None = None) -> None:
+        self.principal = principal
+        self._verifier = verifier
+        self._token = token
+
+    async def deadline(self) -> tuple[float | None, bool]:
+        """Seconds until the proof must be looked at again (None: never), and whether it expires then;
+        AccessEnded when it no longer holds."""
+        now = clock.now()
+        if self.principal.recheck_at is not None and self.principal.recheck_at <= now:
+            again = await _principal(self._verifier, self._token) if self._verifier and self._token else None
+            if again is None or again.user_id != self.principal.user_id:
+                raise AccessEnded(CLOSE_BAD_TOKEN)
+            self.principal = again
+        expires_at, recheck_at = self.principal.expires_at, self.principal.recheck_at
+        if expires_at is not None and expires_at <= now:
+            raise AccessEnded(CLOSE_BAD_TOKEN)
+        if recheck_at is not None and (expires_at is None or recheck_at < expires_at):
+            return max((recheck_at - now).total_seconds(), 0.0), False
+        return ((expires_at - now).total_seconds() if expires_at is not None else None), True
 
 
-async def _next(subscription: Any, principal: Principal) -> Event:
-    """The next event, or AccessEnded when the token runs out first."""
-    left = _seconds_left(principal)
-    if left is not None and left <= 0:
-        raise AccessEnded(CLOSE_BAD_TOKEN)
-    try:
-        event: Event = await asyncio.wait_for(subscription.next(), timeout=left)
-    except TimeoutError as exc:
-        raise AccessEnded(CLOSE_BAD_TOKEN) from exc
-    return event
+async def _next(subscription: Any, caller: Caller) -> Event:
+    """The next event, or AccessEnded when the caller's proof runs out or is withdrawn first."""
+    while True:
+        left, expiring = await caller.deadline()
+        try:
+            event: Event = await asyncio.wait_for(subscription.next(), timeout=left)
+        except TimeoutError as exc:
+            if expiring:
+                raise AccessEnded(CLOSE_BAD_TOKEN) from exc
+            continue
+        return event
 
 
 def _may_change_access(event: Event, principal: Principal) -> bool:
@@ -125,7 +147,7 @@ def _may_change_access(event: Event, principal: Principal) -> bool:
 
 
 async def order_events(
-    subscription: Subscription, snapshot: Event, principal: Principal, allowed: Callable[[], Awaitable[bool]],
+    subscription: Subscription, snapshot: Event, caller: Caller, allowed: Callable[[], Awaitable[bool]],
     reload: SnapshotLoader,
 ) -> AsyncGenerator[Event]:  # fmt: skip
     """The snapshot, then the order's events while the caller may see them; positions stop once the
@@ -135,7 +157,7 @@ async def order_events(
     yield snapshot
     visible = snapshot["order"]["status"] in VISIBLE
     while True:
-        event = await _next(subscription, principal)
+        event = await _next(subscription, caller)
         if event["type"] == "resync":
             fresh = await reload()
             if fresh is None:
@@ -143,7 +165,7 @@ async def order_events(
             visible = fresh["order"]["status"] in VISIBLE
             yield fresh
             continue
-        if _may_change_access(event, principal) and not await allowed():
+        if _may_change_access(event, caller.principal) and not await allowed():
             raise AccessEnded(CLOSE_NOT_ALLOWED)
         if event["type"] == "status":
             visible = event["status"] in VISIBLE
@@ -217,8 +239,9 @@ async def order_live(websocket: WebSocket, order_id: str, access_token: str | No
         if snapshot is None:
             await websocket.close(code=CLOSE_NOT_ALLOWED)
             return
+        caller = Caller(principal, websocket.app.state.authenticator, token)
         stream = order_events(
-            subscription, snapshot, principal, _still_allowed(sessions, principal, order_uuid), snapshot_now
+            subscription, snapshot, caller, _still_allowed(sessions, principal, order_uuid), snapshot_now
         )
         await serve(websocket, token, principal.user_id, stream)
 
@@ -234,10 +257,11 @@ async def ops_live(websocket: WebSocket, access_token: str | None = Query(defaul
         return
 
     async def everything() -> AsyncIterator[Event]:
+        caller = Caller(principal, websocket.app.state.authenticator, token)
         with websocket.app.state.hub.subscribe(None) as subscription:
             yield {"type": "hello", "role": "operator"}
             while True:
-                yield await _next(subscription, principal)  # after a resync the console reloads its lists
+                yield await _next(subscription, caller)  # after a resync the console reloads its lists
 
     await serve(websocket, token, principal.user_id, everything())
 
@@ -274,8 +298,9 @@ async def order_events_sse(
 
     async def frames() -> AsyncIterator[bytes]:
         try:
+            caller = Caller(principal, request.app.state.authenticator, token)
             stream = order_events(
-                subscription, snapshot, principal, _still_allowed(sessions, principal, order_id), snapshot_now
+                subscription, snapshot, caller, _still_allowed(sessions, principal, order_id), snapshot_now
             )
             async for event in stream:
                 yield b"event: " + event["type"].encode() + b"\ndata: " + orjson.dumps(event) + b"\n\n"

@@ -17,7 +17,7 @@ from app.auth.tokens import Principal
 from app.enums import Role
 from app.errors import NotFound
 from app.live.hub import Event, Subscription
-from app.live.streams import AccessEnded, order_events
+from app.live.streams import AccessEnded, Caller, order_events
 from app.orders.models import OrderStatus
 from app.orders.schemas import AssignedTechnician
 from app.tracking import service
@@ -72,7 +72,7 @@ async def link_events(
         again = await reopen()
         return again.snapshot if again is not None else None
 
-    source = order_events(subscription, stream.snapshot, stream.viewer, allowed, reload)
+    source = order_events(subscription, stream.snapshot, Caller(stream.viewer), allowed, reload)
     async with contextlib.aclosing(source) as events:
         async for event in events:
             if event["type"] not in PUBLIC_EVENTS:

@@ -13,6 +13,7 @@ from app.config import DEV_JWT_SECRET
 from app.enums import Role
 from tests.conftest import KAISANIEMENKATU, UNIONINKATU, Api
 from tests.live.test_streams import job, post_location, quiet
+from tests.partners.helpers import make_partner, member_order
 
 
 async def until_closed(ws: ClientConnection, timeout_s: float = 5) -> tuple[list[dict[str, Any]], int | None]:
@@ -82,3 +83,23 @@ async def test_a_stream_ends_when_its_token_expires(servers: tuple[str, str], ap
     async with connect(f"ws://{servers[0]}/v1/orders/{order['id']}/live?access_token={short_lived}") as ws:
         assert json.loads(await ws.recv())["type"] == "snapshot"
         assert (await until_closed(ws, 6))[1] == 4401
+
+
+async def test_a_partners_stream_ends_soon_after_its_api_key_is_revoked(servers: tuple[str, str], api: Api) -> None:
+    partner = await make_partner(api)
+    operator = await api.operator()
+    second = (await api.client.post(f"/v1/ops/partners/{partner.id}/keys", headers=operator.headers)).json()["api_key"]
+    placed = await api.client.post("/v1/partner/orders", json=member_order(KAISANIEMENKATU), headers=partner.headers)
+    assert placed.status_code == 201, placed.text
+    path = f"ws://{servers[0]}/v1/orders/{placed.json()['id']}/live?access_token="
+    async with connect(path + partner.api_key) as revoked_ws, connect(path + second) as kept_ws:
+        assert json.loads(await revoked_ws.recv())["type"] == "snapshot"
+        assert json.loads(await kept_ws.recv())["type"] == "snapshot"
+        await asyncio.sleep(1.5)  # past one recheck (every second on the test servers): the key still stands
+        keys = (await api.client.get(f"/v1/ops/partners/{partner.id}", headers=operator.headers)).json()["keys"]
+        first = next(k for k in keys if partner.api_key.startswith(k["prefix"]))
+        revoked = await api.client.delete(f"/v1/ops/partners/{partner.id}/keys/{first['id']}", headers=operator.headers)
+        assert revoked.status_code == 204
+        assert (await until_closed(revoked_ws, 4))[1] == 4401
+        assert (await quiet(kept_ws, 1.5)) == []  # the partner's other key keeps its stream
+        assert kept_ws.close_code is None
