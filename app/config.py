@@ -4,6 +4,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -12,6 +13,7 @@ from app.sla.rules import SlaPolicy
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_JWT_SECRET = "trustloop-development-secret-change-me"
+BUNDLED_REGION_TIMEZONES = {"liechtenstein": "Europe/Vaduz", "helsinki": "Europe/Helsinki"}
 
 
 class Settings(BaseSettings):
@@ -101,7 +103,10 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     access_log: bool = True  # one record per request; the demo turns it off to read the order steps
 
-    timezone: str = "Europe/Vaduz"
+    timezone: str = "Europe/Vaduz"  # a region's without one of its own below
+    # Each region's time zone, for the times its drivers read in pushes and the hours its calibration learns;
+    # the bundled regions' are known, a setting adds or replaces: {"tampere": "Europe/Helsinki"}.
+    region_timezones: dict[str, str] = Field(default_factory=dict, validate_default=True)
     fcm_credentials: Path | None = None
     fcm_endpoint: str | None = None
     push_interval_s: float = Field(default=1.0, gt=0)
@@ -157,6 +162,25 @@ class Settings(BaseSettings):
         if self.tracking_secret:
             return self.tracking_secret.encode()
         return hmac.new(self.jwt_secret.encode(), b"trustloop tracking links", hashlib.sha256).digest()
+
+    @field_validator("region_timezones")
+    @classmethod
+    def _with_bundled_timezones(cls, value: dict[str, str]) -> dict[str, str]:
+        return BUNDLED_REGION_TIMEZONES | value
+
+    @field_validator("timezone", "region_timezones")
+    @classmethod
+    def _known_timezones(cls, value: str | dict[str, str]) -> str | dict[str, str]:
+        for name in [value] if isinstance(value, str) else value.values():
+            try:
+                ZoneInfo(name)
+            except (ZoneInfoNotFoundError, ValueError) as exc:
+                raise ValueError(f"unknown time zone {name!r} (an IANA name such as 'Europe/Helsinki')") from exc
+        return value
+
+    def timezone_of(self, region: str | None) -> str:
+        """The region's time zone (the deployment's for an order outside every region)."""
+        return self.region_timezones.get(region or "", self.timezone)
 
     @field_validator("regions", mode="before")
     @classmethod

@@ -2,7 +2,7 @@
 (calibration.py). The fitted model of each region is kept per process and refitted as drives finish: at
 once while the region has few, then when they have grown by REFIT_GROWTH or REFIT_AFTER has passed."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from uuid import UUID
@@ -26,8 +26,13 @@ class PromisePolicy:
     calibrate: bool
     quantile: float
     window: timedelta
-    zone: ZoneInfo
+    zone: ZoneInfo  # where a region has none of its own in `zones`
     levels: SlaPolicy = field(default_factory=SlaPolicy)  # each service's grace past a promise that still keeps it
+    zones: Mapping[str, ZoneInfo] = field(default_factory=dict)
+
+    def zone_of(self, region: str | None) -> ZoneInfo:
+        """Whose hours of the day and week the region's drives are learnt by."""
+        return self.zones.get(region or "", self.zone)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "PromisePolicy":
@@ -37,6 +42,7 @@ class PromisePolicy:
             window=timedelta(days=settings.calibration_window_days),
             zone=ZoneInfo(settings.timezone),
             levels=SlaPolicy.from_settings(settings),
+            zones={region: ZoneInfo(name) for region, name in settings.region_timezones.items()},
         )
 
 
@@ -63,7 +69,7 @@ async def model(session: AsyncSession, policy: PromisePolicy, region: str | None
     grown = fit is None or count - fit.drives >= max(1.0, REFIT_GROWTH * fit.drives)
     if fit is not None and not grown and now - fit.fitted_at < REFIT_AFTER:
         return fit.model
-    fitted = calibration.fit(await repository.drives(session, key, since, MAX_DRIVES), policy.zone)
+    fitted = calibration.fit(await repository.drives(session, key, since, MAX_DRIVES), policy.zone_of(region))
     _fits[key] = _Fit(fitted, count, now)
     return fitted
 
@@ -82,7 +88,7 @@ def promise(
     if fitted is None:
         made = calibration.uncalibrated(estimate.seconds)
     else:
-        where = calibration.cell(technician_id, at, straight, estimate.seconds, policy.zone)
+        where = calibration.cell(technician_id, at, straight, estimate.seconds, fitted.zone)
         grace = policy.levels.arrival_tolerance(service).total_seconds()
         made = fitted.promise(estimate.seconds, where, policy.quantile, grace)
     return EtaEstimate(

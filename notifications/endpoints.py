@@ -44,4 +44,4 @@ async def list_notifications(
     cursor: Cursor = None,
 ) -> Page[NotificationRead]:
     """The push outbox, newest first, with what each phone shows in each language; `order_id`: one order's."""
-    return await service.list_notifications(session, status, limit, cursor, settings.timezone, order_id)
+    return await service.list_notifications(session, status, limit, cursor, settings.timezone_of, order_id)

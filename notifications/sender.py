@@ -4,8 +4,8 @@ process dies mid-batch, the claimed rows return to the queue and are sent again,
 
 import random
 import warnings
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 from uuid import UUID
@@ -36,11 +36,15 @@ class PushGateway(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class SenderConfig:
-    timezone: str
+    timezone: str  # where a region has none of its own in `region_timezones`
     batch_size: int
     max_attempts: int
     backoff_base_s: float
     backoff_cap_s: float
+    region_timezones: Mapping[str, str] = field(default_factory=dict)
+
+    def timezone_of(self, region: str | None) -> str:
+        return self.region_timezones.get(region or "", self.timezone)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "SenderConfig":
@@ -50,6 +54,7 @@ class SenderConfig:
             max_attempts=settings.push_max_attempts,
             backoff_base_s=settings.push_backoff_base_s,
             backoff_cap_s=settings.push_backoff_cap_s,
+            region_timezones=settings.region_timezones,
         )
 
 
@@ -82,8 +87,9 @@ def classify(response: messaging.SendResponse) -> tuple[DeliveryStatus, str | No
     return DeliveryStatus.FAILED, str(code)
 
 
-def build_message(notification: Notification, device: Device, config: SenderConfig) -> messaging.Message:
-    text = render(notification.kind, device.locale, notification.params, config.timezone)
+def build_message(notification: Notification, device: Device, timezone: str) -> messaging.Message:
+    """The push as the device's language says it, its times on the clock where the driver is (`timezone`)."""
+    text = render(notification.kind, device.locale, notification.params, timezone)
     data = {
         "type": notification.kind,
         "order_id": str(notification.order_id) if notification.order_id else "",
@@ -132,7 +138,9 @@ async def drain_once(
         for device in devices_by_user.get(notification.user_id, [])
         if (notification.id, device.id) not in settled
     ]
-    responses = await gateway.send([build_message(n, d, config) for n, d in targets]) if targets else []
+    regions = await repository.order_regions(session, {n.order_id for n, _ in targets if n.order_id})
+    messages = [build_message(n, d, config.timezone_of(regions.get(n.order_id))) for n, d in targets]
+    responses = await gateway.send(messages) if targets else []
 
     outcomes: dict[UUID, list[DeliveryStatus]] = {}
     errors: dict[UUID, str] = {}

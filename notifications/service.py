@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from dataclasses import asdict
 from uuid import UUID, uuid4
 
@@ -58,11 +59,13 @@ async def list_notifications(
     status: NotificationStatus | None,
     limit: int,
     cursor: str | None,
-    timezone: str,
+    timezone_of: Callable[[str | None], str],
     order_id: UUID | None = None,
 ) -> Page[NotificationRead]:
-    """Newest first, with what each phone would show in each language (the demo runs without FCM)."""
+    """Newest first, with what each phone would show in each language (the demo runs without FCM), its times
+    on the clock of the order's region."""
     rows = await repository.newest(session, status, limit + 1, decode_cursor(cursor) if cursor else None, order_id)
+    regions = await repository.order_regions(session, {n.order_id for n in rows if n.order_id})
     items = [
         NotificationRead(
             id=n.id,
@@ -74,7 +77,10 @@ async def list_notifications(
             last_error=n.last_error,
             created_at=n.created_at,
             preview={
-                locale.value: PushPreview(**asdict(render(n.kind, locale, n.params, timezone))) for locale in Locale
+                locale.value: PushPreview(
+                    **asdict(render(n.kind, locale, n.params, timezone_of(regions.get(n.order_id))))
+                )
+                for locale in Locale
             },
         )
         for n in rows[:limit]

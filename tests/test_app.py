@@ -28,6 +28,17 @@ def test_production_refuses_insecure_settings() -> None:
     assert secure.environment == "production"
 
 
+def test_each_region_has_its_clock_and_an_unknown_zone_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRUSTLOOP_REGION_TIMEZONES", '{"tampere": "Europe/Helsinki"}')
+    settings = Settings(timezone="Europe/Vaduz")
+    assert settings.timezone_of("tampere") == settings.timezone_of("helsinki") == "Europe/Helsinki"
+    assert settings.timezone_of("liechtenstein") == settings.timezone_of(None) == "Europe/Vaduz"
+    with pytest.raises(ValidationError, match="unknown time zone 'Europe/Tampere'"):
+        Settings(region_timezones={"tampere": "Europe/Tampere"})
+    with pytest.raises(ValidationError, match="unknown time zone"):
+        Settings(timezone="Helsinki time")
+
+
 async def test_health_and_readiness(client: httpx.AsyncClient, osrm: OsrmClient) -> None:
     assert (await client.get("/healthz")).json() == {"status": "ok"}
     ready = await client.get("/readyz")

@@ -8,15 +8,17 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
 from app.db import transaction
+from app.orders.models import Order
 from notifications import policy
 from notifications.fcm import FcmGateway
 from notifications.models import Device, Notification, NotificationStatus
@@ -269,3 +271,28 @@ async def test_each_outcome_pushes_its_steps_in_order_once_each(
         assert "позвоним" in texts["failed"]["body"]  # what happens next
     if outcome == "unfulfilled":
         assert texts["unfulfilled"]["title"].startswith("Простите")
+
+
+async def test_a_push_tells_the_time_on_the_clock_of_the_orders_region(
+    app: FastAPI, api: Api, gateway: FcmGateway, fcm_standin: str
+) -> None:
+    arrival = {"technician": "Anna", "arrival_at": "2026-07-01T12:32:00+00:00"}  # 15:32 in Helsinki, 14:32 in Vaduz
+    orders = {}
+    for region in ("helsinki", "liechtenstein"):
+        driver = await api.driver()
+        await register(api, driver, f"{region}-phone")
+        order = await api.order(driver)
+        orders[region] = order["id"]
+        async with transaction(app.state.sessionmaker) as session:
+            await session.execute(update(Order).where(Order.id == UUID(order["id"])).values(region=region))
+            await policy.push(session, driver.id, "assigned", UUID(order["id"]), arrival)
+    await drain(app, gateway)
+    bodies = {m["token"]: m["message"]["notification"]["body"] for m in received(fcm_standin)}
+    assert bodies == {"helsinki-phone": "Anna arrives at 15:32.", "liechtenstein-phone": "Anna arrives at 14:32."}
+
+    operator = await api.operator()
+    for region, clock in (("helsinki", "15:32"), ("liechtenstein", "14:32")):
+        listed = await api.client.get(f"/v1/ops/notifications?order_id={orders[region]}", headers=operator.headers)
+        assigned = next(n for n in listed.json()["items"] if n["kind"] == "assigned")
+        assert assigned["preview"]["en"]["body"] == f"Anna arrives at {clock}."
+        assert assigned["preview"]["ru"]["body"] == f"Anna приедет в {clock}."
