@@ -45,8 +45,8 @@ class Watched:
         self.errors: list[str] = []
         self.refused: list[str] = []
 
-    async def open(self, browser: Browser, url: str, viewport: dict[str, int]) -> Page:
-        page = await browser.new_page(viewport=viewport)  # type: ignore[arg-type]
+    async def open(self, browser: Browser, url: str, viewport: dict[str, int], locale: str = "en-GB") -> Page:
+        page = await browser.new_page(viewport=viewport, locale=locale)  # type: ignore[arg-type]
         page.on("console", self._on_console)
         page.on("pageerror", self._on_page_error)
         await page.route("**/*", self._only_local)
@@ -119,6 +119,19 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
         await save(desktop, "tracking-desktop-live")
         await desktop.close()
 
+        # A phone set to Russian reads the page in Russian; the link's ?lang= wins over the phone's language.
+        russian = await watched.open(browser, url, PHONE, locale="ru-RU")
+        await shown(russian, "!!window.trustloop.state.layers.technician && !!window.trustloop.state.layers.route")
+        assert await russian.locator("#headline").inner_text() == "Tech в пути"
+        assert (await russian.locator("#eta").inner_text()).startswith("Приедет примерно через")
+        assert await russian.locator("#service").inner_text() == "Эвакуация"
+        assert await russian.evaluate("document.documentElement.lang") == "ru"
+        await save(russian, "tracking-phone-live-ru")
+        await russian.goto(url + "?lang=en")
+        await shown(russian, "window.trustloop.state.tracking")
+        assert await russian.locator("#headline").inner_text() == "Tech is on the way"
+        await russian.goto(url)
+
         # Arrived: the position goes; after the job, the outcome and the form; the rating lands once.
         for status in ("arrived", "in_progress"):
             assert (await api.status(order["id"], technician, status)).status_code == 200
@@ -134,6 +147,12 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
         await desktop.locator("#rating-form").wait_for(state="visible")
         await save(desktop, "tracking-desktop-rating")
         await desktop.close()
+        await russian.locator("#rating-form").wait_for(state="visible")
+        assert await russian.locator("#headline").inner_text() == "Готово"
+        assert await russian.locator("#detail").inner_text() == "Машину починили на месте."
+        assert await russian.locator("#rating-submit").inner_text() == "Отправить оценку"
+        await save(russian, "tracking-phone-rating-ru")
+        await russian.close()
         for name, value in (("csat", 5), ("nps", 9), ("ces", 6)):
             await phone.locator(f"input[name={name}][value='{value}'] + span").click()
         await phone.fill("#comment", "Quick and friendly, thank you")

@@ -1,16 +1,108 @@
 // The tracking page: one order followed through its link. It reads /v1/track/<token>, draws the roads
 // around the car (from the region's own extract: no tile server, nothing from elsewhere), follows the
-// order's live stream, and after the job asks for a rating.
+// order's live stream, and after the job asks for a rating. It speaks English or Russian: `?lang=ru` or `en`
+// if the link says so, else the first of the two the browser prefers (a driver's phone in Russian reads Russian).
 "use strict";
 
 const token = decodeURIComponent(location.pathname.split("/").pop());
 const api = `/v1/track/${encodeURIComponent(token)}`;
 const $ = (id) => document.getElementById(id);
 
-const SERVICES = {
-  tow: "Tow", jump_start: "Jump start", tyre_change: "Tyre change", fuel_delivery: "Fuel delivery",
-  lockout: "Lockout", winch: "Winch",
+const TEXTS = {
+  en: {
+    brand: "Trustloop roadside help", loading: "Loading…", howDidItGo: "How did it go?",
+    csatQuestion: "How satisfied are you with the help you got?", csatLow: "Very unhappy", csatHigh: "Very happy",
+    npsQuestion: "How likely are you to recommend us to a friend?", npsLow: "Not at all", npsHigh: "Certainly",
+    cesQuestion: "How easy was it to get help?", cesLow: "Very hard", cesHigh: "Very easy",
+    commentQuestion: "Anything you want to tell us?", optional: "(optional)", send: "Send rating",
+    thanks: "Thank you", thanksDetail: "Your rating helps us send the right technician next time.",
+    mapLabel: "Map of the technician's way to the car", theCar: "The car", technician: "The technician",
+    roads: "Roads © OpenStreetMap contributors",
+    services: {
+      tow: "Tow", jump_start: "Jump start", tyre_change: "Tyre change", fuel_delivery: "Fuel delivery",
+      lockout: "Lockout", winch: "Winch",
+    },
+    outcomes: {
+      fixed_on_site: "Fixed on the spot.", towed: "The car was towed.",
+      not_fixed: "The car could not be fixed on the spot.",
+    },
+    headlines: {
+      searching: () => ["Finding a technician", "We are asking the nearest technicians who can help."],
+      assigned: (name) => [`${name} is coming`, `${name} has taken the job and is setting off.`],
+      en_route: (name) => [`${name} is on the way`, "The map shows where they are, live."],
+      arrived: (name) => [`${name} has arrived`, "At the car now."],
+      in_progress: (name) => [`${name} is working on the car`, "Hang on, nearly there."],
+      completed: (name, outcome) => ["Job done", outcome || "The technician has finished."],
+      failed: (name, outcome) => ["The technician could not help on the spot", outcome || ""],
+      cancelled: () => ["This request was cancelled", "Nobody is on the way."],
+      unfulfilled: () => ["We could not find a technician in time", "We are sorry. Please ask for help again."],
+    },
+    eta: (minutes, clock) => `Arrives in about ${minutes} min, around ${clock}`,
+    rough: " (a rough estimate)",
+    drives: (van) => `Drives a ${van}`,
+    photoOf: (name) => `Photo of ${name}`,
+    linkUntil: (when) => `This link works until ${when}.`,
+    loadFailed: "Could not load the job. Retrying…",
+    chooseCsat: "Please choose how satisfied you are (1 to 5).",
+    sendFailed: "The rating could not be sent. Please try again.",
+  },
+  // Present tense and impersonal forms throughout: the technician's name goes in without knowing his gender.
+  ru: {
+    brand: "Trustloop: помощь на дороге", loading: "Загружаем…", howDidItGo: "Как всё прошло?",
+    csatQuestion: "Насколько вы довольны помощью?", csatLow: "Очень плохо", csatHigh: "Отлично",
+    npsQuestion: "Насколько вероятно, что вы порекомендуете нас другу?", npsLow: "Точно нет", npsHigh: "Обязательно",
+    cesQuestion: "Насколько легко было получить помощь?", cesLow: "Очень трудно", cesHigh: "Очень легко",
+    commentQuestion: "Хотите что-нибудь нам сказать?", optional: "(необязательно)", send: "Отправить оценку",
+    thanks: "Спасибо", thanksDetail: "Ваша оценка помогает нам в следующий раз прислать того мастера, который нужен.",
+    mapLabel: "Карта: путь мастера к вашей машине", theCar: "Ваша машина", technician: "Мастер",
+    roads: "Дороги © участники OpenStreetMap",
+    services: {
+      tow: "Эвакуация", jump_start: "Прикуривание", tyre_change: "Замена колеса", fuel_delivery: "Доставка топлива",
+      lockout: "Вскрытие автомобиля", winch: "Вытаскивание лебёдкой",
+    },
+    outcomes: {
+      fixed_on_site: "Машину починили на месте.", towed: "Машину эвакуировали.",
+      not_fixed: "Машину не удалось починить на месте.",
+    },
+    headlines: {
+      searching: () => ["Ищем мастера", "Спрашиваем ближайших мастеров, кто может помочь."],
+      assigned: (name) => [`${name} скоро выезжает`, "Заказ принят: мастер собирается в путь."],
+      en_route: (name) => [`${name} в пути`, "На карте видно, где сейчас мастер."],
+      arrived: (name) => [`${name} на месте`, "Мастер уже у вашей машины."],
+      in_progress: (name) => [`${name} работает с машиной`, "Осталось совсем немного."],
+      completed: (name, outcome) => ["Готово", outcome || "Работа завершена."],
+      failed: (name, outcome) => ["Помочь на месте не получилось", outcome || ""],
+      cancelled: () => ["Заявка отменена", "К вам никто не едет."],
+      unfulfilled: () => ["Мы не смогли вовремя найти мастера", "Простите нас. Пожалуйста, вызовите помощь ещё раз."],
+    },
+    eta: (minutes, clock) => `Приедет примерно через ${minutes} мин, около ${clock}`,
+    rough: " (оценка приблизительная)",
+    drives: (van) => `Машина: ${van}`,
+    photoOf: (name) => `Фото: ${name}`,
+    linkUntil: (when) => `Ссылка действует до ${when}.`,
+    loadFailed: "Не удалось загрузить заявку. Пробуем ещё раз…",
+    chooseCsat: "Пожалуйста, выберите, насколько вы довольны (от 1 до 5).",
+    sendFailed: "Не удалось отправить оценку. Пожалуйста, попробуйте ещё раз.",
+  },
 };
+
+function chooseLanguage() {
+  const asked = new URLSearchParams(location.search).get("lang");
+  if (asked in TEXTS) return asked;
+  for (const preferred of navigator.languages || [navigator.language]) {
+    const base = String(preferred).toLowerCase().split("-")[0];
+    if (base in TEXTS) return base;
+  }
+  return "en";
+}
+
+const lang = chooseLanguage();
+const text = TEXTS[lang];
+document.documentElement.lang = lang;
+for (const element of document.querySelectorAll("[data-text]")) element.textContent = text[element.dataset.text];
+for (const element of document.querySelectorAll("[data-label]")) {
+  element.setAttribute("aria-label", text[element.dataset.label]);
+}
 const LIVE = new Set(["assigned", "en_route"]);
 const ENDED = new Set(["completed", "failed", "cancelled", "unfulfilled"]);
 const FINISHED = new Set(["completed", "failed"]);
@@ -20,26 +112,13 @@ const stats = { positions: 0, messages: 0 };
 window.trustloop = { state, stats };
 
 function headline(t) {
-  const name = t.technician ? t.technician.name : "The technician";
-  const outcome = {
-    fixed_on_site: "Fixed on the spot.", towed: "The car was towed.", not_fixed: "The car could not be fixed on the spot.",
-  };
-  switch (t.status) {
-    case "searching": return ["Finding a technician", "We are asking the nearest technicians who can help."];
-    case "assigned": return [`${name} is coming`, `${name} has taken the job and is setting off.`];
-    case "en_route": return [`${name} is on the way`, "The map shows where they are, live."];
-    case "arrived": return [`${name} has arrived`, "At the car now."];
-    case "in_progress": return [`${name} is working on the car`, "Hang on, nearly there."];
-    case "completed": return ["Job done", outcome[t.resolution] || "The technician has finished."];
-    case "failed": return ["The technician could not help on the spot", outcome[t.resolution] || ""];
-    case "cancelled": return ["This request was cancelled", "Nobody is on the way."];
-    case "unfulfilled": return ["We could not find a technician in time", "We are sorry. Please ask for help again."];
-    default: return [t.status, ""];
-  }
+  const name = t.technician ? t.technician.name : text.technician;
+  const says = text.headlines[t.status];
+  return says ? says(name, text.outcomes[t.resolution]) : [t.status, ""];
 }
 
 function clock(iso) {
-  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return new Date(iso).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
 }
 
 function renderEta() {
@@ -47,8 +126,7 @@ function renderEta() {
   const eta = $("eta");
   if (!t || !t.eta || !LIVE.has(t.status)) { eta.hidden = true; return; }
   const minutes = Math.max(1, Math.round((new Date(t.eta.arrival_at) - Date.now()) / 60000));
-  eta.textContent = `Arrives in about ${minutes} min, around ${clock(t.eta.arrival_at)}`
-    + (t.eta.confidence === "low" ? " (a rough estimate)" : "");
+  eta.textContent = text.eta(minutes, clock(t.eta.arrival_at)) + (t.eta.confidence === "low" ? text.rough : "");
   eta.hidden = false;
 }
 
@@ -56,11 +134,11 @@ function renderTechnician(technician) {
   $("technician").hidden = !technician;
   if (!technician) return;
   $("photo").src = technician.photo_url;
-  $("photo").alt = `Photo of ${technician.name}`;
+  $("photo").alt = text.photoOf(technician.name);
   $("technician-name").textContent = technician.name;
   const v = technician.vehicle || {};
   const van = [v.color, v.make, v.model].filter(Boolean).join(" ");
-  $("vehicle").textContent = van ? `Drives a ${van}` : "";
+  $("vehicle").textContent = van ? text.drives(van) : "";
   $("plate").textContent = v.plate || "";
   $("plate").hidden = !v.plate;
 }
@@ -68,7 +146,7 @@ function renderTechnician(technician) {
 function render() {
   const t = state.tracking;
   const [title, detail] = headline(t);
-  $("service").textContent = SERVICES[t.service] || t.service;
+  $("service").textContent = text.services[t.service] || t.service;
   $("headline").textContent = title;
   $("detail").textContent = detail;
   document.title = `${title} · Trustloop`;
@@ -77,7 +155,8 @@ function render() {
   const rated = $("thanks").dataset.sent === "yes" || t.rated;
   $("rating").hidden = !t.feedback_open || rated;
   $("thanks").hidden = !(FINISHED.has(t.status) && rated);
-  $("note").textContent = t.expires_at ? `This link works until ${new Date(t.expires_at).toLocaleString([], { dateStyle: "medium", timeStyle: "short" })}.` : "";
+  const until = t.expires_at && new Date(t.expires_at).toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" });
+  $("note").textContent = until ? text.linkUntil(until) : "";
   const live = LIVE.has(t.status);
   $("map-wrap").hidden = !live;
   document.body.classList.toggle("with-map", live);
@@ -95,7 +174,7 @@ async function showMap() {
   if (state.map) { state.map.invalidateSize(); drawLive(); return; }
   const map = L.map("map", { preferCanvas: true, zoomSnap: 0.25, fadeAnimation: false });
   state.map = map;
-  map.attributionControl.setPrefix(false).addAttribution("Roads © OpenStreetMap contributors");
+  map.attributionControl.setPrefix(false).addAttribution(text.roads);
   const response = await fetch(`${api}/map`);
   if (!response.ok) return;
   const roads = await response.json();
@@ -127,14 +206,14 @@ function drawLive() {
     const car = line[line.length - 1];
     if (layers.car) layers.car.setLatLng(car);
     else layers.car = L.circleMarker(car, { radius: 9, color: "#fff", weight: 3, fillColor: "#c62828", fillOpacity: 1 })
-      .bindTooltip("The car").addTo(map);
+      .bindTooltip(text.theCar).addTo(map);
   }
   const p = state.position;
   if (p) {
     if (layers.technician) layers.technician.setLatLng([p.lat, p.lon]);
     else layers.technician = L.circleMarker([p.lat, p.lon], {
       radius: 11, color: "#fff", weight: 3, fillColor: "#1a5fd0", fillOpacity: 1,
-    }).bindTooltip(t.technician ? t.technician.name : "Technician", { permanent: true, direction: "top", offset: [0, -10] })
+    }).bindTooltip(t.technician ? t.technician.name : text.technician, { permanent: true, direction: "top", offset: [0, -10] })
       .addTo(map);
   } else if (layers.technician) {
     layers.technician.remove();
@@ -198,7 +277,7 @@ function connect() {
 async function load(follow) {
   const response = await fetch(api, { cache: "no-store" });
   if (response.status === 404) { location.reload(); return; }
-  if (!response.ok) { $("note").textContent = "Could not load the job. Retrying…"; setTimeout(() => load(follow), 5000); return; }
+  if (!response.ok) { $("note").textContent = text.loadFailed; setTimeout(() => load(follow), 5000); return; }
   state.tracking = await response.json();
   state.position = state.tracking.position;
   render();
@@ -229,7 +308,7 @@ function chosen(name) {
 $("rating-form").addEventListener("submit", async (e) => {
   e.preventDefault();
   const csat = chosen("csat");
-  if (csat === null) { $("rating-error").textContent = "Please choose how satisfied you are (1 to 5)."; return; }
+  if (csat === null) { $("rating-error").textContent = text.chooseCsat; return; }
   const body = { csat };
   for (const name of ["nps", "ces"]) if (chosen(name) !== null) body[name] = chosen(name);
   const comment = $("comment").value.trim();
@@ -246,7 +325,7 @@ $("rating-form").addEventListener("submit", async (e) => {
     return;
   }
   const problem = await response.json().catch(() => ({}));
-  $("rating-error").textContent = problem.detail || "The rating could not be sent. Please try again.";
+  $("rating-error").textContent = (lang === "en" && problem.detail) || text.sendFailed;
 });
 
 setInterval(renderEta, 15000);
