@@ -113,6 +113,8 @@ class Order(UUIDPrimaryKey, CreatedAt, Base):
     address: Mapped[str | None] = mapped_column(String(500))
     vehicle: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     notes: Mapped[str | None] = mapped_column(Text)
+    # The language a partner said its member speaks: the tracking link opens in it.
+    locale: Mapped[str | None] = mapped_column(String(8))
     technician_id: Mapped[UUID | None] = mapped_column(ForeignKey("technicians.id"))
     assigned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The promise made to the driver when a technician took the job, and how sure the estimate behind it was.

@@ -121,6 +121,7 @@ async def place_order(
     partner_id: UUID | None = None,
     partner_reference: str | None = None,
     allowed_regions: Collection[str] = (),
+    locale: str | None = None,
 ) -> Order:
     """A new order in `searching`, for the driver or, placed by a partner, for its member. Refused outside the
     served area (or outside the partner's regions) and while the driver has an open order."""
@@ -141,6 +142,7 @@ async def place_order(
         notes=data.notes,
         partner_id=partner_id,
         partner_reference=partner_reference,
+        locale=locale,
         created_at=at,
         updated_at=at,
     )

@@ -70,7 +70,7 @@ async def present(session: AsyncSession, order: Order, viewer: Role | None = Non
             )
             for e in timeline
         ],
-        tracking_url=None if viewer is Role.TECHNICIAN else links().url(order.id),
+        tracking_url=None if viewer is Role.TECHNICIAN else links().url(order.id, order.locale),
     )  # fmt: skip
 
 

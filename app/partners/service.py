@@ -114,6 +114,7 @@ async def place_member_order(
     order = await orders.place_order(
         session, osrm, driver_id, partner.id, data,
         partner_id=partner.id, partner_reference=data.member.reference, allowed_regions=partner.regions,
+        locale=data.locale,
     )  # fmt: skip
     return await present(session, order)
 

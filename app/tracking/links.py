@@ -31,8 +31,9 @@ class TrackingLinks:
     def token(self, order_id: UUID) -> str:
         return f"{_encode(order_id.bytes)}.{self._mac(order_id)}"
 
-    def url(self, order_id: UUID) -> str:
-        return f"{self.public_url}/t/{self.token(order_id)}"
+    def url(self, order_id: UUID, locale: str | None = None) -> str:
+        """The link, opening in `locale` when one is known (else in the language the phone prefers)."""
+        return f"{self.public_url}/t/{self.token(order_id)}" + (f"?lang={locale}" if locale else "")
 
     def order_id(self, token: str) -> UUID | None:
         """The order a token was made for, or None for anything we did not sign."""

@@ -81,6 +81,26 @@ async def test_a_partner_orders_for_a_member_and_only_it_sees_the_order(api: Api
     assert cancelled.json()["status"] == "cancelled"
 
 
+async def test_the_tracking_link_opens_in_the_language_the_partner_gave(api: Api, osrm: OsrmClient) -> None:
+    fennia = await make_partner(api)
+    russian = member_order(MIKONKATU, locale="ru")
+    placed = await api.client.post("/v1/partner/orders", json=russian, headers=fennia.headers)
+    assert placed.status_code == 201, placed.text
+    url = placed.json()["tracking_url"]
+    assert url.endswith("?lang=ru")
+    again = (await api.client.get(f"/v1/partner/orders/{placed.json()['id']}", headers=fennia.headers)).json()
+    assert again["tracking_url"] == url
+    page = await api.client.get("/t/" + url.rsplit("/t/", 1)[1])
+    assert page.status_code == 200
+    assert "text/html" in page.headers["content-type"]
+
+    unsaid = member_order(MIKONKATU, phone="+358 40 765 4321", reference="CLM-2")
+    plain = (await api.client.post("/v1/partner/orders", json=unsaid, headers=fennia.headers)).json()
+    assert "?" not in plain["tracking_url"]
+    wrong = member_order(MIKONKATU, phone="+358 40 111 2222", reference="CLM-3", locale="fi")
+    assert (await api.client.post("/v1/partner/orders", json=wrong, headers=fennia.headers)).status_code == 422
+
+
 async def test_the_same_member_is_one_driver_with_one_open_order(api: Api, osrm: OsrmClient) -> None:
     fennia = await make_partner(api)
     first = await api.client.post("/v1/partner/orders", json=member_order(MIKONKATU), headers=fennia.headers)

@@ -14,7 +14,7 @@ from tests.conftest import Actor, Api
 
 def token_of(order: dict[str, Any]) -> str:
     url: str = order["tracking_url"]
-    return url.rsplit("/t/", 1)[1]
+    return url.rsplit("/t/", 1)[1].split("?")[0]
 
 
 async def track(client: httpx.AsyncClient, order: dict[str, Any]) -> dict[str, Any]:
