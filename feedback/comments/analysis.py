@@ -594,7 +594,16 @@ def _bare_negations(tokens: list[_Token], found: list[_Found]) -> list[_Found]:
     complaint: drivers rarely deny things to say they went well. An elliptic one takes its meaning from the
     deniable word just before it ("said it'd hold, it didn't" denies holding)."""
     praised = {cue.sentence for cue in found if cue.weight > 0}
-    covered = {position for cue in found for position in range(cue.first_token - 4, cue.last_token + 1)}
+    # A negator is the cue's own only in the cue's clause: "weren't tightened, found out later" denies the tightening.
+    covered = {
+        position
+        for cue in found
+        for position in range(max(0, cue.first_token - 4), cue.last_token + 1)
+        if cue.sentence < 0
+        or cue.first_token >= len(tokens)
+        or position >= len(tokens)
+        or tokens[position].clause == tokens[cue.first_token].clause
+    }
     extra: list[_Found] = []
     for position, token in enumerate(tokens):
         if token.norm not in _VERBAL_NEGATORS or token.used or position in covered or token.sentence in praised:
@@ -620,7 +629,8 @@ def _bare_negations(tokens: list[_Token], found: list[_Found]) -> list[_Found]:
 
 
 # "сидела в кабине, а не на обочине" contrasts; "so nobody would hit me", "чтобы никто не въехал" says what for.
-_CONTRASTIVE_DENIAL = frozenset({"а", "instead", "rather", "than", "чем", "so", "чтобы", "lest"})
+# "иначе никак", "otherwise nothing moves" say why it had to be so.
+_CONTRASTIVE_DENIAL = frozenset({"а", "instead", "rather", "than", "чем", "so", "чтобы", "lest", "иначе", "otherwise"})
 
 
 def _question_complaints(text: str, tokens: list[_Token]) -> list[_Found]:
@@ -1042,6 +1052,8 @@ _EXCUSE = re.compile(
     r"|(?<!не )(?<![а-яё])предупредил[иа]?,? (?:что|о|об|про) (?:\w+ ){0,2}(?:долг|задерж|загруж|пробк|очеред|занят)"
     r"|чудес не ждал\w*|(?<![а-яё])ожидаемо(?![а-яё])"
     r"|иначе никак|ни при ч[её]м|(?<![а-яё])(?:всё|все|вполне) понятно"
+    r"|(?:выбирать|выбора) не (?:приходится|приходилось|было)|выхода не было|не было выхода|деваться (?:было )?некуда"
+    r"|\bno (?:other )?(?:choice|option)\b|\bhad no (?:other )?(?:choice|option)\b"
     r"|(?<![а-яё])понимаю(?![а-яё])|никто не виноват|не винов[аы]т",
 )
 
@@ -1078,7 +1090,7 @@ _ONGOING = lexicon.word_set(
     """again still after anyway later then couldnt cant cannot unable опять снова всё все равно так после потом
     через смог смогли смог мог могли может"""
 )
-_STARTING = ("start", "crank", "turn", "завел", "завод", "схват")
+_STARTING = ("start", "restart", "crank", "turn", "завел", "завод", "схват")
 
 
 def _own_breakdown(lowered: str, tokens: list[_Token], found: list[_Found]) -> None:

@@ -200,6 +200,7 @@ spoke/speak/talked/said : 0 - ~ -0.6 R
 fix/fixed/fixing/repair*/solved/resolved/sorted : 0.4 - ~ -1.3 F
 work/worked/working/works : 0 - ~ -1.2 F
 start/starts/started : 0 - ~ -1.2 F
+restart/restarts/restarted : 0 - ~ -1.2 F
 open/opened : 0 - ~ -1.3 F
 get in : 0 - ~ -1.0 F
 help/helped : 0.6 - ~ -1.2 F
@@ -458,8 +459,9 @@ no one checked : -0.8 S
 careful/carefully/cautious : 0.8 - ~ -1.0 D
 # Praise and plain words of feeling
 thank/thanks/thankyou/thx/ty/=ta/cheers/grateful : 1.0 G ~ -0.8 -
-thanks/thank for the lecture/lesson/sermon : -1.2 R !
+thanks/thank/cheers for the .. lecture/lesson/sermon/lessons : -1.2 R !
 thank you for the lecture/lesson/sermon : -1.2 R !
+should/shouldve have known better : -1.2 R !
 was/is/were sound : 1.0 G !
 just pump/pumped/pumping/inflated : -1.0 F !
 thanks/thank for nothing : -1.5 - !
@@ -469,6 +471,8 @@ great/excellent/amazing/awesome/brilliant/fantastic/perfect/superb/outstanding/w
 impress*/happy/=pleased/satisfied/delighted/glad : 1.0 G ~ -1.0 -
 better : 0.8 - ~ -0.8 -
 stayed/stay with me/us : 0.8 -
+# The driver's luck is no complaint about the service: "terrible luck on my part".
+bad/terrible/awful/rotten/horrible/unlucky/shit luck : 0 - !
 extra mile : 1.2 G
 good : 0.8 - ~ -0.8 -
 fine : 0 - ~ -0.8 -
@@ -478,7 +482,8 @@ ok/okay/alright : 0 - ~ -0.8 -
 cool/neat : 0.6 -
 recommend* : 1.2 - ~ -1.2 -
 sound/top/proper bloke/guy/lad/chap/man : 1.2 G
-use again : 1.0 - ~ -1.2 -
+use .. again : 1.0 - ~ -1.2 -
+in a heartbeat : 0.8 - !
 efficient/knowledgeable/competent : 1.0 G ~ -1.0 -
 reliable : 1.0 - ~ -1.0 -
 can't/cannot/couldn't/cant/couldnt thank .. enough : 1.5 G !
@@ -746,6 +751,13 @@ RUSSIAN = r"""
 содрал*/содрали/втридорога/конск*/космос/космическ*/грабеж*/грабит*/обдирал*/обдираловк* : -1.4 P
 доплат*/наценк*/накрут*/накинул*/накинули/наценили : -1.0 P
 списал*/списали/списание : -0.8 P
+списал*/списали/сняли .. дважды/два/повторно : -1.3 P !
+нарисовал*/накрутил* .. =счет/=счете/=счета/=чеке/=чек : -1.2 P !
+прошу/просим разобраться : -1.0 - !
+разберитесь : -1.0 - !
+смущает/смущало/смутил*/смутила : -0.6 -
+невезени*/невезуч* : 0 - !
+не повезло : 0 - !
 навязал*/навязали/навязыва* : -1.0 P
 ерунд*/фигн* : -1.0 -
 можно было купить : -1.0 P !
@@ -886,6 +898,9 @@ RUSSIAN = r"""
 # Praise and plain words of feeling
 спасиб*/благодар* : 1.0 G ~ -0.8 -
 спасибо за ничего : -1.5 - !
+# Sarcastic thanks: "Ну спасибо", "спасибо, что хоть к вечеру приехали".
+ну спасибо : -1.0 - !
+спасибо что хоть/хотя : -1.2 - !
 отличн*/превосходн*/замечательн*/прекрасн*/великолепн*/шикарн*/супер/идеальн*/восхитит*/огромн*/исключительн* : 1.2 G ~ -0.8 -
 что еще надо/нужно/желать : 1.2 G !
 плавно : 0.6 S

@@ -826,3 +826,49 @@ def test_thanks_after_a_wait_warned_of_is_sincere() -> None:
 def test_better_than_before_is_no_praise_but_the_best_is() -> None:
     assert Topic.PRAISE not in topics("Гораздо лучше, чем прошлая компания.")
     assert Topic.PRAISE in topics("Лучший мастер!")
+
+
+def test_a_denial_in_its_own_clause_still_complains() -> None:
+    analysis = analyze("The bolts weren't done up, found out on the motorway.")
+    assert analysis.sentiment == "negative"
+
+
+def test_an_eta_that_moved_in_minutes_is_no_clock_span() -> None:
+    analysis = analyze("Would be nice if the ETA was steadier, it went from 10 to 25 minutes.")
+    assert analysis.sentiment == "neutral"
+    assert Topic.LATE not in analysis.topics
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Дорого вышло, но ночью выбирать не приходится.",
+        "Pricey, but I had no other option at that hour.",
+        "Долго ехал, но иначе никак, снег.",
+    ],
+)
+def test_no_other_way_excuses_the_complaint(text: str) -> None:
+    assert analyze(text).sentiment != "negative"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ну спасибо, что хоть к ночи доехали.",
+        "Cheers for the lecture about tyre pressures, mate.",
+        "He said I should have known better than to drive on a space saver.",
+        "Прошу разобраться, почему с карты сняли дважды.",
+    ],
+)
+def test_sarcastic_thanks_lecturing_and_requests_to_look_into_it_complain(text: str) -> None:
+    assert analyze(text).sentiment == "negative"
+
+
+def test_the_drivers_bad_luck_is_no_complaint() -> None:
+    analysis = analyze("Lovely people, awful luck on my side (second flat this month).")
+    assert analysis.sentiment == "positive"
+    assert Topic.PRAISE in analysis.topics
+
+
+def test_would_use_them_again_is_a_good_verdict() -> None:
+    assert analyze("A bit pricey at £95 but I'd use them again.").sentiment == "positive"
