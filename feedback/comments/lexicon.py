@@ -305,7 +305,9 @@ extra charg*/fee* : -1.2 P
 charged/charge me/us extra/twice/double/more : -1.3 P
 charged/billed/charging twice/double : -1.3 P
 overcharg*/overpriced : -1.5 P
-expens*/costly/pricey/steep : -1.2 P ~ 0.5 P
+expens*/=costly/pricey/steep : -1.2 P ~ 0.5 P
+arm and a leg : -1.3 P !
+cost/costs/costed .. fortune/bomb/packet : -1.3 P !
 rip off : -1.5 P !
 ripped off part/the/my/a/half/when/during/while/by : -1.3 D !
 on top : 0 - !
@@ -343,7 +345,8 @@ value for money : 1.0 P
 good value : 1.0 P
 worth : 1.0 P ~ -1.0 P
 # Communication
-push/pushes/notif*/updat*/sms/texts/text/messag*/chat/email/tracker/tracking : 0 C ~ -1.2 C
+# "=push": the notification, not "got pushed to the side".
+=push/=pushes/notif*/updat*/sms/texts/text/messag*/chat/email/tracker/tracking : 0 C ~ -1.2 C
 updates/notifications/messages/texts stopped/dried : -1.2 C
 map : 0 C ~ -1.0 C
 app/tracker/map said/says/showed/shows/kept/told/promised/estimated : 0 C
@@ -785,7 +788,7 @@ RUSSIAN = r"""
 того стоило : 1.0 P
 стоит своих денег : 1.0 P
 # Communication
-уведомлен*/пуш*/смс/sms/сообщени*/оповещени*/чат*/трекер*/эсэмэс*/push : 0 C ~ -1.2 C
+уведомлен*/пуш*/смс/sms/сообщени*/оповещени*/чат*/трекер*/эсэмэс*/=push : 0 C ~ -1.2 C
 а его не было/нет : -1.2 C !
 дозвон*/дозвониться : 0 C ~ -1.4 C
 недозвон* : -1.3 C
