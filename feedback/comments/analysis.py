@@ -420,10 +420,16 @@ def _sentence_end(text: str, offset: int) -> str:
 _OPENING_CONTRASTS = frozenset({"still", "anyway", "anyhow", "впрочем"})
 
 
+# "Вроде быстро, а по факту не едет": "а" before these turns like "но".
+_IN_FACT = (("по", "факту"), ("на", "деле"), ("в", "итоге"), ("в", "результате"))
+
+
 def _contrasting(tokens: list[_Token], position: int) -> bool:
     token = tokens[position]
     if token.norm in lexicon.CONTRAST:
         return True
+    if token.norm == "а" and position + 2 < len(tokens):
+        return (tokens[position + 1].norm, tokens[position + 2].norm) in _IN_FACT
     return (
         token.norm in _OPENING_CONTRASTS
         and (position == 0 or tokens[position - 1].sentence != token.sentence)

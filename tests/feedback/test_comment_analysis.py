@@ -997,3 +997,14 @@ def test_pushed_to_the_side_is_no_push_notification() -> None:
 def test_costly_is_not_cost() -> None:
     assert analyze("It cost £70 for the callout. Fair.").sentiment != "negative"
     assert analyze("Nice lad but it cost an arm and a leg.").sentiment == "negative"
+
+
+def test_a_po_faktu_turns_like_but() -> None:
+    analysis = analyze("Вроде вежливо, вроде быстро, а на деле аккумулятор снова сел к вечеру.")
+    assert analysis.sentiment == "negative"
+    assert Topic.NOT_FIXED in analysis.topics
+
+
+def test_arriving_safely_is_no_kindness() -> None:
+    assert Topic.PRAISE not in topics("Мастер всё проверил, сказал ехать потихоньку. Добрались.")
+    assert Topic.PRAISE in topics("Мастер был так добр, подождал, пока я уеду.")
