@@ -14,20 +14,24 @@ cites and nothing is downloaded or trained at run time:
    intensifiers, downtoners, capitals and exclamation marks scale it.
 4. Durations and clock spans are read as waits: an hour or more is lateness; a short one after "in"/"за" is praise.
    Thanks or generic praise beside a long wait or a strong complaint ("great, only 3 hours"), alone after one
-   ("Brilliant."), or in scare quotes (he "fixed" it) is sarcasm.
-   A wait as promised ("50 minutes, as the app had said"), or a short one the writer calls fine, is no lateness;
-   the time it took to get home is no wait. A wait or stall shrugged off ("no big deal", "без драмы") and a
-   complaint the writer excuses ("not your fault", "I get it, it was sleeting") are still named but weigh nothing. The
-   driver's own trouble ("stuck", "stranded", bad weather, "сам дурак", a wait only feared, a part that snapped or a
-   car that would not start before anyone came, "can't be fixed on the spot" before a planned tow) is no complaint
-   about the service.
-5. Complaints the lexicon has no word for still count a little: a denial in a sentence without praise ("it
-   didn't", elliptic ones take their meaning from the deniable word before them), a "why ...?" question, two
-   different sums of money. A question ("Is the fee refunded if...?") or a suggestion ("Would be nice if the
-   app...") weighs nothing unless it holds a strong complaint; one about the app is about communication.
-6. The sentiment comes from the weights: an explicit mark decides ("3 stars" is neutral, "Тройка" too, and so does a
-   balanced verdict: "not great, not terrible"); a mild gripe shrugged off ("Дороговато, но нормально") is neutral;
-   else, in "X but Y" where X and Y lean opposite ways, Y does; else any complaint with no praise is negative,
+   ("Brilliant."), or in scare quotes (he "fixed" it) is sarcasm. A wait as promised ("50 minutes, as the app had
+   said"), or a short one the writer calls fine, is no lateness; the time it took to get home is no wait. A wait or
+   stall shrugged off ("no big deal", "без драмы") and a complaint the writer excuses ("not your fault", "I get it,
+   it was sleeting", "didn't expect anyone sooner", "выбирать не приходится") are still named but weigh nothing; so
+   are mild complaints before a sentence that only shrugs ("Fair enough.", "Но это мелочи."). Help the writer called
+   off ("didn't need the tow in the end") is no no-show. The driver's own trouble ("stuck", "stranded", bad weather,
+   "сам дурак", a wait only feared, a part that snapped or a car that would not start before anyone came, "can't be
+   fixed on the spot" before a planned tow, fear told before anyone came, which weighs half) is no complaint about
+   the service.
+5. Complaints the lexicon has no word for still count a little: a denial in a sentence without praise that no cue of
+   its clause takes ("it didn't", elliptic ones take their meaning from the deniable word before them), a "why ...?"
+   question, two different sums of money. A question ("Is the fee refunded if...?") or a suggestion ("Would be nice
+   if the app...") weighs nothing unless it holds a strong complaint (a danger it names never is one); one about the
+   app is about communication.
+6. The sentiment comes from the weights: an explicit mark decides ("3 stars" is neutral, "Тройка" too, "Поставлю 5"
+   and "I'd give it a 4" are good, and so does a balanced verdict: "not great, not terrible"); a mild gripe shrugged
+   off ("Дороговато, но нормально") is neutral; else, in "X but Y" where X and Y lean opposite ways, Y does
+   ("Still," opening a sentence and "а по факту" turn like "but"); else any complaint with no praise is negative,
    however plainly it is told, mixed comments go by the balance, ties to negative, and a plain report with only a
    faint good word ("завелась") is neutral.
 7. Topics are named whatever the sentiment, as the comment says them. Complaint topics need enough weight (a lone
@@ -986,7 +990,8 @@ _VERDICT = re.compile(
     r"|evens? (?:it )?out|swings and roundabouts|ни рыба,? ни мясо)"
     r"|^\s*(?P<solo>один|одна|два|две|три|четыре|пять|one|two|three|four|five)(?=\s*[.!])"
     # "Поставлю 5, хотя...", "Оценка 4", "I'd give it a 4": a mark given without its scale.
-    r"|(?<![а-яё])(?:поставлю|ставлю|поставила?|оценка|оценку|моя оценка)\s*:?\s*(?P<given>[1-5])(?![\d/.,]?\d|\s*(?:из|/|звезд|зв[её]зд))"
+    r"|(?<![а-яё])(?:поставлю|ставлю|поставила?|оценка|оценку|моя оценка)\s*:?\s*(?P<given>[1-5])"
+    r"(?![\d/.,]?\d|\s*(?:из|/|звезд|зв[её]зд))"
     r"|\bi'?d give (?:it|them|him|her|you) (?:a )?(?P<given_en>[1-5])(?![\d/.,]?\d|\s*(?:/|out of|stars?))"
     r"|(?<!\w)(?P<word>тройка|троечка|трояк|двойка|единица|четв[её]рка|четв[её]рочка|пят[её]рка)(?!\w)",
     re.IGNORECASE,
@@ -1040,7 +1045,8 @@ _EXCULPATION = re.compile(
     r"\bnot (?:your|their|his|her|the driver'?s|the technician'?s) fault\b|\bno fault of\b"
     r"|(?<![а-яё])не (?:ваша|ваш|их|его)(?: вина| проблема)?(?![а-яё])|не по (?:вашей|их|его) вине|вы не виноват"
     r"|\bmy (?:own )?fault,? (?:really|honestly)\b|\bmy own fault\b|\bmy bad\b"
-    r"|виноват\w*(?: \w+)?,? (?:а )?не (?:он|она|они|мастер|водитель)(?![а-яё])|\bfault,? not (?:his|hers|theirs|the driver'?s)\b",
+    r"|виноват\w*(?: \w+)?,? (?:а )?не (?:он|она|они|мастер|водитель)(?![а-яё])"
+    r"|\bfault,? not (?:his|hers|theirs|the driver'?s)\b",
     re.IGNORECASE,
 )
 # Blame the writer takes for one part of the story: "my own stupid fault", "сам дурак", "totally on me".
