@@ -14,20 +14,24 @@ cites and nothing is downloaded or trained at run time:
    intensifiers, downtoners, capitals and exclamation marks scale it.
 4. Durations and clock spans are read as waits: an hour or more is lateness; a short one after "in"/"за" is praise.
    Thanks or generic praise beside a long wait or a strong complaint ("great, only 3 hours"), alone after one
-   ("Brilliant."), or in scare quotes (he "fixed" it) is sarcasm.
-   A wait as promised ("50 minutes, as the app had said"), or a short one the writer calls fine, is no lateness;
-   the time it took to get home is no wait. A wait or stall shrugged off ("no big deal", "без драмы") and a
-   complaint the writer excuses ("not your fault", "I get it, it was sleeting") are still named but weigh nothing. The
-   driver's own trouble ("stuck", "stranded", bad weather, "сам дурак", a wait only feared, a part that snapped or a
-   car that would not start before anyone came, "can't be fixed on the spot" before a planned tow) is no complaint
-   about the service.
-5. Complaints the lexicon has no word for still count a little: a denial in a sentence without praise ("it
-   didn't", elliptic ones take their meaning from the deniable word before them), a "why ...?" question, two
-   different sums of money. A question ("Is the fee refunded if...?") or a suggestion ("Would be nice if the
-   app...") weighs nothing unless it holds a strong complaint; one about the app is about communication.
-6. The sentiment comes from the weights: an explicit mark decides ("3 stars" is neutral, "Тройка" too, and so does a
-   balanced verdict: "not great, not terrible"); a mild gripe shrugged off ("Дороговато, но нормально") is neutral;
-   else, in "X but Y" where X and Y lean opposite ways, Y does; else any complaint with no praise is negative,
+   ("Brilliant."), or in scare quotes (he "fixed" it) is sarcasm. A wait as promised ("50 minutes, as the app had
+   said"), or a short one the writer calls fine, is no lateness; the time it took to get home is no wait. A wait or
+   stall shrugged off ("no big deal", "без драмы") and a complaint the writer excuses ("not your fault", "I get it,
+   it was sleeting", "didn't expect anyone sooner", "выбирать не приходится") are still named but weigh nothing; so
+   are mild complaints before a sentence that only shrugs ("Fair enough.", "Но это мелочи."). Help the writer called
+   off ("didn't need the tow in the end") is no no-show. The driver's own trouble ("stuck", "stranded", bad weather,
+   "сам дурак", a wait only feared, a part that snapped or a car that would not start before anyone came, "can't be
+   fixed on the spot" before a planned tow, fear told before anyone came, which weighs half) is no complaint about
+   the service.
+5. Complaints the lexicon has no word for still count a little: a denial in a sentence without praise that no cue of
+   its clause takes ("it didn't", elliptic ones take their meaning from the deniable word before them), a "why ...?"
+   question, two different sums of money. A question ("Is the fee refunded if...?") or a suggestion ("Would be nice
+   if the app...") weighs nothing unless it holds a strong complaint (a danger it names never is one); one about the
+   app is about communication.
+6. The sentiment comes from the weights: an explicit mark decides ("3 stars" is neutral, "Тройка" too, "Поставлю 5"
+   and "I'd give it a 4" are good, and so does a balanced verdict: "not great, not terrible"); a mild gripe shrugged
+   off ("Дороговато, но нормально") is neutral; else, in "X but Y" where X and Y lean opposite ways, Y does
+   ("Still," opening a sentence and "а по факту" turn like "but"); else any complaint with no praise is negative,
    however plainly it is told, mixed comments go by the balance, ties to negative, and a plain report with only a
    faint good word ("завелась") is neutral.
 7. Topics are named whatever the sentiment, as the comment says them. Complaint topics need enough weight (a lone
@@ -416,12 +420,35 @@ def _sentence_end(text: str, offset: int) -> str:
     return marks if "!" in marks else ""
 
 
+# "Still, he got me to the garage": opening a sentence and followed by a comma, they turn like "but".
+_OPENING_CONTRASTS = frozenset({"still", "anyway", "anyhow", "впрочем"})
+
+
+# "Вроде быстро, а по факту не едет": "а" before these turns like "но".
+_IN_FACT = (("по", "факту"), ("на", "деле"), ("в", "итоге"), ("в", "результате"))
+
+
+def _contrasting(tokens: list[_Token], position: int) -> bool:
+    token = tokens[position]
+    if token.norm in lexicon.CONTRAST:
+        return True
+    if token.norm == "а" and position + 2 < len(tokens):
+        return (tokens[position + 1].norm, tokens[position + 2].norm) in _IN_FACT
+    return (
+        token.norm in _OPENING_CONTRASTS
+        and (position == 0 or tokens[position - 1].sentence != token.sentence)
+        and position + 1 < len(tokens)
+        and tokens[position + 1].clause != token.clause
+        and tokens[position + 1].sentence == token.sentence
+    )
+
+
 def _contrast_factors(tokens: list[_Token]) -> list[float]:
     """Per token: words after "but"/"но" count more, words before it (in its sentence) less; a concession clause
     ("хотя была ночь") counts less."""
     factors = [1.0] * len(tokens)
     for position, token in enumerate(tokens):
-        if token.norm in lexicon.CONTRAST:
+        if _contrasting(tokens, position):
             sentence = token.sentence
             opens_sentence = position == 0 or tokens[position - 1].sentence != sentence
             earlier = sentence - 1 if opens_sentence else sentence
@@ -594,7 +621,16 @@ def _bare_negations(tokens: list[_Token], found: list[_Found]) -> list[_Found]:
     complaint: drivers rarely deny things to say they went well. An elliptic one takes its meaning from the
     deniable word just before it ("said it'd hold, it didn't" denies holding)."""
     praised = {cue.sentence for cue in found if cue.weight > 0}
-    covered = {position for cue in found for position in range(cue.first_token - 4, cue.last_token + 1)}
+    # A negator is the cue's own only in the cue's clause: "weren't tightened, found out later" denies the tightening.
+    covered = {
+        position
+        for cue in found
+        for position in range(max(0, cue.first_token - 4), cue.last_token + 1)
+        if cue.sentence < 0
+        or cue.first_token >= len(tokens)
+        or position >= len(tokens)
+        or tokens[position].clause == tokens[cue.first_token].clause
+    }
     extra: list[_Found] = []
     for position, token in enumerate(tokens):
         if token.norm not in _VERBAL_NEGATORS or token.used or position in covered or token.sentence in praised:
@@ -620,7 +656,8 @@ def _bare_negations(tokens: list[_Token], found: list[_Found]) -> list[_Found]:
 
 
 # "сидела в кабине, а не на обочине" contrasts; "so nobody would hit me", "чтобы никто не въехал" says what for.
-_CONTRASTIVE_DENIAL = frozenset({"а", "instead", "rather", "than", "чем", "so", "чтобы", "lest"})
+# "иначе никак", "otherwise nothing moves" say why it had to be so.
+_CONTRASTIVE_DENIAL = frozenset({"а", "instead", "rather", "than", "чем", "so", "чтобы", "lest", "иначе", "otherwise"})
 
 
 def _question_complaints(text: str, tokens: list[_Token]) -> list[_Found]:
@@ -817,6 +854,10 @@ def _calm_questions_and_suggestions(text: str, lowered: str, tokens: list[_Token
             # "Is it normal to wait over an hour on a Sunday?" states the wait and asks about it.
             cue.base = cue.weight if cue.base is None else cue.base
             cue.weight = 0.0
+        elif cue.sentence in calm and cue.topic is Topic.SAFETY and cue.weight < 0:
+            # "Добавьте кнопку «я в опасном месте»": a danger named in a wish is what the wish is for.
+            cue.base = cue.weight if cue.base is None else cue.base
+            cue.weight = 0.0
         elif cue.sentence in calm and (cue.base if cue.base is not None else cue.weight) > -1.2:
             cue.weight = cue.base = 0.0
             if cue.topic in COMPLAINT_TOPICS or cue.topic is Topic.PRAISE:
@@ -843,9 +884,20 @@ _WAIT_ACCEPTED = re.compile(
     r"\bwhich (?:is|was) (?:fine|ok|okay|reasonable|acceptable|not bad|fair|expected)\b|\bfair enough\b"
     r"|\bno (?:big deal|drama|biggie|bother)\b|\bnot a (?:problem|big deal)\b"
     r"|(?<![а-яё])(?:нормально|приемлемо|терпимо|неплохо|простительно|не страшно|не критично|без драмы"
-    r"|ничего страшного)(?![а-яё])",
+    r"|ничего страшного)(?![а-яё])"
+    # "час двадцать, это ещё быстро для пятницы", "which is quick for a Sunday": the wait measured against the day.
+    r"|\b(?:which|that)(?:'s| is| was) (?:still |actually |pretty |quite )?(?:quick|fast|good|not bad|decent) for\b"
+    r"|(?<![а-яё])(?:это|что) (?:ещ[её]|вполне|даже) (?:быстро|неплохо|нормально)(?![а-яё])",
     re.IGNORECASE,
 )
+
+
+def _strong(cue: "_Found") -> bool:
+    """A complaint too strong to shrug off: a wait of an hour and a half or more, or a strong word other than a plain
+    "late" ("Опоздал на 15 минут, ничего страшного" shrugs the lateness off; "Waited 3 hours, which is fine I guess"
+    does not)."""
+    base = cue.base if cue.base is not None else cue.weight
+    return cue.extra.get("minutes", 0) >= 90 or (base <= -1.3 and cue.topic is not Topic.LATE)
 
 
 _ETA_NEWS = re.compile(r"said|told|promised|showed|estimated|app|обещ|сказал|говорил|показывал|писал")
@@ -859,7 +911,7 @@ def _waits_as_promised(lowered: str, tokens: list[_Token], found: list[_Found]) 
         sentence = tokens[_token_at(tokens, match.start())].sentence
         complaints = [cue for cue in found if cue.sentence == sentence and cue.weight < 0]
         if not any(cue.extra.get("wait") or cue.topic is Topic.LATE for cue in complaints) or any(
-            (cue.base if cue.base is not None else cue.weight) <= -1.3 for cue in complaints
+            _strong(cue) for cue in complaints
         ):
             continue  # "Waited 3 hours, which is fine I guess" is no acceptance
         for cue in complaints:
@@ -937,6 +989,10 @@ _VERDICT = re.compile(
     r"|(?P<even>not (?:great|good),? (?:but )?not (?:terrible|awful|bad)|ни хорошо,? ни плохо|ни плохо,? ни хорошо"
     r"|evens? (?:it )?out|swings and roundabouts|ни рыба,? ни мясо)"
     r"|^\s*(?P<solo>один|одна|два|две|три|четыре|пять|one|two|three|four|five)(?=\s*[.!])"
+    # "Поставлю 5, хотя...", "Оценка 4", "I'd give it a 4": a mark given without its scale.
+    r"|(?<![а-яё])(?:поставлю|ставлю|поставила?|оценка|оценку|моя оценка)\s*:?\s*(?P<given>[1-5])"
+    r"(?![\d/.,]?\d|\s*(?:из|/|звезд|зв[её]зд))"
+    r"|\bi'?d give (?:it|them|him|her|you) (?:a )?(?P<given_en>[1-5])(?![\d/.,]?\d|\s*(?:/|out of|stars?))"
     r"|(?<!\w)(?P<word>тройка|троечка|трояк|двойка|единица|четв[её]рка|четв[её]рочка|пят[её]рка)(?!\w)",
     re.IGNORECASE,
 )
@@ -961,13 +1017,25 @@ def _verdicts(lowered: str) -> list[_Found]:
                 continue  # "Not great, not terrible, but the 3 hour wait was awful"
             found.append(_Found(match.start(), match.end(), 0, 0, 0.0, None, -1, extra={"verdict": 0.0, "top": 0.0}))
             continue
+        key = ""
         if match.group("tens") is not None:
             tens = int(match.group("tens"))
             value = -1 if tens <= 4 else 0 if tens <= 6 else 1
         else:
-            key = (match.group("stars") or match.group("word") or match.group("solo") or "").replace("ё", "е")
+            key = (
+                match.group("stars")
+                or match.group("word")
+                or match.group("solo")
+                or match.group("given")
+                or match.group("given_en")
+                or ""
+            ).replace("ё", "е")
             value = (-1 if int(key) <= 2 else 0 if key == "3" else 1) if key.isdigit() else _VERDICT_WORDS[key]
-        top = match.group(0).startswith(("5", "five", "пять", "10")) or (match.group("word") or "").startswith("пят")
+        top = (
+            match.group(0).startswith(("5", "five", "пять", "10"))
+            or (match.group("word") or "").startswith("пят")
+            or key == "5"
+        )
         extra = {"verdict": float(value), "top": 1.0 if top else 0.0}
         found.append(_Found(match.start(), match.end(), 0, 0, float(value), None, -1, extra=extra))
     return found
@@ -976,13 +1044,15 @@ def _verdicts(lowered: str) -> list[_Found]:
 _EXCULPATION = re.compile(
     r"\bnot (?:your|their|his|her|the driver'?s|the technician'?s) fault\b|\bno fault of\b"
     r"|(?<![а-яё])не (?:ваша|ваш|их|его)(?: вина| проблема)?(?![а-яё])|не по (?:вашей|их|его) вине|вы не виноват"
-    r"|\bmy (?:own )?fault,? (?:really|honestly)\b|\bmy own fault\b|\bmy bad\b",
+    r"|\bmy (?:own )?fault,? (?:really|honestly)\b|\bmy own fault\b|\bmy bad\b"
+    r"|виноват\w*(?: \w+)?,? (?:а )?не (?:он|она|они|мастер|водитель)(?![а-яё])"
+    r"|\bfault,? not (?:his|hers|theirs|the driver'?s)\b",
     re.IGNORECASE,
 )
 # Blame the writer takes for one part of the story: "my own stupid fault", "сам дурак", "totally on me".
 _SELF_BLAME = re.compile(
     r"\bmy own \w+ fault\b|\bmy (?:stupid |silly )?fault for\b|сам(?:а)? (?:дура|дурак|балда|виноват)"
-    r"|\b(?:that'?s|totally|all|entirely|completely) on me\b|моя вина"
+    r"|\b(?:that'?s|totally|all|entirely|completely) on me\b|моя (?:вина|ошибка)|\bmy (?:own )?mistake\b"
     r"|\bi (?:gave|put|entered|typed) (?:him |them |it )?the wrong\b"
     r"|(?<![а-яё])(?:я )?сам(?:а)? (?:дал[аи]?|указал[аи]?|перепутал[аи]?|забыл[аи]?|не заметил[аи]?)(?![а-яё])",
 )
@@ -1038,10 +1108,14 @@ _EXCUSE = re.compile(
     r"(?:it|that|why)\b|\bcan'?t (?:really )?blame (?:him|her|them|anyone)\b|\bnobody'?s fault\b"
     r"|\bi (?:know|realise|realize|appreciate) (?:it was|it's|they were|they're|you were|you're) (?:a )?busy\b"
     r"|\b(?:wasn'?t|not) expecting miracles\b|\bno surprise\b|\bto be expected\b"
+    r"|\b(?:didn'?t|did not|wasn'?t|not) expect(?:ing)? (?:\w+ ){0,2}(?:sooner|quicker|faster|earlier)\b"
+    r"|ничего удивительного|(?<![а-яё])не ?удивительно|быстрее (?:и )?не (?:ждал\w*|ожидал\w*)"
     r"|\b(?:they|he|she|dispatch) warned (?:me|us) (?:\w+ ){0,4}(?:busy|delays?|long|queue|backlog)\b"
     r"|(?<!не )(?<![а-яё])предупредил[иа]?,? (?:что|о|об|про) (?:\w+ ){0,2}(?:долг|задерж|загруж|пробк|очеред|занят)"
     r"|чудес не ждал\w*|(?<![а-яё])ожидаемо(?![а-яё])"
     r"|иначе никак|ни при ч[её]м|(?<![а-яё])(?:всё|все|вполне) понятно"
+    r"|(?:выбирать|выбора) не (?:приходится|приходилось|было)|выхода не было|не было выхода|деваться (?:было )?некуда"
+    r"|\bno (?:other )?(?:choice|option)\b|\bhad no (?:other )?(?:choice|option)\b"
     r"|(?<![а-яё])понимаю(?![а-яё])|никто не виноват|не винов[аы]т",
 )
 
@@ -1078,7 +1152,23 @@ _ONGOING = lexicon.word_set(
     """again still after anyway later then couldnt cant cannot unable опять снова всё все равно так после потом
     через смог смогли смог мог могли может"""
 )
-_STARTING = ("start", "crank", "turn", "завел", "завод", "схват")
+_STARTING = ("start", "restart", "crank", "turn", "завел", "завод", "схват")
+# "after" names the service only when what follows it does: "wouldn't start after his jump", not "after the ferry".
+_AFTER = frozenset({"after", "после"})
+_SERVICE_ACTS = (
+    "jump", "fix", "visit", "repair", "tow", "his", "her", "your", "their", "he", "she", "they", "him", "them",
+    "прикур", "ремонт", "визит", "его", "он", "она", "они", "ваш", "вас", "мастер", "отъезд", "замен", "зарядк",
+)  # fmt: skip
+
+
+def _ongoing(tokens: list[_Token], token: _Token) -> bool:
+    """A word saying the trouble went on after someone had come ("again", "still", "потом", "after his jump")."""
+    if token.norm not in _ONGOING:
+        return False
+    if token.norm not in _AFTER:
+        return True
+    index = tokens.index(token)
+    return any(other.norm.startswith(_SERVICE_ACTS) for other in tokens[index + 1 : index + 4])
 
 
 def _own_breakdown(lowered: str, tokens: list[_Token], found: list[_Found]) -> None:
@@ -1094,7 +1184,7 @@ def _own_breakdown(lowered: str, tokens: list[_Token], found: list[_Found]) -> N
         opening = (
             tokens[cue.first_token].clause == 0
             and any(token.norm.startswith(_STARTING) for token in span)
-            and not any(token.norm in _ONGOING or token.norm in _SERVICE_PEOPLE for token in clause)
+            and not any(_ongoing(tokens, token) or token.norm in _SERVICE_PEOPLE for token in clause)
         )
         if cue.sentence in planned or opening:
             cue.weight = cue.base = 0.0
@@ -1141,6 +1231,25 @@ _GAVE_WAY = (
 _CAUSES = lexicon.word_set("because cause since when after потому из-за после когда")
 _ARRIVALS = ("came", "come", "arriv", "show", "turned", "приех", "пришел", "пришла", "появ", "подъех", "tow", "эваку")
 _SERVICE_PEOPLE = _PEOPLE - {"work", "job", "работа"}
+
+
+def _fear_before_help(tokens: list[_Token], found: list[_Found]) -> None:
+    """ "Колесо спустило на мосту, было страшновато. Мастер выставил знак...": fear on the road side told before anyone
+    came is the driver's situation, not a complaint about the help; it weighs half (and is still named)."""
+    helper = next(
+        (
+            index
+            for index, token in enumerate(tokens)
+            if token.norm in _SERVICE_PEOPLE or token.norm.startswith(_ARRIVALS)
+        ),
+        None,
+    )
+    if helper is None:
+        return
+    for cue in found:
+        if cue.topic is Topic.SAFETY and cue.weight < 0 and cue.sentence >= 0 and cue.last_token < helper:
+            cue.base = cue.weight if cue.base is None else cue.base
+            cue.weight *= 0.5
 
 
 _EXPECTING = lexicon.word_set(
@@ -1193,6 +1302,35 @@ def _expectations(tokens: list[_Token], found: list[_Found]) -> None:
                     other.topic = None
 
 
+# The writer called off the help: no longer needed, or asked to cancel.
+_NOT_NEEDED = re.compile(
+    r"\b(?:didn'?t|did not|don'?t|do not|no longer|won'?t) need\w*\b|\bplease cancel\b|\bcancel (?:my|the|this) "
+    r"(?:job|booking|request|call|callout|call-out)(?:,? please)?\s*[.!]?$|не понадоби\w*|уже не (?:нужн\w*|надо)"
+    r"|(?<![а-яё])отмените(?![а-яё])|(?<![а-яё])(?:сам|сама|сами) (?:\w+ )?(?:починил\w*|завел\w*|справил\w*)",
+)
+
+
+def _called_off(lowered: str, tokens: list[_Token], found: list[_Found]) -> None:
+    """ "Didn't need the tow in the end, cancelled in the app", "Я уже сама починила, отмените заявку": help the writer
+    no longer needed and called off is no no-show."""
+    if not _NOT_NEEDED.search(lowered):
+        return
+    for cue in found:
+        # The cue's span holds its negator too: "Didn't need the tow".
+        words = lowered[cue.start : cue.end].split()
+        if (
+            cue.topic is Topic.NO_SHOW_OR_STALL
+            and cue.weight < 0
+            and cue.sentence >= 0
+            and any(word.startswith(_CALLING_OFF) for word in words)
+        ):
+            cue.weight = cue.base = 0.0
+            cue.topic = None
+
+
+_CALLING_OFF = ("cancel", "need", "отмен", "понадоб", "нужн")
+
+
 def _topicalised(tokens: list[_Token], found: list[_Found]) -> None:
     """ "Хамить не хамил": the verb put first only names what the denial that follows it denies."""
     for cue in found:
@@ -1207,19 +1345,49 @@ def _topicalised(tokens: list[_Token], found: list[_Found]) -> None:
             cue.topic = None
 
 
-def _soften_slight_lateness(found: list[_Found]) -> None:
+def _soften_slight_lateness(tokens: list[_Token], found: list[_Found]) -> None:
+    """ "5 min late", "опоздал на 10 минут", "late by ten minutes": lateness of a few minutes is hardly a complaint."""
     short_ends = {cue.last_token for cue in found if cue.extra.get("short")}
+    short_starts = {cue.first_token for cue in found if cue.extra.get("short")}
     for cue in found:
-        if cue.topic is Topic.LATE and cue.first_token - 1 in short_ends:
+        after = cue.last_token + 1
+        by_short = after + 1 in short_starts and after < len(tokens) and tokens[after].norm in ("на", "by")
+        if cue.topic is Topic.LATE and (cue.first_token - 1 in short_ends or by_short):
+            # It weighs little, and is still named: the technician came later than promised.
+            cue.base = cue.weight if cue.base is None else cue.base
             cue.weight *= 0.3
-            cue.base = cue.weight
+
+
+# A sentence that only shrugs off the one before it: "Fair enough.", "Но это мелочи.", "Бывает."
+_SHRUG_SENTENCE = re.compile(
+    r"(?:(?:but|and|so|но|а|ну|да|и) )?(?:(?:that's|that|it's|это|то) )?(?:(?:all|just|really|всё|все|просто|уже) )?"
+    r"(?:fair enough|no (?:big deal|drama|biggie|bother|harm done)|not a (?:big )?(?:problem|deal)|it happens"
+    r"|these things happen|(?:a )?minor(?: thing)?|мелочи|мелочь|пустяки|пустяк|ерунда|бывает|ничего страшного"
+    r"|не страшно|не критично|без драмы|переживу|with it)"
+)
+
+
+def _trailing_shrugs(tokens: list[_Token], found: list[_Found]) -> None:
+    """ "Had to wait a bit longer, he was stuck behind a crash. Fair enough.", "...просит обновиться. Но это мелочи.": a
+    sentence that only shrugs takes the weight off the mild complaints of the sentence before it (they are still
+    named)."""
+    sentences: dict[int, list[str]] = {}
+    for token in tokens:
+        sentences.setdefault(token.sentence, []).append(token.norm)
+    for sentence, words in sentences.items():
+        if sentence == 0 or not _SHRUG_SENTENCE.fullmatch(" ".join(words)):
+            continue
+        for cue in found:
+            if cue.sentence == sentence - 1 and cue.weight < 0 and not _strong(cue):
+                cue.base = cue.weight if cue.base is None else cue.base
+                cue.weight = 0.0
 
 
 def _after_but(tokens: list[_Token], found: list[_Found]) -> float:
     """The sign of "X but Y" when Y decides: the comment's feeling is all in one sentence with "but"/"но"/"зато" (or
     in one sentence and the "But ..." that follows it), the words before it lean one way and those after it the
     other ("долговато, но сделал" is positive, "Быстро, но дорого" negative). 0 when no such contrast decides."""
-    contrasts = [index for index, token in enumerate(tokens) if token.norm in lexicon.CONTRAST and not token.used]
+    contrasts = [index for index, token in enumerate(tokens) if _contrasting(tokens, index) and not token.used]
     if not contrasts:
         return 0.0
     position = contrasts[-1]
@@ -1339,10 +1507,13 @@ def analyze(text: str) -> CommentAnalysis:
     # thanks after an excused wait is sincere.
     _excused(lowered, tokens, found)
     _own_breakdown(lowered, tokens, found)
+    _fear_before_help(tokens, found)
     _expectations(tokens, found)
     _topicalised(tokens, found)
+    _called_off(lowered, tokens, found)
     _apply_sarcasm(found, tokens)
-    _soften_slight_lateness(found)
+    _soften_slight_lateness(tokens, found)
+    _trailing_shrugs(tokens, found)
     _exculpate(lowered, tokens, found)
     _minor_complaints(lowered, tokens, found)
     verdicts = _verdicts(lowered)

@@ -117,7 +117,9 @@ _CLOCK_SPANS = (
         r"(?<![\w])(?:from|between)?\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\s*(?:to|till|until|and|-|–)\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm)(?!\w)"
     ),
     re.compile(
+        # "from 6 to 9", not "the ETA went from 10 to 25 minutes".
         r"(?<![\w])from\s+(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\s*(?:to|till|until)\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm)?(?!\w)"
+        r"(?!\s*(?:min|hour|hr|sec|мин|час))"
     ),
     re.compile(r"(?<![\w])с\s+(\d{1,2})(?:[:.](\d{2}))?\s*()(?:до|по)\s+(\d{1,2}|часу|часа)(?:[:.](\d{2}))?()(?!\w)"),
 )

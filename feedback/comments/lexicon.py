@@ -200,6 +200,7 @@ spoke/speak/talked/said : 0 - ~ -0.6 R
 fix/fixed/fixing/repair*/solved/resolved/sorted : 0.4 - ~ -1.3 F
 work/worked/working/works : 0 - ~ -1.2 F
 start/starts/started : 0 - ~ -1.2 F
+restart/restarts/restarted : 0 - ~ -1.2 F
 open/opened : 0 - ~ -1.3 F
 get in : 0 - ~ -1.0 F
 help/helped : 0.6 - ~ -1.2 F
@@ -304,7 +305,9 @@ extra charg*/fee* : -1.2 P
 charged/charge me/us extra/twice/double/more : -1.3 P
 charged/billed/charging twice/double : -1.3 P
 overcharg*/overpriced : -1.5 P
-expens*/costly/pricey/steep : -1.2 P ~ 0.5 P
+expens*/=costly/pricey/steep : -1.2 P ~ 0.5 P
+arm and a leg : -1.3 P !
+cost/costs/costed .. fortune/bomb/packet : -1.3 P !
 rip off : -1.5 P !
 ripped off part/the/my/a/half/when/during/while/by : -1.3 D !
 on top : 0 - !
@@ -342,7 +345,8 @@ value for money : 1.0 P
 good value : 1.0 P
 worth : 1.0 P ~ -1.0 P
 # Communication
-push/pushes/notif*/updat*/sms/texts/text/messag*/chat/email/tracker/tracking : 0 C ~ -1.2 C
+# "=push": the notification, not "got pushed to the side".
+=push/=pushes/notif*/updat*/sms/texts/text/messag*/chat/email/tracker/tracking : 0 C ~ -1.2 C
 updates/notifications/messages/texts stopped/dried : -1.2 C
 map : 0 C ~ -1.0 C
 app/tracker/map said/says/showed/shows/kept/told/promised/estimated : 0 C
@@ -458,8 +462,9 @@ no one checked : -0.8 S
 careful/carefully/cautious : 0.8 - ~ -1.0 D
 # Praise and plain words of feeling
 thank/thanks/thankyou/thx/ty/=ta/cheers/grateful : 1.0 G ~ -0.8 -
-thanks/thank for the lecture/lesson/sermon : -1.2 R !
+thanks/thank/cheers for the .. lecture/lesson/sermon/lessons : -1.2 R !
 thank you for the lecture/lesson/sermon : -1.2 R !
+should/shouldve have known better : -1.2 R !
 was/is/were sound : 1.0 G !
 just pump/pumped/pumping/inflated : -1.0 F !
 thanks/thank for nothing : -1.5 - !
@@ -469,6 +474,8 @@ great/excellent/amazing/awesome/brilliant/fantastic/perfect/superb/outstanding/w
 impress*/happy/=pleased/satisfied/delighted/glad : 1.0 G ~ -1.0 -
 better : 0.8 - ~ -0.8 -
 stayed/stay with me/us : 0.8 -
+# The driver's luck is no complaint about the service: "terrible luck on my part".
+bad/terrible/awful/rotten/horrible/unlucky/shit luck : 0 - !
 extra mile : 1.2 G
 good : 0.8 - ~ -0.8 -
 fine : 0 - ~ -0.8 -
@@ -478,7 +485,8 @@ ok/okay/alright : 0 - ~ -0.8 -
 cool/neat : 0.6 -
 recommend* : 1.2 - ~ -1.2 -
 sound/top/proper bloke/guy/lad/chap/man : 1.2 G
-use again : 1.0 - ~ -1.2 -
+use .. again : 1.0 - ~ -1.2 -
+in a heartbeat : 0.8 - !
 efficient/knowledgeable/competent : 1.0 G ~ -1.0 -
 reliable : 1.0 - ~ -1.0 -
 can't/cannot/couldn't/cant/couldnt thank .. enough : 1.5 G !
@@ -631,7 +639,7 @@ RUSSIAN = r"""
 здрасьте/здравствуйте/поздорова*/поздоровал*/попрощал*/представил*/представился : 0 - ~ -0.8 R
 приветлив*/дружелюбн*/весел*/веселый/позитивн*/улыбчив*/обходительн* : 0.9 G ~ -1.1 R
 вежлив*/учтив*/корректн*/тактичн* : 1.0 G ~ -1.2 R
-приятн*/добр*/доброжелат*/отзывчив*/терпелив*/спокойн*/милый/милая : 0.8 G ~ -1.0 R
+приятн*/=добр/=добра/=добры/добрый/добрая/добрые/доброго/доброй/добрейш*/добросовест*/добродуш*/доброжелат*/отзывчив*/терпелив*/спокойн*/милый/милая : 0.8 G ~ -1.0 R
 дотошн*/внимательн*/скрупулезн*/обстоятельн* : 1.0 G ~ -1.0 -
 не ваша/ваш/их/его вина : 0 - !
 не страшно/критично : 0 - !
@@ -746,6 +754,13 @@ RUSSIAN = r"""
 содрал*/содрали/втридорога/конск*/космос/космическ*/грабеж*/грабит*/обдирал*/обдираловк* : -1.4 P
 доплат*/наценк*/накрут*/накинул*/накинули/наценили : -1.0 P
 списал*/списали/списание : -0.8 P
+списал*/списали/сняли .. дважды/два/повторно : -1.3 P !
+нарисовал*/накрутил* .. =счет/=счете/=счета/=чеке/=чек : -1.2 P !
+прошу/просим разобраться : -1.0 - !
+разберитесь : -1.0 - !
+смущает/смущало/смутил*/смутила : -0.6 -
+невезени*/невезуч* : 0 - !
+не повезло : 0 - !
 навязал*/навязали/навязыва* : -1.0 P
 ерунд*/фигн* : -1.0 -
 можно было купить : -1.0 P !
@@ -773,7 +788,7 @@ RUSSIAN = r"""
 того стоило : 1.0 P
 стоит своих денег : 1.0 P
 # Communication
-уведомлен*/пуш*/смс/sms/сообщени*/оповещени*/чат*/трекер*/эсэмэс*/push : 0 C ~ -1.2 C
+уведомлен*/пуш*/смс/sms/сообщени*/оповещени*/чат*/трекер*/эсэмэс*/=push : 0 C ~ -1.2 C
 а его не было/нет : -1.2 C !
 дозвон*/дозвониться : 0 C ~ -1.4 C
 недозвон* : -1.3 C
@@ -886,6 +901,9 @@ RUSSIAN = r"""
 # Praise and plain words of feeling
 спасиб*/благодар* : 1.0 G ~ -0.8 -
 спасибо за ничего : -1.5 - !
+# Sarcastic thanks: "Ну спасибо", "спасибо, что хоть к вечеру приехали".
+ну спасибо : -1.0 - !
+спасибо что хоть/хотя : -1.2 - !
 отличн*/превосходн*/замечательн*/прекрасн*/великолепн*/шикарн*/супер/идеальн*/восхитит*/огромн*/исключительн* : 1.2 G ~ -0.8 -
 что еще надо/нужно/желать : 1.2 G !
 плавно : 0.6 S
@@ -965,7 +983,7 @@ OTHER = r"""
 niemand/nadie/personne/nessuno/nikt/kukaan : -1.2 N
 impoli/unhöflich/unfreundlich/respektlos/grosero/maleducato/niegrzeczny/irrespetuoso : -1.3 R
 danke/gracias/merci/grazie/kiitos/dziękuję/dziekuje/obrigado/tack/dank/дякую/дякуємо : 1.0 G
-швидко/швидка : 0.8 -
+швидко/швидка/добре : 0.8 -
 schnell/freundlich/rápido/rapido/amable/ottimo/excelente/gut/bien/nopea*/nopeasta/bravo/super : 0.8 G
 довго : -1.0 L
 pitkä/pitkään : -0.8 L

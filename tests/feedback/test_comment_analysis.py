@@ -826,3 +826,185 @@ def test_thanks_after_a_wait_warned_of_is_sincere() -> None:
 def test_better_than_before_is_no_praise_but_the_best_is() -> None:
     assert Topic.PRAISE not in topics("Гораздо лучше, чем прошлая компания.")
     assert Topic.PRAISE in topics("Лучший мастер!")
+
+
+def test_a_denial_in_its_own_clause_still_complains() -> None:
+    analysis = analyze("The bolts weren't done up, found out on the motorway.")
+    assert analysis.sentiment == "negative"
+
+
+def test_an_eta_that_moved_in_minutes_is_no_clock_span() -> None:
+    analysis = analyze("Would be nice if the ETA was steadier, it went from 10 to 25 minutes.")
+    assert analysis.sentiment == "neutral"
+    assert Topic.LATE not in analysis.topics
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Дорого вышло, но ночью выбирать не приходится.",
+        "Pricey, but I had no other option at that hour.",
+        "Долго ехал, но иначе никак, снег.",
+    ],
+)
+def test_no_other_way_excuses_the_complaint(text: str) -> None:
+    assert analyze(text).sentiment != "negative"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ну спасибо, что хоть к ночи доехали.",
+        "Cheers for the lecture about tyre pressures, mate.",
+        "He said I should have known better than to drive on a space saver.",
+        "Прошу разобраться, почему с карты сняли дважды.",
+    ],
+)
+def test_sarcastic_thanks_lecturing_and_requests_to_look_into_it_complain(text: str) -> None:
+    assert analyze(text).sentiment == "negative"
+
+
+def test_the_drivers_bad_luck_is_no_complaint() -> None:
+    analysis = analyze("Lovely people, awful luck on my side (second flat this month).")
+    assert analysis.sentiment == "positive"
+    assert Topic.PRAISE in analysis.topics
+
+
+def test_would_use_them_again_is_a_good_verdict() -> None:
+    assert analyze("A bit pricey at £95 but I'd use them again.").sentiment == "positive"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Took a bit longer, he'd been sent to the wrong exit first. Fair enough.",
+        "Приложение глючит при оплате. Но это мелочи.",
+    ],
+)
+def test_a_sentence_that_only_shrugs_takes_the_weight_off_the_one_before(text: str) -> None:
+    assert analyze(text).sentiment != "negative"
+
+
+def test_a_shrug_does_not_excuse_a_long_wait() -> None:
+    assert analyze("Waited three hours on the verge. Fair enough.").sentiment == "negative"
+
+
+def test_lateness_of_a_few_minutes_shrugged_off_is_still_named() -> None:
+    analysis = analyze("Опоздал на 10 минут, пробки, ничего страшного.")
+    assert analysis.sentiment == "neutral"
+    assert Topic.LATE in analysis.topics
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Эвакуатор шёл час десять, это ещё быстро для снегопада.",
+        "Over an hour, which is quick for a bank holiday Monday.",
+    ],
+)
+def test_a_wait_measured_against_the_day_is_accepted(text: str) -> None:
+    assert analyze(text).sentiment != "negative"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Waited about an hour but it was Christmas Eve, didn't expect anyone quicker. He was brilliant.",
+        "Сел аккумулятор в минус 35, ничего удивительного. Прикурили, спасибо.",
+    ],
+)
+def test_a_wait_or_breakdown_the_writer_expected_is_no_complaint(text: str) -> None:
+    assert analyze(text).sentiment == "positive"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Заправился не тем топливом, моя ошибка. Слили, залили нормальное.",
+        "Долго искал, но виноват навигатор, не он.",
+    ],
+)
+def test_the_writers_mistake_or_someone_elses_blame_is_no_complaint(text: str) -> None:
+    assert analyze(text).sentiment != "negative"
+
+
+def test_a_danger_named_in_a_suggestion_is_no_complaint() -> None:
+    analysis = analyze("Сделайте в приложении кнопку «мне опасно», чтобы ехали быстрее.")
+    assert analysis.sentiment == "neutral"
+    assert Topic.SAFETY in analysis.topics
+
+
+def test_still_opening_a_sentence_turns_like_but() -> None:
+    analysis = analyze(
+        "Garage says the clutch is done, not what I wanted to hear. Still, he got me there safe and sound."
+    )
+    assert analysis.sentiment == "positive"
+
+
+def test_a_car_that_would_not_start_after_a_trip_is_the_breakdown() -> None:
+    analysis = analyze("Car wouldn't start after the long weekend away. Jumped and off I went.")
+    assert analysis.sentiment != "negative"
+    assert Topic.NOT_FIXED not in analysis.topics
+
+
+def test_a_car_that_would_not_start_after_his_jump_is_not_fixed() -> None:
+    analysis = analyze("Car wouldn't start after his jump, had to call again.")
+    assert analysis.sentiment == "negative"
+    assert Topic.NOT_FIXED in analysis.topics
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Didn't need them in the end, my brother towed me. Cancelled in the app, no charge.",
+        "Уже завёл сам, отмените, пожалуйста, заявку.",
+    ],
+)
+def test_help_called_off_by_the_writer_is_no_no_show(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment != "negative"
+    assert Topic.NO_SHOW_OR_STALL not in analysis.topics
+
+
+def test_cancelled_after_a_stall_is_still_a_no_show() -> None:
+    analysis = analyze("No movement on the map for an hour. Cancelled it myself.")
+    assert analysis.sentiment == "negative"
+    assert Topic.NO_SHOW_OR_STALL in analysis.topics
+
+
+@pytest.mark.parametrize(
+    ("text", "sentiment"),
+    [
+        ("Поставлю 5, хотя ехали долго.", "positive"),
+        ("Оценка 2. Долго и дорого.", "negative"),
+        ("I'd give it a 4, the wait was long.", "positive"),
+    ],
+)
+def test_a_mark_given_without_its_scale_decides(text: str, sentiment: str) -> None:
+    assert analyze(text).sentiment == sentiment
+
+
+def test_fear_told_before_anyone_came_weighs_less_than_the_help() -> None:
+    analysis = analyze("Пробило колесо в тоннеле, было страшновато. Мастер выставил знак, отработал чётко.")
+    assert analysis.sentiment == "positive"
+    assert Topic.SAFETY in analysis.topics
+
+
+def test_pushed_to_the_side_is_no_push_notification() -> None:
+    assert Topic.COMMUNICATION not in topics("Got pushed to the side of the road by two lads.")
+
+
+def test_costly_is_not_cost() -> None:
+    assert analyze("It cost £70 for the callout. Fair.").sentiment != "negative"
+    assert analyze("Nice lad but it cost an arm and a leg.").sentiment == "negative"
+
+
+def test_a_po_faktu_turns_like_but() -> None:
+    analysis = analyze("Вроде вежливо, вроде быстро, а на деле аккумулятор снова сел к вечеру.")
+    assert analysis.sentiment == "negative"
+    assert Topic.NOT_FIXED in analysis.topics
+
+
+def test_arriving_safely_is_no_kindness() -> None:
+    assert Topic.PRAISE not in topics("Мастер всё проверил, сказал ехать потихоньку. Добрались.")
+    assert Topic.PRAISE in topics("Мастер был так добр, подождал, пока я уеду.")
