@@ -191,7 +191,7 @@ async def partner_report(
 async def own_score(session: DbSession, settings: AppSettings, technician: TechnicianUser) -> OwnScore:
     """The technician's own trust score, its parts, and what counted for or against him (and what did not),
     newest first, in plain words: the people the score judges can check it."""
-    return await service.own_score(session, technician.user_id, settings.timezone)
+    return await service.own_score(session, technician.user_id, settings.timezone_of)
 
 
 @router.get("/v1/ops/technicians/{technician_id}", response_model=Scorecard, responses=problems(404))

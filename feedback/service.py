@@ -1,6 +1,6 @@
 import csv
 import io
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID
 
@@ -274,8 +274,13 @@ def _parts(score: TrustScore) -> list[TrustPart]:
     ]  # fmt: skip
 
 
-async def own_score(session: AsyncSession, technician_id: UUID, timezone: str, limit: int = 100) -> OwnScore:
-    """The score as the technician sees it: its parts and the newest facts that moved it, in plain words."""
+async def own_score(
+    session: AsyncSession, technician_id: UUID, timezone_of: Callable[[str | None], str], limit: int = 100
+) -> OwnScore:
+    """The score as the technician sees it: its parts and the newest facts that moved it, in plain words, their
+    times on the clock of his region."""
+    technician = await technicians_repository.get(session, technician_id)
+    timezone = timezone_of(technician.region if technician is not None else None)
     overall = (await scores.overall(session, [technician_id]))[technician_id]
     entries = await repository.evidence_entries(session, technician_id, limit)
     lines = []

@@ -7,11 +7,14 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from fastapi import FastAPI
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app import clock, events
 from app.db import transaction
 from app.enums import Service
+from app.technicians.models import Technician
+from feedback.explain import when
 from tests.conftest import KAISANIEMENKATU, MIKONKATU, UNIONINKATU, Actor, Api
 from tests.dispatch.helpers import give_ratings, pending_offers, run_round
 
@@ -180,11 +183,16 @@ async def test_the_technician_reads_what_counted_for_and_against_him_in_plain_wo
         early = await accepted_job(api, technician)
         cancel = await api.client.post(f"/v1/orders/{early['id']}/cancel", json={}, headers=early["driver"].headers)
         assert cancel.status_code == 200
+        async with transaction(api.sessions) as session:  # he works in Helsinki: his times are on its clock
+            await session.execute(update(Technician).where(Technician.id == technician.id).values(region="helsinki"))
         own = await api.client.get("/v1/technicians/me/score", headers=technician.headers)
     assert own.status_code == 200
     body = own.json()
     lines = {(line["signal"], line["effect"]): line["words"] for line in body["evidence"]}
-    assert lines["on_time", "against"].startswith("Late by 7 min for the job of ")
+    late_line = next(line for line in body["evidence"] if (line["signal"], line["effect"]) == ("on_time", "against"))
+    helsinki = when(datetime.fromisoformat(late_line["at"]), "Europe/Helsinki")
+    assert helsinki != when(datetime.fromisoformat(late_line["at"]), "Europe/Vaduz")
+    assert lines["on_time", "against"].startswith(f"Late by 7 min for the job of {helsinki}")
     assert lines["rating", "for"].startswith("Rated 5 of 5 stars")
     assert lines["kept_jobs", "not_held_against"].startswith("Not held against you: the driver cancelled the job")
     assert lines["first_fix", "for"].startswith("Fixed it on the spot")
