@@ -3,9 +3,9 @@ import asyncio
 from alembic import context
 from geoalchemy2 import alembic_helpers
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.config import get_settings
+from app.db import make_engine
 from trustloop.models import Base
 
 config = context.config
@@ -51,7 +51,7 @@ def do_run_migrations(connection: Connection) -> None:
 
 
 async def run_migrations_online() -> None:
-    engine = create_async_engine(database_url())
+    engine = make_engine(database_url(), 1)  # as the app connects (an application_name in the URL, too)
     async with engine.connect() as connection:
         await connection.run_sync(do_run_migrations)
     await engine.dispose()
