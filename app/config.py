@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     partner_order_window_s: int = Field(default=60, ge=1)
     live_connections_per_token: int = Field(default=5, ge=1)  # open WebSocket/SSE streams per token
     # A partner's live stream asks this often whether its API key still stands: a revoked key ends it (4401).
-    api_key_recheck_s: float = Field(default=30.0, gt=0)
+    api_key_recheck_s: float = Field(default=30.0, ge=1)
     # How live events cross between processes (app/live/brokers.py): PostgreSQL NOTIFY needs nothing more; with
     # Redis or NATS they are published once their transaction commits, and every API process subscribes there.
     live_broker: Literal["postgres", "redis", "nats"] = "postgres"

@@ -278,14 +278,16 @@ async def own_score(
     session: AsyncSession, technician_id: UUID, timezone_of: Callable[[str | None], str], limit: int = 100
 ) -> OwnScore:
     """The score as the technician sees it: its parts and the newest facts that moved it, in plain words, their
-    times on the clock of his region."""
+    times on the clock of each job's region (or his own)."""
     technician = await technicians_repository.get(session, technician_id)
-    timezone = timezone_of(technician.region if technician is not None else None)
+    home = technician.region if technician is not None else None
     overall = (await scores.overall(session, [technician_id]))[technician_id]
     entries = await repository.evidence_entries(session, technician_id, limit)
+    regions = await orders_repository.regions_of(session, {e.order_id for e in entries if e.order_id})
     lines = []
     for entry in entries:
         assert entry.value is not None
+        timezone = timezone_of(regions.get(entry.order_id) or home)
         said = explain(entry.signal, entry.value, entry.cause, entry.detail, entry.settled_at or entry.at, timezone)
         lines.append(EvidenceLine(signal=entry.signal, effect=said.effect, words=said.words, order_id=entry.order_id,
                                   at=entry.settled_at or entry.at))  # fmt: skip

@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import table_of
 from app.enums import Role
-from app.orders.models import Order
 from app.users.models import User
 from notifications.models import Delivery, DeliveryStatus, Device, Notification, NotificationStatus
 
@@ -142,11 +141,3 @@ async def pending_count(session: AsyncSession) -> int:
 async def delivery_outcomes(session: AsyncSession) -> dict[str, int]:
     rows = await session.execute(select(Delivery.status, func.count()).group_by(Delivery.status))
     return {status.value: int(n) for status, n in rows.all()}
-
-
-async def order_regions(session: AsyncSession, order_ids: Collection[UUID]) -> dict[UUID | None, str | None]:
-    """The region of each order (for the clock its pushes read)."""
-    if not order_ids:
-        return {}
-    rows = await session.execute(select(Order.id, Order.region).where(Order.id.in_(order_ids)))
-    return {row.id: row.region for row in rows}

@@ -14,6 +14,7 @@ from firebase_admin import exceptions, messaging
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
+from app.orders import repository as orders
 from notifications import repository
 from notifications.models import DeliveryStatus, Device, Notification, NotificationStatus
 from notifications.templates import render
@@ -138,7 +139,7 @@ async def drain_once(
         for device in devices_by_user.get(notification.user_id, [])
         if (notification.id, device.id) not in settled
     ]
-    regions = await repository.order_regions(session, {n.order_id for n, _ in targets if n.order_id})
+    regions = await orders.regions_of(session, {n.order_id for n, _ in targets if n.order_id})
     messages = [build_message(n, d, config.timezone_of(regions.get(n.order_id))) for n, d in targets]
     responses = await gateway.send(messages) if targets else []
 

@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.tokens import Principal
 from app.errors import NotFound
+from app.orders import repository as orders
 from app.pagination import decode_cursor, next_cursor
 from app.schemas import Page
 from notifications import repository
@@ -65,7 +66,7 @@ async def list_notifications(
     """Newest first, with what each phone would show in each language (the demo runs without FCM), its times
     on the clock of the order's region."""
     rows = await repository.newest(session, status, limit + 1, decode_cursor(cursor) if cursor else None, order_id)
-    regions = await repository.order_regions(session, {n.order_id for n in rows if n.order_id})
+    regions = await orders.regions_of(session, {n.order_id for n in rows if n.order_id})
     items = [
         NotificationRead(
             id=n.id,

@@ -9,8 +9,11 @@ token or a revoked key 4401."""
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
+import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
@@ -33,6 +36,7 @@ from app.orders.models import OrderStatus
 from app.orders.service import may_see
 from app.orders.views import present
 
+log = logging.getLogger(__name__)
 router = APIRouter(tags=["live"])
 
 CLOSE_BAD_TOKEN = 4401
@@ -40,6 +44,7 @@ CLOSE_NOT_ALLOWED = 4403
 CLOSE_TOO_MANY = 4429
 VISIBLE = set(OrderStatus.values(OrderStatus.on_the_way()))
 BEARER_PROTOCOL = "bearer"
+RECHECK_RETRY = timedelta(seconds=5)
 SnapshotLoader = Callable[[], Awaitable[Event | None]]
 
 
@@ -109,7 +114,12 @@ class Caller:
         AccessEnded when it no longer holds."""
         now = clock.now()
         if self.principal.recheck_at is not None and self.principal.recheck_at <= now:
-            again = await _principal(self._verifier, self._token) if self._verifier and self._token else None
+            try:
+                again = await _principal(self._verifier, self._token) if self._verifier and self._token else None
+            except Exception:  # the database did not answer: the stream goes on, and the key is asked again soon
+                log.warning("could not check a live stream's API key again; retrying", exc_info=True)
+                self.principal = dataclasses.replace(self.principal, recheck_at=now + RECHECK_RETRY)
+                again = self.principal
             if again is None or again.user_id != self.principal.user_id:
                 raise AccessEnded(CLOSE_BAD_TOKEN)
             self.principal = again

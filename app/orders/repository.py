@@ -192,3 +192,11 @@ async def addresses(session: AsyncSession, order_ids: Collection[UUID]) -> dict[
         return {}
     rows = await session.execute(select(Order.id, Order.address).where(Order.id.in_(order_ids)))
     return dict(rows.all())
+
+
+async def regions_of(session: AsyncSession, order_ids: Collection[UUID]) -> dict[UUID | None, str | None]:
+    """The region of each order (whose clock its times are told on)."""
+    if not order_ids:
+        return {}
+    rows = await session.execute(select(Order.id, Order.region).where(Order.id.in_(order_ids)))
+    return {row.id: row.region for row in rows}

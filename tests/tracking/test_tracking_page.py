@@ -130,7 +130,11 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
         await russian.goto(url + "?lang=en")
         await shown(russian, "window.trustloop.state.tracking")
         assert await russian.locator("#headline").inner_text() == "Tech is on the way"
-        await russian.goto(url)
+        await russian.goto(url + "?lang=constructor")  # no language of ours: the phone's
+        await shown(russian, "window.trustloop.state.tracking")
+        assert await russian.locator("#headline").inner_text() == "Tech в пути"
+        assert await russian.title() == "Tech в пути · Trustloop"
+        assert await russian.locator(".leaflet-control-zoom-in").get_attribute("title") == "Приблизить"
 
         # Arrived: the position goes; after the job, the outcome and the form; the rating lands once.
         for status in ("arrived", "in_progress"):

@@ -17,7 +17,8 @@ const TEXTS = {
     commentQuestion: "Anything you want to tell us?", optional: "(optional)", send: "Send rating",
     thanks: "Thank you", thanksDetail: "Your rating helps us send the right technician next time.",
     mapLabel: "Map of the technician's way to the car", theCar: "The car", technician: "The technician",
-    roads: "Roads © OpenStreetMap contributors",
+    roads: "Roads © OpenStreetMap contributors", zoomIn: "Zoom in", zoomOut: "Zoom out",
+    title: "Your roadside help",
     services: {
       tow: "Tow", jump_start: "Jump start", tyre_change: "Tyre change", fuel_delivery: "Fuel delivery",
       lockout: "Lockout", winch: "Winch",
@@ -55,7 +56,8 @@ const TEXTS = {
     commentQuestion: "Хотите что-нибудь нам сказать?", optional: "(необязательно)", send: "Отправить оценку",
     thanks: "Спасибо", thanksDetail: "Ваша оценка помогает нам в следующий раз прислать того мастера, который нужен.",
     mapLabel: "Карта: путь мастера к вашей машине", theCar: "Ваша машина", technician: "Мастер",
-    roads: "Дороги © участники OpenStreetMap",
+    roads: "Дороги © участники OpenStreetMap", zoomIn: "Приблизить", zoomOut: "Отдалить",
+    title: "Ваша помощь на дороге",
     services: {
       tow: "Эвакуация", jump_start: "Прикуривание", tyre_change: "Замена колеса", fuel_delivery: "Доставка топлива",
       lockout: "Вскрытие автомобиля", winch: "Вытаскивание лебёдкой",
@@ -88,10 +90,10 @@ const TEXTS = {
 
 function chooseLanguage() {
   const asked = new URLSearchParams(location.search).get("lang");
-  if (asked in TEXTS) return asked;
+  if (Object.hasOwn(TEXTS, asked)) return asked;
   for (const preferred of navigator.languages || [navigator.language]) {
     const base = String(preferred).toLowerCase().split("-")[0];
-    if (base in TEXTS) return base;
+    if (Object.hasOwn(TEXTS, base)) return base;
   }
   return "en";
 }
@@ -99,6 +101,7 @@ function chooseLanguage() {
 const lang = chooseLanguage();
 const text = TEXTS[lang];
 document.documentElement.lang = lang;
+document.title = `${text.title} · Trustloop`;
 for (const element of document.querySelectorAll("[data-text]")) element.textContent = text[element.dataset.text];
 for (const element of document.querySelectorAll("[data-label]")) {
   element.setAttribute("aria-label", text[element.dataset.label]);
@@ -172,7 +175,8 @@ const CASING = "#c3c9d1";
 
 async function showMap() {
   if (state.map) { state.map.invalidateSize(); drawLive(); return; }
-  const map = L.map("map", { preferCanvas: true, zoomSnap: 0.25, fadeAnimation: false });
+  const map = L.map("map", { preferCanvas: true, zoomSnap: 0.25, fadeAnimation: false, zoomControl: false });
+  L.control.zoom({ zoomInTitle: text.zoomIn, zoomOutTitle: text.zoomOut }).addTo(map);
   state.map = map;
   map.attributionControl.setPrefix(false).addAttribution(text.roads);
   const response = await fetch(`${api}/map`);
