@@ -118,8 +118,7 @@ class Caller:
                 again = await _principal(self._verifier, self._token) if self._verifier and self._token else None
             except Exception:  # the database did not answer: the stream goes on, and the key is asked again soon
                 log.warning("could not check a live stream's API key again; retrying", exc_info=True)
-                self.principal = dataclasses.replace(self.principal, recheck_at=now + RECHECK_RETRY)
-                again = self.principal
+                again = dataclasses.replace(self.principal, recheck_at=now + RECHECK_RETRY)
             if again is None or again.user_id != self.principal.user_id:
                 raise AccessEnded(CLOSE_BAD_TOKEN)
             self.principal = again
