@@ -1,7 +1,8 @@
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID, uuid4
 
 import asyncpg
@@ -9,6 +10,7 @@ import orjson
 from fastapi import Depends, Request
 from sqlalchemy import DateTime, MetaData, Table, event, func
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -16,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, SessionTransaction, mapped_column
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 from app import clock, events
 from app.config import PROJECT_ROOT
@@ -49,21 +52,46 @@ class CreatedAt:
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now, server_default=func.now())
 
 
-def make_engine(database_url: str, pool_size: int = 10) -> AsyncEngine:
+# A pooled connection idle this long is pinged before use: a database restart, or a balancer's idle timeout
+# on the way to it, may have closed it meanwhile. A connection reused within seconds is not: pinging every
+# checkout costs a round trip per request, some 10 % of a location request's CPU.
+IDLE_PING_S = 5.0
+
+
+def make_engine(database_url: str, pool_size: int = 10, idle_ping_s: float = IDLE_PING_S) -> AsyncEngine:
     """An `application_name` in the URL names the connections in `pg_stat_activity` (one name per node tells
     them apart); asyncpg takes it as a server setting, not as the keyword SQLAlchemy would pass."""
     url = make_url(database_url)
     application_name = url.query.get("application_name")
     server_settings = {"application_name": str(application_name)} if application_name else {}
-    return create_async_engine(
+    engine = create_async_engine(
         url.difference_update_query(["application_name"]),
         connect_args={"server_settings": server_settings} if server_settings else {},
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
         json_serializer=_dumps,
         json_deserializer=orjson.loads,
     )
+    _ping_when_idle(engine, idle_ping_s)
+    return engine
+
+
+def _ping_when_idle(engine: AsyncEngine, idle_ping_s: float) -> None:
+    pool = engine.sync_engine.pool
+
+    @event.listens_for(pool, "checkin")
+    def _checked_in(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(pool, "checkout")
+    def _checked_out(dbapi_connection: Any, record: ConnectionPoolEntry, proxy: PoolProxiedConnection) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < idle_ping_s:
+            return
+        try:
+            dbapi_connection.ping()
+        except Exception as exc:
+            raise DisconnectionError("a pooled connection did not answer its ping") from exc  # the pool reconnects
 
 
 def _dumps(value: object) -> str:
@@ -93,15 +121,16 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
 def _before_commit(session: Session) -> None:
     if events.undelivered(session):
         raise RuntimeError("a transaction with undelivered events must not commit: use app.db.transaction")
-    if events.commits_relaxed(session):
-        # Nothing in it that a crash must not lose (bare position updates): do not wait for the disk.
-        session.connection().exec_driver_sql("SET LOCAL synchronous_commit = off")
+    # Off: nothing in it that a crash must not lose (bare position updates), so it need not wait for the disk.
+    setting = events.synchronous_commit_before_commit(session)
+    if setting is not None:
+        session.connection().exec_driver_sql(f"SET LOCAL synchronous_commit = {setting}")
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget_transaction(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:  # the outermost transaction, not a savepoint
-        for key in ("events", "durable", "relaxed"):
+        for key in ("events", "durable", "relaxed", "relaxed_in_sql"):
             session.info.pop(key, None)
 
 

@@ -1,10 +1,13 @@
-"""The engine's connections carry the node's name from the database URL, as `pg_stat_activity` shows them."""
+"""The engine's connections carry the node's name from the database URL, as `pg_stat_activity` shows them, and
+a pooled connection the database closed while it was idle is replaced rather than failing a request."""
 
 import asyncio
 
 import asyncpg
+import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from app.db import make_engine, upgrade_schema
 from app.wakeups import asyncpg_dsn
@@ -29,3 +32,33 @@ async def test_a_database_url_names_the_connections_of_the_engine_and_of_the_lis
 async def test_the_migrations_run_with_a_named_url(database_url: str) -> None:
     named = make_url(database_url).update_query_dict({"application_name": "migrate-1"})
     await asyncio.to_thread(upgrade_schema, named.render_as_string(hide_password=False))
+
+
+async def _pooled_backend_closed_while_idle(database_url: str, idle_ping_s: float) -> tuple[int, int]:
+    """The pid of the pool's one connection, closed by the database while idle, and the pid serving next."""
+    engine = make_engine(database_url, 1, idle_ping_s=idle_ping_s)
+    try:
+        async with engine.connect() as connection:
+            first = await connection.scalar(text("SELECT pg_backend_pid()"))
+        admin = await asyncpg.connect(asyncpg_dsn(database_url))
+        try:
+            assert await admin.fetchval("SELECT pg_terminate_backend($1)", first)
+        finally:
+            await admin.close()
+        await asyncio.sleep(0.3)
+        async with engine.connect() as connection:
+            return first, await connection.scalar(text("SELECT pg_backend_pid()"))
+    finally:
+        await engine.dispose()
+
+
+async def test_a_pooled_connection_closed_while_idle_is_replaced_before_use(database_url: str) -> None:
+    first, second = await _pooled_backend_closed_while_idle(database_url, idle_ping_s=0.1)
+    assert second != first
+
+
+async def test_a_connection_reused_at_once_is_not_pinged(database_url: str) -> None:
+    """The other side of the rule (what the ping saves a busy node): a connection back in use within the idle
+    time goes unchecked, so one the database closed that soon fails its request once."""
+    with pytest.raises(DBAPIError):
+        await _pooled_backend_closed_while_idle(database_url, idle_ping_s=60)
