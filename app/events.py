@@ -279,10 +279,25 @@ def require_durable_commit(session: AsyncSession) -> None:
     session.info["durable"] = True
 
 
-def allow_relaxed_commit(session: AsyncSession) -> None:
-    """This transaction may commit without waiting for the disk, unless it turns out to be durable."""
+def allow_relaxed_commit(session: AsyncSession, *, relaxed_by_next_statement: bool = False) -> None:
+    """This transaction may commit without waiting for the disk, unless it turns out to be durable. With
+    `relaxed_by_next_statement`, the caller's next statement turns `synchronous_commit` off itself, which saves
+    a round trip at the commit."""
     session.info["relaxed"] = True
+    if relaxed_by_next_statement:
+        session.info["relaxed_in_sql"] = True
 
 
 def commits_relaxed(session: AsyncSession | Session) -> bool:
     return bool(session.info.get("relaxed")) and not session.info.get("durable")
+
+
+def synchronous_commit_before_commit(session: AsyncSession | Session) -> str | None:
+    """The `synchronous_commit` the transaction must switch to before it commits, if it must switch: off when
+    relaxed, back on when a statement relaxed it and the transaction turned out durable."""
+    relaxed, relaxed_in_sql = commits_relaxed(session), bool(session.info.get("relaxed_in_sql"))
+    if relaxed and not relaxed_in_sql:
+        return "off"
+    if relaxed_in_sql and not relaxed:
+        return "on"
+    return None

@@ -33,7 +33,8 @@ class TechnicianState:
 
 
 # One round trip: count this request in its rate window, then read the technician's last fix and active
-# job. No row lock: a stale read only turns the conditional update below into a no-op.
+# job. No row lock: a stale read only turns the conditional update below into a no-op. It also turns the
+# transaction's synchronous commit off (see `events.allow_relaxed_commit`).
 COUNT_AND_READ_SQL = text(
     """
     WITH counted AS (
@@ -45,8 +46,8 @@ COUNT_AND_READ_SQL = text(
             window_start = EXCLUDED.window_start
         RETURNING count
     )
-    SELECT counted.count AS requests_in_window, t.name, ST_Y(t.position::geometry) AS lat, ST_X(t.position::geometry) AS lon,
-           t.position_at,
+    SELECT set_config('synchronous_commit', 'off', true) AS relaxed, counted.count AS requests_in_window, t.name,
+           ST_Y(t.position::geometry) AS lat, ST_X(t.position::geometry) AS lon, t.position_at,
            (SELECT o.id FROM orders o
             WHERE o.technician_id = t.id AND o.status = ANY(:active_job)) AS job_id
     FROM counted LEFT JOIN technicians t ON t.id = :technician_id

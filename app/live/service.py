@@ -28,7 +28,7 @@ async def ingest(
     waiting for the disk: a crash of the database may lose the last few hundred ms of positions. A batch that
     changes more (an arrival detected, a push owed) publishes a durable event and commits synchronously, so a
     crash never loses an order change, a rating or a push."""
-    events.allow_relaxed_commit(session)
+    events.allow_relaxed_commit(session, relaxed_by_next_statement=True)  # count_and_read relaxes it
     now = clock.now()
     window_start, retry_after = rate_window(now, settings.location_window_s)
     state = await repository.count_and_read(session, principal.user_id, f"locations:{principal.user_id}", window_start)
