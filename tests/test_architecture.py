@@ -2,14 +2,19 @@
 tools stay out of the runtime; nothing imports the command-line entry point."""
 
 import ast
+import inspect
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute, APIRouter, APIWebSocketRoute
+from starlette.routing import BaseRoute
 
-from app.config import PROJECT_ROOT
+from app.config import PROJECT_ROOT, Settings
+from trustloop.api import create_app
 
 PACKAGES = (
     "app", "dispatch", "notifications", "feedback", "webhooks", "retention", "trustloop", "tools", "bench", "tests",
@@ -85,3 +90,42 @@ def test_the_api_process_loads_no_tool_and_no_plotting() -> None:
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=PROJECT_ROOT)
     assert result.stdout.strip() == ""
+
+
+def _runs_on_the_event_loop(call: object) -> bool:
+    """A coroutine (or async generator) function, or an object whose __call__ is one."""
+    if not (inspect.isfunction(call) or inspect.ismethod(call)):
+        call = type(call).__call__  # a callable instance, such as a security scheme
+    return inspect.iscoroutinefunction(call) or inspect.isasyncgenfunction(call)
+
+
+def _routes(routes: list[BaseRoute]) -> Iterator[APIRoute | APIWebSocketRoute]:
+    """The app's routes, through the routers it includes (which FastAPI wraps, keeping the original)."""
+    for route in routes:
+        if isinstance(route, APIRoute | APIWebSocketRoute):
+            yield route
+        elif isinstance(included := getattr(route, "original_router", None), APIRouter):
+            yield from _routes(included.routes)
+
+
+def _dependants(dependant: Dependant) -> Iterator[Dependant]:
+    yield dependant
+    for child in dependant.dependencies:
+        yield from _dependants(child)
+
+
+def test_no_endpoint_or_dependency_needs_a_thread() -> None:
+    """FastAPI runs a plain function, endpoint or dependency, in its thread pool: a thread hop on every request
+    for work that does no I/O. Everything on a request's path is a coroutine."""
+    app = create_app(Settings())
+    routes = list(_routes(app.routes))
+    assert set(app.openapi()["paths"]) <= {route.path for route in routes}  # every router's routes are seen
+    in_threads = sorted(
+        {
+            f"{route.path}: {getattr(d.call, '__qualname__', d.call)}"
+            for route in routes
+            for d in _dependants(route.dependant)
+            if d.call is not None and not _runs_on_the_event_loop(d.call)
+        }
+    )
+    assert in_threads == []
