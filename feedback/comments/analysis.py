@@ -22,7 +22,9 @@ cites and nothing is downloaded or trained at run time:
    off ("didn't need the tow in the end") is no no-show. The driver's own trouble ("stuck", "stranded", bad weather,
    "сам дурак", a wait only feared, a part that snapped or a car that would not start before anyone came, "can't be
    fixed on the spot" before a planned tow, fear told before anyone came, which weighs half) is no complaint about
-   the service.
+   the service; nor is a complaint only feared when what follows denies it ("Expected to be ripped off. Wasn't."),
+   one told of another company ("last time, with another outfit"), one only supposed ("если бы он опоздал"), or a
+   mood word in a sentence about the weather.
 5. Complaints the lexicon has no word for still count a little: a denial in a sentence without praise that no cue of
    its clause takes ("it didn't", elliptic ones take their meaning from the deniable word before them), a "why ...?"
    question, two different sums of money. A question ("Is the fee refunded if...?") or a suggestion ("Would be nice
@@ -75,7 +77,7 @@ _CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 _LATIN = re.compile(r"[a-z]", re.IGNORECASE)
 _NON_ENGLISH_LATIN = re.compile(r"[äöüßñçàâèéêëîïôûùœæåøłśźżąęćńšžčřőűãõ¿¡]", re.IGNORECASE)
 _UKRAINIAN = re.compile(r"[іїєґ]", re.IGNORECASE)
-_EMOTICONS = re.compile(r"\){2,}|:-?\)|\({2,}|:-?\(|(?<!\d)10\s?/\s?10(?!\d)|(?<!\d)5\s?/\s?5(?!\d)")
+_EMOTICONS = re.compile(r"\){2,}|:-?\)|\({2,}|:-?\(|(?<!\d)10\s?(?:/|out of)\s?10(?!\d)|(?<!\d)5\s?/\s?5(?!\d)")
 
 _ENGLISH_WORDS = lexicon.word_set(
     """the a an and to was i it he she my me for of in on at is are be been with this that they we you your
@@ -692,8 +694,10 @@ def _price_mismatch(text: str, found: list[_Found]) -> list[_Found]:
 
 _PAID_AMOUNT = re.compile(
     r"\b(?:paid|pay|charged|quoted|billed|call-?out|взяли|взял|назвали|назвал|заплатил\w*|списали|насчитали|выставили"
-    r"|выезд|вызов)"
-    r"\s+(?:me\s+|us\s+|мне\s+|с меня\s+)?(\d[\d .,]*\d)(?![\d%])",
+    r"|выезд|вызов|приложении (?:было|стояло|показывало|значилось)|app (?:said|showed|quoted))"
+    r"\s+(?:me\s+|us\s+|мне\s+|с меня\s+)?(\d[\d .,]*\d)(?![\d%])"
+    # "App said 15 min": a time, not a sum.
+    r"(?!\s*(?:min|hour|hr|h\b|мин|час|km|км|mile))",
     re.IGNORECASE,
 )
 
@@ -717,7 +721,7 @@ def _symbol_cues(text: str) -> list[_Found]:
         if weight is not None:
             found.append(_Found(offset, offset + 1, 0, 0, weight, Topic.PRAISE if weight > 0 else None, 0))
     for match in _EMOTICONS.finditer(text):
-        positive = ")" in match.group() or "/" in match.group()
+        positive = ")" in match.group() or "10" in match.group()
         found.append(
             _Found(match.start(), match.end(), 0, 0, 0.5 if positive else -0.5, Topic.PRAISE if positive else None, 0)
         )
@@ -844,7 +848,7 @@ def _calm_questions_and_suggestions(text: str, lowered: str, tokens: list[_Token
         opener = words[0].norm
         question = (
             _sentence_ends_with_question(text, words[-1].end)
-            and (opener in _QUESTION_OPENERS or any(token.norm == "ли" for token in words))
+            and (opener in _QUESTION_OPENERS or any(token.norm in _ASKING for token in words))
             and not any(token.norm in lexicon.QUESTION_COMPLAINTS for token in words)
         )
         if question or _SUGGESTION.search(lowered, words[0].start, words[-1].end):
@@ -854,8 +858,9 @@ def _calm_questions_and_suggestions(text: str, lowered: str, tokens: list[_Token
             # "Is it normal to wait over an hour on a Sunday?" states the wait and asks about it.
             cue.base = cue.weight if cue.base is None else cue.base
             cue.weight = 0.0
-        elif cue.sentence in calm and cue.topic is Topic.SAFETY and cue.weight < 0:
-            # "Добавьте кнопку «я в опасном месте»": a danger named in a wish is what the wish is for.
+        elif cue.sentence in calm and cue.topic in (Topic.SAFETY, Topic.PRICE) and cue.weight < 0:
+            # "Добавьте кнопку «я в опасном месте»": a danger named in a wish is what the wish is for; "is there a
+            # surcharge?", "это нормально или дорого?" ask about the price.
             cue.base = cue.weight if cue.base is None else cue.base
             cue.weight = 0.0
         elif cue.sentence in calm and (cue.base if cue.base is not None else cue.weight) > -1.2:
@@ -868,6 +873,8 @@ def _calm_questions_and_suggestions(text: str, lowered: str, tokens: list[_Token
             found.append(_Found(token.start, token.end, position, position, 0.0, Topic.COMMUNICATION, token.sentence))
 
 
+# "ли" asks ("Можно ли..."); "или" asks to choose ("это нормально или дорого?").
+_ASKING = frozenset({"ли", "или"})
 _APP_WORDS = frozenset({"app", "apps", "app's", "ring", "call", "phone", "text", "chat", "sms", "eta"})
 _CONTACT_STEMS = ("приложени", "notif", "звон", "телефон", "связ", "смс", "чат", "уведомл")
 
@@ -875,7 +882,8 @@ _CONTACT_STEMS = ("приложени", "notif", "звон", "телефон", "
 _AS_PROMISED = re.compile(
     r"\bas (?:promised|expected|quoted|agreed|estimated|(?:the app|they|he|she|it|dispatch) (?:had )?"
     r"(?:said|told me|promised|showed|estimated))\b|\bwhich (?:is|was) (?:what|exactly what) (?:the app|they|he|she|it)"
-    r"|как (?:и )?(?:обещали|обещал|сказали|сказал|говорили|было обещано|было указано|показывало|писали|договаривались)",
+    r"|как (?:и )?(?:обещали|обещал|сказали|сказал|говорили|было обещано|было указано|показывало|писали|договаривались)"
+    r"|(?<![а-яё])так и (?:показывал\w*|обещал\w*|говорил\w*|писал\w*)",
     re.IGNORECASE,
 )
 
@@ -1046,7 +1054,10 @@ _EXCULPATION = re.compile(
     r"|(?<![а-яё])не (?:ваша|ваш|их|его)(?: вина| проблема)?(?![а-яё])|не по (?:вашей|их|его) вине|вы не виноват"
     r"|\bmy (?:own )?fault,? (?:really|honestly)\b|\bmy own fault\b|\bmy bad\b"
     r"|виноват\w*(?: \w+)?,? (?:а )?не (?:он|она|они|мастер|водитель)(?![а-яё])"
-    r"|\bfault,? not (?:his|hers|theirs|the driver'?s)\b",
+    r"|\bfault,? not (?:his|hers|theirs|the driver'?s)\b"
+    # "that's not on you lot", "that's on the car not him", "the problem was entirely the car's".
+    r"|\bnot on (?:you|you lot|you guys|him|her|them|the driver|the tech\w*)\b|\bon the car,? not (?:him|her|them|you)\b"
+    r"|\b(?:problem|issue|fault) was (?:\w+ )?(?:the|my) car'?s\b",
     re.IGNORECASE,
 )
 # Blame the writer takes for one part of the story: "my own stupid fault", "сам дурак", "totally on me".
@@ -1054,7 +1065,10 @@ _SELF_BLAME = re.compile(
     r"\bmy own \w+ fault\b|\bmy (?:stupid |silly )?fault for\b|сам(?:а)? (?:дура|дурак|балда|виноват)"
     r"|\b(?:that'?s|totally|all|entirely|completely) on me\b|моя (?:вина|ошибка)|\bmy (?:own )?mistake\b"
     r"|\bi (?:gave|put|entered|typed) (?:him |them |it )?the wrong\b"
-    r"|(?<![а-яё])(?:я )?сам(?:а)? (?:дал[аи]?|указал[аи]?|перепутал[аи]?|забыл[аи]?|не заметил[аи]?)(?![а-яё])",
+    r"|(?<![а-яё])(?:я )?сам(?:а)? (?:дал[аи]?|указал[аи]?|перепутал[аи]?|забыл[аи]?|не заметил[аи]?)(?![а-яё])"
+    # "My own stupidity, left the keys in", "я сама проколола колесо".
+    r"|\bmy own (?:stupidity|doing|silliness)\b|\b(?:my|pure) stupidity\b"
+    r"|(?<![а-яё])я сам(?:а)? (?:\w+ )?(?:проколол\w*|пробил\w*|оставил\w*|захлопнул\w*|разрядил\w*|посадил\w*)",
 )
 
 
@@ -1116,7 +1130,8 @@ _EXCUSE = re.compile(
     r"|иначе никак|ни при ч[её]м|(?<![а-яё])(?:всё|все|вполне) понятно"
     r"|(?:выбирать|выбора) не (?:приходится|приходилось|было)|выхода не было|не было выхода|деваться (?:было )?некуда"
     r"|\bno (?:other )?(?:choice|option)\b|\bhad no (?:other )?(?:choice|option)\b"
-    r"|(?<![а-яё])понимаю(?![а-яё])|никто не виноват|не винов[аы]т",
+    r"|(?<![а-яё])понимаю(?![а-яё])|никто не виноват|не винов[аы]т"
+    r"|(?:так что|поэтому),? (?:никаких )?(?:вопросов|претензий)(?: нет| ноль| никаких)?(?![а-яё])|\bso no complaints\b",
 )
 
 
@@ -1240,7 +1255,7 @@ def _fear_before_help(tokens: list[_Token], found: list[_Found]) -> None:
         (
             index
             for index, token in enumerate(tokens)
-            if token.norm in _SERVICE_PEOPLE or token.norm.startswith(_ARRIVALS)
+            if (token.norm in _SERVICE_PEOPLE or token.norm.startswith(_ARRIVALS)) and not _awaited(tokens, index)
         ),
         None,
     )
@@ -1250,6 +1265,14 @@ def _fear_before_help(tokens: list[_Token], found: list[_Found]) -> None:
         if cue.topic is Topic.SAFETY and cue.weight < 0 and cue.sentence >= 0 and cue.last_token < helper:
             cue.base = cue.weight if cue.base is None else cue.base
             cue.weight *= 0.5
+
+
+def _awaited(tokens: list[_Token], index: int) -> bool:
+    """ "Ждали эвакуатор на обочине", "waiting for the tow": the help named as what the writer waited for has not come."""
+    clause = tokens[index].clause
+    return any(
+        token.clause == clause and token.norm.startswith(_WAIT_STEMS) for token in tokens[max(0, index - 3) : index]
+    )
 
 
 _EXPECTING = lexicon.word_set(
@@ -1300,6 +1323,162 @@ def _expectations(tokens: list[_Token], found: list[_Found]) -> None:
                 ):
                     other.weight = other.base = 0.0
                     other.topic = None
+
+
+# Words of a fear or an expectation that may not come true: "Was dreading the bill", "Боялся, что придётся ночевать".
+_FEARING = _EXPECTING | lexicon.word_set(
+    """dreading dreaded worried worrying prepared боялся боялась боялись опасался опасалась переживал переживала
+    переживали мыслью"""
+)
+# What opens the news that the fear did not come true: "Nope, 40 min", "Оказалось, клемма".
+_RELIEF = lexicon.word_set("nope nah turned оказалось")
+
+
+def _fears_that_passed(tokens: list[_Token], found: list[_Found]) -> None:
+    """ "Ожидала, что сдерут втридорога, а взяли по тарифу", "Was worried he wouldn't find me but he phoned ahead",
+    "Honestly expected to be ripped off. Wasn't.": a complaint the writer only feared, when what follows turns away
+    from it (a "but", a denial, good words) and does not repeat it, is no complaint; nor is the fear, and a wait under
+    an hour told after it is the relief, not lateness."""
+    for position, token in enumerate(tokens[:-1]):
+        if token.norm not in _FEARING or tokens[position + 1].norm in _EXPECTED_NOUNS:
+            continue
+        reach = {token.clause, token.clause + 1} if tokens[position + 1].clause != token.clause else {token.clause}
+        end = position + 1
+        while (
+            end < len(tokens)
+            and tokens[end].sentence == token.sentence
+            and tokens[end].clause in reach
+            and not (_contrasting(tokens, end) or tokens[end].norm in _FEAR_ENDS)
+        ):
+            end += 1
+        if end >= len(tokens):
+            continue
+        feared = [
+            cue
+            for cue in found
+            if cue.sentence == token.sentence
+            and position <= cue.first_token
+            and cue.last_token < end
+            and cue.weight < 0
+        ]
+        later = [cue for cue in found if cue.sentence >= 0 and cue.first_token >= end]
+        after = tokens[end]
+        turned = (
+            _contrasting(tokens, end)
+            or after.norm in _FEAR_ENDS
+            or after.norm in _RELIEF
+            or (after.sentence != token.sentence and after.norm in _VERBAL_NEGATORS)
+            or any(cue.weight > 0 for cue in later)
+        )
+        repeated = {cue.topic for cue in feared if cue.topic is not None} & {
+            cue.topic for cue in later if cue.weight < 0 and not cue.extra.get("wait")
+        }
+        if not turned or repeated:
+            continue
+        safety_named = any(cue.topic is Topic.SAFETY and cue.first_token > position for cue in feared)
+        for cue in feared:
+            cue.weight = 0.0
+            if cue.topic in (Topic.PRICE, Topic.COMMUNICATION):
+                continue  # "expected to be ripped off" still speaks of the price
+            if cue.first_token > position or not safety_named:
+                cue.base = 0.0
+                cue.topic = None
+        for cue in later:
+            if cue.topic is Topic.LATE and 0 < cue.extra.get("minutes", 0) < 60:
+                cue.weight = cue.base = 0.0
+                cue.topic = None
+            elif cue.first_token == end and cue.weight < 0 and cue.topic is None and after.norm in _VERBAL_NEGATORS:
+                cue.weight = cue.base = 0.5  # "Wasn't.": the fear denied
+
+
+# Another company, or an earlier job elsewhere: "Last time (different company) I waited 3 hours. This time 20 min".
+# Only as where it happened ("with another outfit", "(different firm, ...)", "в другой фирме"): "the tow would be a
+# different company" and "приедет другая компания" tell of this job.
+_ELSEWHERE = re.compile(
+    r"(?:\b(?:with|from|by|at|using)|\() ?(?:another|a different|different|other|some other|my old|my previous"
+    r"|the previous) (?:company|firm|outfit|provider|insurer|recovery|breakdown)\w*|\bmy old insurer"
+    r"|(?<![а-яё])(?:с|в|у) друг(?:ой|их|ими) (?:контор\w*|фирм\w*|компани\w*|служб\w*|страхов\w*)|у конкурентов",
+)
+_PAST_TIME = re.compile(r"\blast (?:time|year|winter)\b|в прошлый раз|в прошлом году|прошлой зимой")
+_THIS_TIME = re.compile(r"\bthis (?:time|one)\b|в этот раз|(?<![а-яё])а (?:тут|сейчас|здесь|у вас|вы)(?![а-яё])")
+# "Called another company because you never came" tells of this job.
+_SWITCHING = re.compile(
+    r"(?:call\w*|rang|phoned|booked|tried|went with|switch\w* to|вызва\w*|вызыва\w*|позвонил\w*|обратил\w*"
+    r"|заказа\w*|пришлось)"
+    r"\W+(?:\w+\W+){0,2}$"
+)
+_ELSEWHERE_ENDS = frozenset({"а", "this", "whereas"})
+
+
+def _elsewhere(lowered: str, tokens: list[_Token], found: list[_Found]) -> None:
+    """ "В прошлый раз с другой конторой ждал часа три, а тут через 25 минут": what another company did, or an earlier
+    job did when this one is set against it, is no complaint about this job and names none of its topics."""
+    starts = [
+        match.start()
+        for match in _ELSEWHERE.finditer(lowered)
+        if not _SWITCHING.search(lowered, max(0, match.start() - 30), match.start())
+    ]
+    starts += [match.start() for match in _PAST_TIME.finditer(lowered) if _THIS_TIME.search(lowered, match.end())]
+    for start in starts:
+        position = _token_at(tokens, start)
+        sentence = tokens[position].sentence
+        stop = next(
+            (
+                other
+                for other in range(position + 1, len(tokens))
+                if tokens[other].sentence == sentence
+                and (tokens[other].norm in lexicon.CONTRAST or tokens[other].norm in _ELSEWHERE_ENDS)
+            ),
+            len(tokens),
+        )
+        for cue in found:
+            if cue.sentence != sentence or cue.first_token >= stop:
+                continue
+            if cue.weight < 0 or (cue.weight == 0 and cue.topic is not None):
+                cue.weight = cue.base = 0.0
+                cue.topic = None
+
+
+_SUPPOSING = re.compile(r"\bif (?:he|she|they|it|you|the \w+)(?:'d| had)\b|(?<![а-яё])если бы(?! не)(?![а-яё])")
+_WOULD = lexicon.word_set("бы would i'd we'd would've wouldve")
+
+
+def _supposed(lowered: str, tokens: list[_Token], found: list[_Found]) -> None:
+    """ "Если бы он опоздал хоть на полчаса, я бы там околел": a complaint only supposed did not happen, nor did what
+    would have followed it. "If he'd come on time I'd have made my flight" supposes the good thing, and complains."""
+    for match in _SUPPOSING.finditer(lowered):
+        position = _token_at(tokens, match.start())
+        clauses = {tokens[position].clause}
+        if any(token.norm in _WOULD for token in tokens if token.clause == tokens[position].clause + 1):
+            clauses.add(tokens[position].clause + 1)
+        supposed = [
+            cue
+            for cue in found
+            if cue.sentence >= 0 and cue.first_token >= position and tokens[cue.first_token].clause in clauses
+        ]
+        if any(cue.weight > 0 for cue in supposed):
+            continue
+        for cue in supposed:
+            if cue.weight < 0:
+                cue.weight = cue.base = 0.0
+                cue.topic = None
+
+
+_WEATHER = lexicon.word_set(
+    """weather rain raining rainy snow snowing snowy storm stormy wind windy sleet hail fog foggy icy blizzard downpour
+    погода погодка погоды погоде дождь дожди дождя ливень ливня снег снегопад метель метели мороз морозы ветер
+    ветром ветра гололед гололедица слякоть"""
+)
+
+
+def _bad_weather(tokens: list[_Token], found: list[_Found]) -> None:
+    """ "Ну и погодка была, жесть.": a mood word with no topic in a sentence about the weather that names nobody from
+    the service is about the day, not the job."""
+    sentences = {token.sentence for token in tokens if token.norm in _WEATHER}
+    sentences -= {token.sentence for token in tokens if token.norm in _PEOPLE}
+    for cue in found:
+        if cue.sentence in sentences and cue.weight < 0 and cue.topic is None:
+            cue.weight = cue.base = 0.0
 
 
 # The writer called off the help: no longer needed, or asked to cancel.
@@ -1509,6 +1688,10 @@ def analyze(text: str) -> CommentAnalysis:
     _own_breakdown(lowered, tokens, found)
     _fear_before_help(tokens, found)
     _expectations(tokens, found)
+    _fears_that_passed(tokens, found)
+    _elsewhere(lowered, tokens, found)
+    _supposed(lowered, tokens, found)
+    _bad_weather(tokens, found)
     _topicalised(tokens, found)
     _called_off(lowered, tokens, found)
     _apply_sarcasm(found, tokens)

@@ -537,6 +537,31 @@ motorway/highway/dual at night : 0 S
 wrong : -0.8 -
 meh : 0 - !
 nothing special : 0 - !
+# Relief and praise in words of its own: "there in minutes", "zero stress", "Tech was ace".
+in/within minutes : 0.45 - !
+zero stress/fuss/hassle/drama : 0.6 - !
+no harm done : 0.6 - !
+everything/all else went/was right/fine/good/great/perfect/spot : 1.0 - !
+went right : 0.8 - !
+good/great/top/proper laugh : 1.0 G !
+ace : 1.2 G
+thanks/thank/cheers .. patience : 1.2 G !
+# The writer's own state and household are no complaint: "I was a total mess", "kids screaming".
+i was/am a/an .. mess/wreck : 0 - !
+=i'm a/an .. mess/wreck : 0 - !
+kids/kid/children/baby/babies/toddler/toddlers/dog/dogs/wife/husband screaming/crying/barking/yelling/shouting/howling/whining/wailing : 0 - !
+# A part of the car that gave up is the breakdown, not a technician who gave up.
+battery/alternator/engine/clutch/starter/pump/gearbox/motor/tyre/tire/car .. gave/give/given up : 0 - !
+# Complaints told without the usual words.
+none of them/it/those true/right/accurate/correct : -1.0 - !
+greasy/oily/dirty/grubby/muddy hand*/finger*/print*/smudge*/mark*/footprint* : -1.3 D !
+oil/grease/mud on the/my seat/seats/mat/mats/carpet/carpets/upholstery/headliner/steering/wheel : -1.2 D !
+with the handbrake on : -1.2 D !
+jack .. sank/slipped/collapsed/toppled/slid : -1.3 S !
+amazed/surprised/lucky/miracle nobody/noone/no .. hit/killed/crashed/died/ploughed/rear-ended : -1.3 S !
+with no lights/hazards/beacons/cones : -1.0 S !
+for that kind of money : -1.0 P !
+=explain that/this : -0.8 - !
 """
 
 RUSSIAN = r"""
@@ -977,6 +1002,25 @@ RUSSIAN = r"""
 ненормально : -1.0 -
 неудобн*/жаль/обидно : -0.6 -
 проблем*/неприятност* : -0.5 - ~ 0.3 -
+# Praise and relief in words of their own: "дай бог здоровья", "Низкий поклон", "Не угадал".
+дай бог здоровья : 1.2 G !
+храни вас/тебя/его/их бог/господь : 1.2 G !
+низкий поклон : 1.2 G !
+душевн* : 1.0 G
+не угадал/угадала/угадали : 0.5 - !
+ни одного/единого косяка : 0.8 - !
+претензий/нареканий/жалоб/косяков ноль : 1.2 - !
+# Complaints told without the usual words.
+как с дурочкой/дурачком/маленькой/маленьким/школьником/школьницей/дебилом : -1.3 R
+будто/словно я .. первый/впервые : -1.2 R !
+ни жив*/жива ни мертв* : -1.3 S !
+руль/рулил/рулем/рулём .. одной рукой : -1.2 S !
+докатк*/запаск* .. спущен*/спущенн*/пуст*/лыс* : -1.3 F !
+приехали называется : -1.0 - !
+губ*/бампер*/юбк*/обвес*/зеркал*/фар*/диск*/крыл* .. хлам/вдребезги/всмятку : -1.3 D !
+в хлам : -1.0 -
+за такие деньги : -1.0 P !
+возврат*/возврата : 0 P
 """
 
 OTHER = r"""
@@ -996,6 +1040,7 @@ unmöglich/schlecht/impoli/mal/lento/terrible/huono/pessimo/schrecklich/langsam 
 gewartet/odotin/esperé/attendu/czekałem/czekałam : -0.8 L
 stunden/horas/heures/tuntia/godziny/ore/години/годин/годину : -0.8 L
 porysował*/rayé/kaputt/beschädigt/dañado/danneggiato : -1.3 D
+молодець/молодці : 1.2 G
 """
 
 
@@ -1085,7 +1130,7 @@ THANKS = (
     "dziek",
     "дякую",
 )
-CONTRAST = frozenset({"but", "however", "но", "однако", "зато"})
+CONTRAST = frozenset({"but", "however", "но", "однако", "зато", "але"})
 CONCESSION = frozenset({"although", "though", "despite", "хотя", "несмотря"})
 SARCASM_LEADS = frozenset({"only", "just", "another", "всего", "каких-то", "каких", "лишь"})
 GENERIC_PRAISE = word_set(

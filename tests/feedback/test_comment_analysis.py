@@ -5,6 +5,7 @@ import time
 import pytest
 
 from feedback.comments import CommentAnalysis, Topic, analyze, detect_language
+from feedback.comments.model import COMPLAINT_TOPICS
 
 
 def topics(text: str) -> set[Topic]:
@@ -1008,3 +1009,82 @@ def test_a_po_faktu_turns_like_but() -> None:
 def test_arriving_safely_is_no_kindness() -> None:
     assert Topic.PRAISE not in topics("Мастер всё проверил, сказал ехать потихоньку. Добрались.")
     assert Topic.PRAISE in topics("Мастер был так добр, подождал, пока я уеду.")
+
+
+FEARED_OR_ELSEWHERE = (
+    "Боялась, что нагрубят, но мастер был сама вежливость.",
+    "Was worried they'd scratch the alloys. Not a mark on them, cheers.",
+    "Expected a huge bill. Nope, £40.",
+    "Last time, with another company, I waited four hours. This time 25 minutes.",
+    "В прошлый раз в другой фирме нахамили, а тут вежливый парень, спасибо.",
+)
+
+
+@pytest.mark.parametrize("text", FEARED_OR_ELSEWHERE)
+def test_a_complaint_only_feared_or_about_another_company_is_none(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment != "negative", analysis.cues
+    assert not COMPLAINT_TOPICS.intersection(analysis.topics)
+
+
+def test_a_complaint_only_supposed_or_a_mood_about_the_weather_is_no_complaint() -> None:
+    supposed = analyze("Если бы он задержался, я бы замёрз в машине. Приехал вовремя, спасибо.")
+    weather = analyze("Погода ужас, ливень стеной. Мастер всё сделал за 10 минут.")
+    assert (supposed.sentiment, weather.sentiment) == ("positive", "positive")
+    assert Topic.LATE not in supposed.topics
+
+
+@pytest.mark.parametrize(
+    "text", ["Is there a night surcharge for a tow?", "Это нормально или дорого — 6000 за эвакуацию?"]
+)
+def test_a_question_about_the_price_is_neutral(text: str) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "neutral"
+    assert Topic.PRICE in analysis.topics
+
+
+def test_the_tow_truck_waited_for_has_not_come_yet() -> None:
+    analysis = analyze("Ждали эвакуатор у отбойника, было страшно. Водитель выставил знак, всё быстро, спасибо.")
+    assert next(cue.weight for cue in analysis.cues if cue.phrase == "страшно") > -1.0
+    assert Topic.SAFETY in analysis.topics
+
+
+def test_a_part_that_gave_up_is_the_breakdown() -> None:
+    assert analyze("Alternator finally gave up on the bypass. Towed home, fine.").sentiment != "negative"
+    assert Topic.NO_SHOW_OR_STALL in topics("Gave up after ten minutes and left.")
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Диспетчер говорил со мной как с маленькой.", Topic.RUDE),
+        ("За такие деньги можно было хотя бы коврик постелить.", Topic.PRICE),
+        ("Dragged it onto the truck with the handbrake on.", Topic.DAMAGE),
+        ("Muddy footprints all over my mats, thanks a lot", Topic.DAMAGE),
+        # A fear that came true, and another company called after a no-show, still complain.
+        ("Was worried they'd scratch the alloys, and they did.", Topic.DAMAGE),
+        ("Called another company because you never came.", Topic.NO_SHOW_OR_STALL),
+    ],
+)
+def test_complaints_in_words_of_their_own(text: str, topic: Topic) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment == "negative"
+    assert topic in analysis.topics
+    assert Topic.PRAISE not in analysis.topics
+
+
+def test_own_stupidity_is_self_blame() -> None:
+    assert analyze("My own stupidity, locked the keys in and slammed the boot. Sorted in minutes.").sentiment == (
+        "positive"
+    )
+
+
+def test_ten_out_of_ten_in_words_and_figures_is_praise() -> None:
+    assert Topic.PRAISE in topics("10 out of 10")
+
+
+def test_a_time_the_app_said_is_no_sum_but_a_sum_it_showed_is() -> None:
+    assert Topic.PRICE not in topics("App said 15 min, he came in 15.")
+    analysis = analyze("Взяли 2500, хотя в приложении было 1900.")
+    assert analysis.sentiment == "negative"
+    assert Topic.PRICE in analysis.topics
