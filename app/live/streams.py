@@ -155,6 +155,12 @@ def _may_change_access(event: Event, principal: Principal) -> bool:
     )
 
 
+def _shown(snapshot: Event) -> tuple[str, str | None]:
+    """The status and the id of the technician coming that a snapshot puts on the screen."""
+    coming = snapshot["order"].get("technician") or {}
+    return snapshot["order"]["status"], coming.get("id")
+
+
 async def order_events(
     subscription: Subscription, snapshot: Event, caller: Caller, allowed: Callable[[], Awaitable[bool]],
     reload: SnapshotLoader,
@@ -162,23 +168,28 @@ async def order_events(
     """The snapshot, then the order's events while the caller may see them; positions stop once the
     technician has arrived. The subscription must be open before the snapshot is read, so that nothing
     committed after the read is missed. After the hub lost its broker (and with it the events published
-    meanwhile) a fresh snapshot from `reload` replaces what the screen shows."""
+    meanwhile) a fresh snapshot from `reload` replaces what the screen shows. Because the subscription opens
+    first, a status committed before the read can still arrive after the snapshot: a status the screen already
+    shows, with the same technician coming, is not sent again."""
     yield snapshot
-    visible = snapshot["order"]["status"] in VISIBLE
+    shown = _shown(snapshot)
     while True:
         event = await _next(subscription, caller)
         if event["type"] == "resync":
             fresh = await reload()
             if fresh is None:
                 raise AccessEnded(CLOSE_NOT_ALLOWED)
-            visible = fresh["order"]["status"] in VISIBLE
+            shown = _shown(fresh)
             yield fresh
             continue
         if _may_change_access(event, caller.principal) and not await allowed():
             raise AccessEnded(CLOSE_NOT_ALLOWED)
         if event["type"] == "status":
-            visible = event["status"] in VISIBLE
-        if event["type"] == "position" and not visible:
+            coming = event.get("technician") or {}
+            if (event["status"], coming.get("id", shown[1])) == shown:
+                continue
+            shown = (event["status"], coming.get("id", shown[1]))
+        if event["type"] == "position" and shown[0] not in VISIBLE:
             continue
         yield {k: v for k, v in event.items() if k not in ("order_id", "technician_id")}
 

@@ -9,7 +9,8 @@ from app import clock
 from app.auth.tokens import Principal
 from app.enums import Role
 from app.errors import Unauthorized
-from app.live.streams import RECHECK_RETRY, AccessEnded, Caller
+from app.live.hub import Event, Subscription
+from app.live.streams import RECHECK_RETRY, AccessEnded, Caller, order_events
 from tests.feedback.test_trust_signals import FakeClock
 
 RECHECK = timedelta(seconds=30)
@@ -62,3 +63,42 @@ async def test_a_signed_token_is_never_asked_again_and_ends_when_it_expires() ->
         now.advance(seconds=300)
         with pytest.raises(AccessEnded):
             await caller.deadline()
+
+
+async def test_a_status_the_snapshot_already_shows_is_not_sent_again() -> None:
+    """The subscription opens before the snapshot is read, so the status change that led to the snapshot can
+    arrive after it; the screen gets it once, and the changes after it in order."""
+    order_id = str(uuid4())
+    subscription = Subscription(order_id, capacity=10)
+    snapshot = {"type": "snapshot", "order": {"status": "assigned", "technician": {"id": "t"}}, "position": None}
+    for event in (
+        {"order_id": order_id, "type": "status", "status": "assigned", "at": "2026-01-05T10:00:00Z"},
+        {"order_id": order_id, "type": "position", "technician_id": "t", "lat": 47.1, "lon": 9.5},
+        {"order_id": order_id, "type": "status", "status": "en_route", "at": "2026-01-05T10:00:05Z"},
+        {"order_id": order_id, "type": "status", "status": "en_route", "at": "2026-01-05T10:00:05Z"},
+        {"order_id": order_id, "type": "status", "status": "arrived", "at": "2026-01-05T10:09:00Z"},
+        {
+            "order_id": order_id,
+            "type": "status",
+            "status": "arrived",
+            "technician": {"id": "another"},
+            "at": "2026-01-05T10:10:00Z",
+        },
+    ):
+        subscription.offer(event)
+
+    async def allowed() -> bool:
+        return True
+
+    async def reload() -> Event | None:
+        return None
+
+    stream = order_events(subscription, snapshot, Caller(Principal(user_id=uuid4(), role=Role.DRIVER)), allowed, reload)
+    sent = [await anext(stream) for _ in range(5)]
+    assert [(e["type"], e.get("status")) for e in sent] == [
+        ("snapshot", None),
+        ("position", None),
+        ("status", "en_route"),
+        ("status", "arrived"),
+        ("status", "arrived"),  # the same status with another technician coming is news
+    ]
