@@ -185,10 +185,10 @@ async def order_events(
         if _may_change_access(event, caller.principal) and not await allowed():
             raise AccessEnded(CLOSE_NOT_ALLOWED)
         if event["type"] == "status":
-            coming = event.get("technician") or {}
-            if (event["status"], coming.get("id", shown[1])) == shown:
+            showing = (event["status"], (event.get("technician") or {}).get("id", shown[1]))
+            if showing == shown:
                 continue
-            shown = (event["status"], coming.get("id", shown[1]))
+            shown = showing
         if event["type"] == "position" and shown[0] not in VISIBLE:
             continue
         yield {k: v for k, v in event.items() if k not in ("order_id", "technician_id")}
