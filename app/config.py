@@ -143,6 +143,21 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
+    def check_region_timezones(self) -> "Settings":
+        # A misspelt region would otherwise fall back to TIMEZONE without a word: wrong times in its pushes.
+        unserved = sorted(
+            region
+            for region in self.region_timezones
+            if region not in self.served_regions and region not in BUNDLED_REGION_TIMEZONES
+        )
+        if unserved:
+            raise ValueError(
+                f"TRUSTLOOP_REGION_TIMEZONES names regions this deployment does not serve: {', '.join(unserved)}"
+                f" (served: {', '.join(self.served_regions)})"
+            )
+        return self
+
+    @model_validator(mode="after")
     def refuse_insecure_production(self) -> "Settings":
         if self.environment == "production":
             if self.jwt_secret == DEV_JWT_SECRET or len(self.jwt_secret) < 32:

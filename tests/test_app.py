@@ -30,11 +30,14 @@ def test_production_refuses_insecure_settings() -> None:
 
 def test_each_region_has_its_clock_and_an_unknown_zone_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRUSTLOOP_REGION_TIMEZONES", '{"tampere": "Europe/Helsinki"}')
-    settings = Settings(timezone="Europe/Vaduz")
+    settings = Settings(timezone="Europe/Vaduz", regions=["tampere", "liechtenstein"])
     assert settings.timezone_of("tampere") == settings.timezone_of("helsinki") == "Europe/Helsinki"
     assert settings.timezone_of("liechtenstein") == settings.timezone_of(None) == "Europe/Vaduz"
     with pytest.raises(ValidationError, match="unknown time zone 'Europe/Tampere'"):
-        Settings(region_timezones={"tampere": "Europe/Tampere"})
+        Settings(region_timezones={"tampere": "Europe/Tampere"}, regions=["tampere"])
+    with pytest.raises(ValidationError, match="does not serve: tampere"):
+        Settings(region="liechtenstein")  # a region named in the time zones but served nowhere: a typo
+    assert Settings(region="tampere").timezone_of("tampere") == "Europe/Helsinki"
     with pytest.raises(ValidationError, match="unknown time zone"):
         Settings(timezone="Helsinki time")
 
