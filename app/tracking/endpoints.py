@@ -5,6 +5,7 @@ from pathlib import Path
 from fastapi import APIRouter, Response, WebSocket
 from fastapi.responses import FileResponse
 
+from app.config import Settings
 from app.db import DbSession
 from app.dependencies import AppSettings
 from app.live.hub import Hub
@@ -28,12 +29,12 @@ async def tracking_page(token: str, session: DbSession) -> FileResponse:
 
 
 @router.get("/v1/track/{token}", response_model=TrackingRead, responses=problems(404))
-async def read_tracking(token: str, session: DbSession, response: Response) -> TrackingRead:
+async def read_tracking(token: str, session: DbSession, settings: AppSettings, response: Response) -> TrackingRead:
     """The order behind a tracking link: status, the technician coming (name, photo, van) and, while he
     drives to the car, his position, route and ETA; the rating form's state after the job. 404 for an
     unknown link or 24 h after the job ended."""
     response.headers.update(PRIVATE)
-    return await service.read_tracking(session, token)
+    return await service.read_tracking(session, settings, token)
 
 
 @router.get("/v1/track/{token}/map", response_class=LargeJSONResponse, responses=problems(404))
@@ -48,17 +49,18 @@ async def tracking_live(websocket: WebSocket, token: str) -> None:
     """The order's live events as the driver's stream sends them, for the link (see app/tracking/live.py)."""
     await websocket.accept()
     sessions = websocket.app.state.sessionmaker
+    settings: Settings = websocket.app.state.settings
     order_id = live.order_of(token)
     if order_id is None:
         await websocket.close(code=CLOSE_BAD_TOKEN)
         return
     hub: Hub = websocket.app.state.hub
     with hub.subscribe(str(order_id)) as subscription:  # before the snapshot is read: nothing after it is missed
-        stream = await live.open_stream(sessions, token)
+        stream = await live.open_stream(sessions, settings, token)
         if stream is None:
             await websocket.close(code=CLOSE_BAD_TOKEN)
             return
         events = live.link_events(
-            subscription, stream, live.still_open(sessions, token), lambda: live.open_stream(sessions, token)
+            subscription, stream, live.still_open(sessions, token), lambda: live.open_stream(sessions, settings, token)
         )
         await serve(websocket, token, stream.order_id, events)

@@ -14,6 +14,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.auth.tokens import Principal
+from app.config import Settings
 from app.enums import Role
 from app.errors import NotFound
 from app.live.hub import Event, Subscription
@@ -35,13 +36,13 @@ class LinkStream:
     snapshot: Event
 
 
-async def open_stream(sessions: async_sessionmaker[AsyncSession], token: str) -> LinkStream | None:
+async def open_stream(sessions: async_sessionmaker[AsyncSession], settings: Settings, token: str) -> LinkStream | None:
     async with sessions() as session:
         try:
             order = await service.open_link(session, token)
         except NotFound:
             return None
-        tracking = (await service.view(session, order)).model_dump(mode="json")
+        tracking = (await service.view(session, settings, order)).model_dump(mode="json")
         viewer = Principal(user_id=order.driver_id, role=Role.DRIVER)
         return LinkStream(order.id, viewer, {"type": "snapshot", "order": tracking, "position": tracking["position"]})
 

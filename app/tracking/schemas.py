@@ -35,3 +35,4 @@ class TrackingRead(BaseModel):
     feedback_open: bool
     rated: bool
     expires_at: datetime | None  # 24 h after the job ended; None while it runs
+    time_zone: str  # the IANA zone where the car is: the page tells clock times by it, as the pushes do

@@ -64,11 +64,11 @@ async def is_open(session: AsyncSession, token: str) -> bool:
     return True
 
 
-async def read_tracking(session: AsyncSession, token: str) -> TrackingRead:
-    return await view(session, await open_link(session, token))
+async def read_tracking(session: AsyncSession, settings: Settings, token: str) -> TrackingRead:
+    return await view(session, settings, await open_link(session, token))
 
 
-async def view(session: AsyncSession, order: Order) -> TrackingRead:
+async def view(session: AsyncSession, settings: Settings, order: Order) -> TrackingRead:
     shown = await present(session, order)
     position = await visible_position(session, order)
     rated = order.status in OrderStatus.finished() and await ratings.is_rated(session, order.id)
@@ -83,6 +83,7 @@ async def view(session: AsyncSession, order: Order) -> TrackingRead:
         feedback_open=order.status in OrderStatus.finished() and not rated,
         rated=rated,
         expires_at=await link_expires_at(session, order),
+        time_zone=settings.timezone_of(order.region),
     )
 
 

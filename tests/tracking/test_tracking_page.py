@@ -2,10 +2,13 @@
 process and a real osrm-routed, with every request that is not to this machine refused."""
 
 import asyncio
+import re
 import shutil
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.async_api import Browser, ConsoleMessage, Error, Page, Route, async_playwright
@@ -45,8 +48,11 @@ class Watched:
         self.errors: list[str] = []
         self.refused: list[str] = []
 
-    async def open(self, browser: Browser, url: str, viewport: dict[str, int], locale: str = "en-GB") -> Page:
-        page = await browser.new_page(viewport=viewport, locale=locale)  # type: ignore[arg-type]
+    async def open(
+        self, browser: Browser, url: str, viewport: dict[str, int], locale: str = "en-GB",
+        timezone: str = "Europe/Helsinki",
+    ) -> Page:  # fmt: skip
+        page = await browser.new_page(viewport=viewport, locale=locale, timezone_id=timezone)  # type: ignore[arg-type]
         page.on("console", self._on_console)
         page.on("pageerror", self._on_page_error)
         await page.route("**/*", self._only_local)
@@ -75,6 +81,22 @@ async def shown(page: Page, check: str, timeout_s: float = 15.0) -> Any:
         assert asyncio.get_running_loop().time() < deadline, f"the page did not show {check}"
         await asyncio.sleep(0.1)
     return value
+
+
+def clock_in(eta: str) -> str:
+    """The arrival clock time of the page's ETA line, on 24 hours ("around 05:43 PM" is 17:43)."""
+    found = re.search(r"(\d{1,2}):(\d{2})(?:\s?([AP]M))?", eta)
+    assert found, eta
+    hour, minute, half = int(found[1]), found[2], found[3]
+    if half:
+        hour = hour % 12 + (12 if half == "PM" else 0)
+    return f"{hour:02d}:{minute}"
+
+
+def zone_in(eta: str) -> str | None:
+    """The time zone named after that clock time, if any ("05:43 PM GMT+2")."""
+    found = re.search(r"\d{1,2}:\d{2}(?:\s?[AP]M)?\s(GMT[+-]\d+|[A-Z]{3,4})\b", eta)
+    return found[1] if found else None
 
 
 async def save(page: Page, name: str) -> Path:
@@ -135,6 +157,23 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
         assert await russian.locator("#headline").inner_text() == "Tech в пути"
         assert await russian.title() == "Tech в пути · Trustloop"
         assert await russian.locator(".leaflet-control-zoom-in").get_attribute("title") == "Приблизить"
+
+        # Times are the car's clock, as in the pushes: a relative following the link from New York is told so.
+        here, far = (
+            await watched.open(browser, url, PHONE),
+            await watched.open(browser, url, PHONE, timezone="America/New_York"),
+        )
+        for viewer in (here, far):
+            await shown(viewer, "window.trustloop.state.tracking && window.trustloop.state.tracking.eta")
+        arrival = datetime.fromisoformat(await here.evaluate("window.trustloop.state.tracking.eta.arrival_at"))
+        car_clock = f"{arrival.astimezone(ZoneInfo('Europe/Helsinki')):%H:%M}"
+        here_eta, far_eta = await here.locator("#eta").inner_text(), await far.locator("#eta").inner_text()
+        assert (clock_in(here_eta), zone_in(here_eta)) == (car_clock, None), here_eta  # the viewer's own: unnamed
+        assert clock_in(far_eta) == car_clock, far_eta
+        assert zone_in(far_eta) in {"GMT+2", "GMT+3"}, far_eta  # Helsinki's, by the season
+        await save(far, "tracking-phone-live-far")
+        await here.close()
+        await far.close()
 
         # Arrived: the position goes; after the job, the outcome and the form; the rating lands once.
         for status in ("arrived", "in_progress"):

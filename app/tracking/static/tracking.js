@@ -120,8 +120,17 @@ function headline(t) {
   return says ? says(name, text.outcomes[t.resolution]) : [t.status, ""];
 }
 
+// Clock times are told by the car's clock, as the pushes tell them; someone following the link from another
+// time zone (a relative far away) is told which clock that is.
+function byCarClock(fields) {
+  const zone = state.tracking && state.tracking.time_zone;
+  if (!zone) return fields;
+  const viewers = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return zone === viewers ? { ...fields, timeZone: zone } : { ...fields, timeZone: zone, timeZoneName: "short" };
+}
+
 function clock(iso) {
-  return new Date(iso).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" });
+  return new Date(iso).toLocaleTimeString(lang, byCarClock({ hour: "2-digit", minute: "2-digit" }));
 }
 
 function renderEta() {
@@ -158,7 +167,9 @@ function render() {
   const rated = $("thanks").dataset.sent === "yes" || t.rated;
   $("rating").hidden = !t.feedback_open || rated;
   $("thanks").hidden = !(FINISHED.has(t.status) && rated);
-  const until = t.expires_at && new Date(t.expires_at).toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" });
+  const until = t.expires_at && new Date(t.expires_at).toLocaleString(
+    lang, byCarClock({ day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }),
+  );
   $("note").textContent = until ? text.linkUntil(until) : "";
   const live = LIVE.has(t.status);
   $("map-wrap").hidden = !live;
