@@ -20,6 +20,7 @@ class Platform(StrEnum):
 class Locale(StrEnum):
     EN = "en"
     RU = "ru"
+    DE = "de"
 
 
 class Device(UUIDPrimaryKey, CreatedAt, Base):

@@ -71,4 +71,4 @@ class PartnerOrderCreate(OrderCreate):
     reference, and the language the member speaks (for the tracking page)."""
 
     member: Member
-    locale: Annotated[str, Field(pattern=r"^(en|ru)$")] | None = None
+    locale: Annotated[str, Field(pattern=r"^(en|ru|de)$")] | None = None

@@ -51,6 +51,7 @@ async def test_a_whole_lifecycle_pushes_exactly_what_it_should(
     technician = await api.technician(name="Anna")
     await register(api, driver, "driver-phone", locale="ru")
     await register(api, driver, "driver-tablet", locale="en", platform="ios")
+    await register(api, driver, "driver-car", locale="de", platform="web")
     await register(api, technician, "tech-phone")
     order = await api.order(driver)
     offer = await api.offer(order["id"], technician)
@@ -67,7 +68,9 @@ async def test_a_whole_lifecycle_pushes_exactly_what_it_should(
     assert later.sent == 1
 
     expected = ["assigned", "en_route", "arrived", "completed", "feedback_request"]
-    assert by_token(fcm_standin) == {"tech-phone": ["offer"], "driver-phone": expected, "driver-tablet": expected}
+    assert by_token(fcm_standin) == {
+        "tech-phone": ["offer"], "driver-phone": expected, "driver-tablet": expected, "driver-car": expected,
+    }  # fmt: skip
     messages = {(m["token"], m["message"]["data"]["type"]): m["message"] for m in received(fcm_standin)}
     russian = messages["driver-phone", "assigned"]
     assert russian["notification"]["title"] == "Мы нашли вам мастера"
@@ -77,6 +80,9 @@ async def test_a_whole_lifecycle_pushes_exactly_what_it_should(
     assert english["data"]["order_id"] == order["id"]
     assert english["data"]["notification_id"] == messages["driver-phone", "assigned"]["data"]["notification_id"]
     assert "apns-collapse-id" not in english.get("apns", {}).get("headers", {})
+    german = messages["driver-car", "assigned"]
+    assert german["notification"]["title"] == "Wir haben Hilfe für Sie gefunden"
+    assert german["notification"]["body"].startswith("Anna ist um ")
     assert messages["tech-phone", "offer"]["android"]["collapse_key"] == f"offer:{order['id']}"
 
 

@@ -1,4 +1,4 @@
-"""The push texts: every kind renders in both languages, for every gender and count, and reads as written."""
+"""The push texts: every kind renders in every language, for every gender and count, and reads as written."""
 
 import logging
 import re
@@ -10,7 +10,7 @@ from fluent.syntax import FluentParser, ast
 from notifications.models import Locale
 from notifications.templates import KINDS, LOCALES_DIR, RESOURCE, Rendered, render
 
-EN, RU = Locale.EN, Locale.RU
+EN, RU, DE = Locale.EN, Locale.RU, Locale.DE
 ARRIVAL = "2026-07-01T12:32:00+00:00"  # 15:32 in Helsinki
 TZ = "Europe/Helsinki"
 MINUTE_KINDS = {"arriving", "offer", "stall_check", "signal_check"}
@@ -32,7 +32,7 @@ FULL: dict[str, Any] = {
     "reason": "nobody accepted within 10 min",
 }
 LEFTOVERS = re.compile(r"[{}$]|\bnone\b|\?\?\?|[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|\s{2}", re.IGNORECASE)
-UNNAMED = {EN: "Your technician", RU: "Мастер"}
+UNNAMED = {EN: "Your technician", RU: "Мастер", DE: "Die Pannenhilfe"}
 
 
 def text(kind: str, locale: Locale, **params: Any) -> Rendered:
@@ -57,7 +57,7 @@ CASES = [
 
 
 @pytest.mark.parametrize(("kind", "locale", "gender", "minutes"), CASES)
-def test_every_kind_renders_cleanly_in_both_languages_for_every_gender_and_count(
+def test_every_kind_renders_cleanly_in_every_language_for_every_gender_and_count(
     kind: str, locale: Locale, gender: str, minutes: int | None, caplog: pytest.LogCaptureFixture
 ) -> None:
     params = {**FULL, **GENDERS[gender], **({"minutes": minutes} if minutes is not None else {})}
@@ -284,7 +284,7 @@ def message_ids(resource: ast.Resource) -> set[str]:
     return {entry.id.name for entry in resource.body if isinstance(entry, ast.Message)}
 
 
-def test_both_languages_have_the_same_messages_and_every_kind_has_a_title_and_a_body() -> None:
+def test_every_language_has_the_same_messages_and_every_kind_has_a_title_and_a_body() -> None:
     resources = {locale: parse(locale) for locale in Locale}
     for locale, resource in resources.items():
         assert not [e for e in resource.body if isinstance(e, ast.Junk)], locale
@@ -292,4 +292,45 @@ def test_both_languages_have_the_same_messages_and_every_kind_has_a_title_and_a_
         assert set(kinds) == set(KINDS), locale
         for kind, message in kinds.items():
             assert {a.id.name for a in message.attributes} == {"title", "body"}, (locale, kind)
-    assert message_ids(resources[EN]) == message_ids(resources[RU])
+    assert message_ids(resources[EN]) == message_ids(resources[RU]) == message_ids(resources[DE])
+
+
+def test_german_pushes_address_the_driver_formally_and_name_nobody_by_a_gendered_noun() -> None:
+    anna = {**GENDERS["female"], "arrival_at": ARRIVAL}
+    assert text("assigned", DE, **anna, **VEHICLE) == Rendered(
+        "Wir haben Hilfe für Sie gefunden", "Anna ist um 15:32 Uhr bei Ihnen. Fahrzeug: Ford Transit, weiß, LI 12345."
+    )
+    assert text("assigned", DE).body == "Die Pannenhilfe ist bald bei Ihnen."
+    assert text("assigned", DE, **anna, vehicle_plate="LI 12345").body == (
+        "Anna ist um 15:32 Uhr bei Ihnen. Kennzeichen: LI 12345."
+    )
+    assert text("en_route", DE, **GENDERS["male"]).title == "Boris ist unterwegs zu Ihnen"
+    assert text("eta_changed", DE, arrival_at=ARRIVAL).title == "Neue Ankunftszeit: 15:32 Uhr"
+    assert text("held_up", DE, **GENDERS["female"]).body.startswith("Anna kommt seit einer Weile nicht näher.")
+    assert text("held_up", DE).body.startswith("Die Pannenhilfe kommt seit einer Weile nicht näher.")
+    assert text("cancelled", DE, service="tyre_change", reason="doppelte Anfrage").body == (
+        "Ihre Anfrage „Reifenwechsel“ ist storniert. Grund: doppelte Anfrage."
+    )
+    for kind in KINDS:
+        rendered = render(kind, DE, {**FULL, **GENDERS["female"], "minutes": 5}, TZ)
+        for part in (rendered.title, rendered.body):
+            assert not re.search(r"\b(Techniker|Fahrer|Kunde|du|dein)\b", part), (kind, part)
+
+
+@pytest.mark.parametrize(
+    ("minutes", "arriving", "offer"),
+    [
+        (1, "Ankunft in 1 Minute.", "Der Einsatzort ist 1 Minute entfernt."),
+        (2, "Ankunft in 2 Minuten.", "Der Einsatzort ist 2 Minuten entfernt."),
+        (21, "Ankunft in 21 Minuten.", "Der Einsatzort ist 21 Minuten entfernt."),
+        (None, "Ankunft jeden Moment.", "Der Einsatzort ist ganz in der Nähe."),
+    ],
+)
+def test_german_counts_take_their_plural(minutes: int | None, arriving: str, offer: str) -> None:
+    assert text("arriving", DE, minutes=minutes, **GENDERS["male"]) == Rendered(
+        "Boris ist gleich da", f"{arriving} Bitte bleiben Sie in der Nähe Ihres Autos."
+    )
+    assert text("offer", DE, service="jump_start", minutes=minutes, ttl=1) == Rendered(
+        "Neuer Auftrag: Starthilfe", f"{offer} Bitte innerhalb von 1 Sekunde annehmen oder ablehnen."
+    )
+    assert text("offer", DE, minutes=minutes, ttl=30).body.endswith("innerhalb von 30 Sekunden annehmen oder ablehnen.")

@@ -158,6 +158,17 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
         assert await russian.title() == "Tech в пути · Trustloop"
         assert await russian.locator(".leaflet-control-zoom-in").get_attribute("title") == "Приблизить"
 
+        # Liechtenstein speaks German: a phone set to it reads the page in German ("Sie", no gendered nouns).
+        german = await watched.open(browser, url, PHONE, locale="de-LI")
+        await shown(german, "!!window.trustloop.state.layers.technician && !!window.trustloop.state.layers.route")
+        assert await german.locator("#headline").inner_text() == "Tech ist unterwegs"
+        assert (await german.locator("#eta").inner_text()).startswith("Ankunft in etwa")
+        assert await german.locator("#service").inner_text() == "Abschleppen"
+        assert await german.evaluate("document.documentElement.lang") == "de"
+        assert await german.locator(".leaflet-control-zoom-in").get_attribute("title") == "Vergrößern"
+        await save(german, "tracking-phone-live-de")
+        await german.close()
+
         # Times are the car's clock, as in the pushes: a relative following the link from New York is told so.
         here, far = (
             await watched.open(browser, url, PHONE),

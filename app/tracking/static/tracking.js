@@ -86,6 +86,45 @@ const TEXTS = {
     chooseCsat: "Пожалуйста, выберите, насколько вы довольны (от 1 до 5).",
     sendFailed: "Не удалось отправить оценку. Пожалуйста, попробуйте ещё раз.",
   },
+  // "Sie" throughout; the technician is named, or called "die Pannenhilfe", never by a gendered noun.
+  de: {
+    brand: "Trustloop Pannenhilfe", loading: "Wird geladen…", howDidItGo: "Wie ist es gelaufen?",
+    csatQuestion: "Wie zufrieden sind Sie mit der Hilfe?", csatLow: "Sehr unzufrieden", csatHigh: "Sehr zufrieden",
+    npsQuestion: "Wie wahrscheinlich ist es, dass Sie uns weiterempfehlen?", npsLow: "Gar nicht", npsHigh: "Auf jeden Fall",
+    cesQuestion: "Wie einfach war es, Hilfe zu bekommen?", cesLow: "Sehr schwer", cesHigh: "Sehr einfach",
+    commentQuestion: "Möchten Sie uns noch etwas sagen?", optional: "(freiwillig)", send: "Bewertung senden",
+    thanks: "Danke", thanksDetail: "Ihre Bewertung hilft uns, beim nächsten Mal die richtige Hilfe zu schicken.",
+    mapLabel: "Karte: der Weg der Pannenhilfe zu Ihrem Auto", theCar: "Ihr Auto", technician: "Die Pannenhilfe",
+    roads: "Straßen © OpenStreetMap-Mitwirkende", zoomIn: "Vergrößern", zoomOut: "Verkleinern",
+    title: "Ihre Pannenhilfe",
+    services: {
+      tow: "Abschleppen", jump_start: "Starthilfe", tyre_change: "Reifenwechsel", fuel_delivery: "Kraftstofflieferung",
+      lockout: "Türöffnung", winch: "Bergung mit Seilwinde",
+    },
+    outcomes: {
+      fixed_on_site: "Vor Ort repariert.", towed: "Das Auto wurde abgeschleppt.",
+      not_fixed: "Das Auto konnte vor Ort nicht repariert werden.",
+    },
+    headlines: {
+      searching: () => ["Wir suchen Hilfe", "Wir fragen die nächsten Einsatzfahrzeuge, die helfen können."],
+      assigned: (name) => [`${name} kommt`, `${name} hat den Auftrag angenommen und fährt gleich los.`],
+      en_route: (name) => [`${name} ist unterwegs`, "Die Karte zeigt live, wo die Pannenhilfe gerade ist."],
+      arrived: (name) => [`${name} ist da`, "Jetzt an Ihrem Auto."],
+      in_progress: (name) => [`${name} arbeitet am Auto`, "Einen Moment noch, gleich geschafft."],
+      completed: (name, outcome) => ["Erledigt", outcome || "Die Arbeit ist abgeschlossen."],
+      failed: (name, outcome) => ["Vor Ort war keine Hilfe möglich", outcome || ""],
+      cancelled: () => ["Diese Anfrage wurde storniert", "Niemand ist zu Ihnen unterwegs."],
+      unfulfilled: () => ["Leider war niemand rechtzeitig frei", "Entschuldigen Sie bitte. Fordern Sie bitte erneut Hilfe an."],
+    },
+    eta: (minutes, clock) => `Ankunft in etwa ${minutes} Min., gegen ${clock}`,
+    rough: " (grob geschätzt)",
+    drives: (van) => `Fahrzeug: ${van}`,
+    photoOf: (name) => `Foto: ${name}`,
+    linkUntil: (when) => `Dieser Link gilt bis ${when}.`,
+    loadFailed: "Der Auftrag konnte nicht geladen werden. Neuer Versuch…",
+    chooseCsat: "Bitte wählen Sie, wie zufrieden Sie sind (1 bis 5).",
+    sendFailed: "Die Bewertung konnte nicht gesendet werden. Bitte versuchen Sie es noch einmal.",
+  },
 };
 
 function chooseLanguage() {

@@ -1,0 +1,246 @@
+# Push notifications in German: each kind of push is a message with a .title and a .body.
+#
+# notifications/templates.py passes every variable below to every message, so none is ever missing:
+#   $technician  the technician's name ("Anna K."), or technician-unnamed when it is not known;
+#                it only ever starts a sentence
+#   $gender      female, male or other (other when the gender or the name is not known); the texts need
+#                no pronoun for the technician ("Sie" would read as the formal "you"), so none selects on it
+#   $service     tow, jump_start, tyre_change, fuel_delivery, lockout, winch, or other
+#   $arrival     the local time of arrival ("14:05"), or none
+#   $minutes     a whole number of minutes, 0 when not known
+#   $ttl         seconds left to answer a job offer, 0 when not known
+#   $vehicle     what is known of the technician's vehicle: none, plate, color, color-plate, car, car-plate
+#   $car         its make and model ("Ford Transit"), or none
+#   $color       its colour in lower case, usually in English ("white"), or none
+#   $plate       its registration plate, or none
+#   $reason      free text without a closing full stop, or none
+#   $state       at_risk, breached, or none
+#   $address     where the driver is, or none
+#
+# Drivers and technicians are addressed with "Sie". Nobody is named by a gendered noun ("der Techniker",
+# "der Fahrer"): the help, the job, the place and the vehicle are.
+
+## Shared pieces
+
+technician-unnamed = Die Pannenhilfe
+
+-tow = Abschleppen
+-jump-start = Starthilfe
+-tyre-change = Reifenwechsel
+-fuel-delivery = Kraftstofflieferung
+-lockout = Türöffnung
+-winch = Bergung mit Seilwinde
+-roadside-help = Pannenhilfe
+
+# As in "Neuer Auftrag: Abschleppen".
+service-label =
+    { $service ->
+        [tow] { -tow }
+        [jump_start] { -jump-start }
+        [tyre_change] { -tyre-change }
+        [fuel_delivery] { -fuel-delivery }
+        [lockout] { -lockout }
+        [winch] { -winch }
+       *[other] { -roadside-help }
+    }
+# As in "Ihre Anfrage „Abschleppen“", quoted: a service's name takes no article that way.
+service-request = „{ service-label }“
+
+# What the driver should look out for: "Fahrzeug: Ford Transit, weiß, LI 12345." The colour comes after
+# the make, undeclined, as makes differ in gender.
+vehicle-look =
+    { $vehicle ->
+        [plate] Kennzeichen: { $plate }.
+        [color] Fahrzeugfarbe: { vehicle-color }.
+        [color-plate] Fahrzeugfarbe: { vehicle-color }, Kennzeichen { $plate }.
+        [car] Fahrzeug: { vehicle-car }.
+       *[car-plate] Fahrzeug: { vehicle-car }, { $plate }.
+    }
+vehicle-car =
+    { $color ->
+        [none] { $car }
+       *[other] { $car }, { vehicle-color }
+    }
+vehicle-color =
+    { $color ->
+        [white] weiß
+        [black] schwarz
+        [silver] silber
+        [grey] grau
+        [gray] grau
+        [blue] blau
+        [red] rot
+        [green] grün
+        [yellow] gelb
+        [orange] orange
+        [brown] braun
+        [beige] beige
+       *[other] { $color }
+    }
+
+# "Anna ist um 14:05 Uhr bei Ihnen."
+arrives-at =
+    { $arrival ->
+        [none] { $technician } ist bald bei Ihnen.
+       *[other] { $technician } ist um { $arrival } Uhr bei Ihnen.
+    }
+
+## To the driver
+
+assigned =
+    .title = Wir haben Hilfe für Sie gefunden
+    .body =
+        { $vehicle ->
+            [none] { arrives-at }
+           *[other] { arrives-at } { vehicle-look }
+        }
+
+en_route =
+    .title = { $technician } ist unterwegs zu Ihnen
+    .body =
+        { $arrival ->
+            [none] Den Weg sehen Sie live auf der Karte in der App.
+           *[other] Ankunft gegen { $arrival } Uhr. Den Weg sehen Sie live auf der Karte in der App.
+        }
+
+eta_changed =
+    .title =
+        { $arrival ->
+            [none] Die Ankunftszeit hat sich geändert
+           *[other] Neue Ankunftszeit: { $arrival } Uhr
+        }
+    .body =
+        { $arrival ->
+            [none] { $technician } verspätet sich. Entschuldigen Sie die Wartezeit, wir halten Sie auf dem Laufenden.
+           *[other] { $technician } verspätet sich und ist jetzt um { $arrival } Uhr da. Entschuldigen Sie die Wartezeit.
+        }
+
+arriving =
+    .title = { $technician } ist gleich da
+    .body =
+        { NUMBER($minutes) ->
+            [0] Ankunft jeden Moment. Bitte bleiben Sie in der Nähe Ihres Autos.
+            [one] Ankunft in { $minutes } Minute. Bitte bleiben Sie in der Nähe Ihres Autos.
+           *[other] Ankunft in { $minutes } Minuten. Bitte bleiben Sie in der Nähe Ihres Autos.
+        }
+
+arrived =
+    .title = { $technician } ist da
+    .body = Falls Sie nicht bei Ihrem Auto sind, gehen Sie bitte dorthin zurück.
+
+completed =
+    .title = Erledigt
+    .body =
+        { $service ->
+            [tow] { $technician } hat Ihr Auto abgeliefert. Danke für Ihre Geduld!
+           *[other] { $technician } ist fertig. Gute Fahrt!
+        }
+
+failed =
+    .title =
+        { $service ->
+            [tow] Abschleppen war nicht möglich
+           *[other] Vor Ort war keine Reparatur möglich
+        }
+    .body =
+        { $service ->
+            [tow] Wir rufen Sie in wenigen Minuten an und organisieren einen anderen Abschleppwagen.
+           *[other] Wir rufen Sie in wenigen Minuten an und organisieren das Abschleppen oder einen neuen Einsatz.
+        }
+
+feedback_request =
+    .title = Wie ist es gelaufen?
+    .body = Bitte bewerten Sie die Hilfe. Das dauert nur zehn Sekunden.
+
+cancelled =
+    .title = Anfrage storniert
+    .body =
+        { $reason ->
+            [none] Ihre Anfrage { service-request } ist storniert. Brauchen Sie noch Hilfe, fordern Sie sie bitte neu an.
+           *[other] Ihre Anfrage { service-request } ist storniert. Grund: { $reason }.
+        }
+
+unfulfilled =
+    .title = Leider war niemand rechtzeitig frei
+    .body = Entschuldigen Sie bitte. Wir rufen Sie in wenigen Minuten an, oder Sie fordern erneut Hilfe an.
+
+reassigned =
+    .title = Ein anderes Einsatzfahrzeug kommt
+    .body =
+        { $vehicle ->
+            [none] { arrives-at }
+           *[other] { arrives-at } { vehicle-look }
+        }
+
+delayed =
+    .title = { $technician } wird wohl aufgehalten
+    .body = Vielleicht ist das Signal weg. Wir prüfen das und halten Sie auf dem Laufenden.
+
+held_up =
+    .title = { $technician } wird wohl aufgehalten
+    .body = { $technician } kommt seit einer Weile nicht näher. Wir prüfen das und schicken eventuell andere Hilfe.
+
+## To the technician
+
+offer =
+    .title = Neuer Auftrag: { service-label }
+    .body =
+        { $address ->
+            [none]
+                { NUMBER($minutes) ->
+                    [0] Der Einsatzort ist ganz in der Nähe.
+                    [one] Der Einsatzort ist { $minutes } Minute entfernt.
+                   *[other] Der Einsatzort ist { $minutes } Minuten entfernt.
+                }
+           *[other]
+                { NUMBER($minutes) ->
+                    [0] { $address }, ganz in der Nähe.
+                    [one] { $address }, { $minutes } Minute entfernt.
+                   *[other] { $address }, { $minutes } Minuten entfernt.
+                }
+        } { NUMBER($ttl) ->
+            [0] Bitte so bald wie möglich annehmen oder ablehnen.
+            [one] Bitte innerhalb von { $ttl } Sekunde annehmen oder ablehnen.
+           *[other] Bitte innerhalb von { $ttl } Sekunden annehmen oder ablehnen.
+        }
+
+job_cancelled =
+    .title = Auftrag storniert
+    .body = Der Auftrag { service-request } wurde storniert. Sie müssen nicht hinfahren und können neue Aufträge annehmen.
+
+job_reassigned =
+    .title = Auftrag weitergegeben
+    .body = Der Auftrag { service-request } ging an jemand anderen. Sie müssen nicht hinfahren und können neue annehmen.
+
+stall_check =
+    .title = Noch unterwegs?
+    .body =
+        { NUMBER($minutes) ->
+            [0] Sie kommen dem Einsatzort seit einer Weile nicht näher.
+            [one] Sie kommen dem Einsatzort seit { $minutes } Minute nicht näher.
+           *[other] Sie kommen dem Einsatzort seit { $minutes } Minuten nicht näher.
+        } Tippen Sie zum Bestätigen oder sagen Sie uns, was los ist.
+
+signal_check =
+    .title = Wir sehen Ihren Standort nicht
+    .body =
+        { NUMBER($minutes) ->
+            [0] Ihr Telefon sendet seit einer Weile keinen Standort.
+            [one] Ihr Telefon sendet seit { $minutes } Minute keinen Standort.
+           *[other] Ihr Telefon sendet seit { $minutes } Minuten keinen Standort.
+        } Bitte prüfen Sie, ob die App offen und die Ortung an ist.
+
+## To the operators
+
+sla_alert =
+    .title =
+        { $state ->
+            [at_risk] Auftrag droht das SLA zu verfehlen
+            [breached] SLA bei einem Auftrag verfehlt
+           *[other] Ein Auftrag braucht Aufmerksamkeit
+        }
+    .body =
+        { $reason ->
+            [none] Details zum Auftrag finden Sie in der Konsole.
+           *[other] Grund: { $reason }. Öffnen Sie den Auftrag in der Konsole.
+        }
