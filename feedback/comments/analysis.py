@@ -43,6 +43,7 @@ cites and nothing is downloaded or trained at run time:
    only for thanks or strong praise ("Nice guy but..." is a concession).
 """
 
+import itertools
 import re
 import threading
 from collections.abc import Iterable
@@ -434,8 +435,12 @@ def _contrasting(tokens: list[_Token], position: int) -> bool:
     token = tokens[position]
     if token.norm in lexicon.CONTRAST:
         return True
+    if token.norm == "а" and position + 1 < len(tokens) and tokens[position + 1].norm == "вот":
+        return True  # "Штрафстоянка — отдельная песня, а вот ваш водитель..."
     if token.norm == "а" and position + 2 < len(tokens):
         return (tokens[position + 1].norm, tokens[position + 2].norm) in _IN_FACT
+    if token.norm == "только" and position > 0 and tokens[position - 1].sentence != token.sentence:
+        return True  # "Мастер был вежлив, это да. Только колесо он поставил то же самое"
     return (
         token.norm in _OPENING_CONTRASTS
         and (position == 0 or tokens[position - 1].sentence != token.sentence)
@@ -526,6 +531,8 @@ def _found_for(entry: _Entry, text: str, tokens: list[_Token], first: int, last:
             cue.base = cue.weight
     if tokens[first].norm.startswith(_WAIT_STEMS):
         cue.extra["wait"] = 1.0
+    if negator is not None:
+        cue.extra["negated"] = 1.0
     return cue
 
 
@@ -695,7 +702,8 @@ def _price_mismatch(text: str, found: list[_Found]) -> list[_Found]:
 _PAID_AMOUNT = re.compile(
     r"\b(?:paid|pay|charged|quoted|billed|call-?out|взяли|взял|назвали|назвал|заплатил\w*|списали|насчитали|выставили"
     r"|выезд|вызов|приложении (?:было|стояло|показывало|значилось)|app (?:said|showed|quoted))"
-    r"\s+(?:me\s+|us\s+|мне\s+|с меня\s+)?(\d[\d .,]*\d)(?![\d%])"
+    # "вызов 21:40": a clock time, not a sum.
+    r"\s+(?:me\s+|us\s+|мне\s+|с меня\s+)?(\d[\d .,]*\d)(?![\d%:])"
     # "App said 15 min": a time, not a sum.
     r"(?!\s*(?:min|hour|hr|h\b|мин|час|km|км|mile))",
     re.IGNORECASE,
@@ -815,6 +823,92 @@ def _apply_sarcasm(found: list[_Found], tokens: list[_Token]) -> None:
             cue.topic = None
 
 
+def _balanced(found: list[_Found]) -> None:
+    """ "Не быстро и не медленно, не дёшево и не дорого", "Not cheap, not outrageous either": two denials side by side
+    that pull opposite ways weigh nothing; the price, the app or safety they name is still named."""
+    denials = sorted(
+        (cue for cue in found if cue.extra.get("negated") and cue.weight != 0), key=lambda c: c.first_token
+    )
+    for one, other in itertools.pairwise(denials):
+        if (
+            one.sentence == other.sentence
+            and 0 < other.first_token - one.last_token <= 3
+            and (one.weight > 0) != (other.weight > 0)
+        ):
+            for cue in (one, other):
+                cue.weight = cue.base = 0.0
+                if cue.topic not in _FEATURES:
+                    cue.topic = None
+
+
+_REPORTING = re.compile(
+    r"(?<![а-яё])(?:сказал\w*|говорил\w*|говорит|уверял\w*|пугал\w*)(?![а-яё])|\b(?:said|says|told me|reckoned|insisted|warned me)\b"
+)
+_PROVED_WRONG = re.compile(
+    r"(?<![а-яё])(?:ошиб(?:ся|лась|лись)|неправ[аы]?|не прав[аы]?)(?![а-яё])|\b(?:was|were|is|are) (?:dead |so |quite )?wrong\b"
+)
+
+
+def _claims_proved_wrong(lowered: str, tokens: list[_Token], found: list[_Found]) -> list[_Found]:
+    """ "Сосед сказал, что вы дерёте втридорога. Сосед ошибся": a complaint someone else made, that the writer then
+    says was wrong, weighs nothing (the price or the app it names is still named), and the denial is a little good
+    news."""
+    denials: list[_Found] = []
+    for match in _PROVED_WRONG.finditer(lowered):
+        position = _token_at(tokens, match.start())
+        sentence = tokens[position].sentence
+        reported = [token for token in tokens if token.sentence == sentence - 1]
+        if not reported or not _REPORTING.search(lowered, reported[0].start, reported[-1].end):
+            continue
+        claims = [cue for cue in found if cue.sentence == sentence - 1 and cue.weight < 0]
+        for cue in found:
+            if cue.weight < 0 and match.start() <= cue.start < match.end():
+                cue.weight = cue.base = 0.0  # "He was wrong" is the denial, not a complaint
+        for cue in claims:
+            cue.weight = cue.base = 0.0
+            if cue.topic not in _FEATURES:
+                cue.topic = None
+        if claims:
+            denials.append(_Found(match.start(), match.end(), position, position, 0.5, None, sentence))
+    return denials
+
+
+_REGRET = ("жале", "жалел", "пожалел", "regret")
+
+
+def _not_regretted(tokens: list[_Token], found: list[_Found]) -> None:
+    """ "Ничуть не жалею, что переплатила за срочный вызов", "Don't regret paying extra": what the writer does not
+    regret is no complaint (the price it names is still named)."""
+    for position, token in enumerate(tokens):
+        if not token.norm.startswith(_REGRET) or not any(
+            tokens[other].norm in lexicon.NEGATORS and tokens[other].sentence == token.sentence
+            for other in range(max(0, position - 2), position)
+        ):
+            continue
+        for cue in found:
+            if cue.sentence == token.sentence and cue.first_token > position and cue.weight < 0:
+                cue.weight = cue.base = 0.0
+                if cue.topic not in _FEATURES:
+                    cue.topic = None
+
+
+# "Дороговато? Может быть. Но...", "Slow? Maybe a bit. But...": a complaint the writer asks, grants and turns from.
+_CONCEDED = re.compile(
+    r"\?\s*(?:может быть|может|возможно|пожалуй|наверное|немного|чуть-чуть|слегка|maybe|perhaps|possibly|probably"
+    r"|a bit|a little|slightly|sure|fair)(?: (?:a bit|a little|немного|чуть-чуть))?\s*[.!,…]+\s*(?:but|но|однако|зато)\b",
+    re.IGNORECASE,
+)
+
+
+def _conceded(lowered: str, tokens: list[_Token], found: list[_Found]) -> None:
+    for match in _CONCEDED.finditer(lowered):
+        sentence = tokens[_token_at(tokens, max(0, match.start() - 1))].sentence
+        for cue in found:
+            if cue.sentence == sentence and cue.weight < 0:
+                cue.base = cue.weight if cue.base is None else cue.base
+                cue.weight = 0.0
+
+
 def _grievance(cue: _Found) -> float:
     """How much a cue complains about the service: fear on the road side is about the place, not the technician
     ("thanks for coming so fast, I was terrified"), so it does not make thanks sarcastic."""
@@ -831,7 +925,8 @@ _SUGGESTION = re.compile(
     r"|\bplease (?:add|make|let)\b|\b(?:you should|maybe|suggest(?:ion)?:?) (?:add|make|let|have)\b"
     r"|было бы (?:удобно|хорошо|здорово|неплохо|отлично|классно|полезно)|\bсделайте\b|\bдобавьте\b"
     r"|хотелось бы|хорошо бы|неплохо бы|предлагаю|пожелание|\bsuggestion\b|(?<![а-яё])предложение(?![а-яё])"
-    r"|\bwant(?:ed)? to know\b|\bwondering\b|хотел\w* бы узнать",
+    r"|\bwant(?:ed)? to know\b|\bwondering\b|хотел\w* бы узнать"
+    r"|\b(?:small |one |my )?wish:|\bit'?d help\b|(?<![а-яё])мечта:",
     re.IGNORECASE,
 )
 
@@ -853,6 +948,13 @@ def _calm_questions_and_suggestions(text: str, lowered: str, tokens: list[_Token
         )
         if question or _SUGGESTION.search(lowered, words[0].start, words[-1].end):
             calm.add(sentence)
+    # The last sentence after a question or a wish tells why it was asked: "...можно заказать? В приложении такого
+    # пункта не нашёл", "Small wish: the app could remember my car. Typing the reg with frozen fingers isn't fun".
+    last = max(sentences, default=-1)
+    if last - 1 in calm and last not in calm:
+        explaining = [cue for cue in found if cue.sentence == last]
+        if explaining and all(-1.2 < cue.weight <= 0 and not cue.extra.get("minutes") for cue in explaining):
+            calm.add(last)
     for cue in found:
         if cue.sentence in calm and cue.extra.get("wait") and 0 < cue.extra.get("minutes", 0) <= 120:
             # "Is it normal to wait over an hour on a Sunday?" states the wait and asks about it.
@@ -895,7 +997,15 @@ _WAIT_ACCEPTED = re.compile(
     r"|ничего страшного)(?![а-яё])"
     # "час двадцать, это ещё быстро для пятницы", "which is quick for a Sunday": the wait measured against the day.
     r"|\b(?:which|that)(?:'s| is| was) (?:still |actually |pretty |quite )?(?:quick|fast|good|not bad|decent) for\b"
-    r"|(?<![а-яё])(?:это|что) (?:ещ[её]|вполне|даже) (?:быстро|неплохо|нормально)(?![а-яё])",
+    r"|(?<![а-яё])(?:это|что) (?:ещ[её]|вполне|даже) (?:быстро|неплохо|нормально)(?![а-яё])"
+    r"|(?<![а-яё])(?:это )?по-честному|(?<![а-яё])(?:это )?справедливо(?![а-яё])",
+    re.IGNORECASE,
+)
+# A wait the writer had guessed longer, which may follow in a sentence of its own: "Fifty minutes, at rush hour. I'd
+# have guessed double", "Час. Думала, будет дольше".
+_WAIT_UNDER_GUESS = re.compile(
+    r"\b(?:i'?d|i would|we'?d) have (?:guessed|expected|bet on|said) (?:double|twice|longer|more|an hour|hours)\b"
+    r"|думал[аи]?,? (?:что )?(?:будет )?(?:дольше|вдвое дольше)",
     re.IGNORECASE,
 )
 
@@ -908,6 +1018,10 @@ def _strong(cue: "_Found") -> bool:
     return cue.extra.get("minutes", 0) >= 90 or (base <= -1.3 and cue.topic is not Topic.LATE)
 
 
+def _opens_sentence(tokens: list[_Token], position: int) -> bool:
+    return position == 0 or tokens[position - 1].sentence != tokens[position].sentence
+
+
 _ETA_NEWS = re.compile(r"said|told|promised|showed|estimated|app|обещ|сказал|говорил|показывал|писал")
 
 
@@ -915,9 +1029,13 @@ def _waits_as_promised(lowered: str, tokens: list[_Token], found: list[_Found]) 
     """A wait that matched what the app or the dispatcher promised is no lateness ("arrived after about 50 minutes,
     as the app had said"); the promise kept is news about the ETA. A wait under an hour the writer calls fine
     ("Waited 35 minutes, which is fine for a Saturday night") is none either."""
-    for match in _WAIT_ACCEPTED.finditer(lowered):
-        sentence = tokens[_token_at(tokens, match.start())].sentence
-        complaints = [cue for cue in found if cue.sentence == sentence and cue.weight < 0]
+    accepted = [(match, False) for match in _WAIT_ACCEPTED.finditer(lowered)]
+    accepted += [(match, True) for match in _WAIT_UNDER_GUESS.finditer(lowered)]
+    for match, reaching_back in accepted:
+        position = _token_at(tokens, match.start())
+        sentence = tokens[position].sentence
+        reach = (sentence, sentence - 1) if reaching_back and _opens_sentence(tokens, position) else (sentence,)
+        complaints = [cue for cue in found if cue.sentence in reach and cue.weight < 0]
         if not any(cue.extra.get("wait") or cue.topic is Topic.LATE for cue in complaints) or any(
             _strong(cue) for cue in complaints
         ):
@@ -1054,7 +1172,7 @@ _EXCULPATION = re.compile(
     r"|(?<![а-яё])не (?:ваша|ваш|их|его)(?: вина| проблема)?(?![а-яё])|не по (?:вашей|их|его) вине|вы не виноват"
     r"|\bmy (?:own )?fault,? (?:really|honestly)\b|\bmy own fault\b|\bmy bad\b"
     r"|виноват\w*(?: \w+)?,? (?:а )?не (?:он|она|они|мастер|водитель)(?![а-яё])"
-    r"|\bfault,? not (?:his|hers|theirs|the driver'?s)\b"
+    r"|\bfault,? not (?:his|hers|theirs|yours|the driver'?s)\b"
     # "that's not on you lot", "that's on the car not him", "the problem was entirely the car's".
     r"|\bnot on (?:you|you lot|you guys|him|her|them|the driver|the tech\w*)\b|\bon the car,? not (?:him|her|them|you)\b"
     r"|\b(?:problem|issue|fault) was (?:\w+ )?(?:the|my) car'?s\b",
@@ -1068,6 +1186,8 @@ _SELF_BLAME = re.compile(
     r"|(?<![а-яё])(?:я )?сам(?:а)? (?:дал[аи]?|указал[аи]?|перепутал[аи]?|забыл[аи]?|не заметил[аи]?)(?![а-яё])"
     # "My own stupidity, left the keys in", "я сама проколола колесо".
     r"|\bmy own (?:stupidity|doing|silliness)\b|\b(?:my|pure) stupidity\b"
+    # "Left it a bit late to call, sat in the cold for an hour trying to sort it myself".
+    r"|\bleft it (?:a bit |a little |too |far too |rather )?late\b"
     r"|(?<![а-яё])я сам(?:а)? (?:\w+ )?(?:проколол\w*|пробил\w*|оставил\w*|захлопнул\w*|разрядил\w*|посадил\w*)",
 )
 
@@ -1125,7 +1245,7 @@ _EXCUSE = re.compile(
     r"|\b(?:didn'?t|did not|wasn'?t|not) expect(?:ing)? (?:\w+ ){0,2}(?:sooner|quicker|faster|earlier)\b"
     r"|ничего удивительного|(?<![а-яё])не ?удивительно|быстрее (?:и )?не (?:ждал\w*|ожидал\w*)"
     r"|\b(?:they|he|she|dispatch) warned (?:me|us) (?:\w+ ){0,4}(?:busy|delays?|long|queue|backlog)\b"
-    r"|(?<!не )(?<![а-яё])предупредил[иа]?,? (?:что|о|об|про) (?:\w+ ){0,2}(?:долг|задерж|загруж|пробк|очеред|занят)"
+    r"|(?<!не )(?<![а-яё])предупредил[иа]?,? (?:что|о|об|про) (?:[\w-]+ ){0,3}(?:долг|задерж|загруж|пробк|очеред|занят)"
     r"|чудес не ждал\w*|(?<![а-яё])ожидаемо(?![а-яё])"
     r"|иначе никак|ни при ч[её]м|(?<![а-яё])(?:всё|все|вполне) понятно"
     r"|(?:выбирать|выбора) не (?:приходится|приходилось|было)|выхода не было|не было выхода|деваться (?:было )?некуда"
@@ -1699,6 +1819,10 @@ def analyze(text: str) -> CommentAnalysis:
     _trailing_shrugs(tokens, found)
     _exculpate(lowered, tokens, found)
     _minor_complaints(lowered, tokens, found)
+    _balanced(found)
+    found.extend(_claims_proved_wrong(lowered, tokens, found))
+    _conceded(lowered, tokens, found)
+    _not_regretted(tokens, found)
     verdicts = _verdicts(lowered)
     if any(not cue.extra.get("top") for cue in verdicts):
         # "3 stars" is a middling mark, not the praise a lone "stars" would be.

@@ -88,6 +88,8 @@ _DURATION_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         "hours",
     ),
     (re.compile(r"(?<![\w])" + _NUMBER + r"\s?-?\s?" + _MINUTES + r"(?!\w)"), "minutes"),
+    # "ещё минут сорок", "минут на двадцать": about so many minutes, the unit first.
+    (re.compile(r"(?<![\w])минут(?:ок)?\s+(?:на\s+)?" + _NUMBER + r"(?![.,:]?\d)(?!\w)"), "minutes"),
     (
         re.compile(
             r"(?<![\w])(?:через|ждал\w*|ждать|ждали|прождал\w*|за|опоздал\w*\s+на|около|почти|целый|примерно|где-то"
@@ -131,6 +133,13 @@ _CLOCK_TIME = re.compile(
 _EXPECTATION = re.compile(
     r"expect|eta|promis|estimat|booked|called|обещ|ожида|прибыти|вызвал|вызывал|заказал|позвонил|должен|должны"
 )
+
+
+_ARRIVAL = re.compile(
+    r"(?:on site|on scene|arrived|turned up|showed up|here|прибыл\w*|приехал\w*|подъехал\w*|на месте)\W*(?:at |в )?$"
+)
+_ALREADY = re.compile(r"\s*(?:уже|already)\b")
+_ALREADY_BEFORE = re.compile(r"\b(?:already|уже) (?:at|by|в|к)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +219,12 @@ def _expected_versus_actual(lowered: str, taken: list[tuple[int, int]]) -> list[
     if len(times) < 2:
         return []
     first, last = times[0], times[-1]
+    # "tech on site 14:38, jump start done 14:51": the wait ends when he arrived, not when the job was done.
+    arrived = [time for time in times[1:] if _ARRIVAL.search(lowered, max(0, time[0] - 25), time[0])]
+    if arrived:
+        last = arrived[0]
+    elif _ALREADY.match(lowered, last[1]) or _ALREADY_BEFORE.search(lowered, max(0, last[0] - 12), last[0]):
+        return []  # "Заказал в 8:05, в 8:50 уже был на работе": the whole errand, quickly done
     span = abs(last[2] - first[2])
     span = min(span, 24 * 60 - span)
     if span < 45:

@@ -180,7 +180,7 @@ short with me : -0.8 R
 manners : 0 - ~ -1.0 R
 bad manners : -1.0 R
 polite/politely/courteous/respectful : 1.0 G ~ -1.2 R
-friendly/kind/kindly/nice/lovely/pleasant/patient/calm/cheerful : 0.8 G ~ -1.0 R
+=friendly/=friendlier/=friendliest/kind/kindly/nice/lovely/pleasant/patient/calm/cheerful : 0.8 G ~ -1.0 R
 professional/professionally/pro : 1.0 G ~ -1.0 R
 apolog*/sorry : 0 - ~ -0.6 -
 not my problem/job/fault : -1.2 R !
@@ -255,7 +255,7 @@ with/brought petrol/diesel when/instead/but .. diesel/petrol : -1.2 F !
 =wasted/=wasting : -1.0 -
 waste of : -1.2 - !
 # Damage
-scratch*/dent*/damag*/scuff*/gouge* : -1.5 D ~ 0.3 -
+scratch*/=dent/=dents/=dented/=denting/damag*/scuff*/gouge* : -1.5 D ~ 0.3 -
 clipped/clip/clips/clipping my/the : -1.3 D
 forgot/forget/forgotten to put/give/return : -0.8 D !
 top/topped/topping up/off : 0 - !
@@ -430,7 +430,7 @@ hard shoulder/shoulders : 0 S ~ -1.2 S
 shoulder : 0 S
 =lorry/=lorries/=hgv/=hgvs/=trucks going/flying/whizzing/thundering/passing/past : -0.8 S
 middle/fast/outside lane : -0.8 S
-unlit/=exhausted/yawning/drowsy/tired/sleepy/falling : -1.0 S
+unlit/=exhausted/yawning/drowsy/=tired/sleepy/falling : -1.0 S
 comfortable : 0 - ~ -1.0 S
 traffic side : -0.8 S
 flying/whizzing past : -0.8 S
@@ -470,7 +470,7 @@ just pump/pumped/pumping/inflated : -1.0 F !
 thanks/thank for nothing : -1.5 - !
 thank you for nothing : -1.5 - !
 smashing/=cracking : 1.2 G
-great/excellent/amazing/awesome/brilliant/fantastic/perfect/superb/outstanding/wonderful/incredible/legend/lifesaver/hero/star/top/best/stellar/phenomenal/exceptional : 1.2 G ~ -0.8 -
+great/excellent/amazing/awesome/brilliant/fantastic/perfect/superb/outstanding/wonderful/incredible/legend/lifesaver/hero/star/top/best/stellar/phenomenal/=exceptional/=exceptionally : 1.2 G ~ -0.8 -
 impress*/happy/=pleased/satisfied/delighted/glad : 1.0 G ~ -1.0 -
 better : 0.8 - ~ -0.8 -
 stayed/stay with me/us : 0.8 -
@@ -562,6 +562,42 @@ amazed/surprised/lucky/miracle nobody/noone/no .. hit/killed/crashed/died/plough
 with no lights/hazards/beacons/cones : -1.0 S !
 for that kind of money : -1.0 P !
 =explain that/this : -0.8 - !
+couldn't/couldnt be bothered : -1.2 R !
+could not be bothered : -1.2 R !
+rolled/rolling/rolls .. eyes : -1.2 R !
+lovely/nice/friendly/great/charming with other customers/people/drivers : -1.0 R !
+his/her shift ended/finished : -1.0 N !
+his/her shift was over : -1.0 N !
+go/went/going elsewhere : -1.2 - !
+still makes/making/made/has the/that/a/same noise/sound/rattle/knock/squeal : -1.2 F !
+not sure what i paid : -1.0 P !
+not sure what i was paying : -1.0 P !
+that was monday/tuesday/wednesday/thursday/friday/saturday/sunday/yesterday : -1.2 - !
+that was last week/month : -1.2 - !
+had/have better experiences/times/days/service at/with : -1.2 - !
+had more fun at/with : -1.2 - !
+not a word about : -1.0 C !
+# Polite words that are not praise: "I'll politely ask you not to...".
+politely/respectfully ask/request : 0 - !
+# Turns and asides that deny nothing: "not that I...", "not where you want to be", "hadn't realised".
+not that i/we : 0 - !
+not where you/one/anyone want/wants/would/you'd : 0 S !
+hadn't/hadnt realised/realized/noticed : 0 - !
+not sure why i was/got/am : 0 - !
+entirely/totally/completely/wholly/all my fault : 0 - !
+entirely/totally/completely/wholly/all my own fault : 0 - !
+left it .. late : 0 - !
+didn't/didnt/never expect such : 0 - !
+# Good news told as a denial: "nobody tried to sell me a new one", "wouldn't take a tip", "no regrets".
+nobody/noone tried/pushed to sell/upsell/flog : 0.6 - !
+didn't/didnt/never try to sell/upsell/flog : 0.6 - !
+wouldn't/wouldnt/didn't/didnt take/accept a/the/my tip/tips : 1.0 G !
+refused/refuse a/the/my tip/tips : 1.0 G !
+don't/dont/never regret : 1.0 - !
+no regrets : 1.0 - !
+found me .. anyway : 0.5 - !
+would/i'd/we'd have paid double/twice/triple : 1.0 P !
+would/i'd/we'd pay double/twice/triple : 1.0 P !
 """
 
 RUSSIAN = r"""
@@ -1021,6 +1057,41 @@ RUSSIAN = r"""
 в хлам : -1.0 -
 за такие деньги : -1.0 P !
 возврат*/возврата : 0 P
+закатил*/закатыва*/закатила .. глаза : -1.2 R !
+нормальные люди такое/такие/так/такую не : -1.2 R !
+смена кончил*/закончил*/кончается/заканчивается : -1.0 N !
+выгрузил/выгрузили/выгрузила/высадил/высадили меня : -1.0 N !
+на месте не было : -1.2 N !
+его/её/ее/их там не было : -1.2 N !
+про/о/об .. ни слова : -1.0 C !
+уже новый вызов/заказ : -1.0 P !
+всё/все равно пришлось .. менять/чинить/ремонтировать/вез*/эваку*/шиномонтаж* : -1.0 F !
+поставил/поставили/поставила то/тот/ту же : -1.0 F !
+на литье/дисках/диске/дисках .. полосы/следы/царапины : -1.2 D !
+курил/курить/курит/курили/накурил в машине/салоне : -1.2 - !
+не сказать/скажу что/чтобы .. восторг*/доволен/довольна : -1.0 - !
+спасибо конечно что : -0.6 - !
+# Polite words that are not praise: "Вежливо попрошу не курить в машине".
+вежливо попрош*/прошу : 0 - !
+# The writer's own mix-up: "я далеко не первая, кто перепутал дизель с бензином".
+я/кто перепутал/перепутала .. дизель/бензин/топливо/солярк*/заправк* : 0 - !
+# Turns and asides that deny nothing: "не то чтобы", "далеко не первый", "я зря паниковал".
+не то чтобы/чтоб : 0 - !
+далеко не : 0 - !
+зря паниковал*/волновал*/переживал*/боял*/нервничал*/беспокоил*/психовал* : 0.5 - !
+не ожидал/ожидала/ожидали от .. такой/такого/таких/такую : 0 - !
+не ожидал/ожидала/ожидали .. такой/такого/таких/такую деликатн*/тактичн*/заботы/вежливост*/аккуратност*/оперативност*/скорости : 1.0 G !
+# Good news told as a denial: "ничуть не жалею", "снижать оценку не за что", "комар носа не подточит".
+ничуть/нисколько/капли/разу/секунду не жалею/пожалел*/жалела/жалел : 1.0 - !
+не жалею/пожалел*/пожалела/пожалели : 1.0 - !
+оценку не за что : 1.0 - !
+ругать/снижать/упрекнуть не за что : 1.0 - !
+носа не подточит : 1.0 - !
+деликатн*/тактичн* : 1.0 G
+не взял/взяла/брал/брала/взяли чаевые/чаевых : 1.0 G !
+от чаевых отказал* : 1.0 G !
+заплатил/заплатила/заплатили/отдал/отдала бы и вдвое/втрое/больше : 1.0 P !
+бы заплатил/заплатила/заплатили/отдал/отдала и/даже вдвое/втрое/больше : 1.0 P !
 """
 
 OTHER = r"""
@@ -1041,6 +1112,8 @@ gewartet/odotin/esperé/attendu/czekałem/czekałam : -0.8 L
 stunden/horas/heures/tuntia/godziny/ore/години/годин/годину : -0.8 L
 porysował*/rayé/kaputt/beschädigt/dañado/danneggiato : -1.3 D
 молодець/молодці : 1.2 G
+nicht mal/einmal .. trinkgeld : 1.0 G !
+kein/keine trinkgeld : 1.0 G !
 """
 
 
