@@ -2,6 +2,9 @@
 against a greedy nearest-first baseline on the same input; the full round again once the region has
 CALIBRATION_DRIVES finished drives, so that every candidate's ETA is calibrated (`round_..._calibrated`).
 
+`round_..._collector_running` is the baseline of the largest round: the same round with the garbage collector
+left running, as it was before rounds paused it (app/collector.py).
+
 Targets on a 2-core machine: the solve < 100 ms and a full round < 500 ms at 1,000 orders x 5,000
 technicians. A round's phases: lock, candidates, scores (read while OSRM computes the tables), osrm_table
 (what is left of the wait for them), corrections, solve, offers.
@@ -33,6 +36,7 @@ from dispatch import promises
 from dispatch.dispatcher import DispatchConfig, dispatch_round
 from dispatch.models import DispatchDecision, DispatchRound, EtaObservation, Offer
 from dispatch.solver import Arc, OpenOrder, greedy_nearest, solve
+from dispatch.tasks import run_round
 from feedback.models import TrustScoreRow
 from feedback.trust import ALL_SERVICES, FLEET_PRIOR
 from notifications.models import Notification
@@ -168,7 +172,9 @@ async def finished_drives(settings: Settings, count: int) -> None:
     promises.forget()  # fitted afresh on these drives (the warm-up round fits)
 
 
-async def full_round(settings: Settings, osrm: OsrmClient, repeat: int) -> dict[str, Any]:
+async def full_round(settings: Settings, osrm: OsrmClient, repeat: int, pause_collector: bool = True) -> dict[str, Any]:
+    """The round as the dispatcher runs it (dispatch.tasks.run_round); with `pause_collector` off, the same round
+    with the garbage collector left running, as before it was paused for rounds (the baseline)."""
     engine = make_engine(settings.database_url, 2)
     sessions = make_sessionmaker(engine)
     config = replace(DispatchConfig.from_settings(settings), region="bench")
@@ -176,8 +182,11 @@ async def full_round(settings: Settings, osrm: OsrmClient, repeat: int) -> dict[
     try:
         for run in range(repeat + 1):
             started = time.perf_counter()
-            async with transaction(sessions) as session:
-                result = await dispatch_round(session, osrm, config, datetime.now(UTC))
+            if pause_collector:
+                result = await run_round(sessions, osrm, config, datetime.now(UTC))
+            else:
+                async with transaction(sessions) as session:
+                    result = await dispatch_round(session, osrm, config, datetime.now(UTC))
             elapsed = time.perf_counter() - started
             if run:  # the first run warms caches
                 samples.append(elapsed)
@@ -215,6 +224,10 @@ async def run(repeat: int, base_url: str) -> dict[str, Any]:
             figures[f"solver_{name}"] = await solver_alone(osrm, technicians, orders, repeat)
             await seed(settings, technicians, orders)
             figures[f"round_{name}"] = await full_round(settings, osrm, max(3, repeat // 2))
+            if n_orders == SIZES[-1][0]:
+                figures[f"round_{name}_collector_running"] = await full_round(
+                    settings, osrm, max(3, repeat // 2), pause_collector=False
+                )
             await finished_drives(settings, CALIBRATION_DRIVES)
             figures[f"round_{name}_calibrated"] = await full_round(settings, osrm, max(3, repeat // 2))
     finally:

@@ -3,11 +3,16 @@
 import asyncio
 import logging
 from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app import clock
 from app.channels import DISPATCH_CHANNEL
+from app.collector import collector_paused
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker, transaction
+from app.routing.osrm import OsrmClient
 from app.routing.regional import routing
 from app.wakeups import listening, wait_for_work
 from dispatch.dispatcher import DispatchConfig, RoundReport, dispatch_round
@@ -36,8 +41,7 @@ async def run_dispatcher(settings: Settings, stop: asyncio.Event) -> None:
                     break
                 for regional in configs:
                     try:
-                        async with transaction(sessions) as session:
-                            report = await dispatch_round(session, osrm, regional, clock.now())
+                        report = await run_round(sessions, osrm, regional, clock.now())
                     except Exception:
                         log.exception("dispatch round in %s failed; retrying next round", regional.region)
                         continue
@@ -45,6 +49,16 @@ async def run_dispatcher(settings: Settings, stop: asyncio.Event) -> None:
     finally:
         await osrm.aclose()
         await engine.dispose()
+
+
+async def run_round(
+    sessions: async_sessionmaker[AsyncSession], osrm: OsrmClient, config: DispatchConfig, now: datetime
+) -> RoundReport:
+    """One round in a transaction of its own, committed with the events it published, with the garbage
+    collector paused throughout (app/collector.py)."""
+    with collector_paused():
+        async with transaction(sessions) as session:
+            return await dispatch_round(session, osrm, config, now)
 
 
 def _log(report: RoundReport) -> None:

@@ -12,7 +12,8 @@ from app.enums import Role, Service
 from app.geo import Point, to_geography
 from app.orders.models import Order, OrderStatus, Resolution
 from app.users.models import Driver, User
-from dispatch.dispatcher import DispatchConfig, RoundReport, dispatch_round
+from dispatch import tasks
+from dispatch.dispatcher import DispatchConfig, RoundReport
 from dispatch.models import Offer, OfferStatus
 from feedback.models import Feedback
 
@@ -20,8 +21,8 @@ TEST_CONFIG = DispatchConfig.from_settings(Settings(region="tests"))
 
 
 async def run_round(app: FastAPI, now: datetime | None = None, config: DispatchConfig = TEST_CONFIG) -> RoundReport:
-    async with transaction(app.state.sessionmaker) as session:
-        return await dispatch_round(session, app.state.osrm, config, now or datetime.now(UTC))
+    """A round as the dispatcher worker runs it."""
+    return await tasks.run_round(app.state.sessionmaker, app.state.osrm, config, now or datetime.now(UTC))
 
 
 async def pending_offers(sessions: async_sessionmaker[AsyncSession]) -> dict[str, str]:

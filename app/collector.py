@@ -1,0 +1,31 @@
+"""Pausing Python's cyclic garbage collector over a burst of allocation.
+
+A dispatch round builds hundreds of thousands of objects that live until it ends (orders, candidates, OSRM's
+tables, decisions). While they live, each collection the allocations trigger traverses them again, and as they
+age into the older generations a full collection walks the whole heap: a quarter of a large round's time went to
+that. Almost none of them are cyclic garbage (reference counting frees them when the round ends), so the
+collector is paused for the round and resumes after it, when there is little left to walk.
+"""
+
+import contextlib
+import gc
+from collections.abc import Iterator
+
+_paused = 0  # rounds in progress in this process (coroutines may overlap)
+_resume = False  # whether the collector was on when the first of them began
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """The collector stays off until the last overlapping pause ends, then returns to how it was before."""
+    global _paused, _resume
+    if _paused == 0:
+        _resume = gc.isenabled()
+        gc.disable()
+    _paused += 1
+    try:
+        yield
+    finally:
+        _paused -= 1
+        if _paused == 0 and _resume:
+            gc.enable()
