@@ -4,8 +4,10 @@ import gc
 from collections.abc import Iterator
 
 import pytest
+from fastapi import FastAPI
 
-from app.collector import collector_paused
+from app.collector import collector_paused, settle_collector
+from app.config import Settings
 
 
 @pytest.fixture(autouse=True)
@@ -42,3 +44,20 @@ def test_a_collector_that_was_off_stays_off() -> None:
     with collector_paused():
         assert not gc.isenabled()
     assert not gc.isenabled()
+
+
+def test_a_settled_process_freezes_what_startup_built_and_collects_the_young_less_often() -> None:
+    before = gc.get_threshold()
+    gc.unfreeze()
+    try:
+        built_at_startup = [{"kept": n} for n in range(1000)]
+        settle_collector(50_000)
+        assert gc.get_threshold() == (50_000, *before[1:])
+        assert gc.get_freeze_count() >= len(built_at_startup)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
+
+
+async def test_the_api_settles_the_collector_when_it_starts(app: FastAPI, settings: Settings) -> None:
+    assert gc.get_threshold()[0] == settings.collector_threshold  # the app fixture has started the app

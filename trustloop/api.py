@@ -11,6 +11,7 @@ from app.auth import endpoints as dev_auth
 from app.auth.firebase import FirebaseIdTokens
 from app.auth.signin import Authenticator
 from app.auth.tokens import JwtTokens
+from app.collector import settle_collector
 from app.config import Settings, get_settings
 from app.console import endpoints as console
 from app.db import make_engine, make_sessionmaker
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.live_connections = LiveConnections(sessions, settings.live_connections_per_token)
         app.state.live_connections.start()
         warming = asyncio.create_task(console.warm_road_maps(sessions, settings.served_regions))
+        settle_collector(settings.collector_threshold)
         try:
             yield
         finally:

@@ -15,6 +15,7 @@ from typing import Any
 
 from shapely.geometry.base import BaseGeometry
 
+from app.collector import settle_collector
 from app.config import PROJECT_ROOT, Settings, get_settings
 from app.db import create_database_if_missing, make_engine, make_sessionmaker, transaction, upgrade_schema
 from app.logs import configure_logging
@@ -95,6 +96,7 @@ def run_worker(name: str, settings: Settings) -> None:
     wire(settings)
 
     configure_logging(settings.log_format, settings.log_level)
+    settle_collector(settings.collector_threshold)
 
     async def main() -> None:
         stop = asyncio.Event()
