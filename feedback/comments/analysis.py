@@ -23,8 +23,9 @@ cites and nothing is downloaded or trained at run time:
    "сам дурак", a wait only feared, a part that snapped or a car that would not start before anyone came, "can't be
    fixed on the spot" before a planned tow, fear told before anyone came, which weighs half) is no complaint about
    the service; nor is a complaint only feared when what follows denies it ("Expected to be ripped off. Wasn't."),
-   one told of another company ("last time, with another outfit"), one only supposed ("если бы он опоздал"), or a
-   mood word in a sentence about the weather.
+   one told of another company ("last time, with another outfit"), one only supposed ("если бы он опоздал"), a
+   mood word in a sentence about the weather, or a complaint about the police or the insurer ("Полиция приехала
+   раньше вас, но от неё толку ноль"); "tech came in 45 minutes" is a report, not a wait.
 5. Complaints the lexicon has no word for still count a little: a denial in a sentence without praise that no cue of
    its clause takes ("it didn't", elliptic ones take their meaning from the deniable word before them), a "why ...?"
    question, two different sums of money. A question ("Is the fee refunded if...?") or a suggestion ("Would be nice
@@ -570,6 +571,7 @@ _CURRENCY = re.compile(
     re.IGNORECASE,
 )
 _SHORT_LEADS = frozenset({"in", "within", "за", "через", "only", "just", "всего", "under"})
+_ARRIVED_IN = frozenset({"in", "within", "за", "через"})
 _WAIT_LEADS = frozenset({"for", "уже", "целых", "ждал", "ждала", "waited", "прождал", "прождала"})
 _ON_THE_LINE = frozenset(
     {"phone", "hold", "line", "centre", "center", "линии", "телефону", "удержании", "трубке", "колл-центр"}
@@ -606,6 +608,10 @@ def _duration_cues(lowered: str, tokens: list[_Token]) -> list[_Found]:
             if before in lexicon.SARCASM_LEADS:
                 extra["sarcasm"] = 1.0
             found.append(_Found(duration.start, duration.end, index, last, weight, topic, sentence, extra=extra))
+        elif 40 <= duration.minutes < 60 and before in _ARRIVED_IN and not (nearby & _LATE_WORDS) and not promised:
+            # "tech приехал in 40 minutes, отвёз в сервис", "came in 45 minutes": a plain report of when he came.
+            extra = {"wait": 1.0, "minutes": float(duration.minutes)}
+            found.append(_Found(duration.start, duration.end, index, last, 0.0, None, sentence, extra=extra))
         elif duration.minutes >= 40 or (duration.minutes >= 30 and before in _WAIT_LEADS):
             extra = {"wait": 1.0, "minutes": float(duration.minutes)}
             if before in lexicon.SARCASM_LEADS:
@@ -675,13 +681,35 @@ def _question_complaints(text: str, tokens: list[_Token]) -> list[_Found]:
     extra: list[_Found] = []
     if _CURIOUS.search(text):
         return extra
+    announced = _announced_questions(text, tokens)
     for position, token in enumerate(tokens):
+        if token.sentence in announced:
+            continue
         if token.norm in lexicon.QUESTION_COMPLAINTS and _sentence_ends_with_question(text, token.end):
             extra.append(_Found(token.start, token.end, position, position, -0.6, None, token.sentence))
     return extra
 
 
 _CURIOUS = re.compile(r"\bjust (?:curious|wondering|asking)\b|просто (?:интересно|спрашиваю|любопытно)", re.IGNORECASE)
+# A question announced as one at the start of its sentence: "Один вопрос: почему...?", "Quick question: why...?".
+_ANNOUNCED_QUESTION = re.compile(r"(?:(?:one|a|quick|small|один|маленький|небольшой) )?(?:question|вопрос)\s*:")
+
+
+def _announced_questions(text: str, tokens: list[_Token]) -> set[int]:
+    """The sentences that say they are a question and ask why something cannot be done ("Один вопрос: почему в
+    приложении нельзя...?"): a feature asked about, not a grievance ("Question: why was I charged twice?" is one)."""
+    lowered = text.lower()
+    announced = {
+        token.sentence
+        for index, token in enumerate(tokens)
+        if _opens_sentence(tokens, index)
+        and _ANNOUNCED_QUESTION.match(lowered, token.start)
+        and _sentence_ends_with_question(text, token.end)
+    }
+    return {token.sentence for token in tokens if token.sentence in announced and token.norm in _CANNOT}
+
+
+_CANNOT = frozenset({"нельзя", "невозможно", "cant", "cannot", "doesnt", "dont", "isnt"})
 
 
 def _sentence_ends_with_question(text: str, offset: int) -> bool:
@@ -842,10 +870,12 @@ def _balanced(found: list[_Found]) -> None:
 
 
 _REPORTING = re.compile(
-    r"(?<![а-яё])(?:сказал\w*|говорил\w*|говорит|уверял\w*|пугал\w*)(?![а-яё])|\b(?:said|says|told me|reckoned|insisted|warned me)\b"
+    r"(?<![а-яё])(?:сказал\w*|говорил\w*|говорит|уверял\w*|пугал\w*|думал\w*|считал\w*)(?![а-яё])"
+    r"|\b(?:said|says|told me|reckoned|insisted|warned me|thought|assumed)\b"
 )
 _PROVED_WRONG = re.compile(
-    r"(?<![а-яё])(?:ошиб(?:ся|лась|лись)|неправ[аы]?|не прав[аы]?)(?![а-яё])|\b(?:was|were|is|are) (?:dead |so |quite )?wrong\b"
+    r"(?<![а-яё])(?:ошиб(?:ся|лась|лись)|неправ[аы]?|не прав[аы]?|переубедил\w*|разубедил\w*)(?![а-яё])"
+    r"|\b(?:was|were|is|are) (?:dead |so |quite )?wrong\b|\bproved (?:me|them|him|her|it|that) wrong\b"
 )
 
 
@@ -939,9 +969,10 @@ def _calm_questions_and_suggestions(text: str, lowered: str, tokens: list[_Token
     sentences: dict[int, list[_Token]] = {}
     for token in tokens:
         sentences.setdefault(token.sentence, []).append(token)
+    announced = _announced_questions(text, tokens)
     for sentence, words in sentences.items():
         opener = words[0].norm
-        question = (
+        question = sentence in announced or (
             _sentence_ends_with_question(text, words[-1].end)
             and (opener in _QUESTION_OPENERS or any(token.norm in _ASKING for token in words))
             and not any(token.norm in lexicon.QUESTION_COMPLAINTS for token in words)
@@ -1114,6 +1145,8 @@ _VERDICT = re.compile(
     r"(?:stars?|\*|⭐|зв[её]зд\w*|из 5|/\s?5(?!\d))|(?<![\d/.,])(?P<tens>\d{1,2})\s?(?:/\s?|из |out of )10(?!\d)"
     r"|(?P<even>not (?:great|good),? (?:but )?not (?:terrible|awful|bad)|ни хорошо,? ни плохо|ни плохо,? ни хорошо"
     r"|evens? (?:it )?out|swings and roundabouts|ни рыба,? ни мясо)"
+    # "Bit of a mixed one. Arrived quickly, but...": a verdict that comes out even, whose "but" is the mixture.
+    r"|(?P<mixed>\bmixed (?:one|bag|experience|feelings)\b|смешанн\w* (?:чувств\w*|впечатлени\w*)|двоякое впечатление)"
     r"|^\s*(?P<solo>один|одна|два|две|три|четыре|пять|one|two|three|four|five)(?=\s*[.!])"
     # "Поставлю 5, хотя...", "Оценка 4", "I'd give it a 4": a mark given without its scale.
     r"|(?<![а-яё])(?:поставлю|ставлю|поставила?|оценка|оценку|моя оценка)\s*:?\s*(?P<given>[1-5])"
@@ -1138,8 +1171,8 @@ def _verdicts(lowered: str) -> list[_Found]:
             # "Would've been 5 stars if the pushes worked": short of the mark, and no praise.
             found.append(_Found(match.start(), match.end(), 0, 0, 0.0, None, -1, extra={"verdict": 0.5}))
             continue
-        if match.group("even") is not None:
-            if _LATER_CONTRAST.search(lowered, match.end()):
+        if match.group("even") is not None or match.group("mixed") is not None:
+            if match.group("even") is not None and _LATER_CONTRAST.search(lowered, match.end()):
                 continue  # "Not great, not terrible, but the 3 hour wait was awful"
             found.append(_Found(match.start(), match.end(), 0, 0, 0.0, None, -1, extra={"verdict": 0.0, "top": 0.0}))
             continue
@@ -1175,7 +1208,9 @@ _EXCULPATION = re.compile(
     r"|\bfault,? not (?:his|hers|theirs|yours|the driver'?s)\b"
     # "that's not on you lot", "that's on the car not him", "the problem was entirely the car's".
     r"|\bnot on (?:you|you lot|you guys|him|her|them|the driver|the tech\w*)\b|\bon the car,? not (?:him|her|them|you)\b"
-    r"|\b(?:problem|issue|fault) was (?:\w+ )?(?:the|my) car'?s\b",
+    r"|\b(?:problem|issue|fault) was (?:\w+ )?(?:the|my) car'?s\b"
+    # "Претензии к АЗС, не к вам", "Insurance company was a nightmare, but that's on them".
+    r"|(?<![а-яё])не к вам(?![а-яё])|\b(?:that'?s|that is|that was) on them\b",
     re.IGNORECASE,
 )
 # Blame the writer takes for one part of the story: "my own stupid fault", "сам дурак", "totally on me".
@@ -1356,12 +1391,12 @@ def _own_breakdown(lowered: str, tokens: list[_Token], found: list[_Found]) -> N
 _OWN_TROUBLE = (
     "belt", "hose", "radiator", "clutch", "gearbox", "alternator", "exhaust", "pipe", "suspension", "spring", "pothole",
     "ремен", "ремн", "патруб", "шланг", "радиатор", "сцеплен", "коробк", "генератор", "глушител", "подвеск", "пружин",
-    "ям", "бордюр", "кочк",
+    "ям", "бордюр", "кочк", "handbrake", "ручник",
 )  # fmt: skip
 # The verbs of a part giving way or of the driver's own mishap: "snapped", "went", "hit a pothole", "лопнул", "пробил".
 _GAVE_WAY = (
     "snap", "went", "gone", "pack", "burst", "blew", "died", "hit", "split", "fell", "порвал", "лопнул", "треснул",
-    "полетел", "сломал", "накрыл", "пробил", "наехал", "влетел", "отвалил",
+    "полетел", "сломал", "накрыл", "пробил", "наехал", "влетел", "отвалил", "froze", "frozen", "примерз",
 )  # fmt: skip
 _CAUSES = lexicon.word_set("because cause since when after потому из-за после когда")
 _ARRIVALS = ("came", "come", "arriv", "show", "turned", "приех", "пришел", "пришла", "появ", "подъех", "tow", "эваку")
@@ -1601,6 +1636,39 @@ def _bad_weather(tokens: list[_Token], found: list[_Found]) -> None:
             cue.weight = cue.base = 0.0
 
 
+# Others on the road side whose failings are no complaint about the service: the police, the insurer, the council.
+_THIRD_PARTIES = lexicon.word_set(
+    """police cops insurer insurers insurance council полиция полиции полицию полицейские гаишники гаи дпс страховая
+    страховой страховую страховщик страховщики"""
+)
+_NAMING_THE_SERVICE = _PEOPLE | lexicon.word_set("you your yours truck tow вы вас вам")
+_DETERMINERS = frozenset({"the", "my", "our", "моя", "наша", "местная"})
+_SERVICE_STEMS = ("мастер", "водител", "эвакуатор", "диспетчер", "оператор", "механик", "парн", "ваш")
+
+
+def _third_parties(tokens: list[_Token], found: list[_Found]) -> None:
+    """ "Полиция приехала раньше вас, но от неё толку ноль", "Insurance company was a nightmare to deal with": the
+    complaints of a sentence that opens with the police, the insurer or the council, in its clauses that name nobody
+    from the service, are about them, not the job (a price or the app they name is still named)."""
+    sentences = {
+        token.sentence
+        for index, token in enumerate(tokens)
+        if token.norm in _THIRD_PARTIES
+        and (
+            _opens_sentence(tokens, index)
+            or (index > 0 and tokens[index - 1].norm in _DETERMINERS and _opens_sentence(tokens, index - 1))
+        )
+    }
+    serviced = {
+        token.clause for token in tokens if token.norm in _NAMING_THE_SERVICE or token.norm.startswith(_SERVICE_STEMS)
+    }
+    for cue in found:
+        if cue.sentence in sentences and cue.weight < 0 and tokens[cue.first_token].clause not in serviced:
+            cue.weight = cue.base = 0.0
+            if cue.topic not in _FEATURES:
+                cue.topic = None
+
+
 # The writer called off the help: no longer needed, or asked to cancel.
 _NOT_NEEDED = re.compile(
     r"\b(?:didn'?t|did not|don'?t|do not|no longer|won'?t) need\w*\b|\bplease cancel\b|\bcancel (?:my|the|this) "
@@ -1812,6 +1880,7 @@ def analyze(text: str) -> CommentAnalysis:
     _elsewhere(lowered, tokens, found)
     _supposed(lowered, tokens, found)
     _bad_weather(tokens, found)
+    _third_parties(tokens, found)
     _topicalised(tokens, found)
     _called_off(lowered, tokens, found)
     _apply_sarcasm(found, tokens)

@@ -598,6 +598,29 @@ no regrets : 1.0 - !
 found me .. anyway : 0.5 - !
 would/i'd/we'd have paid double/twice/triple : 1.0 P !
 would/i'd/we'd pay double/twice/triple : 1.0 P !
+# Asides that are no complaint and no price: "for what it's worth", "Assigned to what, I wonder", "the cancel
+# button", "Not sure I'd have managed it" (the writer, not the technician).
+for what it's/its worth : 0 - !
+i/you/one =wonder/=wondering : 0 - !
+=cancel button/buttons/tab/option/link : 0 C !
+not sure i'd/i/we'd/anyone/anybody .. managed/coped : 0 - !
+=faultless/=flawless : 1.2 -
+which/that =lies : 0 - !
+worth a rethink/look/try/thought/adding/considering : 0 - !
+jack/strap/hook/chain/winch/ratchet mark/marks : -1.2 D !
+# Loyalty after a gripe: "Yes, it took 70 minutes. Yes, I'd still call you first".
+would/i'd/we'd still call/use/choose/recommend/pick/ring : 1.5 - !
+# Complaints told politely, in passing or as plain facts: "Pity about the jack mark", "Kindly ask your drivers not
+# to...", "two ruts in it now", "Membership went up 20%", "if you like paying £180 to...", "The spare he fitted was
+# flat too", "music blaring".
+pity/shame about : -1.0 - !
+kindly ask/request : -0.6 - !
+=ruts in : -1.0 D !
+price/prices/fee/fees/membership/subscription/renewal/premium .. went/gone/goes up : -0.8 P !
+if you like/enjoy paying : -1.2 P !
+music/radio blaring : -0.8 R !
+=blaring : -0.6 R
+fitted/fitting .. =flat/=punctured/=bald/=dead : -1.2 F !
 """
 
 RUSSIAN = r"""
@@ -1092,6 +1115,23 @@ RUSSIAN = r"""
 от чаевых отказал* : 1.0 G !
 заплатил/заплатила/заплатили/отдал/отдала бы и вдвое/втрое/больше : 1.0 P !
 бы заплатил/заплатила/заплатили/отдал/отдала и/даже вдвое/втрое/больше : 1.0 P !
+# Idioms of praise and asides: "цены бы вам не было", "кнопка «Отменить вызов»", "Больше и не надо было",
+# "не помню, когда последний раз так радовался".
+=цены бы .. не было : 1.2 G !
+вам/тебе/ему/ей/им =цены =нет : 1.2 G !
+кнопк* .. отмен* : 0 C !
+больше и не надо/нужно/требовалось : 0.4 - !
+# A fear word with its intensifier is one fear: "Испугалась жутко", "жутко перепугался".
+испуга*/перепуга*/напуга* жутко/сильно/очень/страшно : -1.3 S !
+жутко/сильно/очень/страшно испуга*/перепуга*/напуга* : -1.3 S !
+не помню/припомню когда/чтобы : 0 - !
+=радовался/=радовалась/=радовались/обрадовал* : 1.0 -
+# Plain-fact complaints: "тоже оказалась спущенной", "мастер, как выяснилось, обедал", "отправил машину на другой
+# конец города".
+тоже оказал* спущен*/пробит*/пуст*/дыряв*/сломан*/разряжен* : -1.2 F !
+=обедал/=обедала/=обедали : -1.0 N
+хотя бы со/с второго/третьего/пятого/десятого раза : -1.2 - !
+отправил*/послал*/отправили/послали .. на другой конец : -1.0 C !
 """
 
 OTHER = r"""

@@ -1236,6 +1236,18 @@ def test_good_news_told_in_denials_and_self_blame(text: str) -> None:
         ("The engine still makes that rattle.", Topic.NOT_FIXED),
         ("Всё равно пришлось менять колесо в шиномонтаже.", Topic.NOT_FIXED),
         ("На литье после ремней полосы.", Topic.DAMAGE),
+        # dev-2165 to dev-2276: plain facts, polite requests and sarcasm.
+        ("The spare he fitted was flat too", Topic.NOT_FIXED),
+        ("Запаска, которую он поставил, тоже оказалась спущенной.", Topic.NOT_FIXED),
+        ("Lovely chap. Pity about the jack mark on my sill", Topic.DAMAGE),
+        ("Kindly ask your drivers not to reverse onto lawns. Mine has two ruts in it now", Topic.DAMAGE),
+        ("Membership went up 20% and the service went down about the same", Topic.PRICE),
+        ("Fine, I suppose, if you like paying £180 to be told your battery is flat", Topic.PRICE),
+        ("Driver had music blaring the whole tow.", Topic.RUDE),
+        ("Трекер показывал, что мастер едет ко мне, а он, как выяснилось, обедал", Topic.NO_SHOW_OR_STALL),
+        ("Диспетчер отправил машину на другой конец города", Topic.COMMUNICATION),
+        ("Неплохо бы отвечать на звонки хотя бы с третьего раза", Topic.COMMUNICATION),
+        ("The app said 'technician assigned' for 50 minutes. Assigned to what, I wonder", Topic.LATE),
     ],
 )
 def test_complaints_in_fresh_words(text: str, topic: Topic) -> None:
@@ -1265,3 +1277,110 @@ def test_polite_and_regret_words_still_mean_themselves() -> None:
     assert Topic.PRAISE in topics("Очень вежливо всё объяснил.")
     assert analyze("Жалею, что переплатила за срочный вызов.").sentiment == "negative"
     assert analyze("Regret not calling someone else.").sentiment == "negative"
+
+
+# dev-2165 to dev-2276: third parties, announced questions, plain arrival times, mixed verdicts, asides and idioms.
+
+
+def test_complaints_about_the_police_or_the_insurer_are_not_about_the_job() -> None:
+    told = "Полиция приехала раньше вас, но от неё толку ноль. От вас толк был: увезли, оформили, довезли до дома"
+    assert analyze(told).sentiment == "positive"
+    assert Topic.NOT_FIXED not in topics(told)
+    assert analyze("Insurance company was a nightmare to deal with, but that's on them.").sentiment != "negative"
+    assert Topic.LATE not in topics("The insurer was slow, but your part was faultless.")
+    assert Topic.LATE in topics("The police were useless, the driver was late too.")
+    # A clause that names the service still complains, and so does a sentence that opens with it.
+    assert analyze("Полиция приехала раньше вас, но от мастера толку ноль.").sentiment == "negative"
+    assert analyze("The tow company was a nightmare to deal with.").sentiment == "negative"
+
+
+def test_a_question_announced_as_one_is_calm() -> None:
+    asked = "Один вопрос: почему в приложении нельзя выбрать точку на карте вручную? Меня определило на соседней улице"
+    analysis = analyze(asked)
+    assert analysis.sentiment == "neutral"
+    assert Topic.COMMUNICATION in analysis.topics
+    assert analyze("Почему в приложении нельзя выбрать точку на карте вручную?").sentiment == "negative"
+    assert analyze("Question: why was I charged twice for one tow?").sentiment == "negative"
+
+
+def test_the_blame_put_on_someone_else_excuses_the_complaint() -> None:
+    assert analyze("Топливо перепутал заправщик. Претензии к АЗС, не к вам").sentiment != "negative"
+    assert analyze("Топливо перепутал ваш мастер. Претензии к вам").sentiment == "negative"
+
+
+def test_a_frozen_handbrake_is_the_drivers_own_breakdown() -> None:
+    assert analyze("Машина на ручнике примёрзла, никуда не ехала. Мастер отогрел феном за 10 минут").sentiment == (
+        "positive"
+    )
+    analysis = analyze("Эвакуатор никуда не ехал, стоял на месте.")
+    assert analysis.sentiment == "negative"
+    assert Topic.NO_SHOW_OR_STALL in analysis.topics
+
+
+def test_a_belief_the_writer_says_was_proved_wrong() -> None:
+    assert analyze("Раньше думал, что все эвакуаторщики хамы. Этот парень меня переубедил").sentiment != "negative"
+    assert analyze("I thought all tow drivers were rude. He proved me wrong").sentiment != "negative"
+    assert analyze("Раньше думал, что все эвакуаторщики хамы. Этот парень это подтвердил").sentiment == "negative"
+
+
+def test_an_arrival_within_the_hour_told_plainly_is_a_report() -> None:
+    for text in ("Tech came in 45 minutes and towed it to the garage.", "Приехал через 50 минут, отвёз в сервис"):
+        analysis = analyze(text)
+        assert analysis.sentiment == "neutral"
+        assert Topic.LATE not in analysis.topics
+    for text in ("Waited 45 minutes for the tech.", "Приехал через 50 минут, хотя обещали 15"):
+        analysis = analyze(text)
+        assert analysis.sentiment == "negative"
+        assert Topic.LATE in analysis.topics
+    assert Topic.LATE in topics("Came in 2 hours.")
+
+
+def test_a_mixed_verdict_comes_out_even() -> None:
+    analysis = analyze("Bit of a mixed one. Arrived quickly, but couldn't fix it.")
+    assert analysis.sentiment == "neutral"
+    assert Topic.NOT_FIXED in analysis.topics
+    assert analyze("Смешанные впечатления: приехал быстро, но колесо не поменял.").sentiment == "neutral"
+    assert analyze("Arrived quickly, but couldn't fix it.").sentiment == "negative"
+
+
+@pytest.mark.parametrize(
+    ("text", "not_named"),
+    [
+        ("Если бы все вызовы были такими, как этот, цены бы вам не было", Topic.PRICE),
+        ("В приложении кнопка «Отменить вызов» стоит рядом с «Позвонить мастеру».", Topic.NO_SHOW_OR_STALL),
+        ("The cancel button sits right under the share button.", Topic.NO_SHOW_OR_STALL),
+        ("Трёх литров хватило доехать до АЗС. Больше и не надо было", None),
+        ("Честно, не помню, когда последний раз так радовался грузовику", None),
+        ("Feedback on the app, for what it's worth: the map is handy", Topic.PRICE),
+        ("Might be worth a rethink of the menu.", Topic.PRICE),
+        ("Not sure I'd have managed it in that sleet.", Topic.NOT_FIXED),
+        ("About 4 litres left by the gauge, which lies.", Topic.RUDE),
+        (
+            "Машина задымила на мосту. Испугалась жутко. Мастер сказал, что это патрубок, и дальше я ехала спокойно",
+            None,
+        ),
+        ("Yes, it took 70 minutes. Yes, I'd still call you first", None),
+        ("Faultless.", None),
+    ],
+)
+def test_idioms_and_asides_that_do_not_complain(text: str, not_named: Topic | None) -> None:
+    analysis = analyze(text)
+    assert analysis.sentiment != "negative"
+    if not_named is not None:
+        assert not_named not in analysis.topics
+
+
+def test_the_idioms_keep_their_plain_neighbours() -> None:
+    assert analyze("Цены в приложении не было.").sentiment == "negative"
+    assert Topic.NO_SHOW_OR_STALL in topics("Отменили вызов без предупреждения")
+    assert Topic.PRICE in topics("Well worth the money")
+    assert Topic.NOT_FIXED in topics("He couldn't manage it.")
+    assert analyze("It took 70 minutes.").sentiment == "negative"
+    assert Topic.PRAISE in topics("Wonderful driver, thank you")
+    assert analyze("He lies about the arrival time every time.").sentiment == "negative"
+    assert Topic.RUDE in topics("Мастер жутко нагрубил")
+
+
+def test_a_fitted_tyre_and_a_thanks_are_no_complaint() -> None:
+    assert analyze("He fitted the spare in ten minutes, the flat one went in the boot").sentiment != "negative"
+    assert analyze("Kindly sorted it for me, thank you").sentiment == "positive"
