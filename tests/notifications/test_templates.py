@@ -306,8 +306,10 @@ def test_german_pushes_address_the_driver_formally_and_name_nobody_by_a_gendered
     )
     assert text("en_route", DE, **GENDERS["male"]).title == "Boris ist unterwegs zu Ihnen"
     assert text("eta_changed", DE, arrival_at=ARRIVAL).title == "Neue Ankunftszeit: 15:32 Uhr"
-    assert text("held_up", DE, **GENDERS["female"]).body.startswith("Anna kommt seit einer Weile nicht näher.")
-    assert text("held_up", DE).body.startswith("Die Pannenhilfe kommt seit einer Weile nicht näher.")
+    assert text("held_up", DE, **GENDERS["female"]) == Rendered(
+        "Anna wird wohl aufgehalten",  # the title names her; the body speaks of the van, not "sie" (read as "you")
+        "Seit einer Weile kommt das Fahrzeug nicht näher. Wir prüfen das und schicken eventuell andere Hilfe.",
+    )
     assert text("cancelled", DE, service="tyre_change", reason="doppelte Anfrage").body == (
         "Ihre Anfrage „Reifenwechsel“ ist storniert. Grund: doppelte Anfrage."
     )

@@ -178,7 +178,7 @@ delayed =
 
 held_up =
     .title = { $technician } wird wohl aufgehalten
-    .body = { $technician } kommt seit einer Weile nicht näher. Wir prüfen das und schicken eventuell andere Hilfe.
+    .body = Seit einer Weile kommt das Fahrzeug nicht näher. Wir prüfen das und schicken eventuell andere Hilfe.
 
 ## To the technician
 
