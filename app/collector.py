@@ -10,9 +10,10 @@ Pausing it over a burst of allocation:
 
 A dispatch round builds hundreds of thousands of objects that live until it ends (orders, candidates, OSRM's
 tables, decisions). While they live, each collection the allocations trigger traverses them again, and as they
-age into the older generations a full collection walks the whole heap: nearly a third of a large round's time went to
-that. Almost none of them are cyclic garbage (reference counting frees them when the round ends), so the
-collector is paused for the round and resumes after it, when there is little left to walk.
+age into the older generations a full collection walks the whole heap: at Python's defaults nearly a third of a
+large round's time went to that, and a tenth still does in a settled process. Almost none of them are cyclic
+garbage (reference counting frees them when the round ends), so the collector is paused for the round and resumes
+after it, when there is little left to walk.
 """
 
 import contextlib

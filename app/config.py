@@ -147,11 +147,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def check_region_timezones(self) -> "Settings":
-        # A misspelt region would otherwise fall back to TIMEZONE without a word: wrong times in its pushes.
+        # A misspelt region would otherwise fall back to TIMEZONE without a word: wrong times in its pushes. Only
+        # a deployment that lists its regions can tell: without REGIONS, every region recorded is served.
         unserved = sorted(
             region
             for region in self.region_timezones
-            if region not in self.served_regions and region not in BUNDLED_REGION_TIMEZONES
+            if self.regions and region not in self.regions and region not in BUNDLED_REGION_TIMEZONES
         )
         if unserved:
             raise ValueError(

@@ -3,7 +3,8 @@ against a greedy nearest-first baseline on the same input; the full round again 
 CALIBRATION_DRIVES finished drives, so that every candidate's ETA is calibrated (`round_..._calibrated`).
 
 `round_..._collector_running` is the baseline of the largest round: the same round with the garbage collector
-left running, as it was before rounds paused it (app/collector.py).
+left running, as it was before rounds paused it (app/collector.py). The process settles the collector first, as
+the dispatcher worker does.
 
 Targets on a 2-core machine: the solve < 100 ms and a full round < 500 ms at 1,000 orders x 5,000
 technicians. A round's phases: lock, candidates, scores (read while OSRM computes the tables), osrm_table
@@ -22,6 +23,7 @@ from uuid import uuid4
 
 from sqlalchemy import delete, insert, text
 
+from app.collector import settle_collector
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker, recreate_database, transaction, upgrade_schema
 from app.enums import Role, Service
@@ -237,7 +239,9 @@ async def run(repeat: int, base_url: str) -> dict[str, Any]:
 
 def main() -> None:
     args = parser(__doc__ or "").parse_args()
-    wire(Settings(database_url=BENCH_DATABASE_URL))  # the listeners a dispatch round's events reach, as in production
+    settings = Settings(database_url=BENCH_DATABASE_URL)
+    wire(settings)  # the listeners a dispatch round's events reach, as in production
+    settle_collector(settings.collector_threshold)  # as the dispatcher worker does once started
     with liechtenstein_osrm() as base_url:
         figures = asyncio.run(run(args.repeat, base_url))
     report("dispatch", figures, args.json or Path("bench/results/dispatch.json"))

@@ -1,4 +1,4 @@
-"""What each push says, in English and Russian. Pure.
+"""What each push says, in English, Russian and German. Pure.
 
 The texts live in Project Fluent files, `locales/<locale>/pushes.ftl`: one message per kind of push, with a
 `.title` and a `.body`. This module turns a notification's params into the variables those messages expect

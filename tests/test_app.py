@@ -36,8 +36,9 @@ def test_each_region_has_its_clock_and_an_unknown_zone_is_refused(monkeypatch: p
     with pytest.raises(ValidationError, match="unknown time zone 'Europe/Tampere'"):
         Settings(region_timezones={"tampere": "Europe/Tampere"}, regions=["tampere"])
     with pytest.raises(ValidationError, match="does not serve: tampere"):
-        Settings(region="liechtenstein")  # a region named in the time zones but served nowhere: a typo
-    assert Settings(region="tampere").timezone_of("tampere") == "Europe/Helsinki"
+        Settings(regions=["liechtenstein", "helsinki"])  # named in the time zones, not in the regions: a typo
+    assert Settings(regions=["tampere"]).timezone_of("tampere") == "Europe/Helsinki"
+    assert Settings().timezone_of("tampere") == "Europe/Helsinki"  # no REGIONS: every region recorded is served
     with pytest.raises(ValidationError, match="unknown time zone"):
         Settings(timezone="Helsinki time")
 

@@ -1,19 +1,28 @@
 """The garbage collector paused over a dispatch round, however the rounds' coroutines overlap."""
 
 import gc
+import weakref
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
 
+from app import collector
 from app.collector import collector_paused, settle_collector
 from app.config import Settings
+from dispatch import tasks
+from dispatch.dispatcher import RoundReport, dispatch_round
+from tests.dispatch.helpers import TEST_CONFIG
 
 
 @pytest.fixture(autouse=True)
 def collector_on() -> Iterator[None]:
     gc.enable()
     yield
+    assert collector._paused == 0, "a pause was left open"
+    collector._paused = 0
     gc.enable()
 
 
@@ -46,14 +55,25 @@ def test_a_collector_that_was_off_stays_off() -> None:
     assert not gc.isenabled()
 
 
+class Cycle:
+    def __init__(self, partner: object) -> None:
+        self.me = self
+        self.partner = partner
+
+
 def test_a_settled_process_freezes_what_startup_built_and_collects_the_young_less_often() -> None:
     before = gc.get_threshold()
     gc.unfreeze()
     try:
         built_at_startup = [{"kept": n} for n in range(1000)]
-        settle_collector(50_000)
-        assert gc.get_threshold() == (50_000, *before[1:])
+        garbage: list[object] = []
+        garbage.append(garbage)  # a cycle left by startup: collected, not frozen for good
+        cycle = weakref.ref(Cycle(garbage))
+        del garbage
+        settle_collector(12_345)
+        assert gc.get_threshold() == (12_345, *before[1:])
         assert gc.get_freeze_count() >= len(built_at_startup)
+        assert cycle() is None
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
@@ -61,3 +81,17 @@ def test_a_settled_process_freezes_what_startup_built_and_collects_the_young_les
 
 async def test_the_api_settles_the_collector_when_it_starts(app: FastAPI, settings: Settings) -> None:
     assert gc.get_threshold()[0] == settings.collector_threshold  # the app fixture has started the app
+
+
+async def test_a_dispatch_round_runs_with_the_collector_paused(app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[bool] = []
+
+    async def observed_round(*args: Any) -> RoundReport:
+        seen.append(gc.isenabled())
+        return await dispatch_round(*args)
+
+    monkeypatch.setattr(tasks, "dispatch_round", observed_round)
+    report = await tasks.run_round(app.state.sessionmaker, app.state.osrm, TEST_CONFIG, datetime.now(UTC))
+    assert report.ran
+    assert seen == [False]
+    assert gc.isenabled()

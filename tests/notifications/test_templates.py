@@ -307,7 +307,7 @@ def test_german_pushes_address_the_driver_formally_and_name_nobody_by_a_gendered
     assert text("en_route", DE, **GENDERS["male"]).title == "Boris ist unterwegs zu Ihnen"
     assert text("eta_changed", DE, arrival_at=ARRIVAL).title == "Neue Ankunftszeit: 15:32 Uhr"
     assert text("held_up", DE, **GENDERS["female"]) == Rendered(
-        "Anna wird wohl aufgehalten",  # the title names her; the body speaks of the van, not "sie" (read as "you")
+        "Anna wurde wohl aufgehalten",  # the title names her; the body speaks of the van, not "sie" (read as "you")
         "Seit einer Weile kommt das Fahrzeug nicht näher. Wir prüfen das und schicken eventuell andere Hilfe.",
     )
     assert text("cancelled", DE, service="tyre_change", reason="doppelte Anfrage").body == (
@@ -325,7 +325,7 @@ def test_german_pushes_address_the_driver_formally_and_name_nobody_by_a_gendered
         (1, "Ankunft in 1 Minute.", "Der Einsatzort ist 1 Minute entfernt."),
         (2, "Ankunft in 2 Minuten.", "Der Einsatzort ist 2 Minuten entfernt."),
         (21, "Ankunft in 21 Minuten.", "Der Einsatzort ist 21 Minuten entfernt."),
-        (None, "Ankunft jeden Moment.", "Der Einsatzort ist ganz in der Nähe."),
+        (None, "Ankunft in wenigen Augenblicken.", "Der Einsatzort ist ganz in der Nähe."),
     ],
 )
 def test_german_counts_take_their_plural(minutes: int | None, arriving: str, offer: str) -> None:

@@ -1,7 +1,7 @@
 // The tracking page: one order followed through its link. It reads /v1/track/<token>, draws the roads
 // around the car (from the region's own extract: no tile server, nothing from elsewhere), follows the
-// order's live stream, and after the job asks for a rating. It speaks English or Russian: `?lang=ru` or `en`
-// if the link says so, else the first of the two the browser prefers (a driver's phone in Russian reads Russian).
+// order's live stream, and after the job asks for a rating. It speaks English, Russian or German: `?lang=en`, `ru`
+// or `de` if the link says so, else the first of them the browser prefers (a phone in Russian reads Russian).
 "use strict";
 
 const token = decodeURIComponent(location.pathname.split("/").pop());
@@ -106,7 +106,7 @@ const TEXTS = {
       not_fixed: "Das Auto konnte vor Ort nicht repariert werden.",
     },
     headlines: {
-      searching: () => ["Wir suchen Hilfe", "Wir fragen die nächsten Einsatzfahrzeuge, die helfen können."],
+      searching: () => ["Wir suchen Hilfe", "Wir fragen die nächstgelegenen Einsatzfahrzeuge, die helfen können."],
       assigned: (name) => [`${name} kommt`, `${name} hat den Auftrag angenommen und fährt gleich los.`],
       en_route: (name) => [`${name} ist unterwegs`, "Die Karte zeigt live, wo die Pannenhilfe gerade ist."],
       arrived: (name) => [`${name} ist da`, "Jetzt an Ihrem Auto."],
@@ -114,13 +114,13 @@ const TEXTS = {
       completed: (name, outcome) => ["Erledigt", outcome || "Die Arbeit ist abgeschlossen."],
       failed: (name, outcome) => ["Vor Ort war keine Hilfe möglich", outcome || ""],
       cancelled: () => ["Diese Anfrage wurde storniert", "Niemand ist zu Ihnen unterwegs."],
-      unfulfilled: () => ["Leider war niemand rechtzeitig frei", "Entschuldigen Sie bitte. Fordern Sie bitte erneut Hilfe an."],
+      unfulfilled: () => ["Leider war niemand rechtzeitig frei", "Das tut uns leid. Bitte fordern Sie erneut Hilfe an."],
     },
     eta: (minutes, clock) => `Ankunft in etwa ${minutes} Min., gegen ${clock}`,
     rough: " (grob geschätzt)",
     drives: (van) => `Fahrzeug: ${van}`,
     photoOf: (name) => `Foto: ${name}`,
-    linkUntil: (when) => `Dieser Link gilt bis ${when}.`,
+    linkUntil: (when) => `Dieser Link gilt bis zum ${when}.`,
     loadFailed: "Der Auftrag konnte nicht geladen werden. Neuer Versuch…",
     chooseCsat: "Bitte wählen Sie, wie zufrieden Sie sind (1 bis 5).",
     sendFailed: "Die Bewertung konnte nicht gesendet werden. Bitte versuchen Sie es noch einmal.",
@@ -163,9 +163,18 @@ function headline(t) {
 // time zone (a relative far away) is told which clock that is.
 function byCarClock(fields) {
   const zone = state.tracking && state.tracking.time_zone;
-  if (!zone) return fields;
+  if (!zone || !knownZone(zone)) return fields;  // a zone this browser does not know: the phone's own clock
   const viewers = Intl.DateTimeFormat().resolvedOptions().timeZone;
   return zone === viewers ? { ...fields, timeZone: zone } : { ...fields, timeZone: zone, timeZoneName: "short" };
+}
+
+function knownZone(zone) {
+  try {
+    new Intl.DateTimeFormat(lang, { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function clock(iso) {

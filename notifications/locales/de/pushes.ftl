@@ -119,7 +119,7 @@ arriving =
     .title = { $technician } ist gleich da
     .body =
         { NUMBER($minutes) ->
-            [0] Ankunft jeden Moment. Bitte bleiben Sie in der Nähe Ihres Autos.
+            [0] Ankunft in wenigen Augenblicken. Bitte bleiben Sie in der Nähe Ihres Autos.
             [one] Ankunft in { $minutes } Minute. Bitte bleiben Sie in der Nähe Ihres Autos.
            *[other] Ankunft in { $minutes } Minuten. Bitte bleiben Sie in der Nähe Ihres Autos.
         }
@@ -132,7 +132,7 @@ completed =
     .title = Erledigt
     .body =
         { $service ->
-            [tow] { $technician } hat Ihr Auto abgeliefert. Danke für Ihre Geduld!
+            [tow] { $technician } hat Ihr Auto ans Ziel gebracht. Danke für Ihre Geduld!
            *[other] { $technician } ist fertig. Gute Fahrt!
         }
 
@@ -162,7 +162,7 @@ cancelled =
 
 unfulfilled =
     .title = Leider war niemand rechtzeitig frei
-    .body = Entschuldigen Sie bitte. Wir rufen Sie in wenigen Minuten an, oder Sie fordern erneut Hilfe an.
+    .body = Das tut uns leid. Wir rufen Sie in wenigen Minuten an, oder Sie fordern erneut Hilfe an.
 
 reassigned =
     .title = Ein anderes Einsatzfahrzeug kommt
@@ -173,11 +173,11 @@ reassigned =
         }
 
 delayed =
-    .title = { $technician } wird wohl aufgehalten
+    .title = { $technician } wurde wohl aufgehalten
     .body = Vielleicht ist das Signal weg. Wir prüfen das und halten Sie auf dem Laufenden.
 
 held_up =
-    .title = { $technician } wird wohl aufgehalten
+    .title = { $technician } wurde wohl aufgehalten
     .body = Seit einer Weile kommt das Fahrzeug nicht näher. Wir prüfen das und schicken eventuell andere Hilfe.
 
 ## To the technician
@@ -228,7 +228,7 @@ signal_check =
             [0] Ihr Telefon sendet seit einer Weile keinen Standort.
             [one] Ihr Telefon sendet seit { $minutes } Minute keinen Standort.
            *[other] Ihr Telefon sendet seit { $minutes } Minuten keinen Standort.
-        } Bitte prüfen Sie, ob die App offen und die Ortung an ist.
+        } Bitte prüfen Sie, ob die App geöffnet und die Ortung aktiviert ist.
 
 ## To the operators
 
