@@ -765,6 +765,15 @@ def _symbol_cues(text: str) -> list[_Found]:
 
 
 _FEATURES = (Topic.COMMUNICATION, Topic.PRICE, Topic.SAFETY)
+
+
+def _weightless(cue: "_Found") -> None:
+    """The cue weighs nothing; the price, the app or safety it names is still named."""
+    cue.weight = cue.base = 0.0
+    if cue.topic not in _FEATURES:
+        cue.topic = None
+
+
 _PEOPLE = lexicon.word_set(
     """he she him her guy bloke lad man woman lady driver technician tech mechanic dispatcher operator service team
     staff trustloop job work он она его ее мастер водитель парень мужик мужчина девушка диспетчер оператор сервис
@@ -864,9 +873,7 @@ def _balanced(found: list[_Found]) -> None:
             and (one.weight > 0) != (other.weight > 0)
         ):
             for cue in (one, other):
-                cue.weight = cue.base = 0.0
-                if cue.topic not in _FEATURES:
-                    cue.topic = None
+                _weightless(cue)
 
 
 _REPORTING = re.compile(
@@ -895,9 +902,7 @@ def _claims_proved_wrong(lowered: str, tokens: list[_Token], found: list[_Found]
             if cue.weight < 0 and match.start() <= cue.start < match.end():
                 cue.weight = cue.base = 0.0  # "He was wrong" is the denial, not a complaint
         for cue in claims:
-            cue.weight = cue.base = 0.0
-            if cue.topic not in _FEATURES:
-                cue.topic = None
+            _weightless(cue)
         if claims:
             denials.append(_Found(match.start(), match.end(), position, position, 0.5, None, sentence))
     return denials
@@ -917,9 +922,7 @@ def _not_regretted(tokens: list[_Token], found: list[_Found]) -> None:
             continue
         for cue in found:
             if cue.sentence == token.sentence and cue.first_token > position and cue.weight < 0:
-                cue.weight = cue.base = 0.0
-                if cue.topic not in _FEATURES:
-                    cue.topic = None
+                _weightless(cue)
 
 
 # "Дороговато? Может быть. Но...", "Slow? Maybe a bit. But...": a complaint the writer asks, grants and turns from.
@@ -1664,9 +1667,7 @@ def _third_parties(tokens: list[_Token], found: list[_Found]) -> None:
     }
     for cue in found:
         if cue.sentence in sentences and cue.weight < 0 and tokens[cue.first_token].clause not in serviced:
-            cue.weight = cue.base = 0.0
-            if cue.topic not in _FEATURES:
-                cue.topic = None
+            _weightless(cue)
 
 
 # The writer called off the help: no longer needed, or asked to cancel.
