@@ -83,9 +83,13 @@ async def shown(page: Page, check: str, timeout_s: float = 15.0) -> Any:
     return value
 
 
+# The ETA line's clock time, 12- or 24-hour, and the time zone named after it if any ("05:43 PM GMT+2").
+ETA_CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?:\s?([AP]M))?(?:\s(GMT[+-]\d+|[A-Z]{3,4})\b)?")
+
+
 def clock_in(eta: str) -> str:
     """The arrival clock time of the page's ETA line, on 24 hours ("around 05:43 PM" is 17:43)."""
-    found = re.search(r"(\d{1,2}):(\d{2})(?:\s?([AP]M))?", eta)
+    found = ETA_CLOCK.search(eta)
     assert found, eta
     hour, minute, half = int(found[1]), found[2], found[3]
     if half:
@@ -94,9 +98,9 @@ def clock_in(eta: str) -> str:
 
 
 def zone_in(eta: str) -> str | None:
-    """The time zone named after that clock time, if any ("05:43 PM GMT+2")."""
-    found = re.search(r"\d{1,2}:\d{2}(?:\s?[AP]M)?\s(GMT[+-]\d+|[A-Z]{3,4})\b", eta)
-    return found[1] if found else None
+    """The time zone named after that clock time, if any."""
+    found = ETA_CLOCK.search(eta)
+    return found[4] if found else None
 
 
 async def save(page: Page, name: str) -> Path:
