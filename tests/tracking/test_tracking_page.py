@@ -83,24 +83,23 @@ async def shown(page: Page, check: str, timeout_s: float = 15.0) -> Any:
     return value
 
 
-# The ETA line's clock time, 12- or 24-hour, and the time zone named after it if any ("05:43 PM GMT+2").
-ETA_CLOCK = re.compile(r"(\d{1,2}):(\d{2})(?:\s?([AP]M))?(?:\s(GMT[+-]\d+|[A-Z]{3,4})\b)?")
+# The ETA line's clock time, on 24 hours as the pushes tell it, and the time zone named after it if any
+# ("17:43 GMT+2"). A 12-hour time ("05:43 PM") reads as another clock time here, and fails the comparison.
+ETA_CLOCK = re.compile(r"(\d{2}):(\d{2})(?:\s(GMT[+-]\d+|[A-Z]{3,4})\b)?")
 
 
 def clock_in(eta: str) -> str:
-    """The arrival clock time of the page's ETA line, on 24 hours ("around 05:43 PM" is 17:43)."""
+    """The arrival clock time of the page's ETA line."""
     found = ETA_CLOCK.search(eta)
     assert found, eta
-    hour, minute, half = int(found[1]), found[2], found[3]
-    if half:
-        hour = hour % 12 + (12 if half == "PM" else 0)
-    return f"{hour:02d}:{minute}"
+    assert not re.search(r"\b[AP]M\b", eta), f"a 12-hour clock: {eta}"
+    return f"{found[1]}:{found[2]}"
 
 
 def zone_in(eta: str) -> str | None:
     """The time zone named after that clock time, if any."""
     found = ETA_CLOCK.search(eta)
-    return found[4] if found else None
+    return found[3] if found else None
 
 
 async def save(page: Page, name: str) -> Path:

@@ -159,13 +159,16 @@ function headline(t) {
   return says ? says(name, text.outcomes[t.resolution]) : [t.status, ""];
 }
 
-// Clock times are told by the car's clock, as the pushes tell them; someone following the link from another
-// time zone (a relative far away) is told which clock that is.
+// Clock times are told by the car's clock and on 24 hours, as the pushes tell them; someone following the link
+// from another time zone (a relative far away) is told which clock that is.
 function byCarClock(fields) {
+  const clockFields = { ...fields, hourCycle: "h23" };
   const zone = state.tracking && state.tracking.time_zone;
-  if (!zone || !knownZone(zone)) return fields;  // a zone this browser does not know: the phone's own clock
+  if (!zone || !knownZone(zone)) return clockFields;  // a zone this browser does not know: the phone's own clock
   const viewers = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  return zone === viewers ? { ...fields, timeZone: zone } : { ...fields, timeZone: zone, timeZoneName: "short" };
+  return zone === viewers
+    ? { ...clockFields, timeZone: zone }
+    : { ...clockFields, timeZone: zone, timeZoneName: "short" };
 }
 
 function knownZone(zone) {
