@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.db import table_of
 from app.enums import Role
 from app.users.models import User
-from notifications.models import Delivery, DeliveryStatus, Device, Notification, NotificationStatus
+from notifications.models import Delivery, DeliveryStatus, Device, Locale, Notification, NotificationStatus
 
 
 async def get_by_token_for_update(session: AsyncSession, token: str) -> Device | None:
@@ -131,6 +131,34 @@ async def newest(
     if after is not None:
         query = query.where(tuple_(Notification.created_at, Notification.id) < tuple_(*after))
     return list((await session.execute(query)).scalars())
+
+
+async def recipient_locales(session: AsyncSession, notifications: Collection[Notification]) -> dict[UUID, set[Locale]]:
+    """The languages each push is read in: those of the devices it went to, or, before it went anywhere, those
+    of its recipient's active devices."""
+    ids = [n.id for n in notifications]
+    if not ids:
+        return {}
+    delivered = await session.execute(
+        select(Delivery.notification_id, Device.locale)
+        .join(Device, Device.id == Delivery.device_id)
+        .where(Delivery.notification_id.in_(ids))
+    )
+    found: dict[UUID, set[Locale]] = {}
+    for notification_id, locale in delivered.all():
+        found.setdefault(notification_id, set()).add(locale)
+    waiting = {n.user_id for n in notifications if n.id not in found}
+    if waiting:
+        devices = await session.execute(
+            select(Device.user_id, Device.locale).where(Device.user_id.in_(waiting), Device.active)
+        )
+        by_user: dict[UUID, set[Locale]] = {}
+        for user_id, locale in devices.all():
+            by_user.setdefault(user_id, set()).add(locale)
+        for n in notifications:
+            if n.id not in found and n.user_id in by_user:
+                found[n.id] = by_user[n.user_id]
+    return found
 
 
 async def pending_count(session: AsyncSession) -> int:

@@ -38,3 +38,5 @@ class NotificationRead(BaseModel):
     last_error: str | None
     created_at: datetime
     preview: dict[str, PushPreview]
+    # The languages of the phones it was (or, while pending, will be) shown on; empty without a device.
+    read_in: list[Locale]

@@ -64,9 +64,11 @@ async def list_notifications(
     order_id: UUID | None = None,
 ) -> Page[NotificationRead]:
     """Newest first, with what each phone would show in each language (the demo runs without FCM), its times
-    on the clock of the order's region."""
+    on the clock of the order's region, and which languages its recipient's phones read."""
     rows = await repository.newest(session, status, limit + 1, decode_cursor(cursor) if cursor else None, order_id)
-    regions = await orders.regions_of(session, {n.order_id for n in rows if n.order_id})
+    shown = rows[:limit]
+    regions = await orders.regions_of(session, {n.order_id for n in shown if n.order_id})
+    read_in = await repository.recipient_locales(session, shown)
     items = [
         NotificationRead(
             id=n.id,
@@ -83,7 +85,8 @@ async def list_notifications(
                 )
                 for locale in Locale
             },
+            read_in=[locale for locale in Locale if locale in read_in.get(n.id, ())],
         )
-        for n in rows[:limit]
+        for n in shown
     ]
     return Page(items=items, next_cursor=next_cursor(rows, limit, lambda n: (n.created_at, n.id)))

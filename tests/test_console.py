@@ -4,6 +4,7 @@ figures, and every action an operator takes from it."""
 
 import asyncio
 import random
+import re
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -217,6 +218,8 @@ async def test_operators_select_an_order_and_act_on_it(
 ) -> None:  # fmt: skip
     await helsinki(sessions, helsinki_graph)
     maria = await named_driver(api, "Maria Korhonen", "+358 40 555 0101")
+    phone = {"token": "maria-phone", "platform": "android", "locale": "ru"}
+    assert (await api.client.post("/v1/devices", json=phone, headers=maria.headers)).status_code == 201
     waiting = await api.order(maria, at=MIKONKATU)
     to_cancel = await api.order(await named_driver(api, "Pekka Nieminen", "+358 40 555 0202"), at=UNIONINKATU)
     async with transaction(sessions) as session:  # nobody accepted for four minutes
@@ -252,6 +255,15 @@ async def test_operators_select_an_order_and_act_on_it(
         await wait_for(lambda: page.evaluate("window.trustloop.stats.routeShown === true"), 20)
         order = (await api.client.get(f"/v1/ops/orders/{waiting['id']}", headers=headers)).json()
         assert order["technician"]["id"] == str(hugo.id)
+        # Maria's phone reads Russian: her pushes are shown as she read them, in Russian only; Hugo has no phone.
+        to_maria = panel.locator(".pushes li", has=page.locator('small[lang="ru"]'))
+        await to_maria.first.wait_for(timeout=10_000)
+        assert (await to_maria.first.locator("small").inner_text()).startswith("RU ")
+        assert await to_maria.locator('small[lang="en"]').count() == 0
+        assert "no phone registered" in await panel.locator(".pushes").inner_text()
+        shown = await panel.inner_text()
+        assert re.search(r"\b\d{2}:\d{2}\b", shown), shown
+        assert not re.search(r"\b[AP]M\b", shown), shown  # on 24 hours, as the pushes tell times
 
         # The risk was that nobody accepted: once Hugo has, the watcher clears it, on the board and the API.
         async with transaction(sessions) as session:

@@ -279,6 +279,36 @@ async def test_each_outcome_pushes_its_steps_in_order_once_each(
         assert texts["unfulfilled"]["title"].startswith("Простите")
 
 
+async def test_operators_see_each_push_in_the_languages_its_recipient_reads(
+    app: FastAPI, api: Api, gateway: FcmGateway, fcm_standin: str
+) -> None:
+    arrival = {"technician": "Anna", "arrival_at": "2026-07-01T12:32:00+00:00"}
+    one_phone, two_phones, no_phone = await api.driver(), await api.driver(), await api.driver()
+    await register(api, one_phone, "one-ru", locale="ru")
+    await register(api, two_phones, "two-en", locale="en")
+    await register(api, two_phones, "two-de", locale="de")
+    orders = {}
+    for name, driver in (("one", one_phone), ("two", two_phones), ("none", no_phone)):
+        order = await api.order(driver)
+        orders[name] = order["id"]
+        async with transaction(app.state.sessionmaker) as session:
+            await policy.push(session, driver.id, "assigned", UUID(order["id"]), arrival)
+    operator = await api.operator()
+
+    async def read_in(name: str) -> list[str]:
+        listed = await api.client.get(f"/v1/ops/notifications?order_id={orders[name]}", headers=operator.headers)
+        push = next(n for n in listed.json()["items"] if n["kind"] == "assigned")
+        assert set(push["preview"]) == {"en", "ru", "de"}  # every language stays at hand
+        return list(push["read_in"])
+
+    # Before it is sent: the languages of the recipient's phones, none without one.
+    assert [await read_in(name) for name in ("one", "two", "none")] == [["ru"], ["en", "de"], []]
+    await drain(app, gateway)
+    await register(api, one_phone, "one-new-en", locale="en")  # a phone added after the push went out
+    assert await read_in("one") == ["ru"]  # once sent: the phones it went to
+    assert await read_in("two") == ["en", "de"]
+
+
 async def test_a_push_tells_the_time_on_the_clock_of_the_orders_region(
     app: FastAPI, api: Api, gateway: FcmGateway, fcm_standin: str
 ) -> None:

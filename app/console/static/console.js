@@ -73,7 +73,8 @@ tl.all = async function all(path) {
 };
 
 tl.words = (text) => (text == null ? "" : String(text).replaceAll("_", " "));
-tl.time = (iso) => (iso ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }) : "–");
+// On 24 hours, as the pushes and the tracking page tell times.
+tl.time = (iso) => (iso ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }) : "–");
 tl.minutesAgo = (iso) => Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 60000));
 tl.technicianName = (id) => (id && state.technicians.get(id)?.name) || (id ? "a technician" : "nobody yet");
 

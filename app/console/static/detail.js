@@ -6,6 +6,7 @@
   const tl = window.trustloop;
   const { state, el } = tl;
   const FREE_TO_ACT = new Set(["searching", "assigned", "en_route"]);
+  const LANGUAGE_NAMES = { en: "English", ru: "Russian", de: "German" };
   let current = null; // the order panel's data: {order, decision, pushes}
   let said = null; // the last action's result, kept across the panel's refreshes: {id, text, ok}
 
@@ -162,12 +163,21 @@
         el("input", { name: "note", placeholder: "Add a note to the timeline", required: true, maxLength: 2000 }),
         el("button", { type: "submit" }, "Add note")),
       el("h3", {}, `Pushes sent (${pushes.length})`),
-      el("ul", { class: "pushes" }, pushes.length ? pushes.map((p) => el("li", {}, el("time", {}, tl.time(p.created_at)), ` ${tl.words(p.kind)} · ${p.status}`,
-        p.preview?.en ? el("small", {}, `${p.preview.en.title}: ${p.preview.en.body}`) : null)) : el("li", { class: "empty" }, "none")),
+      el("ul", { class: "pushes" }, pushes.length ? pushes.map(pushItem) : el("li", { class: "empty" }, "none")),
       decisionBlock(decision),
     );
     showResult();
     redrawRoute();
+  }
+
+  // A push as its recipient read it: in the language of each of his phones (English when he has none).
+  function pushItem(p) {
+    const languages = p.read_in?.length ? p.read_in : ["en"];
+    return el("li", {}, el("time", {}, tl.time(p.created_at)), ` ${tl.words(p.kind)} · ${p.status}`,
+      p.read_in?.length ? null : el("span", { class: "muted" }, " · no phone registered"),
+      languages.filter((lang) => p.preview?.[lang]).map((lang) => el("small", { lang },
+        el("abbr", { class: "lang", title: LANGUAGE_NAMES[lang] || lang }, lang.toUpperCase()),
+        ` ${p.preview[lang].title}: ${p.preview[lang].body}`)));
   }
 
   function stallBlock(o) {
