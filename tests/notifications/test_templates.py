@@ -298,7 +298,7 @@ def test_every_language_has_the_same_messages_and_every_kind_has_a_title_and_a_b
 def test_german_pushes_address_the_driver_formally_and_name_nobody_by_a_gendered_noun() -> None:
     anna = {**GENDERS["female"], "arrival_at": ARRIVAL}
     assert text("assigned", DE, **anna, **VEHICLE) == Rendered(
-        "Wir haben Hilfe für Sie gefunden", "Anna ist um 15:32 Uhr bei Ihnen. Fahrzeug: Ford Transit, weiß, LI 12345."
+        "Wir haben Hilfe für Sie gefunden", "Anna ist um 15:32 Uhr bei Ihnen. Fahrzeug: Ford Transit, weiss, LI 12345."
     )
     assert text("assigned", DE).body == "Die Pannenhilfe ist bald bei Ihnen."
     assert text("assigned", DE, **anna, vehicle_plate="LI 12345").body == (
@@ -317,6 +317,7 @@ def test_german_pushes_address_the_driver_formally_and_name_nobody_by_a_gendered
         rendered = render(kind, DE, {**FULL, **GENDERS["female"], "minutes": 5}, TZ)
         for part in (rendered.title, rendered.body):
             assert not re.search(r"\b(Techniker|Fahrer|Kunde|du|dein)\b", part), (kind, part)
+            assert "ß" not in part, (kind, part)  # Liechtenstein's spelling: ss
 
 
 @pytest.mark.parametrize(

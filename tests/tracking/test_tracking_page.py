@@ -168,7 +168,7 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
         assert (await german.locator("#eta").inner_text()).startswith("Ankunft in etwa")
         assert await german.locator("#service").inner_text() == "Abschleppen"
         assert await german.evaluate("document.documentElement.lang") == "de"
-        assert await german.locator(".leaflet-control-zoom-in").get_attribute("title") == "Vergrößern"
+        assert await german.locator(".leaflet-control-zoom-in").get_attribute("title") == "Vergrössern"
         await save(german, "tracking-phone-live-de")
         await german.close()
 

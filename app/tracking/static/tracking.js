@@ -95,7 +95,7 @@ const TEXTS = {
     commentQuestion: "Möchten Sie uns noch etwas sagen?", optional: "(freiwillig)", send: "Bewertung senden",
     thanks: "Danke", thanksDetail: "Ihre Bewertung hilft uns, beim nächsten Mal die richtige Hilfe zu schicken.",
     mapLabel: "Karte: der Weg der Pannenhilfe zu Ihrem Auto", theCar: "Ihr Auto", technician: "Die Pannenhilfe",
-    roads: "Straßen © OpenStreetMap-Mitwirkende", zoomIn: "Vergrößern", zoomOut: "Verkleinern",
+    roads: "Strassen © OpenStreetMap-Mitwirkende", zoomIn: "Vergrössern", zoomOut: "Verkleinern",
     title: "Ihre Pannenhilfe",
     services: {
       tow: "Abschleppen", jump_start: "Starthilfe", tyre_change: "Reifenwechsel", fuel_delivery: "Kraftstofflieferung",

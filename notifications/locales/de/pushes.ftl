@@ -1,4 +1,5 @@
 # Push notifications in German: each kind of push is a message with a .title and a .body.
+# Spelt as in Liechtenstein and Switzerland, where our German-speaking drivers are: ss, never ß.
 #
 # notifications/templates.py passes every variable below to every message, so none is ever missing:
 #   $technician  the technician's name ("Anna K."), or technician-unnamed when it is not known;
@@ -46,7 +47,7 @@ service-label =
 # As in "Ihre Anfrage „Abschleppen“", quoted: a service's name takes no article that way.
 service-request = „{ service-label }“
 
-# What the driver should look out for: "Fahrzeug: Ford Transit, weiß, LI 12345." The colour comes after
+# What the driver should look out for: "Fahrzeug: Ford Transit, weiss, LI 12345." The colour comes after
 # the make, undeclined, as makes differ in gender.
 vehicle-look =
     { $vehicle ->
@@ -63,7 +64,7 @@ vehicle-car =
     }
 vehicle-color =
     { $color ->
-        [white] weiß
+        [white] weiss
         [black] schwarz
         [silver] silber
         [grey] grau
