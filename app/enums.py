@@ -19,6 +19,14 @@ class Service(StrEnum):
     WINCH = "winch"
 
 
+class Locale(StrEnum):
+    """The languages the product speaks to people in: pushes, the tracking page, partners' members."""
+
+    EN = "en"
+    RU = "ru"
+    DE = "de"
+
+
 def text_enum(enum_cls: type[StrEnum], name: str) -> Enum:
     """A StrEnum stored as VARCHAR with a CHECK constraint (no PostgreSQL enum type to migrate)."""
     return Enum(

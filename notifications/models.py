@@ -8,19 +8,13 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, CreatedAt, UUIDPrimaryKey
-from app.enums import text_enum
+from app.enums import Locale, text_enum
 
 
 class Platform(StrEnum):
     ANDROID = "android"
     IOS = "ios"
     WEB = "web"
-
-
-class Locale(StrEnum):
-    EN = "en"
-    RU = "ru"
-    DE = "de"
 
 
 class Device(UUIDPrimaryKey, CreatedAt, Base):

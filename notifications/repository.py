@@ -8,9 +8,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import table_of
-from app.enums import Role
+from app.enums import Locale, Role
 from app.users.models import User
-from notifications.models import Delivery, DeliveryStatus, Device, Locale, Notification, NotificationStatus
+from notifications.models import Delivery, DeliveryStatus, Device, Notification, NotificationStatus
 
 
 async def get_by_token_for_update(session: AsyncSession, token: str) -> Device | None:

@@ -4,8 +4,9 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from app.enums import Locale
 from app.schemas import RequestModel, SingleLine
-from notifications.models import Locale, Platform
+from notifications.models import Platform
 
 DeviceToken = Annotated[str, Field(strict=True, min_length=1, max_length=4096), SingleLine]
 

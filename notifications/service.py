@@ -5,12 +5,13 @@ from uuid import UUID, uuid4
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.auth.tokens import Principal
+from app.enums import Locale
 from app.errors import NotFound
 from app.orders import repository as orders
 from app.pagination import decode_cursor, next_cursor
 from app.schemas import Page
 from notifications import repository
-from notifications.models import Device, Locale, NotificationStatus
+from notifications.models import Device, NotificationStatus
 from notifications.schemas import DeviceRead, DeviceRegister, NotificationRead, PushPreview
 from notifications.templates import render
 

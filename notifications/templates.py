@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from fluent.runtime import FluentBundle, FluentResource
 from fluent.syntax import ast
 
-from notifications.models import Locale
+from app.enums import Locale
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from uuid import UUID
 
 from pydantic import AnyHttpUrl, BaseModel, Field, UrlConstraints
 
-from app.enums import Service
+from app.enums import Locale, Service
 from app.orders.schemas import OrderCreate
 from app.partners.models import PartnerKind
 from app.schemas import Name, Phone, RequestModel, ShortText, SingleLine
@@ -71,4 +71,4 @@ class PartnerOrderCreate(OrderCreate):
     reference, and the language the member speaks (for the tracking page)."""
 
     member: Member
-    locale: Annotated[str, Field(pattern=r"^(en|ru|de)$")] | None = None
+    locale: Locale | None = None

@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app import events
 from app.db import transaction
-from app.enums import Service
+from app.enums import Locale, Service
 from notifications import policy
-from notifications.models import Locale, Notification
+from notifications.models import Notification
 from notifications.templates import KINDS, render
 from tests.conftest import Actor, Api
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fluent.syntax import FluentParser, ast
 
-from notifications.models import Locale
+from app.enums import Locale
 from notifications.templates import KINDS, LOCALES_DIR, RESOURCE, Rendered, render
 
 EN, RU, DE = Locale.EN, Locale.RU, Locale.DE
