@@ -172,17 +172,22 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
         await save(german, "tracking-phone-live-de")
         await german.close()
 
-        # Times are the car's clock, as in the pushes: a relative following the link from New York is told so.
-        here, far = (
+        # Times are the car's clock, as in the pushes: a relative following the link from New York is told so;
+        # one in Riga, whose clocks read as Helsinki's under another zone's name, is not.
+        here, far, neighbour = (
             await watched.open(browser, url, PHONE),
             await watched.open(browser, url, PHONE, timezone="America/New_York"),
+            await watched.open(browser, url, PHONE, timezone="Europe/Riga"),
         )
-        for viewer in (here, far):
+        for viewer in (here, far, neighbour):
             await shown(viewer, "window.trustloop.state.tracking && window.trustloop.state.tracking.eta")
         arrival = datetime.fromisoformat(await here.evaluate("window.trustloop.state.tracking.eta.arrival_at"))
         car_clock = f"{arrival.astimezone(ZoneInfo('Europe/Helsinki')):%H:%M}"
         here_eta, far_eta = await here.locator("#eta").inner_text(), await far.locator("#eta").inner_text()
         assert (clock_in(here_eta), zone_in(here_eta)) == (car_clock, None), here_eta  # the viewer's own: unnamed
+        neighbour_eta = await neighbour.locator("#eta").inner_text()
+        assert (clock_in(neighbour_eta), zone_in(neighbour_eta)) == (car_clock, None), neighbour_eta
+        await neighbour.close()
         assert clock_in(far_eta) == car_clock, far_eta
         assert zone_in(far_eta) in {"GMT+2", "GMT+3"}, far_eta  # Helsinki's, by the season
         await save(far, "tracking-phone-live-far")

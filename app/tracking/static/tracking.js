@@ -160,15 +160,23 @@ function headline(t) {
 }
 
 // Clock times are told by the car's clock and on 24 hours, as the pushes tell them; someone following the link
-// from another time zone (a relative far away) is told which clock that is.
-function byCarClock(fields) {
+// from a place whose clocks read otherwise at that moment (a relative far away) is told which clock that is.
+function byCarClock(fields, iso) {
   const clockFields = { ...fields, hourCycle: "h23" };
   const zone = state.tracking && state.tracking.time_zone;
   if (!zone || !knownZone(zone)) return clockFields;  // a zone this browser does not know: the phone's own clock
-  const viewers = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  return zone === viewers
+  return sameClock(zone, iso)
     ? { ...clockFields, timeZone: zone }
     : { ...clockFields, timeZone: zone, timeZoneName: "short" };
+}
+
+// Whether the viewer's clock reads as the car's at that moment: by the time shown, not the zone's name
+// (Zurich and Vaduz are two names for one clock).
+function sameClock(zone, iso) {
+  const fields = { year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", hourCycle: "h23" };
+  const moment = new Date(iso);
+  return new Intl.DateTimeFormat("en-GB", { ...fields, timeZone: zone }).format(moment)
+    === new Intl.DateTimeFormat("en-GB", fields).format(moment);
 }
 
 function knownZone(zone) {
@@ -181,7 +189,7 @@ function knownZone(zone) {
 }
 
 function clock(iso) {
-  return new Date(iso).toLocaleTimeString(lang, byCarClock({ hour: "2-digit", minute: "2-digit" }));
+  return new Date(iso).toLocaleTimeString(lang, byCarClock({ hour: "2-digit", minute: "2-digit" }, iso));
 }
 
 function renderEta() {
@@ -219,7 +227,7 @@ function render() {
   $("rating").hidden = !t.feedback_open || rated;
   $("thanks").hidden = !(FINISHED.has(t.status) && rated);
   const until = t.expires_at && new Date(t.expires_at).toLocaleString(
-    lang, byCarClock({ day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }),
+    lang, byCarClock({ day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }, t.expires_at),
   );
   $("note").textContent = until ? text.linkUntil(until) : "";
   const live = LIVE.has(t.status);
