@@ -7,7 +7,7 @@ from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db import table_of
+from app.db import insert_rows, table_of
 from app.enums import Locale, Role
 from app.users.models import User
 from notifications.models import Delivery, DeliveryStatus, Device, Notification, NotificationStatus
@@ -39,7 +39,7 @@ async def insert_if_absent(session: AsyncSession, device: Device) -> bool:
 
 async def insert_notifications(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     """Many pushes in one statement (the columns' defaults fill the rest, as for one added to the session)."""
-    await session.execute(insert(table_of(Notification)), rows)
+    await insert_rows(session, table_of(Notification), rows)
 
 
 async def already_pushed(

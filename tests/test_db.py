@@ -2,15 +2,19 @@
 a pooled connection the database closed while it was idle is replaced rather than failing a request."""
 
 import asyncio
+from uuid import UUID
 
 import asyncpg
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.db import make_engine, upgrade_schema
+from app.db import insert_rows, make_engine, table_of, transaction, upgrade_schema
 from app.wakeups import asyncpg_dsn
+from notifications.models import Notification, NotificationStatus
+from tests.conftest import Api
 
 
 async def test_a_database_url_names_the_connections_of_the_engine_and_of_the_listeners(database_url: str) -> None:
@@ -62,3 +66,27 @@ async def test_a_connection_reused_at_once_is_not_pinged(database_url: str) -> N
     time goes unchecked, so one the database closed that soon fails its request once."""
     with pytest.raises(DBAPIError):
         await _pooled_backend_closed_while_idle(database_url, idle_ping_s=60)
+
+
+async def test_rows_written_as_column_arrays_read_back_as_given_with_the_models_defaults(
+    api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    driver = await api.driver()
+    order = await api.order(driver)
+    rows = [
+        {"user_id": driver.id, "kind": "assigned", "order_id": UUID(order["id"]),
+         "params": {"technician": "Anna", "minutes": n, "nested": [1, None, "ё"]}, "collapse_key": key}
+        for n, key in enumerate(["first", None, "third"])
+    ]  # fmt: skip
+    async with transaction(sessions) as session:
+        await insert_rows(session, table_of(Notification), [])  # nothing to write: no statement
+        await insert_rows(session, table_of(Notification), rows)
+    async with sessions() as session:
+        stored = (await session.scalars(select(Notification).where(Notification.user_id == driver.id))).all()
+    by_minutes = sorted(stored, key=lambda n: n.params["minutes"])
+    assert [(n.kind, n.order_id, n.params, n.collapse_key) for n in by_minutes] == [
+        (r["kind"], r["order_id"], r["params"], r["collapse_key"]) for r in rows
+    ]
+    assert len({n.id for n in stored}) == 3  # a callable default (uuid4) is called for each row
+    assert {(n.status, n.attempts) for n in stored} == {(NotificationStatus.PENDING, 0)}  # scalar defaults
+    assert all(n.created_at is not None for n in stored)
