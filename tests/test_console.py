@@ -255,12 +255,13 @@ async def test_operators_select_an_order_and_act_on_it(
         await wait_for(lambda: page.evaluate("window.trustloop.stats.routeShown === true"), 20)
         order = (await api.client.get(f"/v1/ops/orders/{waiting['id']}", headers=headers)).json()
         assert order["technician"]["id"] == str(hugo.id)
-        # Maria's phone reads Russian: her pushes are shown as she read them, in Russian only; Hugo has no phone.
+        # Maria's phone reads Russian: her pushes are shown as she read them, in Russian only; Hugo's, English.
         to_maria = panel.locator(".pushes li", has=page.locator('small[lang="ru"]'))
         await to_maria.first.wait_for(timeout=10_000)
         assert (await to_maria.first.locator("small").inner_text()).startswith("RU ")
         assert await to_maria.locator('small[lang="en"]').count() == 0
-        assert "no phone registered" in await panel.locator(".pushes").inner_text()
+        offer = panel.locator(".pushes li", has_text="offer")
+        assert (await offer.locator("small").inner_text()).startswith("EN New job")
         shown = await panel.inner_text()
         assert re.search(r"\b\d{2}:\d{2}\b", shown), shown
         assert not re.search(r"\b[AP]M\b", shown), shown  # on 24 hours, as the pushes tell times

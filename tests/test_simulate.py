@@ -4,6 +4,7 @@ import asyncio
 import os
 import random
 import sys
+from uuid import UUID
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -13,6 +14,7 @@ from app.orders.models import Order, OrderStatus
 from app.routing.osrm import OsrmClient
 from app.sla.rules import SlaPolicy
 from feedback.models import Feedback
+from notifications.models import Device
 from tests.conftest import KAISANIEMENKATU, KAIVOKATU, UNIONINKATU, Api, eventually
 from tools.simulate import Simulation
 
@@ -61,7 +63,15 @@ async def test_simulated_drivers_and_technicians_complete_and_rate_jobs(
             select(func.count()).where(Order.status.in_([OrderStatus.COMPLETED, OrderStatus.FAILED]))
         )
         feedback = (await session.execute(select(Feedback))).scalars().all()
+        orders = (await session.execute(select(Order.driver_id))).scalars().all()
+        phones = dict(
+            (await session.execute(select(Device.user_id, Device.locale).where(Device.token.like("sim-%")))).all()
+        )
     assert finished is not None
     assert finished >= 1
     assert all(1 <= f.csat <= 5 for f in feedback)
     assert all(f.technician_id is not None for f in feedback)
+    # Everyone has the app, reading pushes in a language of Helsinki's, taken in turn.
+    fleet = (await api.client.get("/v1/ops/technicians?limit=200", headers=(await api.operator()).headers)).json()
+    assert {UUID(t["id"]) for t in fleet["items"]} | set(orders) <= set(phones)
+    assert set(phones.values()) == {"en", "ru"}

@@ -50,6 +50,8 @@ RUDE = (
     "Rude guy, barely said a word and left",
 )
 DRIVER_NAMES = ("Aino", "Mikko", "Sofia", "Juha", "Emma", "Pekka", "Laura", "Olli")
+# The languages people's phones read their pushes in, taken in turn, by region (Liechtenstein speaks German).
+PHONE_LANGUAGES = {"liechtenstein": ("de", "de", "en"), "helsinki": ("en", "ru", "en")}
 
 
 @dataclass
@@ -112,8 +114,17 @@ class Simulation:
                                 headers={"Authorization": f"Bearer {token}"})  # fmt: skip
             centre = self._areas.get(profile.get("region") or "", next(iter(self._areas.values()))).centroid
             spot = profile["position"] or {"lat": centre.y, "lon": centre.x}
+            await self._register_phone(
+                token, f"sim-technician-{profile['id']}", profile.get("region"), len(self._technicians)
+            )
             self._technicians.append(SimTechnician(profile["id"], profile["name"], token, Point(**spot), hidden))
         log.info("simulating %d technicians", len(self._technicians))
+
+    async def _register_phone(self, token: str, push_token: str, region: str | None, n: int) -> None:
+        """Everyone has the app, its pushes in a language of the region (chosen in turn, not drawn at random)."""
+        languages = PHONE_LANGUAGES.get(region or "", ("en",))
+        phone = {"token": push_token, "platform": "android", "locale": languages[n % len(languages)]}
+        await self._post("/v1/devices", token, phone)
 
     async def run(self, stop: asyncio.Event) -> None:
         next_order = 0.0
@@ -137,6 +148,7 @@ class Simulation:
         n = len(self._drivers) + 1  # named and numbered without drawing from the scenario's random stream
         person = {"role": "driver", "name": f"{DRIVER_NAMES[n % len(DRIVER_NAMES)]} {n}", "phone": f"+358 40 {n:07d}"}
         token = (await self._api.post("/v1/dev/tokens", json=person)).json()["token"]
+        await self._register_phone(token, f"sim-driver-{n}", region, n)
         service = self._rng.choice(["tow", "jump_start", "tyre_change", "fuel_delivery", "lockout", "winch"])
         body = {"service": service, "location": where.model_dump(), "address": "by the roadside"}
         response = await self._post("/v1/orders", token, body)
