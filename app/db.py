@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 import asyncpg
 import orjson
 from fastapi import Depends, Request
-from sqlalchemy import JSON, Column, DateTime, MetaData, Table, event, func, text
+from sqlalchemy import ARRAY, JSON, Column, DateTime, Dialect, MetaData, String, Table, event, func, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, SessionTransaction, mapped_column
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlalchemy.sql.schema import CallableColumnDefault, ScalarElementColumnDefault
+from sqlalchemy.types import TypeDecorator, UserDefinedType
 
 from app import clock, events
 from app.config import PROJECT_ROOT
@@ -50,36 +51,50 @@ async def insert_rows(session: AsyncSession, table: Table, rows: Sequence[Mappin
     """Many rows in one statement that sends each column as one array (INSERT ... SELECT FROM unnest): asyncpg
     encodes an array in C, where an executemany binds and converts row by row in Python (a dispatch round's
     thousand offers and decisions took over 150 ms that way). Every row gives the same columns; a column left
-    out takes its default, as with the ORM."""
+    out takes its default, as with the ORM. For plain columns only: scalars, enums, JSON."""
     if not rows:
         return
-    dialect = session.get_bind().dialect
     given = list(rows[0])
+    if any(list(row) != given for row in rows):
+        raise ValueError("insert_rows: every row must give the same columns, in the same order")
+    dialect = session.get_bind().dialect
     defaulted = [c for c in table.columns if c.name not in given and c.default is not None]
     columns = [table.columns[name] for name in given] + defaulted
     arrays: list[list[Any]] = [[_column_value(c, row[c.name]) for row in rows] for c in columns[: len(given)]]
     arrays += [[_column_value(c, _default_value(c)) for _ in rows] for c in defaulted]
     quote = dialect.identifier_preparer
     names = ", ".join(quote.format_column(c) for c in columns)
-    casts = ", ".join(f"CAST(:c{k} AS {c.type.compile(dialect=dialect)}[])" for k, c in enumerate(columns))
+    casts = ", ".join(f"CAST(:c{k} AS {_array_element_type(c, dialect)}[])" for k, c in enumerate(columns))
     statement = text(f"INSERT INTO {quote.format_table(table)} ({names}) SELECT * FROM unnest({casts})")
     await session.execute(statement, {f"c{k}": values for k, values in enumerate(arrays)})
 
 
+def _array_element_type(column: Column[Any], dialect: Dialect) -> str:
+    if isinstance(column.type, ARRAY | TypeDecorator | UserDefinedType):
+        # unnest would flatten an array column, and a decorated or user type's own conversion would be skipped
+        raise TypeError(f"insert_rows cannot write {column.name} ({column.type!r})")
+    if isinstance(column.type, String):
+        # Unbounded: a cast to varchar(n) would cut a long value silently, where the insert itself refuses it.
+        return "TEXT"
+    return column.type.compile(dialect=dialect)
+
+
 def _default_value(column: Column[Any]) -> Any:
     default = column.default
-    assert isinstance(default, ScalarElementColumnDefault | CallableColumnDefault), (column, default)
+    if isinstance(default, ScalarElementColumnDefault):
+        return default.arg
     if isinstance(default, CallableColumnDefault):
         # SQLAlchemy wraps the models' callables (uuid4, clock.now) to take an execution context they never read.
         return cast(Callable[[object], Any], default.arg)(None)
-    return default.arg
+    raise TypeError(f"insert_rows cannot apply the default of {column.name} ({default!r})")
 
 
 def _column_value(column: Column[Any], value: Any) -> Any:
+    if isinstance(column.type, JSON):
+        # As SQLAlchemy stores it: None is JSON's null unless the column keeps it as SQL NULL.
+        return None if value is None and column.type.none_as_null else _dumps(value)
     if value is None:
         return None
-    if isinstance(column.type, JSON):
-        return _dumps(value)
     return value.value if isinstance(value, Enum) else value
 
 

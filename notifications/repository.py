@@ -134,29 +134,32 @@ async def newest(
 
 
 async def recipient_locales(session: AsyncSession, notifications: Collection[Notification]) -> dict[UUID, set[Locale]]:
-    """The languages each push is read in: those of the devices it went to, or, before it went anywhere, those
-    of its recipient's active devices."""
+    """The languages each push is read in: those of the devices it reached (or is being retried on); while it
+    waits to be sent, those of its recipient's active devices; none for a push that reached no device."""
     ids = [n.id for n in notifications]
     if not ids:
         return {}
-    delivered = await session.execute(
-        select(Delivery.notification_id, Device.locale)
+    deliveries = await session.execute(
+        select(Delivery.notification_id, Delivery.status, Device.locale)
         .join(Device, Device.id == Delivery.device_id)
         .where(Delivery.notification_id.in_(ids))
     )
     found: dict[UUID, set[Locale]] = {}
-    for notification_id, locale in delivered.all():
-        found.setdefault(notification_id, set()).add(locale)
-    waiting = {n.user_id for n in notifications if n.id not in found}
+    tried: set[UUID] = set()
+    for notification_id, status, locale in deliveries.all():
+        tried.add(notification_id)
+        if status in (DeliveryStatus.SENT, DeliveryStatus.RETRY):
+            found.setdefault(notification_id, set()).add(locale)
+    waiting = [n for n in notifications if n.status is NotificationStatus.PENDING and n.id not in tried]
     if waiting:
         devices = await session.execute(
-            select(Device.user_id, Device.locale).where(Device.user_id.in_(waiting), Device.active)
+            select(Device.user_id, Device.locale).where(Device.user_id.in_({n.user_id for n in waiting}), Device.active)
         )
         by_user: dict[UUID, set[Locale]] = {}
         for user_id, locale in devices.all():
             by_user.setdefault(user_id, set()).add(locale)
-        for n in notifications:
-            if n.id not in found and n.user_id in by_user:
+        for n in waiting:
+            if n.user_id in by_user:
                 found[n.id] = by_user[n.user_id]
     return found
 

@@ -39,5 +39,6 @@ class NotificationRead(BaseModel):
     last_error: str | None
     created_at: datetime
     preview: dict[str, PushPreview]
-    # The languages of the phones it was (or, while pending, will be) shown on; empty without a device.
+    # The languages of the phones it reached or is being retried on (while it waits to be sent, its recipient's
+    # active phones); empty when it reached none.
     read_in: list[Locale]

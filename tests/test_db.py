@@ -2,7 +2,7 @@
 a pooled connection the database closed while it was idle is replaced rather than failing a request."""
 
 import asyncio
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import asyncpg
 import pytest
@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db import insert_rows, make_engine, table_of, transaction, upgrade_schema
+from app.technicians.models import Technician
 from app.wakeups import asyncpg_dsn
 from notifications.models import Notification, NotificationStatus
 from tests.conftest import Api
@@ -79,7 +80,7 @@ async def test_rows_written_as_column_arrays_read_back_as_given_with_the_models_
         for n, key in enumerate(["first", None, "third"])
     ]  # fmt: skip
     async with transaction(sessions) as session:
-        await insert_rows(session, table_of(Notification), [])  # nothing to write: no statement
+        await insert_rows(session, table_of(Notification), [])  # nothing to write: no error
         await insert_rows(session, table_of(Notification), rows)
     async with sessions() as session:
         stored = (await session.scalars(select(Notification).where(Notification.user_id == driver.id))).all()
@@ -90,3 +91,26 @@ async def test_rows_written_as_column_arrays_read_back_as_given_with_the_models_
     assert len({n.id for n in stored}) == 3  # a callable default (uuid4) is called for each row
     assert {(n.status, n.attempts) for n in stored} == {(NotificationStatus.PENDING, 0)}  # scalar defaults
     assert all(n.created_at is not None for n in stored)
+
+
+async def test_rows_written_as_column_arrays_are_held_to_the_columns_as_a_plain_insert_is(
+    api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    driver = await api.driver()
+    push = {"user_id": driver.id, "kind": "assigned", "order_id": None, "params": {}, "collapse_key": None}
+    async with transaction(sessions) as session:
+        with pytest.raises(DBAPIError, match="too long"):  # refused, not cut to the column's length
+            async with session.begin_nested():
+                await insert_rows(session, table_of(Notification), [{**push, "collapse_key": "x" * 200}])
+        with pytest.raises(ValueError, match="same columns"):
+            await insert_rows(session, table_of(Notification), [push, {**push, "extra": 1}])
+        with pytest.raises(TypeError, match="position"):  # a geography is not a plain column
+            await insert_rows(session, table_of(Technician), [{"id": uuid4(), "name": "T", "position": None}])
+        await insert_rows(session, table_of(Notification), [{**push, "params": None}])
+    async with sessions() as session:
+        stored = await session.scalar(select(Notification).where(Notification.user_id == driver.id))
+        raw = await session.scalar(text("SELECT jsonb_typeof(params) FROM notifications WHERE user_id = :u"),
+                                   {"u": driver.id})  # fmt: skip
+    assert stored is not None
+    assert stored.params is None
+    assert raw == "null"  # JSON's null, as SQLAlchemy writes None to a JSON column, not SQL NULL

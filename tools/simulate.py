@@ -124,7 +124,9 @@ class Simulation:
         """Everyone has the app, its pushes in a language of the region (chosen in turn, not drawn at random)."""
         languages = PHONE_LANGUAGES.get(region or "", ("en",))
         phone = {"token": push_token, "platform": "android", "locale": languages[n % len(languages)]}
-        await self._post("/v1/devices", token, phone)
+        registered = await self._post("/v1/devices", token, phone)
+        if registered.status_code not in (200, 201):
+            log.warning("a simulated phone was not registered: %s", registered.status_code)
 
     async def run(self, stop: asyncio.Event) -> None:
         next_order = 0.0

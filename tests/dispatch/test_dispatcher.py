@@ -2,6 +2,7 @@
 
 import asyncio
 import random
+from collections.abc import Hashable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from itertools import permutations
@@ -374,10 +375,10 @@ async def test_a_batch_round_explains_osrms_own_etas_solves_its_arcs_and_pushes_
     # The offers are an optimal assignment of the explained arcs: no other has a lower total (assigned arcs' costs
     # plus the cost of each order left open). Equal-cost optima may differ in who goes where.
     optimum = {a.order_id: a.technician_id for a in solve(open_orders, arcs) if a.technician_id is not None}
-    offered = {order_id: offer.technician_id for order_id, offer in offers.items()}
+    offered: dict[Hashable, Hashable] = {order_id: offer.technician_id for order_id, offer in offers.items()}
     arc_cost = {(a.order_id, a.technician_id): a.cost for a in arcs}
 
-    def total(assignment: dict[UUID, UUID]) -> float:
+    def total(assignment: dict[Hashable, Hashable]) -> float:
         left_open = sum(o.unassigned_cost for o in open_orders if o.id not in assignment)
         return sum(arc_cost[pair] for pair in assignment.items()) + left_open
 

@@ -286,7 +286,7 @@ async def test_operators_see_each_push_in_the_languages_its_recipient_reads(
     one_phone, two_phones, no_phone = await api.driver(), await api.driver(), await api.driver()
     await register(api, one_phone, "one-ru", locale="ru")
     await register(api, two_phones, "two-en", locale="en")
-    await register(api, two_phones, "two-de", locale="de")
+    await register(api, two_phones, "unregistered-two-de", locale="de")  # FCM will say the app is gone
     orders = {}
     for name, driver in (("one", one_phone), ("two", two_phones), ("none", no_phone)):
         order = await api.order(driver)
@@ -304,9 +304,11 @@ async def test_operators_see_each_push_in_the_languages_its_recipient_reads(
     # Before it is sent: the languages of the recipient's phones, none without one.
     assert [await read_in(name) for name in ("one", "two", "none")] == [["ru"], ["en", "de"], []]
     await drain(app, gateway)
-    await register(api, one_phone, "one-new-en", locale="en")  # a phone added after the push went out
-    assert await read_in("one") == ["ru"]  # once sent: the phones it went to
-    assert await read_in("two") == ["en", "de"]
+    for driver, token in ((one_phone, "one-new-en"), (no_phone, "none-new-en")):
+        await register(api, driver, token, locale="en")  # a phone added after the push went out
+    assert await read_in("one") == ["ru"]  # once sent: the phones it reached
+    assert await read_in("two") == ["en"]  # not the one whose app was gone
+    assert await read_in("none") == []  # it reached no phone: a phone added since never showed it
 
 
 async def test_a_push_tells_the_time_on_the_clock_of_the_orders_region(

@@ -175,6 +175,7 @@ function byCarClock(fields, iso) {
 function sameClock(zone, iso) {
   const fields = { year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", hourCycle: "h23" };
   const moment = new Date(iso);
+  if (Number.isNaN(moment.getTime())) return true;  // no time to tell: nothing to name
   return new Intl.DateTimeFormat("en-GB", { ...fields, timeZone: zone }).format(moment)
     === new Intl.DateTimeFormat("en-GB", fields).format(moment);
 }
