@@ -81,6 +81,7 @@ async def create_offer(
     if technician is None:
         raise NotFound("No such technician.")
     orders.ensure_offers(technician, order)
+    orders.ensure_serves_region(technician, order, settings.cross_border)
     await ensure_not_blocked(session, settings, order, technician.id)
     eta = await promised_arrival(session, osrm, PromisePolicy.from_settings(settings), technician, order)
     offer = Offer(
@@ -191,6 +192,7 @@ async def manual_assign(
     technician = await technicians_repository.get_for_update(session, technician_id)
     if technician is None:
         raise NotFound("No such technician.")
+    orders.ensure_serves_region(technician, order, settings.cross_border)
     await ensure_not_blocked(session, settings, order, technician.id)
     eta = await promised_arrival(session, osrm, PromisePolicy.from_settings(settings), technician, order)
     await orders.assign(session, order, technician, principal.user_id, eta)

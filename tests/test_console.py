@@ -352,6 +352,12 @@ async def test_the_decision_with_names_assigning_a_technician_card_and_filters(
         await page.locator(f'#orders li[data-order="{manual["id"]}"]').click()
         pick = panel.locator("select[name=technician]")
         await pick.wait_for(timeout=10_000)
+        # Nearest first, each with his straight-line distance.
+        labels = await pick.locator("option").all_inner_texts()
+        away = [float(m[1].replace(",", "")) for label in labels if (m := re.search(r" · ([\d.,]+) km", label))]
+        assert away, labels
+        assert len(away) == len(labels), labels
+        assert away == sorted(away), labels
         # Not the one offered Aino's order: the simulated technicians may have accepted it meanwhile.
         offered = {str(r["winner"]) for r in decision["rounds"] if r["winner"]}
         free = [

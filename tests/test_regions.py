@@ -161,3 +161,18 @@ async def test_a_technician_crosses_into_another_region_only_when_allowed(
         await deployment.dispatch()
         offered = await pending_offers(deployment.sessions)
         assert offered == ({order.json()["id"]: str(visiting.id)} if cross_border else {})
+        # An operator is held to the same rule: refused in words without it, obeyed with it.
+        operator = await deployment.api.operator()
+        body = {"technician_id": str(visiting.id)}
+        orders_url = f"/v1/ops/orders/{order.json()['id']}"
+        assigned = await deployment.client.post(f"{orders_url}/assign", json=body, headers=operator.headers)
+        if cross_border:
+            assert assigned.status_code == 200, assigned.text
+            assert assigned.json()["technician"]["id"] == str(visiting.id)
+        else:
+            offer = await deployment.client.post(f"{orders_url}/offers", json=body, headers=operator.headers)
+            for refused in (assigned, offer):
+                assert refused.status_code == 409, refused.text
+                assert "serves the region helsinki; this order is in liechtenstein" in refused.json()["detail"]
+            listed = (await deployment.client.get(orders_url, headers=operator.headers)).json()
+            assert (listed["status"], listed["technician"]) == ("searching", None)  # nothing changed

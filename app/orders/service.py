@@ -221,6 +221,14 @@ def ensure_offers(technician: Technician, order: Order) -> None:
         raise Conflict(f"The technician does not offer {order.service.value}.")
 
 
+def ensure_serves_region(technician: Technician, order: Order, cross_border: bool) -> None:
+    """The rule dispatch follows, held for operators too: a technician serves his own region's orders (one of
+    no region serves any), unless crossing borders is allowed."""
+    if cross_border or technician.region is None or order.region is None or technician.region == order.region:
+        return
+    raise Conflict(f"{technician.name} serves the region {technician.region}; this order is in {order.region}.")
+
+
 async def assign(
     session: AsyncSession,
     order: Order,

@@ -191,12 +191,26 @@
           (order) => `Re-dispatched to ${order.technician ? fullName(order.technician) : "another technician"}.`) }, "Re-dispatch") : null);
   }
 
+  // Nearest first, each with how far he is in a straight line: a technician of another region is far down the
+  // list, and the server refuses him unless crossing borders is allowed.
   function candidateOptions(o) {
     const busy = tl.busyTechnicians();
+    const away = (t) => (t.position ? straightKm(t.position, o.location) : Infinity);
     return [...state.technicians.values()]
       .filter((t) => t.online && !busy.has(t.id) && t.id !== o.technician?.id && t.skills.includes(o.service))
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map((t) => el("option", { value: t.id }, `${t.name}${t.trust_score == null ? "" : ` · trust ${t.trust_score.toFixed(2)}`}`));
+      .sort((a, b) => away(a) - away(b) || a.name.localeCompare(b.name))
+      .map((t) => el("option", { value: t.id }, [
+        t.name,
+        Number.isFinite(away(t)) ? ` · ${away(t) < 10 ? away(t).toFixed(1) : Math.round(away(t)).toLocaleString("en")} km` : "",
+        t.trust_score == null ? "" : ` · trust ${t.trust_score.toFixed(2)}`,
+      ].join("")));
+  }
+
+  function straightKm(a, b) {
+    const rad = Math.PI / 180;
+    const dLat = (b.lat - a.lat) * rad, dLon = (b.lon - a.lon) * rad;
+    const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+    return 12742 * Math.asin(Math.sqrt(h));
   }
 
   function actions(o) {
