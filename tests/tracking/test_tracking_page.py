@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.async_api import Browser, ConsoleMessage, Error, Page, Route, async_playwright
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import PROJECT_ROOT, Settings
@@ -19,6 +20,7 @@ from app.db import transaction
 from app.geo import Point
 from app.regions.extract import service_area
 from app.regions.service import record_region
+from app.technicians.models import Technician
 from tests.conftest import HELSINKI_PBF, KAISANIEMENKATU, Api, start_server
 from tests.live.test_streams import job, post_location, report
 from tests.tracking.test_tracking import token_of
@@ -115,6 +117,9 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
     async with transaction(sessions) as session:
         await record_region(session, "helsinki", service_area(HELSINKI_PBF), helsinki_graph)
     _, technician, order = await job(api)  # assigned, the technician's phone at Kaivokatu
+    async with transaction(sessions) as session:  # what the driver looks out for
+        van = {"make": "Ford", "model": "Transit", "color": "white", "plate": "ABC-1"}
+        await session.execute(update(Technician).where(Technician.id == technician.id).values(vehicle=van))
     await report(page_server, technician, order["id"], "en_route")
     await post_location(page_server, technician, KAISANIEMENKATU, 45)
     url = f"http://{page_server}/t/{token_of(order)}"
@@ -132,6 +137,7 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
         assert await phone.locator("#headline").inner_text() == "Tech is on the way"
         assert (await phone.locator("#eta").inner_text()).startswith("Arrives in about")
         assert await phone.locator("#plate").inner_text() == "ABC-1"
+        assert await phone.locator("#vehicle").inner_text() == "Drives a white Ford Transit"
         await post_location(page_server, technician, CLOSER, 20)
         moved = await shown(
             phone,
@@ -150,6 +156,7 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
         assert await russian.locator("#headline").inner_text() == "Tech в пути"
         assert (await russian.locator("#eta").inner_text()).startswith("Приедет примерно через")
         assert await russian.locator("#service").inner_text() == "Эвакуация"
+        assert await russian.locator("#vehicle").inner_text() == "Машина: белый Ford Transit"  # as the pushes
         assert await russian.evaluate("document.documentElement.lang") == "ru"
         await save(russian, "tracking-phone-live-ru")
         await russian.goto(url + "?lang=en")
@@ -167,6 +174,7 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
         assert await german.locator("#headline").inner_text() == "Tech ist unterwegs"
         assert (await german.locator("#eta").inner_text()).startswith("Ankunft in etwa")
         assert await german.locator("#service").inner_text() == "Abschleppen"
+        assert await german.locator("#vehicle").inner_text() == "Fahrzeug: Ford Transit, weiss"  # as the pushes
         assert await german.evaluate("document.documentElement.lang") == "de"
         assert await german.locator(".leaflet-control-zoom-in").get_attribute("title") == "Vergrössern"
         await save(german, "tracking-phone-live-de")

@@ -41,6 +41,8 @@ const TEXTS = {
     eta: (minutes, clock) => `Arrives in about ${minutes} min, around ${clock}`,
     rough: " (a rough estimate)",
     drives: (van) => `Drives a ${van}`,
+    colors: {},
+    van: (color, car) => [color, car].filter(Boolean).join(" "),
     photoOf: (name) => `Photo of ${name}`,
     linkUntil: (when) => `This link works until ${when}.`,
     loadFailed: "Could not load the job. Retrying…",
@@ -80,6 +82,11 @@ const TEXTS = {
     eta: (minutes, clock) => `Приедет примерно через ${minutes} мин, около ${clock}`,
     rough: " (оценка приблизительная)",
     drives: (van) => `Машина: ${van}`,
+    colors: {
+      white: "белый", black: "чёрный", silver: "серебристый", grey: "серый", gray: "серый", blue: "синий",
+      red: "красный", green: "зелёный", yellow: "жёлтый", orange: "оранжевый", brown: "коричневый", beige: "бежевый",
+    },
+    van: (color, car) => [color, car].filter(Boolean).join(" "),
     photoOf: (name) => `Фото: ${name}`,
     linkUntil: (when) => `Ссылка действует до ${when}.`,
     loadFailed: "Не удалось загрузить заявку. Пробуем ещё раз…",
@@ -119,6 +126,11 @@ const TEXTS = {
     eta: (minutes, clock) => `Ankunft in etwa ${minutes} Min., gegen ${clock}`,
     rough: " (grob geschätzt)",
     drives: (van) => `Fahrzeug: ${van}`,
+    colors: {
+      white: "weiss", black: "schwarz", silver: "silber", grey: "grau", gray: "grau", blue: "blau", red: "rot",
+      green: "grün", yellow: "gelb", orange: "orange", brown: "braun", beige: "beige",
+    },
+    van: (color, car) => [car, color].filter(Boolean).join(", "),  // as the pushes: "Ford Transit, weiss"
     photoOf: (name) => `Foto: ${name}`,
     linkUntil: (when) => `Dieser Link gilt bis zum ${when}.`,
     loadFailed: "Der Auftrag konnte nicht geladen werden. Neuer Versuch…",
@@ -209,7 +221,9 @@ function renderTechnician(technician) {
   $("photo").alt = text.photoOf(technician.name);
   $("technician-name").textContent = technician.name;
   const v = technician.vehicle || {};
-  const van = [v.color, v.make, v.model].filter(Boolean).join(" ");
+  // The colour in the reader's language, as the pushes name it (the same words, notifications/locales).
+  const color = v.color && (text.colors[v.color.toLowerCase()] || v.color);
+  const van = text.van(color, [v.make, v.model].filter(Boolean).join(" "));
   $("vehicle").textContent = van ? text.drives(van) : "";
   $("plate").textContent = v.plate || "";
   $("plate").hidden = !v.plate;
