@@ -1,10 +1,15 @@
 """How the feedback domain reacts to the facts of the core: each becomes trust evidence for the technician
 it concerns (feedback/ledger.py), and his score is refreshed once per transaction."""
 
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from app import events
 from app.config import Settings
+from app.orders.models import OrderStatus
 from app.sla.rules import SlaPolicy
-from feedback import commenting, ledger
+from feedback import commenting, ledger, service
 
 
 def install(settings: Settings) -> None:
@@ -14,3 +19,10 @@ def install(settings: Settings) -> None:
     events.subscribe(events.TechnicianStalled, ledger.on_stalled)
     events.subscribe(events.FeedbackGiven, ledger.on_feedback)
     events.subscribe(events.FeedbackGiven, commenting.on_feedback)  # the comment waits for its analysis
+    call_within = timedelta(seconds=settings.failed_job_call_within_s)
+
+    async def on_failed(session: AsyncSession, event: events.OrderStatusChanged) -> None:
+        if event.status == OrderStatus.FAILED.value and event.previous_status != OrderStatus.FAILED.value:
+            await service.call_after_failed_job(session, event, call_within)
+
+    events.subscribe(events.OrderStatusChanged, on_failed)

@@ -55,6 +55,7 @@ class FollowUpReason(StrEnum):
     DETRACTOR = "detractor"  # a low CSAT or NPS
     NEGATIVE_COMMENT = "negative_comment"  # the words were unhappy, whatever the stars said
     CHURN_RISK = "churn_risk"  # a driver likely to lapse, called before his renewal
+    FAILED_JOB = "failed_job"  # not fixed on the spot: the push promised a call to arrange another visit or a tow
 
 
 class FollowUp(UUIDPrimaryKey, CreatedAt, Base):

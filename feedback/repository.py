@@ -17,6 +17,7 @@ from feedback.models import (
     Feedback,
     FollowUp,
     FollowUpContact,
+    FollowUpReason,
     FollowUpStatus,
     TrustEvidence,
     TrustScoreChange,
@@ -310,6 +311,18 @@ async def claim_pending_comments(session: AsyncSession, limit: int) -> list[tupl
         .with_for_update(of=AnalysedComment, skip_locked=True)
     )
     return [(analysed, feedback) for analysed, feedback in rows.all()]
+
+
+async def open_case_of_order(session: AsyncSession, order_id: UUID, reason: FollowUpReason) -> FollowUp | None:
+    """The order's open case of that reason that no rating opened, locked."""
+    found = await session.execute(
+        select(FollowUp)
+        .where(FollowUp.order_id == order_id, FollowUp.reason == reason.value, FollowUp.feedback_id.is_(None),
+               FollowUp.status == FollowUpStatus.OPEN)
+        .with_for_update()
+        .limit(1)
+    )  # fmt: skip
+    return found.scalar_one_or_none()
 
 
 async def follow_up_of_feedback(session: AsyncSession, feedback_id: UUID) -> FollowUp | None:

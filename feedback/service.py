@@ -108,6 +108,13 @@ async def open_follow_up(
     session: AsyncSession, feedback: Feedback, within: timedelta,
     reason: FollowUpReason = FollowUpReason.DETRACTOR, topics: Sequence[str] = (),
 ) -> FollowUp:  # fmt: skip
+    """A case for an unhappy rating; after a failed job, the call already promised takes the rating on, so the
+    driver is called once."""
+    promised = await repository.open_case_of_order(session, feedback.order_id, FollowUpReason.FAILED_JOB)
+    if promised is not None:
+        promised.feedback_id, promised.topics = feedback.id, list(topics)
+        await session.flush()
+        return promised
     return await open_case(
         session, order_id=feedback.order_id, driver_id=feedback.driver_id, technician_id=feedback.technician_id,
         reason=reason, due_at=feedback.created_at + within, topics=topics, feedback_id=feedback.id,
@@ -134,6 +141,14 @@ async def open_case(
     await session.flush()
     await announce(session, case)
     return case
+
+
+async def call_after_failed_job(session: AsyncSession, event: events.OrderStatusChanged, within: timedelta) -> None:
+    """The failed job's push promised the driver a call within minutes: the operators get the case now."""
+    await open_case(
+        session, order_id=event.order_id, driver_id=event.driver_id, technician_id=event.technician_id,
+        reason=FollowUpReason.FAILED_JOB, due_at=event.at + within,
+    )  # fmt: skip
 
 
 async def announce(session: AsyncSession, case: FollowUp, *, overdue: bool = False) -> None:

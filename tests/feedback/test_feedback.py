@@ -1,11 +1,13 @@
 """Feedback intake and the detractor follow-up loop, through the API on the real database."""
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.config import Settings
 from feedback.models import Feedback, FollowUp
 from tests.conftest import Actor, Api
 
@@ -66,10 +68,31 @@ async def test_out_of_range_feedback_is_422_and_stores_nothing(
 async def test_a_detractor_opens_exactly_one_case(
     api: Api, sessions: async_sessionmaker[AsyncSession], rating: dict[str, int], opens: bool
 ) -> None:
-    driver, _, order = await finished_job(api, "failed")
+    driver, _, order = await finished_job(api)
     await api.client.post(f"/v1/orders/{order['id']}/feedback", json=rating, headers=driver.headers)
     await api.client.post(f"/v1/orders/{order['id']}/feedback", json=rating, headers=driver.headers)  # 409
     assert await count(sessions, FollowUp) == (1 if opens else 0)
+
+
+async def test_a_failed_job_opens_the_call_its_push_promised_and_its_rating_joins_that_case(
+    api: Api, settings: Settings
+) -> None:
+    within = timedelta(seconds=settings.failed_job_call_within_s)
+    before = datetime.now(UTC)
+    driver, technician, order = await finished_job(api, "failed")
+    after = datetime.now(UTC)
+    operator = await api.operator()
+    (case,) = (await api.client.get("/v1/ops/followups?status=open", headers=operator.headers)).json()["items"]
+    assert (case["order_id"], case["reason"], case["technician_id"]) == (order["id"], "failed_job", str(technician.id))
+    assert before + within <= datetime.fromisoformat(case["due_at"]) <= after + within  # "within a few minutes"
+
+    # The unhappy rating that follows is the same driver and the same call: it joins the case, not a second one.
+    rating = {"csat": 1, "nps": 2, "comment": "Мастер не смог завести машину и уехал"}
+    given = await api.client.post(f"/v1/orders/{order['id']}/feedback", json=rating, headers=driver.headers)
+    assert given.status_code == 201, given.text
+    (joined,) = (await api.client.get("/v1/ops/followups?status=open", headers=operator.headers)).json()["items"]
+    assert (joined["id"], joined["reason"], joined["due_at"]) == (case["id"], "failed_job", case["due_at"])
+    assert (joined["csat"], joined["nps"]) == (1, 2)
 
 
 async def test_operators_work_the_follow_up_queue(api: Api) -> None:
