@@ -236,3 +236,31 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
     assert (kpis["csat"], kpis["nps"], kpis["ces"], kpis["feedback_rate"]) == (1.0, 100.0, 6.0, 1.0)
     assert watched.refused == []
     assert watched.errors == []
+
+
+async def test_a_failed_job_tells_the_driver_the_call_that_comes_next_in_her_language(
+    api: Api, sessions: async_sessionmaker[AsyncSession], page_server: str, helsinki_graph: Path
+) -> None:
+    async with transaction(sessions) as session:
+        await record_region(session, "helsinki", service_area(HELSINKI_PBF), helsinki_graph)
+    _, technician, order = await job(api)
+    for status in ("en_route", "arrived", "in_progress"):
+        assert (await api.status(order["id"], technician, status)).status_code == 200
+    assert (await api.status(order["id"], technician, "failed", resolution="not_fixed")).status_code == 200
+    url = f"http://{page_server}/t/{token_of(order)}"
+    watched = Watched()
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
+        for locale, call in (
+            ("en-GB", "We'll call you within a few minutes to arrange another tow."),
+            ("ru-RU", "Мы позвоним вам в ближайшие минуты и договоримся о новой эвакуации."),  # noqa: RUF001
+            ("de-LI", "Wir rufen Sie in wenigen Minuten an und organisieren einen anderen Abschleppwagen."),
+        ):
+            page = await watched.open(browser, url, PHONE, locale=locale)
+            await page.locator("#rating-form").wait_for(state="visible")
+            assert (await page.locator("#detail").inner_text()).endswith(call)  # as the failed push says
+            await page.close()
+        await browser.close()
+    assert watched.errors == []

@@ -34,7 +34,9 @@ const TEXTS = {
       arrived: (name) => [`${name} has arrived`, "At the car now."],
       in_progress: (name) => [`${name} is working on the car`, "Hang on, nearly there."],
       completed: (name, outcome) => ["Job done", outcome || "The technician has finished."],
-      failed: (name, outcome) => ["The technician could not help on the spot", outcome || ""],
+      failed: (name, outcome, service) => ["The technician could not help on the spot", [outcome, service === "tow"
+        ? "We'll call you within a few minutes to arrange another tow."
+        : "We'll call you within a few minutes to arrange a tow or another visit."].filter(Boolean).join(" ")],
       cancelled: () => ["This request was cancelled", "Nobody is on the way."],
       unfulfilled: () => ["We could not find a technician in time", "We are sorry. Please ask for help again."],
     },
@@ -75,7 +77,9 @@ const TEXTS = {
       arrived: (name) => [`${name} на месте`, "Мастер уже у вашей машины."],
       in_progress: (name) => [`${name} работает с машиной`, "Осталось совсем немного."],
       completed: (name, outcome) => ["Готово", outcome || "Работа завершена."],
-      failed: (name, outcome) => ["Помочь на месте не получилось", outcome || ""],
+      failed: (name, outcome, service) => ["Помочь на месте не получилось", [outcome, service === "tow"
+        ? "Мы позвоним вам в ближайшие минуты и договоримся о новой эвакуации."
+        : "Мы позвоним вам в ближайшие минуты и договоримся об эвакуации или повторном выезде мастера."].filter(Boolean).join(" ")],
       cancelled: () => ["Заявка отменена", "К вам никто не едет."],
       unfulfilled: () => ["Мы не смогли вовремя найти мастера", "Простите нас. Пожалуйста, вызовите помощь ещё раз."],
     },
@@ -119,7 +123,9 @@ const TEXTS = {
       arrived: (name) => [`${name} ist da`, "Jetzt an Ihrem Auto."],
       in_progress: (name) => [`${name} arbeitet am Auto`, "Einen Moment noch, gleich geschafft."],
       completed: (name, outcome) => ["Erledigt", outcome || "Die Arbeit ist abgeschlossen."],
-      failed: (name, outcome) => ["Vor Ort war keine Hilfe möglich", outcome || ""],
+      failed: (name, outcome, service) => ["Vor Ort war keine Hilfe möglich", [outcome, service === "tow"
+        ? "Wir rufen Sie in wenigen Minuten an und organisieren einen anderen Abschleppwagen."
+        : "Wir rufen Sie in wenigen Minuten an und organisieren das Abschleppen oder einen neuen Einsatz."].filter(Boolean).join(" ")],
       cancelled: () => ["Diese Anfrage wurde storniert", "Niemand ist zu Ihnen unterwegs."],
       unfulfilled: () => ["Leider war niemand rechtzeitig frei", "Das tut uns leid. Bitte fordern Sie erneut Hilfe an."],
     },
@@ -168,7 +174,7 @@ window.trustloop = { state, stats };
 function headline(t) {
   const name = t.technician ? t.technician.name : text.technician;
   const says = text.headlines[t.status];
-  return says ? says(name, text.outcomes[t.resolution]) : [t.status, ""];
+  return says ? says(name, text.outcomes[t.resolution], t.service) : [t.status, ""];  // the next step, as the push says
 }
 
 // Clock times are told by the car's clock and on 24 hours, as the pushes tell them; someone following the link
