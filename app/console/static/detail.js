@@ -127,7 +127,7 @@
       + `(fleet ×${b.fleet.toFixed(2)}${factors.length ? `, ${factors.join(", ")}` : ""}), `
       + `× ${b.spread.toFixed(2)} to keep it ${Math.round(p.quantile * 100)} times in 100`
       + `${b.grace_s ? ` with its ${Math.round(b.grace_s / 60)} min grace` : ""} · `
-      + `learnt from ${b.observations} drives, ${b.technician_jobs} of his`)];
+      + `learnt from ${b.observations} drives, ${b.technician_jobs} by this technician`)];
   }
 
   function renderOrder() {
@@ -221,9 +221,9 @@
     return el("div", { class: "actions" },
       el("div", { class: "row" }, pick,
         el("button", { type: "button", class: "offer", disabled: !pick.options.length || o.status !== "searching", onclick: () =>
-          act(`Offer this job to ${name()}? He has 2 minutes to accept.`,
+          act(`Offer this job to ${name()}? The offer stays open 2 minutes.`,
             () => tl.api(`/v1/ops/orders/${o.id}/offers`, { method: "POST", body: JSON.stringify({ technician_id: pick.value, ttl_s: 120 }) }),
-            (offer) => `Offered to ${name()}: waiting for his answer until ${tl.time(offer.expires_at)}.`) }, "Offer"),
+            (offer) => `Offered to ${name()}: waiting for an answer until ${tl.time(offer.expires_at)}.`) }, "Offer"),
         el("button", { type: "button", class: "assign", disabled: !pick.options.length, onclick: () =>
           act(o.technician ? `Take the job from ${fullName(o.technician)} and give it to ${name()}?` : `Assign this job to ${name()}?`,
             () => tl.api(`/v1/ops/orders/${o.id}/assign`, { method: "POST", body: JSON.stringify({ technician_id: pick.value }) }),
@@ -262,7 +262,7 @@
           el("td", { class: "name" }, c.technician_name || c.technician_id.slice(0, 8)),
           el("td", { title: c.raw_eta_s != null ? `OSRM's estimate ${Math.round(c.raw_eta_s / 60)} min, calibrated to the median drive` : "" },
             `${Math.round(c.eta_s / 60)} min`),
-          el("td", { title: "His trust score, and the drive it adds to his cost (or takes off), capped" },
+          el("td", { title: "The technician's trust score, and the drive it adds to the cost (or takes off), capped" },
             c.trust_score.toFixed(2), c.trust_s ? el("small", {}, `${c.trust_s > 0 ? "+" : "−"}${(Math.abs(c.trust_s) / 60).toFixed(1)} min`) : null),
           el("td", {}, c.cost.toFixed(0)),
           el("td", {}, c.chosen ? "chosen" : c.why_not || "")))))) : el("p", { class: "empty" }, "No dispatch round yet."));
