@@ -138,6 +138,7 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
         assert (await phone.locator("#eta").inner_text()).startswith("Arrives in about")
         assert await phone.locator("#plate").inner_text() == "ABC-1"
         assert await phone.locator("#vehicle").inner_text() == "Drives a white Ford Transit"
+        assert re.search(r"\d\u00a0min", await phone.locator("#eta").inner_text())  # "7 min" kept on one line
         await post_location(page_server, technician, CLOSER, 20)
         moved = await shown(
             phone,
@@ -197,7 +198,7 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
         assert (clock_in(neighbour_eta), zone_in(neighbour_eta)) == (car_clock, None), neighbour_eta
         await neighbour.close()
         assert clock_in(far_eta) == car_clock, far_eta
-        assert zone_in(far_eta) in {"GMT+2", "GMT+3"}, far_eta  # Helsinki's, by the season
+        assert zone_in(far_eta) in {"GMT+2", "GMT+3", "EET", "EEST"}, far_eta  # Helsinki's, by the season
         await save(far, "tracking-phone-live-far")
         await here.close()
         await far.close()
@@ -211,6 +212,8 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
         assert (await api.status(order["id"], technician, "completed", resolution="fixed_on_site")).status_code == 200
         await phone.locator("#rating-form").wait_for(state="visible")
         assert await phone.locator("#headline").inner_text() == "Job done"
+        note = await phone.locator("#note").inner_text()
+        assert re.search(r"until \d{1,2} [A-Z][a-z]{2} \d{4}", note), note  # a British phone: "5 Dec 2026"
         assert await phone.locator("#map-wrap").is_hidden()
         await save(phone, "tracking-phone-rating")
         desktop = await watched.open(browser, url, DESKTOP)

@@ -40,7 +40,7 @@ const TEXTS = {
       cancelled: () => ["This request was cancelled", "Nobody is on the way."],
       unfulfilled: () => ["We could not find a technician in time", "We are sorry. Please ask for help again."],
     },
-    eta: (minutes, clock) => `Arrives in about ${minutes} min, around ${clock}`,
+    eta: (minutes, clock) => `Arrives in about ${minutes}\u00a0min, around ${clock}`,
     rough: " (a rough estimate)",
     drives: (van) => `Drives a ${van}`,
     colors: {},
@@ -83,7 +83,7 @@ const TEXTS = {
       cancelled: () => ["Заявка отменена", "К вам никто не едет."],
       unfulfilled: () => ["Мы не смогли вовремя найти мастера", "Простите нас. Пожалуйста, вызовите помощь ещё раз."],
     },
-    eta: (minutes, clock) => `Приедет примерно через ${minutes} мин, около ${clock}`,
+    eta: (minutes, clock) => `Приедет примерно через ${minutes}\u00a0мин, около ${clock}`,
     rough: " (оценка приблизительная)",
     drives: (van) => `Машина: ${van}`,
     colors: {
@@ -129,7 +129,7 @@ const TEXTS = {
       cancelled: () => ["Diese Anfrage wurde storniert", "Niemand ist zu Ihnen unterwegs."],
       unfulfilled: () => ["Leider war niemand rechtzeitig frei", "Das tut uns leid. Bitte fordern Sie erneut Hilfe an."],
     },
-    eta: (minutes, clock) => `Ankunft in etwa ${minutes} Min., gegen ${clock}`,
+    eta: (minutes, clock) => `Ankunft in etwa ${minutes}\u00a0Min., gegen ${clock}`,
     rough: " (grob geschätzt)",
     drives: (van) => `Fahrzeug: ${van}`,
     colors: {
@@ -157,6 +157,9 @@ function chooseLanguage() {
 
 const lang = chooseLanguage();
 const text = TEXTS[lang];
+// Dates are written as the reader's own variant of the language writes them (en-GB: 5 Dec 2026, not Dec 5).
+const dateLocale = (navigator.languages || [navigator.language])
+  .find((preferred) => String(preferred).toLowerCase().split("-")[0] === lang) || lang;
 document.documentElement.lang = lang;
 document.title = `${text.title} · Trustloop`;
 for (const element of document.querySelectorAll("[data-text]")) element.textContent = text[element.dataset.text];
@@ -208,7 +211,7 @@ function knownZone(zone) {
 }
 
 function clock(iso) {
-  return new Date(iso).toLocaleTimeString(lang, byCarClock({ hour: "2-digit", minute: "2-digit" }, iso));
+  return new Date(iso).toLocaleTimeString(dateLocale, byCarClock({ hour: "2-digit", minute: "2-digit" }, iso));
 }
 
 function renderEta() {
@@ -248,7 +251,7 @@ function render() {
   $("rating").hidden = !t.feedback_open || rated;
   $("thanks").hidden = !(FINISHED.has(t.status) && rated);
   const until = t.expires_at && new Date(t.expires_at).toLocaleString(
-    lang, byCarClock({ day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }, t.expires_at),
+    dateLocale, byCarClock({ day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }, t.expires_at),
   );
   $("note").textContent = until ? text.linkUntil(until) : "";
   const live = LIVE.has(t.status);
