@@ -67,6 +67,15 @@ class RouteUpdate(Message):
     duration_s: float
 
 
+class HeldUp(Message):
+    """The driver was told by push that the technician seems held up ("stalled": no progress towards the car;
+    "no signal": his phone went quiet); trouble null when he is coming again."""
+
+    type: Literal["held_up"]
+    trouble: Literal["stalled", "no signal"] | None
+    at: datetime
+
+
 class TrackingSnapshot(Message):
     """First on the tracking link's stream: the order as the link shows it (GET /v1/track/{token})."""
 
@@ -161,6 +170,7 @@ class FollowUpChange(Message):
 
 ORDER_MESSAGES: dict[str, type[Message]] = {
     "snapshot": Snapshot, "status": StatusChange, "position": Position, "eta": EtaUpdate, "route": RouteUpdate,
+    "held_up": HeldUp,
 }  # fmt: skip
 OPS_MESSAGES: dict[str, type[Message]] = {
     "hello": Hello, "status": OpsStatusChange, "position": OpsPosition, "eta": OpsEtaUpdate,

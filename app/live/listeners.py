@@ -42,6 +42,8 @@ async def _sla_changed(session: AsyncSession, event: events.SlaChanged) -> None:
 
 
 async def _stall_escalated(session: AsyncSession, event: events.StallEscalated) -> None:
+    if event.step == Step.OFFER_REDISPATCH:  # the driver is told by push now: his screens say it too
+        await messages.publish_held_up(session, event.order_id, event.trouble, event.at)
     if event.step >= Step.AT_RISK:  # the first step is between him and his phone
         await messages.publish_for_operators(
             session, "stall", event.order_id, trouble=event.trouble, step=event.step,
@@ -51,6 +53,7 @@ async def _stall_escalated(session: AsyncSession, event: events.StallEscalated) 
 
 
 async def _stall_cleared(session: AsyncSession, event: events.StallCleared) -> None:
+    await messages.publish_held_up(session, event.order_id, None, event.at)
     await messages.publish_for_operators(
         session, "stall", event.order_id, trouble=None, step=0, since=messages.rfc3339(event.since),
         redispatch_offered=False, at=messages.rfc3339(event.at),

@@ -77,6 +77,11 @@ async def publish_eta(
     )  # fmt: skip
 
 
+async def publish_held_up(session: AsyncSession, order_id: UUID, trouble: str | None, at: datetime) -> None:
+    """The technician seems held up (the trouble the driver was told of by push), or no longer (None)."""
+    await publish(session, {"order_id": str(order_id), "type": "held_up", "trouble": trouble, "at": rfc3339(at)})
+
+
 async def publish_route_changed(session: AsyncSession, order_id: UUID) -> None:
     """Routes are too big for NOTIFY: listeners load the geometry once per process and fan it out."""
     await publish(session, {"order_id": str(order_id), "type": "route"})

@@ -1,4 +1,5 @@
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -36,3 +37,6 @@ class TrackingRead(BaseModel):
     rated: bool
     expires_at: datetime | None  # 24 h after the job ended; None while it runs
     time_zone: str  # the IANA zone where the car is: the page tells clock times by it, as the pushes do
+    # Once the driver has been told by push that the technician seems held up ("stalled": no progress towards
+    # the car; "no signal": his phone went quiet), the page says so too, instead of a confident arrival time.
+    held_up: Literal["stalled", "no signal"] | None = None

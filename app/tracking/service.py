@@ -8,7 +8,7 @@ driver said he was, his notes or anyone's phone number."""
 import asyncio
 import math
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,6 +18,8 @@ from app.config import Settings
 from app.console.roads import road_map
 from app.errors import NotFound
 from app.geo import from_geography
+from app.live import repository as live_repository
+from app.live.progress import Step, Trouble
 from app.live.service import visible_position
 from app.orders import repository as orders_repository
 from app.orders.models import Order, OrderStatus
@@ -84,7 +86,18 @@ async def view(session: AsyncSession, settings: Settings, order: Order) -> Track
         rated=rated,
         expires_at=await link_expires_at(session, order),
         time_zone=settings.timezone_of(order.region),
+        held_up=await told_held_up(session, order),
     )
+
+
+async def told_held_up(session: AsyncSession, order: Order) -> Literal["stalled", "no signal"] | None:
+    """The trouble the driver has been told of (the escalation's third step), while the technician is coming."""
+    if order.status not in OrderStatus.on_the_way():
+        return None
+    live = await live_repository.tracking(session, order.id)
+    if live is None or live.trouble is None or live.trouble_step < Step.OFFER_REDISPATCH:
+        return None
+    return "stalled" if live.trouble == Trouble.STALLED else "no signal"
 
 
 def public_technician(technician: AssignedTechnician) -> TrackedTechnician:

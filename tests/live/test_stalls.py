@@ -26,6 +26,7 @@ from dispatch.redispatch import AutoRedispatch
 from feedback.models import TrustEvidence
 from notifications.models import Notification
 from tests.conftest import KAIVOKATU, MIKONKATU, UNIONINKATU, Actor, Api
+from tests.tracking.test_tracking import token_of
 
 RULES = ProgressRules()  # the defaults: stalled after 8 min, dark after 3, steps 2 min apart
 POLICY = SlaPolicy()
@@ -114,6 +115,12 @@ async def test_a_technician_who_stops_is_escalated_step_by_step_each_step_once_t
 ) -> None:
     technician = await api.technician(at=UNIONINKATU, name="Boris", gender="male")
     driver, order_id = await job(api, sessions, technician)
+    link = f"/v1/track/{token_of((await api.client.get(f'/v1/orders/{order_id}', headers=driver.headers)).json())}"
+
+    async def page_says() -> str | None:  # what the driver's tracking page shows in place of an arrival time
+        held_up: str | None = (await api.client.get(link)).json()["held_up"]
+        return held_up
+
     way = await route_points(osrm, UNIONINKATU, MIKONKATU)
     stop = way[len(way) // 2]
     taken: list[tuple[float, Step]] = []
@@ -130,10 +137,12 @@ async def test_a_technician_who_stops_is_escalated_step_by_step_each_step_once_t
             assert (item["sla_state"], item["sla_reason"]) == ("at_risk", "stalled")
             assert item["stall"]["redispatch_offered"] is False
             assert await pushes(sessions, "held_up", driver) == 0
+            assert await page_says() is None  # not told yet: the page keeps the arrival time
     # Stalled 8 min after his last progress (minute 0.5), then 2 min per step.
     assert taken == [(8.5, Step.ASK_TECHNICIAN), (10.5, Step.AT_RISK), (12.5, Step.OFFER_REDISPATCH)]
     assert await pushes(sessions, "stall_check", technician) == 1
     assert await pushes(sessions, "held_up", driver) == 1  # told, well before the promise in an hour
+    assert await page_says() == "stalled"  # and the page says it too
     assert await on_time_evidence(sessions, technician) == [(0.0, "stalled")]
     operator = await api.operator()
     order = (await api.client.get(f"/v1/ops/orders/{order_id}", headers=operator.headers)).json()
@@ -150,6 +159,7 @@ async def test_a_technician_who_stops_is_escalated_step_by_step_each_step_once_t
     assert await pushes(sessions, "reassigned", driver) == 1
     await watch(sessions)
     assert await board_item(api, order_id) is None  # the new technician's ladder starts afresh
+    assert await page_says() is None
     again = await api.client.post(f"/v1/ops/orders/{order_id}/redispatch", headers=operator.headers)
     assert again.status_code == 409
     assert again.headers["content-type"].startswith("application/problem+json")

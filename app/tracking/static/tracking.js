@@ -42,6 +42,11 @@ const TEXTS = {
     },
     eta: (minutes, clock) => `Arrives in about ${minutes}\u00a0min, around ${clock}`,
     rough: " (a rough estimate)",
+    // As the pushes say it (held_up, delayed), once the driver has been told.
+    heldUp: {
+      stalled: "There's been no progress towards you for a while. We're checking and may send another technician.",
+      "no signal": "The signal may have dropped. We're checking and will keep you posted.",
+    },
     drives: (van) => `Drives a ${van}`,
     colors: {},
     van: (color, car) => [color, car].filter(Boolean).join(" "),
@@ -85,6 +90,11 @@ const TEXTS = {
     },
     eta: (minutes, clock) => `Приедет примерно через ${minutes}\u00a0мин, около ${clock}`,
     rough: " (оценка приблизительная)",
+    // As the pushes say it (held_up, delayed), once the driver has been told.
+    heldUp: {
+      stalled: "Мастер давно не приближается к вам. Мы выясняем, в чём дело, и можем прислать другого мастера.",
+      "no signal": "Возможно, пропала связь. Мы выясняем, в чём дело, и будем держать вас в курсе.",
+    },
     drives: (van) => `Машина: ${van}`,
     colors: {
       white: "белый", black: "чёрный", silver: "серебристый", grey: "серый", gray: "серый", blue: "синий",
@@ -131,6 +141,11 @@ const TEXTS = {
     },
     eta: (minutes, clock) => `Ankunft in etwa ${minutes}\u00a0Min., gegen ${clock}`,
     rough: " (grob geschätzt)",
+    // As the pushes say it (held_up, delayed), once the driver has been told.
+    heldUp: {
+      stalled: "Seit einer Weile kommt das Fahrzeug nicht näher. Wir prüfen das und schicken eventuell andere Hilfe.",
+      "no signal": "Vielleicht ist das Signal weg. Wir prüfen das und halten Sie auf dem Laufenden.",
+    },
     drives: (van) => `Fahrzeug: ${van}`,
     colors: {
       white: "weiss", black: "schwarz", silver: "silber", grey: "grau", gray: "grau", blue: "blau", red: "rot",
@@ -217,6 +232,13 @@ function clock(iso) {
 function renderEta() {
   const t = state.tracking;
   const eta = $("eta");
+  if (t && t.held_up && LIVE.has(t.status)) {  // no confident arrival time while he seems held up
+    eta.textContent = text.heldUp[t.held_up];
+    eta.classList.add("held-up");
+    eta.hidden = false;
+    return;
+  }
+  eta.classList.remove("held-up");
   if (!t || !t.eta || !LIVE.has(t.status)) { eta.hidden = true; return; }
   const minutes = Math.max(1, Math.round((new Date(t.eta.arrival_at) - Date.now()) / 60000));
   eta.textContent = text.eta(minutes, clock(t.eta.arrival_at)) + (t.eta.confidence === "low" ? text.rough : "");
@@ -355,6 +377,9 @@ function connect() {
         break;
       case "route":
         t.route = { geometry: event.geometry, distance_m: event.distance_m, duration_s: event.duration_s };
+        break;
+      case "held_up":
+        t.held_up = event.trouble;
         break;
       default:
         return;
