@@ -5,9 +5,10 @@ import asyncio
 import re
 import shutil
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.config import PROJECT_ROOT, Settings
 from app.db import transaction
 from app.geo import Point
+from app.live.repository import tracking_for_update
 from app.regions.extract import service_area
 from app.regions.service import record_region
 from app.technicians.models import Technician
@@ -265,5 +267,31 @@ async def test_a_failed_job_tells_the_driver_the_call_that_comes_next_in_her_lan
             await page.locator("#rating-form").wait_for(state="visible")
             assert (await page.locator("#detail").inner_text()).endswith(call)  # as the failed push says
             await page.close()
+        await browser.close()
+    assert watched.errors == []
+
+
+async def test_a_technician_held_up_is_told_on_the_page_as_the_push_told_it(
+    api: Api, sessions: async_sessionmaker[AsyncSession], page_server: str, helsinki_graph: Path
+) -> None:
+    async with transaction(sessions) as session:
+        await record_region(session, "helsinki", service_area(HELSINKI_PBF), helsinki_graph)
+    _, technician, order = await job(api)
+    await report(page_server, technician, order["id"], "en_route")
+    async with transaction(sessions) as session:  # the escalation's third step: the driver has been told
+        live = await tracking_for_update(session, UUID(order["id"]))
+        live.trouble, live.trouble_since, live.trouble_step = "stalled", datetime.now(UTC), 3
+    url = f"http://{page_server}/t/{token_of(order)}"
+    watched = Watched()
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
+        page = await watched.open(browser, url, PHONE, locale="de-LI")
+        await shown(page, "window.trustloop.state.tracking && window.trustloop.state.tracking.held_up")
+        assert await page.locator("#eta").inner_text() == (
+            "Seit einer Weile kommt das Fahrzeug nicht näher. Wir prüfen das und schicken eventuell andere Hilfe."
+        )  # the held_up push's words, no arrival time
+        await save(page, "tracking-phone-held-up-de")
         await browser.close()
     assert watched.errors == []
