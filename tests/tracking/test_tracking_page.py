@@ -4,7 +4,8 @@ process and a real osrm-routed, with every request that is not to this machine r
 import asyncio
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from app.live.repository import tracking_for_update
 from app.regions.extract import service_area
 from app.regions.service import record_region
 from app.technicians.models import Technician
-from tests.conftest import HELSINKI_PBF, KAISANIEMENKATU, Api, start_server
+from tests.conftest import HELSINKI_PBF, KAISANIEMENKATU, Actor, Api, start_server
 from tests.live.test_streams import job, post_location, report
 from tests.tracking.test_tracking import token_of
 from trustloop.processes import free_port
@@ -106,6 +107,28 @@ def zone_in(eta: str) -> str | None:
     return found[3] if found else None
 
 
+async def helsinki_job(
+    api: Api, sessions: async_sessionmaker[AsyncSession], helsinki_graph: Path
+) -> tuple[Actor, dict[str, Any]]:
+    """An assigned job in central Helsinki (its roads recorded for the page's map): the technician, the order."""
+    async with transaction(sessions) as session:
+        await record_region(session, "helsinki", service_area(HELSINKI_PBF), helsinki_graph)
+    _, technician, order = await job(api)  # assigned, the technician's phone at Kaivokatu
+    return technician, order
+
+
+@asynccontextmanager
+async def chromium() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
 async def save(page: Page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
@@ -116,9 +139,7 @@ async def save(page: Page, name: str) -> Path:
 async def test_the_page_follows_the_technician_then_takes_the_rating(
     api: Api, sessions: async_sessionmaker[AsyncSession], page_server: str, helsinki_graph: Path
 ) -> None:
-    async with transaction(sessions) as session:
-        await record_region(session, "helsinki", service_area(HELSINKI_PBF), helsinki_graph)
-    _, technician, order = await job(api)  # assigned, the technician's phone at Kaivokatu
+    technician, order = await helsinki_job(api, sessions, helsinki_graph)
     async with transaction(sessions) as session:  # what the driver looks out for
         van = {"make": "Ford", "model": "Transit", "color": "white", "plate": "ABC-1"}
         await session.execute(update(Technician).where(Technician.id == technician.id).values(vehicle=van))
@@ -126,10 +147,7 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
     await post_location(page_server, technician, KAISANIEMENKATU, 45)
     url = f"http://{page_server}/t/{token_of(order)}"
     watched = Watched()
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
-        )
+    async with chromium() as browser:
         phone = await watched.open(browser, url, PHONE)
 
         # Live: the technician on the roads around the car, with his route and ETA; then he moves.
@@ -234,7 +252,6 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
         await phone.click("#rating-submit")
         await phone.locator("#thanks").wait_for(state="visible")
         await save(phone, "tracking-phone-thanks")
-        await browser.close()
 
     operator = await api.operator()
     kpis = (await api.client.get("/v1/ops/kpis", headers=operator.headers)).json()
@@ -246,18 +263,13 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
 async def test_a_failed_job_tells_the_driver_the_call_that_comes_next_in_her_language(
     api: Api, sessions: async_sessionmaker[AsyncSession], page_server: str, helsinki_graph: Path
 ) -> None:
-    async with transaction(sessions) as session:
-        await record_region(session, "helsinki", service_area(HELSINKI_PBF), helsinki_graph)
-    _, technician, order = await job(api)
+    technician, order = await helsinki_job(api, sessions, helsinki_graph)
     for status in ("en_route", "arrived", "in_progress"):
         assert (await api.status(order["id"], technician, status)).status_code == 200
     assert (await api.status(order["id"], technician, "failed", resolution="not_fixed")).status_code == 200
     url = f"http://{page_server}/t/{token_of(order)}"
     watched = Watched()
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
-        )
+    async with chromium() as browser:
         for locale, call in (
             ("en-GB", "We'll call you within a few minutes to arrange another tow."),
             ("ru-RU", "Мы позвоним вам в ближайшие минуты и договоримся о новой эвакуации."),  # noqa: RUF001
@@ -267,31 +279,24 @@ async def test_a_failed_job_tells_the_driver_the_call_that_comes_next_in_her_lan
             await page.locator("#rating-form").wait_for(state="visible")
             assert (await page.locator("#detail").inner_text()).endswith(call)  # as the failed push says
             await page.close()
-        await browser.close()
     assert watched.errors == []
 
 
 async def test_a_technician_held_up_is_told_on_the_page_as_the_push_told_it(
     api: Api, sessions: async_sessionmaker[AsyncSession], page_server: str, helsinki_graph: Path
 ) -> None:
-    async with transaction(sessions) as session:
-        await record_region(session, "helsinki", service_area(HELSINKI_PBF), helsinki_graph)
-    _, technician, order = await job(api)
+    technician, order = await helsinki_job(api, sessions, helsinki_graph)
     await report(page_server, technician, order["id"], "en_route")
     async with transaction(sessions) as session:  # the escalation's third step: the driver has been told
         live = await tracking_for_update(session, UUID(order["id"]))
         live.trouble, live.trouble_since, live.trouble_step = "stalled", datetime.now(UTC), 3
     url = f"http://{page_server}/t/{token_of(order)}"
     watched = Watched()
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
-        )
+    async with chromium() as browser:
         page = await watched.open(browser, url, PHONE, locale="de-LI")
         await shown(page, "window.trustloop.state.tracking && window.trustloop.state.tracking.held_up")
         assert await page.locator("#eta").inner_text() == (
             "Seit einer Weile kommt das Fahrzeug nicht näher. Wir prüfen das und schicken eventuell andere Hilfe."
         )  # the held_up push's words, no arrival time
         await save(page, "tracking-phone-held-up-de")
-        await browser.close()
     assert watched.errors == []
