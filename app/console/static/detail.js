@@ -207,10 +207,7 @@
   }
 
   function straightKm(a, b) {
-    const rad = Math.PI / 180;
-    const dLat = (b.lat - a.lat) * rad, dLon = (b.lon - a.lon) * rad;
-    const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
-    return 12742 * Math.asin(Math.sqrt(h));
+    return L.latLng(a.lat, a.lon).distanceTo([b.lat, b.lon]) / 1000;  // Leaflet's, as the map measures
   }
 
   function actions(o) {
