@@ -195,13 +195,13 @@
   // list, and the server refuses him unless crossing borders is allowed.
   function candidateOptions(o) {
     const busy = tl.busyTechnicians();
-    const away = (t) => (t.position ? straightKm(t.position, o.location) : Infinity);
     return [...state.technicians.values()]
       .filter((t) => t.online && !busy.has(t.id) && t.id !== o.technician?.id && t.skills.includes(o.service))
-      .sort((a, b) => away(a) - away(b) || a.name.localeCompare(b.name))
-      .map((t) => el("option", { value: t.id }, [
+      .map((t) => [t, t.position ? straightKm(t.position, o.location) : Infinity])
+      .sort(([a, awayA], [b, awayB]) => awayA - awayB || a.name.localeCompare(b.name))
+      .map(([t, away]) => el("option", { value: t.id }, [
         t.name,
-        Number.isFinite(away(t)) ? ` · ${away(t) < 10 ? away(t).toFixed(1) : Math.round(away(t)).toLocaleString("en")} km` : "",
+        Number.isFinite(away) ? ` · ${away < 10 ? away.toFixed(1) : Math.round(away).toLocaleString("en")} km` : "",
         t.trust_score == null ? "" : ` · trust ${t.trust_score.toFixed(2)}`,
       ].join("")));
   }

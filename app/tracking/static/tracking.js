@@ -34,14 +34,17 @@ const TEXTS = {
       arrived: (name) => [`${name} has arrived`, "At the car now."],
       in_progress: (name) => [`${name} is working on the car`, "Hang on, nearly there."],
       completed: (name, outcome) => ["Job done", outcome || "The technician has finished."],
-      failed: (name, outcome, service) => ["The technician could not help on the spot", [outcome, service === "tow"
-        ? "We'll call you within a few minutes to arrange another tow."
-        : "We'll call you within a few minutes to arrange a tow or another visit."].filter(Boolean).join(" ")],
+      failed: (name, outcome, service) => ["The technician could not help on the spot", afterFailure(outcome, service)],
       cancelled: () => ["This request was cancelled", "Nobody is on the way."],
       unfulfilled: () => ["We could not find a technician in time", "We are sorry. Please ask for help again."],
     },
     eta: (minutes, clock) => `Arrives in about ${minutes}\u00a0min, around ${clock}`,
     rough: " (a rough estimate)",
+    // After a failed job, the call that comes next, as the failed push says it.
+    callNext: {
+      tow: "We'll call you within a few minutes to arrange another tow.",
+      other: "We'll call you within a few minutes to arrange a tow or another visit.",
+    },
     // As the pushes say it (held_up, delayed), once the driver has been told.
     heldUp: {
       stalled: "There's been no progress towards you for a while. We're checking and may send another technician.",
@@ -82,14 +85,17 @@ const TEXTS = {
       arrived: (name) => [`${name} на месте`, "Мастер уже у вашей машины."],
       in_progress: (name) => [`${name} работает с машиной`, "Осталось совсем немного."],
       completed: (name, outcome) => ["Готово", outcome || "Работа завершена."],
-      failed: (name, outcome, service) => ["Помочь на месте не получилось", [outcome, service === "tow"
-        ? "Мы позвоним вам в ближайшие минуты и договоримся о новой эвакуации."
-        : "Мы позвоним вам в ближайшие минуты и договоримся об эвакуации или повторном выезде мастера."].filter(Boolean).join(" ")],
+      failed: (name, outcome, service) => ["Помочь на месте не получилось", afterFailure(outcome, service)],
       cancelled: () => ["Заявка отменена", "К вам никто не едет."],
       unfulfilled: () => ["Мы не смогли вовремя найти мастера", "Простите нас. Пожалуйста, вызовите помощь ещё раз."],
     },
     eta: (minutes, clock) => `Приедет примерно через ${minutes}\u00a0мин, около ${clock}`,
     rough: " (оценка приблизительная)",
+    // After a failed job, the call that comes next, as the failed push says it.
+    callNext: {
+      tow: "Мы позвоним вам в ближайшие минуты и договоримся о новой эвакуации.",
+      other: "Мы позвоним вам в ближайшие минуты и договоримся об эвакуации или повторном выезде мастера.",
+    },
     // As the pushes say it (held_up, delayed), once the driver has been told.
     heldUp: {
       stalled: "Мастер давно не приближается к вам. Мы выясняем, в чём дело, и можем прислать другого мастера.",
@@ -133,14 +139,17 @@ const TEXTS = {
       arrived: (name) => [`${name} ist da`, "Jetzt an Ihrem Auto."],
       in_progress: (name) => [`${name} arbeitet am Auto`, "Einen Moment noch, gleich geschafft."],
       completed: (name, outcome) => ["Erledigt", outcome || "Die Arbeit ist abgeschlossen."],
-      failed: (name, outcome, service) => ["Vor Ort war keine Hilfe möglich", [outcome, service === "tow"
-        ? "Wir rufen Sie in wenigen Minuten an und organisieren einen anderen Abschleppwagen."
-        : "Wir rufen Sie in wenigen Minuten an und organisieren das Abschleppen oder einen neuen Einsatz."].filter(Boolean).join(" ")],
+      failed: (name, outcome, service) => ["Vor Ort war keine Hilfe möglich", afterFailure(outcome, service)],
       cancelled: () => ["Diese Anfrage wurde storniert", "Niemand ist zu Ihnen unterwegs."],
       unfulfilled: () => ["Leider war niemand rechtzeitig frei", "Das tut uns leid. Bitte fordern Sie erneut Hilfe an."],
     },
     eta: (minutes, clock) => `Ankunft in etwa ${minutes}\u00a0Min., gegen ${clock}`,
     rough: " (grob geschätzt)",
+    // After a failed job, the call that comes next, as the failed push says it.
+    callNext: {
+      tow: "Wir rufen Sie in wenigen Minuten an und organisieren einen anderen Abschleppwagen.",
+      other: "Wir rufen Sie in wenigen Minuten an und organisieren das Abschleppen oder einen neuen Einsatz.",
+    },
     // As the pushes say it (held_up, delayed), once the driver has been told.
     heldUp: {
       stalled: "Seit einer Weile kommt das Fahrzeug nicht näher. Wir prüfen das und schicken eventuell andere Hilfe.",
@@ -188,6 +197,11 @@ const FINISHED = new Set(["completed", "failed"]);
 const state = { tracking: null, position: null, live: false, map: null, layers: {} };
 const stats = { positions: 0, messages: 0 };
 window.trustloop = { state, stats };
+
+// A failed job's outcome, then what happens next.
+function afterFailure(outcome, service) {
+  return [outcome, text.callNext[service === "tow" ? "tow" : "other"]].filter(Boolean).join(" ");
+}
 
 function headline(t) {
   const name = t.technician ? t.technician.name : text.technician;
