@@ -1,9 +1,11 @@
 """The tracking link: the page (`/t/<token>`, static files served by the app) and the API it reads."""
 
+import re
+from functools import cache
 from pathlib import Path
 
-from fastapi import APIRouter, Response, WebSocket
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, Header, Response, WebSocket
+from fastapi.responses import FileResponse, HTMLResponse
 
 from app.config import Settings
 from app.db import DbSession
@@ -13,6 +15,7 @@ from app.live.streams import CLOSE_BAD_TOKEN, serve
 from app.openapi import problems
 from app.responses import LargeJSONResponse
 from app.tracking import live, service
+from app.tracking.languages import by_preference
 from app.tracking.schemas import TrackingRead
 
 STATIC = Path(__file__).parent / "static"
@@ -21,11 +24,37 @@ PRIVATE = {"Cache-Control": "no-store"}  # whoever holds the link sees it; no ca
 router = APIRouter(tags=["tracking"])
 
 
-@router.get("/t/{token}", include_in_schema=False)
-async def tracking_page(token: str, session: DbSession) -> FileResponse:
+@router.get("/t/{token}", include_in_schema=False, response_model=None)
+async def tracking_page(
+    token: str, session: DbSession, accept_language: str | None = Header(None)
+) -> FileResponse | HTMLResponse:
     if not await service.is_open(session, token):
-        return FileResponse(STATIC / "gone.html", status_code=404, headers=PRIVATE)
+        return HTMLResponse(gone_page(accept_language), status_code=404, headers={**PRIVATE, "Vary": "Accept-Language"})
     return FileResponse(STATIC / "index.html", headers=PRIVATE)
+
+
+SECTION = re.compile(r'(?s)\n    <section lang="(\w+)">.*?<h1>(.*?)</h1>.*?</section>')
+
+
+def gone_page(accept_language: str | None) -> str:
+    """The page for a link that does not work, in every language we speak, the reader's first."""
+    page, sections, titles = _gone_template()
+    languages = by_preference(accept_language, list(sections))
+    title = " · ".join(titles[language] for language in languages)
+    return (
+        page.replace("<!--lang-->", languages[0])
+        .replace("<!--title-->", title)
+        .replace("<!--sections-->", "".join(sections[language] for language in languages))
+    )
+
+
+@cache
+def _gone_template() -> tuple[str, dict[str, str], dict[str, str]]:
+    page = (STATIC / "gone.html").read_text()
+    found = list(SECTION.finditer(page))
+    sections = {match[1]: match[0] for match in found}
+    titles = {match[1]: match[2] for match in found}
+    return page[: found[0].start()] + "<!--sections-->" + page[found[-1].end() :], sections, titles
 
 
 @router.get("/v1/track/{token}", response_model=TrackingRead, responses=problems(404))

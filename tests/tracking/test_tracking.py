@@ -1,5 +1,6 @@
 """The tracking link through the API: what it shows and when, who it opens nothing for, its rating."""
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -84,6 +85,14 @@ async def test_a_forged_or_foreign_token_opens_nothing(api: Api) -> None:
     assert page.status_code == 404
     assert page.headers["content-type"].startswith("text/html")
     assert "This link does not work" in page.text
+    assert page.headers["vary"] == "Accept-Language"
+    # In every language we speak, the reader's first.
+    russian = await api.client.get(f"/t/{encoded_id}.{mac[:-2]}AA", headers={"Accept-Language": "ru-RU,en;q=0.5"})
+    assert russian.status_code == 404
+    assert '<html lang="ru">' in russian.text
+    headings = re.findall(r"<h1>(.*?)</h1>", russian.text)
+    assert headings == ["Эта ссылка не работает", "This link does not work", "Dieser Link funktioniert nicht"]
+    assert "<title>Эта ссылка не работает · " in russian.text
     assert (await api.client.get(f"/t/{token}")).status_code == 200
 
 
