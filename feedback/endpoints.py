@@ -12,6 +12,7 @@ from app.idempotency import service as idempotency
 from app.idempotency.dependencies import IdempotencyKeyHeader
 from app.openapi import problems
 from app.pagination import Cursor, Limit
+from app.regions.schemas import RegionName
 from app.schemas import Moment, Page
 from feedback import commenting, followups, service
 from feedback.models import FollowUpStatus
@@ -93,11 +94,12 @@ async def give_feedback_by_link(
 
 @router.get("/v1/ops/followups", response_model=Page[FollowUpRead])
 async def list_follow_ups(
-    session: DbSession, _: OperatorUser, status: FollowUpStatus | None = None, limit: Limit = 50, cursor: Cursor = None
-) -> Page[FollowUpRead]:
+    session: DbSession, _: OperatorUser, status: FollowUpStatus | None = None, region: RegionName = None,
+    limit: Limit = 50, cursor: Cursor = None,
+) -> Page[FollowUpRead]:  # fmt: skip
     """The follow-up cases, the most urgent (earliest due) first, each with the driver's name and phone, the
-    rating, who has the case and each contact attempt."""
-    return await followups.list_follow_ups(session, status, limit, cursor)
+    rating, who has the case and each contact attempt; `region` narrows them to one region's orders."""
+    return await followups.list_follow_ups(session, status, region, limit, cursor)
 
 
 @router.post("/v1/ops/followups/{case_id}/take", response_model=FollowUpRead, responses=problems(404, 409))
@@ -132,7 +134,7 @@ async def daily_kpis(
     _: OperatorUser,
     levels: ServiceLevels,
     days: Annotated[int, Query(ge=1, le=90)] = 14,
-    region: Annotated[str | None, Query(max_length=64)] = None,
+    region: RegionName = None,
 ) -> list[DayKpis]:
     """The same KPIs per UTC day over the last `days` days (today included), oldest first; `region` narrows
     them to one region's orders."""
@@ -147,7 +149,7 @@ async def period_kpis(
     since: Annotated[Moment | None, Query(alias="from")] = None,
     until: Annotated[Moment | None, Query(alias="to")] = None,
     partner_id: UUID | None = None,
-    region: Annotated[str | None, Query(max_length=64)] = None,
+    region: RegionName = None,
 ) -> PeriodKpis:
     """NPS (-100..100), CSAT, FCR and rates (0..1), CES mean, response and arrival percentiles in seconds;
     `partner_id` narrows them to the orders a partner placed, `region` to one region's."""

@@ -19,9 +19,10 @@ from feedback.service import announce
 
 
 async def list_follow_ups(
-    session: AsyncSession, status: FollowUpStatus | None, limit: int, cursor: str | None
+    session: AsyncSession, status: FollowUpStatus | None, region: str | None, limit: int, cursor: str | None
 ) -> Page[FollowUpRead]:
-    found = await repository.follow_ups(session, status, limit + 1, decode_cursor(cursor) if cursor else None)
+    after = decode_cursor(cursor) if cursor else None
+    found = await repository.follow_ups(session, status, region, limit + 1, after)
     return Page(
         items=await present(session, [case.id for case in found[:limit]]),
         next_cursor=next_cursor(found, limit, lambda c: (c.due_at, c.id)),
@@ -102,7 +103,7 @@ def _read(row: CaseRow, attempts: list[tuple[FollowUpContact, str | None]]) -> F
         reason=case.reason, topics=list(case.topics), risks=list(case.risks), due_at=case.due_at,
         overdue=case.status is FollowUpStatus.OPEN and case.due_at < clock.now(),
         status=case.status.value, note=case.note, created_at=case.created_at, resolved_at=case.resolved_at,
-        driver_name=row.driver_name, driver_phone=row.driver_phone,
+        region=row.region, driver_name=row.driver_name, driver_phone=row.driver_phone,
         csat=feedback.csat if feedback else None, nps=feedback.nps if feedback else None,
         comment=feedback.comment if feedback else None, tags=list(feedback.tags) if feedback else [],
         taken_by=case.taken_by, taken_by_name=row.taken_by_name, taken_at=case.taken_at,

@@ -180,12 +180,18 @@ async def blocked_pairs(
 
 
 async def follow_ups(
-    session: AsyncSession, status: FollowUpStatus | None, limit: int, after: tuple[datetime, UUID] | None
+    session: AsyncSession,
+    status: FollowUpStatus | None,
+    region: str | None,
+    limit: int,
+    after: tuple[datetime, UUID] | None,
 ) -> list[FollowUp]:
-    """The cases by due time, the most urgent first."""
+    """The cases by due time, the most urgent first; `region`: those about its orders."""
     query = select(FollowUp).order_by(FollowUp.due_at, FollowUp.id).limit(limit)
     if status is not None:
         query = query.where(FollowUp.status == status)
+    if region is not None:
+        query = query.join(Order, Order.id == FollowUp.order_id).where(Order.region == region)
     if after is not None:
         query = query.where(tuple_(FollowUp.due_at, FollowUp.id) > tuple_(*after))
     return list((await session.execute(query)).scalars())
@@ -200,13 +206,15 @@ class CaseRow:
     driver_name: str | None
     driver_phone: str | None
     taken_by_name: str | None
+    region: str | None  # the order's
 
 
 async def cases(session: AsyncSession, ids: Collection[UUID]) -> dict[UUID, CaseRow]:
     taker = aliased(User)
     rows = await session.execute(
-        select(FollowUp, Feedback, User.name, Driver.phone, taker.name)
+        select(FollowUp, Feedback, User.name, Driver.phone, taker.name, Order.region)
         .outerjoin(Feedback, Feedback.order_id == FollowUp.order_id)  # the job's rating, for a churn call too
+        .outerjoin(Order, Order.id == FollowUp.order_id)
         .outerjoin(User, User.id == FollowUp.driver_id)
         .outerjoin(Driver, Driver.id == FollowUp.driver_id)
         .outerjoin(taker, taker.id == FollowUp.taken_by)

@@ -94,6 +94,7 @@ class FollowUpRead(BaseModel):
     note: str | None
     created_at: datetime
     resolved_at: datetime | None
+    region: str | None = None  # the order's: the car's clock is the region's
     # Who to call and what they said; who has the case; each attempt; what it came to.
     driver_name: str | None = None
     driver_phone: str | None = None

@@ -3,28 +3,38 @@ osrm-routed: an order goes to its own region's technician and is routed by its o
 outside both is refused; a technician of another region standing where the order's region's roads reach him
 is offered it only when crossing borders is allowed."""
 
+import json
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.clock import now as clock
 from app.config import PROJECT_ROOT, Settings
 from app.db import transaction
 from app.geo import Point
 from app.regions.extract import service_area
 from app.regions.models import Region
 from app.regions.service import record_region
+from app.sla import repository as sla_repository
 from app.technicians.repository import set_last_position
 from dispatch.dispatcher import DispatchConfig, dispatch_round
-from tests.conftest import KAIVOKATU, MIKONKATU, Api, prepared_graph, routed
+from feedback.models import FollowUpReason
+from feedback.service import open_case
+from tests.conftest import KAIVOKATU, MIKONKATU, Api, prepared_graph, routed, start_server
 from tests.dispatch.helpers import pending_offers
+from tests.test_console import helsinki, screenshot, wait_for
+from tests.tracking.test_tracking_page import chromium
 from trustloop.api import create_app
+from trustloop.processes import free_port
 from trustloop.wiring import wire
 
 LIECHTENSTEIN_PBF = PROJECT_ROOT / "data" / "osm" / "liechtenstein.osm.pbf"
@@ -104,48 +114,53 @@ class Deployment:
                 await dispatch_round(session, self.app.state.osrm, regional, datetime.now(UTC))
 
 
-@pytest.mark.usefixtures("liechtenstein")
-async def test_each_order_goes_to_a_technician_of_its_own_region(
-    settings: Settings, osrm_url: str, liechtenstein_osrm: str
-) -> None:
+@pytest.fixture
+async def deployment(
+    settings: Settings, osrm_url: str, liechtenstein_osrm: str, liechtenstein: None
+) -> AsyncIterator[Deployment]:
+    """Both regions served, each keeping its technicians at home."""
     two = two_regions(settings, osrm_url, liechtenstein_osrm, cross_border=False)
     async with Deployment(two, restore=settings) as deployment:
-        in_helsinki = await deployment.technician("helsinki", KAIVOKATU)
-        in_liechtenstein = await deployment.technician("liechtenstein", SCHAAN)
-        helsinki_order = await deployment.order_at(MIKONKATU)
-        vaduz_order = await deployment.order_at(VADUZ_TOWN_HALL)
-        assert helsinki_order.status_code == vaduz_order.status_code == 201, vaduz_order.text
-        await deployment.dispatch()
-        offers = await pending_offers(deployment.sessions)
-        assert offers == {
-            helsinki_order.json()["id"]: str(in_helsinki.id),
-            vaduz_order.json()["id"]: str(in_liechtenstein.id),
-        }
-        # Each offer's ETA came from its own region's engine: a few minutes by road, not a fallback.
-        for order, technician in ((helsinki_order, in_helsinki), (vaduz_order, in_liechtenstein)):
-            listed = (await deployment.client.get("/v1/technicians/me/offers", headers=technician.headers)).json()
-            (offer,) = listed["items"]
-            assert offer["order_id"] == order.json()["id"]
-            assert 0 < offer["eta_seconds"] < 1800
-            assert offer["distance_m"] > 0
+        yield deployment
 
-        # The operators' figures, region by region.
-        operator = await deployment.api.operator()
-        for region, expected in (("helsinki", 1), ("liechtenstein", 1), (None, 2)):
-            params = {"region": region} if region else {}
-            kpis = (await deployment.client.get("/v1/ops/kpis", params=params, headers=operator.headers)).json()
-            assert kpis["orders"] == expected, region
-        roads = await deployment.client.get("/v1/ops/map", params={"region": "liechtenstein"}, headers=operator.headers)
-        assert roads.json()["region"] == "liechtenstein"
-        assert roads.json()["regions"] == ["helsinki", "liechtenstein"]
-        unknown = await deployment.client.get("/v1/ops/map", params={"region": "atlantis"}, headers=operator.headers)
-        assert unknown.status_code == 404
 
-        # Just across the Rhine in Switzerland: outside both regions, refused in words.
-        refused = await deployment.order_at(BUCHS_SG)
-        assert refused.status_code == 422
-        assert refused.json()["type"].endswith("/outside-service-area")
-        assert "Helsinki, Liechtenstein" in refused.json()["detail"]
+async def test_each_order_goes_to_a_technician_of_its_own_region(deployment: Deployment) -> None:
+    in_helsinki = await deployment.technician("helsinki", KAIVOKATU)
+    in_liechtenstein = await deployment.technician("liechtenstein", SCHAAN)
+    helsinki_order = await deployment.order_at(MIKONKATU)
+    vaduz_order = await deployment.order_at(VADUZ_TOWN_HALL)
+    assert helsinki_order.status_code == vaduz_order.status_code == 201, vaduz_order.text
+    await deployment.dispatch()
+    offers = await pending_offers(deployment.sessions)
+    assert offers == {
+        helsinki_order.json()["id"]: str(in_helsinki.id),
+        vaduz_order.json()["id"]: str(in_liechtenstein.id),
+    }
+    # Each offer's ETA came from its own region's engine: a few minutes by road, not a fallback.
+    for order, technician in ((helsinki_order, in_helsinki), (vaduz_order, in_liechtenstein)):
+        listed = (await deployment.client.get("/v1/technicians/me/offers", headers=technician.headers)).json()
+        (offer,) = listed["items"]
+        assert offer["order_id"] == order.json()["id"]
+        assert 0 < offer["eta_seconds"] < 1800
+        assert offer["distance_m"] > 0
+
+    # The operators' figures, region by region.
+    operator = await deployment.api.operator()
+    for region, expected in (("helsinki", 1), ("liechtenstein", 1), (None, 2)):
+        params = {"region": region} if region else {}
+        kpis = (await deployment.client.get("/v1/ops/kpis", params=params, headers=operator.headers)).json()
+        assert kpis["orders"] == expected, region
+    roads = await deployment.client.get("/v1/ops/map", params={"region": "liechtenstein"}, headers=operator.headers)
+    assert roads.json()["region"] == "liechtenstein"
+    assert roads.json()["regions"] == ["helsinki", "liechtenstein"]
+    unknown = await deployment.client.get("/v1/ops/map", params={"region": "atlantis"}, headers=operator.headers)
+    assert unknown.status_code == 404
+
+    # Just across the Rhine in Switzerland: outside both regions, refused in words.
+    refused = await deployment.order_at(BUCHS_SG)
+    assert refused.status_code == 422
+    assert refused.json()["type"].endswith("/outside-service-area")
+    assert "Helsinki, Liechtenstein" in refused.json()["detail"]
 
 
 @pytest.mark.parametrize("cross_border", [False, True])
@@ -176,3 +191,147 @@ async def test_a_technician_crosses_into_another_region_only_when_allowed(
                 assert "serves the region helsinki; this order is in liechtenstein" in refused.json()["detail"]
             listed = (await deployment.client.get(orders_url, headers=operator.headers)).json()
             assert (listed["status"], listed["technician"]) == ("searching", None)  # nothing changed
+
+
+async def test_the_operators_lists_narrow_to_one_region(deployment: Deployment) -> None:
+    in_helsinki = await deployment.technician("helsinki", KAIVOKATU)
+    in_liechtenstein = await deployment.technician("liechtenstein", SCHAAN)
+    anywhere = await deployment.api.technician(at=None, name="Roaming technician")
+    drivers = [await deployment.api.driver(), await deployment.api.driver()]
+    helsinki_order = await deployment.api.order(drivers[0], at=MIKONKATU)
+    vaduz_order = await deployment.api.order(drivers[1], at=VADUZ_TOWN_HALL)
+    assert (helsinki_order["region"], vaduz_order["region"]) == ("helsinki", "liechtenstein")
+    async with transaction(deployment.sessions) as session:
+        for order, driver in zip((helsinki_order, vaduz_order), drivers, strict=True):
+            assert await sla_repository.change_state(session, UUID(order["id"]), "ok", "at_risk", "slow", clock())
+            await open_case(
+                session, order_id=UUID(order["id"]), driver_id=driver.id, technician_id=None,
+                reason=FollowUpReason.DETRACTOR, due_at=clock(),
+            )  # fmt: skip
+
+    operator = await deployment.api.operator()
+
+    async def listed(path: str, region: str | None, key: str = "id") -> set[str]:
+        params = {"region": region} if region else {}
+        body = (await deployment.client.get(path, params=params, headers=operator.headers)).json()
+        items = body["at_risk"] + body["breached"] if path == "/v1/ops/sla" else body["items"]
+        return {item[key] for item in items}
+
+    mine = {helsinki_order["id"]: "helsinki", vaduz_order["id"]: "liechtenstein"}
+    for region in ("helsinki", "liechtenstein"):
+        own = {order for order, where in mine.items() if where == region}
+        assert await listed("/v1/ops/orders", region, "order_id") & set(mine) == own, region
+        assert await listed("/v1/ops/sla", region, "order_id") & set(mine) == own, region
+        assert await listed("/v1/ops/followups", region, "order_id") & set(mine) == own, region
+    for path in ("/v1/ops/orders", "/v1/ops/sla", "/v1/ops/followups"):
+        assert await listed(path, None, "order_id") >= set(mine), path  # no region: every one
+        assert await listed(path, "atlantis", "order_id") == set(), path
+    # Each item tells its region, so a console can sort them itself.
+    board = (await deployment.client.get("/v1/ops/orders", headers=operator.headers)).json()["items"]
+    assert {item["order_id"]: item["region"] for item in board if item["order_id"] in mine} == mine
+    cases = (await deployment.client.get("/v1/ops/followups", headers=operator.headers)).json()["items"]
+    assert {case["order_id"]: case["region"] for case in cases if case["order_id"] in mine} == mine
+
+    # A region's fleet: its own technicians and those who serve every region.
+    fleet = {str(t.id): t for t in (in_helsinki, in_liechtenstein, anywhere)}
+    assert await listed("/v1/ops/technicians", "helsinki") & set(fleet) == {str(in_helsinki.id), str(anywhere.id)}
+    liechtenstein_fleet = await listed("/v1/ops/technicians", "liechtenstein")
+    assert liechtenstein_fleet & set(fleet) == {str(in_liechtenstein.id), str(anywhere.id)}
+    assert await listed("/v1/ops/technicians", None) >= set(fleet)
+
+    # The console's map tells each region's clock.
+    roads = await deployment.client.get("/v1/ops/map", headers=operator.headers)
+    assert roads.json()["time_zones"] == {"helsinki": "Europe/Helsinki", "liechtenstein": "Europe/Vaduz"}
+
+
+@pytest.fixture
+async def two_region_server(
+    routed_settings: Settings, liechtenstein_osrm: str, liechtenstein: None, helsinki_graph: Path, app: Any
+) -> AsyncIterator[str]:
+    """An API process serving both regions; it reads their areas as it starts, so they are recorded first."""
+    await helsinki(app.state.sessionmaker, helsinki_graph)
+    port = free_port()
+    engines = {"helsinki": routed_settings.effective_osrm_url, "liechtenstein": liechtenstein_osrm}
+    process = start_server(
+        routed_settings, port, TRUSTLOOP_REGIONS="helsinki,liechtenstein", TRUSTLOOP_OSRM_URLS=json.dumps(engines)
+    )
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+async def test_the_console_shows_the_switched_regions_lists_figures_and_clock(
+    sessions: async_sessionmaker[AsyncSession], two_region_server: str
+) -> None:
+    async with httpx.AsyncClient(base_url=two_region_server) as client:
+        api = Api(client, sessions)
+        for name, region, spot in (("Hugo Virtanen", "helsinki", KAIVOKATU), ("Elena Frick", "liechtenstein", SCHAAN)):
+            technician = await api.technician(at=None, region=region, name=name)
+            async with transaction(sessions) as session:
+                await set_last_position(session, technician.id, spot, datetime.now(UTC))
+        drivers = [await api.driver(), await api.driver()]
+        helsinki_order = await api.order(drivers[0], at=MIKONKATU)
+        vaduz_order = await api.order(drivers[1], at=VADUZ_TOWN_HALL)
+        operator = await api.operator()
+    due = clock() + timedelta(minutes=20)
+    async with transaction(sessions) as session:
+        # Helsinki's order is breached and Liechtenstein's at risk; each driver waits for a call.
+        for order, driver, state in ((helsinki_order, drivers[0], "breached"), (vaduz_order, drivers[1], "at_risk")):
+            assert await sla_repository.change_state(session, UUID(order["id"]), "ok", state, "slow", clock())
+            await open_case(
+                session, order_id=UUID(order["id"]), driver_id=driver.id, technician_id=None,
+                reason=FollowUpReason.DETRACTOR, due_at=due,
+            )  # fmt: skip
+
+    errors: list[str] = []
+    async with chromium() as browser:
+        page = await browser.new_page(viewport={"width": 1440, "height": 900}, timezone_id="Europe/Helsinki")
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        await page.goto(f"{two_region_server}/console")
+        await page.fill("#token", operator.token)
+        await page.click("#login-form button[type=submit]")
+        await wait_for(lambda: page.evaluate("window.trustloop.state.live && window.trustloop.state.region !== null"))
+        await wait_for(lambda: page.evaluate("window.trustloop.state.followups.length >= 2"))
+
+        async def shown(selector: str) -> str:
+            return await page.locator(selector).inner_text()
+
+        async def shows_region(region: str, own: dict[str, Any], other: dict[str, Any], tech: str, away: str) -> None:
+            await wait_for(lambda: page.evaluate(f"window.trustloop.state.region === '{region}'"))
+            await page.click('#tabs button[data-tab="orders"]')
+            assert await page.locator(f'#orders li[data-order="{own["id"]}"]').count() == 1
+            assert await page.locator(f'#orders li[data-order="{other["id"]}"]').count() == 0
+            assert await page.locator(f'#attention li[data-order="{other["id"]}"]').count() == 0
+            assert await shown("#attention-count") == "1"
+            await page.click('#tabs button[data-tab="followups"]')
+            assert await page.locator("#followups li[data-followup]").count() == 1
+            await page.click('#tabs button[data-tab="technicians"]')
+            fleet = await shown("#technicians")
+            assert tech in fleet, fleet
+            assert away not in fleet, fleet
+
+        # Helsinki first: its own order, case and technician; the other region's trouble named on the switch.
+        await shows_region("helsinki", helsinki_order, vaduz_order, "Hugo Virtanen", "Elena Frick")
+        assert await shown('[data-kpi="Breached"] b') == "1"
+        assert await shown('[data-kpi="At risk"] b') == "0"
+        assert "Liechtenstein · 1 needs attention" in await shown("#region-switch")
+        await page.click('#tabs button[data-tab="followups"]')
+        assert " in Helsinki)" not in await shown("#followups")  # the operator's own clock: said once
+
+        await page.select_option("#region-switch", "liechtenstein")
+        await shows_region("liechtenstein", vaduz_order, helsinki_order, "Elena Frick", "Hugo Virtanen")
+        assert await shown('[data-kpi="At risk"] b') == "1"
+        assert await shown('[data-kpi="Breached"] b') == "0"
+        assert "Helsinki · 1 needs attention" in await shown("#region-switch")
+        # Vaduz's clock is an hour behind the operator's: the call is due by both.
+        await page.click('#tabs button[data-tab="followups"]')
+        local, there = (
+            due.astimezone(ZoneInfo(zone)).strftime("%H:%M") for zone in ("Europe/Helsinki", "Europe/Vaduz")
+        )
+        assert f"call by {local} ({there} in Liechtenstein)" in await shown("#followups")
+        await page.click('#tabs button[data-tab="attention"]')
+        await page.click(f'#attention li[data-order="{vaduz_order["id"]}"]')
+        await wait_for(lambda: page.locator("#detail .where").count())
+        assert "Liechtenstein" in await shown("#detail .where")
+        await screenshot(page, "console-two-regions")
+    assert errors == []

@@ -3,9 +3,8 @@
 import asyncio
 import logging
 from pathlib import Path
-from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from fastapi.responses import FileResponse
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -16,6 +15,7 @@ from app.dependencies import AppSettings
 from app.errors import NotFound
 from app.openapi import problems
 from app.regions import service as regions
+from app.regions.schemas import RegionName
 from app.responses import LargeJSONResponse
 
 STATIC = Path(__file__).parent / "static"
@@ -47,10 +47,11 @@ async def region_map(
     session: DbSession,
     settings: AppSettings,
     _: OperatorUser,
-    region: Annotated[str | None, Query(max_length=64)] = None,
+    region: RegionName = None,
 ) -> LargeJSONResponse:
     """A served region's roads for the console's map (the first served region's by default):
-    {"region", "regions" (every served one, for the switch), "bbox", "roads": [[rank, [lon, lat, ...]]]}."""
+    {"region", "regions" (every served one, for the switch), "time_zones" (each served one's, so that times can
+    be told on the car's clock too), "bbox", "roads": [[rank, [lon, lat, ...]]]}."""
     served = settings.served_regions
     region = region or served[0]
     if region not in served:
@@ -59,4 +60,8 @@ async def region_map(
     if extract is None:
         raise NotFound(f"The region {region} has no map: import it with `trustloop region import`.")
     roads = await asyncio.to_thread(road_map, extract)  # parsed once per process, off the event loop
-    return LargeJSONResponse({"region": region, "regions": served, **roads}, headers={"Cache-Control": "max-age=3600"})
+    time_zones = {name: settings.timezone_of(name) for name in served}
+    return LargeJSONResponse(
+        {"region": region, "regions": served, "time_zones": time_zones, **roads},
+        headers={"Cache-Control": "max-age=3600"},
+    )

@@ -87,6 +87,7 @@ class OrderRead(BaseModel):
     status: OrderStatus
     service: Service
     location: Point
+    region: str | None = None  # the served region whose area holds it: its clock is the car's
     address: str | None
     vehicle: dict[str, Any] | None
     notes: str | None

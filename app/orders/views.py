@@ -53,6 +53,7 @@ async def present(session: AsyncSession, order: Order, viewer: Role | None = Non
         status=order.status,
         service=order.service,
         location=from_geography(order.location),
+        region=order.region,
         address=order.address,
         vehicle=order.vehicle,
         notes=order.notes,

@@ -78,6 +78,7 @@ class OrderFilter:
     technician_id: UUID | None = None
     driver_phone_digits: str | None = None  # matched as a substring of the phone's digits
     order_id: UUID | None = None
+    region: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +122,8 @@ async def orders_with_state(
         query = query.where(Order.technician_id == where.technician_id)
     if where.order_id is not None:
         query = query.where(Order.id == where.order_id)
+    if where.region is not None:
+        query = query.where(Order.region == where.region)
     if where.driver_phone_digits:
         digits = func.regexp_replace(Driver.phone, "[^0-9]", "", "g")
         query = query.where(digits.contains(where.driver_phone_digits, autoescape=True))

@@ -12,6 +12,7 @@ class SlaItem(BaseModel):
     status: str
     service: str
     location: Point
+    region: str | None  # the served region whose area holds it
     created_at: datetime
     technician_id: UUID | None
     promised_at: datetime | None

@@ -56,9 +56,9 @@ async def sla_round(session: AsyncSession, now: datetime, policy: SlaPolicy) -> 
     return done
 
 
-async def board(session: AsyncSession) -> SlaBoard:
+async def board(session: AsyncSession, region: str | None = None) -> SlaBoard:
     rows = await repository.orders_with_state(
-        session, OrderFilter(statuses=OrderStatus.open(), flagged=True), oldest_change_first=True
+        session, OrderFilter(statuses=OrderStatus.open(), flagged=True, region=region), oldest_change_first=True
     )
     items = await _present(session, rows)
     return SlaBoard(
@@ -86,7 +86,7 @@ async def _present(session: AsyncSession, rows: list[BoardRow]) -> list[SlaItem]
         stall = stalls.get(order.id)
         items.append(SlaItem(
             order_id=order.id, status=order.status.value, service=order.service.value,
-            location=from_geography(order.location), created_at=order.created_at,
+            location=from_geography(order.location), region=order.region, created_at=order.created_at,
             technician_id=order.technician_id, promised_at=order.promised_arrival_at,
             live_eta_at=etas.get(order.id) or order.promised_arrival_at,
             sla_state=sla.state if sla else SlaState.OK.label, sla_reason=sla.reason if sla else None,

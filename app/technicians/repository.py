@@ -30,9 +30,13 @@ async def get_for_update(session: AsyncSession, technician_id: UUID) -> Technici
     return result.scalar_one_or_none()
 
 
-async def list_all(session: AsyncSession, limit: int, after: tuple[str, UUID] | None) -> list[Technician]:
-    """The fleet by name."""
+async def list_all(
+    session: AsyncSession, region: str | None, limit: int, after: tuple[str, UUID] | None
+) -> list[Technician]:
+    """The fleet by name; `region`: those who serve its orders (its own and those of no region)."""
     query = select(Technician).order_by(Technician.name, Technician.id).limit(limit)
+    if region is not None:
+        query = query.where((Technician.region == region) | Technician.region.is_(None))
     if after is not None:
         query = query.where(tuple_(Technician.name, Technician.id) > tuple_(*after))
     return list((await session.execute(query)).scalars())

@@ -80,8 +80,10 @@ def present(technician: Technician, trust_score: float | None) -> TechnicianRead
     )
 
 
-async def list_technicians(session: AsyncSession, limit: int, cursor: str | None) -> Page[TechnicianRead]:
-    fleet = await repository.list_all(session, limit + 1, decode_text_cursor(cursor) if cursor else None)
+async def list_technicians(
+    session: AsyncSession, region: str | None, limit: int, cursor: str | None
+) -> Page[TechnicianRead]:
+    fleet = await repository.list_all(session, region, limit + 1, decode_text_cursor(cursor) if cursor else None)
     standing = await reputation.of(session, [t.id for t in fleet[:limit]])
     return Page(
         items=[present(t, standing[t.id].trust_score if t.id in standing else None) for t in fleet[:limit]],

@@ -18,8 +18,10 @@
 
   // The tiles of one KPI object: the whole operation's, or a partner's own (`live` false: no open-order tiles).
   function tiles(k, period, live = true) {
-    const risky = state.attention.filter((o) => o.sla_state === "at_risk").length;
-    const breached = state.attention.filter((o) => o.sla_state === "breached").length;
+    const attention = state.attention.filter(tl.inRegion);
+    const risky = attention.filter((o) => o.sla_state === "at_risk").length;
+    const breached = attention.filter((o) => o.sla_state === "breached").length;
+    const open = [...state.orders.values()].filter(tl.inRegion).length;
     const rows = [
       live ? null : ["Orders", k.orders, "ordered"],
       ["NPS", k.nps == null ? "–" : Math.round(k.nps), sample(k, "nps", "ratings")],
@@ -29,7 +31,7 @@
       ["Arrival", minutes(k.time_to_arrival_s.p50), `p50 · ${sample(k, "time_to_arrival_s", "arrivals")}`],
       ["First-time fix", percent(k.fcr), sample(k, "fcr", "jobs")],
       ["First contact", minutes(k.first_contact_s?.p50), `p50 · ${sample(k, "first_contact_s", "follow-ups")}`],
-      live ? ["Open orders", state.orders.size, `${k.orders} ordered`] : null,
+      live ? ["Open orders", open, `${k.orders} ordered`] : null,
       live ? ["At risk", risky, "now", risky ? "warn" : ""] : null,
       live ? ["Breached", breached, "now", breached ? "bad" : ""] : null,
     ].filter(Boolean);

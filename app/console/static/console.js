@@ -8,7 +8,9 @@ const OPEN = new Set(["searching", "assigned", "en_route", "arrived", "in_progre
 
 const state = {
   token: sessionStorage.getItem(TOKEN_KEY),
-  region: null,
+  region: null,     // the region on the map; with several served, the lists and tiles are its own
+  regions: [],
+  timeZones: {},    // each served region's
   orders: new Map(),
   technicians: new Map(),
   followups: [],
@@ -75,6 +77,18 @@ tl.all = async function all(path) {
 tl.words = (text) => (text == null ? "" : String(text).replaceAll("_", " "));
 // On 24 hours, as the pushes and the tracking page tell times.
 tl.time = (iso) => (iso ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }) : "–");
+// The car's clock where it reads otherwise than the operator's, for a call to the driver: " (11:20 in Helsinki)".
+tl.regionName = (name) => (name ? name[0].toUpperCase() + name.slice(1) : "");
+tl.carTime = (iso, region) => {
+  const zone = region && state.timeZones[region];
+  if (!iso || !zone) return "";
+  const there = new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone });
+  return there === tl.time(iso) ? "" : ` (${there} in ${tl.regionName(region)})`;
+};
+// With several regions served, what the console lists is the shown region's: its orders and cases, its own
+// technicians and those who serve every region.
+tl.several = () => state.regions.length > 1;
+tl.inRegion = (item) => !tl.several() || item.region == null || item.region === state.region;
 tl.minutesAgo = (iso) => Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 60000));
 tl.technicianName = (id) => (id && state.technicians.get(id)?.name) || (id ? "a technician" : "nobody yet");
 
@@ -175,7 +189,7 @@ tl.periodQuery = function periodQuery() {
 
 tl.loadKpis = async function loadKpis() {
   // With several regions, the figures are the region's on the map.
-  const region = state.regions && state.regions.length > 1 && state.region ? `&region=${encodeURIComponent(state.region)}` : "";
+  const region = tl.several() && state.region ? `&region=${encodeURIComponent(state.region)}` : "";
   const [kpis, daily] = await Promise.all([
     tl.api(`/v1/ops/kpis?${tl.periodQuery()}${region}`),
     tl.api(`/v1/ops/kpis/daily?days=${Math.max(state.periodDays, 7)}${region}`),

@@ -105,8 +105,8 @@
     if (!o.eta) return o.technician ? "no live ETA now" : "";
     const late = o.eta.promised_at && Date.parse(o.eta.arrival_at) > Date.parse(o.eta.promised_at) + 60e3;
     return el("span", { class: late ? "late" : "on-time" },
-      `ETA ${tl.time(o.eta.arrival_at)} (${Math.round(o.eta.seconds / 60)} min, ${o.eta.confidence})`,
-      o.eta.promised_at ? ` · promised ${tl.time(o.eta.promised_at)}${late ? " · late" : " · on time"}` : "");
+      `ETA ${tl.time(o.eta.arrival_at)}${tl.carTime(o.eta.arrival_at, o.region)} (${Math.round(o.eta.seconds / 60)} min, ${o.eta.confidence})`,
+      o.eta.promised_at ? ` · promised ${tl.time(o.eta.promised_at)}${tl.carTime(o.eta.promised_at, o.region)}${late ? " · late" : " · on time"}` : "");
   }
 
   // What the promise was made of: OSRM's estimate, the calibrated median and the quantile promised.
@@ -148,7 +148,8 @@
         el("dt", {}, "Driver"), el("dd", { class: "driver" }, o.driver?.name || "unnamed driver", " ",
           o.driver?.phone ? el("a", { href: `tel:${o.driver.phone}` }, o.driver.phone) : "no phone"),
         el("dt", {}, "Vehicle"), el("dd", {}, vehicle),
-        el("dt", {}, "Where"), el("dd", {}, o.address || `${o.location.lat.toFixed(5)}, ${o.location.lon.toFixed(5)}`),
+        el("dt", {}, "Where"), el("dd", { class: "where" }, o.address || `${o.location.lat.toFixed(5)}, ${o.location.lon.toFixed(5)}`,
+          tl.several() && o.region ? ` · ${tl.regionName(o.region)}` : ""),
         o.notes ? [el("dt", {}, "Driver's note"), el("dd", {}, o.notes)] : null,
         el("dt", {}, "Technician"), el("dd", { class: "technician" }, o.technician
           ? [el("a", { href: "#", onclick: (e) => { e.preventDefault(); showTechnician(o.technician.id); } }, fullName(o.technician)), " · ", etaLine(o)]

@@ -36,7 +36,7 @@
       f.comment ? el("q", {}, f.comment) : null,
       (f.topics || []).length ? el("small", { class: "topics" }, "about: " + f.topics.map(tl.words).join(", ")) : null,
       (f.risks || []).length ? el("small", { class: "risks" }, "renewal at risk: " + f.risks.map(tl.words).join(", ")) : null,
-      el("small", {}, `${overdue ? "overdue since" : "call by"} ${tl.time(f.due_at)} · technician ${tl.technicianName(f.technician_id)} · `,
+      el("small", {}, `${overdue ? "overdue since" : "call by"} ${tl.time(f.due_at)}${tl.carTime(f.due_at, f.region)} · technician ${tl.technicianName(f.technician_id)} · `,
         el("a", { href: "#", class: "order-link", onclick: (e) => { e.preventDefault(); tl.detail.showOrder(f.order_id); } }, `order #${f.order_id.slice(0, 8)}`)),
       el("small", { class: "taken" }, f.taken_by ? `taken by ${f.taken_by_name || "an operator"} at ${tl.time(f.taken_at)}` : "nobody has it yet"),
       attempts.length ? el("ol", { class: "contacts" }, attempts.map((c) => el("li", {}, `${tl.time(c.at)} ${tl.words(c.outcome)}${c.by_name ? ` (${c.by_name})` : ""}`))) : null,

@@ -23,7 +23,7 @@
     const f = state.filters;
     const needle = f.search.trim().toLowerCase();
     const digits = needle.replace(/[^0-9]/g, "");
-    return [...state.orders.values()].filter((o) =>
+    return [...state.orders.values()].filter((o) => tl.inRegion(o) &&
       (!f.status || o.status === f.status) &&
       (!f.service || o.service === f.service) &&
       (!f.sla || o.sla_state === f.sla) &&
@@ -45,24 +45,35 @@
   function render() {
     const orders = filteredOrders();
     const shown = new Set(orders.map((o) => o.order_id));
-    const attention = state.attention.filter((a) => !state.orders.has(a.order_id) || shown.has(a.order_id));
+    const regional = state.attention.filter(tl.inRegion);
+    const attention = regional.filter((a) => !state.orders.has(a.order_id) || shown.has(a.order_id));
     tl.$("attention").replaceChildren(...attention.map((a) => orderItem({ ...a, ...(state.orders.get(a.order_id) || {}), sla_state: a.sla_state, sla_reason: a.sla_reason })));
     if (!attention.length) tl.$("attention").append(el("li", { class: "empty" }, "All orders on track."));
-    tl.$("attention-count").textContent = state.attention.length;
+    tl.$("attention-count").textContent = regional.length;
+    labelRegions();
 
     orders.sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at));
     tl.$("orders").replaceChildren(...orders.map(orderItem));
     if (!orders.length) tl.$("orders").append(el("li", { class: "empty" }, state.orders.size ? "No open order matches." : "No open order."));
     tl.$("order-count").textContent = orders.length;
 
-    tl.$("followups").replaceChildren(...state.followups.map(tl.followups.item));
-    if (!state.followups.length) tl.$("followups").append(el("li", { class: "empty" }, "No unhappy driver waiting for a call."));
-    tl.$("followup-count").textContent = state.followups.length;
+    const cases = state.followups.filter(tl.inRegion);
+    tl.$("followups").replaceChildren(...cases.map(tl.followups.item));
+    if (!cases.length) tl.$("followups").append(el("li", { class: "empty" }, "No unhappy driver waiting for a call."));
+    tl.$("followup-count").textContent = cases.length;
+  }
+
+  // The switch tells where else orders need attention, so that watching one region hides no other's trouble.
+  function labelRegions() {
+    for (const option of tl.$("region-switch").options) {
+      const count = state.attention.filter((a) => a.region === option.value).length;
+      option.textContent = `${tl.regionName(option.value)}${count ? ` · ${count} need${count === 1 ? "s" : ""} attention` : ""}`;
+    }
   }
 
   // The fleet's list is built only while its tab is shown (thousands of entries nobody sees otherwise);
   // its count and the technician filter follow the fleet always.
-  const fleetByName = () => [...state.technicians.values()].sort((a, b) => a.name.localeCompare(b.name));
+  const fleetByName = () => [...state.technicians.values()].filter(tl.inRegion).sort((a, b) => a.name.localeCompare(b.name));
 
   function renderTechnicians() {
     const fleet = fleetByName();

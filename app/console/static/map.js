@@ -87,7 +87,7 @@
     pick.replaceChildren(...data.regions.map((name) => {
       const option = document.createElement("option");
       option.value = name;
-      option.textContent = name[0].toUpperCase() + name.slice(1);
+      option.textContent = tl.regionName(name);
       return option;
     }));
     pick.value = data.region;
@@ -106,9 +106,18 @@
     }
     state.region = data.region;
     state.regions = data.regions || [];
+    state.timeZones = data.time_zones || {};
     tl.$("region").textContent = data.region;
     regionSwitch(data);
-    if (region) tl.loadKpis();  // switched: the region's own figures
+    if (tl.several()) {
+      // The region's own figures, lists and fleet (the lists may have come before the roads did).
+      tl.loadKpis();
+      tl.lists.render();
+      tl.lists.renderTechnicians();
+      tl.charts.renderTiles();
+      drawOrders();
+      drawTechnicians();
+    }
     if (regionLayer) regionLayer.remove();
     regionLayer = L.layerGroup().addTo(map);
     stats.roadsDrawn = stats.places = 0;
@@ -214,13 +223,13 @@
     const fresh = [];
     for (const [id, marker] of technicianMarkers) {
       const t = state.technicians.get(id);
-      if (!t || !t.position) {
+      if (!t || !t.position || !tl.inRegion(t)) {
         technicianLayer.removeLayer(marker);
         technicianMarkers.delete(id);
       }
     }
     for (const t of state.technicians.values()) {
-      if (!t.position) continue;
+      if (!t.position || !tl.inRegion(t)) continue;
       const status = tl.technicianStatus(t, busy);
       const selected = state.selected?.kind === "technician" && state.selected.id === t.id;
       let marker = technicianMarkers.get(t.id);
@@ -255,6 +264,7 @@
   const moved = new Set();
   let moveTimer = 0;
   function moveTechnician(t) {
+    if (!tl.inRegion(t)) return;  // another region's: not on this map
     if (!technicianMarkers.has(t.id)) return drawTechnicians();
     moved.add(t.id);
     if (!moveTimer) moveTimer = setTimeout(() => requestAnimationFrame(applyMoves), MOVE_EVERY_MS);
