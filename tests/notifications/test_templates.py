@@ -8,7 +8,7 @@ import pytest
 from fluent.syntax import FluentParser, ast
 
 from app.enums import Locale
-from notifications.templates import KINDS, LOCALES_DIR, RESOURCE, Rendered, render
+from notifications.templates import KINDS, LOCALES_DIR, RESOURCE, SERVICES, Rendered, render
 
 EN, RU, DE = Locale.EN, Locale.RU, Locale.DE
 ARRIVAL = "2026-07-01T12:32:00+00:00"  # 15:32 in Helsinki
@@ -242,12 +242,17 @@ def test_bad_news_apologises_and_says_what_happens_next() -> None:
         "Никто не успел взять вашу заявку. Оператор позвонит вам в ближайшие минуты. Помощь можно вызвать снова.",
     )
     assert text("failed", RU, service="tyre_change") == Rendered(
-        "Не удалось починить машину на месте",
+        "Не удалось заменить колесо",
         "Мы позвоним вам в ближайшие минуты и договоримся об эвакуации или повторном выезде мастера.",
     )
-    assert text("failed", EN, service="lockout").body == (
-        "We'll call you within a few minutes to arrange a tow or another visit."
+    assert text("failed", EN, service="lockout") == Rendered(
+        "We couldn't open your car", "We'll call you within a few minutes to arrange a tow or another visit."
     )
+    # Each service's failure in its own words: nothing was broken on a locked car, nor "fixed" by fuel.
+    for locale in (EN, RU, DE):
+        titles = {service: text("failed", locale, service=service).title for service in SERVICES}
+        assert len(set(titles.values())) == len(SERVICES), titles
+    assert text("failed", DE, service="fuel_delivery").title == "Vor Ort war keine Hilfe möglich"
     assert "sorry" in text("eta_changed", EN, arrival_at=ARRIVAL).body
     assert "Извините" in text("eta_changed", RU, arrival_at=ARRIVAL).body
 

@@ -141,7 +141,11 @@ failed =
     .title =
         { $service ->
             [tow] Abschleppen war nicht möglich
-           *[other] Vor Ort war keine Reparatur möglich
+            [jump_start] Ihr Auto liess sich nicht starten
+            [tyre_change] Der Reifen liess sich nicht wechseln
+            [lockout] Ihr Auto liess sich nicht öffnen
+            [winch] Ihr Auto liess sich nicht bergen
+           *[other] Vor Ort war keine Hilfe möglich
         }
     .body =
         { $service ->

@@ -129,7 +129,11 @@ failed =
     .title =
         { $service ->
             [tow] We couldn't tow your car
-           *[other] We couldn't fix your car on the spot
+            [jump_start] We couldn't start your car
+            [tyre_change] We couldn't change your tyre
+            [lockout] We couldn't open your car
+            [winch] We couldn't pull your car out
+           *[other] We couldn't get your car going on the spot
         }
     .body =
         { $service ->
