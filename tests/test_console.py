@@ -178,7 +178,7 @@ async def test_the_map_the_figures_and_the_fleet_live(
         # Each tile says what it rests on and over which period; the picker changes the period.
         nps = page.locator('[data-kpi="NPS"]')
         assert await nps.locator("b").inner_text() == "-100"
-        assert "n = 1 ratings · 7 days" in await nps.locator("small").inner_text()
+        assert "1 rating · 7 days" in await nps.locator("small").inner_text()
         await page.click('#period button[data-days="30"]')
         await wait_for(lambda: nps.locator("small").inner_text(), 5)
         await wait_for(
@@ -471,7 +471,7 @@ async def test_a_follow_up_is_taken_contacted_and_resolved_from_the_queue(
         assert resolved[0]["first_contact_at"] is not None
         await page.click('#period button[data-days="1"]')
         await wait_for(lambda: page.evaluate(
-            "document.querySelector('[data-kpi=\"First contact\"] small').textContent.includes('n = 1')"))  # fmt: skip
+            "document.querySelector('[data-kpi=\"First contact\"] small').textContent.includes('1 follow-up ')"))  # fmt: skip
 
 
 async def test_a_partner_its_figures_report_and_a_failing_webhook_replayed(

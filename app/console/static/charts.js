@@ -8,12 +8,15 @@
   const PERIOD = { 1: "today", 7: "7 days", 30: "30 days" };
 
   const percent = (v) => (v == null ? "–" : `${Math.round(v * 100)}%`);
+  const RATINGS = ["rating", "ratings"];
+  const ARRIVALS = ["arrival", "arrivals"];
   const minutes = (s) => (s == null ? "–" : `${(s / 60).toFixed(1)} min`);
 
-  function sample(k, key, noun) {
+  // How many the figure rests on: "157 ratings", "1 rating", "no ratings yet".
+  function sample(k, key, [one, many]) {
     const n = k?.samples?.[key];
     if (n == null) return "";
-    return n ? `n = ${n} ${noun}` : `no ${noun} yet`;
+    return n ? `${n} ${n === 1 ? one : many}` : `no ${many} yet`;
   }
 
   // The tiles of one KPI object: the whole operation's, or a partner's own (`live` false: no open-order tiles).
@@ -24,13 +27,13 @@
     const open = [...state.orders.values()].filter(tl.inRegion).length;
     const rows = [
       live ? null : ["Orders", k.orders, "ordered"],
-      ["NPS", k.nps == null ? "–" : Math.round(k.nps), sample(k, "nps", "ratings")],
-      ["CSAT", percent(k.csat), sample(k, "csat", "ratings")],
-      ["Promise kept", percent(k.eta_promise_kept), sample(k, "eta_promise_kept", "arrivals")],
-      ["First response", minutes(k.first_response_s.p50), `p50 · ${sample(k, "first_response_s", "accepted")}`],
-      ["Arrival", minutes(k.time_to_arrival_s.p50), `p50 · ${sample(k, "time_to_arrival_s", "arrivals")}`],
-      ["First-time fix", percent(k.fcr), sample(k, "fcr", "jobs")],
-      ["First contact", minutes(k.first_contact_s?.p50), `p50 · ${sample(k, "first_contact_s", "follow-ups")}`],
+      ["NPS", k.nps == null ? "–" : Math.round(k.nps), sample(k, "nps", RATINGS)],
+      ["CSAT", percent(k.csat), sample(k, "csat", RATINGS)],
+      ["Promise kept", percent(k.eta_promise_kept), sample(k, "eta_promise_kept", ARRIVALS)],
+      ["First response", minutes(k.first_response_s.p50), `p50 · ${sample(k, "first_response_s", ["accepted", "accepted"])}`],
+      ["Arrival", minutes(k.time_to_arrival_s.p50), `p50 · ${sample(k, "time_to_arrival_s", ARRIVALS)}`],
+      ["First-time fix", percent(k.fcr), sample(k, "fcr", ["job", "jobs"])],
+      ["First contact", minutes(k.first_contact_s?.p50), `p50 · ${sample(k, "first_contact_s", ["follow-up", "follow-ups"])}`],
       live ? ["Open orders", open, `${k.orders} ordered`] : null,
       live ? ["At risk", risky, "now", risky ? "warn" : ""] : null,
       live ? ["Breached", breached, "now", breached ? "bad" : ""] : null,
@@ -38,7 +41,7 @@
     return rows.map(([label, value, note, tone]) =>
       tl.el("div", { class: `tile ${tone || ""}`, dataset: { kpi: label } },
         tl.el("span", { class: "label" }, label), tl.el("b", {}, String(value)),
-        tl.el("small", {}, note === "now" ? "now" : `${note} · ${period}`)));
+        tl.el("small", { title: note === "now" ? null : `${note} · ${period}` }, note === "now" ? "now" : `${note} · ${period}`)));
   }
 
   function renderTiles() {
