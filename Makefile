@@ -12,7 +12,7 @@ BIN := $(VENV)/bin
 # The OSRM wheels are built for CPython 3.12 only: the machine's (on PATH or under pyenv), else one uv installs.
 PYTHON312 ?= $(shell scripts/find-python.sh)
 
-.PHONY: help setup services postgis venv browser haproxy test test-fast lint typecheck pytest demo demo-urls demo-db serve bench study lock vendor clean
+.PHONY: help setup services postgis venv browser haproxy test test-fast lint typecheck pytest demo demo-urls demo-fresh demo-db serve bench study lock vendor clean
 
 help:
 	@echo "make demo       set up everything and run the system with a seeded fleet and simulated people"
@@ -79,13 +79,18 @@ test-fast: venv
 demo-db: setup
 	@$(PSQL) -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$(DEMO_DB)'" | grep -q 1 || $(PSQL) -d postgres -c 'CREATE DATABASE "$(DEMO_DB)"'
 
-# Two regions served at once: Liechtenstein and central Helsinki, each with its own osrm-routed and fleet.
-demo: demo-urls demo-db
+# Two regions served at once: Liechtenstein and central Helsinki, each with its own osrm-routed and fleet. Each
+# demo starts from a fresh database, so that no order left open by an earlier run waits on the console
+# (DEMO_KEEP=1 keeps the last run's orders and ratings).
+demo: demo-urls demo-fresh demo-db
 	@TRUSTLOOP_DEV_AUTH=1 TRUSTLOOP_LOG_FORMAT=human TRUSTLOOP_ACCESS_LOG=false \
 	TRUSTLOOP_REGIONS=$${TRUSTLOOP_REGIONS:-liechtenstein,helsinki} \
 	TRUSTLOOP_SLA_REGION_TARGETS=$${TRUSTLOOP_SLA_REGION_TARGETS:-'{"helsinki": {"default": {"arrival_within": 1800}}}'} \
 	TRUSTLOOP_DATABASE_URL=postgresql+asyncpg://$(PG_USER)@$(PG_HOST):$(PG_PORT)/$(DEMO_DB) \
 		$(BIN)/trustloop serve --seed --simulate
+
+demo-fresh: setup
+	@[ -n "$(DEMO_KEEP)" ] || $(PSQL) -d postgres -qc 'DROP DATABASE IF EXISTS "$(DEMO_DB)" WITH (FORCE)'
 
 demo-urls:
 	@echo "Trustloop demo, once it is up (a minute on a fresh machine; Ctrl-C stops):"

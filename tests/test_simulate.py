@@ -3,6 +3,7 @@
 import asyncio
 import os
 import random
+import re
 import sys
 from uuid import UUID
 
@@ -16,6 +17,7 @@ from app.sla.rules import SlaPolicy
 from feedback.models import Feedback
 from notifications.models import Device
 from tests.conftest import KAISANIEMENKATU, KAIVOKATU, UNIONINKATU, Api, eventually
+from tools.people import FIRST_NAMES, SURNAMES, driver_name, mobile_number
 from tools.simulate import Simulation
 
 
@@ -75,3 +77,14 @@ async def test_simulated_drivers_and_technicians_complete_and_rate_jobs(
     fleet = (await api.client.get("/v1/ops/technicians?limit=200", headers=(await api.operator()).headers)).json()
     assert {UUID(t["id"]) for t in fleet["items"]} | set(orders) <= set(phones)
     assert set(phones.values()) == {"en", "ru"}
+
+
+def test_the_demos_drivers_have_the_regions_names_and_numbers() -> None:
+    for region, number in (("helsinki", r"\+358 40 \d{3} \d{4}"), ("liechtenstein", r"\+423 7\d\d \d\d \d\d")):
+        pairs = len(FIRST_NAMES[region]) * len(SURNAMES[region])
+        names = {driver_name(region, n) for n in range(pairs)}
+        assert len(names) == pairs, region  # nobody twice before every pair has been used
+        assert names <= {f"{first} {last}" for first in FIRST_NAMES[region] for last in SURNAMES[region]}
+        phones = [mobile_number(region, n) for n in (0, 7, 123_456, 9_999_999)]
+        assert all(re.fullmatch(number, phone) for phone in phones), phones
+        assert len(set(phones)) == len(phones)

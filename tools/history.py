@@ -23,6 +23,7 @@ from feedback.ledger import rating_evidence
 from feedback.models import Feedback, FollowUp, FollowUpStatus, TrustEvidence
 from feedback.service import is_detractor
 from feedback.trust import Signal
+from tools.people import driver_name, mobile_number
 from tools.study import world
 from tools.study.world import Profile
 
@@ -51,8 +52,11 @@ async def seed_history(
     profiles = dict(zip((t.id for t in fleet), world.fleet(len(fleet)), strict=True))  # as the simulator plays them
     rng = random.Random(seed)
     drivers = [uuid4() for _ in range(40)]
-    await session.execute(insert(User), [{"id": d, "role": Role.DRIVER, "name": None} for d in drivers])
-    await session.execute(insert(Driver), [{"id": d} for d in drivers])
+    names = [driver_name(region, n) for n in range(len(drivers))]
+    await session.execute(
+        insert(User), [{"id": d, "role": Role.DRIVER, "name": names[n]} for n, d in enumerate(drivers)]
+    )
+    await session.execute(insert(Driver), [{"id": d, "phone": mobile_number(region, n)} for n, d in enumerate(drivers)])
     start = now - timedelta(days=days)
     west, south, east, north = area.bounds
     writer = _Writer()

@@ -10,6 +10,7 @@ afterwards from what happened: the technician's manner, lateness against the pro
 import asyncio
 import logging
 import random
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -24,6 +25,7 @@ from app.routing.osrm import OsrmClient
 from app.routing.regional import routing_for
 from app.sla.rules import SlaPolicy
 from feedback.kpis import FINISHED
+from tools.people import driver_name, mobile_number
 from tools.seed import road_point, served_areas
 from tools.study import world
 from tools.study.world import Profile
@@ -49,7 +51,6 @@ RUDE = (
     "Мастер нагрубил и поцарапал бампер",
     "Rude guy, barely said a word and left",
 )
-DRIVER_NAMES = ("Aino", "Mikko", "Sofia", "Juha", "Emma", "Pekka", "Laura", "Olli")
 # The languages people's phones read their pushes in, taken in turn, by region (Liechtenstein speaks German).
 PHONE_LANGUAGES = {"liechtenstein": ("de", "de", "en"), "helsinki": ("en", "ru", "en")}
 
@@ -91,6 +92,7 @@ class Simulation:
         self._levels = levels
         self._speed_up = speed_up  # tests only: the demo drives at the pace the ETA assumes
         self._work_ticks = work_ticks
+        self._first_driver = time.time_ns() // 1_000_000_000 % 10_000 * 1_000  # this run's block of numbers
 
     async def aclose(self) -> None:
         await self._api.aclose()
@@ -147,8 +149,9 @@ class Simulation:
         # Drivers break down in every region (one region alone draws nothing for the choice).
         region = self._regions[0] if len(self._regions) == 1 else self._rng.choice(self._regions)
         where = await road_point(self._osrm, self._rng, self._areas[region])
-        n = len(self._drivers) + 1  # named and numbered without drawing from the scenario's random stream
-        person = {"role": "driver", "name": f"{DRIVER_NAMES[n % len(DRIVER_NAMES)]} {n}", "phone": f"+358 40 {n:07d}"}
+        n = len(self._drivers) + 1
+        number = self._first_driver + n
+        person = {"role": "driver", "name": driver_name(region, number), "phone": mobile_number(region, number)}
         token = (await self._api.post("/v1/dev/tokens", json=person)).json()["token"]
         await self._register_phone(token, f"sim-driver-{n}", region, n)
         service = self._rng.choice(["tow", "jump_start", "tyre_change", "fuel_delivery", "lockout", "winch"])
