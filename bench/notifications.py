@@ -6,7 +6,6 @@ Targets on a 2-core machine: the backlog drains in < 60 s; p99 commit-to-send < 
 """
 
 import asyncio
-import json
 import os
 import sys
 import tempfile
@@ -17,8 +16,6 @@ from typing import Any
 from uuid import uuid4
 
 import httpx
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from firebase_admin import messaging
 from sqlalchemy import func, insert, select, text
 
@@ -31,22 +28,12 @@ from bench.common import parser, report, summary_ms
 from notifications.fcm import FcmGateway
 from notifications.models import Device, Notification, NotificationStatus
 from tests.conftest import start_fcm_standin
+from tools.fcm_standin import write_service_account
 from trustloop.processes import free_port
 
 BENCH_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/trustloop_bench_push"
 BACKLOG = 10_000
 USERS = 2_000
-
-
-def write_credentials(directory: Path, standin: str) -> Path:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    path = directory / "service-account.json"
-    path.write_text(json.dumps({
-        "type": "service_account", "project_id": "trustloop-bench", "private_key_id": "k", "private_key": pem.decode(),
-        "client_email": "push@trustloop-bench.iam.gserviceaccount.com", "client_id": "1", "token_uri": f"{standin}/token",
-    }))  # fmt: skip
-    return path
 
 
 async def received_times(standin: str) -> dict[str, float]:
@@ -157,7 +144,9 @@ def main() -> None:
     standin = start_fcm_standin(port)
     try:
         with tempfile.TemporaryDirectory() as directory:
-            credentials = write_credentials(Path(directory), f"http://127.0.0.1:{port}")
+            credentials = write_service_account(
+                Path(directory) / "service-account.json", f"http://127.0.0.1:{port}/token", "trustloop-bench"
+            )
             figures = asyncio.run(run(credentials, f"http://127.0.0.1:{port}", args.rate, args.seconds))
     finally:
         standin.terminate()

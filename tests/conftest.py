@@ -1,7 +1,6 @@
 """Test harness: a fresh PostGIS database migrated with Alembic, a real osrm-routed on central Helsinki."""
 
 import asyncio
-import json
 import os
 import subprocess
 import sys
@@ -15,8 +14,6 @@ from uuid import UUID
 
 import httpx
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -31,6 +28,7 @@ from app.routing.osrm import OsrmClient
 from app.routing.regions import is_prepared, prepare_region, region_graph, routed_command
 from app.technicians.repository import set_last_position
 from dispatch import promises
+from tools.fcm_standin import write_service_account
 from trustloop.api import create_app
 from trustloop.models import Base
 from trustloop.processes import free_port, spawn_until_up
@@ -267,7 +265,7 @@ def api(client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession]) -
 
 
 def start_fcm_standin(port: int) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "tests.fcm_standin", "--port", str(port)]
+    command = [sys.executable, "-m", "tools.fcm_standin", "--port", str(port)]
     return spawn_until_up(command, f"http://127.0.0.1:{port}/received", quiet=False)
 
 
@@ -284,25 +282,6 @@ def fcm_standin() -> Iterator[str]:
 def fcm_credentials(fcm_standin: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A service account with a key made here, whose token_uri is the stand-in: the production credential path."""
     return write_service_account(tmp_path_factory.mktemp("fcm") / "service-account.json", f"{fcm_standin}/token")
-
-
-def write_service_account(path: Path, token_uri: str) -> Path:
-    """A Google service account file with a key made here, whose tokens come from `token_uri`."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    account = {
-        "type": "service_account",
-        "project_id": "trustloop-test",
-        "private_key_id": "local-test-key",
-        "private_key": pem,
-        "client_email": "push@trustloop-test.iam.gserviceaccount.com",
-        "client_id": "1",
-        "token_uri": token_uri,
-    }
-    path.write_text(json.dumps(account))
-    return path
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], timeout_s: float = 10.0, every_s: float = 0.05) -> bool:

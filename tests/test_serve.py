@@ -1,6 +1,7 @@
-"""`trustloop serve --seed` (what `make demo` runs): OSRM, the API and the workers up, ready, with a fleet,
-and kept up: a child killed with SIGKILL comes back."""
+"""`trustloop serve --seed --simulate` (what `make demo` runs): OSRM, the API and the workers up, ready, with a
+fleet and simulated people whose phones take the pushes, and kept up: a child killed with SIGKILL comes back."""
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -12,8 +13,11 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
+from sqlalchemy import func, select
 
 from app.config import Settings
+from app.db import make_engine
+from notifications.models import Notification, NotificationStatus
 from trustloop.processes import children_of, free_port
 
 
@@ -24,6 +28,19 @@ def eventually(check: Callable[[], bool], timeout_s: float) -> bool:
             return True
         time.sleep(0.2)
     return False
+
+
+def sent_pushes(settings: Settings) -> int:
+    async def count() -> int:
+        engine = make_engine(settings.database_url, 1)
+        try:
+            async with engine.connect() as connection:
+                sent = select(func.count()).where(Notification.status == NotificationStatus.SENT)
+                return int(await connection.scalar(sent) or 0)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(count())
 
 
 def answers(url: str) -> bool:
@@ -51,9 +68,10 @@ def test_serve_starts_everything_seeds_a_fleet_and_restarts_what_dies(
         "TRUSTLOOP_OSRM_PORT": str(osrm_port),
         "TRUSTLOOP_LOG_FORMAT": "human",
     }
-    env.pop("TRUSTLOOP_OSRM_URL", None)
+    for unset in ("TRUSTLOOP_OSRM_URL", "TRUSTLOOP_FCM_CREDENTIALS", "TRUSTLOOP_FCM_ENDPOINT"):
+        env.pop(unset, None)
     serve = subprocess.Popen(
-        [sys.executable, "-m", "trustloop.cli", "serve", "--seed"], env=env, stdout=subprocess.PIPE,
+        [sys.executable, "-m", "trustloop.cli", "serve", "--seed", "--simulate"], env=env, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )  # fmt: skip
     output: list[str] = []
@@ -70,6 +88,9 @@ def test_serve_starts_everything_seeds_a_fleet_and_restarts_what_dies(
         assert (tmp_path / "regions" / "helsinki" / "helsinki.osrm.hsgr").is_file()
         # The seeded fleet: online technicians with positions snapped onto Helsinki's roads.
         assert sum("technician " in line for line in output) == 12
+        # The simulated people's phones (a stand-in for Google's FCM) take the pushes of their first order.
+        assert child(serve, "tools.fcm_standin") is not None
+        assert eventually(lambda: sent_pushes(settings) > 0, 60), "".join(output)
 
         api, dispatcher, osrm = child(serve, "uvicorn"), child(serve, "worker dispatch"), child(serve, "osrm-routed")
         victims = [pid for pid in (api, dispatcher, osrm) if pid is not None]

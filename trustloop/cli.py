@@ -22,7 +22,7 @@ from app.logs import configure_logging
 from app.regions import service as regions
 from app.regions.extract import service_area
 from app.routing.regions import is_prepared, region_graph, routed_command
-from trustloop.processes import spawn_until_up, wait_until_up
+from trustloop.processes import free_port, spawn_until_up, wait_until_up
 from trustloop.supervisor import Supervisor
 from trustloop.workers import WORKERS
 
@@ -115,6 +115,19 @@ def _exit_on_sigterm(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+def simulated_phones(supervisor: Supervisor, settings: Settings) -> dict[str, str]:
+    """The simulated people's phones: a local stand-in for Google's FCM that takes every push, so that the demo's
+    pushes leave the outbox as they would in production (through firebase-admin, with a service account)."""
+    from tools.fcm_standin import write_service_account
+
+    port = free_port()
+    standin = f"http://127.0.0.1:{port}"
+    supervisor.add("phones (FCM stand-in)", [sys.executable, "-m", "tools.fcm_standin", "--port", str(port)])
+    wait_until_up(f"{standin}/received")
+    account = write_service_account(settings.data_dir / "demo" / "fcm-service-account.json", f"{standin}/token")
+    return {"TRUSTLOOP_FCM_CREDENTIALS": str(account), "TRUSTLOOP_FCM_ENDPOINT": standin}
+
+
 def banner(base: str, simulated: bool) -> str:
     lines = [
         "",
@@ -125,6 +138,7 @@ def banner(base: str, simulated: bool) -> str:
     ]
     if simulated:
         lines.append("  simulated drivers ask for help about once a minute; their orders' steps are logged below")
+        lines.append("  their phones take the pushes through a local stand-in for Google's FCM")
     return "\n".join([*lines, ""])
 
 
@@ -149,6 +163,8 @@ def serve(settings: Settings, seed: bool, simulate: bool = False) -> None:
         uvicorn = [sys.executable, "-m", "uvicorn", "trustloop.asgi:app", "--host", settings.host,
                    "--port", str(settings.port), "--no-access-log"]  # fmt: skip
         supervisor.add("api", uvicorn, env)
+        if simulate and settings.fcm_credentials is None:
+            env.update(simulated_phones(supervisor, settings))
         for name in sorted(WORKERS):
             supervisor.add(f"{name} worker", [sys.executable, "-m", "trustloop.cli", "worker", name], env)
         wait_until_up(f"{base}/healthz", timeout_s=60)

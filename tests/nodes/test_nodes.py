@@ -38,8 +38,9 @@ from websockets.typing import Subprotocol
 from app.channels import DISPATCH_CHANNEL, LIVE_CHANNEL, NOTIFICATIONS_CHANNEL
 from app.config import Settings
 from notifications.policy import DRIVER_STEPS
-from tests.conftest import MIKONKATU, eventually, write_service_account
+from tests.conftest import MIKONKATU, eventually
 from tests.test_chaos import Acknowledged, call, technician_loop
+from tools.fcm_standin import write_service_account
 from tools.network import (
     Forward,
     Network,

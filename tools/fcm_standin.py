@@ -1,22 +1,28 @@
-"""A local stand-in for Google's OAuth token endpoint and FCM HTTP v1 `messages:send`.
+"""A local stand-in for Google's OAuth token endpoint and FCM HTTP v1 `messages:send`: the phones of the demo's
+simulated people, of the tests and of the benchmarks (there is no Google account here).
 
-The real firebase-admin SDK talks to it over HTTP. The device token decides the answer:
+The real firebase-admin SDK talks to it over HTTP, with a service account made by `write_service_account`
+whose tokens come from the stand-in. The device token decides the answer:
   unregistered-*        404 UNREGISTERED            mismatch-*      403 SENDER_ID_MISMATCH
   invalid-*             400 INVALID_ARGUMENT        slow-*          waits 3 s, then 200
   quota-N-*             429 QUOTA_EXCEEDED the first N times, then 200
   unavailable-N-*       503 UNAVAILABLE the first N times, then 200
   anything else         200
-Run: python -m tests.fcm_standin --port PORT
+Run: python -m tools.fcm_standin --port PORT
 """
 
 import argparse
 import asyncio
 import itertools
+import json
 import time
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import uvicorn
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -76,6 +82,27 @@ async def reset(_: Request) -> JSONResponse:
     received.clear()
     attempts.clear()
     return JSONResponse({})
+
+
+def write_service_account(path: Path, token_uri: str, project: str = "trustloop-test") -> Path:
+    """A Google service account file with a key made here, whose tokens come from `token_uri`: the production
+    credential path, pointed at the stand-in."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    account = {
+        "type": "service_account",
+        "project_id": project,
+        "private_key_id": "local-key",
+        "private_key": pem,
+        "client_email": f"push@{project}.iam.gserviceaccount.com",
+        "client_id": "1",
+        "token_uri": token_uri,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(account))
+    return path
 
 
 app = Starlette(
