@@ -5,7 +5,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.db import violated_constraint
@@ -109,8 +110,29 @@ async def _integrity_error(_: Request, exc: Exception) -> JSONResponse:
     return problem(409, detail or "The request conflicts with the current state of the resource; reload and retry.")
 
 
+# How long a caller waits before trying again when the database cannot be reached.
+RETRY_AFTER_S = 2
+
+
+async def _database_out_of_reach(_: Request, exc: Exception) -> JSONResponse:
+    """No connection to the database: refused, full, not accepting any, or lost in the middle of the request.
+    A 503 to retry (with the same Idempotency-Key where the call takes one), never an opaque 500; any other
+    database error stays what it is."""
+    connecting = isinstance(exc, DBAPIError) and (exc.statement is None or exc.connection_invalidated)
+    if not (connecting or isinstance(exc, PoolTimeout | ConnectionError)):
+        raise exc
+    return problem(
+        503,
+        "The service cannot reach its database just now. Please try again in a moment.",
+        headers={"Retry-After": str(RETRY_AFTER_S)},
+        kind="unavailable",
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(IntegrityError, _integrity_error)
+    for out_of_reach in (DBAPIError, PoolTimeout, ConnectionError):
+        app.add_exception_handler(out_of_reach, _database_out_of_reach)
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _request_validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -1,10 +1,16 @@
+import asyncio
+
+import asyncpg
 import httpx
 import pytest
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
 
 from app.config import Settings
+from app.db import recreate_database, upgrade_schema
 from app.routing.osrm import OsrmClient
 from trustloop.api import create_app
+from trustloop.wiring import wire
 
 
 async def test_dev_tokens_are_absent_without_dev_auth(settings: Settings) -> None:
@@ -85,3 +91,35 @@ async def test_avatars_draw_initials_and_refuse_to_echo_markup(client: httpx.Asy
     assert hostile.status_code == 200
     assert "script" not in hostile.text
     assert ">U</text>" in hostile.text
+
+
+async def test_a_database_out_of_reach_is_a_503_to_retry_not_a_500(settings: Settings) -> None:
+    """Its own database, so that refusing connections touches no other test's."""
+    url = make_url(settings.database_url).set(database="trustloop_test_out_of_reach")
+    name = url.database
+    await recreate_database(url.render_as_string(hide_password=False))
+    await asyncio.to_thread(upgrade_schema, url.render_as_string(hide_password=False))
+    app = create_app(settings.model_copy(update={"database_url": url.render_as_string(hide_password=False)}))
+    admin = await asyncpg.connect(host=url.host, port=url.port, user=url.username, database="postgres")
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    try:
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=transport, base_url="http://t") as client,
+        ):
+            assert (await client.get("/v1/regions")).status_code == 200
+            await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+            await admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", name)
+            for path in ("/v1/regions", "/v1/regions"):  # a pooled connection found dead, then a new one refused
+                refused = await client.get(path)
+                assert refused.status_code == 503, refused.text
+                assert refused.headers["content-type"] == "application/problem+json"
+                assert refused.headers["retry-after"] == "2"
+                assert refused.json()["type"].endswith("/unavailable")
+            await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+            assert (await client.get("/v1/regions")).status_code == 200  # back by itself
+    finally:
+        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+        wire(settings)
