@@ -244,6 +244,13 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
         assert await russian.locator("#headline").inner_text() == "Готово"
         assert await russian.locator("#detail").inner_text() == "Машину починили на месте."
         assert await russian.locator("#rating-submit").inner_text() == "Отправить оценку"
+        # Sent without the one answer needed: the page says so in its own language, not the browser's bubble.
+        await russian.click("#rating-submit")
+        assert (
+            await russian.locator("#rating-error").inner_text()
+            == "Пожалуйста, выберите, насколько вы довольны (от 1 до 5)."
+        )
+        assert await russian.evaluate("document.activeElement.name") == "csat"
         await save(russian, "tracking-phone-rating-ru")
         await russian.close()
         for name, value in (("csat", 5), ("nps", 9), ("ces", 6)):

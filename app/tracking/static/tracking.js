@@ -445,7 +445,13 @@ function chosen(name) {
 $("rating-form").addEventListener("submit", async (e) => {
   e.preventDefault();
   const csat = chosen("csat");
-  if (csat === null) { $("rating-error").textContent = text.chooseCsat; return; }
+  // The form is not left to the browser's own check: its bubble speaks the browser's language, not the page's.
+  if (csat === null) {
+    $("rating-error").textContent = text.chooseCsat;
+    document.querySelector("input[name=csat]").focus();
+    return;
+  }
+  $("rating-error").textContent = "";
   const body = { csat };
   for (const name of ["nps", "ces"]) if (chosen(name) !== null) body[name] = chosen(name);
   const comment = $("comment").value.trim();
