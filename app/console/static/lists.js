@@ -54,7 +54,8 @@
 
     orders.sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at));
     tl.$("orders").replaceChildren(...orders.map(orderItem));
-    if (!orders.length) tl.$("orders").append(el("li", { class: "empty" }, state.orders.size ? "No open order matches." : "No open order."));
+    const any = [...state.orders.values()].some(tl.inRegion);
+    if (!orders.length) tl.$("orders").append(el("li", { class: "empty" }, any ? "No open order matches." : "No open order."));
     tl.$("order-count").textContent = orders.length;
 
     const cases = state.followups.filter(tl.inRegion);
