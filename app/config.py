@@ -131,6 +131,8 @@ class Settings(BaseSettings):
     follow_up_within_s: float = Field(default=3600.0, gt=0)  # when an unhappy driver must have been called back
     # A failed job's push promises a call "within a few minutes" to arrange another visit or a tow: its case is due.
     failed_job_call_within_s: float = Field(default=300.0, gt=0)
+    # When nobody took a request in time, the push promises an operator's call "within minutes": its case is due.
+    unfulfilled_call_within_s: float = Field(default=300.0, gt=0)
     # A driver whose cover renews within this many days and whose last experience is a risk gets a call.
     churn_notice_days: int = Field(default=14, ge=1, le=365)
     churn_call_within_s: float = Field(default=2 * 86400.0, gt=0)  # when that call is due (never after the date)

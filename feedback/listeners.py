@@ -10,6 +10,7 @@ from app.config import Settings
 from app.orders.models import OrderStatus
 from app.sla.rules import SlaPolicy
 from feedback import commenting, ledger, service
+from feedback.models import FollowUpReason
 
 
 def install(settings: Settings) -> None:
@@ -19,10 +20,18 @@ def install(settings: Settings) -> None:
     events.subscribe(events.TechnicianStalled, ledger.on_stalled)
     events.subscribe(events.FeedbackGiven, ledger.on_feedback)
     events.subscribe(events.FeedbackGiven, commenting.on_feedback)  # the comment waits for its analysis
-    call_within = timedelta(seconds=settings.failed_job_call_within_s)
+    # The ends whose push promises the driver a call, the case that keeps the promise and when it is due.
+    promised_calls = {
+        OrderStatus.FAILED.value: (FollowUpReason.FAILED_JOB, timedelta(seconds=settings.failed_job_call_within_s)),
+        OrderStatus.UNFULFILLED.value: (
+            FollowUpReason.UNFULFILLED,
+            timedelta(seconds=settings.unfulfilled_call_within_s),
+        ),
+    }
 
-    async def on_failed(session: AsyncSession, event: events.OrderStatusChanged) -> None:
-        if event.status == OrderStatus.FAILED.value and event.previous_status != OrderStatus.FAILED.value:
-            await service.call_after_failed_job(session, event, call_within)
+    async def on_promised_call(session: AsyncSession, event: events.OrderStatusChanged) -> None:
+        if event.status in promised_calls and event.previous_status != event.status:
+            reason, within = promised_calls[event.status]
+            await service.call_as_promised(session, event, reason, within)
 
-    events.subscribe(events.OrderStatusChanged, on_failed)
+    events.subscribe(events.OrderStatusChanged, on_promised_call)

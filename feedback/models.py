@@ -56,6 +56,7 @@ class FollowUpReason(StrEnum):
     NEGATIVE_COMMENT = "negative_comment"  # the words were unhappy, whatever the stars said
     CHURN_RISK = "churn_risk"  # a driver likely to lapse, called before his renewal
     FAILED_JOB = "failed_job"  # not fixed on the spot: the push promised a call to arrange another visit or a tow
+    UNFULFILLED = "unfulfilled"  # nobody took the request in time: the push promised an operator's call
 
 
 class FollowUp(UUIDPrimaryKey, CreatedAt, Base):

@@ -143,11 +143,14 @@ async def open_case(
     return case
 
 
-async def call_after_failed_job(session: AsyncSession, event: events.OrderStatusChanged, within: timedelta) -> None:
-    """The failed job's push promised the driver a call within minutes: the operators get the case now."""
+async def call_as_promised(
+    session: AsyncSession, event: events.OrderStatusChanged, reason: FollowUpReason, within: timedelta
+) -> None:
+    """A push promised the driver a call within minutes (a failed job, or nobody free in time): the operators get
+    the case now."""
     await open_case(
         session, order_id=event.order_id, driver_id=event.driver_id, technician_id=event.technician_id,
-        reason=FollowUpReason.FAILED_JOB, due_at=event.at + within,
+        reason=reason, due_at=event.at + within,
     )  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app.config import Settings
 from app.db import transaction
 from app.enums import Role, Service
 from app.geo import Point, to_geography
@@ -199,13 +200,21 @@ async def test_orders_nobody_takes_in_time_become_unfulfilled(
     created = datetime.fromisoformat(order["created_at"])
     report = await run_round(app, created + timedelta(seconds=TEST_CONFIG.unfulfilled_after_s - 1))
     assert (report.unfulfilled, report.left_open) == (0, 1)
+    before = datetime.now(UTC)
     report = await run_round(app, created + timedelta(seconds=TEST_CONFIG.unfulfilled_after_s))
+    after = datetime.now(UTC)
     assert report.unfulfilled == 1
     body = (await api.client.get(f"/v1/orders/{order['id']}", headers=driver.headers)).json()
     assert body["status"] == "unfulfilled"
     async with sessions() as session:
         pushes = (await session.execute(select(Notification.user_id, Notification.kind))).all()
     assert pushes == [(driver.id, "unfulfilled")]  # the driver is told, once
+    # The push promises an operator's call within minutes: the operators have the case, due by then.
+    operator = await api.operator()
+    (case,) = (await api.client.get("/v1/ops/followups?status=open", headers=operator.headers)).json()["items"]
+    within = timedelta(seconds=Settings().unfulfilled_call_within_s)
+    assert (case["order_id"], case["reason"], case["driver_id"]) == (order["id"], "unfulfilled", str(driver.id))
+    assert before + within <= datetime.fromisoformat(case["due_at"]) <= after + within
     # The driver may order again.
     await api.order(driver)
 

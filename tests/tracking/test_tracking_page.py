@@ -6,13 +6,14 @@ import re
 import shutil
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import pytest
+from fastapi import FastAPI
 from playwright.async_api import Browser, ConsoleMessage, Error, Page, Route, async_playwright
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -25,6 +26,7 @@ from app.regions.extract import service_area
 from app.regions.service import record_region
 from app.technicians.models import Technician
 from tests.conftest import HELSINKI_PBF, KAISANIEMENKATU, Actor, Api, start_server
+from tests.dispatch.helpers import TEST_CONFIG, run_round
 from tests.live.test_streams import job, post_location, report
 from tests.tracking.test_tracking import token_of
 from trustloop.processes import free_port
@@ -306,4 +308,29 @@ async def test_a_technician_held_up_is_told_on_the_page_as_the_push_told_it(
             "Seit einer Weile kommt das Fahrzeug nicht näher. Wir prüfen das und schicken eventuell andere Hilfe."
         )  # the held_up push's words, no arrival time
         await save(page, "tracking-phone-held-up-de")
+    assert watched.errors == []
+
+
+async def test_a_request_nobody_took_promises_the_call_the_push_promised(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession], page_server: str, helsinki_graph: Path
+) -> None:
+    async with transaction(sessions) as session:
+        await record_region(session, "helsinki", service_area(HELSINKI_PBF), helsinki_graph)
+    order = await api.order(await api.driver(), at=KAISANIEMENKATU)
+    created = datetime.fromisoformat(order["created_at"])
+    assert (await run_round(app, created + timedelta(seconds=TEST_CONFIG.unfulfilled_after_s))).unfulfilled == 1
+    url = f"http://{page_server}/t/{token_of(order)}"
+    watched = Watched()
+    async with chromium() as browser:
+        for locale, call in (
+            ("en-GB", "An operator will call you within minutes, or you can ask for help again."),
+            ("ru-RU", "Оператор позвонит вам в ближайшие минуты. Помощь можно вызвать снова."),
+            ("de-LI", "Wir rufen Sie in wenigen Minuten an, oder Sie fordern erneut Hilfe an."),
+        ):
+            page = await watched.open(browser, url, PHONE, locale=locale)
+            await shown(
+                page, "window.trustloop.state.tracking && window.trustloop.state.tracking.status === 'unfulfilled'"
+            )
+            assert (await page.locator("#detail").inner_text()).endswith(call)  # as the unfulfilled push says
+            await page.close()
     assert watched.errors == []
