@@ -89,7 +89,7 @@ def test_every_kind_has_both_languages_and_renders_the_local_time() -> None:
             assert rendered.title
             assert "{" not in rendered.body
     assert render("assigned", Locale.EN, {"technician": "Anna", "arrival_at": "2026-07-01T12:32:00+00:00"},
-                  "Europe/Helsinki").body == "Anna arrives at 15:32."  # fmt: skip
+                  "Europe/Helsinki").body == "Anna will be with you by 15:32."  # fmt: skip
     assert render("offer", Locale.RU, {"service": "tow", "minutes": 4, "ttl": 30}, "UTC").body == (
         "До клиента ехать 4 минуты. Ответьте за 30 секунд."
     )

@@ -74,7 +74,7 @@ async def test_a_whole_lifecycle_pushes_exactly_what_it_should(
     messages = {(m["token"], m["message"]["data"]["type"]): m["message"] for m in received(fcm_standin)}
     russian = messages["driver-phone", "assigned"]
     assert russian["notification"]["title"] == "Мы нашли вам мастера"
-    assert russian["notification"]["body"].startswith("Anna приедет в ")
+    assert russian["notification"]["body"].startswith("Anna приедет не позже ")
     english = messages["driver-tablet", "assigned"]
     assert english["notification"]["title"] == "We've found you a technician"
     assert english["data"]["order_id"] == order["id"]
@@ -82,7 +82,7 @@ async def test_a_whole_lifecycle_pushes_exactly_what_it_should(
     assert "apns-collapse-id" not in english.get("apns", {}).get("headers", {})
     german = messages["driver-car", "assigned"]
     assert german["notification"]["title"] == "Wir haben Hilfe für Sie gefunden"
-    assert german["notification"]["body"].startswith("Anna ist um ")
+    assert german["notification"]["body"].startswith("Anna ist spätestens um ")
     assert messages["tech-phone", "offer"]["android"]["collapse_key"] == f"offer:{order['id']}"
 
 
@@ -326,11 +326,14 @@ async def test_a_push_tells_the_time_on_the_clock_of_the_orders_region(
             await policy.push(session, driver.id, "assigned", UUID(order["id"]), arrival)
     await drain(app, gateway)
     bodies = {m["token"]: m["message"]["notification"]["body"] for m in received(fcm_standin)}
-    assert bodies == {"helsinki-phone": "Anna arrives at 15:32.", "liechtenstein-phone": "Anna arrives at 14:32."}
+    assert bodies == {
+        "helsinki-phone": "Anna will be with you by 15:32.",
+        "liechtenstein-phone": "Anna will be with you by 14:32.",
+    }
 
     operator = await api.operator()
     for region, clock in (("helsinki", "15:32"), ("liechtenstein", "14:32")):
         listed = await api.client.get(f"/v1/ops/notifications?order_id={orders[region]}", headers=operator.headers)
         assigned = next(n for n in listed.json()["items"] if n["kind"] == "assigned")
-        assert assigned["preview"]["en"]["body"] == f"Anna arrives at {clock}."
-        assert assigned["preview"]["ru"]["body"] == f"Anna приедет в {clock}."
+        assert assigned["preview"]["en"]["body"] == f"Anna will be with you by {clock}."
+        assert assigned["preview"]["ru"]["body"] == f"Anna приедет не позже {clock}."

@@ -194,24 +194,27 @@ VEHICLE = {"vehicle_color": "White", "vehicle_make": "Ford", "vehicle_model": "T
 def test_the_assigned_push_says_who_comes_when_and_in_what() -> None:
     anna = {**GENDERS["female"], "arrival_at": ARRIVAL}
     assert text("assigned", EN, **anna, **VEHICLE) == Rendered(
-        "We've found you a technician", "Anna arrives at 15:32. Look for the white Ford Transit, LI 12345."
+        "We've found you a technician", "Anna will be with you by 15:32. Look for the white Ford Transit, LI 12345."
     )
     assert text("assigned", RU, **anna, **VEHICLE) == Rendered(
-        "Мы нашли вам мастера", "Anna приедет в 15:32. Машина: белый Ford Transit, LI 12345."
+        "Мы нашли вам мастера", "Anna приедет не позже 15:32. Машина: белый Ford Transit, LI 12345."
     )
-    assert text("assigned", EN, **anna).body == "Anna arrives at 15:32."
-    assert text("assigned", RU, **anna).body == "Anna приедет в 15:32."
+    assert text("assigned", EN, **anna).body == "Anna will be with you by 15:32."
+    assert text("assigned", RU, **anna).body == "Anna приедет не позже 15:32."
     assert text("assigned", RU).body == "Мастер скоро будет у вас."
     assert text("assigned", EN).body == "Your technician will be with you soon."
     assert (
-        text("assigned", RU, **anna, vehicle_plate="LI 12345").body == "Anna приедет в 15:32. Номер машины: LI 12345."
+        text("assigned", RU, **anna, vehicle_plate="LI 12345").body
+        == "Anna приедет не позже 15:32. Номер машины: LI 12345."
     )
-    assert text("assigned", EN, **anna, vehicle_make="Iveco").body == "Anna arrives at 15:32. Look for the Iveco."
+    assert (
+        text("assigned", EN, **anna, vehicle_make="Iveco").body == "Anna will be with you by 15:32. Look for the Iveco."
+    )
     assert text("assigned", RU, **anna, vehicle_make="Iveco", vehicle_color="бордовый").body == (
-        "Anna приедет в 15:32. Машина: бордовый Iveco."
+        "Anna приедет не позже 15:32. Машина: бордовый Iveco."
     )
     assert text("reassigned", RU, **GENDERS["male"], arrival_at=ARRIVAL, **VEHICLE) == Rendered(
-        "К вам едет другой мастер", "Boris приедет в 15:32. Машина: белый Ford Transit, LI 12345."
+        "К вам едет другой мастер", "Boris приедет не позже 15:32. Машина: белый Ford Transit, LI 12345."
     )
 
 
@@ -275,7 +278,8 @@ def test_operators_hear_the_sla_state_and_its_reason() -> None:
 )
 def test_the_arrival_time_is_shown_in_the_local_timezone(timezone: str, iso: str, clock: str) -> None:
     assert (
-        render("assigned", EN, {"technician": "Anna", "arrival_at": iso}, timezone).body == f"Anna arrives at {clock}."
+        render("assigned", EN, {"technician": "Anna", "arrival_at": iso}, timezone).body
+        == f"Anna will be with you by {clock}."
     )
     assert render("eta_changed", RU, {"arrival_at": iso}, timezone).title == f"Новое время прибытия: {clock}"
 
@@ -303,11 +307,12 @@ def test_every_language_has_the_same_messages_and_every_kind_has_a_title_and_a_b
 def test_german_pushes_address_the_driver_formally_and_name_nobody_by_a_gendered_noun() -> None:
     anna = {**GENDERS["female"], "arrival_at": ARRIVAL}
     assert text("assigned", DE, **anna, **VEHICLE) == Rendered(
-        "Wir haben Hilfe für Sie gefunden", "Anna ist um 15:32 Uhr bei Ihnen. Fahrzeug: Ford Transit, weiss, LI 12345."
+        "Wir haben Hilfe für Sie gefunden",
+        "Anna ist spätestens um 15:32 Uhr bei Ihnen. Fahrzeug: Ford Transit, weiss, LI 12345.",
     )
     assert text("assigned", DE).body == "Die Pannenhilfe ist bald bei Ihnen."
     assert text("assigned", DE, **anna, vehicle_plate="LI 12345").body == (
-        "Anna ist um 15:32 Uhr bei Ihnen. Kennzeichen: LI 12345."
+        "Anna ist spätestens um 15:32 Uhr bei Ihnen. Kennzeichen: LI 12345."
     )
     assert text("en_route", DE, **GENDERS["male"]).title == "Boris ist unterwegs zu Ihnen"
     assert text("eta_changed", DE, arrival_at=ARRIVAL).title == "Neue Ankunftszeit: 15:32 Uhr"

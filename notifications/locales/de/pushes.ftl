@@ -83,7 +83,7 @@ vehicle-color =
 arrives-at =
     { $arrival ->
         [none] { $technician } ist bald bei Ihnen.
-       *[other] { $technician } ist um { $arrival } Uhr bei Ihnen.
+       *[other] { $technician } ist spätestens um { $arrival } Uhr bei Ihnen.
     }
 
 ## To the driver

@@ -62,11 +62,11 @@ vehicle-color =
        *[other] { $color }
     }
 
-# "Anna arrives at 14:05."
+# "Anna will be with you by 14:05."
 arrives-at =
     { $arrival ->
         [none] { $technician } will be with you soon.
-       *[other] { $technician } arrives at { $arrival }.
+       *[other] { $technician } will be with you by { $arrival }.
     }
 
 ## To the driver

@@ -108,7 +108,7 @@ vehicle-color =
 arrives-at =
     { $arrival ->
         [none] { $technician } скоро будет у вас.
-       *[other] { $technician } приедет в { $arrival }.
+       *[other] { $technician } приедет не позже { $arrival }.
     }
 
 ## To the driver
