@@ -22,6 +22,7 @@ from app.config import PROJECT_ROOT, Settings
 from app.db import transaction
 from app.geo import Point
 from app.live.repository import tracking_for_update
+from app.orders.models import Order
 from app.regions.extract import service_area
 from app.regions.service import record_region
 from app.technicians.models import Technician
@@ -145,6 +146,8 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
     async with transaction(sessions) as session:  # what the driver looks out for
         van = {"make": "Ford", "model": "Transit", "color": "white", "plate": "ABC-1"}
         await session.execute(update(Technician).where(Technician.id == technician.id).values(vehicle=van))
+        promise = datetime.now(UTC) + timedelta(minutes=30)  # a promise with room, as the calibration makes them
+        await session.execute(update(Order).where(Order.id == UUID(order["id"])).values(promised_arrival_at=promise))
     await report(page_server, technician, order["id"], "en_route")
     await post_location(page_server, technician, KAISANIEMENKATU, 45)
     url = f"http://{page_server}/t/{token_of(order)}"
@@ -161,6 +164,9 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
         assert await phone.locator("#plate").inner_text() == "ABC-1"
         assert await phone.locator("#vehicle").inner_text() == "Drives a white Ford Transit"
         assert re.search(r"\d\u00a0min", await phone.locator("#eta").inner_text())  # "7 min" kept on one line
+        # The promise the assigned push made stays in view beside the estimate, while the estimate keeps it.
+        promised = f"{promise.astimezone(ZoneInfo('Europe/Helsinki')):%H:%M}"
+        assert (await phone.locator("#eta").inner_text()).endswith(f" · by {promised} at the latest")
         await post_location(page_server, technician, CLOSER, 20)
         moved = await shown(
             phone,

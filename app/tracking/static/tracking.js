@@ -39,6 +39,7 @@ const TEXTS = {
       unfulfilled: () => ["We could not find a technician in time", "We are sorry. An operator will call you within minutes, or you can ask for help again."],
     },
     eta: (minutes, clock) => `Arrives in about ${minutes}\u00a0min, around ${clock}`,
+    promise: (clock) => ` · by ${clock} at the latest`,  // as the assigned push promised it
     rough: " (a rough estimate)",
     // After a failed job, the call that comes next, as the failed push says it.
     callNext: {
@@ -90,6 +91,7 @@ const TEXTS = {
       unfulfilled: () => ["Мы не смогли вовремя найти мастера", "Простите нас. Оператор позвонит вам в ближайшие минуты. Помощь можно вызвать снова."],
     },
     eta: (minutes, clock) => `Приедет примерно через ${minutes}\u00a0мин, около ${clock}`,
+    promise: (clock) => ` · не позже ${clock}`,
     rough: " (оценка приблизительная)",
     // After a failed job, the call that comes next, as the failed push says it.
     callNext: {
@@ -144,6 +146,7 @@ const TEXTS = {
       unfulfilled: () => ["Leider war niemand rechtzeitig frei", "Das tut uns leid. Wir rufen Sie in wenigen Minuten an, oder Sie fordern erneut Hilfe an."],
     },
     eta: (minutes, clock) => `Ankunft in etwa ${minutes}\u00a0Min., gegen ${clock}`,
+    promise: (clock) => ` · spätestens ${clock}\u00a0Uhr`,
     rough: " (grob geschätzt)",
     // After a failed job, the call that comes next, as the failed push says it.
     callNext: {
@@ -255,7 +258,10 @@ function renderEta() {
   eta.classList.remove("held-up");
   if (!t || !t.eta || !LIVE.has(t.status)) { eta.hidden = true; return; }
   const minutes = Math.max(1, Math.round((new Date(t.eta.arrival_at) - Date.now()) / 60000));
-  eta.textContent = text.eta(minutes, clock(t.eta.arrival_at)) + (t.eta.confidence === "low" ? text.rough : "");
+  // The promise too, while the estimate keeps it by a minute or more: the assigned push told the driver that time.
+  const promised = t.eta.promised_at && new Date(t.eta.promised_at) - new Date(t.eta.arrival_at) >= 60000;
+  eta.textContent = text.eta(minutes, clock(t.eta.arrival_at)) + (t.eta.confidence === "low" ? text.rough : "")
+    + (promised ? text.promise(clock(t.eta.promised_at)) : "");
   eta.hidden = false;
 }
 
