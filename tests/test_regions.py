@@ -4,6 +4,7 @@ outside both is refused; a technician of another region standing where the order
 is offered it only when crossing borders is allowed."""
 
 import json
+import re
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -188,7 +189,7 @@ async def test_a_technician_crosses_into_another_region_only_when_allowed(
             offer = await deployment.client.post(f"{orders_url}/offers", json=body, headers=operator.headers)
             for refused in (assigned, offer):
                 assert refused.status_code == 409, refused.text
-                assert "serves the region helsinki; this order is in liechtenstein" in refused.json()["detail"]
+                assert "serves the region Helsinki; this order is in Liechtenstein" in refused.json()["detail"]
             listed = (await deployment.client.get(orders_url, headers=operator.headers)).json()
             assert (listed["status"], listed["technician"]) == ("searching", None)  # nothing changed
 
@@ -314,15 +315,30 @@ async def test_the_console_shows_the_switched_regions_lists_figures_and_clock(
         await shows_region("helsinki", helsinki_order, vaduz_order, "Hugo Virtanen", "Elena Frick")
         assert await shown('[data-kpi="Breached"] b') == "1"
         assert await shown('[data-kpi="At risk"] b') == "0"
-        assert "Liechtenstein · 1 needs attention" in await shown("#region-switch")
+        assert "Liechtenstein · 1 needs attention · 1 to call" in await shown("#region-switch")
         await page.click('#tabs button[data-tab="followups"]')
         assert " in Helsinki)" not in await shown("#followups")  # the operator's own clock: said once
+        # Resolving a case keeps to the panel's width (no sideways scrolling).
+        await page.click("#followups button.resolve")
+        form, side = await page.locator(".resolve-form").bounding_box(), await page.locator("#side").bounding_box()
+        assert form is not None
+        assert side is not None
+        assert form["x"] + form["width"] <= side["x"] + side["width"], (form, side)
 
-        await page.select_option("#region-switch", "liechtenstein")
+        # Looking for the other region's order says where it is, and takes the operator there.
+        await page.click('#tabs button[data-tab="orders"]')
+        await page.fill("#search", vaduz_order["id"][:8])
+        assert await shown("#orders") == f"#{vaduz_order['id'][:8]} is in Liechtenstein. Show Liechtenstein"
+        await page.click("#orders li.elsewhere button")
+        await wait_for(lambda: page.locator("#detail .where").count())
+        assert "Liechtenstein" in await shown("#detail .where")
+        assert await page.locator("#region-switch").input_value() == "liechtenstein"
+        await page.click('#tabs button[data-tab="orders"]')
+        await page.fill("#search", "")
         await shows_region("liechtenstein", vaduz_order, helsinki_order, "Elena Frick", "Hugo Virtanen")
         assert await shown('[data-kpi="At risk"] b') == "1"
         assert await shown('[data-kpi="Breached"] b') == "0"
-        assert "Helsinki · 1 needs attention" in await shown("#region-switch")
+        assert "Helsinki · 1 needs attention · 1 to call" in await shown("#region-switch")
         # Vaduz's clock is an hour behind the operator's: the call is due by both.
         await page.click('#tabs button[data-tab="followups"]')
         local, there = (
@@ -333,5 +349,14 @@ async def test_the_console_shows_the_switched_regions_lists_figures_and_clock(
         await page.click(f'#attention li[data-order="{vaduz_order["id"]}"]')
         await wait_for(lambda: page.locator("#detail .where").count())
         assert "Liechtenstein" in await shown("#detail .where")
+        assert re.fullmatch(r"\d\d:\d\d now \(yours \d\d:\d\d\)", await shown("#detail .car-clock"))
+        # Only technicians the server would let take it are offered (no crossing borders here).
+        offered = await page.locator("#detail select option").all_inner_texts()
+        assert any(o.startswith("Elena Frick") for o in offered), offered
+        assert not any(o.startswith("Hugo Virtanen") for o in offered), offered
         await screenshot(page, "console-two-regions")
+        # Back in Helsinki, Liechtenstein's order does not stay open over Helsinki's map.
+        await page.select_option("#region-switch", "helsinki")
+        await wait_for(lambda: page.evaluate("window.trustloop.state.region === 'helsinki'"))
+        assert await page.locator("#detail").is_hidden()
     assert errors == []

@@ -51,7 +51,8 @@ async def region_map(
 ) -> LargeJSONResponse:
     """A served region's roads for the console's map (the first served region's by default):
     {"region", "regions" (every served one, for the switch), "time_zones" (each served one's, so that times can
-    be told on the car's clock too), "bbox", "roads": [[rank, [lon, lat, ...]]]}."""
+    be told on the car's clock too), "cross_border" (whether a technician may be sent into another region),
+    "bbox", "roads": [[rank, [lon, lat, ...]]]}."""
     served = settings.served_regions
     region = region or served[0]
     if region not in served:
@@ -62,6 +63,6 @@ async def region_map(
     roads = await asyncio.to_thread(road_map, extract)  # parsed once per process, off the event loop
     time_zones = {name: settings.timezone_of(name) for name in served}
     return LargeJSONResponse(
-        {"region": region, "regions": served, "time_zones": time_zones, **roads},
+        {"region": region, "regions": served, "time_zones": time_zones, "cross_border": settings.cross_border, **roads},
         headers={"Cache-Control": "max-age=3600"},
     )

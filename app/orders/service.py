@@ -226,7 +226,9 @@ def ensure_serves_region(technician: Technician, order: Order, cross_border: boo
     no region serves any), unless crossing borders is allowed."""
     if cross_border or technician.region is None or order.region is None or technician.region == order.region:
         return
-    raise Conflict(f"{technician.name} serves the region {technician.region}; this order is in {order.region}.")
+    raise Conflict(
+        f"{technician.name} serves the region {technician.region.title()}; this order is in {order.region.title()}."
+    )
 
 
 async def assign(

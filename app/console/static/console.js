@@ -9,6 +9,7 @@ const OPEN = new Set(["searching", "assigned", "en_route", "arrived", "in_progre
 const state = {
   token: sessionStorage.getItem(TOKEN_KEY),
   region: null,     // the region on the map; with several served, the lists and tiles are its own
+  crossBorder: false,  // whether a technician may be sent into another region
   regions: [],
   timeZones: {},    // each served region's
   orders: new Map(),
@@ -79,10 +80,13 @@ tl.words = (text) => (text == null ? "" : String(text).replaceAll("_", " "));
 tl.time = (iso) => (iso ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }) : "–");
 // The car's clock where it reads otherwise than the operator's, for a call to the driver: " (11:20 in Helsinki)".
 tl.regionName = (name) => (name ? name[0].toUpperCase() + name.slice(1) : "");
-tl.carTime = (iso, region) => {
+tl.clockIn = (region, iso = new Date().toISOString()) => {
   const zone = region && state.timeZones[region];
-  if (!iso || !zone) return "";
-  const there = new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone });
+  return zone ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone }) : tl.time(iso);
+};
+tl.carTime = (iso, region) => {
+  if (!iso || !region || !state.timeZones[region]) return "";
+  const there = tl.clockIn(region, iso);
   return there === tl.time(iso) ? "" : ` (${there} in ${tl.regionName(region)})`;
 };
 // With several regions served, what the console lists is the shown region's: its orders and cases, its own
@@ -187,13 +191,16 @@ tl.periodQuery = function periodQuery() {
   return `from=${encodeURIComponent(from.toISOString())}&to=${encodeURIComponent(to.toISOString())}`;
 };
 
+let kpiRequests = 0;
 tl.loadKpis = async function loadKpis() {
   // With several regions, the figures are the region's on the map.
   const region = tl.several() && state.region ? `&region=${encodeURIComponent(state.region)}` : "";
+  const request = ++kpiRequests;
   const [kpis, daily] = await Promise.all([
     tl.api(`/v1/ops/kpis?${tl.periodQuery()}${region}`),
     tl.api(`/v1/ops/kpis/daily?days=${Math.max(state.periodDays, 7)}${region}`),
   ]);
+  if (request !== kpiRequests) return;  // a later request (another region or period) is under way: its figures count
   state.kpis = kpis;
   state.daily = daily;
   tl.charts.renderTiles();

@@ -150,6 +150,9 @@
         el("dt", {}, "Vehicle"), el("dd", {}, vehicle),
         el("dt", {}, "Where"), el("dd", { class: "where" }, o.address || `${o.location.lat.toFixed(5)}, ${o.location.lon.toFixed(5)}`,
           tl.several() && o.region ? ` · ${tl.regionName(o.region)}` : ""),
+        tl.carTime(new Date().toISOString(), o.region)
+          ? [el("dt", {}, "Car's clock"), el("dd", { class: "car-clock" }, `${tl.clockIn(o.region)} now (yours ${tl.time(new Date().toISOString())})`)]
+          : null,
         o.notes ? [el("dt", {}, "Driver's note"), el("dd", {}, o.notes)] : null,
         el("dt", {}, "Technician"), el("dd", { class: "technician" }, o.technician
           ? [el("a", { href: "#", onclick: (e) => { e.preventDefault(); showTechnician(o.technician.id); } }, fullName(o.technician)), " · ", etaLine(o)]
@@ -192,12 +195,13 @@
           (order) => `Re-dispatched to ${order.technician ? fullName(order.technician) : "another technician"}.`) }, "Re-dispatch") : null);
   }
 
-  // Nearest first, each with how far he is in a straight line: a technician of another region is far down the
-  // list, and the server refuses him unless crossing borders is allowed.
+  // Nearest first, each with how far he is in a straight line; a technician of another region only where crossing
+  // borders is allowed (the server would refuse him otherwise).
   function candidateOptions(o) {
     const busy = tl.busyTechnicians();
+    const serves = (t) => state.crossBorder || t.region == null || o.region == null || t.region === o.region;
     return [...state.technicians.values()]
-      .filter((t) => t.online && !busy.has(t.id) && t.id !== o.technician?.id && t.skills.includes(o.service))
+      .filter((t) => t.online && !busy.has(t.id) && t.id !== o.technician?.id && t.skills.includes(o.service) && serves(t))
       .map((t) => [t, t.position ? straightKm(t.position, o.location) : Infinity])
       .sort(([a, awayA], [b, awayB]) => awayA - awayB || a.name.localeCompare(b.name))
       .map(([t, away]) => el("option", { value: t.id }, [

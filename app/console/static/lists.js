@@ -55,7 +55,7 @@
     orders.sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at));
     tl.$("orders").replaceChildren(...orders.map(orderItem));
     const any = [...state.orders.values()].some(tl.inRegion);
-    if (!orders.length) tl.$("orders").append(el("li", { class: "empty" }, any ? "No open order matches." : "No open order."));
+    if (!orders.length) tl.$("orders").append(elsewhere() || el("li", { class: "empty" }, any ? "No open order matches." : "No open order."));
     tl.$("order-count").textContent = orders.length;
 
     const cases = state.followups.filter(tl.inRegion);
@@ -67,9 +67,24 @@
   // The switch tells where else orders need attention, so that watching one region hides no other's trouble.
   function labelRegions() {
     for (const option of tl.$("region-switch").options) {
-      const count = state.attention.filter((a) => a.region === option.value).length;
-      option.textContent = `${tl.regionName(option.value)}${count ? ` · ${count} need${count === 1 ? "s" : ""} attention` : ""}`;
+      const orders = state.attention.filter((a) => a.region === option.value).length;
+      const calls = state.followups.filter((f) => f.region === option.value).length;
+      const waiting = [orders ? `${orders} need${orders === 1 ? "s" : ""} attention` : null, calls ? `${calls} to call` : null];
+      option.textContent = [tl.regionName(option.value), ...waiting.filter(Boolean)].join(" · ");
     }
+  }
+
+  // An order the search finds in another region: where it is, one click from it.
+  function elsewhere() {
+    const needle = state.filters.search.trim().toLowerCase();
+    if (!tl.several() || needle.length < 4) return null;
+    const found = [...state.orders.values(), ...state.attention].find((o) => !tl.inRegion(o) && o.order_id.startsWith(needle));
+    if (!found) return null;
+    return el("li", { class: "empty elsewhere" }, `#${found.order_id.slice(0, 8)} is in ${tl.regionName(found.region)}. `,
+      el("button", { type: "button", class: "secondary", onclick: async () => {
+        await tl.map.loadRoads(found.region);
+        tl.detail.showOrder(found.order_id);
+      } }, `Show ${tl.regionName(found.region)}`));
   }
 
   // The fleet's list is built only while its tab is shown (thousands of entries nobody sees otherwise);

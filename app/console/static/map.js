@@ -42,7 +42,15 @@
     }).addTo(map);
     routeLayer = L.layerGroup().addTo(map);
     map.on("zoomend", placeVisibility);
-    new ResizeObserver(() => map.invalidateSize({ pan: false })).observe(document.getElementById("map"));
+    // The region stays fitted as the panel settles (the tiles above it take their height as figures come),
+    // until the operator moves the map himself.
+    new ResizeObserver(() => {
+      map.invalidateSize({ pan: false });
+      if (fitted) map.fitBounds(fitted, { padding: [10, 10] });
+    }).observe(document.getElementById("map"));
+    for (const gesture of ["mousedown", "wheel", "touchstart", "keydown"]) {
+      map.getContainer().addEventListener(gesture, () => { fitted = null; }, { passive: true });
+    }
     tl.map.leaflet = map;
   }
 
@@ -79,6 +87,7 @@
   }
 
   let regionLayer = null;  // the shown region's roads and place names
+  let fitted = null;  // the region's bounds, while the map shows it as fitted
 
   // The region switch: shown when the deployment serves more than one region.
   function regionSwitch(data) {
@@ -107,6 +116,9 @@
     state.region = data.region;
     state.regions = data.regions || [];
     state.timeZones = data.time_zones || {};
+    state.crossBorder = Boolean(data.cross_border);
+    const open = state.selected && (state.selected.kind === "order" ? state.orders : state.technicians).get(state.selected.id);
+    if (open && !tl.inRegion(open)) tl.detail.close();  // another region's: not under this map
     tl.$("region").textContent = data.region;
     regionSwitch(data);
     if (tl.several()) {
@@ -151,7 +163,8 @@
     }
     if (data.bbox) {
       const [west, south, east, north] = data.bbox;
-      map.fitBounds([[south, west], [north, east]], { padding: [10, 10] });
+      fitted = [[south, west], [north, east]];
+      map.fitBounds(fitted, { padding: [10, 10] });
     }
     placeVisibility();
   }
