@@ -85,7 +85,9 @@
           width, height, legend: { show: false }, cursor: { points: { size: 6 } },
           scales: { x: { time: true }, y: m.range ? { range: m.range } : { range: (u, min, max) => [0, Math.max(10, Math.ceil(max * 1.2))] } },
           axes: [
-            { stroke: "#6b7385", size: 26, grid: { show: false }, font: "11px system-ui" },
+            // Days as the operator's browser writes them ("3 Dec" in Britain, "Dec 3" in the US), not uPlot's "12/3".
+            { stroke: "#6b7385", size: 26, grid: { show: false }, font: "11px system-ui",
+              values: (u, ticks) => ticks.map((t) => new Date(t * 1000).toLocaleDateString([], { day: "numeric", month: "short" })) },
             { stroke: "#6b7385", size: 54, font: "11px system-ui", grid: { stroke: "#eceef2" }, values: (u, ticks) => ticks.map((t) => `${t}${m.unit}`) },
           ],
           series: [{}, { label: m.label, stroke: m.stroke, width: 2, spanGaps: false, points: { show: true, size: 5, fill: m.stroke } }],
