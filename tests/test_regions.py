@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -28,6 +28,7 @@ from app.regions.service import record_region
 from app.sla import repository as sla_repository
 from app.technicians.repository import set_last_position
 from dispatch.dispatcher import DispatchConfig, dispatch_round
+from dispatch.models import DispatchDecision
 from feedback.models import FollowUpReason
 from feedback.service import open_case
 from tests.conftest import KAIVOKATU, MIKONKATU, Api, prepared_graph, routed, start_server
@@ -283,6 +284,11 @@ async def test_the_console_shows_the_switched_regions_lists_figures_and_clock(
                 session, order_id=UUID(order["id"]), driver_id=driver.id, technician_id=None,
                 reason=FollowUpReason.DETRACTOR, due_at=due,
             )  # fmt: skip
+        # A round that found nobody to ask for the Vaduz order (no road leads there from anyone free).
+        session.add(DispatchDecision(
+            order_id=UUID(vaduz_order["id"]), round_id=uuid4(), outcome="no_candidates", chosen_technician_id=None,
+            unassigned_cost=2400.0, waited_s=60.0, candidates=[], weights={},
+        ))  # fmt: skip
 
     errors: list[str] = []
     async with chromium() as browser:
@@ -350,6 +356,10 @@ async def test_the_console_shows_the_switched_regions_lists_figures_and_clock(
         await wait_for(lambda: page.locator("#detail .where").count())
         assert "Liechtenstein" in await shown("#detail .where")
         assert re.fullmatch(r"\d\d:\d\d now \(yours \d\d:\d\d\)", await shown("#detail .car-clock"))
+        await wait_for(lambda: page.locator("#detail .no-candidates").count())
+        assert "nobody to ask: no free technician with the skill can reach this place" in await shown(
+            "#detail .no-candidates"
+        )
         # Only technicians the server would let take it are offered (no crossing borders here).
         offered = await page.locator("#detail select option").all_inner_texts()
         assert any(o.startswith("Elena Frick") for o in offered), offered
