@@ -369,4 +369,11 @@ async def test_the_console_shows_the_switched_regions_lists_figures_and_clock(
         await page.select_option("#region-switch", "helsinki")
         await wait_for(lambda: page.evaluate("window.trustloop.state.region === 'helsinki'"))
         assert await page.locator("#detail").is_hidden()
+        # The next visit opens on the region this operator watched last.
+        await page.select_option("#region-switch", "liechtenstein")
+        await wait_for(lambda: page.evaluate("window.trustloop.state.region === 'liechtenstein'"))
+        await page.reload()
+        await wait_for(lambda: page.evaluate("!!window.trustloop.state.live"))
+        assert await page.evaluate("window.trustloop.state.region") == "liechtenstein"
+        assert await page.locator("#region-switch").input_value() == "liechtenstein"
     assert errors == []

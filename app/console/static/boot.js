@@ -11,7 +11,7 @@
   });
   $("demo-login").addEventListener("click", async () => {
     const response = await fetch("/v1/dev/tokens", {
-      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ role: "operator" }),
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ role: "operator", name: "Demo operator" }),
     });
     if (!response.ok) {
       $("login-error").textContent = "Demo sign-in is off on this server: paste a token.";

@@ -86,6 +86,7 @@
     return L.divIcon({ html: label, className: `tech-cluster ${tone}`, iconSize: [30, 30] });
   }
 
+  const REGION_KEY = "trustloop.region";
   let regionLayer = null;  // the shown region's roads and place names
   let fitted = null;  // the region's bounds, while the map shows it as fitted
 
@@ -105,14 +106,21 @@
     pick.onchange = () => loadRoads(pick.value);
   }
 
+  // Without a region asked for, the one this browser watched last (else the first served).
   async function loadRoads(region) {
+    const asked = region || localStorage.getItem(REGION_KEY);
     let data;
     try {
-      data = await tl.api(region ? `/v1/ops/map?region=${encodeURIComponent(region)}` : "/v1/ops/map");
+      data = await tl.api(asked ? `/v1/ops/map?region=${encodeURIComponent(asked)}` : "/v1/ops/map");
     } catch (error) {
+      if (asked && !region) {  // the region watched last is no longer served here
+        localStorage.removeItem(REGION_KEY);
+        return loadRoads();
+      }
       console.warn("no map:", error.message);
       return;
     }
+    if (region) localStorage.setItem(REGION_KEY, data.region);
     state.region = data.region;
     state.regions = data.regions || [];
     state.timeZones = data.time_zones || {};
