@@ -105,7 +105,7 @@
     if (!o.eta) return o.technician ? "no live ETA now" : "";
     const late = o.eta.promised_at && Date.parse(o.eta.arrival_at) > Date.parse(o.eta.promised_at) + 60e3;
     return el("span", { class: late ? "late" : "on-time" },
-      `ETA ${tl.time(o.eta.arrival_at)}${tl.carTime(o.eta.arrival_at, o.region)} (${Math.round(o.eta.seconds / 60)} min, ${o.eta.confidence})`,
+      `ETA ${tl.time(o.eta.arrival_at)}${tl.carTime(o.eta.arrival_at, o.region)} · ${Math.round(o.eta.seconds / 60)} min, ${o.eta.confidence} confidence`,
       o.eta.promised_at ? ` · promised ${tl.time(o.eta.promised_at)}${tl.carTime(o.eta.promised_at, o.region)}${late ? " · late" : " · on time"}` : "");
   }
 
