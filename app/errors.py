@@ -1,3 +1,5 @@
+import logging
+import time
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
@@ -12,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app.db import violated_constraint
 
 PROBLEM_JSON = "application/problem+json"
+log = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
@@ -112,18 +115,35 @@ async def _integrity_error(_: Request, exc: Exception) -> JSONResponse:
 
 # How long a caller waits before trying again when the database cannot be reached.
 RETRY_AFTER_S = 2
+# PostgreSQL's answers that mean no connection, not a failed statement: connection exceptions (class 08), too
+# many connections, and a server shutting down or starting up.
+CONNECTION_STATES = ("08", "53300", "57P01", "57P02", "57P03")
+_last_warned = 0.0
+
+
+def _out_of_reach(exc: Exception) -> bool:
+    if isinstance(exc, PoolTimeout | ConnectionError):
+        return True
+    if not isinstance(exc, DBAPIError):
+        return False
+    state = str(getattr(exc.orig, "sqlstate", "") or "")
+    not_accepting = state == "55000" and "accepting connections" in str(exc.orig)  # a database closed to all
+    return exc.connection_invalidated or state.startswith(CONNECTION_STATES) or not_accepting
 
 
 async def _database_out_of_reach(_: Request, exc: Exception) -> JSONResponse:
     """No connection to the database: refused, full, not accepting any, or lost in the middle of the request.
     A 503 to retry (with the same Idempotency-Key where the call takes one), never an opaque 500; any other
-    database error stays what it is."""
-    connecting = isinstance(exc, DBAPIError) and (exc.statement is None or exc.connection_invalidated)
-    if not (connecting or isinstance(exc, PoolTimeout | ConnectionError)):
+    database error stays what it is. Said in the log at most every ten seconds, so an outage is seen, not a flood."""
+    global _last_warned
+    if not _out_of_reach(exc):
         raise exc
+    if time.monotonic() - _last_warned >= 10:
+        _last_warned = time.monotonic()
+        log.warning("answering 503: a service we depend on is out of reach (%s: %s)", type(exc).__name__, exc)
     return problem(
         503,
-        "The service cannot reach its database just now. Please try again in a moment.",
+        "The service cannot reach a part it depends on just now. Please try again in a moment.",
         headers={"Retry-After": str(RETRY_AFTER_S)},
         kind="unavailable",
     )
