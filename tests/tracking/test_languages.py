@@ -20,6 +20,8 @@ OFFERED = ["en", "ru", "de"]
         ("RU-ru", ["ru", "en", "de"]),
         ("ru;q=abc, de", ["de", "en", "ru"]),  # a weight that is not a number counts as no wish
         ("ru;q=7, de;q=0.5", ["de", "en", "ru"]),  # nor one beyond 1
+        ("en-US;q=0.1, en;q=0.9, ru;q=0.5", ["en", "ru", "de"]),  # named twice: its higher weight counts
+        ("ru;v=1;q=0.2, de;q=0.5", ["de", "ru", "en"]),  # the weight among other parameters
         ("*", ["en", "ru", "de"]),
         (";;,,;q=,", ["en", "ru", "de"]),
     ],
