@@ -82,7 +82,7 @@ demo-db: setup
 # Two regions served at once: Liechtenstein and central Helsinki, each with its own osrm-routed and fleet. Each
 # demo starts from a fresh database, so that no order left open by an earlier run waits on the console
 # (DEMO_KEEP=1 keeps the last run's orders and ratings).
-demo: demo-urls demo-fresh demo-db
+demo: demo-urls demo-fresh
 	@TRUSTLOOP_DEV_AUTH=1 TRUSTLOOP_LOG_FORMAT=human TRUSTLOOP_ACCESS_LOG=false \
 	TRUSTLOOP_REGIONS=$${TRUSTLOOP_REGIONS:-liechtenstein,helsinki} \
 	TRUSTLOOP_SLA_REGION_TARGETS=$${TRUSTLOOP_SLA_REGION_TARGETS:-'{"helsinki": {"default": {"arrival_within": 1800}}}'} \
@@ -90,7 +90,8 @@ demo: demo-urls demo-fresh demo-db
 		$(BIN)/trustloop serve --seed --simulate
 
 demo-fresh: setup
-	@[ -n "$(DEMO_KEEP)" ] || $(PSQL) -d postgres -qc 'DROP DATABASE IF EXISTS "$(DEMO_DB)" WITH (FORCE)'
+	@[ "$(DEMO_KEEP)" = 1 ] || $(PSQL) -d postgres -qc 'DROP DATABASE IF EXISTS "$(DEMO_DB)" WITH (FORCE)'
+	@$(MAKE) --no-print-directory demo-db
 
 demo-urls:
 	@echo "Trustloop demo, once it is up (a minute on a fresh machine; Ctrl-C stops):"

@@ -249,15 +249,17 @@ async def add_contact(
 
 
 async def first_contact_delays(
-    session: AsyncSession, since: datetime, until: datetime, partner_id: UUID | None = None
+    session: AsyncSession, since: datetime, until: datetime, partner_id: UUID | None = None, region: str | None = None
 ) -> list[float]:
     """Seconds from opening to the first contact attempt, for the cases opened in [since, until) (about one
-    partner's orders only, when given)."""
+    partner's or one region's orders only, when given)."""
     query = select(func.extract("epoch", FollowUp.first_contact_at - FollowUp.created_at)).where(
         FollowUp.created_at >= since, FollowUp.created_at < until, FollowUp.first_contact_at.is_not(None)
     )
     if partner_id is not None:
         query = query.where(FollowUp.order_id.in_(select(Order.id).where(Order.partner_id == partner_id)))
+    if region is not None:
+        query = query.where(FollowUp.order_id.in_(select(Order.id).where(Order.region == region)))
     rows = await session.execute(query)
     return [float(seconds) for seconds in rows.scalars()]
 

@@ -202,7 +202,7 @@ async def period_kpis(
     if since >= until:
         raise InvalidInput("`from` must be before `to`.")
     figures = kpis(await facts(session, since, until, partner_id=partner_id, region=region), policy.arrival_tolerance)
-    delays = await repository.first_contact_delays(session, since, until, partner_id)
+    delays = await repository.first_contact_delays(session, since, until, partner_id, region)
     figures.first_contact_s = Percentiles(p50=percentile(delays, 0.5), p90=percentile(delays, 0.9))
     figures.samples["first_contact_s"] = len(delays)
     return PeriodKpis(since=since, until=until, **figures.model_dump())

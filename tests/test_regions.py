@@ -3,6 +3,7 @@ osrm-routed: an order goes to its own region's technician and is routed by its o
 outside both is refused; a technician of another region standing where the order's region's roads reach him
 is offered it only when crossing borders is allowed."""
 
+import asyncio
 import json
 import re
 from collections.abc import AsyncIterator, Iterator
@@ -233,6 +234,15 @@ async def test_the_operators_lists_narrow_to_one_region(deployment: Deployment) 
     assert {item["order_id"]: item["region"] for item in board if item["order_id"] in mine} == mine
     cases = (await deployment.client.get("/v1/ops/followups", headers=operator.headers)).json()["items"]
     assert {case["order_id"]: case["region"] for case in cases if case["order_id"] in mine} == mine
+    # A call made in Helsinki counts in Helsinki's first-contact figure only.
+    (helsinki_case,) = [case for case in cases if case["order_id"] == helsinki_order["id"]]
+    called = await deployment.client.post(
+        f"/v1/ops/followups/{helsinki_case['id']}/contacts", json={"outcome": "reached"}, headers=operator.headers
+    )
+    assert called.status_code == 201, called.text
+    for region, calls in (("helsinki", 1), ("liechtenstein", 0)):
+        kpis = (await deployment.client.get("/v1/ops/kpis", params={"region": region}, headers=operator.headers)).json()
+        assert kpis["samples"]["first_contact_s"] == calls, region
 
     # A region's fleet: its own technicians and those who serve every region.
     fleet = {str(t.id): t for t in (in_helsinki, in_liechtenstein, anywhere)}
@@ -284,7 +294,7 @@ async def test_the_console_shows_the_switched_regions_lists_figures_and_clock(
                 session, order_id=UUID(order["id"]), driver_id=driver.id, technician_id=None,
                 reason=FollowUpReason.DETRACTOR, due_at=due,
             )  # fmt: skip
-        # A round that found nobody to ask for the Vaduz order (no road leads there from anyone free).
+        # A round that found nobody to ask for the Vaduz order.
         session.add(DispatchDecision(
             order_id=UUID(vaduz_order["id"]), round_id=uuid4(), outcome="no_candidates", chosen_technician_id=None,
             unassigned_cost=2400.0, waited_s=60.0, candidates=[], weights={},
@@ -331,14 +341,24 @@ async def test_the_console_shows_the_switched_regions_lists_figures_and_clock(
         assert side is not None
         assert form["x"] + form["width"] <= side["x"] + side["width"], (form, side)
 
-        # Looking for the other region's order says where it is, and takes the operator there.
+        # Looking for the other region's order says where it is, and takes the operator there; a filter on one of
+        # this region's technicians does not follow into the other region.
         await page.click('#tabs button[data-tab="orders"]')
+        await page.select_option("#filter-technician", label="Hugo Virtanen")
         await page.fill("#search", vaduz_order["id"][:8])
         assert await shown("#orders") == f"#{vaduz_order['id'][:8]} is in Liechtenstein. Show Liechtenstein"
         await page.click("#orders li.elsewhere button")
         await wait_for(lambda: page.locator("#detail .where").count())
         assert "Liechtenstein" in await shown("#detail .where")
         assert await page.locator("#region-switch").input_value() == "liechtenstein"
+        assert await page.evaluate("window.trustloop.state.filters.technician") == ""
+        # The operator looks at the order: the map keeps to it when the window changes size.
+        await asyncio.sleep(0.8)  # the map's flight to the order
+        zoom = await page.evaluate("window.trustloop.map.leaflet.getZoom()")
+        await page.set_viewport_size({"width": 1300, "height": 820})
+        await asyncio.sleep(0.5)
+        assert await page.evaluate("window.trustloop.map.leaflet.getZoom()") == zoom
+        await page.set_viewport_size({"width": 1440, "height": 900})
         await page.click('#tabs button[data-tab="orders"]')
         await page.fill("#search", "")
         await shows_region("liechtenstein", vaduz_order, helsinki_order, "Elena Frick", "Hugo Virtanen")
@@ -357,7 +377,7 @@ async def test_the_console_shows_the_switched_regions_lists_figures_and_clock(
         assert "Liechtenstein" in await shown("#detail .where")
         assert re.fullmatch(r"\d\d:\d\d now \(yours \d\d:\d\d\)", await shown("#detail .car-clock"))
         await wait_for(lambda: page.locator("#detail .no-candidates").count())
-        assert "nobody to ask: no free technician with the skill can reach this place" in await shown(
+        assert "nobody to ask: no free technician with the skill was found within reach by road" in await shown(
             "#detail .no-candidates"
         )
         # Only technicians the server would let take it are offered (no crossing borders here).

@@ -19,6 +19,12 @@
     return n ? `${n} ${n === 1 ? one : many}` : `no ${many} yet`;
   }
 
+  // A figure, its unit smaller: "14.5" large, " min" not.
+  function figure(value) {
+    const [, number, unit] = String(value).match(/^(.*?)( min)?$/);
+    return tl.el("b", { title: String(value) }, number, unit ? tl.el("span", { class: "unit" }, unit) : null);
+  }
+
   // The tiles of one KPI object: the whole operation's, or a partner's own (`live` false: no open-order tiles).
   function tiles(k, period, live = true) {
     const attention = state.attention.filter(tl.inRegion);
@@ -40,7 +46,7 @@
     ].filter(Boolean);
     return rows.map(([label, value, note, tone]) =>
       tl.el("div", { class: `tile ${tone || ""}`, dataset: { kpi: label } },
-        tl.el("span", { class: "label" }, label), tl.el("b", {}, String(value)),
+        tl.el("span", { class: "label" }, label), figure(value),
         tl.el("small", { title: note === "now" ? null : `${note} · ${period}` }, note === "now" ? "now" : `${note} · ${period}`)));
   }
 

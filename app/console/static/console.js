@@ -57,7 +57,7 @@ tl.api = async function api(path, options = {}) {
   }
   if (!response.ok) {
     const problem = await response.json().catch(() => ({}));
-    throw new Error(problem.detail || problem.title || `${response.status}`);
+    throw Object.assign(new Error(problem.detail || problem.title || `${response.status}`), { status: response.status });
   }
   const body = await response.text(); // 202 and 204 come without one
   return body ? JSON.parse(body) : null;
@@ -135,7 +135,8 @@ async function start() {
   started = true;
   tl.map.init();
   // The roads and the data come in parallel: neither waits for the other.
-  await Promise.all([tl.map.loadRoads(), tl.loadTechnicians(), tl.loadOrders(), tl.loadAttention(), tl.loadFollowups(), tl.loadKpis(), tl.partners.load()]);
+  // The figures wait for the roads only to know the region they are about (several regions: the one shown).
+  await Promise.all([tl.map.loadRoads().then(tl.loadKpis), tl.loadTechnicians(), tl.loadOrders(), tl.loadAttention(), tl.loadFollowups(), tl.partners.load()]);
   await tl.map.settled();
   // "Ready": the roads, every marker and the lists drawn, and the frame that shows them painted.
   requestAnimationFrame(() => setTimeout(() => performance.mark("trustloop:ready"), 0));

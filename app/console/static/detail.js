@@ -258,8 +258,8 @@
     return el("section", { class: "decision" },
       el("h3", {}, "Dispatcher's decision", el("small", {}, decision.assigned_by ? ` · assigned by ${decision.assigned_by}` : "")),
       rounds.length ? rounds.map((r) => !r.candidates.length
-        ? el("p", { class: "no-candidates" }, `${tl.time(r.at)} · nobody to ask: no free technician with the skill can reach this place `
-          + "by road from where they are. Offer or assign one by hand above.")
+        ? el("p", { class: "no-candidates" }, `${tl.time(r.at)} · nobody to ask: no free technician with the skill was found within `
+          + "reach by road (the search widens each minute). Offer or assign one by hand above.")
         : el("table", {},
         el("caption", {}, `${tl.time(r.at)} · ${tl.words(r.outcome)}${r.winner_name ? ` · ${r.winner_name}` : ""}`),
         el("thead", {}, el("tr", {}, ["Technician", "ETA", "Trust", "Cost", "Why"].map((h) => el("th", {}, h)))),

@@ -96,9 +96,13 @@
     if (tab === "technicians") renderFleet(fleet);
     tl.$("fleet-count").textContent = fleet.length;
     const select = tl.$("filter-technician");
-    const chosen = select.value;
     select.replaceChildren(el("option", { value: "" }, "any technician"), ...fleet.map((t) => el("option", { value: t.id }, t.name)));
-    select.value = chosen;
+    select.value = state.filters.technician;
+    if (select.value !== state.filters.technician) {  // another region's technician: the filter goes with him
+      state.filters.technician = "";
+      render();
+      tl.map.drawOrders();
+    }
   }
 
   function renderFleet(fleet) {

@@ -113,7 +113,7 @@
     try {
       data = await tl.api(asked ? `/v1/ops/map?region=${encodeURIComponent(asked)}` : "/v1/ops/map");
     } catch (error) {
-      if (asked && !region) {  // the region watched last is no longer served here
+      if (asked && !region && error.status === 404) {  // the region watched last is no longer served here
         localStorage.removeItem(REGION_KEY);
         return loadRoads();
       }
@@ -129,9 +129,9 @@
     if (open && !tl.inRegion(open)) tl.detail.close();  // another region's: not under this map
     tl.$("region").textContent = data.region;
     regionSwitch(data);
+    if (region) tl.loadKpis();  // switched: the region's own figures (at start, they follow the roads)
     if (tl.several()) {
-      // The region's own figures, lists and fleet (the lists may have come before the roads did).
-      tl.loadKpis();
+      // The region's own lists and fleet (the lists may have come before the roads did).
       tl.lists.render();
       tl.lists.renderTechnicians();
       tl.charts.renderTiles();
@@ -340,6 +340,7 @@
   }
 
   function zoomTo(order) {
+    fitted = null;  // the operator chose where to look
     const bounds = L.latLngBounds([[order.location.lat, order.location.lon]]);
     const technician = order.technician_id && state.technicians.get(order.technician_id);
     if (technician?.position) bounds.extend([technician.position.lat, technician.position.lon]);
@@ -347,6 +348,7 @@
   }
 
   function zoomToTechnician(t) {
+    fitted = null;
     if (t.position) map.flyTo([t.position.lat, t.position.lon], Math.max(map.getZoom(), 15), { duration: 0.4 });
   }
 
