@@ -85,8 +85,8 @@ tl.clockIn = (region, iso = new Date().toISOString()) => {
   return zone ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone }) : tl.time(iso);
 };
 tl.carTime = (iso, region) => {
-  if (!iso || !region || !state.timeZones[region]) return "";
-  const there = tl.clockIn(region, iso);
+  if (!iso) return "";
+  const there = tl.clockIn(region, iso);  // the operator's own clock where the region's zone is not known
   return there === tl.time(iso) ? "" : ` (${there} in ${tl.regionName(region)})`;
 };
 // With several regions served, what the console lists is the shown region's: its orders and cases, its own

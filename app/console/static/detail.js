@@ -130,6 +130,13 @@
       + `learnt from ${b.observations} drives, ${b.technician_jobs} by this technician`)];
   }
 
+  // The car's clock now, once, where it reads otherwise than the operator's.
+  function carClock(region) {
+    const now = new Date().toISOString();
+    const there = tl.clockIn(region, now);
+    return there === tl.time(now) ? null : [el("dt", {}, "Car's clock"), el("dd", { class: "car-clock" }, `${there} now (yours ${tl.time(now)})`)];
+  }
+
   function renderOrder() {
     const { order: o, decision, pushes } = current;
     const vehicle = o.vehicle ? Object.values(o.vehicle).filter(Boolean).join(" ") : "no vehicle given";
@@ -150,9 +157,7 @@
         el("dt", {}, "Vehicle"), el("dd", {}, vehicle),
         el("dt", {}, "Where"), el("dd", { class: "where" }, o.address || `${o.location.lat.toFixed(5)}, ${o.location.lon.toFixed(5)}`,
           tl.several() && o.region ? ` · ${tl.regionName(o.region)}` : ""),
-        tl.carTime(new Date().toISOString(), o.region)
-          ? [el("dt", {}, "Car's clock"), el("dd", { class: "car-clock" }, `${tl.clockIn(o.region)} now (yours ${tl.time(new Date().toISOString())})`)]
-          : null,
+        carClock(o.region),
         o.notes ? [el("dt", {}, "Driver's note"), el("dd", {}, o.notes)] : null,
         el("dt", {}, "Technician"), el("dd", { class: "technician" }, o.technician
           ? [el("a", { href: "#", onclick: (e) => { e.preventDefault(); showTechnician(o.technician.id); } }, fullName(o.technician)), " · ", etaLine(o)]
