@@ -6,14 +6,14 @@ import contextlib
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 from uuid import UUID, uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import events, locks
 from app.config import Settings
-from app.geo import from_geography, haversine_m
+from app.geo import Point, haversine_m, points_from_geography
 from app.orders.models import Order, OrderStatus
 from app.orders.service import apply_transition
 from app.routing.osrm import OsrmClient
@@ -28,7 +28,8 @@ from dispatch.solver import Arc, OpenOrder, solve
 from feedback import scores
 from feedback import service as feedback
 
-TABLE_GROUP_SIZE = 20  # orders per local OSRM table (see _road_etas)
+TABLE_GROUP_SIZE = 40  # orders per local OSRM table (see _road_etas)
+CHUNK_ORDERS = 100  # orders per candidates query, whose tables OSRM computes while the next chunk's are found
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,8 +78,7 @@ class RoundReport:
     phases_ms: dict[str, float] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class ScoredArc:
+class ScoredArc(NamedTuple):
     technician_id: UUID
     breakdown: CostBreakdown
     raw_eta_s: float  # OSRM's, before calibration
@@ -116,38 +116,47 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
         report.phases_ms = clock.phases
         return report
 
-    candidates = await repository.candidates(
-        session,
-        [o.id for o in orders],
-        now=now,
-        fresh_after=now - timedelta(seconds=config.position_stale_s),
-        radius_m=config.search_radius_m,
-        growth_m_per_min=config.search_radius_growth_m_per_min,
-        max_radius_m=config.max_search_radius_m,
-        prefilter=config.candidates_prefilter,
-        blocked=await feedback.blocked_pairs(session, {o.driver_id for o in orders}, config.block_csat_at_or_below),
-        cross_border=config.cross_border,
-    )
-    clock.lap("candidates")
-
-    # OSRM computes the tables while the database reads the scores and calibrations (the session stays with
-    # this coroutine alone: the tables need none of it).
-    road_etas = asyncio.create_task(_road_etas(osrm, orders, candidates, TABLE_GROUP_SIZE))
+    located = dict(zip([o.id for o in orders], points_from_geography([o.location for o in orders]), strict=True))
+    blocked = await feedback.blocked_pairs(session, {o.driver_id for o in orders}, config.block_csat_at_or_below)
+    # Orders go in spatial chunks: OSRM computes one chunk's tables while the database finds the next chunk's
+    # candidates, and then while it reads the scores and calibrations (the session stays with this coroutine
+    # alone: the tables need none of it).
+    tables: list[asyncio.Task[dict[tuple[UUID, UUID], float | None]]] = []
     try:
+        candidates: list[Candidate] = []
+        for chunk in _spatial_chunks(orders, located, TABLE_GROUP_SIZE, CHUNK_ORDERS):
+            found = await repository.candidates(
+                session,
+                [o.id for o in chunk],
+                now=now,
+                fresh_after=now - timedelta(seconds=config.position_stale_s),
+                radius_m=config.search_radius_m,
+                growth_m_per_min=config.search_radius_growth_m_per_min,
+                max_radius_m=config.max_search_radius_m,
+                prefilter=config.candidates_prefilter,
+                blocked=blocked,
+                cross_border=config.cross_border,
+            )
+            candidates += found
+            tables.append(asyncio.create_task(_road_etas(osrm, chunk, located, found, TABLE_GROUP_SIZE)))
+        clock.lap("candidates")
         service_of = {o.id: o.service.value for o in orders}
         trust = await scores.for_services(session, {(c.technician_id, service_of[c.order_id]) for c in candidates})
         fitted = {
             region: await promises.model(session, config.promises, region, now) for region in {o.region for o in orders}
         }
         clock.lap("scores")
-        etas = await road_etas
+        etas: dict[tuple[UUID, UUID], float | None] = {}
+        for part in await asyncio.gather(*tables):
+            etas.update(part)
     finally:
-        if not road_etas.done():  # only when the reads above failed: the tables are not wanted any more
-            road_etas.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await road_etas
+        for task in tables:  # left running only when a read above failed: the tables are not wanted any more
+            if not task.done():
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
     clock.lap("osrm_table")
-    corrections = _median_corrections(fitted, orders, candidates, etas, now)
+    corrections = _median_corrections(fitted, orders, located, candidates, etas, now)
     clock.lap("corrections")
     # Each order keeps its candidates_per_order soonest arrivals; only those are costed.
     drives: dict[UUID, list[tuple[float, float, UUID]]] = {o.id: [] for o in orders}  # (eta, raw eta, technician)
@@ -160,7 +169,7 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
             drives[c.order_id].append((eta, raw, c.technician_id))
     scored: dict[UUID, list[ScoredArc]] = {}
     for order_id, soonest in drives.items():
-        soonest.sort(key=lambda drive: drive[0])
+        soonest.sort()  # by ETA (then raw ETA and technician: any order among equals will do)
         service = service_of[order_id]
         scored[order_id] = [
             ScoredArc(technician_id, offer_cost(eta, trust[technician_id, service], config.weights), raw)
@@ -242,8 +251,8 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
 
 
 def _median_corrections(
-    fitted: dict[str | None, Model | None], orders: list[Order], candidates: list[Candidate],
-    etas: dict[tuple[UUID, UUID], float | None], now: datetime,
+    fitted: dict[str | None, Model | None], orders: list[Order], located: dict[UUID, Point],
+    candidates: list[Candidate], etas: dict[tuple[UUID, UUID], float | None], now: datetime,
 ) -> dict[tuple[UUID, UUID], float]:  # fmt: skip
     """What OSRM's estimate of each (order, candidate) drive is multiplied by to give its calibrated median,
     by the fitted calibration of each order's region; empty while no region of these orders is calibrated."""
@@ -253,11 +262,11 @@ def _median_corrections(
     for region, model in fitted.items():
         if model is None:
             continue
-        located = {o.id: from_geography(o.location) for o in orders if o.region == region}
+        in_region = {o.id: located[o.id] for o in orders if o.region == region}
         arcs: list[tuple[UUID, UUID]] = []
         drives: list[tuple[UUID, float, float]] = []
         for c in candidates:
-            where = located.get(c.order_id)
+            where = in_region.get(c.order_id)
             if where is not None and (eta := etas.get(arc := (c.order_id, c.technician_id))) is not None:
                 arcs.append(arc)
                 drives.append((c.technician_id, haversine_m(c.position, where), eta))
@@ -265,12 +274,26 @@ def _median_corrections(
     return corrections
 
 
+def _spatial_chunks(
+    orders: list[Order], located: dict[UUID, Point], group_size: int, chunk_size: int
+) -> list[list[Order]]:
+    """The orders in chunks of about `chunk_size`, neighbours together, each made of whole table groups (as
+    _road_etas will group them) so that no group is split between two chunks."""
+    groups = spatial_groups([located[o.id] for o in orders], group_size)
+    chunks: list[list[Order]] = [[]]
+    for group in groups:
+        if len(chunks[-1]) >= chunk_size:
+            chunks.append([])
+        chunks[-1] += [orders[i] for i in group]
+    return chunks
+
+
 async def _road_etas(
-    osrm: OsrmClient, orders: list[Order], candidates: list[Candidate], group_size: int
+    osrm: OsrmClient, orders: list[Order], located: dict[UUID, Point], candidates: list[Candidate], group_size: int
 ) -> dict[tuple[UUID, UUID], float | None]:
     """Road ETA of every (order, candidate) pair. Orders are grouped by place and each group asks one table
     of its own candidates: local tables cost OSRM far less than one table of every technician to every order."""
-    locations = [from_geography(o.location) for o in orders]
+    locations = [located[o.id] for o in orders]
     by_order: dict[UUID, list[Candidate]] = {}
     for c in candidates:
         by_order.setdefault(c.order_id, []).append(c)

@@ -1,7 +1,7 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from sqlalchemy import func, insert, select, text, true, tuple_, update
@@ -47,8 +47,7 @@ async def pending_for_technician(
     return [(offer, order) for offer, order in (await session.execute(query)).all()]
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):  # a tuple: a round builds tens of thousands (faster than a frozen dataclass)
     order_id: UUID
     technician_id: UUID
     position: Point
@@ -190,7 +189,7 @@ async def candidates(
         position = positions.get(technician_id)
         if position is None:
             position = positions[technician_id] = Point(lat=lat, lon=lon)
-        found.append(Candidate(order_id=order_id, technician_id=technician_id, position=position))
+        found.append(Candidate(order_id, technician_id, position))
     return found
 
 

@@ -7,6 +7,7 @@ an order open is allowed but costly. The optimum of the whole batch, not nearest
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -21,8 +22,7 @@ class OpenOrder:
     unassigned_cost: float
 
 
-@dataclass(frozen=True, slots=True)
-class Arc:
+class Arc(NamedTuple):  # a tuple: a round gives the solver thousands
     order_id: Hashable
     technician_id: Hashable
     cost: float

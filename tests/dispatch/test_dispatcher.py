@@ -21,7 +21,7 @@ from app.orders.models import Order, OrderStatus
 from app.routing.osrm import OsrmClient
 from app.technicians.models import Technician
 from app.users.models import Driver, User
-from dispatch.dispatcher import TABLE_GROUP_SIZE, dispatch_round
+from dispatch.dispatcher import CHUNK_ORDERS, TABLE_GROUP_SIZE, dispatch_round
 from dispatch.models import DispatchDecision, Offer, OfferStatus
 from dispatch.solver import Arc, OpenOrder, greedy_nearest, solve, total_cost
 from notifications.models import Notification
@@ -326,12 +326,12 @@ async def test_a_newcomer_gets_a_share_against_an_established_peer(
 async def test_a_batch_round_explains_osrms_own_etas_solves_its_arcs_and_pushes_each_offer(
     app: FastAPI, sessions: async_sessionmaker[AsyncSession], osrm: OsrmClient
 ) -> None:
-    # More orders than one road table holds, so the round asks several grouped tables: every candidate's
-    # ETA must still be OSRM's drive from him to that order, the offers the optimum of the explained arcs,
-    # and each offer must have its own push.
+    # More orders than one chunk holds, so the round asks several grouped tables, some while it still looks for
+    # the next chunk's candidates: every candidate's ETA must still be OSRM's drive from him to that order, the
+    # offers the optimum of the explained arcs, and each offer must have its own push.
     rng = random.Random(18)
     places: list[Point] = []
-    while len(places) < 70:
+    while len(places) < 40 + CHUNK_ORDERS + 10:
         snapped = await osrm.snap(Point(lat=rng.uniform(60.160, 60.178), lon=rng.uniform(24.930, 24.958)))
         if snapped is not None:
             places.append(snapped[0])
@@ -354,7 +354,7 @@ async def test_a_batch_round_explains_osrms_own_etas_solves_its_arcs_and_pushes_
                   address=f"Street {n}" if n % 2 else None, created_at=now - timedelta(seconds=n), updated_at=now)
             for n, (i, d, p) in enumerate(zip(order_ids, driver_ids, order_places, strict=True))
         )  # fmt: skip
-    assert len(order_ids) > TABLE_GROUP_SIZE
+    assert len(order_ids) > CHUNK_ORDERS > TABLE_GROUP_SIZE
 
     report = await run_round(app, now)
 
