@@ -155,7 +155,8 @@ class Simulation:
         token = (await self._api.post("/v1/dev/tokens", json=person)).json()["token"]
         await self._register_phone(token, f"sim-driver-{n}", region, n)
         service = self._rng.choice(["tow", "jump_start", "tyre_change", "fuel_delivery", "lockout", "winch"])
-        body = {"service": service, "location": where.model_dump(), "address": "by the roadside"}
+        # Where a driver would say he is: the road he broke down on, as the map names it (no name: he gives none).
+        body = {"service": service, "location": where.model_dump(), "address": await self._osrm.street_name(where)}
         response = await self._post("/v1/orders", token, body)
         if response.status_code == 201:
             self._drivers.append(SimDriver(token, response.json()["id"]))

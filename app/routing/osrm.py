@@ -334,6 +334,18 @@ class OsrmClient:
         lon, lat = waypoint["location"]
         return Point(lat=lat, lon=lon), float(waypoint["distance"])
 
+    async def street_name(self, point: Point) -> str | None:
+        """The name of the road nearest the point (as the map names it), or None if it has none or none is near."""
+        engine = self.engine_of(point)
+        if engine is None:
+            return None
+        try:
+            body = await self._get("nearest", [point], {"number": "1"}, engine)
+        except (Unroutable, RoutingUnavailable):
+            return None
+        name = body["waypoints"][0].get("name")
+        return name if isinstance(name, str) and name else None
+
     def _trip(self, engine: str) -> None:
         """After a failure, callers get the fallback at once for a while instead of each waiting on retries."""
         self._down_until[engine] = time.monotonic() + self._cooldown_s

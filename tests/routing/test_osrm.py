@@ -56,6 +56,12 @@ async def test_route_geometry_starts_and_ends_at_the_points(osrm: OsrmClient) ->
     assert haversine_m(last, destination) < 25
 
 
+async def test_a_place_is_named_by_its_nearest_road(osrm: OsrmClient) -> None:
+    assert await osrm.street_name(KAIVOKATU) == "Kaivokatu"
+    assert await osrm.street_name(MIKONKATU) == "Mikonkatu"
+    assert await osrm.street_name(NOWHERE) is None
+
+
 async def test_unroutable_points_are_reported_not_zero(osrm: OsrmClient) -> None:
     assert await osrm.route(KAIVOKATU, NOWHERE) is None
     table = await osrm.table([KAIVOKATU, NOWHERE], [MIKONKATU, NOWHERE, UNIONINKATU])

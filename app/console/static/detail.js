@@ -212,7 +212,7 @@
       .map(([t, away]) => el("option", { value: t.id }, [
         t.name,
         Number.isFinite(away) ? ` · ${away < 10 ? away.toFixed(1) : Math.round(away).toLocaleString("en")} km` : "",
-        t.trust_score == null ? "" : ` · trust now ${t.trust_score.toFixed(2)}`,
+        t.trust_score == null ? "" : ` · overall trust ${t.trust_score.toFixed(2)} now`,
       ].join("")));
   }
 
@@ -272,7 +272,7 @@
           el("td", { class: "name" }, c.technician_name || c.technician_id.slice(0, 8)),
           el("td", { title: c.raw_eta_s != null ? `OSRM's estimate ${Math.round(c.raw_eta_s / 60)} min, calibrated to the median drive` : "" },
             `${Math.round(c.eta_s / 60)} min`),
-          el("td", { title: "His trust score when this round ran (it may have moved since), and the drive it added to the cost (or took off), capped" },
+          el("td", { title: "His trust score for this service when the round ran (the picker above shows his overall score now), and the drive it added to the cost (or took off), capped" },
             c.trust_score.toFixed(2), c.trust_s ? el("small", {}, `${c.trust_s > 0 ? "+" : "−"}${(Math.abs(c.trust_s) / 60).toFixed(1)} min`) : null),
           el("td", {}, c.cost.toFixed(0)),
           el("td", {}, c.chosen ? "chosen" : c.why_not || "")))))) : el("p", { class: "empty" }, "No dispatch round yet."));
