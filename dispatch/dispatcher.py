@@ -29,7 +29,7 @@ from feedback import scores
 from feedback import service as feedback
 
 TABLE_GROUP_SIZE = 40  # orders per local OSRM table (see _road_etas)
-CHUNK_ORDERS = 100  # orders per candidates query, whose tables OSRM computes while the next chunk's are found
+CHUNK_GROUPS = 3  # table groups per candidates query: OSRM computes a chunk's tables while the next one's are found
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +124,7 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
     tables: list[asyncio.Task[dict[tuple[UUID, UUID], float | None]]] = []
     try:
         candidates: list[Candidate] = []
-        for chunk in _spatial_chunks(orders, located, TABLE_GROUP_SIZE, CHUNK_ORDERS):
+        for chunk in _spatial_chunks(orders, located, TABLE_GROUP_SIZE, CHUNK_GROUPS):
             found = await repository.candidates(
                 session,
                 [o.id for o in chunk],
@@ -155,6 +155,8 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            elif not task.cancelled():
+                task.exception()  # seen: the round ends with the error raised above, not with a chunk's as well
     clock.lap("osrm_table")
     corrections = _median_corrections(fitted, orders, located, candidates, etas, now)
     clock.lap("corrections")
@@ -275,17 +277,15 @@ def _median_corrections(
 
 
 def _spatial_chunks(
-    orders: list[Order], located: dict[UUID, Point], group_size: int, chunk_size: int
+    orders: list[Order], located: dict[UUID, Point], group_size: int, groups_per_chunk: int
 ) -> list[list[Order]]:
-    """The orders in chunks of about `chunk_size`, neighbours together, each made of whole table groups (as
-    _road_etas will group them) so that no group is split between two chunks."""
+    """The orders in chunks of `groups_per_chunk` table groups of `group_size` neighbours (as _road_etas will
+    group each chunk again), so that no group is split between two chunks."""
     groups = spatial_groups([located[o.id] for o in orders], group_size)
-    chunks: list[list[Order]] = [[]]
-    for group in groups:
-        if len(chunks[-1]) >= chunk_size:
-            chunks.append([])
-        chunks[-1] += [orders[i] for i in group]
-    return chunks
+    return [
+        [orders[i] for group in groups[k : k + groups_per_chunk] for i in group]
+        for k in range(0, len(groups), groups_per_chunk)
+    ]
 
 
 async def _road_etas(

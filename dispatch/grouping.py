@@ -2,7 +2,7 @@
 
 from app.geo import Point
 
-_BITS = 16
+_BITS = 16  # per coordinate: _spread_bits is written for 16
 
 
 def _morton_key(point: Point) -> int:

@@ -121,18 +121,22 @@ class OsrmClient:
         self._retries = retries
         self._parallelism = max(1, parallelism)
         self._cooldown_s = cooldown_s
-        self._timeout = aiohttp.ClientTimeout(total=timeout_s)
+        # Bounds on connecting and on each wait for the answer, as before, rather than on the whole request.
+        self._timeout = aiohttp.ClientTimeout(total=None, sock_connect=timeout_s, sock_read=timeout_s)
         self._down_until: dict[str, float] = {}  # by engine
         # One request waiting at the server per thread, so that a thread does not idle while we read the answer
         # it just gave; more would only queue there, so they queue here.
         self._in_flight = asyncio.Semaphore(2 * self._parallelism)
-        self._http: aiohttp.ClientSession | None = None  # opened on the first request, in the loop that sends it
+        self._http: aiohttp.ClientSession | None = None  # opened by the first request, in its event loop
+        self._closed = False
 
     def _client(self) -> aiohttp.ClientSession:
         # aiohttp rather than httpx: a dispatch round sends some fifty table requests with URLs of thousands of
         # characters, and httpx's pure-Python URL checks and HTTP parsing cost it about 40 ms of CPU per round,
         # on the core the round itself runs on.
-        if self._http is None or self._http.closed:
+        if self._closed:
+            raise RuntimeError("the OSRM client was closed")
+        if self._http is None:
             self._http = aiohttp.ClientSession(
                 timeout=self._timeout,
                 connector=aiohttp.TCPConnector(limit=32),
@@ -152,6 +156,7 @@ class OsrmClient:
         return self._snap_radius_m
 
     async def aclose(self) -> None:
+        self._closed = True
         if self._http is not None:
             await self._http.close()
 

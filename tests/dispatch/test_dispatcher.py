@@ -21,7 +21,7 @@ from app.orders.models import Order, OrderStatus
 from app.routing.osrm import OsrmClient
 from app.technicians.models import Technician
 from app.users.models import Driver, User
-from dispatch.dispatcher import CHUNK_ORDERS, TABLE_GROUP_SIZE, dispatch_round
+from dispatch.dispatcher import CHUNK_GROUPS, TABLE_GROUP_SIZE, dispatch_round
 from dispatch.models import DispatchDecision, Offer, OfferStatus
 from dispatch.solver import Arc, OpenOrder, greedy_nearest, solve, total_cost
 from notifications.models import Notification
@@ -331,7 +331,7 @@ async def test_a_batch_round_explains_osrms_own_etas_solves_its_arcs_and_pushes_
     # offers the optimum of the explained arcs, and each offer must have its own push.
     rng = random.Random(18)
     places: list[Point] = []
-    while len(places) < 40 + CHUNK_ORDERS + 10:
+    while len(places) < 40 + CHUNK_GROUPS * TABLE_GROUP_SIZE + 10:
         snapped = await osrm.snap(Point(lat=rng.uniform(60.160, 60.178), lon=rng.uniform(24.930, 24.958)))
         if snapped is not None:
             places.append(snapped[0])
@@ -354,7 +354,7 @@ async def test_a_batch_round_explains_osrms_own_etas_solves_its_arcs_and_pushes_
                   address=f"Street {n}" if n % 2 else None, created_at=now - timedelta(seconds=n), updated_at=now)
             for n, (i, d, p) in enumerate(zip(order_ids, driver_ids, order_places, strict=True))
         )  # fmt: skip
-    assert len(order_ids) > CHUNK_ORDERS > TABLE_GROUP_SIZE
+    assert len(order_ids) > CHUNK_GROUPS * TABLE_GROUP_SIZE  # more than one chunk, each of several tables
 
     report = await run_round(app, now)
 
