@@ -175,7 +175,9 @@ class SlaChanged(Event):
     order_id: UUID
     service: Service
     state: str
-    reason: str | None
+    reason: str | None  # in words, as the console shows it
+    cause: str | None = None  # the reason's kind (app.sla.rules.SlaReason), which pushes word in each language
+    minutes: int = 0  # the minutes the reason names, if any
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

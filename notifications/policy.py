@@ -173,9 +173,12 @@ async def on_stall(session: AsyncSession, event: events.StallEscalated) -> None:
         await push(session, event.driver_id, TELL_DRIVER[event.trouble], event.order_id, params)
 
 
-async def alert_operators(session: AsyncSession, order_id: UUID, state: str, reason: str | None) -> None:
+async def alert_operators(
+    session: AsyncSession, order_id: UUID, state: str, reason: str | None, cause: str | None, minutes: int = 0
+) -> None:
+    params = {"state": state, "reason": reason or "", "cause": cause or "", "minutes": minutes}
     for operator_id in await repository.operators_with_devices(session):
-        await push(session, operator_id, "sla_alert", order_id, {"state": state, "reason": reason or ""})
+        await push(session, operator_id, "sla_alert", order_id, params)
 
 
 class SlaAlerts:
@@ -186,8 +189,10 @@ class SlaAlerts:
 
     async def on_sla(self, session: AsyncSession, event: events.SlaChanged) -> None:
         if event.state in self._alert_on:
-            await alert_operators(session, event.order_id, event.state, event.reason)
+            await alert_operators(session, event.order_id, event.state, event.reason, event.cause, event.minutes)
 
     async def on_follow_up(self, session: AsyncSession, event: events.FollowUpChanged) -> None:
         if event.overdue and "breached" in self._alert_on:
-            await alert_operators(session, event.order_id, "breached", "the unhappy driver was not called back in time")
+            await alert_operators(
+                session, event.order_id, "breached", "the unhappy driver was not called back in time", "not_called_back"
+            )

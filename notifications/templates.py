@@ -36,6 +36,8 @@ KINDS = (
 SERVICES = frozenset({"tow", "jump_start", "tyre_change", "fuel_delivery", "lockout", "winch"})
 GENDERS = frozenset({"female", "male"})
 STATES = frozenset({"at_risk", "breached"})
+CAUSES = frozenset({"not_arrived", "not_accepted", "promise_passed", "stalled", "no_signal", "eta_beyond_promise",
+                    "eta_beyond_target", "not_called_back"})  # fmt: skip
 NONE = "none"  # what a text variable holds when the param is missing; the messages select on it
 
 
@@ -84,6 +86,7 @@ def arguments(bundle: FluentBundle, params: Mapping[str, Any], timezone: str) ->
     gender = _text(params.get("technician_gender")).lower() if name else ""
     service = _text(params.get("service"))
     state = _text(params.get("state"))
+    cause = _text(params.get("cause"))
     make, model = _text(params.get("vehicle_make")), _text(params.get("vehicle_model"))
     car = f"{make} {model}".strip()
     color = _text(params.get("vehicle_color")).lower()
@@ -101,6 +104,7 @@ def arguments(bundle: FluentBundle, params: Mapping[str, Any], timezone: str) ->
         "plate": plate or NONE,
         "reason": _text(params.get("reason")).rstrip(" .") or NONE,
         "state": state if state in STATES else "other",
+        "cause": cause if cause in CAUSES else (NONE if not cause else "other"),
         "address": _text(params.get("address")) or NONE,
     }
 

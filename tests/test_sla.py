@@ -13,7 +13,7 @@ from app.config import Settings
 from app.db import transaction
 from app.live import repository as live_repository
 from app.orders.models import Order
-from app.sla.rules import SlaFacts, SlaPolicy, SlaState, SlaTargets, evaluate
+from app.sla.rules import SlaFacts, SlaPolicy, SlaReason, SlaState, SlaTargets, evaluate
 from app.sla.service import sla_round
 from feedback.service import mark_overdue
 from notifications.models import Notification
@@ -124,10 +124,10 @@ def test_an_assigned_order_breaches_when_it_is_not_reached_in_time() -> None:
     promised = created + timedelta(minutes=50)  # a promise already beyond the time-to-arrival target
     facts = SlaFacts("en_route", created, promised, promised)
     assert evaluate(facts, created + timedelta(minutes=20), TARGETS) == (
-        SlaState.AT_RISK, "the live ETA is beyond 45 min from the order"
+        SlaState.AT_RISK, SlaReason("eta_beyond_target", "the live ETA is beyond 45 min from the order", 45)
     )  # fmt: skip
     assert evaluate(facts, created + timedelta(minutes=45, seconds=1), TARGETS) == (
-        SlaState.BREACHED, "not arrived within 45 min"
+        SlaState.BREACHED, SlaReason("not_arrived", "not arrived within 45 min", 45)
     )  # fmt: skip
 
 
@@ -154,8 +154,8 @@ async def test_an_unhappy_driver_not_called_back_in_time_breaches_once_and_pages
     assert await overdue_at(due + timedelta(minutes=30)) == []  # once
     async with sessions() as session:
         alerts = (await session.execute(select(Notification).where(Notification.kind == "sla_alert"))).scalars().all()
-    assert [(a.user_id, a.order_id, a.params["state"]) for a in alerts] == [
-        (operator.id, UUID(order["id"]), "breached")
+    assert [(a.user_id, a.order_id, a.params["state"], a.params["cause"]) for a in alerts] == [
+        (operator.id, UUID(order["id"]), "breached", "not_called_back")  # worded in the operator's language
     ]
     assert (await api.client.get("/metrics")).text.count('trustloop_sla_breaches_total{subject="followup"} 1.0') == 1
 

@@ -104,30 +104,46 @@ class SlaFacts:
     trouble: str | None = None  # "stalled" or "no signal" once the stall ladder put the order at risk
 
 
-def evaluate(facts: SlaFacts, now: datetime, targets: SlaTargets) -> tuple[SlaState, str | None]:
+@dataclass(frozen=True, slots=True)
+class SlaReason:
+    """Why an order is flagged: `text` as the console and the API say it, `cause` (with the `minutes` it names)
+    for the pushes, which say it in each operator's language."""
+
+    cause: str  # not_arrived, not_accepted, promise_passed, stalled, no_signal, eta_beyond_promise, eta_beyond_target
+    text: str
+    minutes: int = 0
+
+
+TROUBLE_CAUSES = {"stalled": "stalled", "no signal": "no_signal"}
+
+
+def evaluate(facts: SlaFacts, now: datetime, targets: SlaTargets) -> tuple[SlaState, SlaReason | None]:
     if facts.status in ("searching", "assigned", "en_route"):
         arrival_due = facts.created_at + targets.arrival_within
         if now > arrival_due:
-            return SlaState.BREACHED, f"not arrived within {_minutes(targets.arrival_within)}"
+            return SlaState.BREACHED, _within("not_arrived", "not arrived within", targets.arrival_within)
     if facts.status == "searching":
         waited = now - facts.created_at
         if waited >= targets.accept_breached:
-            return SlaState.BREACHED, f"nobody accepted within {_minutes(targets.accept_breached)}"
+            return SlaState.BREACHED, _within("not_accepted", "nobody accepted within", targets.accept_breached)
         if waited >= targets.accept_at_risk:
-            return SlaState.AT_RISK, f"nobody accepted within {_minutes(targets.accept_at_risk)}"
+            return SlaState.AT_RISK, _within("not_accepted", "nobody accepted within", targets.accept_at_risk)
         return SlaState.OK, None
     if facts.status in ("assigned", "en_route") and facts.promised_at is not None:
         deadline = facts.promised_at + targets.arrival_tolerance
         if now > deadline:
-            return SlaState.BREACHED, "the promised arrival time has passed"
+            return SlaState.BREACHED, SlaReason("promise_passed", "the promised arrival time has passed")
     if facts.status in ("assigned", "en_route") and facts.trouble is not None:
-        return SlaState.AT_RISK, facts.trouble
+        return SlaState.AT_RISK, SlaReason(TROUBLE_CAUSES.get(facts.trouble, facts.trouble), facts.trouble)
     if facts.status in ("assigned", "en_route") and facts.promised_at is not None:
         deadline = facts.promised_at + targets.arrival_tolerance
         if facts.live_eta_at is not None and facts.live_eta_at > deadline:
-            return SlaState.AT_RISK, "the live ETA is beyond the promise"
+            return SlaState.AT_RISK, SlaReason("eta_beyond_promise", "the live ETA is beyond the promise")
         if facts.live_eta_at is not None and facts.live_eta_at > facts.created_at + targets.arrival_within:
-            return SlaState.AT_RISK, f"the live ETA is beyond {_minutes(targets.arrival_within)} from the order"
+            minutes = _whole_minutes(targets.arrival_within)
+            return SlaState.AT_RISK, SlaReason(
+                "eta_beyond_target", f"the live ETA is beyond {minutes} min from the order", minutes
+            )
     return SlaState.OK, None
 
 
@@ -139,5 +155,10 @@ def settle(previous: SlaState, evaluated: SlaState) -> SlaState:
     return evaluated
 
 
-def _minutes(span: timedelta) -> str:
-    return f"{round(span.total_seconds() / 60)} min"
+def _within(cause: str, words: str, span: timedelta) -> SlaReason:
+    minutes = _whole_minutes(span)
+    return SlaReason(cause, f"{words} {minutes} min", minutes)
+
+
+def _whole_minutes(span: timedelta) -> int:
+    return round(span.total_seconds() / 60)

@@ -40,7 +40,8 @@ async def sla_round(session: AsyncSession, now: datetime, policy: SlaPolicy) -> 
         stall = stalls.get(order.order_id)
         trouble = stall.trouble if stall is not None and stall.step >= Step.AT_RISK else None
         facts = SlaFacts(order.status.value, order.created_at, order.promised_at, live_eta, trouble)
-        evaluated, reason = evaluate(facts, now, policy.targets(order.service.value, order.region))
+        evaluated, why = evaluate(facts, now, policy.targets(order.service.value, order.region))
+        reason = why.text if why is not None else None
         new = settle(previous, evaluated)
         if new == previous:
             if new == SlaState.AT_RISK and reason != order.reason:  # still at risk, for another reason now
@@ -50,7 +51,8 @@ async def sla_round(session: AsyncSession, now: datetime, policy: SlaPolicy) -> 
             continue  # lost a race with another watcher
         await events.publish(
             session, events.SlaChanged(at=now, order_id=order.order_id, service=order.service, state=new.label,
-                                       reason=reason)
+                                       reason=reason, cause=why.cause if why else None,
+                                       minutes=why.minutes if why else 0)
         )  # fmt: skip
         done.orders.append((order.order_id, new))
     return done

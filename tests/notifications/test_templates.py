@@ -8,7 +8,7 @@ import pytest
 from fluent.syntax import FluentParser, ast
 
 from app.enums import Locale
-from notifications.templates import KINDS, LOCALES_DIR, RESOURCE, SERVICES, Rendered, render
+from notifications.templates import CAUSES, KINDS, LOCALES_DIR, RESOURCE, SERVICES, Rendered, render
 
 EN, RU, DE = Locale.EN, Locale.RU, Locale.DE
 ARRIVAL = "2026-07-01T12:32:00+00:00"  # 15:32 in Helsinki
@@ -265,6 +265,28 @@ def test_operators_hear_the_sla_state_and_its_reason() -> None:
         "SLA breached on an order", "Reason: the promised arrival time has passed. Open the order in the console."
     )
     assert text("sla_alert", RU, state="at_risk").title == "Заявка под угрозой нарушения SLA"
+
+
+def test_operators_hear_the_reason_in_their_own_language() -> None:
+    # The reason's words are English (the console's); a Russian or German phone gets it from its cause.
+    said = {"reason": "nobody accepted within 3 min", "cause": "not_accepted", "minutes": 3}
+    assert text("sla_alert", RU, state="at_risk", **said).body == (
+        "Причина: никто не принял заявку за 3 мин. Откройте заявку в консоли."
+    )
+    assert text("sla_alert", DE, state="at_risk", **said).body == (
+        "Grund: Niemand hat den Auftrag innerhalb von 3 Min. angenommen. Öffnen Sie den Auftrag in der Konsole."
+    )
+    assert text("sla_alert", EN, state="at_risk", **said).body == (
+        "Reason: nobody accepted within 3 min. Open the order in the console."
+    )
+    for cause in CAUSES:
+        for locale in (RU, DE):
+            body = text("sla_alert", locale, state="breached", reason="in English", cause=cause, minutes=45).body
+            assert "English" not in body, (cause, locale, body)
+            assert "{" not in body, (cause, locale, body)
+            assert ("45" in body) == (cause in {"not_arrived", "not_accepted", "eta_beyond_target"}), body
+    # A cause this version does not know is told in the reason's own words rather than not at all.
+    assert "in English" in text("sla_alert", RU, state="breached", reason="in English", cause="new_cause").body
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@
 #   $plate       its registration plate, or none
 #   $reason      free text without a closing full stop, or none
 #   $state       at_risk, breached, or none
+#   $cause       why an SLA alert was raised (see the other languages; English says $reason as it is), or none
 #   $address     where the driver is, or none
 
 ## Shared pieces

@@ -15,6 +15,8 @@
 #   $plate       its registration plate, or none
 #   $reason      free text without a closing full stop, or none
 #   $state       at_risk, breached, or none
+#   $cause       why an SLA alert was raised: not_arrived, not_accepted, promise_passed, stalled, no_signal,
+#                eta_beyond_promise, eta_beyond_target, not_called_back; other (then $reason says it in English), or none
 #   $address     where the driver is, or none
 #
 # Counts of minutes and seconds follow "через", "за" and "уже" here, so they take the accusative:
@@ -307,7 +309,18 @@ sla_alert =
            *[other] Заявка требует внимания
         }
     .body =
-        { $reason ->
-            [none] Откройте заявку в консоли, чтобы узнать подробности.
-           *[other] Причина: { $reason }. Откройте заявку в консоли.
+        { $cause ->
+            [not_arrived] Причина: помощь не прибыла за { $minutes } мин. Откройте заявку в консоли.
+            [not_accepted] Причина: никто не принял заявку за { $minutes } мин. Откройте заявку в консоли.
+            [promise_passed] Причина: обещанное время прибытия прошло. Откройте заявку в консоли.
+            [stalled] Причина: мастер не приближается к клиенту. Откройте заявку в консоли.
+            [no_signal] Причина: от мастера нет сигнала. Откройте заявку в консоли.
+            [eta_beyond_promise] Причина: по прогнозу мастер приедет позже обещанного. Откройте заявку в консоли.
+            [eta_beyond_target] Причина: по прогнозу помощь прибудет позже чем через { $minutes } мин. после заявки. Откройте заявку в консоли.
+            [not_called_back] Причина: недовольному клиенту не перезвонили вовремя. Откройте заявку в консоли.
+           *[other]
+                { $reason ->
+                    [none] Откройте заявку в консоли, чтобы узнать подробности.
+                   *[other] Причина: { $reason }. Откройте заявку в консоли.
+                }
         }
