@@ -13,6 +13,7 @@ from app.live import repository as live_repository
 from app.live.progress import Step
 from app.orders import repository as orders
 from app.orders.models import OrderStatus
+from app.sla.rules import SlaCause
 from app.technicians import repository as technicians
 from notifications import repository
 from notifications.models import Notification
@@ -194,5 +195,9 @@ class SlaAlerts:
     async def on_follow_up(self, session: AsyncSession, event: events.FollowUpChanged) -> None:
         if event.overdue and "breached" in self._alert_on:
             await alert_operators(
-                session, event.order_id, "breached", "the unhappy driver was not called back in time", "not_called_back"
+                session,
+                event.order_id,
+                "breached",
+                "the unhappy driver was not called back in time",
+                SlaCause.NOT_CALLED_BACK,
             )

@@ -18,6 +18,7 @@ from fluent.runtime import FluentBundle, FluentResource
 from fluent.syntax import ast
 
 from app.enums import Locale
+from app.sla.rules import SlaCause
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +37,7 @@ KINDS = (
 SERVICES = frozenset({"tow", "jump_start", "tyre_change", "fuel_delivery", "lockout", "winch"})
 GENDERS = frozenset({"female", "male"})
 STATES = frozenset({"at_risk", "breached"})
-CAUSES = frozenset({"not_arrived", "not_accepted", "promise_passed", "stalled", "no_signal", "eta_beyond_promise",
-                    "eta_beyond_target", "not_called_back"})  # fmt: skip
+CAUSES = frozenset(cause.value for cause in SlaCause)
 NONE = "none"  # what a text variable holds when the param is missing; the messages select on it
 
 

@@ -13,7 +13,7 @@ from app.config import Settings
 from app.db import transaction
 from app.live import repository as live_repository
 from app.orders.models import Order
-from app.sla.rules import SlaFacts, SlaPolicy, SlaReason, SlaState, SlaTargets, evaluate
+from app.sla.rules import SlaCause, SlaFacts, SlaPolicy, SlaReason, SlaState, SlaTargets, evaluate
 from app.sla.service import sla_round
 from feedback.service import mark_overdue
 from notifications.models import Notification
@@ -124,10 +124,10 @@ def test_an_assigned_order_breaches_when_it_is_not_reached_in_time() -> None:
     promised = created + timedelta(minutes=50)  # a promise already beyond the time-to-arrival target
     facts = SlaFacts("en_route", created, promised, promised)
     assert evaluate(facts, created + timedelta(minutes=20), TARGETS) == (
-        SlaState.AT_RISK, SlaReason("eta_beyond_target", "the live ETA is beyond 45 min from the order", 45)
+        SlaState.AT_RISK, SlaReason(SlaCause.ETA_BEYOND_TARGET, "the live ETA is beyond 45 min from the order", 45)
     )  # fmt: skip
     assert evaluate(facts, created + timedelta(minutes=45, seconds=1), TARGETS) == (
-        SlaState.BREACHED, SlaReason("not_arrived", "not arrived within 45 min", 45)
+        SlaState.BREACHED, SlaReason(SlaCause.NOT_ARRIVED, "not arrived within 45 min", 45)
     )  # fmt: skip
 
 

@@ -3,7 +3,7 @@
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -104,45 +104,56 @@ class SlaFacts:
     trouble: str | None = None  # "stalled" or "no signal" once the stall ladder put the order at risk
 
 
+class SlaCause(StrEnum):
+    NOT_ARRIVED = "not_arrived"
+    NOT_ACCEPTED = "not_accepted"
+    PROMISE_PASSED = "promise_passed"
+    STALLED = "stalled"
+    NO_SIGNAL = "no_signal"
+    ETA_BEYOND_PROMISE = "eta_beyond_promise"
+    ETA_BEYOND_TARGET = "eta_beyond_target"
+    NOT_CALLED_BACK = "not_called_back"  # an unhappy driver's follow-up past its due time
+
+
 @dataclass(frozen=True, slots=True)
 class SlaReason:
     """Why an order is flagged: `text` as the console and the API say it, `cause` (with the `minutes` it names)
     for the pushes, which say it in each operator's language."""
 
-    cause: str  # not_arrived, not_accepted, promise_passed, stalled, no_signal, eta_beyond_promise, eta_beyond_target
+    cause: SlaCause | None
     text: str
     minutes: int = 0
 
 
-TROUBLE_CAUSES = {"stalled": "stalled", "no signal": "no_signal"}
+TROUBLE_CAUSES = {"stalled": SlaCause.STALLED, "no signal": SlaCause.NO_SIGNAL}
 
 
 def evaluate(facts: SlaFacts, now: datetime, targets: SlaTargets) -> tuple[SlaState, SlaReason | None]:
     if facts.status in ("searching", "assigned", "en_route"):
         arrival_due = facts.created_at + targets.arrival_within
         if now > arrival_due:
-            return SlaState.BREACHED, _within("not_arrived", "not arrived within", targets.arrival_within)
+            return SlaState.BREACHED, _within(SlaCause.NOT_ARRIVED, "not arrived within", targets.arrival_within)
     if facts.status == "searching":
         waited = now - facts.created_at
         if waited >= targets.accept_breached:
-            return SlaState.BREACHED, _within("not_accepted", "nobody accepted within", targets.accept_breached)
+            return SlaState.BREACHED, _within(SlaCause.NOT_ACCEPTED, "nobody accepted within", targets.accept_breached)
         if waited >= targets.accept_at_risk:
-            return SlaState.AT_RISK, _within("not_accepted", "nobody accepted within", targets.accept_at_risk)
+            return SlaState.AT_RISK, _within(SlaCause.NOT_ACCEPTED, "nobody accepted within", targets.accept_at_risk)
         return SlaState.OK, None
     if facts.status in ("assigned", "en_route") and facts.promised_at is not None:
         deadline = facts.promised_at + targets.arrival_tolerance
         if now > deadline:
-            return SlaState.BREACHED, SlaReason("promise_passed", "the promised arrival time has passed")
+            return SlaState.BREACHED, SlaReason(SlaCause.PROMISE_PASSED, "the promised arrival time has passed")
     if facts.status in ("assigned", "en_route") and facts.trouble is not None:
-        return SlaState.AT_RISK, SlaReason(TROUBLE_CAUSES.get(facts.trouble, facts.trouble), facts.trouble)
+        return SlaState.AT_RISK, SlaReason(TROUBLE_CAUSES.get(facts.trouble), facts.trouble)
     if facts.status in ("assigned", "en_route") and facts.promised_at is not None:
         deadline = facts.promised_at + targets.arrival_tolerance
         if facts.live_eta_at is not None and facts.live_eta_at > deadline:
-            return SlaState.AT_RISK, SlaReason("eta_beyond_promise", "the live ETA is beyond the promise")
+            return SlaState.AT_RISK, SlaReason(SlaCause.ETA_BEYOND_PROMISE, "the live ETA is beyond the promise")
         if facts.live_eta_at is not None and facts.live_eta_at > facts.created_at + targets.arrival_within:
             minutes = _whole_minutes(targets.arrival_within)
             return SlaState.AT_RISK, SlaReason(
-                "eta_beyond_target", f"the live ETA is beyond {minutes} min from the order", minutes
+                SlaCause.ETA_BEYOND_TARGET, f"the live ETA is beyond {minutes} min from the order", minutes
             )
     return SlaState.OK, None
 
@@ -155,7 +166,7 @@ def settle(previous: SlaState, evaluated: SlaState) -> SlaState:
     return evaluated
 
 
-def _within(cause: str, words: str, span: timedelta) -> SlaReason:
+def _within(cause: SlaCause, words: str, span: timedelta) -> SlaReason:
     minutes = _whole_minutes(span)
     return SlaReason(cause, f"{words} {minutes} min", minutes)
 
