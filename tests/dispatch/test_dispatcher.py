@@ -10,7 +10,8 @@ from uuid import UUID, uuid4
 
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
@@ -279,6 +280,49 @@ async def test_dispatch_keeps_working_when_osrm_is_down(
         await dead.aclose()
     assert report.offers == 1
     assert await pending_offers(sessions) == {order["id"]: str(technician.id)}
+
+
+async def test_a_database_failure_mid_round_stops_the_road_tables_and_writes_nothing(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    # The tables are asked while the database is still being read. Here the road engine takes the requests and
+    # never answers, and the scores' read fails (a lock it may not wait for): the round must end with that
+    # error, its requests cut off rather than left waiting, and nothing of it written.
+    await api.technician(at=KAISANIEMENKATU)
+    await api.order(await api.driver(), at=MIKONKATU)
+    hung_up: list[asyncio.Event] = []  # one a request: set once the client closes its connection
+
+    async def never_answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        hung_up.append(closed := asyncio.Event())
+        while await reader.read(65536):
+            pass
+        closed.set()
+        writer.close()
+
+    silent = await asyncio.start_server(never_answer, "127.0.0.1", 0)
+    port = silent.sockets[0].getsockname()[1]
+    osrm = OsrmClient(f"http://127.0.0.1:{port}", timeout_s=30, retries=0)
+
+    async def round_that_may_not_wait_for_locks() -> None:
+        async with transaction(app.state.sessionmaker) as session:
+            await session.execute(text("SET LOCAL lock_timeout = '500ms'"))
+            await dispatch_round(session, osrm, TEST_CONFIG, datetime.now(UTC))
+
+    try:
+        async with sessions() as holder, holder.begin():
+            await holder.execute(text("LOCK TABLE trust_scores IN ACCESS EXCLUSIVE MODE"))
+            with pytest.raises(DBAPIError, match="lock timeout"):
+                await round_that_may_not_wait_for_locks()
+        assert hung_up, "the round asked for its tables before the read failed"
+        await asyncio.wait_for(asyncio.gather(*(closed.wait() for closed in hung_up)), 5)  # no request left waiting
+        assert not [t for t in asyncio.all_tasks() if "_road_etas" in repr(t.get_coro())]
+    finally:
+        await osrm.aclose()
+        silent.close()
+        await silent.wait_closed()
+    assert await pending_offers(sessions) == {}
+    async with sessions() as session:
+        assert (await session.scalars(select(DispatchDecision))).all() == []
 
 
 async def test_two_dispatchers_at_once_never_double_book(
