@@ -231,13 +231,13 @@ async def test_operators_select_an_order_and_act_on_it(
         # The waiting order is in the attention list with its reason; clicking it opens its panel.
         item = page.locator(f'#attention li.at_risk[data-order="{waiting["id"]}"]')
         await item.wait_for(timeout=10_000)
-        assert "nobody accepted within 3 min" in await item.inner_text()
+        assert "no technician assigned within 3 min" in await item.inner_text()
         await item.click()
         panel = page.locator("#detail")
         await panel.locator(".driver").wait_for(timeout=10_000)
         assert "Maria Korhonen" in await panel.locator(".driver").inner_text()
         assert "+358 40 555 0101" in await panel.locator(".driver").inner_text()
-        assert "nobody accepted within 3 min" in await panel.locator(".sla").inner_text()
+        assert "no technician assigned within 3 min" in await panel.locator(".sla").inner_text()
 
         # Offered to Hugo from the console, with a confirmation: he accepts, the panel and the map follow.
         await panel.locator("select[name=technician]").select_option(str(hugo.id))

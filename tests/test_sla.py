@@ -40,7 +40,7 @@ async def test_an_order_nobody_accepts_turns_at_risk_then_breached_once_each(app
     board = (await api.client.get("/v1/ops/sla", headers=operator.headers)).json()
     assert [i["order_id"] for i in board["breached"]] == [order["id"]]
     assert board["at_risk"] == []
-    assert board["breached"][0]["sla_reason"] == "nobody accepted within 10 min"
+    assert board["breached"][0]["sla_reason"] == "no technician assigned within 10 min"
     risky = (await api.client.get("/v1/ops/orders?at_risk=true", headers=operator.headers)).json()["items"]
     assert [i["order_id"] for i in risky] == [order["id"]]
     assert (await api.client.get("/v1/ops/orders?at_risk=false", headers=operator.headers)).json()["items"] == []
@@ -169,7 +169,7 @@ async def test_a_risk_clears_once_a_technician_accepts_and_the_board_says_why_no
     assert await round_at(app, created + timedelta(minutes=4)) == [(order_id, SlaState.AT_RISK)]
     board = (await api.client.get("/v1/ops/sla", headers=operator.headers)).json()
     assert [(i["order_id"], i["sla_reason"]) for i in board["at_risk"]] == [
-        (order["id"], "nobody accepted within 3 min")
+        (order["id"], "no technician assigned within 3 min")
     ]
 
     await api.offer(order["id"], technician, ttl_s=120)
@@ -190,7 +190,7 @@ async def test_a_breach_stays_after_its_cause_is_gone(app: FastAPI, api: Api) ->
     assert (await api.assign(order["id"], technician)).status_code == 200
     assert await round_at(app, created + timedelta(minutes=12)) == []
     board = (await api.client.get("/v1/ops/sla", headers=(await api.operator()).headers)).json()
-    assert [i["sla_reason"] for i in board["breached"]] == ["nobody accepted within 10 min"]
+    assert [i["sla_reason"] for i in board["breached"]] == ["no technician assigned within 10 min"]
 
 
 async def test_the_order_board_filters(api: Api) -> None:

@@ -106,7 +106,7 @@ class SlaFacts:
 
 class SlaCause(StrEnum):
     NOT_ARRIVED = "not_arrived"
-    NOT_ACCEPTED = "not_accepted"
+    NOT_ASSIGNED = "not_assigned"
     PROMISE_PASSED = "promise_passed"
     STALLED = "stalled"
     NO_SIGNAL = "no_signal"
@@ -135,10 +135,9 @@ def evaluate(facts: SlaFacts, now: datetime, targets: SlaTargets) -> tuple[SlaSt
             return SlaState.BREACHED, _within(SlaCause.NOT_ARRIVED, "not arrived within", targets.arrival_within)
     if facts.status == "searching":
         waited = now - facts.created_at
-        if waited >= targets.accept_breached:
-            return SlaState.BREACHED, _within(SlaCause.NOT_ACCEPTED, "nobody accepted within", targets.accept_breached)
-        if waited >= targets.accept_at_risk:
-            return SlaState.AT_RISK, _within(SlaCause.NOT_ACCEPTED, "nobody accepted within", targets.accept_at_risk)
+        for state, target in ((SlaState.BREACHED, targets.accept_breached), (SlaState.AT_RISK, targets.accept_at_risk)):
+            if waited >= target:  # nobody was offered it, or nobody took an offer
+                return state, _within(SlaCause.NOT_ASSIGNED, "no technician assigned within", target)
         return SlaState.OK, None
     if facts.status in ("assigned", "en_route") and facts.promised_at is not None:
         deadline = facts.promised_at + targets.arrival_tolerance

@@ -29,7 +29,7 @@ FULL: dict[str, Any] = {
     "vehicle_model": "Transit",
     "vehicle_plate": "LI 12345",
     "state": "at_risk",
-    "reason": "nobody accepted within 10 min",
+    "reason": "no technician assigned within 10 min",
 }
 LEFTOVERS = re.compile(r"[{}$]|\bnone\b|\?\?\?|[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|\s{2}", re.IGNORECASE)
 UNNAMED = {EN: "Your technician", RU: "Мастер", DE: "Die Pannenhilfe"}
@@ -269,22 +269,22 @@ def test_operators_hear_the_sla_state_and_its_reason() -> None:
 
 def test_operators_hear_the_reason_in_their_own_language() -> None:
     # The reason's words are English (the console's); a Russian or German phone gets it from its cause.
-    said = {"reason": "nobody accepted within 3 min", "cause": "not_accepted", "minutes": 3}
+    said = {"reason": "no technician assigned within 3 min", "cause": "not_assigned", "minutes": 3}
     assert text("sla_alert", RU, state="at_risk", **said).body == (
-        "Причина: никто не принял заявку за 3 мин. Откройте заявку в консоли."
+        "Причина: за 3 мин. мастер так и не назначен. Откройте заявку в консоли."
     )
     assert text("sla_alert", DE, state="at_risk", **said).body == (
-        "Grund: Niemand hat den Auftrag innerhalb von 3 Min. angenommen. Öffnen Sie den Auftrag in der Konsole."
+        "Grund: Innerhalb von 3 Min. wurde kein Techniker zugewiesen. Öffnen Sie den Auftrag in der Konsole."
     )
     assert text("sla_alert", EN, state="at_risk", **said).body == (
-        "Reason: nobody accepted within 3 min. Open the order in the console."
+        "Reason: no technician assigned within 3 min. Open the order in the console."
     )
     for cause in CAUSES:
         for locale in (RU, DE):
             body = text("sla_alert", locale, state="breached", reason="in English", cause=cause, minutes=45).body
             assert "English" not in body, (cause, locale, body)
             assert "{" not in body, (cause, locale, body)
-            assert ("45" in body) == (cause in {"not_arrived", "not_accepted", "eta_beyond_target"}), body
+            assert ("45" in body) == (cause in {"not_arrived", "not_assigned", "eta_beyond_target"}), body
     # A cause this version does not know is told in the reason's own words rather than not at all.
     assert "in English" in text("sla_alert", RU, state="breached", reason="in English", cause="new_cause").body
 

@@ -16,7 +16,7 @@
 #   $plate       its registration plate, or none
 #   $reason      free text without a closing full stop, or none
 #   $state       at_risk, breached, or none
-#   $cause       why an SLA alert was raised: not_arrived, not_accepted, promise_passed, stalled, no_signal,
+#   $cause       why an SLA alert was raised: not_arrived, not_assigned, promise_passed, stalled, no_signal,
 #                eta_beyond_promise, eta_beyond_target, not_called_back; other (then $reason says it in English), or none
 #   $address     where the driver is, or none
 #
@@ -249,7 +249,7 @@ sla_alert =
     .body =
         { $cause ->
             [not_arrived] Grund: Die Hilfe ist nicht innerhalb von { $minutes } Min. angekommen. Öffnen Sie den Auftrag in der Konsole.
-            [not_accepted] Grund: Niemand hat den Auftrag innerhalb von { $minutes } Min. angenommen. Öffnen Sie den Auftrag in der Konsole.
+            [not_assigned] Grund: Innerhalb von { $minutes } Min. wurde kein Techniker zugewiesen. Öffnen Sie den Auftrag in der Konsole.
             [promise_passed] Grund: Die zugesagte Ankunftszeit ist verstrichen. Öffnen Sie den Auftrag in der Konsole.
             [stalled] Grund: Die Hilfe kommt dem Fahrzeug nicht näher. Öffnen Sie den Auftrag in der Konsole.
             [no_signal] Grund: Vom Einsatz kommt kein Standortsignal mehr. Öffnen Sie den Auftrag in der Konsole.

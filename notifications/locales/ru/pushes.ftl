@@ -15,7 +15,7 @@
 #   $plate       its registration plate, or none
 #   $reason      free text without a closing full stop, or none
 #   $state       at_risk, breached, or none
-#   $cause       why an SLA alert was raised: not_arrived, not_accepted, promise_passed, stalled, no_signal,
+#   $cause       why an SLA alert was raised: not_arrived, not_assigned, promise_passed, stalled, no_signal,
 #                eta_beyond_promise, eta_beyond_target, not_called_back; other (then $reason says it in English), or none
 #   $address     where the driver is, or none
 #
@@ -311,7 +311,7 @@ sla_alert =
     .body =
         { $cause ->
             [not_arrived] Причина: помощь не прибыла за { $minutes } мин. Откройте заявку в консоли.
-            [not_accepted] Причина: никто не принял заявку за { $minutes } мин. Откройте заявку в консоли.
+            [not_assigned] Причина: за { $minutes } мин. мастер так и не назначен. Откройте заявку в консоли.
             [promise_passed] Причина: обещанное время прибытия прошло. Откройте заявку в консоли.
             [stalled] Причина: мастер не приближается к клиенту. Откройте заявку в консоли.
             [no_signal] Причина: от мастера нет сигнала. Откройте заявку в консоли.
