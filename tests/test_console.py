@@ -61,6 +61,23 @@ class Scene:
     errors: list[str] = field(default_factory=list)
 
 
+# The place names a pin covers; whether `name` is shown, and how far it was moved off its spot.
+NAMES_AND_PINS = """(name) => {
+  const pins = [...document.querySelectorAll(".leaflet-marker-pane .leaflet-marker-icon")]
+    .map((pin) => pin.getBoundingClientRect()).filter((r) => r.width);
+  const names = [...document.querySelectorAll(".place span")];
+  const shown = names.filter((n) => n.getBoundingClientRect().width && n.style.visibility !== "hidden");
+  const covered = (r) => pins.some((p) => p.left < r.right && p.right > r.left && p.top < r.bottom && p.bottom > r.top);
+  const asked = names.find((n) => n.textContent === name);
+  return {
+    pins: pins.length,
+    covered: shown.filter((n) => covered(n.getBoundingClientRect())).map((n) => n.textContent),
+    shown: shown.includes(asked),
+    moved: Number(asked?.dataset.shift || 0),
+  };
+}"""
+
+
 async def wait_for(check: Any, timeout_s: float = 20.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout_s
     while not await check():
@@ -174,6 +191,19 @@ async def test_the_map_the_figures_and_the_fleet_live(
         await wait_for(lambda: page.evaluate("document.querySelectorAll('.tech-pin, .tech-cluster').length > 0"))
         start = await page_technicians(page)
         assert set(start) >= {str(t.id) for t in scene.fleet}
+
+        # An order right on a place's name: the name moves off its pin (above, else below), still shown.
+        name, _, lon, lat = min(
+            (place for place in drawn["places"] if place[1] == "suburb"),
+            key=lambda place: haversine_m(Point(lat=place[3], lon=place[2]), MIKONKATU),
+        )
+        await api.order(await api.driver(), at=Point(lat=lat, lon=lon))
+
+        async def names_clear_of_pins() -> bool:
+            names: dict[str, Any] = await page.evaluate(NAMES_AND_PINS, name)
+            return names["pins"] > 0 and names["covered"] == [] and names["shown"] and names["moved"] != 0
+
+        await wait_for(names_clear_of_pins)
 
         # Each tile says what it rests on and over which period; the picker changes the period.
         nps = page.locator('[data-kpi="NPS"]')

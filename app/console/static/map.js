@@ -42,6 +42,8 @@
     }).addTo(map);
     routeLayer = L.layerGroup().addTo(map);
     map.on("zoomend", placeVisibility);
+    map.on("zoomend moveend", placeNamesLater);
+    for (const layer of [technicianLayer, orderLayer]) layer.on("animationend", placeNamesLater);
     // The region stays fitted as the panel settles (the tiles above it take their height as figures come),
     // until the operator moves the map himself.
     new ResizeObserver(() => {
@@ -66,6 +68,7 @@
     if (processed < total) return;
     adding = Math.max(0, adding - 1);
     if (!adding) for (const resolve of waiting.splice(0)) resolve();
+    placeNamesLater();
   }
   const settled = () => (adding ? new Promise((resolve) => waiting.push(resolve)) : Promise.resolve());
 
@@ -175,6 +178,7 @@
       map.fitBounds(fitted, { padding: [10, 10] });
     }
     placeVisibility();
+    placeNamesLater();
   }
 
   function placeVisibility() {
@@ -313,6 +317,65 @@
   function frame(started) {
     stats.frames += 1;
     stats.lastFrameMs = performance.now() - started;
+    placeNamesLater();
+  }
+
+  // Place names give way to the pins and to each other: the more important first (a city before a village,
+  // a village before a street), each moved to just above what covers it, else just below, and hidden only
+  // while neither is clear (zooming in brings it back). Names nothing covers stay on their spot.
+  const NAME_GAP_PX = 2;
+  const NAME_RANK = ["city", "town", "suburb", "village", "quarter", "neighbourhood", "hamlet", "square", "street"];
+  const nameRank = (name) => {
+    const rank = NAME_RANK.findIndex((kind) => name.parentElement.classList.contains(`place-${kind}`));
+    return rank < 0 ? NAME_RANK.length : rank;
+  };
+  let namesFrame = 0;
+  function placeNamesLater() {
+    if (!namesFrame) namesFrame = requestAnimationFrame(placeNames);
+  }
+
+  function placeNames() {
+    namesFrame = 0;
+    if (!map) return;
+    const view = map.getContainer().getBoundingClientRect();
+    const taken = [...map.getPane("markerPane").querySelectorAll(".leaflet-marker-icon")]
+      .map((pin) => pin.getBoundingClientRect())
+      .filter((r) => r.width && r.right > view.left && r.left < view.right && r.bottom > view.top && r.top < view.bottom);
+    const names = [];  // every name measured first, then all moved: one layout, not one per name
+    for (const name of map.getPane("places").querySelectorAll(".place span")) {
+      const box = name.getBoundingClientRect();
+      if (!box.width) continue;  // not shown at this zoom
+      const shift = Number(name.dataset.shift || 0);
+      names.push({ name, rank: nameRank(name), box: { left: box.left, right: box.right, top: box.top - shift, bottom: box.bottom - shift } });
+    }
+    names.sort((a, b) => a.rank - b.rank);  // stable: among equals, the server's order
+    for (const entry of names) {
+      entry.shift = clearShift(entry.box, taken);
+      if (entry.shift !== null) taken.push({ ...entry.box, top: entry.box.top + entry.shift, bottom: entry.box.bottom + entry.shift });
+    }
+    for (const { name, shift } of names) {
+      name.dataset.shift = shift ?? 0;
+      name.style.translate = shift ? `0 ${shift}px` : "";
+      name.style.visibility = shift === null ? "hidden" : "";
+    }
+  }
+
+  function covered(box, dy, other) {
+    return other.left < box.right + NAME_GAP_PX && other.right > box.left - NAME_GAP_PX &&
+      other.top < box.bottom + dy + NAME_GAP_PX && other.bottom > box.top + dy - NAME_GAP_PX;
+  }
+
+  // How far down (negative: up) a name must move to be clear of everything taken; null if neither just above
+  // nor just below what covers it is clear.
+  function clearShift(box, taken) {
+    const over = taken.filter((other) => covered(box, 0, other));
+    if (!over.length) return 0;
+    const top = Math.min(...over.map((other) => other.top));
+    const bottom = Math.max(...over.map((other) => other.bottom));
+    for (const dy of [top - NAME_GAP_PX - box.bottom, bottom + NAME_GAP_PX - box.top]) {
+      if (!taken.some((other) => covered(box, dy, other))) return dy;
+    }
+    return null;
   }
 
   // The selected order's route: the live route from the technician when there is one, else a straight
