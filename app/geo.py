@@ -2,6 +2,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import shapely
 from geoalchemy2.elements import WKBElement, WKTElement
 from geoalchemy2.shape import to_shape
@@ -32,6 +33,15 @@ def points_from_geography(values: Sequence[Any]) -> list[Point]:
         return [from_geography(value) for value in values]
     shapes = shapely.from_wkb([value.data if isinstance(value.data, str) else bytes(value.data) for value in values])
     return [Point(lat=lat, lon=lon) for lon, lat in shapely.get_coordinates(shapes).tolist()]
+
+
+def haversine_many_m(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """haversine_m of each row pair of two (n, 2) arrays of (lat, lon) degrees."""
+    lat1, lat2 = np.radians(a[:, 0]), np.radians(b[:, 0])
+    dlon = np.radians(b[:, 1] - a[:, 1])
+    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin(dlon / 2) ** 2
+    distances: np.ndarray = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(h))
+    return distances
 
 
 def haversine_m(a: Point, b: Point) -> float:

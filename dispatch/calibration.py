@@ -25,6 +25,8 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 PRIOR_JOBS = 10.0  # pseudo-observations at the fleet's value behind every effect
 BACKFIT_ROUNDS = 4
 MIN_OBSERVATIONS = 20  # fewer than this in a region: OSRM's estimate is taken as it is
@@ -84,9 +86,12 @@ class Model:
     def residual_quantile(self, q: float) -> float:
         return _quantile(self.residuals, q)
 
-    def median_factors(self, at: datetime, drives: Sequence[tuple[UUID, float, float]]) -> list[float]:
-        """The median correction of each (technician, straight-line metres, OSRM seconds) drive from `at`, in
-        the drives' order."""
+    def median_factors(
+        self, at: datetime, technicians: Sequence[UUID], distances_m: np.ndarray, estimates_s: np.ndarray
+    ) -> np.ndarray:
+        """The median correction of each drive from `at` (its technician, straight-line metres and OSRM
+        seconds), in the drives' order: the correction `promise` gives the same drive, for a round's
+        thousands at once."""
         hours = cell(UUID(int=0), at, 0.0, 1.0, self.zone)
         base = (
             self.fleet
@@ -94,17 +99,22 @@ class Model:
             + self.effects["hour_of_week"].get(hours.hour_of_week, 0.0)
             + self.residual_quantile(0.5)
         )
-        bands, speeds = self.effects["distance_band"], self.effects["route_speed"]
-        technicians = self.effects["technician"]
-        return [
-            math.exp(
-                base
-                + bands.get(distance_band(metres), 0.0)
-                + speeds.get(route_speed(metres, seconds), 0.0)
-                + technicians.get(technician_id, 0.0)
-            )
-            for technician_id, metres, seconds in drives
-        ]
+        bands = self._by_band("distance_band", DISTANCE_BANDS_M)
+        speeds = self._by_band("route_speed", ROUTE_SPEED_BANDS_KMH)
+        own = self.effects["technician"]
+        paces = np.fromiter((own.get(t, 0.0) for t in technicians), dtype=float, count=len(technicians))
+        kmh = distances_m / np.maximum(estimates_s, 1.0) * 3.6
+        logs = (
+            base
+            + bands[np.searchsorted(DISTANCE_BANDS_M, distances_m)]
+            + speeds[np.searchsorted(ROUTE_SPEED_BANDS_KMH, kmh)]
+        )
+        factors: np.ndarray = np.exp(logs + paces)
+        return factors
+
+    def _by_band(self, factor: str, bounds: Sequence[float]) -> np.ndarray:
+        """The factor's effect of each band (as distance_band and route_speed number them), in an array."""
+        return np.array([self.effects[factor].get(band, 0.0) for band in range(len(bounds) + 1)])
 
     def promise(self, raw_s: float, cell: Cell, quantile: float, grace_s: float = 0.0) -> Promise:
         """The promise for a drive OSRM puts at raw_s: its median, and the time that is kept `quantile` of the

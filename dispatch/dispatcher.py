@@ -9,11 +9,12 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple, cast
 from uuid import UUID, uuid4
 
+import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import events, locks
 from app.config import Settings
-from app.geo import Point, haversine_m, points_from_geography
+from app.geo import Point, haversine_many_m, points_from_geography
 from app.orders.models import Order, OrderStatus
 from app.orders.service import apply_transition
 from app.routing.osrm import OsrmClient
@@ -266,13 +267,22 @@ def _median_corrections(
             continue
         in_region = {o.id: located[o.id] for o in orders if o.region == region}
         arcs: list[tuple[UUID, UUID]] = []
-        drives: list[tuple[UUID, float, float]] = []
+        technicians: list[UUID] = []
+        ends: list[tuple[float, float, float, float]] = []  # the technician's (lat, lon), the order's
+        estimates: list[float] = []
         for c in candidates:
             where = in_region.get(c.order_id)
             if where is not None and (eta := etas.get(arc := (c.order_id, c.technician_id))) is not None:
                 arcs.append(arc)
-                drives.append((c.technician_id, haversine_m(c.position, where), eta))
-        corrections.update(zip(arcs, promises.median_factors(model, now, drives), strict=True))
+                technicians.append(c.technician_id)
+                ends.append((c.position.lat, c.position.lon, where.lat, where.lon))
+                estimates.append(eta)
+        if not arcs:
+            continue
+        at = np.array(ends)
+        distances = haversine_many_m(at[:, :2], at[:, 2:])
+        factors = promises.median_factors(model, now, technicians, distances, np.array(estimates))
+        corrections.update(zip(arcs, factors.tolist(), strict=True))
     return corrections
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import Settings
@@ -103,10 +104,12 @@ def promise(
     )
 
 
-def median_factors(fitted: Model | None, at: datetime, drives: Sequence[tuple[UUID, float, float]]) -> list[float]:
-    """The median correction of each (technician, straight-line metres, OSRM seconds) drive starting at `at`,
-    in the drives' order: what dispatch multiplies OSRM's estimate by to rank technicians by when they will
-    really be there."""
+def median_factors(
+    fitted: Model | None, at: datetime, technicians: Sequence[UUID], distances_m: np.ndarray, estimates_s: np.ndarray
+) -> np.ndarray:
+    """The median correction of each drive starting at `at` (its technician, straight-line metres and OSRM
+    seconds), in the drives' order: what dispatch multiplies OSRM's estimate by to rank technicians by when they
+    will really be there."""
     if fitted is None:
-        return [1.0] * len(drives)
-    return fitted.median_factors(at, drives)
+        return np.ones(len(technicians))
+    return fitted.median_factors(at, technicians, distances_m, estimates_s)

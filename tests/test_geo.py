@@ -1,10 +1,14 @@
 """Reading places stored as geography."""
 
+import random
+
+import numpy as np
+import pytest
 import shapely
 from geoalchemy2.elements import WKBElement
 from geoalchemy2.shape import from_shape
 
-from app.geo import from_geography, points_from_geography, to_geography
+from app.geo import Point, from_geography, haversine_m, haversine_many_m, points_from_geography, to_geography
 
 
 def test_many_places_read_at_once_are_the_places_read_one_by_one() -> None:
@@ -15,3 +19,21 @@ def test_many_places_read_at_once_are_the_places_read_one_by_one() -> None:
         read = points_from_geography(elements)
         assert read == [from_geography(element) for element in elements]
     assert [(p.lat, p.lon) for p in points_from_geography(as_bytes)] == places
+
+
+def test_distances_measured_together_are_the_distances_measured_one_by_one() -> None:
+    rng = random.Random(4)
+    pairs = [
+        (
+            Point(lat=rng.uniform(-89, 89), lon=rng.uniform(-180, 180)),
+            Point(lat=rng.uniform(-89, 89), lon=rng.uniform(-180, 180)),
+        )
+        for _ in range(500)
+    ] + [
+        (Point(lat=47.141, lon=9.521), Point(lat=47.141, lon=9.521)),
+        (Point(lat=0, lon=-179.9), Point(lat=0, lon=179.9)),
+    ]
+    together = haversine_many_m(
+        np.array([(a.lat, a.lon) for a, _ in pairs]), np.array([(b.lat, b.lon) for _, b in pairs])
+    )
+    assert together.tolist() == pytest.approx([haversine_m(a, b) for a, b in pairs], rel=1e-12, abs=1e-6)

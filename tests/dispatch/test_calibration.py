@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 
 from dispatch import calibration
@@ -132,3 +133,30 @@ def test_a_broken_observation_cannot_swing_the_fleet() -> None:
     assert with_broken is not None
     assert without is not None
     assert math.exp(with_broken.fleet - without.fleet) < 1.06
+
+
+def test_a_rounds_corrections_are_the_promises_own_medians() -> None:
+    # Dispatch ranks a round's candidates by the calibrated median drive, computed for thousands at once; each
+    # must be the median the promise would give the same drive, across distance and road-speed bands.
+    rng = random.Random(9)
+    varied = []  # drives of every length and road speed: short town drives slower than OSRM says, long ones faster
+    for observation in history():
+        metres = rng.uniform(100, 30_000)
+        estimate = metres / rng.uniform(2, 15)
+        varied.append(
+            Observation(observation.technician_id, observation.assigned_at, metres, estimate,
+                        observation.actual_s / observation.estimate_s * estimate * (1.3 if metres < 2_500 else 0.9))
+        )  # fmt: skip
+    model = fit(varied, UTC_ZONE)
+    assert model is not None
+    at = MONDAY + timedelta(days=21, hours=17, minutes=20)
+    drives = [
+        (rng.choice([STEADY, SLOW, FAST, NEWCOMER]), rng.uniform(0, 30_000), rng.uniform(0, 3_000)) for _ in range(400)
+    ]
+    drives += [(STEADY, bound, 300.0) for bound in calibration.DISTANCE_BANDS_M]  # on a band's edge
+    factors = model.median_factors(
+        at, [t for t, _, _ in drives], np.array([m for _, m, _ in drives]), np.array([s for _, _, s in drives])
+    )
+    expected = [model.promise(s, calibration.cell(t, at, m, s, UTC_ZONE), 0.85).correction for t, m, s in drives]
+    assert factors.tolist() == pytest.approx(expected, rel=1e-12)
+    assert len(set(np.round(factors, 9))) > 8  # the drives fall in many cells, not one
