@@ -19,19 +19,31 @@ from app.schemas import has_forbidden_control
 Location = list[str | int]
 
 
+MAX_JSON_DEPTH = 32  # no body of this API nests deeper; a deeper one is refused before anything reads it
+
+
+class TooDeep(Exception):
+    pass
+
+
 def control_characters_in(value: Any, at: Location) -> Iterator[Location]:
-    """Where a parsed JSON document holds a string with a forbidden control character."""
-    if isinstance(value, str):
-        if has_forbidden_control(value):
-            yield at
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if has_forbidden_control(str(key)):
-                yield [*at, str(key)]
-            yield from control_characters_in(item, [*at, str(key)])
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from control_characters_in(item, [*at, index])
+    """Where a parsed JSON document holds a string with a forbidden control character. Walked with a stack of
+    its own, not by recursion (a document of a thousand nested lists is 2 KB); TooDeep past MAX_JSON_DEPTH."""
+    stack: list[tuple[Any, Location]] = [(value, at)]
+    while stack:
+        item, where = stack.pop()
+        if len(where) - len(at) > MAX_JSON_DEPTH:
+            raise TooDeep
+        if isinstance(item, str):
+            if has_forbidden_control(item):
+                yield where
+        elif isinstance(item, dict):
+            for key, inner in reversed(item.items()):
+                if has_forbidden_control(str(key)):
+                    yield [*where, str(key)]
+                stack.append((inner, [*where, str(key)]))
+        elif isinstance(item, list):
+            stack.extend((inner, [*where, index]) for index, inner in reversed(list(enumerate(item))))
 
 
 def _declared_length(scope: Scope) -> int | None:
@@ -93,7 +105,12 @@ class RequestGuard:
             except orjson.JSONDecodeError:
                 await _refuse(scope, receive, send, 422, "The body is not valid JSON.", [["body"]], "is not valid JSON")
                 return
-            found = next(control_characters_in(document, ["body"]), None)
+            try:
+                found = next(control_characters_in(document, ["body"]), None)
+            except TooDeep:
+                detail = f"The body nests deeper than {MAX_JSON_DEPTH} levels."
+                await _refuse(scope, receive, send, 422, detail, [["body"]], "nests too deeply")
+                return
             if found is not None:
                 await _refuse(scope, receive, send, 422, "The request holds a control character.", [found])
                 return

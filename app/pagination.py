@@ -14,7 +14,7 @@ from uuid import UUID
 from fastapi import Query
 
 from app.errors import InvalidInput
-from app.schemas import EARLIEST, LATEST
+from app.schemas import EARLIEST, LATEST, has_forbidden_control
 
 Limit = Annotated[int, Query(ge=1, le=200)]
 # What the console reads whole, in a few requests: 5,000 technicians were 25 pages of 200, each a round trip.
@@ -68,6 +68,9 @@ def _decode(cursor: str, expected_kind: str) -> tuple[SortKey, UUID]:
         kind, value, row_id = json.loads(base64.urlsafe_b64decode(padded))
         if kind != expected_kind or not isinstance(value, str) or not isinstance(row_id, str):
             raise TypeError("not a cursor of this list")
+        if has_forbidden_control(value, frozenset()):
+            raise ValueError("a cursor's key holds no control character")
+        value.encode()  # a lone surrogate raises: the database could not take it either
         key: SortKey = value
         if kind == "t":
             key = datetime.fromisoformat(value)

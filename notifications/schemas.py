@@ -8,7 +8,9 @@ from app.enums import Locale
 from app.schemas import RequestModel, SingleLine
 from notifications.models import Platform
 
-DeviceToken = Annotated[str, Field(strict=True, min_length=1, max_length=4096), SingleLine]
+# As FCM and APNs issue them (under 200 characters of letters, digits and ":_-"): printable ASCII, well within what
+# the unique index on devices can hold.
+DeviceToken = Annotated[str, Field(strict=True, min_length=1, max_length=1024, pattern=r"^[!-~]+$"), SingleLine]
 
 
 class DeviceRegister(RequestModel):

@@ -1,5 +1,8 @@
 """Hostile and broken input: refused with a clear problem+json, never a 500, and nothing stored."""
 
+import base64
+import json
+import secrets
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -107,6 +110,10 @@ async def test_crafted_cursors_and_dates_out_of_range_are_422(api: Api) -> None:
         "WyJ0IiwgIjAwMDEtMDEtMDFUMDA6MDA6MDArMDA6MDAiLCAiYSJd",  # ["t", "0001-01-01T00:00:00+00:00", "a"]
     ):
         assert is_problem(await api.client.get(f"/v1/orders?cursor={cursor}", headers=driver.headers), 422), cursor
+    for name in ("a\u0000", "\ud800"):  # a name cursor carrying what the database cannot take
+        crafted = base64.urlsafe_b64encode(json.dumps(["s", name, str(uuid4())]).encode()).decode().rstrip("=")
+        listed = await api.client.get(f"/v1/ops/technicians?cursor={crafted}", headers=operator.headers)
+        assert is_problem(listed, 422), name
     for params in (
         {"to": "0001-01-01T00:00:00Z"},
         {"to": "9999-12-31T23:59:59-14:00"},
@@ -181,3 +188,37 @@ async def test_a_driver_cannot_churn_orders_beyond_the_limit(api: Api) -> None:
     other = await api.driver()  # counted per driver
     assert (await api.client.post("/v1/orders", json={"service": "tow", "location": MIKONKATU.model_dump()},
                                   headers=other.headers)).status_code == 201  # fmt: skip
+
+
+async def test_bodies_and_links_made_to_break_the_server_get_a_clear_answer(
+    api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    # A 2 KB body of a thousand nested lists, before anyone is authenticated.
+    nested = await api.client.post(
+        "/v1/orders", content=b"[" * 1000 + b"]" * 1000, headers={"Content-Type": "application/json"}
+    )
+    assert is_problem(nested, 422)
+    assert nested.json()["errors"][0]["msg"] == "nests too deeply"
+    # A tracking link whose signature is not ASCII.
+    order = await api.order(await api.driver())
+    link = order["tracking_url"].rsplit("/", 1)[1]
+    for forged in (f"{link[:-1]}é", f"{link.split('.')[0]}.%C3%A9"):
+        assert is_problem(await api.client.get(f"/v1/track/{forged}"), 404), forged
+    # A push token longer than any phone's, of letters no index entry could hold.
+    technician = await api.technician()
+    before = await count(sessions, "devices")
+    for token in (secrets.token_urlsafe(3072), "é" * 1000):
+        registered = await api.client.post(
+            "/v1/devices", json={"token": token, "platform": "android"}, headers=technician.headers
+        )
+        assert is_problem(registered, 422)
+    assert await count(sessions, "devices") == before
+    # A webhook address that percent-encoding makes longer than the column.
+    operator = await api.operator()
+    long_url = "https://hooks.example.com/" + "é" * 340
+    created = await api.client.post(
+        "/v1/ops/partners",
+        json={"name": "Long Hooks", "kind": "fleet", "webhook_url": long_url},
+        headers=operator.headers,
+    )
+    assert is_problem(created, 422)

@@ -8,7 +8,14 @@ from uuid import uuid4
 import pytest
 
 from app.errors import InvalidInput
-from app.pagination import MAX_SEQUENCE, decode_cursor, decode_sequence_cursor, encode_cursor, encode_sequence_cursor
+from app.pagination import (
+    MAX_SEQUENCE,
+    decode_cursor,
+    decode_sequence_cursor,
+    decode_text_cursor,
+    encode_cursor,
+    encode_sequence_cursor,
+)
 
 
 def crafted(value: object) -> str:
@@ -42,3 +49,11 @@ def test_anything_else_is_refused(cursor: str) -> None:
 def test_a_time_cursor_is_not_a_sequence_cursor() -> None:
     with pytest.raises(InvalidInput):
         decode_cursor(encode_sequence_cursor(5))
+
+
+def test_a_name_cursor_reads_back_but_never_carries_what_the_database_cannot_take() -> None:
+    row = uuid4()
+    assert decode_text_cursor(encode_cursor("Åsa Nyström", row)) == ("Åsa Nyström", row)
+    for key in ("a\u0000", "a\x1b[31m", "\ud800"):  # NUL, an escape, a lone surrogate
+        with pytest.raises(InvalidInput):
+            decode_text_cursor(crafted(["s", key, str(row)]))

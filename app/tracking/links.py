@@ -49,7 +49,7 @@ class TrackingLinks:
         if len(raw) != 16 or _encode(raw) != encoded_id:
             return None
         order_id = UUID(bytes=raw)
-        return order_id if hmac.compare_digest(self._mac(order_id), mac) else None
+        return order_id if mac.isascii() and hmac.compare_digest(self._mac(order_id), mac) else None
 
     def _mac(self, order_id: UUID) -> str:
         return _encode(hmac.new(self.secret, order_id.bytes, hashlib.sha256).digest()[:MAC_BYTES])

@@ -35,6 +35,8 @@ def test_forged_and_malformed_tokens_open_nothing() -> None:
         "",
         "not-a-token",
         "é" * 22 + "." + mac,
+        f"{encoded_id}.{mac[:-1]}é",
+        f"{encoded_id}.{mac}\udc80",
         another_secret.token(order_id),
     ):
         assert LINKS.order_id(forged) is None, forged
