@@ -63,7 +63,7 @@ class Authenticator:
             else:
                 user = await users.by_firebase_uid(session, identity.uid)
                 if user is None:
-                    user = await users.create(session, role, identity.name, identity.uid, identity.phone)
+                    user = await users.of_firebase_account(session, role, identity.name, identity.uid, identity.phone)
                 if user.role is not role:
                     raise Unauthorized(INVALID_TOKEN)
                 user_id = user.id

@@ -1,14 +1,18 @@
 """Mobile apps sign in with Firebase Authentication: the API accepts their ID tokens (verified by the real
 firebase-admin SDK against certificates a local stand-in serves) and knows who each Firebase user is."""
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
+from app.users.models import Driver, User
 from tests.conftest import MIKONKATU, Api
 from tests.firebase_standin import CertificateServer, SigningKey, id_token_claims, mint_id_token, sign
 from trustloop.api import create_app
@@ -59,6 +63,19 @@ async def test_a_firebase_user_becomes_a_driver_on_first_sign_in_and_stays_the_s
     assert (await firebase_app.get(f"/v1/orders/{order.json()['id']}", headers=bearer(stranger))).status_code == 404
     ours = await api.driver()  # our own tokens keep working beside Firebase's
     assert (await firebase_app.get("/v1/orders", headers=ours.headers)).status_code == 200
+
+
+async def test_a_new_users_first_requests_at_once_make_one_driver(
+    firebase_app: httpx.AsyncClient, signing_key: SigningKey, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    # The app opens and asks for several lists at once, with a token nobody has seen yet.
+    token = mint_id_token(signing_key, PROJECT_ID, "eemeli-uid", phone_number="+358401112233", name="Eemeli")
+    answers = await asyncio.gather(*(firebase_app.get("/v1/orders", headers=bearer(token)) for _ in range(8)))
+    assert [a.status_code for a in answers] == [200] * 8, [a.text for a in answers if a.status_code != 200]
+    async with sessions() as session:
+        users = (await session.scalars(select(User).where(User.firebase_uid == "eemeli-uid"))).all()
+        assert len(users) == 1
+        assert await session.scalar(select(func.count()).select_from(Driver).where(Driver.id == users[0].id)) == 1
 
 
 async def test_technicians_and_operators_by_their_claims(
