@@ -29,16 +29,23 @@ async def cover(session: AsyncSession, driver_id: UUID) -> Cover | None:
 
 
 async def upsert_cover(
-    session: AsyncSession, driver_id: UUID, plan: str, starts_on: date, renews_on: date, partner_id: UUID | None
-) -> None:
-    """Sets the driver's cover (a new term: active again, whatever it was)."""
+    session: AsyncSession, driver_id: UUID, plan: str, starts_on: date, renews_on: date, partner_id: UUID | None,
+    *, only_over_partners_own: bool = False,
+) -> bool:  # fmt: skip
+    """Sets the driver's cover (a new term: active again, whatever it was). With `only_over_partners_own`, a
+    cover someone else holds stays theirs (False), even one written a moment ago."""
     values = {"plan": plan, "starts_on": starts_on, "renews_on": renews_on, "partner_id": partner_id,
               "status": CoverStatus.ACTIVE.value}  # fmt: skip
-    statement = insert(Cover).values(driver_id=driver_id, **values)
-    statement = statement.on_conflict_do_update(
-        index_elements=[Cover.driver_id], set_={**values, "updated_at": text("now()")}
-    )
-    await session.execute(statement)
+    statement = (
+        insert(Cover)
+        .values(driver_id=driver_id, **values)
+        .on_conflict_do_update(
+            index_elements=[Cover.driver_id], set_={**values, "updated_at": text("now()")},
+            where=Cover.partner_id == partner_id if only_over_partners_own else None,
+        )
+        .returning(Cover.driver_id)
+    )  # fmt: skip
+    return (await session.execute(statement)).first() is not None
 
 
 async def event(

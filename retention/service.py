@@ -38,31 +38,34 @@ def start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-async def set_cover(session: AsyncSession, driver_id: UUID, data: CoverSet) -> CoverRead:
+async def set_cover(
+    session: AsyncSession, driver_id: UUID, data: CoverSet, *, only_over_partners_own: bool = False
+) -> CoverRead:
     if data.renews_on <= data.starts_on:
         raise InvalidInput("`renews_on` must be after `starts_on`.")
     if not await repository.driver_exists(session, driver_id):
         raise NotFound("No such driver.")
     if data.partner_id is not None and await partners.get(session, data.partner_id) is None:
         raise NotFound("No such partner.")
-    await repository.upsert_cover(session, driver_id, data.plan, data.starts_on, data.renews_on, data.partner_id)
+    if not await repository.upsert_cover(
+        session, driver_id, data.plan, data.starts_on, data.renews_on, data.partner_id,
+        only_over_partners_own=only_over_partners_own,
+    ):  # fmt: skip
+        raise Conflict("This member's cover is held by someone else.")
     return await read_cover(session, driver_id)
 
 
 async def set_member_cover(session: AsyncSession, partner_id: UUID, data: MemberCoverSet) -> CoverRead:
     """A partner covers its own member (a phone it ordered help for); a cover another partner or the
-    operators hold is theirs (409)."""
+    operators hold is theirs (409), even one they set a moment before."""
     driver_id = await _member(session, partner_id, data.phone)
-    held = await repository.cover(session, driver_id)
-    if held is not None and held.partner_id != partner_id:
-        raise Conflict("This member's cover is held by someone else.")
     body = CoverSet(plan=data.plan, starts_on=data.starts_on, renews_on=data.renews_on, partner_id=partner_id)
-    return await set_cover(session, driver_id, body)
+    return await set_cover(session, driver_id, body, only_over_partners_own=True)
 
 
 async def record_member_event(session: AsyncSession, partner_id: UUID, data: MemberCoverEventCreate) -> CoverEventRead:
     driver_id = await _member(session, partner_id, data.phone)
-    held = await repository.cover(session, driver_id)
+    held = await repository.cover_for_update(session, driver_id)  # stays the partner's while the event is recorded
     if held is None or held.partner_id != partner_id:
         raise NotFound("This member has no cover of yours.")
     return await record_event(
