@@ -125,6 +125,7 @@ def make_engine(database_url: str, pool_size: int = 10, idle_ping_s: float = IDL
         max_overflow=pool_size,
         json_serializer=_dumps,
         json_deserializer=orjson.loads,
+        hide_parameters=True,  # a database error's message (logged) must not carry secrets, tokens or phones
     )
     _ping_when_idle(engine, idle_ping_s)
     return engine

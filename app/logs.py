@@ -29,8 +29,9 @@ access_log = logging.getLogger("trustloop.access")
 SECRET_IN_TEXT = re.compile(r"(?i)\b(" + "|".join(sorted(SECRET_PARAMETERS)) + r")=[^&\s\"']+")
 
 
-# Paths that carry a credential themselves: the tracking link's token (`/t/<token>`, `/v1/track/<token>/…`).
-SECRET_IN_PATH = re.compile(r"(/t/|/v1/track/)[A-Za-z0-9_.~%-]+")
+# Paths that carry a credential themselves: the tracking link's token (`/t/<token>`, `/v1/track/<token>/…`) and a
+# phone's push token (`DELETE /v1/devices/<token>`).
+SECRET_IN_PATH = re.compile(r"(/t/|/v1/track/|/v1/devices/)[A-Za-z0-9_.~%:!$&'()*+,;=@-]+")
 
 
 def loggable_path(path: str) -> str:

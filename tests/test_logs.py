@@ -85,3 +85,8 @@ def test_tracking_tokens_in_paths_are_masked() -> None:
     assert "/v1/track/REDACTED/live" in record.getMessage()
     assert loggable_path(f"/t/{token}") == "/t/REDACTED"
     assert loggable_path("/v1/orders/abc") == "/v1/orders/abc"
+    push_token = "dX1a:APA91bH-8yZ_k2"  # a phone's FCM token, in the path of its unregistration
+    assert loggable_path(f"/v1/devices/{push_token}") == "/v1/devices/REDACTED"
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, 'DELETE "/v1/devices/%s" 204', (push_token,), None)
+    RedactSecrets().filter(record)
+    assert push_token not in record.getMessage()
