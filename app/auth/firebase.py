@@ -18,6 +18,7 @@ from firebase_admin.exceptions import FirebaseError
 from google.auth.credentials import AnonymousCredentials
 
 from app.errors import Unauthorized
+from app.schemas import has_forbidden_control
 
 GOOGLE_CERTIFICATES_URL = "https://www.googleapis.com/robot/v1/metadata/x509/securetoken@system.gserviceaccount.com"
 EMULATOR_HOST_VARIABLE = "FIREBASE_AUTH_EMULATOR_HOST"  # the SDK then accepts unsigned tokens
@@ -121,7 +122,7 @@ def _identity_from(claims: dict[str, Any]) -> FirebaseIdentity:
         uid=claims["uid"],
         role=role,
         technician_id=technician_id,
-        name=_text(claims, "name"),
+        name=_display_name(_text(claims, "name")),
         phone=_text(claims, "phone_number"),
         email=_text(claims, "email"),
         expires_at=datetime.fromtimestamp(int(claims["exp"]), UTC),
@@ -135,6 +136,18 @@ def _text(claims: dict[str, Any], name: str) -> str | None:
     if not isinstance(value, str) or not value:
         raise ValueError(f"the {name} claim is not a non-empty string")
     return value
+
+
+NAME_MAX = 200  # as users.name holds it
+
+
+def _display_name(value: str | None) -> str | None:
+    """The name the user gave his Firebase profile, as we can keep it: one line, within NAME_MAX (a name is not
+    a reason to refuse a sign-in)."""
+    if value is None:
+        return None
+    kept = "".join(c for c in value if not has_forbidden_control(c, frozenset())).strip()[:NAME_MAX]
+    return kept or None
 
 
 def _point_at(app: firebase_admin.App, certificates_url: str) -> None:

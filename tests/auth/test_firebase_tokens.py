@@ -53,6 +53,13 @@ def test_a_driver_signed_in_by_phone_is_accepted(tokens: FirebaseIdTokens, signi
     )  # fmt: skip
 
 
+def test_a_profile_name_is_kept_as_a_name_can_be_stored(tokens: FirebaseIdTokens, signing_key: SigningKey) -> None:
+    # The app lets a user write his own display name: it is not a reason to refuse him.
+    for given, kept in (("A" * 500, "A" * 200), ("Aino\u0000 Virtanen\n", "Aino Virtanen"), ("\u0000\u001b", None)):
+        identity = tokens.identity(mint_id_token(signing_key, PROJECT_ID, UID, name=given))
+        assert identity.name == kept
+
+
 def test_role_claims_come_through(tokens: FirebaseIdTokens, signing_key: SigningKey) -> None:
     technician = mint_id_token(
         signing_key,
