@@ -27,23 +27,23 @@ class TooDeep(Exception):
 
 
 def control_characters_in(value: Any, at: Location) -> Iterator[Location]:
-    """Where a parsed JSON document holds a string with a forbidden control character. Walked with a stack of
-    its own, not by recursion (a document of a thousand nested lists is 2 KB); TooDeep past MAX_JSON_DEPTH."""
-    stack: list[tuple[Any, Location]] = [(value, at)]
+    """Where a parsed JSON document holds a string with a forbidden control character, keys included, in the
+    document's order. Walked with a stack of its own, not by recursion (a document of a thousand nested lists is
+    2 KB); TooDeep for a list or object nested MAX_JSON_DEPTH levels deep."""
+    stack: list[tuple[Any, Location, bool]] = [(value, at, False)]  # (item, where, is it a key)
     while stack:
-        item, where = stack.pop()
-        if len(where) - len(at) > MAX_JSON_DEPTH:
-            raise TooDeep
-        if isinstance(item, str):
-            if has_forbidden_control(item):
+        item, where, is_key = stack.pop()
+        if is_key or isinstance(item, str):
+            if has_forbidden_control(str(item)):
                 yield where
-        elif isinstance(item, dict):
-            for key, inner in reversed(item.items()):
-                if has_forbidden_control(str(key)):
-                    yield [*where, str(key)]
-                stack.append((inner, [*where, str(key)]))
-        elif isinstance(item, list):
-            stack.extend((inner, [*where, index]) for index, inner in reversed(list(enumerate(item))))
+        elif isinstance(item, dict | list):
+            if len(where) - len(at) >= MAX_JSON_DEPTH:
+                raise TooDeep
+            children = item.items() if isinstance(item, dict) else enumerate(item)
+            for key, inner in reversed(list(children)):
+                stack.append((inner, [*where, str(key) if isinstance(item, dict) else key], False))
+                if isinstance(item, dict):
+                    stack.append((key, [*where, str(key)], True))
 
 
 def _declared_length(scope: Scope) -> int | None:

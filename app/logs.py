@@ -31,7 +31,7 @@ SECRET_IN_TEXT = re.compile(r"(?i)\b(" + "|".join(sorted(SECRET_PARAMETERS)) + r
 
 # Paths that carry a credential themselves: the tracking link's token (`/t/<token>`, `/v1/track/<token>/…`) and a
 # phone's push token (`DELETE /v1/devices/<token>`).
-SECRET_IN_PATH = re.compile(r"(/t/|/v1/track/|/v1/devices/)[A-Za-z0-9_.~%:!$&'()*+,;=@-]+")
+SECRET_IN_PATH = re.compile(r"(/t/|/v1/track/|/v1/devices/)[^/?#\s\"']+")
 
 
 def loggable_path(path: str) -> str:

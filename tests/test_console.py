@@ -63,10 +63,12 @@ class Scene:
 
 # The place names a pin covers; whether `name` is shown, and how far it was moved off its spot.
 NAMES_AND_PINS = """(name) => {
+  const view = document.getElementById("map").getBoundingClientRect();
+  const inView = (r) => r.width && r.right > view.left && r.left < view.right && r.bottom > view.top && r.top < view.bottom;
   const pins = [...document.querySelectorAll(".leaflet-marker-pane .leaflet-marker-icon")]
-    .map((pin) => pin.getBoundingClientRect()).filter((r) => r.width);
+    .map((pin) => pin.getBoundingClientRect()).filter(inView);
   const names = [...document.querySelectorAll(".place span")];
-  const shown = names.filter((n) => n.getBoundingClientRect().width && n.style.visibility !== "hidden");
+  const shown = names.filter((n) => inView(n.getBoundingClientRect()) && n.style.visibility !== "hidden");
   const covered = (r) => pins.some((p) => p.left < r.right && p.right > r.left && p.top < r.bottom && p.bottom > r.top);
   const asked = names.find((n) => n.textContent === name);
   return {
@@ -201,7 +203,7 @@ async def test_the_map_the_figures_and_the_fleet_live(
 
         async def names_clear_of_pins() -> bool:
             names: dict[str, Any] = await page.evaluate(NAMES_AND_PINS, name)
-            return names["pins"] > 0 and names["covered"] == [] and names["shown"] and names["moved"] != 0
+            return bool(names["pins"] > 0 and names["covered"] == [] and names["shown"] and names["moved"] != 0)
 
         await wait_for(names_clear_of_pins)
 

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.db import transaction
 from app.enums import Service
 from app.geo import to_geography
+from app.guard import MAX_JSON_DEPTH, TooDeep, control_characters_in
 from app.orders.models import JobEvent, Order, OrderStatus, Resolution
 from feedback.models import Feedback, FollowUp, FollowUpStatus
 from tests.conftest import KAIVOKATU, MIKONKATU, Actor, Api
@@ -222,3 +223,22 @@ async def test_bodies_and_links_made_to_break_the_server_get_a_clear_answer(
         headers=operator.headers,
     )
     assert is_problem(created, 422)
+
+
+def test_the_guard_points_at_control_characters_in_the_documents_order_and_refuses_deep_nesting() -> None:
+    document = {"a": "fine", "b\x02": ["ok", {"c": "x\x01"}], "d": "\x00"}
+    assert list(control_characters_in(document, ["body"])) == [
+        ["body", "b\x02"],
+        ["body", "b\x02", 1, "c"],
+        ["body", "d"],
+    ]
+
+    def nested(levels: int) -> object:
+        value: object = "x\x01"
+        for _ in range(levels):
+            value = [value]
+        return value
+
+    assert list(control_characters_in(nested(MAX_JSON_DEPTH), ["body"])) == [["body", *[0] * MAX_JSON_DEPTH]]
+    with pytest.raises(TooDeep):
+        list(control_characters_in(nested(MAX_JSON_DEPTH + 1), ["body"]))

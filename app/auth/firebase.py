@@ -146,7 +146,8 @@ def _display_name(value: str | None) -> str | None:
     a reason to refuse a sign-in)."""
     if value is None:
         return None
-    kept = "".join(c for c in value if not has_forbidden_control(c, frozenset())).strip()[:NAME_MAX]
+    spaced = "".join(" " if has_forbidden_control(c, frozenset()) else c for c in value)
+    kept = " ".join(spaced.split())[:NAME_MAX].rstrip()
     return kept or None
 
 

@@ -338,13 +338,14 @@
     namesFrame = 0;
     if (!map) return;
     const view = map.getContainer().getBoundingClientRect();
+    const inView = (r) => r.width && r.right > view.left && r.left < view.right && r.bottom > view.top && r.top < view.bottom;
     const taken = [...map.getPane("markerPane").querySelectorAll(".leaflet-marker-icon")]
       .map((pin) => pin.getBoundingClientRect())
-      .filter((r) => r.width && r.right > view.left && r.left < view.right && r.bottom > view.top && r.top < view.bottom);
+      .filter(inView);
     const names = [];  // every name measured first, then all moved: one layout, not one per name
     for (const name of map.getPane("places").querySelectorAll(".place span")) {
       const box = name.getBoundingClientRect();
-      if (!box.width) continue;  // not shown at this zoom
+      if (!inView(box)) continue;  // not shown at this zoom, or off the map: placed when it comes into view
       const shift = Number(name.dataset.shift || 0);
       names.push({ name, rank: nameRank(name), box: { left: box.left, right: box.right, top: box.top - shift, bottom: box.bottom - shift } });
     }
