@@ -7,12 +7,15 @@ import sys
 import time
 from collections.abc import Iterator
 
+import asyncpg
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
+from app.wakeups import asyncpg_dsn
 from dispatch.models import Offer, OfferStatus
 from tests.conftest import KAISANIEMENKATU, KAIVOKATU, MIKONKATU, UNIONINKATU, Api
 
@@ -21,7 +24,9 @@ from tests.conftest import KAISANIEMENKATU, KAIVOKATU, MIKONKATU, UNIONINKATU, A
 def two_dispatchers(app: FastAPI, settings: Settings) -> Iterator[list[subprocess.Popen[bytes]]]:
     env = {
         **os.environ,
-        "TRUSTLOOP_DATABASE_URL": settings.database_url,
+        "TRUSTLOOP_DATABASE_URL": make_url(settings.database_url)
+        .update_query_dict({"application_name": NAME})
+        .render_as_string(hide_password=False),
         "TRUSTLOOP_OSRM_URL": settings.effective_osrm_url,
         "TRUSTLOOP_REGION": "helsinki",
         # A long interval: only a NOTIFY can make them act quickly.
@@ -33,12 +38,35 @@ def two_dispatchers(app: FastAPI, settings: Settings) -> Iterator[list[subproces
         )
         for _ in range(2)
     ]
-    time.sleep(1.5)  # both connected and listening
+    wait_until_listening(settings.database_url, count=2, timeout_s=60)
     yield processes
     for process in processes:
         process.terminate()
     for process in processes:
         assert process.wait(timeout=10) == 0
+
+
+NAME = "dispatcher-under-test"
+
+
+def wait_until_listening(database_url: str, count: int, timeout_s: float) -> None:
+    """Until `count` dispatchers have a connection whose last statement was their LISTEN: a slow start-up
+    (imports, the first connection) must not pass for a missed NOTIFY."""
+
+    async def listening() -> int:
+        connection = await asyncpg.connect(asyncpg_dsn(database_url))
+        try:
+            found = await connection.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'LISTEN %'", NAME
+            )
+        finally:
+            await connection.close()
+        return int(found)
+
+    deadline = time.monotonic() + timeout_s
+    while asyncio.run(listening()) < count:
+        assert time.monotonic() < deadline, "the dispatchers never started listening"
+        time.sleep(0.1)
 
 
 async def wait_for_pending(sessions: async_sessionmaker[AsyncSession], count: int, timeout_s: float) -> list[Offer]:
