@@ -34,8 +34,25 @@ SECRET_IN_TEXT = re.compile(r"(?i)\b(" + "|".join(sorted(SECRET_PARAMETERS)) + r
 SECRET_IN_PATH = re.compile(r"(/t/|/v1/track/|/v1/devices/)[^/?#\s\"']+")
 
 
+# PostgreSQL names the values of a broken constraint in its DETAIL line ("Key (token)=(…) already exists",
+# "Failing row contains (…)") and a value it cannot read in its message; asyncpg does the same with a value it
+# cannot send. A phone number or a push token would reach the log with a traceback. The columns and the
+# constraint stay: they are what a reader needs.
+VALUES_IN_DATABASE_ERROR = re.compile(
+    r"(DETAIL:\s+Key \([^)\n]*\)=|DETAIL:\s+Failing row contains |invalid input (?:syntax|value) for [^:\n]*: "
+    r"|invalid input for query argument \$\d+: |invalid UUID ).*$",
+    re.MULTILINE,
+)
+
+
 def loggable_path(path: str) -> str:
     return SECRET_IN_PATH.sub(r"\1REDACTED", path)
+
+
+def mask_secrets(text: str) -> str:
+    """The text with credential-like parameters, tokens in paths and values in database errors masked."""
+    text = SECRET_IN_PATH.sub(r"\1REDACTED", SECRET_IN_TEXT.sub(r"\1=REDACTED", text))
+    return VALUES_IN_DATABASE_ERROR.sub(r"\1REDACTED", text)
 
 
 def redact(query: str) -> str:
@@ -45,18 +62,23 @@ def redact(query: str) -> str:
 
 
 class RedactSecrets(logging.Filter):
-    """Masks credential-like query parameters and tracking tokens in any record (uvicorn writes a WebSocket's
-    whole URL)."""
+    """Masks credential-like query parameters, tracking tokens and database values in any record's message
+    (uvicorn writes a WebSocket's whole URL); the formatters mask its traceback."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if SECRET_IN_TEXT.search(message) or SECRET_IN_PATH.search(message):
-            masked = SECRET_IN_PATH.sub(r"\1REDACTED", SECRET_IN_TEXT.sub(r"\1=REDACTED", message))
+        masked = mask_secrets(message)
+        if masked != message:
             record.msg, record.args = masked, None
         return True
 
 
-class JsonFormatter(logging.Formatter):
+class MaskedTracebacks(logging.Formatter):
+    def formatException(self, ei: Any) -> str:
+        return mask_secrets(super().formatException(ei))
+
+
+class JsonFormatter(MaskedTracebacks):
     def format(self, record: logging.LogRecord) -> str:
         document: dict[str, Any] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
@@ -73,7 +95,7 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(document, default=str)
 
 
-class HumanFormatter(logging.Formatter):
+class HumanFormatter(MaskedTracebacks):
     def __init__(self) -> None:
         super().__init__("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%H:%M:%S")
 

@@ -90,3 +90,44 @@ def test_tracking_tokens_in_paths_are_masked() -> None:
     record = logging.LogRecord("x", logging.INFO, __file__, 1, 'DELETE "/v1/devices/%s" 204', (push_token,), None)
     RedactSecrets().filter(record)
     assert push_token not in record.getMessage()
+
+
+async def test_a_database_errors_values_stay_out_of_the_log(database_url: str) -> None:
+    """PostgreSQL's and asyncpg's own messages (not only the statement's parameters, hidden by the engine)
+    carry the values of a failed write: real errors, logged with their tracebacks as a 500 would be."""
+    import logging
+
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from app.db import make_engine
+    from app.logs import HumanFormatter, JsonFormatter
+
+    phone, other_phone, token = "+358401234567", "+358409876543", "fcm-token-secret"
+    failures: list[logging.LogRecord] = []
+    engine = make_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("CREATE TEMP TABLE phones (phone text UNIQUE, n int CHECK (n > 0), id uuid)"))
+            await connection.execute(text("INSERT INTO phones (phone, n) VALUES (:phone, 1)"), {"phone": phone})
+            for statement, values in [
+                ("INSERT INTO phones (phone, n) VALUES (:v, 2)", {"v": phone}),  # DETAIL: Key (phone)=(…)
+                ("INSERT INTO phones (phone, n) VALUES (:v, -1)", {"v": other_phone}),  # Failing row contains (…)
+                ("INSERT INTO phones (phone, n, id) VALUES ('a', 3, :v)", {"v": token}),  # asyncpg cannot send it
+                ("INSERT INTO phones (phone, n) VALUES ('b', CAST(:v AS text)::int)", {"v": token}),  # nor read it
+            ]:
+                try:
+                    async with connection.begin_nested():
+                        await connection.execute(text(statement), values)
+                except DBAPIError:
+                    failures.append(logging.LogRecord("t", logging.ERROR, __file__, 1, "failed", None, sys.exc_info()))
+    finally:
+        await engine.dispose()
+
+    assert len(failures) == 4
+    for formatter in (JsonFormatter(), HumanFormatter()):
+        logged = "\n".join(formatter.format(record) for record in failures)
+        for secret in (phone, other_phone, token):
+            assert secret not in logged
+        for kept in ("phones_phone_key", "Key (phone)=", "phones_n_check", "query argument $1", "type integer"):
+            assert kept in logged  # what went wrong, without the values
