@@ -72,8 +72,10 @@ async def technician_params(session: AsyncSession, technician_id: UUID | None) -
 async def push_once(
     session: AsyncSession, user_id: UUID, kind: str, order_id: UUID, params: dict[str, Any], **options: Any
 ) -> None:
-    """A step of the job is pushed to a person once, however often the step is reached (a retry, a race)."""
-    if not await repository.already_pushed(session, order_id, kind, user_id=user_id):
+    """A step of the job is pushed to a person once for each technician who takes it, however often the step is
+    reached (a retry, a race): after a reassignment the driver is told that the new one is on his way too."""
+    since = await repository.last_pushed_at(session, order_id, "reassigned", user_id)
+    if not await repository.already_pushed(session, order_id, kind, since=since, user_id=user_id):
         await push(session, user_id, kind, order_id, params, **options)
 
 

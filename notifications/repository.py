@@ -53,6 +53,13 @@ async def already_pushed(
     return (await session.execute(query.limit(1))).first() is not None
 
 
+async def last_pushed_at(session: AsyncSession, order_id: UUID, kind: str, user_id: UUID) -> datetime | None:
+    query = select(func.max(Notification.created_at)).where(
+        Notification.order_id == order_id, Notification.kind == kind, Notification.user_id == user_id
+    )
+    return (await session.execute(query)).scalar_one()
+
+
 async def operators_with_devices(session: AsyncSession) -> list[UUID]:
     rows = await session.execute(
         select(Device.user_id).join(User, User.id == Device.user_id)

@@ -279,6 +279,27 @@ async def test_each_outcome_pushes_its_steps_in_order_once_each(
         assert texts["unfulfilled"]["title"].startswith("Простите")
 
 
+async def test_a_job_handed_on_after_its_first_technician_set_out_tells_the_driver_the_new_one_is_on_his_way(
+    app: FastAPI, api: Api, gateway: FcmGateway, fcm_standin: str
+) -> None:
+    driver = await api.driver()
+    first = await api.technician(name="Boris Petrov", gender="male", display_name="Boris P.")
+    second = await api.technician(name="Greta Lind", gender="female", display_name="Greta L.")
+    await register(api, driver, "driver-en")
+    order = await api.order(driver)
+    assert (await api.assign(order["id"], first)).status_code == 200
+    await api.status(order["id"], first, "en_route")
+    assert (await api.assign(order["id"], second)).status_code == 200  # Boris broke down on the way
+    await api.status(order["id"], second, "en_route")
+    await api.status(order["id"], second, "en_route")  # a retry: still once
+    await drain(app, gateway)
+    assert by_token(fcm_standin)["driver-en"] == ["assigned", "en_route", "reassigned", "en_route"]
+    on_the_way = [m["message"]["notification"]["title"] for m in received(fcm_standin)
+                  if m["message"]["data"]["type"] == "en_route"]  # fmt: skip
+    assert "Boris P." in on_the_way[0]
+    assert "Greta L." in on_the_way[1]
+
+
 async def test_operators_see_each_push_in_the_languages_its_recipient_reads(
     app: FastAPI, api: Api, gateway: FcmGateway, fcm_standin: str
 ) -> None:
