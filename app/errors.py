@@ -149,7 +149,21 @@ async def _database_out_of_reach(_: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _internal_error(request: Request, _: Exception) -> JSONResponse:
+    """A fault of ours: a problem+json like every other error, with the request id the log files it under (the
+    traceback is logged by the server, not shown)."""
+    request_id = request.scope.get("state", {}).get("request_id")
+    return problem(
+        500,
+        "Something went wrong on our side; nothing was changed. Please try again, and quote the reference if it "
+        "happens again.",
+        extra={"reference": request_id} if request_id else None,
+        headers={"X-Request-ID": request_id} if request_id else None,
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(Exception, _internal_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
     for out_of_reach in (DBAPIError, PoolTimeout, ConnectionError):
         app.add_exception_handler(out_of_reach, _database_out_of_reach)

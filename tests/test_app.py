@@ -1,4 +1,6 @@
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 
 import asyncpg
 import httpx
@@ -93,10 +95,13 @@ async def test_avatars_draw_initials_and_refuse_to_echo_markup(client: httpx.Asy
     assert ">U</text>" in hostile.text
 
 
-async def test_a_database_out_of_reach_is_a_503_to_retry_not_a_500(settings: Settings) -> None:
-    """Its own database, so that refusing connections touches no other test's."""
-    url = make_url(settings.database_url).set(database="trustloop_test_out_of_reach")
-    name = url.database
+@contextlib.asynccontextmanager
+async def app_of_its_own_database(
+    settings: Settings, database: str
+) -> AsyncIterator[tuple[httpx.AsyncClient, asyncpg.Connection, str]]:
+    """An app on a database of its own, so that breaking that database touches no other test's: its client, an
+    administrator's connection and the database's name."""
+    url = make_url(settings.database_url).set(database=database)
     await recreate_database(url.render_as_string(hide_password=False))
     await asyncio.to_thread(upgrade_schema, url.render_as_string(hide_password=False))
     app = create_app(settings.model_copy(update={"database_url": url.render_as_string(hide_password=False)}))
@@ -107,19 +112,43 @@ async def test_a_database_out_of_reach_is_a_503_to_retry_not_a_500(settings: Set
             app.router.lifespan_context(app),
             httpx.AsyncClient(transport=transport, base_url="http://t") as client,
         ):
-            assert (await client.get("/v1/regions")).status_code == 200
-            await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
-            await admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", name)
-            for path in ("/v1/regions", "/v1/regions"):  # a pooled connection found dead, then a new one refused
-                refused = await client.get(path)
-                assert refused.status_code == 503, refused.text
-                assert refused.headers["content-type"] == "application/problem+json"
-                assert refused.headers["retry-after"] == "2"
-                assert refused.json()["type"].endswith("/unavailable")
-            await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
-            assert (await client.get("/v1/regions")).status_code == 200  # back by itself
+            yield client, admin, database
     finally:
-        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'ALTER DATABASE "{database}" ALLOW_CONNECTIONS true')
+        await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         await admin.close()
         wire(settings)
+
+
+async def test_a_database_out_of_reach_is_a_503_to_retry_not_a_500(settings: Settings) -> None:
+    async with app_of_its_own_database(settings, "trustloop_test_out_of_reach") as (client, admin, name):
+        assert (await client.get("/v1/regions")).status_code == 200
+        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        await admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1", name)
+        for path in ("/v1/regions", "/v1/regions"):  # a pooled connection found dead, then a new one refused
+            refused = await client.get(path)
+            assert refused.status_code == 503, refused.text
+            assert refused.headers["content-type"] == "application/problem+json"
+            assert refused.headers["retry-after"] == "2"
+            assert refused.json()["type"].endswith("/unavailable")
+        await admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        assert (await client.get("/v1/regions")).status_code == 200  # back by itself
+
+
+async def test_a_fault_of_ours_is_a_problem_with_a_reference_not_a_bare_500(settings: Settings) -> None:
+    """A real one: a table missing from the database (a deploy gone wrong), which no handler expects."""
+    async with app_of_its_own_database(settings, "trustloop_test_fault") as (client, _, name):
+        url = make_url(settings.database_url)
+        owner = await asyncpg.connect(host=url.host, port=url.port, user=url.username, database=name)
+        try:
+            await owner.execute("ALTER TABLE regions RENAME TO regions_moved")
+        finally:
+            await owner.close()
+        failed = await client.get("/v1/regions", headers={"X-Request-ID": "support-42"})
+        assert failed.status_code == 500
+        assert failed.headers["content-type"] == "application/problem+json"
+        assert failed.headers["x-request-id"] == "support-42"
+        body = failed.json()
+        assert body["reference"] == "support-42"
+        assert body["type"].endswith("/internal-server-error")
+        assert "regions" not in failed.text  # what broke goes to the server's log (raised on), not to the caller
