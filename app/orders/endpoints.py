@@ -34,15 +34,19 @@ async def create_order(
     driver: DriverUser,
     settings: AppSettings,
     osrm: Osrm,
-    _: OrderRequestAllowance,
+    count_order_request: OrderRequestAllowance,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     """A driver asks for help. Refused (422) outside the served regions (`type` …/outside-service-area) or
     with no road within reach (…/no-road-nearby); nothing is stored then."""
+
+    async def create() -> OrderRead:
+        await count_order_request()
+        return await service.create_order(session, osrm, driver, body)
+
     return await idempotency.respond_once(
-        session, driver.user_id, idempotency_key, "orders.create", body, settings.idempotency_ttl_s,
-        lambda: service.create_order(session, osrm, driver, body),
-    )  # fmt: skip
+        session, driver.user_id, idempotency_key, "orders.create", body, settings.idempotency_ttl_s, create
+    )
 
 
 @router.get("", response_model=Page[OrderRead])
@@ -57,13 +61,9 @@ async def read_order(order_id: UUID, session: DbSession, user: AnyUser) -> Order
     return await service.read_order(session, user, order_id)
 
 
-@router.post("/{order_id}/cancel", response_model=OrderRead, responses=problems(404, 409, 429))
+@router.post("/{order_id}/cancel", response_model=OrderRead, responses=problems(404, 409))
 async def cancel_order(
-    order_id: UUID,
-    session: DbSession,
-    user: DriverOrOperator,
-    _: OrderRequestAllowance,
-    body: OrderCancel | None = None,
+    order_id: UUID, session: DbSession, user: DriverOrOperator, body: OrderCancel | None = None
 ) -> OrderRead:
     return await service.cancel_order(session, user, order_id, body.reason if body else None)
 

@@ -75,15 +75,19 @@ async def create_member_order(
     partner: PartnerUser,
     settings: AppSettings,
     osrm: Osrm,
-    _: OrderRequestAllowance,
+    count_order_request: OrderRequestAllowance,
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     """Help for a member, who may have no app. Refused (422) outside the served area or the contract's regions
     and services; 409 while the member has an open order. Honours `Idempotency-Key`."""
+
+    async def place() -> OrderRead:
+        await count_order_request()
+        return await service.place_member_order(session, osrm, partner, body)
+
     return await idempotency.respond_once(
-        session, partner.user_id, idempotency_key, "partner.orders.create", body, settings.idempotency_ttl_s,
-        lambda: service.place_member_order(session, osrm, partner, body),
-    )  # fmt: skip
+        session, partner.user_id, idempotency_key, "partner.orders.create", body, settings.idempotency_ttl_s, place
+    )
 
 
 @router.get("/orders", response_model=Page[OrderRead])
@@ -98,8 +102,8 @@ async def read_member_order(order_id: UUID, session: DbSession, partner: Partner
     return await orders.read_order(session, partner, order_id)
 
 
-@router.post("/orders/{order_id}/cancel", response_model=OrderRead, responses=problems(404, 409, 429))
+@router.post("/orders/{order_id}/cancel", response_model=OrderRead, responses=problems(404, 409))
 async def cancel_member_order(
-    order_id: UUID, session: DbSession, partner: PartnerUser, _: OrderRequestAllowance, body: OrderCancel | None = None
+    order_id: UUID, session: DbSession, partner: PartnerUser, body: OrderCancel | None = None
 ) -> OrderRead:
     return await orders.cancel_order(session, partner, order_id, body.reason if body else None)
