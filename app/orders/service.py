@@ -202,17 +202,27 @@ async def report_status(
     return await present(session, order, principal.role)
 
 
+class NoFreshPosition(Conflict):
+    problem = "no-fresh-position"
+
+
+class NotNearTheCar(Conflict):
+    problem = "not-near-the-car"
+
+
 async def ensure_near(session: AsyncSession, order: Order) -> None:
     """A technician claims to have arrived only with a fresh position near the driver (an operator can
     record the arrival for him when his phone cannot tell)."""
     technician = await technicians_repository.get(session, order.technician_id) if order.technician_id else None
     if technician is None or technician.position is None or technician.position_at is None:
-        raise Conflict("Your phone has not reported where you are: turn on location, or ask the operator.")
+        raise NoFreshPosition("Your phone has not reported where you are: turn on location, or ask the operator.")
     if clock.now() - technician.position_at > FRESH_POSITION:
-        raise Conflict("Your last position is too old to confirm the arrival: turn on location, or ask the operator.")
+        raise NoFreshPosition(
+            "Your last position is too old to confirm the arrival: turn on location, or ask the operator."
+        )
     distance = haversine_m(from_geography(technician.position), from_geography(order.location))
     if distance > ARRIVED_CLAIM_MAX_M:
-        raise Conflict(f"Your last position is {distance / 1000:.1f} km from the driver: not arrived yet.")
+        raise NotNearTheCar(f"Your last position is {distance / 1000:.1f} km from the driver: not arrived yet.")
 
 
 def ensure_offers(technician: Technician, order: Order) -> None:

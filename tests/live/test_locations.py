@@ -103,6 +103,7 @@ async def test_a_technician_cannot_claim_arrival_from_far_away(api: Api) -> None
     assert (await post(api, technician, [fix(far, 100)])).status_code == 202
     refused = await api.status(order["id"], technician, "arrived", near=False)
     assert refused.status_code == 409
+    assert refused.json()["type"].endswith("/not-near-the-car")
     assert "km from the driver" in refused.json()["detail"]
     assert (await post(api, technician, [fix(KAISANIEMENKATU, 1)])).status_code == 202  # 260 m away
     assert (await api.status(order["id"], technician, "arrived")).status_code == 200
