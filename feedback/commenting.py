@@ -17,11 +17,12 @@ from app import clock, events
 from app.auth.tokens import Principal
 from app.errors import NotFound
 from app.orders.service import load_visible
-from feedback import ledger, repository
+from app.sla.rules import SlaPolicy
+from feedback import ledger, repository, service
 from feedback.comments import CommentAnalysis, Topic, analyze
 from feedback.kpis import week_of
 from feedback.models import AnalysedComment, Feedback, FollowUpReason
-from feedback.schemas import CommentAnalysisRead, CommentCue, FeedbackRead, WeekTopics
+from feedback.schemas import CommentAnalysisRead, CommentCue, DriversWords, FeedbackRead, Scorecard, WeekTopics
 from feedback.service import open_follow_up
 
 log = logging.getLogger("trustloop.feedback")
@@ -104,21 +105,41 @@ async def feedback_of_order(session: AsyncSession, principal: Principal, order_i
     return FeedbackRead.model_validate(feedback).model_copy(update={"comment_analysis": analysis})
 
 
-async def topics_by_week(session: AsyncSession, weeks: int) -> list[WeekTopics]:
+async def topics_by_week(session: AsyncSession, weeks: int, technician_id: UUID | None = None) -> list[WeekTopics]:
+    """The last `weeks` weeks' comments, how many were negative and the topics they named (on one technician's
+    jobs, if given)."""
     first = week_of(clock.now()) - timedelta(weeks=weeks - 1)
     table = {first + timedelta(weeks=n): WeekTopics(week=first + timedelta(weeks=n), comments=0, negative=0, topics={})
              for n in range(weeks)}  # fmt: skip
     since = datetime.combine(first, time.min, tzinfo=UTC)
-    for week_start, topic, count in await repository.comment_topics_by_week(session, since):
+    for week_start, topic, count in await repository.comment_topics_by_week(session, since, technician_id):
         row = table.get(week_start.date())
         if row is not None:
             row.topics[topic] = count
-    for week_start, sentiment, count in await repository.comments_by_week(session, since):
+    for week_start, sentiment, count in await repository.comments_by_week(session, since, technician_id):
         row = table.get(week_start.date())
         if row is not None:
             row.comments += count
             row.negative += count if sentiment == "negative" else 0
     return list(table.values())
+
+
+async def said_about(session: AsyncSession, technician_id: UUID, weeks: int, recent: int) -> DriversWords:
+    """What drivers wrote about a technician's jobs: the comments of the last `weeks` weeks summed up, and his
+    newest `recent` ratings with their comments' analyses."""
+    summed = DriversWords(weeks=weeks, comments=0, negative=0, topics={}, recent=[])
+    for week in await topics_by_week(session, weeks, technician_id):
+        summed.comments += week.comments
+        summed.negative += week.negative
+        for topic, count in week.topics.items():
+            summed.topics[topic] = summed.topics.get(topic, 0) + count
+    summed.topics = dict(sorted(summed.topics.items(), key=lambda item: (-item[1], item[0])))
+    ratings = await repository.recent_feedback_of_technician(session, technician_id, recent)
+    analyses = await analyses_of(session, [f.id for f in ratings])
+    summed.recent = [
+        FeedbackRead.model_validate(f).model_copy(update={"comment_analysis": analyses[f.id]}) for f in ratings
+    ]
+    return summed
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,3 +165,14 @@ async def ratings_of_orders(session: AsyncSession, order_ids: Sequence[UUID]) ->
             topics=list(said.topics) if said and analysed else [],
         )  # fmt: skip
     return found
+
+
+# What a scorecard sums up of drivers' comments, and how many of his newest ratings it shows.
+SCORECARD_WEEKS = 12
+SCORECARD_RECENT = 5
+
+
+async def scorecard(session: AsyncSession, policy: SlaPolicy, technician_id: UUID) -> Scorecard:
+    """The technician's scorecard with what drivers wrote about his jobs."""
+    said = await said_about(session, technician_id, SCORECARD_WEEKS, SCORECARD_RECENT)
+    return await service.scorecard(session, policy, technician_id, said)

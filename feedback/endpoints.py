@@ -199,4 +199,4 @@ async def own_score(session: DbSession, settings: AppSettings, technician: Techn
 @router.get("/v1/ops/technicians/{technician_id}", response_model=Scorecard, responses=problems(404))
 async def read_scorecard(technician_id: UUID, session: DbSession, levels: ServiceLevels, _: OperatorUser) -> Scorecard:
     """The technician's scorecard: trust score and its parts, history, jobs, CSAT, NPS, on-time rate, offers."""
-    return await service.scorecard(session, levels, technician_id)
+    return await commenting.scorecard(session, levels, technician_id)

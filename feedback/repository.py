@@ -347,8 +347,11 @@ async def comment_analyses(session: AsyncSession, feedback_ids: Sequence[UUID]) 
     return {row.feedback_id: row for row in found.scalars()}
 
 
-async def comment_topics_by_week(session: AsyncSession, since: datetime) -> list[tuple[datetime, str, int]]:
-    """(ISO week's Monday, topic, comments naming it) of the comments analysed since then."""
+async def comment_topics_by_week(
+    session: AsyncSession, since: datetime, technician_id: UUID | None = None
+) -> list[tuple[datetime, str, int]]:
+    """(ISO week's Monday, topic, comments naming it) of the comments analysed since then (on one technician's
+    jobs, if given)."""
     rows = await session.execute(
         text(
             """
@@ -357,10 +360,11 @@ async def comment_topics_by_week(session: AsyncSession, since: datetime) -> list
             JOIN feedback f ON f.id = a.feedback_id
             CROSS JOIN LATERAL jsonb_array_elements_text(a.topics) AS t(topic)
             WHERE a.analysed_at IS NOT NULL AND f.created_at >= :since
+              AND (CAST(:technician_id AS uuid) IS NULL OR f.technician_id = :technician_id)
             GROUP BY 1, 2
             """
         ),
-        {"since": since},
+        {"since": since, "technician_id": technician_id},
     )
     return [(r.week, r.topic, int(r.n)) for r in rows]
 
@@ -370,22 +374,35 @@ async def service_of_order(session: AsyncSession, order_id: UUID) -> str:
     return str(found.scalar_one())
 
 
+async def recent_feedback_of_technician(session: AsyncSession, technician_id: UUID, limit: int) -> list[Feedback]:
+    found = await session.execute(
+        select(Feedback)
+        .where(Feedback.technician_id == technician_id)
+        .order_by(Feedback.created_at.desc(), Feedback.id.desc())
+        .limit(limit)
+    )
+    return list(found.scalars())
+
+
 async def feedback_of_order(session: AsyncSession, order_id: UUID) -> Feedback | None:
     found = await session.execute(select(Feedback).where(Feedback.order_id == order_id))
     return found.scalar_one_or_none()
 
 
-async def comments_by_week(session: AsyncSession, since: datetime) -> list[tuple[datetime, str, int]]:
+async def comments_by_week(
+    session: AsyncSession, since: datetime, technician_id: UUID | None = None
+) -> list[tuple[datetime, str, int]]:
     rows = await session.execute(
         text(
             """
             SELECT date_trunc('week', f.created_at AT TIME ZONE 'UTC') AS week, a.sentiment, count(*) AS n
             FROM comment_analyses a JOIN feedback f ON f.id = a.feedback_id
             WHERE a.analysed_at IS NOT NULL AND f.created_at >= :since
+              AND (CAST(:technician_id AS uuid) IS NULL OR f.technician_id = :technician_id)
             GROUP BY 1, 2
             """
         ),
-        {"since": since},
+        {"since": since, "technician_id": technician_id},
     )
     return [(r.week, r.sentiment, int(r.n)) for r in rows]
 

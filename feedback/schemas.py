@@ -152,6 +152,17 @@ class OfferCounts(BaseModel):
     expired: int
 
 
+class DriversWords(BaseModel):
+    """What drivers wrote about a technician's jobs: the last `weeks` weeks' comments summed up (topics most
+    named first), and his newest ratings with their comments' analyses."""
+
+    weeks: int
+    comments: int
+    negative: int
+    topics: dict[str, int]
+    recent: list[FeedbackRead]
+
+
 class Scorecard(TechnicianRead):
     trust: TrustParts
     jobs: JobCounts
@@ -160,6 +171,7 @@ class Scorecard(TechnicianRead):
     fcr: float | None
     on_time_rate: float | None
     offers: OfferCounts
+    drivers_said: DriversWords
 
 
 class Percentiles(BaseModel):

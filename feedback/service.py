@@ -26,6 +26,7 @@ from feedback.kpis import weekly as kpis_by_week
 from feedback.models import Feedback, FollowUp, FollowUpReason, FollowUpStatus
 from feedback.schemas import (
     DayKpis,
+    DriversWords,
     EvidenceLine,
     FeedbackCreate,
     FeedbackRead,
@@ -256,7 +257,9 @@ async def daily_kpis(session: AsyncSession, policy: SlaPolicy, days: int, region
     return kpis_by_day(found, first_day, days, policy.arrival_tolerance)
 
 
-async def scorecard(session: AsyncSession, policy: SlaPolicy, technician_id: UUID) -> Scorecard:
+async def scorecard(
+    session: AsyncSession, policy: SlaPolicy, technician_id: UUID, drivers_said: DriversWords
+) -> Scorecard:
     """Everything an operator needs to judge a technician, and why dispatch ranks him as it does."""
     technician = await technicians_repository.get(session, technician_id)
     if technician is None:
@@ -281,6 +284,7 @@ async def scorecard(session: AsyncSession, policy: SlaPolicy, technician_id: UUI
                                                                                       "cancelled")}),
         csat=metrics.csat, nps=metrics.nps, fcr=metrics.fcr, on_time_rate=metrics.eta_promise_kept,
         offers=OfferCounts(**await repository.offer_outcomes(session, technician.id)),
+        drivers_said=drivers_said,
     )  # fmt: skip
 
 

@@ -32,6 +32,7 @@ from app.sla.rules import SlaPolicy
 from app.sla.service import sla_round
 from tests.conftest import HELSINKI_PBF, KAIVOKATU, MIKONKATU, UNIONINKATU, Actor, Api, start_server
 from tests.dispatch.helpers import run_round
+from tests.feedback.test_comment_loop import analyse
 from tests.partners.helpers import make_partner, member_order
 from tools.simulate import Simulation
 from trustloop.processes import free_port
@@ -485,6 +486,20 @@ async def test_a_follow_up_is_taken_contacted_and_resolved_from_the_queue(
 
         # The case's order is one click away.
         await item.locator("a.order-link").click()
+        await page.locator("#detail .driver").wait_for(timeout=10_000)
+        assert "Laura Mäkinen" in await page.locator("#detail .driver").inner_text()
+        await page.locator("#detail button.back").click()
+
+        # The technician's card says what the driver wrote, analysed by now; the rating opens its order.
+        await analyse(sessions)
+        await page.evaluate(f"window.trustloop.detail.showTechnician('{rater.id}')")
+        said = page.locator("#detail .drivers-said")
+        await said.locator("li.negative q").wait_for(timeout=10_000)
+        assert "He came an hour late" in await said.locator("li q").inner_text()
+        assert "1 comment in 12 weeks, 1 negative" in await said.locator("h3").inner_text()
+        assert "late 1" in await said.locator(".topics").inner_text()
+        await screenshot(page, "technician-drivers-said")
+        await said.locator("li.negative").click()
         await page.locator("#detail .driver").wait_for(timeout=10_000)
         assert "Laura Mäkinen" in await page.locator("#detail .driver").inner_text()
         await page.locator("#detail button.back").click()

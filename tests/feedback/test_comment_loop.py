@@ -114,3 +114,46 @@ async def test_operators_analyse_a_text_on_demand(api: Api, app: FastAPI) -> Non
         assert (
             await api.client.post("/v1/ops/comments/analyze", json=bad, headers=operator.headers)
         ).status_code == 422
+
+
+async def test_the_scorecard_says_what_drivers_wrote_about_his_jobs_and_no_one_elses(
+    api: Api, osrm: OsrmClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    _, technician, rude_order = await rated_job(api, csat=5, nps=10, comment=RUDE_AND_SCRATCHED)
+    driver = await api.driver()
+    order = await api.order(driver)  # a second job of his, praised
+    assert (await api.assign(str(order["id"]), technician)).status_code == 200
+    await api.finish(str(order["id"]), technician, resolution="fixed_on_site")
+    assert (
+        await api.rate(str(order["id"]), driver, csat=5, nps=10, comment="Fast and friendly, thank you!")
+    ).status_code == 201
+    _, other, _ = await rated_job(api, csat=1, nps=0, comment="He was late and rude")  # another technician
+    operator = await api.operator()
+
+    async def said(who: Actor) -> dict[str, object]:
+        card = await api.client.get(f"/v1/ops/technicians/{who.id}", headers=operator.headers)
+        assert card.status_code == 200
+        words: dict[str, object] = card.json()["drivers_said"]
+        return words
+
+    before = await said(technician)
+    assert (before["comments"], before["topics"]) == (0, {})  # nothing analysed yet
+    recent = before["recent"]
+    assert isinstance(recent, list)
+    assert [r["order_id"] for r in recent] == [order["id"], rude_order["id"]]  # newest first
+    assert [r["comment_analysis"] for r in recent] == [None, None]
+
+    assert await analyse(sessions) == 3
+    after = await said(technician)
+    assert after["comments"] == 2
+    assert after["negative"] == 1
+    topics = after["topics"]
+    assert isinstance(topics, dict)
+    assert topics.get("rude") == topics.get("damage") == topics.get("praise") == 1
+    assert "late" not in topics  # the other technician's comment
+    recent = after["recent"]
+    assert isinstance(recent, list)
+    assert recent[1]["comment"] == RUDE_AND_SCRATCHED
+    assert recent[1]["comment_analysis"]["sentiment"] == "negative"
+    assert recent[0]["comment_analysis"]["sentiment"] == "positive"
+    assert (await said(other))["topics"] == {"late": 1, "rude": 1}

@@ -317,10 +317,30 @@
         ? card.trust.history.slice(0, 6).map((h) => el("li", {}, el("time", {}, `${new Date(h.at).toLocaleDateString()} ${tl.time(h.at)}`),
           ` ${h.previous == null ? "" : `${h.previous.toFixed(2)} → `}${h.score.toFixed(2)} · ${tl.words(h.cause)}`))
         : el("li", { class: "empty" }, "no change yet")),
+      driversSaid(card.drivers_said),
       el("h3", {}, "Today's jobs"),
       el("ul", { class: "list" }, today.length ? today.map((j) => el("li", { class: `${j.sla_state} clickable`, onclick: () => showOrder(j.order_id) },
         `${tl.time(j.created_at)} ${tl.words(j.service)} · ${tl.words(j.status)}`)) : el("li", { class: "empty" }, "none")),
     );
+  }
+
+  // What drivers wrote about his jobs: the topics of the last weeks' comments, most named first, and his newest
+  // ratings, each opening its order.
+  function driversSaid(said) {
+    const named = Object.entries(said.topics);
+    return el("section", { class: "drivers-said" },
+      el("h3", {}, "What drivers said",
+        el("small", {}, ` ${said.comments} comment${said.comments === 1 ? "" : "s"} in ${said.weeks} weeks` +
+          (said.comments ? `, ${said.negative} negative` : ""))),
+      named.length ? el("p", { class: "topics" }, named.map(([topic, n]) => `${tl.words(topic)} ${n}`).join(" · ")) : null,
+      el("ul", { class: "list" }, said.recent.length
+        ? said.recent.map((f) => el("li", { class: `clickable ${f.comment_analysis?.sentiment || ""}`, onclick: () => showOrder(f.order_id) },
+            el("small", {}, `${new Date(f.created_at).toLocaleDateString([], { day: "numeric", month: "short" })} · ` +
+              `${"★".repeat(f.csat)}${"☆".repeat(5 - f.csat)}` + (f.nps == null ? "" : ` · NPS ${f.nps}`) +
+              (f.comment_analysis ? ` · ${f.comment_analysis.sentiment}` : "")),
+            f.comment ? el("q", {}, f.comment) : el("span", { class: "empty" }, "no comment"),
+            f.comment_analysis?.topics.length ? el("small", {}, "about: " + f.comment_analysis.topics.map(tl.words).join(", ")) : null))
+        : el("li", { class: "empty" }, "no ratings yet")));
   }
 
   function changed(orderId) {
