@@ -181,6 +181,46 @@ async def test_a_risk_clears_once_a_technician_accepts_and_the_board_says_why_no
     detail = (await api.client.get(f"/v1/ops/orders/{order['id']}", headers=operator.headers)).json()
     assert (detail["sla_state"], detail["sla_reason"]) == ("ok", None)
 
+    # Cleared once, it can slip again: the live ETA runs past the new promise.
+    read = await api.client.get(f"/v1/orders/{order['id']}", headers=operator.headers)
+    promised = datetime.fromisoformat(read.json()["eta"]["promised_at"])
+    async with transaction(app.state.sessionmaker) as session:
+        live = await live_repository.tracking_for_update(session, order_id)
+        live.eta_arrival_at, live.eta_confidence = promised + timedelta(minutes=20), "high"
+        live.eta_updated_at = datetime.now(UTC)
+    assert await round_at(app, promised - timedelta(minutes=1)) == [(order_id, SlaState.AT_RISK)]
+    board = (await api.client.get("/v1/ops/sla", headers=operator.headers)).json()
+    assert [(i["order_id"], i["sla_reason"]) for i in board["at_risk"]] == [
+        (order["id"], "the live ETA is beyond the promise")
+    ]
+    assert await round_at(app, promised + TARGETS.arrival_tolerance + timedelta(seconds=1)) == [
+        (order_id, SlaState.BREACHED)
+    ]
+
+
+async def test_a_risk_ends_with_its_order_but_a_breach_stays_in_its_history(app: FastAPI, api: Api) -> None:
+    operator = await api.operator()
+    risky, breached = await api.order(await api.driver()), await api.order(await api.driver())
+    created = datetime.fromisoformat(breached["created_at"])
+    ids = {UUID(risky["id"]), UUID(breached["id"])}
+    assert {o for o, state in await round_at(app, created + timedelta(minutes=4)) if state is SlaState.AT_RISK} == ids
+
+    async def cancel(order: dict[str, object]) -> None:
+        path = f"/v1/orders/{order['id']}/cancel"
+        response = await api.client.post(path, json={"reason": "driver got going"}, headers=operator.headers)
+        assert response.status_code == 200, response.text
+
+    await cancel(risky)
+    assert await round_at(app, created + timedelta(minutes=5)) == [(UUID(risky["id"]), SlaState.OK)]
+    assert await round_at(app, created + timedelta(minutes=11)) == [(UUID(breached["id"]), SlaState.BREACHED)]
+    await cancel(breached)
+    assert await round_at(app, created + timedelta(minutes=12)) == []
+    listed = (await api.client.get("/v1/ops/orders?status=cancelled", headers=operator.headers)).json()["items"]
+    assert {i["order_id"]: (i["sla_state"], i["sla_reason"]) for i in listed} == {
+        risky["id"]: ("ok", None),
+        breached["id"]: ("breached", "no technician assigned within 10 min"),
+    }
+
 
 async def test_a_breach_stays_after_its_cause_is_gone(app: FastAPI, api: Api) -> None:
     technician = await api.technician()

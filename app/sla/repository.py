@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.enums import Service
 from app.orders.models import Order, OrderStatus
 from app.sla.models import OrderSla
+from app.sla.rules import SlaState
 from app.users.models import Driver, User
 
 OK = "ok"
@@ -50,11 +51,15 @@ async def change_state(
 ) -> bool:
     """Moves the order from `previous` to `new` (or to a new reason); False if another watcher changed it
     first."""
-    if previous == OK:
+    if previous == OK:  # no row yet, or one whose risk cleared: either way it must still say ok
         inserted = await session.execute(
             insert(OrderSla)
             .values(order_id=order_id, state=new, reason=reason, changed_at=at)
-            .on_conflict_do_nothing()
+            .on_conflict_do_update(
+                index_elements=[OrderSla.order_id],
+                set_={"state": new, "reason": reason, "changed_at": at},
+                where=OrderSla.state == OK,
+            )
             .returning(OrderSla.order_id)
         )
         return inserted.first() is not None
@@ -65,6 +70,22 @@ async def change_state(
         .returning(OrderSla.order_id)
     )
     return changed.first() is not None
+
+
+async def clear_risks_of_closed_orders(session: AsyncSession, at: datetime) -> list[tuple[UUID, Service]]:
+    """An order that closed while at risk is at risk no more (a breach stays: it is its history). The orders
+    cleared, with their service."""
+    cleared = await session.execute(
+        update(OrderSla)
+        .where(
+            OrderSla.order_id == Order.id,
+            OrderSla.state == SlaState.AT_RISK.label,
+            Order.status.not_in(OrderStatus.open()),
+        )
+        .values(state=OK, reason=None, changed_at=at)
+        .returning(OrderSla.order_id, Order.service)
+    )
+    return [(order_id, service) for order_id, service in cleared.all()]
 
 
 @dataclass(frozen=True, slots=True)

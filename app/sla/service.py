@@ -31,6 +31,12 @@ async def sla_round(session: AsyncSession, now: datetime, policy: SlaPolicy) -> 
     done = SlaRound()
     if not await repository.try_lock_watcher(session, locks.SLA_WATCHER):
         return done
+    for order_id, service in await repository.clear_risks_of_closed_orders(session, now):
+        await events.publish(
+            session, events.SlaChanged(at=now, order_id=order_id, service=service, state=SlaState.OK.label,
+                                       reason=None, cause=None, minutes=0)
+        )  # fmt: skip
+        done.orders.append((order_id, SlaState.OK))
     watched = await repository.open_orders(session)
     etas = await live_repository.live_etas(session, [w.order_id for w in watched])
     stalls = await live_repository.stalls(session, [w.order_id for w in watched])
