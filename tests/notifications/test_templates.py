@@ -241,8 +241,8 @@ def test_bad_news_apologises_and_says_what_happens_next() -> None:
     assert text("unfulfilled", EN).title == "Sorry, we couldn't find a technician"
     assert "An operator will call you within minutes" in text("unfulfilled", EN).body
     assert text("unfulfilled", RU) == Rendered(
-        "Простите, все мастера заняты",
-        "Никто не успел взять вашу заявку. Оператор позвонит вам в ближайшие минуты. Помощь можно вызвать снова.",
+        "Простите, мы не нашли мастера",
+        "Мы не смогли вовремя отправить к вам мастера. Оператор позвонит вам в ближайшие минуты. Помощь можно вызвать снова.",
     )
     assert text("failed", RU, service="tyre_change") == Rendered(
         "Не удалось заменить колесо",

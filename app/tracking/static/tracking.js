@@ -143,7 +143,7 @@ const TEXTS = {
       completed: (name, outcome) => ["Erledigt", outcome || "Die Arbeit ist abgeschlossen."],
       failed: (name, outcome, service) => ["Vor Ort war keine Hilfe möglich", afterFailure(outcome, service)],
       cancelled: () => ["Diese Anfrage wurde storniert", "Niemand ist zu Ihnen unterwegs."],
-      unfulfilled: () => ["Leider war niemand rechtzeitig frei", "Das tut uns leid. Wir rufen Sie in wenigen Minuten an, oder Sie fordern erneut Hilfe an."],
+      unfulfilled: () => ["Leider keine Hilfe rechtzeitig gefunden", "Das tut uns leid. Wir rufen Sie in wenigen Minuten an, oder Sie fordern erneut Hilfe an."],
     },
     eta: (minutes, clock) => `Ankunft in etwa ${minutes}\u00a0Min., gegen ${clock}`,
     promise: (clock) => ` · spätestens ${clock}\u00a0Uhr`,

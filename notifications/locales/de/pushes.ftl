@@ -168,7 +168,7 @@ cancelled =
         }
 
 unfulfilled =
-    .title = Leider war niemand rechtzeitig frei
+    .title = Leider keine Hilfe rechtzeitig gefunden
     .body = Das tut uns leid. Wir rufen Sie in wenigen Minuten an, oder Sie fordern erneut Hilfe an.
 
 reassigned =

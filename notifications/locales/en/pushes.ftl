@@ -156,7 +156,7 @@ cancelled =
 
 unfulfilled =
     .title = Sorry, we couldn't find a technician
-    .body = No one was free to take your request in time. An operator will call you within minutes, or you can request help again.
+    .body = We could not get a technician to you in time. An operator will call you within minutes, or you can request help again.
 
 reassigned =
     .title = Another technician is coming
