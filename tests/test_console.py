@@ -508,6 +508,13 @@ async def test_a_follow_up_is_taken_contacted_and_resolved_from_the_queue(
         await item.locator("button.resolve").click()
         await item.locator("select[name=outcome]").select_option("refunded")
         await item.locator("input[name=note]").fill("Refunded the call-out fee")
+        # A live change redraws the queue while the operator writes: what was typed stays, and so does the focus.
+        counted = await page.locator("#order-count").inner_text()
+        await api.order(await api.driver(), at=MIKONKATU)
+        await wait_for(lambda: page.evaluate(f"document.querySelector('#order-count').textContent !== '{counted}'"))
+        assert await item.locator("input[name=note]").input_value() == "Refunded the call-out fee"
+        assert await item.locator("select[name=outcome]").input_value() == "refunded"
+        assert await page.evaluate("document.activeElement?.name") == "note"
         await item.locator(".resolve-form button[type=submit]").click()
         await item.wait_for(state="detached", timeout=10_000)
         resolved = (await api.client.get("/v1/ops/followups?status=resolved", headers=operator.headers)).json()["items"]

@@ -9,9 +9,14 @@
   const OUTCOMES = [["apologised", "apologised"], ["refunded", "refunded"], ["job_redone", "job redone"],
     ["compensated", "compensated"], ["no_action_needed", "no action needed"], ["unreachable", "unreachable"]];
 
+  // Cases being resolved, with what the operator has typed so far: the queue is drawn again on every live change,
+  // and a half-written note must survive it (and keep its focus).
+  const drafts = new Map();
+
   async function call(f, path, body, item) {
     try {
       await tl.api(`/v1/ops/followups/${f.id}/${path}`, { method: "POST", body: JSON.stringify(body) });
+      if (path === "resolve") drafts.delete(f.id);
       await tl.loadFollowups();
     } catch (error) {
       item.querySelector(".result").textContent = `Not done: ${error.message}`;
@@ -19,10 +24,20 @@
   }
 
   function resolveForm(f, item) {
-    const outcome = el("select", { name: "outcome", "aria-label": "Outcome" }, OUTCOMES.map(([v, label]) => el("option", { value: v }, label)));
-    const note = el("input", { name: "note", placeholder: "What was agreed with the driver", required: true, maxLength: 2000 });
+    if (!drafts.has(f.id)) drafts.set(f.id, { outcome: OUTCOMES[0][0], note: "", focused: true, caret: 0 });
+    const draft = drafts.get(f.id);
+    const outcome = el("select", { name: "outcome", "aria-label": "Outcome", onchange: () => { draft.outcome = outcome.value; } },
+      OUTCOMES.map(([v, label]) => el("option", { value: v }, label)));
+    outcome.value = draft.outcome;
+    const note = el("input", { name: "note", placeholder: "What was agreed", required: true, maxLength: 2000,
+      title: "What was agreed with the driver",
+      oninput: () => { draft.note = note.value; draft.caret = note.selectionStart; },
+      onfocus: () => { draft.focused = true; }, onblur: () => { draft.focused = false; draft.caret = note.selectionStart; } });
+    note.value = draft.note;
+    if (draft.focused) requestAnimationFrame(() => { note.focus(); note.setSelectionRange(draft.caret, draft.caret); });
     return el("form", { class: "resolve-form", onsubmit: (e) => { e.preventDefault(); call(f, "resolve", { note: note.value, outcome: outcome.value }, item); } },
-      outcome, note, el("button", { type: "submit" }, "Resolve"));
+      outcome, note, el("button", { type: "submit" }, "Resolve"),
+      el("button", { type: "button", class: "secondary", onclick: () => { drafts.delete(f.id); tl.lists.render(); } }, "Cancel"));
   }
 
   function item(f) {
@@ -46,6 +61,7 @@
           onclick: () => call(f, "contacts", { outcome }, entry) }, label)),
         el("button", { type: "button", class: "secondary resolve", onclick: (e) => e.target.closest(".row").replaceWith(resolveForm(f, entry)) }, "Resolve…")),
       el("p", { class: "result", role: "status" }));
+    if (drafts.has(f.id)) entry.querySelector(".row").replaceWith(resolveForm(f, entry));
     return entry;
   }
 
