@@ -260,6 +260,8 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
         )
         assert await russian.evaluate("document.activeElement.name") == "csat"
         await save(russian, "tracking-phone-rating-ru")
+        await russian.locator("input[name=csat][value='4'] + span").click()  # answered: the request goes
+        assert await russian.locator("#rating-error").inner_text() == ""
         await russian.close()
         for name, value in (("csat", 5), ("nps", 9), ("ces", 6)):
             await phone.locator(f"input[name={name}][value='{value}'] + span").click()
@@ -338,5 +340,6 @@ async def test_a_request_nobody_took_promises_the_call_the_push_promised(
                 page, "window.trustloop.state.tracking && window.trustloop.state.tracking.status === 'unfulfilled'"
             )
             assert (await page.locator("#detail").inner_text()).endswith(call)  # as the unfulfilled push says
+            assert await page.locator("#technician").is_hidden()  # nobody is coming: no empty card
             await page.close()
     assert watched.errors == []

@@ -443,6 +443,11 @@ function buildScales() {
   }
 }
 
+// Once a score is chosen, the request to choose one goes.
+$("rating-form").addEventListener("change", (e) => {
+  if (e.target.name === "csat" && $("rating-error").textContent === text.chooseCsat) $("rating-error").textContent = "";
+});
+
 function chosen(name) {
   const input = document.querySelector(`input[name=${name}]:checked`);
   return input ? Number(input.value) : null;
