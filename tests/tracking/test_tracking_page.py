@@ -26,7 +26,7 @@ from app.orders.models import Order
 from app.regions.extract import service_area
 from app.regions.service import record_region
 from app.technicians.models import Technician
-from tests.conftest import HELSINKI_PBF, KAISANIEMENKATU, Actor, Api, start_server
+from tests.conftest import HELSINKI_PBF, KAISANIEMENKATU, KAIVOKATU, Actor, Api, start_server
 from tests.dispatch.helpers import TEST_CONFIG, run_round
 from tests.live.test_streams import job, post_location, report
 from tests.tracking.test_tracking import token_of
@@ -342,4 +342,30 @@ async def test_a_request_nobody_took_promises_the_call_the_push_promised(
             assert (await page.locator("#detail").inner_text()).endswith(call)  # as the unfulfilled push says
             assert await page.locator("#technician").is_hidden()  # nobody is coming: no empty card
             await page.close()
+    assert watched.errors == []
+
+
+async def test_a_job_handed_on_frames_the_drivers_map_on_the_new_technician(
+    api: Api, sessions: async_sessionmaker[AsyncSession], page_server: str, helsinki_graph: Path
+) -> None:
+    technician, order = await helsinki_job(api, sessions, helsinki_graph)
+    await report(page_server, technician, order["id"], "en_route")
+    await post_location(page_server, technician, KAISANIEMENKATU, 45)
+    far = KAIVOKATU  # 390 m west of the car: out of the first view on a phone
+    in_view = f"window.trustloop.state.map.getBounds().contains([{far.lat}, {far.lon}])"
+    watched = Watched()
+    async with chromium() as browser:
+        page = await watched.open(browser, f"http://{page_server}/t/{token_of(order)}", PHONE)
+        await shown(page, "!!window.trustloop.state.layers.technician && window.trustloop.state.fitted")
+        assert not await page.evaluate(in_view)
+
+        greta = await api.technician(at=None, name="Greta Lind", display_name="Greta L.")
+        assert (await api.assign(order["id"], greta)).status_code == 200  # the first one broke down
+        await post_location(page_server, greta, far, 5)
+        await report(page_server, greta, order["id"], "en_route")
+        await shown(page, "window.trustloop.state.tracking?.technician?.name === 'Greta L.'")
+        await shown(page, f"window.trustloop.state.fitted && {in_view}")
+        label = "window.trustloop.state.layers.technician?.getTooltip().getContent()"
+        assert await shown(page, label) == "Greta L."
+        await save(page, "tracking-phone-handed-on")
     assert watched.errors == []

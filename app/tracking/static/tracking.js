@@ -384,6 +384,12 @@ function connect() {
         break;
       case "status":
         t.status = event.status;
+        if (event.technician && who(event.technician) !== who(t.technician)) {
+          // Handed on to another technician: the last position, route and estimate were the other one's. His own
+          // come with his next fix, and then his way is framed afresh, under his name.
+          state.position = null; t.eta = null; t.route = null; state.fitted = false;
+          for (const name of ["technician", "route"]) if (state.layers[name]) { state.layers[name].remove(); delete state.layers[name]; }
+        }
         if (event.technician) t.technician = event.technician;
         if (!LIVE.has(event.status)) { state.position = null; t.eta = null; t.route = null; }
         break;
@@ -415,6 +421,10 @@ function connect() {
     retry = Math.min(retry * 2, 30000);
   };
   state.live = true;
+}
+
+function who(technician) {
+  return technician ? `${technician.name} ${technician.photo_url}` : null;
 }
 
 async function load(follow) {
