@@ -490,6 +490,17 @@ async def test_a_follow_up_is_taken_contacted_and_resolved_from_the_queue(
         assert "Laura Mäkinen" in await page.locator("#detail .driver").inner_text()
         await page.locator("#detail button.back").click()
 
+        # Signed out and in again in the same tab: live again, and live changes arrive.
+        await page.click("#logout")
+        await wait_for(lambda: page.evaluate("!window.trustloop.state.live"))
+        await page.fill("#token", scene.operator.token)
+        await page.click("#login-form button[type=submit]")
+        await wait_for(lambda: page.evaluate("window.trustloop.state.live"))
+        events = await page.evaluate("window.trustloop.stats.events")
+        await api.order(await api.driver(), at=KAIVOKATU)
+        await wait_for(lambda: page.evaluate(f"window.trustloop.stats.events > {events}"))
+        assert await page.locator("#live-status").inner_text() == "live"
+
         # The technician's card says what the driver wrote, analysed by now; the rating opens its order.
         await analyse(sessions)
         await page.evaluate(f"window.trustloop.detail.showTechnician('{rater.id}')")

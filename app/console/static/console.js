@@ -131,7 +131,11 @@ tl.signOut = signOut;
 
 let started = false;
 async function start() {
-  if (started) return;
+  if (started) {  // signed in again in this tab: what changed meanwhile, and the live stream on the new token
+    await Promise.all([tl.loadKpis(), tl.loadTechnicians(), tl.loadOrders(), tl.loadAttention(), tl.loadFollowups(), tl.partners.load()]);
+    connect();
+    return;
+  }
   started = true;
   tl.map.init();
   // The roads and the data come in parallel: neither waits for the other.
@@ -223,9 +227,10 @@ function connect() {
   socket.onopen = () => setLive(true);
   socket.onmessage = (message) => onEvent(JSON.parse(message.data));
   socket.onclose = (event) => {
+    if (state.socket !== socket) return;  // one closed on signing out, after a new one was opened
     setLive(false);
     if (event.code === 4401) return signOut("Your session has ended: sign in again.");
-    if (state.token) setTimeout(connect, 2000);
+    if (state.token) setTimeout(() => { if (state.socket === socket) connect(); }, 2000);
   };
 }
 
