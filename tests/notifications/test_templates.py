@@ -285,6 +285,15 @@ def test_operators_hear_the_reason_in_their_own_language() -> None:
             assert "English" not in body, (cause, locale, body)
             assert "{" not in body, (cause, locale, body)
             assert ("45" in body) == (cause in {"not_arrived", "not_assigned", "eta_beyond_target"}), body
+    # A driver not called back is waiting in the follow-ups, not on the order board: the push says where to look.
+    late_call = {"reason": "the unhappy driver was not called back in time", "cause": "not_called_back"}
+    assert [
+        text("sla_alert", locale, state="breached", **late_call).body.rsplit(". ", 1)[1] for locale in (EN, RU, DE)
+    ] == [
+        "Open the follow-ups in the console.",
+        "Откройте звонки в консоли.",
+        "Öffnen Sie die Rückrufe in der Konsole.",
+    ]
     # A cause this version does not know is told in the reason's own words rather than not at all.
     assert "in English" in text("sla_alert", RU, state="breached", reason="in English", cause="new_cause").body
 

@@ -255,7 +255,7 @@ sla_alert =
             [no_signal] Grund: Vom Einsatz kommt kein Standortsignal mehr. Öffnen Sie den Auftrag in der Konsole.
             [eta_beyond_promise] Grund: Die Hilfe wird voraussichtlich nach der zugesagten Zeit eintreffen. Öffnen Sie den Auftrag in der Konsole.
             [eta_beyond_target] Grund: Die Hilfe wird voraussichtlich später als { $minutes } Min. nach der Bestellung eintreffen. Öffnen Sie den Auftrag in der Konsole.
-            [not_called_back] Grund: Die unzufriedene Person wurde nicht rechtzeitig zurückgerufen. Öffnen Sie den Auftrag in der Konsole.
+            [not_called_back] Grund: Die unzufriedene Person wurde nicht rechtzeitig zurückgerufen. Öffnen Sie die Rückrufe in der Konsole.
            *[other]
                 { $reason ->
                     [none] Details zum Auftrag finden Sie in der Konsole.

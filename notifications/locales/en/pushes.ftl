@@ -239,7 +239,11 @@ sla_alert =
            *[other] An order needs attention
         }
     .body =
-        { $reason ->
-            [none] Open the order in the console for details.
-           *[other] Reason: { $reason }. Open the order in the console.
+        { $cause ->
+            [not_called_back] Reason: the unhappy driver was not called back in time. Open the follow-ups in the console.
+           *[other]
+                { $reason ->
+                    [none] Open the order in the console for details.
+                   *[other] Reason: { $reason }. Open the order in the console.
+                }
         }
