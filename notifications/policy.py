@@ -95,6 +95,11 @@ async def on_status_change(session: AsyncSession, event: events.OrderStatusChang
     reassigned = (
         status is OrderStatus.ASSIGNED and reassigned_from is not None and reassigned_from != event.technician_id
     )
+    if status is OrderStatus.ASSIGNED and event.technician_id is not None and event.actor_id != event.technician_id:
+        # Given him by an operator or a re-dispatch, not taken from an offer: he must hear of it.
+        address = (await orders.addresses(session, {event.order_id})).get(event.order_id)
+        await push(session, event.technician_id, "job_assigned", event.order_id,
+                   {"service": event.service.value, "address": address})  # fmt: skip
     if reassigned:
         await push(session, event.driver_id, "reassigned", event.order_id, params)
         assert reassigned_from is not None

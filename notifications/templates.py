@@ -30,7 +30,7 @@ KINDS = (
     "assigned", "en_route", "eta_changed", "arriving", "arrived", "completed", "failed", "feedback_request",
     "cancelled", "unfulfilled", "reassigned", "delayed", "held_up",
     # To the technician.
-    "offer", "job_cancelled", "job_reassigned", "stall_check", "signal_check",
+    "offer", "job_assigned", "job_cancelled", "job_reassigned", "stall_check", "signal_check",
     # To the operators.
     "sla_alert",
 )  # fmt: skip

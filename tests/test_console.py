@@ -439,6 +439,13 @@ async def test_the_decision_with_names_assigning_a_technician_card_and_filters(
         reassigned = (await api.client.get(f"/v1/ops/orders/{manual['id']}", headers=headers)).json()
         assert reassigned["technician"]["id"] == other != chosen
 
+        # The simulated technician it went to learns of it as his app would (the push, his profile) and sets out.
+        async def on_the_way() -> bool:
+            read = await api.client.get(f"/v1/ops/orders/{manual['id']}", headers=headers)
+            return bool(read.json()["status"] == "en_route")
+
+        await wait_for(on_the_way, 30)
+
 
 async def test_a_follow_up_is_taken_contacted_and_resolved_from_the_queue(
     app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession], console_server: str, helsinki_graph: Path,

@@ -162,11 +162,21 @@ class Simulation:
             self._drivers.append(SimDriver(token, response.json()["id"]))
             log.debug("a driver asks for %s", service)
 
+    async def _current_job(self, t: SimTechnician) -> str | None:
+        """The job his app shows him now: one he accepted, or one an operator or a re-dispatch gave him."""
+        me = await self._get("/v1/technicians/me", t.token)
+        return me.json().get("current_order_id") if me.status_code == 200 else None
+
     async def _step(self, t: SimTechnician) -> None:
+        if t.stage in ("driving", "working") and await self._current_job(t) != t.order_id:
+            t.stage, t.order_id, t.path = "idle", None, []  # taken off the job: he stops where he is
         if t.stage == "idle":
             offers = (await self._get("/v1/technicians/me/offers", t.token)).json()["items"]
+            given = None if offers else await self._current_job(t)
             draw = self._rng.random()
-            if offers and draw < t.profile.accepts:
+            if given is not None:  # an operator gave him a job (the job_assigned push): he goes
+                t.order_id, t.stage = given, "assigned"
+            elif offers and draw < t.profile.accepts:
                 accepted = await self._post(f"/v1/offers/{offers[0]['id']}/accept", t.token)
                 if accepted.status_code == 200:
                     t.order_id, t.stage = offers[0]["order_id"], "assigned"

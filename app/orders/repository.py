@@ -49,6 +49,13 @@ async def open_order_of_driver(session: AsyncSession, driver_id: UUID) -> Order 
     return result.scalar_one_or_none()
 
 
+async def active_job_of(session: AsyncSession, technician_id: UUID) -> UUID | None:
+    result = await session.execute(
+        select(Order.id).where(Order.technician_id == technician_id, Order.status.in_(OrderStatus.active_job()))
+    )
+    return result.scalar_one_or_none()
+
+
 async def driver_exists(session: AsyncSession, driver_id: UUID) -> bool:
     return await session.get(Driver, driver_id) is not None
 

@@ -11,19 +11,20 @@ from app.pagination import BulkLimit, Cursor
 from app.regions.schemas import RegionName
 from app.schemas import Page
 from app.technicians import service
-from app.technicians.schemas import Availability, TechnicianCreate, TechnicianRead
+from app.technicians.schemas import Availability, OwnProfile, TechnicianCreate, TechnicianRead
 
 router = APIRouter(tags=["technicians"])
 
 
-@router.get("/v1/technicians/me", response_model=TechnicianRead, responses=problems(404))
-async def read_me(session: DbSession, technician: TechnicianUser) -> TechnicianRead:
-    return await service.with_reputation(session, await service.get_own(session, technician))
+@router.get("/v1/technicians/me", response_model=OwnProfile, responses=problems(404))
+async def read_me(session: DbSession, technician: TechnicianUser) -> OwnProfile:
+    """His profile and `current_order_id`, the job he is on now: read on start, and on a `job_assigned` push."""
+    return await service.own_profile(session, await service.get_own(session, technician))
 
 
-@router.put("/v1/technicians/me/availability", response_model=TechnicianRead, responses=problems(404))
-async def set_availability(body: Availability, session: DbSession, technician: TechnicianUser) -> TechnicianRead:
-    return await service.with_reputation(session, await service.set_availability(session, technician, body.online))
+@router.put("/v1/technicians/me/availability", response_model=OwnProfile, responses=problems(404))
+async def set_availability(body: Availability, session: DbSession, technician: TechnicianUser) -> OwnProfile:
+    return await service.own_profile(session, await service.set_availability(session, technician, body.online))
 
 
 @router.post("/v1/ops/technicians", status_code=status.HTTP_201_CREATED, response_model=TechnicianRead)

@@ -41,3 +41,10 @@ class TechnicianRead(BaseModel):
     position: Point | None
     position_at: datetime | None
     trust_score: float | None
+
+
+class OwnProfile(TechnicianRead):
+    """The technician's own profile, as his app reads it on start: with the job he is on now, if any (given him by
+    an operator or a re-dispatch as well as accepted from an offer)."""
+
+    current_order_id: UUID | None

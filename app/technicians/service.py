@@ -7,12 +7,13 @@ from app.auth.tokens import Principal
 from app.enums import Role, Service
 from app.errors import InvalidInput, NotFound
 from app.geo import from_geography
+from app.orders import repository as orders
 from app.pagination import decode_text_cursor, next_cursor
 from app.regions import repository as regions
 from app.schemas import Page
 from app.technicians import repository, reputation
 from app.technicians.models import Technician
-from app.technicians.schemas import TechnicianCreate, TechnicianRead
+from app.technicians.schemas import OwnProfile, TechnicianCreate, TechnicianRead
 from app.users import repository as users
 
 
@@ -89,6 +90,11 @@ async def list_technicians(
         items=[present(t, standing[t.id].trust_score if t.id in standing else None) for t in fleet[:limit]],
         next_cursor=next_cursor(fleet, limit, lambda t: (t.name, t.id)),
     )
+
+
+async def own_profile(session: AsyncSession, technician: Technician) -> OwnProfile:
+    read = await with_reputation(session, technician)
+    return OwnProfile(**read.model_dump(), current_order_id=await orders.active_job_of(session, technician.id))
 
 
 async def with_reputation(session: AsyncSession, technician: Technician) -> TechnicianRead:

@@ -252,9 +252,13 @@ async def outcome_lifecycle(api: Api, app: FastAPI, outcome: str) -> tuple[Actor
 @pytest.mark.parametrize(
     ("outcome", "driver_sees", "technician_sees"),
     [
-        ("completed", ["assigned", "reassigned", "en_route", "arrived", "completed", "feedback_request"], []),
-        ("failed", ["assigned", "reassigned", "en_route", "arrived", "failed", "feedback_request"], []),
-        ("cancelled", ["assigned", "reassigned", "en_route"], ["job_cancelled"]),
+        (
+            "completed",
+            ["assigned", "reassigned", "en_route", "arrived", "completed", "feedback_request"],
+            ["job_assigned"],
+        ),
+        ("failed", ["assigned", "reassigned", "en_route", "arrived", "failed", "feedback_request"], ["job_assigned"]),
+        ("cancelled", ["assigned", "reassigned", "en_route"], ["job_assigned", "job_cancelled"]),
         ("unfulfilled", ["unfulfilled"], []),
     ],
 )
@@ -267,8 +271,8 @@ async def test_each_outcome_pushes_its_steps_in_order_once_each(
     seen = by_token(fcm_standin)
     assert seen.get("driver-ru", []) == driver_sees
     assert seen.get("tech-phone", []) == technician_sees
-    if outcome != "unfulfilled":
-        assert seen.get("first-tech") == ["job_reassigned"]
+    if outcome != "unfulfilled":  # the operator gave it to him, then to her: each is told
+        assert seen.get("first-tech") == ["job_assigned", "job_reassigned"]
     texts = {m["message"]["data"]["type"]: m["message"]["notification"] for m in received(fcm_standin)
              if m["token"] == "driver-ru"}  # fmt: skip
     if "en_route" in texts:
@@ -298,6 +302,27 @@ async def test_a_job_handed_on_after_its_first_technician_set_out_tells_the_driv
                   if m["message"]["data"]["type"] == "en_route"]  # fmt: skip
     assert "Boris P." in on_the_way[0]
     assert "Greta L." in on_the_way[1]
+
+
+async def test_a_technician_given_a_job_by_an_operator_is_told_and_finds_it_on_his_profile(
+    app: FastAPI, api: Api, gateway: FcmGateway, fcm_standin: str
+) -> None:
+    technician = await api.technician(name="Boris Petrov", gender="male")
+    await register(api, technician, "boris-ru", locale="ru")
+    me = await api.client.get("/v1/technicians/me", headers=technician.headers)
+    assert me.json()["current_order_id"] is None
+    order = await api.order(await api.driver())
+    assert (await api.assign(order["id"], technician)).status_code == 200  # no offer: the operator's choice
+    await drain(app, gateway)
+    told = [m["message"] for m in received(fcm_standin) if m["token"] == "boris-ru"]
+    assert [m["data"]["type"] for m in told] == ["job_assigned"]
+    assert told[0]["data"]["order_id"] == order["id"]
+    assert told[0]["notification"]["title"] == "Вам назначена заявка: эвакуация"
+    me = await api.client.get("/v1/technicians/me", headers=technician.headers)
+    assert me.json()["current_order_id"] == order["id"]  # where his app finds the job the push names
+    await api.finish(order["id"], technician, resolution="fixed_on_site")
+    me = await api.client.get("/v1/technicians/me", headers=technician.headers)
+    assert me.json()["current_order_id"] is None
 
 
 async def test_operators_see_each_push_in_the_languages_its_recipient_reads(

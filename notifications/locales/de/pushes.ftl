@@ -211,6 +211,14 @@ offer =
            *[other] Bitte innerhalb von { $ttl } Sekunden annehmen oder ablehnen.
         }
 
+job_assigned =
+    .title = Auftrag für Sie: { service-label }
+    .body =
+        { $address ->
+            [none] Die Zentrale hat Ihnen diesen Auftrag gegeben. Öffnen Sie die App, um den Einsatzort zu sehen, und fahren Sie los.
+           *[other] Die Zentrale hat Ihnen diesen Auftrag gegeben: { $address }. Öffnen Sie die App und fahren Sie los.
+        }
+
 job_cancelled =
     .title = Auftrag storniert
     .body = Der Auftrag { service-request } wurde storniert. Sie müssen nicht hinfahren und können neue Aufträge annehmen.

@@ -203,6 +203,14 @@ offer =
            *[other] Accept or decline within { $ttl } seconds.
         }
 
+job_assigned =
+    .title = Job given to you: { service-label }
+    .body =
+        { $address ->
+            [none] An operator gave you this job. Open the app to see where the driver is, and set out.
+           *[other] An operator gave you this job: { $address }. Open the app and set out.
+        }
+
 job_cancelled =
     .title = Job cancelled
     .body = The driver has cancelled the { service-request } job. No need to go; you can take new jobs.
