@@ -11,7 +11,7 @@ from app.enums import Role
 from app.limits.service import count_request
 
 
-def _order_requests(session: DbSession, settings: AppSettings, caller: AnyUser) -> Callable[[], Awaitable[None]]:
+async def _order_requests(session: DbSession, settings: AppSettings, caller: AnyUser) -> Callable[[], Awaitable[None]]:
     async def count() -> None:
         if caller.role is Role.OPERATOR:
             return  # an operator at work acts on many orders
