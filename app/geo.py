@@ -12,7 +12,10 @@ EARTH_RADIUS_M = 6_371_008.8
 
 
 class Point(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, allow_inf_nan=False,
+        json_schema_extra={"examples": [{"lat": 60.170013, "lon": 24.945371}]},  # a street in Helsinki, served
+    )  # fmt: skip
 
     lat: float = Field(strict=True, ge=-90, le=90, allow_inf_nan=False)
     lon: float = Field(strict=True, ge=-180, le=180, allow_inf_nan=False)

@@ -49,6 +49,37 @@ def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {code: {"description": DESCRIPTIONS[code]} for code in codes}
 
 
+OVERVIEW = """
+Roadside help on demand: drivers ask for it, technicians take the jobs, operators watch over them, and partners
+(insurers, dealers, fleets) order it for their members. Live streams are described in
+[`/asyncapi.json`](/asyncapi.json).
+
+**Signing in.** Every call carries `Authorization: Bearer <token>`. The mobile apps send a Firebase ID token;
+a partner sends its API key (`tlp_…`), issued by an operator with the partner (`POST /v1/ops/partners`) and shown
+once; keys can be rotated (`POST /v1/ops/partners/{id}/keys`) and revoked. A WebSocket takes the same token as
+`?access_token=` or in `Sec-WebSocket-Protocol` as `bearer, <token>`.
+
+**Errors** are RFC 9457 `application/problem+json`: `type`, `title`, `status`, `detail`, and on a 422 an `errors`
+list of `{loc, msg}`. Types a client may act on: `…/outside-service-area` and `…/no-road-nearby` (422, nothing was
+stored), `…/no-fresh-position` and `…/not-near-the-car` (409, an arrival claimed too early), `…/unavailable`
+(503 with `Retry-After`: retry). A 500 carries a `reference`, the request's `X-Request-ID`, to quote to support.
+Objects a caller may not see are 404, never 403.
+
+**Retries.** `POST /v1/orders`, `/v1/partner/orders`, `/v1/ops/technicians` and `/v1/orders/{id}/feedback` take an
+`Idempotency-Key`: a retry with the same key and body gets the first answer again (and is not counted against the
+order limit); the same key with another body is a 422.
+
+**Lists** are cursor pages: `{"items", "next_cursor"}`; pass `next_cursor` back as `cursor` until it is `null`.
+
+**Webhooks** (partners) are signed like Stripe's: `Trustloop-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
+"<t>.<raw body>" keyed with the webhook secret>`. Any 2xx within 10 s delivers; anything else is retried with
+backoff for 25 hours under the same event id, and one order's events arrive in order.
+
+**Statuses** go `searching → assigned → en_route → arrived → in_progress → completed | failed`, or end
+`cancelled` or `unfulfilled`; a job handed to another technician goes back to `assigned`.
+"""
+
+
 def install_openapi(app: FastAPI) -> None:
     def build() -> dict[str, Any]:
         if app.openapi_schema is not None:
@@ -63,7 +94,9 @@ def install_openapi(app: FastAPI) -> None:
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
-                common = {422}
+                common = set()
+                if operation.get("parameters") or "requestBody" in operation:
+                    common.add(422)  # nothing to refuse in a call that takes nothing
                 if "requestBody" in operation:
                     common.add(413)
                 if operation.get("security"):

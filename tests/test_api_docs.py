@@ -106,6 +106,9 @@ async def test_redoc_renders_the_api_with_no_request_off_our_origin(docs_server:
         await page.locator("h2", has_text="Create Order").first.wait_for(timeout=20_000)
         await page.wait_for_load_state("networkidle")
         assert await page.locator('img[alt="redocly logo"]').count() == 0  # its CDN image, dropped when vendored
+        overview = await page.locator(".api-info").inner_text()  # what an integration engineer reads first
+        for told in ("Signing in.", "problem+json", "not-near-the-car", "Idempotency-Key", "Trustloop-Signature"):
+            assert told in overview
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         await page.screenshot(path=str(ARTIFACTS / "redoc.png"))
     assert f"{docs_server}/static/vendor/redoc/redoc.standalone.js" in browsing.requested

@@ -26,7 +26,7 @@ from app.live.hub import Hub
 from app.live.streams import load_route_event
 from app.logs import AccessLog
 from app.metrics import install_metrics
-from app.openapi import install_openapi
+from app.openapi import OVERVIEW, install_openapi
 from app.orders import endpoints as orders
 from app.partners import endpoints as partners
 from app.regions import endpoints as regions
@@ -85,7 +85,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await osrm.aclose()
             await engine.dispose()
 
-    app = FastAPI(title="Trustloop", version="1.0.0", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="Trustloop", version="1.0.0", description=OVERVIEW, lifespan=lifespan, docs_url=None, redoc_url=None
+    )
     app.state.settings = settings
     app.state.tokens = JwtTokens(settings.jwt_secret, settings.jwt_ttl_s)
     install_error_handlers(app)
