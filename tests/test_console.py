@@ -508,6 +508,18 @@ async def test_a_follow_up_is_taken_contacted_and_resolved_from_the_queue(
         await wait_for(lambda: page.evaluate(f"window.trustloop.stats.events > {events}"))
         assert await page.locator("#live-status").inner_text() == "live"
 
+        # Rounds that found nobody in a row are said once, with how many there were.
+        stranded = await api.order(await api.driver(), service="winch", at=KAIVOKATU)  # nobody here winches
+        for _ in range(3):
+            assert (await run_round(app)).orders >= 1
+        await page.evaluate(f"window.trustloop.detail.showOrder('{stranded['id']}')")
+        nobody = page.locator("#detail .decision .no-candidates")
+        await nobody.first.wait_for(timeout=10_000)
+        assert await nobody.count() == 1
+        assert " · 3 rounds · nobody to ask" in await nobody.inner_text()
+        assert "Offer or assign one by hand above." in await nobody.inner_text()
+        await page.locator("#detail button.back").click()
+
         # The technician's card says what the driver wrote, analysed by now; the rating opens its order.
         await analyse(sessions)
         await page.evaluate(f"window.trustloop.detail.showTechnician('{rater.id}')")

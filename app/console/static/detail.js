@@ -173,7 +173,7 @@
         el("button", { type: "submit" }, "Add note")),
       el("h3", {}, `Pushes sent (${pushes.length})`),
       el("ul", { class: "pushes" }, pushes.length ? pushes.map(pushItem) : el("li", { class: "empty" }, "none")),
-      decisionBlock(decision),
+      decisionBlock(decision, o),
     );
     showResult();
     redrawRoute();
@@ -257,14 +257,23 @@
     }
   }
 
-  function decisionBlock(decision) {
+  function decisionBlock(decision, o) {
     if (!decision) return null;
-    const rounds = decision.rounds.slice(0, 3);
+    // Rounds that found nobody in a row say it once, with how long it has gone on.
+    const rounds = [];
+    for (const r of decision.rounds) {
+      const last = rounds[rounds.length - 1];
+      if (last && !last.candidates.length && !r.candidates.length) { last.since = r.at; last.times += 1; }
+      else if (rounds.length < 3) rounds.push({ ...r, since: r.at, times: 1 });
+      else break;
+    }
+    const handIt = FREE_TO_ACT.has(o.status) ? " Offer or assign one by hand above." : "";
     return el("section", { class: "decision" },
       el("h3", {}, "Dispatcher's decision", el("small", {}, decision.assigned_by ? ` · assigned by ${decision.assigned_by}` : "")),
       rounds.length ? rounds.map((r) => !r.candidates.length
-        ? el("p", { class: "no-candidates" }, `${tl.time(r.at)} · nobody to ask: no free technician with the skill was found within `
-          + "reach by road (the search widens each minute). Offer or assign one by hand above.")
+        ? el("p", { class: "no-candidates" }, `${r.times > 1 ? `${tl.time(r.since)}–${tl.time(r.at)} · ${r.times} rounds` : tl.time(r.at)} · `
+          + "nobody to ask: no free technician with the skill was found within reach by road (the search widens each minute)."
+          + handIt)
         : el("table", {},
         el("caption", {}, `${tl.time(r.at)} · ${tl.words(r.outcome)}${r.winner_name ? ` · ${r.winner_name}` : ""}`),
         el("thead", {}, el("tr", {}, ["Technician", "ETA", "Trust then", "Cost", "Why"].map((h) => el("th", {}, h)))),
@@ -314,7 +323,7 @@
           el("td", {}, p.observed == null ? "–" : p.observed.toFixed(2)), el("td", {}, String(p.events)), el("td", {}, p.weight.toFixed(2)))))),
       el("h3", {}, "Score history"),
       el("ol", { class: "history" }, card.trust.history.length
-        ? card.trust.history.slice(0, 6).map((h) => el("li", {}, el("time", {}, `${new Date(h.at).toLocaleDateString()} ${tl.time(h.at)}`),
+        ? card.trust.history.slice(0, 6).map((h) => el("li", {}, el("time", {}, `${new Date(h.at).toLocaleDateString([], { day: "numeric", month: "short" })} ${tl.time(h.at)}`),
           ` ${h.previous == null ? "" : `${h.previous.toFixed(2)} → `}${h.score.toFixed(2)} · ${tl.words(h.cause)}`))
         : el("li", { class: "empty" }, "no change yet")),
       driversSaid(card.drivers_said),
