@@ -67,6 +67,19 @@ async def test_a_slipping_eta_warns_before_the_promise_breaks(
     ]
 
 
+def test_a_job_nobody_can_put_a_time_on_is_at_risk_once_the_first_minutes_have_passed() -> None:
+    """A technician on the job with no road from him to the car: no promise was made, no estimate comes."""
+    created = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+    blind = SlaFacts("en_route", created, promised_at=None, live_eta_at=None)
+    assert evaluate(blind, created + timedelta(minutes=2), TARGETS) == (SlaState.OK, None)
+    assert evaluate(blind, created + timedelta(minutes=3), TARGETS) == (
+        SlaState.AT_RISK, SlaReason(SlaCause.NO_ETA, "no arrival time known: no road from the technician")
+    )  # fmt: skip
+    known = SlaFacts("en_route", created, promised_at=None, live_eta_at=created + timedelta(minutes=20))
+    assert evaluate(known, created + timedelta(minutes=10), TARGETS) == (SlaState.OK, None)
+    assert evaluate(blind, created + timedelta(minutes=46), TARGETS)[0] is SlaState.BREACHED  # help never came
+
+
 def test_finished_orders_are_not_judged() -> None:
     now = datetime.fromisoformat("2026-07-01T12:00:00+00:00")
     for status in ("arrived", "in_progress", "completed", "cancelled"):

@@ -113,6 +113,7 @@ class SlaCause(StrEnum):
     ETA_BEYOND_PROMISE = "eta_beyond_promise"
     ETA_BEYOND_TARGET = "eta_beyond_target"
     NOT_CALLED_BACK = "not_called_back"  # an unhappy driver's follow-up past its due time
+    NO_ETA = "no_eta"  # a technician is on the job, but no road leads from him to the car: nobody can say when
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +146,9 @@ def evaluate(facts: SlaFacts, now: datetime, targets: SlaTargets) -> tuple[SlaSt
             return SlaState.BREACHED, SlaReason(SlaCause.PROMISE_PASSED, "the promised arrival time has passed")
     if facts.status in ("assigned", "en_route") and facts.trouble is not None:
         return SlaState.AT_RISK, SlaReason(TROUBLE_CAUSES.get(facts.trouble), facts.trouble)
+    blind = facts.promised_at is None and facts.live_eta_at is None  # no promise was made, no estimate comes
+    if facts.status in ("assigned", "en_route") and blind and now - facts.created_at >= targets.accept_at_risk:
+        return SlaState.AT_RISK, SlaReason(SlaCause.NO_ETA, "no arrival time known: no road from the technician")
     if facts.status in ("assigned", "en_route") and facts.promised_at is not None:
         deadline = facts.promised_at + targets.arrival_tolerance
         if facts.live_eta_at is not None and facts.live_eta_at > deadline:

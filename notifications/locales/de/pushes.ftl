@@ -17,7 +17,7 @@
 #   $reason      free text without a closing full stop, or none
 #   $state       at_risk, breached, or none
 #   $cause       why an SLA alert was raised: not_arrived, not_assigned, promise_passed, stalled, no_signal,
-#                eta_beyond_promise, eta_beyond_target, not_called_back; other (then $reason says it in English), or none
+#                eta_beyond_promise, eta_beyond_target, not_called_back, no_eta; other (then $reason says it in English), or none
 #   $address     where the driver is, or none
 #
 # Drivers and technicians are addressed with "Sie". Nobody is named by a gendered noun ("der Techniker",
@@ -261,6 +261,7 @@ sla_alert =
             [promise_passed] Grund: Die zugesagte Ankunftszeit ist verstrichen. Öffnen Sie den Auftrag in der Konsole.
             [stalled] Grund: Die Hilfe kommt dem Fahrzeug nicht näher. Öffnen Sie den Auftrag in der Konsole.
             [no_signal] Grund: Vom Einsatz kommt kein Standortsignal mehr. Öffnen Sie den Auftrag in der Konsole.
+            [no_eta] Grund: Die Ankunftszeit ist unbekannt, es gibt keine Route zum Fahrzeug. Öffnen Sie den Auftrag in der Konsole.
             [eta_beyond_promise] Grund: Die Hilfe wird voraussichtlich nach der zugesagten Zeit eintreffen. Öffnen Sie den Auftrag in der Konsole.
             [eta_beyond_target] Grund: Die Hilfe wird voraussichtlich später als { $minutes } Min. nach der Bestellung eintreffen. Öffnen Sie den Auftrag in der Konsole.
             [not_called_back] Grund: Die unzufriedene Person wurde nicht rechtzeitig zurückgerufen. Öffnen Sie die Rückrufe in der Konsole.

@@ -16,7 +16,7 @@
 #   $reason      free text without a closing full stop, or none
 #   $state       at_risk, breached, or none
 #   $cause       why an SLA alert was raised: not_arrived, not_assigned, promise_passed, stalled, no_signal,
-#                eta_beyond_promise, eta_beyond_target, not_called_back; other (then $reason says it in English), or none
+#                eta_beyond_promise, eta_beyond_target, not_called_back, no_eta; other (then $reason says it in English), or none
 #   $address     where the driver is, or none
 #
 # Counts of minutes and seconds follow "через", "за" and "уже" here, so they take the accusative:
@@ -323,6 +323,7 @@ sla_alert =
             [promise_passed] Причина: обещанное время прибытия прошло. Откройте заявку в консоли.
             [stalled] Причина: мастер не приближается к клиенту. Откройте заявку в консоли.
             [no_signal] Причина: от мастера нет сигнала. Откройте заявку в консоли.
+            [no_eta] Причина: время прибытия неизвестно, от мастера нет маршрута. Откройте заявку в консоли.
             [eta_beyond_promise] Причина: по прогнозу мастер приедет позже обещанного. Откройте заявку в консоли.
             [eta_beyond_target] Причина: по прогнозу помощь прибудет позже чем через { $minutes } мин. после заявки. Откройте заявку в консоли.
             [not_called_back] Причина: недовольному клиенту не перезвонили вовремя. Откройте звонки в консоли.
