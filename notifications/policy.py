@@ -159,9 +159,9 @@ async def on_eta_update(session: AsyncSession, event: events.ArrivalEstimated) -
             session, event.driver_id, "eta_changed", event.order_id,
             {**params, "arrival_at": event.arrival_at.isoformat()}, collapse_key=f"eta:{event.order_id}",
         )  # fmt: skip
-    if arriving and not await repository.already_pushed(session, event.order_id, "arriving"):
+    if arriving:
         minutes = max(1, round((event.arrival_at - event.at).total_seconds() / 60))
-        await push(session, event.driver_id, "arriving", event.order_id, {**params, "minutes": minutes})
+        await push_once(session, event.driver_id, "arriving", event.order_id, {**params, "minutes": minutes})
 
 
 # The stall ladder's pushes: the technician is asked first, the driver told when a re-dispatch is offered.

@@ -26,6 +26,8 @@ async def _status_changed(session: AsyncSession, event: events.OrderStatusChange
     live = await repository.tracking_for_update(session, event.order_id)
     live.near_since = None
     if event.status == OrderStatus.ASSIGNED:
+        if live.trouble is not None:  # the driver was told the last one is held up: that is over now
+            await messages.publish_held_up(session, event.order_id, None, event.at)
         # A new technician (or the first): his live ETA starts at the promise, his route is yet to come.
         live.eta_arrival_at = live.eta_confidence = live.eta_updated_at = None
         live.route_geometry = live.route_distance_m = live.route_duration_s = None

@@ -351,6 +351,9 @@ async def test_a_job_handed_on_frames_the_drivers_map_on_the_new_technician(
     technician, order = await helsinki_job(api, sessions, helsinki_graph)
     await report(page_server, technician, order["id"], "en_route")
     await post_location(page_server, technician, KAISANIEMENKATU, 45)
+    async with transaction(sessions) as session:  # he stood still: the driver was told help may be sent
+        live = await tracking_for_update(session, UUID(order["id"]))
+        live.trouble, live.trouble_since, live.trouble_step = "stalled", datetime.now(UTC), 3
     far = KAIVOKATU  # 390 m west of the car: out of the first view on a phone
     in_view = f"window.trustloop.state.map.getBounds().contains([{far.lat}, {far.lon}])"
     watched = Watched()
@@ -358,6 +361,7 @@ async def test_a_job_handed_on_frames_the_drivers_map_on_the_new_technician(
         page = await watched.open(browser, f"http://{page_server}/t/{token_of(order)}", PHONE)
         await shown(page, "!!window.trustloop.state.layers.technician && window.trustloop.state.fitted")
         assert not await page.evaluate(in_view)
+        assert await page.evaluate("window.trustloop.state.tracking.held_up") == "stalled"
 
         greta = await api.technician(at=None, name="Greta Lind", display_name="Greta L.")
         assert (await api.assign(order["id"], greta)).status_code == 200  # the first one broke down
@@ -367,5 +371,7 @@ async def test_a_job_handed_on_frames_the_drivers_map_on_the_new_technician(
         await shown(page, f"window.trustloop.state.fitted && {in_view}")
         label = "window.trustloop.state.layers.technician?.getTooltip().getContent()"
         assert await shown(page, label) == "Greta L."
+        assert await page.evaluate("window.trustloop.state.tracking.held_up") is None  # that was the other one
+        assert (await page.locator("#eta").inner_text()).startswith("Arrives in about")
         await save(page, "tracking-phone-handed-on")
     assert watched.errors == []

@@ -143,7 +143,7 @@ const TEXTS = {
       completed: (name, outcome) => ["Erledigt", outcome || "Die Arbeit ist abgeschlossen."],
       failed: (name, outcome, service) => ["Vor Ort war keine Hilfe möglich", afterFailure(outcome, service)],
       cancelled: () => ["Diese Anfrage wurde storniert", "Niemand ist zu Ihnen unterwegs."],
-      unfulfilled: () => ["Leider keine Hilfe rechtzeitig gefunden", "Das tut uns leid. Wir rufen Sie in wenigen Minuten an, oder Sie fordern erneut Hilfe an."],
+      unfulfilled: () => ["Leider haben wir niemanden gefunden", "Das tut uns leid. Wir rufen Sie in wenigen Minuten an, oder Sie fordern erneut Hilfe an."],
     },
     eta: (minutes, clock) => `Ankunft in etwa ${minutes}\u00a0Min., gegen ${clock}`,
     promise: (clock) => ` · spätestens ${clock}\u00a0Uhr`,
@@ -379,17 +379,13 @@ function connect() {
     const t = state.tracking;
     switch (event.type) {
       case "snapshot":
+        if (t && event.order.technician && who(event.order.technician) !== who(t.technician)) handedOn(t);
         state.tracking = event.order;
         state.position = event.position;
         break;
       case "status":
         t.status = event.status;
-        if (event.technician && who(event.technician) !== who(t.technician)) {
-          // Handed on to another technician: the last position, route and estimate were the other one's. His own
-          // come with his next fix, and then his way is framed afresh, under his name.
-          state.position = null; t.eta = null; t.route = null; state.fitted = false;
-          for (const name of ["technician", "route"]) if (state.layers[name]) { state.layers[name].remove(); delete state.layers[name]; }
-        }
+        if (event.technician && who(event.technician) !== who(t.technician)) handedOn(t);
         if (event.technician) t.technician = event.technician;
         if (!LIVE.has(event.status)) { state.position = null; t.eta = null; t.route = null; }
         break;
@@ -425,6 +421,13 @@ function connect() {
 
 function who(technician) {
   return technician ? `${technician.name} ${technician.photo_url}` : null;
+}
+
+// Handed on to another technician: the last position, route, estimate and hold-up were the other one's. His own
+// come with his next fix, and then his way is framed afresh, under his name.
+function handedOn(t) {
+  state.position = null; t.eta = null; t.route = null; t.held_up = null; state.fitted = false;
+  for (const name of ["technician", "route"]) if (state.layers[name]) { state.layers[name].remove(); delete state.layers[name]; }
 }
 
 async function load(follow) {
