@@ -120,6 +120,7 @@ tl.signIn = signIn;
 function signOut(message = "") {
   sessionStorage.removeItem(TOKEN_KEY);
   state.token = null;
+  tl.followups?.forget();  // a half-written note is not the next operator's
   if (state.socket) state.socket.close();
   $("console").hidden = true;
   $("login").hidden = false;
@@ -145,8 +146,8 @@ async function start() {
   // "Ready": the roads, every marker and the lists drawn, and the frame that shows them painted.
   requestAnimationFrame(() => setTimeout(() => performance.mark("trustloop:ready"), 0));
   connect();
-  setInterval(() => { tl.loadOrders(); tl.loadTechnicians(); }, 30000);
-  setInterval(() => tl.loadKpis(), 120000);
+  setInterval(() => { if (state.token) { tl.loadOrders(); tl.loadTechnicians(); } }, 30000);  // not while signed out
+  setInterval(() => { if (state.token) tl.loadKpis(); }, 120000);
   setInterval(() => tl.lists.render(), 15000); // ages and overdue marks move with time
 }
 
@@ -230,7 +231,7 @@ function connect() {
     if (state.socket !== socket) return;  // one closed on signing out, after a new one was opened
     setLive(false);
     if (event.code === 4401) return signOut("Your session has ended: sign in again.");
-    if (state.token) setTimeout(() => { if (state.socket === socket) connect(); }, 2000);
+    if (state.token) setTimeout(() => { if (state.socket === socket && state.token) connect(); }, 2000);
   };
 }
 

@@ -32,6 +32,7 @@
     const note = el("input", { name: "note", placeholder: "What was agreed", required: true, maxLength: 2000,
       title: "What was agreed with the driver",
       oninput: () => { draft.note = note.value; draft.caret = note.selectionStart; },
+      onkeyup: () => { draft.caret = note.selectionStart; }, onclick: () => { draft.caret = note.selectionStart; },
       onfocus: () => { draft.focused = true; }, onblur: () => { draft.focused = false; draft.caret = note.selectionStart; } });
     note.value = draft.note;
     if (draft.focused) requestAnimationFrame(() => { note.focus(); note.setSelectionRange(draft.caret, draft.caret); });
@@ -65,5 +66,11 @@
     return entry;
   }
 
-  tl.followups = { item };
+  // Drafts of cases that left the queue (resolved, perhaps by someone else) go with them.
+  function prune(cases) {
+    const open = new Set(cases.map((f) => f.id));
+    for (const id of drafts.keys()) if (!open.has(id)) drafts.delete(id);
+  }
+
+  tl.followups = { item, prune, forget: () => drafts.clear() };
 })();

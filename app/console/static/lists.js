@@ -59,6 +59,7 @@
     tl.$("order-count").textContent = orders.length;
 
     const cases = state.followups.filter(tl.inRegion);
+    tl.followups.prune(state.followups);
     tl.$("followups").replaceChildren(...cases.map(tl.followups.item));
     if (!cases.length) tl.$("followups").append(el("li", { class: "empty" }, "No unhappy driver waiting for a call."));
     tl.$("followup-count").textContent = cases.length;
