@@ -38,10 +38,19 @@ SECRET_IN_PATH = re.compile(r"(/t/|/v1/track/|/v1/devices/)[^/?#\s\"']+")
 # "Failing row contains (…)") and a value it cannot read in its message; asyncpg does the same with a value it
 # cannot send. A phone number or a push token would reach the log with a traceback. The columns and the
 # constraint stay: they are what a reader needs.
-VALUES_IN_DATABASE_ERROR = re.compile(
-    r"(DETAIL:\s+Key \([^)\n]*\)=|DETAIL:\s+Failing row contains |invalid input (?:syntax|value) for [^:\n]*: "
-    r"|invalid input for query argument \$\d+: |invalid UUID ).*$",
-    re.MULTILINE,
+VALUES_IN_DATABASE_ERRORS = (
+    # To the end of the line: a key's values, a bad JSON token, a value that could not be read or sent.
+    re.compile(
+        r"(DETAIL:\s+Key \(.*?\)=|DETAIL:\s+Token |invalid input (?:syntax|value) for [^:\n]*: "
+        r"|invalid input for query argument \$\d+: |invalid UUID ).*$",
+        re.MULTILINE,
+    ),
+    # A failing row's values may hold line breaks (a comment, a note): up to the traceback's next line of its own.
+    re.compile(
+        r"(DETAIL:\s+Failing row contains )[\s\S]*?"
+        r"(?=\n(?:HINT:|\[SQL:|\(Background|The above|During handling|Traceback|[\w.]+(?:Error|Exception)\b)|\Z)"
+    ),
+    re.compile(r'(value )"[^"\n]*"(?= is out of range)'),  # value "…" is out of range for type integer
 )
 
 
@@ -52,7 +61,9 @@ def loggable_path(path: str) -> str:
 def mask_secrets(text: str) -> str:
     """The text with credential-like parameters, tokens in paths and values in database errors masked."""
     text = SECRET_IN_PATH.sub(r"\1REDACTED", SECRET_IN_TEXT.sub(r"\1=REDACTED", text))
-    return VALUES_IN_DATABASE_ERROR.sub(r"\1REDACTED", text)
+    for values in VALUES_IN_DATABASE_ERRORS:
+        text = values.sub(r"\1REDACTED", text)
+    return text
 
 
 def redact(query: str) -> str:

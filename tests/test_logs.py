@@ -108,13 +108,18 @@ async def test_a_database_errors_values_stay_out_of_the_log(database_url: str) -
     engine = make_engine(database_url)
     try:
         async with engine.connect() as connection:
-            await connection.execute(text("CREATE TEMP TABLE phones (phone text UNIQUE, n int CHECK (n > 0), id uuid)"))
+            await connection.execute(
+                text("CREATE TEMP TABLE phones (phone text UNIQUE, n int CHECK (n > 0), id uuid, note text)")
+            )
             await connection.execute(text("INSERT INTO phones (phone, n) VALUES (:phone, 1)"), {"phone": phone})
             for statement, values in [
                 ("INSERT INTO phones (phone, n) VALUES (:v, 2)", {"v": phone}),  # DETAIL: Key (phone)=(…)
                 ("INSERT INTO phones (phone, n) VALUES (:v, -1)", {"v": other_phone}),  # Failing row contains (…)
                 ("INSERT INTO phones (phone, n, id) VALUES ('a', 3, :v)", {"v": token}),  # asyncpg cannot send it
                 ("INSERT INTO phones (phone, n) VALUES ('b', CAST(:v AS text)::int)", {"v": token}),  # nor read it
+                # A failing row whose note runs over lines, the second one looking like a heading.
+                ("INSERT INTO phones (phone, n, note) VALUES ('c', -1, :v)", {"v": f"call me\nPhone: {other_phone}"}),
+                ("INSERT INTO phones (phone, n) VALUES ('d', CAST(:v AS text)::int)", {"v": "358409876543"}),  # range
             ]:
                 try:
                     async with connection.begin_nested():
@@ -124,10 +129,11 @@ async def test_a_database_errors_values_stay_out_of_the_log(database_url: str) -
     finally:
         await engine.dispose()
 
-    assert len(failures) == 4
+    assert len(failures) == 6
     for formatter in (JsonFormatter(), HumanFormatter()):
         logged = "\n".join(formatter.format(record) for record in failures)
-        for secret in (phone, other_phone, token):
+        for secret in (phone, other_phone, token, "358409876543", "call me"):
             assert secret not in logged
-        for kept in ("phones_phone_key", "Key (phone)=", "phones_n_check", "query argument $1", "type integer"):
+        for kept in ("phones_phone_key", "Key (phone)=", "phones_n_check", "query argument $1", "type integer",
+                     "is out of range"):  # fmt: skip
             assert kept in logged  # what went wrong, without the values
