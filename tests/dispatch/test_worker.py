@@ -38,10 +38,12 @@ def two_dispatchers(app: FastAPI, settings: Settings) -> Iterator[list[subproces
         )
         for _ in range(2)
     ]
-    wait_until_listening(settings.database_url, count=2, timeout_s=60)
-    yield processes
-    for process in processes:
-        process.terminate()
+    try:
+        wait_until_listening(settings.database_url, processes, timeout_s=60)
+        yield processes
+    finally:  # stopped whatever happened: a dispatcher left running would make offers for the tests after
+        for process in processes:
+            process.terminate()
     for process in processes:
         assert process.wait(timeout=10) == 0
 
@@ -49,7 +51,7 @@ def two_dispatchers(app: FastAPI, settings: Settings) -> Iterator[list[subproces
 NAME = "dispatcher-under-test"
 
 
-def wait_until_listening(database_url: str, count: int, timeout_s: float) -> None:
+def wait_until_listening(database_url: str, processes: list[subprocess.Popen[bytes]], timeout_s: float) -> None:
     """Until `count` dispatchers have a connection whose last statement was their LISTEN: a slow start-up
     (imports, the first connection) must not pass for a missed NOTIFY."""
 
@@ -64,7 +66,8 @@ def wait_until_listening(database_url: str, count: int, timeout_s: float) -> Non
         return int(found)
 
     deadline = time.monotonic() + timeout_s
-    while asyncio.run(listening()) < count:
+    while asyncio.run(listening()) < len(processes):
+        assert all(process.poll() is None for process in processes), "a dispatcher exited while starting"
         assert time.monotonic() < deadline, "the dispatchers never started listening"
         time.sleep(0.1)
 
