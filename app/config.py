@@ -67,8 +67,8 @@ class Settings(BaseSettings):
     unfulfilled_after_s: int = Field(default=900, gt=0)
     block_csat_at_or_below: int = Field(default=2, ge=1, le=5)
 
-    # A driver's order requests (creations and cancellations together) per window, across every API process.
-    order_requests_per_window: int = Field(default=5, ge=1)  # creations: cancels are not counted
+    # A driver's order creations per window, across every API process (cancels are not counted).
+    order_requests_per_window: int = Field(default=5, ge=1)
     order_window_s: int = Field(default=600, ge=1)
     partner_order_requests_per_window: int = Field(default=300, ge=1)
     partner_order_window_s: int = Field(default=60, ge=1)

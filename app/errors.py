@@ -155,8 +155,7 @@ async def _internal_error(request: Request, _: Exception) -> JSONResponse:
     request_id = request.scope.get("state", {}).get("request_id")
     return problem(
         500,
-        "Something went wrong on our side; nothing was changed. Please try again, and quote the reference if it "
-        "happens again.",
+        "Something went wrong on our side. Please try again, and quote the reference if it happens again.",
         extra={"reference": request_id} if request_id else None,
         headers={"X-Request-ID": request_id} if request_id else None,
     )

@@ -75,8 +75,8 @@ order limit); the same key with another body is a 422.
 "<t>.<raw body>" keyed with the webhook secret>`. Any 2xx within 10 s delivers; anything else is retried with
 backoff for 25 hours under the same event id, and one order's events arrive in order.
 
-**Statuses** go `searching → assigned → en_route → arrived → in_progress → completed | failed`, or end
-`cancelled` or `unfulfilled`; a job handed to another technician goes back to `assigned`.
+**Statuses** go `searching → assigned → en_route → arrived → in_progress → completed | failed` (a job may
+also fail, or be cancelled, on arrival), or end `cancelled` or `unfulfilled`; a job handed to another technician goes back to `assigned`.
 """
 
 

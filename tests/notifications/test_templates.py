@@ -291,7 +291,7 @@ def test_operators_hear_the_reason_in_their_own_language() -> None:
         text("sla_alert", locale, state="breached", **late_call).body.rsplit(". ", 1)[1] for locale in (EN, RU, DE)
     ] == [
         "Open the follow-ups in the console.",
-        "Откройте звонки в консоли.",
+        "Откройте обратные звонки в консоли.",
         "Öffnen Sie die Rückrufe in der Konsole.",
     ]
     # A cause this version does not know is told in the reason's own words rather than not at all.

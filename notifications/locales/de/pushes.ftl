@@ -168,7 +168,7 @@ cancelled =
         }
 
 unfulfilled =
-    .title = Leider keine Hilfe rechtzeitig gefunden
+    .title = Leider haben wir niemanden gefunden
     .body = Das tut uns leid. Wir rufen Sie in wenigen Minuten an, oder Sie fordern erneut Hilfe an.
 
 reassigned =
@@ -215,8 +215,8 @@ job_assigned =
     .title = Auftrag für Sie: { service-label }
     .body =
         { $address ->
-            [none] Die Zentrale hat Ihnen diesen Auftrag gegeben. Öffnen Sie die App, um den Einsatzort zu sehen, und fahren Sie los.
-           *[other] Die Zentrale hat Ihnen diesen Auftrag gegeben: { $address }. Öffnen Sie die App und fahren Sie los.
+            [none] Die Zentrale hat Ihnen diesen Auftrag zugewiesen. Öffnen Sie die App, um den Einsatzort zu sehen, und fahren Sie los.
+           *[other] Die Zentrale hat Ihnen diesen Auftrag zugewiesen: { $address }. Öffnen Sie die App und fahren Sie los.
         }
 
 job_cancelled =
