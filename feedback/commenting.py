@@ -91,9 +91,11 @@ def described(result: CommentAnalysis) -> CommentAnalysisRead:
     )  # fmt: skip
 
 
-async def analyses_of(session: AsyncSession, feedback_ids: list[UUID]) -> dict[UUID, CommentAnalysisRead | None]:
-    rows = await repository.comment_analyses(session, feedback_ids)
-    return {fid: present(rows.get(fid)) for fid in feedback_ids}
+async def read_with_analyses(session: AsyncSession, ratings: Sequence[Feedback]) -> list[FeedbackRead]:
+    """The ratings as the API shows them, each with its comment's analysis (None until analysed)."""
+    analysed = await repository.comment_analyses(session, [f.id for f in ratings])
+    return [FeedbackRead.model_validate(f).model_copy(update={"comment_analysis": present(analysed.get(f.id))})
+            for f in ratings]  # fmt: skip
 
 
 async def feedback_of_order(session: AsyncSession, principal: Principal, order_id: UUID) -> FeedbackRead:
@@ -101,8 +103,7 @@ async def feedback_of_order(session: AsyncSession, principal: Principal, order_i
     feedback = await repository.feedback_of_order(session, order.id)
     if feedback is None:
         raise NotFound("This order has not been rated yet.")
-    analysis = (await analyses_of(session, [feedback.id]))[feedback.id]
-    return FeedbackRead.model_validate(feedback).model_copy(update={"comment_analysis": analysis})
+    return (await read_with_analyses(session, [feedback]))[0]
 
 
 async def topics_by_week(session: AsyncSession, weeks: int, technician_id: UUID | None = None) -> list[WeekTopics]:
@@ -135,10 +136,7 @@ async def said_about(session: AsyncSession, technician_id: UUID, weeks: int, rec
             summed.topics[topic] = summed.topics.get(topic, 0) + count
     summed.topics = dict(sorted(summed.topics.items(), key=lambda item: (-item[1], item[0])))
     ratings = await repository.recent_feedback_of_technician(session, technician_id, recent)
-    analyses = await analyses_of(session, [f.id for f in ratings])
-    summed.recent = [
-        FeedbackRead.model_validate(f).model_copy(update={"comment_analysis": analyses[f.id]}) for f in ratings
-    ]
+    summed.recent = await read_with_analyses(session, ratings)
     return summed
 
 
