@@ -74,8 +74,7 @@ async def push_once(
 ) -> None:
     """A step of the job is pushed to a person once for each technician who takes it, however often the step is
     reached (a retry, a race): after a reassignment the driver is told that the new one is on his way too."""
-    since = await repository.last_pushed_at(session, order_id, "reassigned", user_id)
-    if not await repository.already_pushed(session, order_id, kind, since=since, user_id=user_id):
+    if not await repository.pushed_since_handover(session, order_id, kind, user_id):
         await push(session, user_id, kind, order_id, params, **options)
 
 

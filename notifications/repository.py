@@ -3,7 +3,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import func, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -53,11 +53,16 @@ async def already_pushed(
     return (await session.execute(query.limit(1))).first() is not None
 
 
-async def last_pushed_at(session: AsyncSession, order_id: UUID, kind: str, user_id: UUID) -> datetime | None:
-    query = select(func.max(Notification.created_at)).where(
-        Notification.order_id == order_id, Notification.kind == kind, Notification.user_id == user_id
+async def pushed_since_handover(session: AsyncSession, order_id: UUID, kind: str, user_id: UUID) -> bool:
+    """Whether this kind of push went to the person about the order since the job was last handed to another
+    technician (or at all, if it never was): one round trip, as it is asked on every estimate near the end."""
+    mine = (Notification.order_id == order_id, Notification.user_id == user_id)
+    handed_over = select(func.max(Notification.created_at)).where(*mine, Notification.kind == "reassigned")
+    since = handed_over.scalar_subquery()
+    query = select(Notification.id).where(
+        *mine, Notification.kind == kind, or_(since.is_(None), Notification.created_at >= since)
     )
-    return (await session.execute(query)).scalar_one()
+    return (await session.execute(query.limit(1))).first() is not None
 
 
 async def operators_with_devices(session: AsyncSession) -> list[UUID]:
