@@ -544,7 +544,8 @@ async def test_a_follow_up_is_taken_contacted_and_resolved_from_the_queue(
         await wait_for(lambda: page.evaluate(f"document.querySelector('#order-count').textContent !== '{counted}'"))
         assert await item.locator("input[name=note]").input_value() == "Refunded the call-out fee"
         assert await item.locator("select[name=outcome]").input_value() == "refunded"
-        assert await page.evaluate("document.activeElement?.name") == "note"
+        # The focus comes back in the frame after the redraw.
+        await wait_for(lambda: page.evaluate("document.activeElement?.name === 'note'"), 5)
         await item.locator(".resolve-form button[type=submit]").click()
         await item.wait_for(state="detached", timeout=10_000)
         resolved = (await api.client.get("/v1/ops/followups?status=resolved", headers=operator.headers)).json()["items"]
