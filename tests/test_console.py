@@ -546,6 +546,10 @@ async def test_a_follow_up_is_taken_contacted_and_resolved_from_the_queue(
         assert await item.locator("select[name=outcome]").input_value() == "refunded"
         # The focus comes back in the frame after the redraw.
         await wait_for(lambda: page.evaluate("document.activeElement?.name === 'note'"), 5)
+        # Two redraws before the next frame (live changes come in bursts) keep it too.
+        await page.evaluate("window.trustloop.lists.render(); window.trustloop.lists.render()")
+        await wait_for(lambda: page.evaluate("document.activeElement?.name === 'note'"), 5)
+        assert await item.locator("input[name=note]").input_value() == "Refunded the call-out fee"
         await item.locator(".resolve-form button[type=submit]").click()
         await item.wait_for(state="detached", timeout=10_000)
         resolved = (await api.client.get("/v1/ops/followups?status=resolved", headers=operator.headers)).json()["items"]

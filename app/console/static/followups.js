@@ -24,18 +24,26 @@
   }
 
   function resolveForm(f, item) {
-    if (!drafts.has(f.id)) drafts.set(f.id, { outcome: OUTCOMES[0][0], note: "", focused: true, caret: 0 });
+    if (!drafts.has(f.id)) drafts.set(f.id, { outcome: OUTCOMES[0][0], note: "", focused: true, caret: 0, field: null });
     const draft = drafts.get(f.id);
     const outcome = el("select", { name: "outcome", "aria-label": "Outcome", onchange: () => { draft.outcome = outcome.value; } },
       OUTCOMES.map(([v, label]) => el("option", { value: v }, label)));
     outcome.value = draft.outcome;
+    // Only the newest field speaks for the draft: the one it replaces blurs as it leaves the page, and two redraws
+    // can come before the next frame, so the focus goes to whichever field is current when that frame comes.
     const note = el("input", { name: "note", placeholder: "What was agreed", required: true, maxLength: 2000,
       title: "What was agreed with the driver",
       oninput: () => { draft.note = note.value; draft.caret = note.selectionStart; },
       onkeyup: () => { draft.caret = note.selectionStart; }, onclick: () => { draft.caret = note.selectionStart; },
-      onfocus: () => { draft.focused = true; }, onblur: () => { draft.focused = false; draft.caret = note.selectionStart; } });
+      onfocus: () => { draft.focused = true; },
+      onblur: () => { if (draft.field === note) { draft.focused = false; draft.caret = note.selectionStart; } } });
     note.value = draft.note;
-    if (draft.focused) requestAnimationFrame(() => { note.focus(); note.setSelectionRange(draft.caret, draft.caret); });
+    draft.field = note;
+    if (draft.focused) requestAnimationFrame(() => {
+      if (draft.field !== note || !note.isConnected || document.activeElement === note) return;
+      note.focus();
+      note.setSelectionRange(draft.caret, draft.caret);
+    });
     return el("form", { class: "resolve-form", onsubmit: (e) => { e.preventDefault(); call(f, "resolve", { note: note.value, outcome: outcome.value }, item); } },
       outcome, note, el("button", { type: "submit" }, "Resolve"),
       el("button", { type: "button", class: "secondary", onclick: () => { drafts.delete(f.id); tl.lists.render(); } }, "Cancel"));
