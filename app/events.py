@@ -56,6 +56,7 @@ class OrderStatusChanged(Event):
     promised_at: datetime | None
     resolution: str | None
     reason: str | None = None
+    cause: str | None = None  # a cancellation's cause (app.orders.models.CancelCause), worded by the pushes
 
 
 class OfferOutcome(StrEnum):

@@ -111,11 +111,13 @@ async def on_status_change(session: AsyncSession, event: events.OrderStatusChang
             available_at=event.at + FEEDBACK_REQUEST_DELAY,
         )  # fmt: skip
     if status is OrderStatus.CANCELLED:
-        if event.actor_id != event.driver_id:
-            await push(session, event.driver_id, "cancelled", event.order_id, {**params, "reason": event.reason})
+        # The cause, not the free-text reason: that is in whatever language the operator or partner typed it.
+        by_driver = event.actor_id == event.driver_id
+        if not by_driver:
+            await push(session, event.driver_id, "cancelled", event.order_id, {**params, "cancel_cause": event.cause})
         if event.technician_id is not None and event.actor_id != event.technician_id:
             await push(session, event.technician_id, "job_cancelled", event.order_id,
-                       {"service": event.service.value, "reason": event.reason})  # fmt: skip
+                       {"service": event.service.value, "cancel_cause": event.cause, "by_driver": by_driver})  # fmt: skip
 
 
 async def on_offer(session: AsyncSession, event: events.OfferMade) -> None:

@@ -18,6 +18,7 @@ from fluent.runtime import FluentBundle, FluentResource
 from fluent.syntax import ast
 
 from app.enums import Locale
+from app.orders.models import CancelCause
 from app.sla.rules import SlaCause
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ SERVICES = frozenset({"tow", "jump_start", "tyre_change", "fuel_delivery", "lock
 GENDERS = frozenset({"female", "male"})
 STATES = frozenset({"at_risk", "breached"})
 CAUSES = frozenset(cause.value for cause in SlaCause)
+CANCEL_CAUSES = frozenset(cause.value for cause in CancelCause)
 NONE = "none"  # what a text variable holds when the param is missing; the messages select on it
 
 
@@ -87,6 +89,7 @@ def arguments(bundle: FluentBundle, params: Mapping[str, Any], timezone: str) ->
     service = _text(params.get("service"))
     state = _text(params.get("state"))
     cause = _text(params.get("cause"))
+    cancel_cause = _text(params.get("cancel_cause"))
     make, model = _text(params.get("vehicle_make")), _text(params.get("vehicle_model"))
     car = f"{make} {model}".strip()
     color = _text(params.get("vehicle_color")).lower()
@@ -103,6 +106,8 @@ def arguments(bundle: FluentBundle, params: Mapping[str, Any], timezone: str) ->
         "color": color or NONE,
         "plate": plate or NONE,
         "reason": _text(params.get("reason")).rstrip(" .") or NONE,
+        "cancel_cause": cancel_cause if cancel_cause in CANCEL_CAUSES else NONE,
+        "by_driver": "yes" if params.get("by_driver") else "no",
         "state": state if state in STATES else "other",
         "cause": cause if cause in CAUSES else (NONE if not cause else "other"),
         "address": _text(params.get("address")) or NONE,

@@ -321,6 +321,9 @@ async def test_operators_select_an_order_and_act_on_it(
         await page.locator(f'#orders li[data-order="{to_cancel["id"]}"]').click()
         await panel.locator("input[name=reason]").fill("The driver got the car started himself")
         await panel.locator("button.cancel").click()
+        assert not await panel.locator("select[name=cause]").evaluate("s => s.validity.valid")  # a cause is asked for
+        await panel.locator("select[name=cause]").select_option("help_not_needed")
+        await panel.locator("button.cancel").click()
         await confirm(page)
         await wait_for(
             lambda: page.evaluate(
@@ -329,10 +332,19 @@ async def test_operators_select_an_order_and_act_on_it(
             10,
         )
         cancelled = (await api.client.get(f"/v1/ops/orders/{to_cancel['id']}", headers=headers)).json()
-        assert (cancelled["status"], cancelled["cancel_reason"]) == (
+        assert (cancelled["status"], cancelled["cancel_cause"], cancelled["cancel_reason"]) == (
             "cancelled",
+            "help_not_needed",
             "The driver got the car started himself",
         )
+        # The driver is told the cause in his language; the note, in the operator's, stays on the record.
+        pushes = (await api.client.get(f"/v1/ops/notifications?order_id={to_cancel['id']}", headers=headers)).json()
+        told = next(n for n in pushes["items"] if n["kind"] == "cancelled")
+        assert told["preview"]["ru"]["body"] == (
+            "Мы отменили вашу заявку на эвакуацию: помощь вам больше не нужна. Если понадобится, создайте новую заявку."
+        )
+        assert "started himself" not in str(told)
+        assert "help no longer needed: The driver got the car started himself" in await panel.inner_text()
 
 
 async def test_the_decision_with_names_assigning_a_technician_card_and_filters(

@@ -65,7 +65,7 @@ async def read_order(order_id: UUID, session: DbSession, user: AnyUser) -> Order
 async def cancel_order(
     order_id: UUID, session: DbSession, user: DriverOrOperator, body: OrderCancel | None = None
 ) -> OrderRead:
-    return await service.cancel_order(session, user, order_id, body.reason if body else None)
+    return await service.cancel_order(session, user, order_id, body or OrderCancel())
 
 
 @router.post("/{order_id}/status", response_model=OrderRead, responses=problems(404, 409))

@@ -77,6 +77,18 @@ class Resolution(StrEnum):
     NOT_FIXED = "not_fixed"
 
 
+class CancelCause(StrEnum):
+    """Why an order was called off, in words the driver's and the technician's pushes can say in their own
+    language (a free-text reason is kept for the record, in whatever language it was typed)."""
+
+    DRIVER_ASKED = "driver_asked"
+    DUPLICATE = "duplicate"
+    HELP_NOT_NEEDED = "help_not_needed"
+    LOCATION_UNREACHABLE = "location_unreachable"
+    UNSAFE = "unsafe"
+    OTHER = "other"
+
+
 class Order(UUIDPrimaryKey, CreatedAt, Base):
     __tablename__ = "orders"
     __table_args__ = (
@@ -129,6 +141,7 @@ class Order(UUIDPrimaryKey, CreatedAt, Base):
     promise_basis: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     resolution: Mapped[Resolution | None] = mapped_column(text_enum(Resolution, "resolution"))
     cancel_reason: Mapped[str | None] = mapped_column(String(500))
+    cancel_cause: Mapped[CancelCause | None] = mapped_column(text_enum(CancelCause, "cancel_cause"))
     # An order a partner placed for its member, and the partner's own reference for it.
     partner_id: Mapped[UUID | None] = mapped_column(ForeignKey("partners.id"))
     partner_reference: Mapped[str | None] = mapped_column(String(200))

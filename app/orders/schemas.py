@@ -7,7 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.enums import Service
 from app.geo import Point
 from app.live.schemas import StallRead
-from app.orders.models import OrderStatus, Resolution
+from app.orders.models import CancelCause, OrderStatus, Resolution
 from app.schemas import FreeText, Reason, RequestModel, Vehicle
 
 Notes = Annotated[str, Field(strict=True, max_length=2000), FreeText]
@@ -23,6 +23,11 @@ class OrderCreate(RequestModel):
 
 
 class OrderCancel(RequestModel):
+    """`cause` is what the driver's and the technician's pushes say, in their language; `reason`, free text in
+    any language, is kept on the order for the record and is not pushed. A driver calling his own request off
+    needs neither (the cause is then `driver_asked`)."""
+
+    cause: CancelCause | None = None
     reason: Reason | None = None
 
 
@@ -97,6 +102,7 @@ class OrderRead(BaseModel):
     route: Route | None
     resolution: Resolution | None
     cancel_reason: str | None
+    cancel_cause: CancelCause | None = None
     timeline: list[TimelineEntry]
     # A link to follow this order without the app (for family; see /v1/track); none for the technician.
     tracking_url: str | None

@@ -17,8 +17,8 @@ from app.enums import Role
 from app.errors import Conflict, InvalidInput, NotFound, Unauthorized
 from app.geo import from_geography, haversine_m, to_geography
 from app.orders import repository
-from app.orders.models import JobEvent, Order, OrderStatus, Resolution
-from app.orders.schemas import OrderCreate, OrderRead, StatusChange
+from app.orders.models import CancelCause, JobEvent, Order, OrderStatus, Resolution
+from app.orders.schemas import OrderCancel, OrderCreate, OrderRead, StatusChange
 from app.orders.state_machine import ensure_transition
 from app.orders.views import present
 from app.pagination import decode_cursor, next_cursor
@@ -84,6 +84,7 @@ async def apply_transition(
     *,
     previous_technician_id: UUID | None = None,
     reason: str | None = None,
+    cause: CancelCause | None = None,
 ) -> None:
     """Moves a locked order to `target`, appends the timeline and publishes the change, in this transaction."""
     ensure_transition(order.status, target)
@@ -101,6 +102,7 @@ async def apply_transition(
             previous_technician_id=previous_technician_id, actor_id=actor_id,
             promised_at=order.promised_arrival_at,
             resolution=order.resolution.value if order.resolution else None, reason=reason,
+            cause=cause.value if cause else None,
         ),
     )  # fmt: skip
 
@@ -169,10 +171,14 @@ async def list_orders(session: AsyncSession, principal: Principal, limit: int, c
     )
 
 
-async def cancel_order(session: AsyncSession, principal: Principal, order_id: UUID, reason: str | None) -> OrderRead:
+async def cancel_order(session: AsyncSession, principal: Principal, order_id: UUID, body: OrderCancel) -> OrderRead:
     order = await load_visible(session, principal, order_id, lock=True)
-    order.cancel_reason = reason
-    await apply_transition(session, order, OrderStatus.CANCELLED, principal.user_id, {"reason": reason}, reason=reason)
+    cause = body.cause or (CancelCause.DRIVER_ASKED if principal.role is Role.DRIVER else None)
+    order.cancel_reason, order.cancel_cause = body.reason, cause
+    await apply_transition(
+        session, order, OrderStatus.CANCELLED, principal.user_id,
+        {"reason": body.reason, "cause": cause.value if cause else None}, reason=body.reason, cause=cause,
+    )  # fmt: skip
     return await present(session, order)
 
 

@@ -63,6 +63,7 @@ async def present(session: AsyncSession, order: Order, viewer: Role | None = Non
         route=route,
         resolution=order.resolution,
         cancel_reason=order.cancel_reason,
+        cancel_cause=order.cancel_cause,
         partner_reference=order.partner_reference,
         timeline=[
             TimelineEntry(

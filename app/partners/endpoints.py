@@ -106,4 +106,4 @@ async def read_member_order(order_id: UUID, session: DbSession, partner: Partner
 async def cancel_member_order(
     order_id: UUID, session: DbSession, partner: PartnerUser, body: OrderCancel | None = None
 ) -> OrderRead:
-    return await orders.cancel_order(session, partner, order_id, body.reason if body else None)
+    return await orders.cancel_order(session, partner, order_id, body or OrderCancel())

@@ -218,22 +218,33 @@ def test_the_assigned_push_says_who_comes_when_and_in_what() -> None:
     )
 
 
-def test_cancellations_name_the_service_and_the_reason_when_there_is_one() -> None:
+def test_cancellations_name_the_service_and_say_the_cause_in_the_readers_language() -> None:
     assert text("cancelled", RU, service="tow") == Rendered(
         "Заявка отменена", "Мы отменили вашу заявку на эвакуацию. Если помощь ещё нужна, создайте новую заявку."
     )
-    assert text("cancelled", RU, service="tyre_change", reason="Дубль заявки.").body == (
-        "Мы отменили вашу заявку на замену колеса. Причина: Дубль заявки."
+    assert text("cancelled", RU, service="tyre_change", cancel_cause="duplicate").body == (
+        "Мы отменили вашу заявку на замену колеса: она повторяла другую вашу заявку."
     )
     assert text("cancelled", EN, service="fuel_delivery") == Rendered(
         "Request cancelled",
         "We've cancelled your fuel delivery request. If you still need help, please request it again.",
     )
-    assert text("cancelled", EN, service="jump_start", reason="duplicate request").body == (
-        "We've cancelled your jump start request. Reason: duplicate request."
+    assert text("cancelled", EN, service="jump_start", cancel_cause="unsafe").body == (
+        "We've cancelled your jump start request: it isn't safe to send a technician there. "
+        "If you are in danger, call 112."
     )
-    assert text("job_cancelled", RU, service="fuel_delivery").body == (
+    # An operator's or partner's free text is never pushed: it is in whatever language they typed it.
+    assert "Дубль" not in text("cancelled", EN, service="tow", reason="Дубль заявки", cancel_cause="duplicate").body
+    assert text("cancelled", EN, service="tow", cancel_cause="no-such-cause") == text("cancelled", EN, service="tow")
+    assert text("job_cancelled", RU, service="fuel_delivery", by_driver=True).body == (
         "Клиент отменил заявку на доставку топлива. Ехать не нужно, можно брать новые заявки."
+    )
+    # Called off by an operator or a partner: not said to be the driver's doing.
+    assert text("job_cancelled", RU, service="fuel_delivery", cancel_cause="location_unreachable").body == (
+        "Заявка на доставку топлива отменена: до места не доехать. Ехать не нужно, можно брать новые заявки."
+    )
+    assert text("job_cancelled", EN, service="tow").body == (
+        "The tow job is cancelled. No need to go; you can take new jobs."
     )
 
 
@@ -351,8 +362,8 @@ def test_german_pushes_address_the_driver_formally_and_name_nobody_by_a_gendered
         "Anna wurde wohl aufgehalten",  # the title names her; the body speaks of the van, not "sie" (read as "you")
         "Seit einer Weile kommt das Fahrzeug nicht näher. Wir prüfen das und schicken eventuell andere Hilfe.",
     )
-    assert text("cancelled", DE, service="tyre_change", reason="doppelte Anfrage").body == (
-        "Ihre Anfrage „Reifenwechsel“ ist storniert. Grund: doppelte Anfrage."
+    assert text("cancelled", DE, service="tyre_change", cancel_cause="duplicate").body == (
+        "Ihre Anfrage „Reifenwechsel“ ist storniert: Sie wiederholte eine andere Anfrage von Ihnen."
     )
     for kind in KINDS:
         rendered = render(kind, DE, {**FULL, **GENDERS["female"], "minutes": 5}, TZ)

@@ -115,7 +115,7 @@ async def test_cancel_at_each_state(api: Api, start: str, allowed: bool) -> None
         assert response.status_code == 200, response.text
         body = response.json()
         assert body["status"] == "cancelled"
-        assert body["cancel_reason"] == "found help"
+        assert (body["cancel_cause"], body["cancel_reason"]) == ("driver_asked", "found help")
         assert body["timeline"][-1]["status"] == "cancelled"
         # The technician is free again: he can take a new job.
         other = await api.order(await api.driver())
@@ -172,3 +172,19 @@ async def test_skills_are_respected_on_assignment(api: Api) -> None:
     technician = await api.technician(skills=["lockout"])
     order = await api.order(await api.driver(), service="tow")
     assert (await api.assign(order["id"], technician)).status_code == 409
+
+
+async def test_a_cancellation_with_a_cause_nobody_can_word_is_refused_and_changes_nothing(api: Api) -> None:
+    driver = await api.driver()
+    order = await api.order(driver)
+    operator = await api.operator()
+    response = await api.client.post(
+        f"/v1/orders/{order['id']}/cancel", json={"cause": "bored", "reason": "x"}, headers=operator.headers
+    )
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert (await api.client.get(f"/v1/orders/{order['id']}", headers=driver.headers)).json()["status"] == "searching"
+    cancelled = await api.client.post(
+        f"/v1/orders/{order['id']}/cancel", json={"cause": "duplicate"}, headers=operator.headers
+    )
+    assert (cancelled.json()["cancel_cause"], cancelled.json()["cancel_reason"]) == ("duplicate", None)

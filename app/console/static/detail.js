@@ -6,6 +6,9 @@
   const tl = window.trustloop;
   const { state, el } = tl;
   const FREE_TO_ACT = new Set(["searching", "assigned", "en_route"]);
+  const CANCEL_CAUSES = [["driver_asked", "the driver asked"], ["duplicate", "a duplicate request"],
+    ["help_not_needed", "help no longer needed"], ["location_unreachable", "the place can't be reached"],
+    ["unsafe", "unsafe to send anyone"], ["other", "another reason"]];
   const LANGUAGE_NAMES = { en: "English", ru: "Russian", de: "German" };
   let current = null; // the order panel's data: {order, decision, pushes}
   let said = null; // the last action's result, kept across the panel's refreshes: {id, text, ok}
@@ -163,7 +166,8 @@
           ? [el("a", { href: "#", onclick: (e) => { e.preventDefault(); showTechnician(o.technician.id); } }, fullName(o.technician)), " · ", etaLine(o)]
           : "nobody yet"),
         promiseLine(o.promise),
-        o.cancel_reason ? [el("dt", {}, "Cancelled"), el("dd", {}, o.cancel_reason)] : null),
+        o.cancel_cause || o.cancel_reason ? [el("dt", {}, "Cancelled"),
+          el("dd", {}, [CANCEL_CAUSES.find(([v]) => v === o.cancel_cause)?.[1], o.cancel_reason].filter(Boolean).join(": "))] : null),
       el("p", { class: "result", role: "status" }),
       actions(o),
       el("h3", {}, "Timeline"),
@@ -224,7 +228,11 @@
     if (!FREE_TO_ACT.has(o.status)) return null;
     const pick = el("select", { name: "technician", "aria-label": "Technician" }, candidateOptions(o));
     const name = () => pick.selectedOptions[0]?.textContent.split(" · ")[0] || "";
-    const reason = el("input", { name: "reason", placeholder: "Reason for cancelling", maxLength: 500 });
+    // The driver's and the technician's pushes say the cause in their language; the note is for the record.
+    const cause = el("select", { name: "cause", "aria-label": "Why cancel" },
+      el("option", { value: "" }, "Why cancel…"), CANCEL_CAUSES.map(([v, label]) => el("option", { value: v }, label)));
+    const reason = el("input", { name: "reason", placeholder: "Note for the record", maxLength: 500,
+      title: "Kept on the order for operators and partners; not sent to the driver or the technician" });
     return el("div", { class: "actions" },
       el("div", { class: "row" }, pick,
         el("button", { type: "button", class: "offer", disabled: !pick.options.length || o.status !== "searching", onclick: () =>
@@ -235,13 +243,14 @@
           act(o.technician ? `Take the job from ${fullName(o.technician)} and give it to ${name()}?` : `Assign this job to ${name()}?`,
             () => tl.api(`/v1/ops/orders/${o.id}/assign`, { method: "POST", body: JSON.stringify({ technician_id: pick.value }) }),
             () => `${o.technician ? "Reassigned" : "Assigned"} to ${name()}.`) }, o.technician ? "Reassign" : "Assign")),
-      el("div", { class: "row" }, reason,
+      el("div", { class: "row" }, cause, reason,
         el("button", { type: "button", class: "cancel danger", onclick: () => {
-          if (!reason.value.trim()) { reason.setCustomValidity("Say why"); reason.reportValidity(); return; }
-          reason.setCustomValidity("");
-          act(`Cancel this order because "${reason.value.trim()}"? The driver and technician are told.`,
-            () => tl.api(`/v1/orders/${o.id}/cancel`, { method: "POST", body: JSON.stringify({ reason: reason.value.trim() }) }),
-            () => "Cancelled; the driver was told.");
+          if (!cause.value) { cause.setCustomValidity("Say why"); cause.reportValidity(); return; }
+          cause.setCustomValidity("");
+          const note = reason.value.trim();
+          act(`Cancel this order (${cause.selectedOptions[0].textContent})? The driver${o.technician ? " and the technician are" : " is"} told why, in their language.`,
+            () => tl.api(`/v1/orders/${o.id}/cancel`, { method: "POST", body: JSON.stringify({ cause: cause.value, ...(note ? { reason: note } : {}) }) }),
+            () => "Cancelled; the driver was told why.");
         } }, "Cancel order")));
   }
 

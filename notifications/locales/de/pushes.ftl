@@ -19,6 +19,10 @@
 #   $cause       why an SLA alert was raised: not_arrived, not_assigned, promise_passed, stalled, no_signal,
 #                eta_beyond_promise, eta_beyond_target, not_called_back, no_eta; other (then $reason says it in English), or none
 #   $address     where the driver is, or none
+#   $cancel_cause  why an order was called off: driver_asked, duplicate, help_not_needed, location_unreachable,
+#                unsafe, other, or none (an operator's or partner's free-text reason is never pushed: it is in
+#                whatever language they typed it)
+#   $by_driver   yes when the driver called his own request off, otherwise no
 #
 # Drivers and technicians are addressed with "Sie". Nobody is named by a gendered noun ("der Techniker",
 # "der Fahrer"): the help, the job, the place and the vehicle are.
@@ -162,9 +166,13 @@ feedback_request =
 cancelled =
     .title = Anfrage storniert
     .body =
-        { $reason ->
-            [none] Ihre Anfrage { service-request } ist storniert. Brauchen Sie noch Hilfe, fordern Sie sie bitte neu an.
-           *[other] Ihre Anfrage { service-request } ist storniert. Grund: { $reason }.
+        { $cancel_cause ->
+            [driver_asked] Ihre Anfrage { service-request } ist wie gewünscht storniert.
+            [duplicate] Ihre Anfrage { service-request } ist storniert: Sie wiederholte eine andere Anfrage von Ihnen.
+            [help_not_needed] Ihre Anfrage { service-request } ist storniert, da Sie keine Hilfe mehr brauchen. Ändert sich das, fordern Sie sie bitte neu an.
+            [location_unreachable] Ihre Anfrage { service-request } ist storniert: Wir kommen mit keinem Fahrzeug an diesen Ort. Brauchen Sie noch Hilfe, fordern Sie sie bitte von einer erreichbaren Straße aus an.
+            [unsafe] Ihre Anfrage { service-request } ist storniert: Es ist nicht sicher, dort jemanden hinzuschicken. Sind Sie in Gefahr, rufen Sie 112.
+           *[other] Ihre Anfrage { service-request } ist storniert. Brauchen Sie noch Hilfe, fordern Sie sie bitte neu an.
         }
 
 unfulfilled =
@@ -221,7 +229,18 @@ job_assigned =
 
 job_cancelled =
     .title = Auftrag storniert
-    .body = Der Auftrag { service-request } wurde storniert. Sie müssen nicht hinfahren und können neue Aufträge annehmen.
+    .body =
+        { $by_driver ->
+            [yes] Der Auftrag { service-request } wurde storniert. Sie müssen nicht hinfahren und können neue Aufträge annehmen.
+           *[no] { $cancel_cause ->
+                [driver_asked] Die Anfrage { service-request } wurde zurückgezogen. Sie müssen nicht hinfahren und können neue Aufträge annehmen.
+                [duplicate] Der Auftrag { service-request } ist storniert: Er wiederholte eine andere Anfrage. Sie müssen nicht hinfahren und können neue Aufträge annehmen.
+                [help_not_needed] Der Auftrag { service-request } ist storniert: Es wird keine Hilfe mehr gebraucht. Sie müssen nicht hinfahren und können neue Aufträge annehmen.
+                [location_unreachable] Der Auftrag { service-request } ist storniert: Der Ort ist über die Straße nicht erreichbar. Sie müssen nicht hinfahren und können neue Aufträge annehmen.
+                [unsafe] Der Auftrag { service-request } ist storniert: Es ist dort nicht sicher. Fahren Sie nicht hin; Sie können neue Aufträge annehmen.
+               *[other] Der Auftrag { service-request } ist storniert. Sie müssen nicht hinfahren und können neue Aufträge annehmen.
+            }
+        }
 
 job_reassigned =
     .title = Auftrag weitergegeben

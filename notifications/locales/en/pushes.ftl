@@ -16,6 +16,10 @@
 #   $state       at_risk, breached, or none
 #   $cause       why an SLA alert was raised (see the other languages; English says $reason as it is), or none
 #   $address     where the driver is, or none
+#   $cancel_cause  why an order was called off: driver_asked, duplicate, help_not_needed, location_unreachable,
+#                unsafe, other, or none (an operator's or partner's free-text reason is never pushed: it is in
+#                whatever language they typed it)
+#   $by_driver   yes when the driver called his own request off, otherwise no
 
 ## Shared pieces
 
@@ -149,9 +153,13 @@ feedback_request =
 cancelled =
     .title = Request cancelled
     .body =
-        { $reason ->
-            [none] We've cancelled your { service-request } request. If you still need help, please request it again.
-           *[other] We've cancelled your { service-request } request. Reason: { $reason }.
+        { $cancel_cause ->
+            [driver_asked] We've cancelled your { service-request } request, as you asked.
+            [duplicate] We've cancelled your { service-request } request: it repeated another request of yours.
+            [help_not_needed] We've cancelled your { service-request } request, as you no longer need help. If that changes, request it again.
+            [location_unreachable] We've cancelled your { service-request } request: we can't get a vehicle to that place. If you still need help, request it from a road we can reach.
+            [unsafe] We've cancelled your { service-request } request: it isn't safe to send a technician there. If you are in danger, call 112.
+           *[other] We've cancelled your { service-request } request. If you still need help, please request it again.
         }
 
 unfulfilled =
@@ -213,7 +221,18 @@ job_assigned =
 
 job_cancelled =
     .title = Job cancelled
-    .body = The driver has cancelled the { service-request } job. No need to go; you can take new jobs.
+    .body =
+        { $by_driver ->
+            [yes] The driver has cancelled the { service-request } job. No need to go; you can take new jobs.
+           *[no] { $cancel_cause ->
+                [driver_asked] The { service-request } job is cancelled at the driver's request. No need to go; you can take new jobs.
+                [duplicate] The { service-request } job is cancelled: it repeated another request. No need to go; you can take new jobs.
+                [help_not_needed] The { service-request } job is cancelled: the driver no longer needs help. No need to go; you can take new jobs.
+                [location_unreachable] The { service-request } job is cancelled: the place can't be reached by road. No need to go; you can take new jobs.
+                [unsafe] The { service-request } job is cancelled: it isn't safe to go there. Don't go; you can take new jobs.
+               *[other] The { service-request } job is cancelled. No need to go; you can take new jobs.
+            }
+        }
 
 job_reassigned =
     .title = Job passed to another technician

@@ -18,6 +18,10 @@
 #   $cause       why an SLA alert was raised: not_arrived, not_assigned, promise_passed, stalled, no_signal,
 #                eta_beyond_promise, eta_beyond_target, not_called_back, no_eta; other (then $reason says it in English), or none
 #   $address     where the driver is, or none
+#   $cancel_cause  why an order was called off: driver_asked, duplicate, help_not_needed, location_unreachable,
+#                unsafe, other, or none (an operator's or partner's free-text reason is never pushed: it is in
+#                whatever language they typed it)
+#   $by_driver   yes when the driver called his own request off, otherwise no
 #
 # Counts of minutes and seconds follow "через", "за" and "уже" here, so they take the accusative:
 # 1 минуту, 2 минуты, 5 минут, 11 минут, 21 минуту, 22 минуты.
@@ -209,9 +213,13 @@ feedback_request =
 cancelled =
     .title = Заявка отменена
     .body =
-        { $reason ->
-            [none] Мы отменили вашу заявку на { service-request }. Если помощь ещё нужна, создайте новую заявку.
-           *[other] Мы отменили вашу заявку на { service-request }. Причина: { $reason }.
+        { $cancel_cause ->
+            [driver_asked] Мы отменили вашу заявку на { service-request }, как вы просили.
+            [duplicate] Мы отменили вашу заявку на { service-request }: она повторяла другую вашу заявку.
+            [help_not_needed] Мы отменили вашу заявку на { service-request }: помощь вам больше не нужна. Если понадобится, создайте новую заявку.
+            [location_unreachable] Мы отменили вашу заявку на { service-request }: до этого места не доехать. Если помощь ещё нужна, создайте заявку с места, куда можно подъехать.
+            [unsafe] Мы отменили вашу заявку на { service-request }: отправлять туда мастера небезопасно. Если вам угрожает опасность, звоните 112.
+           *[other] Мы отменили вашу заявку на { service-request }. Если помощь ещё нужна, создайте новую заявку.
         }
 
 unfulfilled =
@@ -279,7 +287,18 @@ job_assigned =
 
 job_cancelled =
     .title = Заявка отменена
-    .body = Клиент отменил заявку на { service-request }. Ехать не нужно, можно брать новые заявки.
+    .body =
+        { $by_driver ->
+            [yes] Клиент отменил заявку на { service-request }. Ехать не нужно, можно брать новые заявки.
+           *[no] { $cancel_cause ->
+                [driver_asked] Заявка на { service-request } отменена по просьбе клиента. Ехать не нужно, можно брать новые заявки.
+                [duplicate] Заявка на { service-request } отменена: это повтор другой заявки. Ехать не нужно, можно брать новые заявки.
+                [help_not_needed] Заявка на { service-request } отменена: клиенту больше не нужна помощь. Ехать не нужно, можно брать новые заявки.
+                [location_unreachable] Заявка на { service-request } отменена: до места не доехать. Ехать не нужно, можно брать новые заявки.
+                [unsafe] Заявка на { service-request } отменена: ехать туда небезопасно. Не езжайте туда; можно брать новые заявки.
+               *[other] Заявка на { service-request } отменена. Ехать не нужно, можно брать новые заявки.
+            }
+        }
 
 job_reassigned =
     .title = Заявка передана другому мастеру
