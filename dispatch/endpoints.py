@@ -11,7 +11,7 @@ from app.pagination import Cursor, Limit
 from app.schemas import Page
 from dispatch import redispatch, service
 from dispatch.promises import PromisePolicy
-from dispatch.schemas import DecisionRead, OfferCreate, OfferDecline, OfferRead
+from dispatch.schemas import DecisionRead, OfferCreate, OfferDecline, OfferRead, TechnicianChoices
 
 router = APIRouter(tags=["dispatch"])
 
@@ -72,6 +72,16 @@ async def manual_assign(
     operator: OperatorUser,
 ) -> OrderRead:
     return await service.manual_assign(session, osrm, settings, operator, order_id, body.technician_id)
+
+
+@router.get("/v1/ops/orders/{order_id}/technicians", response_model=TechnicianChoices, responses=problems(404))
+async def technician_choices(
+    order_id: UUID, session: DbSession, osrm: Osrm, settings: AppSettings, _: OperatorUser
+) -> TechnicianChoices:
+    """Who could take the order now, soonest by road first (the 25 nearest in a straight line, ranked by road):
+    online, skilled, serving its region, not on a job, not blocked by its driver. Empty once it cannot be
+    offered or assigned any more."""
+    return await service.choices(session, osrm, settings, order_id)
 
 
 @router.get("/v1/ops/orders/{order_id}/decision", response_model=DecisionRead, responses=problems(404))

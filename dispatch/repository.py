@@ -106,8 +106,16 @@ async def lock_searching_orders(session: AsyncSession, now: datetime, region: st
     return list(result.scalars())
 
 
+# Shared by the dispatcher's candidates and the operator's choice: a technician serves his own region's orders (one
+# of no region serves any) unless crossing borders is allowed; one on an active job is busy, whatever the order.
+SERVES_THE_ORDERS_REGION = "(:cross_border OR t.region IS NULL OR o.region IS NULL OR t.region = o.region)"
+NOT_ON_A_JOB = """t.id NOT IN (
+                SELECT busy.technician_id FROM orders busy
+                WHERE busy.technician_id IS NOT NULL
+                  AND busy.status = ANY(:active_job))"""
+
 CANDIDATES_SQL = text(
-    """
+    f"""
     SELECT o.id AS order_id, t.id AS technician_id,
            ST_Y(t.position::geometry) AS lat, ST_X(t.position::geometry) AS lon
     FROM orders o
@@ -118,17 +126,13 @@ CANDIDATES_SQL = text(
           AND t.position IS NOT NULL
           AND t.position_at >= :fresh_after
           AND o.service = ANY(t.skills)
-          -- His own region's orders (a technician of no region serves any), unless crossing borders is allowed.
-          AND (:cross_border OR t.region IS NULL OR o.region IS NULL OR t.region = o.region)
+          AND {SERVES_THE_ORDERS_REGION}
           AND ST_DWithin(
                 t.position, o.location,
                 LEAST(:radius_m + :growth_m_per_s * EXTRACT(EPOCH FROM (:now - o.created_at)), :max_radius_m),
                 false)  -- on the sphere: the radius is a search bound, not a measurement
           -- Who is busy does not depend on the order: NOT IN makes each a hashed set, built once per query.
-          AND t.id NOT IN (
-                SELECT busy.technician_id FROM orders busy
-                WHERE busy.technician_id IS NOT NULL
-                  AND busy.status = ANY(:active_job))
+          AND {NOT_ON_A_JOB}
           AND t.id NOT IN (
                 SELECT live.technician_id FROM offers live
                 WHERE live.status = 'pending' AND live.expires_at > :now)
@@ -190,6 +194,55 @@ async def candidates(
         if position is None:
             position = positions[technician_id] = Point(lat=lat, lon=lon)
         found.append(Candidate(order_id, technician_id, position))
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Pickable:
+    technician_id: UUID
+    name: str
+    region: str | None
+    position: Point | None
+    position_at: datetime | None
+    straight_m: float | None
+    offered_elsewhere: bool
+
+
+PICKABLE_SQL = text(
+    f"""
+    SELECT t.id, t.name, t.region, ST_Y(t.position::geometry) AS lat, ST_X(t.position::geometry) AS lon,
+           t.position_at, ST_Distance(t.position, o.location) AS straight_m,
+           EXISTS (SELECT 1 FROM offers live
+                   WHERE live.technician_id = t.id AND live.order_id <> o.id
+                     AND live.status = 'pending' AND live.expires_at > :now) AS offered_elsewhere
+    FROM orders o
+    JOIN technicians t ON t.online AND o.service = ANY(t.skills) AND {SERVES_THE_ORDERS_REGION}
+    WHERE o.id = :order_id
+      AND t.id IS DISTINCT FROM o.technician_id
+      AND {NOT_ON_A_JOB}
+      AND t.id <> ALL(CAST(:blocked AS uuid[]))
+    ORDER BY t.position <-> o.location NULLS LAST, t.name
+    LIMIT :limit
+    """
+)
+
+
+async def pickable(
+    session: AsyncSession, order_id: UUID, *, now: datetime, cross_border: bool, blocked: Sequence[UUID], limit: int
+) -> list[Pickable]:
+    """Who an operator could give the order to, nearest in a straight line first: online, skilled, serving its
+    region, not on a job, not its technician now, not one its driver blocked. Stale and missing positions too
+    (the operator may know where he is): the caller says how old each is."""
+    rows = await session.execute(
+        PICKABLE_SQL,
+        {"order_id": order_id, "now": now, "cross_border": cross_border, "blocked": list(blocked), "limit": limit,
+         "active_job": OrderStatus.values(OrderStatus.active_job())},
+    )  # fmt: skip
+    found = []
+    for row in rows.all():
+        position = Point(lat=row.lat, lon=row.lon) if row.lat is not None else None
+        found.append(Pickable(row.id, row.name, row.region, position, row.position_at, row.straight_m,
+                              row.offered_elsewhere))  # fmt: skip
     return found
 
 

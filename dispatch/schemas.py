@@ -64,3 +64,25 @@ class DecisionRead(BaseModel):
     technician_name: str | None = None
     assigned_by: str | None
     rounds: list[DecisionRound]
+
+
+class TechnicianChoice(BaseModel):
+    """A technician an operator could give the order to."""
+
+    technician_id: UUID
+    name: str
+    region: str | None
+    eta_s: float | None  # by road from his last position (OSRM's estimate); None: no position known, or no road
+    road_m: float | None
+    straight_m: float | None
+    position_age_s: float | None  # how old that position is; None: none known
+    trust_score: float  # for the order's service, as dispatch weighs it
+    ratings: int
+    offered_elsewhere: bool  # another order's offer waits for his answer
+
+
+class TechnicianChoices(BaseModel):
+    order_id: UUID
+    # Of the road estimates: "low" when the road engine could not answer and straight lines stand in.
+    confidence: str | None
+    items: list[TechnicianChoice]

@@ -21,8 +21,17 @@ from app.technicians.models import Technician
 from dispatch import promises, repository
 from dispatch.models import DispatchDecision, Offer, OfferStatus
 from dispatch.promises import PromisePolicy
-from dispatch.schemas import DecisionCandidate, DecisionRead, DecisionRound, OfferCreate, OfferRead
+from dispatch.schemas import (
+    DecisionCandidate,
+    DecisionRead,
+    DecisionRound,
+    OfferCreate,
+    OfferRead,
+    TechnicianChoice,
+    TechnicianChoices,
+)
 from dispatch.why import Standing, why_not
+from feedback import scores
 from feedback import service as feedback
 
 
@@ -57,6 +66,53 @@ async def promised_arrival(
 def median_seconds(eta: orders.EtaEstimate) -> float:
     """The calibrated median drive (what a technician is told an offer takes, what a live ETA is)."""
     return (eta.raw_seconds if eta.raw_seconds is not None else eta.seconds) * eta.correction
+
+
+CHOICES = 25  # the technicians nearest in a straight line, ranked again by road
+
+
+async def choices(session: AsyncSession, osrm: OsrmClient, settings: Settings, order_id: UUID) -> TechnicianChoices:
+    """Who an operator could offer or give the order to, soonest by road first: the same rules as an offer or an
+    assignment would check (skill, region, free, not blocked by the driver). None once the order is past acting on."""
+    order = await orders_repository.get(session, order_id)
+    if order is None:
+        raise NotFound("No such order.")
+    if order.status not in {OrderStatus.SEARCHING, *OrderStatus.on_the_way()}:
+        return TechnicianChoices(order_id=order.id, confidence=None, items=[])
+    now = clock.now()
+    blocked = await feedback.blocked_pairs(session, {order.driver_id}, settings.block_csat_at_or_below)
+    found = await repository.pickable(
+        session, order.id, now=now, cross_border=settings.cross_border, blocked=[t for _, t in blocked],
+        limit=CHOICES,
+    )  # fmt: skip
+    located = [p for p in found if p.position is not None]
+    road: dict[UUID, tuple[float | None, float | None]] = {}
+    confidence = None
+    if located:
+        table = await osrm.table(
+            [p.position for p in located if p.position is not None], [from_geography(order.location)],
+            with_distances=True,
+        )  # fmt: skip
+        confidence = table.confidence
+        road = {
+            p.technician_id: (table.durations[i][0], table.distances[i][0]) for i, p in enumerate(located)
+        }  # fmt: skip
+    trust = await scores.for_services(session, {(p.technician_id, order.service.value) for p in found})
+    items = []
+    for p in found:
+        eta_s, road_m = road.get(p.technician_id, (None, None))
+        score = trust[p.technician_id, order.service.value]
+        items.append(
+            TechnicianChoice(
+                technician_id=p.technician_id, name=p.name, region=p.region, eta_s=eta_s, road_m=road_m,
+                straight_m=p.straight_m,
+                position_age_s=(now - p.position_at).total_seconds() if p.position_at is not None else None,
+                trust_score=score.value, ratings=score.ratings, offered_elsewhere=p.offered_elsewhere,
+            )
+        )  # fmt: skip
+    # By road; then those no road leads from, by straight line; then those nobody knows the whereabouts of.
+    items.sort(key=lambda c: (c.eta_s is None, c.straight_m is None, c.eta_s or c.straight_m or 0.0, c.name))
+    return TechnicianChoices(order_id=order.id, confidence=confidence, items=items)
 
 
 async def _locked_order(session: AsyncSession, order_id: UUID) -> Order:

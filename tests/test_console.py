@@ -397,12 +397,13 @@ async def test_the_decision_with_names_assigning_a_technician_card_and_filters(
         await page.locator(f'#orders li[data-order="{manual["id"]}"]').click()
         pick = panel.locator("select[name=technician]")
         await pick.wait_for(timeout=10_000)
-        # Nearest first, each with his straight-line distance.
+        # Soonest by road first, each with his drive and his trust, as the server ranks them.
         labels = await pick.locator("option").all_inner_texts()
-        away = [float(m[1].replace(",", "")) for label in labels if (m := re.search(r" · ([\d.,]+) km", label))]
-        assert away, labels
-        assert len(away) == len(labels), labels
-        assert away == sorted(away), labels
+        minutes = [int(m[1]) for label in labels if (m := re.search(r" · (\d+) min by road \(", label))]
+        assert minutes, labels
+        assert len(minutes) == len(labels), labels
+        assert minutes == sorted(minutes), labels
+        assert all(re.search(r" · trust \d\.\d\d", label) for label in labels), labels
         # Not the one offered Aino's order: the simulated technicians may have accepted it meanwhile.
         offered = {str(r["winner"]) for r in decision["rounds"] if r["winner"]}
         free = [

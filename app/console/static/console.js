@@ -9,7 +9,6 @@ const OPEN = new Set(["searching", "assigned", "en_route", "arrived", "in_progre
 const state = {
   token: sessionStorage.getItem(TOKEN_KEY),
   region: null,     // the region on the map; with several served, the lists and tiles are its own
-  crossBorder: false,  // whether a technician may be sent into another region
   regions: [],
   timeZones: {},    // each served region's
   orders: new Map(),

@@ -88,13 +88,14 @@
   async function refresh() {
     if (state.selected?.kind !== "order") return;
     const id = state.selected.id;
-    const [order, decision, pushes] = await Promise.all([
+    const [order, decision, pushes, choices] = await Promise.all([
       tl.api(`/v1/ops/orders/${id}`),
       tl.api(`/v1/ops/orders/${id}/decision`).catch(() => null),
       tl.api(`/v1/ops/notifications?order_id=${id}&limit=50`).then((p) => p.items).catch(() => []),
+      tl.api(`/v1/ops/orders/${id}/technicians`).catch(() => null),
     ]);
     if (state.selected?.id !== id) return;
-    current = { order, decision, pushes };
+    current = { order, decision, pushes, choices };
     renderOrder();
   }
 
@@ -169,7 +170,7 @@
         o.cancel_cause || o.cancel_reason ? [el("dt", {}, "Cancelled"),
           el("dd", {}, [CANCEL_CAUSES.find(([v]) => v === o.cancel_cause)?.[1], o.cancel_reason].filter(Boolean).join(": "))] : null),
       el("p", { class: "result", role: "status" }),
-      actions(o),
+      actions(o, current.choices),
       el("h3", {}, "Timeline"),
       el("ol", { class: "timeline" }, timeline.map((t) => el("li", { class: t.note ? "note" : "" }, el("time", {}, tl.time(t.at)), " ", t.text))),
       el("form", { class: "note-form", onsubmit: (e) => addNote(e, o.id) },
@@ -204,29 +205,28 @@
           (order) => `Re-dispatched to ${order.technician ? fullName(order.technician) : "another technician"}.`) }, "Re-dispatch") : null);
   }
 
-  // Nearest first, each with how far he is in a straight line; a technician of another region only where crossing
-  // borders is allowed (the server would refuse him otherwise).
-  function candidateOptions(o) {
-    const busy = tl.busyTechnicians();
-    const serves = (t) => state.crossBorder || t.region == null || o.region == null || t.region === o.region;
-    return [...state.technicians.values()]
-      .filter((t) => t.online && !busy.has(t.id) && t.id !== o.technician?.id && t.skills.includes(o.service) && serves(t))
-      .map((t) => [t, t.position ? straightKm(t.position, o.location) : Infinity])
-      .sort(([a, awayA], [b, awayB]) => awayA - awayB || a.name.localeCompare(b.name))
-      .map(([t, away]) => el("option", { value: t.id }, [
-        t.name,
-        Number.isFinite(away) ? ` · ${away < 10 ? away.toFixed(1) : Math.round(away).toLocaleString("en")} km` : "",
-        t.trust_score == null ? "" : ` · overall trust ${t.trust_score.toFixed(2)} now`,
-      ].join("")));
+  // Who could take it, as the server finds them (skill, region, free, not blocked by this driver), soonest by road
+  // first: each with his drive, how old the position it starts from is, and his trust for this service.
+  function candidateOptions(choices) {
+    const km = (m) => {
+      if (m < 1000) return `${Math.round(m / 10) * 10} m`;
+      const k = m / 1000;
+      return `${k < 10 ? k.toFixed(1) : Math.round(k).toLocaleString("en")} km`;
+    };
+    return (choices?.items || []).map((c) => {
+      const drive = c.eta_s != null ? `${Math.max(1, Math.round(c.eta_s / 60))} min by road${c.road_m != null ? ` (${km(c.road_m)})` : ""}`
+        : c.straight_m != null ? `no road from where he is (${km(c.straight_m)} away)` : "whereabouts unknown";
+      const age = c.position_age_s != null && c.position_age_s >= 120 ? ` · seen ${Math.round(c.position_age_s / 60)} min ago` : "";
+      return el("option", { value: c.technician_id }, [
+        c.name, ` · ${drive}${age}`, ` · trust ${c.trust_score.toFixed(2)}`, c.offered_elsewhere ? " · has another offer open" : "",
+      ].join(""));
+    });
   }
 
-  function straightKm(a, b) {
-    return L.latLng(a.lat, a.lon).distanceTo([b.lat, b.lon]) / 1000;  // Leaflet's, as the map measures
-  }
-
-  function actions(o) {
+  function actions(o, choices) {
     if (!FREE_TO_ACT.has(o.status)) return null;
-    const pick = el("select", { name: "technician", "aria-label": "Technician" }, candidateOptions(o));
+    const pick = el("select", { name: "technician", "aria-label": "Technician" }, candidateOptions(choices));
+    if (!pick.options.length) pick.append(el("option", { value: "", disabled: true, selected: true }, choices ? "Nobody free can take it now" : "Could not ask who is free"));
     const name = () => pick.selectedOptions[0]?.textContent.split(" · ")[0] || "";
     // The driver's and the technician's pushes say the cause in their language; the note is for the record.
     const cause = el("select", { name: "cause", "aria-label": "Why cancel" },
@@ -235,11 +235,11 @@
       title: "Kept on the order for operators and partners; not sent to the driver or the technician" });
     return el("div", { class: "actions" },
       el("div", { class: "row" }, pick,
-        el("button", { type: "button", class: "offer", disabled: !pick.options.length || o.status !== "searching", onclick: () =>
+        el("button", { type: "button", class: "offer", disabled: !pick.value || o.status !== "searching", onclick: () =>
           act(`Offer this job to ${name()}? The offer stays open 2 minutes.`,
             () => tl.api(`/v1/ops/orders/${o.id}/offers`, { method: "POST", body: JSON.stringify({ technician_id: pick.value, ttl_s: 120 }) }),
             (offer) => `Offered to ${name()}: waiting for an answer until ${tl.time(offer.expires_at)}.`) }, "Offer"),
-        el("button", { type: "button", class: "assign", disabled: !pick.options.length, onclick: () =>
+        el("button", { type: "button", class: "assign", disabled: !pick.value, onclick: () =>
           act(o.technician ? `Take the job from ${fullName(o.technician)} and give it to ${name()}?` : `Assign this job to ${name()}?`,
             () => tl.api(`/v1/ops/orders/${o.id}/assign`, { method: "POST", body: JSON.stringify({ technician_id: pick.value }) }),
             () => `${o.technician ? "Reassigned" : "Assigned"} to ${name()}.`) }, o.technician ? "Reassign" : "Assign")),
