@@ -205,6 +205,7 @@ class Pickable:
     position: Point | None
     position_at: datetime | None
     straight_m: float | None
+    offered_this: bool
     offered_elsewhere: bool
 
 
@@ -212,6 +213,9 @@ PICKABLE_SQL = text(
     f"""
     SELECT t.id, t.name, t.region, ST_Y(t.position::geometry) AS lat, ST_X(t.position::geometry) AS lon,
            t.position_at, ST_Distance(t.position, o.location) AS straight_m,
+           EXISTS (SELECT 1 FROM offers live
+                   WHERE live.technician_id = t.id AND live.order_id = o.id
+                     AND live.status = 'pending' AND live.expires_at > :now) AS offered_this,
            EXISTS (SELECT 1 FROM offers live
                    WHERE live.technician_id = t.id AND live.order_id <> o.id
                      AND live.status = 'pending' AND live.expires_at > :now) AS offered_elsewhere
@@ -242,7 +246,7 @@ async def pickable(
     for row in rows.all():
         position = Point(lat=row.lat, lon=row.lon) if row.lat is not None else None
         found.append(Pickable(row.id, row.name, row.region, position, row.position_at, row.straight_m,
-                              row.offered_elsewhere))  # fmt: skip
+                              row.offered_this, row.offered_elsewhere))  # fmt: skip
     return found
 
 

@@ -78,11 +78,13 @@ class TechnicianChoice(BaseModel):
     position_age_s: float | None  # how old that position is; None: none known
     trust_score: float  # for the order's service, as dispatch weighs it
     ratings: int
+    offered_this: bool  # this order's offer waits for his answer (offering it again would ask him twice)
     offered_elsewhere: bool  # another order's offer waits for his answer
 
 
 class TechnicianChoices(BaseModel):
     order_id: UUID
-    # Of the road estimates: "low" when the road engine could not answer and straight lines stand in.
+    # Of the road estimates: "low" when the road engine could not answer and straight lines stand in; None when
+    # there was nothing to estimate (nobody listed, or nobody with a known position).
     confidence: str | None
     items: list[TechnicianChoice]

@@ -107,7 +107,8 @@ async def choices(session: AsyncSession, osrm: OsrmClient, settings: Settings, o
                 technician_id=p.technician_id, name=p.name, region=p.region, eta_s=eta_s, road_m=road_m,
                 straight_m=p.straight_m,
                 position_age_s=(now - p.position_at).total_seconds() if p.position_at is not None else None,
-                trust_score=score.value, ratings=score.ratings, offered_elsewhere=p.offered_elsewhere,
+                trust_score=score.value, ratings=score.ratings, offered_this=p.offered_this,
+                offered_elsewhere=p.offered_elsewhere,
             )
         )  # fmt: skip
     # By road; then those no road leads from, by straight line; then those nobody knows the whereabouts of.

@@ -323,6 +323,12 @@ async def test_operators_select_an_order_and_act_on_it(
         await panel.locator("button.cancel").click()
         assert not await panel.locator("select[name=cause]").evaluate("s => s.validity.valid")  # a cause is asked for
         await panel.locator("select[name=cause]").select_option("help_not_needed")
+        # The panel is drawn again on every live change of the order: what the operator chose and typed stays.
+        await panel.locator("input[name=reason]").click()
+        await page.evaluate("window.trustloop.detail.refresh()")
+        assert await panel.locator("select[name=cause]").input_value() == "help_not_needed"
+        assert await panel.locator("input[name=reason]").input_value() == "The driver got the car started himself"
+        assert await page.evaluate("document.activeElement?.name") == "reason"
         await panel.locator("button.cancel").click()
         await confirm(page)
         await wait_for(
@@ -399,7 +405,7 @@ async def test_the_decision_with_names_assigning_a_technician_card_and_filters(
         await pick.wait_for(timeout=10_000)
         # Soonest by road first, each with his drive and his trust, as the server ranks them.
         labels = await pick.locator("option").all_inner_texts()
-        minutes = [int(m[1]) for label in labels if (m := re.search(r" · (\d+) min by road \(", label))]
+        minutes = [int(m[1]) for label in labels if (m := re.search(r" · (\d+) min drive \(", label))]
         assert minutes, labels
         assert len(minutes) == len(labels), labels
         assert minutes == sorted(minutes), labels

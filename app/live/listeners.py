@@ -20,7 +20,7 @@ async def _status_changed(session: AsyncSession, event: events.OrderStatusChange
     if event.status == OrderStatus.ASSIGNED and event.technician_id is not None:
         block = await technician_block(session, event.technician_id)
         coming = block.model_dump(mode="json") if block else None
-    await messages.publish_status(session, event.order_id, event.status, event.at, coming)
+    await messages.publish_status(session, event.order_id, event.status, event.at, coming, event.cause)
     if event.technician_id is None:
         return
     live = await repository.tracking_for_update(session, event.order_id)

@@ -44,12 +44,16 @@ async def publish_for_operators(session: AsyncSession, kind: str, order_id: UUID
 
 
 async def publish_status(
-    session: AsyncSession, order_id: UUID, status: str, at: datetime, technician: dict[str, Any] | None = None
-) -> None:
-    """A status change; one that changes who is coming carries him (the order's `technician` block)."""
+    session: AsyncSession, order_id: UUID, status: str, at: datetime, technician: dict[str, Any] | None = None,
+    cancel_cause: str | None = None,
+) -> None:  # fmt: skip
+    """A status change; one that changes who is coming carries him (the order's `technician` block), a
+    cancellation its cause."""
     message: dict[str, Any] = {"order_id": str(order_id), "type": "status", "status": status, "at": rfc3339(at)}
     if technician is not None:
         message["technician"] = technician
+    if cancel_cause is not None:
+        message["cancel_cause"] = cancel_cause
     await publish(session, message)
 
 

@@ -65,6 +65,10 @@ async def read_order(order_id: UUID, session: DbSession, user: AnyUser) -> Order
 async def cancel_order(
     order_id: UUID, session: DbSession, user: DriverOrOperator, body: OrderCancel | None = None
 ) -> OrderRead:
+    """Calls the request off. An operator says why with a `cause`, which the driver's and the technician's pushes
+    word in their own language; the free-text `reason` stays on the order for the record and is never pushed.
+    A driver's own cancellation always has the cause `driver_asked`. 409 once the technician is at work or the
+    order has ended."""
     return await service.cancel_order(session, user, order_id, body or OrderCancel())
 
 

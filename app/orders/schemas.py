@@ -24,8 +24,8 @@ class OrderCreate(RequestModel):
 
 class OrderCancel(RequestModel):
     """`cause` is what the driver's and the technician's pushes say, in their language; `reason`, free text in
-    any language, is kept on the order for the record and is not pushed. A driver calling his own request off
-    needs neither (the cause is then `driver_asked`)."""
+    any language, is kept on the order (`cancel_reason`) for the record and is not pushed. A driver calling his
+    own request off needs neither: the cause is then always `driver_asked`."""
 
     cause: CancelCause | None = None
     reason: Reason | None = None

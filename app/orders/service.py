@@ -173,7 +173,8 @@ async def list_orders(session: AsyncSession, principal: Principal, limit: int, c
 
 async def cancel_order(session: AsyncSession, principal: Principal, order_id: UUID, body: OrderCancel) -> OrderRead:
     order = await load_visible(session, principal, order_id, lock=True)
-    cause = body.cause or (CancelCause.DRIVER_ASKED if principal.role is Role.DRIVER else None)
+    # A driver calling his own request off is the cause, whatever he sends: the others are ours or a partner's to say.
+    cause = CancelCause.DRIVER_ASKED if principal.role is Role.DRIVER else body.cause
     order.cancel_reason, order.cancel_cause = body.reason, cause
     await apply_transition(
         session, order, OrderStatus.CANCELLED, principal.user_id,

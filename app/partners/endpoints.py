@@ -106,4 +106,7 @@ async def read_member_order(order_id: UUID, session: DbSession, partner: Partner
 async def cancel_member_order(
     order_id: UUID, session: DbSession, partner: PartnerUser, body: OrderCancel | None = None
 ) -> OrderRead:
+    """Calls the member's request off. Give a `cause`: the member's and the technician's pushes word it in their
+    own language. The free-text `reason` stays on the order for your records and is never pushed. Another
+    partner's order: 404; one whose technician is at work or that has ended: 409."""
     return await orders.cancel_order(session, partner, order_id, body or OrderCancel())

@@ -4,7 +4,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from app.enums import Service
-from app.orders.models import OrderStatus, Resolution
+from app.orders.models import CancelCause, OrderStatus, Resolution
 from app.orders.schemas import Eta, Route, TechnicianVehicle
 
 
@@ -33,6 +33,7 @@ class TrackingRead(BaseModel):
     position: TrackedPosition | None  # only while the technician drives to the car
     route: Route | None
     resolution: Resolution | None
+    cancel_cause: CancelCause | None = None  # why it was called off, as the driver's push said it
     feedback_open: bool
     rated: bool
     expires_at: datetime | None  # 24 h after the job ended; None while it runs

@@ -82,6 +82,7 @@ async def view(session: AsyncSession, settings: Settings, order: Order) -> Track
         position=TrackedPosition.model_validate(position) if position else None,
         route=shown.route,
         resolution=shown.resolution,
+        cancel_cause=order.cancel_cause,
         feedback_open=order.status in OrderStatus.finished() and not rated,
         rated=rated,
         expires_at=await link_expires_at(session, order),

@@ -64,7 +64,7 @@ async def test_the_operator_is_offered_who_could_take_the_job_soonest_by_road_fi
     assert by_id[str(free[3].id)]["straight_m"] > 0
     assert by_id[str(nowhere.id)]["position_age_s"] is None
     assert by_id[str(stale.id)]["position_age_s"] > 39 * 60
-    assert all(c["trust_score"] > 0 and not c["offered_elsewhere"] for c in choices["items"])
+    assert all(c["trust_score"] > 0 and not c["offered_elsewhere"] and not c["offered_this"] for c in choices["items"])
 
     # Another driver may be served by the one this driver blocked.
     other = await api.order(await api.driver(), at=MIKONKATU)
@@ -81,6 +81,10 @@ async def test_the_operator_is_offered_who_could_take_the_job_soonest_by_road_fi
     third = await api.order(await api.driver(), at=MIKONKATU)
     thirds = (await api.client.get(f"/v1/ops/orders/{third['id']}/technicians", headers=operator.headers)).json()
     assert {c["name"]: c["offered_elsewhere"] for c in thirds["items"]}["Ulla"] is True
+    # On the order he was offered, he is marked as waiting on it: offering it again would ask him twice.
+    seconds = (await api.client.get(f"/v1/ops/orders/{other['id']}/technicians", headers=operator.headers)).json()
+    ulla = next(c for c in seconds["items"] if c["name"] == "Ulla")
+    assert (ulla["offered_this"], ulla["offered_elsewhere"]) == (True, False)
 
     # An order past acting on has nobody to offer; one that does not exist is a 404; drivers cannot ask.
     await api.client.post(f"/v1/orders/{third['id']}/cancel", json={}, headers=operator.headers)

@@ -363,7 +363,7 @@ def test_german_pushes_address_the_driver_formally_and_name_nobody_by_a_gendered
         "Seit einer Weile kommt das Fahrzeug nicht näher. Wir prüfen das und schicken eventuell andere Hilfe.",
     )
     assert text("cancelled", DE, service="tyre_change", cancel_cause="duplicate").body == (
-        "Ihre Anfrage „Reifenwechsel“ ist storniert: Sie wiederholte eine andere Anfrage von Ihnen."
+        "Ihre Anfrage „Reifenwechsel“ wurde storniert: Sie war doppelt."
     )
     for kind in KINDS:
         rendered = render(kind, DE, {**FULL, **GENDERS["female"], "minutes": 5}, TZ)

@@ -188,3 +188,14 @@ async def test_a_cancellation_with_a_cause_nobody_can_word_is_refused_and_change
         f"/v1/orders/{order['id']}/cancel", json={"cause": "duplicate"}, headers=operator.headers
     )
     assert (cancelled.json()["cancel_cause"], cancelled.json()["cancel_reason"]) == ("duplicate", None)
+
+
+async def test_a_driver_calling_his_own_request_off_cannot_give_it_an_operators_cause(api: Api) -> None:
+    driver = await api.driver()
+    order = await api.order(driver)
+    response = await api.client.post(
+        f"/v1/orders/{order['id']}/cancel",
+        json={"cause": "unsafe", "reason": "changed my mind"},
+        headers=driver.headers,
+    )
+    assert (response.json()["cancel_cause"], response.json()["cancel_reason"]) == ("driver_asked", "changed my mind")

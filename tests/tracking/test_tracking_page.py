@@ -230,6 +230,12 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
         await save(far, "tracking-phone-live-far")
         await here.close()
         await far.close()
+        # In German a named zone stands for "Uhr": "spätestens 21:21 OEZ", never "OEZ Uhr".
+        far_german = await watched.open(browser, url, PHONE, locale="de-LI", timezone="America/New_York")
+        await shown(far_german, "window.trustloop.state.tracking && window.trustloop.state.tracking.eta")
+        german_eta = await far_german.locator("#eta").inner_text()
+        assert re.search(r" · spätestens \d\d:\d\d [A-Z][A-Z+\d]+$", german_eta), german_eta
+        await far_german.close()
 
         # Arrived: the position goes; after the job, the outcome and the form; the rating lands once.
         for status in ("arrived", "in_progress"):
@@ -342,6 +348,41 @@ async def test_a_request_nobody_took_promises_the_call_the_push_promised(
             assert (await page.locator("#detail").inner_text()).endswith(call)  # as the unfulfilled push says
             assert await page.locator("#technician").is_hidden()  # nobody is coming: no empty card
             await page.close()
+    assert watched.errors == []
+
+
+async def test_a_job_called_off_says_why_as_the_push_did_and_shows_nobody_coming(
+    api: Api, sessions: async_sessionmaker[AsyncSession], page_server: str, helsinki_graph: Path
+) -> None:
+    technician, order = await helsinki_job(api, sessions, helsinki_graph)
+    await report(page_server, technician, order["id"], "en_route")
+    url = f"http://{page_server}/t/{token_of(order)}"
+    watched = Watched()
+    async with chromium() as browser:
+        page = await watched.open(browser, url, PHONE, locale="ru-RU")
+        await page.locator("#technician").wait_for(state="visible")
+        operator = await api.operator()
+        cancelled = await api.client.post(
+            f"/v1/orders/{order['id']}/cancel",
+            json={"cause": "unsafe", "reason": "Smoke seen"},
+            headers=operator.headers,
+        )
+        assert cancelled.status_code == 200, cancelled.text
+        # Live, as it happens: the cause in her language, the card of the technician who is not coming gone.
+        await shown(page, "window.trustloop.state.tracking.status === 'cancelled'")
+        assert await page.locator("#detail").inner_text() == (
+            "Отправлять туда мастера небезопасно. Если вам угрожает опасность, звоните 112. К вам никто не едет."  # noqa: RUF001
+        )
+        assert await page.locator("#technician").is_hidden()
+        await page.close()
+        # And opened afterwards, from the snapshot.
+        page = await watched.open(browser, url, PHONE, locale="en-GB")
+        await shown(page, "window.trustloop.state.tracking && window.trustloop.state.tracking.status === 'cancelled'")
+        assert await page.locator("#detail").inner_text() == (
+            "It isn't safe to send a technician there. If you are in danger, call 112. Nobody is on the way."
+        )
+        assert "Smoke" not in await page.content()
+        assert await page.locator("#technician").is_hidden()
     assert watched.errors == []
 
 

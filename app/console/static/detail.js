@@ -141,7 +141,39 @@
     return there === tl.time(now) ? null : [el("dt", {}, "Car's clock"), el("dd", { class: "car-clock" }, `${there} now (yours ${tl.time(now)})`)];
   }
 
+  // What the operator has chosen or typed in the order's panel (the technician, the cancel cause, the notes) and
+  // where the focus was: the panel is drawn again on every live change of the order, and must not wipe them.
+  const FORM_FIELDS = "select[name=technician], select[name=cause], input[name=reason], .note-form input";
+  function keptInput(orderId) {
+    const shown = panel().dataset.kind === "order" && panel().dataset.id === orderId;
+    const fields = shown ? [...panel().querySelectorAll(FORM_FIELDS)] : [];
+    const focused = fields.indexOf(document.activeElement);
+    return { values: fields.map((f) => f.value), focused, caret: focused >= 0 ? document.activeElement.selectionStart : null };
+  }
+
+  function restoreInput(kept) {
+    const fields = [...panel().querySelectorAll(FORM_FIELDS)];
+    kept.values.forEach((value, i) => {
+      const field = fields[i];
+      if (!field || !value) return;
+      if (field.tagName === "SELECT" && ![...field.options].some((option) => option.value === value)) return;  // no longer a choice
+      field.value = value;
+      field.dispatchEvent(new Event("change"));
+    });
+    const focus = fields[kept.focused];
+    if (focus) {
+      focus.focus();
+      if (kept.caret != null && focus.setSelectionRange) focus.setSelectionRange(kept.caret, kept.caret);
+    }
+  }
+
   function renderOrder() {
+    const kept = keptInput(current.order.id);
+    drawOrder();
+    restoreInput(kept);
+  }
+
+  function drawOrder() {
     const { order: o, decision, pushes } = current;
     const vehicle = o.vehicle ? Object.values(o.vehicle).filter(Boolean).join(" ") : "no vehicle given";
     const timeline = [
@@ -214,11 +246,12 @@
       return `${k < 10 ? k.toFixed(1) : Math.round(k).toLocaleString("en")} km`;
     };
     return (choices?.items || []).map((c) => {
-      const drive = c.eta_s != null ? `${Math.max(1, Math.round(c.eta_s / 60))} min by road${c.road_m != null ? ` (${km(c.road_m)})` : ""}`
+      const drive = c.eta_s != null ? `${Math.max(1, Math.round(c.eta_s / 60))} min drive${c.road_m != null ? ` (${km(c.road_m)})` : ""}`
         : c.straight_m != null ? `no road from where he is (${km(c.straight_m)} away)` : "whereabouts unknown";
       const age = c.position_age_s != null && c.position_age_s >= 120 ? ` · seen ${Math.round(c.position_age_s / 60)} min ago` : "";
       return el("option", { value: c.technician_id }, [
-        c.name, ` · ${drive}${age}`, ` · trust ${c.trust_score.toFixed(2)}`, c.offered_elsewhere ? " · has another offer open" : "",
+        c.name, ` · ${drive}${age}`, ` · trust ${c.trust_score.toFixed(2)}`,
+        c.offered_this ? " · offered this job, waiting" : c.offered_elsewhere ? " · has another offer open" : "",
       ].join(""));
     });
   }
@@ -259,6 +292,7 @@
     const input = event.target.elements.note;
     try {
       await tl.api(`/v1/ops/orders/${id}/notes`, { method: "POST", body: JSON.stringify({ text: input.value }) });
+      input.value = "";  // added: not to be kept through the redraw
       await refresh();
       result("Note added.");
     } catch (error) {

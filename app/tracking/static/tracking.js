@@ -35,7 +35,11 @@ const TEXTS = {
       in_progress: (name) => [`${name} is working on the car`, "Hang on, nearly there."],
       completed: (name, outcome) => ["Job done", outcome || "The technician has finished."],
       failed: (name, outcome, service) => ["The technician could not help on the spot", afterFailure(outcome, service)],
-      cancelled: () => ["This request was cancelled", "Nobody is on the way."],
+      cancelled: (name, outcome, service, cause) => ["This request was cancelled", [{
+        driver_asked: "You called it off.", duplicate: "It repeated another request of yours.",
+        help_not_needed: "You no longer need help.", location_unreachable: "We can't get a vehicle to that place.",
+        unsafe: "It isn't safe to send a technician there. If you are in danger, call 112.",
+      }[cause], "Nobody is on the way."].filter(Boolean).join(" ")],
       unfulfilled: () => ["We could not find a technician in time", "We are sorry. An operator will call you within minutes, or you can ask for help again."],
     },
     eta: (minutes, clock) => `Arrives in about ${minutes}\u00a0min, around ${clock}`,
@@ -87,7 +91,11 @@ const TEXTS = {
       in_progress: (name) => [`${name} работает с машиной`, "Осталось совсем немного."],
       completed: (name, outcome) => ["Готово", outcome || "Работа завершена."],
       failed: (name, outcome, service) => ["Помочь на месте не получилось", afterFailure(outcome, service)],
-      cancelled: () => ["Заявка отменена", "К вам никто не едет."],
+      cancelled: (name, outcome, service, cause) => ["Заявка отменена", [{
+        driver_asked: "Вы отменили её сами.", duplicate: "Она повторяла другую вашу заявку.",
+        help_not_needed: "Помощь вам больше не нужна.", location_unreachable: "До этого места не доехать.",
+        unsafe: "Отправлять туда мастера небезопасно. Если вам угрожает опасность, звоните 112.",
+      }[cause], "К вам никто не едет."].filter(Boolean).join(" ")],
       unfulfilled: () => ["Мы не смогли вовремя найти мастера", "Простите нас. Оператор позвонит вам в ближайшие минуты. Помощь можно вызвать снова."],
     },
     eta: (minutes, clock) => `Приедет примерно через ${minutes}\u00a0мин, около ${clock}`,
@@ -142,11 +150,15 @@ const TEXTS = {
       in_progress: (name) => [`${name} arbeitet am Auto`, "Einen Moment noch, gleich geschafft."],
       completed: (name, outcome) => ["Erledigt", outcome || "Die Arbeit ist abgeschlossen."],
       failed: (name, outcome, service) => ["Vor Ort war keine Hilfe möglich", afterFailure(outcome, service)],
-      cancelled: () => ["Diese Anfrage wurde storniert", "Niemand ist zu Ihnen unterwegs."],
+      cancelled: (name, outcome, service, cause) => ["Diese Anfrage wurde storniert", [{
+        driver_asked: "Sie haben sie zurückgezogen.", duplicate: "Sie war doppelt.",
+        help_not_needed: "Sie brauchen keine Hilfe mehr.", location_unreachable: "Wir kommen mit keinem Fahrzeug an diesen Ort.",
+        unsafe: "Es ist nicht sicher, dort jemanden hinzuschicken. Sind Sie in Gefahr, rufen Sie 112.",
+      }[cause], "Niemand ist zu Ihnen unterwegs."].filter(Boolean).join(" ")],
       unfulfilled: () => ["Leider haben wir niemanden gefunden", "Das tut uns leid. Wir rufen Sie in wenigen Minuten an, oder Sie fordern erneut Hilfe an."],
     },
     eta: (minutes, clock) => `Ankunft in etwa ${minutes}\u00a0Min., gegen ${clock}`,
-    promise: (clock) => ` · spätestens ${clock}\u00a0Uhr`,
+    promise: (clock) => ` · spätestens ${clock}${/[A-Za-z]/.test(clock) ? "" : "\u00a0Uhr"}`,  // "21:21 MEZ", not "MEZ Uhr"
     rough: " (grob geschätzt)",
     // After a failed job, the call that comes next, as the failed push says it.
     callNext: {
@@ -196,6 +208,7 @@ for (const element of document.querySelectorAll("[data-label]")) {
 const LIVE = new Set(["assigned", "en_route"]);
 const ENDED = new Set(["completed", "failed", "cancelled", "unfulfilled"]);
 const FINISHED = new Set(["completed", "failed"]);
+const CALLED_OFF = new Set(["cancelled", "unfulfilled"]);
 
 const state = { tracking: null, position: null, live: false, map: null, layers: {} };
 const stats = { positions: 0, messages: 0 };
@@ -209,7 +222,7 @@ function afterFailure(outcome, service) {
 function headline(t) {
   const name = t.technician ? t.technician.name : text.technician;
   const says = text.headlines[t.status];
-  return says ? says(name, text.outcomes[t.resolution], t.service) : [t.status, ""];  // the next step, as the push says
+  return says ? says(name, text.outcomes[t.resolution], t.service, t.cancel_cause) : [t.status, ""];  // the next step, as the push says
 }
 
 // Clock times are told by the car's clock and on 24 hours, as the pushes tell them; someone following the link
@@ -288,7 +301,7 @@ function render() {
   $("detail").textContent = detail;
   document.title = `${title} · Trustloop`;
   renderEta();
-  renderTechnician(t.technician);
+  renderTechnician(CALLED_OFF.has(t.status) ? null : t.technician);  // nobody is coming any more
   const rated = $("thanks").dataset.sent === "yes" || t.rated;
   $("rating").hidden = !t.feedback_open || rated;
   $("thanks").hidden = !(FINISHED.has(t.status) && rated);
@@ -385,6 +398,7 @@ function connect() {
         break;
       case "status":
         t.status = event.status;
+        if (event.cancel_cause) t.cancel_cause = event.cancel_cause;
         if (event.technician && who(event.technician) !== who(t.technician)) handedOn(t);
         if (event.technician) t.technician = event.technician;
         if (!LIVE.has(event.status)) { state.position = null; t.eta = null; t.route = null; }

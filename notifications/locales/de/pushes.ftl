@@ -167,12 +167,12 @@ cancelled =
     .title = Anfrage storniert
     .body =
         { $cancel_cause ->
-            [driver_asked] Ihre Anfrage { service-request } ist wie gewünscht storniert.
-            [duplicate] Ihre Anfrage { service-request } ist storniert: Sie wiederholte eine andere Anfrage von Ihnen.
-            [help_not_needed] Ihre Anfrage { service-request } ist storniert, da Sie keine Hilfe mehr brauchen. Ändert sich das, fordern Sie sie bitte neu an.
-            [location_unreachable] Ihre Anfrage { service-request } ist storniert: Wir kommen mit keinem Fahrzeug an diesen Ort. Brauchen Sie noch Hilfe, fordern Sie sie bitte von einer erreichbaren Straße aus an.
-            [unsafe] Ihre Anfrage { service-request } ist storniert: Es ist nicht sicher, dort jemanden hinzuschicken. Sind Sie in Gefahr, rufen Sie 112.
-           *[other] Ihre Anfrage { service-request } ist storniert. Brauchen Sie noch Hilfe, fordern Sie sie bitte neu an.
+            [driver_asked] Ihre Anfrage { service-request } wurde wie gewünscht storniert.
+            [duplicate] Ihre Anfrage { service-request } wurde storniert: Sie war doppelt.
+            [help_not_needed] Ihre Anfrage { service-request } wurde storniert, da Sie keine Hilfe mehr brauchen. Ändert sich das, fordern Sie sie bitte neu an.
+            [location_unreachable] Ihre Anfrage { service-request } wurde storniert: Wir kommen mit keinem Fahrzeug an diesen Ort. Brauchen Sie noch Hilfe, fordern Sie sie bitte von einer erreichbaren Straße aus an.
+            [unsafe] Ihre Anfrage { service-request } wurde storniert: Es ist nicht sicher, dort jemanden hinzuschicken. Sind Sie in Gefahr, rufen Sie 112.
+           *[other] Ihre Anfrage { service-request } wurde storniert. Brauchen Sie noch Hilfe, fordern Sie sie bitte neu an.
         }
 
 unfulfilled =
@@ -233,12 +233,12 @@ job_cancelled =
         { $by_driver ->
             [yes] Der Auftrag { service-request } wurde storniert. Sie müssen nicht hinfahren und können neue Aufträge annehmen.
            *[no] { $cancel_cause ->
-                [driver_asked] Die Anfrage { service-request } wurde zurückgezogen. Sie müssen nicht hinfahren und können neue Aufträge annehmen.
-                [duplicate] Der Auftrag { service-request } ist storniert: Er wiederholte eine andere Anfrage. Sie müssen nicht hinfahren und können neue Aufträge annehmen.
-                [help_not_needed] Der Auftrag { service-request } ist storniert: Es wird keine Hilfe mehr gebraucht. Sie müssen nicht hinfahren und können neue Aufträge annehmen.
-                [location_unreachable] Der Auftrag { service-request } ist storniert: Der Ort ist über die Straße nicht erreichbar. Sie müssen nicht hinfahren und können neue Aufträge annehmen.
-                [unsafe] Der Auftrag { service-request } ist storniert: Es ist dort nicht sicher. Fahren Sie nicht hin; Sie können neue Aufträge annehmen.
-               *[other] Der Auftrag { service-request } ist storniert. Sie müssen nicht hinfahren und können neue Aufträge annehmen.
+                [driver_asked] Der Auftrag { service-request } wurde auf Wunsch der anfragenden Person storniert. Sie müssen nicht hinfahren und können neue Aufträge annehmen.
+                [duplicate] Der Auftrag { service-request } wurde storniert: Er war doppelt. Sie müssen nicht hinfahren und können neue Aufträge annehmen.
+                [help_not_needed] Der Auftrag { service-request } wurde storniert: Es wird keine Hilfe mehr gebraucht. Sie müssen nicht hinfahren und können neue Aufträge annehmen.
+                [location_unreachable] Der Auftrag { service-request } wurde storniert: Der Ort ist über die Straße nicht erreichbar. Sie müssen nicht hinfahren und können neue Aufträge annehmen.
+                [unsafe] Der Auftrag { service-request } wurde storniert: Es ist dort nicht sicher. Fahren Sie nicht hin; Sie können neue Aufträge annehmen.
+               *[other] Der Auftrag { service-request } wurde storniert. Sie müssen nicht hinfahren und können neue Aufträge annehmen.
             }
         }
 
