@@ -315,7 +315,7 @@
       el("h3", {}, "Dispatcher's decision", el("small", {}, decision.assigned_by ? ` · assigned by ${decision.assigned_by}` : "")),
       rounds.length ? rounds.map((r) => !r.candidates.length
         ? el("p", { class: "no-candidates" }, `${r.times > 1 ? `${tl.time(r.since)}–${tl.time(r.at)} · ${r.times} rounds` : tl.time(r.at)} · `
-          + "nobody to ask: no free technician with the skill was found within reach by road (the search widens each minute)."
+          + "nobody to ask: no free technician with the skill within the dispatcher's search radius and a road to the car (the radius widens each minute; the list above has no radius)."
           + handIt)
         : el("table", {},
         el("caption", {}, `${tl.time(r.at)} · ${tl.words(r.outcome)}${r.winner_name ? ` · ${r.winner_name}` : ""}`),
@@ -324,7 +324,7 @@
           el("td", { class: "name" }, c.technician_name || c.technician_id.slice(0, 8)),
           el("td", { title: c.raw_eta_s != null ? `OSRM's estimate ${Math.round(c.raw_eta_s / 60)} min, calibrated to the median drive` : "" },
             `${Math.round(c.eta_s / 60)} min`),
-          el("td", { title: "His trust score for this service when the round ran (the picker above shows his overall score now), and the drive it added to the cost (or took off), capped" },
+          el("td", { title: "His trust score for this service when the round ran (the list above shows it as it is now), and the drive it added to the cost (or took off), capped" },
             c.trust_score.toFixed(2), c.trust_s ? el("small", {}, `${c.trust_s > 0 ? "+" : "−"}${(Math.abs(c.trust_s) / 60).toFixed(1)} min`) : null),
           el("td", {}, c.cost.toFixed(0)),
           el("td", {}, c.chosen ? "chosen" : c.why_not || "")))))) : el("p", { class: "empty" }, "No dispatch round yet."));
@@ -344,7 +344,7 @@
     if (state.selected?.id !== id) return;
     const today = jobs.filter((j) => Date.parse(j.created_at) >= since.getTime());
     const currentJob = jobs.find((j) => tl.OPEN.has(j.status));
-    const status = tl.technicianStatus(card);
+    const status = currentJob && card.online ? "busy" : tl.technicianStatus(card);  // his jobs, read just now, say it first
     const pct = (v) => (v == null ? "–" : `${Math.round(v * 100)}%`);
     fill(
       el("div", { class: "panel-head" },
@@ -359,7 +359,7 @@
         el("dt", {}, "Today"), el("dd", {}, `${today.length} job${today.length === 1 ? "" : "s"}`),
         el("dt", {}, "Record"), el("dd", {}, `${card.jobs.completed} done · ${card.jobs.failed} failed · CSAT ${pct(card.csat)} · on time ${pct(card.on_time_rate)}`),
         el("dt", {}, "Offers"), el("dd", {}, `${card.offers.accepted} accepted · ${card.offers.declined} declined · ${card.offers.expired} expired`)),
-      el("h3", {}, `Trust ${card.trust.score.toFixed(2)}`, el("small", {}, ` from ${card.trust.ratings} ratings (prior ${card.trust.prior.toFixed(2)})`)),
+      el("h3", {}, `Trust ${card.trust.score.toFixed(2)}`, el("small", {}, ` from ${card.trust.ratings} rating${card.trust.ratings === 1 ? "" : "s"} (prior ${card.trust.prior.toFixed(2)})`)),
       el("table", { class: "parts" },
         el("thead", {}, el("tr", {}, ["Part", "Value", "Seen", "Events", "Weight"].map((h) => el("th", {}, h)))),
         el("tbody", {}, card.trust.parts.map((p) => el("tr", {}, el("td", {}, tl.words(p.signal)), el("td", {}, p.value.toFixed(2)),
@@ -385,12 +385,13 @@
         el("small", {}, ` ${said.comments} comment${said.comments === 1 ? "" : "s"} in ${said.weeks} weeks` +
           (said.comments ? `, ${said.negative} negative` : ""))),
       named.length ? el("p", { class: "topics" }, named.map(([topic, n]) => `${tl.words(topic)} ${n}`).join(" · ")) : null,
+      said.recent.length ? el("p", { class: "newest" }, el("small", {}, said.recent.length === 1 ? "The newest rating:" : `The ${said.recent.length} newest ratings, with or without words:`)) : null,
       el("ul", { class: "list" }, said.recent.length
         ? said.recent.map((f) => el("li", { class: `clickable ${f.comment_analysis?.sentiment || ""}`, onclick: () => showOrder(f.order_id) },
             el("small", {}, `${new Date(f.created_at).toLocaleDateString([], { day: "numeric", month: "short" })} · ` +
               `${"★".repeat(f.csat)}${"☆".repeat(5 - f.csat)}` + (f.nps == null ? "" : ` · NPS ${f.nps}`) +
               (f.comment_analysis ? ` · ${f.comment_analysis.sentiment}` : "")),
-            f.comment ? el("q", {}, f.comment) : el("span", { class: "empty" }, "no comment"),
+            f.comment ? el("q", {}, f.comment) : el("span", { class: "empty" }, "stars only, no words"),
             f.comment_analysis?.topics.length ? el("small", {}, "about: " + f.comment_analysis.topics.map(tl.words).join(", ")) : null))
         : el("li", { class: "empty" }, "no ratings yet")));
   }
