@@ -163,10 +163,12 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
     clock.lap("corrections")
     # Each order keeps its candidates_per_order soonest arrivals; only those are costed.
     drives: dict[UUID, list[tuple[float, float, UUID]]] = {o.id: [] for o in orders}  # (eta, raw eta, technician)
+    roadless: set[UUID] = {c.order_id for c in candidates}  # free technicians near, and no road from any of them
     for c in candidates:
         raw = etas.get(arc := (c.order_id, c.technician_id))
         if raw is None:
             continue
+        roadless.discard(c.order_id)
         eta = raw * corrections.get(arc, 1.0)  # when he will really be there
         if eta <= config.weights.max_eta_s:
             drives[c.order_id].append((eta, raw, c.technician_id))
@@ -215,7 +217,9 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
             {
                 "order_id": order.id,
                 "round_id": round_id,
-                "outcome": "offered" if technician_id else ("left_open" if arcs else "no_candidates"),
+                "outcome": "offered"
+                if technician_id
+                else ("left_open" if arcs else "no_road" if order.id in roadless else "no_candidates"),
                 "chosen_technician_id": technician_id,
                 "unassigned_cost": open_order.unassigned_cost,
                 "waited_s": waited[order.id],

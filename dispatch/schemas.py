@@ -48,6 +48,8 @@ class DecisionCandidate(BaseModel):
 class DecisionRound(BaseModel):
     round_id: UUID
     at: datetime
+    # offered; left_open (candidates, none chosen this round); no_candidates (no free technician with the skill
+    # within the search radius); no_road (free technicians near, and no road from any of them to the pin)
     outcome: str
     winner: UUID | None
     winner_name: str | None = None

@@ -415,7 +415,7 @@ async def test_a_batch_round_explains_osrms_own_etas_solves_its_arcs_and_pushes_
         assert len(decision.candidates) <= TEST_CONFIG.candidates_per_order
         if not decision.candidates:  # no road leads there from anyone
             unreached = await osrm.table(technician_places, [place_of_order[decision.order_id]])
-            assert decision.outcome == "no_candidates"
+            assert decision.outcome == "no_road"  # technicians were near, by straight line
             assert all(row[0] is None for row in unreached.durations)
         listed = [UUID(c["technician_id"]) for c in decision.candidates]
         table = await osrm.table([where[t] for t in listed], [place_of_order[decision.order_id]])
@@ -444,3 +444,21 @@ async def test_a_batch_round_explains_osrms_own_etas_solves_its_arcs_and_pushes_
           "address": address[o.order_id]})
         for o in offers.values()
     )  # fmt: skip
+
+
+ERROTTAJANKATU = Point(lat=60.165463, lon=24.944067)  # a street of the extract that no road of it leads to
+
+
+async def test_an_order_no_road_leads_to_says_so_not_that_nobody_was_near(
+    app: FastAPI, api: Api, osrm: OsrmClient
+) -> None:
+    near = await api.technician(at=KAIVOKATU, name="Near")
+    order = await api.order(await api.driver(), at=ERROTTAJANKATU)
+    assert (await osrm.table([KAIVOKATU], [ERROTTAJANKATU])).durations == [[None]]
+    await run_round(app)
+    operator = await api.operator()
+    decision = (await api.client.get(f"/v1/ops/orders/{order['id']}/decision", headers=operator.headers)).json()
+    assert (decision["rounds"][0]["outcome"], decision["rounds"][0]["candidates"]) == ("no_road", [])
+    # The operator's list still has him, with no drive to offer: whoever goes, goes the last metres on foot.
+    listed = (await api.client.get(f"/v1/ops/orders/{order['id']}/technicians", headers=operator.headers)).json()
+    assert [(c["technician_id"], c["eta_s"]) for c in listed["items"]] == [(str(near.id), None)]

@@ -306,7 +306,7 @@
     const rounds = [];
     for (const r of decision.rounds) {
       const last = rounds[rounds.length - 1];
-      if (last && !last.candidates.length && !r.candidates.length) { last.since = r.at; last.times += 1; }
+      if (last && !last.candidates.length && !r.candidates.length && last.outcome === r.outcome) { last.since = r.at; last.times += 1; }
       else if (rounds.length < 3) rounds.push({ ...r, since: r.at, times: 1 });
       else break;
     }
@@ -315,7 +315,10 @@
       el("h3", {}, "Dispatcher's decision", el("small", {}, decision.assigned_by ? ` · assigned by ${decision.assigned_by}` : "")),
       rounds.length ? rounds.map((r) => !r.candidates.length
         ? el("p", { class: "no-candidates" }, `${r.times > 1 ? `${tl.time(r.since)}–${tl.time(r.at)} · ${r.times} rounds` : tl.time(r.at)} · `
-          + "nobody to ask: no free technician with the skill within the dispatcher's search radius and a road to the car (the radius widens each minute; the list above has no radius)."
+          + (r.outcome === "no_road"
+            ? "nobody to ask: free technicians are near, but no road of the map leads from any of them to the pin. "
+              + "Call the driver to find where the car stands."
+            : "nobody to ask: no free technician with the skill within the dispatcher's search radius and a road to the car (the radius widens each minute; the list above has no radius).")
           + handIt)
         : el("table", {},
         el("caption", {}, `${tl.time(r.at)} · ${tl.words(r.outcome)}${r.winner_name ? ` · ${r.winner_name}` : ""}`),
