@@ -163,15 +163,14 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
     clock.lap("corrections")
     # Each order keeps its candidates_per_order soonest arrivals; only those are costed.
     drives: dict[UUID, list[tuple[float, float, UUID]]] = {o.id: [] for o in orders}  # (eta, raw eta, technician)
-    roadless: set[UUID] = {c.order_id for c in candidates}  # free technicians near, and no road from any of them
     for c in candidates:
         raw = etas.get(arc := (c.order_id, c.technician_id))
         if raw is None:
             continue
-        roadless.discard(c.order_id)
         eta = raw * corrections.get(arc, 1.0)  # when he will really be there
         if eta <= config.weights.max_eta_s:
             drives[c.order_id].append((eta, raw, c.technician_id))
+    roadless = _roadless({order_id for order_id, soonest in drives.items() if not soonest}, candidates, etas)
     scored: dict[UUID, list[ScoredArc]] = {}
     for order_id, soonest in drives.items():
         soonest.sort()  # by ETA (then raw ETA and technician: any order among equals will do)
@@ -255,6 +254,20 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
         offers=len(offers),
     )  # fmt: skip
     return report
+
+
+def _roadless(
+    unserved: set[UUID], candidates: list[Candidate], etas: dict[tuple[UUID, UUID], float | None]
+) -> set[UUID]:
+    """Of the orders nobody can be offered, those with free technicians near and no road from any of them (read
+    only when there are such orders: a round's candidates are tens of thousands)."""
+    if not unserved:
+        return set()
+    near = {c.order_id for c in candidates if c.order_id in unserved}
+    reached = {
+        c.order_id for c in candidates if c.order_id in near and etas.get((c.order_id, c.technician_id)) is not None
+    }
+    return near - reached
 
 
 def _median_corrections(
