@@ -569,6 +569,16 @@ async def test_a_follow_up_is_taken_contacted_and_resolved_from_the_queue(
         await page.evaluate("window.trustloop.lists.render(); window.trustloop.lists.render()")
         await wait_for(lambda: page.evaluate("document.activeElement?.name === 'note'"), 5)
         assert await item.locator("input[name=note]").input_value() == "Refunded the call-out fee"
+        # A key pressed right after a redraw lands in the note, not on the page: the focus is back before it.
+        await page.evaluate("window.trustloop.lists.render()")
+        await page.keyboard.type(".")
+        assert await item.locator("input[name=note]").input_value() == "Refunded the call-out fee."
+        await page.keyboard.press("Backspace")
+        # On the outcome, the focus stays there.
+        await item.locator("select[name=outcome]").focus()
+        await page.evaluate("window.trustloop.lists.render()")
+        await wait_for(lambda: page.evaluate("document.activeElement?.name === 'outcome'"), 5)
+        assert await item.locator("select[name=outcome]").input_value() == "refunded"
         await item.locator(".resolve-form button[type=submit]").click()
         await item.wait_for(state="detached", timeout=10_000)
         resolved = (await api.client.get("/v1/ops/followups?status=resolved", headers=operator.headers)).json()["items"]

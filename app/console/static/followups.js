@@ -10,7 +10,7 @@
     ["compensated", "compensated"], ["no_action_needed", "no action needed"], ["unreachable", "unreachable"]];
 
   // Cases being resolved, with what the operator has typed so far: the queue is drawn again on every live change,
-  // and a half-written note must survive it (and keep its focus).
+  // and a half-written note must survive it (and the focus, on the note or the outcome).
   const drafts = new Map();
 
   async function call(f, path, body, item) {
@@ -24,25 +24,31 @@
   }
 
   function resolveForm(f, item) {
-    if (!drafts.has(f.id)) drafts.set(f.id, { outcome: OUTCOMES[0][0], note: "", focused: true, caret: 0, field: null });
+    if (!drafts.has(f.id)) drafts.set(f.id, { outcome: OUTCOMES[0][0], note: "", focusOn: "note", caret: 0, fields: null });
     const draft = drafts.get(f.id);
-    const outcome = el("select", { name: "outcome", "aria-label": "Outcome", onchange: () => { draft.outcome = outcome.value; } },
-      OUTCOMES.map(([v, label]) => el("option", { value: v }, label)));
+    // Only the newest fields speak for the draft: the ones they replace blur as they leave the page.
+    const current = (field) => draft.fields?.[field.name] === field;
+    const focusKept = (field) => ({
+      onfocus: () => { draft.focusOn = field().name; },
+      onblur: () => { if (current(field())) draft.focusOn = null; },
+    });
+    const outcome = el("select", { name: "outcome", "aria-label": "Outcome", onchange: () => { draft.outcome = outcome.value; },
+      ...focusKept(() => outcome) }, OUTCOMES.map(([v, label]) => el("option", { value: v }, label)));
     outcome.value = draft.outcome;
-    // Only the newest field speaks for the draft: the one it replaces blurs as it leaves the page, and two redraws
-    // can come before the next frame, so the focus goes to whichever field is current when that frame comes.
     const note = el("input", { name: "note", placeholder: "What was agreed", required: true, maxLength: 2000,
       title: "What was agreed with the driver",
       oninput: () => { draft.note = note.value; draft.caret = note.selectionStart; },
       onkeyup: () => { draft.caret = note.selectionStart; }, onclick: () => { draft.caret = note.selectionStart; },
-      onfocus: () => { draft.focused = true; },
-      onblur: () => { if (draft.field === note) { draft.focused = false; draft.caret = note.selectionStart; } } });
+      ...focusKept(() => note) });
     note.value = draft.note;
-    draft.field = note;
-    if (draft.focused) requestAnimationFrame(() => {
-      if (draft.field !== note || !note.isConnected || document.activeElement === note) return;
-      note.focus();
-      note.setSelectionRange(draft.caret, draft.caret);
+    draft.fields = { outcome, note };
+    // Focused again as soon as the redraw that built them has put them on the page (a microtask: before the next
+    // key press is handled, so no keystroke falls on the page in between).
+    if (draft.focusOn) queueMicrotask(() => {
+      const field = draft.fields?.[draft.focusOn];
+      if (!field || !field.isConnected || document.activeElement === field) return;
+      field.focus();
+      if (field.name === "note") field.setSelectionRange(draft.caret, draft.caret);
     });
     return el("form", { class: "resolve-form", onsubmit: (e) => { e.preventDefault(); call(f, "resolve", { note: note.value, outcome: outcome.value }, item); } },
       outcome, note, el("button", { type: "submit" }, "Resolve"),
