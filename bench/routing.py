@@ -29,12 +29,22 @@ TABLE_SIZES = [(20, 50), (100, 200), (300, 1000)]
 @contextlib.contextmanager
 def liechtenstein_osrm() -> Iterator[str]:
     """osrm-routed on the bundled Liechtenstein extract (prepared if need be); yields its base URL."""
-    if not is_prepared(REGION_DIR, "liechtenstein"):
-        prepare_region(BUNDLED_REGIONS["liechtenstein"], "liechtenstein", REGION_DIR)
+    with bundled_osrm("liechtenstein") as base:
+        yield base
+
+
+@contextlib.contextmanager
+def bundled_osrm(region: str) -> Iterator[str]:
+    """osrm-routed on a bundled region's extract (prepared if need be, under var/regions); yields its base URL."""
+    directory = REGION_DIR.parent / region
+    if not is_prepared(directory, region):
+        prepare_region(BUNDLED_REGIONS[region], region, directory)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    graph = region_graph(REGION_DIR, "liechtenstein")
-    process = spawn_until_up(routed_command(graph, port), f"{base}/nearest/v1/driving/9.52,47.14")
+    graph = region_graph(directory, region)
+    process = spawn_until_up(
+        routed_command(graph, port), f"{base}/nearest/v1/driving/0,0"
+    )  # the nearest road to anywhere
     try:
         yield base
     finally:
