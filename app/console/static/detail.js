@@ -6,6 +6,7 @@
   const tl = window.trustloop;
   const { state, el } = tl;
   const FREE_TO_ACT = new Set(["searching", "assigned", "en_route"]);
+  const CALLED_OFF = new Set(["cancelled", "unfulfilled"]);
   const CANCEL_CAUSES = [["driver_asked", "the driver asked"], ["duplicate", "a duplicate request"],
     ["help_not_needed", "help no longer needed"], ["location_unreachable", "the place can't be reached"],
     ["unsafe", "unsafe to send anyone"], ["other", "another reason"]];
@@ -196,9 +197,10 @@
         carClock(o.region),
         o.notes ? [el("dt", {}, "Driver's note"), el("dd", {}, o.notes)] : null,
         el("dt", {}, "Technician"), el("dd", { class: "technician" }, o.technician
-          ? [el("a", { href: "#", onclick: (e) => { e.preventDefault(); showTechnician(o.technician.id); } }, fullName(o.technician)), " · ", etaLine(o)]
+          ? [el("a", { href: "#", onclick: (e) => { e.preventDefault(); showTechnician(o.technician.id); } }, fullName(o.technician)), " · ",
+            CALLED_OFF.has(o.status) ? "was on it when it was called off" : etaLine(o)]
           : "nobody yet"),
-        promiseLine(o.promise),
+        CALLED_OFF.has(o.status) ? null : promiseLine(o.promise),  // nobody is coming: no promise to explain
         o.cancel_cause || o.cancel_reason ? [el("dt", {}, "Cancelled"),
           el("dd", {}, [CANCEL_CAUSES.find(([v]) => v === o.cancel_cause)?.[1], o.cancel_reason].filter(Boolean).join(": "))] : null),
       el("p", { class: "result", role: "status" }),
