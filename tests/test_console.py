@@ -320,6 +320,7 @@ async def test_operators_select_an_order_and_act_on_it(
         await page.click('#tabs button[data-tab="orders"]')
         await page.locator(f'#orders li[data-order="{to_cancel["id"]}"]').click()
         await panel.locator("input[name=reason]").fill("The driver got the car started himself")
+        assert await panel.locator("select[name=technician]").input_value()  # someone could take it: a kept choice
         await panel.locator("button.cancel").click()
         assert not await panel.locator("select[name=cause]").evaluate("s => s.validity.valid")  # a cause is asked for
         await panel.locator("select[name=cause]").select_option("help_not_needed")
@@ -351,6 +352,9 @@ async def test_operators_select_an_order_and_act_on_it(
         )
         assert "started himself" not in str(told)
         assert "help no longer needed: The driver got the car started himself" in await panel.inner_text()
+        # Drawn again without its actions, the panel pours no kept value into the field left (the timeline note).
+        assert await panel.locator("select[name=technician]").count() == 0
+        assert await panel.locator(".note-form input").input_value() == ""
 
 
 async def test_the_decision_with_names_assigning_a_technician_card_and_filters(

@@ -103,7 +103,8 @@
   function redrawRoute() {
     if (!current) return;
     const o = current.order;
-    tl.map.showRoute({ order_id: o.id, location: o.location, technician_id: o.technician?.id }, o);
+    if (CALLED_OFF.has(o.status)) tl.map.showRoute({ order_id: o.id, location: o.location, technician_id: null }, null);  // nobody is coming
+    else tl.map.showRoute({ order_id: o.id, location: o.location, technician_id: o.technician?.id }, o);
   }
 
   function etaLine(o) {
@@ -145,27 +146,31 @@
   // What the operator has chosen or typed in the order's panel (the technician, the cancel cause, the notes) and
   // where the focus was: the panel is drawn again on every live change of the order, and must not wipe them.
   const FORM_FIELDS = "select[name=technician], select[name=cause], input[name=reason], .note-form input";
+  // Each field by its name (technician, cause, reason, note), never by its place: a redraw without the actions
+  // (the order was called off) must not pour one field's value into another.
   function keptInput(orderId) {
     const shown = panel().dataset.kind === "order" && panel().dataset.id === orderId;
     const fields = shown ? [...panel().querySelectorAll(FORM_FIELDS)] : [];
-    const focused = fields.indexOf(document.activeElement);
-    return { values: fields.map((f) => f.value), focused, caret: focused >= 0 ? document.activeElement.selectionStart : null };
+    const focused = fields.find((f) => f === document.activeElement);
+    return {
+      values: new Map(fields.map((f) => [f.name, f.value])),
+      focused: focused?.name,
+      caret: focused ? focused.selectionStart : null,
+    };
   }
 
   function restoreInput(kept) {
-    const fields = [...panel().querySelectorAll(FORM_FIELDS)];
-    kept.values.forEach((value, i) => {
-      const field = fields[i];
-      if (!field || !value) return;
-      if (field.tagName === "SELECT" && ![...field.options].some((option) => option.value === value)) return;  // no longer a choice
+    for (const field of panel().querySelectorAll(FORM_FIELDS)) {
+      const value = kept.values.get(field.name);
+      if (!value) continue;
+      if (field.tagName === "SELECT" && ![...field.options].some((option) => option.value === value)) continue;  // no longer a choice
       field.value = value;
       field.dispatchEvent(new Event("change"));
-    });
-    const focus = fields[kept.focused];
-    if (focus) {
-      focus.focus();
-      if (kept.caret != null && focus.setSelectionRange) focus.setSelectionRange(kept.caret, kept.caret);
     }
+    const focus = kept.focused && panel().querySelector(`[name="${kept.focused}"]`);
+    if (!focus) return;
+    focus.focus();
+    if (kept.caret != null && focus.setSelectionRange) focus.setSelectionRange(kept.caret, kept.caret);
   }
 
   function renderOrder() {
@@ -318,8 +323,8 @@
       rounds.length ? rounds.map((r) => !r.candidates.length
         ? el("p", { class: "no-candidates" }, `${r.times > 1 ? `${tl.time(r.since)}–${tl.time(r.at)} · ${r.times} rounds` : tl.time(r.at)} · `
           + (r.outcome === "no_road"
-            ? "nobody to ask: free technicians are near, but no road of the map leads from any of them to the pin. "
-              + "Call the driver to find where the car stands."
+            ? "nobody to ask: the map has no driving route to this pin from any free technician near it (the pin may be off "
+              + "the road). Call the driver to find where the car stands before sending anyone."
             : "nobody to ask: no free technician with the skill within the dispatcher's search radius and a road to the car (the radius widens each minute; the list above has no radius).")
           + handIt)
         : el("table", {},
@@ -330,7 +335,7 @@
           el("td", { title: c.raw_eta_s != null ? `OSRM's estimate ${Math.round(c.raw_eta_s / 60)} min, calibrated to the median drive` : "" },
             `${Math.round(c.eta_s / 60)} min`),
           el("td", { title: "His trust score for this service when the round ran (the list above shows it as it is now), and the drive it added to the cost (or took off), capped" },
-            c.trust_score.toFixed(2), c.trust_s ? el("small", {}, `${c.trust_s > 0 ? "+" : "−"}${(Math.abs(c.trust_s) / 60).toFixed(1)} min`) : null),
+            c.trust_score.toFixed(2), Math.abs(c.trust_s || 0) >= 3 ? el("small", {}, `${c.trust_s > 0 ? "+" : "−"}${(Math.abs(c.trust_s) / 60).toFixed(1)} min`) : null),
           el("td", {}, c.cost.toFixed(0)),
           el("td", {}, c.chosen ? "chosen" : c.why_not || "")))))) : el("p", { class: "empty" }, "No dispatch round yet."));
   }
