@@ -377,8 +377,9 @@ async def test_the_console_shows_the_switched_regions_lists_figures_and_clock(
         assert "Liechtenstein" in await shown("#detail .where")
         assert re.fullmatch(r"\d\d:\d\d now \(yours \d\d:\d\d\)", await shown("#detail .car-clock"))
         await wait_for(lambda: page.locator("#detail .no-candidates").count())
-        assert "nobody to ask: no free technician with the skill was found within reach by road" in await shown(
-            "#detail .no-candidates"
+        assert (
+            "nobody to ask: no free technician with the skill within the dispatcher's search radius and a road to the car"
+            in await shown("#detail .no-candidates")
         )
         # Only technicians the server would let take it are offered (no crossing borders here).
         offered = await page.locator("#detail select option").all_inner_texts()
