@@ -4,7 +4,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.enums import Service
+from app.enums import Locale, Service
 from app.geo import Point
 from app.live.schemas import StallRead
 from app.orders.models import CancelCause, OrderStatus, Resolution
@@ -107,6 +107,9 @@ class OrderRead(BaseModel):
     # A link to follow this order without the app (for family; see /v1/track); none for the technician.
     tracking_url: str | None
     partner_reference: str | None = None  # an order a partner placed: the partner's own reference
+    # The language given for this order (a partner's member): its pushes and tracking page speak it. None: the
+    # driver's own app setting speaks for him.
+    locale: Locale | None = None
 
 
 class NoteCreate(RequestModel):

@@ -23,6 +23,25 @@ def can_transition(current: OrderStatus, target: OrderStatus) -> bool:
     return target in TRANSITIONS[current]
 
 
+# How a refusal names the order's state and the step asked of it, for the person who asked ("The order is
+# already cancelled.", not "An order that is cancelled cannot become cancelled.").
+_STATE = {
+    S.SEARCHING: "still waiting for a technician", S.ASSIGNED: "assigned", S.EN_ROUTE: "en route",
+    S.ARRIVED: "at the car", S.IN_PROGRESS: "in progress", S.COMPLETED: "completed", S.FAILED: "failed",
+    S.CANCELLED: "cancelled", S.UNFULFILLED: "unfulfilled",
+}  # fmt: skip
+_STEP = {
+    S.SEARCHING: "reopened", S.ASSIGNED: "assigned", S.EN_ROUTE: "marked en route", S.ARRIVED: "marked arrived",
+    S.IN_PROGRESS: "started", S.COMPLETED: "completed", S.FAILED: "marked failed", S.CANCELLED: "cancelled",
+    S.UNFULFILLED: "marked unfulfilled",
+}  # fmt: skip
+
+
 def ensure_transition(current: OrderStatus, target: OrderStatus) -> None:
-    if not can_transition(current, target):
-        raise Conflict(f"An order that is {current.value} cannot become {target.value}.")
+    if can_transition(current, target):
+        return
+    if current is target:
+        raise Conflict(f"The order is already {_STATE[current]}.")
+    if not TRANSITIONS[current]:
+        raise Conflict(f"The order is {_STATE[current]} and closed: it can no longer be {_STEP[target]}.")
+    raise Conflict(f"The order is {_STATE[current]}: it cannot be {_STEP[target]} now.")

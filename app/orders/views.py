@@ -65,6 +65,7 @@ async def present(session: AsyncSession, order: Order, viewer: Role | None = Non
         cancel_reason=order.cancel_reason,
         cancel_cause=order.cancel_cause,
         partner_reference=order.partner_reference,
+        locale=order.locale,
         timeline=[
             TimelineEntry(
                 status=e.status, at=e.created_at,

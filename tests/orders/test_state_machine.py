@@ -44,8 +44,12 @@ def test_the_state_machine_refuses_illegal_transitions_with_a_conflict() -> None
     assert can_transition(S.EN_ROUTE, S.ASSIGNED)  # an operator hands the job to someone else
     assert not can_transition(S.ARRIVED, S.ASSIGNED)  # not once he is at the car
     assert not can_transition(S.IN_PROGRESS, S.CANCELLED)
-    with pytest.raises(Conflict, match="An order that is completed cannot become en_route"):
+    with pytest.raises(Conflict, match=r"^The order is completed and closed: it can no longer be marked en route\.$"):
         ensure_transition(S.COMPLETED, S.EN_ROUTE)
+    with pytest.raises(Conflict, match=r"^The order is already cancelled\.$"):  # a second click on "cancel"
+        ensure_transition(S.CANCELLED, S.CANCELLED)
+    with pytest.raises(Conflict, match=r"^The order is in progress: it cannot be cancelled now\.$"):
+        ensure_transition(S.IN_PROGRESS, S.CANCELLED)
 
 
 def test_status_sets_match_the_state_machine() -> None:

@@ -90,6 +90,7 @@ async def test_the_tracking_link_opens_in_the_language_the_partner_gave(api: Api
     assert url.endswith("?lang=ru")
     again = (await api.client.get(f"/v1/partner/orders/{placed.json()['id']}", headers=fennia.headers)).json()
     assert again["tracking_url"] == url
+    assert (placed.json()["locale"], again["locale"]) == ("ru", "ru")  # the language it was given, said back
     page = await api.client.get("/t/" + url.rsplit("/t/", 1)[1])
     assert page.status_code == 200
     assert "text/html" in page.headers["content-type"]
@@ -97,6 +98,7 @@ async def test_the_tracking_link_opens_in_the_language_the_partner_gave(api: Api
     unsaid = member_order(MIKONKATU, phone="+358 40 765 4321", reference="CLM-2")
     plain = (await api.client.post("/v1/partner/orders", json=unsaid, headers=fennia.headers)).json()
     assert "?" not in plain["tracking_url"]
+    assert plain["locale"] is None
     wrong = member_order(MIKONKATU, phone="+358 40 111 2222", reference="CLM-3", locale="fi")
     refused = await api.client.post("/v1/partner/orders", json=wrong, headers=fennia.headers)
     assert refused.status_code == 422

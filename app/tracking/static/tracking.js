@@ -44,6 +44,7 @@ const TEXTS = {
     },
     eta: (minutes, clock) => `Arrives in about ${minutes}\u00a0min, around ${clock}`,
     promise: (clock) => ` · by ${clock} at the latest`,  // as the assigned push promised it
+    zoneName: "shortGeneric",  // "Finland Time" in en-US, "EET" in en-GB: never a bare "GMT+2"
     rough: " (a rough estimate)",
     // After a failed job, the call that comes next, as the failed push says it.
     callNext: {
@@ -100,6 +101,7 @@ const TEXTS = {
     },
     eta: (minutes, clock) => `Приедет примерно через ${minutes}\u00a0мин, около ${clock}`,
     promise: (clock) => ` · не позже ${clock}`,
+    zoneName: "short",  // "GMT+2": the generic name is a bare country ("22:21 Финляндия")
     rough: " (оценка приблизительная)",
     // After a failed job, the call that comes next, as the failed push says it.
     callNext: {
@@ -159,6 +161,7 @@ const TEXTS = {
     },
     eta: (minutes, clock) => `Ankunft in etwa ${minutes}\u00a0Min., gegen ${clock}`,
     promise: (clock) => ` · spätestens ${clock}${/[A-Za-z]/.test(clock) ? "" : "\u00a0Uhr"}`,  // "21:21 MEZ", not "MEZ Uhr"
+    zoneName: "short",
     rough: " (grob geschätzt)",
     // After a failed job, the call that comes next, as the failed push says it.
     callNext: {
@@ -233,7 +236,7 @@ function byCarClock(fields, iso) {
   if (!zone || !knownZone(zone)) return clockFields;  // a zone this browser does not know: the phone's own clock
   return sameClock(zone, iso)
     ? { ...clockFields, timeZone: zone }
-    : { ...clockFields, timeZone: zone, timeZoneName: "short" };
+    : { ...clockFields, timeZone: zone, timeZoneName: text.zoneName };
 }
 
 // Whether the viewer's clock reads as the car's at that moment: by the time shown, not the zone's name
