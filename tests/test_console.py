@@ -3,6 +3,7 @@ API process, while the demo simulator's technicians drive on central Helsinki's 
 figures, and every action an operator takes from it."""
 
 import asyncio
+import json
 import random
 import re
 import shutil
@@ -12,12 +13,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 import httpx
 import pytest
 from fastapi import FastAPI
-from playwright.async_api import ConsoleMessage, Error, Page, async_playwright
+from playwright.async_api import ConsoleMessage, Error, Page, Request, async_playwright
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import PROJECT_ROOT, Settings
@@ -26,11 +29,22 @@ from app.console.roads import read_roads
 from app.db import transaction
 from app.geo import Point, haversine_m
 from app.regions.extract import service_area
+from app.regions.models import Region
 from app.regions.service import record_region
 from app.routing.osrm import OsrmClient
 from app.sla.rules import SlaPolicy
 from app.sla.service import sla_round
-from tests.conftest import HELSINKI_PBF, KAIVOKATU, MIKONKATU, UNIONINKATU, Actor, Api, start_server
+from tests.conftest import (
+    HELSINKI_PBF,
+    KAIVOKATU,
+    MIKONKATU,
+    NO_OSRM,
+    UNIONINKATU,
+    Actor,
+    Api,
+    prepared_graph,
+    start_server,
+)
 from tests.dispatch.helpers import run_round
 from tests.feedback.test_comment_loop import analyse
 from tests.partners.helpers import make_partner, member_order
@@ -295,6 +309,9 @@ async def test_operators_select_an_order_and_act_on_it(
         assert await to_maria.locator('small[lang="en"]').count() == 0
         offer = panel.locator(".pushes li", has_text="offer")
         assert (await offer.locator("small").inner_text()).startswith("EN New job")
+        # As a phone shows it: the title, then the body; a title may end in a colon of its own ("New job: tow").
+        title = await offer.locator("small strong").inner_text()
+        assert (await offer.locator("small").inner_text()).startswith(f"EN {title} — "), title
         shown = await panel.inner_text()
         assert re.search(r"\b\d{2}:\d{2}\b", shown), shown
         assert not re.search(r"\b[AP]M\b", shown), shown  # on 24 hours, as the pushes tell times
@@ -468,6 +485,69 @@ async def test_the_decision_with_names_assigning_a_technician_card_and_filters(
             return bool(read.json()["status"] == "en_route")
 
         await wait_for(on_the_way, 30)
+
+
+async def test_the_order_panel_asks_who_can_take_it_only_when_that_may_have_changed(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession], console_server: str, helsinki_graph: Path,
+    routed_settings: Settings,
+) -> None:  # fmt: skip
+    await helsinki(sessions, helsinki_graph)
+    order = await api.order(await named_driver(api, "Sanna Heikkinen", "+358 40 555 0606"), at=UNIONINKATU)
+
+    async with console(api, sessions, console_server, helsinki_graph, routed_settings) as scene:
+        page, panel, (hugo, _, _) = scene.page, scene.page.locator("#detail"), scene.fleet
+        # Each ask of who could take the order costs the server a road table; each read of the order is a redraw.
+        asked: list[str] = []
+        redrawn: list[str] = []
+
+        def on_request(request: Request) -> None:
+            path = urlsplit(request.url).path
+            if path == f"/v1/ops/orders/{order['id']}/technicians":
+                asked.append(path)
+            elif path == f"/v1/ops/orders/{order['id']}":
+                redrawn.append(path)
+
+        page.on("request", on_request)
+        await page.click('#tabs button[data-tab="orders"]')
+        await page.locator(f'#orders li[data-order="{order["id"]}"]').click()
+        pick = panel.locator("select[name=technician]")
+        await pick.locator(f'option[value="{hugo.id}"]').wait_for(state="attached", timeout=10_000)
+        assert len(asked) == 1  # the panel opened on an order that can be offered
+        await pick.select_option(str(hugo.id))
+
+        # Drawn again as live changes come, the panel keeps the list it has, and the operator's choice in it.
+        for _ in range(5):
+            await page.evaluate("window.trustloop.detail.refresh()")
+        assert len(redrawn) >= 6
+        assert len(asked) == 1
+        assert await pick.input_value() == str(hugo.id)
+
+        # Assigned from the panel: asked again after the action, and again as the status changes.
+        await panel.locator("button.assign").click()
+        await confirm(page)
+        await wait_for(lambda: page.evaluate(
+            "(document.querySelector('#detail .result')?.textContent || '').includes('Assigned to Hugo Virtanen')"), 10)  # fmt: skip
+        await wait_for(lambda: page.evaluate(
+            "(document.querySelector('#detail h2')?.textContent || '').endsWith('en route')"), 30)  # fmt: skip
+        assert len(asked) >= 3  # the action's, and the status's
+        # On his way, his position and live arrival time redraw the panel many times a minute: no new ask.
+        asked_en_route, seen = len(asked), len(redrawn)
+
+        async def redrawn_thrice() -> bool:
+            return len(redrawn) >= seen + 3
+
+        await wait_for(redrawn_thrice, 20)
+        assert len(asked) == asked_en_route
+        await screenshot(page, "order-panel-en-route")
+        await page.set_viewport_size({"width": 1440, "height": 900})
+
+        # The operator asks again himself.
+        await panel.locator("button.ask-again").click()
+
+        async def asked_again() -> bool:
+            return len(asked) == asked_en_route + 1
+
+        await wait_for(asked_again, 5)
 
 
 async def test_a_follow_up_is_taken_contacted_and_resolved_from_the_queue(
@@ -676,6 +756,62 @@ async def test_a_partner_its_figures_report_and_a_failing_webhook_replayed(
             await row.locator("a.order-link").click()
             await panel.locator(".driver").wait_for(timeout=10_000)
             assert "Maija Virtanen" in await panel.locator(".driver").inner_text()
+
+
+@pytest.fixture
+async def two_region_server(routed_settings: Settings, helsinki_graph: Path, app: FastAPI) -> AsyncIterator[str]:
+    """An API process serving Helsinki and Liechtenstein (it reads their areas as it starts, so they are recorded
+    first); nothing is routed in Liechtenstein here, so no road engine runs for it."""
+    from tests.test_regions import LIECHTENSTEIN_DIR, LIECHTENSTEIN_PBF  # that module imports this one
+
+    sessions: async_sessionmaker[AsyncSession] = app.state.sessionmaker
+    await helsinki(sessions, helsinki_graph)
+    graph = await asyncio.to_thread(prepared_graph, LIECHTENSTEIN_PBF, "liechtenstein", LIECHTENSTEIN_DIR)
+    async with transaction(sessions) as session:
+        await record_region(session, "liechtenstein", service_area(LIECHTENSTEIN_PBF), graph)
+    engines = {"helsinki": routed_settings.effective_osrm_url, "liechtenstein": NO_OSRM}
+    port = free_port()
+    process = start_server(
+        routed_settings, port, TRUSTLOOP_REGIONS="helsinki,liechtenstein", TRUSTLOOP_OSRM_URLS=json.dumps(engines)
+    )
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+    async with transaction(sessions) as session:  # the other tests know Helsinki alone
+        await session.execute(delete(Region).where(Region.name == "liechtenstein"))
+
+
+async def test_an_order_opened_from_another_region_brings_the_map_to_it(
+    app: FastAPI, sessions: async_sessionmaker[AsyncSession], two_region_server: str, helsinki_graph: Path,
+    routed_settings: Settings,
+) -> None:  # fmt: skip
+    async with httpx.AsyncClient(base_url=two_region_server) as client:
+        api = Api(client, sessions)
+        async with console(api, sessions, two_region_server, helsinki_graph, routed_settings) as scene:
+            page, panel, hugo = scene.page, scene.page.locator("#detail"), scene.fleet[0]
+            # Hugo serves every region; his job is in Helsinki, and the operator watches Liechtenstein.
+            order = await api.order(await named_driver(api, "Eero Lindqvist", "+358 40 555 0707"), at=MIKONKATU)
+            assert order["region"] == "helsinki"
+            assert (await api.assign(order["id"], hugo)).status_code == 200
+            await page.select_option("#region-switch", "liechtenstein")
+            await wait_for(lambda: page.evaluate("window.trustloop.state.region === 'liechtenstein'"))
+
+            # His card's current job opens the order: the switch and the map go to Helsinki, the panel stays open.
+            await page.click('#tabs button[data-tab="technicians"]')
+            await page.locator(f'#technicians li[data-technician="{hugo.id}"]').click()
+            await panel.locator(".current-job a").click()
+            await wait_for(lambda: page.evaluate("window.trustloop.state.region === 'helsinki'"))
+            assert await page.locator("#region-switch").input_value() == "helsinki"
+            await panel.locator(".driver").wait_for(timeout=10_000)
+            assert "Eero Lindqvist" in await panel.locator(".driver").inner_text()
+            assert await panel.get_attribute("data-id") == order["id"]
+
+            async def centred_on_the_order() -> bool:
+                centre = await page.evaluate("window.trustloop.map.leaflet.getCenter()")
+                return haversine_m(Point(lat=centre["lat"], lon=centre["lng"]), MIKONKATU) < 1000
+
+            await wait_for(centred_on_the_order, 5)
+            await page.locator(f'.leaflet-marker-pane [data-order="{order["id"]}"]').wait_for(timeout=5_000)
 
 
 async def test_the_roads_are_read_as_the_server_starts(

@@ -11,8 +11,14 @@
     ["help_not_needed", "help no longer needed"], ["location_unreachable", "the place can't be reached"],
     ["unsafe", "unsafe to send anyone"], ["other", "another reason"]];
   const LANGUAGE_NAMES = { en: "English", ru: "Russian", de: "German" };
-  let current = null; // the order panel's data: {order, decision, pushes}
+  let current = null; // the order panel's data: {order, decision, pushes, choices}
   let said = null; // the last action's result, kept across the panel's refreshes: {id, text, ok}
+  // Who could take the order costs the server a road table per ask, and the panel is drawn again on every live
+  // change of the order: the list is asked for when the panel opens, when the order's status changes, after the
+  // operator acts on it, when he asks again, and when it has been shown this long; redraws in between reuse it.
+  const CHOICES_FRESH_MS = 30000;
+  let choices = null; // {orderId, status, at, list}: the list as asked for, null where the server could not say
+  let choicesTimer = 0;
 
   const panel = () => tl.$("detail");
   const fill = (...children) => panel().replaceChildren(...children.flat().filter((c) => c != null && c !== false));
@@ -22,6 +28,7 @@
   function open(kind, id) {
     state.selected = { kind, id };
     said = null;
+    forgetChoices();
     for (const element of document.querySelectorAll("#side > .list, #filters")) element.hidden = true;
     panel().hidden = false;
     panel().dataset.kind = kind;
@@ -34,6 +41,7 @@
     if (!state.selected) return;
     state.selected = null;
     current = null;
+    forgetChoices();
     panel().hidden = true;
     panel().replaceChildren();
     tl.map.showRoute(null);
@@ -72,32 +80,71 @@
       result(done(answer), true);
       tl.soon(tl.loadOrders, 100);
       tl.soon(tl.loadAttention, 100);
-      await refresh();
     } catch (error) {
       result(`Not done: ${error.message}`, false);
     }
+    await refresh({ askWhoCan: true });  // done or refused, who can take it now may differ from the list shown
   }
 
   async function showOrder(id) {
     open("order", id);
     panel().replaceChildren(el("p", { class: "empty" }, "Loading the order…"));
     await refresh();
-    const order = state.orders.get(id) || (current && { order_id: id, location: current.order.location, technician_id: current.order.technician?.id });
-    if (order) tl.map.zoomTo(order);
+    if (state.selected?.id !== id || !current) return;
+    // Another region's order (from a technician's card, a partner's deliveries, a search): the map and the lists
+    // switch to its region, as the region switch would, so that the operator sees its pin.
+    const region = current.order.region;
+    if (tl.several() && region && region !== state.region && state.regions.includes(region)) {
+      await tl.map.loadRoads(region);
+      if (state.selected?.id !== id) return;
+    }
+    const order = state.orders.get(id) || { order_id: id, location: current.order.location, technician_id: current.order.technician?.id };
+    tl.map.zoomTo(order);
   }
 
-  async function refresh() {
+  // askWhoCan: ask who could take it even if the list shown is fresh (the operator acted, or asked).
+  async function refresh({ askWhoCan = false } = {}) {
     if (state.selected?.kind !== "order") return;
     const id = state.selected.id;
-    const [order, decision, pushes, choices] = await Promise.all([
+    // As the panel opens on an open order, the list is asked for alongside the order; later, once the order says
+    // whether its status changed.
+    const opening = choices?.orderId !== id && FREE_TO_ACT.has(state.orders.get(id)?.status);
+    const [order, decision, pushes, early] = await Promise.all([
       tl.api(`/v1/ops/orders/${id}`),
       tl.api(`/v1/ops/orders/${id}/decision`).catch(() => null),
       tl.api(`/v1/ops/notifications?order_id=${id}&limit=50`).then((p) => p.items).catch(() => []),
-      tl.api(`/v1/ops/orders/${id}/technicians`).catch(() => null),
+      opening ? askChoices(id) : null,
     ]);
     if (state.selected?.id !== id) return;
-    current = { order, decision, pushes, choices };
+    if (opening && FREE_TO_ACT.has(order.status)) keepChoices(id, order.status, early);
+    else if (choicesDue(id, order.status, askWhoCan)) {
+      const list = await askChoices(id);
+      if (state.selected?.id !== id) return;
+      keepChoices(id, order.status, list);
+    }
+    current = { order, decision, pushes, choices: choices?.orderId === id ? choices.list : null };
     renderOrder();
+  }
+
+  function choicesDue(id, status, asked) {
+    if (!FREE_TO_ACT.has(status)) return false;  // nobody can be offered or given it
+    return asked || choices?.orderId !== id || choices.status !== status || Date.now() - choices.at >= CHOICES_FRESH_MS;
+  }
+
+  // The list, or null where the server could not say (drawn as "Could not ask who is free").
+  function askChoices(id) {
+    return tl.api(`/v1/ops/orders/${id}/technicians`).catch(() => null);
+  }
+
+  function keepChoices(orderId, status, list) {
+    choices = { orderId, status, at: Date.now(), list };
+    clearTimeout(choicesTimer);
+    choicesTimer = setTimeout(() => { if (state.selected?.id === orderId) refresh({ askWhoCan: true }); }, CHOICES_FRESH_MS);
+  }
+
+  function forgetChoices() {
+    choices = null;
+    clearTimeout(choicesTimer);
   }
 
   function redrawRoute() {
@@ -230,7 +277,7 @@
       p.read_in?.length ? null : el("span", { class: "muted" }, " · no phone registered"),
       languages.filter((lang) => p.preview?.[lang]).map((lang) => el("small", { lang },
         el("abbr", { class: "lang", title: LANGUAGE_NAMES[lang] || lang }, lang.toUpperCase()),
-        ` ${p.preview[lang].title}: ${p.preview[lang].body}`)));
+        " ", el("strong", {}, p.preview[lang].title), ` — ${p.preview[lang].body}`)));  // a title may hold a colon
   }
 
   function stallBlock(o) {
@@ -282,7 +329,9 @@
         el("button", { type: "button", class: "assign", disabled: !pick.value, onclick: () =>
           act(o.technician ? `Take the job from ${fullName(o.technician)} and give it to ${name()}?` : `Assign this job to ${name()}?`,
             () => tl.api(`/v1/ops/orders/${o.id}/assign`, { method: "POST", body: JSON.stringify({ technician_id: pick.value }) }),
-            () => `${o.technician ? "Reassigned" : "Assigned"} to ${name()}.`) }, o.technician ? "Reassign" : "Assign")),
+            () => `${o.technician ? "Reassigned" : "Assigned"} to ${name()}.`) }, o.technician ? "Reassign" : "Assign"),
+        el("button", { type: "button", class: "secondary ask-again", title: "Ask again who is free and how far each is by road",
+          onclick: () => refresh({ askWhoCan: true }) }, "Refresh list")),
       el("div", { class: "row" }, cause, reason,
         el("button", { type: "button", class: "cancel danger", onclick: () => {
           if (!cause.value) { cause.setCustomValidity("Say why"); cause.reportValidity(); return; }
