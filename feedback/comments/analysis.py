@@ -91,7 +91,8 @@ _ENGLISH_WORDS = lexicon.word_set(
 _FOREIGN_WORDS = lexicon.word_set(
     """und der die das ist sehr nicht ich mit el la los las y muy por que es le les et est très pas il ce
     une un è di che il non per sono ja on oli ei ole się nie jest bardzo mi na danke alles gut schön bitte
-    vielen kiitos kaikki hyvin gracias merci grazie nadie vino ayudarme"""
+    vielen kiitos kaikki hyvin gracias merci grazie nadie vino ayudarme war hat wir mich mir auch noch leider
+    einen eine ein dem wurde haben kam für zu auf nach preis"""
 )
 
 _stemmer = snowballstemmer.stemmer("english")
@@ -627,7 +628,7 @@ def _duration_cues(lowered: str, tokens: list[_Token]) -> list[_Found]:
 
 _VERBAL_NEGATORS = lexicon.word_set(
     """not never nobody nothing cannot cant wont dont didnt doesnt isnt wasnt werent arent couldnt wouldnt
-    hadnt не никто ничего ничем никак нельзя невозможно"""
+    hadnt не никто ничего ничем никак нельзя невозможно nicht nie niemals nichts"""
 )
 
 

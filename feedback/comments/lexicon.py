@@ -1150,10 +1150,35 @@ tunti : -0.8 L
 unmöglich/schlecht/impoli/mal/lento/terrible/huono/pessimo/schrecklich/langsam : -1.2 -
 gewartet/odotin/esperé/attendu/czekałem/czekałam : -0.8 L
 stunden/horas/heures/tuntia/godziny/ore/години/годин/годину : -0.8 L
-porysował*/rayé/kaputt/beschädigt/dañado/danneggiato : -1.3 D
+porysował*/rayé/dañado/danneggiato : -1.3 D
 молодець/молодці : 1.2 G
 nicht mal/einmal .. trinkgeld : 1.0 G !
 kein/keine trinkgeld : 1.0 G !
+# German at more length: Liechtenstein's drivers write it (a gist still: the language is "other")
+unhöflich*/unfreundlich*/respektlos*/frech/frecher/freche/pampig*/patzig*/angeschrien/angebrüllt/angeschnauzt : -1.3 R
+beleidigt/beleidigend : -1.3 R
+zerkratzt/verkratzt/kratzer/kratzern/delle/dellen/verbeult/beschädigt*/beschädigung*/beschädigte* : -1.3 D
+kaputt gemacht/kaputtgemacht/abgerissen/abgebrochen/zerbrochen : -1.3 D
+teuer/teurer/überteuert/abzocke/abgezockt/wucher/wucherpreis* : -1.2 P ~ 0.5 P
+preis/preise/rechnung/kosten : 0 P !
+kam/kamen/gekommen/erschienen/aufgetaucht/da : 0 - ~ -1.5 N
+niemand kam/erschienen/gekommen : -1.5 N !
+storniert*/abgesagt : -1.0 N
+verspät* : -1.2 L
+zu spät : -1.2 L !
+ewig/ewigkeit/ewigkeiten : -1.2 L
+lange : -0.8 L ~ 0.4 -
+warten/wartezeit : -0.6 L ~ 0.5 -
+gelöst/behoben/repariert/funktioniert/geholfen/geschafft : 0 - ~ -1.3 F
+springt/sprang/läuft/lief .. nicht : -1.3 F !
+immer noch/wieder kaputt/defekt : -1.3 F !
+info/infos/information/informationen/rückmeldung/rückruf/nachricht/bescheid/anruf : 0 - ~ -1.2 C
+informiert/benachrichtigt/angerufen/zurückgerufen/gemeldet/erreichbar : 0 - ~ -1.2 C
+gefährlich/unsicher/gefährdet/lebensgefährlich : -1.3 S
+toll/prima/klasse/hervorragend/ausgezeichnet/perfekt/spitze/professionell/kompetent/hilfsbereit : 1.0 G
+zuverlässig/pünktlich/zufrieden/empfehlenswert : 1.0 G ~ -1.2 -
+empfehlen : 0.8 G ~ -1.2 -
+katastrophe/katastrophal/enttäuscht/enttäuschend/ärgerlich/frechheit/unzufrieden/miserabel/mies : -1.3 -
 """
 
 
@@ -1197,7 +1222,7 @@ NEGATORS = word_set(
     """not no never nobody noone nothing none nor without hardly barely neither zero cannot cant wont dont didnt
     doesnt isnt wasnt werent arent couldnt wouldnt shouldnt havent hasnt hadnt aint не ни нет никто
     никого ничего ничем никак никакой никакого никакие никаких никакая никакую без нету нельзя
-    невозможно"""
+    невозможно nicht kein keine keinen keinem keiner nie niemals nichts ohne"""
 )
 # A negator that is followed by one of these does not negate ("not only", "не только").
 NEGATION_BREAKERS = frozenset({"only", "just", "только", "лишь", "просто"})
@@ -1207,13 +1232,13 @@ NEGATION_SCOPE_ENDS = frozenset({"believe", "how", "what", "поверил", "п
 NEAR_MISS = frozenset({"чуть", "едва", "почти", "almost", "nearly"})
 # "Пока за мной не приехали" means "until they came for me": such a "не" denies nothing.
 UNTIL = frozenset({"пока", "покуда"})
-# Russian may negate after the word: "уведомлений нет".
-NEGATORS_AFTER = frozenset({"нет", "нету"})
+# Russian may negate after the word ("уведомлений нет"), and German after the verb ("er kam nicht").
+NEGATORS_AFTER = frozenset({"нет", "нету", "nicht", "nie"})
 
 INTENSIFIERS = word_set(
     """very really so extremely absolutely totally super incredibly utterly truly completely seriously
     insanely way too most such очень совсем крайне реально абсолютно полностью вообще слишком
-    максимально невероятно жутко ужасно дико просто настолько"""
+    максимально невероятно жутко ужасно дико просто настолько sehr echt wirklich völlig extrem viel"""
 )
 DOWNTONERS = word_set(
     """bit slightly somewhat kinda little fairly rather bitty немного слегка чуть немножко немножечко
@@ -1243,8 +1268,8 @@ THANKS = (
     "dziek",
     "дякую",
 )
-CONTRAST = frozenset({"but", "however", "но", "однако", "зато", "але"})
-CONCESSION = frozenset({"although", "though", "despite", "хотя", "несмотря"})
+CONTRAST = frozenset({"but", "however", "но", "однако", "зато", "але", "aber", "jedoch"})
+CONCESSION = frozenset({"although", "though", "despite", "хотя", "несмотря", "obwohl", "trotz"})
 SARCASM_LEADS = frozenset({"only", "just", "another", "всего", "каких-то", "каких", "лишь"})
 GENERIC_PRAISE = word_set(
     """great wonderful fantastic perfect lovely brilliant amazing awesome nice super excellent thanks thank

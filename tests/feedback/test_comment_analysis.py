@@ -1384,3 +1384,28 @@ def test_the_idioms_keep_their_plain_neighbours() -> None:
 def test_a_fitted_tyre_and_a_thanks_are_no_complaint() -> None:
     assert analyze("He fitted the spare in ten minutes, the flat one went in the boot").sentiment != "negative"
     assert analyze("Kindly sorted it for me, thank you").sentiment == "positive"
+
+
+# Liechtenstein's drivers write German: it is read for its gist (the language stays "other", as the contract has it),
+# with its negation after the verb ("kam nicht"), its "aber" and its compounds.
+@pytest.mark.parametrize(
+    ("text", "sentiment", "topics"),
+    [
+        ("Der Techniker war unhöflich und hat die Stoßstange zerkratzt.", "negative", {Topic.RUDE, Topic.DAMAGE}),
+        ("Der Mechaniker kam nie.", "negative", {Topic.NO_SHOW_OR_STALL}),
+        ("Er kam nicht, obwohl die App sagte, er sei unterwegs.", "negative", {Topic.NO_SHOW_OR_STALL}),
+        ("Auto springt immer noch nicht an, Problem nicht gelöst.", "negative", {Topic.NOT_FIXED}),
+        ("Viel zu teuer für zehn Minuten Arbeit.", "negative", {Topic.PRICE}),
+        ("Keine Rückmeldung, keine Info, nichts.", "negative", {Topic.COMMUNICATION}),
+        ("Stand 40 Minuten auf der Autobahn, sehr gefährlich.", "negative", {Topic.SAFETY}),
+        ("Schnell da, aber sehr unfreundlich.", "negative", {Topic.RUDE}),
+        ("Nicht zu empfehlen.", "negative", set()),
+        ("Batterie war kaputt, der Techniker hat sie schnell getauscht. Top!", "positive", {Topic.PRAISE}),
+        ("Ich musste nicht lange warten, danke.", "positive", {Topic.PRAISE}),
+        ("Kein Problem, alles gut.", "positive", {Topic.PRAISE}),
+        ("Hat super geholfen, sehr zu empfehlen!", "positive", {Topic.PRAISE}),
+    ],
+)
+def test_german_comments_are_read_for_their_gist(text: str, sentiment: str, topics: set[Topic]) -> None:
+    analysis = analyze(text)
+    assert (analysis.language, analysis.sentiment, set(analysis.topics)) == ("other", sentiment, topics), analysis

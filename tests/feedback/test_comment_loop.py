@@ -70,6 +70,16 @@ async def test_five_stars_with_a_rude_scratching_technician_open_a_follow_up(
     assert "the car was damaged" in said[0]["words"]
 
 
+async def test_a_german_complaint_behind_five_stars_opens_a_follow_up_too(
+    api: Api, osrm: OsrmClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    await rated_job(api, csat=5, nps=9, comment="Sehr unfreundlich, und die Felge ist jetzt zerkratzt.")
+    assert await analyse(sessions) == 1
+    operator = await api.operator()
+    cases = (await api.client.get("/v1/ops/followups", headers=operator.headers)).json()["items"]
+    assert [(case["reason"], set(case["topics"])) for case in cases] == [("negative_comment", {"rude", "damage"})]
+
+
 async def test_a_detractors_case_takes_the_comments_topics_and_a_happy_comment_opens_nothing(
     api: Api, osrm: OsrmClient, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
