@@ -813,6 +813,18 @@ async def test_an_order_opened_from_another_region_brings_the_map_to_it(
             await wait_for(centred_on_the_order, 5)
             await page.locator(f'.leaflet-marker-pane [data-order="{order["id"]}"]').wait_for(timeout=5_000)
 
+            # Finished, the order leaves the open lists; its panel still closes when the map goes to another region.
+            await api.finish(order["id"], hugo, resolution="fixed_on_site")
+            await wait_for(lambda: page.evaluate(f"!window.trustloop.state.orders.has('{order['id']}')"))
+
+            async def shown_completed() -> bool:
+                return "completed" in await panel.inner_text()
+
+            await wait_for(shown_completed, 10)
+            await page.select_option("#region-switch", "liechtenstein")
+            await wait_for(lambda: page.evaluate("window.trustloop.state.region === 'liechtenstein'"))
+            await wait_for(lambda: panel.is_hidden(), 5)
+
 
 async def test_the_roads_are_read_as_the_server_starts(
     app: FastAPI, sessions: async_sessionmaker[AsyncSession], helsinki_graph: Path

@@ -459,5 +459,8 @@
     if (state.selected?.kind === "order" && state.selected.id === orderId) tl.soon(refresh, 400);
   }
 
-  tl.detail = { showOrder, showTechnician, open, close, changed, redrawRoute, refresh, confirmAction };
+  // The order the panel shows, as the server gave it (it may be one no list holds: a finished one, another region's).
+  const shownOrder = () => (state.selected?.kind === "order" && current?.order.id === state.selected.id ? current.order : null);
+
+  tl.detail = { showOrder, showTechnician, open, close, changed, redrawRoute, refresh, confirmAction, shownOrder };
 })();

@@ -127,7 +127,8 @@
     state.region = data.region;
     state.regions = data.regions || [];
     state.timeZones = data.time_zones || {};
-    const open = state.selected && (state.selected.kind === "order" ? state.orders : state.technicians).get(state.selected.id);
+    const open = state.selected && (state.selected.kind === "order"
+      ? state.orders.get(state.selected.id) || tl.detail.shownOrder() : state.technicians.get(state.selected.id));
     if (open && !tl.inRegion(open)) tl.detail.close();  // another region's: not under this map
     tl.$("region").textContent = data.region;
     regionSwitch(data);
