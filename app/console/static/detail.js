@@ -139,7 +139,14 @@
   function keepChoices(orderId, status, list) {
     choices = { orderId, status, at: Date.now(), list };
     clearTimeout(choicesTimer);
-    choicesTimer = setTimeout(() => { if (state.selected?.id === orderId) refresh({ askWhoCan: true }); }, CHOICES_FRESH_MS);
+    choicesTimer = setTimeout(() => askAgainIfWatched(orderId), CHOICES_FRESH_MS);
+  }
+
+  // A console left in a background tab asks nothing: the list is asked for again when the operator comes back to it.
+  function askAgainIfWatched(orderId) {
+    if (state.selected?.id !== orderId) return;
+    if (document.hidden) document.addEventListener("visibilitychange", () => askAgainIfWatched(orderId), { once: true });
+    else refresh({ askWhoCan: true });
   }
 
   function forgetChoices() {
