@@ -120,6 +120,11 @@ async def on_status_change(session: AsyncSession, event: events.OrderStatusChang
                        {"service": event.service.value, "cancel_cause": event.cause, "by_driver": by_driver})  # fmt: skip
 
 
+async def on_feedback(session: AsyncSession, event: events.FeedbackGiven) -> None:
+    """Rated before the reminder went out (on the tracking page, in the app): he is not asked again."""
+    await repository.withdraw_pending(session, event.order_id, "feedback_request", event.driver_id)
+
+
 async def on_offer(session: AsyncSession, event: events.OfferMade) -> None:
     """Offers come in hundreds from one dispatch round: their pushes are written together once the round's
     events are out (one read of the addresses, one insert), not a round trip each."""

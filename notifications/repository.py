@@ -3,7 +3,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, or_, select, tuple_, update
+from sqlalchemy import delete, func, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -63,6 +63,16 @@ async def pushed_since_handover(session: AsyncSession, order_id: UUID, kind: str
         *mine, Notification.kind == kind, or_(since.is_(None), Notification.created_at >= since)
     )
     return (await session.execute(query.limit(1))).first() is not None
+
+
+async def withdraw_pending(session: AsyncSession, order_id: UUID, kind: str, user_id: UUID) -> None:
+    """Drops a push of this kind not sent yet (one a sender is sending now is waited for, and stays)."""
+    await session.execute(
+        delete(Notification).where(
+            Notification.order_id == order_id, Notification.user_id == user_id, Notification.kind == kind,
+            Notification.status == NotificationStatus.PENDING,
+        )
+    )  # fmt: skip
 
 
 async def operators_with_devices(session: AsyncSession) -> list[UUID]:

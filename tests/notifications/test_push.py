@@ -86,6 +86,32 @@ async def test_a_whole_lifecycle_pushes_exactly_what_it_should(
     assert messages["tech-phone", "offer"]["android"]["collapse_key"] == f"offer:{order['id']}"
 
 
+async def test_a_driver_who_rated_before_the_reminder_is_not_asked_to_rate(
+    app: FastAPI, api: Api, gateway: FcmGateway, fcm_standin: str, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    driver, technician = await api.driver(), await api.technician()
+    await register(api, driver, "driver-phone")
+    rated_first = await api.order(driver)
+    assert (await api.assign(rated_first["id"], technician)).status_code == 200
+    await api.finish(rated_first["id"], technician, resolution="fixed_on_site")
+    assert (await api.rate(rated_first["id"], driver, csat=5, nps=9)).status_code == 201  # on the tracking page
+    await drain(app, gateway, datetime.now(UTC) + policy.FEEDBACK_REQUEST_DELAY + timedelta(seconds=1))
+    assert "feedback_request" not in by_token(fcm_standin)["driver-phone"]
+
+    # One who had not rated yet when it was due is asked, and his rating afterwards leaves the sent push alone.
+    rated_late = await api.order(driver)
+    assert (await api.assign(rated_late["id"], technician)).status_code == 200
+    await api.finish(rated_late["id"], technician, resolution="fixed_on_site")
+    await drain(app, gateway, datetime.now(UTC) + policy.FEEDBACK_REQUEST_DELAY + timedelta(seconds=1))
+    assert by_token(fcm_standin)["driver-phone"].count("feedback_request") == 1
+    assert (await api.rate(rated_late["id"], driver, csat=4, nps=8)).status_code == 201
+    async with sessions() as session:
+        asked = (
+            await session.execute(select(Notification.status).where(Notification.kind == "feedback_request"))
+        ).scalars()
+        assert list(asked) == [NotificationStatus.SENT]
+
+
 async def test_an_unregistered_token_is_deactivated_and_never_used_again(
     app: FastAPI, api: Api, gateway: FcmGateway, fcm_standin: str, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
