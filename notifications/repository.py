@@ -66,11 +66,12 @@ async def pushed_since_handover(session: AsyncSession, order_id: UUID, kind: str
 
 
 async def withdraw_pending(session: AsyncSession, order_id: UUID, kind: str, user_id: UUID) -> None:
-    """Drops a push of this kind not sent yet (one a sender is sending now is waited for, and stays)."""
+    """Drops a push of this kind that no phone was sent yet (one a sender is sending now is waited for, and one
+    that reached some phones and waits to retry others stays, with its deliveries)."""
     await session.execute(
         delete(Notification).where(
             Notification.order_id == order_id, Notification.user_id == user_id, Notification.kind == kind,
-            Notification.status == NotificationStatus.PENDING,
+            Notification.status == NotificationStatus.PENDING, Notification.attempts == 0,
         )
     )  # fmt: skip
 
