@@ -9,7 +9,7 @@ grammatical gender, plurals and cases are the .ftl files' business.
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -150,7 +150,9 @@ def _count(value: object) -> int:
 
 
 def _clock(iso: object, timezone: str) -> str:
-    """'14:05' in `timezone` for an ISO 8601 timestamp (one without an offset is UTC); '' if there is none."""
+    """'14:05' in `timezone` for an ISO 8601 timestamp (one without an offset is UTC); '' if there is none.
+    A time within a minute goes to the minute's end: a promise of 14:04:20 said as "by 14:04" would make a
+    technician at the car at 14:04:50 late in the driver's eyes, though he kept it."""
     if not isinstance(iso, str):
         return ""
     try:
@@ -159,4 +161,6 @@ def _clock(iso: object, timezone: str) -> str:
         return ""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
+    if moment.second or moment.microsecond:
+        moment = moment.replace(second=0, microsecond=0) + timedelta(minutes=1)
     return moment.astimezone(ZoneInfo(timezone)).strftime("%H:%M")

@@ -316,6 +316,8 @@ def test_operators_hear_the_reason_in_their_own_language() -> None:
         ("Europe/Helsinki", "2026-01-15T12:32:00Z", "14:32"),  # winter time, UTC+2
         ("Asia/Tokyo", "2026-07-01T23:05:00+03:00", "05:05"),  # the next day
         ("UTC", "2026-07-01T12:32:00", "12:32"),  # no offset: UTC
+        ("UTC", "2026-07-01T12:31:20Z", "12:32"),  # within a minute: by its end, so that 12:31:50 is not late
+        ("UTC", "2026-07-01T23:59:00.5Z", "00:00"),
     ],
 )
 def test_the_arrival_time_is_shown_in_the_local_timezone(timezone: str, iso: str, clock: str) -> None:

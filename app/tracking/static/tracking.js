@@ -8,6 +8,9 @@ const token = decodeURIComponent(location.pathname.split("/").pop());
 const api = `/v1/track/${encodeURIComponent(token)}`;
 const $ = (id) => document.getElementById(id);
 
+// German tells a clock time with "Uhr", unless a zone's name already stands after it ("21:21 MEZ", not "MEZ Uhr").
+const uhr = (clock) => `${clock}${/[A-Za-z]/.test(clock) ? "" : "\u00a0Uhr"}`;
+
 const TEXTS = {
   en: {
     brand: "Trustloop roadside help", loading: "Loading…", howDidItGo: "How did it go?",
@@ -159,8 +162,8 @@ const TEXTS = {
       }[cause], "Niemand ist zu Ihnen unterwegs."].filter(Boolean).join(" ")],
       unfulfilled: () => ["Leider haben wir niemanden gefunden", "Das tut uns leid. Wir rufen Sie in wenigen Minuten an, oder Sie fordern erneut Hilfe an."],
     },
-    eta: (minutes, clock) => `Ankunft in etwa ${minutes}\u00a0Min., gegen ${clock}`,
-    promise: (clock) => ` · spätestens ${clock}${/[A-Za-z]/.test(clock) ? "" : "\u00a0Uhr"}`,  // "21:21 MEZ", not "MEZ Uhr"
+    eta: (minutes, clock) => `Ankunft in etwa ${minutes}\u00a0Min., gegen ${uhr(clock)}`,
+    promise: (clock) => ` · spätestens ${uhr(clock)}`,
     zoneName: "short",
     rough: " (grob geschätzt)",
     // After a failed job, the call that comes next, as the failed push says it.
@@ -258,8 +261,11 @@ function knownZone(zone) {
   }
 }
 
+// A time within a minute is told as the minute's end, as the pushes tell it: "by 14:05" for 14:04:20, so that
+// a technician at the car at 14:04:50 is not late in the driver's eyes.
 function clock(iso) {
-  return new Date(iso).toLocaleTimeString(dateLocale, byCarClock({ hour: "2-digit", minute: "2-digit" }, iso));
+  const minuteEnd = new Date(Math.ceil(new Date(iso).getTime() / 60000) * 60000);
+  return minuteEnd.toLocaleTimeString(dateLocale, byCarClock({ hour: "2-digit", minute: "2-digit" }, iso));
 }
 
 function renderEta() {
