@@ -5,10 +5,11 @@ Infinity). Free text may hold newlines and tabs but no other control character (
 those in any string of any body before it is parsed, see app/guard.py); single-line fields (names, phones,
 plates, tokens) refuse line breaks too."""
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 # Newline, carriage return and tab are the only control characters free text may hold.
 FREE_TEXT_CONTROLS = frozenset("\n\r\t")
@@ -53,6 +54,28 @@ Phone = Annotated[str, Field(strict=True, min_length=3, max_length=40, pattern=r
 Reason = Annotated[str, Field(strict=True, max_length=500), FreeText]
 Note = Annotated[str, Field(strict=True, min_length=1, max_length=2000), FreeText]
 Moment = Annotated[AwareDatetime, AfterValidator(_within_our_era)]
+
+_PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _day_start(days_later: int) -> BeforeValidator:
+    """A plain date ("2026-12-01") as the UTC midnight that starts it, or `days_later` days later."""
+
+    def convert(value: object) -> object:
+        if isinstance(value, str) and _PLAIN_DATE.fullmatch(value):
+            try:
+                return datetime.combine(date.fromisoformat(value) + timedelta(days=days_later), time(), UTC)
+            except (ValueError, OverflowError):
+                return value  # refused as it is, in the datetime's own words
+        return value
+
+    return BeforeValidator(convert)
+
+
+# A period's bounds, as a moment or a plain (UTC) date: `from` is its day's start, and `to` takes its whole day in,
+# so ?from=2026-12-01&to=2026-12-06 is six days.
+PeriodStart = Annotated[Moment, _day_start(0)]
+PeriodEnd = Annotated[Moment, _day_start(1)]
 
 
 class RequestModel(BaseModel):

@@ -13,7 +13,7 @@ from app.idempotency.dependencies import IdempotencyKeyHeader
 from app.openapi import problems
 from app.pagination import Cursor, Limit
 from app.regions.schemas import RegionName
-from app.schemas import Moment, Page
+from app.schemas import Page, PeriodEnd, PeriodStart
 from feedback import commenting, followups, service
 from feedback.models import FollowUpStatus
 from feedback.schemas import (
@@ -146,8 +146,8 @@ async def period_kpis(
     session: DbSession,
     _: OperatorUser,
     levels: ServiceLevels,
-    since: Annotated[Moment | None, Query(alias="from")] = None,
-    until: Annotated[Moment | None, Query(alias="to")] = None,
+    since: Annotated[PeriodStart | None, Query(alias="from")] = None,
+    until: Annotated[PeriodEnd | None, Query(alias="to")] = None,
     partner_id: UUID | None = None,
     region: RegionName = None,
 ) -> PeriodKpis:
@@ -161,8 +161,8 @@ async def partner_kpis(
     session: DbSession,
     partner: PartnerUser,
     levels: ServiceLevels,
-    since: Annotated[Moment | None, Query(alias="from")] = None,
-    until: Annotated[Moment | None, Query(alias="to")] = None,
+    since: Annotated[PeriodStart | None, Query(alias="from")] = None,
+    until: Annotated[PeriodEnd | None, Query(alias="to")] = None,
 ) -> PeriodKpis:
     """The operators' KPIs for the partner's own orders (default: the last 30 days)."""
     return await service.period_kpis(session, levels, since, until, partner.user_id)
@@ -177,8 +177,8 @@ async def partner_report(
     session: DbSession,
     _: OperatorUser,
     levels: ServiceLevels,
-    since: Annotated[Moment | None, Query(alias="from")] = None,
-    until: Annotated[Moment | None, Query(alias="to")] = None,
+    since: Annotated[PeriodStart | None, Query(alias="from")] = None,
+    until: Annotated[PeriodEnd | None, Query(alias="to")] = None,
 ) -> PlainTextResponse:
     """The partner's weekly report (default: the last 13 weeks): orders, NPS, CSAT, CES, promise kept,
     arrival p50/p90, first-time fix, complaints (follow-ups its members' ratings opened)."""

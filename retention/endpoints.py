@@ -9,7 +9,7 @@ from app.db import DbSession
 from app.dependencies import ServiceLevels
 from app.openapi import problems
 from app.pagination import Cursor, Limit
-from app.schemas import Moment, Page
+from app.schemas import Page, PeriodEnd, PeriodStart
 from retention import service
 from retention.schemas import (
     CoverEventCreate,
@@ -62,8 +62,8 @@ async def retention(
     session: DbSession,
     _: OperatorUser,
     levels: ServiceLevels,
-    since: Annotated[Moment | None, Query(alias="from")] = None,
-    until: Annotated[Moment | None, Query(alias="to")] = None,
+    since: Annotated[PeriodStart | None, Query(alias="from")] = None,
+    until: Annotated[PeriodEnd | None, Query(alias="to")] = None,
 ) -> RetentionRead:
     """Renewal and repeat-use rates of the drivers whose renewal date fell in [from, to) (default: the last 90
     days), overall and by the experience of each one's last finished job before that date."""

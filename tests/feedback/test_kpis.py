@@ -68,6 +68,17 @@ async def test_kpis_on_a_known_data_set(api: Api, sessions: async_sessionmaker[A
     assert body["feedback_rate"] == pytest.approx(0.75)  # the feedback-request response rate: 3 of 4 finished
     assert body["journey_completion"] == pytest.approx(3 / 5)  # fixed, towed, fixed of 5 orders
     assert body["samples"]["journey_completion"] == 5
+    # A partner's engineer asks by plain dates: the day's UTC start, and "to" takes its whole day in.
+    by_dates = {"from": T0.date().isoformat(), "to": T0.date().isoformat()}
+    same = (await api.client.get("/v1/ops/kpis", params=by_dates, headers=operator.headers)).json()
+    assert (same["from"], same["to"]) == ("2026-06-01T00:00:00Z", "2026-06-02T00:00:00Z")
+    assert {**same, "from": body["from"], "to": body["to"]} == body
+    month_before = (T0 - timedelta(days=30)).date().isoformat()
+    quiet = {"from": month_before, "to": month_before}
+    assert (await api.client.get("/v1/ops/kpis", params=quiet, headers=operator.headers)).json()["orders"] == 0
+    for bad in ("2026-02-30", "2026-13-01"):  # a plain date that is no date: refused, not read as another day
+        refused = await api.client.get("/v1/ops/kpis", params={"from": bad}, headers=operator.headers)
+        assert refused.status_code == 422, refused.text
 
 
 async def test_kpis_refuse_an_empty_period_and_other_roles(api: Api) -> None:
