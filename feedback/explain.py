@@ -30,6 +30,15 @@ def _minutes(seconds: float) -> str:
     return f"{minutes} min"
 
 
+def _minutes_and_seconds(seconds: float) -> str:
+    """To the second, where a minute's rounding would decide: 91 s is "1 min 31 s", not "2 min"."""
+    whole = round(abs(seconds))
+    minutes, rest = divmod(whole, 60)
+    if not minutes:
+        return f"{rest} s"
+    return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+
+
 def explain(signal: str, value: float, cause: str, detail: dict[str, Any], at: datetime, timezone: str) -> Explained:
     """What one entry of a technician's evidence says, in his terms."""
     job = f"the job of {when(at, timezone)}"
@@ -52,11 +61,13 @@ def explain(signal: str, value: float, cause: str, detail: dict[str, Any], at: d
                 if late_s <= 0:
                     return Explained("for", f"Arrived on time for {job} ({_minutes(late_s)} before the promise).")
                 return Explained(
-                    "for", f"Arrived on time for {job} ({_minutes(late_s)} after the promise, within the {tolerance} "
-                    "allowed).",
+                    "for", f"Arrived on time for {job} ({_minutes_and_seconds(late_s)} after the promise, within the "
+                    f"{tolerance} allowed).",
                 )  # fmt: skip
             return Explained("against", f"Late by {_minutes(late_s)} for {job}.")
         case Signal.FIRST_FIX:
+            if value >= 1 and detail.get("resolution") == "towed":
+                return Explained("for", f"Towed the car on {job}, as the job needed.")
             if value >= 1:
                 return Explained("for", f"Fixed it on the spot on {job}.")
             return Explained("against", f"Could not fix it on the spot on {job}.")

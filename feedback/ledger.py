@@ -164,8 +164,10 @@ class StatusRules:
             fixed = status is OrderStatus.COMPLETED and (
                 event.resolution == Resolution.FIXED_ON_SITE or event.service.value == "tow"
             )
-            await _record(session, technician_id, event.order_id, service, Signal.FIRST_FIX, 1.0 if fixed else 0.0,
-                          event.at, status.value, {"resolution": event.resolution})  # fmt: skip
+            # Completed without saying how, a job is no evidence either way: not a failed fix held against him.
+            if fixed or status is not OrderStatus.COMPLETED or event.resolution is not None:
+                await _record(session, technician_id, event.order_id, service, Signal.FIRST_FIX,
+                              1.0 if fixed else 0.0, event.at, status.value, {"resolution": event.resolution})  # fmt: skip
             await repository.settle_kept_job(session, event.order_id, technician_id, 1.0, event.at, status.value, {})
         if status is OrderStatus.CANCELLED:
             # Counts against him only if the driver gave up after the promise had passed without him arriving.

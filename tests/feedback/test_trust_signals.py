@@ -14,7 +14,7 @@ from app import clock, events
 from app.db import transaction
 from app.enums import Service
 from app.technicians.models import Technician
-from feedback.explain import when
+from feedback.explain import explain, when
 from tests.conftest import KAISANIEMENKATU, MIKONKATU, UNIONINKATU, Actor, Api
 from tests.dispatch.helpers import give_ratings, pending_offers, run_round
 
@@ -200,3 +200,27 @@ async def test_the_technician_reads_what_counted_for_and_against_him_in_plain_wo
     assert abs(body["score"] - (await card(api, technician))["trust"]["score"]) < 1e-3
     operator = await api.operator()
     assert (await api.client.get("/v1/technicians/me/score", headers=operator.headers)).status_code == 403
+
+
+async def test_a_job_completed_without_saying_how_is_no_failed_fix_and_a_tow_reads_as_towed(api: Api) -> None:
+    technician = await api.technician(skills=["tow", "winch"], at=KAISANIEMENKATU)
+    jobs = (("winch", "completed", None), ("winch", "completed", "fixed_on_site"), ("winch", "failed", None),
+            ("tow", "completed", "towed"))  # fmt: skip
+    for service, outcome, resolution in jobs:  # resolution None: his app did not say
+        order = await api.order(await api.driver(), service=service)
+        assert (await api.assign(order["id"], technician)).status_code == 200
+        await api.finish(order["id"], technician, outcome, resolution)
+    own = (await api.client.get("/v1/technicians/me/score", headers=technician.headers)).json()
+    fixes = sorted((line["effect"], line["words"].split(" on the job")[0]) for line in own["evidence"]
+                   if line["signal"] == "first_fix")  # fmt: skip
+    assert fixes == [("against", "Could not fix it on the spot"), ("for", "Fixed it on the spot"),
+                     ("for", "Towed the car")]  # fmt: skip
+
+
+def test_an_arrival_just_inside_the_allowance_is_told_to_the_second() -> None:
+    at = datetime(2026, 12, 4, 21, 14, tzinfo=UTC)
+    said = explain("on_time", 1.0, "arrived", {"late_s": 91, "tolerance_s": 120}, at, "Europe/Helsinki")
+    assert (
+        said.words
+        == "Arrived on time for the job of 23:14 on 4 Dec (1 min 31 s after the promise, within the 2 min allowed)."
+    )
