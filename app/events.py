@@ -87,7 +87,9 @@ class OfferAnswered(Event):
     outcome: OfferOutcome
 
 
-PROMISE_SLIP = timedelta(minutes=3)
+# How far past the promise an estimate must fall to be news: the SLA's default arrival tolerance, from which it
+# counts the promise broken. A wider margin let a promise break with no word to the driver or the partner.
+PROMISE_SLIP = timedelta(minutes=2)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -65,6 +65,19 @@ async def test_eta_changes_push_only_past_the_threshold_and_at_most_once_per_gap
     assert await kinds(sessions, order["id"]) == ["eta_changed", "eta_changed"]
 
 
+async def test_a_technician_a_minute_away_when_the_promise_breaks_has_the_driver_told(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    driver, technician = await api.driver(), await api.technician(name="Anna")
+    order = await api.order(driver)
+    promised = datetime.now(UTC) - timedelta(minutes=1, seconds=40)  # passed; the SLA breaks it at +2 min
+    async with transaction(app.state.sessionmaker) as session:
+        now = datetime.now(UTC)
+        live = estimate(order, driver, technician, promised, now + timedelta(minutes=1), now)
+        await policy.on_eta_update(session, live)
+    assert await kinds(sessions, order["id"]) == ["eta_changed", "arriving"]
+
+
 async def test_arriving_is_pushed_once_a_few_minutes_out(
     app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
