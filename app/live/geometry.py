@@ -20,6 +20,15 @@ def distance_to_route_m(point: Point, geometry: dict[str, Any]) -> float:
     return min(_segment_distance(px, py, a, b) for a, b in itertools.pairwise(projected))
 
 
+def route_end(geometry: dict[str, Any] | None) -> Point | None:
+    """The last point of a route: where the road ends, next to the driver."""
+    coordinates = (geometry or {}).get("coordinates") or []
+    if not coordinates:
+        return None
+    lon, lat = coordinates[-1][:2]
+    return Point(lat=lat, lon=lon)
+
+
 def _segment_distance(px: float, py: float, a: tuple[float, float], b: tuple[float, float]) -> float:
     (ax, ay), (bx, by) = a, b
     dx, dy = bx - ax, by - ay

@@ -9,7 +9,7 @@ from app import events
 from app.config import Settings
 from app.geo import Point, from_geography, haversine_m
 from app.live import messages, progress, repository
-from app.live.geometry import distance_to_route_m
+from app.live.geometry import distance_to_route_m, route_end
 from app.live.models import OrderTracking
 from app.orders.models import Order, OrderStatus
 from app.orders.service import apply_transition
@@ -108,8 +108,13 @@ async def _arrival(
     now: datetime,
     rules: TrackingRules,
 ) -> bool:
-    """Marks the job arrived once the technician has stayed near the driver for the dwell time."""
-    if haversine_m(position, destination) > rules.arrival_radius_m:
+    """Marks the job arrived once the technician has stayed near the driver for the dwell time: near the pin, or
+    near where his route ends, the road's nearest point to a pin set off the road (a car in a field, a yard)."""
+    road_end = route_end(live.route_geometry)
+    near = haversine_m(position, destination) <= rules.arrival_radius_m or (
+        road_end is not None and haversine_m(position, road_end) <= rules.arrival_radius_m
+    )
+    if not near:
         live.near_since = None
         return False
     if live.near_since is None:

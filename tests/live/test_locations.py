@@ -4,13 +4,19 @@ import asyncio
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.geo import Point
+from app.db import transaction
+from app.geo import Point, haversine_m
+from app.live import tracking
 from app.live.filters import FilterLimits, Fix, Rejection, filter_fixes
 from app.live.models import LocationPoint
+from app.live.tracking import TrackingRules
+from app.orders import repository as orders_repository
+from app.orders.models import OrderStatus
 from app.routing.osrm import OsrmClient
 from app.technicians.models import Technician
 from tests.conftest import KAISANIEMENKATU, KAIVOKATU, MIKONKATU, Actor, Api
@@ -134,3 +140,29 @@ def test_filter_chain_is_pure() -> None:
     )  # fmt: skip
     assert [f.point for f in accepted] == [KAISANIEMENKATU]
     assert rejected == {Rejection.OUT_OF_ORDER: 1}
+
+
+async def test_a_technician_at_the_road_nearest_a_pin_off_the_road_arrives_by_himself(
+    api: Api, osrm: OsrmClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    in_the_park = Point(lat=60.1745, lon=24.9470)  # Kaisaniemi park: 132 m from the road, inside the 200 m accepted
+    road_end = Point(lat=60.173321, lon=24.947225)  # where the road comes nearest; the pin lies past the radius
+    assert haversine_m(in_the_park, road_end) > 100
+    technician = await api.technician(at=KAISANIEMENKATU)
+    order = await api.order(await api.driver(), at=in_the_park)
+    assert (await api.assign(order["id"], technician)).status_code == 200
+    assert (await api.status(order["id"], technician, "en_route")).status_code == 200
+    rules = TrackingRules(
+        eta_refresh=timedelta(0), off_route_m=50, arrival_radius_m=75, arrival_dwell=timedelta(seconds=30)
+    )
+    start = datetime.now(UTC)
+    for position, seconds in ((KAISANIEMENKATU, 0), (road_end, 60), (road_end, 95)):  # on his way, there, still there
+        async with transaction(sessions) as session:
+            locked = await orders_repository.get_for_update(session, UUID(order["id"]))
+            assert locked is not None
+            now = start + timedelta(seconds=seconds)
+            await tracking.on_position(session, osrm, locked, position, now, now, rules)
+    async with sessions() as session:
+        arrived = await orders_repository.get(session, UUID(order["id"]))
+    assert arrived is not None
+    assert arrived.status is OrderStatus.ARRIVED
