@@ -66,15 +66,19 @@ async def on_position(
     seconds = route.duration_s * (order.eta_correction or 1.0)
     arrival_at = now + timedelta(seconds=seconds)
     live.eta_arrival_at, live.eta_confidence, live.eta_updated_at = arrival_at, route.confidence, now
-    new_route = live.route_geometry is None or off_route
-    if new_route:
-        live.route_geometry, live.route_distance_m = route.geometry, route.distance_m
-    live.route_duration_s = route.duration_s
+    # The route is what is left of the drive, its length and time from the same answer; the live view redraws
+    # it when he leaves it and each ROUTE_REDRAWN_EVERY_M he drives, not on every refresh of the ETA.
+    redrawn = live.route_geometry is None or off_route or _crossed(live.route_distance_m, route.distance_m)
+    live.route_geometry, live.route_distance_m, live.route_duration_s = (
+        route.geometry,
+        route.distance_m,
+        route.duration_s,
+    )
     _measure_progress(live, order, route.distance_m, fix_at, rules)
     await messages.publish_eta(
         session, order.id, round(seconds), arrival_at, order.promised_arrival_at, route.confidence
     )
-    if new_route:
+    if redrawn:
         await messages.publish_route_changed(session, order.id)
     await events.publish(
         session,
@@ -84,6 +88,14 @@ async def on_position(
             arrival_at=arrival_at,
         ),
     )  # fmt: skip
+
+
+ROUTE_REDRAWN_EVERY_M = 500.0
+
+
+def _crossed(before_m: float | None, now_m: float) -> bool:
+    """Whether the drive left crossed a ROUTE_REDRAWN_EVERY_M mark since the last refresh: once per mark."""
+    return before_m is None or before_m // ROUTE_REDRAWN_EVERY_M != now_m // ROUTE_REDRAWN_EVERY_M
 
 
 def _measure_progress(

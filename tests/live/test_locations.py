@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -166,3 +167,32 @@ async def test_a_technician_at_the_road_nearest_a_pin_off_the_road_arrives_by_hi
         arrived = await orders_repository.get(session, UUID(order["id"]))
     assert arrived is not None
     assert arrived.status is OrderStatus.ARRIVED
+
+
+async def test_the_route_shown_is_what_is_left_of_the_drive(
+    api: Api, osrm: OsrmClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    technician = await api.technician(at=KAISANIEMENKATU)
+    driver = await api.driver()
+    order = await api.order(driver, at=MIKONKATU)
+    assert (await api.assign(order["id"], technician)).status_code == 200
+    assert (await api.status(order["id"], technician, "en_route")).status_code == 200
+    rules = TrackingRules(eta_refresh=timedelta(0), off_route_m=80, arrival_radius_m=75, arrival_dwell=timedelta(30))
+    shown = []
+    position = KAISANIEMENKATU
+    for _ in range(2):  # at the start, then halfway along the route shown: on it, not off it
+        async with transaction(sessions) as session:
+            locked = await orders_repository.get_for_update(session, UUID(order["id"]))
+            assert locked is not None
+            now = datetime.now(UTC)
+            await tracking.on_position(session, osrm, locked, position, now, now, rules)
+        route = (await api.client.get(f"/v1/orders/{order['id']}", headers=driver.headers)).json()["route"]
+        left = await osrm.route(position, MIKONKATU)
+        assert left is not None
+        assert route["distance_m"] == pytest.approx(left.distance_m)
+        assert route["duration_s"] == pytest.approx(left.duration_s)
+        assert route["geometry"]["coordinates"][0] == pytest.approx(left.geometry["coordinates"][0])
+        shown.append(route["distance_m"])
+        lon, lat = route["geometry"]["coordinates"][len(route["geometry"]["coordinates"]) // 2]
+        position = Point(lat=lat, lon=lon)
+    assert shown[1] < shown[0]
