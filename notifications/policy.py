@@ -20,6 +20,9 @@ from notifications.models import Notification
 
 ETA_CHANGE_MIN_GAP = timedelta(minutes=5)
 ARRIVING_WITHIN = timedelta(minutes=3)
+# "Almost there" waits this long after "on his way": one who sets out two minutes away is not announced twice in
+# the same second; the next estimate brings it.
+ARRIVING_AFTER_SETTING_OUT = timedelta(minutes=1)
 FEEDBACK_REQUEST_DELAY = timedelta(minutes=2)
 
 # The driver's push for each step of the job, at most one of each per order.
@@ -157,6 +160,12 @@ async def on_eta_update(session: AsyncSession, event: events.ArrivalEstimated) -
     arriving = event.status == OrderStatus.EN_ROUTE and event.arrival_at - event.at <= ARRIVING_WITHIN
     if not (slipped or arriving):
         return
+    if arriving and await repository.already_pushed(
+        session, event.order_id, "en_route", since=event.at - ARRIVING_AFTER_SETTING_OUT, user_id=event.driver_id
+    ):
+        arriving = False
+        if not slipped:
+            return
     params = {**await technician_params(session, event.technician_id), "service": event.service.value}
     if slipped and not await repository.already_pushed(
         session, event.order_id, "eta_changed", since=event.at - ETA_CHANGE_MIN_GAP

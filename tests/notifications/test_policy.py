@@ -78,6 +78,22 @@ async def test_a_technician_a_minute_away_when_the_promise_breaks_has_the_driver
     assert await kinds(sessions, order["id"]) == ["eta_changed", "arriving"]
 
 
+async def test_one_who_sets_out_minutes_away_is_not_announced_twice_in_the_same_breath(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    driver, technician = await api.driver(), await api.technician(name="Anna")
+    order = await api.order(driver)
+    assert (await api.assign(order["id"], technician)).status_code == 200
+    assert (await api.status(order["id"], technician, "en_route")).status_code == 200  # "Anna is on her way"
+    for seconds_later in (0, 30, 61):
+        async with transaction(app.state.sessionmaker) as session:
+            now = datetime.now(UTC) + timedelta(seconds=seconds_later)
+            live = now + timedelta(minutes=2)
+            await policy.on_eta_update(session, estimate(order, driver, technician, live, live, now))
+        said = [kind for kind in await kinds(sessions, order["id"]) if kind in {"en_route", "arriving"}]
+        assert said == (["en_route", "arriving"] if seconds_later > 60 else ["en_route"]), seconds_later
+
+
 async def test_arriving_is_pushed_once_a_few_minutes_out(
     app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
