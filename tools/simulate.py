@@ -167,6 +167,10 @@ class Simulation:
         me = await self._get("/v1/technicians/me", t.token)
         return me.json().get("current_order_id") if me.status_code == 200 else None
 
+    async def _order_status(self, t: SimTechnician) -> str | None:
+        response = await self._get(f"/v1/orders/{t.order_id}", t.token)
+        return str(response.json()["status"]) if response.status_code == 200 else None
+
     async def _step(self, t: SimTechnician) -> None:
         if t.stage in ("driving", "working") and await self._current_job(t) != t.order_id:
             t.stage, t.order_id, t.path = "idle", None, []  # taken off the job: he stops where he is
@@ -199,7 +203,7 @@ class Simulation:
             self._advance(t)
             if not t.path:
                 arrived = await self._post(f"/v1/orders/{t.order_id}/status", t.token, {"status": "arrived"})
-                if arrived.status_code == 200 or "arrived" in arrived.text:
+                if arrived.status_code == 200 or await self._order_status(t) == "arrived":  # or seen there already
                     await self._post(f"/v1/orders/{t.order_id}/status", t.token, {"status": "in_progress"})
                     t.stage, t.work_left = "working", self._work_ticks
         elif t.stage == "working":

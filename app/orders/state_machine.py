@@ -27,7 +27,7 @@ def can_transition(current: OrderStatus, target: OrderStatus) -> bool:
 # already cancelled.", not "An order that is cancelled cannot become cancelled.").
 _STATE = {
     S.SEARCHING: "still waiting for a technician", S.ASSIGNED: "assigned", S.EN_ROUTE: "en route",
-    S.ARRIVED: "at the car", S.IN_PROGRESS: "in progress", S.COMPLETED: "completed", S.FAILED: "failed",
+    S.ARRIVED: "marked arrived", S.IN_PROGRESS: "in progress", S.COMPLETED: "completed", S.FAILED: "failed",
     S.CANCELLED: "cancelled", S.UNFULFILLED: "unfulfilled",
 }  # fmt: skip
 _STEP = {
