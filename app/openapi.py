@@ -84,13 +84,19 @@ def install_openapi(app: FastAPI) -> None:
     def build() -> dict[str, Any]:
         if app.openapi_schema is not None:
             return app.openapi_schema
-        schema = get_openapi(title=app.title, version=app.version, routes=app.routes, description=app.description)
+        schema = get_openapi(
+            title=app.title, version=app.version, routes=app.routes, description=app.description,
+            webhooks=app.webhooks.routes,
+        )  # fmt: skip
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components.pop("HTTPValidationError", None)
         components.pop("ValidationError", None)
         for model in (Problem, ValidationIssue, ValidationProblem):
             components[model.__name__] = model.model_json_schema(ref_template="#/components/schemas/{model}")
             components[model.__name__].pop("$defs", None)
+        for operations in schema.get("webhooks", {}).values():
+            for operation in operations.values():  # what the partner's receiver answers: only its 2xx is read
+                operation["responses"] = {code: r for code, r in operation["responses"].items() if code.startswith("2")}
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})

@@ -109,6 +109,9 @@ async def test_redoc_renders_the_api_with_no_request_off_our_origin(docs_server:
         overview = await page.locator(".api-info").inner_text()  # what an integration engineer reads first
         for told in ("Signing in.", "problem+json", "not-near-the-car", "Idempotency-Key", "Trustloop-Signature"):
             assert told in overview
+        # What a partner's receiver will get, before the first event arrives: each type with its body.
+        for event_type in ("order.assigned", "order.eta_changed", "feedback.received"):
+            await page.locator("h2", has_text=event_type).first.wait_for(timeout=10_000)
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         await page.screenshot(path=str(ARTIFACTS / "redoc.png"))
     assert f"{docs_server}/static/vendor/redoc/redoc.standalone.js" in browsing.requested

@@ -39,6 +39,7 @@ from feedback import endpoints as feedback
 from notifications import endpoints as notifications
 from retention import endpoints as retention
 from trustloop.wiring import wire
+from webhooks import documentation as webhook_events
 from webhooks import endpoints as webhooks
 
 
@@ -108,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(partners.ops_router)
     app.include_router(partners.router)
     app.include_router(webhooks.router)
+    webhook_events.describe(app)
     app.include_router(technicians.router)
     app.include_router(dispatch.router)
     app.include_router(notifications.router)

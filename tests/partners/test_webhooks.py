@@ -25,12 +25,14 @@ from app.config import Settings
 from app.db import transaction
 from app.enums import Role, Service
 from app.orders.models import Order
+from app.orders.schemas import OrderRead
 from app.routing.osrm import OsrmClient
 from tests.conftest import MIKONKATU, Actor, Api, eventually
 from tests.dispatch.helpers import run_round
 from tests.partners.helpers import PartnerAccess, make_partner, member_order
 from tests.webhook_receiver import Receiver, webhook_receiver
 from webhooks.models import DeliveryStatus, WebhookDelivery
+from webhooks.schemas import EventData, FeedbackSent, WebhookEvent
 from webhooks.sender import Sender, SenderConfig
 
 FAST = SenderConfig(batch_size=100, timeout_s=2.0, backoff_base_s=0.01, backoff_cap_s=0.05, concurrency=8)
@@ -112,6 +114,18 @@ async def test_every_step_of_a_partners_order_arrives_signed_and_in_order(
     assert assigned["eta"]["promised_at"] is not None
     assert assigned["partner_reference"] == "CLM-1"
     assert accepted[-1].body["data"]["feedback"]["nps"] == 10
+    # Each is what the API document says it is: its type listed among the webhooks, its body the WebhookEvent schema.
+    documented = app.openapi()["webhooks"]
+    for call in accepted:
+        assert documented[call.event_type]["post"]["requestBody"]["content"]["application/json"]["schema"] == {
+            "$ref": "#/components/schemas/WebhookEvent"
+        }
+        WebhookEvent.model_validate(call.body)
+        assert set(call.body) == set(WebhookEvent.model_fields)
+        assert set(call.body["data"]) <= set(EventData.model_fields)
+        assert set(call.body["data"]["order"]) == set(OrderRead.model_fields)
+        if call.event_type == "feedback.received":
+            assert set(call.body["data"]["feedback"]) == set(FeedbackSent.model_fields)
 
     listed = (await api.client.get("/v1/partner/webhook-deliveries", headers=partner.headers)).json()["items"]
     assert [d["event_type"] for d in reversed(listed)] == WHOLE_JOB
