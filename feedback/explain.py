@@ -89,3 +89,17 @@ def explain(signal: str, value: float, cause: str, detail: dict[str, Any], at: d
             if outcome == "expired":
                 return Explained("against", f"Let {offer} lapse without an answer.")
             return Explained("against", f"Declined {offer}.")
+
+
+# What moved his score, for his history: the kind of fact (the evidence says each one in full).
+CHANGE_CAUSES = {
+    "offer_accepted": "You accepted an offer", "offer_declined": "You declined an offer",
+    "offer_expired": "An offer lapsed without an answer", "rating": "A driver rated a job",
+    "comment": "A driver's comment was read", "stalled": "A drive stopped making progress",
+    "reassigned_away": "A job was handed to another technician", "arrived": "You arrived at a job",
+    "completed": "You finished a job", "failed": "A job ended unfixed", "cancelled": "A job was cancelled",
+}  # fmt: skip
+
+
+def change_cause(cause: str) -> str:
+    return CHANGE_CAUSES.get(cause) or cause.replace("_", " ").capitalize()

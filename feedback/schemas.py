@@ -235,11 +235,16 @@ class EvidenceLine(BaseModel):
     at: datetime
 
 
+class OwnScoreChange(ScoreChange):
+    words: str  # the cause in plain words: "A driver rated a job"
+
+
 class OwnScore(BaseModel):
-    """A technician's own trust score: the score, its parts, and what counted, newest first."""
+    """A technician's own trust score: the score, its parts, what counted, and how the score moved, newest first."""
 
     score: float
     prior: float
     ratings: int
     parts: list[TrustPart]
     evidence: list[EvidenceLine]
+    history: list[OwnScoreChange] = []

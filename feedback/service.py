@@ -19,7 +19,7 @@ from app.technicians import service as technicians
 from app.technicians.reputation import Reputation
 from app.tracking import service as tracking
 from feedback import repository, scores
-from feedback.explain import explain
+from feedback.explain import change_cause, explain
 from feedback.kpis import OrderFacts, kpis, percentile, week_of
 from feedback.kpis import daily as kpis_by_day
 from feedback.kpis import weekly as kpis_by_week
@@ -33,6 +33,7 @@ from feedback.schemas import (
     JobCounts,
     OfferCounts,
     OwnScore,
+    OwnScoreChange,
     Percentiles,
     PeriodKpis,
     Scorecard,
@@ -313,9 +314,16 @@ async def own_score(
         said = explain(entry.signal, entry.value, entry.cause, entry.detail, entry.settled_at or entry.at, timezone)
         lines.append(EvidenceLine(signal=entry.signal, effect=said.effect, words=said.words, order_id=entry.order_id,
                                   at=entry.settled_at or entry.at))  # fmt: skip
+    changes = await repository.score_history(session, technician_id, limit=50)
+    history = [
+        OwnScoreChange(score=c.score, previous=c.previous, cause=c.cause, order_id=c.order_id, at=c.at,
+                       words=change_cause(c.cause))
+        for c in changes
+    ]  # fmt: skip
     return OwnScore(
-        score=overall.value, prior=overall.prior, ratings=overall.ratings, parts=_parts(overall), evidence=lines
-    )
+        score=overall.value, prior=overall.prior, ratings=overall.ratings, parts=_parts(overall), evidence=lines,
+        history=history,
+    )  # fmt: skip
 
 
 async def blocked_pairs(

@@ -198,6 +198,13 @@ async def test_the_technician_reads_what_counted_for_and_against_him_in_plain_wo
     assert lines["first_fix", "for"].startswith("Fixed it on the spot")
     assert {p["signal"] for p in body["parts"]} == {"rating", "on_time", "first_fix", "kept_jobs", "responsive"}
     assert abs(body["score"] - (await card(api, technician))["trust"]["score"]) < 1e-3
+    # How his score moved, newest first, each change with its cause in plain words, as the operators see it.
+    history = body["history"]
+    assert history[0]["score"] == body["score"]
+    assert [change["previous"] for change in history[:-1]] == [change["score"] for change in history[1:]]
+    assert {change["words"] for change in history} >= {"A driver rated a job", "You accepted an offer"}
+    operators = (await card(api, technician))["trust"]["history"]
+    assert [(c["score"], c["cause"]) for c in history] == [(c["score"], c["cause"]) for c in operators]
     operator = await api.operator()
     assert (await api.client.get("/v1/technicians/me/score", headers=operator.headers)).status_code == 403
 
