@@ -9,7 +9,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 # Newline, carriage return and tab are the only control characters free text may hold.
 FREE_TEXT_CONTROLS = frozenset("\n\r\t")
@@ -54,6 +54,9 @@ Phone = Annotated[str, Field(strict=True, min_length=3, max_length=40, pattern=r
 Reason = Annotated[str, Field(strict=True, max_length=500), FreeText]
 Note = Annotated[str, Field(strict=True, min_length=1, max_length=2000), FreeText]
 Moment = Annotated[AwareDatetime, AfterValidator(_within_our_era)]
+
+# A figure as a reader takes it: 0.842, not 0.8420000000000001 (the arithmetic's float noise, not a measurement).
+Figure = Annotated[float, PlainSerializer(lambda value: round(value, 6), return_type=float)]
 
 _PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 

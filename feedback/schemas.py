@@ -4,7 +4,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.schemas import FreeText, Note, RequestModel
+from app.schemas import Figure, FreeText, Note, RequestModel
 from app.technicians.schemas import TechnicianRead
 from feedback.models import ContactOutcome, FollowUpOutcome
 
@@ -175,8 +175,8 @@ class Scorecard(TechnicianRead):
 
 
 class Percentiles(BaseModel):
-    p50: float | None
-    p90: float | None
+    p50: Figure | None
+    p90: Figure | None
 
 
 class EtaError(BaseModel):

@@ -6,7 +6,7 @@ from pydantic import BaseModel, Field
 
 from app.enums import Service
 from app.geo import Point
-from app.schemas import Name, Phone, RequestModel, ShortText, SingleLine, Vehicle
+from app.schemas import Figure, Name, Phone, RequestModel, ShortText, SingleLine, Vehicle
 
 Gender = Literal["female", "male"]
 PhotoUrl = Annotated[str, Field(strict=True, max_length=500, pattern=r"^(https://|/)[^\s]+$"), SingleLine]
@@ -40,7 +40,7 @@ class TechnicianRead(BaseModel):
     online: bool
     position: Point | None
     position_at: datetime | None
-    trust_score: float | None
+    trust_score: Figure | None
 
 
 class OwnProfile(TechnicianRead):

@@ -13,6 +13,7 @@ from app.geo import to_geography
 from app.orders.models import JobEvent, Order, OrderStatus, Resolution
 from feedback.kpis import OrderFacts, daily, percentile
 from feedback.models import Feedback
+from feedback.schemas import Percentiles
 from tests.conftest import MIKONKATU, Api
 
 T0 = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
@@ -116,3 +117,8 @@ def test_daily_kpis_give_every_day_its_own_figures() -> None:
     assert days[1].nps == 0.0
     assert days[1].csat == 0.5
     assert days[2].cancel_rate == 1.0
+
+
+def test_figures_are_given_without_float_noise() -> None:
+    assert Percentiles(p50=1.5698750000000001, p90=None).model_dump(mode="json") == {"p50": 1.569875, "p90": None}
+    assert Percentiles(p50=0.1 + 0.2, p90=240.0).model_dump_json() == '{"p50":0.3,"p90":240.0}'
