@@ -25,6 +25,8 @@ class OfferRead(BaseModel):
     status: OfferStatus
     service: Service
     location: Point
+    address: str | None = None  # as the driver gave it, and the notes that say where to look (the offer push has it)
+    notes: str | None = None
     eta_seconds: int | None
     distance_m: float | None
     expires_at: datetime

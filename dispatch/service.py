@@ -264,6 +264,8 @@ def present(offer: Offer, order: Order) -> OfferRead:
         status=offer.status,
         service=order.service,
         location=from_geography(order.location),
+        address=order.address,
+        notes=order.notes,
         eta_seconds=offer.eta_seconds,
         distance_m=offer.distance_m,
         expires_at=offer.expires_at,

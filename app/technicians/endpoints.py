@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from fastapi import APIRouter, status
 from fastapi.responses import JSONResponse
 
@@ -17,14 +19,19 @@ router = APIRouter(tags=["technicians"])
 
 
 @router.get("/v1/technicians/me", response_model=OwnProfile, responses=problems(404))
-async def read_me(session: DbSession, technician: TechnicianUser) -> OwnProfile:
-    """His profile and `current_order_id`, the job he is on now: read on start, and on a `job_assigned` push."""
-    return await service.own_profile(session, await service.get_own(session, technician))
+async def read_me(session: DbSession, settings: AppSettings, technician: TechnicianUser) -> OwnProfile:
+    """His profile, `current_order_id` (the job he is on now: read on start, and on a `job_assigned` push) and
+    `no_offers_because` (what keeps offers from reaching him, if anything does)."""
+    stale = timedelta(seconds=settings.position_stale_s)
+    return await service.own_profile(session, await service.get_own(session, technician), stale)
 
 
 @router.put("/v1/technicians/me/availability", response_model=OwnProfile, responses=problems(404))
-async def set_availability(body: Availability, session: DbSession, technician: TechnicianUser) -> OwnProfile:
-    return await service.own_profile(session, await service.set_availability(session, technician, body.online))
+async def set_availability(
+    body: Availability, session: DbSession, settings: AppSettings, technician: TechnicianUser
+) -> OwnProfile:
+    available = await service.set_availability(session, technician, body.online)
+    return await service.own_profile(session, available, timedelta(seconds=settings.position_stale_s))
 
 
 @router.post("/v1/ops/technicians", status_code=status.HTTP_201_CREATED, response_model=TechnicianRead)

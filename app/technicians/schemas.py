@@ -48,3 +48,6 @@ class OwnProfile(TechnicianRead):
     an operator or a re-dispatch as well as accepted from an offer)."""
 
     current_order_id: UUID | None
+    # Why no offer can reach him now, if none can: "offline", "on_a_job", "no_position" (none sent yet) or
+    # "position_stale" (none for longer than dispatch trusts a position: his app should send one).
+    no_offers_because: Literal["offline", "on_a_job", "no_position", "position_stale"] | None = None

@@ -1,3 +1,5 @@
+from datetime import datetime, timedelta
+from typing import Literal
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -92,9 +94,26 @@ async def list_technicians(
     )
 
 
-async def own_profile(session: AsyncSession, technician: Technician) -> OwnProfile:
+async def own_profile(session: AsyncSession, technician: Technician, position_stale: timedelta) -> OwnProfile:
     read = await with_reputation(session, technician)
-    return OwnProfile(**read.model_dump(), current_order_id=await orders.active_job_of(session, technician.id))
+    current = await orders.active_job_of(session, technician.id)
+    return OwnProfile(
+        **read.model_dump(), current_order_id=current,
+        no_offers_because=why_no_offers(technician, current is not None, clock.now() - position_stale),
+    )  # fmt: skip
+
+
+def why_no_offers(
+    technician: Technician, on_a_job: bool, fresh_after: datetime
+) -> Literal["offline", "on_a_job", "no_position", "position_stale"] | None:
+    """What keeps dispatch from offering him a job, in the order he would mend it; None when nothing does."""
+    if not technician.online:
+        return "offline"
+    if on_a_job:
+        return "on_a_job"
+    if technician.position_at is None:
+        return "no_position"
+    return "position_stale" if technician.position_at < fresh_after else None
 
 
 async def with_reputation(session: AsyncSession, technician: Technician) -> TechnicianRead:

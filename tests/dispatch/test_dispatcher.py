@@ -59,6 +59,7 @@ async def test_the_nearest_of_equal_technicians_gets_the_offer(
     offers = (await api.client.get("/v1/technicians/me/offers", headers=nearest.headers)).json()["items"]
     assert offers[0]["eta_seconds"] == round(min(durations))
     assert offers[0]["distance_m"] > 0
+    assert (offers[0]["address"], offers[0]["notes"]) == ("Mikonkatu 1", None)  # where, as the offer push says it
 
 
 async def test_a_much_better_rated_technician_wins_when_close_not_when_far(

@@ -7,7 +7,7 @@ from typing import Any
 from uuid import UUID
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db import transaction
@@ -196,3 +196,32 @@ async def test_the_route_shown_is_what_is_left_of_the_drive(
         lon, lat = route["geometry"]["coordinates"][len(route["geometry"]["coordinates"]) // 2]
         position = Point(lat=lat, lon=lon)
     assert shown[1] < shown[0]
+
+
+async def test_a_technician_is_told_what_keeps_offers_from_him(
+    api: Api, osrm: OsrmClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    technician = await api.technician(at=None)
+
+    async def why() -> Any:
+        me = await api.client.get("/v1/technicians/me", headers=technician.headers)
+        assert me.status_code == 200, me.text
+        return me.json()["no_offers_because"]
+
+    assert await why() == "no_position"
+    assert (await post(api, technician, [fix(KAISANIEMENKATU, 5)])).json()["accepted"] == 1
+    assert await why() is None
+    async with transaction(sessions) as session:  # three minutes without a fix: dispatch no longer trusts it
+        await session.execute(
+            update(Technician).where(Technician.id == technician.id)
+            .values(position_at=datetime.now(UTC) - timedelta(minutes=3))
+        )  # fmt: skip
+    assert await why() == "position_stale"
+    assert (await post(api, technician, [fix(KAISANIEMENKATU, 1)])).json()["accepted"] == 1
+    order = await api.order(await api.driver())
+    assert (await api.assign(order["id"], technician)).status_code == 200
+    assert await why() == "on_a_job"
+    offline = await api.client.put(
+        "/v1/technicians/me/availability", json={"online": False}, headers=technician.headers
+    )
+    assert offline.json()["no_offers_because"] == "offline"
