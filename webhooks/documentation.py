@@ -6,7 +6,8 @@ from uuid import UUID
 
 from fastapi import FastAPI, Header, Response, status
 
-from webhooks.listeners import ETA_CHANGED, FEEDBACK_RECEIVED, STATUS_EVENTS
+from app.events import PROMISE_SLIP
+from webhooks.listeners import ETA_CHANGED, ETA_RENOTIFY, FEEDBACK_RECEIVED, STATUS_EVENTS
 from webhooks.schemas import WebhookEvent
 from webhooks.signing import SIGNATURE_HEADER
 
@@ -18,8 +19,8 @@ WHEN = {
     "order.failed": "The technician could not help; an operator follows up.",
     "order.cancelled": "The order was called off: `data.order.cancel_cause` says why.",
     "order.unfulfilled": "Nobody could be found in time; an operator follows up.",
-    ETA_CHANGED: "The live estimate moved more than 2 min past the promise (and again each time it moves "
-    "3 min more): `data.estimate`.",
+    ETA_CHANGED: f"The live estimate moved more than {PROMISE_SLIP.seconds // 60} min past the promise (and again each"
+    f" time it moves {ETA_RENOTIFY.seconds // 60} min more): `data.estimate`.",
     FEEDBACK_RECEIVED: "The member rated the job: `data.feedback`.",
 }
 RECEIVING = (
