@@ -314,6 +314,12 @@ async def test_operators_select_an_order_and_act_on_it(
         assert (await offer.locator("small").inner_text()).startswith(f"EN {title} — "), title
         shown = await panel.inner_text()
         assert re.search(r"\b\d{2}:\d{2}\b", shown), shown
+        # The promise the panel shows is the time Maria's push gave her, on the car's clock.
+        told = re.search(r"не позже (\d\d:\d\d)", " ".join(await to_maria.locator("small").all_inner_texts()))
+        promised = re.search(r"promised (\d\d:\d\d)(?: \((\d\d:\d\d) in Helsinki\))?", shown)
+        assert told, shown
+        assert promised, shown
+        assert told[1] == (promised[2] or promised[1]), (told[0], promised[0])
         assert not re.search(r"\b[AP]M\b", shown), shown  # on 24 hours, as the pushes tell times
 
         # The risk was that nobody accepted: once Hugo has, the watcher clears it, on the board and the API.

@@ -83,6 +83,9 @@ tl.clockIn = (region, iso = new Date().toISOString()) => {
   const zone = region && state.timeZones[region];
   return zone ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone }) : tl.time(iso);
 };
+// An arrival or a promise is told as its minute's end, as the pushes and the tracking page tell it ("by 14:05" for
+// 14:04:20): the operator reads the time the driver was given.
+tl.minuteEnd = (iso) => (iso ? new Date(Math.ceil(Date.parse(iso) / 60000) * 60000).toISOString() : iso);
 tl.carTime = (iso, region) => {
   if (!iso) return "";
   const there = tl.clockIn(region, iso);  // the operator's own clock where the region's zone is not known

@@ -164,9 +164,10 @@
   function etaLine(o) {
     if (!o.eta) return o.technician ? "no live ETA now" : "";
     const late = o.eta.promised_at && Date.parse(o.eta.arrival_at) > Date.parse(o.eta.promised_at) + 60e3;
+    const [arrival, promised] = [tl.minuteEnd(o.eta.arrival_at), tl.minuteEnd(o.eta.promised_at)];
     return el("span", { class: late ? "late" : "on-time" },
-      `ETA ${tl.time(o.eta.arrival_at)}${tl.carTime(o.eta.arrival_at, o.region)} · ${Math.round(o.eta.seconds / 60)} min, ${o.eta.confidence} confidence`,
-      o.eta.promised_at ? ` · promised ${tl.time(o.eta.promised_at)}${tl.carTime(o.eta.promised_at, o.region)}${late ? " · late" : " · on time"}` : "");
+      `ETA ${tl.time(arrival)}${tl.carTime(arrival, o.region)} · ${Math.round(o.eta.seconds / 60)} min, ${o.eta.confidence} confidence`,
+      promised ? ` · promised ${tl.time(promised)}${tl.carTime(promised, o.region)}${late ? " · late" : " · on time"}` : "");
   }
 
   // What the promise was made of: OSRM's estimate, the calibrated median and the quantile promised.
