@@ -156,16 +156,16 @@ async def on_eta_update(session: AsyncSession, event: events.ArrivalEstimated) -
     if event.promised_at is None:
         return
     slipped = event.slipped
-    # "Almost there" only once he has set off: never before the push that says he has.
-    arriving = event.status == OrderStatus.EN_ROUTE and event.arrival_at - event.at <= ARRIVING_WITHIN
+    # "Almost there" only once he has set off, and not in the same breath as the push that says he has.
+    arriving = (
+        event.status == OrderStatus.EN_ROUTE
+        and event.arrival_at - event.at <= ARRIVING_WITHIN
+        and not await repository.already_pushed(
+            session, event.order_id, "en_route", since=event.at - ARRIVING_AFTER_SETTING_OUT, user_id=event.driver_id
+        )
+    )
     if not (slipped or arriving):
         return
-    if arriving and await repository.already_pushed(
-        session, event.order_id, "en_route", since=event.at - ARRIVING_AFTER_SETTING_OUT, user_id=event.driver_id
-    ):
-        arriving = False
-        if not slipped:
-            return
     params = {**await technician_params(session, event.technician_id), "service": event.service.value}
     if slipped and not await repository.already_pushed(
         session, event.order_id, "eta_changed", since=event.at - ETA_CHANGE_MIN_GAP
