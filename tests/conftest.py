@@ -15,7 +15,7 @@ from uuid import UUID
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import text
+from sqlalchemy import delete, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app import clock
@@ -23,6 +23,7 @@ from app.config import PROJECT_ROOT, Settings
 from app.db import make_engine, make_sessionmaker, recreate_database, transaction, upgrade_schema
 from app.geo import Point
 from app.regions.extract import service_area
+from app.regions.models import Region
 from app.regions.service import record_region
 from app.routing.osrm import OsrmClient
 from app.routing.regions import is_prepared, prepare_region, region_graph, routed_command
@@ -94,6 +95,26 @@ def helsinki_graph() -> Path:
 @pytest.fixture(scope="session")
 def osrm_url(helsinki_graph: Path) -> Iterator[str]:
     yield from routed(helsinki_graph)
+
+
+LIECHTENSTEIN_PBF = PROJECT_ROOT / "data" / "osm" / "liechtenstein.osm.pbf"
+LIECHTENSTEIN_DIR = PROJECT_ROOT / "var" / "test-regions" / "liechtenstein"
+
+
+@pytest.fixture(scope="session")
+def liechtenstein_graph() -> Path:
+    return prepared_graph(LIECHTENSTEIN_PBF, "liechtenstein", LIECHTENSTEIN_DIR)
+
+
+@pytest.fixture
+async def liechtenstein(app: FastAPI, liechtenstein_graph: Path) -> AsyncIterator[None]:
+    """Liechtenstein recorded beside Helsinki for this test only (the other tests know Helsinki alone)."""
+    sessions: async_sessionmaker[AsyncSession] = app.state.sessionmaker
+    async with transaction(sessions) as session:
+        await record_region(session, "liechtenstein", service_area(LIECHTENSTEIN_PBF), liechtenstein_graph)
+    yield
+    async with transaction(sessions) as session:
+        await session.execute(delete(Region).where(Region.name == "liechtenstein"))
 
 
 # Where no road engine answers: tests that do not route must not need one (the client falls back to

@@ -37,6 +37,8 @@ from app.sla.service import sla_round
 from tests.conftest import (
     HELSINKI_PBF,
     KAIVOKATU,
+    LIECHTENSTEIN_DIR,
+    LIECHTENSTEIN_PBF,
     MIKONKATU,
     NO_OSRM,
     UNIONINKATU,
@@ -768,8 +770,6 @@ async def test_a_partner_its_figures_report_and_a_failing_webhook_replayed(
 async def two_region_server(routed_settings: Settings, helsinki_graph: Path, app: FastAPI) -> AsyncIterator[str]:
     """An API process serving Helsinki and Liechtenstein (it reads their areas as it starts, so they are recorded
     first); nothing is routed in Liechtenstein here, so no road engine runs for it."""
-    from tests.test_regions import LIECHTENSTEIN_DIR, LIECHTENSTEIN_PBF  # that module imports this one
-
     sessions: async_sessionmaker[AsyncSession] = app.state.sessionmaker
     await helsinki(sessions, helsinki_graph)
     graph = await asyncio.to_thread(prepared_graph, LIECHTENSTEIN_PBF, "liechtenstein", LIECHTENSTEIN_DIR)

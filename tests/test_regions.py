@@ -16,23 +16,19 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.clock import now as clock
-from app.config import PROJECT_ROOT, Settings
+from app.config import Settings
 from app.db import transaction
 from app.geo import Point
-from app.regions.extract import service_area
-from app.regions.models import Region
-from app.regions.service import record_region
 from app.sla import repository as sla_repository
 from app.technicians.repository import set_last_position
 from dispatch.dispatcher import DispatchConfig, dispatch_round
 from dispatch.models import DispatchDecision
 from feedback.models import FollowUpReason
 from feedback.service import open_case
-from tests.conftest import KAIVOKATU, MIKONKATU, Api, prepared_graph, routed, start_server
+from tests.conftest import KAIVOKATU, MIKONKATU, Api, routed, start_server
 from tests.dispatch.helpers import pending_offers
 from tests.test_console import helsinki, screenshot, wait_for
 from tests.tracking.test_tracking_page import chromium
@@ -40,32 +36,14 @@ from trustloop.api import create_app
 from trustloop.processes import free_port
 from trustloop.wiring import wire
 
-LIECHTENSTEIN_PBF = PROJECT_ROOT / "data" / "osm" / "liechtenstein.osm.pbf"
-LIECHTENSTEIN_DIR = PROJECT_ROOT / "var" / "test-regions" / "liechtenstein"
 VADUZ_TOWN_HALL = Point(lat=47.14105, lon=9.52080)
 SCHAAN = Point(lat=47.16540, lon=9.50900)
 BUCHS_SG = Point(lat=47.16700, lon=9.47800)  # Switzerland, across the Rhine from Schaan: outside every region
 
 
 @pytest.fixture(scope="session")
-def liechtenstein_graph() -> Path:
-    return prepared_graph(LIECHTENSTEIN_PBF, "liechtenstein", LIECHTENSTEIN_DIR)
-
-
-@pytest.fixture(scope="session")
 def liechtenstein_osrm(liechtenstein_graph: Path) -> Iterator[str]:
     yield from routed(liechtenstein_graph)
-
-
-@pytest.fixture
-async def liechtenstein(app: Any, liechtenstein_graph: Path) -> AsyncIterator[None]:
-    """Liechtenstein recorded beside Helsinki for this test only (the other tests know Helsinki alone)."""
-    sessions: async_sessionmaker[AsyncSession] = app.state.sessionmaker
-    async with transaction(sessions) as session:
-        await record_region(session, "liechtenstein", service_area(LIECHTENSTEIN_PBF), liechtenstein_graph)
-    yield
-    async with transaction(sessions) as session:
-        await session.execute(delete(Region).where(Region.name == "liechtenstein"))
 
 
 def two_regions(settings: Settings, helsinki: str, liechtenstein: str, cross_border: bool) -> Settings:

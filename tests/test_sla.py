@@ -13,11 +13,13 @@ from app.config import Settings
 from app.db import transaction
 from app.live import repository as live_repository
 from app.orders.models import Order
-from app.sla.rules import SlaCause, SlaFacts, SlaPolicy, SlaReason, SlaState, SlaTargets, evaluate
+from app.routing.osrm import OsrmClient
+from app.sla.rules import SlaCause, SlaFacts, SlaPolicy, SlaReason, SlaState, SlaTargets, check_contract, evaluate
 from app.sla.service import sla_round
 from feedback.service import mark_overdue
 from notifications.models import Notification
-from tests.conftest import Actor, Api
+from tests.conftest import MIKONKATU, Actor, Api
+from tests.partners.helpers import make_partner, member_order
 
 TARGETS = SlaTargets()
 
@@ -123,6 +125,40 @@ def test_region_targets_override_the_service_and_the_default_but_not_the_grace()
     assert policy.targets("fuel", "liechtenstein").arrival_within == timedelta(seconds=2700)
     with pytest.raises(ValueError, match="in region helsinki: arrival_tolerance"):
         SlaPolicy.from_seconds({}, {"helsinki": {"default": {"arrival_tolerance": 600}}})
+
+
+def test_a_partners_contract_overrides_the_house_for_its_members_but_not_the_grace() -> None:
+    policy = SlaPolicy.from_seconds(
+        {"default": {"arrival_within": 2700}, "tow": {"arrival_within": 3600}},
+        {"helsinki": {"default": {"arrival_within": 1800}}},
+    )
+    contract = {"default": {"arrival_within": 1500}, "lockout": {"arrival_within": 1200, "accept_at_risk": 60}}
+    assert policy.targets("tow", "helsinki", contract).arrival_within == timedelta(seconds=1500)
+    assert policy.targets("tow", None, contract).arrival_within == timedelta(seconds=1500)
+    assert policy.targets("lockout", "helsinki", contract).arrival_within == timedelta(seconds=1200)
+    assert policy.targets("lockout", "helsinki", contract).accept_at_risk == timedelta(seconds=60)
+    assert policy.targets("tow", "helsinki", contract).accept_at_risk == TARGETS.accept_at_risk
+    assert policy.targets("tow", "helsinki", {}).arrival_within == timedelta(seconds=1800)
+    assert policy.targets("tow", "helsinki", contract).arrival_tolerance == TARGETS.arrival_tolerance
+    with pytest.raises(ValueError, match="arrival_tolerance"):
+        check_contract({"default": {"arrival_tolerance": 600}})
+    with pytest.raises(ValueError, match="not by towing"):
+        check_contract({"towing": {"arrival_within": 600}})
+
+
+async def test_a_partners_members_are_judged_by_its_contract(app: FastAPI, api: Api, osrm: OsrmClient) -> None:
+    fennia = await make_partner(api, sla_targets={"tow": {"accept_at_risk": 60, "accept_breached": 120}})
+    placed = await api.client.post("/v1/partner/orders", json=member_order(MIKONKATU), headers=fennia.headers)
+    assert placed.status_code == 201, placed.text
+    member = UUID(placed.json()["id"])
+    driver = await api.order(await api.driver(), service="tow")
+    created = max(datetime.fromisoformat(o["created_at"]) for o in (placed.json(), driver))
+    assert await round_at(app, created + timedelta(seconds=61)) == [(member, SlaState.AT_RISK)]
+    assert await round_at(app, created + timedelta(seconds=121)) == [(member, SlaState.BREACHED)]
+    assert await round_at(app, created + timedelta(minutes=3)) == [(UUID(driver["id"]), SlaState.AT_RISK)]
+    operator = await api.operator()
+    board = (await api.client.get("/v1/ops/sla", headers=operator.headers)).json()
+    assert board["breached"][0]["sla_reason"] == "no technician assigned within 2 min"
 
 
 def test_unknown_targets_are_refused() -> None:

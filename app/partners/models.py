@@ -30,7 +30,8 @@ class Partner(CreatedAt, Base):
     # What the contract covers; empty means every service or region we serve.
     services: Mapped[list[str]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
     regions: Mapped[list[str]] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
-    # The partner's own service levels in seconds by target and service, as TRUSTLOOP_SLA_TARGETS.
+    # The partner's own service levels in seconds by target and service, as TRUSTLOOP_SLA_TARGETS: the SLA
+    # watcher judges its members' orders by them (app/sla/rules.py).
     sla_targets: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
     webhook_url: Mapped[str | None] = mapped_column(String(2000))
     # Kept readable: every delivery is signed with it (HMAC), so it cannot be stored as a one-way hash.

@@ -8,8 +8,14 @@ from app.enums import Locale, Service
 from app.orders.schemas import OrderCreate
 from app.partners.models import PartnerKind
 from app.schemas import Name, Phone, RequestModel, ShortText, SingleLine
+from app.sla.rules import check_contract
 
 WEBHOOK_URL_MAX = 2000  # the column's size
+
+
+def _checked_contract(targets: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+    check_contract(targets)
+    return targets
 
 
 def _fits_stored(url: AnyHttpUrl) -> AnyHttpUrl:
@@ -23,6 +29,13 @@ WebhookUrl = Annotated[
     UrlConstraints(max_length=WEBHOOK_URL_MAX, allowed_schemes=["http", "https"]),
     AfterValidator(_fits_stored),
 ]
+# Seconds by target and service, as TRUSTLOOP_SLA_TARGETS: {"default": {"arrival_within": 2700}}; applied to the
+# partner's orders over the house's targets.
+ContractTargets = Annotated[
+    dict[ShortText, dict[ShortText, Annotated[float, Field(gt=0, le=7 * 86400)]]],
+    Field(max_length=len(Service) + 1),
+    AfterValidator(_checked_contract),
+]
 Reference = Annotated[str, Field(strict=True, min_length=1, max_length=200), SingleLine]
 
 
@@ -31,10 +44,7 @@ class PartnerCreate(RequestModel):
     kind: PartnerKind
     services: list[Service] = Field(default_factory=list, max_length=len(Service))  # empty: every service
     regions: list[ShortText] = Field(default_factory=list, max_length=100)  # empty: every region
-    # Seconds by target and service, as TRUSTLOOP_SLA_TARGETS: {"default": {"arrival_within": 2700}}.
-    sla_targets: dict[ShortText, dict[ShortText, Annotated[float, Field(gt=0, le=7 * 86400)]]] = Field(
-        default_factory=dict, max_length=20
-    )
+    sla_targets: ContractTargets = Field(default_factory=dict)
     webhook_url: WebhookUrl | None = None
 
 

@@ -26,6 +26,7 @@ from app.partners.schemas import (
     PartnerRead,
     PartnerUpdate,
 )
+from app.regions import service as regions
 from app.routing.osrm import OsrmClient
 from app.schemas import Page
 from app.users import repository as users
@@ -47,6 +48,7 @@ async def principal_of_key(session: AsyncSession, api_key: str) -> Principal | N
 
 
 async def create_partner(session: AsyncSession, data: PartnerCreate) -> PartnerCreated:
+    await regions.ensure_served(session, data.regions)
     user = await users.create(session, Role.PARTNER, data.name)
     partner = Partner(
         id=user.id,

@@ -31,6 +31,10 @@ async def get(session: AsyncSession, name: str) -> Region | None:
     return await session.get(Region, name)
 
 
+async def names(session: AsyncSession) -> list[str]:
+    return list((await session.execute(select(Region.name).order_by(Region.name))).scalars())
+
+
 async def containing(session: AsyncSession, point: Point, among: Sequence[str] | None = None) -> str | None:
     """The region (of `among`, when given) whose area holds the point (the first by name where areas overlap)."""
     query = select(Region.name).where(func.ST_Intersects(Region.area, to_geography(point)))

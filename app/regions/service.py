@@ -1,9 +1,11 @@
+from collections.abc import Sequence
 from pathlib import Path
 
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.config import PROJECT_ROOT
+from app.errors import InvalidInput
 from app.regions import repository
 from app.regions.extract import service_area
 from app.routing.regions import prepare_region
@@ -17,6 +19,15 @@ BUNDLED_REGIONS = {
 
 async def record_region(session: AsyncSession, name: str, area: BaseGeometry, graph: Path) -> None:
     await repository.upsert(session, name, area.wkt, graph)
+
+
+async def ensure_served(session: AsyncSession, names: Sequence[str]) -> None:
+    """Refuses region names that this deployment does not serve: a misspelt one would match no order, ever."""
+    served = await repository.names(session)
+    unknown = [name for name in dict.fromkeys(names) if name not in served]
+    if unknown:
+        listed, known = ", ".join(repr(name) for name in unknown), ", ".join(served) or "none"
+        raise InvalidInput(f"No region is served under the name {listed} (served: {known}).")
 
 
 def prepare(pbf: Path, name: str, data_dir: Path) -> tuple[Path, BaseGeometry]:

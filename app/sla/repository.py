@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.enums import Service
 from app.orders.models import Order, OrderStatus
+from app.partners.models import Partner
 from app.sla.models import OrderSla
 from app.sla.rules import SlaState
 from app.users.models import Driver, User
@@ -25,6 +26,7 @@ class WatchedOrder:
     state: str
     reason: str | None = None
     region: str | None = None
+    contract: dict[str, dict[str, float]] | None = None  # the SLA targets of the partner who placed it
 
 
 async def open_orders(session: AsyncSession) -> list[WatchedOrder]:
@@ -38,12 +40,14 @@ async def open_orders(session: AsyncSession) -> list[WatchedOrder]:
             OrderSla.state,
             OrderSla.reason,
             Order.region,
+            Partner.sla_targets,
         )
         .outerjoin(OrderSla, OrderSla.order_id == Order.id)
+        .outerjoin(Partner, Partner.id == Order.partner_id)
         .where(Order.status.in_(OrderStatus.open()))
     )
-    return [WatchedOrder(i, status, service, created, promised, state or OK, reason, region) for i, status, service,
-            created, promised, state, reason, region in rows.all()]  # fmt: skip
+    return [WatchedOrder(i, status, service, created, promised, state or OK, reason, region, contract)
+            for i, status, service, created, promised, state, reason, region, contract in rows.all()]  # fmt: skip
 
 
 async def change_state(

@@ -6,6 +6,8 @@ from datetime import datetime, timedelta
 from enum import IntEnum, StrEnum
 from typing import TYPE_CHECKING
 
+from app.enums import Service
+
 if TYPE_CHECKING:
     from app.config import Settings
 
@@ -45,11 +47,16 @@ class SlaPolicy:
     by_service: Mapping[str, SlaTargets] = field(default_factory=dict)
     by_region: Mapping[str, Mapping[str, SlaTargets]] = field(default_factory=dict)  # region -> service|default
 
-    def targets(self, service: str, region: str | None = None) -> SlaTargets:
+    def targets(
+        self, service: str, region: str | None = None, contract: Mapping[str, Mapping[str, float]] | None = None
+    ) -> SlaTargets:
+        """With `contract`, a partner's own targets (in seconds, as check_contract allows) for its members'
+        orders: its default, then its own per service, over what the house sets for the service and region."""
         own = self.by_region.get(region) if region is not None else None
-        if own is not None:
-            return own.get(service) or own["default"]
-        return self.by_service.get(service, self.default)
+        house = (own.get(service) or own["default"]) if own is not None else self.by_service.get(service, self.default)
+        if not contract:
+            return house
+        return _merged(_merged(house, contract.get("default", {})), contract.get(service, {}))
 
     def arrival_tolerance(self, service: str) -> timedelta:
         """How late past the promise an arrival still keeps it: read alike by the SLA watcher, the KPIs,
@@ -71,21 +78,31 @@ class SlaPolicy:
         for region, region_config in (regions or {}).items():
             _check(region_config, REGION_TARGET_NAMES, f" in region {region}")
 
-        def merged(base: SlaTargets, values: Mapping[str, float]) -> SlaTargets:
-            return replace(base, **{k: timedelta(seconds=v) for k, v in values.items()})
-
-        default = merged(SlaTargets(), config.get("default", {}))
-        by_service = {s: merged(default, v) for s, v in config.items() if s != "default"}
+        default = _merged(SlaTargets(), config.get("default", {}))
+        by_service = {s: _merged(default, v) for s, v in config.items() if s != "default"}
         by_region: dict[str, dict[str, SlaTargets]] = {}
         for region, region_config in (regions or {}).items():
             region_default = region_config.get("default", {})
             services = (set(by_service) | set(region_config)) - {"default"}
             by_region[region] = {
-                "default": merged(default, region_default),
-                **{s: merged(merged(by_service.get(s, default), region_default), region_config.get(s, {}))
+                "default": _merged(default, region_default),
+                **{s: _merged(_merged(by_service.get(s, default), region_default), region_config.get(s, {}))
                    for s in services},
             }  # fmt: skip
         return cls(default, by_service, by_region)
+
+
+def check_contract(config: Mapping[str, Mapping[str, float]]) -> None:
+    """A partner's targets: by "default" or by service, and only those a region may set (the grace past a
+    promise is one rule for the whole house)."""
+    unknown = set(config) - {"default", *(service.value for service in Service)}
+    if unknown:
+        raise ValueError(f"SLA targets are given by 'default' or by service, not by {', '.join(sorted(unknown))}")
+    _check(config, REGION_TARGET_NAMES, "")
+
+
+def _merged(base: SlaTargets, values: Mapping[str, float]) -> SlaTargets:
+    return replace(base, **{k: timedelta(seconds=v) for k, v in values.items()})
 
 
 def _check(config: Mapping[str, Mapping[str, float]], allowed: frozenset[str], where: str) -> None:

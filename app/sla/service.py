@@ -46,7 +46,7 @@ async def sla_round(session: AsyncSession, now: datetime, policy: SlaPolicy) -> 
         stall = stalls.get(order.order_id)
         trouble = stall.trouble if stall is not None and stall.step >= Step.AT_RISK else None
         facts = SlaFacts(order.status.value, order.created_at, order.promised_at, live_eta, trouble)
-        evaluated, why = evaluate(facts, now, policy.targets(order.service.value, order.region))
+        evaluated, why = evaluate(facts, now, policy.targets(order.service.value, order.region, order.contract))
         reason = why.text if why is not None else None
         new = settle(previous, evaluated)
         if new == previous:

@@ -7,11 +7,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import clock, events
 from app.auth.tokens import Principal
 from app.enums import Role, Service
-from app.errors import InvalidInput, NotFound
+from app.errors import NotFound
 from app.geo import from_geography
 from app.orders import repository as orders
 from app.pagination import decode_text_cursor, next_cursor
-from app.regions import repository as regions
+from app.regions import service as regions
 from app.schemas import Page
 from app.technicians import repository, reputation
 from app.technicians.models import Technician
@@ -20,8 +20,8 @@ from app.users import repository as users
 
 
 async def create_technician(session: AsyncSession, data: TechnicianCreate) -> TechnicianRead:
-    if data.region is not None and await regions.get(session, data.region) is None:
-        raise InvalidInput(f"No region is served under the name {data.region!r}.")
+    if data.region is not None:
+        await regions.ensure_served(session, [data.region])
     user = await users.create(session, Role.TECHNICIAN, data.name)
     technician = Technician(
         id=user.id,

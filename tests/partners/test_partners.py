@@ -42,9 +42,20 @@ async def test_bad_partner_input_is_refused_and_stores_nothing(api: Api) -> None
         {"name": "X", "kind": "fleet", "webhook_url": "ftp://hooks.example/x"},
         {"name": "X", "kind": "fleet", "services": ["teleport"]},
         {"name": "X\u0000", "kind": "fleet"},
+        {"name": "X", "kind": "fleet", "sla_targets": {"default": {"arrive_soon": 600}}},
+        {"name": "X", "kind": "fleet", "sla_targets": {"towing": {"arrival_within": 600}}},
+        {"name": "X", "kind": "fleet", "sla_targets": {"default": {"arrival_tolerance": 600}}},  # the house's rule
+        {"name": "X", "kind": "fleet", "sla_targets": {"default": {"arrival_within": -5}}},
     ):
         refused = await api.client.post("/v1/ops/partners", json=bad, headers=operator.headers)
         assert refused.status_code == 422, bad
+        assert refused.headers["content-type"] == "application/problem+json"
+    misspelt = await api.client.post(
+        "/v1/ops/partners", json={"name": "X", "kind": "fleet", "regions": ["helsinki", "helsingi"]},
+        headers=operator.headers,
+    )  # fmt: skip
+    assert misspelt.status_code == 422
+    assert misspelt.json()["detail"] == "No region is served under the name 'helsingi' (served: helsinki)."
     assert (await api.client.get("/v1/ops/partners", headers=operator.headers)).json()["items"] == []
 
 
@@ -155,7 +166,7 @@ async def test_keys_rotate_and_a_revoked_key_is_refused_at_once(api: Api) -> Non
     ).status_code == 404
 
 
-async def test_the_contract_bounds_services_and_regions(api: Api, osrm: OsrmClient) -> None:
+async def test_the_contract_bounds_services_and_regions(api: Api, osrm: OsrmClient, liechtenstein: None) -> None:
     tows_only = await make_partner(api, "Tow Club", services=["tow"])
     refused = await api.client.post(
         "/v1/partner/orders", json={**member_order(MIKONKATU), "service": "lockout"}, headers=tows_only.headers
