@@ -2,6 +2,7 @@
 
 - A body larger than `TRUSTLOOP_MAX_BODY_BYTES` is refused with 413 as soon as that is known (from its
   Content-Length, or while it streams in): an unauthenticated client cannot make the server read 300 MB.
+- A body that says it is not JSON (a form, plain text) is refused with 415: every body this API takes is JSON.
 - Control characters (NUL and the rest, but newline, carriage return and tab) are refused with 422 in the
   path, the query and in every string of a JSON body, keys included: no storage layer ever sees them.
 """
@@ -56,8 +57,8 @@ def _declared_length(scope: Scope) -> int | None:
     return None
 
 
-def _is_json(scope: Scope) -> bool:
-    return any(name == b"content-type" and b"json" in value.lower() for name, value in scope.get("headers", ()))
+def _content_type(scope: Scope) -> bytes | None:
+    return next((value.lower() for name, value in scope.get("headers", ()) if name == b"content-type"), None)
 
 
 class RequestGuard:
@@ -99,7 +100,13 @@ class RequestGuard:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        if body and _is_json(scope):
+        content_type = _content_type(scope)
+        if body and content_type is not None and b"json" not in content_type:
+            # Every body this API takes is JSON; without a Content-Type it is read as JSON too, as FastAPI does.
+            detail = f"The body must be JSON (Content-Type: application/json), not {content_type.decode('latin-1')}."
+            await problem(415, detail)(scope, receive, send)
+            return
+        if body:
             try:
                 document = orjson.loads(body)
             except orjson.JSONDecodeError:

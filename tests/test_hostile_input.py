@@ -235,6 +235,30 @@ async def test_bodies_and_links_made_to_break_the_server_get_a_clear_answer(
     assert is_problem(created, 422)
 
 
+async def test_a_body_that_is_not_json_is_415_and_one_without_a_type_is_read_as_json(
+    api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    driver = await api.driver()
+    help_at = {"service": "tow", "location": MIKONKATU.model_dump()}
+    for content_type, body in (
+        ("text/plain", json.dumps(help_at).encode()),
+        ("application/x-www-form-urlencoded", b"service=tow&location=here"),
+        ("multipart/form-data; boundary=x", b"--x--"),
+    ):
+        refused = await api.client.post(
+            "/v1/orders", content=body, headers={**driver.headers, "Content-Type": content_type}
+        )
+        assert is_problem(refused, 415), content_type
+        assert refused.json()["detail"].startswith("The body must be JSON (Content-Type: application/json)")
+    assert await count(sessions, "orders") == 0
+    # Without a Content-Type the body is read as JSON, and checked as JSON is.
+    untyped = {**help_at, "notes": "bad\u0000"}
+    refused = await api.client.post("/v1/orders", content=json.dumps(untyped).encode(), headers=driver.headers)
+    assert is_problem(refused, 422)
+    assert refused.json()["errors"][0]["loc"] == ["body", "notes"]
+    assert await count(sessions, "orders") == 0
+
+
 def test_the_guard_points_at_control_characters_in_the_documents_order_and_refuses_deep_nesting() -> None:
     document = {"a": "fine", "b\x02": ["ok", {"c": "x\x01"}], "d": "\x00"}
     assert list(control_characters_in(document, ["body"])) == [
