@@ -88,6 +88,10 @@ def test_serve_starts_everything_seeds_a_fleet_and_restarts_what_dies(
         assert (tmp_path / "regions" / "helsinki" / "helsinki.osrm.hsgr").is_file()
         # The seeded fleet: online technicians with positions snapped onto Helsinki's roads.
         assert sum("technician " in line for line in output) == 12
+        # A partner's developer can try the partner API at once with the key the demo prints.
+        key = next(line.split("API key ")[1].strip() for line in output if "partner Demo Insurance: API key" in line)
+        listed = httpx.get(f"{base}/v1/partner/orders", headers={"Authorization": f"Bearer {key}"}, timeout=5)
+        assert listed.status_code == 200, listed.text
         # The simulated people's phones (a stand-in for Google's FCM) take the pushes of their first order.
         assert child(serve, "tools.fcm_standin") is not None
         assert eventually(lambda: sent_pushes(settings) > 0, 60), "".join(output)

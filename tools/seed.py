@@ -86,6 +86,20 @@ async def served_areas(client: httpx.AsyncClient) -> dict[str, BaseGeometry]:
     return {region["name"]: shapely.geometry.shape(region["area"]) for region in regions}
 
 
+DEMO_PARTNER = {
+    "name": "Demo Insurance",
+    "kind": "insurer",
+    "sla_targets": {"default": {"arrival_within": 1800}},  # its members are reached within 30 minutes
+}
+
+
+async def seed_partner(client: httpx.AsyncClient, headers: dict[str, str], base: str) -> None:
+    """An insurer whose integration a developer can try at once: its API key is shown only here."""
+    created = (await client.post("/v1/ops/partners", json=DEMO_PARTNER, headers=headers)).json()
+    print(f"  partner {created['name']}: API key {created['api_key']}")
+    print(f"    try: curl -H 'Authorization: Bearer {created['api_key']}' {base}/v1/partner/orders")
+
+
 async def seed_demo(settings: Settings, technicians: int = 12, seed: int = 7) -> None:
     rng = random.Random(seed)
     base = f"http://{settings.host}:{settings.port}"
@@ -120,6 +134,7 @@ async def seed_demo(settings: Settings, technicians: int = 12, seed: int = 7) ->
                 async with transaction(sessions) as session:
                     await set_last_position(session, technician["id"], home, clock.now())
                 print(f"  technician {body['name']}: {', '.join(body['skills'])}")
+            await seed_partner(client, headers, base)
         for region in settings.served_regions:
             async with transaction(sessions) as session:
                 written = await seed_history(session, region, areas[region], clock.now())
