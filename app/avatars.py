@@ -24,6 +24,18 @@ def portrait_url(name: str) -> str:
     return f"/avatars/{slug}.svg"
 
 
+def on_our_origin(url: str) -> bool:
+    return url.startswith("/") and not url.startswith("//")
+
+
+def shown_photo(photo_url: str | None, name: str, ours_only: bool = False) -> str:
+    """The person's photo, or the initials portrait where he has none (or, with `ours_only`, where his photo lives
+    elsewhere): one face for him in the apps and on the tracking page."""
+    if photo_url and (on_our_origin(photo_url) or not ours_only):
+        return photo_url
+    return portrait_url(name)
+
+
 def portrait(slug: str) -> str:
     hue = int(hashlib.sha256(slug.encode()).hexdigest()[:4], 16) % 360
     return (

@@ -67,7 +67,9 @@ class AssignedTechnician(BaseModel):
 
     id: UUID
     name: str
-    photo_url: str | None
+    # His photo, or the initials portrait the tracking page shows where he has none; a path (`/avatars/...`) is
+    # on this API's own origin.
+    photo_url: str
     rating: float | None
     vehicle: TechnicianVehicle | None
 

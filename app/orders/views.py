@@ -7,6 +7,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import clock
+from app.avatars import shown_photo
 from app.enums import Role
 from app.geo import from_geography
 from app.live import repository as live_repository
@@ -85,6 +86,6 @@ async def technician_block(session: AsyncSession, technician_id: UUID) -> Assign
     standing = (await reputation.of(session, [found.id])).get(found.id)
     vehicle = TechnicianVehicle.model_validate(found.vehicle) if found.vehicle else None
     return AssignedTechnician(
-        id=found.id, name=found.shown_name, photo_url=found.photo_url, vehicle=vehicle,
+        id=found.id, name=found.shown_name, photo_url=shown_photo(found.photo_url, found.shown_name), vehicle=vehicle,
         rating=standing.rating if standing else None,
     )  # fmt: skip

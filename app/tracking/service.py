@@ -13,7 +13,7 @@ from typing import Any, Literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import clock
-from app.avatars import portrait_url
+from app.avatars import shown_photo
 from app.config import Settings
 from app.console.roads import road_map
 from app.errors import NotFound
@@ -102,12 +102,9 @@ async def told_held_up(session: AsyncSession, order: Order) -> Literal["stalled"
 
 
 def public_technician(technician: AssignedTechnician) -> TrackedTechnician:
-    photo = technician.photo_url
-    ours = photo is not None and photo.startswith("/") and not photo.startswith("//")
-    return TrackedTechnician(
-        name=technician.name, photo_url=photo if ours and photo else portrait_url(technician.name),
-        vehicle=technician.vehicle,
-    )  # fmt: skip
+    # The page loads nothing from elsewhere: a photo of ours, as a path on the page's own origin.
+    photo = shown_photo(technician.photo_url, technician.name, ours_only=True)
+    return TrackedTechnician(name=technician.name, photo_url=photo, vehicle=technician.vehicle)
 
 
 async def road_map_around(session: AsyncSession, settings: Settings, token: str) -> dict[str, Any]:

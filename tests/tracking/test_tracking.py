@@ -8,6 +8,7 @@ from uuid import UUID
 import httpx
 
 from app import clock
+from app.avatars import shown_photo
 from app.config import Settings
 from app.tracking.links import TrackingLinks
 from tests.conftest import Actor, Api
@@ -51,6 +52,9 @@ async def test_the_link_shows_the_job_and_the_technician_only_while_he_drives(ap
         "name": "Greta", "photo_url": "/avatars/greta.svg",
         "vehicle": {"make": None, "model": None, "color": None, "plate": "ABC-1"},
     }  # fmt: skip
+    # The driver's app shows the same face as his link: the portrait, where the technician has no photo.
+    seen_by_driver = (await api.client.get(f"/v1/orders/{order['id']}", headers=driver.headers)).json()
+    assert seen_by_driver["technician"]["photo_url"] == "/avatars/greta.svg"
     assert assigned["position"] is not None
     assert assigned["eta"] is not None
     shown = str(assigned)
@@ -172,3 +176,12 @@ async def test_the_links_rating_names_no_technician(api: Api) -> None:
     rated = await api.client.post(f"/v1/track/{token_of(order)}/feedback", json={"csat": 5})
     assert rated.status_code == 201
     assert "technician_id" not in rated.json()
+
+
+def test_a_photo_elsewhere_is_the_apps_to_load_but_the_link_shows_the_portrait() -> None:
+    elsewhere = "https://photos.example/greta.jpg"
+    assert shown_photo(elsewhere, "Greta L.") == elsewhere
+    assert shown_photo(elsewhere, "Greta L.", ours_only=True) == "/avatars/greta-l.svg"
+    assert shown_photo("//photos.example/greta.jpg", "Greta L.", ours_only=True) == "/avatars/greta-l.svg"
+    assert shown_photo("/avatars/greta.svg", "Greta L.", ours_only=True) == "/avatars/greta.svg"
+    assert shown_photo(None, "Greta L.") == "/avatars/greta-l.svg"

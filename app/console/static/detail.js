@@ -19,6 +19,7 @@
   const CHOICES_FRESH_MS = 30000;
   let choices = null; // {orderId, status, at, list}: the list as asked for, null where the server could not say
   let choicesTimer = 0;
+  let askWhenSeen = null; // the order whose list went stale while the tab was hidden
 
   const panel = () => tl.$("detail");
   const fill = (...children) => panel().replaceChildren(...children.flat().filter((c) => c != null && c !== false));
@@ -142,12 +143,20 @@
     choicesTimer = setTimeout(() => askAgainIfWatched(orderId), CHOICES_FRESH_MS);
   }
 
-  // A console left in a background tab asks nothing: the list is asked for again when the operator comes back to it.
+  // A console left in a background tab asks nothing: the list is asked for again, once, when the operator comes
+  // back to it (one listener for the page's life, so stale lists never pile up asks for the moment he returns).
   function askAgainIfWatched(orderId) {
     if (state.selected?.id !== orderId) return;
-    if (document.hidden) document.addEventListener("visibilitychange", () => askAgainIfWatched(orderId), { once: true });
+    if (document.hidden) askWhenSeen = orderId;
     else refresh({ askWhoCan: true });
   }
+
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden || askWhenSeen === null) return;
+    const orderId = askWhenSeen;
+    askWhenSeen = null;
+    askAgainIfWatched(orderId);
+  });
 
   function forgetChoices() {
     choices = null;
