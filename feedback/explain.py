@@ -39,9 +39,13 @@ def _minutes_and_seconds(seconds: float) -> str:
     return f"{minutes} min {rest} s" if rest else f"{minutes} min"
 
 
-def explain(signal: str, value: float, cause: str, detail: dict[str, Any], at: datetime, timezone: str) -> Explained:
-    """What one entry of a technician's evidence says, in his terms."""
-    job = f"the job of {when(at, timezone)}"
+def explain(
+    signal: str, value: float, cause: str, detail: dict[str, Any], at: datetime, timezone: str,
+    asked_at: datetime | None = None,
+) -> Explained:  # fmt: skip
+    """What one entry of a technician's evidence says, in his terms. A job is named by when its driver asked for
+    help (`asked_at`), so that its rating, its arrival and its end all name it alike; an offer by its own time."""
+    job = f"the job of {when(asked_at or at, timezone)}"
     match Signal(signal):
         case Signal.RATING if cause == "comment":
             said = " and ".join(COMPLAINT_WORDS.get(t, t) for t in detail.get("topics", []))

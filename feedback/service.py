@@ -306,12 +306,14 @@ async def own_score(
     home = technician.region if technician is not None else None
     overall = (await scores.overall(session, [technician_id]))[technician_id]
     entries = await repository.evidence_entries(session, technician_id, limit)
-    regions = await orders_repository.regions_of(session, {e.order_id for e in entries if e.order_id})
+    jobs = await orders_repository.jobs_of(session, {e.order_id for e in entries if e.order_id})
     lines = []
     for entry in entries:
         assert entry.value is not None
-        timezone = timezone_of(regions.get(entry.order_id) or home)
-        said = explain(entry.signal, entry.value, entry.cause, entry.detail, entry.settled_at or entry.at, timezone)
+        job = jobs.get(entry.order_id) if entry.order_id else None
+        timezone = timezone_of(job.region if job and job.region else home)
+        said = explain(entry.signal, entry.value, entry.cause, entry.detail, entry.settled_at or entry.at, timezone,
+                       job.asked_at if job else None)  # fmt: skip
         lines.append(EvidenceLine(signal=entry.signal, effect=said.effect, words=said.words, order_id=entry.order_id,
                                   at=entry.settled_at or entry.at))  # fmt: skip
     changes = await repository.score_history(session, technician_id, limit=50)

@@ -201,6 +201,20 @@ async def addresses(session: AsyncSession, order_ids: Collection[UUID]) -> dict[
     return dict(rows.all())
 
 
+@dataclass(frozen=True, slots=True)
+class JobPlace:
+    region: str | None
+    asked_at: datetime  # when the driver asked for help: the one time a job is named by
+
+
+async def jobs_of(session: AsyncSession, order_ids: Collection[UUID]) -> dict[UUID, JobPlace]:
+    """Each order's region (whose clock its times are told on) and the moment it was asked for."""
+    if not order_ids:
+        return {}
+    rows = await session.execute(select(Order.id, Order.region, Order.created_at).where(Order.id.in_(order_ids)))
+    return {row.id: JobPlace(row.region, row.created_at) for row in rows}
+
+
 async def regions_of(session: AsyncSession, order_ids: Collection[UUID]) -> dict[UUID | None, str | None]:
     """The region of each order (whose clock its times are told on)."""
     if not order_ids:
