@@ -2,18 +2,20 @@ from datetime import timedelta
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Header, Query, Response, status
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from app.auth.dependencies import DriverOrOperator, DriverUser, OperatorUser, PartnerUser, TechnicianUser
 from app.db import DbSession
 from app.dependencies import AppSettings, ServiceLevels
+from app.enums import Locale
 from app.idempotency import service as idempotency
 from app.idempotency.dependencies import IdempotencyKeyHeader
 from app.openapi import problems
 from app.pagination import Cursor, Limit
 from app.regions.schemas import RegionName
 from app.schemas import Page, PeriodEnd, PeriodStart
+from app.tracking.languages import by_preference
 from feedback import commenting, followups, service
 from feedback.models import FollowUpStatus
 from feedback.schemas import (
@@ -190,10 +192,16 @@ async def partner_report(
 
 
 @router.get("/v1/technicians/me/score", response_model=OwnScore)
-async def own_score(session: DbSession, settings: AppSettings, technician: TechnicianUser) -> OwnScore:
+async def own_score(
+    session: DbSession, settings: AppSettings, technician: TechnicianUser, response: Response,
+    accept_language: Annotated[str | None, Header()] = None,
+) -> OwnScore:  # fmt: skip
     """The technician's own trust score, its parts, and what counted for or against him (and what did not),
-    newest first, in plain words: the people the score judges can check it."""
-    return await service.own_score(session, technician.user_id, settings.timezone_of)
+    newest first, in plain words: the people the score judges can check it. The words are in the language his
+    app asks for (`Accept-Language`: English, Russian or German; English otherwise)."""
+    response.headers["Vary"] = "Accept-Language"
+    locale = Locale(by_preference(accept_language, [locale.value for locale in Locale])[0])
+    return await service.own_score(session, technician.user_id, settings.timezone_of, locale)
 
 
 @router.get("/v1/ops/technicians/{technician_id}", response_model=Scorecard, responses=problems(404))

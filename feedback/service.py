@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import clock, events
 from app.auth.tokens import Principal
+from app.enums import Locale
 from app.errors import Conflict, InvalidInput, NotFound
 from app.orders import repository as orders_repository
 from app.orders.models import Order, OrderStatus
@@ -298,7 +299,11 @@ def _parts(score: TrustScore) -> list[TrustPart]:
 
 
 async def own_score(
-    session: AsyncSession, technician_id: UUID, timezone_of: Callable[[str | None], str], limit: int = 100
+    session: AsyncSession,
+    technician_id: UUID,
+    timezone_of: Callable[[str | None], str],
+    locale: Locale = Locale.EN,
+    limit: int = 100,
 ) -> OwnScore:
     """The score as the technician sees it: its parts and the newest facts that moved it, in plain words, their
     times on the clock of each job's region (or his own)."""
@@ -313,13 +318,13 @@ async def own_score(
         job = jobs.get(entry.order_id) if entry.order_id else None
         timezone = timezone_of(job.region if job and job.region else home)
         said = explain(entry.signal, entry.value, entry.cause, entry.detail, entry.settled_at or entry.at, timezone,
-                       job.asked_at if job else None)  # fmt: skip
+                       job.asked_at if job else None, locale)  # fmt: skip
         lines.append(EvidenceLine(signal=entry.signal, effect=said.effect, words=said.words, order_id=entry.order_id,
                                   at=entry.settled_at or entry.at))  # fmt: skip
     changes = await repository.score_history(session, technician_id, limit=50)
     history = [
         OwnScoreChange(score=c.score, previous=c.previous, cause=c.cause, order_id=c.order_id, at=c.at,
-                       words=change_cause(c.cause))
+                       words=change_cause(c.cause, locale))
         for c in changes
     ]  # fmt: skip
     return OwnScore(

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from fluent.runtime import FluentBundle, FluentResource
-from fluent.syntax import ast
+from fluent.runtime import FluentBundle
 
 from app.enums import Locale
+from app.fluent import load_bundle, say
 from app.orders.models import CancelCause
 from app.sla.rules import SlaCause
 
@@ -49,19 +49,7 @@ class Rendered:
     body: str
 
 
-def load_bundle(locale: Locale) -> FluentBundle:
-    """The locale's messages; a syntax error in the file fails here, not in a push."""
-    path = LOCALES_DIR / locale.value / RESOURCE
-    resource = FluentResource(path.read_text(encoding="utf-8"))
-    junk = [entry for entry in resource.body if isinstance(entry, ast.Junk)]
-    if junk:
-        raise ValueError(f"{path.name} ({locale.value}) does not parse: {(junk[0].content or '').strip()[:200]!r}")
-    bundle = FluentBundle([locale.value], use_isolating=False)
-    bundle.add_resource(resource)
-    return bundle
-
-
-BUNDLES: dict[Locale, FluentBundle] = {locale: load_bundle(locale) for locale in Locale}
+BUNDLES: dict[Locale, FluentBundle] = {locale: load_bundle(LOCALES_DIR, locale, RESOURCE) for locale in Locale}
 
 
 def render(kind: str, locale: Locale, params: Mapping[str, Any], timezone: str) -> Rendered:
@@ -95,7 +83,7 @@ def arguments(bundle: FluentBundle, params: Mapping[str, Any], timezone: str) ->
     color = _text(params.get("vehicle_color")).lower()
     plate = _text(params.get("vehicle_plate"))
     return {
-        "technician": name or _message(bundle, "technician-unnamed"),
+        "technician": name or say(bundle, "technician-unnamed"),
         "gender": gender if gender in GENDERS else "other",
         "service": service if service in SERVICES else "other",
         "arrival": _clock(params.get("arrival_at"), timezone) or NONE,
@@ -112,15 +100,6 @@ def arguments(bundle: FluentBundle, params: Mapping[str, Any], timezone: str) ->
         "cause": cause if cause in CAUSES else (NONE if not cause else "other"),
         "address": _text(params.get("address")) or NONE,
     }
-
-
-def _message(bundle: FluentBundle, message_id: str) -> str:
-    """A message without variables, such as the words for a technician whose name is not known."""
-    pattern = bundle.get_message(message_id).value
-    if pattern is None:
-        raise KeyError(message_id)
-    text, _ = bundle.format_pattern(pattern)
-    return str(text)
 
 
 def _vehicle_shape(*, car: bool, color: bool, plate: bool) -> str:

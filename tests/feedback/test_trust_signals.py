@@ -211,6 +211,17 @@ async def test_the_technician_reads_what_counted_for_and_against_him_in_plain_wo
     assert [(c["score"], c["cause"]) for c in history] == [(c["score"], c["cause"]) for c in operators]
     operator = await api.operator()
     assert (await api.client.get("/v1/technicians/me/score", headers=operator.headers)).status_code == 403
+    # In the language his app asks for.
+    russian = await api.client.get(
+        "/v1/technicians/me/score", headers={**technician.headers, "Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"}
+    )
+    assert "Accept-Language" in russian.headers["vary"]
+    said = [line["words"] for line in russian.json()["evidence"]]
+    assert any(words.startswith("Опоздание на 7 мин на заказ от ") for words in said), said
+    assert {change["words"] for change in russian.json()["history"]} >= {
+        "Водитель оценил заказ",
+        "Вы приняли предложение",
+    }
 
 
 async def test_a_job_completed_without_saying_how_is_no_failed_fix_and_a_tow_reads_as_towed(api: Api) -> None:
