@@ -71,7 +71,7 @@ async def seed_history(
         writer.job(rng, region, breakdown.where, breakdown.service, created, rng.choice(drivers), technician.id,
                    profiles[technician.id])  # fmt: skip
     await writer.flush(session)
-    await scores.refresh(session, {t.id: ("history", None, now) for t in fleet})
+    await scores.refresh(session, {t.id: ("past_jobs", None, now) for t in fleet})
     return writer.orders
 
 

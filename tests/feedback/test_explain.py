@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from app.enums import Locale
-from feedback.explain import Explained, change_cause, explain
+from feedback.explain import BUNDLES, Explained, change_cause, explain
 
 AT = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 
@@ -53,8 +53,12 @@ def test_every_entry_reads_whole_in_every_language(locale: Locale, caplog: pytes
         assert "$" not in words, words
         assert words.endswith("."), words
         assert not words.endswith(".."), words
-    causes = [change_cause(cause, locale) for cause in ("rating", "comment", "stalled", "offer_expired", "cancelled")]
-    assert len(set(causes)) == len(causes)
+    # Every cause a score changes for has its words (the seeded demo's past jobs too).
+    causes = ("offer_accepted", "offer_declined", "offer_expired", "rating", "comment", "stalled", "reassigned_away",
+              "arrived", "completed", "failed", "cancelled", "past_jobs")  # fmt: skip
+    assert all(BUNDLES[locale].has_message(f"change-{cause}") for cause in causes)
+    said = [change_cause(cause, locale) for cause in causes]
+    assert len(set(said)) == len(said)
 
 
 def test_the_evidence_speaks_russian_and_german_with_their_own_dates_and_units() -> None:

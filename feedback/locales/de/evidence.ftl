@@ -53,3 +53,4 @@ change-arrived = Sie sind bei einem Auftrag angekommen
 change-completed = Sie haben einen Auftrag abgeschlossen
 change-failed = Ein Auftrag endete ohne Reparatur
 change-cancelled = Ein Auftrag wurde storniert
+change-past_jobs = Ihre bisherigen Aufträge wurden gezählt

@@ -61,3 +61,4 @@ change-arrived = You arrived at a job
 change-completed = You finished a job
 change-failed = A job ended unfixed
 change-cancelled = A job was cancelled
+change-past_jobs = Your past jobs were counted

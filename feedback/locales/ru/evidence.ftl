@@ -54,3 +54,4 @@ change-arrived = Вы прибыли на заказ
 change-completed = Вы завершили заказ
 change-failed = Заказ завершён без ремонта
 change-cancelled = Заказ отменён
+change-past_jobs = Учтены ваши прошлые заказы
