@@ -691,7 +691,13 @@ async def test_a_partner_its_figures_report_and_a_failing_webhook_replayed(
     async with console(api, sessions, console_server, helsinki_graph, routed_settings) as scene:
         page, panel = scene.page, scene.page.locator("#detail")
         # A partner whose webhooks go to a port where nobody listens; a member's order placed and cancelled.
-        fennia = await make_partner(api, webhook_url=DEAD_HOOK, services=["tow", "jump_start"], regions=["helsinki"])
+        fennia = await make_partner(
+            api,
+            webhook_url=DEAD_HOOK,
+            services=["tow", "jump_start"],
+            regions=["helsinki"],
+            sla_targets={"default": {"arrival_within": 1800}, "tow": {"accept_at_risk": 120}},
+        )
         placed = await api.client.post("/v1/partner/orders", json=member_order(MIKONKATU), headers=fennia.headers)
         assert placed.status_code == 201, placed.text
         order_id = placed.json()["id"]
@@ -720,6 +726,8 @@ async def test_a_partner_its_figures_report_and_a_failing_webhook_replayed(
             await orders_tile.wait_for(timeout=10_000)
             assert await orders_tile.locator("b").inner_text() == "1"
             assert "7 days" in await orders_tile.locator("small").inner_text()
+            levels = await panel.locator("dd.levels").inner_text()
+            assert levels == "every order: reached within 30 min; tow: at risk unassigned after 2 min"
             row = panel.locator("table.deliveries tr.delivery").first
             assert "order.cancelled" in await row.inner_text()
             assert order_id[:8] in await row.locator("a.order-link").inner_text()

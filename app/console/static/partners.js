@@ -11,6 +11,15 @@
 
   const every = (list, noun) => (list.length ? list.map(tl.words).join(", ") : `every ${noun}`);
   const activeKeys = (p) => p.keys.filter((k) => !k.revoked_at);
+  // The contract's own service levels (its members' orders are judged by them, over the house's).
+  const TARGET_WORDS = { arrival_within: "reached within", accept_at_risk: "at risk unassigned after",
+    accept_breached: "breached unassigned after" };
+  const serviceLevels = (targets) => {
+    const scopes = Object.entries(targets || {}).sort(([a], [b]) => (a === "default" ? -1 : b === "default" ? 1 : a.localeCompare(b)));
+    if (!scopes.length) return "the house's";
+    return scopes.map(([scope, values]) => `${scope === "default" ? "every order" : tl.words(scope)}: ${Object.entries(values)
+      .map(([name, seconds]) => `${TARGET_WORDS[name] || tl.words(name)} ${Math.round(seconds / 60)} min`).join(", ")}`).join("; ");
+  };
 
   async function load() {
     partners = await tl.all("/v1/ops/partners?limit=50");
@@ -63,6 +72,7 @@
       el("dl", {},
         el("dt", {}, "Services"), el("dd", {}, every(p.services, "service")),
         el("dt", {}, "Regions"), el("dd", {}, every(p.regions, "region")),
+        el("dt", {}, "Service levels"), el("dd", { class: "levels" }, serviceLevels(p.sla_targets)),
         el("dt", {}, "Webhooks"), el("dd", { class: "hook" }, p.webhook_url ? el("code", {}, p.webhook_url) : "none"),
         el("dt", {}, "Active keys"), el("dd", { class: "keys" }, keys.length
           ? keys.map((k) => el("span", { class: "key" }, el("code", {}, k.prefix), ` since ${new Date(k.created_at).toLocaleDateString()}`))
