@@ -140,6 +140,10 @@ def test_a_partners_contract_overrides_the_house_for_its_members_but_not_the_gra
     assert policy.targets("tow", "helsinki", contract).accept_at_risk == TARGETS.accept_at_risk
     assert policy.targets("tow", "helsinki", {}).arrival_within == timedelta(seconds=1800)
     assert policy.targets("tow", "helsinki", contract).arrival_tolerance == TARGETS.arrival_tolerance
+    # A contract stored before contracts were checked: what is not a target is passed over, not a crash.
+    stored = {"default": {"arrive_soon": 60, "arrival_tolerance": 600, "arrival_within": 1500}, "tow": "fast"}
+    assert policy.targets("tow", "helsinki", stored).arrival_within == timedelta(seconds=1500)  # type: ignore[arg-type]
+    assert policy.targets("tow", "helsinki", stored).arrival_tolerance == TARGETS.arrival_tolerance  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="arrival_tolerance"):
         check_contract({"default": {"arrival_tolerance": 600}})
     with pytest.raises(ValueError, match="not by towing"):

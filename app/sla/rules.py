@@ -56,7 +56,7 @@ class SlaPolicy:
         house = (own.get(service) or own["default"]) if own is not None else self.by_service.get(service, self.default)
         if not contract:
             return house
-        return _merged(_merged(house, contract.get("default", {})), contract.get(service, {}))
+        return _merged(_merged(house, _usable(contract.get("default"))), _usable(contract.get(service)))
 
     def arrival_tolerance(self, service: str) -> timedelta:
         """How late past the promise an arrival still keeps it: read alike by the SLA watcher, the KPIs,
@@ -99,6 +99,17 @@ def check_contract(config: Mapping[str, Mapping[str, float]]) -> None:
     if unknown:
         raise ValueError(f"SLA targets are given by 'default' or by service, not by {', '.join(sorted(unknown))}")
     _check(config, REGION_TARGET_NAMES, "")
+
+
+def _usable(values: object) -> dict[str, float]:
+    """What a stored contract sets that the watcher can use: a contract stored before contracts were checked may
+    name a target that is not one, and must not stop the watcher's round."""
+    if not isinstance(values, Mapping):
+        return {}
+    return {
+        name: value for name, value in values.items()
+        if name in REGION_TARGET_NAMES and isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+    }  # fmt: skip
 
 
 def _merged(base: SlaTargets, values: Mapping[str, float]) -> SlaTargets:
