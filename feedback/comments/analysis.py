@@ -11,32 +11,39 @@ cites and nothing is downloaded or trained at run time:
    a topic.
 3. Rules adjust each cue: a negator shortly before it in the same clause turns it (`не приехал` is a no-show,
    "wasn't late" faint praise, "not polite" rudeness); words after "but"/"но" weigh more and those before less;
-   intensifiers, downtoners, capitals and exclamation marks scale it.
+   intensifiers, downtoners, capitals and exclamation marks scale it. A negator after a comma denies what follows it
+   ("Nothing broke, nothing scratched"), not the phrase before.
 4. Durations and clock spans are read as waits: an hour or more is lateness; a short one after "in"/"за" is praise.
    Thanks or generic praise beside a long wait or a strong complaint ("great, only 3 hours"), alone after one
    ("Brilliant."), or in scare quotes (he "fixed" it) is sarcasm. A wait as promised ("50 minutes, as the app had
    said"), or a short one the writer calls fine, is no lateness; the time it took to get home is no wait. A wait or
-   stall shrugged off ("no big deal", "без драмы") and a complaint the writer excuses ("not your fault", "I get it,
-   it was sleeting", "didn't expect anyone sooner", "выбирать не приходится") are still named but weigh nothing; so
-   are mild complaints before a sentence that only shrugs ("Fair enough.", "Но это мелочи."). Help the writer called
-   off ("didn't need the tow in the end") is no no-show. The driver's own trouble ("stuck", "stranded", bad weather,
-   "сам дурак", a wait only feared, a part that snapped or a car that would not start before anyone came, "can't be
-   fixed on the spot" before a planned tow, fear told before anyone came, which weighs half) is no complaint about
-   the service; nor is a complaint only feared when what follows denies it ("Expected to be ripped off. Wasn't."),
-   one told of another company ("last time, with another outfit"), one only supposed ("если бы он опоздал"), a
-   mood word in a sentence about the weather, or a complaint about the police or the insurer ("Полиция приехала
-   раньше вас, но от неё толку ноль"); "tech came in 45 minutes" is a report, not a wait.
-5. Complaints the lexicon has no word for still count a little: a denial in a sentence without praise that no cue of
-   its clause takes ("it didn't", elliptic ones take their meaning from the deniable word before them), a "why ...?"
-   question, two different sums of money. A question ("Is the fee refunded if...?") or a suggestion ("Would be nice
-   if the app...") weighs nothing unless it holds a strong complaint (a danger it names never is one); one about the
-   app is about communication.
-6. The sentiment comes from the weights: an explicit mark decides ("3 stars" is neutral, "Тройка" too, "Поставлю 5"
-   and "I'd give it a 4" are good, and so does a balanced verdict: "not great, not terrible"); a mild gripe shrugged
-   off ("Дороговато, но нормально") is neutral; else, in "X but Y" where X and Y lean opposite ways, Y does
-   ("Still," opening a sentence and "а по факту" turn like "but"); else any complaint with no praise is negative,
-   however plainly it is told, mixed comments go by the balance, ties to negative, and a plain report with only a
-   faint good word ("завелась") is neutral.
+   stall shrugged off ("no big deal", "без драмы") and a complaint the writer excuses ("not your fault", "I get it, it
+   was sleeting", "didn't expect anyone sooner", "выбирать не приходится") are still named but weigh nothing; so are
+   mild complaints before a sentence that only shrugs ("Fair enough.", "Но это мелочи."). Help the writer called off
+   ("didn't need the tow in the end") is no no-show. The driver's own trouble ("stuck", "stranded", bad weather, "сам
+   дурак", a wait only feared, a part that snapped or a car that would not start before anyone came, "can't be fixed on
+   the spot" before a planned tow, the car stalling or not starting in the opening sentence before anyone from the
+   service is named, a mood word in a sentence that tells the breakdown before the help comes, fear told before anyone
+   came, which weighs half, or nothing when the help is told apart from it, and whose measures then answer it, fear told
+   beside thanks, which weighs half) is no complaint about the service; nor is a complaint only feared when what follows
+   denies it ("Expected to be ripped off. Wasn't."), one told of another company ("last time, with another outfit"), one
+   only supposed ("если бы он опоздал"), a mood word in a sentence about the weather, or a complaint about the police,
+   the insurer, another road user or the staff of another place ("Полиция приехала раньше вас, но от неё толку ноль",
+   "The other driver who hit me was screaming"); "tech came in 45 minutes" is a report, not a wait. An excuse ("not your
+   fault") covers no complaint a "but" after it brings.
+5. Complaints the lexicon has no word for still count a little: a denial in a sentence without praise that no cue of its
+   clause takes ("it didn't", elliptic ones take their meaning from the deniable word before them), a "why ...?"
+   question, two different sums of money. A question ("Is the fee refunded if...?"), a why the app will not let the
+   writer do something ("Почему нельзя выбрать время заранее?") or a suggestion ("Would be nice if the app...") weighs
+   nothing unless it holds a strong complaint (a danger it names never is one); one about the app is about
+   communication.
+6. The sentiment comes from the weights: an explicit mark decides ("3 stars" is neutral, "Тройка" too, "Поставлю 5" and
+   "I'd give it a 4" are good, and so does a balanced verdict: "not great, not terrible"); a mild gripe shrugged off
+   ("Дороговато, но нормально", "Annoying but they got there") is neutral; else, in "X but Y" where X and Y lean
+   opposite ways, Y does ("Still," opening a sentence and "а по факту" turn like "but"); else any complaint with no
+   praise is negative, however plainly it is told, mixed comments go by the balance, ties to negative, and a plain
+   report with only a faint good word ("завелась") or only denied complaints ("Ничего не поцарапали, ничего не сломали")
+   is neutral.
 7. Topics are named whatever the sentiment, as the comment says them. Complaint topics need enough weight (a lone
    "waited" in a happy comment is not lateness; "a bit slow" is, by its word before scaling). Praise is named for
    words of praise or thanks about the people or the service, not for mild or outcome words ("good", "quick",
@@ -358,6 +365,12 @@ def _match_at(tokens: list[_Token], index: int, entry: _Entry) -> int | None:
             if candidate >= len(tokens) or tokens[candidate].sentence != tokens[index].sentence:
                 return None
             if element.matches(tokens[candidate]):
+                if (
+                    element is entry.elements[-1]
+                    and tokens[candidate].clause != tokens[position].clause
+                    and tokens[candidate].norm in lexicon.NEGATORS
+                ):
+                    return None  # "Nothing broke, nothing scratched": the negator after the comma denies what follows
                 position = candidate
                 break
         else:
@@ -535,6 +548,8 @@ def _found_for(entry: _Entry, text: str, tokens: list[_Token], first: int, last:
         cue.extra["wait"] = 1.0
     if negator is not None:
         cue.extra["negated"] = 1.0
+        if entry.weight < 0 <= weight and entry.topic in COMPLAINT_TOPICS:
+            cue.extra["denial"] = 1.0  # "не поцарапали": a complaint denied
     return cue
 
 
@@ -707,10 +722,27 @@ def _announced_questions(text: str, tokens: list[_Token]) -> set[int]:
         and _ANNOUNCED_QUESTION.match(lowered, token.start)
         and _sentence_ends_with_question(text, token.end)
     }
-    return {token.sentence for token in tokens if token.sentence in announced and token.norm in _CANNOT}
+    announced = {token.sentence for token in tokens if token.sentence in announced and token.norm in _CANNOT}
+    # "Почему нельзя выбрать время заранее?", "Why do I have to enter my reg every time?": why the app or the booking
+    # will not let the writer do something asks about a feature even unannounced.
+    return announced | {
+        token.sentence
+        for token in tokens
+        if token.norm in lexicon.QUESTION_COMPLAINTS
+        and _FEATURE_WHY.match(lowered, token.start)
+        and _sentence_ends_with_question(text, token.end)
+    }
 
 
 _CANNOT = frozenset({"нельзя", "невозможно", "cant", "cannot", "doesnt", "dont", "isnt"})
+_FEATURE_WHY = re.compile(
+    r"(?:why|почему|зачем)(?: в (?:приложении|заявке))?,? (?:"
+    r"(?:нельзя|невозможно) (?:сразу |заранее |самому |самой )?[а-яё]+(?:ть|ти|ться)(?![а-яё])"
+    r"|(?:do|must) (?:i|we) (?:have|need) to|do (?:i|we) have to|must (?:i|we)\b"
+    r"|can'?t (?:i|we) (?:add|change|choose|pick|pay|see|edit|select|book|set|save|share|enter|use)\b"
+    r"|(?:does|do) (?:the|your) (?:app|form|booking) (?:ask|make|need|want|require|keep asking)"
+    r"|(?:мне )?(?:приходится|надо|нужно) каждый раз)",
+)
 
 
 def _sentence_ends_with_question(text: str, offset: int) -> bool:
@@ -1260,10 +1292,18 @@ _REPORTED = re.compile(r"(?:said|told me|blamed|claimed|сказал\w*|заяв
 def _exculpate(lowered: str, tokens: list[_Token], found: list[_Found]) -> None:
     """ "Battery died again a week later, but that's the battery, not your fault": a complaint the writer excuses
     is still named, but does not weigh. Blame the writer takes for one part ("Keys locked in the boot, my own stupid
-    fault") excuses that sentence only: "My fault for trusting your app. Never again." still complains."""
-    whole = any(
-        not _REPORTED.search(lowered, max(0, match.start() - 40), match.start())
+    fault") excuses that sentence only: "My fault for trusting your app. Never again." still complains. A "but" after
+    the excuse brings a complaint it does not cover: "I know it's not your fault the car died but 4 hours is
+    ridiculous"."""
+    excuses = [
+        match
         for match in _EXCULPATION.finditer(lowered)
+        if not _REPORTED.search(lowered, max(0, match.start() - 40), match.start())
+    ]
+    whole = bool(excuses)
+    resumed = min(
+        (_resumed_after(tokens, _token_at(tokens, match.end() - 1)) for match in excuses),
+        default=len(tokens),
     )
     sentences = {
         tokens[_token_at(tokens, match.start())].sentence
@@ -1271,9 +1311,23 @@ def _exculpate(lowered: str, tokens: list[_Token], found: list[_Found]) -> None:
         if not _REPORTED.search(lowered, max(0, match.start() - 40), match.start())
     }
     for cue in found:
-        if cue.weight < 0 and (whole or cue.sentence in sentences):
+        excused = whole and not (cue.sentence >= 0 and resumed <= cue.first_token)
+        if cue.weight < 0 and (excused or cue.sentence in sentences):
             cue.base = cue.weight if cue.base is None else cue.base
             cue.weight = 0.0
+
+
+def _resumed_after(tokens: list[_Token], position: int) -> int:
+    """The index of the first "but" after `position` in its sentence, or past the end."""
+    sentence = tokens[position].sentence
+    return next(
+        (
+            other
+            for other in range(position + 1, len(tokens))
+            if tokens[other].norm in lexicon.CONTRAST and tokens[other].sentence == sentence
+        ),
+        len(tokens),
+    )
 
 
 _EXCUSE = re.compile(
@@ -1327,6 +1381,7 @@ _ONGOING = lexicon.word_set(
     через смог смогли смог мог могли может"""
 )
 _STARTING = ("start", "restart", "crank", "turn", "завел", "завод", "схват")
+_STALLING = ("stall", "cut", "conk", "заглох", "глох")
 # "after" names the service only when what follows it does: "wouldn't start after his jump", not "after the ferry".
 _AFTER = frozenset({"after", "после"})
 _SERVICE_ACTS = (
@@ -1345,26 +1400,17 @@ def _ongoing(tokens: list[_Token], token: _Token) -> bool:
     return any(other.norm.startswith(_SERVICE_ACTS) for other in tokens[index + 1 : index + 4])
 
 
+def _that_is_all(tokens: list[_Token], index: int) -> bool:
+    """ "заглохла и всё": "всё" ends the story here, it is not "всё равно" or "всё ещё"."""
+    following = tokens[index + 1].norm if index + 1 < len(tokens) else ""
+    return tokens[index].norm == "все" and following not in ("равно", "еще")
+
+
 def _own_breakdown(lowered: str, tokens: list[_Token], found: list[_Found]) -> None:
     """The driver's own breakdown told as a failure is no failed fix: "Не завелась утром, ...", "Car wouldn't start, he
     ..." opening the comment before anyone came; and "couldn't be fixed on the spot, towed to a garage" is the planned
     tow, not a repair that failed."""
     planned = {tokens[_token_at(tokens, match.start())].sentence for match in _PLANNED_TOW.finditer(lowered)}
-    for cue in found:
-        if cue.topic is not Topic.NOT_FIXED or cue.weight >= 0 or cue.sentence < 0:
-            continue
-        span = tokens[cue.first_token : cue.last_token + 1]
-        clause = [token for token in tokens if token.clause == tokens[cue.first_token].clause]
-        opening = (
-            tokens[cue.first_token].clause == 0
-            and any(token.norm.startswith(_STARTING) for token in span)
-            and not any(_ongoing(tokens, token) or token.norm in _SERVICE_PEOPLE for token in clause)
-        )
-        if cue.sentence in planned or opening:
-            cue.weight = cue.base = 0.0
-            cue.topic = None
-    # "Snapped a fan belt on the way to work", "Треснул патрубок, потекло всё", "Hit a pothole and bent the rim": an
-    # opening sentence about a part of the car or the driver's own mishap, before anyone came, tells the breakdown.
     cutoff = next(
         (
             index
@@ -1374,6 +1420,32 @@ def _own_breakdown(lowered: str, tokens: list[_Token], found: list[_Found]) -> N
         len(tokens),
     )
     opening_words = tokens[:cutoff]
+    # "Двигатель застучал и заглох", "машина заглохла на светофоре и всё, не заводится": the car stalling or not
+    # starting, told in the opening sentence before anyone from the service is named, is the breakdown itself.
+    # Denials of the service's faults ("Не хамил, не опоздал, но и машину не завёл") tell of the help already there.
+    before_help = not any(
+        _ongoing(tokens, token) and not _that_is_all(tokens, index) for index, token in enumerate(opening_words)
+    ) and not any(cue.extra.get("denial") and cue.first_token < cutoff for cue in found if cue.sentence == 0)
+    for cue in found:
+        if cue.topic is not Topic.NOT_FIXED or cue.weight >= 0 or cue.sentence < 0:
+            continue
+        span = tokens[cue.first_token : cue.last_token + 1]
+        clause = [token for token in tokens if token.clause == tokens[cue.first_token].clause]
+        starting = any(token.norm.startswith(_STARTING) for token in span)
+        opening = (
+            tokens[cue.first_token].clause == 0
+            and starting
+            and not any(_ongoing(tokens, token) or token.norm in _SERVICE_PEOPLE for token in clause)
+        ) or (
+            before_help
+            and cue.last_token < cutoff
+            and (starting or any(token.norm.startswith(_STALLING) for token in span))
+        )
+        if cue.sentence in planned or opening:
+            cue.weight = cue.base = 0.0
+            cue.topic = None
+    # "Snapped a fan belt on the way to work", "Треснул патрубок, потекло всё", "Hit a pothole and bent the rim": an
+    # opening sentence about a part of the car or the driver's own mishap, before anyone came, tells the breakdown.
     told = any(token.norm.startswith(_OWN_TROUBLE) for token in opening_words) and any(
         token.norm.startswith(_GAVE_WAY) for token in opening_words
     )
@@ -1409,8 +1481,68 @@ _SERVICE_PEOPLE = _PEOPLE - {"work", "job", "работа"}
 
 def _fear_before_help(tokens: list[_Token], found: list[_Found]) -> None:
     """ "Колесо спустило на мосту, было страшновато. Мастер выставил знак...": fear on the road side told before anyone
-    came is the driver's situation, not a complaint about the help; it weighs half (and is still named)."""
-    helper = next(
+    came is the driver's situation, not a complaint about the help; it weighs half (and is still named), and nothing
+    when the help is told apart from it, in a later sentence or after a "but". The measures the help then took
+    ("Страшновато было на обочине, но мастер выставил знак и конусы") answer the fear: they are good news."""
+    helper = _help_arrives(tokens)
+    if helper is None:
+        _fear_beside_thanks(tokens, found)
+        return
+    feared = False
+    for cue in found:
+        if cue.topic is Topic.SAFETY and cue.weight < 0 and cue.sentence >= 0 and cue.last_token < helper:
+            cue.base = cue.weight if cue.base is None else cue.base
+            apart = cue.sentence < tokens[helper].sentence or any(
+                _contrasting(tokens, index) for index in range(cue.last_token + 1, helper)
+            )
+            cue.weight = 0.0 if apart else cue.weight * 0.5
+            feared = True
+    for cue in found:
+        if (
+            feared
+            and cue.topic is Topic.SAFETY
+            and 0 <= cue.weight < 0.8
+            and cue.first_token > helper
+            and not cue.extra.get("negated")
+            and any(token.norm.startswith(_MEASURES) for token in tokens[cue.first_token : cue.last_token + 1])
+        ):
+            cue.weight = 0.8
+
+
+_FEAR_STEMS = (
+    "scar", "terrif", "frighten", "afraid", "panick", "nervous", "shak", "страш", "боял", "побоял", "испуг", "жутк",
+    "напуган", "паник",
+)  # fmt: skip
+
+
+def _fear_beside_thanks(tokens: list[_Token], found: list[_Found]) -> None:
+    """ "Спасибо, что не бросили одну ночью на трассе, очень страшно было": fear told beside thanks, in a clause that
+    names nobody from the service, is what the help answered; it weighs half."""
+    if not any(cue.thanks and cue.weight > 0 for cue in found):
+        return
+    serviced = {token.clause for token in tokens if token.norm in _SERVICE_PEOPLE}
+    for cue in found:
+        span = tokens[cue.first_token : cue.last_token + 1] if cue.sentence >= 0 else []
+        if (
+            cue.topic is Topic.SAFETY
+            and cue.weight < 0
+            and tokens[cue.first_token].clause not in serviced
+            and any(token.norm.startswith(_FEAR_STEMS) for token in span)
+        ):
+            cue.base = cue.weight if cue.base is None else cue.base
+            cue.weight *= 0.5
+
+
+# What the help does against a danger: cones, a triangle, hazard lights, beacons, a vest.
+_MEASURES = (
+    "cone", "triangl", "hi-vis", "high-vis", "vest", "hazard", "flasher", "barrier", "reflect", "beacon", "flashing",
+    "конус", "знак", "аварийк", "треугольн", "жилет", "светоотраж", "мигалк",
+)  # fmt: skip
+
+
+def _help_arrives(tokens: list[_Token]) -> int | None:
+    """The index of the first word naming someone from the service or the help coming, if any does."""
+    return next(
         (
             index
             for index, token in enumerate(tokens)
@@ -1418,12 +1550,31 @@ def _fear_before_help(tokens: list[_Token], found: list[_Found]) -> None:
         ),
         None,
     )
+
+
+_TROUBLE = (
+    *_OWN_TROUBLE, *_GAVE_WAY, *_STALLING, "broke", "breakdown", "stuck", "strand", "flat", "punctur", "dead",
+    "overheat", "engine", "tyre", "tire", "battery", "crash", "заглох", "слома", "сел", "спустил", "застрял",
+    "аккумулятор", "колес", "двигател", "мотор", "дтп", "авари", "встал", "встала",
+)  # fmt: skip
+
+
+def _bad_day_before_help(tokens: list[_Token], found: list[_Found]) -> None:
+    """ "Car broke down on the motorway, horrible experience, lorries flying past. Recovery came in 40 mins": a mood
+    word in a sentence that tells the breakdown, before anyone from the service comes into the story, is about the
+    driver's day, not the help (the help told after it decides)."""
+    helper = _help_arrives(tokens)
     if helper is None:
         return
+    troubled = {
+        token.sentence
+        for token in tokens[:helper]
+        if token.sentence < tokens[helper].sentence and token.norm.startswith(_TROUBLE)
+    }
+    troubled -= {cue.sentence for cue in found if cue.topic in COMPLAINT_TOPICS and cue.weight < 0}
     for cue in found:
-        if cue.topic is Topic.SAFETY and cue.weight < 0 and cue.sentence >= 0 and cue.last_token < helper:
-            cue.base = cue.weight if cue.base is None else cue.base
-            cue.weight *= 0.5
+        if cue.sentence in troubled and cue.weight < 0 and cue.topic is None:
+            cue.weight = cue.base = 0.0
 
 
 def _awaited(tokens: list[_Token], index: int) -> bool:
@@ -1650,10 +1801,36 @@ _DETERMINERS = frozenset({"the", "my", "our", "моя", "наша", "местн�
 _SERVICE_STEMS = ("мастер", "водител", "эвакуатор", "диспетчер", "оператор", "механик", "парн", "ваш")
 
 
-def _third_parties(tokens: list[_Token], found: list[_Found]) -> None:
-    """ "Полиция приехала раньше вас, но от неё толку ноль", "Insurance company was a nightmare to deal with": the
-    complaints of a sentence that opens with the police, the insurer or the council, in its clauses that name nobody
-    from the service, are about them, not the job (a price or the app they name is still named)."""
+# Other road users and the staff of other places: "The other driver who hit me", "Водитель другой машины",
+# "The tunnel staff".
+_OTHER_PARTIES = re.compile(
+    r"(?:(?:the|an?|some|that) )?(?:other|another) (?:driver|drivers|car|motorist|guy|bloke|van|lorry|party)\b"
+    r"|(?:(?:the|some|an?) )?(?:\w+ )?(?:idiot|driver|guy|bloke|woman|man|lorry|van) (?:who|that) "
+    r"(?:hit|rear[- ]ended|crashed|went into|drove into|clipped|cut)"
+    r"|(?:(?:the|some) )?(?:tunnel|station|garage|car park|parking|ferry|airport|toll|services) "
+    r"(?:staff|people|guys|attendants?|security)\b"
+    r"|водител\w* (?:другой|той|второй|встречной|соседней) машины|(?:друг(?:ой|ие)|второй) водител\w*"
+    r"|виновник\w*|(?:сотрудник|работник|охранник)\w* (?:тоннеля|парковки|заправки|азс|стоянки)",
+)
+
+
+def _segments(tokens: list[_Token]) -> list[int]:
+    """Per token, its stretch of the comment: a new one begins at each clause break and after each "but"."""
+    segments: list[int] = []
+    segment = 0
+    for index, token in enumerate(tokens):
+        if index and (token.clause != tokens[index - 1].clause or tokens[index - 1].norm in lexicon.CONTRAST):
+            segment += 1
+        segments.append(segment)
+    return segments
+
+
+def _third_parties(lowered: str, tokens: list[_Token], found: list[_Found]) -> None:
+    """ "Полиция приехала раньше вас, но от неё толку ноль", "Insurance company was a nightmare to deal with", "The
+    other driver who hit me was screaming at everyone": the complaints of a sentence that opens with the police, the
+    insurer, the council, another road user or the staff of another place, in its clauses that name nobody from the
+    service (the words naming the other party aside), are about them, not the job (a price or the app they name is
+    still named)."""
     sentences = {
         token.sentence
         for index, token in enumerate(tokens)
@@ -1663,11 +1840,20 @@ def _third_parties(tokens: list[_Token], found: list[_Found]) -> None:
             or (index > 0 and tokens[index - 1].norm in _DETERMINERS and _opens_sentence(tokens, index - 1))
         )
     }
+    others: set[int] = set()
+    for match in _OTHER_PARTIES.finditer(lowered):
+        first = _token_at(tokens, match.start())
+        if tokens[first].start == match.start() and _opens_sentence(tokens, first):
+            sentences.add(tokens[first].sentence)
+            others.update(index for index, token in enumerate(tokens) if match.start() <= token.start < match.end())
+    segments = _segments(tokens)
     serviced = {
-        token.clause for token in tokens if token.norm in _NAMING_THE_SERVICE or token.norm.startswith(_SERVICE_STEMS)
+        segments[index]
+        for index, token in enumerate(tokens)
+        if index not in others and (token.norm in _NAMING_THE_SERVICE or token.norm.startswith(_SERVICE_STEMS))
     }
     for cue in found:
-        if cue.sentence in sentences and cue.weight < 0 and tokens[cue.first_token].clause not in serviced:
+        if cue.sentence in sentences and cue.weight < 0 and segments[cue.first_token] not in serviced:
             _weightless(cue)
 
 
@@ -1773,19 +1959,34 @@ def _after_but(tokens: list[_Token], found: list[_Found]) -> float:
 
 
 _INDIFFERENT = lexicon.word_set("fine ok okay alright i guess whatever ок норм нормально пойдет сойдет ладно")
+# The job got done, and no more is said of it: "...but got there", "...но доехали".
+_GOT_THERE = re.compile(
+    r"\b(?:got|get|gets) (?:there|here|it done|the job done|me (?:home|going|moving))\b"
+    r"|(?<![а-яё])(?:доехал\w*|добрал\w*|дотащил\w*|довез\w*|справил\w*)(?![а-яё])"
+)
 
 
-def _shrugged_off(tokens: list[_Token], found: list[_Found]) -> bool:
-    """ "Could've been quicker but fine", "Дороговато, но нормально": a mild complaint and then a shrug after the last
-    "but" is an indifferent reply, neither praise nor a complaint."""
+def _shrugged_off(lowered: str, tokens: list[_Token], found: list[_Found]) -> bool:
+    """ "Could've been quicker but fine", "Дороговато, но нормально", "Not the fastest, but honestly fine for 2am",
+    "Annoying but they got there": a mild complaint and then, after the last "but", only a shrug or the bare news
+    that the job got done, with nothing that weighs, is an indifferent reply, neither praise nor a complaint."""
     contrasts = [index for index, token in enumerate(tokens) if token.norm in lexicon.CONTRAST]
     if not contrasts or any("verdict" in cue.extra for cue in found):
         return False
     rest = tokens[contrasts[-1] + 1 :]
-    if not rest or any(token.norm not in _INDIFFERENT for token in rest):
+    if not rest:
         return False
-    before = [cue.weight for cue in found if cue.first_token < contrasts[-1] and cue.sentence >= 0]
-    return all(weight <= 0 for weight in before) and -1.3 <= sum(before) < 0
+    weighed_after = any(cue.weight != 0 and cue.sentence >= 0 and cue.first_token > contrasts[-1] for cue in found)
+    shrug = any(token.norm in _INDIFFERENT for token in rest) or _GOT_THERE.search(lowered, rest[0].start, rest[-1].end)
+    if any(token.norm not in _INDIFFERENT for token in rest) and (weighed_after or not shrug):
+        return False
+    before = [cue for cue in found if cue.first_token < contrasts[-1] and cue.sentence >= 0]
+    return (
+        all(cue.weight <= 0 for cue in before)
+        and -1.5 <= sum(cue.weight for cue in before) < 0
+        # A mood word ("Annoying but they got there") is tempered by the shrug; a strong named complaint is not.
+        and not any(_strong(cue) and cue.topic is not None for cue in before)
+    )
 
 
 def _sentiment(found: list[_Found], decided: float = 0.0) -> tuple[Sentiment, float]:
@@ -1808,7 +2009,7 @@ def _sentiment(found: list[_Found], decided: float = 0.0) -> tuple[Sentiment, fl
         return "positive", max(score, 0.05)
     if decided < 0:
         return "negative", min(score, -0.05)
-    if negative == 0 and positive < 0.5:
+    if negative == 0 and (positive < 0.5 or all(cue.extra.get("denial") for cue in found if cue.weight > 0)):
         # "Привезли 10 литров, машина завелась": a plain report of the job, not praise.
         return "neutral", 0.0
     if negative == 0:
@@ -1877,12 +2078,13 @@ def analyze(text: str) -> CommentAnalysis:
     _excused(lowered, tokens, found)
     _own_breakdown(lowered, tokens, found)
     _fear_before_help(tokens, found)
+    _bad_day_before_help(tokens, found)
     _expectations(tokens, found)
     _fears_that_passed(tokens, found)
     _elsewhere(lowered, tokens, found)
     _supposed(lowered, tokens, found)
     _bad_weather(tokens, found)
-    _third_parties(tokens, found)
+    _third_parties(lowered, tokens, found)
     _topicalised(tokens, found)
     _called_off(lowered, tokens, found)
     _apply_sarcasm(found, tokens)
@@ -1903,7 +2105,7 @@ def analyze(text: str) -> CommentAnalysis:
     found = [cue for cue in found if cue.weight != 0 or cue.topic is not None or "verdict" in cue.extra]
     found.sort(key=lambda cue: cue.start)
     sentiment, score = _sentiment(found, _after_but(tokens, found))
-    if _shrugged_off(tokens, found):
+    if _shrugged_off(lowered, tokens, found):
         sentiment, score = "neutral", max(-0.3, min(0.3, score))
     cues = tuple(Cue(text[cue.start : cue.end], cue.topic, round(cue.weight, 3)) for cue in found)
     return CommentAnalysis(language, sentiment, round(score, 3), _topics(found, sentiment), cues)

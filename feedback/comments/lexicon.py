@@ -269,6 +269,8 @@ scrape/scraped/scrapes : -1.3 D
 crack*/chipp*/smash*/shatter* : -1.3 D
 broke/broken/break/bent/bend/tore/torn/ripped : -1.2 D
 break/breaks/breaking/broke/broken down : 0 - !
+# A bend in the road: "on a bend with no hard shoulder".
+on/round/around/at/blind a/the/blind bend/bends : 0 - !
 snapped/broke/broken/came/fell off : -1.3 D
 dropped my/the car/it : -1.5 D
 drop* off the : -1.5 D
@@ -321,6 +323,7 @@ different price/amount : -1.0 P
 price/prices went/gone/doubled/increased/jumped : -1.0 P
 twice for the same : -1.3 P
 doubl* the price : -1.3 P
+double/twice/triple/treble what/the .. quote/quoted/estimate/estimated/agreed/said/promised : -1.3 P !
 how much : 0 P !
 refund* : -0.8 P
 covered/covers/cover/covering : 0.5 P ~ -0.8 P
@@ -455,6 +458,7 @@ on his/her phone while/whilst/when driving/towing : -1.3 S
 carriageway : -0.8 S
 motorway/highway side : -0.8 S
 flashing lights/beacons : 0.3 S
+beacon/beacons : 0.3 S
 behind/up/over the barrier/embankment/verge/fence/railing : 0.8 S
 reassur* : 1.0 S
 nobody checked : -0.8 S
@@ -790,6 +794,9 @@ RUSSIAN = r"""
 другую/другой/другого службу/сервис/эвакуатор/мастера/компанию : -0.8 F
 не тем/том/то/тот/той/та топлив*/бензин*/колесо/колесом/ключ*/диск*/бензином/дизелем/соляркой : -1.3 F !
 не тем/то/тот/той/те/того/туда : -1.0 F !
+бензин*/дизел*/солярк* вместо бензин*/дизел*/солярк* : -1.3 F !
+вдвое/втрое дороже/больше : -1.2 P !
+в два/три раза дороже/больше : -1.2 P !
 зря : -0.8 -
 # Damage
 поцарап*/царап*/оцарап*/исцарап* : -1.5 D ~ 0.3 -
