@@ -1,6 +1,8 @@
 """Dispatch on Liechtenstein: the solver alone and a full round (candidates + OSRM table + solve + commit),
 against a greedy nearest-first baseline on the same input; the full round again once the region has
-CALIBRATION_DRIVES finished drives, so that every candidate's ETA is calibrated (`round_..._calibrated`).
+CALIBRATION_DRIVES finished drives, so that every candidate's ETA is calibrated (`round_..._calibrated`); and the
+largest round with nine in ten technicians offline (`round_..._most_offline`), on the spatial index of the online
+technicians and on the index of all of them it replaced.
 
 `round_..._collector_running` is the baseline of the largest round: the same round with the garbage collector
 left running, as it was before rounds paused it (app/collector.py). The process settles the collector first, as
@@ -213,6 +215,58 @@ async def full_round(settings: Settings, osrm: OsrmClient, repeat: int, pause_co
     }
 
 
+async def most_offline(settings: Settings, osrm: OsrmClient, repeat: int) -> dict[str, Any]:
+    """The round with nine in ten technicians offline (a quiet night), on the spatial index of the online only
+    (migration 0028) and, as the baseline, on the index of every technician it replaced."""
+    engine = make_engine(settings.database_url, 2)
+
+    async def index_every_technician(yes: bool) -> None:
+        async with engine.begin() as connection:
+            if yes:
+                await connection.execute(
+                    text("CREATE INDEX ix_bench_every_position ON technicians USING gist(position)")
+                )
+                await connection.execute(text("DROP INDEX ix_technicians_position_online"))
+            else:
+                await connection.execute(
+                    text("CREATE INDEX ix_technicians_position_online ON technicians USING gist(position) WHERE online")
+                )
+                await connection.execute(text("DROP INDEX ix_bench_every_position"))
+        await vacuum_technicians()
+
+    async def vacuum_technicians() -> None:
+        # The index pages of the rows just updated hold their old versions until a vacuum, as autovacuum would
+        # have done by the night: the scans measured are those of the settled index.
+        async with engine.connect() as connection:
+            await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await connection.execute(text("VACUUM ANALYZE technicians"))
+
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("SELECT setseed(0.5)"))
+            await connection.execute(text("UPDATE technicians SET online = random() < 0.1, position_at = now()"))
+        await vacuum_technicians()
+        online_index = await full_round(settings, osrm, repeat)
+        await index_every_technician(True)
+        try:
+            every_index = await full_round(settings, osrm, repeat)
+        finally:
+            await index_every_technician(False)
+        async with engine.begin() as connection:
+            await connection.execute(text("UPDATE technicians SET online = true"))
+        await vacuum_technicians()
+    finally:
+        await engine.dispose()
+    return {
+        "online_index": online_index,
+        "baseline_every_technician_indexed": every_index,
+        "candidates_ratio": round(
+            every_index["phases_median_ms"]["candidates"] / online_index["phases_median_ms"]["candidates"], 2
+        ),
+        "round_ratio": round(every_index["median_ms"] / online_index["median_ms"], 2),
+    }
+
+
 async def run(repeat: int, base_url: str) -> dict[str, Any]:
     settings = Settings(database_url=BENCH_DATABASE_URL, osrm_url=base_url)
     await recreate_database(BENCH_DATABASE_URL)
@@ -232,6 +286,7 @@ async def run(repeat: int, base_url: str) -> dict[str, Any]:
                 figures[f"round_{name}_collector_running"] = await full_round(
                     settings, osrm, max(3, repeat // 2), pause_collector=False
                 )
+                figures[f"round_{name}_most_offline"] = await most_offline(settings, osrm, max(3, repeat // 2))
             await finished_drives(settings, CALIBRATION_DRIVES)
             figures[f"round_{name}_calibrated"] = await full_round(settings, osrm, max(3, repeat // 2))
     finally:

@@ -122,22 +122,16 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
     # Orders go in spatial chunks: OSRM computes one chunk's tables while the database finds the next chunk's
     # candidates, and then while it reads the scores and calibrations (the session stays with this coroutine
     # alone: the tables need none of it).
+    search = repository.CandidateSearch(
+        now=now, fresh_after=now - timedelta(seconds=config.position_stale_s), radius_m=config.search_radius_m,
+        growth_m_per_min=config.search_radius_growth_m_per_min, max_radius_m=config.max_search_radius_m,
+        prefilter=config.candidates_prefilter, blocked=blocked, cross_border=config.cross_border,
+    )  # fmt: skip
     tables: list[asyncio.Task[dict[tuple[UUID, UUID], float | None]]] = []
     try:
         candidates: list[Candidate] = []
         for chunk in _spatial_chunks(orders, located, TABLE_GROUP_SIZE, CHUNK_GROUPS):
-            found = await repository.candidates(
-                session,
-                [o.id for o in chunk],
-                now=now,
-                fresh_after=now - timedelta(seconds=config.position_stale_s),
-                radius_m=config.search_radius_m,
-                growth_m_per_min=config.search_radius_growth_m_per_min,
-                max_radius_m=config.max_search_radius_m,
-                prefilter=config.candidates_prefilter,
-                blocked=blocked,
-                cross_border=config.cross_border,
-            )
+            found = await repository.candidates(session, [o.id for o in chunk], search)
             candidates += found
             tables.append(asyncio.create_task(_road_etas(osrm, chunk, located, found, TABLE_GROUP_SIZE)))
         clock.lap("candidates")

@@ -38,12 +38,13 @@ async def _hand_over(
     session: AsyncSession, osrm: OsrmClient, settings: Settings, order: Order, actor_id: UUID | None, now: datetime
 ) -> bool:
     """Gives the locked order to the free technician nearest by road; False if nobody can take it now."""
-    found = await repository.candidates(
-        session, [order.id], now=now, fresh_after=now - timedelta(seconds=settings.position_stale_s),
-        radius_m=settings.search_radius_m, growth_m_per_min=settings.search_radius_growth_m_per_min,
-        max_radius_m=settings.max_search_radius_m, prefilter=settings.candidates_prefilter,
+    search = repository.CandidateSearch(
+        now=now, fresh_after=now - timedelta(seconds=settings.position_stale_s), radius_m=settings.search_radius_m,
+        growth_m_per_min=settings.search_radius_growth_m_per_min, max_radius_m=settings.max_search_radius_m,
+        prefilter=settings.candidates_prefilter,
         blocked=await feedback.blocked_pairs(session, {order.driver_id}, settings.block_csat_at_or_below),
     )  # fmt: skip
+    found = await repository.candidates(session, [order.id], search)
     found = [c for c in found if c.technician_id != order.technician_id]
     if not found:
         return False

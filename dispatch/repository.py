@@ -151,42 +151,45 @@ CANDIDATES_SQL = text(
 )
 
 
-async def candidates(
-    session: AsyncSession,
-    order_ids: list[UUID],
-    *,
-    now: datetime,
-    fresh_after: datetime,
-    radius_m: float,
-    growth_m_per_min: float,
-    max_radius_m: float,
-    prefilter: int,
-    blocked: Sequence[tuple[UUID, UUID]],
-    cross_border: bool = False,
-) -> list[Candidate]:
-    """Per order, the nearest (straight line) technicians who could take it: online, skilled, with a fresh
-    position, free, not offered this order before, not in a (driver, technician) pair of `blocked`, within a radius that widens
-    while the order waits."""
+@dataclass(frozen=True, slots=True)
+class CandidateSearch:
+    """Who may be offered orders at `now`: online, skilled, with a position newer than `fresh_after`, free, not
+    offered the order before, not in a (driver, technician) pair of `blocked`, within a radius that widens while
+    the order waits; the `prefilter` nearest of them (straight line) per order."""
+
+    now: datetime
+    fresh_after: datetime
+    radius_m: float
+    growth_m_per_min: float
+    max_radius_m: float
+    prefilter: int
+    blocked: Sequence[tuple[UUID, UUID]] = ()
+    cross_border: bool = False
+
+    def parameters(self, order_ids: list[UUID]) -> dict[str, Any]:
+        """CANDIDATES_SQL's parameters for these orders."""
+        return {
+            "order_ids": order_ids,
+            "now": self.now,
+            "fresh_after": self.fresh_after,
+            "radius_m": self.radius_m,
+            "growth_m_per_s": self.growth_m_per_min / 60,
+            "max_radius_m": self.max_radius_m,
+            "prefilter": self.prefilter,
+            "cross_border": self.cross_border,
+            "blocked_drivers": [driver for driver, _ in self.blocked],
+            "blocked_technicians": [technician for _, technician in self.blocked],
+            "active_job": OrderStatus.values(OrderStatus.active_job()),
+        }
+
+
+async def candidates(session: AsyncSession, order_ids: list[UUID], search: CandidateSearch) -> list[Candidate]:
+    """Per order, the technicians the search finds, nearest first."""
     if not order_ids:
         return []
     # Plan for these orders' actual radii and ages, not the generic plan a prepared statement drifts to.
     await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-    rows = await session.execute(
-        CANDIDATES_SQL,
-        {
-            "order_ids": order_ids,
-            "now": now,
-            "fresh_after": fresh_after,
-            "radius_m": radius_m,
-            "growth_m_per_s": growth_m_per_min / 60,
-            "max_radius_m": max_radius_m,
-            "prefilter": prefilter,
-            "cross_border": cross_border,
-            "blocked_drivers": [driver for driver, _ in blocked],
-            "blocked_technicians": [technician for _, technician in blocked],
-            "active_job": OrderStatus.values(OrderStatus.active_job()),
-        },
-    )
+    rows = await session.execute(CANDIDATES_SQL, search.parameters(order_ids))
     found = []
     positions: dict[UUID, Point] = {}  # a technician near many orders is in many rows: his position is built once
     for order_id, technician_id, lat, lon in rows.all():

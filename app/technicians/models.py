@@ -3,7 +3,7 @@ from typing import Any
 from uuid import UUID
 
 from geoalchemy2 import Geography
-from sqlalchemy import ARRAY, Boolean, DateTime, Float, ForeignKey, Index, String, false
+from sqlalchemy import ARRAY, Boolean, DateTime, Float, ForeignKey, Index, String, false, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -12,7 +12,11 @@ from app.db import Base, CreatedAt
 
 class Technician(CreatedAt, Base):
     __tablename__ = "technicians"
-    __table_args__ = (Index("ix_technicians_position", "position", postgresql_using="gist"),)
+    # Only the online are ever searched by place (a round's nearest candidates, an operator's choice): offline
+    # technicians in the index would be stepped over by every nearest-first scan.
+    __table_args__ = (
+        Index("ix_technicians_position_online", "position", postgresql_using="gist", postgresql_where=text("online")),
+    )
 
     id: Mapped[UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))

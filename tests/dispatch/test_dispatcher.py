@@ -1,6 +1,7 @@
 """The dispatcher on real roads (Helsinki), a real database and the real solver."""
 
 import asyncio
+import itertools
 import random
 from collections.abc import Hashable
 from dataclasses import replace
@@ -22,6 +23,7 @@ from app.orders.models import Order, OrderStatus
 from app.routing.osrm import OsrmClient
 from app.technicians.models import Technician
 from app.users.models import Driver, User
+from dispatch import repository
 from dispatch.dispatcher import CHUNK_GROUPS, TABLE_GROUP_SIZE, dispatch_round
 from dispatch.models import DispatchDecision, Offer, OfferStatus
 from dispatch.solver import Arc, OpenOrder, greedy_nearest, solve, total_cost
@@ -266,6 +268,33 @@ async def test_stale_positions_and_offline_technicians_are_not_candidates(
     assert (await run_round(app, later)).offers == 0
     assert (await run_round(app)).offers == 1
     assert await pending_offers(sessions) == {order["id"]: str(stale.id)}
+
+
+async def test_the_nearest_first_search_reads_only_online_technicians(
+    api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    # Offline technicians are kept out of the spatial index the candidates' nearest-first scan walks: on a quiet
+    # night, with most of the fleet offline, the scan would otherwise step over all of them for every order.
+    for n, spot in enumerate((KAISANIEMENKATU, UNIONINKATU, KAIVOKATU)):
+        await api.technician(at=spot, online=False, name=f"Offline {n}")
+    await api.technician(at=ESPLANADI, name="Online")
+    order = await api.order(await api.driver(), at=MIKONKATU)
+    now = datetime.now(UTC)
+    async with transaction(sessions) as session:
+        await session.execute(text("SET LOCAL enable_seqscan = off"))  # a handful of rows would be read whole
+        plan = (
+            await session.execute(
+                text(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) {repository.CANDIDATES_SQL.text}"),
+                repository.CandidateSearch(
+                    now=now, fresh_after=now - timedelta(minutes=2), radius_m=5000, growth_m_per_min=0,
+                    max_radius_m=5000, prefilter=16,
+                ).parameters([UUID(order["id"])]),
+            )
+        ).scalars().all()  # fmt: skip
+    scan = next(k for k, line in enumerate(plan) if "Index Scan using" in line and "on technicians t" in line)
+    scan_lines = list(itertools.takewhile(lambda line: not line.lstrip().startswith("->"), plan[scan + 1 :]))
+    assert "(actual rows=1 loops=1)" in plan[scan], plan
+    assert not [line for line in scan_lines if "Rows Removed by Filter" in line], "\n".join(plan)
 
 
 async def test_dispatch_keeps_working_when_osrm_is_down(
