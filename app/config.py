@@ -59,6 +59,8 @@ class Settings(BaseSettings):
     dispatch_interval_s: float = Field(default=2.0, gt=0)
     offer_ttl_s: int = Field(default=30, ge=5)
     position_stale_s: int = Field(default=120, gt=0)
+    # A free technician whose phone has sent no position for this long is set offline (and told so).
+    offline_after_s: int = Field(default=1800, gt=0)
     search_radius_m: float = Field(default=5_000.0, gt=0)
     search_radius_growth_m_per_min: float = Field(default=2_000.0, ge=0)
     max_search_radius_m: float = Field(default=40_000.0, gt=0)

@@ -158,6 +158,16 @@ class TechnicianAvailable(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class TechnicianSetOffline(Event):
+    """A free technician's phone sent no position for so long that he was set offline (he goes online again
+    from his app)."""
+
+    technician_id: UUID
+    silent_since: datetime  # his last position
+    offline_after_s: int  # the silence that sets a free technician offline
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FeedbackGiven(Event):
     feedback_id: UUID
     order_id: UUID

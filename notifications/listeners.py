@@ -13,6 +13,7 @@ def install(settings: Settings) -> None:
     events.subscribe(events.FeedbackGiven, policy.on_feedback)
     events.subscribe(events.ArrivalEstimated, policy.on_eta_update)
     events.subscribe(events.StallEscalated, policy.on_stall)
+    events.subscribe(events.TechnicianSetOffline, policy.on_set_offline)
     alerts = policy.SlaAlerts(settings.sla_alert_on)
     events.subscribe(events.SlaChanged, alerts.on_sla)
     events.subscribe(events.FollowUpChanged, alerts.on_follow_up)

@@ -196,6 +196,13 @@ async def on_stall(session: AsyncSession, event: events.StallEscalated) -> None:
         await push(session, event.driver_id, TELL_DRIVER[event.trouble], event.order_id, params)
 
 
+async def on_set_offline(session: AsyncSession, event: events.TechnicianSetOffline) -> None:
+    """Tells a technician set offline for his silent phone why no jobs come, and how to get them again. The
+    minutes are the rule's, not his whole silence: a phone off all night is told "over 30 minutes", not 600."""
+    minutes = max(1, round(event.offline_after_s / 60))
+    await push(session, event.technician_id, "set_offline", None, {"minutes": minutes})
+
+
 async def alert_operators(
     session: AsyncSession, order_id: UUID, state: str, reason: str | None, cause: str | None, minutes: int = 0
 ) -> None:

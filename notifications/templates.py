@@ -32,6 +32,7 @@ KINDS = (
     "cancelled", "unfulfilled", "reassigned", "delayed", "held_up",
     # To the technician.
     "offer", "job_assigned", "job_cancelled", "job_reassigned", "stall_check", "signal_check",
+    "set_offline",
     # To the operators.
     "sla_alert",
 )  # fmt: skip

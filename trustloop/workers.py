@@ -7,6 +7,7 @@ from typing import Any
 from app.config import Settings
 from app.routing.regional import routing_for
 from app.sla.tasks import WatchRound, run_sla_watcher
+from app.technicians.service import SilentTechnicians
 from dispatch.redispatch import AutoRedispatch
 from dispatch.tasks import run_dispatcher
 from feedback.commenting import CommentRound
@@ -24,6 +25,7 @@ async def _sla_watcher(settings: Settings, stop: asyncio.Event) -> None:
             CommentRound(settings.follow_up_within_s),
             ChurnRound.from_settings(settings),
             AutoRedispatch(settings, osrm),
+            SilentTechnicians(settings.offline_after_s),
         ]
         await run_sla_watcher(settings, stop, also=rounds)
     finally:

@@ -1,7 +1,7 @@
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.geo import Point, to_geography
@@ -50,3 +50,31 @@ async def set_last_position(
         .where(Technician.id == technician_id)
         .values(position=to_geography(point), position_at=at, heading=heading)
     )
+
+
+SET_SILENT_OFFLINE_SQL = text(
+    """
+    UPDATE technicians t SET online = false
+    FROM (
+        SELECT silent.id FROM technicians silent
+        WHERE silent.online
+          AND silent.position_at < :silent_before
+          AND silent.id NOT IN (
+                SELECT busy.technician_id FROM orders busy
+                WHERE busy.technician_id IS NOT NULL AND busy.status = ANY(:active_job))
+        ORDER BY silent.id
+        FOR UPDATE SKIP LOCKED
+    ) silent
+    WHERE t.id = silent.id
+    RETURNING t.id, t.position_at
+    """
+)
+
+
+async def set_silent_offline(
+    session: AsyncSession, silent_before: datetime, active_job: list[str]
+) -> list[tuple[UUID, datetime]]:
+    """Sets offline the online technicians on no job whose last position is older than `silent_before`; returns
+    them with the time of that position. SKIP LOCKED: one changing his availability right now is left alone."""
+    rows = await session.execute(SET_SILENT_OFFLINE_SQL, {"silent_before": silent_before, "active_job": active_job})
+    return [(technician_id, position_at) for technician_id, position_at in rows.all()]

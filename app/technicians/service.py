@@ -10,6 +10,7 @@ from app.enums import Role, Service
 from app.errors import NotFound
 from app.geo import from_geography
 from app.orders import repository as orders
+from app.orders.models import OrderStatus
 from app.pagination import decode_text_cursor, next_cursor
 from app.regions import service as regions
 from app.schemas import Page
@@ -63,6 +64,28 @@ async def set_availability(session: AsyncSession, principal: Principal, online: 
     if online:
         await events.publish(session, events.TechnicianAvailable(at=clock.now(), technician_id=technician.id))
     return technician
+
+
+class SilentTechnicians:
+    """A watch round: sets offline the free technicians whose phones have sent no position for `after_s`
+    (a phone switched off at the end of the day, the app closed while online), and tells each by push. Left
+    online, they would count as the fleet an operator can call on, and every nearest-first search for an order
+    would step over them. One on a job is left to the stall ladder."""
+
+    def __init__(self, after_s: int) -> None:
+        self._after_s = after_s
+
+    async def __call__(self, session: AsyncSession, now: datetime) -> list[UUID]:
+        active_job = OrderStatus.values(OrderStatus.active_job())
+        silenced = await repository.set_silent_offline(session, now - timedelta(seconds=self._after_s), active_job)
+        for technician_id, silent_since in silenced:
+            await events.publish(
+                session,
+                events.TechnicianSetOffline(
+                    at=now, technician_id=technician_id, silent_since=silent_since, offline_after_s=self._after_s
+                ),
+            )
+        return [technician_id for technician_id, _ in silenced]
 
 
 def present(technician: Technician, trust_score: float | None) -> TechnicianRead:

@@ -2,12 +2,10 @@
 steps at their times and once each, the reasons on the operators' board, the pushes, fair attribution and
 the re-dispatch."""
 
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from uuid import UUID
 
-import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -26,28 +24,11 @@ from dispatch.redispatch import AutoRedispatch
 from feedback.models import TrustEvidence
 from notifications.models import Notification
 from tests.conftest import KAIVOKATU, MIKONKATU, UNIONINKATU, Actor, Api
+from tests.live.conftest import Clock
 from tests.tracking.test_tracking import token_of
 
 RULES = ProgressRules()  # the defaults: stalled after 8 min, dark after 3, steps 2 min apart
 POLICY = SlaPolicy()
-
-
-class Clock:
-    def __init__(self) -> None:
-        # Ahead of the wall clock by more than setting a scene takes: the first positions, stamped with the
-        # wall clock, come before the first ping on this clock.
-        self.t0 = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=30)
-        self.now = self.t0
-
-    def at(self, minutes: float) -> None:
-        self.now = self.t0 + timedelta(minutes=minutes)
-
-
-@pytest.fixture
-def virtual() -> Iterator[Clock]:
-    time = Clock()
-    with clock.using(lambda: time.now):
-        yield time
 
 
 async def route_points(osrm: OsrmClient, start: Point, end: Point) -> list[Point]:

@@ -13,7 +13,7 @@ from notifications.templates import CAUSES, KINDS, LOCALES_DIR, RESOURCE, SERVIC
 EN, RU, DE = Locale.EN, Locale.RU, Locale.DE
 ARRIVAL = "2026-07-01T12:32:00+00:00"  # 15:32 in Helsinki
 TZ = "Europe/Helsinki"
-MINUTE_KINDS = {"arriving", "offer", "stall_check", "signal_check"}
+MINUTE_KINDS = {"arriving", "offer", "stall_check", "signal_check", "set_offline"}
 MINUTES = [1, 2, 5, 11, 21, 22]
 GENDERS: dict[str, dict[str, Any]] = {
     "female": {"technician": "Anna", "technician_gender": "female"},
@@ -172,6 +172,16 @@ def test_the_offer_counts_minutes_and_seconds_in_russian_and_english() -> None:
     assert text("signal_check", EN, minutes=1).body == (
         "Your phone hasn't sent your location for 1 minute. Please check the app is open and location is on."
     )
+    assert text("set_offline", RU, minutes=30) == Rendered(
+        "Вы не на линии",
+        "Телефон больше 30 минут не передаёт местоположение, заказы не приходят. Выйдите на линию, когда будете готовы.",
+    )
+    assert text("set_offline", RU, minutes=21).body.startswith("Телефон больше 21 минуты не передаёт")
+    assert text("set_offline", EN, minutes=30) == Rendered(
+        "You're offline now",
+        "No location from your phone for over 30 minutes, so no jobs for now. Go online in the app when you're ready.",
+    )
+    assert text("set_offline", DE, minutes=1).body.startswith("Seit über 1 Minute kein Standort von Ihrem Telefon")
 
 
 def test_the_driver_hears_that_a_stalled_technician_seems_held_up_in_words_that_agree_with_him() -> None:

@@ -264,6 +264,15 @@ signal_check =
            *[other] Ihr Telefon sendet seit { $minutes } Minuten keinen Standort.
         } Bitte prüfen Sie, ob die App geöffnet und die Ortung aktiviert ist.
 
+set_offline =
+    .title = Sie sind jetzt offline
+    .body =
+        { NUMBER($minutes) ->
+            [0] Seit Langem kein Standort von Ihrem Telefon, daher keine Aufträge.
+            [one] Seit über { $minutes } Minute kein Standort von Ihrem Telefon, daher keine Aufträge.
+           *[other] Seit über { $minutes } Minuten kein Standort von Ihrem Telefon, daher keine Aufträge.
+        } Gehen Sie online, wenn Sie bereit sind.
+
 ## To the operators
 
 sla_alert =

@@ -256,6 +256,15 @@ signal_check =
            *[other] Your phone hasn't sent your location for { $minutes } minutes.
         } Please check the app is open and location is on.
 
+set_offline =
+    .title = You're offline now
+    .body =
+        { NUMBER($minutes) ->
+            [0] No location from your phone for a long while, so no jobs for now.
+            [one] No location from your phone for over { $minutes } minute, so no jobs for now.
+           *[other] No location from your phone for over { $minutes } minutes, so no jobs for now.
+        } Go online in the app when you're ready.
+
 ## To the operators
 
 sla_alert =
