@@ -4,6 +4,7 @@ figures, and every action an operator takes from it."""
 
 import asyncio
 import json
+import math
 import random
 import re
 import shutil
@@ -460,6 +461,21 @@ async def test_the_decision_with_names_assigning_a_technician_card_and_filters(
         promise = await panel.locator(".promise").inner_text()
         assert f"{round(assigned['promise']['promised_s'] / 60)} min" in promise
         assert "too few to calibrate" in promise
+        # A calibrated promise names the parts of its median that move it by 3 % or more, and the small ones
+        # together as "the rest": the parts shown multiply to the median's factor.
+        calibrated = {
+            "promised_s": 250, "raw_s": 300, "quantile": 0.97, "correction": 0.85,
+            "basis": {"fleet": 0.85, "hour_of_day": 0.94, "hour_of_week": 1.01, "distance_band": 0.99,
+                      "route_speed": 1.17, "technician": 0.94, "residual_median": 0.98, "spread": 1.02,
+                      "grace_s": 120, "observations": 391, "technician_jobs": 48},
+        }  # fmt: skip
+        explained = await page.evaluate("(p) => window.trustloop.detail.promiseText(p)", calibrated)
+        parts = re.search(r"for the median drive \((.*?)\), ", explained)
+        assert parts, explained
+        factors = [float(value) for value in re.findall(r"\N{MULTIPLICATION SIGN}(\d+\.\d\d)", parts[1])]
+        assert "hour \N{MULTIPLICATION SIGN}0.94" in parts[1], explained
+        assert "weekday" not in parts[1], explained
+        assert math.prod(factors) == pytest.approx(0.85, abs=0.01), explained
 
         # His card: status, current job, today's jobs, trust with its parts.
         await panel.locator("button.back").click()

@@ -179,25 +179,30 @@
       promised ? ` · promised ${tl.time(promised)}${tl.carTime(promised, o.region)}${late ? " · late" : " · on time"}` : "");
   }
 
-  // What the promise was made of: OSRM's estimate, the calibrated median and the quantile promised.
-  function promiseLine(p) {
-    if (!p) return null;
+  // What the promise was made of: OSRM's estimate, the calibrated median and the quantile promised. The median's
+  // parts are named where they move it by 3 % or more; the small ones together are "the rest", so that the parts
+  // shown multiply to the median's factor.
+  function promiseText(p) {
     const min = (s) => `${Math.round(s / 60)} min`;
     if (p.quantile == null) {
-      return [el("dt", {}, "Promise"), el("dd", { class: "promise" },
-        `${min(p.promised_s)}: OSRM's estimate as it is (${p.basis.observations || 0} finished drives, too few to calibrate)`)];
+      return `${min(p.promised_s)}: OSRM's estimate as it is (${p.basis.observations || 0} finished drives, too few to calibrate)`;
     }
     const b = p.basis;
-    const factors = [["hour_of_day", "hour"], ["hour_of_week", "weekday"], ["distance_band", "distance"],
+    const named = [["hour_of_day", "hour"], ["hour_of_week", "weekday"], ["distance_band", "distance"],
       ["route_speed", "road"], ["technician", "technician"]]
-      .filter(([key]) => Math.abs((b[key] ?? 1) - 1) >= 0.03)
-      .map(([key, word]) => `${word} ×${b[key].toFixed(2)}`);
-    return [el("dt", {}, "Promise"), el("dd", { class: "promise" },
-      `${min(p.promised_s)}: OSRM ${min(p.raw_s)} × ${p.correction.toFixed(2)} for the median drive `
-      + `(fleet ×${b.fleet.toFixed(2)}${factors.length ? `, ${factors.join(", ")}` : ""}), `
+      .filter(([key]) => Math.abs((b[key] ?? 1) - 1) >= 0.03);
+    const rest = p.correction / named.reduce((product, [key]) => product * b[key], b.fleet);
+    const factors = [["fleet", b.fleet], ...named.map(([key, word]) => [word, b[key]]),
+      ...(Math.abs(rest - 1) >= 0.005 ? [["the rest", rest]] : [])];
+    return `${min(p.promised_s)}: OSRM ${min(p.raw_s)} × ${p.correction.toFixed(2)} for the median drive `
+      + `(${factors.map(([word, value]) => `${word} ×${value.toFixed(2)}`).join(", ")}), `
       + `× ${b.spread.toFixed(2)} to keep it ${Math.round(p.quantile * 100)} times in 100`
       + `${b.grace_s ? ` with its ${Math.round(b.grace_s / 60)} min grace` : ""} · `
-      + `learnt from ${b.observations} drives, ${b.technician_jobs} by this technician`)];
+      + `learnt from ${b.observations} drives, ${b.technician_jobs} by this technician`;
+  }
+
+  function promiseLine(p) {
+    return p ? [el("dt", {}, "Promise"), el("dd", { class: "promise" }, promiseText(p))] : null;
   }
 
   // The car's clock now, once, where it reads otherwise than the operator's.
@@ -479,5 +484,7 @@
   // The order the panel shows, as the server gave it (it may be one no list holds: a finished one, another region's).
   const shownOrder = () => (state.selected?.kind === "order" && current?.order.id === state.selected.id ? current.order : null);
 
-  tl.detail = { showOrder, showTechnician, open, close, changed, redrawRoute, refresh, confirmAction, shownOrder };
+  tl.detail = {
+    showOrder, showTechnician, open, close, changed, redrawRoute, refresh, confirmAction, shownOrder, promiseText,
+  };
 })();
