@@ -163,7 +163,6 @@ class TechnicianSetOffline(Event):
     from his app)."""
 
     technician_id: UUID
-    silent_since: datetime  # his last position
     offline_after_s: int  # the silence that sets a free technician offline
 
 

@@ -66,15 +66,13 @@ SET_SILENT_OFFLINE_SQL = text(
         FOR UPDATE SKIP LOCKED
     ) silent
     WHERE t.id = silent.id
-    RETURNING t.id, t.position_at
+    RETURNING t.id
     """
 )
 
 
-async def set_silent_offline(
-    session: AsyncSession, silent_before: datetime, active_job: list[str]
-) -> list[tuple[UUID, datetime]]:
+async def set_silent_offline(session: AsyncSession, silent_before: datetime, active_job: list[str]) -> list[UUID]:
     """Sets offline the online technicians on no job whose last position is older than `silent_before`; returns
-    them with the time of that position. SKIP LOCKED: one changing his availability right now is left alone."""
+    them. SKIP LOCKED: one changing his availability right now is left alone."""
     rows = await session.execute(SET_SILENT_OFFLINE_SQL, {"silent_before": silent_before, "active_job": active_job})
-    return [(technician_id, position_at) for technician_id, position_at in rows.all()]
+    return list(rows.scalars())

@@ -78,14 +78,11 @@ class SilentTechnicians:
     async def __call__(self, session: AsyncSession, now: datetime) -> list[UUID]:
         active_job = OrderStatus.values(OrderStatus.active_job())
         silenced = await repository.set_silent_offline(session, now - timedelta(seconds=self._after_s), active_job)
-        for technician_id, silent_since in silenced:
+        for technician_id in silenced:
             await events.publish(
-                session,
-                events.TechnicianSetOffline(
-                    at=now, technician_id=technician_id, silent_since=silent_since, offline_after_s=self._after_s
-                ),
+                session, events.TechnicianSetOffline(at=now, technician_id=technician_id, offline_after_s=self._after_s)
             )
-        return [technician_id for technician_id, _ in silenced]
+        return silenced
 
 
 def present(technician: Technician, trust_score: float | None) -> TechnicianRead:
