@@ -12,7 +12,8 @@ cites and nothing is downloaded or trained at run time:
 3. Rules adjust each cue: a negator shortly before it in the same clause turns it (`не приехал` is a no-show,
    "wasn't late" faint praise, "not polite" rudeness); words after "but"/"но" weigh more and those before less;
    intensifiers, downtoners, capitals and exclamation marks scale it. A negator after a comma denies what follows it
-   ("Nothing broke, nothing scratched"), not the phrase before.
+   ("Nothing broke, nothing scratched"), not the phrase before. A mood word before another word of its clause only
+   says how much ("Ridiculously fast", "Ужасно неловко"); "не могу не" affirms.
 4. Durations and clock spans are read as waits: an hour or more is lateness; a short one after "in"/"за" is praise.
    Thanks or generic praise beside a long wait or a strong complaint ("great, only 3 hours"), alone after one
    ("Brilliant."), or in scare quotes (he "fixed" it) is sarcasm. A wait as promised ("50 minutes, as the app had
@@ -30,13 +31,17 @@ cites and nothing is downloaded or trained at run time:
    only supposed ("если бы он опоздал"), a mood word in a sentence about the weather, or a complaint about the police,
    the insurer, another road user or the staff of another place ("Полиция приехала раньше вас, но от неё толку ноль",
    "The other driver who hit me was screaming"); "tech came in 45 minutes" is a report, not a wait. An excuse ("not your
-   fault") covers no complaint a "but" after it brings.
+   fault") covers no complaint a "but" after it brings. Damage the writer says the car already had ("that was there
+   before") is none; a fear called unfounded ("Зря боялся") or denied after a pronoun ("It didn't.") has passed; a
+   time denied as the alternative ("за полчаса, а не за три часа") is no wait, and one counted from the call ("forty
+   min after I called") is a report like "in forty min".
 5. Complaints the lexicon has no word for still count a little: a denial in a sentence without praise that no cue of its
    clause takes ("it didn't", elliptic ones take their meaning from the deniable word before them), a "why ...?"
-   question, two different sums of money. A question ("Is the fee refunded if...?"), a why the app will not let the
-   writer do something ("Почему нельзя выбрать время заранее?") or a suggestion ("Would be nice if the app...") weighs
-   nothing unless it holds a strong complaint (a danger it names never is one); one about the app is about
-   communication.
+   question, two different sums of money (unless the larger is what other firms asked, which is good news). A denial
+   of what the writer thought or expected ("Wasn't sure", "не ожидал") is not one. A question ("Is the fee refunded
+   if...?"), a why the app will not let the writer do something ("Почему нельзя выбрать время заранее?") or a
+   suggestion ("Would be nice if the app...") weighs nothing unless it holds a strong complaint (a danger it names
+   never is one); one about the app is about communication.
 6. The sentiment comes from the weights: an explicit mark decides ("3 stars" is neutral, "Тройка" too, "Поставлю 5" and
    "I'd give it a 4" are good, and so does a balanced verdict: "not great, not terrible"); a mild gripe shrugged off
    ("Дороговато, но нормально", "Annoying but they got there") is neutral; else, in "X but Y" where X and Y lean
@@ -391,6 +396,8 @@ def _negator(tokens: list[_Token], first: int, last: int) -> int | None:
             following = tokens[position + 1].norm if position + 1 < len(tokens) else ""
             preceding = tokens[position - 1].norm if position > 0 else ""
             until = any(tokens[other].norm in lexicon.UNTIL for other in range(max(0, position - 4), position))
+            if _cannot_help_but(tokens, position):
+                break
             if following not in lexicon.NEGATION_BREAKERS and preceding not in lexicon.NEAR_MISS and not until:
                 return position
     after = last + 1
@@ -404,6 +411,17 @@ def _negator(tokens: list[_Token], first: int, last: int) -> int | None:
 
 
 _MODALS = ("мог", "може", "смог", "смож", "получ", "стал", "хоч", "хотел", "захотел")
+
+
+def _cannot_help_but(tokens: list[_Token], position: int) -> bool:
+    """ "Не могу не отметить вежливость": a second "не" after "не могу" cancels the first; the two together affirm,
+    so neither denies what follows."""
+    return (
+        position >= 2
+        and tokens[position].norm == "не"
+        and tokens[position - 1].norm.startswith(("мог", "може", "можем"))
+        and tokens[position - 2].norm == "не"
+    )
 
 
 def _scale(tokens: list[_Token], first: int, last: int, text: str) -> float:
@@ -555,6 +573,39 @@ def _found_for(entry: _Entry, text: str, tokens: list[_Token], first: int, last:
 
 _TELLING = ("tell", "told", "inform", "warn", "mention", "предупред", "сказал", "сообщ", "говорил")
 
+# Short words a degree word does not modify: "ужасно на обочине" is a mood about the place.
+_FUNCTION_WORDS = lexicon.word_set(
+    """a an the to of in on at for by with and or it i me my he she they we you was were is be that this there
+    и в во на с со к ко у о об от до за по из под над для а я мне он она они мы вы это было был была были что"""
+)
+# A verb after the degree word makes it the manner of the deed: "terribly treated", "ужасно обслужили".
+_VERB_ENDINGS = ("л", "ла", "ло", "ли", "ть", "ться", "лся", "лась", "лось", "лись")
+
+
+def _degree_moods(tokens: list[_Token], found: list[_Found]) -> None:
+    """ "Ridiculously fast", "Stupidly cold out", "Ужасно неловко было": a mood word before another word of its clause
+    only says how much of that word there was (the lexicon lists it as an intensifier too), so it weighs nothing of
+    its own; alone ("Ужасно.", "ridiculous") or before a verb it still judges."""
+    for cue in found:
+        if (
+            cue.sentence < 0
+            or cue.first_token != cue.last_token
+            or cue.weight >= 0
+            or cue.last_token + 1 >= len(tokens)
+        ):
+            continue
+        token = tokens[cue.first_token]
+        if token.norm not in lexicon.DEGREE_MOODS or (cue.start, cue.end) != (token.start, token.end):
+            continue  # an emoji or a sum is no degree word
+        following = tokens[cue.last_token + 1]
+        if following.clause != token.clause or following.norm in _FUNCTION_WORDS:
+            continue
+        english_verb = following.norm.isascii() and following.norm.endswith("ed")
+        if english_verb or (not following.norm.isascii() and following.norm.endswith(_VERB_ENDINGS)):
+            continue
+        cue.weight = cue.base = 0.0
+        cue.topic = None
+
 
 def _promised(tokens: list[_Token], first: int) -> bool:
     clause = tokens[first].clause
@@ -598,6 +649,21 @@ _LATE_WORDS = frozenset(
 )
 
 
+# "forty min after I called": the time counted from the call, like "in forty min".
+_CALLING = frozenset({"called", "rang", "rung", "phoned", "booked", "booking", "calling", "ordered", "requested"})
+# "а не за три часа", "rather than two hours", "instead of an hour": an alternative named to be denied.
+_DENIED_ALTERNATIVES = (("а", "не"), ("rather", "than"), ("instead", "of"))
+
+
+def _denied_alternative(tokens: list[_Token], index: int) -> bool:
+    """The duration at `index` follows "а не" (or "rather than", "instead of") in its clause, a word or two back."""
+    if not tokens:
+        return False
+    clause = tokens[index].clause
+    words = [token.norm for token in tokens[max(0, index - 3) : index] if token.clause == clause]
+    return any(pair == tuple(words[spot : spot + 2]) for pair in _DENIED_ALTERNATIVES for spot in range(len(words)))
+
+
 def _duration_cues(lowered: str, tokens: list[_Token]) -> list[_Found]:
     found: list[_Found] = []
     for duration in find_durations(lowered):
@@ -618,14 +684,29 @@ def _duration_cues(lowered: str, tokens: list[_Token]) -> list[_Found]:
             # "charged me for two hours of labour": time billed, not a wait.
             found.append(_Found(duration.start, duration.end, index, last, -0.8, Topic.PRICE, sentence))
             continue
+        if _denied_alternative(tokens, index):
+            # "приехали за полчаса, а не за три часа": the time named only to be denied is no wait.
+            found.append(_Found(duration.start, duration.end, index, last, 0.0, None, sentence))
+            continue
+        called = after[:1] == ["after"] and any(
+            token.norm in _CALLING for token in tokens[last + 2 : last + 4] if token.sentence == sentence
+        )
+        if called:
+            nearby.discard("after")
         if duration.minutes >= 60:
             weight = -min(2.0, 1.2 + 0.2 * (duration.minutes - 60) / 60)
             extra = {"wait": 1.0, "minutes": float(duration.minutes)}
             if before in lexicon.SARCASM_LEADS:
                 extra["sarcasm"] = 1.0
             found.append(_Found(duration.start, duration.end, index, last, weight, topic, sentence, extra=extra))
-        elif 40 <= duration.minutes < 60 and before in _ARRIVED_IN and not (nearby & _LATE_WORDS) and not promised:
-            # "tech приехал in 40 minutes, отвёз в сервис", "came in 45 minutes": a plain report of when he came.
+        elif (
+            40 <= duration.minutes < 60
+            and (before in _ARRIVED_IN or called)
+            and not (nearby & _LATE_WORDS)
+            and not promised
+        ):
+            # "tech приехал in 40 minutes, отвёз в сервис", "came in 45 minutes", "turned up forty min after I
+            # called": a plain report of when he came.
             extra = {"wait": 1.0, "minutes": float(duration.minutes)}
             found.append(_Found(duration.start, duration.end, index, last, 0.0, None, sentence, extra=extra))
         elif duration.minutes >= 40 or (duration.minutes >= 30 and before in _WAIT_LEADS):
@@ -668,7 +749,14 @@ def _bare_negations(tokens: list[_Token], found: list[_Found]) -> list[_Found]:
             continue
         if position > 0 and tokens[position - 1].norm in _CONTRASTIVE_DENIAL:
             continue  # "сидела в кабине, а не стояла на обочине" contrasts, it does not complain
+        if any(
+            tokens[other].norm in _PURPOSE and tokens[other].clause == token.clause
+            for other in range(max(0, position - 3), position)
+        ):
+            continue  # "чтоб я не паниковал": what it was for, with its subject between
         if any(tokens[other].norm in lexicon.UNTIL for other in range(max(0, position - 4), position)):
+            continue
+        if _writer_unsure(tokens, position):
             continue
         end = tokens[position + 1].end if position + 1 < len(tokens) else token.end
         weight, topic = -0.6, None
@@ -688,7 +776,30 @@ def _bare_negations(tokens: list[_Token], found: list[_Found]) -> list[_Found]:
 
 # "сидела в кабине, а не на обочине" contrasts; "so nobody would hit me", "чтобы никто не въехал" says what for.
 # "иначе никак", "otherwise nothing moves" say why it had to be so.
-_CONTRASTIVE_DENIAL = frozenset({"а", "instead", "rather", "than", "чем", "so", "чтобы", "lest", "иначе", "otherwise"})
+_CONTRASTIVE_DENIAL = frozenset(
+    {"а", "instead", "rather", "than", "чем", "so", "чтобы", "чтоб", "lest", "иначе", "otherwise"}
+)
+
+
+# What the writer thought or expected: "Wasn't sure", "wasnt expecting much", "Вообще не ожидал, что...".
+_WRITERS_MIND = ("sure", "expect", "think", "thought", "realis", "realiz", "ожида", "думал")
+# Words that may open a sentence before the writer's denial without naming anyone else: "Honestly wasn't sure".
+_WRITER_OPENERS = lexicon.word_set("i we honestly genuinely really tbh я мы честно вообще сначала сперва")
+
+
+def _writer_unsure(tokens: list[_Token], position: int) -> bool:
+    """ "Wasn't sure the jump pack would do it", "не ожидал, что кто-то приедет": a denial of what the writer thought
+    or expected tells of the writer's mind, not of a failure. Only when nobody else is its subject: "he wasn't sure
+    what was wrong" still complains."""
+    following = tokens[position + 1].norm if position + 1 < len(tokens) else ""
+    if not following.startswith(_WRITERS_MIND):
+        return False
+    sentence = tokens[position].sentence
+    before = [token.norm for token in tokens[:position] if token.sentence == sentence]
+    return all(word in _WRITER_OPENERS for word in before)
+
+
+_PURPOSE = frozenset({"чтобы", "чтоб", "lest"})
 
 
 def _question_complaints(text: str, tokens: list[_Token]) -> list[_Found]:
@@ -750,14 +861,48 @@ def _sentence_ends_with_question(text: str, offset: int) -> bool:
     return match is not None and match.group() == "?"
 
 
-def _price_mismatch(text: str, found: list[_Found]) -> list[_Found]:
-    """Two different sums with no good word about the price ("the app said £45, the invoice came to £110")."""
+def _price_mismatch(text: str, tokens: list[_Token], found: list[_Found]) -> list[_Found]:
+    """Two different sums with no good word about the price ("the app said £45, the invoice came to £110"). When the
+    larger sum is what other firms asked ("All the other recovery firms wanted £200+. You lot did it for £90"), the
+    two are a comparison in the service's favour, a little good news about the price."""
     amounts = [cue for cue in found if cue.topic is Topic.PRICE and cue.weight == 0 and cue.sentence == -1]
     if len({re.sub(r"\D", "", text[cue.start : cue.end]) for cue in amounts}) < 2:
         return []
     if any(cue.topic is Topic.PRICE and cue.weight > 0 for cue in found):
         return []
+    others = _others_asked(text, tokens, amounts)
+    if others is not None:
+        return [_Found(amounts[0].start, amounts[-1].end, 0, 0, 0.5 if others else 0.0, Topic.PRICE, -1)]
     return [_Found(amounts[0].start, amounts[-1].end, 0, 0, -0.8, Topic.PRICE, -1)]
+
+
+_OTHER_FIRMS = re.compile(
+    r"\b(?:other|others|everyone else|every other|another) ?(?:recovery |breakdown |tow(?:ing)? )?"
+    r"(?:firms?|compan(?:y|ies)|outfits?|garages?|places?|services?|quotes?)?\b"
+    r"|(?<![а-яё])(?:конкурент\w*|други[ехм]\w* (?:фирм\w*|компани\w*|служб\w*|эвакуатор\w*)|у других)",
+    re.IGNORECASE,
+)
+
+
+def _sum_value(text: str, cue: _Found) -> float:
+    digits = re.sub(r"[^\d.]", "", text[cue.start : cue.end].replace(",", "")).strip(".")
+    try:
+        return float(digits)
+    except ValueError:
+        return 0.0
+
+
+def _others_asked(text: str, tokens: list[_Token], amounts: list[_Found]) -> bool | None:
+    """None unless some sums are told in a sentence about other firms and the rest in sentences that are not; then
+    whether the others asked more than this job cost."""
+    if not tokens:
+        return None
+    about_others = {tokens[_token_at(tokens, match.start())].sentence for match in _OTHER_FIRMS.finditer(text)}
+    theirs = [cue for cue in amounts if tokens[_token_at(tokens, cue.start)].sentence in about_others]
+    ours = [cue for cue in amounts if cue not in theirs]
+    if not theirs or not ours:
+        return None
+    return min(_sum_value(text, cue) for cue in theirs) > max(_sum_value(text, cue) for cue in ours)
 
 
 _PAID_AMOUNT = re.compile(
@@ -1051,7 +1196,7 @@ _CONTACT_STEMS = ("приложени", "notif", "звон", "телефон", "
 _AS_PROMISED = re.compile(
     r"\bas (?:promised|expected|quoted|agreed|estimated|(?:the app|they|he|she|it|dispatch) (?:had )?"
     r"(?:said|told me|promised|showed|estimated))\b|\bwhich (?:is|was) (?:what|exactly what) (?:the app|they|he|she|it)"
-    r"|как (?:и )?(?:обещали|обещал|сказали|сказал|говорили|было обещано|было указано|показывало|писали|договаривались)"
+    r"|как (?:и )?(?:обещали|обещал|сказали|сказал|говорили|было обещано|было указано|показывало|писали|написали|указали|договаривались)"
     r"|(?<![а-яё])так и (?:показывал\w*|обещал\w*|говорил\w*|писал\w*)",
     re.IGNORECASE,
 )
@@ -1464,15 +1609,46 @@ def _own_breakdown(lowered: str, tokens: list[_Token], found: list[_Found]) -> N
             cue.topic = None
 
 
+# Damage the writer says the car already had: "that was there before", "это было ещё до вызова".
+_ALREADY_THERE = re.compile(
+    r"\b(?:that|it|which|they|this|those)(?:'s| was| were| had been| has been| have been) (?:already )?there"
+    r"(?: before| already)\b|\b(?:was|were) already there\b"
+    r"|(?<![а-яё])(?<!не )(?:было|были|был|была) (?:ещ[её] |уже )?до (?:этого|того|вызова|приезда|него|вас)(?![а-яё])"
+    r"|(?<![а-яё])(?<!не )(?:было|были|был|была) уже раньше(?![а-яё])"
+)
+
+
+_IN_DOUBT = re.compile(
+    r"\b(?:if|whether|maybe|perhaps)\s*$|(?<![а-яё])(?:уверен\w*|может|вроде|наверное),?\s*(?:что\s*)?$"
+)
+
+
+def _already_there(lowered: str, tokens: list[_Token], found: list[_Found]) -> None:
+    """ "Slight scuff on the bumper but that was there before": damage the writer says the car already had is not
+    damage done by the job. Told as what someone else said ("he said it was there before") it still complains."""
+    for match in _ALREADY_THERE.finditer(lowered):
+        if _REPORTED.search(lowered, max(0, match.start() - 40), match.start()):
+            continue
+        if _IN_DOUBT.search(lowered, max(0, match.start() - 25), match.start()):
+            continue  # "not sure if it was there before" still suspects the job
+        sentence = tokens[_token_at(tokens, match.start())].sentence
+        for cue in found:
+            if cue.sentence == sentence and cue.topic is Topic.DAMAGE and cue.weight < 0:
+                cue.weight = cue.base = 0.0
+                cue.topic = None
+
+
 _OWN_TROUBLE = (
     "belt", "hose", "radiator", "clutch", "gearbox", "alternator", "exhaust", "pipe", "suspension", "spring", "pothole",
     "ремен", "ремн", "патруб", "шланг", "радиатор", "сцеплен", "коробк", "генератор", "глушител", "подвеск", "пружин",
-    "ям", "бордюр", "кочк", "handbrake", "ручник",
+    "ям", "бордюр", "кочк", "handbrake", "ручник", "rim", "диск", "nail", "debris",
+    "гвозд", "железяк",
 )  # fmt: skip
 # The verbs of a part giving way or of the driver's own mishap: "snapped", "went", "hit a pothole", "лопнул", "пробил".
 _GAVE_WAY = (
     "snap", "went", "gone", "pack", "burst", "blew", "died", "hit", "split", "fell", "порвал", "лопнул", "треснул",
-    "полетел", "сломал", "накрыл", "пробил", "наехал", "влетел", "отвалил", "froze", "frozen", "примерз",
+    "полетел", "сломал", "накрыл", "пробил", "наехал", "влетел", "отвалил", "froze", "frozen", "примерз", "shred",
+    "погнул",
 )  # fmt: skip
 _CAUSES = lexicon.word_set("because cause since when after потому из-за после когда")
 _ARRIVALS = ("came", "come", "arriv", "show", "turned", "приех", "пришел", "пришла", "появ", "подъех", "tow", "эваку")
@@ -1677,7 +1853,7 @@ def _fears_that_passed(tokens: list[_Token], found: list[_Found]) -> None:
             _contrasting(tokens, end)
             or after.norm in _FEAR_ENDS
             or after.norm in _RELIEF
-            or (after.sentence != token.sentence and after.norm in _VERBAL_NEGATORS)
+            or (after.sentence != token.sentence and _denial_opens(tokens, end))
             or any(cue.weight > 0 for cue in later)
         )
         repeated = {cue.topic for cue in feared if cue.topic is not None} & {
@@ -1697,8 +1873,31 @@ def _fears_that_passed(tokens: list[_Token], found: list[_Found]) -> None:
             if cue.topic is Topic.LATE and 0 < cue.extra.get("minutes", 0) < 60:
                 cue.weight = cue.base = 0.0
                 cue.topic = None
-            elif cue.first_token == end and cue.weight < 0 and cue.topic is None and after.norm in _VERBAL_NEGATORS:
-                cue.weight = cue.base = 0.5  # "Wasn't.": the fear denied
+            elif (
+                feared  # "Thought it would be cheap. It wasn't": a hope denied is no fear that passed
+                and end <= cue.first_token <= end + 1
+                and cue.weight < 0
+                and cue.topic is None
+                and tokens[cue.first_token].norm in _VERBAL_NEGATORS
+                and _denial_opens(tokens, end)
+            ):
+                cue.weight = cue.base = 0.5  # "Wasn't.", "It didn't.": the fear denied
+
+
+# The bare subjects of an elliptic denial: "It didn't.", "Он не опоздал."
+_DENIAL_SUBJECTS = lexicon.word_set("it he she they that this он она они оно это")
+
+
+def _denial_opens(tokens: list[_Token], index: int) -> bool:
+    """The sentence at `index` opens with a denial, bare or after a pronoun: "Wasn't.", "It didn't."."""
+    if tokens[index].norm in _VERBAL_NEGATORS:
+        return True
+    return (
+        tokens[index].norm in _DENIAL_SUBJECTS
+        and index + 1 < len(tokens)
+        and tokens[index + 1].sentence == tokens[index].sentence
+        and tokens[index + 1].norm in _VERBAL_NEGATORS
+    )
 
 
 # Another company, or an earlier job elsewhere: "Last time (different company) I waited 3 hours. This time 20 min".
@@ -2065,9 +2264,10 @@ def analyze(text: str) -> CommentAnalysis:
         return CommentAnalysis(language, "neutral", 0.0, (), ())
     lowered = _lowered(text)
     found = _lexicon_cues(text, tokens) + _duration_cues(lowered, tokens) + _symbol_cues(text)
+    _degree_moods(tokens, found)
     found.extend(_bare_negations(tokens, found))
     found.extend(_question_complaints(text, tokens))
-    found.extend(_price_mismatch(text, found))
+    found.extend(_price_mismatch(text, tokens, found))
     found.extend(_waits_as_promised(lowered, tokens, found))
     found.extend(_app_status(found, tokens))
     _feature_praise(found, tokens)
@@ -2077,6 +2277,7 @@ def analyze(text: str) -> CommentAnalysis:
     # thanks after an excused wait is sincere.
     _excused(lowered, tokens, found)
     _own_breakdown(lowered, tokens, found)
+    _already_there(lowered, tokens, found)
     _fear_before_help(tokens, found)
     _bad_day_before_help(tokens, found)
     _expectations(tokens, found)

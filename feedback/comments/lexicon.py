@@ -503,7 +503,7 @@ saved/saviour/savior : 1.0 G
 above and beyond : 1.5 G !
 out of his/her/their way : 1.2 G !
 asked for more/better : 1.2 G !
-chatty/cheerful/funny/upbeat/lovely/sweet/gentleman/legend/=chatted : 0.8 G
+chatty/cheerful/funny/upbeat/lovely/sweet/gentleman/=gent/legend/=chatted : 0.8 G
 chatbot/chat-bot/bot/loop : -0.8 C
 tidy/clean/neat : 0.5 -
 appreciat* : 0.8 G
@@ -625,6 +625,18 @@ if you like/enjoy paying : -1.2 P !
 music/radio blaring : -0.8 R !
 =blaring : -0.6 R
 fitted/fitting .. =flat/=punctured/=bald/=dead : -1.2 F !
+# Words that only look like complaints: the car's own gauge "lied", nothing "to moan about", the writer "was
+# freezing", a "narrow bend" as the dangerous spot, a rim "checked for cracks", "nothing unreasonable", "proper job"
+# (an outcome word, not praise).
+gauge/gauges/dashboard/dash/satnav/computer/clock lied/lies/lying : 0 - !
+anything/nothing/little to moan/whinge/grumble/complain about : 0.5 - !
+can't/cant/cannot moan/grumble/complain : 0.5 - !
+was/were/am/i'm/im/we're freezing : 0 - !
+narrow/sharp/tight bend/bends : -0.8 S
+check*/inspect* .. for =crack/=cracks/=damage/=leaks/=leak/=scratches/=dents : 0 - !
+nothing unreasonable/untoward/excessive/outrageous : 0.5 - !
+nothing else to report/add/say/mention : 0 - !
+=proper job : 1.0 -
 """
 
 RUSSIAN = r"""
@@ -720,7 +732,7 @@ RUSSIAN = r"""
 помогать/помочь/работать/делать .. не рвался/рвалась/хотел/хотела/спешил/спешила : -1.0 - !
 дура/дурак/дурой/дураком/идиот*/тупой/тупая/тупым/тупица/дебил*/кретин*/овца/баба : -1.2 R
 бурча*/бурчал*/ворча*/ворчал*/отмахнул*/отмахива*/неприветлив*/нахал*/хамск*/безразлич*/равнодуш*/пофиг*/наплевательск*/ленив*/лень/недовольн* : -1.1 R
-посмеял*/смеял*/насмеха*/издева*/ухмыл*/хихика* : -1.2 R
+посмеялся/посмеялась/посмеяться/посмеива*/смеял*/насмеха*/издева*/ухмыл*/хихика* : -1.2 R
 крикнул*/рявкнул*/прикрикнул* : -1.2 R
 не смешно : -1.0 - !
 приставал*/домогал*/пошлост*/пошл*/клеил*ся : -1.4 R
@@ -1139,6 +1151,20 @@ RUSSIAN = r"""
 =обедал/=обедала/=обедали : -1.0 N
 хотя бы со/с второго/третьего/пятого/десятого раза : -1.2 - !
 отправил*/послал*/отправили/послали .. на другой конец : -1.0 C !
+# A fear the writer calls unfounded, before or after it: "Зря я боялся", "Волновалась зря", "напрасно переживал".
+зря/напрасно .. боял*/волновал*/переживал*/нервничал*/беспокоил*/паниковал*/психовал* : 0.5 - !
+боял*/волновал*/переживал*/нервничал*/беспокоил*/паниковал*/психовал* зря/напрасно : 0.5 - !
+# Words that only look like complaints: laughing together ("Посмеялись, завели") unlike laughing at someone, a
+# battery that "долго не протянет" (its life, not a wait), "оно того стоит", an accident that caused the delay,
+# the wait as the time something else happened ("пока я ждал"), a rim "проверил на трещины".
+посмеял*/смеял*/насмеха* над/надо : -1.2 R !
+=посмеялись : 0.3 - !
+долго не протянет/прослужит/проживет/продержится/проходит/проездит : 0 - !
+того стоит/стоят : 1.0 P ~ -1.0 P
+стоит того : 1.0 P ~ -1.0 P
+из-за аварии/дтп/аварий : 0 - !
+пока .. ждал/ждала/ждали/жду/ждем : 0 - !
+провер* на трещин*/повреждени*/утечк*/царапин* : 0 - !
 """
 
 OTHER = r"""
@@ -1245,7 +1271,14 @@ NEGATORS_AFTER = frozenset({"нет", "нету", "nicht", "nie"})
 INTENSIFIERS = word_set(
     """very really so extremely absolutely totally super incredibly utterly truly completely seriously
     insanely way too most such очень совсем крайне реально абсолютно полностью вообще слишком
-    максимально невероятно жутко ужасно дико просто настолько sehr echt wirklich völlig extrem viel"""
+    максимально невероятно жутко ужасно дико просто настолько sehr echt wirklich völlig extrem viel ridiculously
+    stupidly absurdly crazy terribly awfully horribly безумно чертовски адски"""
+)
+# Mood words that, before another word of their clause, only say how much: "Ridiculously fast", "Stupidly cold",
+# "Ужасно неловко". Alone ("Ужасно.") or before a verb ("ужасно обслужили") they still judge.
+DEGREE_MOODS = word_set(
+    """ridiculously stupidly insanely absurdly crazy terribly awfully horribly ужасно жутко дико безумно
+    чертовски адски"""
 )
 DOWNTONERS = word_set(
     """bit slightly somewhat kinda little fairly rather bitty немного слегка чуть немножко немножечко

@@ -1469,3 +1469,94 @@ def test_a_but_after_an_excuse_brings_a_complaint_it_does_not_cover() -> None:
 def test_a_bill_against_the_quote_and_the_wrong_fuel_complain() -> None:
     assert analyze("The bill was double what the app quoted").sentiment == "negative"
     assert Topic.NOT_FIXED in topics("Залили дизель вместо бензина")
+
+
+def test_a_mood_word_before_another_word_only_says_how_much() -> None:
+    assert analyze("Ridiculously fast response, I'd barely hung up").sentiment == "positive"
+    assert analyze("Stupidly cold out but he let me sit in his van. Absolute gent.").sentiment == "positive"
+    assert analyze("Ужасно неловко было, бензин кончился на парковке. Привезли канистру.").sentiment != "negative"
+    assert analyze("Ужасно обслужили").sentiment == "negative"
+    assert Topic.LATE in topics("Ridiculously slow")
+
+
+def test_the_writer_unsure_or_not_expecting_is_no_complaint() -> None:
+    assert analyze("Wasn't sure the jump pack would be enough for a van this size but it fired up.").sentiment != (
+        "negative"
+    )
+    assert analyze("Вообще не ожидал, что в такой глуши кто-то приедет.").sentiment != "negative"
+    assert analyze("He wasn't sure what was wrong.").sentiment == "negative"
+
+
+def test_a_fear_called_unfounded_or_denied_after_a_pronoun_passes() -> None:
+    for text in (
+        "Зря я боялся, что обдерут. Всё по тарифу.",
+        "Первый раз пользовалась. Волновалась зря.",
+        "Honestly thought it was going to cost an arm and a leg. It didn't.",
+    ):
+        assert analyze(text).sentiment == "positive", analyze(text)
+    assert analyze("Боялась, что обдерут. Так и вышло: 5000 за прикурить.").sentiment == "negative"
+
+
+def test_words_that_only_look_like_complaints() -> None:
+    for text in (
+        "Fuel gauge lied to me again lol. Chap brought 10 litres, sorted.",
+        "Hard to find anything to moan about tbh",
+        "Мастер пошутил про мою машину. Посмеялись, завели, поехал.",
+        "Мастер сказал, что аккумулятор долго не протянет. Посоветовал, где купить.",
+        "Цена кусается, конечно, но ночью за городом оно того стоит.",
+        "Tyre blew, he fitted the spare and checked the rim for cracks. Cheers",
+        "Не могу не отметить вежливость водителя.",
+        "Задержался из-за аварии на кольцевой, сразу написал в чат и скинул новое время. Уложился минута в минуту.",
+    ):
+        assert analyze(text).sentiment != "negative", analyze(text)
+    assert Topic.RUDE in topics("He lied about the price")
+    assert Topic.RUDE in topics("Посмеялся надо мной")
+    assert Topic.LATE in topics("Долго не ехал")
+    assert analyze("Оно того не стоит").sentiment == "negative"
+    assert Topic.RUDE in topics("Водитель не был вежлив")
+    assert Topic.COMMUNICATION in topics("The app kept freezing")
+
+
+def test_a_denial_in_a_purpose_clause_is_no_complaint() -> None:
+    analysis = analyze("Оператор говорила со мной, пока я ждал, чтоб я не паниковал. Золото, а не человек.")
+    assert analysis.sentiment == "positive", analysis
+    assert Topic.LATE not in analysis.topics
+    assert analyze("Оператор не отвечал").sentiment == "negative"
+
+
+def test_damage_from_the_drivers_own_mishap_or_already_there() -> None:
+    for text in (
+        "Колесо пробил об какую-то железяку, диск погнул. Мастер поставил запаску.",
+        "Slight scuff on the bumper but that was there before, the driver even pointed it out.",
+    ):
+        analysis = analyze(text)
+        assert analysis.sentiment != "negative", analysis
+        assert Topic.DAMAGE not in analysis.topics, analysis
+    assert Topic.DAMAGE in topics("Мастер погнул диск, когда снимал колесо.")
+    assert Topic.DAMAGE in topics("Towed fine but the strap left a mark on the bumper, not sure if it was there before")
+    assert Topic.DAMAGE in topics("Scratch on the bumper, he said it was there before.")
+
+
+def test_a_time_denied_or_counted_from_the_call() -> None:
+    assert analyze("Дороже, чем у конкурентов. Зато приехали за полчаса, а не за три часа.").sentiment == "positive"
+    assert analyze("Was preparing for a night in the car. Truck turned up forty min after I called.").sentiment != (
+        "negative"
+    )
+    assert Topic.LATE in topics("Приехали через три часа, а не через 30 минут.")
+    assert Topic.LATE in topics("Arrived 1h50 after booking.")
+    assert Topic.LATE in topics("Arrived 50 min after I called, they said 15")
+
+
+def test_sums_other_firms_asked_compare_in_the_services_favour() -> None:
+    analysis = analyze("All the other recovery firms wanted £200+. You lot did it for £90.")
+    assert analysis.sentiment == "positive", analysis
+    assert Topic.PRICE in analysis.topics
+    assert analyze("Other firms charge £40. You charged me £95.").sentiment == "negative"
+    assert analyze("Quoted £70 on the phone. Card statement says £112.").sentiment == "negative"
+
+
+def test_a_wait_as_the_app_wrote_and_nothing_unreasonable() -> None:
+    assert analyze("Ожидание 35 минут, как и написали в приложении. Работа 10 минут.").sentiment != "negative"
+    assert analyze("Bit of a wait on a Sunday night but nothing unreasonable.").sentiment != "negative"
+    assert analyze("Ожидание 35 минут, хотя написали 10.").sentiment == "negative"
+    assert analyze("Nothing worked.").sentiment == "negative"
