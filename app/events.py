@@ -158,6 +158,13 @@ class TechnicianAvailable(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class TechnicianWentOffline(Event):
+    """A technician went offline from his app (and takes no new work)."""
+
+    technician_id: UUID
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TechnicianSetOffline(Event):
     """A free technician's phone sent no position for so long that he was set offline (he goes online again
     from his app)."""

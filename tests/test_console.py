@@ -261,6 +261,15 @@ async def test_the_map_the_figures_and_the_fleet_live(
             assert box["height"] >= 0.35 * height, (width, box)
         await page.set_viewport_size({"width": 1440, "height": 900})
 
+        # A technician going online or offline from his app shows in the fleet at once, not at the next reload.
+        await page.click('#tabs button[data-tab="technicians"]')
+        entry = page.locator(f'#technicians li[data-technician="{rater.id}"]')
+        for online, shown in ((False, "offline"), (True, "free"), (False, "offline")):
+            availability = {"online": online}
+            response = await api.client.put("/v1/technicians/me/availability", json=availability, headers=rater.headers)
+            assert response.status_code == 200, response.text
+            await wait_for(lambda shown=shown: entry.evaluate(f"(li) => li.classList.contains('{shown}')"), 5)
+
 
 async def test_operators_select_an_order_and_act_on_it(
     app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession], console_server: str, helsinki_graph: Path,

@@ -160,6 +160,17 @@ class StallChange(Message):
     at: datetime
 
 
+class AvailabilityChange(Message):
+    """A technician went online or offline: from his app ("app"), or set offline because his phone sent no
+    position for `TRUSTLOOP_OFFLINE_AFTER_S` while he was free ("no_position")."""
+
+    type: Literal["availability"]
+    technician_id: UUID
+    online: bool
+    cause: Literal["app", "no_position"]
+    at: datetime
+
+
 class FollowUpChange(Message):
     type: Literal["followup"]
     order: UUID
@@ -175,7 +186,7 @@ ORDER_MESSAGES: dict[str, type[Message]] = {
 OPS_MESSAGES: dict[str, type[Message]] = {
     "hello": Hello, "status": OpsStatusChange, "position": OpsPosition, "eta": OpsEtaUpdate,
     "route": OpsRouteUpdate, "sla": SlaChange, "followup": FollowUpChange, "stall": StallChange,
-    "resync": Resync,
+    "availability": AvailabilityChange, "resync": Resync,
 }  # fmt: skip
 SSE_MESSAGES: dict[str, type[Message]] = {**ORDER_MESSAGES, "closed": Closed}
 TRACKING_MESSAGES: dict[str, type[Message]] = {

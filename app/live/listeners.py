@@ -1,6 +1,6 @@
 """How the live streams react to the facts of the core: status changes reach the driver's and the operators'
 streams; an assignment starts the job's live view from the promise; operator-only facts (SLA, follow-ups,
-stalled or dark technicians) reach the console."""
+stalled or dark technicians, technicians going online or offline) reach the console."""
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -73,10 +73,25 @@ async def _follow_up_changed(session: AsyncSession, event: events.FollowUpChange
         await messages.publish_for_operators(session, "followup", event.order_id, **fields)
 
 
+async def _technician_available(session: AsyncSession, event: events.TechnicianAvailable) -> None:
+    await messages.publish_availability(session, event.technician_id, True, "app", event.at)
+
+
+async def _technician_went_offline(session: AsyncSession, event: events.TechnicianWentOffline) -> None:
+    await messages.publish_availability(session, event.technician_id, False, "app", event.at)
+
+
+async def _technician_set_offline(session: AsyncSession, event: events.TechnicianSetOffline) -> None:
+    await messages.publish_availability(session, event.technician_id, False, "no_position", event.at)
+
+
 def install() -> None:
     events.subscribe(events.OrderCreated, _order_created)
     events.subscribe(events.OrderStatusChanged, _status_changed)
     events.subscribe(events.SlaChanged, _sla_changed)
     events.subscribe(events.FollowUpChanged, _follow_up_changed)
+    events.subscribe(events.TechnicianAvailable, _technician_available)
+    events.subscribe(events.TechnicianWentOffline, _technician_went_offline)
+    events.subscribe(events.TechnicianSetOffline, _technician_set_offline)
     events.subscribe(events.StallEscalated, _stall_escalated)
     events.subscribe(events.StallCleared, _stall_cleared)

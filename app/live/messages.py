@@ -2,7 +2,7 @@
 configured broker, app/live/publishing.py), kept small."""
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 import orjson
@@ -84,6 +84,18 @@ async def publish_eta(
 async def publish_held_up(session: AsyncSession, order_id: UUID, trouble: str | None, at: datetime) -> None:
     """The technician seems held up (the trouble the driver was told of by push), or no longer (None)."""
     await publish(session, {"order_id": str(order_id), "type": "held_up", "trouble": trouble, "at": rfc3339(at)})
+
+
+async def publish_availability(
+    session: AsyncSession, technician_id: UUID, online: bool, cause: Literal["app", "no_position"], at: datetime
+) -> None:
+    """A technician went online or offline (from his app, or set offline for a silent phone): for the
+    operators' fleet, as it carries no order."""
+    await publish(
+        session,
+        {"type": "availability", "technician_id": str(technician_id), "online": online, "cause": cause,
+         "at": rfc3339(at)},
+    )  # fmt: skip
 
 
 async def publish_route_changed(session: AsyncSession, order_id: UUID) -> None:

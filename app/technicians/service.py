@@ -59,10 +59,12 @@ async def set_availability(session: AsyncSession, principal: Principal, online: 
     technician = await repository.get_for_update(session, principal.user_id)
     if technician is None:
         raise NotFound("No technician profile belongs to this account.")
-    technician.online = online
+    was_online, technician.online = technician.online, online
     await session.flush()
     if online:
         await events.publish(session, events.TechnicianAvailable(at=clock.now(), technician_id=technician.id))
+    elif was_online:
+        await events.publish(session, events.TechnicianWentOffline(at=clock.now(), technician_id=technician.id))
     return technician
 
 

@@ -7,10 +7,13 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
 
+from app.db import transaction
 from app.geo import Point
+from app.technicians.service import SilentTechnicians
 from tests.conftest import KAISANIEMENKATU, KAIVOKATU, MIKONKATU, Actor, Api
 
 NEAR_DRIVER = Point(lat=60.170150, lon=24.945000)  # about 25 m from Mikonkatu
@@ -146,6 +149,37 @@ async def test_operators_see_every_event(servers: tuple[str, str], api: Api) -> 
         position = next(e for e in events if e["type"] == "position")
         assert position["technician_id"] == str(technician.id)
         assert position["order_id"] == order["id"]
+
+
+async def test_operators_see_technicians_go_online_and_offline(
+    servers: tuple[str, str], api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    watched, posted_to = servers
+    technician = await api.technician(at=KAIVOKATU, online=False)
+    operator = await api.operator()
+
+    async def set_online(online: bool) -> None:
+        async with httpx.AsyncClient() as client:
+            response = await client.put(
+                f"http://{posted_to}/v1/technicians/me/availability", json={"online": online},
+                headers=technician.headers,
+            )  # fmt: skip
+        assert response.status_code == 200, response.text
+
+    async with connect(f"ws://{watched}/v1/ops/live?access_token={operator.token}") as ws:
+        assert json.loads(await ws.recv())["type"] == "hello"
+        seen: list[tuple[bool, str]] = []
+        for online in (True, False, False):  # going offline twice is one change
+            await set_online(online)
+        await set_online(True)
+        async with transaction(sessions) as session:  # his phone then falls silent for two hours
+            assert await SilentTechnicians(1800)(session, datetime.now(UTC) + timedelta(hours=2)) == [technician.id]
+        while len(seen) < 4:
+            event = (await collect(ws, {"availability"}))[-1]
+            assert event["technician_id"] == str(technician.id)
+            seen.append((event["online"], event["cause"]))
+        assert seen == [(True, "app"), (False, "app"), (True, "app"), (False, "no_position")]
+        assert [e for e in await quiet(ws, 0.5) if e["type"] == "availability"] == []
 
 
 async def test_server_sent_events_carry_the_same_stream(servers: tuple[str, str], api: Api) -> None:

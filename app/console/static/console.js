@@ -281,6 +281,15 @@ function onEvent(event) {
     case "followup":
       tl.soon(tl.loadFollowups);
       break;
+    case "availability": {
+      const technician = state.technicians.get(event.technician_id);
+      if (technician) {
+        technician.online = event.online;
+        tl.map.drawTechnicians();
+        tl.lists.renderTechnicians();
+      } else tl.soon(tl.loadTechnicians);
+      break;
+    }
     case "stall":
       tl.soon(tl.loadAttention);
       tl.detail.changed(event.order);
