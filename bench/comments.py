@@ -1,5 +1,6 @@
 """Comment analysis against labelled comments: negative precision and recall, sentiment and language accuracy,
-topic micro-F1 (and per topic), latency per comment.
+topic micro-F1 (and per topic), latency per comment; and the time hostile texts take, at the longest a rating's
+comment (2,000 characters) and the on-demand analysis (10,000) accept.
 
     python -m bench.comments --data data/comments/dev.jsonl --json bench/results/comments.json
 """
@@ -106,6 +107,49 @@ def latency(comments: list[dict[str, Any]], repeat: int) -> dict[str, float]:
     }
 
 
+# Texts shaped to make a pattern try every position again: long runs of one character, of a short unit, of words a
+# rule looks for, each ending in a word (a text of spaces alone is answered before any pattern runs). A shape that
+# takes time quadratic in its length (10,000 digits took 12.9 s before three patterns were anchored) shows as a 10k/2k ratio far above 5.
+HOSTILE_UNITS = {
+    "digits": "1", "spaces": " ", "cyrillic letter": "\N{CYRILLIC SMALL LETTER A}", "latin letter": "a",
+    "newlines": "\n", "commas": ",", "exclamations": "!", "closing brackets": ")", "opening brackets": "(",
+    "quotes": '"', "pound signs": "£", "emoji": "\N{POUTING FACE}", "number and space": "1 ", "number and colon": "1:",
+    "number and dash": "1-", "number and comma": "1,", "sum": "£1 ", "dot and space": ". ", "negations": "не ",
+    "hyphenated": "слово-", "clock times": "в 18:00 1h15 £45 £110 10/10 ",
+    "russian complaint": "мастер нагрубил но приехал быстро, ",
+    "english complaint": "wasn't late but rude, 40 min after I called, as promised. ",
+}  # fmt: skip
+
+
+def hostile_text(unit: str, length: int) -> str:
+    return (unit * (length // len(unit) + 1))[: length - 4] + " end"
+
+
+def hostile(repeat: int) -> dict[str, Any]:
+    """Median ms per shape at 2,000 and 10,000 characters, and their ratio (linear: about 5)."""
+    shapes: dict[str, dict[str, float]] = {}
+    for name, unit in HOSTILE_UNITS.items():
+        timed = {}
+        for length in (2000, 10_000):
+            text = hostile_text(unit, length)
+            runs = []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                analyze(text)
+                runs.append(time.perf_counter() - started)
+            timed[length] = statistics.median(runs) * 1000
+        shapes[name] = {
+            "ms_2000": round(timed[2000], 2), "ms_10000": round(timed[10_000], 2),
+            "ratio": round(timed[10_000] / timed[2000], 2),
+        }  # fmt: skip
+    return {
+        "shapes": shapes,
+        "slowest_ms_2000": max(shape["ms_2000"] for shape in shapes.values()),
+        "slowest_ms_10000": max(shape["ms_10000"] for shape in shapes.values()),
+        "largest_ratio": max(shape["ratio"] for shape in shapes.values()),
+    }
+
+
 def main() -> None:
     arguments = parser(__doc__.splitlines()[0])
     arguments.add_argument("--data", type=Path, default=Path("data/comments/eval.jsonl"), help="labelled comments")
@@ -115,6 +159,7 @@ def main() -> None:
     comments = load(options.data)
     figures = quality(comments, options.show_misses)
     figures["latency"] = latency(comments, options.repeat)
+    figures["hostile"] = hostile(3)
     figures["data"] = str(options.data)
     report("comments", figures, options.json)
 

@@ -64,8 +64,10 @@ async def read_feedback(order_id: UUID, session: DbSession, user: DriverOrOperat
 
 
 @router.post("/v1/ops/comments/analyze", response_model=CommentAnalysisRead, tags=["operations"])
-async def analyze_comment(body: CommentText, _: OperatorUser) -> CommentAnalysisRead:
+def analyze_comment(body: CommentText, _: OperatorUser) -> CommentAnalysisRead:
     """What a text says, on demand: language, sentiment and score, topics, and the words behind them."""
+    # A plain function: FastAPI runs it in its thread pool, so a long text (up to 10,000 characters, a few hundred
+    # ms at worst) does not hold up the event loop's other requests.
     return commenting.read_text(body.text)
 
 

@@ -56,6 +56,7 @@ cites and nothing is downloaded or trained at run time:
    only for thanks or strong praise ("Nice guy but..." is a concession).
 """
 
+import bisect
 import itertools
 import re
 import threading
@@ -492,9 +493,11 @@ def _contrast_factors(tokens: list[_Token]) -> list[float]:
             sentence = token.sentence
             opens_sentence = position == 0 or tokens[position - 1].sentence != sentence
             earlier = sentence - 1 if opens_sentence else sentence
-            for other in range(position):
-                if tokens[other].sentence == earlier or (not opens_sentence and tokens[other].sentence == sentence):
-                    factors[other] = min(factors[other], 0.7)
+            # The sentence before (for a "But" that opens one) or its own, which end just before it.
+            for other in range(position - 1, -1, -1):
+                if tokens[other].sentence < earlier:
+                    break
+                factors[other] = min(factors[other], 0.7)
             for other in range(position + 1, len(tokens)):
                 if tokens[other].sentence != sentence:
                     break
@@ -623,10 +626,12 @@ _QUOTES = frozenset("\"'«»“”„‘’")
 
 
 def _token_at(tokens: list[_Token], offset: int) -> int:
-    for index, token in enumerate(tokens):
-        if token.end > offset:
-            return index
-    return max(0, len(tokens) - 1)
+    """The first token ending after `offset` (tokens are in the text's order), else the last."""
+    return min(bisect.bisect_right(tokens, offset, key=_token_end), max(0, len(tokens) - 1))
+
+
+def _token_end(token: _Token) -> int:
+    return token.end
 
 
 _WAIT_STEMS = ("wait", "жда", "жду", "ждет", "ждем", "ожида", "прожд", "подожд", "дожида")
@@ -634,7 +639,7 @@ _PROMISES = frozenset(
     {"said", "told", "promised", "would", "should", "eta", "сказали", "сказал", "обещали", "обещал", "должен", "должны"}
 )
 _CURRENCY = re.compile(
-    r"[£$€₽]\s?\d[\d,. ]*|\d[\d,.]*\s?(?:[£$€₽]|руб\w*|р\.|eur|euros?|usd|dollars?|pounds?|quid|bucks|тыс\w*)(?!\w)",
+    r"[£$€₽]\s?\d[\d,. ]*|(?<![\d,.])\d[\d,.]*\s?(?:[£$€₽]|руб\w*|р\.|eur|euros?|usd|dollars?|pounds?|quid|bucks|тыс\w*)(?!\w)",
     re.IGNORECASE,
 )
 _SHORT_LEADS = frozenset({"in", "within", "за", "через", "only", "just", "всего", "under"})
@@ -666,13 +671,14 @@ def _denied_alternative(tokens: list[_Token], index: int) -> bool:
 
 def _duration_cues(lowered: str, tokens: list[_Token]) -> list[_Found]:
     found: list[_Found] = []
+    promising = {token.sentence for token in tokens if token.norm in _PROMISES}
     for duration in find_durations(lowered):
         index = _token_at(tokens, duration.start) if tokens else 0
         last = _token_at(tokens, duration.end - 1) if tokens else 0
         sentence = tokens[index].sentence if tokens else 0
         before = tokens[index - 1].norm if tokens and index > 0 else ""
         nearby = {token.norm for token in tokens[max(0, index - 3) : index + 5]} if tokens else set()
-        promised = any(token.norm in _PROMISES for token in tokens if token.sentence == sentence)
+        promised = sentence in promising
         # "45 minutes on the phone", "полчаса дозванивалась": time on the line is about reaching them, not the wait.
         topic = (
             Topic.COMMUNICATION
@@ -2003,13 +2009,16 @@ _SERVICE_STEMS = ("мастер", "водител", "эвакуатор", "ди�
 # Other road users and the staff of other places: "The other driver who hit me", "Водитель другой машины",
 # "The tunnel staff".
 _OTHER_PARTIES = re.compile(
+    # Each alternative opens a word: a long run of letters or digits is tried once, not from each of its letters.
+    r"(?<!\w)(?:"
     r"(?:(?:the|an?|some|that) )?(?:other|another) (?:driver|drivers|car|motorist|guy|bloke|van|lorry|party)\b"
     r"|(?:(?:the|some|an?) )?(?:\w+ )?(?:idiot|driver|guy|bloke|woman|man|lorry|van) (?:who|that) "
     r"(?:hit|rear[- ]ended|crashed|went into|drove into|clipped|cut)"
     r"|(?:(?:the|some) )?(?:tunnel|station|garage|car park|parking|ferry|airport|toll|services) "
     r"(?:staff|people|guys|attendants?|security)\b"
     r"|водител\w* (?:другой|той|второй|встречной|соседней) машины|(?:друг(?:ой|ие)|второй) водител\w*"
-    r"|виновник\w*|(?:сотрудник|работник|охранник)\w* (?:тоннеля|парковки|заправки|азс|стоянки)",
+    r"|виновник\w*|(?:сотрудник|работник|охранник)\w* (?:тоннеля|парковки|заправки|азс|стоянки)"
+    r")",
 )
 
 

@@ -116,7 +116,7 @@ _DURATION_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 _CLOCK_SPANS = (
     re.compile(
-        r"(?<![\w])(?:from|between)?\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\s*(?:to|till|until|and|-|–)\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm)(?!\w)"
+        r"(?<![\w])(?:(?:from|between)\s*)?(\d{1,2})(?::(\d{2}))?\s*(am|pm)?\s*(?:to|till|until|and|-|–)\s*(\d{1,2})(?::(\d{2}))?\s*(am|pm)(?!\w)"
     ),
     re.compile(
         # "from 6 to 9", not "the ETA went from 10 to 25 minutes".
