@@ -109,7 +109,8 @@ def latency(comments: list[dict[str, Any]], repeat: int) -> dict[str, float]:
 
 # Texts shaped to make a pattern try every position again: long runs of one character, of a short unit, of words a
 # rule looks for, each ending in a word (a text of spaces alone is answered before any pattern runs). A shape that
-# takes time quadratic in its length (10,000 digits took 12.9 s before three patterns were anchored) shows as a 10k/2k ratio far above 5.
+# takes time quadratic in its length (10,000 digits took 12.9 s before three patterns were anchored) shows as a
+# 10k/2k ratio far above 5.
 HOSTILE_UNITS = {
     "digits": "1", "spaces": " ", "cyrillic letter": "\N{CYRILLIC SMALL LETTER A}", "latin letter": "a",
     "newlines": "\n", "commas": ",", "exclamations": "!", "closing brackets": ")", "opening brackets": "(",
