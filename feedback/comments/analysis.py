@@ -485,28 +485,44 @@ def _contrasting(tokens: list[_Token], position: int) -> bool:
 
 
 def _contrast_factors(tokens: list[_Token]) -> list[float]:
-    """Per token: words after "but"/"но" count more, words before it (in its sentence) less; a concession clause
-    ("хотя была ночь") counts less."""
-    factors = [1.0] * len(tokens)
+    """Per token: words after "but"/"но" count more, words before it (in its sentence, or in the sentence before a
+    "But" that opens one) less; a concession clause ("хотя была ночь") counts less. In two passes, so that a long
+    sentence with a "но" in every clause costs no more than its length."""
+    count = len(tokens)
+    contrasts = [_contrasting(tokens, position) for position in range(count)]
+    factors = [1.0] * count
+    # Forward: what the last "but" of the sentence and the last concession of the clause before a word make of it;
+    # the later of the two decides.
+    last_contrast: int | None = None
+    last_concession: int | None = None
     for position, token in enumerate(tokens):
-        if _contrasting(tokens, position):
-            sentence = token.sentence
-            opens_sentence = position == 0 or tokens[position - 1].sentence != sentence
-            earlier = sentence - 1 if opens_sentence else sentence
-            # The sentence before (for a "But" that opens one) or its own, which end just before it.
-            for other in range(position - 1, -1, -1):
-                if tokens[other].sentence < earlier:
-                    break
-                factors[other] = min(factors[other], 0.7)
-            for other in range(position + 1, len(tokens)):
-                if tokens[other].sentence != sentence:
-                    break
-                factors[other] = 1.5
+        if position and token.sentence != tokens[position - 1].sentence:
+            last_contrast = None
+        if position and token.clause != tokens[position - 1].clause:
+            last_concession = None
+        if last_concession is not None and (last_contrast is None or last_concession > last_contrast):
+            factors[position] = 0.6
+        elif last_contrast is not None:
+            factors[position] = 1.5
+        if contrasts[position]:
+            last_contrast = position
         elif token.norm in lexicon.CONCESSION:
-            for other in range(position + 1, len(tokens)):
-                if tokens[other].clause != token.clause:
-                    break
-                factors[other] = min(factors[other], 0.6)
+            last_concession = position
+    # Backward: a word before a "but" of its sentence, or in the sentence before one that opens with "But".
+    opening = {
+        tokens[position].sentence
+        for position in range(count)
+        if contrasts[position] and (position == 0 or tokens[position - 1].sentence != tokens[position].sentence)
+    }
+    contrast_later = False
+    for position in range(count - 1, -1, -1):
+        token = tokens[position]
+        if position + 1 < count and tokens[position + 1].sentence != token.sentence:
+            contrast_later = False
+        if contrast_later or token.sentence + 1 in opening:
+            factors[position] = min(factors[position], 0.7)
+        if contrasts[position]:
+            contrast_later = True
     return factors
 
 
