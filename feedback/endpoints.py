@@ -1,3 +1,4 @@
+import asyncio
 from datetime import timedelta
 from typing import Annotated
 from uuid import UUID
@@ -64,11 +65,11 @@ async def read_feedback(order_id: UUID, session: DbSession, user: DriverOrOperat
 
 
 @router.post("/v1/ops/comments/analyze", response_model=CommentAnalysisRead, tags=["operations"])
-def analyze_comment(body: CommentText, _: OperatorUser) -> CommentAnalysisRead:
+async def analyze_comment(body: CommentText, _: OperatorUser) -> CommentAnalysisRead:
     """What a text says, on demand: language, sentiment and score, topics, and the words behind them."""
-    # A plain function: FastAPI runs it in its thread pool, so a long text (up to 10,000 characters, a few hundred
-    # ms at worst) does not hold up the event loop's other requests.
-    return commenting.read_text(body.text)
+    # In a thread: a long text (up to 10,000 characters, a few hundred ms at worst) must not hold up the event
+    # loop's other requests.
+    return await asyncio.to_thread(commenting.read_text, body.text)
 
 
 @router.get("/v1/ops/comments/topics", response_model=list[WeekTopics], tags=["operations"])
