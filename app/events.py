@@ -92,6 +92,12 @@ class OfferAnswered(Event):
 PROMISE_SLIP = timedelta(minutes=2)
 
 
+def slips(arrival_at: datetime, promised_at: datetime | None) -> bool:
+    """The estimate falls past the promise by more than a driver would shrug off: the pushes say so, the
+    tracking page and the console call it late."""
+    return promised_at is not None and arrival_at - promised_at > PROMISE_SLIP
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ArrivalEstimated(Event):
     """The live ETA of a job on its way was recomputed from the technician's position."""
@@ -109,7 +115,7 @@ class ArrivalEstimated(Event):
     @property
     def slipped(self) -> bool:
         """The live ETA moved past the promise by more than a driver would shrug off: worth telling him."""
-        return self.promised_at is not None and self.arrival_at - self.promised_at > PROMISE_SLIP
+        return slips(self.arrival_at, self.promised_at)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -170,9 +170,13 @@ async def on_eta_update(session: AsyncSession, event: events.ArrivalEstimated) -
     if slipped and not await repository.already_pushed(
         session, event.order_id, "eta_changed", since=event.at - ETA_CHANGE_MIN_GAP
     ):
+        # Told "almost there" earlier, the driver hears that it takes longer than that message said, not a bare
+        # "running late" that reads as if the two pushes were about different drives.
+        told_arriving = await repository.pushed_since_handover(session, event.order_id, "arriving", event.driver_id)
         await push(
             session, event.driver_id, "eta_changed", event.order_id,
-            {**params, "arrival_at": event.arrival_at.isoformat()}, collapse_key=f"eta:{event.order_id}",
+            {**params, "arrival_at": event.arrival_at.isoformat(), "after_arriving": told_arriving},
+            collapse_key=f"eta:{event.order_id}",
         )  # fmt: skip
     if arriving:
         minutes = max(1, round((event.arrival_at - event.at).total_seconds() / 60))

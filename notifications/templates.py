@@ -97,6 +97,7 @@ def arguments(bundle: FluentBundle, params: Mapping[str, Any], timezone: str) ->
         "reason": _text(params.get("reason")).rstrip(" .") or NONE,
         "cancel_cause": cancel_cause if cancel_cause in CANCEL_CAUSES else NONE,
         "by_driver": "yes" if params.get("by_driver") else "no",
+        "after_arriving": "yes" if params.get("after_arriving") else "no",
         "state": state if state in STATES else "other",
         "cause": cause if cause in CAUSES else (NONE if not cause else "other"),
         "address": _text(params.get("address")) or NONE,

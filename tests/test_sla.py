@@ -237,10 +237,20 @@ async def test_a_risk_clears_once_a_technician_accepts_and_the_board_says_why_no
     # Cleared once, it can slip again: the live ETA runs past the new promise.
     read = await api.client.get(f"/v1/orders/{order['id']}", headers=operator.headers)
     promised = datetime.fromisoformat(read.json()["eta"]["promised_at"])
-    async with transaction(app.state.sessionmaker) as session:
-        live = await live_repository.tracking_for_update(session, order_id)
-        live.eta_arrival_at, live.eta_confidence = promised + timedelta(minutes=20), "high"
-        live.eta_updated_at = datetime.now(UTC)
+    assert read.json()["eta"]["late"] is False
+
+    async def live_eta(arrival_at: datetime) -> bool:
+        async with transaction(app.state.sessionmaker) as session:
+            live = await live_repository.tracking_for_update(session, order_id)
+            live.eta_arrival_at, live.eta_confidence = arrival_at, "high"
+            live.eta_updated_at = datetime.now(UTC)
+        late: bool = (await api.client.get(f"/v1/orders/{order['id']}", headers=operator.headers)).json()["eta"]["late"]
+        return late
+
+    # The order's ETA is called late by the rule the board judges it by: 90 s past the promise is within its grace.
+    assert await live_eta(promised + timedelta(seconds=90)) is False
+    assert await round_at(app, promised - timedelta(minutes=1)) == []  # it stays ok
+    assert await live_eta(promised + timedelta(minutes=20)) is True
     assert await round_at(app, promised - timedelta(minutes=1)) == [(order_id, SlaState.AT_RISK)]
     board = (await api.client.get("/v1/ops/sla", headers=operator.headers)).json()
     assert [(i["order_id"], i["sla_reason"]) for i in board["at_risk"]] == [

@@ -58,6 +58,7 @@ class EtaUpdate(Message):
     arrival_at: datetime
     promised_at: datetime | None
     confidence: Literal["high", "low"]
+    late: bool  # past the promise by more than its grace, as the order's `eta.late`
 
 
 class RouteUpdate(Message):

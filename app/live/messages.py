@@ -8,6 +8,7 @@ from uuid import UUID
 import orjson
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app import events
 from app.channels import LIVE_CHANNEL, notify_on_commit
 from app.live import publishing
 
@@ -77,7 +78,8 @@ async def publish_eta(
     await publish(
         session,
         {"order_id": str(order_id), "type": "eta", "seconds": seconds, "arrival_at": rfc3339(arrival_at),
-         "promised_at": rfc3339(promised_at) if promised_at else None, "confidence": confidence},
+         "promised_at": rfc3339(promised_at) if promised_at else None, "confidence": confidence,
+         "late": events.slips(arrival_at, promised_at)},
     )  # fmt: skip
 
 

@@ -79,6 +79,7 @@ class Eta(BaseModel):
     arrival_at: datetime
     promised_at: datetime | None
     confidence: Literal["high", "low"]
+    late: bool = False  # past the promise by more than its grace: the driver has been told by push
 
 
 class Route(BaseModel):

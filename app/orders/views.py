@@ -6,7 +6,7 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app import clock
+from app import clock, events
 from app.avatars import shown_photo
 from app.enums import Role
 from app.geo import from_geography
@@ -39,6 +39,7 @@ async def present(session: AsyncSession, order: Order, viewer: Role | None = Non
             arrival_at=arrival_at,
             promised_at=order.promised_arrival_at,
             confidence="high" if confidence == "high" else "low",
+            late=events.slips(arrival_at, order.promised_arrival_at),
         )
     route = None
     if (

@@ -78,6 +78,39 @@ async def test_a_technician_a_minute_away_when_the_promise_breaks_has_the_driver
     assert await kinds(sessions, order["id"]) == ["eta_changed", "arriving"]
 
 
+async def test_a_delay_after_almost_there_says_it_is_later_than_that_message(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    driver, other_driver, technician = await api.driver(), await api.driver(), await api.technician(name="Anna")
+    order, other = await api.order(driver), await api.order(other_driver)
+    now = datetime.now(UTC)
+    promised = now + timedelta(minutes=4)
+    async with transaction(app.state.sessionmaker) as session:  # "Anna is almost there, arriving in 3 minutes"
+        soon = estimate(order, driver, technician, promised, now + timedelta(minutes=3), now)
+        await policy.on_eta_update(session, soon)
+    later = now + timedelta(minutes=4)
+    for shown, whose in ((order, driver), (other, other_driver)):  # the drive slips; the other was told nothing before
+        async with transaction(app.state.sessionmaker) as session:
+            slipped = estimate(shown, whose, technician, promised, later + timedelta(minutes=6), later)
+            await policy.on_eta_update(session, slipped)
+    assert await kinds(sessions, order["id"]) == ["arriving", "eta_changed"]
+    async with sessions() as session:
+        delays = {
+            str(n.order_id): n
+            for n in (await session.execute(select(Notification).where(Notification.kind == "eta_changed"))).scalars()
+        }
+    told, untold = delays[order["id"]], delays[other["id"]]
+    assert (told.params["after_arriving"], untold.params["after_arriving"]) == (True, False)
+    english = render("eta_changed", Locale.EN, {**told.params, "technician": "Anna"}, "UTC")
+    assert english.title.startswith("Later than we said: ")
+    assert english.body.startswith("Anna needs longer than our last message said and now arrives at ")
+    russian = render("eta_changed", Locale.RU, {**told.params, "technician": "Анна"}, "UTC")
+    assert russian.body.startswith("Анна не успевает ко времени из нашего прошлого сообщения и приедет в ")
+    assert render("eta_changed", Locale.EN, {**untold.params, "technician": "Anna"}, "UTC").body.startswith(
+        "Anna is running late and now arrives at "
+    )
+
+
 async def test_one_who_sets_out_minutes_away_is_not_announced_twice_in_the_same_breath(
     app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession]
 ) -> None:

@@ -181,6 +181,22 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
         )
         assert (moved["lat"], moved["lon"]) == (CLOSER.lat, CLOSER.lon)
         await save(phone, "tracking-phone-live")
+
+        # The estimate has slipped past the promise: the driver was told by push, and the page says why its time
+        # is later than the one he was given.
+        broken = datetime.now(UTC) - timedelta(minutes=5)
+        async with transaction(sessions) as session:
+            await session.execute(update(Order).where(Order.id == UUID(order["id"])).values(promised_arrival_at=broken))
+        told = await watched.open(browser, url, PHONE)
+        await shown(told, "window.trustloop.state.tracking && window.trustloop.state.tracking.eta")
+        late, broken_clock = await told.locator("#eta").inner_text(), shown_clock(broken, "Europe/Helsinki")
+        assert late.endswith(f". Later than the {broken_clock} we promised: we're sorry."), late
+        assert " at the latest" not in late
+        await save(told, "tracking-phone-late")
+        await told.close()
+        async with transaction(sessions) as session:
+            kept = update(Order).where(Order.id == UUID(order["id"])).values(promised_arrival_at=promise)
+            await session.execute(kept)
         desktop = await watched.open(browser, url, DESKTOP)
         await shown(desktop, "!!window.trustloop.state.layers.technician && !!window.trustloop.state.layers.route")
         await save(desktop, "tracking-desktop-live")

@@ -47,6 +47,7 @@ const TEXTS = {
     },
     eta: (minutes, clock) => `Arrives in about ${minutes}\u00a0min, around ${clock}`,
     promise: (clock) => ` · by ${clock} at the latest`,  // as the assigned push promised it
+    late: (clock) => `. Later than the ${clock} we promised: we're sorry.`,  // as the eta_changed push says it
     zoneName: "shortGeneric",  // "Finland Time" in en-US, "EET" in en-GB: never a bare "GMT+2"
     rough: " (a rough estimate)",
     // After a failed job, the call that comes next, as the failed push says it.
@@ -104,6 +105,7 @@ const TEXTS = {
     },
     eta: (minutes, clock) => `Приедет примерно через ${minutes}\u00a0мин, около ${clock}`,
     promise: (clock) => ` · не позже ${clock}`,
+    late: (clock) => `. Это позже обещанного (${clock}), простите нас.`,
     zoneName: "short",  // "GMT+2": the generic name is a bare country ("22:21 Финляндия")
     rough: " (оценка приблизительная)",
     // After a failed job, the call that comes next, as the failed push says it.
@@ -164,6 +166,7 @@ const TEXTS = {
     },
     eta: (minutes, clock) => `Ankunft in etwa ${minutes}\u00a0Min., gegen ${uhr(clock)}`,
     promise: (clock) => ` · spätestens ${uhr(clock)}`,
+    late: (clock) => `. Später als die zugesagten ${uhr(clock)}, das tut uns leid.`,
     zoneName: "short",
     rough: " (grob geschätzt)",
     // After a failed job, the call that comes next, as the failed push says it.
@@ -274,16 +277,20 @@ function renderEta() {
   if (t && t.held_up && LIVE.has(t.status)) {  // no confident arrival time while he seems held up
     eta.textContent = text.heldUp[t.held_up];
     eta.classList.add("held-up");
+    eta.classList.remove("late");
     eta.hidden = false;
     return;
   }
   eta.classList.remove("held-up");
   if (!t || !t.eta || !LIVE.has(t.status)) { eta.hidden = true; return; }
-  const minutes = Math.max(1, Math.round((new Date(t.eta.arrival_at) - Date.now()) / 60000));
+  // Rounded up, as the clock time beside them is: "2 min, around 15:16" at 15:14.
+  const minutes = Math.max(1, Math.ceil((new Date(t.eta.arrival_at) - Date.now()) / 60000));
   // The promise too, while the estimate keeps it by a minute or more: the assigned push told the driver that time.
+  // Once it slips past the promise the driver has been told by push, and the page says why the time moved.
   const promised = t.eta.promised_at && new Date(t.eta.promised_at) - new Date(t.eta.arrival_at) >= 60000;
   eta.textContent = text.eta(minutes, clock(t.eta.arrival_at)) + (t.eta.confidence === "low" ? text.rough : "")
-    + (promised ? text.promise(clock(t.eta.promised_at)) : "");
+    + (promised ? text.promise(clock(t.eta.promised_at)) : "") + (t.eta.late ? text.late(clock(t.eta.promised_at)) : "");
+  eta.classList.toggle("late", Boolean(t.eta.late));
   eta.hidden = false;
 }
 
@@ -418,7 +425,7 @@ function connect() {
         break;
       case "eta":
         t.eta = { seconds: event.seconds, arrival_at: event.arrival_at, promised_at: event.promised_at,
-                  confidence: event.confidence };
+                  confidence: event.confidence, late: event.late };
         break;
       case "route":
         t.route = { geometry: event.geometry, distance_m: event.distance_m, duration_s: event.duration_s };

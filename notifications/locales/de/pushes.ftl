@@ -23,6 +23,7 @@
 #                unsafe, other, or none (an operator's or partner's free-text reason is never pushed: it is in
 #                whatever language they typed it)
 #   $by_driver   yes when the driver called his own request off, otherwise no
+#   $after_arriving  yes when the driver was already told the technician is almost there, otherwise no
 #
 # Drivers and technicians are addressed with "Sie". Nobody is named by a gendered noun ("der Techniker",
 # "der Fahrer"): the help, the job, the place and the vehicle are.
@@ -112,14 +113,30 @@ en_route =
 
 eta_changed =
     .title =
-        { $arrival ->
-            [none] Die Ankunftszeit hat sich geändert
-           *[other] Neue Ankunftszeit: { $arrival } Uhr
+        { $after_arriving ->
+            [yes]
+                { $arrival ->
+                    [none] Später als angekündigt
+                   *[other] Später als angekündigt: { $arrival } Uhr
+                }
+           *[no]
+                { $arrival ->
+                    [none] Die Ankunftszeit hat sich geändert
+                   *[other] Neue Ankunftszeit: { $arrival } Uhr
+                }
         }
     .body =
-        { $arrival ->
-            [none] { $technician } verspätet sich. Entschuldigen Sie die Wartezeit, wir halten Sie auf dem Laufenden.
-           *[other] { $technician } verspätet sich und ist jetzt um { $arrival } Uhr da. Entschuldigen Sie die Wartezeit.
+        { $after_arriving ->
+            [yes]
+                { $arrival ->
+                    [none] { $technician } braucht länger als in unserer letzten Nachricht angekündigt. Entschuldigen Sie die Wartezeit, wir halten Sie auf dem Laufenden.
+                   *[other] { $technician } braucht länger als in unserer letzten Nachricht angekündigt und ist jetzt um { $arrival } Uhr da. Entschuldigen Sie die Wartezeit.
+                }
+           *[no]
+                { $arrival ->
+                    [none] { $technician } verspätet sich. Entschuldigen Sie die Wartezeit, wir halten Sie auf dem Laufenden.
+                   *[other] { $technician } verspätet sich und ist jetzt um { $arrival } Uhr da. Entschuldigen Sie die Wartezeit.
+                }
         }
 
 arriving =

@@ -20,6 +20,7 @@
 #                unsafe, other, or none (an operator's or partner's free-text reason is never pushed: it is in
 #                whatever language they typed it)
 #   $by_driver   yes when the driver called his own request off, otherwise no
+#   $after_arriving  yes when the driver was already told the technician is almost there, otherwise no
 
 ## Shared pieces
 
@@ -99,14 +100,30 @@ en_route =
 
 eta_changed =
     .title =
-        { $arrival ->
-            [none] The arrival time has changed
-           *[other] New arrival time: { $arrival }
+        { $after_arriving ->
+            [yes]
+                { $arrival ->
+                    [none] Later than we said
+                   *[other] Later than we said: { $arrival }
+                }
+           *[no]
+                { $arrival ->
+                    [none] The arrival time has changed
+                   *[other] New arrival time: { $arrival }
+                }
         }
     .body =
-        { $arrival ->
-            [none] { $technician } is running late. We're sorry for the wait and will keep you posted.
-           *[other] { $technician } is running late and now arrives at { $arrival }. We're sorry for the wait.
+        { $after_arriving ->
+            [yes]
+                { $arrival ->
+                    [none] { $technician } needs longer than our last message said. We're sorry for the wait and will keep you posted.
+                   *[other] { $technician } needs longer than our last message said and now arrives at { $arrival }. We're sorry for the wait.
+                }
+           *[no]
+                { $arrival ->
+                    [none] { $technician } is running late. We're sorry for the wait and will keep you posted.
+                   *[other] { $technician } is running late and now arrives at { $arrival }. We're sorry for the wait.
+                }
         }
 
 arriving =

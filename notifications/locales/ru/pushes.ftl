@@ -22,6 +22,7 @@
 #                unsafe, other, or none (an operator's or partner's free-text reason is never pushed: it is in
 #                whatever language they typed it)
 #   $by_driver   yes when the driver called his own request off, otherwise no
+#   $after_arriving  yes when the driver was already told the technician is almost there, otherwise no
 #
 # Counts of minutes and seconds follow "через", "за" and "уже" here, so they take the accusative:
 # 1 минуту, 2 минуты, 5 минут, 11 минут, 21 минуту, 22 минуты.
@@ -142,14 +143,30 @@ en_route =
 
 eta_changed =
     .title =
-        { $arrival ->
-            [none] Время прибытия изменилось
-           *[other] Новое время прибытия: { $arrival }
+        { $after_arriving ->
+            [yes]
+                { $arrival ->
+                    [none] Позже, чем мы писали
+                   *[other] Позже, чем мы писали: { $arrival }
+                }
+           *[no]
+                { $arrival ->
+                    [none] Время прибытия изменилось
+                   *[other] Новое время прибытия: { $arrival }
+                }
         }
     .body =
-        { $arrival ->
-            [none] { $technician } задерживается. Извините за ожидание, мы будем держать вас в курсе.
-           *[other] { $technician } задерживается и приедет в { $arrival }. Извините за ожидание.
+        { $after_arriving ->
+            [yes]
+                { $arrival ->
+                    [none] { $technician } не успевает ко времени из нашего прошлого сообщения. Извините за ожидание, мы будем держать вас в курсе.
+                   *[other] { $technician } не успевает ко времени из нашего прошлого сообщения и приедет в { $arrival }. Извините за ожидание.
+                }
+           *[no]
+                { $arrival ->
+                    [none] { $technician } задерживается. Извините за ожидание, мы будем держать вас в курсе.
+                   *[other] { $technician } задерживается и приедет в { $arrival }. Извините за ожидание.
+                }
         }
 
 arriving =
