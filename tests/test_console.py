@@ -269,6 +269,21 @@ async def test_the_map_the_figures_and_the_fleet_live(
             response = await api.client.put("/v1/technicians/me/availability", json=availability, headers=rater.headers)
             assert response.status_code == 200, response.text
             await wait_for(lambda shown=shown: entry.evaluate(f"(li) => li.classList.contains('{shown}')"), 5)
+        # His open card follows too.
+        await entry.click()
+        badge = page.locator("#detail .panel-head .badge")
+        await badge.wait_for(timeout=10_000)
+        assert await badge.inner_text() == "offline"
+        response = await api.client.put("/v1/technicians/me/availability", json={"online": True}, headers=rater.headers)
+        assert response.status_code == 200, response.text
+        await wait_for(lambda: badge.evaluate("(b) => b.classList.contains('free')"), 5)
+        assert await badge.inner_text() == "free"
+        await page.locator("#detail button.back").click()
+        # A score history entry never reads "0.90 → 0.90".
+        changes = await page.evaluate(
+            "[[0.9031, 0.8972], [0.9, 0.9], [0.71, 0.84], [null, 0.5]].map(([a, b]) => window.trustloop.detail.scoreChange(a, b))"
+        )
+        assert changes == ["0.903 → 0.897", "unchanged at 0.90", "0.71 → 0.84", "0.50"]
 
 
 async def test_operators_select_an_order_and_act_on_it(

@@ -86,6 +86,8 @@ tl.clockIn = (region, iso = new Date().toISOString()) => {
 // An arrival or a promise is told as its minute's end, as the pushes and the tracking page tell it ("by 14:05" for
 // 14:04:20): the operator reads the time the driver was given.
 tl.minuteEnd = (iso) => (iso ? new Date(Math.ceil(Date.parse(iso) / 60000) * 60000).toISOString() : iso);
+// Whole minutes from now, rounded up as the clock time shown beside them is: "2 min, around 15:16" at 15:14.
+tl.minutesTo = (iso) => Math.max(1, Math.ceil((Date.parse(iso) - Date.now()) / 60000));
 tl.carTime = (iso, region) => {
   if (!iso) return "";
   const there = tl.clockIn(region, iso);  // the operator's own clock where the region's zone is not known
@@ -257,6 +259,7 @@ function onEvent(event) {
     }
     case "status": {
       const order = state.orders.get(event.order_id);
+      for (const id of new Set([order?.technician_id, event.technician?.id])) if (id) tl.detail.technicianChanged(id);
       if (order && !OPEN.has(event.status)) state.orders.delete(event.order_id);
       else if (order) order.status = event.status;
       tl.soon(tl.loadOrders);
@@ -288,6 +291,7 @@ function onEvent(event) {
         tl.map.drawTechnicians();
         tl.lists.renderTechnicians();
       } else tl.soon(tl.loadTechnicians);
+      tl.detail.technicianChanged(event.technician_id);
       break;
     }
     case "stall":

@@ -172,10 +172,10 @@
 
   function etaLine(o) {
     if (!o.eta) return o.technician ? "no live ETA now" : "";
-    const late = o.eta.promised_at && Date.parse(o.eta.arrival_at) > Date.parse(o.eta.promised_at) + 60e3;
+    const late = o.eta.late;  // past the promise by more than its grace, as the SLA and the driver's pushes judge it
     const [arrival, promised] = [tl.minuteEnd(o.eta.arrival_at), tl.minuteEnd(o.eta.promised_at)];
     return el("span", { class: late ? "late" : "on-time" },
-      `ETA ${tl.time(arrival)}${tl.carTime(arrival, o.region)} · ${Math.round(o.eta.seconds / 60)} min, ${o.eta.confidence} confidence`,
+      `ETA ${tl.time(arrival)}${tl.carTime(arrival, o.region)} · ${tl.minutesTo(o.eta.arrival_at)} min, ${o.eta.confidence} confidence`,
       promised ? ` · promised ${tl.time(promised)}${tl.carTime(promised, o.region)}${late ? " · late" : " · on time"}` : "");
   }
 
@@ -323,7 +323,7 @@
     };
     return (choices?.items || []).map((c) => {
       const drive = c.eta_s != null ? `${Math.max(1, Math.round(c.eta_s / 60))} min drive${c.road_m != null ? ` (${km(c.road_m)})` : ""}`
-        : c.straight_m != null ? `no road from where he is (${km(c.straight_m)} away)` : "whereabouts unknown";
+        : c.straight_m != null ? `no road from the van's position (${km(c.straight_m)} away)` : "whereabouts unknown";
       const age = c.position_age_s != null && c.position_age_s >= 120 ? ` · seen ${Math.round(c.position_age_s / 60)} min ago` : "";
       return el("option", { value: c.technician_id }, [
         c.name, ` · ${drive}${age}`, ` · trust ${c.trust_score.toFixed(2)}`,
@@ -416,6 +416,11 @@
     const t = state.technicians.get(id);
     if (t) tl.map.zoomToTechnician(t);
     panel().replaceChildren(el("p", { class: "empty" }, "Loading the technician…"));
+    await technicianCard(id);
+  }
+
+  // The card is read again when he goes online or offline, or a job of his changes, while it is open.
+  async function technicianCard(id) {
     const since = new Date();
     since.setHours(0, 0, 0, 0);
     const [card, jobs] = await Promise.all([
@@ -448,13 +453,21 @@
       el("h3", {}, "Score history"),
       el("ol", { class: "history" }, card.trust.history.length
         ? card.trust.history.slice(0, 6).map((h) => el("li", {}, el("time", {}, `${new Date(h.at).toLocaleDateString([], { day: "numeric", month: "short" })} ${tl.time(h.at)}`),
-          ` ${h.previous == null ? "" : `${h.previous.toFixed(2)} → `}${h.score.toFixed(2)} · ${tl.words(h.cause)}`))
+          ` ${scoreChange(h.previous, h.score)} · ${tl.words(h.cause)}`))
         : el("li", { class: "empty" }, "no change yet")),
       driversSaid(card.drivers_said),
       el("h3", {}, "Today's jobs"),
       el("ul", { class: "list" }, today.length ? today.map((j) => el("li", { class: `${j.sla_state} clickable`, onclick: () => showOrder(j.order_id) },
         `${tl.time(j.created_at)} ${tl.words(j.service)} · ${tl.words(j.status)}`)) : el("li", { class: "empty" }, "none")),
     );
+  }
+
+  // A change too small for two decimals is told with three ("0.903 → 0.897"), and none at all as none.
+  function scoreChange(previous, score) {
+    if (previous == null) return score.toFixed(2);
+    const digits = previous.toFixed(2) === score.toFixed(2) ? 3 : 2;
+    if (previous.toFixed(digits) === score.toFixed(digits)) return `unchanged at ${score.toFixed(2)}`;
+    return `${previous.toFixed(digits)} → ${score.toFixed(digits)}`;
   }
 
   // What drivers wrote about his jobs: the topics of the last weeks' comments, most named first, and his newest
@@ -481,10 +494,18 @@
     if (state.selected?.kind === "order" && state.selected.id === orderId) tl.soon(refresh, 400);
   }
 
+  function technicianChanged(technicianId) {
+    if (state.selected?.kind === "technician" && state.selected.id === technicianId) tl.soon(refreshCard, 400);
+  }
+
+  function refreshCard() {
+    if (state.selected?.kind === "technician") technicianCard(state.selected.id);
+  }
+
   // The order the panel shows, as the server gave it (it may be one no list holds: a finished one, another region's).
   const shownOrder = () => (state.selected?.kind === "order" && current?.order.id === state.selected.id ? current.order : null);
 
   tl.detail = {
-    showOrder, showTechnician, open, close, changed, redrawRoute, refresh, confirmAction, shownOrder, promiseText,
+    showOrder, showTechnician, open, close, changed, technicianChanged, redrawRoute, refresh, confirmAction, shownOrder, promiseText, scoreChange,
   };
 })();
