@@ -174,7 +174,7 @@ def test_the_offer_counts_minutes_and_seconds_in_russian_and_english() -> None:
     )
     assert text("set_offline", RU, minutes=30) == Rendered(
         "Вы не на линии",
-        "Телефон больше 30 минут не передаёт местоположение, заказы не приходят. Выйдите на линию, когда будете готовы.",
+        "Телефон больше 30 минут не передаёт местоположение, новые заявки не приходят. Выйдите на линию, когда будете готовы.",
     )
     assert text("set_offline", RU, minutes=21).body.startswith("Телефон больше 21 минуты не передаёт")
     assert text("set_offline", EN, minutes=30) == Rendered(

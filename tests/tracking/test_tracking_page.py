@@ -289,6 +289,12 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
         await russian.locator("#rating-form").wait_for(state="visible")
         assert await russian.locator("#headline").inner_text() == "Готово"
         assert await russian.locator("#detail").inner_text() == "Машину починили на месте."
+        # A winch-out or a lockout done is not "fixed"; the service is named as its pushes name it.
+        done = "({status: 'completed', resolution: 'fixed_on_site', service: '%s', technician: null})"
+        assert await russian.evaluate(f"headline({done % 'winch'})[1]") == "Машину вытащили."
+        assert await phone.evaluate(f"headline({done % 'lockout'})[1]") == "Your car was opened."
+        assert await phone.evaluate(f"headline({done % 'jump_start'})[1]") == "Fixed on the spot."
+        assert await phone.evaluate("text.services.winch") == "Winch-out"
         assert await russian.locator("#rating-submit").inner_text() == "Отправить оценку"
         # Sent without the one answer needed: the page says so in its own language, not the browser's bubble.
         await russian.click("#rating-submit")

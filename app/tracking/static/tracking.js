@@ -24,12 +24,14 @@ const TEXTS = {
     title: "Your roadside help",
     services: {
       tow: "Tow", jump_start: "Jump start", tyre_change: "Tyre change", fuel_delivery: "Fuel delivery",
-      lockout: "Lockout", winch: "Winch",
+      lockout: "Lockout", winch: "Winch-out",
     },
     outcomes: {
       fixed_on_site: "Fixed on the spot.", towed: "The car was towed.",
       not_fixed: "The car could not be fixed on the spot.",
     },
+    // A job done on the spot, where "fixed" is not the word for it.
+    doneOnSite: { winch: "Your car was pulled out.", lockout: "Your car was opened.", fuel_delivery: "Fuel delivered." },
     headlines: {
       searching: () => ["Finding a technician", "We are asking the nearest technicians who can help."],
       assigned: (name) => [`${name} is coming`, `${name} has taken the job and is setting off.`],
@@ -88,6 +90,7 @@ const TEXTS = {
       fixed_on_site: "Машину починили на месте.", towed: "Машину эвакуировали.",
       not_fixed: "Машину не удалось починить на месте.",
     },
+    doneOnSite: { winch: "Машину вытащили.", lockout: "Машину открыли.", fuel_delivery: "Топливо доставили." },
     headlines: {
       searching: () => ["Ищем мастера", "Спрашиваем ближайших мастеров, кто может помочь."],
       assigned: (name) => [`${name} скоро выезжает`, "Заказ принят: мастер собирается в путь."],
@@ -148,6 +151,9 @@ const TEXTS = {
     outcomes: {
       fixed_on_site: "Vor Ort repariert.", towed: "Das Auto wurde abgeschleppt.",
       not_fixed: "Das Auto konnte vor Ort nicht repariert werden.",
+    },
+    doneOnSite: {
+      winch: "Ihr Auto wurde geborgen.", lockout: "Ihr Auto wurde geöffnet.", fuel_delivery: "Der Kraftstoff wurde geliefert.",
     },
     headlines: {
       searching: () => ["Wir suchen Hilfe", "Wir fragen die nächstgelegenen Einsatzfahrzeuge, die helfen können."],
@@ -231,7 +237,8 @@ function afterFailure(outcome, service) {
 function headline(t) {
   const name = t.technician ? t.technician.name : text.technician;
   const says = text.headlines[t.status];
-  return says ? says(name, text.outcomes[t.resolution], t.service, t.cancel_cause) : [t.status, ""];  // the next step, as the push says
+  const outcome = (t.resolution === "fixed_on_site" && text.doneOnSite[t.service]) || text.outcomes[t.resolution];
+  return says ? says(name, outcome, t.service, t.cancel_cause) : [t.status, ""];  // the next step, as the push says
 }
 
 // Clock times are told by the car's clock and on 24 hours, as the pushes tell them; someone following the link
