@@ -260,7 +260,9 @@ async def test_the_map_the_figures_and_the_fleet_live(
             assert box["width"] >= 0.6 * width, (width, box)
             assert box["height"] >= 0.35 * height, (width, box)
             if width >= 1024:  # the side panel's tabs on one row, the charts' titles on one line
-                rows = await page.evaluate("new Set([...document.querySelectorAll('#tabs button')].map((b) => b.offsetTop)).size")
+                rows = await page.evaluate(
+                    "new Set([...document.querySelectorAll('#tabs button')].map((b) => b.offsetTop)).size"
+                )
                 assert rows == 1, (width, rows)
                 wrapped = await page.evaluate(
                     "[...document.querySelectorAll('.trend figcaption')].filter((c) => c.scrollWidth > c.clientWidth).length"
