@@ -77,6 +77,18 @@ class OfferMade(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class NoRoadToOrder(Event):
+    """A dispatch round found free technicians near a searching order and no road from any of them to it (a
+    pin off the road network, or on a road island of the map). Said again by each round while it stays so."""
+
+    durable: ClassVar[bool] = False  # the next round says it again
+
+    order_id: UUID
+    driver_id: UUID
+    service: Service
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OfferAnswered(Event):
     """A technician accepted or declined an offer, or let it lapse."""
 

@@ -240,6 +240,12 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
                                  eta_seconds=offer["eta_seconds"], ttl_s=config.offer_ttl_s, source="dispatch"),
             )  # fmt: skip
     await repository.insert_decisions(session, decisions)
+    for order in orders:
+        if order.id in roadless:
+            await events.publish(
+                session,
+                events.NoRoadToOrder(at=now, order_id=order.id, driver_id=order.driver_id, service=order.service),
+            )
     report.offers, report.left_open = len(offers), len(orders) - len(offers)
     clock.lap("offers")
     report.phases_ms = clock.phases

@@ -10,6 +10,7 @@ from notifications import policy
 def install(settings: Settings) -> None:
     events.subscribe(events.OrderStatusChanged, policy.on_status_change)
     events.subscribe(events.OfferMade, policy.on_offer)
+    events.subscribe(events.NoRoadToOrder, policy.on_no_road)
     events.subscribe(events.FeedbackGiven, policy.on_feedback)
     events.subscribe(events.ArrivalEstimated, policy.on_eta_update)
     events.subscribe(events.StallEscalated, policy.on_stall)

@@ -128,6 +128,12 @@ async def on_feedback(session: AsyncSession, event: events.FeedbackGiven) -> Non
     await repository.withdraw_pending(session, event.order_id, "feedback_request", event.driver_id)
 
 
+async def on_no_road(session: AsyncSession, event: events.NoRoadToOrder) -> None:
+    """The driver hears once, early, that the technicians near him cannot reach his pin by road, rather than
+    only when the search gives up."""
+    await push_once(session, event.driver_id, "no_road", event.order_id, {"service": event.service.value})
+
+
 async def on_offer(session: AsyncSession, event: events.OfferMade) -> None:
     """Offers come in hundreds from one dispatch round: their pushes are written together once the round's
     events are out (one read of the addresses, one insert), not a round trip each."""

@@ -29,7 +29,7 @@ RESOURCE = "pushes.ftl"
 KINDS = (
     # To the driver.
     "assigned", "en_route", "eta_changed", "arriving", "arrived", "completed", "failed", "feedback_request",
-    "cancelled", "unfulfilled", "reassigned", "delayed", "held_up",
+    "cancelled", "unfulfilled", "reassigned", "delayed", "held_up", "no_road",
     # To the technician.
     "offer", "job_assigned", "job_cancelled", "job_reassigned", "stall_check", "signal_check",
     "set_offline",

@@ -77,6 +77,15 @@ class HeldUp(Message):
     at: datetime
 
 
+class SearchUpdate(Message):
+    """How the search for a technician goes, where the driver should know: "no_road" when technicians are near
+    and none has a road to the pin (said again by each dispatch round while it stays so; the driver has a push)."""
+
+    type: Literal["search"]
+    outcome: Literal["no_road"]
+    at: datetime
+
+
 class TrackingSnapshot(Message):
     """First on the tracking link's stream: the order as the link shows it (GET /v1/track/{token})."""
 
@@ -182,7 +191,7 @@ class FollowUpChange(Message):
 
 ORDER_MESSAGES: dict[str, type[Message]] = {
     "snapshot": Snapshot, "status": StatusChange, "position": Position, "eta": EtaUpdate, "route": RouteUpdate,
-    "held_up": HeldUp,
+    "held_up": HeldUp, "search": SearchUpdate,
 }  # fmt: skip
 OPS_MESSAGES: dict[str, type[Message]] = {
     "hello": Hello, "status": OpsStatusChange, "position": OpsPosition, "eta": OpsEtaUpdate,

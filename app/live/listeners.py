@@ -85,8 +85,13 @@ async def _technician_set_offline(session: AsyncSession, event: events.Technicia
     await messages.publish_availability(session, event.technician_id, False, "no_position", event.at)
 
 
+async def _no_road(session: AsyncSession, event: events.NoRoadToOrder) -> None:
+    await messages.publish_search(session, event.order_id, "no_road", event.at)
+
+
 def install() -> None:
     events.subscribe(events.OrderCreated, _order_created)
+    events.subscribe(events.NoRoadToOrder, _no_road)
     events.subscribe(events.OrderStatusChanged, _status_changed)
     events.subscribe(events.SlaChanged, _sla_changed)
     events.subscribe(events.FollowUpChanged, _follow_up_changed)

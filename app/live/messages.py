@@ -83,6 +83,11 @@ async def publish_eta(
     )  # fmt: skip
 
 
+async def publish_search(session: AsyncSession, order_id: UUID, outcome: Literal["no_road"], at: datetime) -> None:
+    """How the search for a technician goes, where the driver should know: no road from those near to his pin."""
+    await publish(session, {"order_id": str(order_id), "type": "search", "outcome": outcome, "at": rfc3339(at)})
+
+
 async def publish_held_up(session: AsyncSession, order_id: UUID, trouble: str | None, at: datetime) -> None:
     """The technician seems held up (the trouble the driver was told of by push), or no longer (None)."""
     await publish(session, {"order_id": str(order_id), "type": "held_up", "trouble": trouble, "at": rfc3339(at)})

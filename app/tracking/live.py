@@ -24,7 +24,7 @@ from app.orders.schemas import AssignedTechnician
 from app.tracking import service
 from app.tracking.links import links
 
-PUBLIC_EVENTS = frozenset({"snapshot", "status", "position", "eta", "route", "held_up"})
+PUBLIC_EVENTS = frozenset({"snapshot", "status", "position", "eta", "route", "held_up", "search"})
 ENDED = frozenset(OrderStatus.values(OrderStatus.ended()))
 CLOSE_JOB_ENDED = 1000
 

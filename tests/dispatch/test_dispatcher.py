@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
 from app.db import transaction
-from app.enums import Role, Service
+from app.enums import Locale, Role, Service
 from app.geo import Point, to_geography
 from app.orders.models import Order, OrderStatus
 from app.routing.osrm import OsrmClient
@@ -28,6 +28,7 @@ from dispatch.dispatcher import CHUNK_GROUPS, TABLE_GROUP_SIZE, dispatch_round
 from dispatch.models import DispatchDecision, Offer, OfferStatus
 from dispatch.solver import Arc, OpenOrder, greedy_nearest, solve, total_cost
 from notifications.models import Notification
+from notifications.templates import render
 from tests.conftest import KAISANIEMENKATU, KAIVOKATU, MIKONKATU, UNIONINKATU, Api
 from tests.dispatch.helpers import TEST_CONFIG, give_ratings, pending_offers, run_round
 
@@ -492,3 +493,10 @@ async def test_an_order_no_road_leads_to_says_so_not_that_nobody_was_near(
     # The operator's list still has him, with no drive to offer: whoever goes, goes the last metres on foot.
     listed = (await api.client.get(f"/v1/ops/orders/{order['id']}/technicians", headers=operator.headers)).json()
     assert [(c["technician_id"], c["eta_s"]) for c in listed["items"]] == [(str(near.id), None)]
+    # The driver hears it once, early, in his language, not only when the search gives up.
+    await run_round(app)
+    async with app.state.sessionmaker() as session:
+        told = (await session.execute(select(Notification).where(Notification.order_id == UUID(order["id"])))).scalars()
+        pushes = [(n.kind, n.params) for n in told]
+    assert pushes == [("no_road", {"service": "tow"})]
+    assert render("no_road", Locale.RU, {"service": "tow"}, "UTC").title == "Пока не видим дороги к вашей метке"

@@ -25,9 +25,11 @@ from app.live.repository import tracking_for_update
 from app.orders.models import Order
 from app.regions.extract import service_area
 from app.regions.service import record_region
+from app.routing.osrm import OsrmClient
 from app.technicians.models import Technician
 from tests.conftest import HELSINKI_PBF, KAISANIEMENKATU, KAIVOKATU, Actor, Api, start_server
 from tests.dispatch.helpers import TEST_CONFIG, run_round
+from tests.dispatch.test_dispatcher import ERROTTAJANKATU
 from tests.live.test_streams import job, post_location, report
 from tests.tracking.test_tracking import token_of
 from trustloop.processes import free_port
@@ -386,6 +388,28 @@ async def test_a_request_nobody_took_promises_the_call_the_push_promised(
             assert (await page.locator("#detail").inner_text()).endswith(call)  # as the unfulfilled push says
             assert await page.locator("#technician").is_hidden()  # nobody is coming: no empty card
             await page.close()
+    assert watched.errors == []
+
+
+async def test_a_pin_no_road_leads_to_is_said_while_the_search_goes_on(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession], page_server: str, helsinki_graph: Path,
+    osrm: OsrmClient,
+) -> None:  # fmt: skip
+    async with transaction(sessions) as session:
+        await record_region(session, "helsinki", service_area(HELSINKI_PBF), helsinki_graph)
+    await api.technician(at=KAIVOKATU, name="Near")
+    order = await api.order(await api.driver(), at=ERROTTAJANKATU)
+    watched = Watched()
+    async with chromium() as browser:
+        page = await watched.open(browser, f"http://{page_server}/t/{token_of(order)}", PHONE)
+        await shown(page, "window.trustloop.state.live")
+        assert await page.locator("#headline").inner_text() == "Finding a technician"
+        await run_round(app)  # technicians near, and no road from any of them to the pin
+        await shown(page, "window.trustloop.state.tracking.search === 'no_road'")
+        assert await page.locator("#headline").inner_text() == "No road to your pin yet"
+        said = await page.locator("#detail").inner_text()
+        assert said.endswith("if nobody can reach you, an operator will call."), said  # as the push says it
+        await save(page, "tracking-phone-no-road")
     assert watched.errors == []
 
 

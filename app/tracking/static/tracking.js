@@ -34,6 +34,8 @@ const TEXTS = {
     doneOnSite: { winch: "Your car was pulled out.", lockout: "Your car was opened.", fuel_delivery: "Fuel delivered." },
     headlines: {
       searching: () => ["Finding a technician", "We are asking the nearest technicians who can help."],
+      // As the no_road push says it.
+      noRoad: () => ["No road to your pin yet", "Technicians near you can't find a road to your pin. We keep looking; if nobody can reach you, an operator will call."],
       assigned: (name) => [`${name} is coming`, `${name} has taken the job and is setting off.`],
       en_route: (name) => [`${name} is on the way`, "The map shows where they are, live."],
       arrived: (name) => [`${name} has arrived`, "At the car now."],
@@ -93,6 +95,7 @@ const TEXTS = {
     doneOnSite: { winch: "Машину вытащили.", lockout: "Машину открыли.", fuel_delivery: "Топливо доставили." },
     headlines: {
       searching: () => ["Ищем мастера", "Спрашиваем ближайших мастеров, кто может помочь."],
+      noRoad: () => ["Пока не видим дороги к вашей метке", "Мастера рядом не могут проехать к вашей метке. Ищем дальше; если никто не доедет, вам позвонит оператор."],
       assigned: (name) => [`${name} скоро выезжает`, "Заказ принят: мастер собирается в путь."],
       en_route: (name) => [`${name} в пути`, "На карте видно, где сейчас мастер."],
       arrived: (name) => [`${name} на месте`, "Мастер уже у вашей машины."],
@@ -157,6 +160,7 @@ const TEXTS = {
     },
     headlines: {
       searching: () => ["Wir suchen Hilfe", "Wir fragen die nächstgelegenen Einsatzfahrzeuge, die helfen können."],
+      noRoad: () => ["Noch kein Weg zu Ihrer Markierung", "Die Pannenhilfe in der Nähe findet keine Strasse zu Ihrer Markierung. Wir suchen weiter, sonst rufen wir Sie an."],
       assigned: (name) => [`${name} kommt`, `${name} hat den Auftrag angenommen und fährt gleich los.`],
       en_route: (name) => [`${name} ist unterwegs`, "Die Karte zeigt live, wo die Pannenhilfe gerade ist."],
       arrived: (name) => [`${name} ist da`, "Jetzt an Ihrem Auto."],
@@ -236,7 +240,7 @@ function afterFailure(outcome, service) {
 
 function headline(t) {
   const name = t.technician ? t.technician.name : text.technician;
-  const says = text.headlines[t.status];
+  const says = t.status === "searching" && t.search === "no_road" ? text.headlines.noRoad : text.headlines[t.status];
   const outcome = (t.resolution === "fixed_on_site" && text.doneOnSite[t.service]) || text.outcomes[t.resolution];
   return says ? says(name, outcome, t.service, t.cancel_cause) : [t.status, ""];  // the next step, as the push says
 }
@@ -439,6 +443,9 @@ function connect() {
         break;
       case "held_up":
         t.held_up = event.trouble;
+        break;
+      case "search":
+        t.search = event.outcome;
         break;
       default:
         return;

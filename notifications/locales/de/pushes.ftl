@@ -192,6 +192,10 @@ cancelled =
            *[other] Ihre Anfrage { service-request } wurde storniert. Brauchen Sie noch Hilfe, fordern Sie sie bitte neu an.
         }
 
+no_road =
+    .title = Noch kein Weg zu Ihrer Markierung
+    .body = Die Pannenhilfe in der Nähe findet keine Strasse zu Ihrer Markierung. Wir suchen weiter, sonst rufen wir Sie an.
+
 unfulfilled =
     .title = Leider haben wir niemanden gefunden
     .body = Das tut uns leid. Wir rufen Sie in wenigen Minuten an, oder Sie fordern erneut Hilfe an.

@@ -179,6 +179,10 @@ cancelled =
            *[other] We've cancelled your { service-request } request. If you still need help, please request it again.
         }
 
+no_road =
+    .title = No road to your pin yet
+    .body = Technicians near you can't find a road to your pin. We keep looking; if nobody can reach you, an operator will call.
+
 unfulfilled =
     .title = Sorry, we couldn't find a technician
     .body = We could not get a technician to you in time. An operator will call you within minutes, or you can request help again.
