@@ -400,7 +400,7 @@
           + handIt)
         : el("table", {},
         el("caption", {}, `${tl.time(r.at)} · ${tl.words(r.outcome)}${r.winner_name ? ` · ${r.winner_name}` : ""}`),
-        el("thead", {}, el("tr", {}, ["Technician", "ETA", "Trust then", "Cost", "Why"].map((h) => el("th", {}, h)))),
+        el("thead", {}, el("tr", {}, ["Technician", "Median ETA", "Trust then", "Cost", "Why"].map((h) => el("th", {}, h)))),
         el("tbody", {}, r.candidates.map((c) => el("tr", { class: c.chosen ? "chosen" : "" },
           el("td", { class: "name" }, c.technician_name || c.technician_id.slice(0, 8)),
           el("td", { title: c.raw_eta_s != null ? `OSRM's estimate ${Math.round(c.raw_eta_s / 60)} min, calibrated to the median drive` : "" },
