@@ -260,6 +260,17 @@ async def decisions_for_order(session: AsyncSession, order_id: UUID) -> list[Dis
     return list(result.scalars())
 
 
+async def latest_outcome(session: AsyncSession, order_id: UUID) -> str | None:
+    """What the order's latest dispatch round decided ("offered", "no_road", ...); None before its first."""
+    outcome: str | None = await session.scalar(
+        select(DispatchDecision.outcome)
+        .where(DispatchDecision.order_id == order_id)
+        .order_by(DispatchDecision.id.desc())
+        .limit(1)
+    )
+    return outcome
+
+
 async def accepted_offer(session: AsyncSession, order_id: UUID) -> Offer | None:
     result = await session.execute(
         select(Offer).where(Offer.order_id == order_id, Offer.status == OfferStatus.ACCEPTED).limit(1)

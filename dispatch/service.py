@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Literal
 from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -270,6 +271,11 @@ def present(offer: Offer, order: Order) -> OfferRead:
         distance_m=offer.distance_m,
         expires_at=offer.expires_at,
     )
+
+
+async def search_outcome(session: AsyncSession, order_id: UUID) -> Literal["no_road"] | None:
+    """What the driver's link should know of the search: the latest round found no road to his pin."""
+    return "no_road" if await repository.latest_outcome(session, order_id) == "no_road" else None
 
 
 async def explain(session: AsyncSession, order_id: UUID) -> DecisionRead:

@@ -11,8 +11,10 @@ from app.sla import metrics as sla_metrics
 from app.technicians import reputation
 from app.tracking import links as tracking_links
 from app.tracking import ratings as tracking_ratings
+from app.tracking import search as tracking_search
 from dispatch import listeners as dispatch_listeners
 from dispatch import metrics as dispatch_metrics
+from dispatch import service as dispatch
 from feedback import listeners as feedback_listeners
 from feedback import metrics as feedback_metrics
 from feedback import service as feedback
@@ -37,6 +39,7 @@ def wire(settings: Settings) -> None:
     service_area.configure(settings)
     live_publishing.configure(settings)
     tracking_ratings.provide(feedback.is_rated)
+    tracking_search.provide(dispatch.search_outcome)
     metrics.reset_readings()
     for reading in (
         orders_metrics.readings,

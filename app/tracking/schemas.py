@@ -41,3 +41,6 @@ class TrackingRead(BaseModel):
     # Once the driver has been told by push that the technician seems held up ("stalled": no progress towards
     # the car; "no signal": his phone went quiet), the page says so too, instead of a confident arrival time.
     held_up: Literal["stalled", "no signal"] | None = None
+    # While searching: the latest dispatch round found technicians near and no road from any of them to the pin
+    # (as the live "search" message and the no_road push say it).
+    search: Literal["no_road"] | None = None

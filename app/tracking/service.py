@@ -27,6 +27,7 @@ from app.orders.schemas import AssignedTechnician
 from app.orders.views import present
 from app.regions import service as regions
 from app.tracking import ratings
+from app.tracking import search as tracking_search
 from app.tracking.links import links
 from app.tracking.schemas import TrackedPosition, TrackedTechnician, TrackingRead
 
@@ -88,7 +89,15 @@ async def view(session: AsyncSession, settings: Settings, order: Order) -> Track
         expires_at=await link_expires_at(session, order),
         time_zone=settings.timezone_of(order.region),
         held_up=await told_held_up(session, order),
+        search=await search_news(session, order),
     )
+
+
+async def search_news(session: AsyncSession, order: Order) -> Literal["no_road"] | None:
+    """While searching: what the latest dispatch round found that the driver should know."""
+    if order.status is not OrderStatus.SEARCHING:
+        return None
+    return await tracking_search.latest_outcome(session, order.id)
 
 
 async def told_held_up(session: AsyncSession, order: Order) -> Literal["stalled", "no signal"] | None:

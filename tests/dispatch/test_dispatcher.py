@@ -500,3 +500,9 @@ async def test_an_order_no_road_leads_to_says_so_not_that_nobody_was_near(
         pushes = [(n.kind, n.params) for n in told]
     assert pushes == [("no_road", {"service": "tow"})]
     assert render("no_road", Locale.RU, {"service": "tow"}, "UTC").title == "Пока не видим дороги к вашей метке"
+    # His tracking link, opened now, says it from its first read; once a technician is offered, it no longer does.
+    link = order["tracking_url"].rsplit("/t/", 1)[1]
+    assert (await api.client.get(f"/v1/track/{link}")).json()["search"] == "no_road"
+    await api.technician(at=ERROTTAJANKATU, name="Reachable")
+    await run_round(app)
+    assert (await api.client.get(f"/v1/track/{link}")).json()["search"] is None

@@ -43,7 +43,7 @@ async def test_the_link_shows_the_job_and_the_technician_only_while_he_drives(ap
 
     searching = await track(api.client, order)
     assert (searching["status"], searching["technician"], searching["position"]) == ("searching", None, None)
-    assert searching["feedback_open"] is False
+    assert (searching["feedback_open"], searching["search"]) == (False, None)
     assert searching["time_zone"] == "Europe/Helsinki"  # the car's clock, not the deployment's (Europe/Vaduz)
 
     assert (await api.assign(order["id"], technician)).status_code == 200

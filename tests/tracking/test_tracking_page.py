@@ -410,6 +410,11 @@ async def test_a_pin_no_road_leads_to_is_said_while_the_search_goes_on(
         said = await page.locator("#detail").inner_text()
         assert said.endswith("if nobody can reach you, an operator will call."), said  # as the push says it
         await save(page, "tracking-phone-no-road")
+        await page.close()
+        # Opened after the round, the page knows it from its first read, not only from the next round's message.
+        page = await watched.open(browser, f"http://{page_server}/t/{token_of(order)}", PHONE)
+        await shown(page, "window.trustloop.state.tracking && window.trustloop.state.tracking.search === 'no_road'")
+        assert await page.locator("#headline").inner_text() == "No road to your pin yet"
     assert watched.errors == []
 
 
