@@ -492,12 +492,12 @@ async def test_the_decision_with_names_assigning_a_technician_card_and_filters(
         # What the promise was made of; nothing has finished yet here, so it is OSRM's estimate as it is.
         await panel.locator(".promise").wait_for(timeout=10_000)
         promise = await panel.locator(".promise").inner_text()
-        assert f"{round(assigned['promise']['promised_s'] / 60)} min" in promise
+        assert f"{assigned['promise']['promised_s'] / 60:.1f} min" in promise
         assert "too few to calibrate" in promise
         # A calibrated promise names the parts of its median that move it by 3 % or more, and the small ones
         # together as "the rest": the parts shown multiply to the median's factor.
         calibrated = {
-            "promised_s": 250, "raw_s": 300, "quantile": 0.97, "correction": 0.85,
+            "promised_s": 130.05, "raw_s": 150, "quantile": 0.97, "correction": 0.85,
             "basis": {"fleet": 0.85, "hour_of_day": 0.94, "hour_of_week": 1.01, "distance_band": 0.99,
                       "route_speed": 1.17, "technician": 0.94, "residual_median": 0.98, "spread": 1.02,
                       "grace_s": 120, "observations": 391, "technician_jobs": 48},
@@ -509,6 +509,12 @@ async def test_the_decision_with_names_assigning_a_technician_card_and_filters(
         assert "hour \N{MULTIPLICATION SIGN}0.94" in parts[1], explained
         assert "weekday" not in parts[1], explained
         assert math.prod(factors) == pytest.approx(0.85, abs=0.01), explained
+        # And the minutes multiply out as shown: the promise is OSRM's drive times the median's factor times the spread.
+        figures = re.match(r"([\d.]+) min: OSRM ([\d.]+) min \N{MULTIPLICATION SIGN} ([\d.]+) .*?"
+                           r"\N{MULTIPLICATION SIGN} ([\d.]+) to keep it", explained)  # fmt: skip
+        assert figures, explained
+        promised, raw, median, spread = (float(figure) for figure in figures.groups())
+        assert promised == pytest.approx(raw * median * spread, abs=0.11), explained
 
         # His card: status, current job, today's jobs, trust with its parts.
         await panel.locator("button.back").click()

@@ -183,7 +183,8 @@
   // parts are named where they move it by 3 % or more; the small ones together are "the rest", so that the parts
   // shown multiply to the median's factor.
   function promiseText(p) {
-    const min = (s) => `${Math.round(s / 60)} min`;
+    // Tenths of a minute: in whole minutes the figures would not multiply out (OSRM 3 min × 0.85 for a 2 min promise).
+    const min = (s) => `${(s / 60).toFixed(1)} min`;
     if (p.quantile == null) {
       return `${min(p.promised_s)}: OSRM's estimate as it is (${p.basis.observations || 0} finished drives, too few to calibrate)`;
     }
