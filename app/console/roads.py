@@ -7,12 +7,13 @@ from pathlib import Path
 
 import osmium
 
-# Drawing rank by highway class: 0 major, 1 through roads, 2 streets. Tracks, paths and service roads
+# Drawing rank by highway class: 0 major, 1 through roads, 2 streets (a city centre's pedestrian streets
+# among them: they give it its shape, and a van may drive them to a car). Tracks, paths and service roads
 # are left out: they crowd the map and nobody breaks down on a footpath.
 RANKS = {
     **dict.fromkeys(("motorway", "motorway_link", "trunk", "trunk_link", "primary", "primary_link"), 0),
     **dict.fromkeys(("secondary", "secondary_link", "tertiary", "tertiary_link"), 1),
-    **dict.fromkeys(("residential", "unclassified", "living_street", "road"), 2),
+    **dict.fromkeys(("residential", "unclassified", "living_street", "road", "pedestrian"), 2),
 }
 
 
@@ -34,18 +35,32 @@ class _Roads(osmium.SimpleHandler):
 
     def way(self, way: osmium.osm.Way) -> None:
         rank = RANKS.get(way.tags.get("highway") or "")
-        if rank is None:
+        if rank is None or way.tags.get("area") == "yes":  # a square's outline is no road
             return
-        try:
-            flat = [v for node in way.nodes for v in (round(node.lon, 5), round(node.lat, 5))]
-        except osmium.InvalidLocationError:
-            return  # a way running out of the extract
-        self.lines.append((rank, flat))
         name = way.tags.get("name")
-        points = len(flat) // 2
-        if name and rank <= 1 and points > self.road_names.get(name, (0, 0.0, 0.0))[0]:
-            middle = 2 * (points // 2)
-            self.road_names[name] = (points, flat[middle], flat[middle + 1])
+        for flat in _inside(way):
+            self.lines.append((rank, flat))
+            points = len(flat) // 2
+            if name and rank <= 1 and points > self.road_names.get(name, (0, 0.0, 0.0))[0]:
+                middle = 2 * (points // 2)
+                self.road_names[name] = (points, flat[middle], flat[middle + 1])
+
+
+def _inside(way: osmium.osm.Way) -> list[list[float]]:
+    """The way's pieces within the extract, each [lon, lat, lon, lat, ...]: a road that runs out of the cut
+    area (its far nodes missing) is drawn up to the edge, not left out."""
+    pieces: list[list[float]] = []
+    piece: list[float] = []
+    for node in way.nodes:
+        if node.location.valid():
+            piece += (round(node.lon, 5), round(node.lat, 5))
+            continue
+        if len(piece) >= 4:
+            pieces.append(piece)
+        piece = []
+    if len(piece) >= 4:
+        pieces.append(piece)
+    return pieces
 
 
 _reading = threading.Lock()
