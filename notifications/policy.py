@@ -1,5 +1,6 @@
 """Which fact deserves which push, to whom. Each push is a row written in the transaction of the fact."""
 
+import math
 from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
@@ -185,7 +186,9 @@ async def on_eta_update(session: AsyncSession, event: events.ArrivalEstimated) -
             collapse_key=f"eta:{event.order_id}",
         )  # fmt: skip
     if arriving:
-        minutes = max(1, round((event.arrival_at - event.at).total_seconds() / 60))
+        # Rounded up, as the tracking page and the console round the same arrival: the push and the page the driver
+        # opens from it must not say 2 and 3 minutes of the same moment.
+        minutes = max(1, math.ceil((event.arrival_at - event.at).total_seconds() / 60))
         await push_once(session, event.driver_id, "arriving", event.order_id, {**params, "minutes": minutes})
 
 

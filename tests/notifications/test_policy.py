@@ -140,7 +140,7 @@ async def test_arriving_is_pushed_once_a_few_minutes_out(
     assert await kinds(sessions, order["id"]) == ["arriving"]
     async with sessions() as session:
         arriving = (await session.execute(select(Notification))).scalar_one()
-    assert arriving.params["minutes"] == 2  # 2.5 min rounds to the nearest minute
+    assert arriving.params["minutes"] == 3  # 2.5 min rounds up, as the tracking page says it
 
 
 def test_every_kind_has_both_languages_and_renders_the_local_time() -> None:
