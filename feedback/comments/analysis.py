@@ -9,11 +9,12 @@ cites and nothing is downloaded or trained at run time:
    forms where stems collide (`=дорого`, not "дорога").
 2. Lexicon entries (`lexicon.py`), longest first, are matched left to right; each match is a cue with a weight and
    a topic.
-3. Rules adjust each cue: a negator shortly before it in the same clause turns it (`не приехал` is a no-show,
-   "wasn't late" faint praise, "not polite" rudeness); words after "but"/"но" weigh more and those before less;
-   intensifiers, downtoners, capitals and exclamation marks scale it. A negator after a comma denies what follows it
-   ("Nothing broke, nothing scratched"), not the phrase before. A mood word before another word of its clause only
-   says how much ("Ridiculously fast", "Ужасно неловко"); "не могу не" affirms.
+3. Rules adjust each cue: a negator shortly before it in the same clause turns it (`не приехал` is a no-show, "wasn't
+   late" faint praise, "not polite" rudeness); words after "but"/"но" weigh more and those before less; intensifiers,
+   downtoners, capitals and exclamation marks scale it. A negator after a comma denies what follows it ("Nothing
+   broke, nothing scratched"), not the phrase before; "не было" after a noun denies it ("Хамства не было"). A mood
+   word before another word of its clause only says how much ("Ridiculously fast", "Ужасно неловко"); "не могу не"
+   affirms.
 4. Durations and clock spans are read as waits: an hour or more is lateness; a short one after "in"/"за" is praise.
    Thanks or generic praise beside a long wait or a strong complaint ("great, only 3 hours"), alone after one
    ("Brilliant."), or in scare quotes (he "fixed" it) is sarcasm. A wait as promised ("50 minutes, as the app had
@@ -34,11 +35,15 @@ cites and nothing is downloaded or trained at run time:
    fault") covers no complaint a "but" after it brings. Damage the writer says the car already had ("that was there
    before") is none; a fear called unfounded ("Зря боялся") or denied after a pronoun ("It didn't.") has passed; a
    time denied as the alternative ("за полчаса, а не за три часа") is no wait, and one counted from the call ("forty
-   min after I called") is a report like "in forty min".
+   min after I called") is a report like "in forty min". Blame the writer takes ("My fault entirely", "мой косяк")
+   names no fault of the job; damage a stranger or a stone did ("Someone had reversed into me") is the driver's
+   trouble; a fear conceded after good news ("Ни царапины, хотя я переживала") did not come true; "Otherwise" or "В
+   остальном" opening a sentence turns like "but".
 5. Complaints the lexicon has no word for still count a little: a denial in a sentence without praise that no cue of its
    clause takes ("it didn't", elliptic ones take their meaning from the deniable word before them), a "why ...?"
    question, two different sums of money (unless the larger is what other firms asked, which is good news). A denial
-   of what the writer thought or expected ("Wasn't sure", "не ожидал") is not one. A question ("Is the fee refunded
+   of what the writer thought or expected ("Wasn't sure", "не ожидал"), or of their past ("Never had to use you
+   before"), is not one. A question ("Is the fee refunded
    if...?"), a why the app will not let the writer do something ("Почему нельзя выбрать время заранее?") or a
    suggestion ("Would be nice if the app...") weighs nothing unless it holds a strong complaint (a danger it names
    never is one); one about the app is about communication.
@@ -408,7 +413,27 @@ def _negator(tokens: list[_Token], first: int, last: int) -> int | None:
         # "помочь не может": Russian puts the negated modal after the infinitive.
         if tokens[after].norm == "не" and after + 1 < len(tokens) and tokens[after + 1].norm.startswith(_MODALS):
             return after
+    # "Хамства не было", "Царапин на машине не было": the noun first, then its denied being.
+    for position in range(after, min(len(tokens), after + 3)):
+        if tokens[position].clause != clause or (tokens[position].used and position > after):
+            break
+        if _was_not(tokens, position):
+            return position
     return None
+
+
+_BEING = frozenset({"было", "были", "был", "была", "бывает", "бывало"})
+
+
+def _was_not(tokens: list[_Token], position: int) -> bool:
+    """ "не было" at `position`, in one clause: the words after a cue that deny it was there."""
+    return (
+        tokens[position].norm == "не"
+        and position + 1 < len(tokens)
+        and tokens[position + 1].norm in _BEING
+        and tokens[position + 1].clause == tokens[position].clause
+        and not (position + 2 < len(tokens) and tokens[position + 2].norm == "бы")  # "не было бы, если бы..." supposes
+    )
 
 
 _MODALS = ("мог", "може", "смог", "смож", "получ", "стал", "хоч", "хотел", "захотел")
@@ -461,6 +486,22 @@ def _sentence_end(text: str, offset: int) -> str:
 _OPENING_CONTRASTS = frozenset({"still", "anyway", "anyhow", "впрочем"})
 
 
+def _otherwise(tokens: list[_Token], position: int) -> bool:
+    """ "The wait was long, but it was rush hour. Otherwise a good job.", "В остальном всё отлично": opening a sentence,
+    "otherwise" / "в остальном" gives the verdict on the rest, like a "but"; "Otherwise I'd have frozen" supposes."""
+    token = tokens[position]
+    if token.norm == "остальном" and position > 0 and tokens[position - 1].norm == "в":
+        opening = position - 1
+    elif token.norm == "otherwise":
+        opening = position
+    else:
+        return False
+    if opening > 0 and tokens[opening - 1].sentence == token.sentence:
+        return False
+    following = tokens[position + 1 : position + 4]
+    return bool(following) and not any(other.norm in _WOULD or other.norm == "could" for other in following)
+
+
 # "Вроде быстро, а по факту не едет": "а" before these turns like "но".
 _IN_FACT = (("по", "факту"), ("на", "деле"), ("в", "итоге"), ("в", "результате"))
 
@@ -475,6 +516,8 @@ def _contrasting(tokens: list[_Token], position: int) -> bool:
         return (tokens[position + 1].norm, tokens[position + 2].norm) in _IN_FACT
     if token.norm == "только" and position > 0 and tokens[position - 1].sentence != token.sentence:
         return True  # "Мастер был вежлив, это да. Только колесо он поставил то же самое"
+    if _otherwise(tokens, position):
+        return True
     return (
         token.norm in _OPENING_CONTRASTS
         and (position == 0 or tokens[position - 1].sentence != token.sentence)
@@ -555,6 +598,8 @@ def _lexicon_cues(text: str, tokens: list[_Token]) -> list[_Found]:
 def _found_for(entry: _Entry, text: str, tokens: list[_Token], first: int, last: int, contrast: list[float]) -> _Found:
     start = tokens[first].start
     negator = None if entry.carries_negation else _negator(tokens, first, last)
+    if negator is not None and negator > last and _was_not(tokens, negator) and entry.negated_weight == 0:
+        negator = None  # "Цены в приложении не было": a mention denied is a bare denial, left to `_bare_negations`
     if negator is not None and entry.weight < 0 and first - negator > 3:
         negator = (
             None  # a complaint turns into praise only when denied closely: "не грубил", not "не платила за ерунду"
@@ -585,6 +630,8 @@ def _found_for(entry: _Entry, text: str, tokens: list[_Token], first: int, last:
         cue.extra["wait"] = 1.0
     if negator is not None:
         cue.extra["negated"] = 1.0
+        if negator > last and _was_not(tokens, negator):
+            tokens[negator].used = tokens[negator + 1].used = True  # the denial is the cue's, not a bare one
         if entry.weight < 0 <= weight and entry.topic in COMPLAINT_TOPICS:
             cue.extra["denial"] = 1.0  # "не поцарапали": a complaint denied
     return cue
@@ -778,7 +825,7 @@ def _bare_negations(tokens: list[_Token], found: list[_Found]) -> list[_Found]:
             continue  # "чтоб я не паниковал": what it was for, with its subject between
         if any(tokens[other].norm in lexicon.UNTIL for other in range(max(0, position - 4), position)):
             continue
-        if _writer_unsure(tokens, position):
+        if _writer_unsure(tokens, position) or _first_time(tokens, position):
             continue
         end = tokens[position + 1].end if position + 1 < len(tokens) else token.end
         weight, topic = -0.6, None
@@ -822,6 +869,17 @@ def _writer_unsure(tokens: list[_Token], position: int) -> bool:
 
 
 _PURPOSE = frozenset({"чтобы", "чтоб", "lest"})
+_BEFORE_NOW = lexicon.word_set("before previously ever раньше прежде")
+_NEEDING = ("had", "need", "use", "used", "call", "been", "пользова", "вызыва", "обраща", "приходил", "сталкивал")
+
+
+def _first_time(tokens: list[_Token], position: int) -> bool:
+    """ "Never had to use roadside assistance before", "Раньше никогда не вызывала эвакуатор": the writer's first time,
+    told as a denial of their past, is no complaint."""
+    clause = tokens[position].clause
+    near = [token for token in tokens[max(0, position - 4) : position + 10] if token.clause == clause]
+    needing = any(token.norm.startswith(_NEEDING) for token in tokens[position + 1 : position + 4])
+    return needing and any(token.norm in _BEFORE_NOW for token in near)
 
 
 def _question_complaints(text: str, tokens: list[_Token]) -> list[_Found]:
@@ -1426,7 +1484,10 @@ _SELF_BLAME = re.compile(
     r"|\bmy own (?:stupidity|doing|silliness)\b|\b(?:my|pure) stupidity\b"
     # "Left it a bit late to call, sat in the cold for an hour trying to sort it myself".
     r"|\bleft it (?:a bit |a little |too |far too |rather )?late\b"
-    r"|(?<![а-яё])я сам(?:а)? (?:\w+ )?(?:проколол\w*|пробил\w*|оставил\w*|захлопнул\w*|разрядил\w*|посадил\w*)",
+    r"|(?<![а-яё])я сам(?:а)? (?:\w+ )?(?:проколол\w*|пробил\w*|оставил\w*|захлопнул\w*|разрядил\w*|посадил\w*)"
+    # "My fault entirely, left the lights on", "Сел аккумулятор, мой косяк": the blame opening its sentence or clause.
+    r"|(?:^|(?<=[.!?…\n])|(?<=[.!?…\n] ))my (?:own )?fault\b(?! (?:is|was) (?:that|to|for)\b)"
+    r"|(?<![а-яё])(?:мой|сам(?:а)?) (?:косяк|промах|накосячил\w*)(?![а-яё])",
 )
 
 
@@ -1472,16 +1533,25 @@ def _exculpate(lowered: str, tokens: list[_Token], found: list[_Found]) -> None:
         (_resumed_after(tokens, _token_at(tokens, match.end() - 1)) for match in excuses),
         default=len(tokens),
     )
-    sentences = {
-        tokens[_token_at(tokens, match.start())].sentence
+    blamed = [
+        match
         for match in _SELF_BLAME.finditer(lowered)
         if not _REPORTED.search(lowered, max(0, match.start() - 40), match.start())
-    }
+    ]
+    # The blame covers its sentence up to a "but" after it: "Мой косяк, но мастер мог бы и предупредить" complains.
+    blamed_until: dict[int, int] = {}
+    for match in blamed:
+        position = _token_at(tokens, match.start())
+        sentence = tokens[position].sentence
+        blamed_until[sentence] = max(blamed_until.get(sentence, 0), _resumed_after(tokens, position))
     for cue in found:
         excused = whole and not (cue.sentence >= 0 and resumed <= cue.first_token)
-        if cue.weight < 0 and (excused or cue.sentence in sentences):
+        own = cue.sentence in blamed_until and cue.first_token < blamed_until[cue.sentence]
+        if cue.weight < 0 and (excused or own):
             cue.base = cue.weight if cue.base is None else cue.base
             cue.weight = 0.0
+            if any(match.start() <= cue.start < match.end() for match in blamed):
+                cue.topic = None  # "My fault entirely", "мой косяк": the blame itself names no fault of the job
 
 
 def _resumed_after(tokens: list[_Token], position: int) -> int:
@@ -1711,6 +1781,58 @@ _FEAR_STEMS = (
     "scar", "terrif", "frighten", "afraid", "panick", "nervous", "shak", "страш", "боял", "побоял", "испуг", "жутк",
     "напуган", "паник",
 )  # fmt: skip
+
+
+def _fear_conceded(tokens: list[_Token], found: list[_Found]) -> None:
+    """ "Ни царапины, хотя я переживала", "Came back without a mark, though I was worried": a fear told in a
+    concession after good news or a denied complaint is a fear that did not come true."""
+    for position, token in enumerate(tokens):
+        if token.norm not in lexicon.CONCESSION or position == 0 or tokens[position - 1].clause == token.clause:
+            continue
+        clause = [index for index in range(position, len(tokens)) if tokens[index].clause == token.clause]
+        if not any(tokens[index].norm in _FEARING or tokens[index].norm.startswith(_FEAR_STEMS) for index in clause):
+            continue
+        if len(clause) > 6 or any(
+            tokens[index].norm in _CAUSES
+            or tokens[index].norm in _NAMING_THE_SERVICE
+            or tokens[index].norm.startswith(_SERVICE_STEMS)
+            for index in clause
+        ):
+            continue  # "although I was nervous the whole time because he drove like a maniac" says why
+        good_before = any(
+            cue.weight > 0 and cue.sentence == token.sentence and cue.last_token < position for cue in found
+        )
+        if not good_before:
+            continue
+        for cue in found:
+            if cue.weight < 0 and cue.first_token in clause and cue.sentence >= 0:
+                cue.weight = cue.base = 0.0
+                if cue.topic is Topic.SAFETY:
+                    cue.topic = None
+
+
+# Something from outside that did the damage before anyone came: "Someone had reversed into me", "a stone".
+_OUTSIDE_AGENT = re.compile(
+    r"\b(?:(?:someone|somebody|some (?:idiot|clown|lorry|van|car))(?: had| has)? (?:reversed|backed|crashed|drove|ran"
+    r"|bumped|hit|went|scraped|keyed|dinged|smashed|clipped|pranged)|(?:by|from) a (?:stone|rock|pebble)"
+    r"|hit[- ]and[- ]run|vandals?)\b|(?<![а-яё])(?:кто-то (?:въехал|врезал|задел|поцарапал|стукнул|разбил|помял|проколол)"
+    r"\w*|камн\w*|камень|вандал\w*)(?![а-яё])"
+)
+
+
+def _outside_damage(lowered: str, tokens: list[_Token], found: list[_Found]) -> None:
+    """ "Someone had reversed into me and the wheel was bent", "Smashed windscreen from a stone": damage that a stranger
+    or the road did, in a sentence that names nobody from the service, is the driver's trouble, not the job's."""
+    for match in _OUTSIDE_AGENT.finditer(lowered):
+        sentence = tokens[_token_at(tokens, match.start())].sentence
+        if any(
+            token.sentence == sentence and (token.norm in _NAMING_THE_SERVICE or token.norm.startswith(_SERVICE_STEMS))
+            for token in tokens
+        ):
+            continue
+        for cue in found:
+            if cue.sentence == sentence and cue.weight < 0 and cue.topic in (Topic.DAMAGE, Topic.NOT_FIXED, None):
+                _weightless(cue)
 
 
 def _fear_beside_thanks(tokens: list[_Token], found: list[_Found]) -> None:
@@ -2307,6 +2429,8 @@ def analyze(text: str) -> CommentAnalysis:
     _bad_day_before_help(tokens, found)
     _expectations(tokens, found)
     _fears_that_passed(tokens, found)
+    _fear_conceded(tokens, found)
+    _outside_damage(lowered, tokens, found)
     _elsewhere(lowered, tokens, found)
     _supposed(lowered, tokens, found)
     _bad_weather(tokens, found)

@@ -272,6 +272,8 @@ break/breaks/breaking/broke/broken down : 0 - !
 # A bend in the road: "on a bend with no hard shoulder".
 on/round/around/at/blind a/the/blind bend/bends : 0 - !
 snapped/broke/broken/came/fell off : -1.3 D
+# The car leaving the truck at the garage: "came off the flatbed exactly as it went on".
+came/come/comes/got/rolled off the/his/a flatbed/truck/lorry/trailer/ramp/ramps/transporter/platform/back : 0 - !
 dropped my/the car/it : -1.5 D
 drop* off the : -1.5 D
 fell off : -1.5 D
@@ -503,6 +505,16 @@ saved/saviour/savior : 1.0 G
 above and beyond : 1.5 G !
 out of his/her/their way : 1.2 G !
 asked for more/better : 1.2 G !
+# A better outcome denied only as impossible: "couldn't have gone better", "can't get any better".
+couldn't/couldnt/can't/cant/cannot have gone/been/done/turned better : 1.2 - !
+couldn't/couldnt/can't/cant/cannot have gone/been/done/turned any/much better : 1.2 - !
+couldn't/couldnt/can't/cant/cannot be/go/get better : 1.2 - !
+couldn't/couldnt/can't/cant/cannot be/go/get any/much better : 1.2 - !
+could not have gone/been/done/turned better : 1.2 - !
+# Only denied, a letdown is praise: "never let me down" (unnegated, "the battery let me down" is the breakdown).
+never/didn't/didnt/not/hasn't/hasnt/haven't/havent/won't/wont let/lets me/us down : 0.8 - !
+# The writer's own phone: "I didn't have the app open" is no door that would not open.
+have/had/has/keep/kept the/my app/phone/tracker/tracking/notifications/map open : 0 C !
 chatty/cheerful/funny/upbeat/lovely/sweet/gentleman/=gent/legend/=chatted : 0.8 G
 chatbot/chat-bot/bot/loop : -0.8 C
 tidy/clean/neat : 0.5 -
@@ -1060,6 +1072,11 @@ RUSSIAN = r"""
 нормально/нормальн*/норм/пойдет/средне : 0 - ~ -0.8 -
 неплох* : 0.6 - ~ -0.8 -
 =лучше : 0.8 - ~ -0.8 -
+лучше не бывает/придумаешь : 1.2 - !
+лучше и быть не может/могло : 1.2 - !
+не могло/может/мог/могли быть/сделать лучше : 1.2 - !
+# Only denied: "ни разу не подвели" ("аккумулятор подвёл" is the breakdown).
+не подвел*/подвёл*/подвод* : 0.8 - !
 лучший/лучшая/лучшее/лучшие/лучшего/лучшей/лучшему/лучшим/лучшую/лучшими/лучших : 1.2 G ~ -0.8 -
 выручил*/выручили/выручи*/спас*/спасли : 1.2 G
 доволен/довольна/довольны/доволь* : 1.0 G ~ -1.0 -

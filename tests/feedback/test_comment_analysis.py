@@ -1560,3 +1560,58 @@ def test_a_wait_as_the_app_wrote_and_nothing_unreasonable() -> None:
     assert analyze("Bit of a wait on a Sunday night but nothing unreasonable.").sentiment != "negative"
     assert analyze("Ожидание 35 минут, хотя написали 10.").sentiment == "negative"
     assert analyze("Nothing worked.").sentiment == "negative"
+
+
+def test_a_complaint_noun_denied_after_it_is_no_complaint() -> None:
+    assert analyze("Опозданий не было, мастер всё сделал.").sentiment == "positive"
+    analysis = analyze("Царапин на машине не было.")
+    assert analysis.sentiment != "negative", analysis
+    assert Topic.DAMAGE not in analysis.topics
+    assert Topic.RUDE in topics("Вежливым мастер не был.")
+    assert Topic.COMMUNICATION in topics("Звонка от мастера не было два часа.")
+
+
+def test_a_better_outcome_denied_as_impossible_and_a_letdown_denied_are_praise() -> None:
+    assert analyze("Couldn't have gone better.").sentiment == "positive"
+    assert analyze("Five years a member and they have never let me down.").sentiment == "positive"
+    assert analyze("Ни разу не подвели за три года.").sentiment == "positive"
+    assert analyze("Couldn't have been worse.").sentiment == "negative"
+    assert analyze("Аккумулятор подвёл на трассе, мастер приехал за 20 минут.").sentiment == "positive"
+
+
+def test_otherwise_opening_a_sentence_gives_the_verdict_on_the_rest() -> None:
+    analysis = analyze("Took about an hour, he got lost on the way. Otherwise a great job.")
+    assert analysis.sentiment == "positive", analysis
+    assert Topic.LATE in analysis.topics
+    assert analyze("Ждали час. В остальном всё хорошо, мастер толковый.").sentiment == "positive"
+    assert analyze("Fast. Otherwise useless.").sentiment == "negative"
+
+
+def test_blame_the_writer_takes_names_no_fault_of_the_job() -> None:
+    for text in ("My fault, forgot to close the boot and the battery died.", "Мой косяк, забыл выключить фары."):
+        analysis = analyze(text)
+        assert analysis.sentiment != "negative", analysis
+        assert not set(analysis.topics) & COMPLAINT_TOPICS, analysis
+    assert Topic.RUDE in topics("He said it was my fault.")
+    assert analyze("Мой косяк, но мастер мог бы и предупредить, что запаска спущена.").sentiment == "negative"
+
+
+def test_damage_a_stranger_or_a_stone_did_before_help_came() -> None:
+    for text in (
+        "Somebody had clipped my wing mirror in the night. The patrol guy taped it up so I could drive.",
+        "Камнем разбило фару на трассе, довезли до сервиса.",
+    ):
+        analysis = analyze(text)
+        assert analysis.sentiment != "negative", analysis
+        assert Topic.DAMAGE not in analysis.topics, analysis
+    assert Topic.DAMAGE in topics("Кто-то поцарапал машину, пока она стояла у вас на стоянке.")
+
+
+def test_a_fear_conceded_after_good_news_and_look_alikes_of_complaints() -> None:
+    assert analyze("Ни царапины на бампере, хотя я очень переживала.").sentiment != "negative"
+    assert analyze("No damage, although I was nervous the whole time because he drove like a maniac.").sentiment == (
+        "negative"
+    )
+    assert analyze("Car came off the truck without a scratch.").sentiment != "negative"
+    assert Topic.NOT_FIXED not in topics("Would be nice to get an SMS too, I didn't have the app open.")
+    assert analyze("Never had to use roadside assistance before and I was nervous.").sentiment != "negative"
