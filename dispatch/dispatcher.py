@@ -4,6 +4,7 @@ technicians that minimise the batch's total cost. Runs in the caller's transacti
 import asyncio
 import contextlib
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, cast
@@ -30,6 +31,9 @@ from feedback import scores
 from feedback import service as feedback
 
 TABLE_GROUP_SIZE = 40  # orders per local OSRM table (see _road_etas)
+# Faster than a van gets anywhere as the crow flies (54 km/h): a technician farther from the car than the best drive
+# found times this cannot be sooner, so the search reaches that far at once (see _farther_candidates).
+OUTRUN_M_PER_S = 15.0
 CHUNK_GROUPS = 3  # table groups per candidates query: OSRM computes a chunk's tables while the next one's are found
 
 
@@ -153,6 +157,12 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
             elif not task.cancelled():
                 task.exception()  # seen: the round ends with the error raised above, not with a chunk's as well
     clock.lap("osrm_table")
+    farther, farther_etas = await _farther_candidates(session, osrm, orders, located, candidates, etas, search)
+    if farther:
+        candidates += farther
+        etas.update(farther_etas)
+        trust.update(await scores.for_services(session, {(c.technician_id, service_of[c.order_id]) for c in farther}))
+    clock.lap("farther")
     corrections = _median_corrections(fitted, orders, located, candidates, etas, now)
     clock.lap("corrections")
     # Each order keeps its candidates_per_order soonest arrivals; only those are costed.
@@ -301,6 +311,48 @@ def _median_corrections(
         factors = promises.median_factors(model, now, technicians, distances, np.array(estimates))
         corrections.update(zip(arcs, factors.tolist(), strict=True))
     return corrections
+
+
+async def _farther_candidates(
+    session: AsyncSession, osrm: OsrmClient, orders: list[Order], located: dict[UUID, Point],
+    candidates: list[Candidate], etas: dict[tuple[UUID, UUID], float | None], search: repository.CandidateSearch,
+) -> tuple[list[Candidate], dict[tuple[UUID, UUID], float | None]]:  # fmt: skip
+    """Technicians beyond an order's search circle who may still be sooner than the best drive found in it: the
+    circle is straight-line, and a van inside it on the wrong side of a hill, a river or a one-way maze can be
+    40 minutes away while one just outside is 20. For each order whose circle held fewer technicians than the
+    prefilter takes, and whose best drive would let someone from farther than the circle arrive first, the search
+    reaches as far as that drive at OUTRUN_M_PER_S (within the largest radius); their drives are costed with the
+    rest. Orders well served nearby, and any a dense fleet fills the prefilter for, cost nothing more."""
+    found = Counter(c.order_id for c in candidates)
+    thin = {order_id for order_id, count in found.items() if count < search.prefilter}
+    if not thin:
+        return [], {}
+    best: dict[UUID, float] = {}
+    for c in candidates:
+        eta = etas.get((c.order_id, c.technician_id)) if c.order_id in thin else None
+        if eta is not None and eta < best.get(c.order_id, float("inf")):
+            best[c.order_id] = eta
+    wider: list[Order] = []
+    reach_m = 0.0
+    for order in orders:
+        if order.id not in best:
+            continue
+        radius = search.radius_at((search.now - order.created_at).total_seconds())
+        outrun_m = min(best[order.id] * OUTRUN_M_PER_S, search.max_radius_m)
+        if outrun_m > radius:
+            wider.append(order)
+            reach_m = max(reach_m, outrun_m)
+    if not wider:
+        return [], {}
+    known = {(c.order_id, c.technician_id) for c in candidates}
+    farther = [
+        c
+        for c in await repository.candidates(session, [o.id for o in wider], search.reaching(reach_m))
+        if (c.order_id, c.technician_id) not in known
+    ]
+    if not farther:
+        return [], {}
+    return farther, await _road_etas(osrm, wider, located, farther, TABLE_GROUP_SIZE)
 
 
 def _spatial_chunks(

@@ -1,5 +1,5 @@
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, NamedTuple
 from uuid import UUID
@@ -165,6 +165,14 @@ class CandidateSearch:
     prefilter: int
     blocked: Sequence[tuple[UUID, UUID]] = ()
     cross_border: bool = False
+
+    def radius_at(self, waited_s: float) -> float:
+        """The search circle of an order that has waited `waited_s`, as CANDIDATES_SQL draws it."""
+        return min(self.radius_m + self.growth_m_per_min / 60 * waited_s, self.max_radius_m)
+
+    def reaching(self, radius_m: float) -> "CandidateSearch":
+        """The same search within `radius_m` of every order, however long each has waited."""
+        return replace(self, radius_m=radius_m, growth_m_per_min=0.0)
 
     def parameters(self, order_ids: list[UUID]) -> dict[str, Any]:
         """CANDIDATES_SQL's parameters for these orders."""

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.config import Settings
 from app.db import transaction
 from app.enums import Locale, Role, Service
-from app.geo import Point, to_geography
+from app.geo import Point, haversine_m, to_geography
 from app.orders.models import Order, OrderStatus
 from app.routing.osrm import OsrmClient
 from app.technicians.models import Technician
@@ -63,6 +63,37 @@ async def test_the_nearest_of_equal_technicians_gets_the_offer(
     assert offers[0]["eta_seconds"] == round(min(durations))
     assert offers[0]["distance_m"] > 0
     assert (offers[0]["address"], offers[0]["notes"]) == ("Mikonkatu 1", None)  # where, as the offer push says it
+
+
+async def test_a_technician_just_beyond_the_search_circle_wins_when_the_one_in_it_is_far_by_road(
+    app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession], osrm: OsrmClient
+) -> None:
+    # Central Helsinki: from 410 m south of the car, one-way streets and the rail yard make a 13-minute drive; from
+    # 490 m north, under two minutes. The first search circle (450 m) holds only the one to the south.
+    car, south, north = (Point(lat=60.171654, lon=24.939109), Point(lat=60.167955, lon=24.939814),
+                         Point(lat=60.176039, lon=24.938269))  # fmt: skip
+    far_by_road, near_by_road = await etas(osrm, [south, north], car)
+    assert (far_by_road > 600, near_by_road < 120) == (True, True)
+    assert haversine_m(south, car) < 450 < haversine_m(north, car)
+    circle = replace(TEST_CONFIG, search_radius_m=450, search_radius_growth_m_per_min=0)
+    in_the_circle = await api.technician(at=south, name="South")
+    beyond_it = await api.technician(at=north, name="North")
+    order = await api.order(await api.driver(), at=car)
+    await run_round(app, config=circle)
+    assert await pending_offers(sessions) == {order["id"]: str(beyond_it.id)}  # not a 13-minute wait
+    operator = await api.operator()
+    decision = (await api.client.get(f"/v1/ops/orders/{order['id']}/decision", headers=operator.headers)).json()
+    costed = {c["technician_id"]: round(c["raw_eta_s"]) for c in decision["rounds"][0]["candidates"]}
+    assert costed == {str(in_the_circle.id): round(far_by_road), str(beyond_it.id): round(near_by_road)}
+
+    # A car whose best drive in the circle is short enough that nobody beyond it could be sooner: no wider search.
+    async with transaction(sessions) as session:
+        await session.execute(text("UPDATE orders SET status = 'cancelled' WHERE id = :id"), {"id": order["id"]})
+        await session.execute(text("DELETE FROM offers"))
+    second = await api.order(await api.driver(), at=south)
+    report = await run_round(app, config=circle)
+    assert (report.offers, await pending_offers(sessions)) == (1, {second["id"]: str(in_the_circle.id)})
+    assert "farther" in report.phases_ms
 
 
 async def test_a_much_better_rated_technician_wins_when_close_not_when_far(
