@@ -149,13 +149,18 @@ async def _push_offers(session: AsyncSession) -> None:
     addresses = await orders.addresses(session, {event.order_id for event in offers})
     pushes = [
         {"user_id": event.technician_id, "kind": "offer", "order_id": event.order_id,
-         "params": {"service": event.service.value, "minutes": max(1, round((event.eta_seconds or 0) / 60)),
+         "params": {"service": event.service.value, "minutes": _drive_minutes(event.eta_seconds),
                     "ttl": event.ttl_s, "address": addresses.get(event.order_id)},
          "collapse_key": f"offer:{event.order_id}"}
         for event in offers
     ]  # fmt: skip
     await repository.insert_notifications(session, pushes)
     _send_after_commit(session)
+
+
+def _drive_minutes(eta_seconds: int | None) -> int | None:
+    """An offer's drive in whole minutes, at least 1; None (the push says it is not known) without a road time."""
+    return None if eta_seconds is None else max(1, round(eta_seconds / 60))
 
 
 async def on_eta_update(session: AsyncSession, event: events.ArrivalEstimated) -> None:

@@ -1,5 +1,6 @@
 """The push texts: every kind renders in every language, for every gender and count, and reads as written."""
 
+import itertools
 import logging
 import re
 from typing import Any
@@ -8,7 +9,7 @@ import pytest
 from fluent.syntax import FluentParser, ast
 
 from app.enums import Locale
-from notifications.templates import CAUSES, KINDS, LOCALES_DIR, RESOURCE, SERVICES, Rendered, render
+from notifications.templates import CANCEL_CAUSES, CAUSES, KINDS, LOCALES_DIR, RESOURCE, SERVICES, Rendered, render
 
 EN, RU, DE = Locale.EN, Locale.RU, Locale.DE
 ARRIVAL = "2026-07-01T12:32:00+00:00"  # 15:32 in Helsinki
@@ -159,7 +160,13 @@ def test_the_offer_counts_minutes_and_seconds_in_russian_and_english() -> None:
     assert text("offer", EN, service="tyre_change", minutes=1, ttl=1) == Rendered(
         "New job: tyre change", "The driver is 1 minute away. Accept or decline within 1 second."
     )
-    assert text("offer", EN, service="tow").body == "The driver is very close. Accept or decline as soon as you can."
+    # No road time (an operator's offer to a pin no road leads to): said, not "very close" nor "1 minute".
+    assert (
+        text("offer", EN, service="tow").body == "The drive time isn't known yet. Accept or decline as soon as you can."
+    )
+    assert text("offer", RU, service="tow", address="Mikonkatu 1").body == (
+        "Mikonkatu 1, время в пути пока неизвестно. Ответьте как можно скорее."
+    )
     assert text("stall_check", RU, minutes=21).body == (
         "Вы не приближаетесь к клиенту уже 21 минуту. Нажмите, чтобы подтвердить, или расскажите, что случилось."
     )
@@ -377,8 +384,8 @@ def test_german_pushes_address_the_driver_formally_and_name_nobody_by_a_gendered
     assert text("cancelled", DE, service="tyre_change", cancel_cause="duplicate").body == (
         "Ihre Anfrage „Reifenwechsel“ wurde storniert: Sie war doppelt."
     )
-    for kind in KINDS:
-        rendered = render(kind, DE, {**FULL, **GENDERS["female"], "minutes": 5}, TZ)
+    for kind, cause in itertools.product(KINDS, [None, *CANCEL_CAUSES]):
+        rendered = render(kind, DE, {**FULL, **GENDERS["female"], "minutes": 5, "cancel_cause": cause}, TZ)
         for part in (rendered.title, rendered.body):
             assert not re.search(r"\b(Techniker|Fahrer|Kunde|du|dein)\b", part), (kind, part)
             assert "ß" not in part, (kind, part)  # Liechtenstein's spelling: ss
@@ -390,7 +397,7 @@ def test_german_pushes_address_the_driver_formally_and_name_nobody_by_a_gendered
         (1, "Ankunft in 1 Minute.", "Der Einsatzort ist 1 Minute entfernt."),
         (2, "Ankunft in 2 Minuten.", "Der Einsatzort ist 2 Minuten entfernt."),
         (21, "Ankunft in 21 Minuten.", "Der Einsatzort ist 21 Minuten entfernt."),
-        (None, "Ankunft in wenigen Augenblicken.", "Der Einsatzort ist ganz in der Nähe."),
+        (None, "Ankunft in wenigen Augenblicken.", "Die Fahrzeit ist noch nicht bekannt."),
     ],
 )
 def test_german_counts_take_their_plural(minutes: int | None, arriving: str, offer: str) -> None:

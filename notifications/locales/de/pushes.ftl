@@ -157,7 +157,7 @@ completed =
     .body =
         { $service ->
             [tow] { $technician } hat Ihr Auto ans Ziel gebracht. Danke für Ihre Geduld!
-           *[other] { $technician } ist fertig. Gute Fahrt!
+           *[other] { $technician } hat die Arbeit abgeschlossen. Gute Fahrt!
         }
 
 failed =
@@ -187,7 +187,7 @@ cancelled =
             [driver_asked] Ihre Anfrage { service-request } wurde wie gewünscht storniert.
             [duplicate] Ihre Anfrage { service-request } wurde storniert: Sie war doppelt.
             [help_not_needed] Ihre Anfrage { service-request } wurde storniert, da Sie keine Hilfe mehr brauchen. Ändert sich das, fordern Sie sie bitte neu an.
-            [location_unreachable] Ihre Anfrage { service-request } wurde storniert: Wir kommen mit keinem Fahrzeug an diesen Ort. Brauchen Sie noch Hilfe, fordern Sie sie bitte von einer erreichbaren Straße aus an.
+            [location_unreachable] Ihre Anfrage { service-request } wurde storniert: Wir kommen mit keinem Fahrzeug an diesen Ort. Brauchen Sie noch Hilfe, fordern Sie sie bitte von einer erreichbaren Strasse aus an.
             [unsafe] Ihre Anfrage { service-request } wurde storniert: Es ist nicht sicher, dort jemanden hinzuschicken. Sind Sie in Gefahr, rufen Sie 112.
            *[other] Ihre Anfrage { service-request } wurde storniert. Brauchen Sie noch Hilfe, fordern Sie sie bitte neu an.
         }
@@ -224,13 +224,13 @@ offer =
         { $address ->
             [none]
                 { NUMBER($minutes) ->
-                    [0] Der Einsatzort ist ganz in der Nähe.
+                    [0] Die Fahrzeit ist noch nicht bekannt.
                     [one] Der Einsatzort ist { $minutes } Minute entfernt.
                    *[other] Der Einsatzort ist { $minutes } Minuten entfernt.
                 }
            *[other]
                 { NUMBER($minutes) ->
-                    [0] { $address }, ganz in der Nähe.
+                    [0] { $address }, Fahrzeit noch nicht bekannt.
                     [one] { $address }, { $minutes } Minute entfernt.
                    *[other] { $address }, { $minutes } Minuten entfernt.
                 }
@@ -257,7 +257,7 @@ job_cancelled =
                 [driver_asked] Der Auftrag { service-request } wurde auf Wunsch der anfragenden Person storniert. Sie müssen nicht hinfahren und können neue Aufträge annehmen.
                 [duplicate] Der Auftrag { service-request } wurde storniert: Er war doppelt. Sie müssen nicht hinfahren und können neue Aufträge annehmen.
                 [help_not_needed] Der Auftrag { service-request } wurde storniert: Es wird keine Hilfe mehr gebraucht. Sie müssen nicht hinfahren und können neue Aufträge annehmen.
-                [location_unreachable] Der Auftrag { service-request } wurde storniert: Der Ort ist über die Straße nicht erreichbar. Sie müssen nicht hinfahren und können neue Aufträge annehmen.
+                [location_unreachable] Der Auftrag { service-request } wurde storniert: Der Ort ist über die Strasse nicht erreichbar. Sie müssen nicht hinfahren und können neue Aufträge annehmen.
                 [unsafe] Der Auftrag { service-request } wurde storniert: Es ist dort nicht sicher. Fahren Sie nicht hin; Sie können neue Aufträge annehmen.
                *[other] Der Auftrag { service-request } wurde storniert. Sie müssen nicht hinfahren und können neue Aufträge annehmen.
             }

@@ -216,13 +216,13 @@ offer =
         { $address ->
             [none]
                 { NUMBER($minutes) ->
-                    [0] The driver is very close.
+                    [0] The drive time isn't known yet.
                     [one] The driver is { $minutes } minute away.
                    *[other] The driver is { $minutes } minutes away.
                 }
            *[other]
                 { NUMBER($minutes) ->
-                    [0] { $address }, very close.
+                    [0] { $address }, drive time not known yet.
                     [one] { $address }, { $minutes } minute away.
                    *[other] { $address }, { $minutes } minutes away.
                 }

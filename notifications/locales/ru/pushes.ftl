@@ -276,7 +276,7 @@ offer =
         { $address ->
             [none]
                 { NUMBER($minutes) ->
-                    [0] Клиент совсем рядом.
+                    [0] Время в пути пока неизвестно.
                     [one] До клиента ехать { $minutes } минуту.
                     [few] До клиента ехать { $minutes } минуты.
                     [many] До клиента ехать { $minutes } минут.
@@ -284,7 +284,7 @@ offer =
                 }
            *[other]
                 { NUMBER($minutes) ->
-                    [0] { $address }, совсем рядом.
+                    [0] { $address }, время в пути пока неизвестно.
                     [one] { $address }, ехать { $minutes } минуту.
                     [few] { $address }, ехать { $minutes } минуты.
                     [many] { $address }, ехать { $minutes } минут.
