@@ -411,6 +411,11 @@ async def test_operators_select_an_order_and_act_on_it(
         )
         assert "started himself" not in str(told)
         assert "help no longer needed: The driver got the car started himself" in await panel.inner_text()
+        # It claims no more than was done: whether the push reached a phone is said beside it, in words.
+        assert "below, whether it reached a phone" in await panel.locator(".result").inner_text()
+        status = panel.locator(".pushes li", has_text="cancelled").first.locator(".push-status")
+        await wait_for(lambda: status.inner_text(), 10)
+        assert await status.inner_text() in {"sending", "sent", "failed to send", "not sent: no phone registered"}
         # Drawn again without its actions, the panel pours no kept value into the field left (the timeline note).
         assert await panel.locator("select[name=technician]").count() == 0
         assert await panel.locator(".note-form input").input_value() == ""

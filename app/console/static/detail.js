@@ -293,11 +293,15 @@
     redrawRoute();
   }
 
+  // Where a push stands, in words: "no_devices" means nobody could be told by push.
+  const PUSH_STATUS = { pending: "sending", sent: "sent", failed: "failed to send", no_devices: "not sent: no phone registered" };
+
   // A push as its recipient read it: in the language of each of his phones (English when he has none).
   function pushItem(p) {
     const languages = p.read_in?.length ? p.read_in : ["en"];
-    return el("li", {}, el("time", {}, tl.time(p.created_at)), ` ${tl.words(p.kind)} · ${p.status}`,
-      p.read_in?.length ? null : el("span", { class: "muted" }, " · no phone registered"),
+    return el("li", {}, el("time", {}, tl.time(p.created_at)), ` ${tl.words(p.kind)} · `,
+      el("span", { class: `push-status ${p.status}` }, PUSH_STATUS[p.status] || p.status),
+      p.read_in?.length || p.status === "no_devices" ? null : el("span", { class: "muted" }, " · no phone registered"),
       languages.filter((lang) => p.preview?.[lang]).map((lang) => el("small", { lang },
         el("abbr", { class: "lang", title: LANGUAGE_NAMES[lang] || lang }, lang.toUpperCase()),
         " ", el("strong", {}, p.preview[lang].title), ` — ${p.preview[lang].body}`)));  // a title may hold a colon
@@ -362,7 +366,8 @@
           const note = reason.value.trim();
           act(`Cancel this order (${cause.selectedOptions[0].textContent})? The driver${o.technician ? " and the technician are" : " is"} told why, in their language.`,
             () => tl.api(`/v1/orders/${o.id}/cancel`, { method: "POST", body: JSON.stringify({ cause: cause.value, ...(note ? { reason: note } : {}) }) }),
-            () => "Cancelled; the driver was told why.");
+            () => `Cancelled. A push tells ${o.technician ? "the driver and the technician" : "the driver"} why; `
+              + "below, whether it reached a phone.");
         } }, "Cancel order")));
   }
 
