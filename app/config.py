@@ -126,6 +126,8 @@ class Settings(BaseSettings):
     webhook_backoff_cap_s: float = Field(default=1800.0, gt=0)
     webhook_retry_for_s: float = Field(default=25 * 3600.0, gt=0)  # then the delivery is dead (replay revives it)
     webhook_concurrency: int = Field(default=32, ge=1, le=256)
+    # Whether webhooks may go to private, loopback and link-local addresses; unset: everywhere but production.
+    webhook_private_targets: bool | None = None
     metrics_cache_s: float = Field(default=5.0, ge=0)  # /metrics reads the database at most this often
     # The bearer token Prometheus scrapes /metrics with; without one, /metrics is open in development only.
     metrics_token: str | None = None
@@ -166,6 +168,12 @@ class Settings(BaseSettings):
                 f" (served: {', '.join(self.served_regions)})"
             )
         return self
+
+    @property
+    def webhooks_reach_private(self) -> bool:
+        if self.webhook_private_targets is not None:
+            return self.webhook_private_targets
+        return self.environment != "production"
 
     @model_validator(mode="after")
     def refuse_insecure_production(self) -> "Settings":

@@ -16,6 +16,7 @@ from app import clock
 from app.config import Settings
 from app.db import transaction
 from app.partners import repository as partners
+from app.partners.targets import PublicOnlyResolver, refused_host
 from webhooks import repository
 from webhooks.backoff import next_attempt
 from webhooks.models import DeliveryStatus, WebhookDelivery
@@ -31,13 +32,14 @@ class SenderConfig:
     backoff_base_s: float
     backoff_cap_s: float
     concurrency: int
+    private_targets: bool = True  # webhooks may go to private addresses (see app/partners/targets.py)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "SenderConfig":
         return cls(
             batch_size=settings.webhook_batch_size, timeout_s=settings.webhook_timeout_s,
             backoff_base_s=settings.webhook_backoff_base_s, backoff_cap_s=settings.webhook_backoff_cap_s,
-            concurrency=settings.webhook_concurrency,
+            concurrency=settings.webhook_concurrency, private_targets=settings.webhooks_reach_private,
         )  # fmt: skip
 
     @property
@@ -60,6 +62,12 @@ class Answer:
 class SendReport:
     sent: int
     delivered: int
+
+
+def connector_for(config: SenderConfig) -> aiohttp.TCPConnector:
+    """The sender's connections; without private targets, names are resolved to public addresses only."""
+    resolver = None if config.private_targets else PublicOnlyResolver()
+    return aiohttp.TCPConnector(limit=config.concurrency, limit_per_host=config.concurrency, resolver=resolver)
 
 
 class Sender:
@@ -98,6 +106,9 @@ class Sender:
             "Trustloop-Event-Id": str(delivery.event_id),
         }
         started = time.perf_counter()
+        refused = None if self._config.private_targets else refused_host(delivery.url)
+        if refused is not None:  # an address written out is never looked up, so the resolver cannot refuse it
+            return Answer(None, f"refused: {refused}", 0)
         async with self._limit:
             if clock.now() + timedelta(seconds=self._config.timeout_s + 1) >= lease_until:
                 return None

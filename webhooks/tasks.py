@@ -13,7 +13,7 @@ from app.channels import WEBHOOKS_CHANNEL
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker
 from app.wakeups import listening, wait_for_work
-from webhooks.sender import Sender, SenderConfig
+from webhooks.sender import Sender, SenderConfig, connector_for
 
 log = logging.getLogger("trustloop.webhooks")
 
@@ -23,7 +23,7 @@ PUMPS = 4
 async def run_webhooks(settings: Settings, stop: asyncio.Event) -> None:
     engine = make_engine(settings.database_url, PUMPS)
     config = SenderConfig.from_settings(settings)
-    connector = aiohttp.TCPConnector(limit=config.concurrency, limit_per_host=config.concurrency)
+    connector = connector_for(config)
     async with aiohttp.ClientSession(connector=connector) as client:
         sender = Sender(make_sessionmaker(engine), client, config)
         try:

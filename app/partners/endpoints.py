@@ -31,9 +31,11 @@ router = APIRouter(prefix="/v1/partner", tags=["partners"])
 
 
 @ops_router.post("", status_code=status.HTTP_201_CREATED, response_model=PartnerCreated)
-async def create_partner(body: PartnerCreate, session: DbSession, _: OperatorUser) -> PartnerCreated:
+async def create_partner(
+    body: PartnerCreate, session: DbSession, settings: AppSettings, _: OperatorUser
+) -> PartnerCreated:
     """A new partner with its first API key and its webhook signing secret: both are shown only now."""
-    return await service.create_partner(session, body)
+    return await service.create_partner(session, body, private_targets=settings.webhooks_reach_private)
 
 
 @ops_router.get("", response_model=Page[PartnerRead])
@@ -49,9 +51,11 @@ async def read_partner(partner_id: UUID, session: DbSession, _: OperatorUser) ->
 
 
 @ops_router.patch("/{partner_id}", response_model=PartnerRead, responses=problems(404))
-async def update_partner(partner_id: UUID, body: PartnerUpdate, session: DbSession, _: OperatorUser) -> PartnerRead:
+async def update_partner(
+    partner_id: UUID, body: PartnerUpdate, session: DbSession, settings: AppSettings, _: OperatorUser
+) -> PartnerRead:
     """Changes where the partner's webhooks go (events already written keep their address)."""
-    return await service.update_partner(session, partner_id, body)
+    return await service.update_partner(session, partner_id, body, private_targets=settings.webhooks_reach_private)
 
 
 @ops_router.post("/{partner_id}/keys", status_code=status.HTTP_201_CREATED, response_model=KeyIssued,

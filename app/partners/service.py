@@ -26,6 +26,7 @@ from app.partners.schemas import (
     PartnerRead,
     PartnerUpdate,
 )
+from app.partners.targets import check_target
 from app.regions import service as regions
 from app.routing.osrm import OsrmClient
 from app.schemas import Page
@@ -47,8 +48,9 @@ async def principal_of_key(session: AsyncSession, api_key: str) -> Principal | N
     return Principal(user_id=partner_id, role=Role.PARTNER) if partner_id is not None else None
 
 
-async def create_partner(session: AsyncSession, data: PartnerCreate) -> PartnerCreated:
+async def create_partner(session: AsyncSession, data: PartnerCreate, *, private_targets: bool) -> PartnerCreated:
     await regions.ensure_served(session, data.regions)
+    check_target(str(data.webhook_url) if data.webhook_url else None, private_allowed=private_targets)
     user = await users.create(session, Role.PARTNER, data.name)
     partner = Partner(
         id=user.id,
@@ -83,9 +85,12 @@ async def revoke_key(session: AsyncSession, partner_id: UUID, key_id: UUID) -> N
         raise NotFound("No such key.")
 
 
-async def update_partner(session: AsyncSession, partner_id: UUID, data: PartnerUpdate) -> PartnerRead:
+async def update_partner(
+    session: AsyncSession, partner_id: UUID, data: PartnerUpdate, *, private_targets: bool
+) -> PartnerRead:
     partner = await _get(session, partner_id)
     if "webhook_url" in data.model_fields_set:
+        check_target(str(data.webhook_url) if data.webhook_url else None, private_allowed=private_targets)
         partner.webhook_url = str(data.webhook_url) if data.webhook_url else None
     return await _present(session, partner)
 

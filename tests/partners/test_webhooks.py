@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -26,6 +27,7 @@ from app.db import transaction
 from app.enums import Role, Service
 from app.orders.models import Order
 from app.orders.schemas import OrderRead
+from app.partners.targets import PublicOnlyResolver
 from app.routing.osrm import OsrmClient
 from tests.conftest import MIKONKATU, Actor, Api, eventually
 from tests.dispatch.helpers import run_round
@@ -33,7 +35,7 @@ from tests.partners.helpers import PartnerAccess, make_partner, member_order
 from tests.webhook_receiver import Receiver, webhook_receiver
 from webhooks.models import DeliveryStatus, WebhookDelivery
 from webhooks.schemas import EventData, FeedbackSent, WebhookEvent
-from webhooks.sender import Sender, SenderConfig
+from webhooks.sender import Sender, SenderConfig, connector_for
 
 FAST = SenderConfig(batch_size=100, timeout_s=2.0, backoff_base_s=0.01, backoff_cap_s=0.05, concurrency=8)
 WHOLE_JOB = ["order.assigned", "order.en_route", "order.arrived", "order.completed", "feedback.received"]
@@ -207,6 +209,40 @@ async def test_no_webhook_for_a_partner_without_an_endpoint_or_for_drivers_own_o
     await api.client.post(f"/v1/orders/{order['id']}/cancel", json={}, headers=driver.headers)
     async with sessions() as session:
         assert (await session.execute(select(WebhookDelivery))).first() is None
+
+
+async def test_outside_development_no_webhook_goes_to_a_private_address(
+    api: Api, app: FastAPI, osrm: OsrmClient, receiver: Receiver, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    partner = await hooked_partner(api, receiver)  # registered while allowed: the receiver is on this machine
+    operator = await api.operator()
+    allowed = app.state.settings
+    app.state.settings = allowed.model_copy(update={"webhook_private_targets": False})  # as in production
+    try:
+        for url in ("http://169.254.169.254/latest/meta-data", "http://127.0.0.1:5432/", "http://[::1]:8000/hook",
+                    "http://10.0.0.7/hook", "https://localhost/hook", "http://[::ffff:127.0.0.1]/"):  # fmt: skip
+            created = await api.client.post("/v1/ops/partners", headers=operator.headers,
+                                             json={"name": "Probe", "kind": "insurer", "webhook_url": url})  # fmt: skip
+            moved = await api.client.patch(f"/v1/ops/partners/{partner.id}", json={"webhook_url": url},
+                                           headers=operator.headers)  # fmt: skip
+            for refused in (created, moved):
+                assert refused.status_code == 422, (url, refused.text)
+                assert refused.json()["type"].endswith("/webhook-url-not-public"), refused.text
+        public = {"name": "Fleet Co", "kind": "fleet", "webhook_url": "https://hooks.fleet.example/trustloop"}
+        assert (await api.client.post("/v1/ops/partners", json=public, headers=operator.headers)).status_code == 201
+    finally:
+        app.state.settings = allowed
+    # Nor does the sender call one, whenever its address was stored: written out, or a name that resolves to it.
+    placed = await api.client.post("/v1/partner/orders", json=member_order(MIKONKATU), headers=partner.headers)
+    await api.client.post(f"/v1/partner/orders/{placed.json()['id']}/cancel", json={}, headers=partner.headers)
+    strict = replace(FAST, private_targets=False)
+    async with aiohttp.ClientSession(connector=connector_for(strict)) as client:
+        assert (await Sender(sessions, client, strict).send_due()).sent == 1
+    assert receiver.calls == []
+    listed = (await api.client.get("/v1/partner/webhook-deliveries", headers=partner.headers)).json()["items"]
+    assert listed[0]["history"][0]["error"] == "refused: 127.0.0.1 is not a public address"
+    with pytest.raises(OSError, match="no public address"):
+        await PublicOnlyResolver().resolve("localhost", 80)
 
 
 async def test_a_slipping_eta_is_reported_once_per_real_move(
