@@ -62,7 +62,8 @@ once; keys can be rotated (`POST /v1/ops/partners/{id}/keys`) and revoked. A Web
 **Errors** are RFC 9457 `application/problem+json`: `type`, `title`, `status`, `detail`, and on a 422 an `errors`
 list of `{loc, msg}`. Types a client may act on: `…/outside-service-area` and `…/no-road-nearby` (422, nothing was
 stored), `…/webhook-url-not-public` (422, a partner's webhook URL that reaches a private address, outside
-development), `…/no-fresh-position` and `…/not-near-the-car` (409, an arrival claimed too early), `…/unavailable`
+development), `…/unknown-region` (422, a `region` filter naming no served region: the detail lists them),
+`…/no-fresh-position` and `…/not-near-the-car` (409, an arrival claimed too early), `…/unavailable`
 (503 with `Retry-After`: retry). A 500 carries a `reference`, the request's `X-Request-ID`, to quote to support.
 Objects a caller may not see are 404, never 403.
 

@@ -14,7 +14,7 @@ from app.idempotency import service as idempotency
 from app.idempotency.dependencies import IdempotencyKeyHeader
 from app.openapi import problems
 from app.pagination import Cursor, Limit
-from app.regions.schemas import RegionName
+from app.regions.dependencies import RegionFilter
 from app.schemas import Page, PeriodEnd, PeriodStart
 from app.tracking.languages import by_preference
 from feedback import commenting, followups, service
@@ -99,7 +99,7 @@ async def give_feedback_by_link(
 
 @router.get("/v1/ops/followups", response_model=Page[FollowUpRead])
 async def list_follow_ups(
-    session: DbSession, _: OperatorUser, status: FollowUpStatus | None = None, region: RegionName = None,
+    session: DbSession, _: OperatorUser, region: RegionFilter, status: FollowUpStatus | None = None,
     limit: Limit = 50, cursor: Cursor = None,
 ) -> Page[FollowUpRead]:  # fmt: skip
     """The follow-up cases, the most urgent (earliest due) first, each with the driver's name and phone, the
@@ -138,8 +138,8 @@ async def daily_kpis(
     session: DbSession,
     _: OperatorUser,
     levels: ServiceLevels,
+    region: RegionFilter,
     days: Annotated[int, Query(ge=1, le=90)] = 14,
-    region: RegionName = None,
 ) -> list[DayKpis]:
     """The same KPIs per UTC day over the last `days` days (today included), oldest first; `region` narrows
     them to one region's orders."""
@@ -151,10 +151,10 @@ async def period_kpis(
     session: DbSession,
     _: OperatorUser,
     levels: ServiceLevels,
+    region: RegionFilter,
     since: Annotated[PeriodStart | None, Query(alias="from")] = None,
     until: Annotated[PeriodEnd | None, Query(alias="to")] = None,
     partner_id: UUID | None = None,
-    region: RegionName = None,
 ) -> PeriodKpis:
     """NPS (-100..100), CSAT, FCR and rates (0..1), CES mean, response and arrival percentiles in seconds;
     `partner_id` narrows them to the orders a partner placed, `region` to one region's."""

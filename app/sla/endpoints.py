@@ -8,7 +8,7 @@ from app.db import DbSession
 from app.enums import Service
 from app.orders.models import OrderStatus
 from app.pagination import BulkLimit, Cursor
-from app.regions.schemas import RegionName
+from app.regions.dependencies import RegionFilter
 from app.schemas import Page
 from app.sla import service
 from app.sla.repository import OrderFilter
@@ -18,7 +18,7 @@ router = APIRouter(tags=["operations"])
 
 
 @router.get("/v1/ops/sla", response_model=SlaBoard)
-async def sla_board(session: DbSession, _: OperatorUser, region: RegionName = None) -> SlaBoard:
+async def sla_board(session: DbSession, _: OperatorUser, region: RegionFilter) -> SlaBoard:
     """The open orders at risk and breached, the longest in that state first; `region` narrows them to one
     region's."""
     return await service.board(session, region)
@@ -26,10 +26,10 @@ async def sla_board(session: DbSession, _: OperatorUser, region: RegionName = No
 
 @router.get("/v1/ops/orders", response_model=Page[SlaItem])
 async def list_orders(
-    session: DbSession, _: OperatorUser, status: OrderStatus | None = None, at_risk: bool | None = None,
+    session: DbSession, _: OperatorUser, region: RegionFilter, status: OrderStatus | None = None, at_risk: bool | None = None,
     open: bool | None = None, sla: Literal["ok", "at_risk", "breached"] | None = None,
     service_: Service | None = Query(None, alias="service"), technician_id: UUID | None = None,
-    driver_phone: str | None = Query(None, max_length=40), order_id: UUID | None = None, region: RegionName = None,
+    driver_phone: str | None = Query(None, max_length=40), order_id: UUID | None = None,
     limit: BulkLimit = 50, cursor: Cursor = None,
 ) -> Page[SlaItem]:  # fmt: skip
     """Orders with their SLA state and driver, newest first; narrowed by status (or `open`), SLA state,

@@ -10,7 +10,7 @@ from app.idempotency import service as idempotency
 from app.idempotency.dependencies import IdempotencyKeyHeader
 from app.openapi import problems
 from app.pagination import BulkLimit, Cursor
-from app.regions.schemas import RegionName
+from app.regions.dependencies import RegionFilter
 from app.schemas import Page
 from app.technicians import service
 from app.technicians.schemas import Availability, OwnProfile, TechnicianCreate, TechnicianRead
@@ -50,7 +50,7 @@ async def create_technician(
 
 @router.get("/v1/ops/technicians", response_model=Page[TechnicianRead])
 async def list_technicians(
-    session: DbSession, _: OperatorUser, region: RegionName = None, limit: BulkLimit = 50, cursor: Cursor = None
+    session: DbSession, _: OperatorUser, region: RegionFilter, limit: BulkLimit = 50, cursor: Cursor = None
 ) -> Page[TechnicianRead]:
     """The fleet by name, with each technician's trust score (up to 1,000 a page); `region` narrows it to those
     who serve that region's orders (its own technicians and those of no region)."""
