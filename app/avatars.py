@@ -11,6 +11,7 @@ from fastapi.responses import Response
 router = APIRouter(tags=["technicians"])
 
 SLUG = re.compile(r"^[a-z0-9-]{1,64}$")
+PORTRAITS = "/avatars/"
 
 
 def initials(slug: str) -> str:
@@ -21,7 +22,7 @@ def initials(slug: str) -> str:
 def portrait_url(name: str) -> str:
     """The initials portrait of a person without a photo of ours."""
     slug = "-".join(re.findall(r"[a-z0-9]+", name.lower()))[:64] or "unknown"
-    return f"/avatars/{slug}.svg"
+    return f"{PORTRAITS}{slug}.svg"
 
 
 def on_our_origin(url: str) -> bool:
@@ -30,8 +31,9 @@ def on_our_origin(url: str) -> bool:
 
 def shown_photo(photo_url: str | None, name: str, ours_only: bool = False) -> str:
     """The person's photo, or the initials portrait where he has none (or, with `ours_only`, where his photo lives
-    elsewhere): one face for him in the apps and on the tracking page."""
-    if photo_url and (on_our_origin(photo_url) or not ours_only):
+    elsewhere): one face for him in the apps and on the tracking page. A portrait is always drawn from the name
+    shown: one stored under his full name ("/avatars/clara-meier.svg") would tell the surname "Clara M." hides."""
+    if photo_url and not photo_url.startswith(PORTRAITS) and (on_our_origin(photo_url) or not ours_only):
         return photo_url
     return portrait_url(name)
 

@@ -184,5 +184,8 @@ def test_a_photo_elsewhere_is_the_apps_to_load_but_the_link_shows_the_portrait()
     assert shown_photo(elsewhere, "Greta L.") == elsewhere
     assert shown_photo(elsewhere, "Greta L.", ours_only=True) == "/avatars/greta-l.svg"
     assert shown_photo("//photos.example/greta.jpg", "Greta L.", ours_only=True) == "/avatars/greta-l.svg"
-    assert shown_photo("/avatars/greta.svg", "Greta L.", ours_only=True) == "/avatars/greta.svg"
+    assert shown_photo("/photos/greta.jpg", "Greta L.", ours_only=True) == "/photos/greta.jpg"
+    # A portrait stored under her full name is drawn again from the name shown: the link must not spell "Lind".
+    assert shown_photo("/avatars/greta-lind.svg", "Greta L.", ours_only=True) == "/avatars/greta-l.svg"
+    assert shown_photo("/avatars/greta-lind.svg", "Greta L.") == "/avatars/greta-l.svg"
     assert shown_photo(None, "Greta L.") == "/avatars/greta-l.svg"
