@@ -3,6 +3,7 @@ technicians that minimise the batch's total cost. Runs in the caller's transacti
 
 import asyncio
 import contextlib
+import math
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -34,6 +35,9 @@ TABLE_GROUP_SIZE = 40  # orders per local OSRM table (see _road_etas)
 # Faster than a van gets anywhere as the crow flies (54 km/h): a technician farther from the car than the best drive
 # found times this cannot be sooner, so the search reaches that far at once (see _farther_candidates).
 OUTRUN_M_PER_S = 15.0
+# A pin no road leads to is told to the driver once the search has had this long: the first rounds may yet find a
+# van with a road from farther away, and "no road to your pin" is not said for nothing.
+NO_ROAD_SAID_AFTER_S = 60.0
 CHUNK_GROUPS = 3  # table groups per candidates query: OSRM computes a chunk's tables while the next one's are found
 
 
@@ -251,7 +255,7 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
             )  # fmt: skip
     await repository.insert_decisions(session, decisions)
     for order in orders:
-        if order.id in roadless:
+        if order.id in roadless and waited[order.id] >= NO_ROAD_SAID_AFTER_S:
             await events.publish(
                 session,
                 events.NoRoadToOrder(at=now, order_id=order.id, driver_id=order.driver_id, service=order.service),
@@ -321,8 +325,8 @@ async def _farther_candidates(
     circle is straight-line, and a van inside it on the wrong side of a hill, a river or a one-way maze can be
     40 minutes away while one just outside is 20. For each order whose circle held fewer technicians than the
     prefilter takes, and whose best drive would let someone from farther than the circle arrive first, the search
-    reaches as far as that drive at OUTRUN_M_PER_S (within the largest radius); their drives are costed with the
-    rest. Orders well served nearby, and any a dense fleet fills the prefilter for, cost nothing more."""
+    reaches as far as that drive at OUTRUN_M_PER_S (within the largest radius; all of it when nobody in the circle
+    has a road to the pin); their drives are costed with the rest. Orders well served nearby, and any a dense fleet fills the prefilter for, cost nothing more."""
     found = Counter(c.order_id for c in candidates)
     thin = {order_id for order_id, count in found.items() if count < search.prefilter}
     if not thin:
@@ -335,10 +339,11 @@ async def _farther_candidates(
     wider: list[Order] = []
     reach_m = 0.0
     for order in orders:
-        if order.id not in best:
+        if order.id not in thin:
             continue
         radius = search.radius_at((search.now - order.created_at).total_seconds())
-        outrun_m = min(best[order.id] * OUTRUN_M_PER_S, search.max_radius_m)
+        # Nobody in the circle has a road to the pin: anyone as far as the search may ever go could.
+        outrun_m = min(best.get(order.id, math.inf) * OUTRUN_M_PER_S, search.max_radius_m)
         if outrun_m > radius:
             wider.append(order)
             reach_m = max(reach_m, outrun_m)

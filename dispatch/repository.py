@@ -268,15 +268,18 @@ async def decisions_for_order(session: AsyncSession, order_id: UUID) -> list[Dis
     return list(result.scalars())
 
 
-async def latest_outcome(session: AsyncSession, order_id: UUID) -> str | None:
-    """What the order's latest dispatch round decided ("offered", "no_road", ...); None before its first."""
-    outcome: str | None = await session.scalar(
-        select(DispatchDecision.outcome)
-        .where(DispatchDecision.order_id == order_id)
-        .order_by(DispatchDecision.id.desc())
-        .limit(1)
-    )
-    return outcome
+async def latest_outcome(session: AsyncSession, order_id: UUID) -> tuple[str, float] | None:
+    """What the order's latest dispatch round decided ("offered", "no_road", ...) and how long the order had waited
+    then; None before its first round."""
+    row = (
+        await session.execute(
+            select(DispatchDecision.outcome, DispatchDecision.waited_s)
+            .where(DispatchDecision.order_id == order_id)
+            .order_by(DispatchDecision.id.desc())
+            .limit(1)
+        )
+    ).first()
+    return None if row is None else (row.outcome, row.waited_s)
 
 
 async def accepted_offer(session: AsyncSession, order_id: UUID) -> Offer | None:

@@ -20,6 +20,7 @@ from app.schemas import Page
 from app.technicians import repository as technicians_repository
 from app.technicians.models import Technician
 from dispatch import promises, repository
+from dispatch.dispatcher import NO_ROAD_SAID_AFTER_S
 from dispatch.models import DispatchDecision, Offer, OfferStatus
 from dispatch.promises import PromisePolicy
 from dispatch.schemas import (
@@ -275,7 +276,8 @@ def present(offer: Offer, order: Order) -> OfferRead:
 
 async def search_outcome(session: AsyncSession, order_id: UUID) -> Literal["no_road"] | None:
     """What the driver's link should know of the search: the latest round found no road to his pin."""
-    return "no_road" if await repository.latest_outcome(session, order_id) == "no_road" else None
+    latest = await repository.latest_outcome(session, order_id)
+    return "no_road" if latest and latest[0] == "no_road" and latest[1] >= NO_ROAD_SAID_AFTER_S else None
 
 
 async def explain(session: AsyncSession, order_id: UUID) -> DecisionRead:

@@ -690,6 +690,16 @@ async def test_a_follow_up_is_taken_contacted_and_resolved_from_the_queue(
         assert " · 3 rounds · nobody to ask" in await nobody.inner_text()
         assert "Offer or assign one by hand above." in await nobody.inner_text()
         await page.locator("#detail button.back").click()
+        # Once the order is no longer searching, those rounds only say what was; they no longer ask anything of anyone.
+        operator = await api.operator()
+        cancelled = await api.client.post(f"/v1/orders/{stranded['id']}/cancel", json={"cause": "help_not_needed"},
+                                          headers=operator.headers)  # fmt: skip
+        assert cancelled.status_code == 200, cancelled.text
+        await page.evaluate(f"window.trustloop.detail.showOrder('{stranded['id']}')")
+        await wait_for(lambda: page.evaluate("!!document.querySelector('#detail .decision .no-candidates')"))
+        assert "nobody to ask" in await nobody.inner_text()
+        assert "by hand" not in await nobody.inner_text()
+        await page.locator("#detail button.back").click()
 
         # The technician's card says what the driver wrote, analysed by now; the rating opens its order.
         await analyse(sessions)

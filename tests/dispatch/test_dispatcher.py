@@ -24,7 +24,7 @@ from app.routing.osrm import OsrmClient
 from app.technicians.models import Technician
 from app.users.models import Driver, User
 from dispatch import repository
-from dispatch.dispatcher import CHUNK_GROUPS, TABLE_GROUP_SIZE, dispatch_round
+from dispatch.dispatcher import CHUNK_GROUPS, NO_ROAD_SAID_AFTER_S, TABLE_GROUP_SIZE, dispatch_round
 from dispatch.models import DispatchDecision, Offer, OfferStatus
 from dispatch.solver import Arc, OpenOrder, greedy_nearest, solve, total_cost
 from notifications.models import Notification
@@ -524,16 +524,23 @@ async def test_an_order_no_road_leads_to_says_so_not_that_nobody_was_near(
     # The operator's list still has him, with no drive to offer: whoever goes, goes the last metres on foot.
     listed = (await api.client.get(f"/v1/ops/orders/{order['id']}/technicians", headers=operator.headers)).json()
     assert [(c["technician_id"], c["eta_s"]) for c in listed["items"]] == [(str(near.id), None)]
-    # The driver hears it once, early, in his language, not only when the search gives up.
-    await run_round(app)
-    async with app.state.sessionmaker() as session:
-        told = (await session.execute(select(Notification).where(Notification.order_id == UUID(order["id"])))).scalars()
-        pushes = [(n.kind, n.params) for n in told]
-    assert pushes == [("no_road", {"service": "tow"})]
+    # The driver hears it once, early, in his language, not only when the search gives up; but not in the first
+    # minute, while a round may still find a van with a road from farther away.
+    link = order["tracking_url"].rsplit("/t/", 1)[1]
+
+    async def told() -> list[tuple[str, dict[str, str]]]:
+        async with app.state.sessionmaker() as session:
+            rows = await session.execute(select(Notification).where(Notification.order_id == UUID(order["id"])))
+            return [(n.kind, n.params) for n in rows.scalars()]
+
+    assert (await told(), (await api.client.get(f"/v1/track/{link}")).json()["search"]) == ([], None)
+    a_minute_on = datetime.now(UTC) + timedelta(seconds=NO_ROAD_SAID_AFTER_S + 1)
+    await run_round(app, a_minute_on)
+    await run_round(app, a_minute_on + timedelta(seconds=2))
+    assert await told() == [("no_road", {"service": "tow"})]
     assert render("no_road", Locale.RU, {"service": "tow"}, "UTC").title == "Пока не видим дороги к вашей метке"
     # His tracking link, opened now, says it from its first read; once a technician is offered, it no longer does.
-    link = order["tracking_url"].rsplit("/t/", 1)[1]
     assert (await api.client.get(f"/v1/track/{link}")).json()["search"] == "no_road"
     await api.technician(at=ERROTTAJANKATU, name="Reachable")
-    await run_round(app)
+    await run_round(app, a_minute_on + timedelta(seconds=4))
     assert (await api.client.get(f"/v1/track/{link}")).json()["search"] is None

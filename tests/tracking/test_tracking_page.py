@@ -27,6 +27,7 @@ from app.regions.extract import service_area
 from app.regions.service import record_region
 from app.routing.osrm import OsrmClient
 from app.technicians.models import Technician
+from dispatch.dispatcher import NO_ROAD_SAID_AFTER_S
 from tests.conftest import HELSINKI_PBF, KAISANIEMENKATU, KAIVOKATU, Actor, Api, start_server
 from tests.dispatch.helpers import TEST_CONFIG, run_round
 from tests.dispatch.test_dispatcher import ERROTTAJANKATU
@@ -404,7 +405,8 @@ async def test_a_pin_no_road_leads_to_is_said_while_the_search_goes_on(
         page = await watched.open(browser, f"http://{page_server}/t/{token_of(order)}", PHONE)
         await shown(page, "window.trustloop.state.live")
         assert await page.locator("#headline").inner_text() == "Finding a technician"
-        await run_round(app)  # technicians near, and no road from any of them to the pin
+        await run_round(app)  # technicians near, and no road from any of them to the pin: not said in the first minute
+        await run_round(app, datetime.now(UTC) + timedelta(seconds=NO_ROAD_SAID_AFTER_S + 1))
         await shown(page, "window.trustloop.state.tracking.search === 'no_road'")
         assert await page.locator("#headline").inner_text() == "No road to your pin yet"
         said = await page.locator("#detail").inner_text()

@@ -395,15 +395,17 @@
       else break;
     }
     const handIt = FREE_TO_ACT.has(o.status) ? " Offer or assign one by hand above." : "";
+    // What to do is said of the newest round while the order is still searching; older rounds only say what was.
+    const advised = (r) => r === rounds[0] && o.status === "searching";
     return el("section", { class: "decision" },
       el("h3", {}, "Dispatcher's decision", el("small", {}, decision.assigned_by ? ` · assigned by ${decision.assigned_by}` : "")),
       rounds.length ? rounds.map((r) => !r.candidates.length
         ? el("p", { class: "no-candidates" }, `${r.times > 1 ? `${tl.time(r.since)}–${tl.time(r.at)} · ${r.times} rounds` : tl.time(r.at)} · `
           + (r.outcome === "no_road"
             ? "nobody to ask: the map has no driving route to this pin from any free technician near it (the pin may be off "
-              + "the road). Call the driver to find where the car stands before sending anyone."
+              + "the road)." + (advised(r) ? " Call the driver to find where the car stands before sending anyone." : "")
             : "nobody to ask: no free technician with the skill within the dispatcher's search radius and a road to the car (the radius widens each minute; the list above has no radius).")
-          + handIt)
+          + (advised(r) ? handIt : ""))
         : el("table", {},
         el("caption", {}, `${tl.time(r.at)} · ${tl.words(r.outcome)}${r.winner_name ? ` · ${r.winner_name}` : ""}`),
         el("thead", {}, el("tr", {}, ["Technician", "Median ETA", "Trust then", "Cost", "Why"].map((h) => el("th", {}, h)))),
