@@ -60,6 +60,9 @@ class FeedbackRead(BaseModel):
     comment: str | None
     created_at: datetime
     comment_analysis: CommentAnalysisRead | None = None  # arrives a moment after the rating
+    # A low score opens a call-back case: by when an operator calls the driver (None: no call asked for by the stars;
+    # a negative comment may still open one once it is analysed).
+    call_back_by: datetime | None = None
 
 
 class FollowUpResolve(RequestModel):

@@ -97,9 +97,10 @@ async def record_feedback(
             tags=tuple(feedback.tags), comment=data.comment,
         ),
     )  # fmt: skip
+    read = FeedbackRead.model_validate(feedback)
     if is_detractor(data.csat, data.nps):
-        await open_follow_up(session, feedback, follow_up_within)
-    return FeedbackRead.model_validate(feedback)
+        read.call_back_by = (await open_follow_up(session, feedback, follow_up_within)).due_at
+    return read
 
 
 def is_detractor(csat: int, nps: int | None) -> bool:

@@ -136,6 +136,7 @@ async def test_feedback_through_the_link_is_the_drivers_once(api: Api) -> None:
     given = await api.client.post(feedback, json={"csat": 2, "nps": 3, "ces": 6, "comment": "Slow but kind"})
     assert given.status_code == 201, given.text
     assert (given.json()["csat"], given.json()["comment"]) == (2, "Slow but kind")
+    assert given.json()["call_back_by"] is not None  # a detractor is told that, and by when, someone calls
     assert (await api.client.post(feedback, json={"csat": 5})).status_code == 409
     assert (await api.rate(order["id"], driver, csat=5)).status_code == 409  # the app shares the once
     after = await track(api.client, order)

@@ -32,7 +32,7 @@ from tests.conftest import HELSINKI_PBF, KAISANIEMENKATU, KAIVOKATU, Actor, Api,
 from tests.dispatch.helpers import TEST_CONFIG, run_round
 from tests.dispatch.test_dispatcher import ERROTTAJANKATU
 from tests.live.test_streams import job, post_location, report
-from tests.tracking.test_tracking import token_of
+from tests.tracking.test_tracking import finished_job, token_of
 from trustloop.processes import free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -315,6 +315,7 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
         await phone.fill("#comment", "Quick and friendly, thank you")
         await phone.click("#rating-submit")
         await phone.locator("#thanks").wait_for(state="visible")
+        assert await phone.locator("#call-back").is_hidden()  # a happy driver is not promised a call
         await save(phone, "tracking-phone-thanks")
 
     operator = await api.operator()
@@ -417,6 +418,24 @@ async def test_a_pin_no_road_leads_to_is_said_while_the_search_goes_on(
         page = await watched.open(browser, f"http://{page_server}/t/{token_of(order)}", PHONE)
         await shown(page, "window.trustloop.state.tracking && window.trustloop.state.tracking.search === 'no_road'")
         assert await page.locator("#headline").inner_text() == "No road to your pin yet"
+    assert watched.errors == []
+
+
+async def test_a_low_rating_on_the_page_says_by_when_someone_will_call(api: Api, page_server: str) -> None:
+    _, _, order = await finished_job(api)
+    watched = Watched()
+    async with chromium() as browser:
+        page = await watched.open(browser, f"http://{page_server}/t/{token_of(order)}", PHONE, locale="ru-RU")
+        await page.locator("#rating-form").wait_for(state="visible")
+        await page.locator("input[name=csat][value='1'] + span").click()
+        await page.click("#rating-submit")
+        await page.locator("#call-back").wait_for(state="visible")
+        said = await page.locator("#call-back").inner_text()
+        assert re.fullmatch(r"Жаль, что не всё прошло хорошо\. Наш сотрудник позвонит вам до \d\d:\d\d\.", said), said
+        await save(page, "tracking-phone-call-back-ru")
+    operator = await api.operator()
+    cases = (await api.client.get("/v1/ops/followups?status=open", headers=operator.headers)).json()["items"]
+    assert [case["order_id"] for case in cases] == [order["id"]]  # the call the page promised is in the queue
     assert watched.errors == []
 
 

@@ -19,6 +19,7 @@ const TEXTS = {
     cesQuestion: "How easy was it to get help?", cesLow: "Very hard", cesHigh: "Very easy",
     commentQuestion: "Anything you want to tell us?", optional: "(optional)", send: "Send rating",
     thanks: "Thank you", thanksDetail: "Your rating helps us send the right technician next time.",
+    callBack: (time) => `We're sorry it wasn't better. Someone from our team will call you by ${time}.`,
     mapLabel: "Map of the technician's way to the car", theCar: "The car", technician: "The technician",
     roads: "Roads © OpenStreetMap contributors", zoomIn: "Zoom in", zoomOut: "Zoom out",
     title: "Your roadside help",
@@ -39,7 +40,7 @@ const TEXTS = {
       assigned: (name) => [`${name} is coming`, `${name} has taken the job and is setting off.`],
       en_route: (name) => [`${name} is on the way`, "The map shows where they are, live."],
       arrived: (name) => [`${name} has arrived`, "At the car now."],
-      in_progress: (name) => [`${name} is working on the car`, "Hang on, nearly there."],
+      in_progress: (name) => [`${name} is working on the car`, "Hang on, nearly done."],
       completed: (name, outcome) => ["Job done", outcome || "The technician has finished."],
       failed: (name, outcome, service) => ["The technician could not help on the spot", afterFailure(outcome, service)],
       cancelled: (name, outcome, service, cause) => ["This request was cancelled", [{
@@ -81,6 +82,7 @@ const TEXTS = {
     cesQuestion: "Насколько легко было получить помощь?", cesLow: "Очень трудно", cesHigh: "Очень легко",
     commentQuestion: "Хотите что-нибудь нам сказать?", optional: "(необязательно)", send: "Отправить оценку",
     thanks: "Спасибо", thanksDetail: "Ваша оценка помогает нам в следующий раз прислать того мастера, который нужен.",
+    callBack: (time) => `Жаль, что не всё прошло хорошо. Наш сотрудник позвонит вам до ${time}.`,
     mapLabel: "Карта: путь мастера к вашей машине", theCar: "Ваша машина", technician: "Мастер",
     roads: "Дороги © участники OpenStreetMap", zoomIn: "Приблизить", zoomOut: "Отдалить",
     title: "Ваша помощь на дороге",
@@ -144,6 +146,7 @@ const TEXTS = {
     cesQuestion: "Wie einfach war es, Hilfe zu bekommen?", cesLow: "Sehr schwer", cesHigh: "Sehr einfach",
     commentQuestion: "Möchten Sie uns noch etwas sagen?", optional: "(freiwillig)", send: "Bewertung senden",
     thanks: "Danke", thanksDetail: "Ihre Bewertung hilft uns, beim nächsten Mal die richtige Hilfe zu schicken.",
+    callBack: (time) => `Es tut uns leid, dass es nicht besser lief. Wir rufen Sie bis ${time} Uhr an.`,
     mapLabel: "Karte: der Weg der Pannenhilfe zu Ihrem Auto", theCar: "Ihr Auto", technician: "Die Pannenhilfe",
     roads: "Strassen © OpenStreetMap-Mitwirkende", zoomIn: "Vergrössern", zoomOut: "Verkleinern",
     title: "Ihre Pannenhilfe",
@@ -531,6 +534,10 @@ $("rating-form").addEventListener("submit", async (e) => {
   $("rating-submit").disabled = false;
   if (response.status === 201 || response.status === 409) {
     $("thanks").dataset.sent = "yes";
+    // A low score opens a call-back case: the driver is told by when, on the car's clock.
+    const given = response.status === 201 ? await response.json().catch(() => ({})) : {};
+    $("call-back").textContent = given.call_back_by ? text.callBack(clock(given.call_back_by)) : "";
+    $("call-back").hidden = !given.call_back_by;
     state.tracking.feedback_open = false;
     render();
     return;
