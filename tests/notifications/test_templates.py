@@ -313,6 +313,8 @@ def test_operators_hear_the_reason_in_their_own_language() -> None:
             assert "English" not in body, (cause, locale, body)
             assert "{" not in body, (cause, locale, body)
             assert ("45" in body) == (cause in {"not_arrived", "not_assigned", "eta_beyond_target"}), body
+    assert "позже, чем через 45 мин." in text("sla_alert", RU, cause="eta_beyond_target", minutes=45).body
+    assert text("sla_alert", DE, cause="no_signal").body.startswith("Grund: Das Einsatzfahrzeug sendet keinen Standort")
     # A driver not called back is waiting in the follow-ups, not on the order board: the push says where to look.
     late_call = {"reason": "the unhappy driver was not called back in time", "cause": "not_called_back"}
     assert [

@@ -309,7 +309,7 @@ sla_alert =
             [not_assigned] Grund: Innerhalb von { $minutes } Min. wurde kein Techniker zugewiesen. Öffnen Sie den Auftrag in der Konsole.
             [promise_passed] Grund: Die zugesagte Ankunftszeit ist verstrichen. Öffnen Sie den Auftrag in der Konsole.
             [stalled] Grund: Die Hilfe kommt dem Fahrzeug nicht näher. Öffnen Sie den Auftrag in der Konsole.
-            [no_signal] Grund: Vom Einsatz kommt kein Standortsignal mehr. Öffnen Sie den Auftrag in der Konsole.
+            [no_signal] Grund: Das Einsatzfahrzeug sendet keinen Standort mehr. Öffnen Sie den Auftrag in der Konsole.
             [no_eta] Grund: Die Ankunftszeit ist unbekannt, es gibt keine Route zum Fahrzeug. Öffnen Sie den Auftrag in der Konsole.
             [eta_beyond_promise] Grund: Die Hilfe wird voraussichtlich nach der zugesagten Zeit eintreffen. Öffnen Sie den Auftrag in der Konsole.
             [eta_beyond_target] Grund: Die Hilfe wird voraussichtlich später als { $minutes } Min. nach der Bestellung eintreffen. Öffnen Sie den Auftrag in der Konsole.
