@@ -238,6 +238,10 @@ async def test_the_map_the_figures_and_the_fleet_live(
         await wait_for(
             lambda: page.evaluate("document.querySelector('[data-kpi=NPS] small').textContent.includes('today')")
         )
+        # A time under a minute is told in seconds: "0.0 min" would read as no time at all.
+        first_response = await page.locator('[data-kpi="First response"] b').inner_text()
+        assert re.fullmatch(r"\d+ s|\d+\.\d min|\N{EN DASH}", first_response), first_response
+        assert first_response != "0.0 min"
         # One trend chart per measure, each on its own axis; one day of data is not a trend.
         assert await page.locator("#trends figure.trend").count() == 4
         assert "Not enough data" in await page.locator('#trends figure[data-measure="nps"]').inner_text()
@@ -649,11 +653,15 @@ async def test_a_follow_up_is_taken_contacted_and_resolved_from_the_queue(
         assert "He came an hour late" in text
         assert "nobody has it yet" in text
 
+        first_contact = "document.querySelector('[data-kpi=\"First contact\"] small').textContent"
+        assert "no follow-ups yet" in await page.evaluate(first_contact)
         await item.locator("button.take").click()
         await wait_for(lambda: page.evaluate(
             f"document.querySelector('#followups li[data-followup=\"{case['id']}\"] .taken').textContent.startsWith('taken by')"))  # fmt: skip
         await item.locator("button.no_answer").click()
         await item.locator(".contacts li").wait_for(timeout=10_000)
+        # The call made moves the first-contact figure live, not at the next two-minute refresh.
+        await wait_for(lambda: page.evaluate(f"{first_contact}.includes('1 follow-up ')"))
         await item.locator("button.reached").click()
         await wait_for(lambda: item.locator(".contacts li").count(), 10)
         await wait_for(lambda: page.evaluate(

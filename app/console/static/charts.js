@@ -10,7 +10,8 @@
   const percent = (v) => (v == null ? "–" : `${Math.round(v * 100)}%`);
   const RATINGS = ["rating", "ratings"];
   const ARRIVALS = ["arrival", "arrivals"];
-  const minutes = (s) => (s == null ? "–" : `${(s / 60).toFixed(1)} min`);
+  // Under a minute in seconds: "0.0 min" would read as no time at all.
+  const minutes = (s) => (s == null ? "–" : s < 60 ? `${Math.round(s)} s` : `${(s / 60).toFixed(1)} min`);
 
   // How many the figure rests on: "157 ratings", "1 rating", "no ratings yet".
   function sample(k, key, [one, many]) {
@@ -21,7 +22,7 @@
 
   // A figure, its unit smaller: "14.5" large, " min" not.
   function figure(value) {
-    const [, number, unit] = String(value).match(/^(.*?)( min)?$/);
+    const [, number, unit] = String(value).match(/^(.*?)( min| s)?$/);
     return tl.el("b", { title: String(value) }, number, unit ? tl.el("span", { class: "unit" }, unit) : null);
   }
 

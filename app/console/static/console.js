@@ -260,6 +260,7 @@ function onEvent(event) {
     case "status": {
       const order = state.orders.get(event.order_id);
       for (const id of new Set([order?.technician_id, event.technician?.id])) if (id) tl.detail.technicianChanged(id);
+      if (!OPEN.has(event.status)) tl.soon(tl.loadKpis, 2000);  // a job ended: its figures count now
       if (order && !OPEN.has(event.status)) state.orders.delete(event.order_id);
       else if (order) order.status = event.status;
       tl.soon(tl.loadOrders);
@@ -283,6 +284,7 @@ function onEvent(event) {
     }
     case "followup":
       tl.soon(tl.loadFollowups);
+      tl.soon(tl.loadKpis, 1000);  // a call made moves the first-contact figure
       break;
     case "availability": {
       const technician = state.technicians.get(event.technician_id);

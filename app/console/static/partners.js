@@ -75,7 +75,7 @@
         el("dt", {}, "Service levels"), el("dd", { class: "levels" }, serviceLevels(p.sla_targets)),
         el("dt", {}, "Webhooks"), el("dd", { class: "hook" }, p.webhook_url ? el("code", {}, p.webhook_url) : "none"),
         el("dt", {}, "Active keys"), el("dd", { class: "keys" }, keys.length
-          ? keys.map((k) => el("span", { class: "key" }, el("code", {}, k.prefix), ` since ${new Date(k.created_at).toLocaleDateString()}`))
+          ? keys.map((k) => el("span", { class: "key" }, el("code", {}, k.prefix), ` since ${new Date(k.created_at).toLocaleDateString([], { day: "numeric", month: "short", year: "numeric" })}`))
           : "none")),
       el("h3", {}, "Key figures", el("small", {}, ` · its orders, ${tl.charts.period()}`)),
       el("div", { class: "partner-tiles" }, tl.charts.tiles(kpis, tl.charts.period(), false)),
