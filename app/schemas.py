@@ -1,7 +1,8 @@
 """Shapes shared by several domains, and the rules every request body follows.
 
 Every request body is a `RequestModel`: unknown fields are refused and numbers must be finite (no NaN or
-Infinity). Free text may hold newlines and tabs but no other control character (the request guard refuses
+Infinity). Free text may hold newlines and tabs but no other control character, nor one that reorders the text
+around it (the request guard refuses
 those in any string of any body before it is parsed, see app/guard.py); single-line fields (names, phones,
 plates, tokens) refuse line breaks too."""
 
@@ -15,9 +16,15 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, 
 FREE_TEXT_CONTROLS = frozenset("\n\r\t")
 
 
+# The bidirectional embeddings, overrides and isolates: text shown to an operator or a technician could read
+# otherwise than it is stored ("\u202egnirts" shows as "string"). The marks LRM and RLM stay: they reorder nothing.
+REORDERING = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+
+
 def has_forbidden_control(value: str, allowed: frozenset[str] = FREE_TEXT_CONTROLS) -> bool:
-    """True if the text holds a control character (C0, DEL or C1) other than those allowed."""
-    return any((ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0) and c not in allowed for c in value)
+    """True if the text holds a control character (C0, DEL or C1) other than those allowed, or one that reorders
+    the text around it when shown."""
+    return any(((ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0) and c not in allowed) or c in REORDERING for c in value)
 
 
 def _single_line(value: str) -> str:

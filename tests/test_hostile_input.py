@@ -54,6 +54,9 @@ async def test_control_characters_are_refused_in_every_field_and_nothing_is_stor
         (technician, "POST", "/v1/devices", {"token": NUL, "platform": "android"}),
         (None, "POST", "/v1/dev/tokens", {"role": "driver", "name": NUL}),
         (driver, "POST", "/v1/orders", {"service": "tow", "location": here, "notes\u0000": "key"}),
+        # Text that would read otherwise than stored: "Mikonkatu 1" shown for a reversed string.
+        (driver, "POST", "/v1/orders", {"service": "tow", "location": here, "address": "\u202e1 utaknokiM"}),
+        (driver, "POST", "/v1/orders", {"service": "tow", "location": here, "notes": "gate \u2067code\u2069 41"}),
     ]
     before = {t: await count(sessions, t) for t in ("orders", "technicians", "devices", "users", "job_events")}
     for actor, method, path, body in attempts:
