@@ -74,9 +74,12 @@ def _day_start(days_later: int) -> BeforeValidator:
     def convert(value: object) -> object:
         if isinstance(value, str) and _PLAIN_DATE.fullmatch(value):
             try:
-                return datetime.combine(date.fromisoformat(value) + timedelta(days=days_later), time(), UTC)
-            except (ValueError, OverflowError):
-                return value  # refused as it is, in the datetime's own words
+                day = date.fromisoformat(value)
+            except ValueError:
+                return value  # refused as it is, in the datetime's own words ("month must be in 1..12")
+            if not EARLIEST.date() <= day < LATEST.date():
+                raise ValueError("must lie between the years 2000 and 2100")
+            return datetime.combine(day + timedelta(days=days_later), time(), UTC)
         return value
 
     return BeforeValidator(convert)

@@ -80,6 +80,10 @@ async def test_kpis_on_a_known_data_set(api: Api, sessions: async_sessionmaker[A
     for bad in ("2026-02-30", "2026-13-01"):  # a plain date that is no date: refused, not read as another day
         refused = await api.client.get("/v1/ops/kpis", params={"from": bad}, headers=operator.headers)
         assert refused.status_code == 422, refused.text
+    # A day outside the service's era is refused in those words, not as "Input should have timezone info".
+    far = await api.client.get("/v1/ops/kpis", params={"to": "9999-12-31"}, headers=operator.headers)
+    assert far.status_code == 422, far.text
+    assert "between the years 2000 and 2100" in far.text
 
 
 async def test_kpis_refuse_an_empty_period_and_other_roles(api: Api) -> None:
