@@ -330,10 +330,12 @@
       const drive = c.eta_s != null ? `${Math.max(1, Math.round(c.eta_s / 60))} min drive${c.road_m != null ? ` (${km(c.road_m)})` : ""}`
         : c.straight_m != null ? `no road from the van's position (${km(c.straight_m)} away)` : "whereabouts unknown";
       const age = c.position_age_s != null && c.position_age_s >= 120 ? ` · seen ${Math.round(c.position_age_s / 60)} min ago` : "";
-      return el("option", { value: c.technician_id }, [
-        c.name, ` · ${drive}${age}`, ` · trust ${c.trust_score.toFixed(2)}`,
+      // Trust before the drive: where a narrow panel cuts the line off, it cuts the distance, not the score.
+      const label = [
+        c.name, ` · trust ${c.trust_score.toFixed(2)}`, ` · ${drive}${age}`,
         c.offered_this ? " · offered this job, waiting" : c.offered_elsewhere ? " · has another offer open" : "",
-      ].join(""));
+      ].join("");
+      return el("option", { value: c.technician_id, title: label }, label);
     });
   }
 
