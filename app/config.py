@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     search_radius_m: float = Field(default=5_000.0, gt=0)
     search_radius_growth_m_per_min: float = Field(default=2_000.0, ge=0)
     max_search_radius_m: float = Field(default=40_000.0, gt=0)
+    # A best drive at least this long in a thin circle has the search look past it (dispatch/dispatcher.py).
+    widen_search_past_s: float = Field(default=900.0, gt=0)
     candidates_prefilter: int = Field(default=16, ge=1)
     candidates_per_order: int = Field(default=8, ge=1)
     unfulfilled_after_s: int = Field(default=900, gt=0)

@@ -35,6 +35,7 @@ TABLE_GROUP_SIZE = 40  # orders per local OSRM table (see _road_etas)
 # Faster than a van gets anywhere as the crow flies (54 km/h): a technician farther from the car than the best drive
 # found times this cannot be sooner, so the search reaches that far at once (see _farther_candidates).
 OUTRUN_M_PER_S = 15.0
+
 # A pin no road leads to is told to the driver once the search has had this long: the first rounds may yet find a
 # van with a road from farther away, and "no road to your pin" is not said for nothing.
 NO_ROAD_SAID_AFTER_S = 60.0
@@ -56,6 +57,10 @@ class DispatchConfig:
     promises: PromisePolicy
     weights: CostWeights = field(default_factory=CostWeights)
     orders_of_region: str | None = None  # this region's orders only (one round per region); None: all
+    # Only a drive this long is worth a look past the circle: for a shorter one, the seconds a van from farther away
+    # might save would pull him out of his own area, and the next breakdown there would wait for it (the dispatch
+    # study's sparse fleet lost NPS and gained mean ETA when every drive over 5.5 minutes was looked past).
+    widen_past_s: float = 900.0
     cross_border: bool = False  # technicians of another region may be offered them
 
     @classmethod
@@ -67,6 +72,7 @@ class DispatchConfig:
             search_radius_m=settings.search_radius_m,
             search_radius_growth_m_per_min=settings.search_radius_growth_m_per_min,
             max_search_radius_m=settings.max_search_radius_m,
+            widen_past_s=settings.widen_search_past_s,
             candidates_prefilter=settings.candidates_prefilter,
             candidates_per_order=settings.candidates_per_order,
             unfulfilled_after_s=settings.unfulfilled_after_s,
@@ -161,7 +167,9 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
             elif not task.cancelled():
                 task.exception()  # seen: the round ends with the error raised above, not with a chunk's as well
     clock.lap("osrm_table")
-    farther, farther_etas = await _farther_candidates(session, osrm, orders, located, candidates, etas, search)
+    farther, farther_etas = await _farther_candidates(
+        session, osrm, orders, located, candidates, etas, search, config.widen_past_s
+    )
     if farther:
         candidates += farther
         etas.update(farther_etas)
@@ -320,11 +328,13 @@ def _median_corrections(
 async def _farther_candidates(
     session: AsyncSession, osrm: OsrmClient, orders: list[Order], located: dict[UUID, Point],
     candidates: list[Candidate], etas: dict[tuple[UUID, UUID], float | None], search: repository.CandidateSearch,
+    widen_past_s: float,
 ) -> tuple[list[Candidate], dict[tuple[UUID, UUID], float | None]]:  # fmt: skip
     """Technicians beyond an order's search circle who may still be sooner than the best drive found in it: the
     circle is straight-line, and a van inside it on the wrong side of a hill, a river or a one-way maze can be
     40 minutes away while one just outside is 20. For each order whose circle held fewer technicians than the
-    prefilter takes, and whose best drive would let someone from farther than the circle arrive first, the search
+    prefilter takes, whose best drive is at least `widen_past_s`, and would let someone from farther than the circle
+    arrive first, the search
     reaches as far as that drive at OUTRUN_M_PER_S (within the largest radius; all of it when nobody in the circle
     has a road to the pin); their drives are costed with the rest. Orders well served nearby, and any a dense fleet fills the prefilter for, cost nothing more."""
     found = Counter(c.order_id for c in candidates)
@@ -342,6 +352,8 @@ async def _farther_candidates(
         if order.id not in thin:
             continue
         radius = search.radius_at((search.now - order.created_at).total_seconds())
+        if best.get(order.id, math.inf) < widen_past_s:
+            continue
         # Nobody in the circle has a road to the pin: anyone as far as the search may ever go could.
         outrun_m = min(best.get(order.id, math.inf) * OUTRUN_M_PER_S, search.max_radius_m)
         if outrun_m > radius:
