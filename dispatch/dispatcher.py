@@ -32,14 +32,13 @@ from feedback import scores
 from feedback import service as feedback
 
 TABLE_GROUP_SIZE = 40  # orders per local OSRM table (see _road_etas)
+CHUNK_GROUPS = 3  # table groups per candidates query: OSRM computes a chunk's tables while the next one's are found
 # Faster than a van gets anywhere as the crow flies (54 km/h): a technician farther from the car than the best drive
 # found times this cannot be sooner, so the search reaches that far at once (see _farther_candidates).
 OUTRUN_M_PER_S = 15.0
-
 # A pin no road leads to is told to the driver once the search has had this long: the first rounds may yet find a
 # van with a road from farther away, and "no road to your pin" is not said for nothing.
 NO_ROAD_SAID_AFTER_S = 60.0
-CHUNK_GROUPS = 3  # table groups per candidates query: OSRM computes a chunk's tables while the next one's are found
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,10 +332,10 @@ async def _farther_candidates(
     """Technicians beyond an order's search circle who may still be sooner than the best drive found in it: the
     circle is straight-line, and a van inside it on the wrong side of a hill, a river or a one-way maze can be
     40 minutes away while one just outside is 20. For each order whose circle held fewer technicians than the
-    prefilter takes, whose best drive is at least `widen_past_s`, and would let someone from farther than the circle
-    arrive first, the search
-    reaches as far as that drive at OUTRUN_M_PER_S (within the largest radius; all of it when nobody in the circle
-    has a road to the pin); their drives are costed with the rest. Orders well served nearby, and any a dense fleet fills the prefilter for, cost nothing more."""
+    prefilter takes and whose best drive is at least `widen_past_s`, the search reaches as far as that drive at
+    OUTRUN_M_PER_S (within the largest radius; all of it when nobody in the circle has a road to the pin); their
+    drives are costed with the rest. Orders well served nearby, and any a dense fleet fills the prefilter for, cost
+    nothing more."""
     found = Counter(c.order_id for c in candidates)
     thin = {order_id for order_id, count in found.items() if count < search.prefilter}
     if not thin:
@@ -344,19 +343,18 @@ async def _farther_candidates(
     best: dict[UUID, float] = {}
     for c in candidates:
         eta = etas.get((c.order_id, c.technician_id)) if c.order_id in thin else None
-        if eta is not None and eta < best.get(c.order_id, float("inf")):
+        if eta is not None and eta < best.get(c.order_id, math.inf):
             best[c.order_id] = eta
     wider: list[Order] = []
     reach_m = 0.0
     for order in orders:
         if order.id not in thin:
             continue
-        radius = search.radius_at((search.now - order.created_at).total_seconds())
-        if best.get(order.id, math.inf) < widen_past_s:
+        best_eta = best.get(order.id, math.inf)  # infinite: nobody in the circle has a road to the pin
+        if best_eta < widen_past_s:
             continue
-        # Nobody in the circle has a road to the pin: anyone as far as the search may ever go could.
-        outrun_m = min(best.get(order.id, math.inf) * OUTRUN_M_PER_S, search.max_radius_m)
-        if outrun_m > radius:
+        outrun_m = min(best_eta * OUTRUN_M_PER_S, search.max_radius_m)
+        if outrun_m > search.radius_at((search.now - order.created_at).total_seconds()):
             wider.append(order)
             reach_m = max(reach_m, outrun_m)
     if not wider:
