@@ -68,8 +68,8 @@ development), `…/unknown-region` (422, a `region` filter naming no served regi
 Objects a caller may not see are 404, never 403.
 
 **Retries.** `POST /v1/orders`, `/v1/partner/orders`, `/v1/ops/technicians` and `/v1/orders/{id}/feedback` take an
-`Idempotency-Key`: a retry with the same key and body gets the first answer again (and is not counted against the
-order limit); the same key with another body is a 422.
+`Idempotency-Key`: a retry with the same key and body gets the first answer again, byte for byte (and is not counted
+against the order limit); the same key with another body is a 422.
 
 **Lists** are cursor pages: `{"items", "next_cursor"}`; pass `next_cursor` back as `cursor` until it is `null`.
 

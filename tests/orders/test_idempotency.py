@@ -22,7 +22,7 @@ async def test_same_key_same_body_replays_the_first_response(
     first = await api.client.post("/v1/orders", json=BODY, headers=headers)
     second = await api.client.post("/v1/orders", json=BODY, headers=headers)
     assert first.status_code == second.status_code == 201
-    assert first.json() == second.json()
+    assert first.content == second.content  # the same bytes, keys in the same order, as a client may hash them
     assert await orders_count(sessions) == 1
 
 
