@@ -158,9 +158,14 @@ async def _push_offers(session: AsyncSession) -> None:
     _send_after_commit(session)
 
 
+def _minutes(seconds: float) -> int:
+    """A span as a push counts it: whole minutes, at least 1."""
+    return max(1, round(seconds / 60))
+
+
 def _drive_minutes(eta_seconds: int | None) -> int | None:
-    """An offer's drive in whole minutes, at least 1; None (the push says it is not known) without a road time."""
-    return None if eta_seconds is None else max(1, round(eta_seconds / 60))
+    """An offer's drive in whole minutes; None (the push says it is not known) without a road time."""
+    return None if eta_seconds is None else _minutes(eta_seconds)
 
 
 async def on_eta_update(session: AsyncSession, event: events.ArrivalEstimated) -> None:
@@ -206,7 +211,7 @@ async def on_stall(session: AsyncSession, event: events.StallEscalated) -> None:
     """Step 1 asks the technician whether he is still on his way; step 3 tells the driver, before the promise
     breaks, that his technician seems held up and another may come. Each step comes once per episode."""
     if event.step == Step.ASK_TECHNICIAN:
-        minutes = max(1, round((event.at - event.quiet_since).total_seconds() / 60))
+        minutes = _minutes((event.at - event.quiet_since).total_seconds())
         params = {"service": event.service.value, "minutes": minutes}
         await push(session, event.technician_id, ASK_TECHNICIAN[event.trouble], event.order_id, params)
     elif event.step == Step.OFFER_REDISPATCH:
@@ -217,7 +222,7 @@ async def on_stall(session: AsyncSession, event: events.StallEscalated) -> None:
 async def on_set_offline(session: AsyncSession, event: events.TechnicianSetOffline) -> None:
     """Tells a technician set offline for his silent phone why no jobs come, and how to get them again. The
     minutes are the rule's, not his whole silence: a phone off all night is told "over 30 minutes", not 600."""
-    minutes = max(1, round(event.offline_after_s / 60))
+    minutes = _minutes(event.offline_after_s)
     await push(session, event.technician_id, "set_offline", None, {"minutes": minutes})
 
 
