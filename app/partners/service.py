@@ -26,7 +26,7 @@ from app.partners.schemas import (
     PartnerRead,
     PartnerUpdate,
 )
-from app.partners.targets import check_target
+from app.partners.targets import checked_target
 from app.regions import service as regions
 from app.routing.osrm import OsrmClient
 from app.schemas import Page
@@ -50,7 +50,7 @@ async def principal_of_key(session: AsyncSession, api_key: str) -> Principal | N
 
 async def create_partner(session: AsyncSession, data: PartnerCreate, *, private_targets: bool) -> PartnerCreated:
     await regions.ensure_served(session, data.regions)
-    check_target(str(data.webhook_url) if data.webhook_url else None, private_allowed=private_targets)
+    webhook_url = checked_target(data.webhook_url, private_allowed=private_targets)
     user = await users.create(session, Role.PARTNER, data.name)
     partner = Partner(
         id=user.id,
@@ -59,7 +59,7 @@ async def create_partner(session: AsyncSession, data: PartnerCreate, *, private_
         services=[s.value for s in data.services],
         regions=list(data.regions),
         sla_targets=data.sla_targets,
-        webhook_url=str(data.webhook_url) if data.webhook_url else None,
+        webhook_url=webhook_url,
         webhook_secret="whsec_" + secrets.token_urlsafe(32),
         created_at=clock.now(),
     )
@@ -90,8 +90,7 @@ async def update_partner(
 ) -> PartnerRead:
     partner = await _get(session, partner_id)
     if "webhook_url" in data.model_fields_set:
-        check_target(str(data.webhook_url) if data.webhook_url else None, private_allowed=private_targets)
-        partner.webhook_url = str(data.webhook_url) if data.webhook_url else None
+        partner.webhook_url = checked_target(data.webhook_url, private_allowed=private_targets)
     return await _present(session, partner)
 
 

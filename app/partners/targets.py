@@ -36,12 +36,15 @@ def refused_host(url: str) -> str | None:
         return None  # a name: checked when it is resolved
 
 
-def check_target(url: str | None, *, private_allowed: bool) -> None:
-    if url is None or private_allowed:
-        return
-    refused = refused_host(url)
+def checked_target(url: object | None, *, private_allowed: bool) -> str | None:
+    """The webhook URL as stored, once it may be used here; None for none."""
+    if url is None:
+        return None
+    stored = str(url)
+    refused = None if private_allowed else refused_host(stored)
     if refused is not None:
         raise PrivateWebhookTarget(f"The webhook URL must reach a public address: {refused}.")
+    return stored
 
 
 class PublicOnlyResolver(AbstractResolver):
