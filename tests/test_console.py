@@ -882,17 +882,19 @@ async def test_an_order_opened_from_another_region_brings_the_map_to_it(
         api = Api(client, sessions)
         async with console(api, sessions, two_region_server, helsinki_graph, routed_settings) as scene:
             page, panel, hugo = scene.page, scene.page.locator("#detail"), scene.fleet[0]
-            # Hugo serves every region; his job is in Helsinki, and the operator watches Liechtenstein.
+            # Hugo serves every region; he and his job are in Helsinki, and the operator watches Liechtenstein.
             order = await api.order(await named_driver(api, "Eero Lindqvist", "+358 40 555 0707"), at=MIKONKATU)
             assert order["region"] == "helsinki"
             assert (await api.assign(order["id"], hugo)).status_code == 200
             await page.select_option("#region-switch", "liechtenstein")
             await wait_for(lambda: page.evaluate("window.trustloop.state.region === 'liechtenstein'"))
 
-            # His card's current job opens the order: the switch and the map go to Helsinki, the panel stays open.
+            # Hugo is listed where he is, in Helsinki: not in Liechtenstein's fleet.
             await page.click('#tabs button[data-tab="technicians"]')
-            await page.locator(f'#technicians li[data-technician="{hugo.id}"]').click()
-            await panel.locator(".current-job a").click()
+            assert await page.locator(f'#technicians li[data-technician="{hugo.id}"]').count() == 0
+            # Opened from elsewhere (a partner's deliveries, a link), the order takes the switch and the map to
+            # Helsinki, and its panel stays open.
+            await page.evaluate(f"window.trustloop.detail.showOrder('{order['id']}')")
             await wait_for(lambda: page.evaluate("window.trustloop.state.region === 'helsinki'"))
             assert await page.locator("#region-switch").input_value() == "helsinki"
             await panel.locator(".driver").wait_for(timeout=10_000)

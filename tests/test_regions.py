@@ -38,6 +38,8 @@ from trustloop.wiring import wire
 
 VADUZ_TOWN_HALL = Point(lat=47.14105, lon=9.52080)
 SCHAAN = Point(lat=47.16540, lon=9.50900)
+ESPLANADI = Point(lat=60.16770, lon=24.94790)
+ESPOO = Point(lat=60.20550, lon=24.65590)  # beyond central Helsinki's extract
 BUCHS_SG = Point(lat=47.16700, lon=9.47800)  # Switzerland, across the Rhine from Schaan: outside every region
 
 
@@ -134,6 +136,13 @@ async def test_each_order_goes_to_a_technician_of_its_own_region(deployment: Dep
     roads = await deployment.client.get("/v1/ops/map", params={"region": "liechtenstein"}, headers=operator.headers)
     assert roads.json()["region"] == "liechtenstein"
     assert roads.json()["regions"] == ["helsinki", "liechtenstein"]
+    # Every served region's box, so that the console can tell which map a technician's position is on.
+    bounds = roads.json()["bounds"]
+    assert set(bounds) == {"helsinki", "liechtenstein"}
+    for region, place in (("helsinki", KAIVOKATU), ("liechtenstein", VADUZ_TOWN_HALL)):
+        for name, (west, south, east, north) in bounds.items():
+            inside = west <= place.lon <= east and south <= place.lat <= north
+            assert inside == (name == region), (name, place)
     # A misspelt region is refused alike on every list, naming those served: never an empty board read as "all well".
     for path in ("/v1/ops/map", "/v1/ops/sla", "/v1/ops/orders", "/v1/ops/technicians", "/v1/ops/followups",
                  "/v1/ops/kpis", "/v1/ops/kpis/daily"):  # fmt: skip
@@ -263,6 +272,9 @@ async def test_the_console_shows_the_switched_regions_lists_figures_and_clock(
             technician = await api.technician(at=None, region=region, name=name)
             async with transaction(sessions) as session:
                 await set_last_position(session, technician.id, spot, datetime.now(UTC))
+        # One who serves every region, in Helsinki, and one of Helsinki's last seen in Espoo, off both maps.
+        anywhere = await api.technician(at=ESPLANADI, name="Aino Nieminen")
+        beyond = await api.technician(at=ESPOO, region="helsinki", name="Outi Lahti")
         drivers = [await api.driver(), await api.driver()]
         helsinki_order = await api.order(drivers[0], at=MIKONKATU)
         vaduz_order = await api.order(drivers[1], at=VADUZ_TOWN_HALL)
@@ -379,4 +391,27 @@ async def test_the_console_shows_the_switched_regions_lists_figures_and_clock(
         await wait_for(lambda: page.evaluate("!!window.trustloop.state.live"))
         assert await page.evaluate("window.trustloop.state.region") == "liechtenstein"
         assert await page.locator("#region-switch").input_value() == "liechtenstein"
+
+        # One who serves every region is listed where he is: in Helsinki's fleet, not in Liechtenstein's.
+        await page.click('#tabs button[data-tab="technicians"]')
+        assert "Aino Nieminen" not in await shown("#technicians")
+        assert "Outi Lahti" not in await shown("#technicians")
+        # His card, opened from anywhere, takes the map to Helsinki and onto his pin, out of any cluster.
+        leaflet = "window.trustloop.map.leaflet"
+        view = f"[{leaflet}.getCenter().lat, {leaflet}.getCenter().lng, {leaflet}.getZoom()]"
+        await page.evaluate(f"window.trustloop.detail.showTechnician('{anywhere.id}')")
+        await wait_for(lambda: page.evaluate("window.trustloop.state.region === 'helsinki'"))
+        await wait_for(lambda: page.locator("#detail .last-seen").count())
+        assert await shown("#detail .last-seen") == "just now"
+        await asyncio.sleep(0.8)  # the map's flight
+        lat, lon, zoom = await page.evaluate(view)
+        assert (round(lat, 4), round(lon, 4)) == (round(ESPLANADI.lat, 4), round(ESPLANADI.lon, 4))
+        assert zoom >= 17
+        # One last seen off every map: the map stays (no blank patch with a pin), and his card says where he was.
+        await page.evaluate(f"window.trustloop.detail.showTechnician('{beyond.id}')")
+        await wait_for(lambda: page.evaluate("document.querySelector('#detail h2')?.textContent === 'Outi Lahti'"))
+        assert await shown("#detail .last-seen") == "just now · outside the map"
+        await screenshot(page, "console-technician-off-the-map")
+        await asyncio.sleep(0.8)
+        assert await page.evaluate(view) == [lat, lon, zoom]
     assert errors == []

@@ -52,7 +52,8 @@ async def region_map(
     """A served region's roads for the console's map (the first served region's by default):
     {"region", "regions" (every served one, for the switch), "time_zones" (each served one's, so that times can
     be told on the car's clock too), "cross_border" (whether a technician may be sent into another region),
-    "bbox", "roads": [[rank, [lon, lat, ...]]]}."""
+    "bounds" (each served one's area as [west, south, east, north], to tell where a technician is), "bbox",
+    "roads": [[rank, [lon, lat, ...]]]}."""
     served = settings.served_regions
     region = region or served[0]
     extract = await regions.extract_of_region(session, region)
@@ -60,7 +61,15 @@ async def region_map(
         raise NotFound(f"The region {region} has no map: import it with `trustloop region import`.")
     roads = await asyncio.to_thread(road_map, extract)  # parsed once per process, off the event loop
     time_zones = {name: settings.timezone_of(name) for name in served}
+    bounds = await regions.bounds(session, served)
     return LargeJSONResponse(
-        {"region": region, "regions": served, "time_zones": time_zones, "cross_border": settings.cross_border, **roads},
+        {
+            "region": region,
+            "regions": served,
+            "time_zones": time_zones,
+            "cross_border": settings.cross_border,
+            "bounds": bounds,
+            **roads,
+        },
         headers={"Cache-Control": "max-age=3600"},
     )

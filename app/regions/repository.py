@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from geoalchemy2 import Geometry
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -53,3 +54,13 @@ class RegionArea:
 async def areas(session: AsyncSession) -> list[RegionArea]:
     rows = await session.execute(select(Region.name, func.ST_AsGeoJSON(Region.area, 6)).order_by(Region.name))
     return [RegionArea(name, orjson.loads(geojson)) for name, geojson in rows.all()]
+
+
+async def bounds(session: AsyncSession, names: Sequence[str]) -> dict[str, list[float]]:
+    """Each named region's area as a box, [west, south, east, north]."""
+    outline = func.Box2D(Region.area.cast(Geometry))
+    rows = await session.execute(
+        select(Region.name, func.ST_XMin(outline), func.ST_YMin(outline), func.ST_XMax(outline), func.ST_YMax(outline))
+        .where(Region.name.in_(names))
+    )  # fmt: skip
+    return {name: [round(value, 6) for value in box] for name, *box in rows.all()}

@@ -36,6 +36,11 @@ def prepare(pbf: Path, name: str, data_dir: Path) -> tuple[Path, BaseGeometry]:
     return graph, service_area(pbf)
 
 
+async def bounds(session: AsyncSession, names: Sequence[str]) -> dict[str, list[float]]:
+    """Each served region's area as a box, [west, south, east, north]: enough to tell where a position lies."""
+    return await repository.bounds(session, names)
+
+
 async def extract_of_region(session: AsyncSession, name: str) -> Path | None:
     """The OpenStreetMap extract that the region's OSRM data was prepared from (kept beside the graph)."""
     region = await repository.get(session, name)

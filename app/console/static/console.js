@@ -11,6 +11,7 @@ const state = {
   region: null,     // the region on the map; with several served, the lists and tiles are its own
   regions: [],
   timeZones: {},    // each served region's
+  bounds: {},       // each served region's area as [west, south, east, north]
   orders: new Map(),
   technicians: new Map(),
   followups: [],
@@ -93,10 +94,20 @@ tl.carTime = (iso, region) => {
   const there = tl.clockIn(region, iso);  // the operator's own clock where the region's zone is not known
   return there === tl.time(iso) ? "" : ` (${there} in ${tl.regionName(region)})`;
 };
+// The served region whose area holds a position (null: outside them all, or not known).
+tl.regionAt = (position) => (position ? state.regions.find((name) => {
+  const box = state.bounds[name];
+  return box && position.lon >= box[0] && position.lon <= box[2] && position.lat >= box[1] && position.lat <= box[3];
+}) ?? null : null);
 // With several regions served, what the console lists is the shown region's: its orders and cases, its own
-// technicians and those who serve every region.
+// technicians and those who serve every region, these where they are (any region's while nobody knows where).
 tl.several = () => state.regions.length > 1;
-tl.inRegion = (item) => !tl.several() || item.region == null || item.region === state.region;
+tl.inRegion = (item) => {
+  if (!tl.several() || item.region === state.region) return true;
+  if (item.region != null) return false;
+  const where = tl.regionAt(item.position);
+  return where == null || where === state.region;
+};
 tl.minutesAgo = (iso) => Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 60000));
 tl.technicianName = (id) => (id && state.technicians.get(id)?.name) || (id ? "a technician" : "nobody yet");
 

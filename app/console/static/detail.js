@@ -34,6 +34,7 @@
     panel().hidden = false;
     panel().dataset.kind = kind;
     panel().dataset.id = id;
+    tl.map.showRoute(null);  // the route of the order shown before, if any: it is not this one's
     tl.map.drawOrders();
     tl.map.drawTechnicians();
   }
@@ -423,10 +424,34 @@
 
   async function showTechnician(id) {
     open("technician", id);
-    const t = state.technicians.get(id);
-    if (t) tl.map.zoomToTechnician(t);
     panel().replaceChildren(el("p", { class: "empty" }, "Loading the technician…"));
-    await technicianCard(id);
+    const t = state.technicians.get(id);
+    await Promise.all([technicianCard(id), t ? showOnMap(t) : null]);
+  }
+
+  // His last position on the map, in the region it lies in (the map switches, as for an order, when he is listed
+  // there: that region's own, or one who serves every region). Outside every map, the map stays and the card says so.
+  async function showOnMap(t) {
+    const where = tl.regionAt(t.position);
+    if (tl.several() && where && where !== state.region && (t.region == null || t.region === where)) {
+      await tl.map.loadRoads(where);
+      if (state.selected?.id !== t.id) return;
+    }
+    tl.map.zoomToTechnician(t);
+  }
+
+  // How old his last position is, and where it lies when the map shown cannot show it.
+  function lastSeen(card) {
+    if (!card.position) return "not known";
+    const minutes = card.position_at ? tl.minutesAgo(card.position_at) : null;
+    const today = card.position_at && new Date(card.position_at).toDateString() === new Date().toDateString();
+    const age = minutes == null ? "" : minutes < 1 ? "just now" : minutes < 90 ? `${minutes} min ago`
+      : today ? `at ${tl.time(card.position_at)}`
+      : `${new Date(card.position_at).toLocaleDateString([], { day: "numeric", month: "short" })} ${tl.time(card.position_at)}`;
+    const mapped = Object.keys(state.bounds).length > 0;
+    const where = tl.regionAt(card.position);
+    const place = !mapped ? "" : where == null ? "outside the map" : where !== state.region ? `in ${tl.regionName(where)}` : "";
+    return [age, place].filter(Boolean).join(" · ");
   }
 
   // The card is read again when he goes online or offline, or a job of his changes, while it is open.
@@ -449,6 +474,7 @@
       el("dl", {},
         el("dt", {}, "Phone"), el("dd", {}, card.phone ? el("a", { href: `tel:${card.phone}` }, card.phone) : "–"),
         el("dt", {}, "Skills"), el("dd", {}, card.skills.map(tl.words).join(", ")),
+        el("dt", {}, "Last seen"), el("dd", { class: "last-seen" }, lastSeen(card)),
         el("dt", {}, "Current job"), el("dd", { class: "current-job" }, currentJob
           ? el("a", { href: "#", onclick: (e) => { e.preventDefault(); showOrder(currentJob.order_id); } }, `${tl.words(currentJob.service)} · ${tl.words(currentJob.status)}`)
           : "none"),

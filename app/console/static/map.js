@@ -13,6 +13,7 @@
     { casing: null, color: "#ffffff", weight: 1.3 },
   ];
   const STATUS_LABEL = { free: "free", busy: "on a job", offline: "offline" };
+  const TECHNICIANS_APART_AT = 17;  // the zoom from which vans are never clustered
 
   let map = null;
   let technicianLayer = null;
@@ -30,7 +31,7 @@
     map.createPane("route").style.zIndex = 420;
     map.getPane("places").style.pointerEvents = "none";
     technicianLayer = L.markerClusterGroup({
-      maxClusterRadius: 36, disableClusteringAtZoom: 17, showCoverageOnHover: false, chunkedLoading: true,
+      maxClusterRadius: 36, disableClusteringAtZoom: TECHNICIANS_APART_AT, showCoverageOnHover: false, chunkedLoading: true,
       spiderfyOnMaxZoom: true, iconCreateFunction: clusterIcon,
       chunkProgress: added,
     }).addTo(map);
@@ -127,6 +128,7 @@
     state.region = data.region;
     state.regions = data.regions || [];
     state.timeZones = data.time_zones || {};
+    state.bounds = data.bounds || {};
     const open = state.selected && (state.selected.kind === "order"
       ? state.orders.get(state.selected.id) || tl.detail.shownOrder() : state.technicians.get(state.selected.id));
     if (open && !tl.inRegion(open)) tl.detail.close();  // another region's: not under this map
@@ -289,7 +291,10 @@
   const moved = new Set();
   let moveTimer = 0;
   function moveTechnician(t) {
-    if (!tl.inRegion(t)) return;  // another region's: not on this map
+    if (!tl.inRegion(t)) {  // another region's, or one who serves every region and has driven out of this one
+      if (technicianMarkers.has(t.id)) drawTechnicians();
+      return;
+    }
     if (!technicianMarkers.has(t.id)) return drawTechnicians();
     moved.add(t.id);
     if (!moveTimer) moveTimer = setTimeout(() => requestAnimationFrame(applyMoves), MOVE_EVERY_MS);
@@ -411,9 +416,14 @@
     map.flyToBounds(bounds.pad(0.4), { maxZoom: 16, duration: 0.4 });
   }
 
+  // Only onto the map shown: a position outside its area would be a blank patch with a pin. Close enough that
+  // his pin is out of any cluster, with its ring.
   function zoomToTechnician(t) {
+    const mapped = Object.keys(state.bounds).length > 0;
+    if (!t.position || (mapped && tl.regionAt(t.position) !== state.region)) return false;
     fitted = null;
-    if (t.position) map.flyTo([t.position.lat, t.position.lon], Math.max(map.getZoom(), 15), { duration: 0.4 });
+    map.flyTo([t.position.lat, t.position.lon], Math.max(map.getZoom(), TECHNICIANS_APART_AT), { duration: 0.4 });
+    return true;
   }
 
   tl.map = { init, loadRoads, drawOrders, drawTechnicians, moveTechnician, showRoute, zoomTo, zoomToTechnician, settled, leaflet: null };
