@@ -1,6 +1,7 @@
 """Comment analysis against labelled comments: negative precision and recall, sentiment and language accuracy,
-topic micro-F1 (and per topic), latency per comment; and the time hostile texts take, at the longest a rating's
-comment (2,000 characters) and the on-demand analysis (10,000) accept.
+topic micro-F1 (and per topic), latency per comment, against the rules alone (`rules_alone`: without the learned
+second opinion); and the time hostile texts take, at the longest a rating's comment (2,000 characters) and the
+on-demand analysis (10,000) accept.
 
     python -m bench.comments --data data/comments/dev.jsonl --json bench/results/comments.json
 """
@@ -28,12 +29,12 @@ def f1(precision: float, recall: float) -> float:
     return round(2 * precision * recall / (precision + recall), 4) if precision + recall else 0.0
 
 
-def quality(comments: list[dict[str, Any]], show_misses: bool) -> dict[str, Any]:
+def quality(comments: list[dict[str, Any]], show_misses: bool, learned_opinion: bool = True) -> dict[str, Any]:
     counts = {"tp": 0, "fp": 0, "fn": 0}
     sentiment_right = language_right = 0
     per_topic = {topic: {"tp": 0, "fp": 0, "fn": 0} for topic in Topic}
     for comment in comments:
-        analysis = analyze(comment["text"])
+        analysis = analyze(comment["text"], learned_opinion=learned_opinion)
         predicted_negative = analysis.sentiment == "negative"
         actual_negative = comment["sentiment"] == "negative"
         counts["tp"] += predicted_negative and actual_negative
@@ -159,6 +160,9 @@ def main() -> None:
     options = arguments.parse_args()
     comments = load(options.data)
     figures = quality(comments, options.show_misses)
+    # The baseline: the rules' verdicts alone, without the learned model's second opinion.
+    alone = quality(comments, show_misses=False, learned_opinion=False)
+    figures["rules_alone"] = {key: value for key, value in alone.items() if key != "topics"}
     figures["latency"] = latency(comments, options.repeat)
     figures["hostile"] = hostile(3)
     figures["data"] = str(options.data)

@@ -1,8 +1,8 @@
 """Offline analysis of a feedback comment in Russian or English: its language, sentiment, topics and the words that
 drove them.
 
-The method is a lexicon with rules, not a learned model, so that every result can be explained by the words it
-cites and nothing is downloaded or trained at run time:
+The method is a lexicon with rules, with a small learned model that overrules them only when sure (step 8), so that
+every result can be explained by the words it cites and nothing is downloaded or trained at run time:
 
 1. The text is split into words (with their places, sentences and clauses); English words are reduced to their
    Snowball stems, Russian ones are matched by written prefixes (`поцарап*` covers the whole family) or by exact
@@ -59,6 +59,12 @@ cites and nothing is downloaded or trained at run time:
    words of praise or thanks about the people or the service, not for mild or outcome words ("good", "quick",
    "sorted"), not for praise of one feature ("Tracking was brilliant" is communication), and in a negative comment
    only for thanks or strong praise ("Nice guy but..." is a concession).
+8. A learned second opinion (`learned.py`, naive Bayes over word stems trained on the dev set, its weights generated
+   into `learned_weights.py`) may overrule the sentiment when it is sure: a negative call becomes neutral (positive if
+   the rules found good words) below a log-odds of -2, unless the rules are at their surest; another call becomes
+   negative above +2. It says nothing on comments under 8 words or in other languages. An overruling adds a cue,
+   "learned model: no complaint (...)" or "learned model: a complaint (...)", naming the comment's words that weighed
+   most, with minus the model's log-odds as its weight; topics follow the new sentiment.
 """
 
 import bisect
@@ -71,7 +77,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from feedback.comments import lexicon
+from feedback.comments import learned, lexicon
 from feedback.comments.durations import find_durations
 from feedback.comments.model import COMPLAINT_TOPICS, CommentAnalysis, Cue, Language, Sentiment, Topic
 
@@ -2403,8 +2409,9 @@ def _topics(found: list[_Found], sentiment: Sentiment) -> tuple[Topic, ...]:
     return tuple(sorted(topics, key=_TOPIC_ORDER.__getitem__))
 
 
-def analyze(text: str) -> CommentAnalysis:
-    """Language, sentiment, topics and the cues behind them, for one free-text comment."""
+def analyze(text: str, *, learned_opinion: bool = True) -> CommentAnalysis:
+    """Language, sentiment, topics and the cues behind them, for one free-text comment; `learned_opinion=False` gives
+    the rules' verdict alone, without the learned model's second opinion."""
     tokens = _tokenise(text)
     language = detect_language(text, tokens)
     if not tokens and not text.strip():
@@ -2457,5 +2464,26 @@ def analyze(text: str) -> CommentAnalysis:
     sentiment, score = _sentiment(found, _after_but(tokens, found))
     if _shrugged_off(lowered, tokens, found):
         sentiment, score = "neutral", max(-0.3, min(0.3, score))
-    cues = tuple(Cue(text[cue.start : cue.end], cue.topic, round(cue.weight, 3)) for cue in found)
-    return CommentAnalysis(language, sentiment, round(score, 3), _topics(found, sentiment), cues)
+    cues = [Cue(text[cue.start : cue.end], cue.topic, round(cue.weight, 3)) for cue in found]
+    second = learned.opinion(text)
+    if not learned_opinion or second.words < learned.MIN_WORDS or language == "other":
+        pass  # too few words, or words it has no stems for, for the learned model to be sure of anything
+    elif (
+        sentiment == "negative"
+        and score > -1.0
+        and all(cue.weight > -1.5 for cue in found)
+        and second.log_odds < learned.OVERTURN_BELOW
+    ):
+        # The rules call many comments negative that are not, on text they have not seen; the learned model, when
+        # sure, overturns them ("My fault entirely, left the lights on"): good words the rules found make it good.
+        sentiment, score = ("positive", 0.05) if any(cue.weight > 0 for cue in found) else ("neutral", 0.0)
+        cues.append(Cue(_second_opinion("no complaint", second.toward_no_complaint), None, -second.log_odds))
+    elif sentiment != "negative" and second.log_odds > learned.RAISE_ABOVE:
+        sentiment, score = "negative", min(score, -0.05)
+        cues.append(Cue(_second_opinion("a complaint", second.toward_complaint), None, -second.log_odds))
+    return CommentAnalysis(language, sentiment, round(score, 3), _topics(found, sentiment), tuple(cues))
+
+
+def _second_opinion(verdict: str, phrases: tuple[str, ...]) -> str:
+    """The cue for a verdict of the learned model's that overrode the rules, with the words that weighed most."""
+    return f"learned model: {verdict} ({', '.join(phrases)})" if phrases else f"learned model: {verdict}"
