@@ -6,6 +6,7 @@ import contextlib
 import math
 import time
 from collections import Counter
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, cast
@@ -205,28 +206,61 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
 
     chosen = {cast(UUID, a.order_id): cast(UUID, a.technician_id) for a in assignments if a.technician_id is not None}
     round_id = uuid4()
-    offers: list[dict[str, Any]] = []
-    decisions: list[dict[str, Any]] = []
     expires_at = now + timedelta(seconds=config.offer_ttl_s)
-    weights = config.weights.as_dict()
+    offers: list[dict[str, Any]] = [
+        {
+            "id": uuid4(),
+            "order_id": order.id,
+            "technician_id": technician_id,
+            "status": OfferStatus.PENDING,
+            "source": "dispatch",
+            "eta_seconds": round(next(a.breakdown.eta_s for a in scored[order.id] if a.technician_id == technician_id)),
+            "distance_m": None,  # measured when the technician lists his offers, from where he is then
+            "expires_at": expires_at,
+            "created_at": now,
+        }
+        for order in orders
+        if (technician_id := chosen.get(order.id)) is not None
+    ]
+    # The decisions, a thousand rows of JSON at the largest, are built while the database writes the offers.
+    decisions = await _while_writing(
+        repository.insert_offers(session, offers),
+        lambda: _decisions(orders, open_orders, scored, chosen, roadless, waited, round_id, config.weights, now),
+    )
+    for order, offer in zip((o for o in orders if o.id in chosen), offers, strict=True):
+        await events.publish(
+            session,
+            events.OfferMade(at=now, offer_id=offer["id"], order_id=order.id, technician_id=offer["technician_id"],
+                             service=order.service, eta_seconds=offer["eta_seconds"], ttl_s=config.offer_ttl_s,
+                             source="dispatch"),
+        )  # fmt: skip
+    await repository.insert_decisions(session, decisions)
+    for order in orders:
+        if order.id in roadless and waited[order.id] >= NO_ROAD_SAID_AFTER_S:
+            await events.publish(
+                session,
+                events.NoRoadToOrder(at=now, order_id=order.id, driver_id=order.driver_id, service=order.service),
+            )
+    report.offers, report.left_open = len(offers), len(orders) - len(offers)
+    clock.lap("offers")
+    report.phases_ms = clock.phases
+    await repository.record_round(
+        session, id=round_id, region=config.region, at=now, duration_s=clock.total_s, orders=len(orders),
+        offers=len(offers),
+    )  # fmt: skip
+    return report
+
+
+def _decisions(
+    orders: list[Order], open_orders: list[OpenOrder], scored: dict[UUID, list[ScoredArc]], chosen: dict[UUID, UUID],
+    roadless: set[UUID], waited: dict[UUID, float], round_id: UUID, weights: CostWeights, now: datetime,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Each order's decision row: its outcome and every costed candidate, cheapest first, with why."""
+    weighed = weights.as_dict()
+    decisions = []
     for order, open_order in zip(orders, open_orders, strict=True):
         technician_id = chosen.get(order.id)
         arcs = sorted(scored[order.id], key=lambda a: a.breakdown.cost)
-        if technician_id is not None:
-            breakdown = next(a.breakdown for a in arcs if a.technician_id == technician_id)
-            offers.append(
-                {
-                    "id": uuid4(),
-                    "order_id": order.id,
-                    "technician_id": technician_id,
-                    "status": OfferStatus.PENDING,
-                    "source": "dispatch",
-                    "eta_seconds": round(breakdown.eta_s),
-                    "distance_m": None,  # measured when the technician lists his offers, from where he is then
-                    "expires_at": expires_at,
-                    "created_at": now,
-                }
-            )
         decisions.append(
             {
                 "order_id": order.id,
@@ -246,35 +280,23 @@ async def dispatch_round(session: AsyncSession, osrm: OsrmClient, config: Dispat
                     }
                     for a in arcs
                 ],
-                "weights": weights,
+                "weights": weighed,
                 "created_at": now,
             }
         )
-    if offers:
-        await repository.insert_offers(session, offers)
-        service_of_order = {order.id: order.service for order in orders}
-        for offer in offers:
-            await events.publish(
-                session,
-                events.OfferMade(at=now, offer_id=offer["id"], order_id=offer["order_id"],
-                                 technician_id=offer["technician_id"], service=service_of_order[offer["order_id"]],
-                                 eta_seconds=offer["eta_seconds"], ttl_s=config.offer_ttl_s, source="dispatch"),
-            )  # fmt: skip
-    await repository.insert_decisions(session, decisions)
-    for order in orders:
-        if order.id in roadless and waited[order.id] >= NO_ROAD_SAID_AFTER_S:
-            await events.publish(
-                session,
-                events.NoRoadToOrder(at=now, order_id=order.id, driver_id=order.driver_id, service=order.service),
-            )
-    report.offers, report.left_open = len(offers), len(orders) - len(offers)
-    clock.lap("offers")
-    report.phases_ms = clock.phases
-    await repository.record_round(
-        session, id=round_id, region=config.region, at=now, duration_s=clock.total_s, orders=len(orders),
-        offers=len(offers),
-    )  # fmt: skip
-    return report
+    return decisions
+
+
+async def _while_writing[T](write: Coroutine[Any, Any, None], work: Callable[[], T]) -> T:
+    """`work()` (Python alone: it must not use the session) while the database carries out `write`: the statement
+    is sent first, and the two cores each have their part. Returns once both are done."""
+    writing = asyncio.ensure_future(write)
+    await asyncio.sleep(0)  # the write runs up to its first wait on the database: its statement is on the way
+    try:
+        result = work()
+    finally:
+        await writing  # its error, if any, is the round's
+    return result
 
 
 def _roadless(
