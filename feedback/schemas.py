@@ -21,7 +21,9 @@ class FeedbackCreate(RequestModel):
 
 
 class CommentCue(BaseModel):
-    """Words of the comment that counted: negative weight for a complaint, positive for praise."""
+    """Words of the comment that counted: negative weight for a complaint, positive for praise. Where the learned
+    second opinion overruled the rules, one cue gives its verdict ("learned model: no complaint (words, ...)", or
+    "a complaint"), naming the comment's words that weighed most, weighted by its log-odds against a complaint."""
 
     phrase: str
     topic: str | None
