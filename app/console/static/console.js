@@ -163,7 +163,7 @@ async function start() {
   connect();
   setInterval(() => { if (state.token) { tl.loadOrders(); tl.loadTechnicians(); } }, 30000);  // not while signed out
   setInterval(() => { if (state.token) tl.loadKpis(); }, 120000);
-  setInterval(() => tl.lists.render(), 15000); // ages and overdue marks move with time
+  setInterval(() => { tl.lists.render(); tl.detail.age(); }, 15000); // ages and overdue marks move with time
 }
 
 tl.loadOrders = async function loadOrders() {

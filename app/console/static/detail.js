@@ -21,6 +21,7 @@
   let choicesTimer = 0;
   let askWhenSeen = null; // the order whose list went stale while the tab was hidden
 
+  let shownCard = null;  // the technician's card on the panel, as the server gave it
   const panel = () => tl.$("detail");
   const fill = (...children) => panel().replaceChildren(...children.flat().filter((c) => c != null && c !== false));
   // Operators know a technician by his full name; drivers see his display name.
@@ -440,8 +441,11 @@
     tl.map.zoomToTechnician(t);
   }
 
-  // How old his last position is, and where it lies when the map shown cannot show it.
+  // How old his last position is, and where it lies when the map shown cannot show it: his latest, as the live
+  // stream brought it, else the card's.
   function lastSeen(card) {
+    const live = state.technicians.get(card.id);
+    if (live?.position) card = { position: live.position, position_at: live.position_at };
     if (!card.position) return "not known";
     const minutes = card.position_at ? tl.minutesAgo(card.position_at) : null;
     const today = card.position_at && new Date(card.position_at).toDateString() === new Date().toDateString();
@@ -463,6 +467,7 @@
       tl.api(`/v1/ops/orders?technician_id=${id}&limit=50`).then((p) => p.items).catch(() => []),
     ]);
     if (state.selected?.id !== id) return;
+    shownCard = card;
     const today = jobs.filter((j) => Date.parse(j.created_at) >= since.getTime());
     const currentJob = jobs.find((j) => tl.OPEN.has(j.status));
     const status = currentJob && card.online ? "busy" : tl.technicianStatus(card);  // his jobs, read just now, say it first
@@ -534,6 +539,12 @@
     if (state.selected?.kind === "technician" && state.selected.id === technicianId) tl.soon(refreshCard, 400);
   }
 
+  // The open card's "last seen" ages as the lists' times do (an offline van's position is not refreshed).
+  function age() {
+    const shown = panel().querySelector(".last-seen");
+    if (shown && state.selected?.kind === "technician" && shownCard?.id === state.selected.id) shown.textContent = lastSeen(shownCard);
+  }
+
   function refreshCard() {
     if (state.selected?.kind === "technician") technicianCard(state.selected.id);
   }
@@ -542,6 +553,6 @@
   const shownOrder = () => (state.selected?.kind === "order" && current?.order.id === state.selected.id ? current.order : null);
 
   tl.detail = {
-    showOrder, showTechnician, open, close, changed, technicianChanged, redrawRoute, refresh, confirmAction, shownOrder, promiseText, scoreChange,
+    showOrder, showTechnician, open, close, changed, technicianChanged, redrawRoute, refresh, confirmAction, shownOrder, promiseText, scoreChange, age,
   };
 })();

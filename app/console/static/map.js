@@ -14,6 +14,8 @@
   ];
   const STATUS_LABEL = { free: "free", busy: "on a job", offline: "offline" };
   const TECHNICIANS_APART_AT = 17;  // the zoom from which vans are never clustered
+  const SELECTED_ON_TOP = 1000;  // the technician whose card is open is drawn over the orders' pins
+  const ROAD_IN_VIEW_M = 150;  // at that zoom, a road this near a van is on screen beside him
 
   let map = null;
   let technicianLayer = null;
@@ -93,6 +95,8 @@
   const REGION_KEY = "trustloop.region";
   let regionLayer = null;  // the shown region's roads and place names
   let fitted = null;  // the region's bounds, while the map shows it as fitted
+  let regionBounds = null;  // the shown region's roads' bounds
+  let roadVertices = new Float64Array(0);  // the drawn roads' points, lat and lon in turn
 
   // The region switch: shown when the deployment serves more than one region.
   function regionSwitch(data) {
@@ -148,9 +152,15 @@
     stats.roadsDrawn = stats.places = 0;
     const renderer = L.canvas({ pane: "roads", padding: 0.3 });
     const byRank = [[], [], []];
+    roadVertices = new Float64Array(data.roads.reduce((n, [, flat]) => n + flat.length, 0));
+    let vertex = 0;
     for (const [rank, flat] of data.roads) {
       const line = [];
-      for (let i = 0; i < flat.length; i += 2) line.push([flat[i + 1], flat[i]]);
+      for (let i = 0; i < flat.length; i += 2) {
+        line.push([flat[i + 1], flat[i]]);
+        roadVertices[vertex++] = flat[i + 1];
+        roadVertices[vertex++] = flat[i];
+      }
       byRank[rank].push(line);
     }
     const group = L.layerGroup();
@@ -174,9 +184,10 @@
       }).addTo(regionLayer);
       stats.places += 1;
     }
+    regionBounds = null;
     if (data.bbox) {
       const [west, south, east, north] = data.bbox;
-      fitted = [[south, west], [north, east]];
+      regionBounds = fitted = [[south, west], [north, east]];
       map.fitBounds(fitted, { padding: [10, 10] });
     }
     placeVisibility();
@@ -261,7 +272,9 @@
       const selected = state.selected?.kind === "technician" && state.selected.id === t.id;
       let marker = technicianMarkers.get(t.id);
       if (!marker) {
-        marker = L.marker([t.position.lat, t.position.lon], { icon: technicianIcon(status, selected), status, selected });
+        marker = L.marker([t.position.lat, t.position.lon], {
+          icon: technicianIcon(status, selected), status, selected, zIndexOffset: selected ? SELECTED_ON_TOP : 0,
+        });
         marker.technicianId = t.id;
         marker.on("click", () => tl.detail.showTechnician(t.id));
         marker.bindTooltip(`${t.name} · ${STATUS_LABEL[status]}`, { direction: "top", offset: [0, -6] });
@@ -273,6 +286,7 @@
         marker.options.status = status;
         marker.options.selected = selected;
         marker.setIcon(technicianIcon(status, selected));
+        marker.setZIndexOffset(selected ? SELECTED_ON_TOP : 0);
         marker.setTooltipContent(`${t.name} · ${STATUS_LABEL[status]}`);
       }
       const at = marker.getLatLng();
@@ -416,14 +430,44 @@
     map.flyToBounds(bounds.pad(0.4), { maxZoom: 16, duration: 0.4 });
   }
 
-  // Only onto the map shown: a position outside its area would be a blank patch with a pin. Close enough that
-  // his pin is out of any cluster, with its ring.
+  // Only onto the map shown: a position outside its area would be a blank patch with a pin, so the map shows the
+  // whole region instead (and the card says where he is). Close enough that his pin is out of any cluster, with
+  // its ring, unless the nearest drawn road is farther: then far enough out to show it too (a van on a farm track
+  // or a yard's service road, which the map does not draw).
   function zoomToTechnician(t) {
     const mapped = Object.keys(state.bounds).length > 0;
-    if (!t.position || (mapped && tl.regionAt(t.position) !== state.region)) return false;
+    if (!t.position || (mapped && tl.regionAt(t.position) !== state.region)) {
+      if (regionBounds) {
+        fitted = regionBounds;
+        map.flyToBounds(regionBounds, { padding: [10, 10], duration: 0.4 });
+      }
+      return false;
+    }
     fitted = null;
-    map.flyTo([t.position.lat, t.position.lon], Math.max(map.getZoom(), TECHNICIANS_APART_AT), { duration: 0.4 });
+    const at = L.latLng(t.position.lat, t.position.lon);
+    const road = nearestRoad(at);
+    if (road && at.distanceTo(road) > ROAD_IN_VIEW_M) {
+      map.flyToBounds(L.latLngBounds([at, road]).pad(0.5), { maxZoom: TECHNICIANS_APART_AT, duration: 0.4 });
+    } else {
+      map.flyTo(at, Math.max(map.getZoom(), TECHNICIANS_APART_AT), { duration: 0.4 });
+    }
     return true;
+  }
+
+  function nearestRoad(at) {
+    let best = null;
+    let bestScore = Infinity;
+    const shrink = Math.cos((at.lat * Math.PI) / 180) ** 2;  // a degree of longitude is shorter than one of latitude
+    for (let i = 0; i < roadVertices.length; i += 2) {
+      const dLat = roadVertices[i] - at.lat;
+      const dLon = roadVertices[i + 1] - at.lng;
+      const score = dLat * dLat + dLon * dLon * shrink;
+      if (score < bestScore) {
+        bestScore = score;
+        best = i;
+      }
+    }
+    return best == null ? null : L.latLng(roadVertices[best], roadVertices[best + 1]);
   }
 
   tl.map = { init, loadRoads, drawOrders, drawTechnicians, moveTechnician, showRoute, zoomTo, zoomToTechnician, settled, leaflet: null };
