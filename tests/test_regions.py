@@ -409,6 +409,14 @@ async def test_the_console_shows_the_switched_regions_lists_figures_and_clock(
         lat, lon, zoom = await page.evaluate(view)
         assert (round(lat, 4), round(lon, 4)) == (round(ESPLANADI.lat, 4), round(ESPLANADI.lon, 4))
         assert zoom >= 17
+        # As he drives on, 250 m north, off the screen at that zoom, the map keeps him in view.
+        onward = Point(lat=ESPLANADI.lat + 0.00225, lon=ESPLANADI.lon)
+        assert not await page.evaluate(f"{leaflet}.getBounds().contains([{onward.lat}, {onward.lon}])")
+        async with httpx.AsyncClient(base_url=two_region_server) as client:
+            fix = {"lat": onward.lat, "lon": onward.lon, "recorded_at": datetime.now(UTC).isoformat()}
+            sent = await client.post("/v1/technicians/me/locations", json={"points": [fix]}, headers=anywhere.headers)
+            assert sent.json()["accepted"] == 1, sent.text
+        await wait_for(lambda: page.evaluate(f"{leaflet}.getBounds().pad(-0.1).contains([{onward.lat}, {onward.lon}])"))
         # One whose nearest drawn road is 230 m off (a yard, a farm track): the map shows the road too, not a blank.
         await page.evaluate(f"window.trustloop.detail.showTechnician('{off_road.id}')")
         await wait_for(lambda: page.evaluate("document.querySelector('#detail h2')?.textContent === 'Mikko Salo'"))

@@ -54,7 +54,7 @@
       if (fitted) map.fitBounds(fitted, { padding: [10, 10] });
     }).observe(document.getElementById("map"));
     for (const gesture of ["mousedown", "wheel", "touchstart", "keydown"]) {
-      map.getContainer().addEventListener(gesture, () => { fitted = null; }, { passive: true });
+      map.getContainer().addEventListener(gesture, () => { fitted = following = null; }, { passive: true });
     }
     tl.map.leaflet = map;
   }
@@ -96,6 +96,7 @@
   let regionLayer = null;  // the shown region's roads and place names
   let fitted = null;  // the region's bounds, while the map shows it as fitted
   let regionBounds = null;  // the shown region's roads' bounds
+  let following = null;  // the technician whose card took the map to him: it keeps him in view as he drives
   let roadVertices = new Float64Array(0);  // the drawn roads' points, lat and lon in turn
 
   // The region switch: shown when the deployment serves more than one region.
@@ -330,6 +331,7 @@
     addAll(technicianLayer, batch);
     const order = state.selected?.kind === "order" && state.orders.get(state.selected.id);
     if (order && markers.some(([marker]) => marker.technicianId === order.technician_id)) tl.detail.redrawRoute();
+    keepFollowed(markers);
     frame(started);
   }
 
@@ -423,7 +425,7 @@
   }
 
   function zoomTo(order) {
-    fitted = null;  // the operator chose where to look
+    fitted = following = null;  // the operator chose where to look
     const bounds = L.latLngBounds([[order.location.lat, order.location.lon]]);
     const technician = order.technician_id && state.technicians.get(order.technician_id);
     if (technician?.position) bounds.extend([technician.position.lat, technician.position.lon]);
@@ -435,6 +437,7 @@
   // its ring, unless the nearest drawn road is farther: then far enough out to show it too (a van on a farm track
   // or a yard's service road, which the map does not draw).
   function zoomToTechnician(t) {
+    following = null;
     const mapped = Object.keys(state.bounds).length > 0;
     if (!t.position || (mapped && tl.regionAt(t.position) !== state.region)) {
       if (regionBounds) {
@@ -444,6 +447,7 @@
       return false;
     }
     fitted = null;
+    following = t.id;
     const at = L.latLng(t.position.lat, t.position.lon);
     const road = nearestRoad(at);
     if (road && at.distanceTo(road) > ROAD_IN_VIEW_M) {
@@ -452,6 +456,13 @@
       map.flyTo(at, Math.max(map.getZoom(), TECHNICIANS_APART_AT), { duration: 0.4 });
     }
     return true;
+  }
+
+  // The van whose card is open stays in view as he drives, until the operator moves the map himself.
+  function keepFollowed(markers) {
+    if (!following || state.selected?.kind !== "technician" || state.selected.id !== following) return;
+    const moved = markers.find(([marker]) => marker.technicianId === following);
+    if (moved && !map.getBounds().pad(-0.2).contains(moved[0].getLatLng())) map.panTo(moved[0].getLatLng(), { duration: 0.4 });
   }
 
   function nearestRoad(at) {
