@@ -2465,9 +2465,11 @@ def analyze(text: str, *, learned_opinion: bool = True) -> CommentAnalysis:
     if _shrugged_off(lowered, tokens, found):
         sentiment, score = "neutral", max(-0.3, min(0.3, score))
     cues = [Cue(text[cue.start : cue.end], cue.topic, round(cue.weight, 3)) for cue in found]
-    second = learned.opinion(text)
-    if not learned_opinion or second.words < learned.MIN_WORDS or language == "other":
-        pass  # too few words, or words it has no stems for, for the learned model to be sure of anything
+    # The learned model is asked only where it can be sure of anything: not on words it has no stems for, nor on a
+    # comment of a few words.
+    second = learned.opinion(text) if learned_opinion and language != "other" else None
+    if second is None or second.words < learned.MIN_WORDS:
+        pass
     elif (
         sentiment == "negative"
         and score > -1.0

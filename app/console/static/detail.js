@@ -431,7 +431,8 @@
   }
 
   // His last position on the map, in the region it lies in (the map switches, as for an order, when he is listed
-  // there: that region's own, or one who serves every region). Outside every map, the map stays and the card says so.
+  // there: that region's own, or one who serves every region). Outside every map, the map shows the region and the
+  // card says where he is.
   async function showOnMap(t) {
     const where = tl.regionAt(t.position);
     if (tl.several() && where && where !== state.region && (t.region == null || t.region === where)) {
