@@ -70,16 +70,13 @@ every result can be explained by the words it cites and nothing is downloaded or
 import bisect
 import itertools
 import re
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
-
-import snowballstemmer
 
 from feedback.comments import learned, lexicon
 from feedback.comments.durations import find_durations
 from feedback.comments.model import COMPLAINT_TOPICS, CommentAnalysis, Cue, Language, Sentiment, Topic
+from feedback.comments.stemming import stem
 
 _TOPIC_CODES = {
     "L": Topic.LATE,
@@ -119,16 +116,9 @@ _FOREIGN_WORDS = lexicon.word_set(
     einen eine ein dem wurde haben kam für zu auf nach preis"""
 )
 
-_stemmer = snowballstemmer.stemmer("english")
-_stemmer_lock = threading.Lock()
 
-
-@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    if not word.isascii():
-        return word
-    with _stemmer_lock:
-        return str(_stemmer.stemWord(word))
+    return stem(word) if word.isascii() else word
 
 
 def _normalise(word: str) -> str:

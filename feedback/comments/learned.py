@@ -25,13 +25,12 @@ Training is counting and is deterministic: the same dev set gives the same file 
 import json
 import math
 import re
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
-import snowballstemmer
+from feedback.comments.stemming import stem
 
 # Chosen by leave-one-batch-out validation on the dev set (see data/comments/README.md): the rules' negative call is
 # overturned below this log-odds, their other calls are made negative above `RAISE_ABOVE`.
@@ -49,14 +48,10 @@ WEIGHTS_FILE = Path(__file__).with_name("learned_weights.py")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 _DIGIT = re.compile(r"\d")
 _CYRILLIC = re.compile(r"[а-я]")
-_stemmers = {"en": snowballstemmer.stemmer("english"), "ru": snowballstemmer.stemmer("russian")}
-_stemmer_lock = threading.Lock()
 
 
-@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    with _stemmer_lock:
-        return str(_stemmers["ru" if _CYRILLIC.search(word) else "en"].stemWord(word))
+    return stem(word, "ru" if _CYRILLIC.search(word) else "en")
 
 
 def features(text: str) -> dict[str, str]:
