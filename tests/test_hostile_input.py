@@ -262,6 +262,39 @@ async def test_a_body_that_is_not_json_is_415_and_one_without_a_type_is_read_as_
     assert await count(sessions, "orders") == 0
 
 
+@pytest.mark.parametrize(
+    "notes",
+    [
+        b'"del \x7f raw"',
+        b'"del \\u007f escaped"',
+        b'"c1 \xc2\x85 raw"',
+        b'"c1 \\u0085 escaped"',
+        b'"nul \\u0000 escaped"',
+        '"bidi \u202e raw"'.encode(),
+        b'"bidi \\u202E escaped"',
+        b'"isolate \\u2066 escaped"',
+    ],
+)
+async def test_every_spelling_of_a_control_character_in_a_body_is_refused(api: Api, notes: bytes) -> None:
+    # Most bodies are let through from their bytes alone (app/guard.py): none of these may be. Sent without a
+    # token, so that only the guard, which comes before authentication, can refuse them with 422.
+    body = b'{"service": "tow", "location": {"lat": 60.1676, "lon": 24.9421}, "notes": ' + notes + b"}"
+    refused = await api.client.post("/v1/orders", content=body, headers={"Content-Type": "application/json"})
+    assert is_problem(refused, 422), refused.text
+    assert refused.json()["errors"][0]["loc"] == ["body", "notes"]
+
+
+async def test_a_body_nested_just_too_deep_is_refused_and_one_at_the_limit_is_not(api: Api) -> None:
+    for levels, refused in ((MAX_JSON_DEPTH + 1, True), (MAX_JSON_DEPTH, False)):
+        body = b"[" * levels + b"]" * levels
+        answer = await api.client.post("/v1/orders", content=body, headers={"Content-Type": "application/json"})
+        if refused:
+            assert is_problem(answer, 422)
+            assert answer.json()["errors"][0]["msg"] == "nests too deeply"
+        else:
+            assert answer.status_code == 401, answer.text  # past the guard: the caller is asked who he is
+
+
 def test_the_guard_points_at_control_characters_in_the_documents_order_and_refuses_deep_nesting() -> None:
     document = {"a": "fine", "b\x02": ["ok", {"c": "x\x01"}], "d": "\x00"}
     assert list(control_characters_in(document, ["body"])) == [
