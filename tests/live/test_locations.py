@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.db import transaction
-from app.geo import Point, haversine_m
+from app.geo import Point, from_geography, haversine_m
 from app.live import tracking
 from app.live.filters import FilterLimits, Fix, Rejection, filter_fixes
 from app.live.models import LocationPoint
@@ -65,6 +65,29 @@ async def test_each_kind_of_implausible_point_is_counted_and_not_stored(
         assert stored is not None
         assert stored.heading == 90.0
     assert await history_count(sessions) == 2  # only the believable points of the job
+
+
+async def test_a_jobs_history_keeps_each_accepted_fix_as_it_was_sent(
+    api: Api, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    technician = await api.technician(at=None)
+    order = await api.order(await api.driver())
+    await api.assign(order["id"], technician)
+    points = [
+        fix(KAIVOKATU, 30, accuracy_m=12.5, heading=270.0, speed_mps=4.0),
+        fix(KAISANIEMENKATU, 20),
+        fix(MIKONKATU, 10, accuracy_m=8.0),
+    ]
+    assert (await post(api, technician, points)).json()["accepted"] == 3
+    async with sessions() as session:
+        kept = (await session.execute(select(LocationPoint).order_by(LocationPoint.recorded_at))).scalars().all()
+    assert [(k.technician_id, str(k.order_id)) for k in kept] == [(technician.id, order["id"])] * 3
+    assert [k.recorded_at for k in kept] == [datetime.fromisoformat(p["recorded_at"]) for p in points]
+    for stored, sent in zip(kept, (KAIVOKATU, KAISANIEMENKATU, MIKONKATU), strict=True):
+        assert haversine_m(from_geography(stored.position), sent) < 0.01
+    assert [(k.accuracy_m, k.heading, k.speed_mps) for k in kept] == [
+        (12.5, 270.0, 4.0), (None, None, None), (8.0, None, None),
+    ]  # fmt: skip
 
 
 async def test_bad_batches_are_422_and_store_nothing(api: Api, sessions: async_sessionmaker[AsyncSession]) -> None:
