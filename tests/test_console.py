@@ -20,7 +20,7 @@ import aiohttp
 import httpx
 import pytest
 from fastapi import FastAPI
-from playwright.async_api import ConsoleMessage, Error, Page, Request, async_playwright
+from playwright.async_api import ConsoleMessage, Error, Page, Request, Route, async_playwright
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -297,6 +297,27 @@ async def test_the_map_the_figures_and_the_fleet_live(
             "[[0.9031, 0.8972], [0.9, 0.9], [0.71, 0.84], [null, 0.5]].map(([a, b]) => window.trustloop.detail.scoreChange(a, b))"
         )
         assert changes == ["0.903 → 0.897", "unchanged at 0.90", "0.71 → 0.84", "0.50"]
+
+        # Until the region's roads come, the map says it is loading rather than show the map's starting view.
+        roads_asked = asyncio.Event()
+        let_roads_through = asyncio.Event()
+
+        async def hold_roads(route: Route) -> None:
+            roads_asked.set()
+            await let_roads_through.wait()
+            await route.continue_()
+
+        await page.route("**/v1/ops/map*", hold_roads)
+        await page.reload()
+        await asyncio.wait_for(roads_asked.wait(), 20)
+        waiting = page.locator("#map-waiting")
+        await waiting.wait_for(state="visible", timeout=10_000)
+        assert await waiting.inner_text() == "Loading the map…"
+        await screenshot(page, "console-map-loading")
+        let_roads_through.set()
+        await waiting.wait_for(state="hidden", timeout=20_000)
+        await wait_for(lambda: page.evaluate(f"window.trustloop.stats.roadsDrawn === {len(drawn['roads'])}"))
+        await page.unroute("**/v1/ops/map*")
 
 
 async def test_operators_select_an_order_and_act_on_it(

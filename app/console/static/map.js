@@ -127,6 +127,7 @@
         return loadRoads();
       }
       console.warn("no map:", error.message);
+      tl.$("map-waiting").textContent = `The map could not be loaded (${error.message}).`;
       return;
     }
     if (region) localStorage.setItem(REGION_KEY, data.region);
@@ -191,6 +192,7 @@
       regionBounds = fitted = [[south, west], [north, east]];
       map.fitBounds(fitted, { padding: [10, 10] });
     }
+    tl.$("map-waiting").hidden = true;
     placeVisibility();
     placeNamesLater();
   }
