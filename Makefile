@@ -105,6 +105,7 @@ serve: demo-db
 bench: setup browser haproxy
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench.live --json bench/results/live.json
+	$(BIN)/python -m bench.ingest --json bench/results/ingest.json
 	$(BIN)/python -m bench.fanout --json bench/results/fanout.json
 	$(BIN)/python -m bench.routing --json bench/results/routing.json
 	$(BIN)/python -m bench.dispatch --json bench/results/dispatch.json

@@ -90,7 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Trustloop", version="1.0.0", description=OVERVIEW, lifespan=lifespan, docs_url=None, redoc_url=None
     )
     app.state.settings = settings
-    app.state.tokens = JwtTokens(settings.jwt_secret, settings.jwt_ttl_s)
+    app.state.tokens = JwtTokens(settings.jwt_secret, settings.jwt_ttl_s, settings.verified_tokens_kept)
     install_error_handlers(app)
     app.add_middleware(RequestGuard, max_body_bytes=settings.max_body_bytes)
     install_metrics(app, settings.metrics_cache_s)

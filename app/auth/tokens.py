@@ -7,14 +7,11 @@ from uuid import UUID
 
 import jwt
 
+from app.config import VERIFIED_TOKENS_KEPT
 from app.enums import Role
 from app.errors import Unauthorized
 
 ALGORITHM = "HS256"
-# Verified tokens remembered per process. An app posts its position every few seconds with the same token, and
-# checking its signature and claims each time was about a tenth of a location request's CPU. A country's
-# technicians (50,000, every node seeing each of them) fit with room; about 0.5 kB each.
-VERIFIED_TOKENS_KEPT = 65_536
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,3 +45,10 @@ def test_the_least_recently_used_token_is_forgotten_beyond_the_bound() -> None:
     assert tokens.verified_before(second) is None
     assert tokens.verified_before(first) is not None
     assert tokens.verified_before(third) is not None
+
+
+def test_with_nothing_kept_every_token_is_checked_again() -> None:
+    tokens = JwtTokens(SECRET, 3600, kept=0)
+    token = tokens.issue(Principal(uuid4(), Role.TECHNICIAN))
+    tokens.verify(token)
+    assert tokens.verified_before(token) is None
