@@ -17,9 +17,9 @@ BUNDLED_REGION_TIMEZONES = {"liechtenstein": "Europe/Vaduz", "helsinki": "Europe
 
 
 # Verified tokens remembered per process. An app posts its position every few seconds with the same token, and
-# checking its signature and claims each time was about a tenth of a location request's CPU. A country's
-# technicians (50,000, every node seeing each of them) fit with room; about 0.55 kB each, the token included
-# (36 MB when full).
+# checking its signature and claims each time was about a sixth of an idle technician's location request's CPU
+# (bench.ingest). A country's technicians (50,000, every node seeing each of them) fit with room; about 0.55 kB
+# each, the token included (36 MB when full).
 VERIFIED_TOKENS_KEPT = 65_536
 
 
