@@ -17,9 +17,7 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -29,11 +27,10 @@ from app.auth.tokens import JwtTokens, Principal
 from app.config import DEV_JWT_SECRET
 from app.enums import Role
 from bench.common import parser, report
-from bench.live import BENCH_DATABASE_URL, seed
+from bench.live import BENCH_DATABASE_URL, seed, wrk_locations
 from bench.routing import liechtenstein_osrm
 from trustloop.processes import free_port, spawn_until_up
 
-SCRIPT = Path(__file__).with_name("ingest.lua")
 CHECKOUT = Path(__file__).resolve().parent.parent
 
 
@@ -42,21 +39,9 @@ def process_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def wrk(base: str, tokens: str, seconds: int, connections: int) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as directory:
-        token_file = Path(directory) / "tokens.txt"
-        token_file.write_text(tokens)
-        output = subprocess.run(
-            ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(SCRIPT), base, "--", str(token_file), "1"],
-            capture_output=True, text=True, check=True,
-        ).stdout  # fmt: skip
-    result: dict[str, Any] = json.loads(next(line for line in output.splitlines() if line.startswith("RESULT "))[7:])
-    return result
-
-
-def timed_run(base: str, pid: int, tokens: str, seconds: int, connections: int) -> dict[str, Any]:
+def timed_run(base: str, pid: int, tokens: list[str], seconds: int, connections: int) -> dict[str, Any]:
     before = process_cpu_s(pid)
-    result = wrk(base, tokens, seconds, connections)
+    result = wrk_locations(base, tokens, seconds, connections, threads=1)
     spent = process_cpu_s(pid) - before
     elapsed = result["duration_us"] / 1e6
     return {
@@ -68,7 +53,7 @@ def timed_run(base: str, pid: int, tokens: str, seconds: int, connections: int) 
     }  # fmt: skip
 
 
-def measure(variant: dict[str, Any], osrm_url: str, fleets: dict[str, str], args: Any) -> dict[str, Any]:
+def measure(variant: dict[str, Any], osrm_url: str, fleets: dict[str, list[str]], args: Any) -> dict[str, Any]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = {**os.environ, "TRUSTLOOP_DATABASE_URL": BENCH_DATABASE_URL, "TRUSTLOOP_OSRM_URL": osrm_url,
@@ -79,7 +64,9 @@ def measure(variant: dict[str, Any], osrm_url: str, fleets: dict[str, str], args
     try:
         figures = {}
         for fleet, tokens in fleets.items():
-            wrk(base, tokens, args.warmup, args.connections)  # every token used once at least, as in a day's work
+            wrk_locations(
+                base, tokens, args.warmup, args.connections, threads=1
+            )  # every token used once at least, as in a day's work
             time.sleep(1)
             figures[fleet] = timed_run(base, server.pid, tokens, args.seconds, args.connections)
             time.sleep(1)
@@ -93,8 +80,8 @@ async def run(args: Any) -> dict[str, Any]:
     technician_ids, jobs = await seed(args.technicians, args.on_jobs)
     issuer = JwtTokens(DEV_JWT_SECRET, 24 * 3600)
 
-    def tokens(ids: list[UUID]) -> str:
-        return "\n".join(issuer.issue(Principal(t, Role.TECHNICIAN)) for t in ids) + "\n"
+    def tokens(ids: list[UUID]) -> list[str]:
+        return [issuer.issue(Principal(t, Role.TECHNICIAN)) for t in ids]
 
     fleets = {"idle": tokens(technician_ids[len(jobs) :]), "on_a_job": tokens(technician_ids[: len(jobs)])}
     variants = {"this": {"dir": CHECKOUT, "env": {}},

@@ -129,19 +129,27 @@ async def ingest(
             "latency": summary_ms(latencies)}  # fmt: skip
 
 
-def ingest_with_wrk(base: str, tokens: list[str], seconds: int, connections: int) -> dict[str, Any] | None:
-    """The same ingest driven by wrk (C, two threads): the Python client above spends a core of its own."""
-    if shutil.which("wrk") is None:
-        return None
+def wrk_locations(base: str, tokens: list[str], seconds: int, connections: int, threads: int) -> dict[str, Any]:
+    """wrk posting location batches of five (bench/ingest.lua) for these technicians' tokens, each wrk thread with
+    its own share of them; its RESULT line: requests, accepted points, duration and latencies in microseconds."""
     with tempfile.TemporaryDirectory() as directory:
         token_file = Path(directory) / "tokens.txt"
         token_file.write_text("\n".join(tokens) + "\n")
         script = Path(__file__).with_name("ingest.lua")
         output = subprocess.run(
-            ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script), base, "--", str(token_file), "2"],
+            ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "-s", str(script), base, "--",
+             str(token_file), str(threads)],
             capture_output=True, text=True, check=True,
         ).stdout  # fmt: skip
-    result = json.loads(next(line for line in output.splitlines() if line.startswith("RESULT "))[7:])
+    result: dict[str, Any] = json.loads(next(line for line in output.splitlines() if line.startswith("RESULT "))[7:])
+    return result
+
+
+def ingest_with_wrk(base: str, tokens: list[str], seconds: int, connections: int) -> dict[str, Any] | None:
+    """The same ingest driven by wrk (C, two threads): the Python client above spends a core of its own."""
+    if shutil.which("wrk") is None:
+        return None
+    result = wrk_locations(base, tokens, seconds, connections, threads=2)
     seconds_taken = result["duration_us"] / 1e6
     return {
         "requests": result["requests"], "points_per_request": 5, "connections": connections,
