@@ -204,6 +204,7 @@ async def test_the_map_the_figures_and_the_fleet_live(
         async with httpx.AsyncClient(base_url=console_server) as server:
             drawn = (await server.get("/v1/ops/map", headers=scene.operator.headers)).json()
         assert len(drawn["roads"]) > 500
+        assert {rank for rank, _ in drawn["roads"]} == {0, 1, 2, 3}  # car parks and yards as well as streets
         assert any(kind == "suburb" for _, kind, _, _ in drawn["places"])
         await wait_for(lambda: page.evaluate(f"window.trustloop.stats.roadsDrawn === {len(drawn['roads'])}"))
         assert await page.evaluate("window.trustloop.stats.places") == len(drawn["places"])

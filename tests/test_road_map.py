@@ -22,6 +22,10 @@ EXTRACT = """<?xml version="1.0" encoding="UTF-8"?>
     <nd ref="1"/><nd ref="2"/><nd ref="5"/><nd ref="1"/><tag k="highway" v="pedestrian"/><tag k="area" v="yes"/>
   </way>
   <way id="13" version="1"><nd ref="4"/><nd ref="6"/><nd ref="7"/><tag k="highway" v="residential"/></way>
+  <way id="15" version="1">
+    <nd ref="2"/><nd ref="6"/><tag k="highway" v="service"/><tag k="service" v="parking_aisle"/>
+  </way>
+  <way id="16" version="1"><nd ref="3"/><nd ref="6"/><tag k="highway" v="track"/></way>
 </osm>
 """
 
@@ -33,6 +37,7 @@ def test_a_road_that_runs_out_of_the_extract_is_drawn_up_to_its_edge(tmp_path: P
     assert roads["roads"] == [
         (0, [24.94, 60.17, 24.941, 60.171, 24.942, 60.172]),  # the primary up to the edge, not left out
         (2, [24.945, 60.169, 24.947, 60.1691]),  # a pedestrian street is a street; a square or a footway is not
+        (3, [24.941, 60.171, 24.947, 60.1691]),  # a car park's aisle is drawn; a track is not
     ]  # the residential road has one node inside: nothing to draw
     assert ["Mannerheimintie", "street", 24.941, 60.171] in [list(place) for place in roads["places"]]  # type: ignore[attr-defined]
     assert roads["bbox"] == [24.94, 60.169, 24.947, 60.172]

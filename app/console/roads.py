@@ -8,12 +8,15 @@ from pathlib import Path
 import osmium
 
 # Drawing rank by highway class: 0 major, 1 through roads, 2 streets (a city centre's pedestrian streets
-# among them: they give it its shape, and a van may drive them to a car). Tracks, paths and service roads
-# are left out: they crowd the map and nobody breaks down on a footpath.
+# among them: they give it its shape, and a van may drive them to a car), 3 service roads (car parks,
+# driveways, yards: where many cars break down, and where a route drawn by the car profile begins or ends).
+# Tracks and paths are left out: the car profile never routes over them, and in the Alps they would double
+# the map's weight.
 RANKS = {
     **dict.fromkeys(("motorway", "motorway_link", "trunk", "trunk_link", "primary", "primary_link"), 0),
     **dict.fromkeys(("secondary", "secondary_link", "tertiary", "tertiary_link"), 1),
     **dict.fromkeys(("residential", "unclassified", "living_street", "road", "pedestrian"), 2),
+    "service": 3,
 }
 
 

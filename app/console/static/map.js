@@ -6,12 +6,15 @@
 (() => {
   const tl = window.trustloop;
   const { state, stats } = tl;
-  // Roads in greys and slate that no SLA or technician colour uses: streets, through roads, main roads.
+  // Roads in greys and slate that no SLA or technician colour uses, by rank: main roads, through roads,
+  // streets, service roads (car parks and yards, thinnest).
   const ROADS = [
     { casing: "#a6adba", color: "#c9cfd9", weight: 4.5 },
     { casing: "#d6d2c8", color: "#fbfaf7", weight: 2.6 },
     { casing: null, color: "#ffffff", weight: 1.3 },
+    { casing: null, color: "#ffffff", weight: 0.8 },
   ];
+  const RANKS_UNDER_FIRST = [3, 2, 1, 0];
   const STATUS_LABEL = { free: "free", busy: "on a job", offline: "offline" };
   const TECHNICIANS_APART_AT = 17;  // the zoom from which vans are never clustered
   const SELECTED_ON_TOP = 1000;  // the technician whose card is open is drawn over the orders' pins
@@ -153,7 +156,7 @@
     regionLayer = L.layerGroup().addTo(map);
     stats.roadsDrawn = stats.places = 0;
     const renderer = L.canvas({ pane: "roads", padding: 0.3 });
-    const byRank = [[], [], []];
+    const byRank = ROADS.map(() => []);
     roadVertices = new Float64Array(data.roads.reduce((n, [, flat]) => n + flat.length, 0));
     let vertex = 0;
     for (const [rank, flat] of data.roads) {
@@ -163,15 +166,15 @@
         roadVertices[vertex++] = flat[i + 1];
         roadVertices[vertex++] = flat[i];
       }
-      byRank[rank].push(line);
+      byRank[rank]?.push(line);  // a rank this page does not know yet (a newer server's) is not drawn
     }
     const group = L.layerGroup();
-    for (const rank of [2, 1, 0]) {
+    for (const rank of RANKS_UNDER_FIRST) {
       const style = ROADS[rank];
       const options = { renderer, interactive: false, lineCap: "round", lineJoin: "round" };
       if (style.casing) L.polyline(byRank[rank], { ...options, color: style.casing, weight: style.weight + 1.6 }).addTo(group);
     }
-    for (const rank of [2, 1, 0]) {
+    for (const rank of RANKS_UNDER_FIRST) {
       const style = ROADS[rank];
       L.polyline(byRank[rank], { renderer, interactive: false, color: style.color, weight: style.weight, lineCap: "round", lineJoin: "round" }).addTo(group);
     }

@@ -347,8 +347,9 @@ function render() {
 
 // The map: roads from /map on a plain background, the route, the car and the technician. Nothing is drawn
 // before the roads have come, so the first view is fitted once, to the technician and the car.
-const ROAD_STYLE = [
+const ROAD_STYLE = [  // by rank: main roads, through roads, streets, service roads (car parks, yards)
   { color: "#f2c46d", weight: 6 }, { color: "#ffffff", weight: 5 }, { color: "#ffffff", weight: 3 },
+  { color: "#ffffff", weight: 2 },
 ];
 const CASING = "#c3c9d1";
 
@@ -363,7 +364,7 @@ async function showMap() {
   const roads = await response.json();
   const [west, south, east, north] = roads.bbox;
   map.fitBounds([[south, west], [north, east]], { animate: false });
-  for (const rank of [2, 1, 0]) {
+  for (const rank of [3, 2, 1, 0]) {
     const lines = roads.roads.filter(([r]) => r === rank).map(([, flat]) => {
       const points = [];
       for (let i = 0; i < flat.length; i += 2) points.push([flat[i + 1], flat[i]]);
