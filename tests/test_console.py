@@ -902,6 +902,8 @@ async def test_an_order_opened_from_another_region_brings_the_map_to_it(
 ) -> None:  # fmt: skip
     async with httpx.AsyncClient(base_url=two_region_server) as client:
         api = Api(client, sessions)
+        # Sepp serves Liechtenstein, and his van is in Helsinki today.
+        sepp = await api.technician(at=KAIVOKATU, name="Sepp Büchel", region="liechtenstein")
         async with console(api, sessions, two_region_server, helsinki_graph, routed_settings) as scene:
             page, panel, hugo = scene.page, scene.page.locator("#detail"), scene.fleet[0]
             # Hugo serves every region; he and his job are in Helsinki, and the operator watches Liechtenstein.
@@ -911,9 +913,15 @@ async def test_an_order_opened_from_another_region_brings_the_map_to_it(
             await page.select_option("#region-switch", "liechtenstein")
             await wait_for(lambda: page.evaluate("window.trustloop.state.region === 'liechtenstein'"))
 
-            # Hugo is listed where he is, in Helsinki: not in Liechtenstein's fleet.
+            # Hugo is listed where he is, in Helsinki: not in Liechtenstein's fleet. Sepp is in it, said to be
+            # in Helsinki now.
             await page.click('#tabs button[data-tab="technicians"]')
             assert await page.locator(f'#technicians li[data-technician="{hugo.id}"]').count() == 0
+            listed = page.locator(f'#technicians li[data-technician="{sepp.id}"]')
+            await listed.wait_for(timeout=5_000)
+            said = await listed.inner_text()
+            assert "Sepp Büchel" in said
+            assert "now in Helsinki" in said
             # Opened from elsewhere (a partner's deliveries, a link), the order takes the switch and the map to
             # Helsinki, and its panel stays open.
             await page.evaluate(f"window.trustloop.detail.showOrder('{order['id']}')")

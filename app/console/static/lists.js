@@ -111,8 +111,11 @@
     tl.$("technicians").replaceChildren(...fleet.map((t) => {
       const status = tl.technicianStatus(t, busy);
       const score = t.trust_score == null ? "–" : t.trust_score.toFixed(2);
+      // He serves this region's orders wherever he is; one whose van is in another region is said to be there.
+      const away = tl.several() ? tl.regionAt(t.position) : null;
+      const where = away && away !== state.region ? ` · now in ${tl.regionName(away)}` : "";
       return el("li", { class: `${status} clickable`, dataset: { technician: t.id }, tabIndex: 0, onclick: () => tl.detail.showTechnician(t.id) },
-        el("span", {}, t.name), el("small", {}, `${STATUS_LABEL[status]} · trust ${score}`));
+        el("span", {}, t.name), el("small", {}, `${STATUS_LABEL[status]} · trust ${score}${where}`));
     }));
   }
 
