@@ -23,6 +23,10 @@ class TrackingRules:
     arrival_radius_m: float
     arrival_dwell: timedelta
     progress_allowance_m: float = 100.0
+    # A drive that grew by this much since the last estimate while he stayed on its route is doubted until the
+    # last estimate is `confirmed_after` old (see _doubtful).
+    doubted_growth_m: float = 300.0
+    confirmed_after: timedelta = timedelta(seconds=20)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "TrackingRules":
@@ -62,6 +66,8 @@ async def on_position(
     route = await osrm.route(position, destination)
     if route is None:
         return  # no road from here: keep the last honest estimate rather than invent one
+    if _doubtful(live, route.distance_m, off_route, now, rules):
+        return  # the last estimate stands until the longer drive is confirmed
     # The live ETA is the calibrated median: OSRM's time scaled by the correction the promise was made with.
     seconds = route.duration_s * (order.eta_correction or 1.0)
     arrival_at = now + timedelta(seconds=seconds)
@@ -88,6 +94,21 @@ async def on_position(
             arrival_at=arrival_at,
         ),
     )  # fmt: skip
+
+
+def _doubtful(live: OrderTracking, distance_m: float, off_route: bool, now: datetime, rules: TrackingRules) -> bool:
+    """Whether a drive much longer than the last one, from a fix still on the last route, is more likely a fix
+    matched to the wrong road (the other carriageway, a parallel one-way street: a loop of blocks to the same
+    car) than news. Believed at once, such a fix told a driver whose van was 140 m away that it was 9 minutes
+    off and late, and the next fix 5 s later said 1 minute. It is believed once the last estimate is
+    `confirmed_after` old: a van really sent round the block keeps giving the longer drive."""
+    return (
+        not off_route
+        and live.route_distance_m is not None
+        and live.eta_updated_at is not None
+        and distance_m > live.route_distance_m + rules.doubted_growth_m
+        and now - live.eta_updated_at < rules.confirmed_after
+    )
 
 
 ROUTE_REDRAWN_EVERY_M = 500.0

@@ -14,7 +14,7 @@ from app.db import transaction
 from app.geo import Point, from_geography, haversine_m
 from app.live import tracking
 from app.live.filters import FilterLimits, Fix, Rejection, filter_fixes
-from app.live.models import LocationPoint
+from app.live.models import LocationPoint, OrderTracking
 from app.live.tracking import TrackingRules
 from app.orders import repository as orders_repository
 from app.orders.models import OrderStatus
@@ -166,6 +166,17 @@ def test_filter_chain_is_pure() -> None:
     assert rejected == {Rejection.OUT_OF_ORDER: 1}
 
 
+async def position_seen(
+    sessions: async_sessionmaker[AsyncSession], osrm: OsrmClient, order_id: str, position: Point, at: datetime,
+    rules: TrackingRules,
+) -> None:  # fmt: skip
+    """The job's order locked and the technician's new position taken, as location ingest does."""
+    async with transaction(sessions) as session:
+        locked = await orders_repository.get_for_update(session, UUID(order_id))
+        assert locked is not None
+        await tracking.on_position(session, osrm, locked, position, at, at, rules)
+
+
 async def test_a_technician_at_the_road_nearest_a_pin_off_the_road_arrives_by_himself(
     api: Api, osrm: OsrmClient, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
@@ -181,11 +192,7 @@ async def test_a_technician_at_the_road_nearest_a_pin_off_the_road_arrives_by_hi
     )
     start = datetime.now(UTC)
     for position, seconds in ((KAISANIEMENKATU, 0), (road_end, 60), (road_end, 95)):  # on his way, there, still there
-        async with transaction(sessions) as session:
-            locked = await orders_repository.get_for_update(session, UUID(order["id"]))
-            assert locked is not None
-            now = start + timedelta(seconds=seconds)
-            await tracking.on_position(session, osrm, locked, position, now, now, rules)
+        await position_seen(sessions, osrm, order["id"], position, start + timedelta(seconds=seconds), rules)
     async with sessions() as session:
         arrived = await orders_repository.get(session, UUID(order["id"]))
     assert arrived is not None
@@ -204,11 +211,7 @@ async def test_the_route_shown_is_what_is_left_of_the_drive(
     shown = []
     position = KAISANIEMENKATU
     for _ in range(2):  # at the start, then halfway along the route shown: on it, not off it
-        async with transaction(sessions) as session:
-            locked = await orders_repository.get_for_update(session, UUID(order["id"]))
-            assert locked is not None
-            now = datetime.now(UTC)
-            await tracking.on_position(session, osrm, locked, position, now, now, rules)
+        await position_seen(sessions, osrm, order["id"], position, datetime.now(UTC), rules)
         route = (await api.client.get(f"/v1/orders/{order['id']}", headers=driver.headers)).json()["route"]
         left = await osrm.route(position, MIKONKATU)
         assert left is not None
@@ -219,6 +222,50 @@ async def test_the_route_shown_is_what_is_left_of_the_drive(
         lon, lat = route["geometry"]["coordinates"][len(route["geometry"]["coordinates"]) // 2]
         position = Point(lat=lat, lon=lon)
     assert shown[1] < shown[0]
+
+
+async def test_a_fix_matched_to_the_wrong_road_does_not_make_the_van_late_until_the_longer_drive_is_confirmed(
+    api: Api, osrm: OsrmClient, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    # Seen in the demo on Yrjönkatu: a van driving straight at 5 m/s towards the car, a fix every 5 s; the one at
+    # the crossing is matched to a road that loops round the blocks to the same car.
+    car = Point(lat=60.167128, lon=24.940032)
+    before, at_the_crossing, after = (
+        Point(lat=60.167031 + k * 0.000127, lon=24.937171 + k * 0.000372) for k in (-1, 0, 1)
+    )
+    drives = [await osrm.route(position, car) for position in (before, at_the_crossing, after)]
+    assert all(drive is not None for drive in drives)
+    near, looped, nearer = (drive.distance_m for drive in drives if drive is not None)
+    assert looped > near + 500
+    technician = await api.technician(at=before)
+    order = await api.order(await api.driver(), at=car)
+    assert (await api.assign(order["id"], technician)).status_code == 200
+    assert (await api.status(order["id"], technician, "en_route")).status_code == 200
+    rules = TrackingRules(eta_refresh=timedelta(0), off_route_m=80, arrival_radius_m=75, arrival_dwell=timedelta(30))
+    start = datetime.now(UTC)
+
+    async def fix_at(position: Point, seconds: float) -> OrderTracking:
+        await position_seen(sessions, osrm, order["id"], position, start + timedelta(seconds=seconds), rules)
+        async with sessions() as session:
+            live = await session.get(OrderTracking, UUID(order["id"]))
+            assert live is not None
+            return live
+
+    first = await fix_at(before, 0)
+    assert first.route_distance_m == pytest.approx(near)
+    doubted = await fix_at(at_the_crossing, 5)  # the last estimate stands: no "9 min, we're sorry" for one fix
+    assert doubted.route_distance_m == pytest.approx(near)
+    assert (doubted.eta_arrival_at, doubted.eta_updated_at) == (first.eta_arrival_at, first.eta_updated_at)
+    assert (await fix_at(after, 10)).route_distance_m == pytest.approx(nearer)
+
+    # A van really sent round the blocks keeps giving the longer drive: it is believed once the last estimate
+    # is `confirmed_after` old.
+    assert (await fix_at(at_the_crossing, 15)).route_distance_m == pytest.approx(nearer)
+    confirmed = await fix_at(at_the_crossing, 10 + rules.confirmed_after.total_seconds())
+    assert confirmed.route_distance_m == pytest.approx(looped)
+    assert confirmed.eta_arrival_at is not None
+    assert first.eta_arrival_at is not None
+    assert confirmed.eta_arrival_at > first.eta_arrival_at + timedelta(minutes=2)
 
 
 async def test_a_technician_is_told_what_keeps_offers_from_him(
