@@ -185,6 +185,18 @@ async def confirm(page: Page) -> None:
     await page.locator("#confirm-ok").click()
 
 
+# The widths the console's map draws its roads with, casings and roads of every rank, in drawing order; as drawn
+# for a region's view: casings of through and main roads, then service roads, streets, through and main roads.
+ROADS_AS_DRAWN = [4.2, 6.1, 0.8, 1.3, 2.6, 4.5]
+ROAD_WIDTHS = """(() => {
+  const widths = [];
+  window.trustloop.map.leaflet.eachLayer((layer) => {
+    if (layer instanceof L.Polyline && layer.options.renderer?.options.pane === "roads") widths.push(layer.options.weight);
+  });
+  return widths;
+})()"""
+
+
 async def test_the_map_the_figures_and_the_fleet_live(
     app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession], console_server: str, helsinki_graph: Path,
     routed_settings: Settings,
@@ -209,6 +221,22 @@ async def test_the_map_the_figures_and_the_fleet_live(
         await wait_for(lambda: page.evaluate(f"window.trustloop.stats.roadsDrawn === {len(drawn['roads'])}"))
         assert await page.evaluate("window.trustloop.stats.places") == len(drawn["places"])
         assert await page.locator(".leaflet-container canvas").count() >= 1
+        # Closer in, the roads widen (streets would fade to hairlines), up to three times; back out, as they were.
+        region_view = await page.evaluate("window.trustloop.map.leaflet.getZoom()")
+
+        async def roads_at(zoom: float, widths: list[float]) -> None:
+            async def drawn_so() -> bool:  # zoomed again if the map was still being fitted to the region
+                await page.evaluate(f"""(() => {{
+                  const map = window.trustloop.map.leaflet;
+                  if (map.getZoom() !== {zoom}) map.setZoom({zoom}, {{animate: false}});
+                }})()""")
+                return bool(await page.evaluate(ROAD_WIDTHS) == pytest.approx(widths))
+
+            await wait_for(drawn_so, 10)
+
+        await roads_at(12, ROADS_AS_DRAWN)
+        await roads_at(18, [3 * width for width in ROADS_AS_DRAWN])
+        await page.evaluate(f"window.trustloop.map.leaflet.setZoom({region_view}, {{animate: false}})")
         await wait_for(lambda: page.evaluate("document.querySelectorAll('.tech-pin, .tech-cluster').length > 0"))
         start = await page_technicians(page)
         assert set(start) >= {str(t.id) for t in scene.fleet}

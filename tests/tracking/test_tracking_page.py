@@ -94,6 +94,23 @@ async def shown(page: Page, check: str, timeout_s: float = 15.0) -> Any:
     return value
 
 
+async def road_widths_at(page: Page, zoom: float) -> list[float]:
+    """The widths of the roads the page's map draws (casings and roads, no route) once it is at `zoom`."""
+    widths: list[float] = await shown(
+        page,
+        f"""(() => {{
+          const map = window.trustloop.state.map;
+          if (map.getZoom() !== {zoom}) {{ map.setZoom({zoom}, {{animate: false}}); return null; }}
+          const widths = [];
+          map.eachLayer((layer) => {{
+            if (layer instanceof L.Polyline && layer !== window.trustloop.state.layers.route) widths.push(layer.options.weight);
+          }});
+          return widths;
+        }})()""",
+    )
+    return widths
+
+
 # The ETA line's clock time, on 24 hours as the pushes tell it, and the time zone named after it if any
 # ("17:43 GMT+2"). A 12-hour time ("05:43 PM") reads as another clock time here, and fails the comparison.
 ETA_CLOCK = re.compile(r"(\d{2}):(\d{2})(?:\s(GMT[+-]\d+|[A-Z]{3,4}|[A-Z][a-z]+ Time)\b)?")
@@ -203,6 +220,10 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
         desktop = await watched.open(browser, url, DESKTOP)
         await shown(desktop, "!!window.trustloop.state.layers.technician && !!window.trustloop.state.layers.route")
         await save(desktop, "tracking-desktop-live")
+        # The roads are drawn thinner from afar (a village is not a white tangle) and wider close in.
+        afar, close_in = await road_widths_at(desktop, 13), await road_widths_at(desktop, 17)
+        assert len(afar) >= 8
+        assert close_in == pytest.approx([4 * width for width in afar])
         await desktop.close()
 
         # A phone set to Russian reads the page in Russian; the link's ?lang= wins over the phone's language.

@@ -15,6 +15,8 @@
     { casing: null, color: "#ffffff", weight: 0.8 },
   ];
   const RANKS_UNDER_FIRST = [3, 2, 1, 0];
+  // ROADS' widths are a region's view; closer in they widen (up to three times), or streets would fade away.
+  const ROADS_WIDEN_FROM = 14;
   const STATUS_LABEL = { free: "free", busy: "on a job", offline: "offline" };
   const TECHNICIANS_APART_AT = 17;  // the zoom from which vans are never clustered
   const SELECTED_ON_TOP = 1000;  // the technician whose card is open is drawn over the orders' pins
@@ -48,6 +50,7 @@
     }).addTo(map);
     routeLayer = L.layerGroup().addTo(map);
     map.on("zoomend", placeVisibility);
+    map.on("zoomend", roadWidths);
     map.on("zoomend moveend", placeNamesLater);
     for (const layer of [technicianLayer, orderLayer]) layer.on("animationend", placeNamesLater);
     // The region stays fitted as the panel settles (the tiles above it take their height as figures come),
@@ -101,6 +104,7 @@
   let regionBounds = null;  // the shown region's roads' bounds
   let following = null;  // the technician whose card took the map to him: it keeps him in view as he drives
   let roadVertices = new Float64Array(0);  // the drawn roads' points, lat and lon in turn
+  let roadLines = [];  // [polyline, its width in the region's view], casings first
 
   // The region switch: shown when the deployment serves more than one region.
   function regionSwitch(data) {
@@ -169,15 +173,18 @@
       byRank[rank]?.push(line);  // a rank this page does not know yet (a newer server's) is not drawn
     }
     const group = L.layerGroup();
+    const options = { renderer, interactive: false, lineCap: "round", lineJoin: "round" };
+    roadLines = [];
     for (const rank of RANKS_UNDER_FIRST) {
       const style = ROADS[rank];
-      const options = { renderer, interactive: false, lineCap: "round", lineJoin: "round" };
-      if (style.casing) L.polyline(byRank[rank], { ...options, color: style.casing, weight: style.weight + 1.6 }).addTo(group);
+      if (!style.casing) continue;
+      roadLines.push([L.polyline(byRank[rank], { ...options, color: style.casing }).addTo(group), style.weight + 1.6]);
     }
     for (const rank of RANKS_UNDER_FIRST) {
       const style = ROADS[rank];
-      L.polyline(byRank[rank], { renderer, interactive: false, color: style.color, weight: style.weight, lineCap: "round", lineJoin: "round" }).addTo(group);
+      roadLines.push([L.polyline(byRank[rank], { ...options, color: style.color }).addTo(group), style.weight]);
     }
+    roadWidths();
     group.addTo(regionLayer);
     stats.roadsDrawn = data.roads.length;
     for (const [name, kind, lon, lat] of data.places || []) {
@@ -198,6 +205,11 @@
     tl.$("map-waiting").hidden = true;
     placeVisibility();
     placeNamesLater();
+  }
+
+  function roadWidths() {
+    const scale = Math.min(3, Math.max(1, 2 ** ((map.getZoom() - ROADS_WIDEN_FROM) / 2)));
+    for (const [line, weight] of roadLines) line.setStyle({ weight: weight * scale });
   }
 
   function placeVisibility() {

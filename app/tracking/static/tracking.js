@@ -352,6 +352,7 @@ const ROAD_STYLE = [  // by rank: main roads, through roads, streets, service ro
   { color: "#ffffff", weight: 2 },
 ];
 const CASING = "#c3c9d1";
+const ROADS_AS_DRAWN_AT = 15;  // the zoom at which ROAD_STYLE's widths are drawn: half two steps out, twice two in
 
 async function showMap() {
   if (state.map) { state.map.invalidateSize(); drawLive(); return; }
@@ -364,16 +365,27 @@ async function showMap() {
   const roads = await response.json();
   const [west, south, east, north] = roads.bbox;
   map.fitBounds([[south, west], [north, east]], { animate: false });
-  for (const rank of [3, 2, 1, 0]) {
-    const lines = roads.roads.filter(([r]) => r === rank).map(([, flat]) => {
-      const points = [];
-      for (let i = 0; i < flat.length; i += 2) points.push([flat[i + 1], flat[i]]);
-      return points;
-    });
-    const { color, weight } = ROAD_STYLE[rank];
-    L.polyline(lines, { color: CASING, weight: weight + 2, interactive: false }).addTo(map);
-    L.polyline(lines, { color, weight, interactive: false }).addTo(map);
+  const byRank = [3, 2, 1, 0].map((rank) => [rank, roads.roads.filter(([r]) => r === rank).map(([, flat]) => {
+    const points = [];
+    for (let i = 0; i < flat.length; i += 2) points.push([flat[i + 1], flat[i]]);
+    return points;
+  })]);
+  // Every casing under every road, so that a greater road's casing never cuts across a lesser one at a junction;
+  // widths follow the zoom, so that a village seen from afar is not a white tangle.
+  const drawn = [];
+  for (const casing of [true, false]) {
+    for (const [rank, lines] of byRank) {
+      const { color, weight } = ROAD_STYLE[rank];
+      const line = L.polyline(lines, { color: casing ? CASING : color, interactive: false }).addTo(map);
+      drawn.push([line, casing ? weight + 2 : weight]);
+    }
   }
+  const widths = () => {
+    const scale = Math.min(2, Math.max(0.5, 2 ** ((map.getZoom() - ROADS_AS_DRAWN_AT) / 2)));
+    for (const [line, weight] of drawn) line.setStyle({ weight: weight * scale });
+  };
+  map.on("zoomend", widths);
+  widths();
   state.mapReady = true;
   drawLive();
 }
