@@ -705,14 +705,14 @@ async def test_a_follow_up_is_taken_contacted_and_resolved_from_the_queue(
         assert "nobody has it yet" in text
 
         first_contact = "document.querySelector('[data-kpi=\"First contact\"] small').textContent"
-        assert "no follow-ups yet" in await page.evaluate(first_contact)
+        assert "no cases called yet" in await page.evaluate(first_contact)  # one case, nobody has called yet
         await item.locator("button.take").click()
         await wait_for(lambda: page.evaluate(
             f"document.querySelector('#followups li[data-followup=\"{case['id']}\"] .taken').textContent.startsWith('taken by')"))  # fmt: skip
         await item.locator("button.no_answer").click()
         await item.locator(".contacts li").wait_for(timeout=10_000)
         # The call made moves the first-contact figure live, not at the next two-minute refresh.
-        await wait_for(lambda: page.evaluate(f"{first_contact}.includes('1 follow-up ')"))
+        await wait_for(lambda: page.evaluate(f"{first_contact}.includes('1 case called ')"))
         await item.locator("button.reached").click()
         await wait_for(lambda: item.locator(".contacts li").count(), 10)
         await wait_for(lambda: page.evaluate(
@@ -810,7 +810,7 @@ async def test_a_follow_up_is_taken_contacted_and_resolved_from_the_queue(
         assert resolved[0]["first_contact_at"] is not None
         await page.click('#period button[data-days="1"]')
         await wait_for(lambda: page.evaluate(
-            "document.querySelector('[data-kpi=\"First contact\"] small').textContent.includes('1 follow-up ')"))  # fmt: skip
+            "document.querySelector('[data-kpi=\"First contact\"] small').textContent.includes('1 case called ')"))  # fmt: skip
 
 
 async def test_a_partner_its_figures_report_and_a_failing_webhook_replayed(

@@ -40,7 +40,8 @@
       ["First response", minutes(k.first_response_s.p50), `p50 · ${sample(k, "first_response_s", ["accepted", "accepted"])}`],
       ["Arrival", minutes(k.time_to_arrival_s.p50), `p50 · ${sample(k, "time_to_arrival_s", ARRIVALS)}`],
       ["First-time fix", percent(k.fcr), sample(k, "fcr", ["job", "jobs"])],
-      ["First contact", minutes(k.first_contact_s?.p50), `p50 · ${sample(k, "first_contact_s", ["follow-up", "follow-ups"])}`],
+      // Counted over the cases someone has called: "no follow-ups yet" misread a queue of cases not yet called.
+      ["First contact", minutes(k.first_contact_s?.p50), `p50 · ${sample(k, "first_contact_s", ["case called", "cases called"])}`],
       live ? ["Open orders", open, `${k.orders} ordered`] : null,
       live ? ["At risk", risky, "now", risky ? "warn" : ""] : null,
       live ? ["Breached", breached, "now", breached ? "bad" : ""] : null,
