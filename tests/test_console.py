@@ -592,6 +592,9 @@ async def test_the_decision_with_names_assigning_a_technician_card_and_filters(
         await panel.locator("button.assign").wait_for(timeout=10_000)
         assert await panel.locator("button.assign").inner_text() == "Reassign"
         other = await panel.locator("select[name=technician]").input_value()
+        other_name = (await panel.locator(f'select[name=technician] option[value="{other}"]').inner_text()).split(
+            " · "
+        )[0]
         await panel.locator("button.assign").click()
         assert f"Take the job from {chosen_name}" in await page.locator("#confirm-text").inner_text()
         await confirm(page)
@@ -601,6 +604,13 @@ async def test_the_decision_with_names_assigning_a_technician_card_and_filters(
         assert "Reassigned to" in await panel.locator(".result").inner_text()
         reassigned = (await api.client.get(f"/v1/ops/orders/{manual['id']}", headers=headers)).json()
         assert reassigned["technician"]["id"] == other != chosen
+        # Its timeline keeps who took the job from whom, and who did it.
+        said = f"assigned to {other_name} (was {chosen_name}) · by "
+
+        async def timeline_says_so() -> bool:
+            return said in await panel.locator(".timeline").inner_text()
+
+        await wait_for(timeline_says_so, 10)
 
         # The simulated technician it went to learns of it as his app would (the push, his profile) and sets out.
         async def on_the_way() -> bool:

@@ -10,10 +10,11 @@ from app.errors import NotFound
 from app.live import repository as live_repository
 from app.live.schemas import StallRead
 from app.orders import repository
-from app.orders.models import Order
-from app.orders.schemas import DriverContact, NoteRead, OperatorOrderRead, PromiseRead
+from app.orders.models import JobEvent, Order
+from app.orders.schemas import DriverContact, NoteRead, OperatorOrderRead, PromiseRead, TimelineChange
 from app.orders.views import present
 from app.sla import repository as sla_repository
+from app.technicians import repository as technicians_repository
 
 
 async def read(session: AsyncSession, order_id: UUID) -> OperatorOrderRead:
@@ -35,7 +36,35 @@ async def read(session: AsyncSession, order_id: UUID) -> OperatorOrderRead:
             NoteRead(at=note.created_at, author=author, text=note.text)
             for note, author in await repository.notes(session, order.id)
         ],
+        changes=await changes_of(session, order.id),
     )
+
+
+async def changes_of(session: AsyncSession, order_id: UUID) -> list[TimelineChange]:
+    """The timeline with who made each change and, on an assignment, the technicians' names."""
+    changes = await repository.timeline_with_actors(session, order_id)
+
+    def mentioned(event: JobEvent, key: str) -> UUID | None:
+        technician_id = (event.data or {}).get(key)
+        return UUID(technician_id) if technician_id else None
+
+    ids = {mentioned(event, key) for event, _, _ in changes for key in ASSIGNED_KEYS}
+    named = await technicians_repository.names(session, [i for i in ids if i is not None])
+
+    def technician(event: JobEvent, key: str) -> str | None:
+        technician_id = mentioned(event, key)
+        return named.get(technician_id) if technician_id else None
+
+    return [
+        TimelineChange(
+            status=event.status, at=event.created_at, by_role=role, by=name,
+            technician=technician(event, "technician_id"), previous_technician=technician(event, "reassigned_from"),
+        )
+        for event, role, name in changes
+    ]  # fmt: skip
+
+
+ASSIGNED_KEYS = ("technician_id", "reassigned_from")  # what an assignment's timeline entry names (orders.service)
 
 
 def promise_of(order: Order) -> PromiseRead | None:

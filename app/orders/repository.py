@@ -137,6 +137,17 @@ async def add_note(session: AsyncSession, order_id: UUID, author_id: UUID | None
     return note
 
 
+async def timeline_with_actors(session: AsyncSession, order_id: UUID) -> list[tuple[JobEvent, Role | None, str | None]]:
+    """The order's timeline, each change with its actor's role and name (none when the service made it)."""
+    rows = await session.execute(
+        select(JobEvent, User.role, User.name)
+        .outerjoin(User, User.id == JobEvent.actor_id)
+        .where(JobEvent.order_id == order_id)
+        .order_by(JobEvent.id)
+    )
+    return [(event, role, name) for event, role, name in rows.all()]
+
+
 async def notes(session: AsyncSession, order_id: UUID) -> list[tuple[OrderNote, str | None]]:
     """The order's notes, oldest first, each with its author's name."""
     rows = await session.execute(

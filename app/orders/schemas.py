@@ -4,7 +4,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.enums import Locale, Service
+from app.enums import Locale, Role, Service
 from app.geo import Point
 from app.live.schemas import StallRead
 from app.orders.models import CancelCause, OrderStatus, Resolution
@@ -147,6 +147,19 @@ class PromiseRead(BaseModel):
     basis: dict[str, Any]
 
 
+class TimelineChange(BaseModel):
+    """A status change as operators read it: who made it (`by_role`, and `by`, the person's or partner's name
+    when known; neither when the service itself did, e.g. an arrival seen from the van's position) and, for an
+    assignment, to whom and from whom."""
+
+    status: OrderStatus
+    at: datetime
+    by_role: Role | None = None
+    by: str | None = None
+    technician: str | None = None
+    previous_technician: str | None = None
+
+
 class OperatorOrderRead(OrderRead):
     """The order as the operators' console shows it: the driver to call, the SLA state and why, and the
     operators' notes beside the timeline."""
@@ -155,5 +168,6 @@ class OperatorOrderRead(OrderRead):
     sla_state: str
     sla_reason: str | None
     operator_notes: list[NoteRead]
+    changes: list[TimelineChange] = []  # the timeline with who made each change
     stall: StallRead | None = None  # a stall or a dark phone on the way, and the ladder's step
     promise: PromiseRead | None = None

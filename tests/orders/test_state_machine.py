@@ -138,7 +138,7 @@ async def test_resolution_must_fit_the_outcome(api: Api) -> None:
 
 
 async def test_operator_reassigns_until_arrival(api: Api) -> None:
-    order, _, first = await order_in(api, "en_route")
+    order, order_driver, first = await order_in(api, "en_route")
     second = await api.technician(name="Second")
     response = await api.assign(order["id"], second)
     assert response.status_code == 200
@@ -149,6 +149,20 @@ async def test_operator_reassigns_until_arrival(api: Api) -> None:
     assert (await api.status(order["id"], second, "arrived")).status_code == 200
     third = await api.technician(name="Third")
     assert (await api.assign(order["id"], third)).status_code == 409
+    # The operators' timeline says who made each change, and an assignment to whom and from whom.
+    operator = await api.operator()
+    read = (await api.client.get(f"/v1/ops/orders/{order['id']}", headers=operator.headers)).json()
+    changes = [(c["status"], c["by_role"], c["technician"], c["previous_technician"]) for c in read["changes"]]
+    assert changes[-4:] == [
+        ("en_route", "technician", None, None),
+        ("assigned", "operator", "Second", "Tech"),
+        ("en_route", "technician", None, None),
+        ("arrived", "technician", None, None),
+    ]
+    assert [c["status"] for c in read["changes"]] == [t["status"] for t in read["timeline"]]
+    assert read["changes"][-1]["by"] == "Second"
+    # The driver's own view names nobody behind the changes.
+    assert "changes" not in (await api.client.get(f"/v1/orders/{order['id']}", headers=order_driver.headers)).json()
 
 
 async def test_a_driver_has_one_open_order(api: Api) -> None:

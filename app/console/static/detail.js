@@ -251,11 +251,20 @@
     restoreInput(kept);
   }
 
+  // "assigned to Felix Beck (was Boris Novak) · by Anna Meier": who did it, and on an assignment to whom.
+  const BY_ROLE = { driver: "the driver", technician: "the technician", operator: "an operator", partner: "a partner" };
+  function changeText(t) {
+    const to = t.technician ? ` to ${t.technician}` : "";
+    const was = t.previous_technician ? ` (was ${t.previous_technician})` : "";
+    const by = t.by_role ? ` · by ${t.by || BY_ROLE[t.by_role]}` : "";
+    return `${tl.words(t.status)}${to}${was}${by}`;
+  }
+
   function drawOrder() {
     const { order: o, decision, pushes } = current;
     const vehicle = o.vehicle ? Object.values(o.vehicle).filter(Boolean).join(" ") : "no vehicle given";
     const timeline = [
-      ...o.timeline.map((t) => ({ at: t.at, text: tl.words(t.status) })),
+      ...(o.changes || o.timeline).map((t) => ({ at: t.at, text: changeText(t) })),
       ...(o.operator_notes || []).map((n) => ({ at: n.at, text: `note by ${n.author || "an operator"}: ${n.text}`, note: true })),
     ].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
     fill(
