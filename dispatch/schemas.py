@@ -76,7 +76,11 @@ class TechnicianChoice(BaseModel):
     technician_id: UUID
     name: str
     region: str | None
-    eta_s: float | None  # by road from his last position (OSRM's estimate); None: no position known, or no road
+    # By road from his last position: the calibrated median drive, as dispatch ranks technicians and its decision
+    # shows them (OSRM's estimate where the region has too few finished drives to calibrate); None: no position
+    # known, or no road.
+    eta_s: float | None
+    raw_eta_s: float | None = None  # OSRM's own estimate of that drive
     road_m: float | None
     straight_m: float | None
     position_age_s: float | None  # how old that position is; None: none known

@@ -1,7 +1,8 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 from uuid import UUID
 
+import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import clock, events
@@ -99,15 +100,16 @@ async def choices(session: AsyncSession, osrm: OsrmClient, settings: Settings, o
         road = {
             p.technician_id: (table.durations[i][0], table.distances[i][0]) for i, p in enumerate(located)
         }  # fmt: skip
+    medians = await _median_drives(session, settings, order, found, road, now)
     trust = await scores.for_services(session, {(p.technician_id, order.service.value) for p in found})
     items = []
     for p in found:
-        eta_s, road_m = road.get(p.technician_id, (None, None))
+        raw_eta_s, road_m = road.get(p.technician_id, (None, None))
         score = trust[p.technician_id, order.service.value]
         items.append(
             TechnicianChoice(
-                technician_id=p.technician_id, name=p.name, region=p.region, eta_s=eta_s, road_m=road_m,
-                straight_m=p.straight_m,
+                technician_id=p.technician_id, name=p.name, region=p.region, eta_s=medians.get(p.technician_id),
+                raw_eta_s=raw_eta_s, road_m=road_m, straight_m=p.straight_m,
                 position_age_s=(now - p.position_at).total_seconds() if p.position_at is not None else None,
                 trust_score=score.value, ratings=score.ratings, offered_this=p.offered_this,
                 offered_elsewhere=p.offered_elsewhere,
@@ -116,6 +118,23 @@ async def choices(session: AsyncSession, osrm: OsrmClient, settings: Settings, o
     # By road; then those no road leads from, by straight line; then those nobody knows the whereabouts of.
     items.sort(key=lambda c: (c.eta_s is None, c.straight_m is None, c.eta_s or c.straight_m or 0.0, c.name))
     return TechnicianChoices(order_id=order.id, confidence=confidence, items=items)
+
+
+async def _median_drives(
+    session: AsyncSession, settings: Settings, order: Order, found: list[repository.Pickable],
+    road: dict[UUID, tuple[float | None, float | None]], now: datetime,
+) -> dict[UUID, float]:  # fmt: skip
+    """Each reachable technician's calibrated median drive to the order: OSRM's estimate times the correction
+    dispatch ranks him by (the region's fitted model; none fitted: OSRM's estimate as it is)."""
+    drives = [(p, seconds) for p in found if (seconds := road.get(p.technician_id, (None, None))[0]) is not None]
+    if not drives:
+        return {}
+    fitted = await promises.model(session, PromisePolicy.from_settings(settings), order.region, now)
+    factors = promises.median_factors(
+        fitted, now, [p.technician_id for p, _ in drives],
+        np.array([p.straight_m or 0.0 for p, _ in drives]), np.array([seconds for _, seconds in drives]),
+    )  # fmt: skip
+    return {p.technician_id: seconds * float(factor) for (p, seconds), factor in zip(drives, factors, strict=True)}
 
 
 async def _locked_order(session: AsyncSession, order_id: UUID) -> Order:

@@ -531,8 +531,9 @@ async def test_the_decision_with_names_assigning_a_technician_card_and_filters(
         assert minutes, labels
         assert len(minutes) == len(labels), labels
         assert minutes == sorted(minutes), labels
-        # Trust first after the name: a narrow panel cuts the distance off the line, not the score.
-        assert all(re.match(r"[^·]+ · trust \d\.\d\d · ", label) for label in labels), labels
+        # Trust first after the name, for the order's service (his card shows his overall trust): a narrow panel
+        # cuts the distance off the line, not the score.
+        assert all(re.match(r"[^·]+ · jump start trust \d\.\d\d · ", label) for label in labels), labels
         # Not the one offered Aino's order: the simulated technicians may have accepted it meanwhile.
         offered = {str(r["winner"]) for r in decision["rounds"] if r["winner"]}
         free = [

@@ -186,3 +186,24 @@ async def test_his_own_slowness_is_no_excuse_for_his_on_time_record(
         order = (await api.client.get(f"/v1/ops/orders/{kept['order_id']}", headers=operator.headers)).json()
         arrived = next(t["at"] for t in order["timeline"] if t["status"] == "arrived")
         assert datetime.fromisoformat(arrived) <= datetime.fromisoformat(kept["promised_at"])
+
+
+async def test_the_operator_is_offered_the_drive_the_dispatcher_and_the_promise_reckon_with(
+    api: Api, sessions: async_sessionmaker[AsyncSession], osrm: OsrmClient, virtual: Clock
+) -> None:
+    """Once drives are calibrated, the list an operator picks from gives each technician's median drive, as the
+    dispatcher's decision does, with OSRM's own estimate beside it: not a second, shorter figure for the same van."""
+    technician = await api.technician(at=KAIVOKATU)
+    for _ in range(MIN_OBSERVATIONS + 1):
+        await job(api, sessions, virtual, technician, pace=1.8)
+    async with transaction(sessions) as session:
+        await set_last_position(session, technician.id, KAIVOKATU, clock.now())
+    order = await api.order(await api.driver(), at=UNIONINKATU)
+    operator = await api.operator()
+    choices = (await api.client.get(f"/v1/ops/orders/{order['id']}/technicians", headers=operator.headers)).json()
+    offered = next(c for c in choices["items"] if c["technician_id"] == str(technician.id))
+    assert offered["eta_s"] > offered["raw_eta_s"] * 1.2
+    assert (await api.assign(order["id"], technician)).status_code == 200
+    promise = (await api.client.get(f"/v1/ops/orders/{order['id']}", headers=operator.headers)).json()["promise"]
+    assert offered["raw_eta_s"] == pytest.approx(promise["raw_s"])
+    assert offered["eta_s"] == pytest.approx(promise["median_s"], rel=0.02)

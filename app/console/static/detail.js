@@ -330,8 +330,9 @@
   }
 
   // Who could take it, as the server finds them (skill, region, free, not blocked by this driver), soonest by road
-  // first: each with his drive, how old the position it starts from is, and his trust for this service.
-  function candidateOptions(choices) {
+  // first: each with his drive (the calibrated median, as the dispatcher's decision shows it), how old the position
+  // it starts from is, and his trust for this service (named so: his card and the fleet show his overall trust).
+  function candidateOptions(choices, service) {
     const km = (m) => {
       if (m < 1000) return `${Math.round(m / 10) * 10} m`;
       const k = m / 1000;
@@ -343,7 +344,7 @@
       const age = c.position_age_s != null && c.position_age_s >= 120 ? ` · seen ${Math.round(c.position_age_s / 60)} min ago` : "";
       // Trust before the drive: where a narrow panel cuts the line off, it cuts the distance, not the score.
       const label = [
-        c.name, ` · trust ${c.trust_score.toFixed(2)}`, ` · ${drive}${age}`,
+        c.name, ` · ${tl.words(service)} trust ${c.trust_score.toFixed(2)}`, ` · ${drive}${age}`,
         c.offered_this ? " · offered this job, waiting" : c.offered_elsewhere ? " · has another offer open" : "",
       ].join("");
       return el("option", { value: c.technician_id, title: label }, label);
@@ -352,7 +353,7 @@
 
   function actions(o, choices) {
     if (!FREE_TO_ACT.has(o.status)) return null;
-    const pick = el("select", { name: "technician", "aria-label": "Technician" }, candidateOptions(choices));
+    const pick = el("select", { name: "technician", "aria-label": "Technician" }, candidateOptions(choices, o.service));
     if (!pick.options.length) pick.append(el("option", { value: "", disabled: true, selected: true }, choices ? "Nobody free can take it now" : "Could not ask who is free"));
     const name = () => pick.selectedOptions[0]?.textContent.split(" · ")[0] || "";
     // The driver's and the technician's pushes say the cause in their language; the note is for the record.
