@@ -15,13 +15,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from uuid import UUID
 
 import aiohttp
 import httpx
 import pytest
 from fastapi import FastAPI
 from playwright.async_api import ConsoleMessage, Error, Page, Request, Route, async_playwright
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import PROJECT_ROOT, Settings
@@ -29,6 +30,7 @@ from app.console.endpoints import warm_road_maps
 from app.console.roads import read_roads
 from app.db import transaction
 from app.geo import Point, haversine_m
+from app.orders.models import Order
 from app.regions.extract import service_area
 from app.regions.models import Region
 from app.regions.service import record_region
@@ -327,6 +329,17 @@ async def test_the_map_the_figures_and_the_fleet_live(
         )
         assert changes == ["0.903 → 0.897", "unchanged at 0.90", "0.71 → 0.84", "0.50"]
 
+        # A job of yesterday's makes the trends two days long (seen after the reload below).
+        driver_before = await api.driver()
+        before = await api.order(driver_before, at=KAIVOKATU)
+        yesterdays = await api.technician(at=KAIVOKATU, name="Yesterday's Tech")
+        assert (await api.assign(before["id"], yesterdays)).status_code == 200
+        await api.finish(before["id"], yesterdays, resolution="fixed_on_site")
+        assert (await api.rate(before["id"], driver_before, csat=5, nps=10)).status_code == 201
+        async with transaction(sessions) as session:
+            day_before = datetime.now(UTC) - timedelta(days=1)
+            await session.execute(update(Order).where(Order.id == UUID(before["id"])).values(created_at=day_before))
+
         # Until the region's roads come, the map says it is loading rather than show the map's starting view.
         roads_asked = asyncio.Event()
         let_roads_through = asyncio.Event()
@@ -347,6 +360,15 @@ async def test_the_map_the_figures_and_the_fleet_live(
         await waiting.wait_for(state="hidden", timeout=20_000)
         await wait_for(lambda: page.evaluate(f"window.trustloop.stats.roadsDrawn === {len(drawn['roads'])}"))
         await page.unroute("**/v1/ops/map*")
+
+        # Today's figure, its day not over, hangs off yesterday's dashed: the whole days' line stops at yesterday.
+        await wait_for(lambda: page.evaluate("window.trustloop.charts.charts.has('nps')"))
+        today_so_far, whole_days = await page.evaluate(
+            "(() => { const chart = window.trustloop.charts.charts.get('nps'); return [chart.data[1], chart.data[2]]; })()"
+        )
+        assert whole_days[-2:] == [100, None]  # yesterday's promoter; today's detractor not on it
+        assert today_so_far[-2:] == [100, -100]
+        assert set(today_so_far[:-2]) <= {None}
 
 
 async def test_operators_select_an_order_and_act_on_it(

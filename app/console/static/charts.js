@@ -65,6 +65,13 @@
   ];
   const charts = new Map();
 
+  // The last day is today's (UTC), still running: a few hours' sample is not a day's figure. The whole days make
+  // one line; today's figure so far hangs off it, dashed, from yesterday's.
+  function todayAndWhole(ys) {
+    const today = ys.length - 1;
+    return [ys.map((v, i) => (i >= today - 1 ? v : null)), ys.map((v, i) => (i === today ? null : v))];
+  }
+
   function renderTrends() {
     const section = tl.$("trends");
     for (const chart of charts.values()) chart.destroy();
@@ -75,7 +82,8 @@
       const ys = days.map(m.value);
       const points = ys.filter((v) => v != null).length;
       const box = tl.el("figure", { class: "trend", dataset: { measure: m.key } },
-        tl.el("figcaption", {}, `${m.label} per day`, tl.el("small", {}, ` last ${days.length} days`)));
+        tl.el("figcaption", { title: "Today's figure so far is the dashed end of the line: the day is not over." },
+          `${m.label} per day`, tl.el("small", {}, ` last ${days.length} days`)));
       if (points < 2) {
         box.append(tl.el("p", { class: "no-data" }, points ? "Not enough data: one day so far" : "Not enough data yet"));
         return box;
@@ -98,8 +106,13 @@
               values: (u, ticks) => ticks.map((t) => new Date(t * 1000).toLocaleDateString([], { day: "numeric", month: "short" })) },
             { stroke: "#6b7385", size: 54, font: "11px system-ui", grid: { stroke: "#eceef2" }, values: (u, ticks) => ticks.map((t) => `${t}${m.unit}`) },
           ],
-          series: [{}, { label: m.label, stroke: m.stroke, width: 2, spanGaps: false, points: { show: true, size: 5, fill: m.stroke } }],
-        }, [xs, ys], box);
+          series: [  // today's first, so that yesterday's point is drawn whole over its hollow one
+            {},
+            { label: `${m.label} today so far`, stroke: m.stroke, width: 2, dash: [5, 4], spanGaps: false,
+              points: { show: true, size: 6, fill: "#fff", stroke: m.stroke } },
+            { label: m.label, stroke: m.stroke, width: 2, spanGaps: false, points: { show: true, size: 5, fill: m.stroke } },
+          ],
+        }, [xs, ...todayAndWhole(ys)], box);
         charts.set(m.key, chart);
       }
     });
