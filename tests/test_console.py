@@ -634,6 +634,12 @@ async def test_the_decision_with_names_assigning_a_technician_card_and_filters(
             return said in await panel.locator(".timeline").inner_text()
 
         await wait_for(timeline_says_so, 10)
+        # And the map frames the car and the technician now coming.
+        in_view = f"""(() => {{
+          const van = window.trustloop.state.technicians.get("{other}")?.position;
+          return !!van && window.trustloop.map.leaflet.getBounds().contains([van.lat, van.lon]);
+        }})()"""
+        await wait_for(lambda: page.evaluate(in_view), 5)
 
         # The simulated technician it went to learns of it as his app would (the push, his profile) and sets out.
         async def on_the_way() -> bool:

@@ -370,7 +370,11 @@
         el("button", { type: "button", class: "assign", disabled: !pick.value, onclick: () =>
           act(o.technician ? `Take the job from ${fullName(o.technician)} and give it to ${name()}?` : `Assign this job to ${name()}?`,
             () => tl.api(`/v1/ops/orders/${o.id}/assign`, { method: "POST", body: JSON.stringify({ technician_id: pick.value }) }),
-            () => `${o.technician ? "Reassigned" : "Assigned"} to ${name()}.`) }, o.technician ? "Reassign" : "Assign"),
+            (given) => {
+              // The map frames the car and the technician now coming, not the one the job was taken from.
+              tl.map.zoomTo({ location: o.location, technician_id: given.technician?.id });
+              return `${o.technician ? "Reassigned" : "Assigned"} to ${name()}.`;
+            }) }, o.technician ? "Reassign" : "Assign"),
         el("button", { type: "button", class: "secondary ask-again", title: "Ask again who is free and how far each is by road",
           onclick: () => refresh({ askWhoCan: true }) }, "Refresh list")),
       el("div", { class: "row" }, cause, reason,

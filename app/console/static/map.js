@@ -451,8 +451,8 @@
 
   // Only onto the map shown: a position outside its area would be a blank patch with a pin, so the map shows the
   // whole region instead (and the card says where he is). Close enough that his pin is out of any cluster, with
-  // its ring, unless the nearest drawn road is farther: then far enough out to show it too (a van on a farm track
-  // or a yard's service road, which the map does not draw).
+  // its ring, unless the nearest drawn road is farther: then far enough out to show it too (a van on a farm track,
+  // which the map does not draw).
   function zoomToTechnician(t) {
     following = null;
     const mapped = Object.keys(state.bounds).length > 0;
