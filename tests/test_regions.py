@@ -40,7 +40,9 @@ VADUZ_TOWN_HALL = Point(lat=47.14105, lon=9.52080)
 SCHAAN = Point(lat=47.16540, lon=9.50900)
 ESPLANADI = Point(lat=60.16770, lon=24.94790)
 ESPOO = Point(lat=60.20550, lon=24.65590)  # beyond central Helsinki's extract
-OFF_THE_DRAWN_ROADS = Point(lat=60.17874, lon=24.93567)  # in central Helsinki's area, 230 m from its nearest street
+# On Liechtenstein's wooded slopes, 671 m from its nearest drawn road (central Helsinki's extract, now that its
+# service roads are drawn, has no spot even 200 m from one).
+OFF_THE_DRAWN_ROADS = Point(lat=47.068, lon=9.522)
 BUCHS_SG = Point(lat=47.16700, lon=9.47800)  # Switzerland, across the Rhine from Schaan: outside every region
 
 
@@ -276,7 +278,7 @@ async def test_the_console_shows_the_switched_regions_lists_figures_and_clock(
         # One who serves every region, in Helsinki, and one of Helsinki's last seen in Espoo, off both maps.
         anywhere = await api.technician(at=ESPLANADI, name="Aino Nieminen")
         beyond = await api.technician(at=ESPOO, region="helsinki", name="Outi Lahti")
-        off_road = await api.technician(at=OFF_THE_DRAWN_ROADS, region="helsinki", name="Mikko Salo")
+        off_road = await api.technician(at=OFF_THE_DRAWN_ROADS, region="liechtenstein", name="Mikko Salo")
         drivers = [await api.driver(), await api.driver()]
         helsinki_order = await api.order(drivers[0], at=MIKONKATU)
         vaduz_order = await api.order(drivers[1], at=VADUZ_TOWN_HALL)
@@ -417,13 +419,6 @@ async def test_the_console_shows_the_switched_regions_lists_figures_and_clock(
             sent = await client.post("/v1/technicians/me/locations", json={"points": [fix]}, headers=anywhere.headers)
             assert sent.json()["accepted"] == 1, sent.text
         await wait_for(lambda: page.evaluate(f"{leaflet}.getBounds().pad(-0.1).contains([{onward.lat}, {onward.lon}])"))
-        # One whose nearest drawn road is 230 m off (a yard, a farm track): the map shows the road too, not a blank.
-        await page.evaluate(f"window.trustloop.detail.showTechnician('{off_road.id}')")
-        await wait_for(lambda: page.evaluate("document.querySelector('#detail h2')?.textContent === 'Mikko Salo'"))
-        await asyncio.sleep(0.8)
-        assert (await page.evaluate(view))[2] < 17
-        pin = [OFF_THE_DRAWN_ROADS.lat, OFF_THE_DRAWN_ROADS.lon]
-        assert await page.evaluate(f"{leaflet}.getBounds().pad(-0.1).contains({pin})")
         # One last seen off every map: the map shows the whole region (no blank patch with a pin, nor the van shown
         # before), and his card says where he was.
         await page.evaluate(f"window.trustloop.detail.showTechnician('{beyond.id}')")
@@ -433,4 +428,13 @@ async def test_the_console_shows_the_switched_regions_lists_figures_and_clock(
         await screenshot(page, "console-technician-off-the-map")
         assert (await page.evaluate(view))[2] < 15
         assert await page.evaluate(f"{leaflet}.getBounds().contains([{KAIVOKATU.lat}, {KAIVOKATU.lon}])")
+        # One whose nearest drawn road is 671 m off (a farm track, a forest): the map goes to his region and shows the
+        # road too, not a blank.
+        await page.evaluate(f"window.trustloop.detail.showTechnician('{off_road.id}')")
+        await wait_for(lambda: page.evaluate("document.querySelector('#detail h2')?.textContent === 'Mikko Salo'"))
+        await wait_for(lambda: page.evaluate("window.trustloop.state.region === 'liechtenstein'"))
+        await asyncio.sleep(0.8)
+        assert (await page.evaluate(view))[2] < 17
+        pin = [OFF_THE_DRAWN_ROADS.lat, OFF_THE_DRAWN_ROADS.lon]
+        assert await page.evaluate(f"{leaflet}.getBounds().pad(-0.1).contains({pin})")
     assert errors == []
