@@ -64,9 +64,8 @@ def measure(variant: dict[str, Any], osrm_url: str, fleets: dict[str, list[str]]
     try:
         figures = {}
         for fleet, tokens in fleets.items():
-            wrk_locations(
-                base, tokens, args.warmup, args.connections, threads=1
-            )  # every token used once at least, as in a day's work
+            # Every token used once at least, as in a day's work.
+            wrk_locations(base, tokens, args.warmup, args.connections, threads=1)
             time.sleep(1)
             figures[fleet] = timed_run(base, server.pid, tokens, args.seconds, args.connections)
             time.sleep(1)

@@ -40,6 +40,9 @@ async def read(session: AsyncSession, order_id: UUID) -> OperatorOrderRead:
     )
 
 
+ASSIGNED_KEYS = ("technician_id", "reassigned_from")  # what an assignment's timeline entry names (orders.service)
+
+
 async def changes_of(session: AsyncSession, order_id: UUID) -> list[TimelineChange]:
     """The timeline with who made each change and, on an assignment, the technicians' names."""
     changes = await repository.timeline_with_actors(session, order_id)
@@ -62,9 +65,6 @@ async def changes_of(session: AsyncSession, order_id: UUID) -> list[TimelineChan
         )
         for event, role, name in changes
     ]  # fmt: skip
-
-
-ASSIGNED_KEYS = ("technician_id", "reassigned_from")  # what an assignment's timeline entry names (orders.service)
 
 
 def promise_of(order: Order) -> PromiseRead | None:
