@@ -256,7 +256,9 @@
   function changeText(t) {
     const to = t.technician ? ` to ${t.technician}` : "";
     const was = t.previous_technician ? ` (was ${t.previous_technician})` : "";
-    const by = t.by_role ? ` · by ${t.by || BY_ROLE[t.by_role]}` : "";
+    // A technician given a job by himself took an offer: "assigned to Hugo · by Hugo" would read as a slip.
+    const accepted = t.technician && t.by_role === "technician" && t.by === t.technician;
+    const by = accepted ? " · accepted the offer" : t.by_role ? ` · by ${t.by || BY_ROLE[t.by_role]}` : "";
     return `${tl.words(t.status)}${to}${was}${by}`;
   }
 
