@@ -1,7 +1,9 @@
 import argparse
 import json
+import os
 import platform
 import statistics
+import subprocess
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -63,6 +65,40 @@ def report(name: str, figures: dict[str, Any], json_path: Path | None) -> None:
 
 
 def _cpus() -> int:
-    import os
-
     return os.cpu_count() or 0
+
+
+# Where the time goes: CPU seconds of each part of the system, from /proc.
+
+
+def cpu_s(pid: int) -> float:
+    """User and system CPU seconds of a process so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_s() -> tuple[float, float]:
+    """Busy and total CPU seconds of the whole machine (every core) so far."""
+    ticks = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:8]]
+    total = sum(ticks)
+    return (total - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK"), total / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_pids(database: str) -> dict[str, list[int]]:
+    """Our database's backends, and PostgreSQL's own background processes (WAL writer, checkpointer...)."""
+    query = (
+        f"SELECT pid, coalesce(datname = '{database}', false) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+        f"AND (datname = '{database}' OR backend_type <> 'client backend')"
+    )
+    listed = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-Atqc", query, "-F", " "],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    found: dict[str, list[int]] = {"postgres_backends": [], "postgres_background": []}
+    for line in listed.splitlines():
+        pid, ours = line.split()
+        found["postgres_backends" if ours == "t" else "postgres_background"].append(int(pid))
+    return found

@@ -11,9 +11,14 @@ the dispatcher worker does.
 Targets on a 2-core machine: the solve < 100 ms and a full round < 500 ms at 1,000 orders x 5,000
 technicians. A round's phases: lock, candidates, scores (read while OSRM computes the tables), osrm_table
 (what is left of the wait for them), corrections, solve, offers.
+
+Each round also gives the CPU it cost, from /proc: the dispatcher's (this process), osrm-routed's, PostgreSQL's
+(the round's backend and its background processes) and the whole machine's; `cpu_floor_ms`, the machine's share
+spread over every core, is the shortest the round could be on this machine however well its parts overlapped.
 """
 
 import asyncio
+import os
 import random
 import statistics
 import time
@@ -34,8 +39,8 @@ from app.orders.models import JobEvent, Order, OrderStatus
 from app.routing.osrm import OsrmClient
 from app.technicians.models import Technician
 from app.users.models import Driver, User
-from bench.common import parser, report, summary_ms, time_sync
-from bench.routing import liechtenstein_osrm, road_points
+from bench.common import cpu_s, machine_busy_s, parser, postgres_pids, report, summary_ms, time_sync
+from bench.routing import ROUTED_PIDS, liechtenstein_osrm, road_points
 from dispatch import promises
 from dispatch.dispatcher import DispatchConfig, dispatch_round
 from dispatch.models import DispatchDecision, DispatchRound, EtaObservation, Offer
@@ -185,8 +190,11 @@ async def full_round(settings: Settings, osrm: OsrmClient, repeat: int, pause_co
     sessions = make_sessionmaker(engine)
     config = replace(DispatchConfig.from_settings(settings), region="bench")
     samples, phases, offers = [], [], []
+    spent: list[dict[str, float]] = []
+    parts: dict[str, list[int]] = {}
     try:
         for run in range(repeat + 1):
+            before = _cpu_now(parts)
             started = time.perf_counter()
             if pause_collector:
                 result = await run_round(sessions, osrm, config, datetime.now(UTC))
@@ -198,6 +206,12 @@ async def full_round(settings: Settings, osrm: OsrmClient, repeat: int, pause_co
                 samples.append(elapsed)
                 phases.append(result.phases_ms)
                 offers.append(result.offers)
+                spent.append({part: after - before[part] for part, after in _cpu_now(parts).items()})
+            else:  # the round's connection is open now
+                parts = {
+                    "osrm": [ROUTED_PIDS[settings.effective_osrm_url]],
+                    **postgres_pids(BENCH_DATABASE_URL.rsplit("/", 1)[1]),
+                }
             async with transaction(sessions) as session:
                 for model in (Offer, DispatchDecision, DispatchRound, Notification, JobEvent):
                     await session.execute(delete(model))
@@ -208,10 +222,23 @@ async def full_round(settings: Settings, osrm: OsrmClient, repeat: int, pause_co
                 )
     finally:
         await engine.dispose()
+    busy = statistics.median(s["machine"] for s in spent)
     return {
         **summary_ms(samples),
         "offers": statistics.median(offers),
         "phases_median_ms": {name: round(statistics.median(p[name] for p in phases), 2) for name in phases[0]},
+        "cpu_ms_median": {name: round(statistics.median(s[name] for s in spent) * 1000, 1) for name in spent[0]},
+        # The round cannot be shorter than the CPU it costs the machine spread over every core.
+        "cpu_floor_ms": round(busy * 1000 / (os.cpu_count() or 1), 1),
+    }
+
+
+def _cpu_now(parts: dict[str, list[int]]) -> dict[str, float]:
+    """CPU seconds so far of this process (the dispatcher), of each of `parts` and of the whole machine."""
+    return {
+        "dispatcher": time.process_time(),
+        **{part: sum(cpu_s(pid) for pid in pids) for part, pids in parts.items()},
+        "machine": machine_busy_s()[0],
     }
 
 

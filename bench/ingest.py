@@ -26,7 +26,7 @@ from uuid import UUID
 from app.auth.tokens import JwtTokens, Principal
 from app.config import DEV_JWT_SECRET
 from app.enums import Role
-from bench.common import parser, report
+from bench.common import cpu_s, parser, report
 from bench.live import BENCH_DATABASE_URL, seed, wrk_locations
 from bench.routing import liechtenstein_osrm
 from trustloop.processes import free_port, spawn_until_up
@@ -34,15 +34,10 @@ from trustloop.processes import free_port, spawn_until_up
 CHECKOUT = Path(__file__).resolve().parent.parent
 
 
-def process_cpu_s(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def timed_run(base: str, pid: int, tokens: list[str], seconds: int, connections: int) -> dict[str, Any]:
-    before = process_cpu_s(pid)
+    before = cpu_s(pid)
     result = wrk_locations(base, tokens, seconds, connections, threads=1)
-    spent = process_cpu_s(pid) - before
+    spent = cpu_s(pid) - before
     elapsed = result["duration_us"] / 1e6
     return {
         "requests_per_s": round(result["requests"] / elapsed),

@@ -24,6 +24,7 @@ from trustloop.processes import free_port, spawn_until_up
 REGION_DIR = PROJECT_ROOT / "var" / "regions" / "liechtenstein"
 BOX = (47.06, 9.48, 47.24, 9.62)  # south, west, north, east: the populated valley and the hills around it
 TABLE_SIZES = [(20, 50), (100, 200), (300, 1000)]
+ROUTED_PIDS: dict[str, int] = {}  # the process of each running bundled_osrm, by base URL: its CPU is measured
 
 
 @contextlib.contextmanager
@@ -45,9 +46,11 @@ def bundled_osrm(region: str) -> Iterator[str]:
     process = spawn_until_up(
         routed_command(graph, port), f"{base}/nearest/v1/driving/0,0"
     )  # the nearest road to anywhere
+    ROUTED_PIDS[base] = process.pid
     try:
         yield base
     finally:
+        del ROUTED_PIDS[base]
         process.terminate()
         process.wait(timeout=10)
 
