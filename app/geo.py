@@ -53,3 +53,12 @@ def haversine_m(a: Point, b: Point) -> float:
     dlon = math.radians(b.lon - a.lon)
     h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
+
+
+def bearing_deg(a: Point, b: Point) -> float:
+    """The initial bearing from `a` to `b`, in degrees clockwise from north [0, 360)."""
+    lat1, lat2 = math.radians(a.lat), math.radians(b.lat)
+    dlon = math.radians(b.lon - a.lon)
+    x = math.sin(dlon) * math.cos(lat2)
+    y = math.cos(lat1) * math.sin(lat2) - math.sin(lat1) * math.cos(lat2) * math.cos(dlon)
+    return math.degrees(math.atan2(x, y)) % 360

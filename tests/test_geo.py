@@ -8,7 +8,15 @@ import shapely
 from geoalchemy2.elements import WKBElement
 from geoalchemy2.shape import from_shape
 
-from app.geo import Point, from_geography, haversine_m, haversine_many_m, points_from_geography, to_geography
+from app.geo import (
+    Point,
+    bearing_deg,
+    from_geography,
+    haversine_m,
+    haversine_many_m,
+    points_from_geography,
+    to_geography,
+)
 
 
 def test_many_places_read_at_once_are_the_places_read_one_by_one() -> None:
@@ -37,3 +45,14 @@ def test_distances_measured_together_are_the_distances_measured_one_by_one() -> 
         np.array([(a.lat, a.lon) for a, _ in pairs]), np.array([(b.lat, b.lon) for _, b in pairs])
     )
     assert together.tolist() == pytest.approx([haversine_m(a, b) for a, b in pairs], rel=1e-12, abs=1e-6)
+
+
+def test_bearings_point_the_way_from_one_place_to_the_other() -> None:
+    helsinki = Point(lat=60.17, lon=24.94)
+    assert bearing_deg(helsinki, Point(lat=60.18, lon=24.94)) == pytest.approx(0)
+    assert bearing_deg(helsinki, Point(lat=60.17, lon=24.96)) == pytest.approx(90, abs=0.01)
+    assert bearing_deg(helsinki, Point(lat=60.16, lon=24.94)) == pytest.approx(180)
+    assert bearing_deg(helsinki, Point(lat=60.17, lon=24.92)) == pytest.approx(270, abs=0.01)
+    assert bearing_deg(helsinki, Point(lat=60.165, lon=24.955)) == pytest.approx(
+        123.8, abs=0.5
+    )  # 557 m south, 831 m east

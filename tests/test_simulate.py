@@ -1,9 +1,11 @@
 """The demo's simulated people complete jobs through a real server and a real dispatcher process."""
 
 import asyncio
+import itertools
 import os
 import random
 import re
+import statistics
 import sys
 from uuid import UUID
 
@@ -11,6 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import Settings
+from app.geo import bearing_deg, from_geography, haversine_m
+from app.live.models import LocationPoint
 from app.orders.models import Order, OrderStatus
 from app.routing.osrm import OsrmClient
 from app.sla.rules import SlaPolicy
@@ -69,8 +73,26 @@ async def test_simulated_drivers_and_technicians_complete_and_rate_jobs(
         phones = dict(
             (await session.execute(select(Device.user_id, Device.locale).where(Device.token.like("sim-%")))).all()
         )
+        drives = (
+            await session.execute(
+                select(
+                    LocationPoint.order_id, LocationPoint.position, LocationPoint.heading, LocationPoint.speed_mps
+                ).order_by(LocationPoint.order_id, LocationPoint.recorded_at)
+            )
+        ).all()
     assert finished is not None
     assert finished >= 1
+    # A driving van's phone says which way he drives and how fast, as the live route reads it: each heading is
+    # the way his next fix lies.
+    turns = []
+    for (job, where, heading, speed), (next_job, then, _, _) in itertools.pairwise(drives):
+        here, there = from_geography(where), from_geography(then)
+        if heading is not None and job == next_job and haversine_m(here, there) > 10:
+            assert speed is not None
+            assert speed > 2
+            turns.append(abs((bearing_deg(here, there) - heading + 180) % 360 - 180))
+    assert len(turns) >= 5
+    assert statistics.median(turns) < 20
     assert all(1 <= f.csat <= 5 for f in feedback)
     assert all(f.technician_id is not None for f in feedback)
     # Everyone has the app, reading pushes in a language of Helsinki's, taken in turn.

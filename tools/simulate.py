@@ -20,7 +20,7 @@ from shapely.geometry.base import BaseGeometry
 
 from app import clock
 from app.config import Settings
-from app.geo import Point, haversine_m
+from app.geo import Point, bearing_deg, haversine_m
 from app.routing.osrm import OsrmClient
 from app.routing.regional import routing_for
 from app.sla.rules import SlaPolicy
@@ -64,6 +64,7 @@ class SimTechnician:
     profile: Profile
     path: list[Point] = field(default_factory=list)
     speed_mps: float = 13.0  # the pace OSRM assumes on the current route
+    heading: float | None = None  # which way he drove in the last tick; None while he stands
     order_id: str | None = None
     stage: str = "idle"
     work_left: int = 0
@@ -217,11 +218,15 @@ class Simulation:
 
     def _advance(self, t: SimTechnician) -> None:
         budget = t.speed_mps * self._speed_up * TICK_S / t.profile.pace  # metres this tick: OSRM's pace, his own
+        # His phone says which way he drives as it does, from the last stretch he drove on.
+        t.heading = bearing_deg(t.position, t.path[0]) if t.path else None
         while t.path and budget > 0:
             step = haversine_m(t.position, t.path[0])
             if step <= budget:
                 budget -= step
                 t.position = t.path.pop(0)
+                if t.path:
+                    t.heading = bearing_deg(t.position, t.path[0])
             else:
                 fraction = budget / step
                 t.position = Point(
@@ -231,8 +236,12 @@ class Simulation:
                 budget = 0
 
     async def _report_position(self, t: SimTechnician) -> None:
-        point = {"lat": t.position.lat, "lon": t.position.lon, "recorded_at": clock.now().isoformat(),
-                 "accuracy_m": 8.0}  # fmt: skip
+        point: dict[str, Any] = {"lat": t.position.lat, "lon": t.position.lon, "recorded_at": clock.now().isoformat(),
+                                 "accuracy_m": 8.0}  # fmt: skip
+        if t.stage == "driving" and t.path and t.heading is not None:
+            point |= {"heading": round(t.heading, 1), "speed_mps": round(t.speed_mps / t.profile.pace, 1)}
+        else:
+            t.heading = None
         await self._post("/v1/technicians/me/locations", t.token, {"points": [point]})
 
     def _tolerance_s(self, order: dict[str, Any]) -> float:

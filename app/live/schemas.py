@@ -13,8 +13,16 @@ Heading = Annotated[float, Field(strict=True, ge=0, lt=360)]
 class LocationFix(Point):
     recorded_at: Moment
     accuracy_m: float | None = Field(default=None, strict=True, ge=0, le=100_000)
-    heading: Heading | None = None
-    speed_mps: float | None = Field(default=None, strict=True, ge=0, le=1_000)
+    heading: Heading | None = Field(
+        default=None,
+        description="Degrees clockwise from north, the way the van is driving, as the phone gives it. While he moves,"
+        " his live route starts on a road near him that runs this way, not merely the nearest one (at a corner,"
+        " beside the other carriageway).",
+    )
+    speed_mps: float | None = Field(
+        default=None, strict=True, ge=0, le=1_000,
+        description="Metres per second. Below 2 the heading is not used: a van standing still has no reliable one.",
+    )  # fmt: skip
 
 
 class LocationBatch(RequestModel):

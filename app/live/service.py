@@ -69,9 +69,7 @@ async def ingest(
         order = None  # the job moved on between the two reads
     if order is not None:
         await repository.keep_history(session, principal.user_id, order.id, accepted)
-        await tracking.on_position(
-            session, osrm, order, latest.point, latest.recorded_at, now, tracking.TrackingRules.from_settings(settings)
-        )
+        await tracking.on_position(session, osrm, order, latest, now, tracking.TrackingRules.from_settings(settings))
     await session.flush()
     return result
 

@@ -9,6 +9,7 @@ from app import events
 from app.config import Settings
 from app.geo import Point, from_geography, haversine_m
 from app.live import messages, progress, repository
+from app.live.filters import Fix
 from app.live.geometry import distance_to_route_m, route_end
 from app.live.models import OrderTracking
 from app.orders.models import Order, OrderStatus
@@ -27,6 +28,8 @@ class TrackingRules:
     # last estimate is `confirmed_after` old (see _doubtful).
     doubted_growth_m: float = 300.0
     confirmed_after: timedelta = timedelta(seconds=20)
+    # A phone's heading is believed from this speed on: a van standing still or crawling has no reliable one.
+    heading_from_mps: float = 2.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "TrackingRules":
@@ -43,12 +46,12 @@ async def on_position(
     session: AsyncSession,
     osrm: OsrmClient,
     order: Order,
-    position: Point,
-    fix_at: datetime,
+    fix: Fix,
     now: datetime,
     rules: TrackingRules,
 ) -> None:
-    """Called with the job's order row locked, after the technician's position (recorded at `fix_at`) moved."""
+    """Called with the job's order row locked, after the technician's position moved to `fix`."""
+    position, fix_at = fix.point, fix.recorded_at
     live = await repository.tracking_for_update(session, order.id)
     if order.status in OrderStatus.on_the_way():
         live.last_fix_at = max(fix_at, live.last_fix_at or fix_at)
@@ -63,7 +66,7 @@ async def on_position(
     due = live.eta_updated_at is None or now - live.eta_updated_at >= rules.eta_refresh
     if not (due or off_route or live.route_geometry is None):
         return
-    route = await osrm.route(position, destination)
+    route = await osrm.route(position, destination, heading=travel_heading(fix, rules))
     if route is None:
         return  # no road from here: keep the last honest estimate rather than invent one
     if _doubtful(live, route.distance_m, off_route, now, rules):
@@ -94,6 +97,14 @@ async def on_position(
             arrival_at=arrival_at,
         ),
     )  # fmt: skip
+
+
+def travel_heading(fix: Fix, rules: TrackingRules) -> float | None:
+    """The way the van is driving, from the phone's heading, when it can be believed: while he moves (or the
+    phone, which does not say his speed, gave a heading)."""
+    if fix.heading is None or (fix.speed_mps is not None and fix.speed_mps < rules.heading_from_mps):
+        return None
+    return fix.heading
 
 
 def _doubtful(live: OrderTracking, distance_m: float, off_route: bool, now: datetime, rules: TrackingRules) -> bool:

@@ -1,6 +1,7 @@
 """Client of an OSRM HTTP server (`osrm-routed`): tables, routes, snapping, with a straight-line fallback."""
 
 import asyncio
+import contextlib
 import logging
 import re
 import time
@@ -30,6 +31,10 @@ PARALLEL_TABLE_CELLS = 20_000
 # Coordinates in one request, so that its URL stays well under common limits (osrm-routed's and proxies').
 MAX_POINTS_PER_REQUEST = 1_400
 UNROUTABLE_CODES = {"NoRoute", "NoSegment", "NoMatch", "NoTable"}
+# A route from a moving van starts on a road that runs the way he is heading (give or take HEADING_RANGE_DEG) within
+# HEADED_SNAP_M of his fix: at a corner or between two carriageways the nearest road is often the wrong one.
+HEADING_RANGE_DEG = 45
+HEADED_SNAP_M = 35.0
 
 
 class RoutingUnavailable(Exception):
@@ -305,14 +310,23 @@ class OsrmClient:
                 _spread(distances, kept_sources, kept_destinations, len(sources), len(destinations)),
             )
 
-    async def route(self, origin: Point, destination: Point) -> Route | None:
-        """The driving route with its GeoJSON geometry, or None if the points are not connected by road."""
+    async def route(self, origin: Point, destination: Point, *, heading: float | None = None) -> Route | None:
+        """The driving route with its GeoJSON geometry, or None if the points are not connected by road. With
+        `heading` (degrees from north, the way a van at `origin` is driving), the route starts on a road near him
+        that runs that way, if there is one; else on the nearest road, as without it."""
         params = {"overview": "full", "geometries": "geojson", "steps": "false"}
         engine = self.engine_of(destination)
         if engine is None or self.engine_of(origin) != engine:
             return None  # no region's roads join them
         try:
-            body = await self._get("route", [origin, destination], params, engine)
+            body = None
+            if heading is not None:
+                headed = {**params, "bearings": f"{round(heading) % 360},{HEADING_RANGE_DEG};",
+                          "radiuses": f"{HEADED_SNAP_M:g};{self._snap_radius_m:g}"}  # fmt: skip
+                with contextlib.suppress(Unroutable):  # no road runs his way near him: from the nearest one
+                    body = await self._get("route", [origin, destination], headed, engine)
+            if body is None:
+                body = await self._get("route", [origin, destination], params, engine)
         except RoutingUnavailable as exc:
             log.warning("OSRM route unavailable, falling back to a straight line: %s", exc)
             return straight_line_route(origin, destination)

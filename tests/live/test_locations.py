@@ -20,7 +20,7 @@ from app.orders import repository as orders_repository
 from app.orders.models import OrderStatus
 from app.routing.osrm import OsrmClient
 from app.technicians.models import Technician
-from tests.conftest import KAISANIEMENKATU, KAIVOKATU, MIKONKATU, Actor, Api
+from tests.conftest import KAISANIEMENKATU, KAIVOKATU, MIKONKATU, UNIONINKATU, Actor, Api
 
 
 def fix(point: Point, seconds_ago: float, **extra: Any) -> dict[str, Any]:
@@ -174,7 +174,7 @@ async def position_seen(
     async with transaction(sessions) as session:
         locked = await orders_repository.get_for_update(session, UUID(order_id))
         assert locked is not None
-        await tracking.on_position(session, osrm, locked, position, at, at, rules)
+        await tracking.on_position(session, osrm, locked, Fix(position, at), at, rules)
 
 
 async def test_a_technician_at_the_road_nearest_a_pin_off_the_road_arrives_by_himself(
@@ -266,6 +266,38 @@ async def test_a_fix_matched_to_the_wrong_road_does_not_make_the_van_late_until_
     assert confirmed.eta_arrival_at is not None
     assert first.eta_arrival_at is not None
     assert confirmed.eta_arrival_at > first.eta_arrival_at + timedelta(minutes=2)
+
+
+async def test_a_moving_vans_heading_starts_his_route_on_the_road_he_drives(api: Api, osrm: OsrmClient) -> None:
+    # Where Kaisankuja meets Läntinen Teatterikuja the nearest road is Kaisankuja: a van driving south there was
+    # routed back north round the park.
+    corner, car = Point(lat=60.172950, lon=24.943308), Point(lat=60.167128, lon=24.940032)
+    nearest, southward = await osrm.route(corner, car), await osrm.route(corner, car, heading=165.0)
+    assert nearest is not None
+    assert southward is not None
+    assert southward.distance_m < nearest.distance_m - 500
+
+    async def drive_shown(**reported: float) -> float:
+        technician = await api.technician(at=corner)
+        driver = await api.driver()
+        order = await api.order(driver, at=car)
+        assert (await api.assign(order["id"], technician)).status_code == 200
+        assert (await api.status(order["id"], technician, "en_route")).status_code == 200
+        assert (await post(api, technician, [fix(corner, 0, **reported)])).json()["accepted"] == 1
+        seen = await api.client.get(f"/v1/orders/{order['id']}", headers=driver.headers)
+        return float(seen.json()["route"]["distance_m"])
+
+    assert await drive_shown(heading=165.0, speed_mps=6.0) == pytest.approx(southward.distance_m)
+    assert await drive_shown(heading=165.0) == pytest.approx(southward.distance_m)  # a phone that gives no speed
+    assert await drive_shown(heading=165.0, speed_mps=0.5) == pytest.approx(nearest.distance_m)  # standing still
+    assert await drive_shown(speed_mps=6.0) == pytest.approx(nearest.distance_m)
+
+    # A heading no road near him runs (NoSegment) or only a road cut off that way (NoRoute): from the nearest road.
+    for place, heading in ((UNIONINKATU, 90.0), (KAIVOKATU, 0.0)):
+        plain, headed = await osrm.route(place, car), await osrm.route(place, car, heading=heading)
+        assert plain is not None
+        assert headed is not None
+        assert headed.distance_m == pytest.approx(plain.distance_m)
 
 
 async def test_a_technician_is_told_what_keeps_offers_from_him(
