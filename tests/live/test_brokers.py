@@ -24,7 +24,8 @@ from app.live import brokers, messages, publishing
 from app.live.brokers import Broker, BrokerKind, NatsBroker, PostgresBroker, RedisBroker
 from app.live.hub import Event, Hub, Subscription
 from tests.conftest import KAISANIEMENKATU, KAIVOKATU, Api, eventually, start_server
-from tests.live.test_streams import collect, fix, job, post_location, report
+from tests.live.test_locations import fix
+from tests.live.test_streams import collect, job, post_location, report
 from trustloop.processes import free_port
 
 REDIS_URL = os.environ.get("TRUSTLOOP_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -15,22 +15,17 @@ from app.db import transaction
 from app.geo import Point
 from app.technicians.service import SilentTechnicians
 from tests.conftest import KAISANIEMENKATU, KAIVOKATU, MIKONKATU, Actor, Api
+from tests.live.test_locations import fix
 
 NEAR_DRIVER = Point(lat=60.170150, lon=24.945000)  # about 25 m from Mikonkatu
 
 
-def fix(point: Point, seconds_ago: float) -> dict[str, Any]:
-    return {
-        "lat": point.lat,
-        "lon": point.lon,
-        "recorded_at": (datetime.now(UTC) - timedelta(seconds=seconds_ago)).isoformat(),
-    }
-
-
-async def post_location(server: str, technician: Actor, point: Point, seconds_ago: float) -> dict[str, Any]:
+async def post_location(
+    server: str, technician: Actor, point: Point, seconds_ago: float, **extra: float
+) -> dict[str, Any]:
     async with httpx.AsyncClient() as client:
         response = await client.post(
-            f"http://{server}/v1/technicians/me/locations", json={"points": [fix(point, seconds_ago)]},
+            f"http://{server}/v1/technicians/me/locations", json={"points": [fix(point, seconds_ago, **extra)]},
             headers=technician.headers,
         )  # fmt: skip
     assert response.status_code == 202, response.text

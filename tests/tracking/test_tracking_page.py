@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import PROJECT_ROOT, Settings
 from app.db import transaction
-from app.geo import Point
+from app.geo import Point, bearing_deg
 from app.live.repository import tracking_for_update
 from app.orders.models import Order
 from app.regions.extract import service_area
@@ -194,12 +194,16 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
         # The promise the assigned push made stays in view beside the estimate, while the estimate keeps it.
         promised = shown_clock(promise, "Europe/Helsinki")
         assert (await phone.locator("#eta").inner_text()).endswith(f" · by {promised} at the latest")
-        await post_location(page_server, technician, CLOSER, 20)
+        wedge = "(e => ({hidden: e.hidden, rotate: e.style.rotate}))(document.querySelector('.van-heading'))"
+        assert (await phone.evaluate(wedge))["hidden"]  # his phone gave no heading: no way shown
+        heading = round(bearing_deg(KAISANIEMENKATU, CLOSER), 1)
+        await post_location(page_server, technician, CLOSER, 20, heading=heading, speed_mps=8.0)
         moved = await shown(
             phone,
             f"window.trustloop.state.position && window.trustloop.state.position.lat === {CLOSER.lat} && window.trustloop.state.position",
         )
         assert (moved["lat"], moved["lon"]) == (CLOSER.lat, CLOSER.lon)
+        assert await phone.evaluate(wedge) == {"hidden": False, "rotate": f"{heading:g}deg"}  # the way he drives
         await save(phone, "tracking-phone-live")
 
         # The estimate has slipped past the promise: the driver was told by push, and the page says why its time

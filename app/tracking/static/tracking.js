@@ -407,10 +407,15 @@ function drawLive() {
   const p = state.position;
   if (p) {
     if (layers.technician) layers.technician.setLatLng([p.lat, p.lon]);
-    else layers.technician = L.circleMarker([p.lat, p.lon], {
-      radius: 11, color: "#fff", weight: 3, fillColor: "#1a5fd0", fillOpacity: 1,
-    }).bindTooltip(t.technician ? t.technician.name : text.technician, { permanent: true, direction: "top", offset: [0, -10] })
+    else layers.technician = L.marker([p.lat, p.lon], {
+      icon: L.divIcon({ className: "van", html: '<span class="van-heading"></span><span class="van-dot"></span>', iconSize: [34, 34] }),
+      interactive: false, keyboard: false,
+    }).bindTooltip(t.technician ? t.technician.name : text.technician, { permanent: true, direction: "top", offset: [0, -14] })
       .addTo(map);
+    // Which way he drives, while his phone says so: a van standing still has no heading.
+    const heading = layers.technician.getElement().querySelector(".van-heading");
+    heading.hidden = p.heading == null;
+    if (p.heading != null) heading.style.rotate = `${p.heading}deg`;
   } else if (layers.technician) {
     layers.technician.remove();
     delete layers.technician;
@@ -447,7 +452,7 @@ function connect() {
         if (!LIVE.has(event.status)) { state.position = null; t.eta = null; t.route = null; }
         break;
       case "position":
-        state.position = { lat: event.lat, lon: event.lon, at: event.at };
+        state.position = { lat: event.lat, lon: event.lon, heading: event.heading, at: event.at };
         stats.positions += 1;
         break;
       case "eta":
