@@ -1,7 +1,8 @@
 """The demo's simulated people, acting only through the public API as the apps would.
 
 Technicians keep their phones reporting, accept offers after a moment's thought, drive the OSRM
-route to the driver at the pace the ETA assumes (times their own), fix the car and close the job. Each has a
+route to the driver as the past jobs were driven (OSRM's pace, the hour's traffic, the road, their own pace), fix
+the car and close the job. Each has a
 hidden class (app/study/world.py: manner, pace, fix rate, how he answers offers), the same world the
 dispatch study simulates. Drivers break down at random places on the region's roads and rate the job
 afterwards from what happened: the technician's manner, lateness against the promise, the fix.
@@ -64,6 +65,7 @@ class SimTechnician:
     profile: Profile
     path: list[Point] = field(default_factory=list)
     speed_mps: float = 13.0  # the pace OSRM assumes on the current route
+    slowdown: float = 1.0  # the current drive's traffic, road and luck (world.slowdown), times his own pace
     heading: float | None = None  # which way he drove in the last tick; None while he stands
     order_id: str | None = None
     stage: str = "idle"
@@ -91,7 +93,7 @@ class Simulation:
         self._drivers: list[SimDriver] = []
         self._operator = ""
         self._levels = levels
-        self._speed_up = speed_up  # tests only: the demo drives at the pace the ETA assumes
+        self._speed_up = speed_up  # tests only: the demo drives in real time
         self._work_ticks = work_ticks
         self._first_driver = time.time_ns() // 1_000_000_000 % 10_000 * 1_000  # this run's block of numbers
 
@@ -197,7 +199,12 @@ class Simulation:
             route = await self._osrm.route(t.position, Point(**order["location"]))
             t.path = [Point(lat=lat, lon=lon) for lon, lat in route.geometry["coordinates"]] if route else []
             if route is not None and route.duration_s > 0:
-                t.speed_mps = route.distance_m / route.duration_s  # he drives as fast as the ETA assumes
+                t.speed_mps = route.distance_m / route.duration_s
+                # He drives as the past jobs the promises learn from were driven (tools/history.py): OSRM's pace
+                # slowed or sped by the hour's traffic and the road, and his own.
+                straight_m = haversine_m(t.position, Point(**order["location"]))
+                hour = clock.now().hour
+                t.slowdown = t.profile.pace * world.slowdown(route.duration_s, straight_m, hour, self._rng)
             await self._post(f"/v1/orders/{t.order_id}/status", t.token, {"status": "en_route"})
             t.stage = "driving"
         elif t.stage == "driving":
@@ -217,7 +224,7 @@ class Simulation:
         await self._report_position(t)
 
     def _advance(self, t: SimTechnician) -> None:
-        budget = t.speed_mps * self._speed_up * TICK_S / t.profile.pace  # metres this tick: OSRM's pace, his own
+        budget = self._driven_mps(t) * self._speed_up * TICK_S  # metres this tick
         # His phone says which way he drives as it does, from the last stretch he drove on.
         t.heading = bearing_deg(t.position, t.path[0]) if t.path else None
         while t.path and budget > 0:
@@ -235,11 +242,15 @@ class Simulation:
                 )
                 budget = 0
 
+    @staticmethod
+    def _driven_mps(t: SimTechnician) -> float:
+        return t.speed_mps / t.slowdown
+
     async def _report_position(self, t: SimTechnician) -> None:
         point: dict[str, Any] = {"lat": t.position.lat, "lon": t.position.lon, "recorded_at": clock.now().isoformat(),
                                  "accuracy_m": 8.0}  # fmt: skip
         if t.stage == "driving" and t.path and t.heading is not None:
-            point |= {"heading": round(t.heading, 1), "speed_mps": round(t.speed_mps / t.profile.pace, 1)}
+            point |= {"heading": round(t.heading, 1), "speed_mps": round(self._driven_mps(t), 1)}
         else:
             t.heading = None
         await self._post("/v1/technicians/me/locations", t.token, {"points": [point]})

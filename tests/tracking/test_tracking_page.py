@@ -116,6 +116,15 @@ async def road_widths_at(page: Page, zoom: float) -> list[float]:
 ETA_CLOCK = re.compile(r"(\d{2}):(\d{2})(?:\s(GMT[+-]\d+|[A-Z]{3,4}|[A-Z][a-z]+ Time)\b)?")
 
 
+WITH_THE_PHONE_LATE_IN_ITS_MINUTE = """(() => {
+  const arrival = window.trustloop.state.tracking.eta.arrival_at;
+  const now = Math.floor(Date.parse(arrival) / 60000) * 60000 - 5 * 60000 + 59999;
+  const realNow = Date.now;
+  Date.now = () => now;
+  try { renderEta(); return [$("eta").textContent, now, arrival]; } finally { Date.now = realNow; renderEta(); }
+})()"""
+
+
 def shown_clock(moment: datetime, zone: str) -> str:
     """The clock time a push and the page tell for `moment`: the end of its minute ("by 14:05" for 14:04:20)."""
     if moment.second or moment.microsecond:
@@ -191,6 +200,15 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
         assert await phone.locator("#plate").inner_text() == "ABC-1"
         assert await phone.locator("#vehicle").inner_text() == "Drives a white Ford Transit"
         assert re.search(r"\d\u00a0min", await phone.locator("#eta").inner_text())  # "7 min" kept on one line
+        # The minutes are what the driver counts from his phone's clock to the time beside them, even with the
+        # phone's clock late in its minute (59.999 s), where the minutes left would round to one fewer.
+        told, now_ms, arrival = await phone.evaluate(WITH_THE_PHONE_LATE_IN_ITS_MINUTE)
+        counted = re.search(r"about (\d+)\u00a0min, around (\d\d):(\d\d)", told)
+        assert counted is not None, told
+        phone_clock = datetime.fromtimestamp(now_ms / 1000, ZoneInfo("Europe/Helsinki"))
+        around = int(counted[2]) * 60 + int(counted[3])
+        assert int(counted[1]) == max(1, (around - (phone_clock.hour * 60 + phone_clock.minute)) % 1440)
+        assert f"{counted[2]}:{counted[3]}" == shown_clock(datetime.fromisoformat(arrival), "Europe/Helsinki")
         # The promise the assigned push made stays in view beside the estimate, while the estimate keeps it.
         promised = shown_clock(promise, "Europe/Helsinki")
         assert (await phone.locator("#eta").inner_text()).endswith(f" · by {promised} at the latest")

@@ -120,13 +120,18 @@ def road_factor(estimate_s: float, straight_m: float) -> float:
     return next(factor for below, factor in ROAD_CLASSES if speed_kmh < below)
 
 
+def slowdown(estimate_s: float, straight_m: float, hour: int, rng: random.Random) -> float:
+    """How much longer than OSRM's estimate a drive takes at OSRM's own pace: the hour's traffic, the road and
+    noise."""
+    return HOURLY_TRAFFIC[hour] * road_factor(estimate_s, straight_m) * math.exp(rng.gauss(0.0, TRAFFIC_NOISE))
+
+
 def driving_time_s(
     profile: Profile, pace: float, estimate_s: float, straight_m: float, hour: int, rng: random.Random
 ) -> float:
     """How long he really takes: OSRM's estimate times the hour's traffic, the road, his pace and noise, and
     now and then a stall."""
-    seconds = estimate_s * HOURLY_TRAFFIC[hour] * road_factor(estimate_s, straight_m) * pace
-    seconds *= math.exp(rng.gauss(0.0, TRAFFIC_NOISE))
+    seconds = estimate_s * pace * slowdown(estimate_s, straight_m, hour, rng)
     if rng.random() < profile.stalls:
         seconds += 60 * rng.uniform(*STALL_MINUTES)
     return seconds

@@ -40,7 +40,7 @@ const TEXTS = {
       assigned: (name) => [`${name} is coming`, `${name} has taken the job and is setting off.`],
       en_route: (name) => [`${name} is on the way`, "The map shows where they are, live."],
       arrived: (name) => [`${name} has arrived`, "At the car now."],
-      in_progress: (name) => [`${name} is working on the car`, "Hang on, nearly done."],
+      in_progress: (name) => [`${name} is working on the car`, "We'll let you know when it's done."],
       completed: (name, outcome) => ["Job done", outcome || "The technician has finished."],
       failed: (name, outcome, service) => ["The technician could not help on the spot", afterFailure(outcome, service)],
       cancelled: (name, outcome, service, cause) => ["This request was cancelled", [{
@@ -101,7 +101,7 @@ const TEXTS = {
       assigned: (name) => [`${name} скоро выезжает`, "Заказ принят: мастер собирается в путь."],
       en_route: (name) => [`${name} в пути`, "На карте видно, где сейчас мастер."],
       arrived: (name) => [`${name} на месте`, "Мастер уже у вашей машины."],
-      in_progress: (name) => [`${name} работает с машиной`, "Осталось совсем немного."],
+      in_progress: (name) => [`${name} работает с машиной`, "Мы сообщим, когда всё будет готово."],
       completed: (name, outcome) => ["Готово", outcome || "Работа завершена."],
       failed: (name, outcome, service) => ["Помочь на месте не получилось", afterFailure(outcome, service)],
       cancelled: (name, outcome, service, cause) => ["Заявка отменена", [{
@@ -167,7 +167,7 @@ const TEXTS = {
       assigned: (name) => [`${name} kommt`, `${name} hat den Auftrag angenommen und fährt gleich los.`],
       en_route: (name) => [`${name} ist unterwegs`, "Die Karte zeigt live, wo die Pannenhilfe gerade ist."],
       arrived: (name) => [`${name} ist da`, "Jetzt an Ihrem Auto."],
-      in_progress: (name) => [`${name} arbeitet am Auto`, "Einen Moment noch, gleich geschafft."],
+      in_progress: (name) => [`${name} arbeitet am Auto`, "Wir sagen Ihnen Bescheid, sobald es erledigt ist."],
       completed: (name, outcome) => ["Erledigt", outcome || "Die Arbeit ist abgeschlossen."],
       failed: (name, outcome, service) => ["Vor Ort war keine Hilfe möglich", afterFailure(outcome, service)],
       cancelled: (name, outcome, service, cause) => ["Diese Anfrage wurde storniert", [{
@@ -297,8 +297,9 @@ function renderEta() {
   }
   eta.classList.remove("held-up");
   if (!t || !t.eta || !LIVE.has(t.status)) { eta.hidden = true; return; }
-  // Rounded up, as the clock time beside them is: "2 min, around 15:16" at 15:14.
-  const minutes = Math.max(1, Math.ceil((new Date(t.eta.arrival_at) - Date.now()) / 60000));
+  // The minutes from the phone's clock to the clock time beside them (rounded up): "2 min, around 15:16" from
+  // 15:14:50 to 15:15:20 alike, as the driver would count them.
+  const minutes = Math.max(1, Math.ceil(new Date(t.eta.arrival_at) / 60000) - Math.floor(Date.now() / 60000));
   // The promise too, while the estimate keeps it by a minute or more: the assigned push told the driver that time.
   // Once it slips past the promise the driver has been told by push, and the page says why the time moved.
   const promised = t.eta.promised_at && new Date(t.eta.promised_at) - new Date(t.eta.arrival_at) >= 60000;
