@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.config import PROJECT_ROOT, Settings
 from app.db import transaction
-from app.geo import Point, bearing_deg
+from app.geo import Point, bearing_deg, haversine_m
 from app.live.repository import tracking_for_update
 from app.orders.models import Order
 from app.regions.extract import service_area
@@ -222,6 +222,19 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
         )
         assert (moved["lat"], moved["lon"]) == (CLOSER.lat, CLOSER.lon)
         assert await phone.evaluate(wedge) == {"hidden": False, "rotate": f"{heading:g}deg"}  # the way he drives
+        # The route drawn starts at the van, the road behind him cut off, until he leaves it.
+        drawn = await phone.evaluate("window.trustloop.state.layers.route.getLatLngs().map(p => [p.lat, p.lng])")
+        assert haversine_m(Point(lat=drawn[0][0], lon=drawn[0][1]), CLOSER) < 25  # the route began 132 m back
+        street = [[60.17, 24.94], [60.17, 24.95], [60.18, 24.95]]  # 555 m east, then 1.1 km north
+        assert await phone.evaluate(f"aheadOf({{lat: 60.1701, lon: 24.945}}, {street})") == [
+            pytest.approx([60.17, 24.945]),
+            *street[1:],
+        ]
+        assert await phone.evaluate(f"aheadOf({{lat: 60.175, lon: 24.9501}}, {street})") == [
+            pytest.approx([60.175, 24.95]),
+            street[2],
+        ]
+        assert await phone.evaluate(f"aheadOf({{lat: 60.172, lon: 24.945}}, {street})") == street  # 220 m off it
         await save(phone, "tracking-phone-live")
 
         # The estimate has slipped past the promise: the driver was told by push, and the page says why its time

@@ -391,13 +391,37 @@ async function showMap() {
   drawLive();
 }
 
+// The route is sent anew each few hundred metres he drives; in between, the part behind him is cut off where he
+// is nearest to it, so that the line starts at the van. Farther than this from it, he has left it: drawn whole
+// until the new route comes.
+const ON_THE_ROUTE_M = 60;
+
+function aheadOf(position, line) {
+  if (!position || line.length < 2) return line;
+  const metresPerLon = 111320 * Math.cos(position.lat * Math.PI / 180);
+  const xy = ([lat, lon]) => [(lon - position.lon) * metresPerLon, (lat - position.lat) * 111320];
+  let best = { distance: Infinity, index: 0, at: line[0] };
+  for (let i = 0; i + 1 < line.length; i++) {
+    const [ax, ay] = xy(line[i]);
+    const [bx, by] = xy(line[i + 1]);
+    const length2 = (bx - ax) ** 2 + (by - ay) ** 2;
+    const f = length2 ? Math.min(1, Math.max(0, -(ax * (bx - ax) + ay * (by - ay)) / length2)) : 0;
+    const distance = Math.hypot(ax + f * (bx - ax), ay + f * (by - ay));  // from him, at (0, 0)
+    if (distance < best.distance) {
+      const at = [line[i][0] + f * (line[i + 1][0] - line[i][0]), line[i][1] + f * (line[i + 1][1] - line[i][1])];
+      best = { distance, index: i, at };
+    }
+  }
+  return best.distance > ON_THE_ROUTE_M ? line : [best.at, ...line.slice(best.index + 1)];
+}
+
 function drawLive() {
   const map = state.map;
   const t = state.tracking;
   if (!state.mapReady || !t) return;
   const { layers } = state;
   if (t.route) {
-    const line = t.route.geometry.coordinates.map(([lon, lat]) => [lat, lon]);
+    const line = aheadOf(state.position, t.route.geometry.coordinates.map(([lon, lat]) => [lat, lon]));
     if (layers.route) layers.route.setLatLngs(line);
     else layers.route = L.polyline(line, { color: "#1a5fd0", weight: 6, opacity: 0.9, interactive: false }).addTo(map);
     const car = line[line.length - 1];
