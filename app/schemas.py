@@ -112,6 +112,15 @@ class Vehicle(RequestModel):
     color: ShortText | None = None
 
 
+class VehicleRead(BaseModel):
+    """A vehicle as given when it was registered: any part of it may be unknown."""
+
+    make: str | None = None
+    model: str | None = None
+    color: str | None = None
+    plate: str | None = None
+
+
 class Page[T](BaseModel):
     items: list[T]
     next_cursor: str | None

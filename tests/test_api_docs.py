@@ -16,6 +16,7 @@ from playwright.async_api import ConsoleMessage, Error, Page, Route, async_playw
 from app.api_docs import VENDOR
 from app.config import PROJECT_ROOT, Settings
 from tests.conftest import start_server
+from trustloop.api import create_app
 from trustloop.processes import free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -184,3 +185,27 @@ async def test_the_vendored_files_are_the_pinned_versions_and_cached(docs_server
         assert (await http.get("/docs/oauth2-redirect")).status_code == 200
         openapi_paths = (await http.get("/openapi.json")).json()["paths"]
     assert not any(path.startswith(("/docs", "/redoc", "/static")) for path in openapi_paths)
+
+
+def test_the_objects_responses_carry_are_described_field_by_field() -> None:
+    """A partner's engineer reads each field from the reference (the order's car once showed as
+    `{"additionalProp1": {}}`); only GeoJSON and maps keyed by service or reason stay free-form."""
+    free_form: set[str] = set()
+
+    def walk(node: object, path: str) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "object" and "properties" not in node and node.get("additionalProperties") in (
+                True, {}, None,
+            ):  # fmt: skip
+                free_form.add(path)
+            for key, value in node.items():
+                walk(value, f"{path}/{key}" if key != "properties" else path)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, path)
+
+    walk(create_app(Settings()).openapi()["components"]["schemas"], "")
+    assert free_form == {
+        "/PartnerCreated/sla_targets", "/PartnerRead/sla_targets", "/PromiseRead/basis", "/RegionRead/area",
+        "/Route/geometry",
+    }  # fmt: skip

@@ -8,7 +8,7 @@ from app.enums import Locale, Role, Service
 from app.geo import Point
 from app.live.schemas import StallRead
 from app.orders.models import CancelCause, OrderStatus, Resolution
-from app.schemas import FreeText, Reason, RequestModel, Vehicle
+from app.schemas import FreeText, Reason, RequestModel, Vehicle, VehicleRead
 
 Notes = Annotated[str, Field(strict=True, max_length=2000), FreeText]
 Address = Annotated[str, Field(strict=True, max_length=500), FreeText]
@@ -55,13 +55,6 @@ class TimelineEntry(BaseModel):
     promised_at: datetime | None = None  # on the arrival: the promise it is measured against
 
 
-class TechnicianVehicle(BaseModel):
-    make: str | None = None
-    model: str | None = None
-    color: str | None = None
-    plate: str | None = None
-
-
 class AssignedTechnician(BaseModel):
     """Who is coming, as the driver may know him: a display name, a photo, what to look out for."""
 
@@ -71,7 +64,7 @@ class AssignedTechnician(BaseModel):
     # on this API's own origin.
     photo_url: str
     rating: float | None
-    vehicle: TechnicianVehicle | None
+    vehicle: VehicleRead | None
 
 
 class Eta(BaseModel):
@@ -97,7 +90,7 @@ class OrderRead(BaseModel):
     location: Point
     region: str | None = None  # the served region whose area holds it: its clock is the car's
     address: str | None
-    vehicle: dict[str, Any] | None
+    vehicle: VehicleRead | None  # the driver's car
     notes: str | None
     created_at: datetime
     technician: AssignedTechnician | None

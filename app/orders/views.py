@@ -13,7 +13,8 @@ from app.geo import from_geography
 from app.live import repository as live_repository
 from app.orders import repository
 from app.orders.models import Order, OrderStatus
-from app.orders.schemas import AssignedTechnician, Eta, OrderRead, Route, TechnicianVehicle, TimelineEntry
+from app.orders.schemas import AssignedTechnician, Eta, OrderRead, Route, TimelineEntry
+from app.schemas import VehicleRead
 from app.technicians import repository as technicians_repository
 from app.technicians import reputation
 from app.tracking.links import links
@@ -85,7 +86,7 @@ async def technician_block(session: AsyncSession, technician_id: UUID) -> Assign
     if found is None:
         return None
     standing = (await reputation.of(session, [found.id])).get(found.id)
-    vehicle = TechnicianVehicle.model_validate(found.vehicle) if found.vehicle else None
+    vehicle = VehicleRead.model_validate(found.vehicle) if found.vehicle else None
     return AssignedTechnician(
         id=found.id, name=found.shown_name, photo_url=shown_photo(found.photo_url, found.shown_name), vehicle=vehicle,
         rating=standing.rating if standing else None,

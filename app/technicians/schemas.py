@@ -1,12 +1,12 @@
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
 from app.enums import Service
 from app.geo import Point
-from app.schemas import Figure, Name, Phone, RequestModel, ShortText, SingleLine, Vehicle
+from app.schemas import Figure, Name, Phone, RequestModel, ShortText, SingleLine, Vehicle, VehicleRead
 
 Gender = Literal["female", "male"]
 PhotoUrl = Annotated[str, Field(strict=True, max_length=500, pattern=r"^(https://|/)[^\s]+$"), SingleLine]
@@ -35,7 +35,7 @@ class TechnicianRead(BaseModel):
     photo_url: str | None
     phone: str | None
     skills: list[Service]
-    vehicle: dict[str, Any] | None
+    vehicle: VehicleRead | None
     region: str | None = None
     online: bool
     position: Point | None

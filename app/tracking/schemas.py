@@ -5,7 +5,8 @@ from pydantic import BaseModel
 
 from app.enums import Service
 from app.orders.models import CancelCause, OrderStatus, Resolution
-from app.orders.schemas import Eta, Route, TechnicianVehicle
+from app.orders.schemas import Eta, Route
+from app.schemas import VehicleRead
 
 
 class TrackedTechnician(BaseModel):
@@ -13,7 +14,7 @@ class TrackedTechnician(BaseModel):
 
     name: str
     photo_url: str  # on our own origin (the page loads nothing from elsewhere)
-    vehicle: TechnicianVehicle | None
+    vehicle: VehicleRead | None
 
 
 class TrackedPosition(BaseModel):
