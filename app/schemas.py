@@ -11,6 +11,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated
 
+import phonenumbers
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 # Newline, carriage return and tab are the only control characters free text may hold.
@@ -47,6 +48,26 @@ def _free_text(value: str) -> str:
     return value
 
 
+# A plus, the country code, then groups of digits apart by one space, dot, dash or slash; an area code may stand in
+# brackets: "+358 40 123 4567", "+1 (212) 555-0100", "+49 (0)30 1234567". (The parser alone reads digits out of
+# any punctuation.)
+PHONE_SHAPE = re.compile(r"\+[0-9]+(?:[ ./-]?(?:\([0-9]+\)|[0-9]+))*")
+
+
+def _dialable(value: str) -> str:
+    """A number someone can call: its country code, and as many digits as that country's numbers have (the
+    console and a technician call it; "---" or thirty digits reach nobody)."""
+    try:
+        if not PHONE_SHAPE.fullmatch(value):
+            raise phonenumbers.NumberParseException(phonenumbers.NumberParseException.NOT_A_NUMBER, value)
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        raise ValueError("must be a phone number with its country code, such as +358 40 123 4567") from None
+    if not phonenumbers.is_possible_number(number):
+        raise ValueError("is not a phone number of the country its code names: too short or too long") from None
+    return value
+
+
 def _within_our_era(value: datetime) -> datetime:
     """A moment the service can reason about: with a time zone, in UTC between the years 2000 and 2100."""
     try:
@@ -65,7 +86,18 @@ FreeText = AfterValidator(_free_text)
 
 ShortText = Annotated[str, Field(strict=True, min_length=1, max_length=64), SingleLine]
 Name = Annotated[str, Field(strict=True, min_length=1, max_length=200), SingleLine]
-Phone = Annotated[str, Field(strict=True, min_length=3, max_length=40, pattern=r"^\+?[0-9 ()./-]+$"), SingleLine]
+Phone = Annotated[
+    str,
+    Field(
+        strict=True,
+        min_length=3,
+        max_length=40,
+        examples=["+358 40 123 4567"],
+        description="In international form, with its country code: +358 40 123 4567, +1 (212) 555-0100.",
+    ),
+    SingleLine,
+    AfterValidator(_dialable),
+]
 Reason = Annotated[str, Field(strict=True, max_length=500), FreeText]
 Note = Annotated[str, Field(strict=True, min_length=1, max_length=2000), FreeText]
 Moment = Annotated[AwareDatetime, AfterValidator(_within_our_era)]

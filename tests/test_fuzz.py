@@ -63,7 +63,7 @@ async def scenario(api: Api) -> tuple[dict[str, Actor], dict[str, Any]]:
     partner = Actor(UUID(created.json()["id"]), created.json()["api_key"])
     member_order = await api.client.post(  # so that the partner's lists have something in them
         "/v1/partner/orders", headers=partner.headers,
-        json={"service": "tow", "location": done["location"], "member": {"name": "M", "phone": "+358 40 1"}},
+        json={"service": "tow", "location": done["location"], "member": {"name": "M", "phone": "+358 40 123 4567"}},
     )  # fmt: skip
     ids = {"order_id": waiting["id"], "offer_id": offer["id"], "technician_id": str(technician.id),
            "case_id": case["id"], "token": "fuzz-device", "partner_id": str(partner.id),

@@ -92,6 +92,24 @@ async def test_a_partner_orders_for_a_member_and_only_it_sees_the_order(api: Api
     assert cancelled.json()["status"] == "cancelled"
 
 
+async def test_a_member_phone_nobody_can_call_is_refused_and_no_technician_is_sent(api: Api, osrm: OsrmClient) -> None:
+    fennia = await make_partner(api)
+    # Seen in the demo: "---" was taken, a technician drove to the member and the console offered to call "tel:---".
+    for phone in ("---", "040 123 4567", "+358 40 1", "+358 40 123 4567 8901 2345", "+72.3/)948764( 84/)13/67"):
+        refused = await api.client.post("/v1/partner/orders", json=member_order(MIKONKATU, phone=phone),
+                                        headers=fennia.headers)  # fmt: skip
+        assert refused.status_code == 422, phone
+        assert refused.headers["content-type"] == "application/problem+json"
+        assert [e["loc"] for e in refused.json()["errors"]] == [["body", "member", "phone"]], refused.text
+    assert (await api.client.get("/v1/partner/orders", headers=fennia.headers)).json()["items"] == []
+    for phone in ("+358 40 123 4567", "+423 700 11 22", "+1 (212) 555-0100"):
+        placed = await api.client.post("/v1/partner/orders", json=member_order(MIKONKATU, phone=phone),
+                                       headers=fennia.headers)  # fmt: skip
+        assert placed.status_code == 201, placed.text
+        cancel = f"/v1/partner/orders/{placed.json()['id']}/cancel"
+        assert (await api.client.post(cancel, json={}, headers=fennia.headers)).status_code == 200
+
+
 async def test_the_tracking_link_opens_in_the_language_the_partner_gave(api: Api, osrm: OsrmClient) -> None:
     fennia = await make_partner(api)
     russian = member_order(MIKONKATU, locale="ru")
