@@ -541,6 +541,22 @@ async def test_the_decision_with_names_assigning_a_technician_card_and_filters(
         await wait_for(lambda: page.evaluate(
             f"document.querySelectorAll('#orders li[data-order]').length === {len(api_searching)}"), 10)  # fmt: skip
         await page.select_option("#filter-status", "")
+
+        # An order that has ended is off the live board, and still found by its id or its driver's phone: the
+        # driver calls about it afterwards.
+        eeva = await named_driver(api, "Eeva Niemi", "+358 40 555 0606")
+        ended = await api.order(eeva, "tow", MIKONKATU)
+        cancelled = await api.client.post(f"/v1/orders/{ended['id']}/cancel", json={}, headers=eeva.headers)
+        assert cancelled.status_code == 200, cancelled.text
+        for search in (ended["id"][:8], "555 0606"):
+            await page.fill("#search", search)
+            found = page.locator(f'#orders li[data-order="{ended["id"]}"]')
+            await found.wait_for(timeout=10_000)
+            assert "cancelled" in await found.inner_text()
+            assert await page.locator("#orders li.heading").inner_text() == "Ended orders that match"
+        await found.click()
+        await panel.locator("text=cancelled").first.wait_for(timeout=10_000)
+        await panel.locator("button.back").click()
         await page.fill("#search", manual["id"][:8])
 
         # Assigned by hand from the panel, with a confirmation.

@@ -314,6 +314,13 @@ async def test_the_order_board_filters(api: Api) -> None:
     assert await ids("service=jump_start") == [started["id"]]
     assert await ids(f"technician_id={technician.id}") == [started["id"]]
     assert await ids(f"order_id={towed['id']}") == [towed["id"]]
+    # The first hex digits of an id, as the console shows ids; either case.
+    for prefix in (towed["id"][:8], towed["id"][:4].upper(), towed["id"].replace("-", "")):
+        assert towed["id"] in await ids(f"order_id_prefix={prefix}")
+    assert started["id"] not in await ids(f"order_id_prefix={towed['id'][:8]}")
+    for bad in ("abc", "zzzz", "1" * 33, "ab%25"):
+        refused = await api.client.get(f"/v1/ops/orders?order_id_prefix={bad}", headers=operator.headers)
+        assert refused.status_code == 422, bad
     assert await ids("sla=ok&open=true") == [started["id"], towed["id"]]
     assert await ids("sla=breached") == []
     item = (await api.client.get(f"/v1/ops/orders?order_id={towed['id']}", headers=operator.headers)).json()["items"]

@@ -103,6 +103,7 @@ class OrderFilter:
     technician_id: UUID | None = None
     driver_phone_digits: str | None = None  # matched as a substring of the phone's digits
     order_id: UUID | None = None
+    order_id_prefix: str | None = None  # hex digits an id starts with, as the console shows ids: "be8b6101"
     region: str | None = None
 
 
@@ -147,6 +148,9 @@ async def orders_with_state(
         query = query.where(Order.technician_id == where.technician_id)
     if where.order_id is not None:
         query = query.where(Order.id == where.order_id)
+    if where.order_id_prefix:  # a range of the primary key: the ids that start so
+        prefix = where.order_id_prefix.lower()
+        query = query.where(Order.id.between(UUID(prefix.ljust(32, "0")), UUID(prefix.ljust(32, "f"))))
     if where.region is not None:
         query = query.where(Order.region == where.region)
     if where.driver_phone_digits:

@@ -35,11 +35,44 @@
   function orderItem(o) {
     const driver = o.driver_name ? `${o.driver_name}${o.driver_phone ? ` ${o.driver_phone}` : ""}` : "";
     const reason = o.sla_state !== "ok" ? `${tl.words(o.sla_state)}: ${o.sla_reason || ""} · ` : "";
+    const minutes = tl.minutesAgo(o.created_at);
+    const when = minutes < 120 ? `${minutes} min ago` : new Date(o.created_at).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
     return el("li", { class: `${o.sla_state} clickable`, dataset: { order: o.order_id }, tabIndex: 0,
       onclick: () => tl.detail.showOrder(o.order_id), onkeydown: (e) => e.key === "Enter" && tl.detail.showOrder(o.order_id) },
       el("span", {}, `${tl.words(o.service)} · ${tl.words(o.status)}`, el("code", {}, ` #${o.order_id.slice(0, 8)}`)),
-      el("small", {}, `${reason}${tl.technicianName(o.technician_id)} · ${tl.minutesAgo(o.created_at)} min ago`),
+      el("small", {}, `${reason}${tl.technicianName(o.technician_id)} · ${when}`),
       driver ? el("small", {}, driver) : null);
+  }
+
+  // The live board holds the open orders only. A search for an id or a driver's phone also asks the server, so
+  // that the job a driver calls about after it ended (completed, failed, cancelled) is one click away.
+  let past = { needle: "", orders: [] };
+  let pastTimer = 0;
+  function lookUpPast() {
+    clearTimeout(pastTimer);
+    const needle = state.filters.search.trim().toLowerCase();
+    const id = needle.replace(/^#/, "").replace(/-/g, "");
+    const digits = needle.replace(/[^0-9]/g, "");
+    const queries = [
+      /^[0-9a-f]{4,32}$/.test(id) ? `order_id_prefix=${id}` : null,
+      digits.length >= 3 && /^[+0-9 ()./-]+$/.test(needle) ? `driver_phone=${digits}` : null,
+    ].filter(Boolean);
+    if (!queries.length) { past = { needle, orders: [] }; return; }
+    pastTimer = setTimeout(async () => {
+      const pages = await Promise.all(queries.map((q) => tl.api(`/v1/ops/orders?${q}&limit=20`).catch(() => ({ items: [] }))));
+      if (state.filters.search.trim().toLowerCase() !== needle) return;  // typed on since
+      const found = new Map(pages.flatMap((page) => page.items).map((o) => [o.order_id, o]));
+      past = { needle, orders: [...found.values()] };
+      render();
+    }, 250);
+  }
+
+  function pastMatches() {
+    if (past.needle !== state.filters.search.trim().toLowerCase()) return [];
+    const f = state.filters;
+    return past.orders.filter((o) => !state.orders.has(o.order_id) && tl.inRegion(o) &&
+      (!f.status || o.status === f.status) && (!f.service || o.service === f.service) &&
+      (!f.technician || o.technician_id === f.technician));
   }
 
   function render() {
@@ -55,7 +88,9 @@
     orders.sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at));
     tl.$("orders").replaceChildren(...orders.map(orderItem));
     const any = [...state.orders.values()].some(tl.inRegion);
+    const ended = pastMatches();
     if (!orders.length) tl.$("orders").append(elsewhere() || el("li", { class: "empty" }, any ? "No open order matches." : "No open order."));
+    if (ended.length) tl.$("orders").append(el("li", { class: "heading" }, "Ended orders that match"), ...ended.map(orderItem));
     tl.$("order-count").textContent = orders.length;
 
     const cases = state.followups.filter(tl.inRegion);
@@ -130,13 +165,14 @@
     for (const [key, id] of Object.entries(inputs)) {
       tl.$(id).addEventListener("input", () => {
         state.filters[key] = tl.$(id).value;
+        if (key === "search") lookUpPast();
         render();
         tl.map.drawOrders();
       });
     }
     tl.$("filters").addEventListener("submit", (e) => {
       e.preventDefault();
-      const [first] = filteredOrders();
+      const [first] = [...filteredOrders(), ...pastMatches()];
       if (first) tl.detail.showOrder(first.order_id);
     });
   }
