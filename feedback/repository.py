@@ -335,6 +335,18 @@ async def open_case_of_order(session: AsyncSession, order_id: UUID, reason: Foll
     return found.scalar_one_or_none()
 
 
+async def uncalled_follow_up_due(session: AsyncSession, order_id: UUID) -> datetime | None:
+    """The due time of the order's open case from a rating that nobody has called about yet."""
+    due = await session.scalar(
+        select(FollowUp.due_at)
+        .where(FollowUp.order_id == order_id, FollowUp.feedback_id.is_not(None),
+               FollowUp.status == FollowUpStatus.OPEN, FollowUp.first_contact_at.is_(None))
+        .order_by(FollowUp.due_at)
+        .limit(1)
+    )  # fmt: skip
+    return due
+
+
 async def follow_up_of_feedback(session: AsyncSession, feedback_id: UUID) -> FollowUp | None:
     found = await session.execute(select(FollowUp).where(FollowUp.feedback_id == feedback_id).with_for_update())
     return found.scalar_one_or_none()

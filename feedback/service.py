@@ -350,6 +350,12 @@ async def is_rated(session: AsyncSession, order_id: UUID) -> bool:
     return order_id in await repository.ratings_of_orders(session, [order_id])
 
 
+async def call_back_promised(session: AsyncSession, order_id: UUID) -> datetime | None:
+    """By when the driver was told someone would call about the order (his low rating opened a case), while
+    the case is open and nobody has called yet (the core's port for the tracking page)."""
+    return await repository.uncalled_follow_up_due(session, order_id)
+
+
 async def reputations(session: AsyncSession, technician_ids: Sequence[UUID]) -> Mapping[UUID, Reputation]:
     """The trust score and mean rating of each technician (the core's reputation port)."""
     trust = await scores.overall(session, technician_ids)

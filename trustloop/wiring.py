@@ -38,7 +38,7 @@ def wire(settings: Settings) -> None:
     tracking_links.configure(settings)
     service_area.configure(settings)
     live_publishing.configure(settings)
-    tracking_ratings.provide(feedback.is_rated)
+    tracking_ratings.provide(feedback.is_rated, feedback.call_back_promised)
     tracking_search.provide(dispatch.search_outcome)
     metrics.reset_readings()
     for reading in (

@@ -37,6 +37,8 @@ class TrackingRead(BaseModel):
     cancel_cause: CancelCause | None = None  # why it was called off, as the driver's push said it
     feedback_open: bool
     rated: bool
+    # Someone will call the driver by then: his low rating opened a case nobody has called about yet.
+    call_back_by: datetime | None = None
     expires_at: datetime | None  # 24 h after the job ended; None while it runs
     time_zone: str  # the IANA zone where the car is: the page tells clock times by it, as the pushes do
     # Once the driver has been told by push that the technician seems held up ("stalled": no progress towards

@@ -86,6 +86,7 @@ async def view(session: AsyncSession, settings: Settings, order: Order) -> Track
         cancel_cause=order.cancel_cause,
         feedback_open=order.status in OrderStatus.finished() and not rated,
         rated=rated,
+        call_back_by=await ratings.call_back_by(session, order.id) if rated else None,
         expires_at=await link_expires_at(session, order),
         time_zone=settings.timezone_of(order.region),
         held_up=await told_held_up(session, order),

@@ -141,6 +141,7 @@ async def test_feedback_through_the_link_is_the_drivers_once(api: Api) -> None:
     assert (await api.rate(order["id"], driver, csat=5)).status_code == 409  # the app shares the once
     after = await track(api.client, order)
     assert (after["feedback_open"], after["rated"]) == (False, True)
+    assert after["call_back_by"] == given.json()["call_back_by"]  # said again each time the link is opened
 
     operator = await api.operator()
     kpis = (await api.client.get("/v1/ops/kpis", headers=operator.headers)).json()

@@ -489,9 +489,19 @@ async def test_a_low_rating_on_the_page_says_by_when_someone_will_call(api: Api,
         said = await page.locator("#call-back").inner_text()
         assert re.fullmatch(r"Жаль, что не всё прошло хорошо\. Наш сотрудник позвонит вам до \d\d:\d\d\.", said), said
         await save(page, "tracking-phone-call-back-ru")
-    operator = await api.operator()
-    cases = (await api.client.get("/v1/ops/followups?status=open", headers=operator.headers)).json()["items"]
-    assert [case["order_id"] for case in cases] == [order["id"]]  # the call the page promised is in the queue
+        await page.reload()  # opened again, the page still says it
+        await shown(page, "window.trustloop.state.tracking && window.trustloop.state.tracking.rated")
+        assert await page.locator("#call-back").inner_text() == said
+        operator = await api.operator()
+        cases = (await api.client.get("/v1/ops/followups?status=open", headers=operator.headers)).json()["items"]
+        assert [case["order_id"] for case in cases] == [order["id"]]  # the call the page promised is in the queue
+        case = f"/v1/ops/followups/{cases[0]['id']}"
+        assert (await api.client.post(f"{case}/take", headers=operator.headers)).status_code == 200
+        called = await api.client.post(f"{case}/contacts", json={"outcome": "reached"}, headers=operator.headers)
+        assert called.status_code == 201, called.text
+        await page.reload()  # called: no promise of a call any more
+        await shown(page, "window.trustloop.state.tracking && window.trustloop.state.tracking.rated")
+        assert await page.locator("#call-back").is_hidden()
     assert watched.errors == []
 
 

@@ -336,6 +336,10 @@ function render() {
   const rated = $("thanks").dataset.sent === "yes" || t.rated;
   $("rating").hidden = !t.feedback_open || rated;
   $("thanks").hidden = !(FINISHED.has(t.status) && rated);
+  // A low score opened a call-back case: the driver is told by when, on the car's clock, until someone has called
+  // (rated here or in the app, the page says it each time it is opened).
+  $("call-back").textContent = t.call_back_by ? text.callBack(clock(t.call_back_by)) : "";
+  $("call-back").hidden = !t.call_back_by;
   const until = t.expires_at && new Date(t.expires_at).toLocaleString(
     dateLocale, byCarClock({ day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }, t.expires_at),
   );
@@ -577,10 +581,8 @@ $("rating-form").addEventListener("submit", async (e) => {
   $("rating-submit").disabled = false;
   if (response.status === 201 || response.status === 409) {
     $("thanks").dataset.sent = "yes";
-    // A low score opens a call-back case: the driver is told by when, on the car's clock.
     const given = response.status === 201 ? await response.json().catch(() => ({})) : {};
-    $("call-back").textContent = given.call_back_by ? text.callBack(clock(given.call_back_by)) : "";
-    $("call-back").hidden = !given.call_back_by;
+    state.tracking.call_back_by = given.call_back_by || state.tracking.call_back_by;
     state.tracking.feedback_open = false;
     render();
     return;
