@@ -94,6 +94,7 @@ class Simulation:
         self._operator = ""
         self._levels = levels
         self._speed_up = speed_up  # tests only: the demo drives in real time
+        self._tick_s = TICK_S  # how long the last tick took
         self._work_ticks = work_ticks
         self._first_driver = time.time_ns() // 1_000_000_000 % 10_000 * 1_000  # this run's block of numbers
 
@@ -136,6 +137,7 @@ class Simulation:
     async def run(self, stop: asyncio.Event) -> None:
         next_order = 0.0
         elapsed = 0.0
+        started = time.monotonic()
         while not stop.is_set():
             if elapsed >= next_order:
                 await self._new_order()
@@ -143,10 +145,13 @@ class Simulation:
             for technician in self._technicians:
                 await self._step(technician)
             await self._rate_finished()
+            # A tick every TICK_S of the clock, however long its requests took: the vans drove a tick's distance
+            # per tick, and slept a whole TICK_S after the requests, so they drove a third slower than they should.
             try:
-                await asyncio.wait_for(stop.wait(), timeout=TICK_S)
+                await asyncio.wait_for(stop.wait(), timeout=max(0.0, started + elapsed + TICK_S - time.monotonic()))
             except TimeoutError:
-                elapsed += TICK_S
+                now = time.monotonic() - started
+                self._tick_s, elapsed = now - elapsed, now
 
     async def _new_order(self) -> None:
         # Drivers break down in every region (one region alone draws nothing for the choice).
@@ -224,7 +229,7 @@ class Simulation:
         await self._report_position(t)
 
     def _advance(self, t: SimTechnician) -> None:
-        budget = self._driven_mps(t) * self._speed_up * TICK_S  # metres this tick
+        budget = self._driven_mps(t) * self._speed_up * self._tick_s  # metres this tick
         # His phone says which way he drives as it does, from the last stretch he drove on.
         t.heading = bearing_deg(t.position, t.path[0]) if t.path else None
         while t.path and budget > 0:
