@@ -665,6 +665,30 @@ async def test_the_decision_with_names_assigning_a_technician_card_and_filters(
         await wait_for(on_the_way, 30)
 
 
+async def test_giving_a_job_to_a_technician_with_no_road_to_the_car_says_what_the_driver_gets(
+    api: Api, sessions: async_sessionmaker[AsyncSession], console_server: str, helsinki_graph: Path,
+    routed_settings: Settings,
+) -> None:  # fmt: skip
+    async with console(api, sessions, console_server, helsinki_graph, routed_settings) as scene:
+        page, panel = scene.page, scene.page.locator("#detail")
+        at_sea = await api.technician(at=Point(lat=60.160, lon=24.960), name="Sea Sailor")  # 600 m from a road
+        order = await api.order(await api.driver(), "jump_start", KAIVOKATU)
+        await page.click('#tabs button[data-tab="orders"]')
+        await page.locator(f'#orders li[data-order="{order["id"]}"]').click()
+        pick = panel.locator("select[name=technician]")
+        await pick.locator(f'option[value="{at_sea.id}"]').wait_for(state="attached", timeout=10_000)
+        await pick.select_option(str(at_sea.id))
+        await panel.locator("button.assign").click()
+        asked = await page.locator("#confirm-text").inner_text()
+        assert asked.startswith("Assign this job to Sea Sailor? No road leads from his position to the car"), asked
+        await page.locator("#confirm button[value=cancel]").click()
+        await pick.select_option(index=0)  # one on the roads: nothing more to say
+        await panel.locator("button.assign").click()
+        asked = await page.locator("#confirm-text").inner_text()
+        assert re.fullmatch(r"Assign this job to [^?]+\?", asked), asked
+        await page.locator("#confirm button[value=cancel]").click()
+
+
 async def test_the_order_panel_asks_who_can_take_it_only_when_that_may_have_changed(
     app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession], console_server: str, helsinki_graph: Path,
     routed_settings: Settings,

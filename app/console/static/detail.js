@@ -358,6 +358,14 @@
     const pick = el("select", { name: "technician", "aria-label": "Technician" }, candidateOptions(choices, o.service));
     if (!pick.options.length) pick.append(el("option", { value: "", disabled: true, selected: true }, choices ? "Nobody free can take it now" : "Could not ask who is free"));
     const name = () => pick.selectedOptions[0]?.textContent.split(" · ")[0] || "";
+    // The confirmation says what the choice means for the driver when no drive can be promised from his position.
+    const roadless = () => {
+      const c = (choices?.items || []).find((item) => item.technician_id === pick.value);
+      if (!c || c.eta_s != null) return "";
+      return c.straight_m != null
+        ? " No road leads from his position to the car: the driver gets no arrival time or route until he moves."
+        : " Where he is is unknown: the driver gets no arrival time or route until his phone reports.";
+    };
     // The driver's and the technician's pushes say the cause in their language; the note is for the record.
     const cause = el("select", { name: "cause", "aria-label": "Why cancel" },
       el("option", { value: "" }, "Why cancel…"), CANCEL_CAUSES.map(([v, label]) => el("option", { value: v }, label)));
@@ -366,11 +374,11 @@
     return el("div", { class: "actions" },
       el("div", { class: "row" }, pick,
         el("button", { type: "button", class: "offer", disabled: !pick.value || o.status !== "searching", onclick: () =>
-          act(`Offer this job to ${name()}? The offer stays open 2 minutes.`,
+          act(`Offer this job to ${name()}? The offer stays open 2 minutes.${roadless()}`,
             () => tl.api(`/v1/ops/orders/${o.id}/offers`, { method: "POST", body: JSON.stringify({ technician_id: pick.value, ttl_s: 120 }) }),
             (offer) => `Offered to ${name()}: waiting for an answer until ${tl.time(offer.expires_at)}.`) }, "Offer"),
         el("button", { type: "button", class: "assign", disabled: !pick.value, onclick: () =>
-          act(o.technician ? `Take the job from ${fullName(o.technician)} and give it to ${name()}?` : `Assign this job to ${name()}?`,
+          act((o.technician ? `Take the job from ${fullName(o.technician)} and give it to ${name()}?` : `Assign this job to ${name()}?`) + roadless(),
             () => tl.api(`/v1/ops/orders/${o.id}/assign`, { method: "POST", body: JSON.stringify({ technician_id: pick.value }) }),
             (given) => {
               // The map frames the car and the technician now coming, not the one the job was taken from.
