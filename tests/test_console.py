@@ -491,7 +491,7 @@ async def test_operators_select_an_order_and_act_on_it(
         assert "below, whether it reached a phone" in await panel.locator(".result").inner_text()
         status = panel.locator(".pushes li", has_text="cancelled").first.locator(".push-status")
         await wait_for(lambda: status.inner_text(), 10)
-        assert await status.inner_text() in {"sending", "sent", "failed to send", "not sent: no phone registered"}
+        assert await status.inner_text() in {"sending", "sent", "failed to send", "not sent: no app on a phone"}
         # Drawn again without its actions, the panel pours no kept value into the field left (the timeline note).
         assert await panel.locator("select[name=technician]").count() == 0
         assert await panel.locator(".note-form input").input_value() == ""
@@ -906,7 +906,9 @@ async def test_a_partner_its_figures_report_and_a_failing_webhook_replayed(
             regions=["helsinki"],
             sla_targets={"default": {"arrival_within": 1800}, "tow": {"accept_at_risk": 120}},
         )
-        placed = await api.client.post("/v1/partner/orders", json=member_order(MIKONKATU), headers=fennia.headers)
+        placed = await api.client.post(
+            "/v1/partner/orders", json=member_order(MIKONKATU, locale="de"), headers=fennia.headers
+        )
         assert placed.status_code == 201, placed.text
         order_id = placed.json()["id"]
         cancel = await api.client.post(
@@ -980,6 +982,11 @@ async def test_a_partner_its_figures_report_and_a_failing_webhook_replayed(
             await row.locator("a.order-link").click()
             await panel.locator(".driver").wait_for(timeout=10_000)
             assert "Maija Virtanen" in await panel.locator(".driver").inner_text()
+            # The member has no app: the pushes were sent to no phone, and read as the order was given, in German.
+            push = panel.locator(".pushes li").first
+            await push.wait_for(timeout=10_000)
+            assert "no app on a phone" in await push.inner_text()
+            assert await push.locator("abbr.lang").all_inner_texts() == ["DE"]
 
 
 @pytest.fixture

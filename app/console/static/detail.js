@@ -299,22 +299,23 @@
         el("input", { name: "note", placeholder: "Add a note to the timeline", required: true, maxLength: 2000 }),
         el("button", { type: "submit" }, "Add note")),
       el("h3", {}, `Pushes sent (${pushes.length})`),
-      el("ul", { class: "pushes" }, pushes.length ? pushes.map(pushItem) : el("li", { class: "empty" }, "none")),
+      el("ul", { class: "pushes" }, pushes.length ? pushes.map((p) => pushItem(p, o)) : el("li", { class: "empty" }, "none")),
       decisionBlock(decision, o),
     );
     showResult();
     redrawRoute();
   }
 
-  // Where a push stands, in words: "no_devices" means nobody could be told by push.
-  const PUSH_STATUS = { pending: "sending", sent: "sent", failed: "failed to send", no_devices: "not sent: no phone registered" };
+  // Where a push stands, in words: "no_devices" means nobody could be told by push (no phone with the app).
+  const PUSH_STATUS = { pending: "sending", sent: "sent", failed: "failed to send", no_devices: "not sent: no app on a phone" };
 
-  // A push as its recipient read it: in the language of each of his phones (English when he has none).
-  function pushItem(p) {
-    const languages = p.read_in?.length ? p.read_in : ["en"];
+  // A push as its recipient read it: in the language of each of his phones; with none, in the language the order
+  // was given in for its driver (a partner's member), else English.
+  function pushItem(p, o) {
+    const languages = p.read_in?.length ? p.read_in : [(p.user_id === o.driver?.id && o.locale) || "en"];
     return el("li", {}, el("time", {}, tl.time(p.created_at)), ` ${tl.words(p.kind)} · `,
       el("span", { class: `push-status ${p.status}` }, PUSH_STATUS[p.status] || p.status),
-      p.read_in?.length || p.status === "no_devices" ? null : el("span", { class: "muted" }, " · no phone registered"),
+      p.read_in?.length || p.status === "no_devices" ? null : el("span", { class: "muted" }, " · no app on a phone"),
       languages.filter((lang) => p.preview?.[lang]).map((lang) => el("small", { lang },
         el("abbr", { class: "lang", title: LANGUAGE_NAMES[lang] || lang }, lang.toUpperCase()),
         " ", el("strong", {}, p.preview[lang].title), ` — ${p.preview[lang].body}`)));  // a title may hold a colon
