@@ -50,8 +50,9 @@ def _free_text(value: str) -> str:
 
 # A plus, the country code, then groups of digits apart by one space, dot, dash or slash; an area code may stand in
 # brackets: "+358 40 123 4567", "+1 (212) 555-0100", "+49 (0)30 1234567". (The parser alone reads digits out of
-# any punctuation.)
-PHONE_SHAPE = re.compile(r"\+[0-9]+(?:[ ./-]?(?:\([0-9]+\)|[0-9]+))*")
+# any punctuation.) Every group starts with a character that is not a digit, so a string is read one way only, in
+# one pass: with the separator optional before plain digits, "+1111…1x" was tried every way its digits split.
+PHONE_SHAPE = re.compile(r"\+[0-9]+(?:[ ./-][0-9]+|[ ./-]?\([0-9]+\)[0-9]*)*")
 
 
 def _dialable(value: str) -> str:

@@ -95,7 +95,9 @@ async def test_a_partner_orders_for_a_member_and_only_it_sees_the_order(api: Api
 async def test_a_member_phone_nobody_can_call_is_refused_and_no_technician_is_sent(api: Api, osrm: OsrmClient) -> None:
     fennia = await make_partner(api)
     # Seen in the demo: "---" was taken, a technician drove to the member and the console offered to call "tel:---".
-    for phone in ("---", "040 123 4567", "+358 40 1", "+358 40 123 4567 8901 2345", "+72.3/)948764( 84/)13/67"):
+    # The last is read in one pass: a shape that let its digits split every way took hours on it.
+    for phone in ("---", "040 123 4567", "+358 40 1", "+358 40 123 4567 8901 2345", "+72.3/)948764( 84/)13/67",
+                  "+" + "1" * 38 + "x"):  # fmt: skip
         refused = await api.client.post("/v1/partner/orders", json=member_order(MIKONKATU, phone=phone),
                                         headers=fennia.headers)  # fmt: skip
         assert refused.status_code == 422, phone
