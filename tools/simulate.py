@@ -1,10 +1,9 @@
 """The demo's simulated people, acting only through the public API as the apps would.
 
-Technicians keep their phones reporting, accept offers after a moment's thought, drive the OSRM
-route to the driver as the past jobs were driven (OSRM's pace, the hour's traffic, the road, their own pace), fix
-the car and close the job. Each has a
-hidden class (app/study/world.py: manner, pace, fix rate, how he answers offers), the same world the
-dispatch study simulates. Drivers break down at random places on the region's roads and rate the job
+Technicians keep their phones reporting, accept offers after a moment's thought, drive the OSRM route to
+the driver as the past jobs were driven (OSRM's pace, the hour's traffic, the road, their own pace), fix the
+car and close the job. Each has a hidden class (tools/study/world.py: manner, pace, fix rate, how he answers
+offers), the same world the dispatch study simulates. Drivers break down at random places on the region's roads and rate the job
 afterwards from what happened: the technician's manner, lateness against the promise, the fix.
 """
 
