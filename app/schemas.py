@@ -58,12 +58,13 @@ PHONE_SHAPE = re.compile(r"\+[0-9]+(?:[ ./-][0-9]+|[ ./-]?\([0-9]+\)[0-9]*)*")
 def _dialable(value: str) -> str:
     """A number someone can call: its country code, and as many digits as that country's numbers have (the
     console and a technician call it; "---" or thirty digits reach nobody)."""
+    international = "must be a phone number with its country code, such as +358 40 123 4567"
+    if not PHONE_SHAPE.fullmatch(value):
+        raise ValueError(international)
     try:
-        if not PHONE_SHAPE.fullmatch(value):
-            raise phonenumbers.NumberParseException(phonenumbers.NumberParseException.NOT_A_NUMBER, value)
         number = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException:
-        raise ValueError("must be a phone number with its country code, such as +358 40 123 4567") from None
+        raise ValueError(international) from None
     if not phonenumbers.is_possible_number(number):
         raise ValueError("is not a phone number of the country its code names: too short or too long") from None
     return value

@@ -336,13 +336,13 @@ async def open_case_of_order(session: AsyncSession, order_id: UUID, reason: Foll
 
 
 async def uncalled_follow_up_due(session: AsyncSession, order_id: UUID) -> datetime | None:
-    """The due time of the order's open case from a rating that nobody has called about yet."""
-    due = await session.scalar(
+    """The due time of the open case the order's rating opened, while nobody has called about it (found through
+    the rating: an order has one, and a rating one case, each by a unique index)."""
+    due: datetime | None = await session.scalar(
         select(FollowUp.due_at)
-        .where(FollowUp.order_id == order_id, FollowUp.feedback_id.is_not(None),
-               FollowUp.status == FollowUpStatus.OPEN, FollowUp.first_contact_at.is_(None))
-        .order_by(FollowUp.due_at)
-        .limit(1)
+        .join(Feedback, Feedback.id == FollowUp.feedback_id)
+        .where(Feedback.order_id == order_id, FollowUp.status == FollowUpStatus.OPEN,
+               FollowUp.first_contact_at.is_(None))
     )  # fmt: skip
     return due
 
