@@ -280,9 +280,11 @@ function knownZone(zone) {
 
 // A time within a minute is told as the minute's end, as the pushes tell it: "by 14:05" for 14:04:20, so that
 // a technician at the car at 14:04:50 is not late in the driver's eyes.
+const MINUTE_MS = 60000;
+const minuteEnd = (iso) => Math.ceil(new Date(iso).getTime() / MINUTE_MS) * MINUTE_MS;
+
 function clock(iso) {
-  const minuteEnd = new Date(Math.ceil(new Date(iso).getTime() / 60000) * 60000);
-  return minuteEnd.toLocaleTimeString(dateLocale, byCarClock({ hour: "2-digit", minute: "2-digit" }, iso));
+  return new Date(minuteEnd(iso)).toLocaleTimeString(dateLocale, byCarClock({ hour: "2-digit", minute: "2-digit" }, iso));
 }
 
 function renderEta() {
@@ -299,7 +301,7 @@ function renderEta() {
   if (!t || !t.eta || !LIVE.has(t.status)) { eta.hidden = true; return; }
   // The minutes from the phone's clock to the clock time beside them (rounded up): "2 min, around 15:16" from
   // 15:14:50 to 15:15:20 alike, as the driver would count them.
-  const minutes = Math.max(1, Math.ceil(new Date(t.eta.arrival_at) / 60000) - Math.floor(Date.now() / 60000));
+  const minutes = Math.max(1, (minuteEnd(t.eta.arrival_at) - Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS) / MINUTE_MS);
   // The promise too, while the estimate keeps it by a minute or more: the assigned push told the driver that time.
   // Once it slips past the promise the driver has been told by push, and the page says why the time moved.
   const promised = t.eta.promised_at && new Date(t.eta.promised_at) - new Date(t.eta.arrival_at) >= 60000;
