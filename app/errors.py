@@ -29,12 +29,14 @@ class DomainError(Exception):
         message: str,
         status: int | None = None,
         headers: Mapping[str, str] | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         if status is not None:
             self.status = status
         self.headers = headers or {}
+        self.extra = dict(extra or {})  # members of the problem a client may act on, beside its detail
 
 
 class NotFound(DomainError):
@@ -86,8 +88,8 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    extra = {"errors": [{"loc": [], "msg": exc.message}]} if exc.status == 422 else None
-    return problem(exc.status, exc.message, extra, headers=exc.headers, kind=exc.problem)
+    extra = {"errors": [{"loc": [], "msg": exc.message}]} if exc.status == 422 else {}
+    return problem(exc.status, exc.message, extra | exc.extra, headers=exc.headers, kind=exc.problem)
 
 
 async def _request_validation_error(_: Request, exc: Exception) -> JSONResponse:

@@ -63,7 +63,9 @@ once; keys can be rotated (`POST /v1/ops/partners/{id}/keys`) and revoked. A Web
 list of `{loc, msg}`. Types a client may act on: `…/outside-service-area` and `…/no-road-nearby` (422, nothing was
 stored), `…/webhook-url-not-public` (422, a partner's webhook URL that reaches a private address, outside
 development), `…/unknown-region` (422, a `region` filter naming no served region: the detail lists them),
-`…/no-fresh-position` and `…/not-near-the-car` (409, an arrival claimed too early), `…/unavailable`
+`…/open-order` (409 on a new order while the driver or member has one open: `open_order_id` names it when the
+caller may see it, and a partner also gets its `partner_reference`), `…/no-fresh-position` and
+`…/not-near-the-car` (409, an arrival claimed too early), `…/unavailable`
 (503 with `Retry-After`: retry). A 500 carries a `reference`, the request's `X-Request-ID`, to quote to support.
 Objects a caller may not see are 404, never 403.
 

@@ -127,11 +127,15 @@ async def place_order(
 ) -> Order:
     """A new order in `searching`, for the driver or, placed by a partner, for its member. Refused outside the
     served area (or outside the partner's regions) and while the driver has an open order."""
-    if await repository.open_order_of_driver(session, driver_id) is not None:
-        raise Conflict("You already have an open order." if driver_id == actor_id else "The member has an open order.")
-    region = await service_area.region_of(session, osrm, data.location)
+    open_order = await repository.open_order_of_driver(session, driver_id)
+    if open_order is not None:
+        raise OpenOrderExists.of(open_order, placed_by_partner=partner_id)
+    region = await service_area.region_of(session, osrm, data.location, for_member=partner_id is not None)
     if allowed_regions and region not in allowed_regions:
-        raise service_area.OutsideServiceArea("The place is outside the regions your contract covers.")
+        raise service_area.OutsideServiceArea(
+            f"The member's place is in {region.title()}, outside the regions your contract covers "
+            f"({', '.join(r.title() for r in sorted(allowed_regions))})."
+        )
     at = clock.now()
     order = Order(
         driver_id=driver_id,
@@ -207,6 +211,26 @@ async def report_status(
         session, order, target, principal.user_id, {"override": override} if override else None, reason=override
     )
     return await present(session, order, principal.role)
+
+
+class OpenOrderExists(Conflict):
+    problem = "open-order"
+
+    @classmethod
+    def of(cls, order: Order, placed_by_partner: UUID | None) -> "OpenOrderExists":
+        """Names the open order, to its driver or to the partner whose member it is (a member's account is the
+        partner's own, so the order is one the partner placed)."""
+        if placed_by_partner is None:
+            return cls(
+                f"You already have an open order ({order.status.value}): follow it, or cancel it to ask again.",
+                extra={"open_order_id": str(order.id)},
+            )
+        reference = f" ({order.partner_reference})" if order.partner_reference else ""
+        return cls(
+            f"The member already has an open order{reference}, {order.status.value}: follow it, or cancel it to "
+            "place a new one.",
+            extra={"open_order_id": str(order.id), "partner_reference": order.partner_reference},
+        )
 
 
 class NoFreshPosition(Conflict):

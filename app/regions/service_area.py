@@ -38,15 +38,21 @@ class NoRoadNearby(InvalidInput):
     problem = "no-road-nearby"
 
 
-async def region_of(session: AsyncSession, osrm: OsrmClient, where: Point) -> str:
+async def region_of(session: AsyncSession, osrm: OsrmClient, where: Point, *, for_member: bool = False) -> str:
     """The region that serves this place; 422 when none does, or when no road lies within reach. When the
-    road engine is down, the place is taken as it is: nobody is refused help for our outage."""
+    road engine is down, the place is taken as it is: nobody is refused help for our outage. The refusal speaks
+    to the driver, or, `for_member`, to the partner's system that asked for its member."""
     region = await repository.containing(session, where, _served.regions)
     if region is None:
         areas = await repository.areas(session)
         served = ", ".join(a.name.title() for a in areas if _served.regions is None or a.name in _served.regions)
         served = served or "no region yet"
         refused["outside_service_area"] += 1
+        if for_member:
+            raise OutsideServiceArea(
+                f"The member's place ({where.lat:.5f}, {where.lon:.5f}) is outside the areas we serve ({served}); "
+                "nothing was stored. Send the member to local roadside assistance."
+            )
         raise OutsideServiceArea(
             f"We can't send help to this place: it is outside the areas we serve ({served}). "
             "Please call your local roadside assistance or the emergency number."
@@ -57,6 +63,12 @@ async def region_of(session: AsyncSession, osrm: OsrmClient, where: Point) -> st
         return region
     if snapped is None:
         refused["no_road_nearby"] += 1
+        if for_member:
+            raise NoRoadNearby(
+                f"No road lies within {osrm.snap_radius_m:.0f} m of the member's place ({where.lat:.5f}, "
+                f"{where.lon:.5f}), so a technician could not reach it; nothing was stored. Send the place where "
+                "the car stands on the road."
+            )
         raise NoRoadNearby(
             f"We can't find a road within {osrm.snap_radius_m:.0f} m of this place, so a technician could not "
             "reach you. Move the pin to where your car stands on the road, or tell us the nearest road."

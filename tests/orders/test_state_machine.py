@@ -167,11 +167,15 @@ async def test_operator_reassigns_until_arrival(api: Api) -> None:
 
 async def test_a_driver_has_one_open_order(api: Api) -> None:
     driver = await api.driver()
-    await api.order(driver)
+    first = await api.order(driver)
     second = await api.client.post(
         "/v1/orders", json={"service": "tow", "location": {"lat": 60.17, "lon": 24.94}}, headers=driver.headers
     )
     assert second.status_code == 409
+    refusal = second.json()
+    assert refusal["type"].endswith("/open-order")
+    assert refusal["open_order_id"] == first["id"]  # the app can take him back to the order he already has
+    assert "searching" in refusal["detail"]
     listed = (await api.client.get("/v1/orders", headers=driver.headers)).json()
     assert len(listed["items"]) == 1
 

@@ -4,6 +4,7 @@ import csv
 import io
 from uuid import uuid4
 
+from app.geo import Point
 from app.routing.osrm import OsrmClient
 from tests.conftest import MIKONKATU, Api
 from tests.partners.helpers import make_partner, member_order
@@ -143,6 +144,14 @@ async def test_the_same_member_is_one_driver_with_one_open_order(api: Api, osrm:
     again = await api.client.post("/v1/partner/orders", json=member_order(MIKONKATU, reference="CLM-2"),
                                   headers=fennia.headers)  # fmt: skip
     assert again.status_code == 409
+    refusal = again.json()
+    assert refusal["type"].endswith("/open-order")
+    assert (refusal["open_order_id"], refusal["partner_reference"]) == (first.json()["id"], "CLM-1")
+    assert "You " not in refusal["detail"]  # said to the partner's system, not to a driver
+    # The same phone at another partner is that partner's member, with an order of his own.
+    other = await make_partner(api, "Other Insurance")
+    elsewhere = await api.client.post("/v1/partner/orders", json=member_order(MIKONKATU), headers=other.headers)
+    assert elsewhere.status_code == 201
     another_member = await api.client.post(
         "/v1/partner/orders", json=member_order(MIKONKATU, phone="+358 40 765 4321"), headers=fennia.headers
     )
@@ -197,7 +206,14 @@ async def test_the_contract_bounds_services_and_regions(api: Api, osrm: OsrmClie
     outside = await api.client.post("/v1/partner/orders", json=member_order(MIKONKATU), headers=elsewhere.headers)
     assert outside.status_code == 422
     assert outside.json()["type"].endswith("/outside-service-area")
+    assert "Helsinki, outside the regions your contract covers (Liechtenstein)" in outside.json()["detail"]
     assert (await api.client.get("/v1/partner/orders", headers=elsewhere.headers)).json()["items"] == []
+    # Across the Rhine in Switzerland, outside every region: said to the partner's system, not to a driver.
+    abroad = member_order(Point(lat=47.16700, lon=9.47800), phone="+41 81 750 00 00")
+    refused = await api.client.post("/v1/partner/orders", json=abroad, headers=tows_only.headers)
+    assert refused.status_code == 422
+    assert refused.json()["type"].endswith("/outside-service-area")
+    assert refused.json()["detail"].startswith("The member's place (47.16700, 9.47800) is outside the areas we serve")
 
 
 async def test_partner_kpis_count_only_its_orders_and_the_report_has_a_row_per_week(api: Api, osrm: OsrmClient) -> None:
