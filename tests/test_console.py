@@ -634,8 +634,24 @@ async def test_the_decision_with_names_assigning_a_technician_card_and_filters(
         other_name = (await panel.locator(f'select[name=technician] option[value="{other}"]').inner_text()).split(
             " · "
         )[0]
+        before = (await api.client.get(f"/v1/ops/orders/{manual['id']}", headers=headers)).json()
+        assert before["eta"], before  # he is on his way, with a live ETA the handover is weighed against
         await panel.locator("button.assign").click()
-        assert f"Take the job from {chosen_name}" in await page.locator("#confirm-text").inner_text()
+        asked = await page.locator("#confirm-text").inner_text()
+        assert f"Take the job from {chosen_name}" in asked
+        # What the handover costs the driver: when each would be there, and the difference in words.
+        cost = re.search(
+            rf"{chosen_name} arrives around (\d\d):(\d\d); {other_name}, \d+ min away, around (\d\d):(\d\d): "
+            r"the driver (?:waits about (\d+) min longer|is helped about (\d+) min sooner|is helped about as soon), "
+            "and is told the new time",
+            asked,
+        )
+        assert cost, asked
+        now_h, now_m, then_h, then_m = (int(part) for part in cost.groups()[:4])
+        shift = ((then_h * 60 + then_m) - (now_h * 60 + now_m) + 720) % 1440 - 720
+        in_words = int(cost[5]) if cost[5] else -int(cost[6]) if cost[6] else 0
+        assert abs(shift - in_words) <= 1, asked  # each clock time is rounded up to its minute, the difference is not
+        await screenshot(page, "reassign-confirmation")
         await confirm(page)
         await wait_for(
             lambda: page.evaluate("(document.querySelector('#detail .result')?.textContent || '') !== ''"), 10

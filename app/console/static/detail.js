@@ -359,13 +359,27 @@
     const pick = el("select", { name: "technician", "aria-label": "Technician" }, candidateOptions(choices, o.service));
     if (!pick.options.length) pick.append(el("option", { value: "", disabled: true, selected: true }, choices ? "Nobody free can take it now" : "Could not ask who is free"));
     const name = () => pick.selectedOptions[0]?.textContent.split(" · ")[0] || "";
+    const picked = () => (choices?.items || []).find((item) => item.technician_id === pick.value);
     // The confirmation says what the choice means for the driver when no drive can be promised from his position.
     const roadless = () => {
-      const c = (choices?.items || []).find((item) => item.technician_id === pick.value);
+      const c = picked();
       if (!c || c.eta_s != null) return "";
       return c.straight_m != null
         ? " No road leads from his position to the car: the driver gets no arrival time or route until he moves."
         : " Where he is is unknown: the driver gets no arrival time or route until his phone reports.";
+    };
+    // What taking the job from the technician on it costs the driver: when each would be there (the one on it by
+    // his live ETA, the other by his median drive, as the list shows it), and so how much longer he waits.
+    const handoverCost = () => {
+      const c = picked();
+      if (!o.technician || !c || c.eta_s == null) return "";
+      const after = Date.now() + c.eta_s * 1000;
+      const coming = ` ${name()}, ${Math.max(1, Math.round(c.eta_s / 60))} min away, around ${tl.time(tl.minuteEnd(new Date(after).toISOString()))}`;
+      if (!o.eta) return `${coming}; ${fullName(o.technician)} has no live ETA now. The driver is told the new time.`;
+      const later = Math.round((after - Date.parse(o.eta.arrival_at)) / 60000);
+      const waits = later >= 1 ? `the driver waits about ${later} min longer`
+        : later <= -1 ? `the driver is helped about ${-later} min sooner` : "the driver is helped about as soon";
+      return ` ${fullName(o.technician)} arrives around ${tl.time(tl.minuteEnd(o.eta.arrival_at))};${coming}: ${waits}, and is told the new time.`;
     };
     // The driver's and the technician's pushes say the cause in their language; the note is for the record.
     const cause = el("select", { name: "cause", "aria-label": "Why cancel" },
@@ -379,7 +393,7 @@
             () => tl.api(`/v1/ops/orders/${o.id}/offers`, { method: "POST", body: JSON.stringify({ technician_id: pick.value, ttl_s: 120 }) }),
             (offer) => `Offered to ${name()}: waiting for an answer until ${tl.time(offer.expires_at)}.`) }, "Offer"),
         el("button", { type: "button", class: "assign", disabled: !pick.value, onclick: () =>
-          act((o.technician ? `Take the job from ${fullName(o.technician)} and give it to ${name()}?` : `Assign this job to ${name()}?`) + roadless(),
+          act((o.technician ? `Take the job from ${fullName(o.technician)} and give it to ${name()}?${handoverCost()}` : `Assign this job to ${name()}?`) + roadless(),
             () => tl.api(`/v1/ops/orders/${o.id}/assign`, { method: "POST", body: JSON.stringify({ technician_id: pick.value }) }),
             (given) => {
               // The map frames the car and the technician now coming, not the one the job was taken from.
