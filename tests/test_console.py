@@ -100,6 +100,18 @@ NAMES_AND_PINS = """(name) => {
 }"""
 
 
+# How many clusters of vans an order's pin covers, and how many were moved off their spot.
+CLUSTERS_AND_ORDER_PINS = """() => {
+  const pins = [...document.querySelectorAll(".order-pin")].map((pin) => pin.getBoundingClientRect());
+  const clusters = [...document.querySelectorAll(".tech-cluster")];
+  const over = (a, b) => a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
+  return {
+    covered: clusters.filter((c) => pins.some((pin) => over(pin, c.getBoundingClientRect()))).length,
+    moved: clusters.filter((c) => Number(c.dataset.shift || 0) !== 0).length,
+  };
+}"""
+
+
 async def wait_for(check: Any, timeout_s: float = 20.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout_s
     while not await check():
@@ -255,6 +267,26 @@ async def test_the_map_the_figures_and_the_fleet_live(
             return bool(names["pins"] > 0 and names["covered"] == [] and names["shown"] and names["moved"] != 0)
 
         await wait_for(names_clear_of_pins)
+
+        # Two vans side by side and an order right on them: their cluster moves off the order's pin, so that both
+        # the pin and the cluster's count can be read.
+        esplanadi = Point(lat=60.16760, lon=24.94660)
+        for k in range(2):
+            van = await api.technician(at=None, name=f"Pair {k}")
+            at = {
+                "lat": esplanadi.lat,
+                "lon": esplanadi.lon + k * 0.00005,
+                "recorded_at": datetime.now(UTC).isoformat(),
+            }
+            posted = await api.client.post("/v1/technicians/me/locations", json={"points": [at]}, headers=van.headers)
+            assert posted.status_code in (200, 202), posted.text
+        await api.order(await api.driver(), at=esplanadi)
+
+        async def clusters_clear_of_order_pins() -> bool:
+            clusters: dict[str, int] = await page.evaluate(CLUSTERS_AND_ORDER_PINS)
+            return clusters["moved"] > 0 and clusters["covered"] == 0
+
+        await wait_for(clusters_clear_of_order_pins)
 
         # Each tile says what it rests on and over which period; the picker changes the period.
         nps = page.locator('[data-kpi="NPS"]')

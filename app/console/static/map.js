@@ -355,7 +355,9 @@
   function frame(started) {
     stats.frames += 1;
     stats.lastFrameMs = performance.now() - started;
-    placeNamesLater();
+    // Now, not at the next frame: the clusters the moves touched have new icons, on their spots until moved off.
+    cancelAnimationFrame(namesFrame);
+    placeNames();
   }
 
   // Place names give way to the pins and to each other: the more important first (a city before a village,
@@ -377,9 +379,27 @@
     if (!map) return;
     const view = map.getContainer().getBoundingClientRect();
     const inView = (r) => r.width && r.right > view.left && r.left < view.right && r.bottom > view.top && r.top < view.bottom;
-    const taken = [...map.getPane("markerPane").querySelectorAll(".leaflet-marker-icon")]
+    const pane = map.getPane("markerPane");
+    const taken = [...pane.querySelectorAll(".leaflet-marker-icon:not(.tech-cluster)")]
       .map((pin) => pin.getBoundingClientRect())
       .filter(inView);
+    // A cluster of vans gives way to the order pins over its count, as a name does: it stands for vans spread
+    // over its radius around it, so a pin's height off its spot it still says where they are, and is read.
+    const clusters = [];
+    for (const cluster of pane.querySelectorAll(".tech-cluster")) {
+      const box = cluster.getBoundingClientRect();
+      if (!inView(box)) continue;
+      const shift = Number(cluster.dataset.shift || 0);
+      clusters.push({ cluster, box: { left: box.left, right: box.right, top: box.top - shift, bottom: box.bottom - shift } });
+    }
+    for (const entry of clusters) {
+      entry.shift = clearShift(entry.box, taken) ?? 0;
+      taken.push({ ...entry.box, top: entry.box.top + entry.shift, bottom: entry.box.bottom + entry.shift });
+    }
+    for (const { cluster, shift } of clusters) {
+      cluster.dataset.shift = shift;
+      cluster.style.translate = shift ? `0 ${shift}px` : "";
+    }
     const names = [];  // every name measured first, then all moved: one layout, not one per name
     for (const name of map.getPane("places").querySelectorAll(".place span")) {
       const box = name.getBoundingClientRect();
