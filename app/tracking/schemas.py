@@ -4,6 +4,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from app.enums import Service
+from app.geo import Point
 from app.orders.models import CancelCause, OrderStatus, Resolution
 from app.orders.schemas import Eta, Route
 from app.schemas import VehicleRead
@@ -47,3 +48,6 @@ class TrackingRead(BaseModel):
     # While searching: the latest dispatch round found technicians near and no road from any of them to the pin
     # (as the live "search" message and the no_road push say it).
     search: Literal["no_road"] | None = None
+    # While searching: where the car is as the order has it, the pin the search looks for a road to (the page shows
+    # it when no road is found, so that the driver sees where we think he is). Once someone comes, the route ends there.
+    car: Point | None = None

@@ -91,6 +91,7 @@ async def view(session: AsyncSession, settings: Settings, order: Order) -> Track
         time_zone=settings.timezone_of(order.region),
         held_up=await told_held_up(session, order),
         search=await search_news(session, order),
+        car=from_geography(order.location) if order.status is OrderStatus.SEARCHING else None,
     )
 
 

@@ -468,12 +468,20 @@ async def test_a_pin_no_road_leads_to_is_said_while_the_search_goes_on(
         assert await page.locator("#headline").inner_text() == "No road to your pin yet"
         said = await page.locator("#detail").inner_text()
         assert said.endswith("if nobody can reach you, an operator will call."), said  # as the push says it
+        # The map shows the pin no road was found to, among the roads around it.
+        await page.locator("#map-wrap").wait_for(state="visible")
+        await shown(page, "!!window.trustloop.state.layers.car")
+        pin = await page.evaluate("window.trustloop.state.layers.car.getLatLng()")
+        assert (pin["lat"], pin["lng"]) == pytest.approx((ERROTTAJANKATU.lat, ERROTTAJANKATU.lon), abs=1e-6)
+        in_view = "window.trustloop.state.map.getBounds().contains(window.trustloop.state.layers.car.getLatLng())"
+        assert await page.evaluate(in_view)
         await save(page, "tracking-phone-no-road")
         await page.close()
         # Opened after the round, the page knows it from its first read, not only from the next round's message.
         page = await watched.open(browser, f"http://{page_server}/t/{token_of(order)}", PHONE)
         await shown(page, "window.trustloop.state.tracking && window.trustloop.state.tracking.search === 'no_road'")
         assert await page.locator("#headline").inner_text() == "No road to your pin yet"
+        await shown(page, "!!window.trustloop.state.layers.car")
     assert watched.errors == []
 
 

@@ -346,11 +346,14 @@ function render() {
     dateLocale, byCarClock({ day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" }, t.expires_at),
   );
   $("note").textContent = until ? text.linkUntil(until) : "";
-  const live = LIVE.has(t.status);
-  $("map-wrap").hidden = !live;
-  document.body.classList.toggle("with-map", live);
-  if (live) showMap();
+  // The map while someone comes, and while no road is found to the pin: the driver sees where we look for him.
+  const mapped = LIVE.has(t.status) || Boolean(pinWithoutRoad(t));
+  $("map-wrap").hidden = !mapped;
+  document.body.classList.toggle("with-map", mapped);
+  if (mapped) showMap();
 }
+
+const pinWithoutRoad = (t) => t.status === "searching" && t.search === "no_road" && t.car;
 
 // The map: roads from /map on a plain background, the route, the car and the technician. Nothing is drawn
 // before the roads have come, so the first view is fitted once, to the technician and the car.
@@ -421,6 +424,9 @@ function aheadOf(position, line) {
   return best.distance > ON_THE_ROUTE_M ? line : [best.at, ...line.slice(best.index + 1)];
 }
 
+const carMarker = (at) => L.circleMarker(at, { radius: 9, color: "#fff", weight: 3, fillColor: "#c62828", fillOpacity: 1 })
+  .bindTooltip(text.theCar);
+
 function drawLive() {
   const map = state.map;
   const t = state.tracking;
@@ -432,8 +438,14 @@ function drawLive() {
     else layers.route = L.polyline(line, { color: "#1a5fd0", weight: 6, opacity: 0.9, interactive: false }).addTo(map);
     const car = line[line.length - 1];
     if (layers.car) layers.car.setLatLng(car);
-    else layers.car = L.circleMarker(car, { radius: 9, color: "#fff", weight: 3, fillColor: "#c62828", fillOpacity: 1 })
-      .bindTooltip(text.theCar).addTo(map);
+    else layers.car = carMarker(car).addTo(map);
+  }
+  const pin = pinWithoutRoad(t);
+  if (pin && !t.route) {
+    if (layers.car) layers.car.setLatLng([pin.lat, pin.lon]);
+    else layers.car = carMarker([pin.lat, pin.lon]).addTo(map);
+    if (!state.pinShown) map.setView([pin.lat, pin.lon], 17, { animate: false });  // close enough to see the roads by it
+    state.pinShown = true;
   }
   const p = state.position;
   if (p) {
