@@ -55,6 +55,18 @@ def haversine_m(a: Point, b: Point) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
 
 
+# A phone's heading is believed from this speed on: a van standing still or crawling has no reliable one.
+HEADING_FROM_MPS = 2.0
+
+
+def travel_heading(heading: float | None, speed_mps: float | None) -> float | None:
+    """The way a van is driving, from his phone's heading, when it can be believed: while he moves, or when the
+    phone gave a heading and no speed."""
+    if heading is None or (speed_mps is not None and speed_mps < HEADING_FROM_MPS):
+        return None
+    return heading
+
+
 def bearing_deg(a: Point, b: Point) -> float:
     """The initial bearing from `a` to `b`, in degrees clockwise from north [0, 360)."""
     lat1, lat2 = math.radians(a.lat), math.radians(b.lat)

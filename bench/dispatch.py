@@ -4,6 +4,9 @@ CALIBRATION_DRIVES finished drives, so that every candidate's ETA is calibrated 
 largest round with nine in ten technicians offline (`round_..._most_offline`), on the spatial index of the online
 technicians and on the index of all of them it replaced.
 
+`round_..._half_driving` is the largest round with half the fleet driving about, each van's phone giving the way his
+road runs: their drives start on the road they drive (OSRM bearings), against `round_...` (no headings).
+
 `round_..._collector_running` is the baseline of the largest round: the same round with the garbage collector
 left running, as it was before rounds paused it (app/collector.py). The process settles the collector first, as
 the dispatcher worker does.
@@ -34,7 +37,7 @@ from app.collector import settle_collector
 from app.config import Settings
 from app.db import make_engine, make_sessionmaker, recreate_database, transaction, upgrade_schema
 from app.enums import Role, Service
-from app.geo import Point, to_geography
+from app.geo import Point, bearing_deg, to_geography
 from app.orders.models import JobEvent, Order, OrderStatus
 from app.routing.osrm import OsrmClient
 from app.technicians.models import Technician
@@ -294,6 +297,58 @@ async def most_offline(settings: Settings, osrm: OsrmClient, repeat: int) -> dic
     }
 
 
+async def driving(settings: Settings, osrm: OsrmClient, repeat: int, share: float) -> dict[str, Any]:
+    """The round with `share` of the fleet driving about, at 8 m/s: each van on a road, his phone's heading the
+    way that road runs (the first leg of a route from where he is to a random place), give or take GPS's 10 degrees.
+    Their drives start on the road they drive (OSRM bearings); the same round of vans standing still, with no
+    heading, is `round_1000x5000` of the same run."""
+    rng = random.Random(11)
+    engine = make_engine(settings.database_url, 2)
+    try:
+        async with engine.connect() as connection:
+            rows = (
+                await connection.execute(
+                    text("SELECT id, ST_Y(position::geometry), ST_X(position::geometry) FROM technicians ORDER BY id")
+                )
+            ).all()
+        fleet = [(row[0], Point(lat=row[1], lon=row[2])) for row in rows]
+        moving = rng.sample(fleet, round(len(fleet) * share))
+        asked = asyncio.Semaphore(8)
+
+        async def on_his_way(where: Point) -> tuple[Point, float] | None:
+            async with asked:
+                route = await osrm.route(where, rng.choice(fleet)[1])
+            legs = route.geometry["coordinates"] if route is not None else []
+            if len(legs) < 2:
+                return None
+            (lon0, lat0), (lon1, lat1) = legs[0], legs[1]
+            start = Point(lat=lat0, lon=lon0)
+            return start, (bearing_deg(start, Point(lat=lat1, lon=lon1)) + rng.gauss(0, 10)) % 360
+
+        ways = await asyncio.gather(*(on_his_way(where) for _, where in moving))
+        driven = [
+            {"id": technician_id, "lat": way[0].lat, "lon": way[0].lon, "heading": way[1]}
+            for (technician_id, _), way in zip(moving, ways, strict=True)
+            if way is not None
+        ]
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "UPDATE technicians SET heading = :heading, speed_mps = 8,"
+                    " position = ST_SetSRID(ST_MakePoint(:lon, :lat), 4326)::geography WHERE id = :id"
+                ),
+                driven,
+            )
+        try:
+            figures = await full_round(settings, osrm, repeat)
+        finally:
+            async with engine.begin() as connection:
+                await connection.execute(text("UPDATE technicians SET heading = NULL, speed_mps = NULL"))
+    finally:
+        await engine.dispose()
+    return {"driving": len(driven), **figures}
+
+
 async def run(repeat: int, base_url: str) -> dict[str, Any]:
     settings = Settings(database_url=BENCH_DATABASE_URL, osrm_url=base_url)
     await recreate_database(BENCH_DATABASE_URL)
@@ -314,6 +369,10 @@ async def run(repeat: int, base_url: str) -> dict[str, Any]:
                     settings, osrm, max(3, repeat // 2), pause_collector=False
                 )
                 figures[f"round_{name}_most_offline"] = await most_offline(settings, osrm, max(3, repeat // 2))
+                figures[f"round_{name}_half_driving"] = await driving(settings, osrm, max(3, repeat // 2), 0.5)
+                figures[f"round_{name}_half_driving"]["round_ratio"] = round(
+                    figures[f"round_{name}_half_driving"]["median_ms"] / figures[f"round_{name}"]["median_ms"], 2
+                )
             await finished_drives(settings, CALIBRATION_DRIVES)
             figures[f"round_{name}_calibrated"] = await full_round(settings, osrm, max(3, repeat // 2))
     finally:

@@ -417,10 +417,14 @@ async def _road_etas(
     group_technicians = [
         list(dict.fromkeys(c.technician_id for i in g for c in by_order.get(orders[i].id, []))) for g in groups
     ]
-    positions = {c.technician_id: c.position for c in candidates}
+    candidate_of = {c.technician_id: c for c in candidates}
     tables = await asyncio.gather(
         *(
-            osrm.table([positions[t] for t in technicians], [locations[i] for i in g])
+            osrm.table(
+                [candidate_of[t].position for t in technicians],
+                [locations[i] for i in g],
+                headings=[candidate_of[t].heading for t in technicians],
+            )
             for g, technicians in zip(groups, group_technicians, strict=True)
         )
     )

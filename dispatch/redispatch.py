@@ -48,7 +48,10 @@ async def _hand_over(
     found = [c for c in found if c.technician_id != order.technician_id]
     if not found:
         return False
-    table = await osrm.table([c.position for c in found], [from_geography(order.location)], with_distances=True)
+    table = await osrm.table(
+        [c.position for c in found], [from_geography(order.location)], with_distances=True,
+        headings=[c.heading for c in found],
+    )  # fmt: skip
     reachable = [(row[0], i) for i, row in enumerate(table.durations) if row[0] is not None]
     if not reachable:
         return False

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db import insert_rows, table_of
 from app.enums import Service
-from app.geo import Point
+from app.geo import Point, travel_heading
 from app.orders.models import Order, OrderStatus
 from dispatch.calibration import Observation
 from dispatch.models import DispatchDecision, DispatchRound, EtaObservation, Offer, OfferStatus
@@ -51,6 +51,7 @@ class Candidate(NamedTuple):  # a tuple: a round builds tens of thousands (faste
     order_id: UUID
     technician_id: UUID
     position: Point
+    heading: float | None = None  # the way he drives, while his phone says so and he moves (app.geo.travel_heading)
 
 
 async def lock_orders_with_expired_offers(session: AsyncSession, now: datetime) -> list[UUID]:
@@ -117,10 +118,10 @@ NOT_ON_A_JOB = """t.id NOT IN (
 CANDIDATES_SQL = text(
     f"""
     SELECT o.id AS order_id, t.id AS technician_id,
-           ST_Y(t.position::geometry) AS lat, ST_X(t.position::geometry) AS lon
+           ST_Y(t.position::geometry) AS lat, ST_X(t.position::geometry) AS lon, t.heading, t.speed_mps
     FROM orders o
     CROSS JOIN LATERAL (
-        SELECT t.id, t.position
+        SELECT t.id, t.position, t.heading, t.speed_mps
         FROM technicians t
         WHERE t.online
           AND t.position IS NOT NULL
@@ -199,12 +200,13 @@ async def candidates(session: AsyncSession, order_ids: list[UUID], search: Candi
     await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
     rows = await session.execute(CANDIDATES_SQL, search.parameters(order_ids))
     found = []
-    positions: dict[UUID, Point] = {}  # a technician near many orders is in many rows: his position is built once
-    for order_id, technician_id, lat, lon in rows.all():
-        position = positions.get(technician_id)
-        if position is None:
-            position = positions[technician_id] = Point(lat=lat, lon=lon)
-        found.append(Candidate(order_id, technician_id, position))
+    # A technician near many orders is in many rows: his position and heading are read once.
+    seen: dict[UUID, tuple[Point, float | None]] = {}
+    for order_id, technician_id, lat, lon, heading, speed_mps in rows.all():
+        where = seen.get(technician_id)
+        if where is None:
+            where = seen[technician_id] = (Point(lat=lat, lon=lon), travel_heading(heading, speed_mps))
+        found.append(Candidate(order_id, technician_id, *where))
     return found
 
 
@@ -218,12 +220,13 @@ class Pickable:
     straight_m: float | None
     offered_this: bool
     offered_elsewhere: bool
+    heading: float | None = None  # the way he drives, while his phone says so and he moves
 
 
 PICKABLE_SQL = text(
     f"""
     SELECT t.id, t.name, t.region, ST_Y(t.position::geometry) AS lat, ST_X(t.position::geometry) AS lon,
-           t.position_at, ST_Distance(t.position, o.location) AS straight_m,
+           t.position_at, ST_Distance(t.position, o.location) AS straight_m, t.heading, t.speed_mps,
            EXISTS (SELECT 1 FROM offers live
                    WHERE live.technician_id = t.id AND live.order_id = o.id
                      AND live.status = 'pending' AND live.expires_at > :now) AS offered_this,
@@ -257,7 +260,7 @@ async def pickable(
     for row in rows.all():
         position = Point(lat=row.lat, lon=row.lon) if row.lat is not None else None
         found.append(Pickable(row.id, row.name, row.region, position, row.position_at, row.straight_m,
-                              row.offered_this, row.offered_elsewhere))  # fmt: skip
+                              row.offered_this, row.offered_elsewhere, travel_heading(row.heading, row.speed_mps)))  # fmt: skip
     return found
 
 

@@ -9,7 +9,7 @@ from app import clock, events
 from app.auth.tokens import Principal
 from app.config import Settings
 from app.errors import Conflict, NotFound
-from app.geo import from_geography, haversine_m
+from app.geo import from_geography, haversine_m, travel_heading
 from app.orders import repository as orders_repository
 from app.orders import service as orders
 from app.orders.models import Order, OrderStatus
@@ -46,7 +46,8 @@ async def estimate_arrival(osrm: OsrmClient, technician: Technician, order: Orde
         from_geography(technician.position),
         from_geography(order.location),
     )
-    table = await osrm.table([origin], [destination], with_distances=True)
+    heading = travel_heading(technician.heading, technician.speed_mps)
+    table = await osrm.table([origin], [destination], with_distances=True, headings=[heading])
     duration, distance = table.durations[0][0], table.distances[0][0]
     if duration is None:
         return None
@@ -94,7 +95,7 @@ async def choices(session: AsyncSession, osrm: OsrmClient, settings: Settings, o
     if located:
         table = await osrm.table(
             [p.position for p in located if p.position is not None], [from_geography(order.location)],
-            with_distances=True,
+            with_distances=True, headings=[p.heading for p in located],
         )  # fmt: skip
         confidence = table.confidence
         road = {
@@ -191,8 +192,9 @@ async def list_pending(
     technician = await technicians_repository.get(session, principal.user_id)
     if offers and technician is not None and technician.position is not None:
         table = await osrm.table(
-            [from_geography(technician.position)], [offer.location for offer in offers], with_distances=True
-        )
+            [from_geography(technician.position)], [offer.location for offer in offers], with_distances=True,
+            headings=[travel_heading(technician.heading, technician.speed_mps)],
+        )  # fmt: skip
         offers = [
             offer.model_copy(update={"distance_m": table.distances[0][k]}) if offer.distance_m is None else offer
             for k, offer in enumerate(offers)

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import events
 from app.config import Settings
-from app.geo import Point, from_geography, haversine_m
+from app.geo import Point, from_geography, haversine_m, travel_heading
 from app.live import messages, progress, repository
 from app.live.filters import Fix
 from app.live.geometry import distance_to_route_m, route_end
@@ -28,8 +28,6 @@ class TrackingRules:
     # last estimate is `confirmed_after` old (see _doubtful).
     doubted_growth_m: float = 300.0
     confirmed_after: timedelta = timedelta(seconds=20)
-    # A phone's heading is believed from this speed on: a van standing still or crawling has no reliable one.
-    heading_from_mps: float = 2.0
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "TrackingRules":
@@ -66,7 +64,7 @@ async def on_position(
     due = live.eta_updated_at is None or now - live.eta_updated_at >= rules.eta_refresh
     if not (due or off_route or live.route_geometry is None):
         return
-    route = await osrm.route(position, destination, heading=travel_heading(fix, rules))
+    route = await osrm.route(position, destination, heading=travel_heading(fix.heading, fix.speed_mps))
     if route is None:
         return  # no road from here: keep the last honest estimate rather than invent one
     if _doubtful(live, route.distance_m, off_route, now, rules):
@@ -97,14 +95,6 @@ async def on_position(
             arrival_at=arrival_at,
         ),
     )  # fmt: skip
-
-
-def travel_heading(fix: Fix, rules: TrackingRules) -> float | None:
-    """The way the van is driving, from the phone's heading, when it can be believed: while he moves (or the
-    phone, which does not say his speed, gave a heading)."""
-    if fix.heading is None or (fix.speed_mps is not None and fix.speed_mps < rules.heading_from_mps):
-        return None
-    return fix.heading
 
 
 def _doubtful(live: OrderTracking, distance_m: float, off_route: bool, now: datetime, rules: TrackingRules) -> bool:

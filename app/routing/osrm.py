@@ -35,6 +35,9 @@ UNROUTABLE_CODES = {"NoRoute", "NoSegment", "NoMatch", "NoTable"}
 # HEADED_SNAP_M of his fix: at a corner or between two carriageways the nearest road is often the wrong one.
 HEADING_RANGE_DEG = 45
 HEADED_SNAP_M = 35.0
+# OSRM names one unmatched heading per refusal, and each costs the table again: after this many in one table,
+# the rest of its headings are let go as well.
+HEADINGS_MISSED_AT_MOST = 2
 
 
 class RoutingUnavailable(Exception):
@@ -211,17 +214,25 @@ class OsrmClient:
         raise AssertionError("unreachable")
 
     async def table(
-        self, sources: Sequence[Point], destinations: Sequence[Point], *, with_distances: bool = False
+        self,
+        sources: Sequence[Point],
+        destinations: Sequence[Point],
+        *,
+        with_distances: bool = False,
+        headings: Sequence[float | None] | None = None,
     ) -> TravelTable:
         """Durations (and distances if asked) from every source to every destination; None where no road leads.
+        `headings`, one per source (degrees from north, or None): a source with one is a van driving that way,
+        whose drives start on a road near him that runs his way, if there is one; else on the nearest road.
 
         Large tables are cut into tiles: no request exceeds MAX_POINTS_PER_REQUEST coordinates (URL length),
         and big ones are split by sources so that osrm-routed computes the parts in parallel on its threads.
         """
         if not sources or not destinations:
             return TravelTable(durations=[[] for _ in sources], distances=[[] for _ in sources], confidence="high")
+        headings = headings if headings is not None and any(h is not None for h in headings) else None
         if not self._engines:
-            return await self._table_on(self._base_url, sources, destinations, with_distances)
+            return await self._table_on(self._base_url, sources, destinations, with_distances, headings)
         # Each destination's region answers for it, from the sources its roads reach.
         columns_of: dict[str, list[int]] = {}
         for j, destination in enumerate(destinations):
@@ -235,8 +246,9 @@ class OsrmClient:
             if not rows:
                 continue
             part = await self._table_on(
-                engine, [sources[i] for i in rows], [destinations[j] for j in columns], with_distances
-            )
+                engine, [sources[i] for i in rows], [destinations[j] for j in columns], with_distances,
+                [headings[i] for i in rows] if headings is not None else None,
+            )  # fmt: skip
             confidence = "low" if part.confidence == "low" else confidence
             for k, i in enumerate(rows):
                 for m, j in enumerate(columns):
@@ -244,16 +256,18 @@ class OsrmClient:
         return TravelTable(durations=durations, distances=distances, confidence=confidence)
 
     async def _table_on(
-        self, engine: str, sources: Sequence[Point], destinations: Sequence[Point], with_distances: bool
-    ) -> TravelTable:
+        self, engine: str, sources: Sequence[Point], destinations: Sequence[Point], with_distances: bool,
+        headings: Sequence[float | None] | None,
+    ) -> TravelTable:  # fmt: skip
         tiles = _tiles(len(sources), len(destinations), self._parallelism)
 
         async def fetch(tile: tuple[range, range]) -> tuple[list[list[float | None]], list[list[float | None]]]:
             rows, columns = tile
             async with self._in_flight:
                 return await self._table_part(
-                    engine, [sources[i] for i in rows], [destinations[j] for j in columns], with_distances
-                )
+                    engine, [sources[i] for i in rows], [destinations[j] for j in columns], with_distances,
+                    [headings[i] for i in rows] if headings is not None else [None] * len(rows),
+                )  # fmt: skip
 
         try:
             results = await asyncio.gather(*(fetch(tile) for tile in tiles))
@@ -271,11 +285,16 @@ class OsrmClient:
         return TravelTable(durations=durations, distances=distances, confidence="high")
 
     async def _table_part(
-        self, engine: str, sources: list[Point], destinations: Sequence[Point], with_distances: bool
-    ) -> tuple[list[list[float | None]], list[list[float | None]]]:
+        self, engine: str, sources: list[Point], destinations: Sequence[Point], with_distances: bool,
+        headings: list[float | None],
+    ) -> tuple[list[list[float | None]], list[list[float | None]]]:  # fmt: skip
         """One table request. A point farther than the snap radius from any road makes OSRM refuse the
-        whole request: such a point is dropped (its row or column stays None) and the rest asked again."""
+        whole request: such a point is dropped (its row or column stays None) and the rest asked again. So is a
+        heading no road near its van runs along: that van's drives start from the nearest road instead (and every
+        van's, once HEADINGS_MISSED_AT_MOST have been)."""
         points = [*sources, *destinations]
+        headed = dict(enumerate(headings))
+        missed = 0
         kept = list(range(len(points)))
         annotations = "duration,distance" if with_distances else "duration"
         while True:
@@ -290,6 +309,7 @@ class OsrmClient:
                 # Without the snapped points, which nothing here reads: they were most of the answer (a name,
                 # a location and a hint per point), for osrm-routed to write and us to parse.
                 "skip_waypoints": "true",
+                **self._bearings([headed.get(i) for i in kept]),
             }
             try:
                 body = await self._get("table", [points[i] for i in kept], params, engine)
@@ -297,9 +317,22 @@ class OsrmClient:
                 unsnappable = _unsnappable_index(str(exc))
                 if unsnappable is None or unsnappable >= len(kept):
                     return _nones(len(sources), len(destinations)), _nones(len(sources), len(destinations))
-                del kept[unsnappable]
+                if headed.get(kept[unsnappable]) is not None:
+                    missed += 1
+                    headed = {} if missed >= HEADINGS_MISSED_AT_MOST else {**headed, kept[unsnappable]: None}
+                else:
+                    del kept[unsnappable]
                 continue
             durations: list[list[float | None]] = body["durations"]
+            # A road his way that leads nowhere (a bit of road cut off from the rest): from the nearest one.
+            stranded = [
+                i
+                for r, i in enumerate(kept_sources)
+                if headed.get(i) is not None and all(d is None for d in durations[r])
+            ]
+            if stranded:
+                headed.update(dict.fromkeys(stranded))
+                continue
             distances: list[list[float | None]] = body.get("distances") or _nones(
                 len(kept_sources), len(kept_destinations)
             )
@@ -309,6 +342,16 @@ class OsrmClient:
                 _spread(durations, kept_sources, kept_destinations, len(sources), len(destinations)),
                 _spread(distances, kept_sources, kept_destinations, len(sources), len(destinations)),
             )
+
+    def _bearings(self, headings: Sequence[float | None]) -> dict[str, str]:
+        """OSRM's `bearings` and `radiuses` for points of which some are vans driving the way given: each of those
+        is snapped within HEADED_SNAP_M to a road running his way; none of them: nothing to add."""
+        if all(h is None for h in headings):
+            return {}
+        return {
+            "bearings": ";".join("" if h is None else f"{round(h) % 360},{HEADING_RANGE_DEG}" for h in headings),
+            "radiuses": ";".join(f"{self._snap_radius_m if h is None else HEADED_SNAP_M:g}" for h in headings),
+        }
 
     async def route(self, origin: Point, destination: Point, *, heading: float | None = None) -> Route | None:
         """The driving route with its GeoJSON geometry, or None if the points are not connected by road. With
@@ -321,8 +364,7 @@ class OsrmClient:
         try:
             body = None
             if heading is not None:
-                headed = {**params, "bearings": f"{round(heading) % 360},{HEADING_RANGE_DEG};",
-                          "radiuses": f"{HEADED_SNAP_M:g};{self._snap_radius_m:g}"}  # fmt: skip
+                headed = {**params, **self._bearings([heading, None])}
                 with contextlib.suppress(Unroutable):  # no road runs his way near him: from the nearest one
                     body = await self._get("route", [origin, destination], headed, engine)
             if body is None:

@@ -29,7 +29,7 @@ from dispatch.models import DispatchDecision, Offer, OfferStatus
 from dispatch.solver import Arc, OpenOrder, greedy_nearest, solve, total_cost
 from notifications.models import Notification
 from notifications.templates import render
-from tests.conftest import KAISANIEMENKATU, KAIVOKATU, MIKONKATU, UNIONINKATU, Api
+from tests.conftest import KAISANIEMENKATU, KAIVOKATU, MIKONKATU, UNIONINKATU, Actor, Api
 from tests.dispatch.helpers import TEST_CONFIG, give_ratings, pending_offers, run_round
 
 ESPLANADI = Point(lat=60.16745, lon=24.94615)
@@ -549,3 +549,42 @@ async def test_an_order_no_road_leads_to_says_so_not_that_nobody_was_near(
     await api.technician(at=ERROTTAJANKATU, name="Reachable")
     await run_round(app, a_minute_on + timedelta(seconds=4))
     assert (await api.client.get(f"/v1/track/{link}")).json()["search"] is None
+
+
+async def test_a_free_van_driving_by_is_reckoned_from_the_road_he_drives(
+    app: FastAPI, api: Api, osrm: OsrmClient
+) -> None:
+    # Where Kaisankuja meets Läntinen Teatterikuja the nearest road is Kaisankuja; a van driving south is on the other.
+    corner, car = Point(lat=60.172950, lon=24.943308), Point(lat=60.167128, lon=24.940032)
+    nearest, southward = await osrm.route(corner, car), await osrm.route(corner, car, heading=165.0)
+    assert nearest is not None
+    assert southward is not None
+    assert southward.duration_s < nearest.duration_s - 60
+
+    async def van(name: str, speed_mps: float) -> Actor:
+        technician = await api.technician(at=None, name=name)
+        fix = {"lat": corner.lat, "lon": corner.lon, "heading": 165.0, "speed_mps": speed_mps,
+               "recorded_at": datetime.now(UTC).isoformat()}  # fmt: skip
+        posted = await api.client.post(
+            "/v1/technicians/me/locations", json={"points": [fix]}, headers=technician.headers
+        )
+        assert posted.json()["accepted"] == 1, posted.text
+        return technician
+
+    driving, standing = await van("Driving", 6.0), await van("Standing", 0.5)  # a van standing still has no heading
+    order = await api.order(await api.driver(), at=car)
+    await run_round(app)
+    operator = await api.operator()
+    decision = (await api.client.get(f"/v1/ops/orders/{order['id']}/decision", headers=operator.headers)).json()
+    costed = {c["technician_id"]: c["raw_eta_s"] for c in decision["rounds"][0]["candidates"]}
+    assert costed[str(driving.id)] == pytest.approx(southward.duration_s, abs=0.2)
+    assert costed[str(standing.id)] == pytest.approx(nearest.duration_s, abs=0.2)
+    # The operator's list reckons as the dispatcher does, and so does the promise of an assignment.
+    listed = (await api.client.get(f"/v1/ops/orders/{order['id']}/technicians", headers=operator.headers)).json()
+    drives = {c["technician_id"]: c["raw_eta_s"] for c in listed["items"]}
+    assert drives[str(driving.id)] == pytest.approx(southward.duration_s, abs=0.2)
+    assert drives[str(standing.id)] == pytest.approx(nearest.duration_s, abs=0.2)
+    assigned = await api.assign(order["id"], driving)
+    assert assigned.status_code == 200, assigned.text
+    given = (await api.client.get(f"/v1/ops/orders/{order['id']}", headers=operator.headers)).json()
+    assert given["promise"]["raw_s"] == pytest.approx(southward.duration_s, abs=0.2)

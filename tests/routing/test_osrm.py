@@ -8,7 +8,7 @@ import pytest
 
 from app.geo import Point, haversine_m
 from app.routing.estimate import DETOUR_FACTOR, TYPICAL_SPEED_MPS
-from app.routing.osrm import MAX_POINTS_PER_REQUEST, PARALLEL_TABLE_CELLS, OsrmClient
+from app.routing.osrm import HEADINGS_MISSED_AT_MOST, MAX_POINTS_PER_REQUEST, PARALLEL_TABLE_CELLS, OsrmClient
 from tests.conftest import KAISANIEMENKATU, KAIVOKATU, MIKONKATU, UNIONINKATU, start_routed
 from trustloop.processes import free_port
 
@@ -124,3 +124,28 @@ async def test_tables_too_large_for_one_request_are_tiled(osrm: OsrmClient) -> N
         assert table.confidence == "high"
         expected = [[small.durations[i % 4][j % 4] for j in range(len(destinations))] for i in range(len(sources))]
         assert table.durations == expected
+
+
+async def test_a_moving_vans_drives_in_a_table_start_on_the_road_he_drives(osrm: OsrmClient) -> None:
+    # Where Kaisankuja meets Läntinen Teatterikuja the nearest road is Kaisankuja; a van driving south is on the other.
+    corner, car = Point(lat=60.172950, lon=24.943308), Point(lat=60.167128, lon=24.940032)
+    nearest, southward = await osrm.route(corner, car), await osrm.route(corner, car, heading=165.0)
+    assert nearest is not None
+    assert southward is not None
+    assert southward.duration_s < nearest.duration_s - 60
+    # Beside him, vans whose headings no road near them runs (NoSegment) or whose road that way is cut off from the
+    # rest, and one standing still: each of theirs is the drive from the nearest road, as if no heading were given.
+    others = [UNIONINKATU, KAIVOKATU, MIKONKATU]
+    plain = await osrm.table([corner, *others], [car, KAISANIEMENKATU])
+    headed = await osrm.table([corner, *others], [car, KAISANIEMENKATU], headings=[165.0, 90.0, 0.0, None])
+    assert headed.durations[0][0] == pytest.approx(southward.duration_s, abs=0.2)
+    assert headed.durations[1:] == plain.durations[1:]
+    assert plain.durations[0][0] == pytest.approx(nearest.duration_s, abs=0.2)
+    # Split over tiles, each van keeps his own heading.
+    many = await osrm.table([corner, MIKONKATU] * 400, [car] * 30, headings=[165.0, None] * 400)
+    assert len(many.durations) * 30 >= PARALLEL_TABLE_CELLS
+    assert many.durations == [[headed.durations[0][0]] * 30, [headed.durations[3][0]] * 30] * 400
+    # Each heading OSRM finds no road for costs the table again: after HEADINGS_MISSED_AT_MOST, none is kept.
+    unmatched = [UNIONINKATU] * HEADINGS_MISSED_AT_MOST
+    given_up = await osrm.table([*unmatched, corner], [car], headings=[*[90.0] * len(unmatched), 165.0])
+    assert given_up.durations[-1][0] == plain.durations[0][0]
