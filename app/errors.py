@@ -102,17 +102,20 @@ async def _http_error(_: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status_code, str(exc.detail), headers=exc.headers)
 
 
-# The database enforces the rules that races could break (unique indexes); each rule's 409 says which.
-CONFLICT_MESSAGES: dict[str, str] = {}
+# The database enforces the rules that races could break (unique indexes); each rule's 409 says which, with the
+# problem type the check before the write gives when there is no race.
+CONFLICT_MESSAGES: dict[str, tuple[str, str | None]] = {}
 
 
-def conflict_message(constraint: str, message: str) -> None:
-    CONFLICT_MESSAGES[constraint] = message
+def conflict_message(constraint: str, message: str, kind: str | None = None) -> None:
+    CONFLICT_MESSAGES[constraint] = (message, kind)
 
 
 async def _integrity_error(_: Request, exc: Exception) -> JSONResponse:
-    detail = CONFLICT_MESSAGES.get(violated_constraint(exc) or "")
-    return problem(409, detail or "The request conflicts with the current state of the resource; reload and retry.")
+    detail, kind = CONFLICT_MESSAGES.get(violated_constraint(exc) or "", (None, None))
+    return problem(
+        409, detail or "The request conflicts with the current state of the resource; reload and retry.", kind=kind
+    )
 
 
 # How long a caller waits before trying again when the database cannot be reached.

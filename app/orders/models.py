@@ -176,4 +176,6 @@ class OrderNote(CreatedAt, Base):
 
 
 conflict_message("uq_orders_active_technician", "The technician already has an active job.")
-conflict_message("uq_orders_open_driver", "You already have an open order.")
+conflict_message(
+    "uq_orders_open_driver", "An order for this driver was opened at the same moment: follow that one.", "open-order"
+)

@@ -1,5 +1,6 @@
 """Every illegal transition is a 409 that changes nothing; cancel works exactly where the lifecycle allows it."""
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -176,6 +177,19 @@ async def test_a_driver_has_one_open_order(api: Api) -> None:
     assert refusal["type"].endswith("/open-order")
     assert refusal["open_order_id"] == first["id"]  # the app can take him back to the order he already has
     assert "searching" in refusal["detail"]
+    listed = (await api.client.get("/v1/orders", headers=driver.headers)).json()
+    assert len(listed["items"]) == 1
+
+
+async def test_orders_asked_for_at_once_open_one_and_the_rest_are_told_so(api: Api) -> None:
+    driver = await api.driver()
+    body = {"service": "tow", "location": {"lat": 60.17, "lon": 24.94}}
+    answers = await asyncio.gather(
+        *(api.client.post("/v1/orders", json=body, headers=driver.headers) for _ in range(8))
+    )
+    assert sorted(a.status_code for a in answers) == [201] + [409] * 7
+    # Refused before the write or by the database's unique index in a race, the app is told the same kind of thing.
+    assert {a.json()["type"].rsplit("/", 1)[1] for a in answers if a.status_code == 409} == {"open-order"}
     listed = (await api.client.get("/v1/orders", headers=driver.headers)).json()
     assert len(listed["items"]) == 1
 
