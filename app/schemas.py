@@ -70,6 +70,12 @@ def _dialable(value: str) -> str:
     return value
 
 
+def phone_key(value: str) -> str:
+    """One number however it is written ("+358 40 555 0202", "+358-40-555-0202", "+358405550202"): its E.164
+    form, by which a number is looked up. Only for a number `Phone` accepted."""
+    return phonenumbers.format_number(phonenumbers.parse(value, None), phonenumbers.PhoneNumberFormat.E164)
+
+
 def _within_our_era(value: datetime) -> datetime:
     """A moment the service can reason about: with a time zone, in UTC between the years 2000 and 2100."""
     try:

@@ -144,3 +144,40 @@ def test_the_domains_take_their_columns_with_the_data() -> None:
     assert [(r["eta_confidence"], r["route_distance_m"], r["sla_state"]) for r in restored] == [
         ("high", 1200.0, "at_risk"), ("high", None, "ok")
     ]  # fmt: skip
+
+
+SEED_0030 = """
+INSERT INTO users (id, role, created_at) VALUES
+    ('00000000-0000-4000-8000-0000000000f1', 'partner', now()),
+    ('00000000-0000-4000-8000-0000000000d1', 'driver', now()),
+    ('00000000-0000-4000-8000-0000000000d2', 'driver', now()),
+    ('00000000-0000-4000-8000-0000000000d3', 'driver', now());
+INSERT INTO drivers (id, created_at) VALUES
+    ('00000000-0000-4000-8000-0000000000d1', now()), ('00000000-0000-4000-8000-0000000000d2', now()),
+    ('00000000-0000-4000-8000-0000000000d3', now());
+INSERT INTO partners (id, name, kind, webhook_secret) VALUES
+    ('00000000-0000-4000-8000-0000000000f1', 'Fennia', 'insurer', 'secret');
+-- One member written two ways (the first written is the older), and another number.
+INSERT INTO partner_members (partner_id, phone, driver_id, created_at) VALUES
+    ('00000000-0000-4000-8000-0000000000f1', '+358 40 555 0202', '00000000-0000-4000-8000-0000000000d1',
+     now() - interval '2 days'),
+    ('00000000-0000-4000-8000-0000000000f1', '+358-40-555-0202', '00000000-0000-4000-8000-0000000000d2',
+     now() - interval '1 day'),
+    ('00000000-0000-4000-8000-0000000000f1', '+41 81 750 00 00', '00000000-0000-4000-8000-0000000000d3', now());
+"""
+
+
+@pytest.mark.integration
+def test_members_are_kept_by_their_number_however_written() -> None:
+    config = fresh_database()
+    command.upgrade(config, "0030")
+    asyncio.run(_run(MIGRATIONS_DATABASE_URL, SEED_0030))
+    command.upgrade(config, "0031")
+    members = asyncio.run(
+        _run(MIGRATIONS_DATABASE_URL, "SELECT phone, driver_id FROM partner_members ORDER BY created_at")
+    )
+    assert [(m["phone"], str(m["driver_id"])[-2:]) for m in members] == [
+        ("+358405550202", "d1"),  # the earliest keeps the number, and the partner's next orders come to him
+        ("+358-40-555-0202", "d2"),  # the later one keeps his spelling, his account and his orders
+        ("+41817500000", "d3"),
+    ]

@@ -56,5 +56,5 @@ class PartnerMember(CreatedAt, Base):
     __tablename__ = "partner_members"
 
     partner_id: Mapped[UUID] = mapped_column(ForeignKey("partners.id", ondelete="CASCADE"), primary_key=True)
-    phone: Mapped[str] = mapped_column(String(40), primary_key=True)
+    phone: Mapped[str] = mapped_column(String(40), primary_key=True)  # E.164 (app.schemas.phone_key)
     driver_id: Mapped[UUID] = mapped_column(ForeignKey("drivers.id", ondelete="CASCADE"))

@@ -148,6 +148,15 @@ async def test_the_same_member_is_one_driver_with_one_open_order(api: Api, osrm:
     assert refusal["type"].endswith("/open-order")
     assert (refusal["open_order_id"], refusal["partner_reference"]) == (first.json()["id"], "CLM-1")
     assert "You " not in refusal["detail"]  # said to the partner's system, not to a driver
+    # The same number written another way is the same member.
+    for spelling in ("+358401234567", "+358-40-123-4567", "+358 (40) 123 4567"):
+        written = await api.client.post(
+            "/v1/partner/orders",
+            json=member_order(MIKONKATU, phone=spelling, reference="CLM-3"),
+            headers=fennia.headers,
+        )
+        assert written.status_code == 409, (spelling, written.text)
+        assert written.json()["open_order_id"] == first.json()["id"]
     # The same phone at another partner is that partner's member, with an order of his own.
     other = await make_partner(api, "Other Insurance")
     elsewhere = await api.client.post("/v1/partner/orders", json=member_order(MIKONKATU), headers=other.headers)
