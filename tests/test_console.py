@@ -100,14 +100,16 @@ NAMES_AND_PINS = """(name) => {
 }"""
 
 
-# How many clusters of vans an order's pin covers, and how many were moved off their spot.
-CLUSTERS_AND_ORDER_PINS = """() => {
-  const pins = [...document.querySelectorAll(".order-pin")].map((pin) => pin.getBoundingClientRect());
-  const clusters = [...document.querySelectorAll(".tech-cluster")];
+# How many clusters (of vans or orders) a pin covers, and how many were moved off their spot.
+CLUSTERS_AND_PINS = """() => {
+  const pins = [...document.querySelectorAll(".order-pin, .tech-pin")].map((pin) => pin.getBoundingClientRect());
+  const clusters = [...document.querySelectorAll(".tech-cluster, .order-cluster")];
   const over = (a, b) => a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
   return {
     covered: clusters.filter((c) => pins.some((pin) => over(pin, c.getBoundingClientRect()))).length,
-    moved: clusters.filter((c) => Number(c.dataset.shift || 0) !== 0).length,
+    moved: clusters.filter((c) => (c.dataset.shift || "0 0") !== "0 0").length,
+    ordersMoved: clusters.filter((c) => c.classList.contains("order-cluster") && (c.dataset.shift || "0 0") !== "0 0")
+      .length,
   };
 }"""
 
@@ -281,12 +283,20 @@ async def test_the_map_the_figures_and_the_fleet_live(
             posted = await api.client.post("/v1/technicians/me/locations", json={"points": [at]}, headers=van.headers)
             assert posted.status_code in (200, 202), posted.text
         await api.order(await api.driver(), at=esplanadi)
+        # And two orders side by side with a van right on them: their cluster moves off his pin.
+        bulevardi = Point(lat=60.16620, lon=24.93700)
+        for k in range(2):
+            await api.order(await api.driver(), at=Point(lat=bulevardi.lat, lon=bulevardi.lon + k * 0.00005))
+        van = await api.technician(at=None, name="On the orders")
+        at = {"lat": bulevardi.lat, "lon": bulevardi.lon, "recorded_at": datetime.now(UTC).isoformat()}
+        posted = await api.client.post("/v1/technicians/me/locations", json={"points": [at]}, headers=van.headers)
+        assert posted.status_code in (200, 202), posted.text
 
-        async def clusters_clear_of_order_pins() -> bool:
-            clusters: dict[str, int] = await page.evaluate(CLUSTERS_AND_ORDER_PINS)
-            return clusters["moved"] > 0 and clusters["covered"] == 0
+        async def clusters_clear_of_pins() -> bool:
+            clusters: dict[str, int] = await page.evaluate(CLUSTERS_AND_PINS)
+            return clusters["moved"] >= 2 and clusters["ordersMoved"] >= 1 and clusters["covered"] == 0
 
-        await wait_for(clusters_clear_of_order_pins)
+        await wait_for(clusters_clear_of_pins)
 
         # Each tile says what it rests on and over which period; the picker changes the period.
         nps = page.locator('[data-kpi="NPS"]')

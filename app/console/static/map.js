@@ -380,25 +380,31 @@
     const view = map.getContainer().getBoundingClientRect();
     const inView = (r) => r.width && r.right > view.left && r.left < view.right && r.bottom > view.top && r.top < view.bottom;
     const pane = map.getPane("markerPane");
-    const taken = [...pane.querySelectorAll(".leaflet-marker-icon:not(.tech-cluster)")]
+    const taken = [...pane.querySelectorAll(".leaflet-marker-icon:not(.tech-cluster):not(.order-cluster)")]
       .map((pin) => pin.getBoundingClientRect())
       .filter(inView);
-    // A cluster of vans gives way to the order pins over its count, as a name does: it stands for vans spread
-    // over its radius around it, so a pin's height off its spot it still says where they are, and is read.
+    // Clusters give way to the pins and to each other as names do, so that every count is read: a cluster stands
+    // for pins spread over its radius around it, so a pin's height or width off its spot it still says where they
+    // are. Orders at risk or breached first, then the other orders, then the vans.
     const clusters = [];
-    for (const cluster of pane.querySelectorAll(".tech-cluster")) {
+    for (const cluster of pane.querySelectorAll(".order-cluster, .tech-cluster")) {
       const box = cluster.getBoundingClientRect();
       if (!inView(box)) continue;
-      const shift = Number(cluster.dataset.shift || 0);
-      clusters.push({ cluster, box: { left: box.left, right: box.right, top: box.top - shift, bottom: box.bottom - shift } });
+      const [dx, dy] = (cluster.dataset.shift || "0 0").split(" ").map(Number);
+      const box0 = { left: box.left - dx, right: box.right - dx, top: box.top - dy, bottom: box.bottom - dy };
+      clusters.push({ cluster, rank: clusterRank(cluster), box: box0 });
     }
+    clusters.sort((a, b) => a.rank - b.rank);
     for (const entry of clusters) {
-      entry.shift = clearShift(entry.box, taken) ?? 0;
-      taken.push({ ...entry.box, top: entry.box.top + entry.shift, bottom: entry.box.bottom + entry.shift });
+      const { box } = entry;
+      const up = clearShift(box, taken);
+      const [dx, dy] = up !== null ? [0, up] : [clearSideways(box, taken) ?? 0, 0];
+      entry.shift = [dx, dy];
+      taken.push({ left: box.left + dx, right: box.right + dx, top: box.top + dy, bottom: box.bottom + dy });
     }
-    for (const { cluster, shift } of clusters) {
-      cluster.dataset.shift = shift;
-      cluster.style.translate = shift ? `0 ${shift}px` : "";
+    for (const { cluster, shift: [dx, dy] } of clusters) {
+      cluster.dataset.shift = `${dx} ${dy}`;
+      cluster.style.translate = dx || dy ? `${dx}px ${dy}px` : "";
     }
     const names = [];  // every name measured first, then all moved: one layout, not one per name
     for (const name of map.getPane("places").querySelectorAll(".place span")) {
@@ -422,6 +428,25 @@
   function covered(box, dy, other) {
     return other.left < box.right + NAME_GAP_PX && other.right > box.left - NAME_GAP_PX &&
       other.top < box.bottom + dy + NAME_GAP_PX && other.bottom > box.top + dy - NAME_GAP_PX;
+  }
+
+  const CLUSTER_RANK = ["order-cluster breached", "order-cluster at_risk", "order-cluster"];
+  const clusterRank = (cluster) => {
+    const rank = CLUSTER_RANK.findIndex((kinds) => kinds.split(" ").every((kind) => cluster.classList.contains(kind)));
+    return rank < 0 ? CLUSTER_RANK.length : rank;
+  };
+
+  // How far right (negative: left) a cluster must move to be clear of everything taken, where neither above nor
+  // below is; null if neither side is either.
+  function clearSideways(box, taken) {
+    const over = taken.filter((other) => covered(box, 0, other));
+    const left = Math.min(...over.map((other) => other.left));
+    const right = Math.max(...over.map((other) => other.right));
+    for (const dx of [left - NAME_GAP_PX - box.right, right + NAME_GAP_PX - box.left]) {
+      const moved = { ...box, left: box.left + dx, right: box.right + dx };
+      if (!taken.some((other) => covered(moved, 0, other))) return dx;
+    }
+    return null;
   }
 
   // How far down (negative: up) a name must move to be clear of everything taken; null if neither just above
