@@ -365,21 +365,26 @@
       const c = picked();
       if (!c || c.eta_s != null) return "";
       return c.straight_m != null
-        ? " No road leads from his position to the car: the driver gets no arrival time or route until he moves."
-        : " Where he is is unknown: the driver gets no arrival time or route until his phone reports.";
+        ? ` No road leads from where ${name()} is to the car: the driver gets no arrival time or route until the van moves.`
+        : ` Nobody knows where ${name()} is: the driver gets no arrival time or route until that phone reports.`;
     };
     // What taking the job from the technician on it costs the driver: when each would be there (the one on it by
-    // his live ETA, the other by his median drive, as the list shows it), and so how much longer he waits.
+    // the live ETA, the other by the median drive the list shows), told as the panel tells times, each rounded up
+    // to its minute, so that the minutes between them are the ones said; and whether it breaks the promise.
     const handoverCost = () => {
       const c = picked();
       if (!o.technician || !c || c.eta_s == null) return "";
-      const after = Date.now() + c.eta_s * 1000;
-      const coming = ` ${name()}, ${Math.max(1, Math.round(c.eta_s / 60))} min away, around ${tl.time(tl.minuteEnd(new Date(after).toISOString()))}`;
-      if (!o.eta) return `${coming}; ${fullName(o.technician)} has no live ETA now. The driver is told the new time.`;
-      const later = Math.round((after - Date.parse(o.eta.arrival_at)) / 60000);
-      const waits = later >= 1 ? `the driver waits about ${later} min longer`
-        : later <= -1 ? `the driver is helped about ${-later} min sooner` : "the driver is helped about as soon";
-      return ` ${fullName(o.technician)} arrives around ${tl.time(tl.minuteEnd(o.eta.arrival_at))};${coming}: ${waits}, and is told the new time.`;
+      const clock = (iso) => `${tl.time(iso)}${tl.carTime(iso, o.region)}`;
+      const coming = tl.minuteEnd(new Date(Date.now() + c.eta_s * 1000).toISOString());
+      const told = ` ${name()} would be there around ${clock(coming)}`;  // the list beside it gives the drive
+      const promised = o.eta?.promised_at && tl.minuteEnd(o.eta.promised_at);
+      const breaks = promised && Date.parse(coming) > Date.parse(promised) ? `, past the promised ${clock(promised)}` : "";
+      if (!o.eta) return `${told}; ${fullName(o.technician)} has no live ETA now. The driver is told the new time.`;
+      const now = tl.minuteEnd(o.eta.arrival_at);
+      const later = Math.round((Date.parse(coming) - Date.parse(now)) / 60000);
+      const waits = later > 0 ? `the driver waits ${later} min longer`
+        : later < 0 ? `the driver is helped ${-later} min sooner` : "the driver is helped as soon";
+      return `${told}, where ${fullName(o.technician)} arrives around ${clock(now)}: ${waits}${breaks}, and is told the new time.`;
     };
     // The driver's and the technician's pushes say the cause in their language; the note is for the record.
     const cause = el("select", { name: "cause", "aria-label": "Why cancel" },
@@ -456,7 +461,7 @@
           el("td", { class: "name" }, c.technician_name || c.technician_id.slice(0, 8)),
           el("td", { title: c.raw_eta_s != null ? `OSRM's estimate ${Math.round(c.raw_eta_s / 60)} min, calibrated to the median drive` : "" },
             `${Math.round(c.eta_s / 60)} min`),
-          el("td", { title: "His trust score for this service when the round ran (the list above shows it as it is now), and the drive it added to the cost (or took off), capped" },
+          el("td", { title: "The technician's trust score for this service when the round ran (the list above shows it as it is now), and the drive it added to the cost (or took off), capped" },
             c.trust_score.toFixed(2), Math.abs(c.trust_s || 0) >= 3 ? el("small", {}, `${c.trust_s > 0 ? "+" : "−"}${(Math.abs(c.trust_s) / 60).toFixed(1)} min`) : null),
           el("td", {}, c.cost.toFixed(0)),
           el("td", {}, c.chosen ? "chosen" : c.why_not || "")))))) : el("p", { class: "empty" }, "No dispatch round yet."));
