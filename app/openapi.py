@@ -35,6 +35,13 @@ class Problem(BaseModel):
     detail: str
 
 
+class OpenOrderProblem(Problem):
+    """A new order refused while the driver or the member has one open (`type` …/open-order)."""
+
+    open_order_id: str | None = None  # the open order, when the caller may see it
+    partner_reference: str | None = None  # to a partner: its own reference of that order
+
+
 class ValidationIssue(BaseModel):
     loc: list[str | int]
     msg: str
@@ -44,9 +51,16 @@ class ValidationProblem(Problem):
     errors: list[ValidationIssue]
 
 
-def problems(*codes: int) -> dict[int | str, dict[str, Any]]:
-    """The errors a route's own logic can answer, for its `responses=`."""
-    return {code: {"description": DESCRIPTIONS[code]} for code in codes}
+SHAPED = (OpenOrderProblem,)  # problems with members of their own beside `Problem`'s
+
+
+def problems(*codes: int, shaped: dict[int, type[Problem]] | None = None) -> dict[int | str, dict[str, Any]]:
+    """The errors a route's own logic can answer, for its `responses=`; `shaped` names those whose problem has
+    members of its own (one of SHAPED)."""
+    declared: dict[int | str, dict[str, Any]] = {code: {"description": DESCRIPTIONS[code]} for code in codes}
+    for code, shape in (shaped or {}).items():
+        declared[code] = {"description": shape.__doc__ or DESCRIPTIONS[code], "x-problem": shape.__name__}
+    return declared
 
 
 OVERVIEW = """
@@ -95,7 +109,7 @@ def install_openapi(app: FastAPI) -> None:
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components.pop("HTTPValidationError", None)
         components.pop("ValidationError", None)
-        for model in (Problem, ValidationIssue, ValidationProblem):
+        for model in (Problem, ValidationIssue, ValidationProblem, *SHAPED):
             components[model.__name__] = model.model_json_schema(ref_template="#/components/schemas/{model}")
             components[model.__name__].pop("$defs", None)
         for operations in schema.get("webhooks", {}).values():
@@ -117,7 +131,7 @@ def install_openapi(app: FastAPI) -> None:
                     responses.setdefault(str(code), {"description": DESCRIPTIONS[code]})
                 for code, response in responses.items():
                     if code.isdigit() and int(code) >= 400:
-                        shape = "ValidationProblem" if code == "422" else "Problem"
+                        shape = response.pop("x-problem", "ValidationProblem" if code == "422" else "Problem")
                         response["content"] = {PROBLEM_JSON: {"schema": {"$ref": f"#/components/schemas/{shape}"}}}
         app.openapi_schema = schema
         return schema

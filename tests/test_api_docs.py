@@ -209,3 +209,20 @@ def test_the_objects_responses_carry_are_described_field_by_field() -> None:
         "/PartnerCreated/sla_targets", "/PartnerRead/sla_targets", "/PromiseRead/basis", "/RegionRead/area",
         "/Route/geometry",
     }  # fmt: skip
+
+
+def test_a_refused_second_order_is_described_with_the_order_it_names() -> None:
+    """An app or a partner's integration reads `open_order_id` from the reference, not by trying."""
+    schema = create_app(Settings()).openapi()
+    for path in ("/v1/orders", "/v1/partner/orders"):
+        refused = schema["paths"][path]["post"]["responses"]["409"]
+        assert refused["content"]["application/problem+json"]["schema"] == {
+            "$ref": "#/components/schemas/OpenOrderProblem"
+        }
+        assert "x-problem" not in refused
+    assert {"open_order_id", "partner_reference"} <= set(
+        schema["components"]["schemas"]["OpenOrderProblem"]["properties"]
+    )
+    assert schema["paths"]["/v1/orders/{order_id}/cancel"]["post"]["responses"]["409"]["content"][
+        "application/problem+json"
+    ]["schema"] == {"$ref": "#/components/schemas/Problem"}

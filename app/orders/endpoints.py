@@ -9,7 +9,7 @@ from app.dependencies import AppSettings, Osrm
 from app.idempotency import service as idempotency
 from app.idempotency.dependencies import IdempotencyKeyHeader
 from app.limits.dependencies import OrderRequestAllowance
-from app.openapi import problems
+from app.openapi import OpenOrderProblem, problems
 from app.orders import operators, service
 from app.orders.schemas import (
     NoteCreate,
@@ -27,7 +27,12 @@ router = APIRouter(prefix="/v1/orders", tags=["orders"])
 ops_router = APIRouter(prefix="/v1/ops/orders", tags=["operations"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=OrderRead, responses=problems(409, 429))
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=OrderRead,
+    responses=problems(429, shaped={409: OpenOrderProblem}),
+)
 async def create_order(
     body: OrderCreate,
     session: DbSession,
@@ -38,7 +43,8 @@ async def create_order(
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     """A driver asks for help. Refused (422) outside the served regions (`type` …/outside-service-area) or
-    with no road within reach (…/no-road-nearby); nothing is stored then."""
+    with no road within reach (…/no-road-nearby); nothing is stored then. 409 (…/open-order) while he has an open
+    order: `open_order_id` names it."""
 
     async def create() -> OrderRead:
         await count_order_request()

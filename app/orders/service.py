@@ -130,11 +130,13 @@ async def place_order(
     open_order = await repository.open_order_of_driver(session, driver_id)
     if open_order is not None:
         raise OpenOrderExists.of(open_order, placed_by_partner=partner_id)
-    region = await service_area.region_of(session, osrm, data.location, for_member=partner_id is not None)
+    region = await service_area.region_of(
+        session, osrm, data.location, for_member_in=allowed_regions if partner_id is not None else None
+    )
     if allowed_regions and region not in allowed_regions:
         raise service_area.OutsideServiceArea(
             f"The member's place is in {region.title()}, outside the regions your contract covers "
-            f"({', '.join(r.title() for r in sorted(allowed_regions))})."
+            f"({', '.join(r.title() for r in sorted(allowed_regions))}); nothing was stored."
         )
     at = clock.now()
     order = Order(
@@ -213,6 +215,16 @@ async def report_status(
     return await present(session, order, principal.role)
 
 
+# Where an open order stands, in the words of a refusal of another.
+OPEN_ORDER_STANDING = {
+    OrderStatus.SEARCHING: "still looking for a technician",
+    OrderStatus.ASSIGNED: "a technician is assigned",
+    OrderStatus.EN_ROUTE: "the technician is on the way",
+    OrderStatus.ARRIVED: "the technician is at the car",
+    OrderStatus.IN_PROGRESS: "the technician is at work",
+}
+
+
 class OpenOrderExists(Conflict):
     problem = "open-order"
 
@@ -220,15 +232,16 @@ class OpenOrderExists(Conflict):
     def of(cls, order: Order, placed_by_partner: UUID | None) -> "OpenOrderExists":
         """Names the open order, to its driver or to the partner whose member it is (a member's account is the
         partner's own, so the order is one the partner placed)."""
+        standing = OPEN_ORDER_STANDING.get(order.status, order.status.value)
         if placed_by_partner is None:
             return cls(
-                f"You already have an open order ({order.status.value}): follow it, or cancel it to ask again.",
+                f"You already have an open order ({standing}): follow it, or cancel it to ask again.",
                 extra={"open_order_id": str(order.id)},
             )
-        reference = f" ({order.partner_reference})" if order.partner_reference else ""
+        reference = f" {order.partner_reference}" if order.partner_reference else ""
         return cls(
-            f"The member already has an open order{reference}, {order.status.value}: follow it, or cancel it to "
-            "place a new one.",
+            f"The member already has an open order{reference} ({standing}): follow it, or cancel it to place a new "
+            "one.",
             extra={"open_order_id": str(order.id), "partner_reference": order.partner_reference},
         )
 

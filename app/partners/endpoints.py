@@ -11,7 +11,7 @@ from app.dependencies import AppSettings, Osrm
 from app.idempotency import service as idempotency
 from app.idempotency.dependencies import IdempotencyKeyHeader
 from app.limits.dependencies import OrderRequestAllowance
-from app.openapi import problems
+from app.openapi import OpenOrderProblem, problems
 from app.orders import service as orders
 from app.orders.schemas import OrderCancel, OrderRead
 from app.pagination import Cursor, Limit
@@ -72,7 +72,12 @@ async def revoke_key(partner_id: UUID, key_id: UUID, session: DbSession, _: Oper
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/orders", status_code=status.HTTP_201_CREATED, response_model=OrderRead, responses=problems(409, 429))
+@router.post(
+    "/orders",
+    status_code=status.HTTP_201_CREATED,
+    response_model=OrderRead,
+    responses=problems(429, shaped={409: OpenOrderProblem}),
+)
 async def create_member_order(
     body: PartnerOrderCreate,
     session: DbSession,
@@ -83,7 +88,8 @@ async def create_member_order(
     idempotency_key: IdempotencyKeyHeader = None,
 ) -> JSONResponse:
     """Help for a member, who may have no app. Refused (422) outside the served area or the contract's regions
-    and services; 409 while the member has an open order. Honours `Idempotency-Key`."""
+    and services; 409 (…/open-order) while the member has an open order: `open_order_id` and
+    `partner_reference` name it. A member is his phone number, however it is written. Honours `Idempotency-Key`."""
 
     async def place() -> OrderRead:
         await count_order_request()

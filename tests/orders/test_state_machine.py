@@ -176,7 +176,7 @@ async def test_a_driver_has_one_open_order(api: Api) -> None:
     refusal = second.json()
     assert refusal["type"].endswith("/open-order")
     assert refusal["open_order_id"] == first["id"]  # the app can take him back to the order he already has
-    assert "searching" in refusal["detail"]
+    assert "(still looking for a technician)" in refusal["detail"]  # in words, not the status's code
     listed = (await api.client.get("/v1/orders", headers=driver.headers)).json()
     assert len(listed["items"]) == 1
 

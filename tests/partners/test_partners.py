@@ -217,12 +217,17 @@ async def test_the_contract_bounds_services_and_regions(api: Api, osrm: OsrmClie
     assert outside.json()["type"].endswith("/outside-service-area")
     assert "Helsinki, outside the regions your contract covers (Liechtenstein)" in outside.json()["detail"]
     assert (await api.client.get("/v1/partner/orders", headers=elsewhere.headers)).json()["items"] == []
-    # Across the Rhine in Switzerland, outside every region: said to the partner's system, not to a driver.
+    # Across the Rhine in Switzerland, outside every region: said to the partner's system, not to a driver, naming
+    # the areas its contract covers.
     abroad = member_order(Point(lat=47.16700, lon=9.47800), phone="+41 81 750 00 00")
     refused = await api.client.post("/v1/partner/orders", json=abroad, headers=tows_only.headers)
     assert refused.status_code == 422
     assert refused.json()["type"].endswith("/outside-service-area")
-    assert refused.json()["detail"].startswith("The member's place (47.16700, 9.47800) is outside the areas we serve")
+    assert refused.json()["detail"].startswith(
+        "The member's place (47.16700, 9.47800) is outside the areas we serve (Helsinki, Liechtenstein)"
+    )
+    refused = await api.client.post("/v1/partner/orders", json=abroad, headers=elsewhere.headers)
+    assert "outside the areas we serve (Liechtenstein); nothing was stored" in refused.json()["detail"]
 
 
 async def test_partner_kpis_count_only_its_orders_and_the_report_has_a_row_per_week(api: Api, osrm: OsrmClient) -> None:

@@ -125,6 +125,15 @@ WITH_THE_PHONE_LATE_IN_ITS_MINUTE = """(() => {
 })()"""
 
 
+# The ETA line with the estimate `ms` milliseconds before the promise (restored after).
+WITH_THE_ESTIMATE_BEFORE_THE_PROMISE = """((ms) => {
+  const eta = window.trustloop.state.tracking.eta;
+  const arrival = eta.arrival_at;
+  eta.arrival_at = new Date(Date.parse(eta.promised_at) - ms).toISOString();
+  try { renderEta(); return $("eta").textContent; } finally { eta.arrival_at = arrival; renderEta(); }
+})"""
+
+
 def shown_clock(moment: datetime, zone: str) -> str:
     """The clock time a push and the page tell for `moment`: the end of its minute ("by 14:05" for 14:04:20)."""
     if moment.second or moment.microsecond:
@@ -212,6 +221,11 @@ async def test_the_page_follows_the_technician_then_takes_the_rating(
         # The promise the assigned push made stays in view beside the estimate, while the estimate keeps it.
         promised = shown_clock(promise, "Europe/Helsinki")
         assert (await phone.locator("#eta").inner_text()).endswith(f" · by {promised} at the latest")
+        # As the estimate moves by seconds just before the promise (where a short drive's starts), the promise
+        # stays in view: it does not come and go.
+        for ahead_ms in (90_000, 30_000, 1_000, 0):
+            line = await phone.evaluate(WITH_THE_ESTIMATE_BEFORE_THE_PROMISE, ahead_ms)
+            assert line.endswith(f" · by {promised} at the latest"), (ahead_ms, line)
         wedge = "(e => ({hidden: e.hidden, rotate: e.style.rotate}))(document.querySelector('.van-heading'))"
         assert (await phone.evaluate(wedge))["hidden"]  # his phone gave no heading: no way shown
         heading = round(bearing_deg(KAISANIEMENKATU, CLOSER), 1)

@@ -178,7 +178,8 @@
     const [arrival, promised] = [tl.minuteEnd(o.eta.arrival_at), tl.minuteEnd(o.eta.promised_at)];
     return el("span", { class: late ? "late" : "on-time" },
       `ETA ${tl.time(arrival)}${tl.carTime(arrival, o.region)} · ${tl.minutesTo(o.eta.arrival_at)} min, ${o.eta.confidence} confidence`,
-      promised ? ` · promised ${tl.time(promised)}${tl.carTime(promised, o.region)}${late ? " · late" : " · on time"}` : "");
+      promised ? ` · promised ${tl.time(promised)}${tl.carTime(promised, o.region)}${late ? " · late"
+        : arrival > promised ? " · past it, within its grace" : " · on time"}` : "");
   }
 
   // What the promise was made of: OSRM's estimate, the calibrated median and the quantile promised. The median's

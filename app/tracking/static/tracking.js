@@ -302,9 +302,11 @@ function renderEta() {
   // The minutes from the phone's clock to the clock time beside them (rounded up): "2 min, around 15:16" from
   // 15:14:50 to 15:15:20 alike, as the driver would count them.
   const minutes = Math.max(1, (minuteEnd(t.eta.arrival_at) - Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS) / MINUTE_MS);
-  // The promise too, while the estimate keeps it by a minute or more: the assigned push told the driver that time.
-  // Once it slips past the promise the driver has been told by push, and the page says why the time moved.
-  const promised = t.eta.promised_at && new Date(t.eta.promised_at) - new Date(t.eta.arrival_at) >= 60000;
+  // The promise too, while the estimate keeps it as the two are shown (to the minute): the assigned push told the
+  // driver that time. Once it slips past the promise the driver has been told by push, and the page says why the
+  // time moved. (Shown only a minute or more ahead of the estimate, it came and went as the estimate moved by
+  // seconds around the promise, which is where a short drive's estimate starts.)
+  const promised = t.eta.promised_at && minuteEnd(t.eta.promised_at) >= minuteEnd(t.eta.arrival_at);
   eta.textContent = text.eta(minutes, clock(t.eta.arrival_at)) + (t.eta.confidence === "low" ? text.rough : "")
     + (promised ? text.promise(clock(t.eta.promised_at)) : "") + (t.eta.late ? text.late(clock(t.eta.promised_at)) : "");
   eta.classList.toggle("late", Boolean(t.eta.late));
