@@ -162,7 +162,7 @@ const TEXTS = {
       winch: "Ihr Auto wurde geborgen.", lockout: "Ihr Auto wurde geöffnet.", fuel_delivery: "Der Kraftstoff wurde geliefert.",
     },
     headlines: {
-      searching: () => ["Wir suchen Hilfe", "Wir fragen die nächstgelegenen Einsatzfahrzeuge, die helfen können."],
+      searching: () => ["Wir suchen Pannenhilfe für Sie", "Wir fragen die Pannenhilfe in Ihrer Nähe, wer helfen kann."],
       noRoad: () => ["Noch kein Weg zu Ihrer Markierung", "Die Pannenhilfe in der Nähe findet keine Strasse zu Ihrer Markierung. Wir suchen weiter, sonst rufen wir Sie an."],
       assigned: (name) => [`${name} kommt`, `${name} hat den Auftrag angenommen und fährt gleich los.`],
       en_route: (name) => [`${name} ist unterwegs`, "Die Karte zeigt live, wo die Pannenhilfe gerade ist."],
