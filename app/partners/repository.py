@@ -7,6 +7,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.partners.models import Partner, PartnerKey, PartnerMember
+from app.schemas import phone_key
 
 
 async def get(session: AsyncSession, partner_id: UUID) -> Partner | None:
@@ -45,8 +46,11 @@ async def revoke_key(session: AsyncSession, partner_id: UUID, key_id: UUID, at: 
 
 
 async def member_driver(session: AsyncSession, partner_id: UUID, phone: str) -> UUID | None:
+    """The driver account of the partner's member with this number, however it is written."""
     found = await session.execute(
-        select(PartnerMember.driver_id).where(PartnerMember.partner_id == partner_id, PartnerMember.phone == phone)
+        select(PartnerMember.driver_id).where(
+            PartnerMember.partner_id == partner_id, PartnerMember.phone == phone_key(phone)
+        )
     )
     return found.scalar_one_or_none()
 
@@ -55,7 +59,7 @@ async def remember_member(session: AsyncSession, partner_id: UUID, phone: str, d
     """The member's driver account; when two orders for a new member race, the first one's account wins."""
     await session.execute(
         insert(PartnerMember)
-        .values(partner_id=partner_id, phone=phone, driver_id=driver_id)
+        .values(partner_id=partner_id, phone=phone_key(phone), driver_id=driver_id)
         .on_conflict_do_nothing(index_elements=["partner_id", "phone"])
     )
     kept = await member_driver(session, partner_id, phone)

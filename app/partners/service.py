@@ -29,7 +29,7 @@ from app.partners.schemas import (
 from app.partners.targets import checked_target
 from app.regions import service as regions
 from app.routing.osrm import OsrmClient
-from app.schemas import Page, phone_key
+from app.schemas import Page
 from app.users import repository as users
 
 KEY_PREFIX = "tlp_"
@@ -113,12 +113,10 @@ async def place_member_order(
     partner = await _get(session, principal.user_id)
     if partner.services and data.service.value not in partner.services:
         raise InvalidInput(f"Your contract does not cover the service {data.service.value}.")
-    # A member is his number, however the partner writes it this time.
-    number = phone_key(data.member.phone)
-    driver_id = await repository.member_driver(session, partner.id, number)
+    driver_id = await repository.member_driver(session, partner.id, data.member.phone)
     if driver_id is None:
         member = await users.create(session, Role.DRIVER, data.member.name, phone=data.member.phone)
-        driver_id = await repository.remember_member(session, partner.id, number, member.id)
+        driver_id = await repository.remember_member(session, partner.id, data.member.phone, member.id)
     order = await orders.place_order(
         session, osrm, driver_id, partner.id, data,
         partner_id=partner.id, partner_reference=data.member.reference, allowed_regions=partner.regions,
