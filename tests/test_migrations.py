@@ -110,13 +110,18 @@ async def _run(url: str, sql: str) -> list[asyncpg.Record]:
         await connection.close()
 
 
+def migrated_with(seed: str, before: str, after: str) -> Config:
+    """A fresh database at revision `before`, holding the rows of `seed`, then migrated to `after`."""
+    config = fresh_database()
+    command.upgrade(config, before)
+    asyncio.run(_run(MIGRATIONS_DATABASE_URL, seed))
+    command.upgrade(config, after)
+    return config
+
+
 @pytest.mark.integration
 def test_the_domains_take_their_columns_with_the_data() -> None:
-    config = fresh_database()
-    command.upgrade(config, "0009")
-    asyncio.run(_run(MIGRATIONS_DATABASE_URL, SEED_0009))
-
-    command.upgrade(config, "0010")
+    config = migrated_with(SEED_0009, "0009", "0010")
     tracking = asyncio.run(_run(MIGRATIONS_DATABASE_URL, "SELECT * FROM order_tracking ORDER BY order_id"))
     assert [(str(r["order_id"])[-2:], r["eta_confidence"], r["route_distance_m"]) for r in tracking] == [
         ("a1", "high", 1200.0), ("b2", "high", None)
@@ -169,10 +174,7 @@ INSERT INTO partner_members (partner_id, phone, driver_id, created_at) VALUES
 
 @pytest.mark.integration
 def test_members_are_kept_by_their_number_however_written() -> None:
-    config = fresh_database()
-    command.upgrade(config, "0030")
-    asyncio.run(_run(MIGRATIONS_DATABASE_URL, SEED_0030))
-    command.upgrade(config, "0031")
+    migrated_with(SEED_0030, "0030", "0031")
     members = asyncio.run(
         _run(MIGRATIONS_DATABASE_URL, "SELECT phone, driver_id FROM partner_members ORDER BY created_at")
     )
