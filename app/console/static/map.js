@@ -398,7 +398,7 @@
     for (const entry of clusters) {
       const { box } = entry;
       const up = clearShift(box, taken);
-      const [dx, dy] = up !== null ? [0, up] : [clearSideways(box, taken) ?? 0, 0];
+      const [dx, dy] = up !== null ? [0, up] : [clearShift(box, taken, "x") ?? 0, 0];
       entry.shift = [dx, dy];
       taken.push({ left: box.left + dx, right: box.right + dx, top: box.top + dy, bottom: box.bottom + dy });
     }
@@ -425,9 +425,9 @@
     }
   }
 
-  function covered(box, dy, other) {
+  function covered(box, other) {
     return other.left < box.right + NAME_GAP_PX && other.right > box.left - NAME_GAP_PX &&
-      other.top < box.bottom + dy + NAME_GAP_PX && other.bottom > box.top + dy - NAME_GAP_PX;
+      other.top < box.bottom + NAME_GAP_PX && other.bottom > box.top - NAME_GAP_PX;
   }
 
   const CLUSTER_RANK = ["order-cluster breached", "order-cluster at_risk", "order-cluster"];
@@ -436,28 +436,17 @@
     return rank < 0 ? CLUSTER_RANK.length : rank;
   };
 
-  // How far right (negative: left) a cluster must move to be clear of everything taken, where neither above nor
-  // below is; null if neither side is either.
-  function clearSideways(box, taken) {
-    const over = taken.filter((other) => covered(box, 0, other));
-    const left = Math.min(...over.map((other) => other.left));
-    const right = Math.max(...over.map((other) => other.right));
-    for (const dx of [left - NAME_GAP_PX - box.right, right + NAME_GAP_PX - box.left]) {
-      const moved = { ...box, left: box.left + dx, right: box.right + dx };
-      if (!taken.some((other) => covered(moved, 0, other))) return dx;
-    }
-    return null;
-  }
-
-  // How far down (negative: up) a name must move to be clear of everything taken; null if neither just above
-  // nor just below what covers it is clear.
-  function clearShift(box, taken) {
-    const over = taken.filter((other) => covered(box, 0, other));
+  // How far a box must move to be clear of everything taken: down (negative: up), or along `axis` "x" right
+  // (negative: left); null if neither just before nor just after what covers it is clear.
+  function clearShift(box, taken, axis = "y") {
+    const [start, end] = axis === "y" ? ["top", "bottom"] : ["left", "right"];
+    const over = taken.filter((other) => covered(box, other));
     if (!over.length) return 0;
-    const top = Math.min(...over.map((other) => other.top));
-    const bottom = Math.max(...over.map((other) => other.bottom));
-    for (const dy of [top - NAME_GAP_PX - box.bottom, bottom + NAME_GAP_PX - box.top]) {
-      if (!taken.some((other) => covered(box, dy, other))) return dy;
+    const first = Math.min(...over.map((other) => other[start]));
+    const last = Math.max(...over.map((other) => other[end]));
+    for (const shift of [first - NAME_GAP_PX - box[end], last + NAME_GAP_PX - box[start]]) {
+      const moved = { ...box, [start]: box[start] + shift, [end]: box[end] + shift };
+      if (!taken.some((other) => covered(moved, other))) return shift;
     }
     return null;
   }
