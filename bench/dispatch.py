@@ -315,17 +315,19 @@ async def driving(settings: Settings, osrm: OsrmClient, repeat: int, share: floa
         moving = rng.sample(fleet, round(len(fleet) * share))
         asked = asyncio.Semaphore(8)
 
-        async def on_his_way(where: Point) -> tuple[Point, float] | None:
+        async def on_his_way(where: Point, bound_for: Point, gps_error: float) -> tuple[Point, float] | None:
             async with asked:
-                route = await osrm.route(where, rng.choice(fleet)[1])
+                route = await osrm.route(where, bound_for)
             legs = route.geometry["coordinates"] if route is not None else []
             if len(legs) < 2:
                 return None
             (lon0, lat0), (lon1, lat1) = legs[0], legs[1]
             start = Point(lat=lat0, lon=lon0)
-            return start, (bearing_deg(start, Point(lat=lat1, lon=lon1)) + rng.gauss(0, 10)) % 360
+            return start, (bearing_deg(start, Point(lat=lat1, lon=lon1)) + gps_error) % 360
 
-        ways = await asyncio.gather(*(on_his_way(where) for _, where in moving))
+        # Drawn before the routes are asked, in order: the same vans drive the same way in every run.
+        trips = [(where, rng.choice(fleet)[1], rng.gauss(0, 10)) for _, where in moving]
+        ways = await asyncio.gather(*(on_his_way(*trip) for trip in trips))
         driven = [
             {"id": technician_id, "lat": way[0].lat, "lon": way[0].lon, "heading": way[1]}
             for (technician_id, _), way in zip(moving, ways, strict=True)
