@@ -202,8 +202,9 @@ async def confirm(page: Page) -> None:
 
 
 # The widths the console's map draws its roads with, casings and roads of every rank, in drawing order; as drawn
-# for a region's view: casings of through and main roads, then service roads, streets, through and main roads.
-ROADS_AS_DRAWN = [4.2, 6.1, 0.8, 1.3, 2.6, 4.5]
+# for a region's view: casings of through and main roads, then ways closed to cars, service roads, streets,
+# through and main roads.
+ROADS_AS_DRAWN = [4.2, 6.1, 1.0, 0.8, 1.3, 2.6, 4.5]
 ROAD_WIDTHS = """(() => {
   const widths = [];
   window.trustloop.map.leaflet.eachLayer((layer) => {
@@ -232,7 +233,15 @@ async def test_the_map_the_figures_and_the_fleet_live(
         async with httpx.AsyncClient(base_url=console_server) as server:
             drawn = (await server.get("/v1/ops/map", headers=scene.operator.headers)).json()
         assert len(drawn["roads"]) > 500
-        assert {rank for rank, _ in drawn["roads"]} == {0, 1, 2, 3}  # car parks and yards as well as streets
+        # Car parks and yards as well as streets, and the pedestrian streets and bus lanes closed to cars, dashed.
+        assert {rank for rank, _ in drawn["roads"]} == {0, 1, 2, 3, 4}
+        dashed = """(() => {
+          const dashes = [];
+          window.trustloop.map.leaflet.eachLayer((layer) => {
+            if (layer instanceof L.Polyline && layer.options.renderer?.options.pane === "roads") dashes.push(layer.options.dashArray || null);
+          });
+          return dashes;
+        })()"""
         assert any(kind == "suburb" for _, kind, _, _ in drawn["places"])
         await wait_for(lambda: page.evaluate(f"window.trustloop.stats.roadsDrawn === {len(drawn['roads'])}"))
         assert await page.evaluate("window.trustloop.stats.places") == len(drawn["places"])
@@ -251,6 +260,7 @@ async def test_the_map_the_figures_and_the_fleet_live(
             await wait_for(drawn_so, 10)
 
         await roads_at(12, ROADS_AS_DRAWN)
+        assert await page.evaluate(dashed) == [None, None, "3 3", None, None, None, None]
         await roads_at(18, [3 * width for width in ROADS_AS_DRAWN])
         await page.evaluate(f"window.trustloop.map.leaflet.setZoom({region_view}, {{animate: false}})")
         await wait_for(lambda: page.evaluate("document.querySelectorAll('.tech-pin, .tech-cluster').length > 0"))

@@ -53,7 +53,8 @@ async def region_map(
     {"region", "regions" (every served one, for the switch), "time_zones" (each served one's, so that times can
     be told on the car's clock too), "cross_border" (whether a technician may be sent into another region),
     "bounds" (each served one's area as [west, south, east, north], to tell where a technician is), "bbox",
-    "roads": [[rank, [lon, lat, ...]]]}."""
+    "roads": [[rank, [lon, lat, ...]]]} (rank 0 main roads, 1 through roads, 2 streets, 3 service roads, 4 ways
+    closed to cars, as the router reads their access)."""
     served = settings.served_regions
     region = region or served[0]
     extract = await regions.extract_of_region(session, region)

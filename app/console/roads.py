@@ -2,22 +2,52 @@
 extract (no tile server: operators must not depend on the internet)."""
 
 import threading
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
 import osmium
 
-# Drawing rank by highway class: 0 major, 1 through roads, 2 streets (a city centre's pedestrian streets
-# among them: they give it its shape, and a van may drive them to a car), 3 service roads (car parks,
-# driveways, yards: where many cars break down, and where a route drawn by the car profile begins or ends).
-# Tracks and paths are left out: the car profile never routes over them, and in the Alps they would double
-# the map's weight.
+# Drawing rank by highway class: 0 major, 1 through roads, 2 streets, 3 service roads (car parks, driveways,
+# yards: where many cars break down, and where a route drawn by the car profile begins or ends). Tracks and paths
+# are left out: the car profile never routes over them, and in the Alps they would double the map's weight.
 RANKS = {
     **dict.fromkeys(("motorway", "motorway_link", "trunk", "trunk_link", "primary", "primary_link"), 0),
     **dict.fromkeys(("secondary", "secondary_link", "tertiary", "tertiary_link"), 1),
     **dict.fromkeys(("residential", "unclassified", "living_street", "road", "pedestrian"), 2),
     "service": 3,
 }
+# Streets and roads no van may drive (a city centre's pedestrian streets, bus lanes, emergency accesses): drawn apart, as
+# the router sees them, so that a pin on one is not mistaken for a pin on a road. A city's pedestrian streets still
+# give its centre its shape.
+CLOSED_TO_CARS = 4
+
+# How OSRM's car profile (profiles/car.lua, which the regions' data is prepared with) reads a way's access: the
+# first of these keys the way has decides; a value it refuses is a way no car is routed over, unless the value only
+# restricts (a destination, a private driveway) on a highway the profile drives, which it routes over at a cost.
+ACCESS_KEYS = ("motorcar", "motor_vehicle", "vehicle", "access")
+REFUSED = frozenset({
+    "no", "agricultural", "forestry", "emergency", "psv", "taxi", "share_taxi", "minibus", "bus", "foot",
+    "emergency_vehicle", "restricted", "military", "official", "customers", "private", "delivery", "destination",
+    "permit", "residents",
+})  # fmt: skip
+ONLY_RESTRICTED = frozenset({"private", "delivery", "destination", "customers", "permit", "residents"})
+DRIVEN = frozenset(highway for highway in RANKS if highway not in ("road", "pedestrian"))  # the profile's speeds
+FORBIDDEN_SERVICES = frozenset({"emergency_access"})
+
+
+def closed_to_cars(tags: Mapping[str, str]) -> bool:
+    """Whether the car profile routes no car over a drawn way with these tags, either way along it."""
+    highway = tags.get("highway", "")
+    if highway == "service" and tags.get("service") in FORBIDDEN_SERVICES:
+        return True
+    access = next((tags[key] for key in ACCESS_KEYS if key in tags), None)
+    if access is not None and ";" in access:  # "no;destination": the profile takes the most permissive
+        return all(closed_to_cars({**tags, ACCESS_KEYS[0]: part.strip()}) for part in access.split(";"))
+    if access in REFUSED:
+        return not (highway in DRIVEN and access in ONLY_RESTRICTED)
+    # A highway the profile has no speed for is driven only where an access tag lets cars on it.
+    return highway not in DRIVEN and access is None
 
 
 # Named places drawn as labels; main and through roads are labelled once each, on their longest piece.
@@ -40,6 +70,8 @@ class _Roads(osmium.SimpleHandler):
         rank = RANKS.get(way.tags.get("highway") or "")
         if rank is None or way.tags.get("area") == "yes":  # a square's outline is no road
             return
+        if closed_to_cars({tag.k: tag.v for tag in way.tags}):
+            rank = CLOSED_TO_CARS
         name = way.tags.get("name")
         for flat in _inside(way):
             self.lines.append((rank, flat))

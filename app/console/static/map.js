@@ -7,14 +7,16 @@
   const tl = window.trustloop;
   const { state, stats } = tl;
   // Roads in greys and slate that no SLA or technician colour uses, by rank: main roads, through roads,
-  // streets, service roads (car parks and yards, thinnest).
+  // streets, service roads (car parks and yards, thinnest), and ways closed to cars (pedestrian streets, bus
+  // lanes), dashed: a pin on one is not on a road a van can drive.
   const ROADS = [
     { casing: "#a6adba", color: "#c9cfd9", weight: 4.5 },
     { casing: "#d6d2c8", color: "#fbfaf7", weight: 2.6 },
     { casing: null, color: "#ffffff", weight: 1.3 },
     { casing: null, color: "#ffffff", weight: 0.8 },
+    { casing: null, color: "#aeb4bd", weight: 1, dashArray: "3 3" },
   ];
-  const RANKS_UNDER_FIRST = [3, 2, 1, 0];
+  const RANKS_UNDER_FIRST = [4, 3, 2, 1, 0];
   // ROADS' widths are a region's view; closer in they widen (up to three times), or streets would fade away.
   const ROADS_WIDEN_FROM = 14;
   const STATUS_LABEL = { free: "free", busy: "on a job", offline: "offline" };
@@ -182,7 +184,8 @@
     }
     for (const rank of RANKS_UNDER_FIRST) {
       const style = ROADS[rank];
-      roadLines.push([L.polyline(byRank[rank], { ...options, color: style.color }).addTo(group), style.weight]);
+      const line = L.polyline(byRank[rank], { ...options, color: style.color, dashArray: style.dashArray });
+      roadLines.push([line.addTo(group), style.weight]);
     }
     roadWidths();
     group.addTo(regionLayer);

@@ -359,9 +359,11 @@ const pinWithoutRoad = (t) => t.status === "searching" && t.search === "no_road"
 
 // The map: roads from /map on a plain background, the route, the car and the technician. Nothing is drawn
 // before the roads have come, so the first view is fitted once, to the technician and the car.
-const ROAD_STYLE = [  // by rank: main roads, through roads, streets, service roads (car parks, yards)
+// By rank: main roads, through roads, streets, service roads (car parks, yards), and ways closed to cars
+// (pedestrian streets, bus lanes), dashed without a casing: a pin on one is not on a road a van can drive.
+const ROAD_STYLE = [
   { color: "#f2c46d", weight: 6 }, { color: "#ffffff", weight: 5 }, { color: "#ffffff", weight: 3 },
-  { color: "#ffffff", weight: 2 },
+  { color: "#ffffff", weight: 2 }, { color: "#9aa3ae", weight: 1.5, dashArray: "4 4", casing: false },
 ];
 const CASING = "#c3c9d1";
 const ROADS_AS_DRAWN_AT = 15;  // the zoom at which ROAD_STYLE's widths are drawn: half two steps out, twice two in
@@ -377,7 +379,7 @@ async function showMap() {
   const roads = await response.json();
   const [west, south, east, north] = roads.bbox;
   map.fitBounds([[south, west], [north, east]], { animate: false });
-  const byRank = [3, 2, 1, 0].map((rank) => [rank, roads.roads.filter(([r]) => r === rank).map(([, flat]) => {
+  const byRank = [4, 3, 2, 1, 0].map((rank) => [rank, roads.roads.filter(([r]) => r === rank).map(([, flat]) => {
     const points = [];
     for (let i = 0; i < flat.length; i += 2) points.push([flat[i + 1], flat[i]]);
     return points;
@@ -387,8 +389,9 @@ async function showMap() {
   const drawn = [];
   for (const casing of [true, false]) {
     for (const [rank, lines] of byRank) {
-      const { color, weight } = ROAD_STYLE[rank];
-      const line = L.polyline(lines, { color: casing ? CASING : color, interactive: false }).addTo(map);
+      const { color, weight, dashArray, casing: cased = true } = ROAD_STYLE[rank];
+      if (casing && !cased) continue;
+      const line = L.polyline(lines, { color: casing ? CASING : color, dashArray, interactive: false }).addTo(map);
       drawn.push([line, casing ? weight + 2 : weight]);
     }
   }
