@@ -78,6 +78,7 @@ async def run(args: Any) -> dict[str, Any]:
         return [issuer.issue(Principal(t, Role.TECHNICIAN)) for t in ids]
 
     fleets = {"idle": tokens(technician_ids[len(jobs) :]), "on_a_job": tokens(technician_ids[: len(jobs)])}
+    fleets = {fleet: its_tokens for fleet, its_tokens in fleets.items() if its_tokens}  # --on-jobs 0: idle alone
     variants = {"this": {"dir": CHECKOUT, "env": {}},
                 "tokens_checked_each_time": {"dir": CHECKOUT, "env": {"TRUSTLOOP_VERIFIED_TOKENS_KEPT": "0"}}}  # fmt: skip
     if args.baseline_dir is not None:
