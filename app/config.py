@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     osrm_port: int = 5000
     osrm_timeout_s: float = 2.0
     osrm_snap_radius_m: float = 200.0
+    # How far from a car the road a van is sent to may lie, where the roads nearest the car lead nowhere (a bit of
+    # road cut off from the rest, as OSRM marks small components): the technician walks the rest.
+    osrm_car_reach_m: float = Field(default=1000.0, gt=0)
 
     idempotency_ttl_s: int = 48 * 3600
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)  # refused with 413 before it is read further

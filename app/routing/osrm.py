@@ -119,6 +119,7 @@ class OsrmClient:
         engines: Sequence[RegionEngine] = (),
         timeout_s: float = 2.0,
         snap_radius_m: float = 200.0,
+        car_reach_m: float = 1000.0,
         retries: int = 2,
         parallelism: int = 2,
         cooldown_s: float = 5.0,
@@ -126,6 +127,7 @@ class OsrmClient:
         self._base_url = base_url.rstrip("/")
         self._engines = tuple(engines)
         self._snap_radius_m = snap_radius_m
+        self._car_reach_m = car_reach_m
         self._retries = retries
         self._parallelism = max(1, parallelism)
         self._cooldown_s = cooldown_s
@@ -156,8 +158,9 @@ class OsrmClient:
     @classmethod
     def from_settings(cls, settings: Settings) -> "OsrmClient":
         return cls(
-            settings.effective_osrm_url, timeout_s=settings.osrm_timeout_s, snap_radius_m=settings.osrm_snap_radius_m
-        )
+            settings.effective_osrm_url, timeout_s=settings.osrm_timeout_s, snap_radius_m=settings.osrm_snap_radius_m,
+            car_reach_m=settings.osrm_car_reach_m,
+        )  # fmt: skip
 
     @property
     def snap_radius_m(self) -> float:
@@ -309,7 +312,7 @@ class OsrmClient:
                 # Without the snapped points, which nothing here reads: they were most of the answer (a name,
                 # a location and a hint per point), for osrm-routed to write and us to parse.
                 "skip_waypoints": "true",
-                **self._bearings([headed.get(i) for i in kept]),
+                **self._snapping([headed.get(i) for i in kept_sources], len(kept_destinations)),
             }
             try:
                 body = await self._get("table", [points[i] for i in kept], params, engine)
@@ -343,15 +346,18 @@ class OsrmClient:
                 _spread(distances, kept_sources, kept_destinations, len(sources), len(destinations)),
             )
 
-    def _bearings(self, headings: Sequence[float | None]) -> dict[str, str]:
-        """OSRM's `bearings` and `radiuses` for points of which some are vans driving the way given: each of those
-        is snapped within HEADED_SNAP_M to a road running his way; none of them: nothing to add."""
-        if all(h is None for h in headings):
-            return {}
-        return {
-            "bearings": ";".join("" if h is None else f"{round(h) % 360},{HEADING_RANGE_DEG}" for h in headings),
-            "radiuses": ";".join(f"{self._snap_radius_m if h is None else HEADED_SNAP_M:g}" for h in headings),
-        }
+    def _snapping(self, headings: Sequence[float | None], cars: int) -> dict[str, str]:
+        """OSRM's `radiuses` (and `bearings`) for vans with these headings, then `cars` cars. A van driving the way
+        given is snapped within HEADED_SNAP_M to a road running his way, one without to the nearest road. A car is
+        snapped to the nearest road too, unless that road leads nowhere: then to the nearest road joined to the
+        rest, within the car's reach (OSRM's fallback from a small component, which only a radius that wide lets
+        it take)."""
+        radiuses = [self._snap_radius_m if h is None else HEADED_SNAP_M for h in headings] + [self._car_reach_m] * cars
+        snapping = {"radiuses": ";".join(f"{radius:g}" for radius in radiuses)}
+        if any(h is not None for h in headings):
+            ways = ["" if h is None else f"{round(h) % 360},{HEADING_RANGE_DEG}" for h in headings] + [""] * cars
+            snapping["bearings"] = ";".join(ways)
+        return snapping
 
     async def route(self, origin: Point, destination: Point, *, heading: float | None = None) -> Route | None:
         """The driving route with its GeoJSON geometry, or None if the points are not connected by road. With
@@ -364,11 +370,11 @@ class OsrmClient:
         try:
             body = None
             if heading is not None:
-                headed = {**params, **self._bearings([heading, None])}
+                headed = {**params, **self._snapping([heading], 1)}
                 with contextlib.suppress(Unroutable):  # no road runs his way near him: from the nearest one
                     body = await self._get("route", [origin, destination], headed, engine)
             if body is None:
-                body = await self._get("route", [origin, destination], params, engine)
+                body = await self._get("route", [origin, destination], {**params, **self._snapping([None], 1)}, engine)
         except RoutingUnavailable as exc:
             log.warning("OSRM route unavailable, falling back to a straight line: %s", exc)
             return straight_line_route(origin, destination)

@@ -27,7 +27,7 @@ async def routing(settings: Settings, sessions: async_sessionmaker[AsyncSession]
     engines = [region_engine(name, settings.osrm_url_of(name), areas[name]) for name in served if name in areas]
     return OsrmClient(
         settings.effective_osrm_url, engines=engines, timeout_s=settings.osrm_timeout_s,
-        snap_radius_m=settings.osrm_snap_radius_m,
+        snap_radius_m=settings.osrm_snap_radius_m, car_reach_m=settings.osrm_car_reach_m,
     )  # fmt: skip
 
 

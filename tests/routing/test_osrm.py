@@ -149,3 +149,42 @@ async def test_a_moving_vans_drives_in_a_table_start_on_the_road_he_drives(osrm:
     unmatched = [UNIONINKATU] * HEADINGS_MISSED_AT_MOST
     given_up = await osrm.table([*unmatched, corner], [car], headings=[*[90.0] * len(unmatched), 165.0])
     assert given_up.durations[-1][0] == plain.durations[0][0]
+
+
+# In Liechtenstein's extract: a bit of Am Schellenberg that no road a car may drive joins to the rest; Vaduz.
+SCHELLENBERG_BIT = Point(lat=47.228142, lon=9.558573)
+VADUZ = Point(lat=47.1410, lon=9.5209)
+
+
+async def test_a_car_on_a_bit_of_road_that_leads_nowhere_is_reached_on_the_nearest_road_that_does(
+    liechtenstein_graph: Path,
+) -> None:
+    port = free_port()
+    process = start_routed(liechtenstein_graph, port)
+    reaching, near_only = (
+        OsrmClient(f"http://127.0.0.1:{port}"),
+        OsrmClient(f"http://127.0.0.1:{port}", car_reach_m=200),
+    )
+    try:
+        snapped = await reaching.snap(SCHELLENBERG_BIT)
+        assert snapped is not None
+        assert snapped[1] < 5  # the car stands on a road, as the order's check finds
+
+        # Within 200 m of the car, every road is the cut-off bit: no van gets there (the order waited for nobody).
+        assert (await near_only.table([VADUZ], [SCHELLENBERG_BIT])).durations == [[None]]
+        assert await near_only.route(VADUZ, SCHELLENBERG_BIT) is None
+
+        # Within the car's reach, the van drives to the nearest road joined to the rest, and walks from there.
+        table = await reaching.table([VADUZ], [SCHELLENBERG_BIT])
+        assert table.durations[0][0] is not None
+        for heading in (None, 0.0):
+            route = await reaching.route(VADUZ, SCHELLENBERG_BIT, heading=heading)
+            assert route is not None
+            assert route.duration_s == pytest.approx(table.durations[0][0], abs=60)
+            end = Point(lat=route.geometry["coordinates"][-1][1], lon=route.geometry["coordinates"][-1][0])
+            assert 200 < haversine_m(end, SCHELLENBERG_BIT) < 1000  # measured 369 m
+    finally:
+        await reaching.aclose()
+        await near_only.aclose()
+        process.terminate()
+        process.wait(timeout=10)
