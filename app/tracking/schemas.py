@@ -48,6 +48,7 @@ class TrackingRead(BaseModel):
     # While searching: the latest dispatch round found technicians near and no road from any of them to the pin
     # (as the live "search" message and the no_road push say it).
     search: Literal["no_road"] | None = None
-    # While searching: where the car is as the order has it, the pin the search looks for a road to (the page shows
-    # it when no road is found, so that the driver sees where we think he is). Once someone comes, the route ends there.
+    # While searching and while the technician drives there: where the car is as the order has it, the pin the
+    # search looks for a road to (the page shows it when no road is found, so that the driver sees where we think he
+    # is), and then the technician's goal. His route ends there, or on the nearest road a van can reach, short of it.
     car: Point | None = None

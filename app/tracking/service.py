@@ -91,8 +91,12 @@ async def view(session: AsyncSession, settings: Settings, order: Order) -> Track
         time_zone=settings.timezone_of(order.region),
         held_up=await told_held_up(session, order),
         search=await search_news(session, order),
-        car=from_geography(order.location) if order.status is OrderStatus.SEARCHING else None,
+        car=from_geography(order.location) if order.status in CAR_SHOWN else None,
     )
+
+
+# While the search goes on and while the technician drives to the car: after that, the link shows no place.
+CAR_SHOWN = frozenset({OrderStatus.SEARCHING, *OrderStatus.on_the_way()})
 
 
 async def search_news(session: AsyncSession, order: Order) -> Literal["no_road"] | None:

@@ -28,7 +28,7 @@ from app.regions.service import record_region
 from app.routing.osrm import OsrmClient
 from app.technicians.models import Technician
 from dispatch.dispatcher import NO_ROAD_SAID_AFTER_S
-from tests.conftest import HELSINKI_PBF, KAISANIEMENKATU, KAIVOKATU, Actor, Api, start_server
+from tests.conftest import HELSINKI_PBF, KAISANIEMENKATU, KAIVOKATU, MIKONKATU, Actor, Api, start_server
 from tests.dispatch.helpers import TEST_CONFIG, run_round
 from tests.dispatch.test_dispatcher import ERROTTAJANKATU
 from tests.live.test_streams import job, post_location, report
@@ -131,6 +131,16 @@ WITH_THE_ESTIMATE_BEFORE_THE_PROMISE = """((ms) => {
   const arrival = eta.arrival_at;
   eta.arrival_at = new Date(Date.parse(eta.promised_at) - ms).toISOString();
   try { renderEta(); return $("eta").textContent; } finally { eta.arrival_at = arrival; renderEta(); }
+})"""
+
+
+# The ETA line with the phone's clock `ms` milliseconds past the end of the estimate's minute (restored after).
+WITH_THE_ESTIMATE_PASSED = """((ms) => {
+  const arrival = window.trustloop.state.tracking.eta.arrival_at;
+  const now = Math.ceil(Date.parse(arrival) / 60000) * 60000 + ms;
+  const realNow = Date.now;
+  Date.now = () => now;
+  try { renderEta(); return $("eta").textContent; } finally { Date.now = realNow; renderEta(); }
 })"""
 
 
@@ -499,6 +509,45 @@ async def test_a_pin_no_road_leads_to_is_said_while_the_search_goes_on(
     assert watched.errors == []
 
 
+async def test_a_page_opened_while_searching_shows_who_comes_when_and_where_once_the_job_is_given(
+    api: Api, sessions: async_sessionmaker[AsyncSession], page_server: str, helsinki_graph: Path
+) -> None:
+    async with transaction(sessions) as session:
+        await record_region(session, "helsinki", service_area(HELSINKI_PBF), helsinki_graph)
+    technician = await api.technician(at=KAIVOKATU, name="Aino Lehto", display_name="Aino")
+    order = await api.order(await api.driver(), at=MIKONKATU)
+    watched = Watched()
+    async with chromium() as browser:
+        page = await watched.open(browser, f"http://{page_server}/t/{token_of(order)}", PHONE)
+        await shown(page, "window.trustloop.state.live && window.trustloop.state.tracking.status === 'searching'")
+        assert await page.locator("#map-wrap").is_hidden()
+        # The job is given; her phone sends nothing new: the page shows her, the car and the time all the same.
+        assert (await api.assign(order["id"], technician)).status_code == 200
+        await shown(
+            page, "window.trustloop.state.tracking.status === 'assigned' && window.trustloop.state.tracking.eta"
+        )
+        assert (await page.locator("#eta").inner_text()).startswith("Arrives in about")
+        await shown(page, "!!window.trustloop.state.layers.technician && !!window.trustloop.state.layers.car")
+        car = await page.evaluate("window.trustloop.state.layers.car.getLatLng()")
+        assert (car["lat"], car["lng"]) == pytest.approx((MIKONKATU.lat, MIKONKATU.lon), abs=1e-6)
+        her = await page.evaluate("window.trustloop.state.layers.technician.getLatLng()")
+        assert (her["lat"], her["lng"]) == pytest.approx((KAIVOKATU.lat, KAIVOKATU.lon), abs=1e-6)
+        in_view = "window.trustloop.state.map.getBounds().contains(window.trustloop.state.layers.{}.getLatLng())"
+        assert await page.evaluate(in_view.format("car"))
+        assert await page.evaluate(in_view.format("technician"))
+        await save(page, "tracking-phone-assigned-no-fix-yet")
+        # Her phone stays silent past the time shown: the page no longer counts "about 1 min" down from it.
+        arrival = datetime.fromisoformat(await page.evaluate("window.trustloop.state.tracking.eta.arrival_at"))
+        due = shown_clock(arrival, "Europe/Helsinki")
+        assert (await page.evaluate(WITH_THE_ESTIMATE_PASSED, -1)).startswith(
+            f"Arrives in about 1\u00a0min, around {due}"
+        )
+        for past_ms in (0, 150_000):
+            told = await page.evaluate(WITH_THE_ESTIMATE_PASSED, past_ms)
+            assert told == f"Due around {due}. We're checking where they are now.", told
+    assert watched.errors == []
+
+
 async def test_a_low_rating_on_the_page_says_by_when_someone_will_call(api: Api, page_server: str) -> None:
     _, _, order = await finished_job(api)
     watched = Watched()
@@ -514,6 +563,14 @@ async def test_a_low_rating_on_the_page_says_by_when_someone_will_call(api: Api,
         await page.reload()  # opened again, the page still says it
         await shown(page, "window.trustloop.state.tracking && window.trustloop.state.tracking.rated")
         assert await page.locator("#call-back").inner_text() == said
+        # In German the time is told with "Uhr", or with the zone's name where the phone keeps another zone's clock.
+        for timezone, told in (("Europe/Helsinki", r"\d\d:\d\d\u00a0Uhr"), ("UTC", r"\d\d:\d\d\s[A-Z][A-Za-z0-9+]+")):
+            german = await watched.open(browser, f"http://{page_server}/t/{token_of(order)}", PHONE, "de-DE", timezone)
+            await german.locator("#call-back").wait_for(state="visible")
+            said_in_german = await german.locator("#call-back").inner_text()
+            expected = rf"Es tut uns leid, dass es nicht besser lief\. Wir rufen Sie bis {told} an\."
+            assert re.fullmatch(expected, said_in_german), said_in_german
+            await german.close()
         operator = await api.operator()
         cases = (await api.client.get("/v1/ops/followups?status=open", headers=operator.headers)).json()["items"]
         assert [case["order_id"] for case in cases] == [order["id"]]  # the call the page promised is in the queue

@@ -51,6 +51,7 @@ const TEXTS = {
       unfulfilled: () => ["We could not find a technician in time", "We are sorry. An operator will call you within minutes, or you can ask for help again."],
     },
     eta: (minutes, clock) => `Arrives in about ${minutes}\u00a0min, around ${clock}`,
+    due: (clock) => `Due around ${clock}. We're checking where they are now`,
     promise: (clock) => ` · by ${clock} at the latest`,  // as the assigned push promised it
     late: (clock) => `. Later than the ${clock} we promised: we're sorry.`,  // as the eta_changed push says it
     zoneName: "shortGeneric",  // "Finland Time" in en-US, "EET" in en-GB: never a bare "GMT+2"
@@ -112,6 +113,7 @@ const TEXTS = {
       unfulfilled: () => ["Мы не смогли вовремя найти мастера", "Простите нас. Оператор позвонит вам в ближайшие минуты. Помощь можно вызвать снова."],
     },
     eta: (minutes, clock) => `Приедет примерно через ${minutes}\u00a0мин, около ${clock}`,
+    due: (clock) => `Мастер должен был приехать около ${clock}. Уточняем, где он сейчас`,
     promise: (clock) => ` · не позже ${clock}`,
     late: (clock) => `. Это позже обещанного (${clock}), простите нас.`,
     zoneName: "short",  // "GMT+2": the generic name is a bare country ("22:21 Финляндия")
@@ -146,7 +148,7 @@ const TEXTS = {
     cesQuestion: "Wie einfach war es, Hilfe zu bekommen?", cesLow: "Sehr schwer", cesHigh: "Sehr einfach",
     commentQuestion: "Möchten Sie uns noch etwas sagen?", optional: "(freiwillig)", send: "Bewertung senden",
     thanks: "Danke", thanksDetail: "Ihre Bewertung hilft uns, beim nächsten Mal die richtige Hilfe zu schicken.",
-    callBack: (time) => `Es tut uns leid, dass es nicht besser lief. Wir rufen Sie bis ${time} Uhr an.`,
+    callBack: (time) => `Es tut uns leid, dass es nicht besser lief. Wir rufen Sie bis ${uhr(time)} an.`,
     mapLabel: "Karte: der Weg der Pannenhilfe zu Ihrem Auto", theCar: "Ihr Auto", technician: "Die Pannenhilfe",
     roads: "Strassen © OpenStreetMap-Mitwirkende", zoomIn: "Vergrössern", zoomOut: "Verkleinern",
     title: "Ihre Pannenhilfe",
@@ -178,6 +180,7 @@ const TEXTS = {
       unfulfilled: () => ["Leider haben wir niemanden gefunden", "Das tut uns leid. Wir rufen Sie in wenigen Minuten an, oder Sie fordern erneut Hilfe an."],
     },
     eta: (minutes, clock) => `Ankunft in etwa ${minutes}\u00a0Min., gegen ${uhr(clock)}`,
+    due: (clock) => `Erwartet gegen ${uhr(clock)}. Wir prüfen, wo die Pannenhilfe gerade ist`,
     promise: (clock) => ` · spätestens ${uhr(clock)}`,
     late: (clock) => `. Später als die zugesagten ${uhr(clock)}, das tut uns leid.`,
     zoneName: "short",
@@ -301,7 +304,15 @@ function renderEta() {
   if (!t || !t.eta || !LIVE.has(t.status)) { eta.hidden = true; return; }
   // The minutes from the phone's clock to the clock time beside them (rounded up): "2 min, around 15:16" from
   // 15:14:50 to 15:15:20 alike, as the driver would count them.
-  const minutes = Math.max(1, (minuteEnd(t.eta.arrival_at) - Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS) / MINUTE_MS);
+  const minutes = (minuteEnd(t.eta.arrival_at) - Math.floor(Date.now() / MINUTE_MS) * MINUTE_MS) / MINUTE_MS;
+  // The time shown has passed and nobody has arrived: his phone has sent nothing newer to estimate from. Not
+  // "about 1 min" for minutes on end, until the page hears he is held up or there.
+  if (minutes <= 0) {
+    eta.textContent = text.due(clock(t.eta.arrival_at)) + (t.eta.late ? text.late(clock(t.eta.promised_at)) : ".");
+    eta.classList.toggle("late", Boolean(t.eta.late));
+    eta.hidden = false;
+    return;
+  }
   // The promise too, while the estimate keeps it as the two are shown (to the minute): the assigned push told the
   // driver that time. Once it slips past the promise the driver has been told by push, and the page says why the
   // time moved. (Shown only a minute or more ahead of the estimate, it came and went as the estimate moved by
@@ -437,18 +448,19 @@ function drawLive() {
   const t = state.tracking;
   if (!state.mapReady || !t) return;
   const { layers } = state;
-  if (t.route) {
-    const line = aheadOf(state.position, t.route.geometry.coordinates.map(([lon, lat]) => [lat, lon]));
+  const line = t.route ? aheadOf(state.position, t.route.geometry.coordinates.map(([lon, lat]) => [lat, lon])) : null;
+  if (line) {
     if (layers.route) layers.route.setLatLngs(line);
     else layers.route = L.polyline(line, { color: "#1a5fd0", weight: 6, opacity: 0.9, interactive: false }).addTo(map);
-    const car = line[line.length - 1];
+  }
+  // The car where the order has it: the route may end short of it, on the nearest road a van can reach.
+  const car = t.car ? [t.car.lat, t.car.lon] : line ? line[line.length - 1] : null;
+  if (car) {
     if (layers.car) layers.car.setLatLng(car);
     else layers.car = carMarker(car).addTo(map);
   }
   const pin = pinWithoutRoad(t);
   if (pin && !t.route) {
-    if (layers.car) layers.car.setLatLng([pin.lat, pin.lon]);
-    else layers.car = carMarker([pin.lat, pin.lon]).addTo(map);
     if (!state.pinShown) map.setView([pin.lat, pin.lon], 17, { animate: false });  // close enough to see the roads by it
     state.pinShown = true;
   }
@@ -470,8 +482,11 @@ function drawLive() {
   }
   if (!state.fitted) {
     if (p && layers.route) { // the whole way left: from him, along the route, to the car
-      map.fitBounds(layers.route.getBounds().extend([p.lat, p.lon]), { padding: [40, 40], maxZoom: 17, animate: false });
+      const way = layers.route.getBounds().extend([p.lat, p.lon]);
+      map.fitBounds(car ? way.extend(car) : way, { padding: [40, 40], maxZoom: 17, animate: false });
       state.fitted = true;
+    } else if (p && car) { // no route yet: him and the car
+      map.fitBounds(L.latLngBounds([[p.lat, p.lon], car]), { padding: [40, 40], maxZoom: 16, animate: false });
     } else if (p) map.setView([p.lat, p.lon], 16, { animate: false });
   }
 }
@@ -498,6 +513,8 @@ function connect() {
         if (event.technician && who(event.technician) !== who(t.technician)) handedOn(t);
         if (event.technician) t.technician = event.technician;
         if (!LIVE.has(event.status)) { state.position = null; t.eta = null; t.route = null; }
+        // Someone is coming: his position, the arrival time and the car are in the view, not in this message.
+        else refresh();
         break;
       case "position":
         state.position = { lat: event.lat, lon: event.lon, heading: event.heading, at: event.at };
@@ -541,6 +558,11 @@ function who(technician) {
 function handedOn(t) {
   state.position = null; t.eta = null; t.route = null; t.held_up = null; state.fitted = false;
   for (const name of ["technician", "route"]) if (state.layers[name]) { state.layers[name].remove(); delete state.layers[name]; }
+}
+
+async function refresh() {
+  await load(false);
+  drawLive();
 }
 
 async function load(follow) {
