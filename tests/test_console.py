@@ -667,6 +667,23 @@ async def test_the_decision_with_names_assigning_a_technician_card_and_filters(
         promised, raw, median, spread = (float(figure) for figure in figures.groups())
         assert promised == pytest.approx(raw * median * spread, abs=0.11), explained
 
+        # An estimate whose time has passed with no newer position says so, and nothing of being on time.
+        eta_line = """(minutes) => {
+          const at = (m) => new Date(Date.now() + m * 60000).toISOString();
+          const o = { region: "helsinki", eta: { arrival_at: at(minutes[0]), promised_at: at(minutes[1]), late: false,
+                                                 confidence: "high" } };
+          return window.trustloop.detail.etaLine(o).textContent;
+        }"""
+        at = r"\d\d:\d\d(?: \(\d\d:\d\d in Helsinki\))?"
+        ahead = await page.evaluate(eta_line, [4, 9])
+        assert re.fullmatch(rf"ETA {at} · 4 min, high confidence · promised {at} · on time", ahead), ahead
+        passed = await page.evaluate(eta_line, [-3, -1])
+        assert re.fullmatch(
+            rf"ETA {at} has passed: no newer position to estimate from · promised {at} · past it", passed
+        )
+        still_kept = await page.evaluate(eta_line, [-3, 5])  # the promise still ahead: neither kept nor broken yet
+        assert re.fullmatch(rf"ETA {at} has passed: no newer position to estimate from · promised {at}", still_kept)
+
         # His card: status, current job, today's jobs, trust with its parts.
         await panel.locator("button.back").click()
         await page.click('#tabs button[data-tab="technicians"]')

@@ -176,10 +176,16 @@
     if (!o.eta) return o.technician ? "no live ETA now" : "";
     const late = o.eta.late;  // past the promise by more than its grace, as the SLA and the driver's pushes judge it
     const [arrival, promised] = [tl.minuteEnd(o.eta.arrival_at), tl.minuteEnd(o.eta.promised_at)];
-    return el("span", { class: late ? "late" : "on-time" },
+    const promisedText = promised ? ` · promised ${tl.time(promised)}${tl.carTime(promised, o.region)}` : "";
+    // The time shown has passed and he has not arrived: the estimate is as old as his last position, and says
+    // nothing of being on time any more.
+    if (Date.now() >= Date.parse(arrival)) {
+      return el("span", { class: "eta late" }, `ETA ${tl.time(arrival)}${tl.carTime(arrival, o.region)} has passed: no newer `
+        + `position to estimate from${promisedText}${late ? " · late" : promised && Date.now() > Date.parse(promised) ? " · past it" : ""}`);
+    }
+    return el("span", { class: `eta ${late ? "late" : "on-time"}` },
       `ETA ${tl.time(arrival)}${tl.carTime(arrival, o.region)} · ${tl.minutesTo(o.eta.arrival_at)} min, ${o.eta.confidence} confidence`,
-      promised ? ` · promised ${tl.time(promised)}${tl.carTime(promised, o.region)}${late ? " · late"
-        : arrival > promised ? " · past it, within its grace" : " · on time"}` : "");
+      promised ? `${promisedText}${late ? " · late" : arrival > promised ? " · past it, within its grace" : " · on time"}` : "");
   }
 
   // What the promise was made of: OSRM's estimate, the calibrated median and the quantile promised. The median's
@@ -589,6 +595,9 @@
   function age() {
     const shown = panel().querySelector(".last-seen");
     if (shown && state.selected?.kind === "technician" && shownCard?.id === state.selected.id) shown.textContent = lastSeen(shownCard);
+    const eta = panel().querySelector(".technician .eta");  // its minutes count down, and its time may pass
+    const order = shownOrder();
+    if (eta && order?.eta) eta.replaceWith(etaLine(order));
   }
 
   function refreshCard() {
@@ -599,6 +608,7 @@
   const shownOrder = () => (state.selected?.kind === "order" && current?.order.id === state.selected.id ? current.order : null);
 
   tl.detail = {
-    showOrder, showTechnician, open, close, changed, technicianChanged, redrawRoute, refresh, confirmAction, shownOrder, promiseText, scoreChange, age,
+    showOrder, showTechnician, open, close, changed, technicianChanged, redrawRoute, refresh, confirmAction, shownOrder, promiseText, etaLine,
+    scoreChange, age,
   };
 })();
