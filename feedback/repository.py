@@ -25,10 +25,13 @@ from feedback.models import (
 )
 from feedback.trust import HALF_LIFE_DAYS, Evidence, Signal
 
+# A comment's complaint weighs in the rating signal as a sample of its own, but it is not one more rating: the
+# events counted are the drivers' ratings ("from 1 rating", not 2 for a rating with a comment).
 EVIDENCE_SQL = text(
     """
-    SELECT technician_id, service, signal, sum(w) AS weight, sum(w * value) AS weighted_value, count(*) AS n
-    FROM (SELECT technician_id, service, signal, value,
+    SELECT technician_id, service, signal, sum(w) AS weight, sum(w * value) AS weighted_value,
+           count(*) FILTER (WHERE cause IS DISTINCT FROM 'comment') AS n
+    FROM (SELECT technician_id, service, signal, value, cause,
                  power(0.5, greatest(extract(epoch FROM CAST(:now AS timestamptz) - at) / 86400.0, 0)
                             / :half_life_days) AS w
           FROM trust_evidence

@@ -68,6 +68,11 @@ async def test_five_stars_with_a_rude_scratching_technician_open_a_follow_up(
     assert said[0]["effect"] == "against"
     assert "you were rude" in said[0]["words"]
     assert "the car was damaged" in said[0]["words"]
+    # The complaint weighs as a sample at the bottom, and is not counted as a second rating.
+    assert score["ratings"] == 1
+    rating = next(part for part in score["parts"] if part["signal"] == "rating")
+    assert rating["events"] == 1
+    assert rating["effective_events"] > 1.9  # both samples weigh, a moment old
 
 
 async def test_a_german_complaint_behind_five_stars_opens_a_follow_up_too(
