@@ -213,9 +213,18 @@ async def _locked_own_offer(session: AsyncSession, principal: Principal, offer_i
     return offer, order
 
 
+# Why an offer no longer open is closed, as its technician reads it on a refused answer.
+CLOSED_BECAUSE = {
+    OfferStatus.ACCEPTED: "you accepted it already",
+    OfferStatus.DECLINED: "you declined it",
+    OfferStatus.EXPIRED: "it has expired",
+    OfferStatus.WITHDRAWN: "it was withdrawn",
+}
+
+
 def _ensure_open(offer: Offer) -> None:
     if offer.status is not OfferStatus.PENDING:
-        raise Conflict(f"The offer is no longer open: it was {offer.status.value}.")
+        raise Conflict(f"The offer is no longer open: {CLOSED_BECAUSE[offer.status]}.")
     if offer.expires_at <= clock.now():
         raise Conflict("The offer has expired.")
 

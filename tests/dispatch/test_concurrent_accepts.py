@@ -2,12 +2,15 @@
 
 import asyncio
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 
+from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.orders.models import Order, OrderStatus
 from tests.conftest import Api
+from tests.dispatch.helpers import run_round
 
 
 async def active_assignments(sessions: async_sessionmaker[AsyncSession]) -> list[tuple[str, str]]:
@@ -99,10 +102,22 @@ async def test_expired_and_declined_offers_cannot_be_accepted(api: Api) -> None:
     )
     assert declined.status_code == 200
     assert declined.json()["status"] == "declined"
-    assert (await api.client.post(f"/v1/offers/{offer['id']}/accept", headers=technician.headers)).status_code == 409
+    refused = await api.client.post(f"/v1/offers/{offer['id']}/accept", headers=technician.headers)
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == "The offer is no longer open: you declined it."
     # Declining excludes him from this order for good.
     operator = await api.operator()
     again = await api.client.post(
         f"/v1/ops/orders/{order['id']}/offers", json={"technician_id": str(technician.id)}, headers=operator.headers
     )
     assert again.status_code == 409
+
+
+async def test_an_offer_a_round_expired_is_refused_saying_so(app: FastAPI, api: Api) -> None:
+    technician = await api.technician()
+    order = await api.order(await api.driver())
+    offer = await api.offer(order["id"], technician, ttl_s=5)
+    assert (await run_round(app, datetime.now(UTC) + timedelta(seconds=6))).expired_offers == 1
+    refused = await api.client.post(f"/v1/offers/{offer['id']}/accept", headers=technician.headers)
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == "The offer is no longer open: it has expired."
