@@ -778,6 +778,50 @@ async def test_giving_a_job_to_a_technician_with_no_road_to_the_car_says_what_th
         await page.locator("#confirm button[value=cancel]").click()
 
 
+async def test_an_operator_records_a_step_for_a_technician_whose_phone_cannot_and_says_why(
+    api: Api, sessions: async_sessionmaker[AsyncSession], console_server: str, helsinki_graph: Path,
+    routed_settings: Settings,
+) -> None:  # fmt: skip
+    async with console(api, sessions, console_server, helsinki_graph, routed_settings) as scene:
+        page, panel = scene.page, scene.page.locator("#detail")
+        technician = await api.technician(at=KAIVOKATU, name="Dora")
+        order = await api.order(await api.driver(), "jump_start", KAIVOKATU)
+        assert (await api.assign(order["id"], technician)).status_code == 200
+        assert (await api.status(order["id"], technician, "en_route")).status_code == 200
+        await page.click('#tabs button[data-tab="orders"]')
+        await page.locator(f'#orders li[data-order="{order["id"]}"]').click()
+        step = panel.locator("select[name=step]")
+        await step.wait_for(timeout=10_000)
+        # From en route, the one step the order's states allow; and no step without a reason.
+        assert await step.locator("option").all_inner_texts() == ["Record a step for Dora…", "Dora is at the car"]
+        await step.select_option("arrived")
+        await panel.locator("button.record").click()
+        assert not await page.locator("#confirm").is_visible()  # asked for the reason first, nothing sent
+        why = "She called: phone dead, at the car"
+        await panel.locator("input[name=why]").fill(why)
+        await screenshot(page, "record-a-step")
+        await panel.locator("button.record").click()
+        asked = await page.locator("#confirm-text").inner_text()
+        assert asked == "Record that Dora is at the car? The driver is told, as if the technician's app had said it."
+        await confirm(page)
+        await wait_for(
+            lambda: page.evaluate("(document.querySelector('#detail .result')?.textContent || '') !== ''"), 10
+        )
+        assert await panel.locator(".result").inner_text() == "Recorded: Dora is at the car."
+        headers = (await api.operator()).headers
+        assert (await api.client.get(f"/v1/ops/orders/{order['id']}", headers=headers)).json()["status"] == "arrived"
+
+        async def timeline_says_why() -> bool:
+            return "arrived · by " in (text := await panel.locator(".timeline").inner_text()) and f": “{why}”" in text
+
+        await wait_for(timeline_says_why, 10)
+        # Arrived: the next steps are hers at work, or that she could not help.
+        await step.wait_for(timeout=10_000)
+        assert await step.locator("option").all_inner_texts() == [
+            "Record a step for Dora…", "Dora is at work", "Dora could not help",
+        ]  # fmt: skip
+
+
 async def test_the_order_panel_asks_who_can_take_it_only_when_that_may_have_changed(
     app: FastAPI, api: Api, sessions: async_sessionmaker[AsyncSession], console_server: str, helsinki_graph: Path,
     routed_settings: Settings,

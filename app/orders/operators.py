@@ -58,10 +58,15 @@ async def changes_of(session: AsyncSession, order_id: UUID) -> list[TimelineChan
         technician_id = mentioned(event, key)
         return named.get(technician_id) if technician_id else None
 
+    def said(event: JobEvent) -> str | None:
+        data = event.data or {}
+        return data.get("override") or data.get("reason")
+
     return [
         TimelineChange(
             status=event.status, at=event.created_at, by_role=role, by=name,
             technician=technician(event, "technician_id"), previous_technician=technician(event, "reassigned_from"),
+            reason=said(event),
         )
         for event, role, name in changes
     ]  # fmt: skip

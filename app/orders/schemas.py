@@ -151,6 +151,7 @@ class TimelineChange(BaseModel):
     by: str | None = None
     technician: str | None = None
     previous_technician: str | None = None
+    reason: str | None = None  # what the person said of it: an operator's override, a cancellation's note
 
 
 class OperatorOrderRead(OrderRead):

@@ -36,6 +36,12 @@ async def test_an_arrival_without_a_position_needs_the_operators_word(api: Api) 
     )  # fmt: skip
     assert recorded.status_code == 200
     assert recorded.json()["status"] == "arrived"
+    # The operators' timeline says who recorded it and why.
+    seen = (await api.client.get(f"/v1/ops/orders/{order['id']}", headers=operator.headers)).json()
+    arrived = seen["changes"][-1]
+    assert (arrived["status"], arrived["by_role"]) == ("arrived", "operator")
+    assert arrived["reason"] == "phone without GPS; the driver confirmed by phone"
+    assert seen["changes"][-2]["reason"] is None  # the technician's own step needed no word
     assert (
         await api.client.post(path, json={"status": "arrived", "reason": "x"}, headers=technician.headers)
     ).status_code == 403

@@ -266,7 +266,7 @@
     // A technician given a job by himself took an offer: "assigned to Hugo · by Hugo" would read as a slip.
     const accepted = t.technician && t.by_role === "technician" && t.by === t.technician;
     const by = accepted ? " · accepted the offer" : t.by_role ? ` · by ${t.by || BY_ROLE[t.by_role]}` : "";
-    return `${tl.words(t.status)}${to}${was}${by}`;
+    return `${tl.words(t.status)}${to}${was}${by}${t.reason ? `: “${t.reason}”` : ""}`;
   }
 
   function drawOrder() {
@@ -300,6 +300,7 @@
           el("dd", {}, [CANCEL_CAUSES.find(([v]) => v === o.cancel_cause)?.[1], o.cancel_reason].filter(Boolean).join(": "))] : null),
       el("p", { class: "result", role: "status" }),
       actions(o, current.choices),
+      stepIn(o),
       el("h3", {}, "Timeline"),
       el("ol", { class: "timeline" }, timeline.map((t) => el("li", { class: t.note ? "note" : "" }, el("time", {}, tl.time(t.at)), " ", t.text))),
       el("form", { class: "note-form", onsubmit: (e) => addNote(e, o.id) },
@@ -424,6 +425,36 @@
             () => `Cancelled. A push tells ${o.technician ? "the driver and the technician" : "the driver"} why; `
               + "below, whether it reached a phone.");
         } }, "Cancel order")));
+  }
+
+  // The steps an operator may record for the technician whose app cannot (a dead phone, no signal), from each status,
+  // as the order's states allow them; the driver hears of each as if the app had said it.
+  const STEPS_FOR_HIM = {
+    assigned: [["en_route", "is on the way"]],
+    en_route: [["arrived", "is at the car"]],
+    arrived: [["in_progress", "is at work"], ["failed", "could not help"]],
+    in_progress: [["completed", "is done"], ["failed", "could not help"]],
+  };
+
+  function stepIn(o) {
+    const steps = o.technician && STEPS_FOR_HIM[o.status];
+    if (!steps) return null;
+    const name = fullName(o.technician);
+    const step = el("select", { name: "step", "aria-label": "Step to record", onchange: () => step.setCustomValidity("") },
+      el("option", { value: "" }, `Record a step for ${name}…`), steps.map(([v, label]) => el("option", { value: v }, `${name} ${label}`)));
+    const why = el("input", { name: "why", placeholder: "Why (e.g. called in: phone dead)", maxLength: 500,
+      title: "Required: kept on the order's timeline", oninput: () => why.setCustomValidity("") });
+    return el("div", { class: "actions step-in" }, el("div", { class: "row" }, step, why,
+      el("button", { type: "button", class: "record secondary", onclick: () => {
+        if (!step.value) { step.setCustomValidity("Choose the step"); step.reportValidity(); return; }
+        step.setCustomValidity("");
+        if (!why.value.trim()) { why.setCustomValidity("Say why"); why.reportValidity(); return; }
+        why.setCustomValidity("");
+        const what = step.selectedOptions[0].textContent;
+        act(`Record that ${what}? The driver is told, as if the technician's app had said it.`,
+          () => tl.api(`/v1/ops/orders/${o.id}/status`, { method: "POST", body: JSON.stringify({ status: step.value, reason: why.value.trim() }) }),
+          () => `Recorded: ${what}.`);
+      } }, "Record")));
   }
 
   async function addNote(event, id) {
