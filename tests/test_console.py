@@ -87,9 +87,10 @@ NAMES_AND_PINS = """(name) => {
   const inView = (r) => r.width && r.right > view.left && r.left < view.right && r.bottom > view.top && r.top < view.bottom;
   const pins = [...document.querySelectorAll(".leaflet-marker-pane .leaflet-marker-icon")]
     .map((pin) => pin.getBoundingClientRect()).filter(inView);
+  const overlays = ["#legend", ".leaflet-control-zoom"].map((over) => document.querySelector(over).getBoundingClientRect());
   const names = [...document.querySelectorAll(".place span")];
   const shown = names.filter((n) => inView(n.getBoundingClientRect()) && n.style.visibility !== "hidden");
-  const covered = (r) => pins.some((p) => p.left < r.right && p.right > r.left && p.top < r.bottom && p.bottom > r.top);
+  const covered = (r) => [...pins, ...overlays].some((p) => p.left < r.right && p.right > r.left && p.top < r.bottom && p.bottom > r.top);
   const asked = names.find((n) => n.textContent === name);
   return {
     pins: pins.length,
@@ -279,6 +280,28 @@ async def test_the_map_the_figures_and_the_fleet_live(
             return bool(names["pins"] > 0 and names["covered"] == [] and names["shown"] and names["moved"] != 0)
 
         await wait_for(names_clear_of_pins)
+        # Taken under the legend, the name moves off it as off a pin, or waits hidden: it is never drawn beneath it.
+        offset = await page.evaluate(
+            """(name) => {
+              const label = [...document.querySelectorAll(".place span")].find((n) => n.textContent === name)
+                .getBoundingClientRect();
+              const legend = document.getElementById("legend").getBoundingClientRect();
+              const offset = [(label.left + label.right - legend.left - legend.right) / 2,
+                              (label.top + label.bottom - legend.top - legend.bottom) / 2];
+              window.trustloop.map.leaflet.panBy(offset, {animate: false});
+              return offset;
+            }""",
+            name,
+        )
+
+        async def name_clear_of_the_legend() -> bool:
+            names: dict[str, Any] = await page.evaluate(NAMES_AND_PINS, name)
+            return bool(names["covered"] == [] and (not names["shown"] or names["moved"] != 0))
+
+        await wait_for(name_clear_of_the_legend)
+        await page.evaluate(
+            "(offset) => window.trustloop.map.leaflet.panBy(offset.map((v) => -v), {animate: false})", offset
+        )
 
         # Two vans side by side and an order right on them: their cluster moves off the order's pin, so that both
         # the pin and the cluster's count can be read.

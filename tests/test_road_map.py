@@ -32,6 +32,9 @@ EXTRACT = """<?xml version="1.0" encoding="UTF-8"?>
     <nd ref="2"/><nd ref="6"/><tag k="highway" v="service"/><tag k="service" v="parking_aisle"/>
   </way>
   <way id="16" version="1"><nd ref="3"/><nd ref="6"/><tag k="highway" v="track"/></way>
+  <way id="18" version="1">
+    <nd ref="5"/><nd ref="3"/><tag k="highway" v="track"/><tag k="motor_vehicle" v="designated"/>
+  </way>
   <way id="17" version="1">
     <nd ref="1"/><nd ref="6"/><tag k="highway" v="pedestrian"/><tag k="motor_vehicle" v="yes"/>
   </way>
@@ -50,6 +53,7 @@ def test_a_road_that_runs_out_of_the_extract_is_drawn_up_to_its_edge(tmp_path: P
             [24.945, 60.169, 24.947, 60.1691],
         ),  # a pedestrian street is drawn closed to cars; a square or a footway is not
         (3, [24.941, 60.171, 24.947, 60.1691]),  # a car park's aisle is drawn; a track is not
+        (3, [24.945, 60.169, 24.942, 60.172]),  # unless cars are let on it
         (2, [24.94, 60.17, 24.947, 60.1691]),  # a pedestrian street open to motor vehicles is a street
     ]  # the residential road has one node inside: nothing to draw
     assert ["Mannerheimintie", "street", 24.941, 60.171] in [list(place) for place in roads["places"]]  # type: ignore[attr-defined]
@@ -71,6 +75,8 @@ def test_a_road_that_runs_out_of_the_extract_is_drawn_up_to_its_edge(tmp_path: P
         ({"highway": "service", "service": "emergency_access"}, True),
         ({"highway": "residential", "access": "no;destination"}, False),  # the most permissive of a list
         ({"highway": "unclassified", "access": "agricultural"}, True),
+        ({"highway": "track"}, True),
+        ({"highway": "track", "motor_vehicle": "designated"}, False),
     ],
 )
 def test_a_way_is_closed_to_cars_as_the_car_profile_reads_its_tags(tags: dict[str, str], closed: bool) -> None:

@@ -9,8 +9,9 @@ from pathlib import Path
 import osmium
 
 # Drawing rank by highway class: 0 major, 1 through roads, 2 streets, 3 service roads (car parks, driveways,
-# yards: where many cars break down, and where a route drawn by the car profile begins or ends). Tracks and paths
-# are left out: the car profile never routes over them, and in the Alps they would double the map's weight.
+# yards: where many cars break down, and where a route drawn by the car profile begins or ends). Tracks are drawn
+# only where an access tag lets cars on them (the car profile routes over those alone), with the service roads;
+# paths are left out: in the Alps they would double the map's weight.
 RANKS = {
     **dict.fromkeys(("motorway", "motorway_link", "trunk", "trunk_link", "primary", "primary_link"), 0),
     **dict.fromkeys(("secondary", "secondary_link", "tertiary", "tertiary_link"), 1),
@@ -67,10 +68,16 @@ class _Roads(osmium.SimpleHandler):
             self.places.append((name, kind, round(node.location.lon, 5), round(node.location.lat, 5)))
 
     def way(self, way: osmium.osm.Way) -> None:
-        rank = RANKS.get(way.tags.get("highway") or "")
-        if rank is None or way.tags.get("area") == "yes":  # a square's outline is no road
+        highway = way.tags.get("highway") or ""
+        rank = RANKS.get(highway)
+        if (rank is None and highway != "track") or way.tags.get("area") == "yes":  # a square's outline is no road
             return
-        if closed_to_cars({tag.k: tag.v for tag in way.tags}):
+        closed = closed_to_cars({tag.k: tag.v for tag in way.tags})
+        if rank is None:  # a track: drawn only where cars are let on it, as a service road (vans drive it to a car)
+            if closed:
+                return
+            rank = RANKS["service"]
+        elif closed:
             rank = CLOSED_TO_CARS
         name = way.tags.get("name")
         for flat in _inside(way):

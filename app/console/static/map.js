@@ -383,7 +383,10 @@
     const view = map.getContainer().getBoundingClientRect();
     const inView = (r) => r.width && r.right > view.left && r.left < view.right && r.bottom > view.top && r.top < view.bottom;
     const pane = map.getPane("markerPane");
-    const taken = [...pane.querySelectorAll(".leaflet-marker-icon:not(.tech-cluster):not(.order-cluster)")]
+    // The legend and the zoom buttons stand over the map: what they would cover is moved as a pin would cover it.
+    const overlays = [document.getElementById("legend"), map.getContainer().querySelector(".leaflet-control-zoom")];
+    const taken = [...pane.querySelectorAll(".leaflet-marker-icon:not(.tech-cluster):not(.order-cluster)"), ...overlays]
+      .filter(Boolean)
       .map((pin) => pin.getBoundingClientRect())
       .filter(inView);
     // Clusters give way to the pins and to each other as names do, so that every count is read: a cluster stands
