@@ -83,7 +83,15 @@ def problem(
 
 
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
-    return [{"loc": list(err.get("loc", ())), "msg": str(err.get("msg", ""))} for err in exc.errors()]
+    return [{"loc": list(err.get("loc", ())), "msg": _message(err)} for err in exc.errors()]
+
+
+def _message(err: Mapping[str, Any]) -> str:
+    """The error's words; our own validators' as they wrote them, without pydantic's "Value error, " before them."""
+    raised = (err.get("ctx") or {}).get("error")
+    if err.get("type") == "value_error" and isinstance(raised, ValueError):
+        return str(raised)
+    return str(err.get("msg", ""))
 
 
 async def _domain_error(_: Request, exc: Exception) -> JSONResponse:
