@@ -1082,7 +1082,7 @@ async def test_a_partner_its_figures_report_and_a_failing_webhook_replayed(
             item = page.locator(f'#partners li[data-partner="{fennia.id}"]')
             await item.wait_for(timeout=10_000)
             text = await item.inner_text()
-            for shown in ("Fennia Insurance", "insurer", "tow, jump start", "helsinki", DEAD_HOOK,
+            for shown in ("Fennia Insurance", "insurer", "tow, jump start", "Helsinki", DEAD_HOOK,
                           partner["keys"][0]["prefix"]):  # fmt: skip
                 assert shown in text
 

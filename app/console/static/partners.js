@@ -9,7 +9,7 @@
   let partners = [];
   let said = null; // the last replay's result on the open panel: {id, text, ok}
 
-  const every = (list, noun) => (list.length ? list.map(tl.words).join(", ") : `every ${noun}`);
+  const every = (list, noun, word = tl.words) => (list.length ? list.map(word).join(", ") : `every ${noun}`);
   const activeKeys = (p) => p.keys.filter((k) => !k.revoked_at);
   // The contract's own service levels (its members' orders are judged by them, over the house's).
   const TARGET_WORDS = { arrival_within: "reached within", accept_at_risk: "at risk unassigned after",
@@ -33,7 +33,7 @@
       return el("li", { class: "clickable", dataset: { partner: p.id }, tabIndex: 0,
         onclick: () => show(p.id), onkeydown: (e) => e.key === "Enter" && show(p.id) },
         el("span", {}, p.name, el("small", { class: "kind" }, ` ${tl.words(p.kind)}`)),
-        el("small", {}, `${every(p.services, "service")} · ${every(p.regions, "region")}`),
+        el("small", {}, `${every(p.services, "service")} · ${every(p.regions, "region", tl.regionName)}`),
         el("small", { class: "hook" }, p.webhook_url ? `webhooks to ${p.webhook_url}` : "no webhooks"),
         el("small", { class: "keys" }, keys.length ? ["keys ", ...keys.flatMap((k, i) => [i ? ", " : null, el("code", {}, k.prefix)])] : "no active key"));
     }));
@@ -71,7 +71,7 @@
         el("h2", {}, p.name), el("span", { class: "badge" }, tl.words(p.kind))),
       el("dl", {},
         el("dt", {}, "Services"), el("dd", {}, every(p.services, "service")),
-        el("dt", {}, "Regions"), el("dd", {}, every(p.regions, "region")),
+        el("dt", {}, "Regions"), el("dd", {}, every(p.regions, "region", tl.regionName)),
         el("dt", {}, "Service levels"), el("dd", { class: "levels" }, serviceLevels(p.sla_targets)),
         el("dt", {}, "Webhooks"), el("dd", { class: "hook" }, p.webhook_url ? el("code", {}, p.webhook_url) : "none"),
         el("dt", {}, "Active keys"), el("dd", { class: "keys" }, keys.length
