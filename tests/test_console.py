@@ -85,8 +85,12 @@ class Scene:
 NAMES_AND_PINS = """(name) => {
   const view = document.getElementById("map").getBoundingClientRect();
   const inView = (r) => r.width && r.right > view.left && r.left < view.right && r.bottom > view.top && r.top < view.bottom;
-  const pins = [...document.querySelectorAll(".leaflet-marker-pane .leaflet-marker-icon")]
-    .map((pin) => pin.getBoundingClientRect()).filter(inView);
+  const ring = (pin) => (pin.classList.contains("selected") ? 3 : 0);  // the selected one's ring, a shadow
+  const pins = [...document.querySelectorAll(".leaflet-marker-pane .leaflet-marker-icon")].map((pin) => {
+    const r = pin.getBoundingClientRect();
+    return { left: r.left - ring(pin), right: r.right + ring(pin), top: r.top - ring(pin), bottom: r.bottom + ring(pin),
+             width: r.width };
+  }).filter(inView);
   const overlays = ["#legend", ".leaflet-control-zoom"].map((over) => document.querySelector(over).getBoundingClientRect());
   const names = [...document.querySelectorAll(".place span")];
   const shown = names.filter((n) => inView(n.getBoundingClientRect()) && n.style.visibility !== "hidden");
@@ -273,13 +277,26 @@ async def test_the_map_the_figures_and_the_fleet_live(
             (place for place in drawn["places"] if place[1] == "suburb"),
             key=lambda place: haversine_m(Point(lat=place[3], lon=place[2]), MIKONKATU),
         )
-        await api.order(await api.driver(), at=Point(lat=lat, lon=lon))
+        on_the_name = await api.order(await api.driver(), at=Point(lat=lat, lon=lon))
 
         async def names_clear_of_pins() -> bool:
             names: dict[str, Any] = await page.evaluate(NAMES_AND_PINS, name)
             return bool(names["pins"] > 0 and names["covered"] == [] and names["shown"] and names["moved"] != 0)
 
         await wait_for(names_clear_of_pins)
+        # Selected, the order's pin wears a ring: the name keeps clear of that too.
+        view = await page.evaluate(
+            "(m => [m.getCenter().lat, m.getCenter().lng, m.getZoom()])(window.trustloop.map.leaflet)"
+        )
+        await page.locator(f'.order-pin[data-order="{on_the_name["id"]}"]').click()
+        await wait_for(
+            lambda: page.evaluate(
+                f"!!document.querySelector('.order-pin.selected[data-order=\"{on_the_name['id']}\"]')"
+            )
+        )
+        await wait_for(names_clear_of_pins)
+        await page.locator("#detail button.back").click()
+        await page.evaluate("(v) => window.trustloop.map.leaflet.setView([v[0], v[1]], v[2], {animate: false})", view)
         # Taken under the legend, the name moves off it as off a pin, or waits hidden: it is never drawn beneath it.
         offset = await page.evaluate(
             """(name) => {

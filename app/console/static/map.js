@@ -387,7 +387,7 @@
     const overlays = [document.getElementById("legend"), map.getContainer().querySelector(".leaflet-control-zoom")];
     const taken = [...pane.querySelectorAll(".leaflet-marker-icon:not(.tech-cluster):not(.order-cluster)"), ...overlays]
       .filter(Boolean)
-      .map((pin) => pin.getBoundingClientRect())
+      .map(withRing)
       .filter(inView);
     // Clusters give way to the pins and to each other as names do, so that every count is read: a cluster stands
     // for pins spread over its radius around it, so a pin's height or width off its spot it still says where they
@@ -429,6 +429,16 @@
       name.style.translate = shift ? `0 ${shift}px` : "";
       name.style.visibility = shift === null ? "hidden" : "";
     }
+  }
+
+  // A pin's box, with the ring that marks the selected one (drawn as a shadow, outside the box the browser gives).
+  const SELECTED_RING_PX = 3;
+  function withRing(pin) {
+    const box = pin.getBoundingClientRect();
+    if (!pin.classList.contains("selected")) return box;
+    const ring = SELECTED_RING_PX;
+    return { left: box.left - ring, right: box.right + ring, top: box.top - ring, bottom: box.bottom + ring,
+             width: box.width + 2 * ring, height: box.height + 2 * ring };
   }
 
   function covered(box, other) {
