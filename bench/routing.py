@@ -1,7 +1,9 @@
 """Routing on Liechtenstein through our OSRM client: one route with geometry and tables up to 300 x 1000.
 
 Targets on a 2-core machine: 100 x 200 < 50 ms, 300 x 1000 < 250 ms, a route with geometry < 5 ms.
-Baseline in the same run: the same requests as bare HTTP GETs, to show what our client adds.
+Baseline in the same run: the same requests as bare HTTP GETs, to show what our client adds. And a dispatch
+chunk's table (240 vans x 40 cars) with the cars snapped within their reach (TRUSTLOOP_OSRM_CAR_REACH_M) against
+every point within the vans' 200 m: whether the answers differ, and what it costs.
 """
 
 import asyncio
@@ -113,6 +115,20 @@ async def run(repeat: int, base_url: str) -> dict[str, object]:
                 "bare_http": bare,
                 "client_over_bare": round(client["median_ms"] / bare["median_ms"], 3),
             }
+        # A dispatch chunk's table, the cars snapped within their reach (1 km, where the nearest road leads nowhere),
+        # against the baseline of every point within the vans' 200 m, as before: the answers and the cost.
+        vans, cars = points[:240], points[240:280]
+        near_only = OsrmClient(base_url, timeout_s=10, car_reach_m=osrm.snap_radius_m)
+        try:
+            same = (await osrm.table(vans, cars)).durations == (await near_only.table(vans, cars)).durations
+            reach = summary_ms(await time_async(functools.partial(osrm.table, vans, cars), repeat))
+            near = summary_ms(await time_async(functools.partial(near_only.table, vans, cars), repeat))
+        finally:
+            await near_only.aclose()
+        figures["table_240x40_cars_within_reach"] = {
+            "same_answers": same, "cars_within_reach": reach, "within_200_m": near,
+            "reach_over_200_m": round(reach["median_ms"] / near["median_ms"], 3),
+        }  # fmt: skip
     finally:
         await osrm.aclose()
         await raw.aclose()
