@@ -71,6 +71,10 @@ async def read_tracking(session: AsyncSession, settings: Settings, token: str) -
     return await view(session, settings, await open_link(session, token))
 
 
+# While the search goes on and while the technician drives to the car: after that, the link shows no place.
+CAR_SHOWN = frozenset({OrderStatus.SEARCHING, *OrderStatus.on_the_way()})
+
+
 async def view(session: AsyncSession, settings: Settings, order: Order) -> TrackingRead:
     shown = await present(session, order)
     position = await visible_position(session, order)
@@ -93,10 +97,6 @@ async def view(session: AsyncSession, settings: Settings, order: Order) -> Track
         search=await search_news(session, order),
         car=from_geography(order.location) if order.status in CAR_SHOWN else None,
     )
-
-
-# While the search goes on and while the technician drives to the car: after that, the link shows no place.
-CAR_SHOWN = frozenset({OrderStatus.SEARCHING, *OrderStatus.on_the_way()})
 
 
 async def search_news(session: AsyncSession, order: Order) -> Literal["no_road"] | None:
