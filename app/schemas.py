@@ -42,6 +42,16 @@ def _single_line(value: str) -> str:
     return value
 
 
+def _said(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must say something: it is blank")
+    return value
+
+
+# Words someone must give (an override's reason, an operator's note): spaces alone say nothing.
+Said = AfterValidator(_said)
+
+
 def _free_text(value: str) -> str:
     if has_forbidden_control(value):
         raise ValueError("must not contain control characters other than newlines and tabs")

@@ -225,8 +225,8 @@ CLOSED_BECAUSE = {
 def _ensure_open(offer: Offer) -> None:
     if offer.status is not OfferStatus.PENDING:
         raise Conflict(f"The offer is no longer open: {CLOSED_BECAUSE[offer.status]}.")
-    if offer.expires_at <= clock.now():
-        raise Conflict("The offer has expired.")
+    if offer.expires_at <= clock.now():  # past its time, before a round has marked it so: as if it had
+        raise Conflict(f"The offer is no longer open: {CLOSED_BECAUSE[OfferStatus.EXPIRED]}.")
 
 
 async def accept(

@@ -8,7 +8,7 @@ from app.enums import Locale, Role, Service
 from app.geo import Point
 from app.live.schemas import StallRead
 from app.orders.models import CancelCause, OrderStatus, Resolution
-from app.schemas import FreeText, Reason, RequestModel, Vehicle, VehicleRead
+from app.schemas import FreeText, Reason, RequestModel, Said, Vehicle, VehicleRead
 
 Notes = Annotated[str, Field(strict=True, max_length=2000), FreeText]
 Address = Annotated[str, Field(strict=True, max_length=500), FreeText]
@@ -42,7 +42,7 @@ class StatusChange(RequestModel):
 class StatusOverride(StatusChange):
     """An operator records a step for the technician (his phone cannot), and says why."""
 
-    reason: Reason = Field(min_length=1)
+    reason: Annotated[Reason, Field(min_length=1), Said]
 
 
 class ManualAssign(RequestModel):
@@ -109,7 +109,7 @@ class OrderRead(BaseModel):
 
 
 class NoteCreate(RequestModel):
-    text: Notes = Field(min_length=1)
+    text: Annotated[Notes, Field(min_length=1), Said]
 
 
 class NoteRead(BaseModel):

@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from app import clock
 from app.orders.models import Order, OrderStatus
 from tests.conftest import Api
 from tests.dispatch.helpers import run_round
@@ -117,6 +118,10 @@ async def test_an_offer_a_round_expired_is_refused_saying_so(app: FastAPI, api: 
     technician = await api.technician()
     order = await api.order(await api.driver())
     offer = await api.offer(order["id"], technician, ttl_s=5)
+    with clock.using(lambda: datetime.now(UTC) + timedelta(seconds=6)):  # past its time, before a round marks it
+        late = await api.client.post(f"/v1/offers/{offer['id']}/accept", headers=technician.headers)
+    assert late.status_code == 409
+    assert late.json()["detail"] == "The offer is no longer open: it has expired."
     assert (await run_round(app, datetime.now(UTC) + timedelta(seconds=6))).expired_offers == 1
     refused = await api.client.post(f"/v1/offers/{offer['id']}/accept", headers=technician.headers)
     assert refused.status_code == 409

@@ -30,6 +30,12 @@ async def test_an_arrival_without_a_position_needs_the_operators_word(api: Api) 
     operator = await api.operator()
     path = f"/v1/ops/orders/{order['id']}/status"
     assert (await api.client.post(path, json={"status": "arrived"}, headers=operator.headers)).status_code == 422
+    blank = await api.client.post(path, json={"status": "arrived", "reason": "  \n "}, headers=operator.headers)
+    assert blank.status_code == 422  # spaces say nothing
+    assert blank.json()["errors"] == [{"loc": ["body", "reason"], "msg": "must say something: it is blank"}]
+    assert (await api.client.get(f"/v1/ops/orders/{order['id']}", headers=operator.headers)).json()[
+        "status"
+    ] == "en_route"
     recorded = await api.client.post(
         path, json={"status": "arrived", "reason": "phone without GPS; the driver confirmed by phone"},
         headers=operator.headers,

@@ -20,6 +20,7 @@ async def test_the_operator_reads_the_driver_and_adds_notes(api: Api) -> None:
     assert added.status_code == 201
     assert [n["text"] for n in added.json()["operator_notes"]] == ["Called: waiting by the car"]
     assert (await api.client.post(f"{url}/notes", json={"text": ""}, headers=operator.headers)).status_code == 422
+    assert (await api.client.post(f"{url}/notes", json={"text": " \t "}, headers=operator.headers)).status_code == 422
     missing = await api.client.post(f"/v1/ops/orders/{uuid4()}/notes", json={"text": "x"}, headers=operator.headers)
     assert missing.status_code == 404
     assert (
