@@ -308,8 +308,10 @@ function renderEta() {
   // The time shown has passed and nobody has arrived: his phone has sent nothing newer to estimate from. Not
   // "about 1 min" for minutes on end, until the page hears he is held up or there.
   if (minutes <= 0) {
-    eta.textContent = text.due(clock(t.eta.arrival_at)) + (t.eta.late ? text.late(clock(t.eta.promised_at)) : ".");
-    eta.classList.toggle("late", Boolean(t.eta.late));
+    // The promise may have passed since the estimate was made: "late" was judged then, not now.
+    const late = t.eta.late || (t.eta.promised_at && Date.now() > minuteEnd(t.eta.promised_at));
+    eta.textContent = text.due(clock(t.eta.arrival_at)) + (late ? text.late(clock(t.eta.promised_at)) : ".");
+    eta.classList.toggle("late", Boolean(late));
     eta.hidden = false;
     return;
   }
