@@ -723,6 +723,27 @@ async def test_the_decision_with_names_assigning_a_technician_card_and_filters(
         )
         still_kept = await page.evaluate(eta_line, [-3, 5])  # the promise still ahead: neither kept nor broken yet
         assert re.fullmatch(rf"ETA {at} has passed: no newer position to estimate from · promised {at}", still_kept)
+        # A route that ends short of the car (no road joined to the rest comes nearer) says how far he walks.
+        short_of_it = """(metres) => {
+          const car = { lat: 60.17, lon: 24.94 };
+          const end = [car.lon, car.lat + metres / 111320];
+          const o = { region: "helsinki", location: car, route: { geometry: { coordinates: [[24.93, 60.16], end] } },
+                      eta: { arrival_at: new Date(Date.now() + 240000).toISOString(), promised_at: null, late: false,
+                             confidence: "high" } };
+          return window.trustloop.detail.etaLine(o).textContent;
+        }"""
+        assert (await page.evaluate(short_of_it, 369)).endswith(" · the road ends 370 m short of the car")
+        assert "short of the car" not in await page.evaluate(short_of_it, 12)  # a pin beside its road
+        on_foot = """(metres) => {
+          const car = { lat: 60.17, lon: 24.94 };
+          const o = { location: car, route: { geometry: { coordinates: [[24.93, 60.16], [car.lon, car.lat + metres / 111320]] } } };
+          window.trustloop.map.showRoute({ order_id: "x", location: car, technician_id: null }, o);
+          let walked = 0;
+          window.trustloop.map.leaflet.eachLayer((layer) => { walked += layer.options.className === "route-line on-foot"; });
+          window.trustloop.detail.redrawRoute();
+          return walked;
+        }"""
+        assert [await page.evaluate(on_foot, metres) for metres in (369, 12)] == [1, 0]  # drawn dotted, on foot
 
         # His card: status, current job, today's jobs, trust with its parts.
         await panel.locator("button.back").click()

@@ -536,6 +536,26 @@ async def test_a_page_opened_while_searching_shows_who_comes_when_and_where_once
         assert await page.evaluate(in_view.format("car"))
         assert await page.evaluate(in_view.format("technician"))
         await save(page, "tracking-phone-assigned-no-fix-yet")
+        # A route that ends short of the car, on the nearest road joined to the rest: the rest is drawn on foot.
+        on_foot = await page.evaluate(
+            """(car) => {
+              const { state } = window.trustloop;
+              const van = state.position;
+              const end = [car.lon, car.lat + 300 / 111320];  // 300 m north of the car
+              state.tracking.route = { geometry: { coordinates: [[van.lon, van.lat], end] } };
+              drawLive();
+              const drawn = state.layers.onFoot ? state.layers.onFoot.getLatLngs().map((p) => [p.lat, p.lng]) : null;
+              state.tracking.route = null;
+              drawLive();
+              return [drawn, !!state.layers.onFoot];
+            }""",
+            {"lat": MIKONKATU.lat, "lon": MIKONKATU.lon},
+        )
+        drawn, left = on_foot
+        assert drawn is not None
+        assert drawn[1] == pytest.approx([MIKONKATU.lat, MIKONKATU.lon])
+        assert haversine_m(Point(lat=drawn[0][0], lon=drawn[0][1]), MIKONKATU) == pytest.approx(300, abs=2)
+        assert not left  # no route, nothing on foot
         # Her phone stays silent past the time shown: the page no longer counts "about 1 min" down from it.
         arrival = datetime.fromisoformat(await page.evaluate("window.trustloop.state.tracking.eta.arrival_at"))
         due = shown_clock(arrival, "Europe/Helsinki")

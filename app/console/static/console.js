@@ -86,6 +86,16 @@ tl.clockIn = (region, iso = new Date().toISOString()) => {
 };
 // An arrival or a promise is told as its minute's end, as the pushes and the tracking page tell it ("by 14:05" for
 // 14:04:20): the operator reads the time the driver was given.
+// How far short of the car the order's route ends, in metres, where no road joined to the rest comes nearer (the
+// technician walks the rest); null where it ends at the car (within WALK_FROM_M, a pin beside its road).
+const WALK_FROM_M = 30;
+tl.walkToCar = (o) => {
+  const coordinates = o.route?.geometry?.coordinates;
+  if (!coordinates?.length) return null;
+  const [lon, lat] = coordinates[coordinates.length - 1];
+  const metres = L.latLng(lat, lon).distanceTo([o.location.lat, o.location.lon]);
+  return metres > WALK_FROM_M ? metres : null;
+};
 tl.minuteEnd = (iso) => (iso ? new Date(Math.ceil(Date.parse(iso) / 60000) * 60000).toISOString() : iso);
 // Whole minutes from now, rounded up as the clock time shown beside them is: "2 min, around 15:16" at 15:14.
 tl.minutesTo = (iso) => Math.max(1, Math.ceil((Date.parse(iso) - Date.now()) / 60000));

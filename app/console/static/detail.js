@@ -177,15 +177,18 @@
     const late = o.eta.late;  // past the promise by more than its grace, as the SLA and the driver's pushes judge it
     const [arrival, promised] = [tl.minuteEnd(o.eta.arrival_at), tl.minuteEnd(o.eta.promised_at)];
     const promisedText = promised ? ` · promised ${tl.time(promised)}${tl.carTime(promised, o.region)}` : "";
+    const walk = tl.walkToCar(o);  // said first: the driver must know the van stops short of him
+    const short = walk ? ` · the road ends ${Math.round(walk / 10) * 10} m short of the car` : "";
     // The time shown has passed and he has not arrived: the estimate is as old as his last position, and says
     // nothing of being on time any more.
     if (Date.now() >= Date.parse(arrival)) {
       return el("span", { class: "eta late" }, `ETA ${tl.time(arrival)}${tl.carTime(arrival, o.region)} has passed: no newer `
-        + `position to estimate from${promisedText}${late ? " · late" : promised && Date.now() > Date.parse(promised) ? " · past it" : ""}`);
+        + `position to estimate from${promisedText}${late ? " · late" : promised && Date.now() > Date.parse(promised) ? " · past it" : ""}${short}`);
     }
     return el("span", { class: `eta ${late ? "late" : "on-time"}` },
       `ETA ${tl.time(arrival)}${tl.carTime(arrival, o.region)} · ${tl.minutesTo(o.eta.arrival_at)} min, ${o.eta.confidence} confidence`,
-      promised ? `${promisedText}${late ? " · late" : arrival > promised ? " · past it, within its grace" : " · on time"}` : "");
+      promised ? `${promisedText}${late ? " · late" : arrival > promised ? " · past it, within its grace" : " · on time"}` : "",
+      short);
   }
 
   // What the promise was made of: OSRM's estimate, the calibrated median and the quantile promised. The median's

@@ -489,6 +489,11 @@
       line.addTo(routeLayer);
       stats.routeShown = true;
     }
+    if (detail && tl.walkToCar(detail)) {  // the road ends short of the car: the last stretch is on foot, dotted
+      const [lon, lat] = detail.route.geometry.coordinates.at(-1);
+      L.polyline([[lat, lon], driver], { pane: "route", color: "#1f3fbf", weight: 2, dashArray: "1 6", className: "route-line on-foot" })
+        .addTo(routeLayer);
+    }
   }
 
   function zoomTo(order) {

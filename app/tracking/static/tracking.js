@@ -368,6 +368,7 @@ function render() {
   if (mapped) showMap();
 }
 
+const WALK_FROM_M = 30;  // a route ending farther from the car than this ends short of it, not beside it
 const pinWithoutRoad = (t) => t.status === "searching" && t.search === "no_road" && t.car;
 
 // The map: roads from /map on a plain background, the route, the car and the technician. Nothing is drawn
@@ -461,6 +462,12 @@ function drawLive() {
     if (layers.car) layers.car.setLatLng(car);
     else layers.car = carMarker(car).addTo(map);
   }
+  // The road ends short of the car (no road joined to the rest comes nearer): the technician walks the rest, dotted.
+  const end = line && line[line.length - 1];
+  const onFoot = end && car && L.latLng(end).distanceTo(car) > WALK_FROM_M ? [end, car] : null;
+  if (onFoot && layers.onFoot) layers.onFoot.setLatLngs(onFoot);
+  else if (onFoot) layers.onFoot = L.polyline(onFoot, { color: "#1a5fd0", weight: 3, dashArray: "1 7", interactive: false }).addTo(map);
+  else if (layers.onFoot) { layers.onFoot.remove(); delete layers.onFoot; }
   const pin = pinWithoutRoad(t);
   if (pin && !t.route) {
     if (!state.pinShown) map.setView([pin.lat, pin.lon], 17, { animate: false });  // close enough to see the roads by it
