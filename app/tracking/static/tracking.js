@@ -286,8 +286,11 @@ function knownZone(zone) {
 const MINUTE_MS = 60000;
 const minuteEnd = (iso) => Math.ceil(new Date(iso).getTime() / MINUTE_MS) * MINUTE_MS;
 
-function clock(iso) {
-  return new Date(minuteEnd(iso)).toLocaleTimeString(dateLocale, byCarClock({ hour: "2-digit", minute: "2-digit" }, iso));
+// `named` false: a second time in the same line, whose zone the first one named already.
+function clock(iso, named = true) {
+  const fields = byCarClock({ hour: "2-digit", minute: "2-digit" }, iso);
+  if (!named) delete fields.timeZoneName;
+  return new Date(minuteEnd(iso)).toLocaleTimeString(dateLocale, fields);
 }
 
 function renderEta() {
@@ -310,7 +313,7 @@ function renderEta() {
   if (minutes <= 0) {
     // The promise may have passed since the estimate was made: "late" was judged then, not now.
     const late = t.eta.late || (t.eta.promised_at && Date.now() > minuteEnd(t.eta.promised_at));
-    eta.textContent = text.due(clock(t.eta.arrival_at)) + (late ? text.late(clock(t.eta.promised_at)) : ".");
+    eta.textContent = text.due(clock(t.eta.arrival_at)) + (late ? text.late(clock(t.eta.promised_at, false)) : ".");
     eta.classList.toggle("late", Boolean(late));
     eta.hidden = false;
     return;
@@ -321,7 +324,8 @@ function renderEta() {
   // seconds around the promise, which is where a short drive's estimate starts.)
   const promised = t.eta.promised_at && minuteEnd(t.eta.promised_at) >= minuteEnd(t.eta.arrival_at);
   eta.textContent = text.eta(minutes, clock(t.eta.arrival_at)) + (t.eta.confidence === "low" ? text.rough : "")
-    + (promised ? text.promise(clock(t.eta.promised_at)) : "") + (t.eta.late ? text.late(clock(t.eta.promised_at)) : "");
+    + (promised ? text.promise(clock(t.eta.promised_at, false)) : "")
+    + (t.eta.late ? text.late(clock(t.eta.promised_at, false)) : "");
   eta.classList.toggle("late", Boolean(t.eta.late));
   eta.hidden = false;
 }
