@@ -84,8 +84,6 @@ tl.clockIn = (region, iso = new Date().toISOString()) => {
   const zone = region && state.timeZones[region];
   return zone ? new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone }) : tl.time(iso);
 };
-// An arrival or a promise is told as its minute's end, as the pushes and the tracking page tell it ("by 14:05" for
-// 14:04:20): the operator reads the time the driver was given.
 // How far short of the car the order's route ends, in metres, where no road joined to the rest comes nearer (the
 // technician walks the rest); null where it ends at the car (within WALK_FROM_M, a pin beside its road).
 const WALK_FROM_M = 30;
@@ -96,6 +94,8 @@ tl.walkToCar = (o) => {
   const metres = L.latLng(lat, lon).distanceTo([o.location.lat, o.location.lon]);
   return metres > WALK_FROM_M ? metres : null;
 };
+// An arrival or a promise is told as its minute's end, as the pushes and the tracking page tell it ("by 14:05" for
+// 14:04:20): the operator reads the time the driver was given.
 tl.minuteEnd = (iso) => (iso ? new Date(Math.ceil(Date.parse(iso) / 60000) * 60000).toISOString() : iso);
 // Whole minutes from now, rounded up as the clock time shown beside them is: "2 min, around 15:16" at 15:14.
 tl.minutesTo = (iso) => Math.max(1, Math.ceil((Date.parse(iso) - Date.now()) / 60000));

@@ -177,7 +177,7 @@
     const late = o.eta.late;  // past the promise by more than its grace, as the SLA and the driver's pushes judge it
     const [arrival, promised] = [tl.minuteEnd(o.eta.arrival_at), tl.minuteEnd(o.eta.promised_at)];
     const promisedText = promised ? ` · promised ${tl.time(promised)}${tl.carTime(promised, o.region)}` : "";
-    const walk = tl.walkToCar(o);  // said first: the driver must know the van stops short of him
+    const walk = tl.walkToCar(o);  // his route ends short of the car: he walks the rest
     const short = walk ? ` · the road ends ${Math.round(walk / 10) * 10} m short of the car` : "";
     // The time shown has passed and he has not arrived: the estimate is as old as his last position, and says
     // nothing of being on time any more.
